@@ -68,6 +68,17 @@ public sealed interface TraceEvent {
 	 */
 	record Call(long seq, double timeMs, Integer pair, String endpoint, String call, Map<String, Object> args,
 			Object result, boolean blocking, boolean completed) implements TraceEvent {
+
+		/**
+		 * Arguments are kept sorted by name: {@code Map.of} iterates in an order salted per JVM, and the trace must
+		 * be byte-identical for the same seed in every process.
+		 */
+		public Call {
+			args = args == null || args.isEmpty() ? Map.of()
+					: args instanceof java.util.SortedMap<String, Object> sorted && sorted.comparator() == null ? args
+							: java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(args));
+		}
+
 		public String type() {
 			return "call";
 		}
