@@ -18,7 +18,7 @@ import dev.tcplab.engine.TcpState;
 import dev.tcplab.engine.TraceEvent;
 
 /** The pcap file parsed back byte by byte, and read by tshark when it is installed (always under CI). */
-class PcapWriterTest {
+public class PcapWriterTest {
 
 	static TraceEvent.Segment seg(long seq, double t, String event, long id, boolean fromClient, List<String> flags,
 			long tcpSeq, long ack, int len) {
