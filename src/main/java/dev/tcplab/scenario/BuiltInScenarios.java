@@ -651,7 +651,7 @@ final class BuiltInScenarios {
 								}),
 						step("3) close()", "3) close()",
 								"Only now does the client call close() ({close}); TIME_WAIT ends after {tw} s.",
-								"이제서야 클라이언트가 close()를 호출합니다({close}). TIME_WAIT는 {tw}초 뒤에 끝납니다.",
+								"이제야 클라이언트가 close()를 호출합니다({close}). TIME_WAIT는 {tw}초 뒤에 끝납니다.",
 								s -> {
 									s.set("close", s.close(C));
 									s.idle();
