@@ -27,7 +27,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 				"tcplab.max-pairs=8", "logging.level.org.springframework.web.servlet.PageNotFound=ERROR" })
 class ApiFuzzTest {
 
-	static final int REQUESTS = 2500;
+	static final int REQUESTS = 2000;
 
 	static final String[] TYPES = { "close", "shutdown", "send", "recv", "abort", "setsockopt", "lose", "duplicate", "delay",
 			"hold", "release", "resend-fin", "inject", "CLOSE", "explode", "", "null" };
@@ -225,8 +225,8 @@ class ApiFuzzTest {
 		assertThat(after).isEqualTo(before);
 		assertThat(http.get("/api/simulations/" + untouched).json()).isEqualTo(viewBefore);
 		assertThat(http.get("/api/simulations/" + target).status()).isEqualTo(200);
-		assertThat(checkedRejections).isGreaterThan(300);
-		assertThat(byClass[2]).as("some requests succeed").isGreaterThan(100);
+		assertThat(checkedRejections).isGreaterThan(250);
+		assertThat(byClass[2]).as("some requests succeed").isGreaterThan(80);
 		System.out.printf("fuzz: %d requests, 2xx=%d 4xx=%d, %d rejections checked for no side effect, %d scenario runs%n",
 				REQUESTS, byClass[2], byClass[4], checkedRejections, scenarioRuns);
 	}
