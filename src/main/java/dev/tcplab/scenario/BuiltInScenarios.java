@@ -831,10 +831,10 @@ final class BuiltInScenarios {
 									s.set("tw1", s.engine().census().getOrDefault(TcpState.TIME_WAIT, 0));
 								}),
 						step("TIME_WAIT drains", "TIME_WAIT가 빠져나감",
-								"{tw} s later every one of them has expired. A real server at 10 000 connections per second holds "
-										+ "600 000 of them at any moment (Linux keeps them as 168-byte mini-sockets).",
-								"{tw}초 뒤에는 모두 만료됩니다. 초당 10 000개의 연결을 처리하는 실제 서버라면 언제나 600 000개의 TIME_WAIT를 "
-										+ "가지고 있는 셈입니다(리눅스는 이를 168바이트짜리 작은 소켓으로 보관합니다).",
+								"{tw} s later every one of them has expired. A real Linux server at 10 000 connections per second holds "
+										+ "60 s × 10 000 = 600 000 of them at any moment (Linux keeps them as 168-byte mini-sockets).",
+								"{tw}초 뒤에는 모두 만료됩니다. 초당 10 000개의 연결을 처리하는 실제 리눅스 서버라면 언제나 60초 × 10 000 = "
+										+ "600 000개의 TIME_WAIT를 가지고 있는 셈입니다(리눅스는 이를 168바이트짜리 작은 소켓으로 보관합니다).",
 								s -> {
 									s.set("tw", secs(s.constants().timeWaitMs()));
 									s.advance(s.constants().timeWaitMs() + 5_000);

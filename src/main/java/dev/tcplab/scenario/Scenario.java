@@ -37,8 +37,9 @@ public record Scenario(String name, Text title, Text summary, Text article, Setu
 			return new Setup(overrides, client, server, pinnedIsn, traceLevel, retainClosed);
 		}
 
+		/** Load runs: closed pairs are dropped and only states, calls, notes and census events are traced. */
 		public Setup forLoad() {
-			return new Setup(overrides, clientAddress, serverAddress, pinnedIsn, traceLevel, false);
+			return new Setup(overrides, clientAddress, serverAddress, pinnedIsn, "states", false);
 		}
 	}
 }

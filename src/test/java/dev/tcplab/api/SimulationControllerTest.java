@@ -160,6 +160,12 @@ class SimulationControllerTest {
 	}
 
 	@Test
+	void shouldIgnoreUnknownFields() throws Exception {
+		when(service.createSnapshot(any())).thenReturn(snapshot(List.of()));
+		postJson("/api/simulations", "{\"colour\":\"blue\"}").andExpect(status().isCreated());
+	}
+
+	@Test
 	void shouldRejectUnknownProfile() throws Exception {
 		when(service.createSnapshot(any()))
 			.thenThrow(new IllegalArgumentException("unknown profile \"solaris\"; known profiles: rfc9293, linux"));
