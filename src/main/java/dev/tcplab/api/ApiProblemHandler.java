@@ -112,7 +112,8 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 		else if (cause != null && cause.getMessage() != null) {
 			String m = cause.getMessage();
 			int nl = m.indexOf('\n');
-			detail = detail + ": " + (nl > 0 ? m.substring(0, nl) : m);
+			m = (nl > 0 ? m.substring(0, nl) : m).replaceAll("(?:[a-z][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_$]*)", "$1");
+			detail = detail + ": " + m;
 			if (detail.length() > 300) {
 				detail = detail.substring(0, 300) + "…";
 			}

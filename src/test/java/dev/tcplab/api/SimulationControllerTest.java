@@ -176,6 +176,9 @@ class SimulationControllerTest {
 	void shouldRejectMalformedJson() throws Exception {
 		problem(postJson("/api/simulations", "{\"profile\":"), 400, "JSON");
 		problem(postJson("/api/simulations", "{\"seed\":\"abc\"}"), 400, "");
+		postJson("/api/simulations", "{\"seed\":\"abc\"}")
+			.andExpect(jsonPath("$.detail", org.hamcrest.Matchers.not(containsString("java.lang"))))
+			.andExpect(jsonPath("$.detail", org.hamcrest.Matchers.not(containsString("dev.tcplab"))));
 		problem(postJson("/api/simulations", "[1,2]"), 400, "");
 		verify(service, org.mockito.Mockito.never()).createSnapshot(any());
 	}
