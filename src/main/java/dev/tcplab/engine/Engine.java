@@ -747,8 +747,12 @@ final class Engine {
 		return z ^ (z >>> 33);
 	}
 
-	/** Ephemeral port: linear probe from a cursor that starts at a random port of the range; −1 when none is free. */
-	int allocateEphemeral() {
+	/**
+	 * Ephemeral port for a connect() to {@code serverPort}: linear probe from a cursor that starts at a random port
+	 * of the range, skipping every port in use (TIME_WAIT included). With {@code twReuse = 1} (Linux tcp_tw_reuse) and
+	 * no free port, a client TIME_WAIT on the same destination that is at least 1 s old is recycled. −1 when none.
+	 */
+	int allocateEphemeral(int serverPort) {
 		int lo = c.ephemeralLow();
 		int hi = c.ephemeralHigh();
 		PortTable pt = clientPorts;
@@ -756,11 +760,33 @@ final class Engine {
 		if (p < 0 && ephemeralCursor > lo) {
 			p = pt.firstFree(lo, ephemeralCursor - 1);
 		}
+		if (p < 0 && c.twReuse() == 1) {
+			p = reuseTimeWait(lo, hi, serverPort);
+		}
 		if (p < 0) {
 			return -1;
 		}
 		ephemeralCursor = p + 1 > hi ? lo : p + 1;
 		return p;
+	}
+
+	/** tcp_tw_reuse: the oldest-found client TIME_WAIT to this destination, aged ≥ 1 s, gives up its tuple. */
+	private int reuseTimeWait(int lo, int hi, int serverPort) {
+		int span = hi - lo + 1;
+		for (int i = 0; i < span; i++) {
+			int port = lo + (ephemeralCursor - lo + i) % span;
+			if (clientPorts.users(port) != 1) {
+				continue;
+			}
+			if (conns.get(key(CLIENT_HOST, port, serverPort)) instanceof TimeWaitRecord r
+					&& now - (r.expiresUs - c.timeWaitMs() * 1000) >= 1_000_000) {
+				note(r, "TIME_WAIT_REUSED", "tcp_tw_reuse: a new connection takes over this TIME_WAIT tuple");
+				cancelTimeWaitTimer(r);
+				setState(r, TcpState.CLOSED, "tw_reuse");
+				return port;
+			}
+		}
+		return -1;
 	}
 
 	/** bind() on the client host: EADDRINUSE while anything holds the port, unless every holder and the new socket set SO_REUSEADDR. */
