@@ -117,7 +117,7 @@ final class Engine {
 	/** Queues a timer entry; {@code delay} (µs from when it was armed) picks the FIFO lane. */
 	void scheduleTimer(Tcb t, int timer, int gen, long at, long order, long delay) {
 		long a = ((long) gen << 3) | timer;
-		sched.scheduleAt(sched.lane(delay), at, order, Scheduler.TIMER, t, a);
+		sched.scheduleAt(sched.lane(delay), at, order, Scheduler.TIMER, t.timerRef, a);
 	}
 
 	/**
@@ -131,7 +131,11 @@ final class Engine {
 		long arg = sched.peekArg();
 		switch (kind) {
 			case Scheduler.TIMER -> {
-				Tcb t = (Tcb) target;
+				Tcb t = ((Tcb.TimerRef) target).tcb;
+				if (t == null) {
+					sched.pop();
+					return false;
+				}
 				int timer = (int) (arg & 7);
 				int verdict = t.timerCheck(timer, (int) (arg >>> 3), sched.peekTime(), sched.peekOrder());
 				if (verdict == Tcb.DUE) {
@@ -195,7 +199,7 @@ final class Engine {
 	private void dispatch(int kind, Object target, long arg) {
 		switch (kind) {
 			case Scheduler.SEGMENT -> arrive((Segment) target);
-			case Scheduler.TIMER -> ((Tcb) target).onTimer((int) (arg & 7));
+			case Scheduler.TIMER -> ((Tcb.TimerRef) target).tcb.onTimer((int) (arg & 7));
 			case Scheduler.TIME_WAIT_EXPIRY -> timeWaitExpired((TimeWaitRecord) target);
 			case Scheduler.LOAD_CONNECT -> ((LoadRun) target).connectTick(this);
 			case Scheduler.CENSUS -> ((LoadRun) target).censusTick(this);
@@ -283,7 +287,7 @@ final class Engine {
 
 	private void traceSegment(String event, Segment s) {
 		int dstHost = 1 - s.srcHost;
-		rec.add(new TraceEvent.Segment(rec.nextSeq(), ms(), s.pair == null ? null : s.pair.boxedId, event, s.id,
+		rec.add(new TraceEvent.Segment(rec.nextSeq(), ms(), s.pairNo == 0 ? null : Integer.valueOf(s.pairNo), event, s.id,
 				role(s.srcHost), role(dstHost), address[s.srcHost] + ":" + s.srcPort, address[dstHost] + ":" + s.dstPort,
 				s.flagNames(), Seq.u32(s.seq), Seq.u32(s.ack), s.len, s.window, s.retransmission, Seq.u32(s.relSeq),
 				Seq.u32(s.relAck), s.answers < 0 ? null : s.answers));
@@ -420,18 +424,18 @@ final class Engine {
 		}
 		if (s.has(ACK)) {
 			// <SEQ=SEG.ACK><CTL=RST>
-			sendRaw(host, s.dstPort, s.srcPort, s.pair, RST, s.ack, 0, 0, s.ack - s.relAck, 0, -1);
+			sendRaw(host, s.dstPort, s.srcPort, s.pair, s.pairNo, RST, s.ack, 0, 0, s.ack - s.relAck, 0, -1);
 		}
 		else {
 			// <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
-			sendRaw(host, s.dstPort, s.srcPort, s.pair, RST | ACK, 0, s.seq + s.segLen(), 0, 0, s.seq - s.relSeq, -1);
+			sendRaw(host, s.dstPort, s.srcPort, s.pair, s.pairNo, RST | ACK, 0, s.seq + s.segLen(), 0, 0, s.seq - s.relSeq, -1);
 		}
 	}
 
 	/** A segment not tied to a TCB (RSTs, TIME_WAIT ACKs, injections). */
-	void sendRaw(int host, int localPort, int remotePort, Pair p, int flags, int seq, int ack, int len, int iss, int irs,
+	void sendRaw(int host, int localPort, int remotePort, Pair p, int pairNo, int flags, int seq, int ack, int len, int iss, int irs,
 			long answers) {
-		Segment s = new Segment(nextSegmentId(), p, host, localPort, remotePort, flags, seq, ack, len,
+		Segment s = new Segment(nextSegmentId(), p, pairNo, host, localPort, remotePort, flags, seq, ack, len,
 				(flags & RST) != 0 ? 0 : c.windowBytes(), false, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, answers);
 		transmit(s);
 	}
@@ -461,7 +465,7 @@ final class Engine {
 		// second: an ACK on a listener is bad: <SEQ=SEG.ACK><CTL=RST>
 		if (s.has(ACK)) {
 			note(s.pair, "server", "RST_NO_CONNECTION", "ACK on a listening port: RST");
-			sendRaw(SERVER_HOST, s.dstPort, s.srcPort, s.pair, RST, s.ack, 0, 0, s.ack - s.relAck, 0, -1);
+			sendRaw(SERVER_HOST, s.dstPort, s.srcPort, s.pair, s.pairNo, RST, s.ack, 0, 0, s.ack - s.relAck, 0, -1);
 			return;
 		}
 		// third: a SYN creates a child connection in SYN-RECEIVED
@@ -549,20 +553,20 @@ final class Engine {
 				return;
 			}
 			// otherwise: ACK (RFC 5961 challenge ACK / Linux TCP_TW_ACK)
-			sendRaw(host, r.localPort(), r.remotePort(), r.pair, ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, -1);
+			sendRaw(host, r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, -1);
 			return;
 		}
 		if (s.has(FIN) && s.seq + s.len + 1 == r.rcvNxt) {
 			// "The only thing that can arrive in this state is a retransmission of the remote FIN. Acknowledge it,
 			// and restart the 2 MSL timeout."
 			note(r, "TIME_WAIT_ACK_RESENT_FIN", "TIME_WAIT ACKs the retransmitted FIN and restarts its 2MSL timer");
-			sendRaw(host, r.localPort(), r.remotePort(), r.pair, ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, s.id);
+			sendRaw(host, r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, s.id);
 			armTimeWaitTimer(r, true);
 			return;
 		}
 		if (s.segLen() > 0 || !(le(r.rcvNxt, s.seq) && lt(s.seq, r.rcvNxt + c.windowBytes()))) {
 			// anything else that occupies sequence space or is out of window: ACK it
-			sendRaw(host, r.localPort(), r.remotePort(), r.pair, ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, -1);
+			sendRaw(host, r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, -1);
 		}
 	}
 
@@ -576,6 +580,7 @@ final class Engine {
 		conns.put(t.key, r);
 		t.portHeld = false;
 		t.timeWait = r;
+		t.timerRef.tcb = null;
 		if (t.appClosed) {
 			if (t.pair != null && t.pair.endpoint(t.side) == t) {
 				t.pair.setEndpoint(t.side, r);
@@ -635,6 +640,7 @@ final class Engine {
 			t.listener.pendingChildren--;
 		}
 		t.onClosed();
+		t.timerRef.tcb = null;
 		checkPair(t.pair);
 	}
 
@@ -648,7 +654,15 @@ final class Engine {
 		if (r.owner != null) {
 			r.owner.state = TcpState.CLOSED; // the socket handle mirrors its record (census counted the record)
 		}
-		checkPair(r.pair);
+		if (r.pair != null) {
+			checkPair(r.pair);
+		}
+		else if (r.completesLifecycle) {
+			lifecycles++;
+			if (r.loadPair && load != null) {
+				load.completed++;
+			}
+		}
 	}
 
 	/** Counts finished lifecycles and forgets closed pairs when the configuration says so. */
@@ -676,6 +690,14 @@ final class Engine {
 				p.server = null;
 			}
 			p.listener = null;
+			TimeWaitRecord only = p.client == null ? (TimeWaitRecord) p.server
+					: p.server == null ? (TimeWaitRecord) p.client : null;
+			if (only != null && only.state == TcpState.TIME_WAIT) {
+				// the usual case: a single TIME_WAIT record outlives the pair; it keeps just the pair's number
+				only.detach(p.id, !p.finished, p.load);
+				p.client = null;
+				p.server = null;
+			}
 		}
 	}
 
@@ -725,8 +747,12 @@ final class Engine {
 		return z ^ (z >>> 33);
 	}
 
-	/** Ephemeral port: linear probe from a cursor that starts at a random port of the range; −1 when none is free. */
-	int allocateEphemeral() {
+	/**
+	 * Ephemeral port for a connect() to {@code serverPort}: linear probe from a cursor that starts at a random port
+	 * of the range, skipping every port in use (TIME_WAIT included). With {@code twReuse = 1} (Linux tcp_tw_reuse) and
+	 * no free port, a client TIME_WAIT on the same destination that is at least 1 s old is recycled. −1 when none.
+	 */
+	int allocateEphemeral(int serverPort) {
 		int lo = c.ephemeralLow();
 		int hi = c.ephemeralHigh();
 		PortTable pt = clientPorts;
@@ -734,11 +760,33 @@ final class Engine {
 		if (p < 0 && ephemeralCursor > lo) {
 			p = pt.firstFree(lo, ephemeralCursor - 1);
 		}
+		if (p < 0 && c.twReuse() == 1) {
+			p = reuseTimeWait(lo, hi, serverPort);
+		}
 		if (p < 0) {
 			return -1;
 		}
 		ephemeralCursor = p + 1 > hi ? lo : p + 1;
 		return p;
+	}
+
+	/** tcp_tw_reuse: the oldest-found client TIME_WAIT to this destination, aged ≥ 1 s, gives up its tuple. */
+	private int reuseTimeWait(int lo, int hi, int serverPort) {
+		int span = hi - lo + 1;
+		for (int i = 0; i < span; i++) {
+			int port = lo + (ephemeralCursor - lo + i) % span;
+			if (clientPorts.users(port) != 1) {
+				continue;
+			}
+			if (conns.get(key(CLIENT_HOST, port, serverPort)) instanceof TimeWaitRecord r
+					&& now - (r.expiresUs - c.timeWaitMs() * 1000) >= 1_000_000) {
+				note(r, "TIME_WAIT_REUSED", "tcp_tw_reuse: a new connection takes over this TIME_WAIT tuple");
+				cancelTimeWaitTimer(r);
+				setState(r, TcpState.CLOSED, "tw_reuse");
+				return port;
+			}
+		}
+		return -1;
 	}
 
 	/** bind() on the client host: EADDRINUSE while anything holds the port, unless every holder and the new socket set SO_REUSEADDR. */

@@ -167,6 +167,21 @@ final class Tcb extends Endpoint {
 	/** This socket holds its local port in the host's port table. */
 	boolean portHeld;
 
+	/**
+	 * What timer queue entries point to: cleared when this TCB is discarded, so a lazily cancelled entry that
+	 * waits in a long FIFO lane (e.g. a 60 s FIN_WAIT_2 timer) keeps 16 bytes alive instead of the whole TCB.
+	 */
+	final TimerRef timerRef = new TimerRef(this);
+
+	static final class TimerRef {
+
+		Tcb tcb;
+
+		TimerRef(Tcb tcb) {
+			this.tcb = tcb;
+		}
+	}
+
 	Tcb(Engine e, Pair pair, Side side, int host, int localPort, int remotePort, boolean reuseAddr) {
 		this.e = e;
 		this.c = e.c;
@@ -493,7 +508,7 @@ final class Tcb extends Endpoint {
 				cancel(T_DELAYED_ACK);
 			}
 		}
-		Segment s = new Segment(e.nextSegmentId(), pair, host, localPort, remotePort, flags, seq, ack, len, rcvWnd(),
+		Segment s = new Segment(e.nextSegmentId(), pair, pair == null ? 0 : pair.id, host, localPort, remotePort, flags, seq, ack, len, rcvWnd(),
 				retransmission, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, answers);
 		e.transmit(s);
 		boolean consumes = len > 0 || (flags & (SYN | FIN)) != 0;
@@ -566,7 +581,7 @@ final class Tcb extends Endpoint {
 		if (s.has(ACK)) {
 			if (le(s.ack, iss) || gt(s.ack, sndNxt)) {
 				if (!s.has(RST)) {
-					e.sendRaw(host, localPort, remotePort, pair, RST, s.ack, 0, 0, iss, irs, -1);
+					e.sendRaw(host, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0, iss, irs, -1);
 				}
 				return;
 			}
@@ -664,7 +679,7 @@ final class Tcb extends Endpoint {
 				output();
 			}
 			else {
-				e.sendRaw(host, localPort, remotePort, pair, RST, s.ack, 0, 0, iss, irs, -1);
+				e.sendRaw(host, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0, iss, irs, -1);
 				return;
 			}
 		}

@@ -186,4 +186,29 @@ class PortReuseTest {
 				"server ACK", "client RST", "client SYN", "server SYN,ACK", "client ACK");
 		assertThat(sim.nowMs() - start).isGreaterThanOrEqualTo(1000);
 	}
+
+	@Test
+	void twReuseRecyclesAClientTimeWaitOlderThanOneSecondWhenNoPortIsFree() {
+		Simulation sim = articleSim(Map.of("twReuse", 1, "ephemeralHigh", 1500));
+		clientInTimeWait(sim);
+		// younger than 1 s: still refused
+		assertThatThrownBy(() -> sim.openPair(23, null, false, true)).isInstanceOf(EngineException.class);
+		sim.advance(1_000);
+		long since = sim.nextSeq();
+		var p = sim.openPair(23, null, false, true);
+		assertThat(p.client().port()).isEqualTo(1500);
+		assertThat(p.client().state()).isEqualTo(TcpState.ESTABLISHED);
+		List<TraceEvent> ev = sim.eventsSince(since);
+		assertThat(Fixtures.notes(ev)).contains("TIME_WAIT_REUSED");
+		assertThat(Fixtures.states(ev)).startsWith("client TIME_WAIT>CLOSED");
+	}
+
+	@Test
+	void withoutTwReuseTheExhaustedRangeAnswersEaddrnotavail() {
+		Simulation sim = articleSim(Map.of("ephemeralHigh", 1500));
+		clientInTimeWait(sim);
+		sim.advance(1_000);
+		assertThatThrownBy(() -> sim.openPair(23, null, false, true)).isInstanceOfSatisfying(EngineException.class,
+				ex -> assertThat(ex.errno()).isEqualTo(Errno.EADDRNOTAVAIL));
+	}
 }

@@ -25,7 +25,7 @@ import net.jqwik.api.constraints.Size;
  * edge to CLOSED; SND.UNA ≤ SND.NXT; every endpoint is CLOSED once both applications closed and every timer ran;
  * the same seed and calls give the same trace.
  */
-class EngineProperties {
+class EnginePropertiesTest {
 
 	enum Kind {
 		CLOSE, SHUT_WR, SHUT_RD, SEND, RECV, ABORT, LINGER, ADVANCE, DROP, DUPLICATE, DELAY, HOLD, RELEASE, RESEND_FIN,
