@@ -44,6 +44,9 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ApiProblemHandler.class);
 
+	private static final java.util.regex.Pattern INTERNAL_NAME = java.util.regex.Pattern
+		.compile("(?:[a-z][a-z0-9_]*+\\.)++([A-Z][A-Za-z0-9_$]*+)");
+
 	@ExceptionHandler(IllegalArgumentException.class)
 	ResponseEntity<ProblemDetail> badRequest(IllegalArgumentException ex, HttpServletRequest request) {
 		return problem(HttpStatus.BAD_REQUEST, "Invalid request", ex.getMessage(), request, Map.of());
@@ -112,11 +115,12 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 		else if (cause != null && cause.getMessage() != null) {
 			String m = cause.getMessage();
 			int nl = m.indexOf('\n');
-			m = (nl > 0 ? m.substring(0, nl) : m).replaceAll("(?:[a-z][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_$]*)", "$1");
-			detail = detail + ": " + m;
-			if (detail.length() > 300) {
-				detail = detail.substring(0, 300) + "…";
+			m = nl > 0 ? m.substring(0, nl) : m;
+			if (m.length() > 240) {
+				m = m.substring(0, 240) + "…";
 			}
+			// drop package names (possessive quantifiers: linear time on any input)
+			detail = detail + ": " + INTERNAL_NAME.matcher(m).replaceAll("$1");
 		}
 		ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
 		body.setTitle("Malformed request body");
