@@ -39,8 +39,14 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class TraceStreamer {
 
-	/** Tomcat's per-session limit on blocking writes, which its close handshake uses. */
+	/** Tomcat's per-session limit on blocking writes, which its close handshake with code 1000 uses. */
 	private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
+	/**
+	 * Tomcat's wait for the close frame of any other code (default 50 ms): too short for a viewer that is behind,
+	 * which would then lose its 4008 close frame.
+	 */
+	private static final String TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
 
 	private static final Log logger = LogFactory.getLog(TraceStreamer.class);
 
@@ -95,6 +101,7 @@ public class TraceStreamer {
 			return;
 		}
 		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, this.properties.sendTimeLimit().toMillis());
+		nativeSession.getUserProperties().put(TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT, this.properties.sendTimeLimit().toMillis());
 		RemoteEndpoint.Async remote = nativeSession.getAsyncRemote();
 		Viewer viewer = new Viewer(session, remote, live, since, this);
 		session.getAttributes().put(Viewer.class.getName(), viewer);

@@ -75,6 +75,17 @@ final class Viewer implements TraceSubscriber {
 
 	private final AtomicLong delivered = new AtomicLong();
 
+	private static final int SENDING = 0;
+
+	private static final int RETURNED = 1;
+
+	private static final int DONE_OK = 2;
+
+	private static final int DONE_FAILED = 3;
+
+	/** Whether the current send completed inside sendText (then the pump loops) or later (then sent() pumps). */
+	private final java.util.concurrent.atomic.AtomicInteger sendState = new java.util.concurrent.atomic.AtomicInteger(RETURNED);
+
 	// Touched only by the pump (serialised through `pumping`) and by start() before the first pump.
 	private List<Outbound> prefix = List.of();
 
@@ -225,7 +236,11 @@ final class Viewer implements TraceSubscriber {
 		}
 	}
 
-	/** Sends the next message, if any. Runs with {@code pumping} owned; never blocks. */
+	/**
+	 * Sends queued messages while the container completes them immediately (a loop, not recursion), and returns
+	 * as soon as one send is pending; its completion callback resumes the pump. Runs with {@code pumping} owned;
+	 * never blocks.
+	 */
 	private void pump() {
 		while (true) {
 			if (this.finished) {
@@ -243,8 +258,9 @@ final class Viewer implements TraceSubscriber {
 				this.streamer.close(this, next.close());
 				return;
 			}
-			send(next);
-			return;
+			if (!send(next)) {
+				return;
+			}
 		}
 	}
 
@@ -268,11 +284,13 @@ final class Viewer implements TraceSubscriber {
 		return out;
 	}
 
-	private void send(Outbound out) {
+	/** Starts one asynchronous send; true if it already completed (the caller goes on with the next message). */
+	private boolean send(Outbound out) {
 		long now = System.nanoTime();
 		this.inFlightSeq = out.seq();
 		this.inFlightSinceNanos = now;
 		this.lastSendNanos = now;
+		this.sendState.set(SENDING);
 		try {
 			this.remote.sendText(out.text(), this::sent);
 		}
@@ -280,21 +298,34 @@ final class Viewer implements TraceSubscriber {
 			// closed meanwhile (IllegalStateException) or similar: the connection is gone
 			this.inFlightSinceNanos = 0;
 			this.streamer.gone(this);
+			return false;
 		}
+		if (this.sendState.compareAndSet(SENDING, RETURNED)) {
+			return false; // pending: sent() resumes the pump
+		}
+		// completed while sendText ran
+		return this.sendState.get() == DONE_OK;
 	}
 
 	private void sent(SendResult result) {
-		if (!result.isOK()) {
-			this.inFlightSinceNanos = 0;
-			this.streamer.gone(this);
-			return;
-		}
 		this.inFlightSinceNanos = 0;
-		this.delivered.incrementAndGet();
-		if (this.inFlightSeq >= 0) {
-			this.completedSeq = this.inFlightSeq;
+		boolean ok = result.isOK();
+		if (ok) {
+			this.delivered.incrementAndGet();
+			if (this.inFlightSeq >= 0) {
+				this.completedSeq = this.inFlightSeq;
+			}
 		}
-		this.streamer.execute(this::pump);
+		else {
+			this.streamer.gone(this);
+		}
+		if (this.sendState.compareAndSet(SENDING, ok ? DONE_OK : DONE_FAILED)) {
+			return; // inline completion: the pump loop goes on
+		}
+		if (ok) {
+			// completed later on a container thread: go on from here (non-blocking)
+			pump();
+		}
 	}
 
 	// ---- lifecycle, driven by the streamer ----

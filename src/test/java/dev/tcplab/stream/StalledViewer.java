@@ -36,6 +36,9 @@ final class StalledViewer implements AutoCloseable {
 
 	private final Socket socket = new Socket();
 
+	/** Why {@link #readAll} stopped before a close frame, if it did. */
+	volatile Exception ending;
+
 	private final DataInputStream in;
 
 	StalledViewer(int port, String path) throws IOException {
@@ -90,6 +93,7 @@ final class StalledViewer implements AutoCloseable {
 			}
 		}
 		catch (EOFException | SocketTimeoutException | java.net.SocketException ex) {
+			this.ending = ex;
 			return frames;
 		}
 	}

@@ -127,7 +127,7 @@ public final class StreamLoadHarness {
 
 		@Override
 		public void onOpen(WebSocket ws) {
-			ws.request(1);
+			ws.request(Long.MAX_VALUE);
 		}
 
 		@Override
@@ -137,7 +137,6 @@ public final class StreamLoadHarness {
 			if (!last || this.partial.length() > 0) {
 				this.partial.append(data);
 				if (!last) {
-					ws.request(1);
 					return null;
 				}
 				text = this.partial.toString();
@@ -153,7 +152,6 @@ public final class StreamLoadHarness {
 			else if (text.startsWith("{\"type\":\"snapshot\"")) {
 				this.snapshot = true;
 			}
-			ws.request(1);
 			return null;
 		}
 

@@ -26,6 +26,8 @@ final class StreamTestClient implements WebSocket.Listener {
 
 	private final List<String> texts = new ArrayList<>();
 
+	private final List<Long> seqs = new ArrayList<>();
+
 	private final StringBuilder partial = new StringBuilder();
 
 	final CompletableFuture<Close> closed = new CompletableFuture<>();
@@ -48,7 +50,8 @@ final class StreamTestClient implements WebSocket.Listener {
 
 	@Override
 	public void onOpen(WebSocket ws) {
-		ws.request(1);
+		// read as fast as frames come: unbounded demand
+		ws.request(Long.MAX_VALUE);
 	}
 
 	@Override
@@ -56,11 +59,15 @@ final class StreamTestClient implements WebSocket.Listener {
 		synchronized (this) {
 			this.partial.append(data);
 			if (last) {
-				this.texts.add(this.partial.toString());
+				String text = this.partial.toString();
+				this.texts.add(text);
 				this.partial.setLength(0);
+				long seq = StreamLoadHarness.seqOf(text);
+				if (seq >= 0) {
+					this.seqs.add(seq);
+				}
 			}
 		}
-		ws.request(1);
 		return null;
 	}
 
@@ -85,11 +92,15 @@ final class StreamTestClient implements WebSocket.Listener {
 
 	/** Raw JSON of the trace events received (messages with a "seq"), in arrival order. */
 	List<String> eventTexts() {
-		return texts().stream().filter(t -> JSON.readTree(t).has("seq")).toList();
+		return texts().stream().filter(t -> StreamLoadHarness.seqOf(t) >= 0).toList();
 	}
 
-	List<Long> eventSeqs() {
-		return messages().stream().filter(m -> m.has("seq")).map(m -> m.get("seq").asLong()).toList();
+	synchronized List<Long> eventSeqs() {
+		return List.copyOf(this.seqs);
+	}
+
+	synchronized long lastSeq() {
+		return this.seqs.isEmpty() ? -1 : this.seqs.get(this.seqs.size() - 1);
 	}
 
 	List<JsonNode> ofType(String type) {
@@ -115,15 +126,12 @@ final class StreamTestClient implements WebSocket.Listener {
 	void awaitSeq(long seq, Duration timeout) throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
-			List<Long> seqs = eventSeqs();
-			if (!seqs.isEmpty() && seqs.get(seqs.size() - 1) >= seq) {
+			if (lastSeq() >= seq) {
 				return;
 			}
 			Thread.sleep(20);
 		}
-		List<Long> seqs = eventSeqs();
-		throw new AssertionError("seq " + seq + " not received within " + timeout + "; last received "
-				+ (seqs.isEmpty() ? "none" : seqs.get(seqs.size() - 1)));
+		throw new AssertionError("seq " + seq + " not received within " + timeout + "; last received " + lastSeq());
 	}
 
 	void close() {

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * the registry from several threads and by the realtime clock.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "tcplab.stream.buffer-size-limit=65536", "tcplab.stream.send-time-limit=PT3S",
+		properties = { "tcplab.stream.buffer-size-limit=262144", "tcplab.stream.send-time-limit=PT3S",
 				"tcplab.stream.heartbeat-interval=PT1S" })
 class TraceStreamIntegrationTests {
 
@@ -145,19 +145,31 @@ class TraceStreamIntegrationTests {
 			awaitSubscribers(live, 2);
 			long deadline = System.nanoTime() + WAIT.toNanos();
 			while (this.streamer.droppedViewers() == droppedBefore && System.nanoTime() < deadline) {
-				lifecycles(live, 20, 80);
+				// a steady stream the healthy viewer keeps up with, while the stalled one's backlog grows
+				lifecycles(live, 5, 80);
+				Thread.sleep(10);
 			}
 			assertThat(this.streamer.droppedViewers()).as("slow viewer dropped").isEqualTo(droppedBefore + 1);
+			// the stalled viewer wakes up: it finds what was written before the drop, then the 4008 close
+			java.util.concurrent.CompletableFuture<List<StalledViewer.Frame>> wakeUp = java.util.concurrent.CompletableFuture
+				.supplyAsync(() -> {
+					try {
+						return stalled.readAll();
+					}
+					catch (java.io.IOException ex) {
+						throw new java.io.UncheckedIOException(ex);
+					}
+				});
 			assertThat(subscribers(live)).isEqualTo(1);
 			lifecycles(live, 5, 80);
 			long end = nextSeq(live);
 			healthy.awaitSeq(end - 1, WAIT);
 			assertThat(healthy.eventSeqs()).containsExactlyElementsOf(LongStream.range(0, end).boxed().toList());
 
-			// the stalled viewer wakes up: it finds what was written before the drop, then the 4008 close
-			List<StalledViewer.Frame> frames = stalled.readAll();
+			List<StalledViewer.Frame> frames = wakeUp.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 			StalledViewer.Frame close = frames.get(frames.size() - 1);
-			assertThat(close.opcode()).isEqualTo(8);
+			assertThat(close.opcode()).as("close frame after %d frames; reading ended by %s", frames.size(), stalled.ending)
+				.isEqualTo(8);
 			assertThat(close.closeCode()).isEqualTo(Viewer.TOO_SLOW);
 			assertThat(close.closeReason()).startsWith("too slow, resume with since=");
 			long resume = Long.parseLong(close.closeReason().substring("too slow, resume with since=".length()));
