@@ -141,6 +141,24 @@ public class TraceStreamer {
 		return memo.text;
 	}
 
+	/** Serialises a clock message once per simulation and tick; only called under that simulation's lock. */
+	String clockUnderLock(LiveSimulation live, double nowMs, boolean paused, double speed, String clock) {
+		EventText memo = this.lastText.get(live);
+		if (memo == null) {
+			memo = new EventText();
+			this.lastText.put(live, memo);
+		}
+		if (memo.clockText == null || memo.clockNow != nowMs || memo.clockPaused != paused || memo.clockSpeed != speed
+				|| !clock.equals(memo.clockMode)) {
+			memo.clockText = write(new StreamMessages.Clock(nowMs, paused, speed, clock));
+			memo.clockNow = nowMs;
+			memo.clockPaused = paused;
+			memo.clockSpeed = speed;
+			memo.clockMode = clock;
+		}
+		return memo.clockText;
+	}
+
 	/** Closes after the queue is through (closed message, or the end of the stream). */
 	void close(Viewer viewer, CloseStatus status) {
 		viewer.finish();
@@ -211,6 +229,16 @@ public class TraceStreamer {
 		TraceEvent event;
 
 		String text;
+
+		String clockText;
+
+		double clockNow;
+
+		boolean clockPaused;
+
+		double clockSpeed;
+
+		String clockMode;
 
 	}
 }

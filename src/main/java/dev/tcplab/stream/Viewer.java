@@ -204,7 +204,7 @@ final class Viewer implements TraceSubscriber {
 		this.lastClockNow = nowMs;
 		this.lastClockPaused = paused;
 		this.lastClockSpeed = speed;
-		offer(Outbound.control(this.streamer.write(new StreamMessages.Clock(nowMs, paused, speed, this.live.clock().wireName()))));
+		offer(Outbound.control(this.streamer.clockUnderLock(this.live, nowMs, paused, speed, this.live.clock().wireName())));
 	}
 
 	@Override

@@ -280,8 +280,13 @@ public final class StreamLoadHarness {
 		Thread.sleep(Math.max(2000, intervalMs));
 		resetCounters();
 		long publishedBefore = totalNextSeq(sims);
+		com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean();
+		long cpu0 = os.getProcessCpuTime();
 		long t0 = System.nanoTime();
 		Thread.sleep(seconds * 1000L);
+		double cpuPercent = (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - t0) * 100;
+		double loadAverage = os.getSystemLoadAverage();
 		long publishedDuring = totalNextSeq(sims) - publishedBefore;
 		long receivedDuring = this.received.get();
 		double elapsed = (System.nanoTime() - t0) / 1e9;
@@ -320,9 +325,11 @@ public final class StreamLoadHarness {
 		double max = maxOf(snapshotHistogram);
 		String line = String.format(
 				"viewers=%d simulations=%d intervalMs=%d speed=%s seconds=%.0f published=%.0f/s delivered=%.0f/s "
-						+ "p50=%.1fms p99=%.1fms p99.9=%.1fms max=%.1fms lost=%d duplicated=%d droppedViewers=%d closedEarly=%d",
+						+ "p50=%.1fms p99=%.1fms p99.9=%.1fms max=%.1fms lost=%d duplicated=%d droppedViewers=%d closedEarly=%d "
+						+ "processCpu=%.0f%% loadAvg=%.1f cores=%d",
 				viewerCount, simulationCount, intervalMs, speed, elapsed, publishedDuring / elapsed, receivedDuring / elapsed,
-				p50, p99, p999, max, lostTotal, this.duplicated.get(), streamer.droppedViewers(), closedEarly);
+				p50, p99, p999, max, lostTotal, this.duplicated.get(), streamer.droppedViewers(), closedEarly, cpuPercent,
+				loadAverage, Runtime.getRuntime().availableProcessors());
 		System.out.println("RESULT " + line);
 		if (out != null) {
 			Files.writeString(Path.of(out), line + System.lineSeparator(), java.nio.file.StandardOpenOption.CREATE,
