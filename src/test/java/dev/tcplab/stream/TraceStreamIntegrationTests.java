@@ -74,6 +74,9 @@ class TraceStreamIntegrationTests {
 		assertThat(snapshot.path("simulation").path("clock").asString()).isEqualTo("realtime");
 		assertThat(snapshot.path("simulation").path("pairs").size()).isEqualTo(2);
 		assertThat(snapshot.path("simulation").path("constants").path("timeWaitMs").asLong()).isEqualTo(60_000);
+		assertThat(snapshot.path("simulation").path("traceLevel").asString()).isEqualTo("full");
+		assertThat(snapshot.path("simulation").path("pairs").get(0).path("client").path("state").asString())
+			.isNotEmpty();
 		assertThat(snapshot.path("since").asLong()).isZero();
 
 		produceConcurrently(live, 3, 15);
