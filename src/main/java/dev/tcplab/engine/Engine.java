@@ -62,7 +62,8 @@ final class Engine {
 
 	final Map<Integer, Listener> listeners = new HashMap<>();
 
-	final PortTable[] ports = { new PortTable(), new PortTable() };
+	/** Ports bound on the client host (server sockets all share their listener's port, which needs no accounting). */
+	final PortTable clientPorts = new PortTable();
 
 	final Map<Integer, Pair> pairs = new LinkedHashMap<>();
 
@@ -78,6 +79,9 @@ final class Engine {
 
 	LoadRun load;
 
+	/** Linux computes RTO = SRTT + max(RTO_min, 4·RTTVAR); the others follow RFC 6298 §2. */
+	final boolean linuxRto;
+
 	Engine(SimulationConfig config) {
 		this.config = config;
 		this.c = config.constants();
@@ -87,6 +91,7 @@ final class Engine {
 		this.isnSecret = rng.nextLong();
 		this.ephemeralCursor = c.ephemeralLow() + rng.nextInt(c.ephemeralHigh() - c.ephemeralLow() + 1);
 		this.address = new String[] { config.clientAddress(), config.serverAddress() };
+		this.linuxRto = "linux".equals(c.profile());
 	}
 
 	static long key(int host, int localPort, int remotePort) {
@@ -109,24 +114,52 @@ final class Engine {
 	// Scheduler loop
 	// =====================================================================================================
 
-	void scheduleTimer(Tcb t, int timer, int gen, long at) {
-		sched.schedule(at, Scheduler.TIMER, t, ((long) gen << 3) | timer);
+	/** Queues a timer entry; {@code delay} (µs from when it was armed) picks the FIFO lane. */
+	void scheduleTimer(Tcb t, int timer, int gen, long at, long order, long delay) {
+		long a = ((long) gen << 3) | timer;
+		sched.scheduleAt(sched.lane(delay), at, order, Scheduler.TIMER, t, a);
 	}
 
-	private boolean live(int kind, Object target, long arg) {
-		return switch (kind) {
-			case Scheduler.TIMER -> ((Tcb) target).timerLive((int) (arg & 7), (int) (arg >>> 3));
+	/**
+	 * Whether the head event is due. If not, it is removed: stale timer entries are dropped, and an entry that came
+	 * up before its timer's moved deadline is re-queued at the deadline with the sequence number reserved when the
+	 * timer was armed — so the order of events is exactly as if every arm had been queued eagerly.
+	 */
+	private boolean headLive() {
+		int kind = sched.peekKind();
+		Object target = sched.peekTarget();
+		long arg = sched.peekArg();
+		switch (kind) {
+			case Scheduler.TIMER -> {
+				Tcb t = (Tcb) target;
+				int timer = (int) (arg & 7);
+				int verdict = t.timerCheck(timer, (int) (arg >>> 3), sched.peekTime(), sched.peekOrder());
+				if (verdict == Tcb.DUE) {
+					return true;
+				}
+				sched.pop();
+				if (verdict == Tcb.MOVED) {
+					t.queue(timer);
+				}
+				return false;
+			}
 			case Scheduler.TIME_WAIT_EXPIRY -> {
 				TimeWaitRecord r = (TimeWaitRecord) target;
-				yield r.state == TcpState.TIME_WAIT && r.gen == arg;
+				if (r.state == TcpState.TIME_WAIT && r.gen == arg) {
+					return true;
+				}
+				sched.pop();
+				return false;
 			}
-			default -> true;
-		};
+			default -> {
+				return true;
+			}
+		}
 	}
 
 	private void purgeStale() {
-		while (!sched.isEmpty() && !live(sched.peekKind(), sched.peekTarget(), sched.peekArg())) {
-			sched.pop();
+		while (!sched.isEmpty() && !headLive()) {
+			// headLive removed the stale head
 		}
 	}
 
@@ -276,8 +309,9 @@ final class Engine {
 			traceSegment("sent", s);
 		}
 		Pair p = s.pair;
-		if (p != null && p.rules[s.srcHost] != null && !p.rules[s.srcHost].isEmpty()) {
-			FaultRule r = matchRule(p.rules[s.srcHost], s);
+		List<FaultRule> rules = p == null ? null : p.rulesOrNull(s.srcHost);
+		if (rules != null && !rules.isEmpty()) {
+			FaultRule r = matchRule(rules, s);
 			if (r != null) {
 				switch (r.action) {
 					case DROP -> {
@@ -335,11 +369,11 @@ final class Engine {
 	}
 
 	private void deliverLater(Segment s, long extraUs) {
-		sched.schedule(now + latencyUs + extraUs, Scheduler.SEGMENT, s, 0);
+		sched.scheduleAfter(now, latencyUs + extraUs, Scheduler.SEGMENT, s, 0);
 	}
 
 	void release(Pair p, Side side) {
-		ArrayDeque<Segment> q = p.held[side == Side.CLIENT ? CLIENT_HOST : SERVER_HOST];
+		ArrayDeque<Segment> q = p.held == null ? null : p.held[side == Side.CLIENT ? CLIENT_HOST : SERVER_HOST];
 		if (q == null) {
 			return;
 		}
@@ -381,7 +415,9 @@ final class Engine {
 		if (s.has(RST)) {
 			return;
 		}
-		note(s.pair, role(host), "RST_NO_CONNECTION", "no connection for " + address[host] + ":" + s.dstPort + ": RST");
+		if (rec.states) {
+			note(s.pair, role(host), "RST_NO_CONNECTION", "no connection for " + address[host] + ":" + s.dstPort + ": RST");
+		}
 		if (s.has(ACK)) {
 			// <SEQ=SEG.ACK><CTL=RST>
 			sendRaw(host, s.dstPort, s.srcPort, s.pair, RST, s.ack, 0, 0, s.ack - s.relAck, 0, -1);
@@ -410,7 +446,6 @@ final class Engine {
 			l = new Listener(port, LISTEN_BACKLOG);
 			l.pair = forPair;
 			listeners.put(port, l);
-			ports[SERVER_HOST].acquire(port, true);
 			setState(l, TcpState.LISTEN, "listen()");
 			callEvent(l, "listener", "listen", Map.of("port", port, "backlog", LISTEN_BACKLOG), 0);
 		}
@@ -463,8 +498,6 @@ final class Engine {
 			}
 		}
 		conns.put(child.key, child);
-		ports[SERVER_HOST].acquire(l.port, true);
-		child.portHeld = true;
 		l.pendingChildren++;
 		if (p != null && Pair.closed(p.server)) {
 			p.server = child;
@@ -479,7 +512,9 @@ final class Engine {
 		if (t.listener != null && !t.accepted) {
 			t.accepted = true;
 			t.listener.pendingChildren--;
-			callEvent(t, "server", "accept", Map.of("port", t.localPort), 0);
+			if (rec.states) {
+				callEvent(t, "server", "accept", Map.of("port", t.localPort), 0);
+			}
 			if (t.app != null) {
 				t.app.established(t);
 			}
@@ -556,7 +591,7 @@ final class Engine {
 	private void armTimeWaitTimer(TimeWaitRecord r, boolean restart) {
 		r.gen++;
 		r.expiresUs = now + c.timeWaitMs() * 1000;
-		sched.schedule(r.expiresUs, Scheduler.TIME_WAIT_EXPIRY, r, r.gen);
+		sched.scheduleAfter(now, c.timeWaitMs() * 1000, Scheduler.TIME_WAIT_EXPIRY, r, r.gen);
 		timerEvent(r, "TIME_WAIT", restart ? "restarted" : "armed", r.expiresUs);
 	}
 
@@ -593,7 +628,7 @@ final class Engine {
 		}
 		if (t.portHeld) {
 			t.portHeld = false;
-			ports[t.host].release(t.localPort, t.boundReuse);
+			clientPorts.release(t.localPort, t.boundReuse);
 		}
 		if (t.listener != null && !t.accepted) {
 			t.accepted = true; // no longer pending
@@ -607,7 +642,9 @@ final class Engine {
 		if (conns.get(r.key) == r) {
 			conns.remove(r.key);
 		}
-		ports[r.host()].release(r.localPort(), r.reuseAddr);
+		if (r.clientSide) {
+			clientPorts.release(r.localPort(), r.reuseAddr);
+		}
 		if (r.owner != null) {
 			r.owner.state = TcpState.CLOSED; // the socket handle mirrors its record (census counted the record)
 		}
@@ -619,7 +656,7 @@ final class Engine {
 		if (p == null) {
 			return;
 		}
-		if (!p.finished && p.client != null && Pair.closed(p.client) && Pair.closed(p.server)) {
+		if (!p.finished && Pair.closed(p.client) && Pair.closed(p.server)) {
 			p.finished = true;
 			lifecycles++;
 			if (p.load && load != null) {
@@ -627,8 +664,18 @@ final class Engine {
 			}
 		}
 		if (!config.retainClosedPairs() && !p.forgotten && done(p.client) && done(p.server)) {
+			// forget the pair; only TIME_WAIT records (which point to it for the trace) keep it reachable
 			p.forgotten = true;
-			pairs.remove(p.id);
+			if (!p.load) {
+				pairs.remove(p.boxedId);
+			}
+			if (!(p.client instanceof TimeWaitRecord)) {
+				p.client = null;
+			}
+			if (!(p.server instanceof TimeWaitRecord)) {
+				p.server = null;
+			}
+			p.listener = null;
 		}
 	}
 
@@ -682,7 +729,7 @@ final class Engine {
 	int allocateEphemeral() {
 		int lo = c.ephemeralLow();
 		int hi = c.ephemeralHigh();
-		PortTable pt = ports[CLIENT_HOST];
+		PortTable pt = clientPorts;
 		int p = pt.firstFree(ephemeralCursor, hi);
 		if (p < 0 && ephemeralCursor > lo) {
 			p = pt.firstFree(lo, ephemeralCursor - 1);
@@ -696,7 +743,7 @@ final class Engine {
 
 	/** bind() on the client host: EADDRINUSE while anything holds the port, unless every holder and the new socket set SO_REUSEADDR. */
 	Errno bindCheck(int port, int serverPort, boolean reuseAddr) {
-		PortTable pt = ports[CLIENT_HOST];
+		PortTable pt = clientPorts;
 		if (pt.users(port) == 0) {
 			return null;
 		}
@@ -714,7 +761,10 @@ final class Engine {
 	Pair connectPair(int serverPort, int clientPort, boolean reuseAddr, boolean pinned, boolean loadPair) {
 		Pair p = new Pair(nextPairId++, serverPort, clientPort);
 		p.load = loadPair;
-		pairs.put(p.id, p);
+		if (!loadPair || config.retainClosedPairs()) {
+			// load pairs are only addressable when closed pairs are retained (keeps load runs lean)
+			pairs.put(p.id, p);
+		}
 		p.listener = listener(serverPort, p);
 		Tcb t = new Tcb(this, p, Side.CLIENT, CLIENT_HOST, clientPort, serverPort, reuseAddr);
 		p.client = t;
@@ -722,7 +772,7 @@ final class Engine {
 			t.app = load;
 			load.configure(t);
 		}
-		ports[CLIENT_HOST].acquire(clientPort, reuseAddr);
+		clientPorts.acquire(clientPort, reuseAddr);
 		t.portHeld = true;
 		conns.put(t.key, t);
 		if (rec.states) {
@@ -734,7 +784,9 @@ final class Engine {
 			}
 		}
 		t.connect();
-		callEvent(t, "client", "connect", Map.of("address", address[SERVER_HOST], "port", serverPort), Tcb.PENDING);
+		if (rec.states) {
+			callEvent(t, "client", "connect", Map.of("address", address[SERVER_HOST], "port", serverPort), Tcb.PENDING);
+		}
 		return p;
 	}
 

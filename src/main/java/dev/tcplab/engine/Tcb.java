@@ -140,8 +140,15 @@ final class Tcb extends Endpoint {
 
 	long timedAtUs;
 
-	// ---- timers: expiry in µs (−1 = not armed) and generation for lazy deletion ----
+	// ---- timers (lazy, like Linux's mod_timer): timerAt is the deadline (−1 = not armed); at most one queue entry
+	// per timer, at queuedAt with generation timerGen, is moved to the deadline when it comes up early ----
 	final long[] timerAt = { -1, -1, -1, -1 };
+
+	final long[] queuedAt = { -1, -1, -1, -1 };
+
+	final long[] armOrder = new long[4];
+
+	final long[] armDelay = new long[4];
 
 	final int[] timerGen = new int[4];
 
@@ -519,7 +526,7 @@ final class Tcb extends Endpoint {
 		}
 		long min = c.rtoMinMs() * 1000;
 		long rto;
-		if ("linux".equals(c.profile())) {
+		if (e.linuxRto) {
 			rto = srttUs + Math.max(min, 4 * rttvarUs);
 		}
 		else {
@@ -877,9 +884,19 @@ final class Tcb extends Endpoint {
 		boolean wasArmed = timerAt[timer] >= 0;
 		long at = e.now + afterUs;
 		timerAt[timer] = at;
-		int gen = ++timerGen[timer];
-		e.scheduleTimer(this, timer, gen, at);
+		armDelay[timer] = afterUs;
+		armOrder[timer] = e.sched.reserve();
+		if (queuedAt[timer] < 0 || queuedAt[timer] > at) {
+			queue(timer);
+		}
 		e.timerEvent(this, TIMER_NAMES[timer], wasArmed ? "restarted" : "armed", at);
+	}
+
+	/** Puts the timer's queue entry at its deadline, with the sequence number reserved when it was armed. */
+	void queue(int timer) {
+		int gen = ++timerGen[timer];
+		queuedAt[timer] = timerAt[timer];
+		e.scheduleTimer(this, timer, gen, timerAt[timer], armOrder[timer], armDelay[timer]);
 	}
 
 	void cancel(int timer) {
@@ -887,8 +904,31 @@ final class Tcb extends Endpoint {
 			return;
 		}
 		timerAt[timer] = -1;
-		timerGen[timer]++;
 		e.timerEvent(this, TIMER_NAMES[timer], "cancelled", -1);
+	}
+
+	static final int DUE = 0;
+
+	static final int STALE = 1;
+
+	static final int MOVED = 2;
+
+	/**
+	 * Verdict on a queue entry (time {@code at}, sequence {@code order}, generation {@code gen}) of this timer: DUE,
+	 * STALE (outdated entry or cancelled timer) or MOVED (the deadline moved on; re-queue with {@link #queue}).
+	 */
+	int timerCheck(int timer, int gen, long at, long order) {
+		if (gen != timerGen[timer] || queuedAt[timer] != at) {
+			return STALE;
+		}
+		if (timerAt[timer] < 0) {
+			queuedAt[timer] = -1;
+			return STALE;
+		}
+		if (timerAt[timer] != at || armOrder[timer] != order) {
+			return MOVED;
+		}
+		return DUE;
 	}
 
 	void cancelAll() {
@@ -897,9 +937,6 @@ final class Tcb extends Endpoint {
 		}
 	}
 
-	boolean timerLive(int timer, int gen) {
-		return timerAt[timer] >= 0 && timerGen[timer] == gen;
-	}
 
 	private void armFinWait2() {
 		if (c.finWait2TimeoutMs() > 0 && timerAt[T_FIN_WAIT_2] < 0) {
@@ -909,6 +946,7 @@ final class Tcb extends Endpoint {
 
 	void onTimer(int timer) {
 		timerAt[timer] = -1;
+		queuedAt[timer] = -1;
 		e.timerEvent(this, TIMER_NAMES[timer], "fired", -1);
 		switch (timer) {
 			case T_RETRANSMIT -> retransmissionTimeout();
