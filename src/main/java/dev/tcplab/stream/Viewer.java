@@ -246,7 +246,15 @@ final class Viewer implements TraceSubscriber {
 			if (this.finished) {
 				return;
 			}
-			Outbound next = nextOutbound();
+			Outbound next;
+			try {
+				next = nextOutbound();
+			}
+			catch (RuntimeException ex) {
+				// e.g. a history event that cannot be serialised: end this stream visibly rather than stall it
+				this.streamer.close(this, CloseStatus.SERVER_ERROR.withReason("could not encode an event"));
+				return;
+			}
 			if (next == null) {
 				this.pumping.set(false);
 				if (this.queue.isEmpty() || !this.pumping.compareAndSet(false, true)) {

@@ -131,7 +131,9 @@ final class StreamTestClient implements WebSocket.Listener {
 			}
 			Thread.sleep(20);
 		}
-		throw new AssertionError("seq " + seq + " not received within " + timeout + "; last received " + lastSeq());
+		throw new AssertionError("seq " + seq + " not received within " + timeout + "; last received " + lastSeq()
+				+ "; connection " + (this.closed.isDone() ? "closed: " + this.closed.handle((c, ex) -> ex != null ? ex + " cause " + ex.getCause() : c).join() : "open")
+				+ "; " + texts().size() + " messages");
 	}
 
 	void close() {
