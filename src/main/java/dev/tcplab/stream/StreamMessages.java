@@ -1,0 +1,70 @@
+package dev.tcplab.stream;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.tcplab.engine.Snapshots.PairView;
+import dev.tcplab.engine.Snapshots.SimulationView;
+import dev.tcplab.engine.TcpState;
+import dev.tcplab.simulation.LiveSimulation;
+
+/**
+ * The stream's own (non-trace) messages. Trace events themselves are sent as the application's JsonMapper writes
+ * {@link dev.tcplab.engine.TraceEvent} (with {@code "type"}). Field names are a contract (docs/stream.md).
+ */
+final class StreamMessages {
+
+	/** Sent when nothing else was sent for {@code tcplab.stream.heartbeat-interval}. */
+	static final String HEARTBEAT = "{\"type\":\"heartbeat\"}";
+
+	private StreamMessages() {
+	}
+
+	/**
+	 * The simulation as {@code GET /api/simulations/{id}} shows it (design.md): id, profile, seed, clock, nowMs,
+	 * constants, pairs, plus the realtime state and trace bounds.
+	 */
+	record SimulationJson(String id, String profile, long seed, String clock, double speed, boolean paused, double nowMs,
+			Map<String, Object> constants, List<PairView> pairs, Map<TcpState, Integer> census, long nextSeq,
+			long oldestSeq, Double nextEventAtMs) {
+
+		/** Must be called with the simulation's lock held. */
+		static SimulationJson of(LiveSimulation live) {
+			SimulationView view = live.engine().view();
+			return new SimulationJson(live.id(), live.profile(), live.seed(), live.clock().wireName(), live.speed(),
+					live.paused(), view.nowMs(), view.constants(), view.pairs(), view.census(), view.nextSeq(),
+					view.oldestSeq(), view.nextEventAtMs());
+		}
+	}
+
+	/**
+	 * First message of every connection. Trace events with seq ≥ {@code since} follow; those below {@code nextSeq}
+	 * are history already reflected in {@code simulation}.
+	 */
+	record Snapshot(String type, SimulationJson simulation, long nextSeq, long oldestSeq, long since) {
+		Snapshot(SimulationJson simulation, long nextSeq, long oldestSeq, long since) {
+			this("snapshot", simulation, nextSeq, oldestSeq, since);
+		}
+	}
+
+	/** A problem the client should know about; the stream goes on unless a close follows. */
+	record Error(String type, String code, long oldestSeq, String message) {
+		Error(String code, long oldestSeq, String message) {
+			this("error", code, oldestSeq, message);
+		}
+	}
+
+	/** Where the virtual clock is (at most a few per second while it runs; immediately on pause/resume/speed). */
+	record Clock(String type, double nowMs, boolean paused, double speed, String clock) {
+		Clock(double nowMs, boolean paused, double speed, String clock) {
+			this("clock", nowMs, paused, speed, clock);
+		}
+	}
+
+	/** The simulation was deleted or evicted; the server closes the connection (1000) right after. */
+	record Closed(String type, String reason) {
+		Closed(String reason) {
+			this("closed", reason);
+		}
+	}
+}
