@@ -210,7 +210,7 @@ async function doClock(body) {
 			store.logAction({ op: 'clock', body, atMs: store.state.sim?.nowMs ?? 0, afterMs: res.nowMs });
 		}
 		if (res.nowMs != null) {
-			store.setClock({ nowMs: res.nowMs, paused: res.paused, speed: res.speed });
+			store.setClock({ nowMs: res.nowMs, paused: res.paused, speed: res.speed, clock: res.clock });
 		}
 	}
 	catch (e) {
@@ -385,8 +385,8 @@ function renderPairSelect() {
 
 function ladderWidth() {
 	const box = document.querySelector('.ladder-scroll');
-	const w = box ? box.clientWidth : 640;
-	return Math.max(340, Math.min(760, w || 640));
+	const w = box ? box.clientWidth - 2 : 640;
+	return Math.max(300, Math.min(760, w > 0 ? w : 640));
 }
 
 function renderLadderView() {
@@ -555,6 +555,7 @@ function renderResults() {
 	while (ol.firstChild) {
 		ol.removeChild(ol.firstChild);
 	}
+	$('results-empty').hidden = store.state.results.length > 0;
 	for (const r of store.state.results.slice(0, 8)) {
 		const li = document.createElement('li');
 		li.className = r.errno ? 'errno' : '';

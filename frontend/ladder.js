@@ -269,8 +269,7 @@ export function renderLadder(svg, layout, opts) {
 		svg.removeChild(svg.firstChild);
 	}
 	svg.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
-	svg.setAttribute('width', layout.width);
-	svg.setAttribute('height', layout.height);
+	svg.style.maxWidth = `${layout.width}px`;
 
 	const defs = el('defs');
 	for (const [id, cls] of [['arrow-head', 'head'], ['arrow-head-hi', 'head hi']]) {
@@ -329,7 +328,8 @@ export function renderLadder(svg, layout, opts) {
 		if (a.kind === 'dropped') {
 			const s = 7;
 			g.appendChild(el('path', { d: `M${a.x2 - s},${a.y2 - s} L${a.x2 + s},${a.y2 + s} M${a.x2 + s},${a.y2 - s} L${a.x2 - s},${a.y2 + s}`, class: 'cross' }));
-			g.appendChild(el('text', { x: a.x2, y: a.y2 + 20, 'text-anchor': 'middle', class: 'lost-text' }, `✕ ${t('ladder.lost')}`));
+			const toRight = a.x2 > a.x1;
+			g.appendChild(el('text', { x: a.x2 + (toRight ? 12 : -12), y: a.y2 + 4, 'text-anchor': toRight ? 'start' : 'end', class: 'lost-text' }, `✕ ${t('ladder.lost')}`));
 		}
 		const mx = a.kind === 'delivered' ? (a.x1 + a.x2) / 2 : (a.x1 * 0.55 + a.x2 * 0.45);
 		const my = a.kind === 'delivered' ? (a.y1 + a.y2) / 2 : (a.y1 * 0.55 + a.y2 * 0.45);

@@ -169,9 +169,10 @@ export class Store extends EventTarget {
 		return true;
 	}
 
-	setClock({ nowMs, paused, speed }, wallNowMs = Date.now()) {
+	setClock({ nowMs, paused, speed, clock }, wallNowMs = Date.now()) {
 		const prev = this.state.clock || {};
-		this.set({ clock: { ...prev, nowMs, paused: paused ?? prev.paused, speed: speed ?? prev.speed, receivedAt: wallNowMs } });
+		this.set({ clock: { ...prev, nowMs: nowMs ?? prev.nowMs, paused: paused ?? prev.paused, speed: speed ?? prev.speed,
+			mode: clock ?? prev.mode, receivedAt: wallNowMs } });
 	}
 
 	addResult(result) {
