@@ -361,7 +361,7 @@ export function renderLadder(svg, layout, opts) {
 		const text = s.to;
 		const w = estWidth(text, 11) + 12;
 		const x = right ? s.x + 6 : s.x - 6 - w;
-		const g = el('g', { class: `state-change state-${s.to}` });
+		const g = el('g', { class: `state-change state-${s.to}`, 'data-side': s.side });
 		g.appendChild(el('rect', { x, y: s.y - 9, width: w, height: 17, rx: 3, class: 'state-box' }));
 		g.appendChild(el('text', { x: x + w / 2, y: s.y + 4, 'text-anchor': 'middle', class: 'state-text' }, text));
 		g.appendChild(el('title', {}, `${s.from} → ${s.to}: ${s.cause ?? ''} (${formatMs(s.timeMs)})`));
@@ -373,7 +373,7 @@ export function renderLadder(svg, layout, opts) {
 	for (const c of layout.calls) {
 		const right = c.side === 'server';
 		const x = right ? c.x + 8 : c.x - 8;
-		const g = el('g', { class: `call${c.errno ? ' call-errno' : ''}${c.blocking ? ' call-blocking' : ''}` });
+		const g = el('g', { class: `call${c.errno ? ' call-errno' : ''}${c.blocking ? ' call-blocking' : ''}`, 'data-side': c.side });
 		c.lines.forEach((ln, i) => {
 			g.appendChild(el('text', { x, y: c.y + 4 + i * 12, 'text-anchor': right ? 'start' : 'end', class: 'call-text' },
 				(i === 0 && c.errno ? '⚠ ' : '') + ln));
