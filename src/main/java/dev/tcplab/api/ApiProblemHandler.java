@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.tcplab.engine.EngineException;
+import dev.tcplab.scenario.ScenarioNotFoundException;
 import dev.tcplab.simulation.LimitExceededException;
 import dev.tcplab.simulation.RateLimitedException;
 import dev.tcplab.simulation.SimulationNotFoundException;
@@ -51,6 +52,11 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(SimulationNotFoundException.class)
 	ResponseEntity<ProblemDetail> simulationNotFound(SimulationNotFoundException ex, HttpServletRequest request) {
 		return problem(HttpStatus.NOT_FOUND, "Simulation not found", ex.getMessage(), request, Map.of());
+	}
+
+	@ExceptionHandler(ScenarioNotFoundException.class)
+	ResponseEntity<ProblemDetail> scenarioNotFound(ScenarioNotFoundException ex, HttpServletRequest request) {
+		return problem(HttpStatus.NOT_FOUND, "Scenario not found", ex.getMessage(), request, Map.of());
 	}
 
 	@ExceptionHandler(NoSuchElementException.class)

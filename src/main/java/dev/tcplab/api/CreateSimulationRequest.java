@@ -25,14 +25,15 @@ record CreateSimulationRequest(
 		@Schema(description = "full, states (no segments/timers) or none", example = "full", defaultValue = "full") @Size(max = 16) String traceLevel,
 		@Schema(description = "IPv4 address of the client host", example = "10.0.0.2", defaultValue = "10.0.0.2") @Size(max = 15) String clientAddress,
 		@Schema(description = "IPv4 address of the server host", example = "10.0.0.1", defaultValue = "10.0.0.1") @Size(max = 15) String serverAddress,
-		@Schema(description = "Use teaching ISNs (client 1000, server 5000) instead of random ones", defaultValue = "false") Boolean pinnedIsn) {
+		@Schema(description = "Use teaching ISNs (client 1000, server 5000) instead of random ones", defaultValue = "false") Boolean pinnedIsn,
+		@Schema(description = "Keep pairs whose endpoints are all CLOSED in the simulation JSON", defaultValue = "true") Boolean retainClosedPairs) {
 
 	SimulationService.Spec toSpec() {
 		return new SimulationService.Spec(profile, seed, latencyMs, clock, speed, overrides, traceLevel, clientAddress,
-				serverAddress, pinnedIsn);
+				serverAddress, pinnedIsn, retainClosedPairs);
 	}
 
 	static CreateSimulationRequest empty() {
-		return new CreateSimulationRequest(null, null, null, null, null, null, null, null, null, null);
+		return new CreateSimulationRequest(null, null, null, null, null, null, null, null, null, null, null);
 	}
 }

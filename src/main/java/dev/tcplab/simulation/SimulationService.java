@@ -42,7 +42,7 @@ public class SimulationService {
 	 */
 	public record Spec(String profile, Long seed, Double latencyMs, String clock, Double speed,
 			Map<String, Object> overrides, String traceLevel, String clientAddress, String serverAddress,
-			Boolean pinnedIsn) {
+			Boolean pinnedIsn, Boolean retainClosedPairs) {
 	}
 
 	/** A simulation as the API shows it: the engine's view plus the service's clock settings. */
@@ -86,7 +86,7 @@ public class SimulationService {
 		ClockMode clock = ClockMode.parse(spec.clock());
 		double speed = spec.speed() == null ? 1.0 : spec.speed();
 		SimulationConfig config = new SimulationConfig(constants, seed, latency, level, properties.maxTraceEvents(), client,
-				server, true, Boolean.TRUE.equals(spec.pinnedIsn()));
+				server, !Boolean.FALSE.equals(spec.retainClosedPairs()), Boolean.TRUE.equals(spec.pinnedIsn()));
 		return registry.create(profile, config, clock, speed);
 	}
 
