@@ -2,20 +2,21 @@
 import { pick } from './i18n.js';
 
 /**
- * The reveal seq for a narration step: everything up to that step's toSeq. Steps are 0-based.
+ * The last seq to show at a narration step (index 0-based). A step produced the events fromSeq ≤ seq < toSeq
+ * (half-open, as the scenario runner reports them), so everything below that step's toSeq is visible.
  */
 export function revealForStep(narration, step) {
 	if (!narration || narration.length === 0) {
 		return null;
 	}
 	const s = narration[Math.max(0, Math.min(step, narration.length - 1))];
-	return s.toSeq;
+	return s.toSeq - 1;
 }
 
-/** The narration step that covers a trace seq (the first step whose toSeq ≥ seq). */
+/** The index of the narration step that produced a trace seq (the first step whose toSeq > seq). */
 export function stepForSeq(narration, seq) {
 	for (let i = 0; i < narration.length; i++) {
-		if (seq <= narration[i].toSeq) {
+		if (seq < narration[i].toSeq) {
 			return i;
 		}
 	}
