@@ -150,11 +150,14 @@ class BrowserUiTests {
 			.orElseThrow();
 		assertThat(retransmitted.getText()).contains("retransmission");
 
-		// focusing the client's ACK of the retransmitted FIN highlights the FIN it acknowledges
+		// focusing an ACK highlights the segment it acknowledges and shows the raw fields
 		waitForLadderState("server", "CLOSED");
-		List<WebElement> acks = driver.findElements(By.cssSelector("#ladder g.seg-delivered"));
-		WebElement lastAck = acks.get(acks.size() - 1);
-		((JavascriptExecutor) driver).executeScript("arguments[0].focus()", lastAck);
+		Object answering = ((JavascriptExecutor) driver).executeScript(
+				"const e = window.tcplab.state.events.filter(x => x.type === 'segment' && x.answers != null"
+						+ " && x.pair === window.tcplab.state.pairId); return e.length ? e[e.length - 1].id : null;");
+		assertThat(answering).as("some segment of the pair acknowledges another").isNotNull();
+		WebElement ack = driver.findElement(By.cssSelector("#ladder g.seg[data-id='" + answering + "']"));
+		((JavascriptExecutor) driver).executeScript("arguments[0].focus()", ack);
 		waitFor(() -> !driver.findElements(By.cssSelector("#ladder g.seg.answered")).isEmpty());
 		assertThat(driver.findElement(By.id("seg-fields")).getText()).contains("seq (raw)").contains("answers");
 		screenshot("lost-last-ack");
