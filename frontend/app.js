@@ -180,15 +180,18 @@ async function doPairAction(side, action, fields) {
 		return;
 	}
 	if (store.state.scenario) {
+		// keep driving the scenario's simulation by hand: from here on its clock runs in real time
 		leaveScenario();
+		await api.clock(simId, { clock: 'realtime', paused: false }).then((c) => store.setClock(c)).catch(() => {});
 	}
 	const body = actionRequest(side, action, fields);
 	const label = describeAction(body);
-	const atMs = store.state.sim?.nowMs ?? 0;
+	const estimate = currentNow();
 	try {
 		const res = await api.event(simId, pairId, body);
-		const nowAfter = (res.trace && res.trace.length) ? res.trace[res.trace.length - 1].timeMs : null;
-		store.logAction({ op: 'event', pair: pairId, body, atMs: Math.max(atMs, nowAfter != null ? Math.min(nowAfter, currentNow()) : atMs) });
+		// the first event a request records carries the virtual time at which it was applied
+		const atMs = res.trace && res.trace.length ? res.trace[0].timeMs : estimate;
+		store.logAction({ op: 'event', pair: pairId, body, atMs });
 		store.addEvents(res.trace || []);
 		addResult({ side, label, result: res.result });
 	}
@@ -207,7 +210,7 @@ async function doClock(body) {
 		const res = await api.clock(simId, body);
 		store.addEvents(res.trace || []);
 		if (body.step || body.runUntilIdle) {
-			store.logAction({ op: 'clock', body, atMs: store.state.sim?.nowMs ?? 0, afterMs: res.nowMs });
+			store.logAction({ op: 'clock', body, atMs: currentNow(), afterMs: res.nowMs });
 		}
 		if (res.nowMs != null) {
 			store.setClock({ nowMs: res.nowMs, paused: res.paused, speed: res.speed, clock: res.clock });
@@ -230,7 +233,7 @@ async function openPair(ev) {
 	}
 	const label = `connect(${cp ? `:${cp}` : 'ephemeral'} → :${body.serverPort})`;
 	try {
-		const atMs = store.state.sim?.nowMs ?? 0;
+		const atMs = currentNow();
 		const pair = await api.openPair(simId, body);
 		await refreshSnapshot();
 		store.logAction({ op: 'pair', body, atMs, afterMs: store.state.sim?.nowMs, pairId: pair.id });
@@ -632,12 +635,16 @@ function wire() {
 		scenarioView.leave({ silent: true });
 		startSimulation($('profile').value).catch(showFatal);
 	});
+	$('profile').addEventListener('change', () => {
+		scenarioView.leave({ silent: true });
+		startSimulation($('profile').value).catch(showFatal);
+	});
 	$('lang-toggle').addEventListener('click', toggleLang);
 	$('narration-lang').addEventListener('click', toggleLang);
 	$('play-pause').addEventListener('click', () => {
 		const c = store.state.clock;
 		if (c?.mode !== 'realtime') {
-			doClock({ runUntilIdle: true });
+			doClock({ clock: 'realtime', paused: false });
 			return;
 		}
 		doClock({ paused: !c.paused });
