@@ -109,6 +109,9 @@ export function layoutLadder(events, opts = {}) {
 			if (e.endpoint !== 'client' && e.endpoint !== 'server') {
 				continue;
 			}
+			if (row && row.timeMs === e.timeMs && row.slots.has(`${e.endpoint}-call`)) {
+				row.slots.add(`${e.endpoint}-out`);
+			}
 			const y = place(e.timeMs, `${e.endpoint}-out`);
 			states.push({ side: e.endpoint, x: xOf(e.endpoint), y, from: e.from, to: e.to, cause: e.cause, timeMs: e.timeMs, seq: e.seq });
 		}
@@ -116,15 +119,18 @@ export function layoutLadder(events, opts = {}) {
 			if (e.endpoint !== 'client' && e.endpoint !== 'server') {
 				continue;
 			}
-			const y = place(e.timeMs, `${e.endpoint}-out`);
+			const y = place(e.timeMs, `${e.endpoint}-call`);
 			const c = callText(e);
 			const oneLine = `${c.name}${c.result !== '' ? ` = ${c.result}` : ''}${c.eof}`;
 			const lines = estWidth(oneLine) > out - 10 ? [c.name, `= ${c.result}${c.eof}`] : [oneLine];
 			calls.push({ side: e.endpoint, x: xOf(e.endpoint), y, lines, errno: c.errno, blocking: c.blocking,
 				completed: c.completed, timeMs: e.timeMs, seq: e.seq, call: e.call, result: e.result });
-			if (lines.length > 1) {
-				row.slots.add(`${e.endpoint}-out`);
-				row = { ...row, y: row.y + o.subGap * 0.6, slots: new Set([`${e.endpoint}-out`]), sub: true };
+			const underState = states.some((st) => st.side === e.endpoint && st.y === y);
+			calls[calls.length - 1].below = underState;
+			if (lines.length > 1 || underState) {
+				// the label needs the room of the next sub-row on this side
+				row = { ...row, y: row.y + o.subGap * (lines.length > 1 && underState ? 1.2 : 0.6),
+					slots: new Set([`${e.endpoint}-out`, `${e.endpoint}-call`]), sub: true };
 				rows.push(row);
 			}
 		}
@@ -340,8 +346,10 @@ export function renderLadder(svg, layout, opts) {
 		}
 		const lineH = 12;
 		const y0 = my - 5 - (lines.length - 1) * lineH;
+		const rot = `rotate(${labelAngle(a).toFixed(2)} ${mx.toFixed(1)} ${my.toFixed(1)})`;
 		lines.forEach((ln, i) => {
-			g.appendChild(el('text', { x: mx, y: y0 + i * lineH, 'text-anchor': 'middle', class: i === 0 && tagText ? 'seg-tag' : 'seg-label' }, ln));
+			g.appendChild(el('text', { x: mx, y: y0 + i * lineH, 'text-anchor': 'middle', transform: rot,
+				class: i === 0 && tagText ? 'seg-tag' : 'seg-label' }, ln));
 		});
 		const title = el('title', {}, arrowAria(a, t, formatMs));
 		g.appendChild(title);
@@ -369,13 +377,14 @@ export function renderLadder(svg, layout, opts) {
 		svg.appendChild(g);
 	}
 
-	// calls beside the lines
+	// calls beside the lines (under the state box when both happen at once)
 	for (const c of layout.calls) {
 		const right = c.side === 'server';
 		const x = right ? c.x + 8 : c.x - 8;
+		const dy = c.below ? 17 : 0;
 		const g = el('g', { class: `call${c.errno ? ' call-errno' : ''}${c.blocking ? ' call-blocking' : ''}`, 'data-side': c.side });
 		c.lines.forEach((ln, i) => {
-			g.appendChild(el('text', { x, y: c.y + 4 + i * 12, 'text-anchor': right ? 'start' : 'end', class: 'call-text' },
+			g.appendChild(el('text', { x, y: c.y + 4 + dy + i * 12, 'text-anchor': right ? 'start' : 'end', class: 'call-text' },
 				(i === 0 && c.errno ? '⚠ ' : '') + ln));
 		});
 		svg.appendChild(g);
@@ -396,6 +405,18 @@ export function renderLadder(svg, layout, opts) {
 			}
 		},
 	};
+}
+
+/** Angle (degrees) that lays an arrow's label along the arrow, never upside down. */
+export function labelAngle(a) {
+	let deg = (Math.atan2(a.y2 - a.y1, a.x2 - a.x1) * 180) / Math.PI;
+	if (deg > 90) {
+		deg -= 180;
+	}
+	else if (deg < -90) {
+		deg += 180;
+	}
+	return deg;
 }
 
 function tagName(tag, t) {

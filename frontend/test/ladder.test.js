@@ -110,3 +110,19 @@ test('other pairs are filtered out', () => {
 	assert.equal(layoutLadder(ev, { pair: 1 }).arrows.length, 0);
 	assert.equal(layoutLadder(ev, { pair: 2 }).arrows.length, 7);
 });
+
+test('a call recorded right after its state change is drawn under the state box, never on it', () => {
+	const ev = normalClose();
+	const i = ev.findIndex((e) => e.type === 'call' && e.call === 'close' && e.endpoint === 'client');
+	[ev[i], ev[i + 1]] = [ev[i + 1], ev[i]]; // the engine records the transition first, then the call's result
+	ev.forEach((e, n) => { e.seq = n; });
+	const l = layoutLadder(ev, { pair: 1, width: 640 });
+	const st = l.states.find((s) => s.to === 'FIN_WAIT_1');
+	const call = l.calls.find((c) => c.call === 'close' && c.side === 'client');
+	assert.equal(call.y, st.y);
+	assert.equal(call.below, true);
+	const fin = l.arrows.find((a) => a.id === 4);
+	assert.ok(fin.y1 > st.y, 'the FIN leaves below the labels');
+	const next = l.states.find((s) => s.to === 'FIN_WAIT_2');
+	assert.ok(next.y - (call.y + 17) >= 20, 'the next label on the line keeps its distance');
+});
