@@ -401,6 +401,7 @@ function renderLadderView() {
 		clientName: pair?.client ? `${pair.client.address}:${pair.client.port}` : '',
 		serverName: pair?.server ? `${pair.server.address}:${pair.server.port}` : '',
 		onFocus: (a) => showSegment(a),
+		freshFromSeq: freshFrom(),
 	});
 	$('ladder-empty').hidden = layout.arrows.length > 0;
 	if (focusedSegment != null) {
@@ -410,9 +411,18 @@ function renderLadderView() {
 		}
 	}
 	const scroller = document.querySelector('.ladder-scroll');
-	if (scroller && store.state.scenario == null) {
+	if (scroller) {
 		scroller.scrollTop = scroller.scrollHeight;
 	}
+}
+
+/** In a scenario, what the current step added is drawn heavier. */
+function freshFrom() {
+	const sc = store.state.scenario;
+	if (!sc || store.state.reveal == null || sc.replaying) {
+		return null;
+	}
+	return sc.narration[sc.step]?.fromSeq ?? null;
 }
 
 function showSegment(a) {
@@ -545,7 +555,7 @@ function renderTimers() {
 		}
 		ul.appendChild(li);
 	}
-	const census = store.state.sim?.census;
+	const census = store.state.reveal == null ? store.state.sim?.census : null;
 	const lastCensus = [...events].reverse().find((e) => e.type === 'census');
 	const counts = lastCensus?.counts || census;
 	$('census').textContent = counts && Object.keys(counts).length
@@ -746,7 +756,7 @@ async function main() {
 	const scenario = params.get('scenario');
 	const sim = params.get('sim');
 	if (scenario) {
-		await scenarioView.run(scenario, { profile: params.get('profile') || undefined });
+		await scenarioView.run(scenario, { profile: params.get('profile') || undefined, step: params.get('step') || undefined });
 	}
 	else if (sim) {
 		await openExisting(sim);

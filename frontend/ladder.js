@@ -17,7 +17,7 @@ export const LADDER_DEFAULTS = {
 /** Horizontal geometry for a given width: time column, client line, server line, label room. */
 export function columns(width) {
 	const timeCol = width < 500 ? 0 : 58;
-	const out = Math.max(82, Math.min(150, Math.round(width * 0.24)));
+	const out = Math.max(width < 500 ? 98 : 82, Math.min(150, Math.round(width * 0.24)));
 	return { timeCol, xClient: timeCol + out, xServer: width - out, out, compact: width < 500 };
 }
 
@@ -122,8 +122,9 @@ export function layoutLadder(events, opts = {}) {
 			const y = place(e.timeMs, `${e.endpoint}-call`);
 			const c = callText(e);
 			const oneLine = `${c.name}${c.result !== '' ? ` = ${c.result}` : ''}${c.eof}`;
-			const lines = estWidth(oneLine) > out - 10 ? [c.name, `= ${c.result}${c.eof}`] : [oneLine];
-			calls.push({ side: e.endpoint, x: xOf(e.endpoint), y, lines, errno: c.errno, blocking: c.blocking,
+			const name = estWidth(c.name, 10.5) > out - 10 ? `${e.call}(…)` : c.name;
+			const lines = estWidth(oneLine, 10.5) > out - 10 ? [name, `= ${c.result}${c.eof}`] : [oneLine];
+			calls.push({ side: e.endpoint, x: xOf(e.endpoint), y, lines, full: oneLine, errno: c.errno, blocking: c.blocking,
 				completed: c.completed, timeMs: e.timeMs, seq: e.seq, call: e.call, result: e.result });
 			const underState = states.some((st) => st.side === e.endpoint && st.y === y);
 			calls[calls.length - 1].below = underState;
@@ -279,7 +280,7 @@ export function renderLadder(svg, layout, opts) {
 
 	const defs = el('defs');
 	for (const [id, cls] of [['arrow-head', 'head'], ['arrow-head-hi', 'head hi']]) {
-		const m = el('marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+		const m = el('marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 10, markerHeight: 10, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' });
 		m.appendChild(el('path', { d: 'M0,0 L10,5 L0,10 z', class: cls }));
 		defs.appendChild(m);
 	}
@@ -318,8 +319,9 @@ export function renderLadder(svg, layout, opts) {
 	// arrows
 	const arrowGroups = new Map();
 	for (const a of layout.arrows) {
+		const fresh = opts.freshFromSeq != null && a.events[0].seq >= opts.freshFromSeq;
 		const g = el('g', {
-			class: `seg seg-${a.kind} ${a.tags.map((x) => `tag-${x}`).join(' ')}`,
+			class: `seg seg-${a.kind} ${a.tags.map((x) => `tag-${x}`).join(' ')}${fresh ? ' fresh' : ''}`,
 			tabindex: 0,
 			role: 'button',
 			'data-id': a.id,
@@ -369,7 +371,8 @@ export function renderLadder(svg, layout, opts) {
 		const text = s.to;
 		const w = estWidth(text, 11) + 12;
 		const x = right ? s.x + 6 : s.x - 6 - w;
-		const g = el('g', { class: `state-change state-${s.to}`, 'data-side': s.side });
+		const fresh = opts.freshFromSeq != null && s.seq >= opts.freshFromSeq;
+		const g = el('g', { class: `state-change state-${s.to}${fresh ? ' fresh' : ''}`, 'data-side': s.side });
 		g.appendChild(el('rect', { x, y: s.y - 9, width: w, height: 17, rx: 3, class: 'state-box' }));
 		g.appendChild(el('text', { x: x + w / 2, y: s.y + 4, 'text-anchor': 'middle', class: 'state-text' }, text));
 		g.appendChild(el('title', {}, `${s.from} → ${s.to}: ${s.cause ?? ''} (${formatMs(s.timeMs)})`));
@@ -387,6 +390,7 @@ export function renderLadder(svg, layout, opts) {
 			g.appendChild(el('text', { x, y: c.y + 4 + dy + i * 12, 'text-anchor': right ? 'start' : 'end', class: 'call-text' },
 				(i === 0 && c.errno ? '⚠ ' : '') + ln));
 		});
+		g.appendChild(el('title', {}, c.full));
 		svg.appendChild(g);
 	}
 

@@ -114,13 +114,18 @@ export function createScenarioView({ store, api, t, $, onLoaded, onLeave }) {
 			$('scenario-run').disabled = list.length === 0;
 		},
 
-		async run(name, { profile } = {}) {
+		/** Runs a scenario; step is 1-based, "all" shows the whole run (as ?step= in a shared link). */
+		async run(name, { profile, step } = {}) {
 			stopReplay();
 			const run = await api.runScenario(name, profile ? { profile } : {});
 			const def = list.find((x) => x.name === name) || { name, title: run.title, summary: run.summary };
 			await onLoaded({ ...run, name });
+			$('scenario-select').value = name;
 			const narration = run.narration || [];
-			store.set({ scenario: { name, def, narration, step: 0, replaying: false }, reveal: revealForStep(narration, 0) });
+			const all = step === 'all';
+			const index = all ? narration.length - 1 : Math.max(0, (Number(step) || 1) - 1);
+			store.set({ scenario: { name, def, narration, step: Math.min(index, Math.max(0, narration.length - 1)), replaying: false },
+				reveal: all ? null : revealForStep(narration, index) });
 			$('scenario-select').value = name;
 			$('narration').focus?.();
 		},
