@@ -38,9 +38,10 @@ async function startSimulation(profile) {
 	stopFollowing();
 	setStatus(t('sim.loading'));
 	const seed = Math.floor(Math.random() * 1e9);
-	const createBody = { profile, seed, latencyMs: 10, clock: 'realtime', speed: Number($('speed').value) || 1 };
-	const sim = await api.createSimulation(createBody);
+	// the handshake runs on a manual clock so it starts at 0 ms; then the clock follows wall time
+	const sim = await api.createSimulation({ profile, seed, latencyMs: 10, clock: 'manual' });
 	const pair = await api.openPair(sim.id, { serverPort: 80 });
+	await api.clock(sim.id, { clock: 'realtime', paused: false, speed: Number($('speed').value) || 1 });
 	const fresh = await api.getSimulation(sim.id);
 	store.loadSimulation(fresh, {
 		actions: [{ op: 'create', body: { profile, seed: sim.seed ?? seed, latencyMs: 10 }, atMs: 0 },
@@ -559,7 +560,7 @@ function renderTimers() {
 	const lastCensus = [...events].reverse().find((e) => e.type === 'census');
 	const counts = lastCensus?.counts || census;
 	$('census').textContent = counts && Object.keys(counts).length
-		? `Census: ${Object.entries(counts).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(' · ')}`
+		? `${t('timers.census')} ${Object.entries(counts).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(' · ')}`
 		: '';
 }
 
