@@ -369,8 +369,8 @@ export function renderLadder(svg, layout, opts) {
 	for (const s of layout.states) {
 		const right = s.side === 'server';
 		const text = s.to;
-		const w = estWidth(text, 11) + 12;
-		const x = right ? s.x + 6 : s.x - 6 - w;
+		const w = estWidth(text, 10.5) + 9;
+		const x = right ? s.x + 5 : s.x - 5 - w;
 		const fresh = opts.freshFromSeq != null && s.seq >= opts.freshFromSeq;
 		const g = el('g', { class: `state-change state-${s.to}${fresh ? ' fresh' : ''}`, 'data-side': s.side });
 		g.appendChild(el('rect', { x, y: s.y - 9, width: w, height: 17, rx: 3, class: 'state-box' }));

@@ -187,6 +187,16 @@ class BrowserUiTests {
 
 		driver.findElement(By.id("narration-lang")).click();
 		waitFor(() -> !HANGUL.matcher(driver.findElement(By.id("narration-text")).getText()).find());
+
+		// "replay slowly" starts from the first event and reveals the run one event at a time
+		int all = driver.findElements(By.cssSelector("#ladder g.seg")).size();
+		driver.findElement(By.id("replay")).click();
+		assertThat(driver.findElement(By.id("replay")).getText()).isEqualTo("Stop replay");
+		waitFor(() -> driver.findElements(By.cssSelector("#ladder g.seg")).size() < all);
+		int early = driver.findElements(By.cssSelector("#ladder g.seg")).size();
+		waitFor(() -> driver.findElements(By.cssSelector("#ladder g.seg")).size() > early);
+		driver.findElement(By.id("replay")).click();
+		assertThat(driver.findElement(By.id("replay")).getText()).isEqualTo("Replay slowly");
 	}
 
 	@Test
