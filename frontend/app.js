@@ -176,7 +176,8 @@ function currentNow() {
 }
 
 async function doPairAction(side, action, fields) {
-	const { simId, pairId } = store.state;
+	const { simId } = store.state;
+	const pairId = focusPairId();
 	if (!simId || pairId == null) {
 		return;
 	}
@@ -285,6 +286,10 @@ const scenarioView = createScenarioView({
 		}
 		store.loadSimulation(sim);
 		store.addEvents(run.trace || []);
+		const ids = pairIds(sim, store.state.events);
+		if (ids.length > 1 && ids.length <= 4) {
+			store.set({ pairId: 'all' });
+		}
 		setUrl({ scenario: run.name, sim: run.simulationId });
 	},
 	onLeave: () => {
@@ -364,8 +369,19 @@ function pairLabel(p) {
 	return t('pair.option', { id: p.id, client: c, server: s });
 }
 
+/** The pair the diagrams, timers and controls are about: the chosen one, or the newest when showing all. */
+function focusPairId() {
+	const { pairId } = store.state;
+	if (pairId !== 'all') {
+		return pairId;
+	}
+	const ids = pairIds(store.state.sim, store.state.events);
+	return ids.length ? ids[ids.length - 1] : null;
+}
+
 function currentPair() {
-	return (store.state.sim?.pairs || []).find((p) => p.id === store.state.pairId) || null;
+	const id = focusPairId();
+	return (store.state.sim?.pairs || []).find((p) => p.id === id) || null;
 }
 
 function renderPairSelect() {
@@ -373,6 +389,12 @@ function renderPairSelect() {
 	const ids = pairIds(store.state.sim, store.state.events);
 	while (sel.firstChild) {
 		sel.removeChild(sel.firstChild);
+	}
+	if (ids.length > 1) {
+		const o = document.createElement('option');
+		o.value = 'all';
+		o.textContent = t('pair.all');
+		sel.appendChild(o);
 	}
 	for (const id of ids) {
 		const p = (store.state.sim?.pairs || []).find((x) => x.id === id);
@@ -396,13 +418,15 @@ function ladderWidth() {
 function renderLadderView() {
 	const events = store.visible();
 	const pair = currentPair();
-	const layout = layoutLadder(events, { pair: store.state.pairId, width: ladderWidth() });
+	const all = store.state.pairId === 'all';
+	const layout = layoutLadder(events, { pair: all ? null : store.state.pairId, width: ladderWidth(), tagPairs: all, top: 22 });
 	ladderHandle = renderLadder($('ladder'), layout, {
 		t, formatMs,
-		clientName: pair?.client ? `${pair.client.address}:${pair.client.port}` : '',
-		serverName: pair?.server ? `${pair.server.address}:${pair.server.port}` : '',
+		clientName: pair?.client ? (all ? pair.client.address : `${pair.client.address}:${pair.client.port}`) : '',
+		serverName: pair?.server ? (all ? pair.server.address : `${pair.server.address}:${pair.server.port}`) : '',
 		onFocus: (a) => showSegment(a),
 		freshFromSeq: freshFrom(),
+		headerSvg: $('ladder-head'),
 	});
 	$('ladder-empty').hidden = layout.arrows.length > 0;
 	if (focusedSegment != null) {
@@ -463,7 +487,7 @@ function renderNotes() {
 	while (ul.firstChild) {
 		ul.removeChild(ul.firstChild);
 	}
-	const notes = store.visible().filter((e) => e.type === 'note' && (e.pair == null || e.pair === store.state.pairId)).slice(-6);
+	const notes = store.visible().filter((e) => e.type === 'note' && (e.pair == null || store.state.pairId === 'all' || e.pair === store.state.pairId)).slice(-6);
 	for (const n of notes) {
 		const li = document.createElement('li');
 		li.textContent = `${formatMs(n.timeMs)} · ${n.endpoint ? `${n.endpoint}: ` : ''}${n.text}`;
@@ -472,7 +496,7 @@ function renderNotes() {
 }
 
 function renderStates() {
-	const eps = store.endpoints()[store.state.pairId] || {};
+	const eps = store.endpoints()[focusPairId()] || {};
 	for (const fig of document.querySelectorAll('figure.diagram')) {
 		const side = fig.dataset.side;
 		const ep = eps[side];
@@ -530,7 +554,7 @@ function renderTimers() {
 	const complete = store.state.reveal != null || (store.state.oldestSeq ?? 0) === 0;
 	const now = visibleNow();
 	const timers = runningTimers(events, store.state.reveal != null ? null : store.state.sim, { complete })
-		.filter((x) => x.pair === store.state.pairId);
+		.filter((x) => store.state.pairId === 'all' || x.pair === store.state.pairId);
 	if (timers.length === 0) {
 		const li = document.createElement('li');
 		li.className = 'hint';
@@ -542,7 +566,8 @@ function renderTimers() {
 		const li = document.createElement('li');
 		li.className = `timer timer-${tm.timer}`;
 		const name = document.createElement('strong');
-		name.textContent = `${t(tm.endpoint === 'server' ? 'side.server' : 'side.client')} · ${tm.timer}`;
+		const who = store.state.pairId === 'all' ? `p${tm.pair} ` : '';
+		name.textContent = `${who}${t(tm.endpoint === 'server' ? 'side.server' : 'side.client')} · ${tm.timer}`;
 		const left = document.createElement('span');
 		left.className = 'timer-left';
 		left.textContent = ` ${t('timers.left', { left: formatMs(leftMs) })} · ${t('timers.expires', { at: formatMs(tm.expiresAtMs) })}`;
@@ -640,7 +665,7 @@ function wire() {
 	$('pair-form').addEventListener('submit', openPair);
 	$('pair-select').addEventListener('change', (e) => {
 		focusedSegment = null;
-		store.set({ pairId: Number(e.target.value) });
+		store.set({ pairId: e.target.value === 'all' ? 'all' : Number(e.target.value) });
 	});
 	$('new-sim').addEventListener('click', () => {
 		scenarioView.leave({ silent: true });

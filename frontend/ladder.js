@@ -113,7 +113,8 @@ export function layoutLadder(events, opts = {}) {
 				row.slots.add(`${e.endpoint}-out`);
 			}
 			const y = place(e.timeMs, `${e.endpoint}-out`);
-			states.push({ side: e.endpoint, x: xOf(e.endpoint), y, from: e.from, to: e.to, cause: e.cause, timeMs: e.timeMs, seq: e.seq });
+			states.push({ side: e.endpoint, x: xOf(e.endpoint), y, from: e.from, to: e.to, cause: e.cause, timeMs: e.timeMs, seq: e.seq,
+				text: o.tagPairs ? `p${e.pair} ${e.to}` : e.to });
 		}
 		else if (e.type === 'call') {
 			if (e.endpoint !== 'client' && e.endpoint !== 'server') {
@@ -121,7 +122,8 @@ export function layoutLadder(events, opts = {}) {
 			}
 			const y = place(e.timeMs, `${e.endpoint}-call`);
 			const c = callText(e);
-			const oneLine = `${c.name}${c.result !== '' ? ` = ${c.result}` : ''}${c.eof}`;
+			const tag = o.tagPairs ? `p${e.pair} ` : '';
+			const oneLine = `${tag}${c.name}${c.result !== '' ? ` = ${c.result}` : ''}${c.eof}`;
 			const name = estWidth(c.name, 10.5) > out - 10 ? `${e.call}(…)` : c.name;
 			const lines = estWidth(oneLine, 10.5) > out - 10 ? [name, `= ${c.result}${c.eof}`] : [oneLine];
 			calls.push({ side: e.endpoint, x: xOf(e.endpoint), y, lines, full: oneLine, errno: c.errno, blocking: c.blocking,
@@ -223,7 +225,8 @@ export function layoutLadder(events, opts = {}) {
 			relAck: raw.relAck,
 			len: raw.len,
 			answers: raw.answers ?? null,
-			label: segmentLabel(raw, compact),
+			label: o.tagPairs ? tagFirst(segmentLabel(raw, compact), `p${raw.pair}`) : segmentLabel(raw, compact),
+			pair: raw.pair,
 			raw,
 			events: s.events,
 			sentAtMs: s.sentAtMs,
@@ -240,6 +243,10 @@ export function layoutLadder(events, opts = {}) {
 		width: o.width, height, xClient, xServer, timeCol, out, compact,
 		rows: rows.map(({ y, timeMs, sub }) => ({ y, timeMs, sub: !!sub })), gaps, arrows, states, calls,
 	};
+}
+
+function tagFirst(lines, tag) {
+	return [`${tag} ${lines[0]}`, ...lines.slice(1)];
 }
 
 /** Segments ids that a given arrow acknowledges (its answers) and that acknowledge it. */
@@ -286,7 +293,15 @@ export function renderLadder(svg, layout, opts) {
 	}
 	svg.appendChild(defs);
 
-	// header and time lines
+	// header (in its own <svg> above the scrolling area when given, so it stays visible) and time lines
+	const headSvg = opts.headerSvg || svg;
+	if (opts.headerSvg) {
+		while (headSvg.firstChild) {
+			headSvg.removeChild(headSvg.firstChild);
+		}
+		headSvg.setAttribute('viewBox', `0 0 ${layout.width} 40`);
+		headSvg.style.maxWidth = `${layout.width}px`;
+	}
 	const head = el('g', { class: 'ladder-head' });
 	head.appendChild(el('text', { x: layout.xClient, y: 18, 'text-anchor': 'middle', class: 'side-name' }, t('side.client')));
 	head.appendChild(el('text', { x: layout.xServer, y: 18, 'text-anchor': 'middle', class: 'side-name' }, t('side.server')));
@@ -296,9 +311,10 @@ export function renderLadder(svg, layout, opts) {
 	if (opts.serverName) {
 		head.appendChild(el('text', { x: layout.xServer, y: 33, 'text-anchor': 'middle', class: 'addr' }, opts.serverName));
 	}
-	svg.appendChild(head);
-	svg.appendChild(el('line', { x1: layout.xClient, y1: 40, x2: layout.xClient, y2: layout.height - 6, class: 'timeline' }));
-	svg.appendChild(el('line', { x1: layout.xServer, y1: 40, x2: layout.xServer, y2: layout.height - 6, class: 'timeline' }));
+	headSvg.appendChild(head);
+	const lineTop = opts.headerSvg ? 0 : 40;
+	svg.appendChild(el('line', { x1: layout.xClient, y1: lineTop, x2: layout.xClient, y2: layout.height - 6, class: 'timeline' }));
+	svg.appendChild(el('line', { x1: layout.xServer, y1: lineTop, x2: layout.xServer, y2: layout.height - 6, class: 'timeline' }));
 
 	// time labels and gaps
 	if (layout.timeCol > 0) {
@@ -344,7 +360,7 @@ export function renderLadder(svg, layout, opts) {
 		const lines = [...a.label];
 		const tagText = a.tags.map((x) => tagName(x, t)).join(', ');
 		if (tagText) {
-			lines.unshift(`↻ ${tagText}`.replace('↻ ' + t('ladder.held'), '⏸ ' + t('ladder.held')));
+			lines.unshift(`↻ ${tagText}`.replace('↻ ' + t('ladder.held'), '‖ ' + t('ladder.held')));
 		}
 		const lineH = 12;
 		const y0 = my - 5 - (lines.length - 1) * lineH;
@@ -368,7 +384,7 @@ export function renderLadder(svg, layout, opts) {
 	// state changes: boxes on the outer side of each line
 	for (const s of layout.states) {
 		const right = s.side === 'server';
-		const text = s.to;
+		const text = s.text ?? s.to;
 		const w = estWidth(text, 10.5) + 9;
 		const x = right ? s.x + 5 : s.x - 5 - w;
 		const fresh = opts.freshFromSeq != null && s.seq >= opts.freshFromSeq;

@@ -126,3 +126,13 @@ test('a call recorded right after its state change is drawn under the state box,
 	const next = l.states.find((s) => s.to === 'FIN_WAIT_2');
 	assert.ok(next.y - (call.y + 17) >= 20, 'the next label on the line keeps its distance');
 });
+
+test('all pairs share the two host lines, each label tagged with its pair', () => {
+	const two = [...normalClose(), ...normalClose().map((e) => ({ ...e, pair: 2, id: e.id != null ? e.id + 100 : e.id, timeMs: e.timeMs + 70000 }))]
+		.map((e, n) => ({ ...e, seq: n }));
+	const l = layoutLadder(two, { width: 640, tagPairs: true });
+	assert.equal(l.arrows.length, 14);
+	assert.ok(l.arrows.some((a) => a.label[0].startsWith('p2 ')));
+	assert.ok(l.states.some((s) => s.text === 'p1 TIME_WAIT'));
+	assert.ok(l.calls.some((c) => c.lines[0].startsWith('p2 close()')));
+});
