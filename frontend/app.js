@@ -782,7 +782,14 @@ async function main() {
 	const scenario = params.get('scenario');
 	const sim = params.get('sim');
 	if (scenario) {
-		await scenarioView.run(scenario, { profile: params.get('profile') || undefined, step: params.get('step') || undefined });
+		try {
+			await scenarioView.run(scenario, { profile: params.get('profile') || undefined, step: params.get('step') || undefined });
+		}
+		catch (e) {
+			// a scenario that cannot run must not leave an empty page: say why and open a sandbox instead
+			await startSimulation($('profile').value);
+			addResult({ label: `scenario ${scenario}`, error: e });
+		}
 	}
 	else if (sim) {
 		await openExisting(sim);

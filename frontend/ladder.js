@@ -404,7 +404,7 @@ export function renderLadder(svg, layout, opts) {
 		const g = el('g', { class: `call${c.errno ? ' call-errno' : ''}${c.blocking ? ' call-blocking' : ''}`, 'data-side': c.side });
 		c.lines.forEach((ln, i) => {
 			g.appendChild(el('text', { x, y: c.y + 4 + dy + i * 12, 'text-anchor': right ? 'start' : 'end', class: 'call-text' },
-				(i === 0 && c.errno ? '⚠ ' : '') + ln));
+				(i === 0 && c.errno ? '⚠ ' : '') + (i === 0 && c.completed ? '↳ ' : '') + ln));
 		});
 		g.appendChild(el('title', {}, c.full));
 		svg.appendChild(g);

@@ -174,7 +174,7 @@ export function createScenarioView({ store, api, t, $, onLoaded, onLeave }) {
 
 	$('scenario-select').addEventListener('change', () => view.renderSummary());
 	$('scenario-run').addEventListener('click', () => view.run($('scenario-select').value).catch((e) => {
-		$('scenario-summary').textContent = String(e.message || e);
+		$('scenario-summary').textContent = `⚠ ${e.message || e}`;
 	}));
 	$('step-next').addEventListener('click', () => {
 		const sc = current();

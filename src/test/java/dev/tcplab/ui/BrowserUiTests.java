@@ -249,7 +249,7 @@ class BrowserUiTests {
 		return driver.findElements(By.cssSelector("#ladder g.call[data-side='" + side + "']"))
 			.stream()
 			.map(g -> String.join(" ", g.findElements(By.cssSelector("text")).stream().map(WebElement::getText).toList())
-				.replace("⚠ ", "")
+				.replace("⚠ ", "").replace("↳ ", "")
 				.replace(" =", " =")
 				.replaceAll("\\s+", " ")
 				.trim())
