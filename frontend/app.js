@@ -418,6 +418,8 @@ function ladderWidth() {
 function renderLadderView() {
 	const events = store.visible();
 	const pair = currentPair();
+	const active = document.activeElement?.closest?.('#ladder g.seg');
+	const activeId = active ? active.getAttribute('data-id') : null;
 	const all = store.state.pairId === 'all';
 	const layout = layoutLadder(events, { pair: all ? null : store.state.pairId, width: ladderWidth(), tagPairs: all, top: 22 });
 	ladderHandle = renderLadder($('ladder'), layout, {
@@ -429,6 +431,10 @@ function renderLadderView() {
 		headerSvg: $('ladder-head'),
 	});
 	$('ladder-empty').hidden = layout.arrows.length > 0;
+	if (activeId != null) {
+		// a re-render must not steal the keyboard focus from the segment being read
+		$('ladder').querySelector(`g.seg[data-id="${CSS.escape(activeId)}"]`)?.focus({ preventScroll: true });
+	}
 	if (focusedSegment != null) {
 		const a = layout.arrows.find((x) => x.id === focusedSegment);
 		if (a) {

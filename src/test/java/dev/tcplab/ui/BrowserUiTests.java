@@ -137,28 +137,27 @@ class BrowserUiTests {
 		waitForLadderState("client", "FIN_WAIT_2");
 		click("server", "recv");
 		click("server", "close");
-		waitFor(() -> !driver.findElements(By.cssSelector("#ladder g.seg-dropped")).isEmpty());
-		waitFor(() -> driver.findElements(By.cssSelector("#ladder g.seg.tag-retransmission")).stream()
-			.anyMatch(g -> g.getText().contains("FIN")));
-
-		WebElement dropped = driver.findElement(By.cssSelector("#ladder g.seg-dropped"));
-		assertThat(dropped.getText()).contains("✕").contains("ACK");
-		assertThat(dropped.findElements(By.cssSelector("path.cross"))).hasSize(1);
-		WebElement retransmitted = driver.findElements(By.cssSelector("#ladder g.seg.tag-retransmission")).stream()
-			.filter(g -> g.getText().contains("FIN"))
-			.findFirst()
-			.orElseThrow();
-		assertThat(retransmitted.getText()).contains("retransmission");
+		// the server retransmits its FIN; once the client's ACK of it arrives the server is CLOSED
+		waitForLadderState("server", "CLOSED");
+		waitFor(() -> {
+			List<WebElement> dropped = driver.findElements(By.cssSelector("#ladder g.seg-dropped"));
+			return dropped.size() == 1 && dropped.get(0).getText().contains("✕") && dropped.get(0).getText().contains("ACK")
+					&& dropped.get(0).findElements(By.cssSelector("path.cross")).size() == 1;
+		});
+		waitFor(() -> driver.findElements(By.cssSelector("#ladder g.seg.tag-retransmission"))
+			.stream()
+			.anyMatch(g -> g.getText().contains("FIN") && g.getText().contains("retransmission")));
 
 		// focusing an ACK highlights the segment it acknowledges and shows the raw fields
-		waitForLadderState("server", "CLOSED");
 		Object answering = ((JavascriptExecutor) driver).executeScript(
 				"const e = window.tcplab.state.events.filter(x => x.type === 'segment' && x.answers != null"
 						+ " && x.pair === window.tcplab.state.pairId); return e.length ? e[e.length - 1].id : null;");
 		assertThat(answering).as("some segment of the pair acknowledges another").isNotNull();
-		WebElement ack = driver.findElement(By.cssSelector("#ladder g.seg[data-id='" + answering + "']"));
-		((JavascriptExecutor) driver).executeScript("arguments[0].focus()", ack);
-		waitFor(() -> !driver.findElements(By.cssSelector("#ladder g.seg.answered")).isEmpty());
+		waitFor(() -> {
+			WebElement ack = driver.findElement(By.cssSelector("#ladder g.seg[data-id='" + answering + "']"));
+			((JavascriptExecutor) driver).executeScript("arguments[0].focus()", ack);
+			return !driver.findElements(By.cssSelector("#ladder g.seg.answered")).isEmpty();
+		});
 		assertThat(driver.findElement(By.id("seg-fields")).getText()).contains("seq (raw)").contains("answers");
 		screenshot("lost-last-ack");
 	}
@@ -246,18 +245,32 @@ class BrowserUiTests {
 	}
 
 	private List<String> ladderCalls(String side) {
-		return driver.findElements(By.cssSelector("#ladder g.call[data-side='" + side + "']"))
+		return unstale(() -> driver.findElements(By.cssSelector("#ladder g.call[data-side='" + side + "']"))
 			.stream()
 			.map(g -> String.join(" ", g.findElements(By.cssSelector("text")).stream().map(WebElement::getText).toList())
-				.replace("⚠ ", "").replace("↳ ", "")
-				.replace(" =", " =")
+				.replace("⚠ ", "")
+				.replace("↳ ", "")
 				.replaceAll("\\s+", " ")
 				.trim())
-			.toList();
+			.toList());
 	}
 
 	private List<String> texts(String css) {
-		return driver.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
+		return unstale(() -> driver.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList());
+	}
+
+	/** The page redraws the ladder as events stream in; a read that raced a redraw is simply repeated. */
+	private static <T> T unstale(java.util.function.Supplier<T> read) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				return read.get();
+			}
+			catch (org.openqa.selenium.StaleElementReferenceException ex) {
+				if (attempt == 10) {
+					throw ex;
+				}
+			}
+		}
 	}
 
 	private void waitForLadderState(String side, String state) {
