@@ -8,6 +8,7 @@ import { runningTimers, countdown } from './timers.js';
 import { curlSnippet, pythonSnippet } from './export.js';
 import { actionRequest, describeAction } from './actions.js';
 import { createScenarioView } from './scenarios.js';
+import { censusSeries, renderCensus } from './census.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -586,6 +587,12 @@ function renderTimers() {
 			li.appendChild(bar);
 		}
 		ul.appendChild(li);
+	}
+	const chart = $('census-chart');
+	const drawn = renderCensus(chart, censusSeries(events), { formatMs, title: t('timers.censusChart') });
+	chart.hidden = !drawn;
+	if (drawn) {
+		chart.setAttribute('aria-label', t('timers.censusChart'));
 	}
 	const census = store.state.reveal == null ? store.state.sim?.census : null;
 	const lastCensus = [...events].reverse().find((e) => e.type === 'census');

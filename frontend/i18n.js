@@ -46,6 +46,7 @@ const STRINGS = {
 		'timers.title': 'Timers (virtual clock)',
 		'timers.none': 'No timer running.',
 		'timers.census': 'Sockets per state:',
+		'timers.censusChart': 'Sockets per state over virtual time (all hosts)',
 		'timers.left': '{left} left',
 		'timers.expires': 'expires at {at}',
 		'clock.title': 'Clock',
@@ -165,6 +166,7 @@ const STRINGS = {
 		'timers.title': '타이머 (가상 시계)',
 		'timers.none': '동작 중인 타이머가 없습니다.',
 		'timers.census': '상태별 소켓 수:',
+		'timers.censusChart': '가상 시간에 따른 상태별 소켓 수 (모든 호스트)',
 		'timers.left': '{left} 남음',
 		'timers.expires': '{at} 에 만료',
 		'clock.title': '시계',
@@ -292,7 +294,7 @@ export function formatMs(ms) {
 	if (a < 1000) {
 		return `${trim(ms, a < 10 ? 2 : 1)} ms`;
 	}
-	if (a < 60_000) {
+	if (a < 120_000) {
 		return `${trim(ms / 1000, 2)} s`;
 	}
 	const min = Math.floor(a / 60_000);

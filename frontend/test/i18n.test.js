@@ -36,6 +36,7 @@ test('virtual times read naturally', () => {
 	assert.equal(formatMs(207.25), '207.3 ms');
 	assert.equal(formatMs(1500), '1.5 s');
 	assert.equal(formatMs(59990), '59.99 s');
+	assert.equal(formatMs(60050), '60.05 s');
 	assert.equal(formatMs(240000), '4 min');
 	assert.equal(formatMs(125000), '2 min 5 s');
 	assert.equal(formatMs(null), '–');
