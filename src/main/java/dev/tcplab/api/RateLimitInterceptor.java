@@ -4,8 +4,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import dev.tcplab.simulation.ClientRateLimiter;
-import dev.tcplab.simulation.RateLimitedException;
-import dev.tcplab.simulation.TcplabProperties;
 
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.HandlerInterceptor;
@@ -22,11 +20,8 @@ class RateLimitInterceptor implements HandlerInterceptor, WebMvcConfigurer {
 
 	private final ClientRateLimiter limiter;
 
-	private final TcplabProperties properties;
-
-	RateLimitInterceptor(ClientRateLimiter limiter, TcplabProperties properties) {
+	RateLimitInterceptor(ClientRateLimiter limiter) {
 		this.limiter = limiter;
-		this.properties = properties;
 	}
 
 	@Override
@@ -36,10 +31,7 @@ class RateLimitInterceptor implements HandlerInterceptor, WebMvcConfigurer {
 
 	@Override
 	public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
-		long wait = limiter.tryAcquire(request.getRemoteAddr());
-		if (wait > 0) {
-			throw new RateLimitedException(wait, properties.requestsPerSecond(), properties.requestBurst());
-		}
+		limiter.check(request.getRemoteAddr());
 		return true;
 	}
 }

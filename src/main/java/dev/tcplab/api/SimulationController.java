@@ -14,7 +14,6 @@ import jakarta.validation.Valid;
 import dev.tcplab.engine.EventResult;
 import dev.tcplab.engine.Snapshots.PairView;
 import dev.tcplab.export.PcapWriter;
-import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationService;
 import dev.tcplab.simulation.SimulationService.ClockOutcome;
 import dev.tcplab.simulation.SimulationService.TraceSlice;
@@ -50,9 +49,8 @@ class SimulationController {
 	@ApiResponse(responseCode = "429", description = "Too many simulations or requests", content = @Content(mediaType = "application/problem+json"))
 	ResponseEntity<SimulationJson> create(@Valid @RequestBody(required = false) CreateSimulationRequest request) {
 		CreateSimulationRequest r = Optional.ofNullable(request).orElseGet(CreateSimulationRequest::empty);
-		LiveSimulation live = service.create(r.toSpec());
-		SimulationJson body = SimulationJson.of(live.withLock(SimulationService::snapshotLocked));
-		return ResponseEntity.created(URI.create("/api/simulations/" + live.id())).body(body);
+		SimulationJson body = SimulationJson.of(service.createSnapshot(r.toSpec()));
+		return ResponseEntity.created(URI.create("/api/simulations/" + body.id())).body(body);
 	}
 
 	@GetMapping("/{id}")

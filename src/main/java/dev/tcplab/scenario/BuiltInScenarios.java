@@ -730,9 +730,17 @@ final class BuiltInScenarios {
 								"The server, still in CLOSE_WAIT, sends 100 bytes. {answer}",
 								"아직 CLOSE_WAIT 상태인 서버가 100바이트를 보냅니다. {answer}",
 								s -> {
+									boolean clientGone = s.state(C) == TcpState.CLOSED;
 									s.send(S, 100);
 									s.settle();
-									if (s.state(S) == TcpState.CLOSED) {
+									if (s.state(S) == TcpState.CLOSED && !clientGone) {
+										s.set("answer",
+												"The client socket still exists, but its application has closed it, so nobody can ever read "
+														+ "this data: the client answers with RST and both ends are CLOSED.",
+												"클라이언트 소켓은 아직 남아 있지만 애플리케이션이 이미 닫았기 때문에 이 데이터를 읽을 주체가 없습니다. "
+														+ "클라이언트는 RST로 응답하고 양쪽 모두 CLOSED 상태가 됩니다.");
+									}
+									else if (s.state(S) == TcpState.CLOSED) {
 										s.set("answer",
 												"Nobody is there to receive it: the client host answers with RST (RFC 9293 §3.10.7.1) and the "
 														+ "server's connection is reset, CLOSE_WAIT → CLOSED.",
@@ -832,21 +840,34 @@ final class BuiltInScenarios {
 									s.advance(s.constants().timeWaitMs() + 5_000);
 								}),
 						step("The client closes first: ports run out", "클라이언트가 먼저 닫음: 포트 고갈",
-								"Now 200 connections per second for 2 s with the client closing first. The TIME_WAITs sit on the client "
-										+ "host and each pins an ephemeral port. This simulation's range has only 300 ports "
-										+ "(40000–40299), so after about 1.5 s connect() starts failing with EADDRNOTAVAIL: {failures} "
-										+ "attempts failed, and {tw2} endpoints were in TIME_WAIT at the end of the burst.",
-								"이번에는 2초 동안 초당 200개의 연결을 만들고 클라이언트가 먼저 닫습니다. TIME_WAIT가 클라이언트 호스트에 생기고, "
-										+ "하나하나가 임시 포트를 붙잡습니다. 이 시뮬레이션의 포트 범위는 300개(40000–40299)뿐이므로, 약 1.5초 뒤부터 "
-										+ "connect()가 EADDRNOTAVAIL로 실패하기 시작합니다. 실패한 시도는 {failures}번이고, 부하가 끝날 때 TIME_WAIT "
-										+ "상태는 {tw2}개였습니다.",
+								"Now the roles are swapped: the client opens connection after connection and closes first each time. "
+										+ "The TIME_WAITs sit on the client host and each pins an ephemeral port. This simulation's range "
+										+ "has only 300 ports (40000–40299): after {made} connections, {elapsed} s later, connect() fails "
+										+ "with {errno} — every port is held by a TIME_WAIT ({tw2} endpoints in TIME_WAIT).",
+								"이번에는 역할을 바꿔 클라이언트가 연결을 잇달아 열고 매번 먼저 닫습니다. TIME_WAIT가 클라이언트 호스트에 생기고, "
+										+ "하나하나가 임시 포트를 붙잡습니다. 이 시뮬레이션의 포트 범위는 300개(40000–40299)뿐이어서, {made}개의 연결을 "
+										+ "만든 뒤({elapsed}초 후) connect()가 {errno}로 실패합니다. 모든 포트를 TIME_WAIT가 차지하고 있기 "
+										+ "때문입니다(TIME_WAIT 상태 {tw2}개).",
 								s -> {
-									var before = s.engine().loadStats();
-									long failedBefore = before == null ? 0 : before.connectFailures();
-									s.startLoad(new LoadSpec(200, 2_000, Side.CLIENT, 100, 1000, 100, 80, 0, 0));
-									s.advance(2_500);
-									var after = s.engine().loadStats();
-									s.set("failures", after == null ? 0 : Math.max(0, after.connectFailures() - failedBefore));
+									double start = s.engine().nowMs();
+									int made = 0;
+									String errno = "none";
+									for (int i = 0; i < 400; i++) {
+										Integer id = s.tryOpen("connect", 80, null, false);
+										if (id == null) {
+											errno = s.vars().get("connect");
+											break;
+										}
+										made++;
+										s.close(C);
+										s.settle();
+										s.recv(S);
+										s.close(S);
+									}
+									s.settle();
+									s.set("made", made);
+									s.set("errno", errno);
+									s.set("elapsed", secs(Math.round((s.engine().nowMs() - start) / 100.0) * 100.0));
 									s.set("tw2", s.engine().census().getOrDefault(TcpState.TIME_WAIT, 0));
 								}),
 						step("Everything drains", "모두 정리됨",

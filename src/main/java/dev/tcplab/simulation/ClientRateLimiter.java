@@ -19,9 +19,23 @@ public class ClientRateLimiter {
 
 	private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
+	private final TcplabProperties properties;
+
 	public ClientRateLimiter(TcplabProperties properties) {
+		this.properties = properties;
 		this.ratePerNano = properties.requestsPerSecond() / 1e9;
 		this.burst = properties.requestBurst();
+	}
+
+	/**
+	 * Takes one token for {@code client}.
+	 * @throws RateLimitedException when the bucket is empty
+	 */
+	public void check(String client) {
+		long wait = tryAcquire(client);
+		if (wait > 0) {
+			throw new RateLimitedException(wait, properties.requestsPerSecond(), properties.requestBurst());
+		}
 	}
 
 	/**

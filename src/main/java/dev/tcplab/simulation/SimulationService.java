@@ -90,6 +90,11 @@ public class SimulationService {
 		return registry.create(profile, config, clock, speed);
 	}
 
+	/** {@link #create} and the new simulation's snapshot. */
+	public Snapshot createSnapshot(Spec spec) {
+		return create(spec).withLock(SimulationService::snapshotLocked);
+	}
+
 	public LiveSimulation get(String id) {
 		return registry.get(id);
 	}

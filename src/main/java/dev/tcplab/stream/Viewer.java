@@ -123,6 +123,8 @@ final class Viewer implements TraceSubscriber {
 	 */
 	void start() {
 		long requested = this.requestedSince == null ? 0 : this.requestedSince;
+		// set before subscribing: onEvent reads it under the simulation lock
+		this.since = requested;
 		StreamMessages.SimulationJson[] json = new StreamMessages.SimulationJson[1];
 		long[] bounds = new long[2];
 		List<TraceEvent> history;
@@ -131,6 +133,7 @@ final class Viewer implements TraceSubscriber {
 				json[0] = StreamMessages.SimulationJson.of(s);
 				bounds[0] = s.engine().nextSeq();
 				bounds[1] = s.engine().oldestSeq();
+				this.firstSeq = Math.max(requested, bounds[1]);
 				List<TraceEvent> kept = List.copyOf(s.engine().eventsSince(requested));
 				// subscribe from nextSeq: nothing is replayed under the lock, later events arrive through onEvent
 				s.subscribe(this, bounds[0]);
@@ -138,28 +141,33 @@ final class Viewer implements TraceSubscriber {
 			});
 		}
 		catch (SimulationNotFoundException ex) {
-			this.prefix = List.of(Outbound.control(this.streamer.write(new StreamMessages.Closed("not-found"))),
-					Outbound.close(new CloseStatus(1000, "not-found")));
-			this.backlog = java.util.Collections.emptyIterator();
-			this.streamer.execute(this::pump);
+			startWith(List.of(Outbound.control(this.streamer.write(new StreamMessages.Closed("not-found"))),
+					Outbound.close(new CloseStatus(1000, "not-found"))), List.of());
 			return;
+		}
+		catch (RuntimeException ex) {
+			this.live.unsubscribe(this);
+			startWith(List.of(Outbound.close(CloseStatus.SERVER_ERROR.withReason("could not read the simulation"))),
+					List.of());
+			throw ex;
 		}
 		long nextSeq = bounds[0];
 		long oldestSeq = bounds[1];
-		long first = Math.max(requested, oldestSeq);
-		this.since = requested;
-		this.firstSeq = first;
 		Outbound snapshot = Outbound.control(
-				this.streamer.write(new StreamMessages.Snapshot(json[0], nextSeq, oldestSeq, first)));
+				this.streamer.write(new StreamMessages.Snapshot(json[0], nextSeq, oldestSeq, this.firstSeq)));
 		if (this.requestedSince != null && requested < oldestSeq) {
 			Outbound error = Outbound.control(this.streamer.write(new StreamMessages.Error("HISTORY_TRUNCATED", oldestSeq,
 					"events before seq " + oldestSeq + " were compacted away; continuing from " + oldestSeq)));
-			this.prefix = List.of(snapshot, error);
+			startWith(List.of(snapshot, error), history);
 		}
 		else {
-			this.prefix = List.of(snapshot);
+			startWith(List.of(snapshot), history);
 		}
-		this.backlog = history.iterator();
+	}
+
+	private void startWith(List<Outbound> prefix, List<TraceEvent> history) {
+		this.prefix = prefix;
+		this.backlog = history.isEmpty() ? null : history.iterator();
 		this.streamer.execute(this::pump);
 	}
 
