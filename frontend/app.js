@@ -1,7 +1,7 @@
 // tcplab page: wires the store to the REST API, the WebSocket stream and the views.
 import { Store, pairIds, virtualNow } from './store.js';
 import { createApi, connectStream, ApiError } from './api.js';
-import { detectLanguage, translate, applyTranslations, formatMs, pick } from './i18n.js';
+import { detectLanguage, translate, applyTranslations, formatMs, noteText } from './i18n.js';
 import { layoutLadder, renderLadder, flagText } from './ladder.js';
 import { renderStateDiagram } from './statediagram.js';
 import { runningTimers, countdown } from './timers.js';
@@ -497,7 +497,9 @@ function renderNotes() {
 	const notes = store.visible().filter((e) => e.type === 'note' && (e.pair == null || store.state.pairId === 'all' || e.pair === store.state.pairId)).slice(-6);
 	for (const n of notes) {
 		const li = document.createElement('li');
-		li.textContent = `${formatMs(n.timeMs)} · ${n.endpoint ? `${n.endpoint}: ` : ''}${n.text}`;
+		const who = n.endpoint === 'client' || n.endpoint === 'server' ? `${t(`side.${n.endpoint}`)}: ` : '';
+		li.textContent = `${formatMs(n.timeMs)} · ${who}${noteText(store.state.lang, n)}`;
+		li.title = n.text;
 		ul.appendChild(li);
 	}
 }

@@ -122,6 +122,22 @@ const STRINGS = {
 		'errno.EISCONN': 'already connected',
 		'errno.EALREADY': 'operation already in progress',
 		'pending': 'pending (blocks)',
+		'note.CHALLENGE_ACK': 'challenge ACK sent in answer to a suspicious segment (RFC 5961)',
+		'note.CONNECTION_REFUSED': 'connection refused: no listener, RST answered the SYN',
+		'note.FAULT_RULE': 'network fault rule installed',
+		'note.INJECT': 'raw segment injected',
+		'note.LINGER_TIMEOUT': 'SO_LINGER time ran out while close() was blocked',
+		'note.RELEASE': 'held segments released',
+		'note.RESEND_FIN': 'FIN retransmitted on request',
+		'note.RETRANSMISSION_LIMIT': 'retransmission limit reached: the connection is dropped',
+		'note.RST_DATA_AFTER_CLOSE': 'data arrived for a closed socket: RST',
+		'note.RST_LINGER_ZERO': 'SO_LINGER {1, 0}: RST instead of FIN, no TIME_WAIT',
+		'note.RST_NO_CONNECTION': 'segment for a connection that does not exist: RST (RFC 9293 §3.10.7.1)',
+		'note.RST_UNREAD_DATA': 'close() with unread data: RST instead of FIN (RFC 1122 §4.2.2.13)',
+		'note.SYN_DROPPED_BACKLOG': 'SYN dropped: the listen backlog is full',
+		'note.TIME_WAIT_ACK_RESENT_FIN': 'TIME_WAIT ACKs the retransmitted FIN and restarts its 2MSL timer',
+		'note.TIME_WAIT_ASSASSINATED': 'an RST ended TIME_WAIT early (TIME-WAIT assassination, RFC 1337)',
+		'note.TIME_WAIT_REOPENED': 'a new SYN reopened the connection from TIME_WAIT (RFC 6191)',
 	},
 	ko: {
 		'app.title': 'tcplab — TCP 연결 종료 실험실',
@@ -242,8 +258,33 @@ const STRINGS = {
 		'errno.EISCONN': '이미 연결됨',
 		'errno.EALREADY': '이미 진행 중',
 		'pending': '대기 중 (블록됨)',
+		'note.CHALLENGE_ACK': '의심스러운 세그먼트에 챌린지 ACK 로 응답 (RFC 5961)',
+		'note.CONNECTION_REFUSED': '연결 거부: 리스너가 없어 SYN 에 RST 로 응답',
+		'note.FAULT_RULE': '네트워크 장애 규칙을 설정함',
+		'note.INJECT': '원시 세그먼트를 주입함',
+		'note.LINGER_TIMEOUT': 'close() 가 블록된 동안 SO_LINGER 시간이 만료됨',
+		'note.RELEASE': '보류된 세그먼트를 내보냄',
+		'note.RESEND_FIN': '요청에 따라 FIN 을 재전송함',
+		'note.RETRANSMISSION_LIMIT': '재전송 한도 도달: 연결을 끊음',
+		'note.RST_DATA_AFTER_CLOSE': '닫힌 소켓에 데이터가 도착하여 RST 를 보냄',
+		'note.RST_LINGER_ZERO': 'SO_LINGER {1, 0}: FIN 대신 RST, TIME_WAIT 없음',
+		'note.RST_NO_CONNECTION': '존재하지 않는 연결에 대한 세그먼트: RST 로 응답 (RFC 9293 §3.10.7.1)',
+		'note.RST_UNREAD_DATA': '읽지 않은 데이터가 있는 상태의 close(): FIN 대신 RST (RFC 1122 §4.2.2.13)',
+		'note.SYN_DROPPED_BACKLOG': 'SYN 버림: listen 백로그가 가득 참',
+		'note.TIME_WAIT_ACK_RESENT_FIN': 'TIME_WAIT 가 재전송된 FIN 에 ACK 로 응답하고 2MSL 타이머를 다시 시작함',
+		'note.TIME_WAIT_ASSASSINATED': 'RST 가 TIME_WAIT 를 일찍 끝냄 (TIME-WAIT 암살, RFC 1337)',
+		'note.TIME_WAIT_REOPENED': '새 SYN 이 TIME_WAIT 상태의 연결을 다시 엶 (RFC 6191)',
 	},
 };
+
+/** A trace note in the UI language: the engine's English text, or the translation of its code. */
+export function noteText(lang, note) {
+	const key = `note.${note.code}`;
+	if (lang === 'en' || !note.code || !(key in STRINGS[lang])) {
+		return note.text;
+	}
+	return STRINGS[lang][key];
+}
 
 /** Picks the UI language: explicit choice, then ?lang=, then the browser's languages; English otherwise. */
 export function detectLanguage({ search = '', stored = null, languages = [] } = {}) {

@@ -41,3 +41,11 @@ test('virtual times read naturally', () => {
 	assert.equal(formatMs(125000), '2 min 5 s');
 	assert.equal(formatMs(null), '–');
 });
+
+test('engine notes keep their English text and are translated by code in Korean', async () => {
+	const { noteText } = await import('../i18n.js');
+	const n = { code: 'TIME_WAIT_ACK_RESENT_FIN', text: 'TIME_WAIT ACKs the retransmitted FIN and restarts its 2MSL timer' };
+	assert.equal(noteText('en', n), n.text);
+	assert.match(noteText('ko', n), /재전송된 FIN/);
+	assert.equal(noteText('ko', { code: 'SOMETHING_NEW', text: 'new note' }), 'new note');
+});
