@@ -125,7 +125,8 @@ export function layoutLadder(events, opts = {}) {
 			const tag = o.tagPairs ? `p${e.pair} ` : '';
 			const oneLine = `${tag}${c.name}${c.result !== '' ? ` = ${c.result}` : ''}${c.eof}`;
 			const name = estWidth(c.name, 10.5) > out - 10 ? `${e.call}(…)` : c.name;
-			const lines = estWidth(oneLine, 10.5) > out - 10 ? [name, `= ${c.result}${c.eof}`] : [oneLine];
+			const mark = c.errno || c.completed ? 2 : 0; // the ⚠ or ↳ drawn in front
+			const lines = estWidth(oneLine, 10.5) + mark * 7 > out - 12 ? [name, `= ${c.result}${c.eof}`] : [oneLine];
 			calls.push({ side: e.endpoint, x: xOf(e.endpoint), y, lines, full: oneLine, errno: c.errno, blocking: c.blocking,
 				completed: c.completed, timeMs: e.timeMs, seq: e.seq, call: e.call, result: e.result });
 			const underState = states.some((st) => st.side === e.endpoint && st.y === y);
