@@ -1,0 +1,207 @@
+// Guided scenarios: list, run, and walk through the narration step by step (or replay it slowly).
+import { pick } from './i18n.js';
+
+/**
+ * The last seq to show at a narration step (index 0-based). A step produced the events fromSeq ≤ seq < toSeq
+ * (half-open, as the scenario runner reports them), so everything below that step's toSeq is visible.
+ */
+export function revealForStep(narration, step) {
+	if (!narration || narration.length === 0) {
+		return null;
+	}
+	const s = narration[Math.max(0, Math.min(step, narration.length - 1))];
+	return s.toSeq - 1;
+}
+
+/** The index of the narration step that produced a trace seq (the first step whose toSeq > seq). */
+export function stepForSeq(narration, seq) {
+	for (let i = 0; i < narration.length; i++) {
+		if (seq < narration[i].toSeq) {
+			return i;
+		}
+	}
+	return narration.length - 1;
+}
+
+/** The seqs a slow replay walks through: every segment/state/call event, in order. */
+export function replaySeqs(events) {
+	return events.filter((e) => e.type === 'segment' || e.type === 'state' || e.type === 'call').map((e) => e.seq);
+}
+
+export function createScenarioView({ store, api, t, $, onLoaded, onLeave }) {
+	let list = [];
+	let replayTimer = null;
+
+	const current = () => store.state.scenario;
+
+	const setStep = (step) => {
+		const sc = current();
+		if (!sc) {
+			return;
+		}
+		stopReplay();
+		const n = Math.max(0, Math.min(step, sc.narration.length - 1));
+		store.set({ scenario: { ...sc, step: n }, reveal: revealForStep(sc.narration, n) });
+	};
+
+	const stopReplay = () => {
+		if (replayTimer) {
+			clearInterval(replayTimer);
+			replayTimer = null;
+			const sc = current();
+			if (sc) {
+				store.set({ scenario: { ...sc, replaying: false } });
+			}
+		}
+	};
+
+	const replay = () => {
+		const sc = current();
+		if (!sc) {
+			return;
+		}
+		if (replayTimer) {
+			stopReplay();
+			return;
+		}
+		const seqs = replaySeqs(store.state.events);
+		if (seqs.length === 0) {
+			return;
+		}
+		let i = 0;
+		store.set({ scenario: { ...sc, replaying: true, step: 0 }, reveal: seqs[0] });
+		replayTimer = setInterval(() => {
+			i++;
+			const s = current();
+			if (!s || i >= seqs.length) {
+				clearInterval(replayTimer);
+				replayTimer = null;
+				if (s) {
+					store.set({ scenario: { ...s, replaying: false, step: s.narration.length - 1 }, reveal: null });
+				}
+				return;
+			}
+			store.set({ scenario: { ...s, step: stepForSeq(s.narration, seqs[i]) }, reveal: seqs[i] });
+		}, 700);
+	};
+
+	const view = {
+		async loadList() {
+			list = await api.scenarios();
+			const sel = $('scenario-select');
+			while (sel.firstChild) {
+				sel.removeChild(sel.firstChild);
+			}
+			for (const s of list) {
+				const o = document.createElement('option');
+				o.value = s.name;
+				o.textContent = pick(s.title, store.state.lang);
+				sel.appendChild(o);
+			}
+			view.renderSummary();
+		},
+
+		renderSummary() {
+			const sel = $('scenario-select');
+			for (const o of sel.options) {
+				const s = list.find((x) => x.name === o.value);
+				if (s) {
+					o.textContent = pick(s.title, store.state.lang);
+				}
+			}
+			const s = list.find((x) => x.name === sel.value);
+			$('scenario-summary').textContent = s ? pick(s.summary, store.state.lang) : (list.length ? '' : t('scenarios.none'));
+			$('scenario-run').disabled = list.length === 0;
+		},
+
+		/** Runs a scenario; step is 1-based, "all" shows the whole run (as ?step= in a shared link). */
+		async run(name, { profile, step } = {}) {
+			stopReplay();
+			const run = await api.runScenario(name, profile ? { profile } : {});
+			const def = list.find((x) => x.name === name) || { name, title: run.title, summary: run.summary };
+			await onLoaded({ ...run, name });
+			$('scenario-select').value = name;
+			const narration = run.narration || [];
+			const all = step === 'all';
+			const index = all ? narration.length - 1 : Math.max(0, (Number(step) || 1) - 1);
+			store.set({ scenario: { name, def, narration, step: Math.min(index, Math.max(0, narration.length - 1)), replaying: false },
+				reveal: all ? null : revealForStep(narration, index) });
+			$('scenario-select').value = name;
+			$('narration').focus?.();
+		},
+
+		leave({ silent = false } = {}) {
+			stopReplay();
+			if (!current()) {
+				return;
+			}
+			store.set({ scenario: null, reveal: null });
+			if (!silent) {
+				onLeave();
+			}
+		},
+
+		render() {
+			view.renderSummary();
+			const sc = current();
+			const box = $('narration');
+			box.hidden = !sc;
+			if (!sc) {
+				return;
+			}
+			const lang = store.state.lang;
+			$('narration-title').textContent = pick(sc.def?.title, lang) || sc.name;
+			const total = sc.narration.length;
+			const step = sc.narration[sc.step];
+			$('narration-step').textContent = total ? t('scenarios.step', { n: sc.step + 1, total }) : '';
+			$('narration-step-title').textContent = step ? pick(step.title, lang) : '';
+			$('narration-text').textContent = step ? pick(step.text, lang) : '';
+			$('step-prev').disabled = sc.step <= 0 && store.state.reveal != null;
+			$('step-next').disabled = sc.step >= total - 1 && store.state.reveal == null;
+			$('replay').textContent = sc.replaying ? t('scenarios.stop') : t('scenarios.replay');
+			$('replay').setAttribute('aria-pressed', String(!!sc.replaying));
+			$('narration-lang').textContent = t('lang.toggle');
+			$('narration-lang').setAttribute('aria-label', t('lang.toggle.aria'));
+			const art = sc.def?.article;
+			const hasArticle = !!(art && (art.ko || art.en));
+			$('article').hidden = !hasArticle;
+			if (hasArticle) {
+				$('article-ko').textContent = art.ko || '';
+				$('article-en').textContent = art.en || '';
+			}
+		},
+	};
+
+	$('scenario-select').addEventListener('change', () => view.renderSummary());
+	$('scenario-run').addEventListener('click', () => view.run($('scenario-select').value).catch((e) => {
+		$('scenario-summary').textContent = `⚠ ${e.message || e}`;
+	}));
+	$('step-next').addEventListener('click', () => {
+		const sc = current();
+		if (!sc) {
+			return;
+		}
+		if (sc.step >= sc.narration.length - 1) {
+			stopReplay();
+			store.set({ reveal: null });
+			return;
+		}
+		setStep(sc.step + 1);
+	});
+	$('step-prev').addEventListener('click', () => {
+		const sc = current();
+		if (sc) {
+			setStep(store.state.reveal == null ? sc.narration.length - 1 : sc.step - 1);
+		}
+	});
+	$('step-all').addEventListener('click', () => {
+		const sc = current();
+		stopReplay();
+		if (sc) {
+			store.set({ scenario: { ...sc, step: sc.narration.length - 1 }, reveal: null });
+		}
+	});
+	$('replay').addEventListener('click', replay);
+	$('scenario-exit').addEventListener('click', () => view.leave());
+	return view;
+}
