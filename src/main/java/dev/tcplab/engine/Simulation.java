@@ -1,7 +1,10 @@
 package dev.tcplab.engine;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.function.Consumer;
 
 import dev.tcplab.engine.LoadSpec.LoadStats;
@@ -19,21 +22,26 @@ import dev.tcplab.engine.Snapshots.SimulationView;
  */
 public final class Simulation {
 
+	private final Engine e;
+
 	public Simulation(SimulationConfig config) {
-		throw new UnsupportedOperationException("engine not implemented yet");
+		if (config == null) {
+			throw new IllegalArgumentException("config must be given");
+		}
+		this.e = new Engine(config);
 	}
 
 	public SimulationConfig config() {
-		throw new UnsupportedOperationException();
+		return e.config;
 	}
 
 	public StackConstants constants() {
-		throw new UnsupportedOperationException();
+		return e.c;
 	}
 
 	/** Virtual time now, in microseconds since the simulation began. */
 	public long nowMicros() {
-		throw new UnsupportedOperationException();
+		return e.now;
 	}
 
 	/** Virtual time now, in milliseconds. */
@@ -51,16 +59,63 @@ public final class Simulation {
 	 * @throws IllegalArgumentException for ports outside 1..65535
 	 */
 	public PairView openPair(int serverPort, Integer clientPort, boolean clientReuseAddr, boolean establish) {
-		throw new UnsupportedOperationException();
+		checkPort("serverPort", serverPort);
+		int port;
+		if (clientPort != null) {
+			checkPort("clientPort", clientPort);
+			Errno err = e.bindCheck(clientPort, serverPort, clientReuseAddr);
+			if (err != null) {
+				throw new EngineException(err, "bind() to client port " + clientPort + " failed with " + err
+						+ ": the port is still held (e.g. by a connection in TIME_WAIT)"
+						+ (clientReuseAddr ? " and not every holder set SO_REUSEADDR" : ""));
+			}
+			port = clientPort;
+		}
+		else {
+			port = e.allocateEphemeral();
+			if (port < 0) {
+				throw new EngineException(Errno.EADDRNOTAVAIL, "connect() failed with EADDRNOTAVAIL: no free ephemeral port in "
+						+ e.c.ephemeralLow() + ".." + e.c.ephemeralHigh());
+			}
+		}
+		Pair p = e.connectPair(serverPort, port, clientReuseAddr, clientPort != null, false);
+		if (establish) {
+			e.runUntil(e.now + 3_600_000_000L, () -> established(p) || Pair.closed(p.client));
+		}
+		return e.pairView(p);
+	}
+
+	private static boolean established(Pair p) {
+		return p.client instanceof Tcb c && c.state != TcpState.SYN_SENT && c.state != TcpState.SYN_RECEIVED
+				&& p.server instanceof Tcb s && s.accepted;
+	}
+
+	private static void checkPort(String name, int port) {
+		if (port < 1 || port > 65535) {
+			throw new IllegalArgumentException(name + " must be between 1 and 65535, got " + port);
+		}
+	}
+
+	private Pair requirePair(int pairId) {
+		Pair p = e.pairs.get(pairId);
+		if (p == null) {
+			throw new NoSuchElementException("no pair " + pairId);
+		}
+		return p;
 	}
 
 	/** @throws java.util.NoSuchElementException for an unknown pair id */
 	public PairView pair(int pairId) {
-		throw new UnsupportedOperationException();
+		return e.pairView(requirePair(pairId));
 	}
 
 	public boolean hasPair(int pairId) {
-		throw new UnsupportedOperationException();
+		return e.pairs.containsKey(pairId);
+	}
+
+	/** Ids of the pairs currently kept, in creation order. */
+	public List<Integer> pairIds() {
+		return new ArrayList<>(e.pairs.keySet());
 	}
 
 	/**
@@ -71,12 +126,74 @@ public final class Simulation {
 	 *                                  the simulation is left untouched
 	 */
 	public EventResult apply(int pairId, PairEvent event) {
-		throw new UnsupportedOperationException();
+		Pair p = requirePair(pairId);
+		if (event == null || event.side() == null) {
+			throw new IllegalArgumentException("event and its side must be given");
+		}
+		validate(event);
+		long start = e.rec.nextSeq();
+		Object result = PairEvents.apply(e, p, event);
+		return new EventResult(result, e.rec.since(start));
+	}
+
+	private static void validate(PairEvent ev) {
+		if (ev instanceof PairEvent.Shutdown s) {
+			PairEvents.parseHow(s.how());
+		}
+		else if (ev instanceof PairEvent.Send s) {
+			if (s.bytes() < 0) {
+				throw new IllegalArgumentException("bytes must not be negative, got " + s.bytes());
+			}
+		}
+		else if (ev instanceof PairEvent.Recv r) {
+			if (r.max() != null && r.max() < 0) {
+				throw new IllegalArgumentException("max must not be negative, got " + r.max());
+			}
+		}
+		else if (ev instanceof PairEvent.SetLinger l) {
+			if (l.onoff() != 0 && l.onoff() != 1) {
+				throw new IllegalArgumentException("SO_LINGER onoff must be 0 or 1, got " + l.onoff());
+			}
+			if (l.seconds() < 0 || l.seconds() > 3600) {
+				throw new IllegalArgumentException("SO_LINGER seconds must be between 0 and 3600, got " + l.seconds());
+			}
+		}
+		else if (ev instanceof PairEvent.Fault f) {
+			if (f.action() == null || f.segment() == null) {
+				throw new IllegalArgumentException("a fault needs an action and a segment class");
+			}
+			if (f.count() < 1) {
+				throw new IllegalArgumentException("count must be at least 1, got " + f.count());
+			}
+			if (f.nth() < 0) {
+				throw new IllegalArgumentException("nth must not be negative, got " + f.nth());
+			}
+			if (f.delayMs() < 0 || f.delayMs() > 3_600_000) {
+				throw new IllegalArgumentException("delayMs must be between 0 and 3600000, got " + f.delayMs());
+			}
+		}
+		else if (ev instanceof PairEvent.Inject i) {
+			if (i.flags() == null || i.flags().contains(null)) {
+				throw new IllegalArgumentException("inject needs a list of flags");
+			}
+			if (i.len() < 0 || i.len() > 65535) {
+				throw new IllegalArgumentException("len must be between 0 and 65535, got " + i.len());
+			}
+			if ((i.seq() != null && (i.seq() < 0 || i.seq() > 0xFFFFFFFFL))
+					|| (i.ack() != null && (i.ack() < 0 || i.ack() > 0xFFFFFFFFL))) {
+				throw new IllegalArgumentException("seq and ack must be 32-bit unsigned numbers");
+			}
+		}
 	}
 
 	/** Runs every event due within the next {@code ms} milliseconds and moves the clock to now + ms. */
 	public EventResult advance(double ms) {
-		throw new UnsupportedOperationException();
+		long us = toMicros("ms", ms);
+		long start = e.rec.nextSeq();
+		long target = e.now + us;
+		e.runUntil(target, null);
+		e.now = target;
+		return new EventResult("ok", e.rec.since(start));
 	}
 
 	/**
@@ -84,56 +201,105 @@ public final class Simulation {
 	 * event run (or now + maxMs). Result is "idle" or "limit".
 	 */
 	public EventResult runUntilIdle(double maxMs) {
-		throw new UnsupportedOperationException();
+		long us = toMicros("maxMs", maxMs);
+		long start = e.rec.nextSeq();
+		long limit = e.now + us;
+		e.runUntil(limit, null);
+		String result;
+		if (e.nextEventAt() < 0) {
+			result = "idle";
+		}
+		else {
+			e.now = limit;
+			result = "limit";
+		}
+		return new EventResult(result, e.rec.since(start));
+	}
+
+	private static long toMicros(String name, double ms) {
+		if (!(ms >= 0) || ms > 1e12) {
+			throw new IllegalArgumentException(name + " must be a non-negative number of milliseconds, got " + ms);
+		}
+		return Math.round(ms * 1000);
 	}
 
 	/** Runs all events scheduled at the earliest pending time; the clock moves to that time. */
 	public EventResult step() {
-		throw new UnsupportedOperationException();
+		long start = e.rec.nextSeq();
+		long t = e.nextEventAt();
+		if (t < 0) {
+			return new EventResult("idle", List.of());
+		}
+		e.runUntil(t, null);
+		return new EventResult("ok", e.rec.since(start));
 	}
 
 	/** Time of the next scheduled event in ms, or null when idle. */
 	public Double nextEventAtMs() {
-		throw new UnsupportedOperationException();
+		long t = e.nextEventAt();
+		return t < 0 ? null : t / 1000.0;
 	}
 
 	/** Starts a generated workload (see {@link LoadSpec}); returns immediately, the clock drives it. */
 	public void startLoad(LoadSpec spec) {
-		throw new UnsupportedOperationException();
+		if (spec == null) {
+			throw new IllegalArgumentException("spec must be given");
+		}
+		checkPort("serverPort", spec.serverPort());
+		if (spec.lingerOnoff() != 0 && spec.lingerOnoff() != 1 || spec.lingerSeconds() < 0) {
+			throw new IllegalArgumentException("linger must be {0|1, seconds >= 0}");
+		}
+		if (e.load != null) {
+			throw new IllegalStateException("a load run was already started on this simulation");
+		}
+		e.load = new LoadRun(e, spec);
 	}
 
 	/** Progress of the workload, or null if none was started. */
 	public LoadStats loadStats() {
-		throw new UnsupportedOperationException();
+		return e.load == null ? null : e.load.stats(e);
 	}
 
 	/** Trace events with seq ≥ max(since, oldestSeq()), in order. */
 	public List<TraceEvent> eventsSince(long since) {
-		throw new UnsupportedOperationException();
+		return e.rec.since(since);
 	}
 
 	/** The seq the next recorded event will get. */
 	public long nextSeq() {
-		throw new UnsupportedOperationException();
+		return e.rec.nextSeq();
 	}
 
 	/** The smallest seq still kept (older ones were compacted away). */
 	public long oldestSeq() {
-		throw new UnsupportedOperationException();
+		return e.rec.oldestSeq();
 	}
 
 	/** Called synchronously with every event as it is recorded (one listener; null removes it). */
 	public void setTraceListener(Consumer<TraceEvent> listener) {
-		throw new UnsupportedOperationException();
+		e.rec.setListener(listener);
 	}
 
-	/** How many endpoints (client, server and listener sockets, incl. TIME_WAIT records) are in each state. */
+	/**
+	 * How many endpoints (client, server and listener sockets, incl. TIME_WAIT records) are in each state. CLOSED is
+	 * not counted (closed sockets are forgotten); every other state is present, possibly with 0.
+	 */
 	public Map<TcpState, Integer> census() {
-		throw new UnsupportedOperationException();
+		return e.censusMap();
+	}
+
+	/** Fully closed pairs (both endpoints CLOSED, TIME_WAIT included) since the simulation began. */
+	public long lifecycles() {
+		return e.lifecycles;
 	}
 
 	/** Everything the API shows of this simulation now. */
 	public SimulationView view() {
-		throw new UnsupportedOperationException();
+		List<PairView> views = new ArrayList<>(e.pairs.size());
+		for (Pair p : e.pairs.values()) {
+			views.add(e.pairView(p));
+		}
+		Map<String, Object> constants = new LinkedHashMap<>(e.c.asMap());
+		return new SimulationView(nowMs(), constants, views, census(), nextSeq(), oldestSeq(), nextEventAtMs());
 	}
 }

@@ -1,0 +1,794 @@
+package dev.tcplab.engine;
+
+import static dev.tcplab.engine.Segment.ACK;
+import static dev.tcplab.engine.Segment.FIN;
+import static dev.tcplab.engine.Segment.RST;
+import static dev.tcplab.engine.Segment.SYN;
+import static dev.tcplab.engine.Seq.gt;
+import static dev.tcplab.engine.Seq.le;
+import static dev.tcplab.engine.Seq.lt;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+
+import dev.tcplab.engine.Snapshots.EndpointView;
+import dev.tcplab.engine.Snapshots.ListenerView;
+import dev.tcplab.engine.Snapshots.PairView;
+import dev.tcplab.engine.Snapshots.TimerView;
+
+/**
+ * The world behind {@link Simulation}: the virtual clock and event queue, the two hosts (0 = client, 1 = server)
+ * with their connection table and ports, the links with fault rules, and the trace recorder. Package-private; the
+ * facade validates arguments and turns results into {@link EventResult}s.
+ */
+final class Engine {
+
+	static final int CLIENT_HOST = 0;
+
+	static final int SERVER_HOST = 1;
+
+	static final int LISTEN_BACKLOG = 4096;
+
+	final SimulationConfig config;
+
+	final StackConstants c;
+
+	final TraceRecorder rec;
+
+	final Scheduler sched = new Scheduler();
+
+	/** Virtual time in microseconds. */
+	long now;
+
+	final long latencyUs;
+
+	private final SplittableRandom rng;
+
+	private final long isnSecret;
+
+	private int ephemeralCursor;
+
+	final String[] address;
+
+	/** Connection table of both hosts: key(host, localPort, remotePort) → Tcb or TimeWaitRecord. */
+	final LongMap<Endpoint> conns = new LongMap<>();
+
+	final Map<Integer, Listener> listeners = new HashMap<>();
+
+	final PortTable[] ports = { new PortTable(), new PortTable() };
+
+	final Map<Integer, Pair> pairs = new LinkedHashMap<>();
+
+	private int nextPairId = 1;
+
+	private long nextSegmentId = 1;
+
+	final int[] census = new int[TcpState.values().length];
+
+	long lifecycles;
+
+	private Map<Long, Integer> incarnations;
+
+	LoadRun load;
+
+	Engine(SimulationConfig config) {
+		this.config = config;
+		this.c = config.constants();
+		this.rec = new TraceRecorder(config.traceLevel(), config.maxTraceEvents());
+		this.latencyUs = Math.round(config.latencyMs() * 1000);
+		this.rng = new SplittableRandom(config.seed());
+		this.isnSecret = rng.nextLong();
+		this.ephemeralCursor = c.ephemeralLow() + rng.nextInt(c.ephemeralHigh() - c.ephemeralLow() + 1);
+		this.address = new String[] { config.clientAddress(), config.serverAddress() };
+	}
+
+	static long key(int host, int localPort, int remotePort) {
+		return ((long) host << 32) | ((long) localPort << 16) | remotePort;
+	}
+
+	double ms() {
+		return now / 1000.0;
+	}
+
+	long nextSegmentId() {
+		return nextSegmentId++;
+	}
+
+	static String role(int host) {
+		return host == CLIENT_HOST ? "client" : "server";
+	}
+
+	// =====================================================================================================
+	// Scheduler loop
+	// =====================================================================================================
+
+	void scheduleTimer(Tcb t, int timer, int gen, long at) {
+		sched.schedule(at, Scheduler.TIMER, t, ((long) gen << 3) | timer);
+	}
+
+	private boolean live(int kind, Object target, long arg) {
+		return switch (kind) {
+			case Scheduler.TIMER -> ((Tcb) target).timerLive((int) (arg & 7), (int) (arg >>> 3));
+			case Scheduler.TIME_WAIT_EXPIRY -> {
+				TimeWaitRecord r = (TimeWaitRecord) target;
+				yield r.state == TcpState.TIME_WAIT && r.gen == arg;
+			}
+			default -> true;
+		};
+	}
+
+	private void purgeStale() {
+		while (!sched.isEmpty() && !live(sched.peekKind(), sched.peekTarget(), sched.peekArg())) {
+			sched.pop();
+		}
+	}
+
+	/** Time of the next live event in µs, or −1. */
+	long nextEventAt() {
+		purgeStale();
+		return sched.isEmpty() ? -1 : sched.peekTime();
+	}
+
+	/**
+	 * Runs every event due at or before {@code limitUs}; with {@code stop} returns as soon as it holds after an
+	 * event. The clock moves to each event's time.
+	 */
+	void runUntil(long limitUs, BooleanSupplier stop) {
+		while (true) {
+			purgeStale();
+			if (sched.isEmpty() || sched.peekTime() > limitUs) {
+				return;
+			}
+			long t = sched.peekTime();
+			int k = sched.peekKind();
+			Object g = sched.peekTarget();
+			long a = sched.peekArg();
+			sched.pop();
+			now = t;
+			dispatch(k, g, a);
+			if (stop != null && stop.getAsBoolean()) {
+				return;
+			}
+		}
+	}
+
+	private void dispatch(int kind, Object target, long arg) {
+		switch (kind) {
+			case Scheduler.SEGMENT -> arrive((Segment) target);
+			case Scheduler.TIMER -> ((Tcb) target).onTimer((int) (arg & 7));
+			case Scheduler.TIME_WAIT_EXPIRY -> timeWaitExpired((TimeWaitRecord) target);
+			case Scheduler.LOAD_CONNECT -> ((LoadRun) target).connectTick(this);
+			case Scheduler.CENSUS -> ((LoadRun) target).censusTick(this);
+			default -> throw new IllegalStateException("unknown event kind " + kind);
+		}
+	}
+
+	// =====================================================================================================
+	// State transitions and trace
+	// =====================================================================================================
+
+	/**
+	 * The one place where every endpoint changes state (smoltcp's {@code set_state}): keeps the census, records the
+	 * state event with its cause, and cleans up on CLOSED.
+	 */
+	void setState(Endpoint ep, TcpState to, String cause) {
+		TcpState from = ep.state;
+		if (from == to) {
+			return;
+		}
+		if (ep.counted) {
+			census[from.ordinal()]--;
+		}
+		ep.state = to;
+		if (to != TcpState.CLOSED) {
+			census[to.ordinal()]++;
+			ep.counted = true;
+		}
+		else {
+			ep.counted = false;
+		}
+		if (rec.states) {
+			rec.add(new TraceEvent.State(rec.nextSeq(), ms(), ep.pairId(), ep.role(), from, to, cause));
+		}
+		if (to == TcpState.CLOSED) {
+			if (ep instanceof Tcb t) {
+				tcbClosed(t);
+			}
+			else if (ep instanceof TimeWaitRecord r) {
+				recordClosed(r);
+			}
+		}
+	}
+
+	void note(Endpoint ep, String code, String text) {
+		if (rec.states) {
+			rec.add(new TraceEvent.Note(rec.nextSeq(), ms(), ep == null ? null : ep.pairId(), ep == null ? null : ep.role(),
+					code, text));
+		}
+	}
+
+	void note(Pair p, String endpoint, String code, String text) {
+		if (rec.states) {
+			rec.add(new TraceEvent.Note(rec.nextSeq(), ms(), p == null ? null : p.boxedId, endpoint, code, text));
+		}
+	}
+
+	void timerEvent(Endpoint ep, String timer, String action, long atUs) {
+		if (rec.segments) {
+			rec.add(new TraceEvent.Timer(rec.nextSeq(), ms(), ep.pairId(), ep.role(), timer, action,
+					atUs < 0 ? null : atUs / 1000.0));
+		}
+	}
+
+	void callEvent(Endpoint ep, String endpoint, String call, Map<String, Object> args, Object result) {
+		if (rec.states) {
+			boolean blocking = Tcb.PENDING.equals(result);
+			rec.add(new TraceEvent.Call(rec.nextSeq(), ms(), ep == null ? null : ep.pairId(), endpoint, call,
+					args == null ? Map.of() : args, blocking ? null : result, blocking, false));
+		}
+	}
+
+	void callCompleted(Tcb t, int call, Integer max, Object result) {
+		if (rec.states) {
+			String name = switch (call) {
+				case Tcb.CALL_RECV -> "recv";
+				case Tcb.CALL_CLOSE -> "close";
+				case Tcb.CALL_CONNECT -> "connect";
+				default -> "call";
+			};
+			Map<String, Object> args = call == Tcb.CALL_RECV && max != null ? Map.of("max", max) : Map.of();
+			rec.add(new TraceEvent.Call(rec.nextSeq(), ms(), t.pairId(), t.role(), name, args, result, false, true));
+		}
+	}
+
+	private void traceSegment(String event, Segment s) {
+		int dstHost = 1 - s.srcHost;
+		rec.add(new TraceEvent.Segment(rec.nextSeq(), ms(), s.pair == null ? null : s.pair.boxedId, event, s.id,
+				role(s.srcHost), role(dstHost), address[s.srcHost] + ":" + s.srcPort, address[dstHost] + ":" + s.dstPort,
+				s.flagNames(), Seq.u32(s.seq), Seq.u32(s.ack), s.len, s.window, s.retransmission, Seq.u32(s.relSeq),
+				Seq.u32(s.relAck), s.answers < 0 ? null : s.answers));
+	}
+
+	Map<TcpState, Integer> censusMap() {
+		Map<TcpState, Integer> m = new EnumMap<>(TcpState.class);
+		for (TcpState s : TcpState.values()) {
+			if (s != TcpState.CLOSED) {
+				m.put(s, census[s.ordinal()]);
+			}
+		}
+		return m;
+	}
+
+	// =====================================================================================================
+	// Network: links, faults, demultiplexing
+	// =====================================================================================================
+
+	/** Puts a segment on the link from its source host: trace "sent", then fault rules, then delivery. */
+	void transmit(Segment s) {
+		if (rec.segments) {
+			traceSegment("sent", s);
+		}
+		Pair p = s.pair;
+		if (p != null && p.rules[s.srcHost] != null && !p.rules[s.srcHost].isEmpty()) {
+			FaultRule r = matchRule(p.rules[s.srcHost], s);
+			if (r != null) {
+				switch (r.action) {
+					case DROP -> {
+						if (rec.segments) {
+							traceSegment("dropped", s);
+						}
+						return;
+					}
+					case DUPLICATE -> {
+						deliverLater(s, 0);
+						Segment d = s.withId(nextSegmentId());
+						if (rec.segments) {
+							traceSegment("duplicated", d);
+						}
+						deliverLater(d, 0);
+						return;
+					}
+					case DELAY -> {
+						if (rec.segments) {
+							traceSegment("delayed", s);
+						}
+						deliverLater(s, r.delayUs);
+						return;
+					}
+					case HOLD -> {
+						if (rec.segments) {
+							traceSegment("held", s);
+						}
+						p.held(s.srcHost).add(s);
+						return;
+					}
+					default -> throw new IllegalStateException();
+				}
+			}
+		}
+		deliverLater(s, 0);
+	}
+
+	private static FaultRule matchRule(List<FaultRule> rules, Segment s) {
+		FaultRule hit = null;
+		for (FaultRule r : rules) {
+			if (r.exhausted() || !s.matches(r.match)) {
+				continue;
+			}
+			r.seen++;
+			if (hit == null && r.seen >= r.nth) {
+				r.applied++;
+				hit = r;
+			}
+		}
+		if (hit != null && hit.exhausted()) {
+			rules.remove(hit);
+		}
+		return hit;
+	}
+
+	private void deliverLater(Segment s, long extraUs) {
+		sched.schedule(now + latencyUs + extraUs, Scheduler.SEGMENT, s, 0);
+	}
+
+	void release(Pair p, Side side) {
+		ArrayDeque<Segment> q = p.held[side == Side.CLIENT ? CLIENT_HOST : SERVER_HOST];
+		if (q == null) {
+			return;
+		}
+		while (!q.isEmpty()) {
+			Segment s = q.poll();
+			if (rec.segments) {
+				traceSegment("released", s);
+			}
+			deliverLater(s, 0);
+		}
+	}
+
+	/** A segment reaches its destination host: demultiplex to a connection, TIME_WAIT record or listener. */
+	private void arrive(Segment s) {
+		if (rec.segments) {
+			traceSegment("delivered", s);
+		}
+		int dstHost = 1 - s.srcHost;
+		Endpoint ep = conns.get(key(dstHost, s.dstPort, s.srcPort));
+		if (ep instanceof Tcb t) {
+			t.onSegment(s);
+		}
+		else if (ep instanceof TimeWaitRecord r) {
+			timeWaitArrives(r, s);
+		}
+		else {
+			Listener l = dstHost == SERVER_HOST ? listeners.get(s.dstPort) : null;
+			if (l != null && l.state == TcpState.LISTEN) {
+				listenArrives(l, s);
+			}
+			else {
+				noConnection(dstHost, s);
+			}
+		}
+	}
+
+	/** §3.10.7.1 CLOSED: "all data in the incoming segment is discarded ... an incoming segment not containing a RST causes a RST to be sent". */
+	private void noConnection(int host, Segment s) {
+		if (s.has(RST)) {
+			return;
+		}
+		note(s.pair, role(host), "RST_NO_CONNECTION", "no connection for " + address[host] + ":" + s.dstPort + ": RST");
+		if (s.has(ACK)) {
+			// <SEQ=SEG.ACK><CTL=RST>
+			sendRaw(host, s.dstPort, s.srcPort, s.pair, RST, s.ack, 0, 0, s.ack - s.relAck, 0, -1);
+		}
+		else {
+			// <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+			sendRaw(host, s.dstPort, s.srcPort, s.pair, RST | ACK, 0, s.seq + s.segLen(), 0, 0, s.seq - s.relSeq, -1);
+		}
+	}
+
+	/** A segment not tied to a TCB (RSTs, TIME_WAIT ACKs, injections). */
+	void sendRaw(int host, int localPort, int remotePort, Pair p, int flags, int seq, int ack, int len, int iss, int irs,
+			long answers) {
+		Segment s = new Segment(nextSegmentId(), p, host, localPort, remotePort, flags, seq, ack, len,
+				(flags & RST) != 0 ? 0 : c.windowBytes(), false, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, answers);
+		transmit(s);
+	}
+
+	// =====================================================================================================
+	// LISTEN (§3.10.7.2) and TIME-WAIT (§3.10.7.4) processing
+	// =====================================================================================================
+
+	Listener listener(int port, Pair forPair) {
+		Listener l = listeners.get(port);
+		if (l == null) {
+			l = new Listener(port, LISTEN_BACKLOG);
+			l.pair = forPair;
+			listeners.put(port, l);
+			ports[SERVER_HOST].acquire(port, true);
+			setState(l, TcpState.LISTEN, "listen()");
+			callEvent(l, "listener", "listen", Map.of("port", port, "backlog", LISTEN_BACKLOG), 0);
+		}
+		return l;
+	}
+
+	/** §3.10.7.2 LISTEN. */
+	private void listenArrives(Listener l, Segment s) {
+		// first: check for a RST — ignore it
+		if (s.has(RST)) {
+			return;
+		}
+		// second: an ACK on a listener is bad: <SEQ=SEG.ACK><CTL=RST>
+		if (s.has(ACK)) {
+			note(s.pair, "server", "RST_NO_CONNECTION", "ACK on a listening port: RST");
+			sendRaw(SERVER_HOST, s.dstPort, s.srcPort, s.pair, RST, s.ack, 0, 0, s.ack - s.relAck, 0, -1);
+			return;
+		}
+		// third: a SYN creates a child connection in SYN-RECEIVED
+		if (!s.has(SYN)) {
+			return;
+		}
+		if (l.pendingChildren >= l.backlog) {
+			note(s.pair, "listener", "SYN_DROPPED_BACKLOG", "listen backlog full: SYN dropped");
+			return;
+		}
+		Pair p = null;
+		Endpoint peer = conns.get(key(CLIENT_HOST, s.srcPort, s.dstPort));
+		if (peer instanceof Tcb ct) {
+			p = ct.pair;
+		}
+		if (p == null) {
+			p = s.pair;
+		}
+		Tcb child = new Tcb(this, p, Side.SERVER, SERVER_HOST, l.port, s.srcPort, true);
+		child.listener = l;
+		child.state = TcpState.LISTEN;
+		child.irs = s.seq;
+		child.rcvNxt = s.seq + 1;
+		child.sndWnd = s.window;
+		child.iss = isn(SERVER_HOST, l.port, s.srcPort);
+		child.sndUna = child.iss;
+		child.sndNxt = child.iss;
+		child.synchronizedVars = true;
+		child.answerId = s.id;
+		if (p != null && p.load) {
+			child.app = load;
+			if (load != null) {
+				load.configure(child);
+			}
+		}
+		conns.put(child.key, child);
+		ports[SERVER_HOST].acquire(l.port, true);
+		child.portHeld = true;
+		l.pendingChildren++;
+		if (p != null && Pair.closed(p.server)) {
+			p.server = child;
+		}
+		setState(child, TcpState.SYN_RECEIVED, "rcv SYN");
+		child.emit(SYN | ACK, child.iss, 0, false);
+		child.sndNxt = child.iss + 1;
+	}
+
+	/** A child reached ESTABLISHED: accept() returns it (auto-accept). */
+	void accepted(Tcb t) {
+		if (t.listener != null && !t.accepted) {
+			t.accepted = true;
+			t.listener.pendingChildren--;
+			callEvent(t, "server", "accept", Map.of("port", t.localPort), 0);
+			if (t.app != null) {
+				t.app.established(t);
+			}
+		}
+	}
+
+	/** §3.10.7.4 for a connection in TIME-WAIT (compact record). */
+	void timeWaitArrives(TimeWaitRecord r, Segment s) {
+		int host = r.host();
+		if (s.has(RST)) {
+			// second: RST in TIME-WAIT closes the connection (RFC 9293) unless RFC 1337 protection is on
+			if (!(le(r.rcvNxt, s.seq) && lt(s.seq, r.rcvNxt + c.windowBytes()))) {
+				return;
+			}
+			if (c.rfc1337()) {
+				note(r, "RFC1337_RST_IGNORED", "RST in TIME_WAIT ignored (RFC 1337 protection)");
+				return;
+			}
+			note(r, "TIME_WAIT_ASSASSINATED", "RST in TIME_WAIT closes the connection (TIME-WAIT assassination, RFC 1337)");
+			cancelTimeWaitTimer(r);
+			setState(r, TcpState.CLOSED, "rcv RST");
+			return;
+		}
+		if (s.has(SYN) && !s.has(ACK)) {
+			Listener l = host == SERVER_HOST ? listeners.get(r.localPort()) : null;
+			if (c.synReopensTimeWait() && l != null && gt(s.seq, r.rcvNxt)) {
+				// RFC 1122 §4.2.2.13 / RFC 6191: a new SYN with a higher ISN reopens the TIME-WAIT connection
+				note(r, "TIME_WAIT_REOPENED", "new SYN with a higher sequence number reopens the TIME_WAIT connection");
+				cancelTimeWaitTimer(r);
+				setState(r, TcpState.CLOSED, "reopened by new SYN");
+				listenArrives(l, s);
+				return;
+			}
+			// otherwise: ACK (RFC 5961 challenge ACK / Linux TCP_TW_ACK)
+			sendRaw(host, r.localPort(), r.remotePort(), r.pair, ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, -1);
+			return;
+		}
+		if (s.has(FIN) && s.seq + s.len + 1 == r.rcvNxt) {
+			// "The only thing that can arrive in this state is a retransmission of the remote FIN. Acknowledge it,
+			// and restart the 2 MSL timeout."
+			note(r, "TIME_WAIT_ACK_RESENT_FIN", "TIME_WAIT ACKs the retransmitted FIN and restarts its 2MSL timer");
+			sendRaw(host, r.localPort(), r.remotePort(), r.pair, ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, s.id);
+			armTimeWaitTimer(r, true);
+			return;
+		}
+		if (s.segLen() > 0 || !(le(r.rcvNxt, s.seq) && lt(s.seq, r.rcvNxt + c.windowBytes()))) {
+			// anything else that occupies sequence space or is out of window: ACK it
+			sendRaw(host, r.localPort(), r.remotePort(), r.pair, ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, -1);
+		}
+	}
+
+	/** Replaces the full TCB of a connection that entered TIME-WAIT by a compact record. */
+	void compactTimeWait(Tcb t) {
+		TimeWaitRecord r = new TimeWaitRecord(t.key, t.side == Side.CLIENT, t.sndNxt, t.rcvNxt, t.iss, t.irs, t.boundReuse);
+		r.pair = t.pair;
+		r.state = TcpState.TIME_WAIT;
+		r.counted = true;
+		t.counted = false;
+		conns.put(t.key, r);
+		t.portHeld = false;
+		t.timeWait = r;
+		if (t.appClosed) {
+			if (t.pair != null && t.pair.endpoint(t.side) == t) {
+				t.pair.setEndpoint(t.side, r);
+			}
+		}
+		else {
+			r.owner = t;
+		}
+		armTimeWaitTimer(r, false);
+		checkPair(t.pair);
+	}
+
+	private void armTimeWaitTimer(TimeWaitRecord r, boolean restart) {
+		r.gen++;
+		r.expiresUs = now + c.timeWaitMs() * 1000;
+		sched.schedule(r.expiresUs, Scheduler.TIME_WAIT_EXPIRY, r, r.gen);
+		timerEvent(r, "TIME_WAIT", restart ? "restarted" : "armed", r.expiresUs);
+	}
+
+	private void cancelTimeWaitTimer(TimeWaitRecord r) {
+		r.gen++;
+		timerEvent(r, "TIME_WAIT", "cancelled", -1);
+	}
+
+	private void timeWaitExpired(TimeWaitRecord r) {
+		timerEvent(r, "TIME_WAIT", "fired", -1);
+		setState(r, TcpState.CLOSED, "TIME_WAIT timer");
+	}
+
+	/** The application closes a socket whose connection already lives on as a TIME_WAIT record. */
+	void releaseOwner(Tcb t) {
+		TimeWaitRecord r = t.timeWait;
+		if (r != null && r.owner == t) {
+			r.owner = null;
+			if (t.pair != null && t.pair.endpoint(t.side) == t && r.state == TcpState.TIME_WAIT) {
+				t.pair.setEndpoint(t.side, r);
+			}
+		}
+		checkPair(t.pair);
+	}
+
+	/** The application closed a socket that is already CLOSED. */
+	void release(Tcb t) {
+		checkPair(t.pair);
+	}
+
+	private void tcbClosed(Tcb t) {
+		if (conns.get(t.key) == t) {
+			conns.remove(t.key);
+		}
+		if (t.portHeld) {
+			t.portHeld = false;
+			ports[t.host].release(t.localPort, t.boundReuse);
+		}
+		if (t.listener != null && !t.accepted) {
+			t.accepted = true; // no longer pending
+			t.listener.pendingChildren--;
+		}
+		t.onClosed();
+		checkPair(t.pair);
+	}
+
+	private void recordClosed(TimeWaitRecord r) {
+		if (conns.get(r.key) == r) {
+			conns.remove(r.key);
+		}
+		ports[r.host()].release(r.localPort(), r.reuseAddr);
+		if (r.owner != null) {
+			r.owner.state = TcpState.CLOSED; // the socket handle mirrors its record (census counted the record)
+		}
+		checkPair(r.pair);
+	}
+
+	/** Counts finished lifecycles and forgets closed pairs when the configuration says so. */
+	void checkPair(Pair p) {
+		if (p == null) {
+			return;
+		}
+		if (!p.finished && p.client != null && Pair.closed(p.client) && Pair.closed(p.server)) {
+			p.finished = true;
+			lifecycles++;
+			if (p.load && load != null) {
+				load.completed++;
+			}
+		}
+		if (!config.retainClosedPairs() && !p.forgotten && done(p.client) && done(p.server)) {
+			p.forgotten = true;
+			pairs.remove(p.id);
+		}
+	}
+
+	private static boolean done(Endpoint ep) {
+		if (ep == null) {
+			return true;
+		}
+		if (ep instanceof TimeWaitRecord) {
+			return true;
+		}
+		if (ep instanceof Tcb t) {
+			return t.appClosed && (t.state == TcpState.CLOSED || t.timeWait != null);
+		}
+		return ep.state == TcpState.CLOSED;
+	}
+
+	// =====================================================================================================
+	// ISNs and ports
+	// =====================================================================================================
+
+	/** RFC 6528: ISN = M + F(localip, localport, remoteip, remoteport, secretkey), M a 4 µs clock; or pinned. */
+	int isn(int host, int localPort, int remotePort) {
+		if (config.pinnedIsn()) {
+			int clientPort = host == CLIENT_HOST ? localPort : remotePort;
+			int serverPort = host == CLIENT_HOST ? remotePort : localPort;
+			long tuple = ((long) clientPort << 16) | serverPort;
+			if (incarnations == null) {
+				incarnations = new HashMap<>();
+			}
+			int inc;
+			if (host == CLIENT_HOST) {
+				inc = incarnations.getOrDefault(tuple, -1) + 1;
+				incarnations.put(tuple, inc);
+			}
+			else {
+				inc = incarnations.getOrDefault(tuple, 0);
+			}
+			return (host == CLIENT_HOST ? 1000 : 5000) + 100_000 * inc;
+		}
+		long f = mix64(isnSecret ^ key(host, localPort, remotePort) * 0x9E3779B97F4A7C15L);
+		return (int) (now / 4 + f);
+	}
+
+	private static long mix64(long z) {
+		z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+		z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+		return z ^ (z >>> 33);
+	}
+
+	/** Ephemeral port: linear probe from a cursor that starts at a random port of the range; −1 when none is free. */
+	int allocateEphemeral() {
+		int lo = c.ephemeralLow();
+		int hi = c.ephemeralHigh();
+		PortTable pt = ports[CLIENT_HOST];
+		int p = pt.firstFree(ephemeralCursor, hi);
+		if (p < 0 && ephemeralCursor > lo) {
+			p = pt.firstFree(lo, ephemeralCursor - 1);
+		}
+		if (p < 0) {
+			return -1;
+		}
+		ephemeralCursor = p + 1 > hi ? lo : p + 1;
+		return p;
+	}
+
+	/** bind() on the client host: EADDRINUSE while anything holds the port, unless every holder and the new socket set SO_REUSEADDR. */
+	Errno bindCheck(int port, int serverPort, boolean reuseAddr) {
+		PortTable pt = ports[CLIENT_HOST];
+		if (pt.users(port) == 0) {
+			return null;
+		}
+		if (reuseAddr && pt.exclusiveUsers(port) == 0 && conns.get(key(CLIENT_HOST, port, serverPort)) == null) {
+			return null;
+		}
+		return Errno.EADDRINUSE;
+	}
+
+	// =====================================================================================================
+	// Pairs
+	// =====================================================================================================
+
+	/** Creates a pair whose client socket is bound to {@code clientPort} and issues connect(). */
+	Pair connectPair(int serverPort, int clientPort, boolean reuseAddr, boolean pinned, boolean loadPair) {
+		Pair p = new Pair(nextPairId++, serverPort, clientPort);
+		p.load = loadPair;
+		pairs.put(p.id, p);
+		p.listener = listener(serverPort, p);
+		Tcb t = new Tcb(this, p, Side.CLIENT, CLIENT_HOST, clientPort, serverPort, reuseAddr);
+		p.client = t;
+		if (loadPair) {
+			t.app = load;
+			load.configure(t);
+		}
+		ports[CLIENT_HOST].acquire(clientPort, reuseAddr);
+		t.portHeld = true;
+		conns.put(t.key, t);
+		if (rec.states) {
+			if (reuseAddr) {
+				callEvent(t, "client", "setsockopt", Map.of("option", "SO_REUSEADDR", "on", 1), 0);
+			}
+			if (pinned) {
+				callEvent(t, "client", "bind", Map.of("port", clientPort), 0);
+			}
+		}
+		t.connect();
+		callEvent(t, "client", "connect", Map.of("address", address[SERVER_HOST], "port", serverPort), Tcb.PENDING);
+		return p;
+	}
+
+	// =====================================================================================================
+	// Views
+	// =====================================================================================================
+
+	PairView pairView(Pair p) {
+		Listener l = p.listener;
+		ListenerView lv = l == null ? null
+				: new ListenerView("listener", address[SERVER_HOST], l.port, l.state, l.backlog);
+		return new PairView(p.id, endpointView(p.client, "client", CLIENT_HOST, p.clientPort),
+				endpointView(p.server, "server", SERVER_HOST, p.serverPort), lv);
+	}
+
+	private EndpointView endpointView(Endpoint ep, String role, int host, int port) {
+		if (ep instanceof Tcb t) {
+			if (t.timeWait != null && t.timeWait.owner == t) {
+				TimeWaitRecord r = t.timeWait;
+				return recordView(r, t.state, false, t.shutRd, t.shutWr, t.lingerOnoff, t.lingerSeconds, t.recvBuffered);
+			}
+			List<TimerView> timers = new ArrayList<>(2);
+			for (int i = 0; i < 4; i++) {
+				if (t.timerAt[i] >= 0) {
+					timers.add(new TimerView(Tcb.TIMER_NAMES[i], t.timerAt[i] / 1000.0));
+				}
+			}
+			boolean v = t.synchronizedVars;
+			boolean hasIrs = v && t.state != TcpState.SYN_SENT;
+			String pending = switch (t.pendingCall) {
+				case Tcb.CALL_RECV -> "recv";
+				case Tcb.CALL_CLOSE -> "close";
+				case Tcb.CALL_CONNECT -> "connect";
+				default -> null;
+			};
+			return new EndpointView(role, address[host], port, t.state, v ? Seq.u32(t.iss) : null,
+					hasIrs ? Seq.u32(t.irs) : null, v ? Seq.u32(t.sndUna) : null, v ? Seq.u32(t.sndNxt) : null,
+					v ? t.sndWnd : null, hasIrs ? Seq.u32(t.rcvNxt) : null, hasIrs ? t.rcvWnd() : null, t.sendBuffered(),
+					t.recvBuffered, t.orphan(), t.shutRd, t.shutWr, t.reuseAddr, t.lingerOnoff, t.lingerSeconds, pending,
+					timers);
+		}
+		if (ep instanceof TimeWaitRecord r) {
+			return recordView(r, r.state, true, true, true, 0, 0, 0);
+		}
+		return new EndpointView(role, address[host], port, TcpState.CLOSED, null, null, null, null, null, null, null, 0, 0,
+				false, false, false, false, 0, 0, null, List.of());
+	}
+
+	private EndpointView recordView(TimeWaitRecord r, TcpState state, boolean orphan, boolean shutRd, boolean shutWr,
+			int lingerOnoff, int lingerSeconds, int recvBuffered) {
+		List<TimerView> timers = r.state == TcpState.TIME_WAIT ? List.of(new TimerView("TIME_WAIT", r.expiresUs / 1000.0))
+				: List.of();
+		return new EndpointView(r.role(), address[r.host()], r.localPort(), state, Seq.u32(r.iss), Seq.u32(r.irs),
+				Seq.u32(r.sndNxt), Seq.u32(r.sndNxt), c.windowBytes(), Seq.u32(r.rcvNxt), c.windowBytes(), 0, recvBuffered,
+				orphan, shutRd, shutWr, r.reuseAddr, lingerOnoff, lingerSeconds, null, timers);
+	}
+}

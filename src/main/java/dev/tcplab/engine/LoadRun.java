@@ -1,0 +1,142 @@
+package dev.tcplab.engine;
+
+import dev.tcplab.engine.LoadSpec.LoadStats;
+
+/**
+ * A generated busy-server workload (article situation 4) driven by scheduled events inside the engine: one
+ * connection start every 1/{@code connectionsPerSecond} s, each client sends the request, the server answers, the
+ * closer closes first and the other side closes when it reads EOF. Also the census ticker.
+ */
+final class LoadRun {
+
+	final LoadSpec spec;
+
+	private final long startUs;
+
+	private final long endUs;
+
+	private final long censusUs;
+
+	private long k;
+
+	long started;
+
+	long completed;
+
+	long connectFailures;
+
+	long peakTimeWait;
+
+	LoadRun(Engine e, LoadSpec spec) {
+		this.spec = spec;
+		this.startUs = e.now;
+		this.endUs = e.now + spec.durationMs() * 1000;
+		this.censusUs = spec.censusIntervalMs() * 1000;
+		e.sched.schedule(startUs, Scheduler.LOAD_CONNECT, this, 0);
+		if (censusUs > 0) {
+			e.sched.schedule(startUs + censusUs, Scheduler.CENSUS, this, 0);
+		}
+	}
+
+	void connectTick(Engine e) {
+		int port = e.allocateEphemeral();
+		if (port < 0) {
+			connectFailures++;
+		}
+		else {
+			started++;
+			e.connectPair(spec.serverPort(), port, false, false, true);
+		}
+		peak(e);
+		k++;
+		long next = startUs + k * 1_000_000L / spec.connectionsPerSecond();
+		if (next < endUs) {
+			e.sched.schedule(next, Scheduler.LOAD_CONNECT, this, 0);
+		}
+	}
+
+	void censusTick(Engine e) {
+		peak(e);
+		if (e.rec.states) {
+			e.rec.add(new TraceEvent.Census(e.rec.nextSeq(), e.ms(), null, e.censusMap(), e.lifecycles));
+		}
+		if (e.now < endUs || started > completed) {
+			e.sched.schedule(e.now + censusUs, Scheduler.CENSUS, this, 0);
+		}
+	}
+
+	private void peak(Engine e) {
+		int tw = e.census[TcpState.TIME_WAIT.ordinal()];
+		if (tw > peakTimeWait) {
+			peakTimeWait = tw;
+		}
+	}
+
+	/** A new socket of this workload: the closer gets the workload's SO_LINGER. */
+	void configure(Tcb t) {
+		if (t.side == spec.closer()) {
+			t.lingerOnoff = spec.lingerOnoff();
+			t.lingerSeconds = spec.lingerSeconds();
+		}
+	}
+
+	void established(Tcb t) {
+		if (t.side == Side.CLIENT) {
+			if (spec.requestBytes() > 0) {
+				t.send(spec.requestBytes());
+			}
+			else {
+				clientProgress(t);
+			}
+		}
+		else if (spec.requestBytes() == 0) {
+			respond(t);
+		}
+	}
+
+	void afterSegment(Tcb t) {
+		if (t.appClosed) {
+			return;
+		}
+		if (t.recvBuffered > 0) {
+			t.consume(null);
+		}
+		if (t.side == Side.SERVER) {
+			if (!t.appResponded && t.accepted && t.appRead >= spec.requestBytes()) {
+				respond(t);
+			}
+		}
+		else {
+			clientProgress(t);
+		}
+		if (!t.appClosed && t.peerFin) {
+			t.close();
+		}
+	}
+
+	private void clientProgress(Tcb t) {
+		if (spec.closer() == Side.CLIENT && !t.appClosed && t.appRead >= spec.responseBytes()
+				&& (t.state == TcpState.ESTABLISHED || t.state == TcpState.CLOSE_WAIT)) {
+			t.close();
+		}
+	}
+
+	private void respond(Tcb t) {
+		t.appResponded = true;
+		if (spec.responseBytes() > 0) {
+			t.send(spec.responseBytes());
+		}
+		if (spec.closer() == Side.SERVER) {
+			t.close();
+		}
+	}
+
+	void closed(Tcb t) {
+		// nothing: lifecycles are counted by the engine when both ends are CLOSED
+	}
+
+	LoadStats stats(Engine e) {
+		peak(e);
+		return new LoadStats(started, completed, connectFailures, peakTimeWait, e.censusMap());
+	}
+}

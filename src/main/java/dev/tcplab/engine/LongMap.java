@@ -1,0 +1,126 @@
+package dev.tcplab.engine;
+
+import java.util.function.Consumer;
+
+/**
+ * Open-addressing hash map from a primitive {@code long} key (a packed connection tuple) to an object, with
+ * linear probing and backward-shift deletion: no boxing, no entry objects. Used for the connection table,
+ * which may hold hundreds of thousands of TIME_WAIT records.
+ */
+final class LongMap<V> {
+
+	private long[] keys = new long[16];
+
+	private Object[] values = new Object[16];
+
+	private int size;
+
+	int size() {
+		return size;
+	}
+
+	private static int hash(long k) {
+		long h = k * 0x9E3779B97F4A7C15L;
+		return (int) (h ^ (h >>> 32));
+	}
+
+	@SuppressWarnings("unchecked")
+	V get(long key) {
+		int mask = keys.length - 1;
+		int i = hash(key) & mask;
+		while (true) {
+			Object v = values[i];
+			if (v == null) {
+				return null;
+			}
+			if (keys[i] == key) {
+				return (V) v;
+			}
+			i = (i + 1) & mask;
+		}
+	}
+
+	void put(long key, V value) {
+		if (value == null) {
+			throw new IllegalArgumentException("null value");
+		}
+		if ((size + 1) * 2 > keys.length) {
+			grow();
+		}
+		int mask = keys.length - 1;
+		int i = hash(key) & mask;
+		while (values[i] != null) {
+			if (keys[i] == key) {
+				values[i] = value;
+				return;
+			}
+			i = (i + 1) & mask;
+		}
+		keys[i] = key;
+		values[i] = value;
+		size++;
+	}
+
+	@SuppressWarnings("unchecked")
+	V remove(long key) {
+		int mask = keys.length - 1;
+		int i = hash(key) & mask;
+		while (true) {
+			Object v = values[i];
+			if (v == null) {
+				return null;
+			}
+			if (keys[i] == key) {
+				deleteAt(i);
+				return (V) v;
+			}
+			i = (i + 1) & mask;
+		}
+	}
+
+	private void deleteAt(int i) {
+		int mask = keys.length - 1;
+		values[i] = null;
+		size--;
+		int j = i;
+		while (true) {
+			j = (j + 1) & mask;
+			if (values[j] == null) {
+				return;
+			}
+			int home = hash(keys[j]) & mask;
+			// move entry j back to i if its home slot is not within (i, j]
+			boolean between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+			if (!between) {
+				keys[i] = keys[j];
+				values[i] = values[j];
+				values[j] = null;
+				i = j;
+			}
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private void grow() {
+		long[] ok = keys;
+		Object[] ov = values;
+		keys = new long[ok.length * 2];
+		values = new Object[ok.length * 2];
+		size = 0;
+		for (int i = 0; i < ok.length; i++) {
+			if (ov[i] != null) {
+				put(ok[i], (V) ov[i]);
+			}
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	void forEach(Consumer<V> action) {
+		Object[] vs = values;
+		for (Object v : vs) {
+			if (v != null) {
+				action.accept((V) v);
+			}
+		}
+	}
+}

@@ -1,0 +1,187 @@
+package dev.tcplab.engine;
+
+import static dev.tcplab.engine.Segment.ACK;
+import static dev.tcplab.engine.Segment.FIN;
+
+import java.util.Map;
+
+/** Carries out one {@link PairEvent} on a pair: socket calls, fault rules and pokes. Arguments are already validated. */
+final class PairEvents {
+
+	private PairEvents() {
+	}
+
+	/** @return {rd, wr} for SHUT_RD, SHUT_WR or SHUT_RDWR */
+	static boolean[] parseHow(String how) {
+		if ("SHUT_RD".equals(how)) {
+			return new boolean[] { true, false };
+		}
+		if ("SHUT_WR".equals(how)) {
+			return new boolean[] { false, true };
+		}
+		if ("SHUT_RDWR".equals(how)) {
+			return new boolean[] { true, true };
+		}
+		throw new IllegalArgumentException("how must be SHUT_RD, SHUT_WR or SHUT_RDWR, got " + (how == null ? "nothing" : "\"" + how + "\""));
+	}
+
+	static Object apply(Engine e, Pair p, PairEvent ev) {
+		Side side = ev.side();
+		String who = side.wireName();
+		Endpoint ep = p.endpoint(side);
+		int host = side == Side.CLIENT ? Engine.CLIENT_HOST : Engine.SERVER_HOST;
+		if (ev instanceof PairEvent.Fault f) {
+			p.rules(host).add(new FaultRule(f.action(), f.segment(), f.count(), f.nth(), f.delayMs() * 1000));
+			e.note(p, who, "FAULT_RULE", f.action() + " " + (f.nth() > 0 ? "from match #" + f.nth() + " " : "") + f.count()
+					+ " " + f.segment() + " segment(s) sent by the " + who + (f.action() == PairEvent.FaultAction.DELAY
+							? " by " + f.delayMs() + " ms" : ""));
+			return "ok";
+		}
+		if (ev instanceof PairEvent.Release) {
+			e.note(p, who, "RELEASE", "held segments sent by the " + who + " are released");
+			e.release(p, side);
+			return "ok";
+		}
+		if (ev instanceof PairEvent.ResendFin) {
+			String r;
+			if (ep instanceof Tcb t) {
+				r = t.resendFin();
+			}
+			else if (ep instanceof TimeWaitRecord tw && tw.state == TcpState.TIME_WAIT) {
+				e.sendRaw(tw.host(), tw.localPort(), tw.remotePort(), p, FIN | ACK, tw.sndNxt - 1, tw.rcvNxt, 0, tw.iss, tw.irs, -1);
+				r = "ok";
+			}
+			else {
+				r = "ENOTCONN";
+			}
+			if ("ok".equals(r)) {
+				e.note(p, who, "RESEND_FIN", "the " + who + " retransmits its FIN");
+			}
+			return r;
+		}
+		if (ev instanceof PairEvent.Inject in) {
+			int local = side == Side.CLIENT ? p.clientPort : p.serverPort;
+			int remote = side == Side.CLIENT ? p.serverPort : p.clientPort;
+			int sndNxt = 0;
+			int rcvNxt = 0;
+			int iss = 0;
+			int irs = 0;
+			if (ep instanceof Tcb t && t.synchronizedVars) {
+				sndNxt = t.sndNxt;
+				rcvNxt = t.rcvNxt;
+				iss = t.iss;
+				irs = t.irs;
+			}
+			else if (ep instanceof TimeWaitRecord tw) {
+				sndNxt = tw.sndNxt;
+				rcvNxt = tw.rcvNxt;
+				iss = tw.iss;
+				irs = tw.irs;
+			}
+			int seq = in.seq() == null ? sndNxt : (int) (long) in.seq();
+			int ack = in.ack() == null ? rcvNxt : (int) (long) in.ack();
+			int flags = Segment.flagsOf(in.flags());
+			e.note(p, who, "INJECT", "a raw segment " + in.flags() + " is injected as if sent by the " + who);
+			Segment s = new Segment(e.nextSegmentId(), p, host, local, remote, flags, seq, (flags & ACK) != 0 ? ack : 0,
+					in.len(), e.c.windowBytes(), false, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, -1);
+			e.transmit(s);
+			return "ok";
+		}
+		// ---- socket calls ----
+		if (!(ep instanceof Tcb t)) {
+			// no socket the application could call: not accepted yet, or already closed and compacted
+			String errno = ep == null ? "ENOTCONN" : "EBADF";
+			e.callEvent(p.client == null ? null : p.client, who, callName(ev), callArgs(ev), errno);
+			return errno;
+		}
+		Object result;
+		if (ev instanceof PairEvent.Close) {
+			result = t.close();
+		}
+		else if (ev instanceof PairEvent.Abort) {
+			if (t.appClosed) {
+				result = "EBADF";
+			}
+			else {
+				t.lingerOnoff = 1;
+				t.lingerSeconds = 0;
+				e.callEvent(t, who, "setsockopt", t.lingerArgs(), 0);
+				result = t.close();
+				e.callEvent(t, who, "close", Map.of(), result);
+				return result;
+			}
+		}
+		else if (ev instanceof PairEvent.Shutdown s) {
+			boolean[] how = parseHow(s.how());
+			result = t.shutdown(how[0], how[1]);
+		}
+		else if (ev instanceof PairEvent.Send s) {
+			result = s.bytes() == 0 && !t.appClosed ? (Object) Integer.valueOf(0) : t.send(s.bytes());
+		}
+		else if (ev instanceof PairEvent.Recv r) {
+			result = t.recv(r.max());
+		}
+		else if (ev instanceof PairEvent.SetLinger l) {
+			if (t.appClosed) {
+				result = "EBADF";
+			}
+			else {
+				t.lingerOnoff = l.onoff();
+				t.lingerSeconds = l.seconds();
+				result = 0;
+			}
+		}
+		else if (ev instanceof PairEvent.SetReuseAddr r) {
+			if (t.appClosed) {
+				result = "EBADF";
+			}
+			else {
+				t.reuseAddr = r.on();
+				result = 0;
+			}
+		}
+		else {
+			throw new IllegalArgumentException("unsupported event " + ev);
+		}
+		e.callEvent(t, who, callName(ev), callArgs(ev), result);
+		return result;
+	}
+
+	static String callName(PairEvent ev) {
+		if (ev instanceof PairEvent.Close) {
+			return "close";
+		}
+		if (ev instanceof PairEvent.Abort) {
+			return "abort";
+		}
+		if (ev instanceof PairEvent.Shutdown) {
+			return "shutdown";
+		}
+		if (ev instanceof PairEvent.Send) {
+			return "send";
+		}
+		if (ev instanceof PairEvent.Recv) {
+			return "recv";
+		}
+		return "setsockopt";
+	}
+
+	static Map<String, Object> callArgs(PairEvent ev) {
+		if (ev instanceof PairEvent.Shutdown s) {
+			return Map.of("how", s.how());
+		}
+		if (ev instanceof PairEvent.Send s) {
+			return Map.of("bytes", s.bytes());
+		}
+		if (ev instanceof PairEvent.Recv r) {
+			return r.max() == null ? Map.of() : Map.of("max", r.max());
+		}
+		if (ev instanceof PairEvent.SetLinger l) {
+			return Map.of("option", "SO_LINGER", "onoff", l.onoff(), "seconds", l.seconds());
+		}
+		if (ev instanceof PairEvent.SetReuseAddr r) {
+			return Map.of("option", "SO_REUSEADDR", "on", r.on() ? 1 : 0);
+		}
+		return Map.of();
+	}
+}

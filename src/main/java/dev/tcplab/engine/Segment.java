@@ -1,0 +1,140 @@
+package dev.tcplab.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A TCP segment on the wire (RFC 9293 §3.1), as the engine moves it: header fields that matter for the state
+ * machine, a payload length (content is not modelled) and trace bookkeeping. Sequence numbers are raw 32-bit
+ * values kept in {@code int}s and compared with modular arithmetic ({@link Seq}).
+ */
+final class Segment {
+
+	static final int FIN = 1;
+
+	static final int SYN = 2;
+
+	static final int RST = 4;
+
+	static final int PSH = 8;
+
+	static final int ACK = 16;
+
+	private static final List<List<String>> FLAG_NAMES = new ArrayList<>(32);
+
+	static {
+		for (int f = 0; f < 32; f++) {
+			List<String> names = new ArrayList<>(5);
+			if ((f & SYN) != 0) {
+				names.add("SYN");
+			}
+			if ((f & FIN) != 0) {
+				names.add("FIN");
+			}
+			if ((f & RST) != 0) {
+				names.add("RST");
+			}
+			if ((f & PSH) != 0) {
+				names.add("PSH");
+			}
+			if ((f & ACK) != 0) {
+				names.add("ACK");
+			}
+			FLAG_NAMES.add(List.copyOf(names));
+		}
+	}
+
+	final long id;
+
+	/** The pair this segment belongs to (for fault rules and trace), or null. */
+	final Pair pair;
+
+	/** 0 = client host, 1 = server host. */
+	final int srcHost;
+
+	final int srcPort;
+
+	final int dstPort;
+
+	final int flags;
+
+	final int seq;
+
+	final int ack;
+
+	final int len;
+
+	final int window;
+
+	final boolean retransmission;
+
+	/** seq − sender's ISS and ack − sender's IRS, for Wireshark-style relative numbers. */
+	final int relSeq;
+
+	final int relAck;
+
+	/** Id of the segment whose data/SYN/FIN this one newly acknowledges, or −1. */
+	final long answers;
+
+	Segment(long id, Pair pair, int srcHost, int srcPort, int dstPort, int flags, int seq, int ack, int len, int window,
+			boolean retransmission, int relSeq, int relAck, long answers) {
+		this.id = id;
+		this.pair = pair;
+		this.srcHost = srcHost;
+		this.srcPort = srcPort;
+		this.dstPort = dstPort;
+		this.flags = flags;
+		this.seq = seq;
+		this.ack = ack;
+		this.len = len;
+		this.window = window;
+		this.retransmission = retransmission;
+		this.relSeq = relSeq;
+		this.relAck = relAck;
+		this.answers = answers;
+	}
+
+	Segment withId(long newId) {
+		return new Segment(newId, pair, srcHost, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq,
+				relAck, answers);
+	}
+
+	boolean has(int flag) {
+		return (flags & flag) != 0;
+	}
+
+	/** SEG.LEN of RFC 9293: payload plus one for SYN and one for FIN. */
+	int segLen() {
+		return len + ((flags & SYN) != 0 ? 1 : 0) + ((flags & FIN) != 0 ? 1 : 0);
+	}
+
+	List<String> flagNames() {
+		return FLAG_NAMES.get(flags & 31);
+	}
+
+	static int flagsOf(List<TcpFlag> flags) {
+		int f = 0;
+		for (TcpFlag t : flags) {
+			f |= switch (t) {
+				case FIN -> FIN;
+				case SYN -> SYN;
+				case RST -> RST;
+				case PSH -> PSH;
+				case ACK -> ACK;
+			};
+		}
+		return f;
+	}
+
+	/** Whether a fault rule's segment class matches (SegmentMatch javadoc). */
+	boolean matches(SegmentMatch m) {
+		return switch (m) {
+			case ANY -> true;
+			case FIN -> has(FIN);
+			case SYN -> has(SYN);
+			case RST -> has(RST);
+			case DATA -> len > 0;
+			case ACK -> has(ACK) && (flags & (SYN | FIN | RST)) == 0 && len == 0;
+		};
+	}
+}

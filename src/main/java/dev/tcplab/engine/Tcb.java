@@ -1,0 +1,1001 @@
+package dev.tcplab.engine;
+
+import static dev.tcplab.engine.Segment.ACK;
+import static dev.tcplab.engine.Segment.FIN;
+import static dev.tcplab.engine.Segment.PSH;
+import static dev.tcplab.engine.Segment.RST;
+import static dev.tcplab.engine.Segment.SYN;
+import static dev.tcplab.engine.Seq.ge;
+import static dev.tcplab.engine.Seq.gt;
+import static dev.tcplab.engine.Seq.le;
+import static dev.tcplab.engine.Seq.lt;
+
+import java.util.Map;
+
+/**
+ * A transmission control block: one endpoint of a connection with the variables of RFC 9293 §3.3.1, byte-count
+ * send and receive buffers, a retransmission queue and its timers.
+ * <p>
+ * Reading list (smoltcp style): RFC 9293 §3.3.1 (TCB variables), §3.3.2 (state diagram), §3.4 (sequence numbers),
+ * §3.6 (closing), §3.10.1–3.10.6 (user calls), §3.10.7 (SEGMENT ARRIVES), §3.10.8 (timeouts); RFC 6298 (RTO);
+ * RFC 1122 §4.2.2.13 (half-duplex close, RST on unread data) and §4.2.3.2 (delayed ACK); RFC 5961 (challenge ACK);
+ * RFC 2525 §2.17; Stevens UNP §7.5 (SO_LINGER).
+ * <p>
+ * The retransmission queue is the sequence range [SND.UNA, SND.NXT) with the SYN and FIN markers (payload content
+ * is not modelled); on timeout the head segment is retransmitted, as Linux does.
+ */
+final class Tcb extends Endpoint {
+
+	static final int T_RETRANSMIT = 0;
+
+	static final int T_DELAYED_ACK = 1;
+
+	static final int T_FIN_WAIT_2 = 2;
+
+	static final int T_LINGER = 3;
+
+	static final String[] TIMER_NAMES = { "RETRANSMIT", "DELAYED_ACK", "FIN_WAIT_2", "LINGER" };
+
+	static final int CALL_NONE = 0;
+
+	static final int CALL_RECV = 1;
+
+	static final int CALL_CLOSE = 2;
+
+	static final int CALL_CONNECT = 3;
+
+	static final String PENDING = "pending";
+
+	final Engine e;
+
+	final StackConstants c;
+
+	final Side side;
+
+	/** 0 = client host, 1 = server host. */
+	final int host;
+
+	final int localPort;
+
+	final int remotePort;
+
+	final long key;
+
+	Listener listener;
+
+	// ---- RFC 9293 §3.3.1 ----
+	boolean synchronizedVars;
+
+	int iss;
+
+	int irs;
+
+	int sndUna;
+
+	int sndNxt;
+
+	int sndWnd;
+
+	int rcvNxt;
+
+	/** Bytes the application queued that were not transmitted yet. */
+	int sendQueue;
+
+	/** Bytes received in order and not read by the application yet. */
+	int recvBuffered;
+
+	boolean finQueued;
+
+	boolean finSent;
+
+	int finSeq;
+
+	/** The peer's FIN has been received (recv returns 0 once the buffer is drained). */
+	boolean peerFin;
+
+	/** Error to report to the application once (ECONNRESET, ETIMEDOUT, ECONNREFUSED). */
+	String softError;
+
+	boolean appClosed;
+
+	boolean shutRd;
+
+	boolean shutWr;
+
+	boolean reuseAddr;
+
+	/** SO_REUSEADDR as it was when the port was bound (port-table accounting). */
+	final boolean boundReuse;
+
+	int lingerOnoff;
+
+	int lingerSeconds;
+
+	int pendingCall;
+
+	Integer pendingMax;
+
+	/** Some payload arrived on this connection (ends Linux quick-ACK mode). */
+	boolean dataReceived;
+
+	int unackedSegments;
+
+	/** Id of the latest received segment whose data/SYN/FIN the next ACK answers, or −1. */
+	long answerId = -1;
+
+	// ---- RTO, RFC 6298 ----
+	long srttUs = -1;
+
+	long rttvarUs;
+
+	long rtoUs;
+
+	int backoff;
+
+	int retransmissions;
+
+	boolean timing;
+
+	int timedSeq;
+
+	long timedAtUs;
+
+	// ---- timers: expiry in µs (−1 = not armed) and generation for lazy deletion ----
+	final long[] timerAt = { -1, -1, -1, -1 };
+
+	final int[] timerGen = new int[4];
+
+	/** The TIME_WAIT record that took over this connection while the application still holds the socket. */
+	TimeWaitRecord timeWait;
+
+	/** Workload driver, or null for interactive sockets. */
+	LoadRun app;
+
+	long appRead;
+
+	boolean appResponded;
+
+	boolean accepted;
+
+	/** This socket holds its local port in the host's port table. */
+	boolean portHeld;
+
+	Tcb(Engine e, Pair pair, Side side, int host, int localPort, int remotePort, boolean reuseAddr) {
+		this.e = e;
+		this.c = e.c;
+		this.pair = pair;
+		this.side = side;
+		this.host = host;
+		this.localPort = localPort;
+		this.remotePort = remotePort;
+		this.key = Engine.key(host, localPort, remotePort);
+		this.reuseAddr = reuseAddr;
+		this.boundReuse = reuseAddr;
+		this.rtoUs = c.rtoInitialMs() * 1000;
+	}
+
+	@Override
+	String role() {
+		return side == Side.CLIENT ? "client" : "server";
+	}
+
+	int rcvWnd() {
+		return Math.max(0, c.windowBytes() - recvBuffered);
+	}
+
+	boolean orphan() {
+		return appClosed && pendingCall != CALL_CLOSE;
+	}
+
+	int sendBuffered() {
+		int unacked = 0;
+		if (synchronizedVars) {
+			unacked = sndNxt - sndUna;
+			if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
+				unacked = 0;
+			}
+			else if (finSent && gt(sndNxt, finSeq) && le(sndUna, finSeq)) {
+				unacked--;
+			}
+		}
+		return sendQueue + Math.max(0, unacked);
+	}
+
+	// =====================================================================================================
+	// User calls, RFC 9293 §3.10.1–3.10.6
+	// =====================================================================================================
+
+	/** OPEN (active), §3.10.1: choose ISS, send SYN, enter SYN_SENT. */
+	void connect() {
+		iss = e.isn(host, localPort, remotePort);
+		sndUna = iss;
+		sndNxt = iss;
+		sndWnd = c.windowBytes();
+		synchronizedVars = true;
+		pendingCall = CALL_CONNECT;
+		e.setState(this, TcpState.SYN_SENT, "connect()");
+		emit(SYN, iss, 0, false);
+		sndNxt = iss + 1;
+	}
+
+	/** SEND, §3.10.2. */
+	Object send(int bytes) {
+		if (appClosed) {
+			return "EBADF";
+		}
+		if (softError != null) {
+			return takeError();
+		}
+		switch (state) {
+			case CLOSED:
+				return synchronizedVars ? "EPIPE" : "ENOTCONN";
+			case SYN_SENT, SYN_RECEIVED:
+				// §3.10.2: queue the data for transmission after entering ESTABLISHED
+				sendQueue += bytes;
+				return bytes;
+			case ESTABLISHED, CLOSE_WAIT:
+				if (shutWr) {
+					return "EPIPE";
+				}
+				sendQueue += bytes;
+				output();
+				return bytes;
+			default:
+				// FIN_WAIT_1/2, CLOSING, LAST_ACK, TIME_WAIT: "error: connection closing"
+				return "EPIPE";
+		}
+	}
+
+	/** RECEIVE, §3.10.3. */
+	Object recv(Integer max) {
+		if (appClosed) {
+			return "EBADF";
+		}
+		if (pendingCall == CALL_RECV) {
+			return "EALREADY";
+		}
+		if (recvBuffered > 0 && !shutRd) {
+			return Integer.valueOf(consume(max));
+		}
+		if (softError != null) {
+			return takeError();
+		}
+		if (peerFin || shutRd) {
+			return 0;
+		}
+		if (max != null && max == 0) {
+			return 0;
+		}
+		switch (state) {
+			case CLOSED:
+				return synchronizedVars ? Integer.valueOf(0) : "ENOTCONN";
+			case SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2:
+				pendingCall = CALL_RECV;
+				pendingMax = max;
+				return PENDING;
+			default:
+				return 0;
+		}
+	}
+
+	int consume(Integer max) {
+		int n = max == null ? recvBuffered : Math.min(max, recvBuffered);
+		int before = rcvWnd();
+		recvBuffered -= n;
+		appRead += n;
+		// window update when the receive window reopens from below one MSS (RFC 9293 §3.8.6.2.2)
+		if (n > 0 && before < c.mss() && rcvWnd() >= c.mss() && state != TcpState.CLOSED && state != TcpState.TIME_WAIT) {
+			sendAck();
+		}
+		return n;
+	}
+
+	private String takeError() {
+		String err = softError;
+		softError = null;
+		return err;
+	}
+
+	/** CLOSE, §3.10.4, with SO_LINGER (Stevens UNP §7.5) and RST on unread data (RFC 1122 §4.2.2.13). */
+	Object close() {
+		if (appClosed) {
+			return "EBADF";
+		}
+		if (pendingCall == CALL_RECV) {
+			complete("EBADF");
+		}
+		appClosed = true;
+		if (lingerOnoff == 1 && lingerSeconds == 0) {
+			return abort();
+		}
+		switch (state) {
+			case CLOSED:
+				e.release(this);
+				return 0;
+			case SYN_SENT:
+				// §3.10.4 SYN-SENT: delete the TCB
+				e.setState(this, TcpState.CLOSED, "close()");
+				return 0;
+			case SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, FIN_WAIT_2:
+				if (recvBuffered > 0 && c.rstOnUnreadClose() && state != TcpState.SYN_RECEIVED) {
+					// RFC 1122 §4.2.2.13, RFC 2525 §2.17: data was unread at close -> RST, not FIN
+					e.note(this, "RST_UNREAD_DATA", recvBuffered + " unread byte(s) at close(): RST instead of FIN");
+					sendReset();
+					softError = null;
+					e.setState(this, TcpState.CLOSED, "close() with unread data");
+					return 0;
+				}
+				if (state == TcpState.CLOSE_WAIT) {
+					// §3.10.4 CLOSE-WAIT: queue FIN, enter LAST-ACK
+					shutWr = true;
+					finQueued = true;
+					e.setState(this, TcpState.LAST_ACK, "close()");
+					output();
+				}
+				else if (state == TcpState.SYN_RECEIVED || state == TcpState.ESTABLISHED) {
+					// §3.10.4 ESTABLISHED: queue FIN after pending sends, enter FIN-WAIT-1
+					shutWr = true;
+					finQueued = true;
+					e.setState(this, TcpState.FIN_WAIT_1, "close()");
+					output();
+				}
+				else if (state == TcpState.FIN_WAIT_2) {
+					armFinWait2();
+				}
+				break;
+			default:
+				// CLOSING, LAST_ACK: the FIN is already out; TIME_WAIT: nothing to do
+				break;
+		}
+		if (timeWait != null) {
+			e.releaseOwner(this);
+			return 0;
+		}
+		if (lingerOnoff == 1 && lingerSeconds > 0 && finQueued && !finAcked() && state != TcpState.CLOSED) {
+			// SO_LINGER {1,N}: close() blocks until the FIN is ACKed or N seconds pass
+			pendingCall = CALL_CLOSE;
+			arm(T_LINGER, lingerSeconds * 1_000_000L, false);
+			return PENDING;
+		}
+		return 0;
+	}
+
+	/** ABORT, §3.10.5 (SO_LINGER {1,0} + close()): RST, no TIME_WAIT, buffers discarded. */
+	Object abort() {
+		appClosed = true;
+		switch (state) {
+			case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK:
+				sendQueue = 0;
+				recvBuffered = 0;
+				sendReset();
+				e.note(this, "RST_LINGER_ZERO", "SO_LINGER {1,0}: close() sends RST and skips TIME_WAIT");
+				e.setState(this, TcpState.CLOSED, "linger {1,0}");
+				return 0;
+			case SYN_SENT:
+				e.setState(this, TcpState.CLOSED, "linger {1,0}");
+				return 0;
+			case TIME_WAIT:
+				e.releaseOwner(this);
+				return 0;
+			default:
+				e.release(this);
+				return 0;
+		}
+	}
+
+	/** shutdown(how), RFC 1122 §4.2.2.13 half-duplex close. */
+	Object shutdown(boolean rd, boolean wr) {
+		if (appClosed) {
+			return "EBADF";
+		}
+		if (state == TcpState.CLOSED || state == TcpState.SYN_SENT || state == TcpState.LISTEN) {
+			return "ENOTCONN";
+		}
+		if (rd && !shutRd) {
+			shutRd = true;
+			if (pendingCall == CALL_RECV) {
+				complete(0);
+			}
+		}
+		if (wr && !shutWr) {
+			shutWr = true;
+			switch (state) {
+				case SYN_RECEIVED, ESTABLISHED:
+					finQueued = true;
+					e.setState(this, TcpState.FIN_WAIT_1, "shutdown(SHUT_WR)");
+					output();
+					break;
+				case CLOSE_WAIT:
+					finQueued = true;
+					e.setState(this, TcpState.LAST_ACK, "shutdown(SHUT_WR)");
+					output();
+					break;
+				default:
+					break;
+			}
+		}
+		return 0;
+	}
+
+	/** Retransmits this side's FIN now, as its retransmission timer would. */
+	String resendFin() {
+		if (!finSent || state == TcpState.CLOSED) {
+			return "ENOTCONN";
+		}
+		emit(FIN | ACK, finSeq, 0, true);
+		return "ok";
+	}
+
+	// =====================================================================================================
+	// Output
+	// =====================================================================================================
+
+	/** Sends queued data within the peer's window, then the FIN once the queue is empty (§3.10.2, §3.10.4). */
+	void output() {
+		if (state == TcpState.SYN_SENT || state == TcpState.CLOSED || state == TcpState.LISTEN) {
+			return;
+		}
+		if (state == TcpState.SYN_RECEIVED && sendQueue > 0) {
+			return;
+		}
+		while (sendQueue > 0) {
+			int inFlight = sndNxt - sndUna;
+			int room = sndWnd - inFlight;
+			if (room <= 0) {
+				break;
+			}
+			int n = Math.min(Math.min(c.mss(), sendQueue), room);
+			sendQueue -= n;
+			int flags = ACK | PSH;
+			boolean fin = sendQueue == 0 && finQueued && !finSent;
+			if (fin) {
+				flags |= FIN;
+				finSent = true;
+				finSeq = sndNxt + n;
+			}
+			int seq = sndNxt;
+			sndNxt += n + (fin ? 1 : 0);
+			emit(flags, seq, n, false);
+		}
+		if (sendQueue == 0 && finQueued && !finSent) {
+			finSent = true;
+			finSeq = sndNxt;
+			sndNxt++;
+			emit(FIN | ACK, finSeq, 0, false);
+		}
+	}
+
+	void sendAck() {
+		emit(ACK, sndNxt, 0, false);
+	}
+
+	void sendReset() {
+		emit(RST | ACK, sndNxt, 0, false);
+	}
+
+	/** Builds and transmits one segment; an ACK-bearing segment also cancels a pending delayed ACK. */
+	void emit(int flags, int seq, int len, boolean retransmission) {
+		int ack = 0;
+		long answers = -1;
+		if ((flags & ACK) != 0) {
+			ack = rcvNxt;
+			answers = answerId;
+			answerId = -1;
+			unackedSegments = 0;
+			if (timerAt[T_DELAYED_ACK] >= 0) {
+				cancel(T_DELAYED_ACK);
+			}
+		}
+		Segment s = new Segment(e.nextSegmentId(), pair, host, localPort, remotePort, flags, seq, ack, len, rcvWnd(),
+				retransmission, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, answers);
+		e.transmit(s);
+		boolean consumes = len > 0 || (flags & (SYN | FIN)) != 0;
+		if (consumes && (flags & RST) == 0) {
+			if (!retransmission && !timing) {
+				timing = true;
+				timedSeq = seq + s.segLen();
+				timedAtUs = e.now;
+			}
+			if (timerAt[T_RETRANSMIT] < 0) {
+				arm(T_RETRANSMIT, currentRto(), false);
+			}
+		}
+	}
+
+	long currentRto() {
+		long rto = rtoUs << Math.min(backoff, 30);
+		return Math.min(rto, c.rtoMaxMs() * 1000);
+	}
+
+	/** RFC 6298 §2 (and Linux's variant: RTO = SRTT + max(RTO_min, 4·RTTVAR)). */
+	private void rttSample(long r) {
+		if (srttUs < 0) {
+			srttUs = r;
+			rttvarUs = r / 2;
+		}
+		else {
+			rttvarUs = (3 * rttvarUs + Math.abs(srttUs - r)) / 4;
+			srttUs = (7 * srttUs + r) / 8;
+		}
+		long min = c.rtoMinMs() * 1000;
+		long rto;
+		if ("linux".equals(c.profile())) {
+			rto = srttUs + Math.max(min, 4 * rttvarUs);
+		}
+		else {
+			rto = Math.max(min, srttUs + Math.max(1000, 4 * rttvarUs));
+		}
+		rtoUs = Math.min(rto, c.rtoMaxMs() * 1000);
+	}
+
+	boolean finAcked() {
+		return finSent && gt(sndUna, finSeq);
+	}
+
+	// =====================================================================================================
+	// SEGMENT ARRIVES, RFC 9293 §3.10.7
+	// =====================================================================================================
+
+	/** One dispatch on the state per arriving segment. */
+	void onSegment(Segment s) {
+		switch (state) {
+			// §3.10.7.3 SYN-SENT
+			case SYN_SENT -> synSentArrives(s);
+			// §3.10.7.4 Other states
+			case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK -> synchronizedArrives(s);
+			// TIME_WAIT is handled by the compact record (Engine.timeWaitArrives); CLOSED/LISTEN never reach a Tcb
+			default -> {
+			}
+		}
+		if (app != null && state != TcpState.CLOSED) {
+			app.afterSegment(this);
+		}
+	}
+
+	/** §3.10.7.3: SYN-SENT. */
+	private void synSentArrives(Segment s) {
+		boolean ackOk = false;
+		// first: check the ACK bit
+		if (s.has(ACK)) {
+			if (le(s.ack, iss) || gt(s.ack, sndNxt)) {
+				if (!s.has(RST)) {
+					e.sendRaw(host, localPort, remotePort, pair, RST, s.ack, 0, 0, iss, irs, -1);
+				}
+				return;
+			}
+			ackOk = true;
+		}
+		// second: check the RST bit
+		if (s.has(RST)) {
+			if (ackOk) {
+				softError = "ECONNREFUSED";
+				e.note(this, "CONNECTION_REFUSED", "RST in SYN_SENT: connection refused");
+				e.setState(this, TcpState.CLOSED, "rcv RST");
+			}
+			return;
+		}
+		// fourth: check the SYN bit
+		if (!s.has(SYN)) {
+			return;
+		}
+		irs = s.seq;
+		rcvNxt = s.seq + 1;
+		sndWnd = s.window;
+		answerId = s.id;
+		if (ackOk) {
+			ackAdvance(s.ack);
+		}
+		if (gt(sndUna, iss)) {
+			// our SYN has been ACKed: ESTABLISHED, send ACK
+			e.setState(this, TcpState.ESTABLISHED, "rcv SYN,ACK");
+			sendAck();
+			completeConnect();
+			output();
+		}
+		else {
+			// simultaneous open: SYN-RECEIVED, send SYN,ACK
+			e.setState(this, TcpState.SYN_RECEIVED, "rcv SYN");
+			emit(SYN | ACK, iss, 0, true);
+		}
+	}
+
+	/** §3.10.7.4: SYN-RECEIVED through LAST-ACK (TIME-WAIT in {@link Engine#timeWaitArrives}). */
+	private void synchronizedArrives(Segment s) {
+		// A retransmitted SYN while in SYN-RECEIVED: answer with our SYN,ACK again (as Linux's request socks do)
+		if (state == TcpState.SYN_RECEIVED && s.has(SYN) && !s.has(ACK) && s.seq == irs) {
+			emit(SYN | ACK, iss, 0, true);
+			return;
+		}
+		// first: check sequence number (acceptability test)
+		if (!acceptable(s)) {
+			if (!s.has(RST)) {
+				sendAck();
+			}
+			return;
+		}
+		// second: check the RST bit (RFC 5961 §3.2: exact match resets, otherwise challenge ACK)
+		if (s.has(RST)) {
+			if (s.seq != rcvNxt) {
+				e.note(this, "CHALLENGE_ACK", "RST inside the window but not at RCV.NXT: challenge ACK (RFC 5961)");
+				sendAck();
+				return;
+			}
+			switch (state) {
+				case SYN_RECEIVED -> e.setState(this, TcpState.CLOSED, "rcv RST");
+				case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> {
+					// "any outstanding RECEIVEs and SEND should receive 'reset' responses"
+					softError = "ECONNRESET";
+					sendQueue = 0;
+					e.setState(this, TcpState.CLOSED, "rcv RST");
+				}
+				default -> {
+					// CLOSING, LAST_ACK
+					if (pendingCall != CALL_NONE) {
+						softError = "ECONNRESET";
+					}
+					e.setState(this, TcpState.CLOSED, "rcv RST");
+				}
+			}
+			return;
+		}
+		// fourth: a SYN in a synchronized state draws a challenge ACK (RFC 5961 §4)
+		if (s.has(SYN)) {
+			e.note(this, "CHALLENGE_ACK", "SYN in a synchronized state: challenge ACK (RFC 5961 §4)");
+			sendAck();
+			return;
+		}
+		// fifth: check the ACK field
+		if (!s.has(ACK)) {
+			return;
+		}
+		if (state == TcpState.SYN_RECEIVED) {
+			if (gt(s.ack, sndUna) && le(s.ack, sndNxt)) {
+				e.setState(this, TcpState.ESTABLISHED, "rcv ACK of SYN");
+				sndWnd = s.window;
+				ackAdvance(s.ack);
+				e.accepted(this);
+				output();
+			}
+			else {
+				e.sendRaw(host, localPort, remotePort, pair, RST, s.ack, 0, 0, iss, irs, -1);
+				return;
+			}
+		}
+		if (gt(s.ack, sndNxt)) {
+			// acks something not yet sent: send an ACK, drop the segment
+			sendAck();
+			return;
+		}
+		if (gt(s.ack, sndUna)) {
+			ackAdvance(s.ack);
+		}
+		if (ge(s.ack, sndUna)) {
+			sndWnd = s.window;
+		}
+		switch (state) {
+			case FIN_WAIT_1:
+				// "if the FIN segment is now acknowledged, then enter FIN-WAIT-2"
+				if (finAcked()) {
+					e.setState(this, TcpState.FIN_WAIT_2, "rcv ACK of FIN");
+					finAckedForLinger();
+					if (appClosed) {
+						armFinWait2();
+					}
+				}
+				break;
+			case CLOSING:
+				// "if the ACK acknowledges our FIN, then enter the TIME-WAIT state"
+				if (finAcked()) {
+					finAckedForLinger();
+					enterTimeWait("rcv ACK of FIN");
+					return;
+				}
+				return;
+			case LAST_ACK:
+				// "if our FIN is now acknowledged, delete the TCB, enter the CLOSED state"
+				if (finAcked()) {
+					finAckedForLinger();
+					e.setState(this, TcpState.CLOSED, "rcv ACK of FIN");
+				}
+				return;
+			default:
+				break;
+		}
+		output();
+		// seventh: process the segment text
+		int fresh = 0;
+		if (s.len > 0) {
+			switch (state) {
+				case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2 -> {
+					if (gt(s.seq, rcvNxt)) {
+						// out of order: not queued by this model; duplicate ACK asks for the gap
+						sendAck();
+						return;
+					}
+					int skip = rcvNxt - s.seq;
+					fresh = Math.min(s.len - skip, rcvWnd());
+					if (fresh > 0) {
+						if (appClosed && c.rstOnUnreadClose()) {
+							// RFC 1122 §4.2.2.13: new data after CLOSE -> RST (Linux: data to an orphan)
+							e.note(this, "RST_DATA_AFTER_CLOSE", "data arrived after the application closed: RST");
+							sendReset();
+							e.setState(this, TcpState.CLOSED, "rcv data after close()");
+							return;
+						}
+						rcvNxt += fresh;
+						recvBuffered += fresh;
+						answerId = s.id;
+						unackedSegments++;
+					}
+					else {
+						fresh = 0;
+					}
+				}
+				default -> {
+					// CLOSE-WAIT, CLOSING, LAST-ACK: the peer already sent FIN; ignore the text
+				}
+			}
+		}
+		// eighth: check the FIN bit
+		boolean finNow = s.has(FIN) && s.seq + s.len == rcvNxt && !peerFin;
+		if (finNow) {
+			rcvNxt++;
+			peerFin = true;
+			answerId = s.id;
+			switch (state) {
+				case ESTABLISHED -> {
+					e.setState(this, TcpState.CLOSE_WAIT, "rcv FIN");
+					scheduleAck(fresh > 0);
+				}
+				case FIN_WAIT_1 -> {
+					// our FIN not yet ACKed (else we would be in FIN-WAIT-2): simultaneous close
+					e.setState(this, TcpState.CLOSING, "rcv FIN");
+					sendAck();
+				}
+				case FIN_WAIT_2 -> {
+					sendAck();
+					enterTimeWait("rcv FIN");
+					wakeReader();
+					return;
+				}
+				default -> sendAck();
+			}
+			wakeReader();
+			return;
+		}
+		if (fresh > 0) {
+			scheduleAck(true);
+			wakeReader();
+		}
+	}
+
+	/** RFC 9293 §3.10.7.4 "first": the four cases of the acceptability test. */
+	private boolean acceptable(Segment s) {
+		int segLen = s.segLen();
+		int wnd = rcvWnd();
+		if (segLen == 0) {
+			if (wnd == 0) {
+				return s.seq == rcvNxt;
+			}
+			return le(rcvNxt, s.seq) && lt(s.seq, rcvNxt + wnd);
+		}
+		if (wnd == 0) {
+			return false;
+		}
+		int last = s.seq + segLen - 1;
+		return (le(rcvNxt, s.seq) && lt(s.seq, rcvNxt + wnd)) || (le(rcvNxt, last) && lt(last, rcvNxt + wnd));
+	}
+
+	/** SND.UNA advances: RTT sample (Karn), retransmission timer restarted or cancelled (RFC 6298 §5). */
+	private void ackAdvance(int ack) {
+		if (timing && ge(ack, timedSeq)) {
+			timing = false;
+			rttSample(e.now - timedAtUs);
+		}
+		sndUna = ack;
+		backoff = 0;
+		retransmissions = 0;
+		if (sndUna == sndNxt) {
+			if (timerAt[T_RETRANSMIT] >= 0) {
+				cancel(T_RETRANSMIT);
+			}
+		}
+		else {
+			arm(T_RETRANSMIT, currentRto(), true);
+		}
+	}
+
+	/**
+	 * ACK policy for received data or FIN (RFC 1122 §4.2.3.2): immediately while in quick-ACK mode (Linux, no
+	 * data received before) or for every second segment; otherwise after the delayed-ACK timeout.
+	 */
+	private void scheduleAck(boolean data) {
+		boolean quick = c.quickAck() && !dataReceived;
+		if (data) {
+			dataReceived = true;
+		}
+		if (quick || c.delayedAckMs() == 0 || unackedSegments >= 2) {
+			sendAck();
+		}
+		else if (timerAt[T_DELAYED_ACK] < 0) {
+			arm(T_DELAYED_ACK, c.delayedAckMs() * 1000, false);
+		}
+	}
+
+	private void wakeReader() {
+		if (pendingCall == CALL_RECV) {
+			if (recvBuffered > 0) {
+				complete(Integer.valueOf(consume(pendingMax)));
+			}
+			else if (peerFin) {
+				complete(0);
+			}
+		}
+	}
+
+	private void completeConnect() {
+		if (pendingCall == CALL_CONNECT) {
+			complete(0);
+		}
+		if (app != null) {
+			app.established(this);
+		}
+	}
+
+	private void finAckedForLinger() {
+		if (pendingCall == CALL_CLOSE) {
+			cancel(T_LINGER);
+			complete(0);
+		}
+	}
+
+	/** Finishes the blocked call with {@code result} and records its completion. */
+	void complete(Object result) {
+		int call = pendingCall;
+		pendingCall = CALL_NONE;
+		Integer max = pendingMax;
+		pendingMax = null;
+		e.callCompleted(this, call, max, result);
+	}
+
+	/** Enters TIME_WAIT: every timer stops and a compact record takes over the connection (§3.10.7.4). */
+	void enterTimeWait(String cause) {
+		for (int t = 0; t < 4; t++) {
+			if (timerAt[t] >= 0) {
+				cancel(t);
+			}
+		}
+		e.setState(this, TcpState.TIME_WAIT, cause);
+		e.compactTimeWait(this);
+	}
+
+	// =====================================================================================================
+	// Timers, RFC 9293 §3.10.8
+	// =====================================================================================================
+
+	void arm(int timer, long afterUs, boolean restart) {
+		boolean wasArmed = timerAt[timer] >= 0;
+		long at = e.now + afterUs;
+		timerAt[timer] = at;
+		int gen = ++timerGen[timer];
+		e.scheduleTimer(this, timer, gen, at);
+		e.timerEvent(this, TIMER_NAMES[timer], wasArmed ? "restarted" : "armed", at);
+	}
+
+	void cancel(int timer) {
+		if (timerAt[timer] < 0) {
+			return;
+		}
+		timerAt[timer] = -1;
+		timerGen[timer]++;
+		e.timerEvent(this, TIMER_NAMES[timer], "cancelled", -1);
+	}
+
+	void cancelAll() {
+		for (int t = 0; t < 4; t++) {
+			cancel(t);
+		}
+	}
+
+	boolean timerLive(int timer, int gen) {
+		return timerAt[timer] >= 0 && timerGen[timer] == gen;
+	}
+
+	private void armFinWait2() {
+		if (c.finWait2TimeoutMs() > 0 && timerAt[T_FIN_WAIT_2] < 0) {
+			arm(T_FIN_WAIT_2, c.finWait2TimeoutMs() * 1000, false);
+		}
+	}
+
+	void onTimer(int timer) {
+		timerAt[timer] = -1;
+		e.timerEvent(this, TIMER_NAMES[timer], "fired", -1);
+		switch (timer) {
+			case T_RETRANSMIT -> retransmissionTimeout();
+			case T_DELAYED_ACK -> sendAck();
+			case T_FIN_WAIT_2 -> {
+				// Linux tcp_fin_timeout: the orphaned FIN-WAIT-2 connection is dropped silently
+				e.note(this, "FIN_WAIT_2_TIMEOUT", "orphaned FIN_WAIT_2 timed out (tcp_fin_timeout); later segments draw RST");
+				e.setState(this, TcpState.CLOSED, "FIN_WAIT_2 timer");
+			}
+			case T_LINGER -> {
+				// SO_LINGER {1,N} expired: Linux returns 0 and keeps the orphan retransmitting; BSD EWOULDBLOCK
+				String r = c.lingerTimeoutErrno();
+				e.note(this, "LINGER_TIMEOUT", "SO_LINGER timeout: close() returns " + r + ", the FIN stays outstanding");
+				complete("0".equals(r) ? (Object) Integer.valueOf(0) : r);
+			}
+			default -> {
+			}
+		}
+	}
+
+	/** §3.10.8 RETRANSMISSION TIMEOUT with exponential backoff and the retry limits. */
+	private void retransmissionTimeout() {
+		int limit;
+		if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
+			limit = c.synRetries();
+		}
+		else {
+			limit = orphan() ? c.orphanRetries() : c.retries2();
+		}
+		if (retransmissions >= limit) {
+			softError = "ETIMEDOUT";
+			e.note(this, "RETRANSMISSION_LIMIT",
+					"gave up after " + retransmissions + " retransmissions" + (orphan() ? " (orphan retries)" : ""));
+			e.setState(this, TcpState.CLOSED, "retransmission limit");
+			return;
+		}
+		retransmissions++;
+		backoff++;
+		timing = false;
+		switch (state) {
+			case SYN_SENT -> emit(SYN, iss, 0, true);
+			case SYN_RECEIVED -> emit(SYN | ACK, iss, 0, true);
+			default -> {
+				int dataEnd = finSent ? finSeq : sndNxt;
+				int n = dataEnd - sndUna;
+				if (n > 0) {
+					int len = Math.min(n, c.mss());
+					boolean fin = finSent && len == n;
+					emit(ACK | PSH | (fin ? FIN : 0), sndUna, len, true);
+				}
+				else if (finSent && !finAcked()) {
+					emit(FIN | ACK, finSeq, 0, true);
+				}
+			}
+		}
+		arm(T_RETRANSMIT, currentRto(), false);
+	}
+
+	/** Called by the engine when this endpoint reached CLOSED: timers stop, blocked calls complete. */
+	void onClosed() {
+		for (int t = 0; t < 4; t++) {
+			if (timerAt[t] >= 0) {
+				cancel(t);
+			}
+		}
+		if (pendingCall != CALL_NONE) {
+			String err = softError;
+			if (pendingCall == CALL_RECV) {
+				if (recvBuffered > 0) {
+					complete(Integer.valueOf(consume(pendingMax)));
+				}
+				else {
+					softError = null;
+					complete(err != null ? err : (Object) Integer.valueOf(0));
+				}
+			}
+			else {
+				softError = null;
+				complete(err != null ? err : (Object) Integer.valueOf(0));
+			}
+		}
+		if (app != null) {
+			app.closed(this);
+		}
+	}
+
+	Map<String, Object> lingerArgs() {
+		return Map.of("option", "SO_LINGER", "onoff", lingerOnoff, "seconds", lingerSeconds);
+	}
+}

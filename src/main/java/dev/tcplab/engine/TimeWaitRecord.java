@@ -1,0 +1,60 @@
+package dev.tcplab.engine;
+
+/**
+ * The compact form of a connection in TIME_WAIT, like Linux's 168-byte {@code inet_timewait_sock}: the packed
+ * tuple, the two sequence numbers needed to ACK a retransmitted FIN (RFC 9293 §3.10.7.4), the ISNs for relative
+ * numbers and view, and the expiry. It replaces the full {@link Tcb} in the connection table when the connection
+ * enters TIME_WAIT, so a busy server can hold hundreds of thousands of them. Processing lives in
+ * {@link Engine#timeWaitArrives(TimeWaitRecord, Segment)}.
+ */
+final class TimeWaitRecord extends Endpoint {
+
+	/** Connection-table key: host, local port, remote port. */
+	final long key;
+
+	final int sndNxt;
+
+	final int rcvNxt;
+
+	final int iss;
+
+	final int irs;
+
+	final boolean reuseAddr;
+
+	final boolean clientSide;
+
+	long expiresUs;
+
+	int gen;
+
+	/** The socket handle whose application has not closed yet (it mirrors this record's state), or null. */
+	Tcb owner;
+
+	TimeWaitRecord(long key, boolean clientSide, int sndNxt, int rcvNxt, int iss, int irs, boolean reuseAddr) {
+		this.key = key;
+		this.clientSide = clientSide;
+		this.sndNxt = sndNxt;
+		this.rcvNxt = rcvNxt;
+		this.iss = iss;
+		this.irs = irs;
+		this.reuseAddr = reuseAddr;
+	}
+
+	int host() {
+		return (int) (key >>> 32);
+	}
+
+	int localPort() {
+		return (int) (key >>> 16) & 0xFFFF;
+	}
+
+	int remotePort() {
+		return (int) key & 0xFFFF;
+	}
+
+	@Override
+	String role() {
+		return clientSide ? "client" : "server";
+	}
+}
