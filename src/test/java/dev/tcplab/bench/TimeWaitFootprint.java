@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.tcplab.engine.LoadSpec;
+import dev.tcplab.engine.PairEvent;
 import dev.tcplab.engine.Side;
 import dev.tcplab.engine.Simulation;
 import dev.tcplab.engine.TcpState;
@@ -15,7 +16,9 @@ import dev.tcplab.engine.TraceLevel;
  * Both are taken with the simulation idle before the load, with every connection in TIME_WAIT, and idle again
  * after the TIME_WAITs expired; the per-connection figure divides by the census' TIME_WAIT count. For comparison
  * it also measures an ESTABLISHED pair (two full endpoints). Linux: a full tcp_sock ~1.8 KB, a TIME_WAIT
- * mini-socket 168 B. Arguments {@code key=value}: count, closer, pairs, {@code const.NAME=value}.
+ * mini-socket 168 B. Arguments {@code key=value}: count, closer, mode ({@code api}: socket calls, 100,000 distinct 4-tuples; {@code load}:
+ * the generated workload, at most one ephemeral range of connections), pairs, footprint (print JOL's class
+ * histogram), {@code const.NAME=value}.
  */
 public final class TimeWaitFootprint {
 
@@ -42,20 +45,36 @@ public final class TimeWaitFootprint {
 				count, closer, overrides, HeapWatch.maxHeapBytes() >> 20, HeapWatch.collectorNames(),
 				jolAvailable() ? "yes" : "no");
 
+		String mode = a.getOrDefault("mode", "api");
 		Simulation sim = new Simulation(EngineWorkloads.config(TraceLevel.NONE, overrides));
+		if (mode.equals("api")) {
+			// two listeners exist before the baseline
+			sim.openPair(EngineWorkloads.SERVER_PORT, 65_000, true, true);
+			sim.openPair(EngineWorkloads.SERVER_PORT + 1, 65_000, true, true);
+			sim.runUntilIdle(24L * 3600 * 1000);
+		}
 		long heap0 = HeapWatch.usedAfterFullGc(5);
 		long jol0 = jolTotalSize(sim);
 
-		int rate = Math.min(count, 1_000_000);
-		long durationMs = Math.max(1, count * 1000L / rate);
-		sim.startLoad(new LoadSpec(rate, durationMs, closer, EngineWorkloads.REQUEST_BYTES,
-				EngineWorkloads.RESPONSE_BYTES, 0, EngineWorkloads.SERVER_PORT, 0, 0));
-		sim.advance(durationMs + 5_000); // all closes done, no TIME_WAIT expired yet (60 s)
+		if (mode.equals("api")) {
+			intoTimeWaitByCalls(sim, count, closer);
+		}
+		else {
+			int rate = Math.min(count, 1_000_000);
+			long durationMs = Math.max(1, count * 1000L / rate);
+			sim.startLoad(new LoadSpec(rate, durationMs, closer, EngineWorkloads.REQUEST_BYTES,
+					EngineWorkloads.RESPONSE_BYTES, 0, EngineWorkloads.SERVER_PORT, 0, 0));
+			sim.advance(durationMs + 5_000); // all closes done, no TIME_WAIT expired yet (60 s)
+		}
 		Map<TcpState, Integer> census = sim.census();
 		int tw = census.getOrDefault(TcpState.TIME_WAIT, 0);
-		System.out.printf("  at %.0f ms: census %s, load %s%n", sim.nowMs(), census, sim.loadStats());
+		System.out.printf("  mode %s at %.0f ms: census %s, load %s%n", mode, sim.nowMs(), census, sim.loadStats());
+		System.out.printf("  scheduler: %,d events pending (stale cancelled timers included)%n", EngineCounters.pendingEvents(sim));
 		long heapTw = HeapWatch.usedAfterFullGc(5);
 		long jolTw = jolTotalSize(sim);
+		if (a.containsKey("footprint")) {
+			jolFootprint(sim);
+		}
 
 		sim.runUntilIdle(24L * 3600 * 1000);
 		System.out.printf("  idle at %.0f ms: census %s%n", sim.nowMs(), sim.census());
@@ -89,6 +108,44 @@ public final class TimeWaitFootprint {
 			if (j0 >= 0) {
 				ForkedJvm.result("jolPerEstablishedPair", perItem(j1 - j0, pairs - 1));
 			}
+		}
+	}
+
+	/**
+	 * Brings {@code count} connections into TIME_WAIT through socket calls: pinned client ports 1024.. with
+	 * SO_REUSEADDR against two server ports (a client host has only 64k ports; a 4-tuple only needs to be unique),
+	 * 1,000 connects every 50 ms, then the closer's close(), then the other side's close() on EOF — about 5.3
+	 * simulated s in all, far inside the 60 s of TIME_WAIT.
+	 */
+	private static void intoTimeWaitByCalls(Simulation sim, int count, Side closer) {
+		int perPort = 50_000;
+		int[] ids = new int[count];
+		for (int i = 0; i < count; i++) {
+			ids[i] = sim.openPair(EngineWorkloads.SERVER_PORT + i / perPort, 1024 + i % perPort, true, false).id();
+			if (i % 1000 == 999) {
+				sim.advance(50); // handshakes done and accepted, so the listen backlog never overflows
+			}
+		}
+		sim.advance(100);
+		for (int id : ids) {
+			sim.apply(id, new PairEvent.Close(closer));
+		}
+		sim.advance(100);
+		for (int id : ids) {
+			sim.apply(id, new PairEvent.Close(closer.peer()));
+		}
+		sim.advance(100);
+	}
+
+	/** JOL's class histogram of the simulation (bench profile only). */
+	private static void jolFootprint(Object root) {
+		try {
+			Class<?> layoutClass = Class.forName("org.openjdk.jol.info.GraphLayout");
+			Object layout = layoutClass.getMethod("parseInstance", Object[].class).invoke(null, (Object) new Object[] { root });
+			System.out.println(layoutClass.getMethod("toFootprint").invoke(layout));
+		}
+		catch (ReflectiveOperationException ex) {
+			System.out.println("  JOL failed: " + ex.getCause());
 		}
 	}
 
