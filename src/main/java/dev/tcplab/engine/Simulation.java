@@ -173,7 +173,7 @@ public final class Simulation {
 			}
 		}
 		else if (ev instanceof PairEvent.Inject i) {
-			if (i.flags() == null || i.flags().contains(null)) {
+			if (i.flags() == null || i.flags().stream().anyMatch(java.util.Objects::isNull)) {
 				throw new IllegalArgumentException("inject needs a list of flags");
 			}
 			if (i.len() < 0 || i.len() > 65535) {

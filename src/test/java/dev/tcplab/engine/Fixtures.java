@@ -173,6 +173,40 @@ final class Fixtures {
 		return out;
 	}
 
+	/** Compact one-line-per-event rendering for failure messages and debugging. */
+	static String dump(List<TraceEvent> events) {
+		StringBuilder b = new StringBuilder();
+		for (TraceEvent e : events) {
+			b.append(String.format("%6d %10.3f ", e.seq(), e.timeMs()));
+			if (e instanceof TraceEvent.Segment s) {
+				b.append(s.event()).append(' ').append(s.id()).append(' ').append(s.from()).append("->").append(s.to())
+						.append(' ').append(s.flags()).append(" seq=").append(s.relSeq()).append(" ack=").append(s.relAck())
+						.append(" len=").append(s.len()).append(s.retransmission() ? " RTX" : "")
+						.append(s.answers() != null ? " answers=" + s.answers() : "");
+			}
+			else if (e instanceof TraceEvent.State s) {
+				b.append("STATE ").append(s.endpoint()).append(' ').append(s.from()).append(">").append(s.to()).append(" (")
+						.append(s.cause()).append(')');
+			}
+			else if (e instanceof TraceEvent.Timer t) {
+				b.append("timer ").append(t.endpoint()).append(' ').append(t.timer()).append(' ').append(t.action())
+						.append(t.expiresAtMs() != null ? " @" + t.expiresAtMs() : "");
+			}
+			else if (e instanceof TraceEvent.Call c) {
+				b.append("CALL ").append(c.endpoint()).append(' ').append(c.call()).append(c.args()).append(" -> ")
+						.append(c.result()).append(c.blocking() ? " (blocking)" : "").append(c.completed() ? " (completed)" : "");
+			}
+			else if (e instanceof TraceEvent.Note n) {
+				b.append("NOTE ").append(n.endpoint()).append(' ').append(n.code()).append(": ").append(n.text());
+			}
+			else {
+				b.append(e);
+			}
+			b.append('\n');
+		}
+		return b.toString();
+	}
+
 	static void assertContiguous(List<TraceEvent> events) {
 		for (int i = 1; i < events.size(); i++) {
 			assertThat(events.get(i).seq()).isEqualTo(events.get(i - 1).seq() + 1);

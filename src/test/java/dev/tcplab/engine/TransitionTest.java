@@ -1,0 +1,400 @@
+package dev.tcplab.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tcplab.engine.PairEvent.FaultAction;
+
+/**
+ * Packet-level tests, one per transition: fixture state + arriving segment or user call → segments sent and the
+ * state that follows. Each test names the RFC 9293 section it checks. Profile linux, pinned ISNs, 10 ms latency.
+ */
+class TransitionTest {
+
+	// ---- §3.10.1 OPEN, §3.10.7.3 SYN-SENT, §3.10.7.2 LISTEN ----
+
+	@Test
+	void open_3_10_1_connectSendsSynAndEntersSynSent() {
+		Simulation sim = Fixtures.simulation("linux", Map.of());
+		var p = sim.openPair(80, 40000, false, false);
+		assertThat(p.client().state()).isEqualTo(TcpState.SYN_SENT);
+		assertThat(p.server().state()).isEqualTo(TcpState.CLOSED);
+		Fixtures f = new Fixtures(sim, p.id());
+		assertThat(f.sentSince(0)).containsExactly("client SYN");
+		assertThat(p.client().timers()).extracting(t -> t.timer()).containsExactly("RETRANSMIT");
+		assertThat(p.client().timers().get(0).expiresAtMs()).isEqualTo(1000.0); // RFC 6298 §2.1 initial RTO 1 s
+	}
+
+	@Test
+	void listen_3_10_7_2_synCreatesChildInSynReceivedAndAnswersSynAck() {
+		Simulation sim = Fixtures.simulation("linux", Map.of());
+		int id = sim.openPair(80, 40000, false, false).id();
+		sim.advance(10);
+		Fixtures f = new Fixtures(sim, id);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.SYN_RECEIVED);
+		List<TraceEvent.Segment> sent = f.sent();
+		assertThat(Fixtures.brief(sent.get(1))).isEqualTo("server SYN,ACK");
+		assertThat(sent.get(1).ack()).isEqualTo(1001L);
+		assertThat(sent.get(1).answers()).isEqualTo(sent.get(0).id());
+		assertThat(f.statesSince(0)).contains("server LISTEN>SYN_RECEIVED");
+	}
+
+	@Test
+	void synSent_3_10_7_3_synAckEstablishesAndAcks() {
+		Simulation sim = Fixtures.simulation("linux", Map.of());
+		int id = sim.openPair(80, 40000, false, false).id();
+		sim.advance(20);
+		Fixtures f = new Fixtures(sim, id);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.ESTABLISHED);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.SYN_RECEIVED);
+		assertThat(f.sentSince(0)).containsExactly("client SYN", "server SYN,ACK", "client ACK");
+		sim.advance(10);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.ESTABLISHED);
+	}
+
+	@Test
+	void synSent_3_10_7_3_rstWithAcceptableAckRefusesConnection() {
+		Simulation sim = Fixtures.simulation("linux", Map.of());
+		int id = sim.openPair(80, 40000, false, false).id();
+		Fixtures f = new Fixtures(sim, id);
+		f.fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.SYN, 1);
+		// the SYN is already in flight; inject an RST,ACK from the server acknowledging the SYN
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST, TcpFlag.ACK), 0L, 1001L, 0));
+		sim.advance(10);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
+		assertThat(Fixtures.notes(sim.eventsSince(0))).contains("CONNECTION_REFUSED");
+		assertThat(sim.eventsSince(0)).anySatisfy(e -> {
+			assertThat(e).isInstanceOf(TraceEvent.Call.class);
+			TraceEvent.Call c = (TraceEvent.Call) e;
+			assertThat(c.call()).isEqualTo("connect");
+			assertThat(c.completed()).isTrue();
+			assertThat(c.result()).isEqualTo("ECONNREFUSED");
+		});
+	}
+
+	@Test
+	void listen_3_10_7_1_synToPortWithoutListenerIsNotPossibleButAckToListenerDrawsRst() {
+		Fixtures f = Fixtures.established();
+		// an ACK for a tuple the server does not know, delivered to the listener: <SEQ=SEG.ACK><CTL=RST>
+		Simulation sim = f.sim;
+		int other = sim.openPair(80, 40001, false, true).id();
+		sim.apply(other, new PairEvent.Abort(Side.SERVER));
+		sim.advance(100);
+		long since = sim.nextSeq();
+		sim.apply(other, new PairEvent.Inject(Side.CLIENT, List.of(TcpFlag.ACK), null, null, 0));
+		sim.advance(20);
+		assertThat(new Fixtures(sim, other).sentSince(since)).containsExactly("client ACK", "server RST");
+	}
+
+	// ---- §3.10.4 CLOSE and the teardown states ----
+
+	@Test
+	void close_3_10_4_establishedSendsFinAndEntersFinWait1() {
+		Fixtures f = Fixtures.established();
+		long since = f.sim.nextSeq();
+		assertThat(f.close(Side.CLIENT)).isEqualTo(0);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_1);
+		assertThat(f.sentSince(since)).containsExactly("client FIN,ACK");
+		assertThat(f.ep(Side.CLIENT).orphan()).isTrue();
+	}
+
+	@Test
+	void established_3_10_7_4_finEntersCloseWaitAndQuickAcksOnFreshLinuxConnection() {
+		Fixtures f = Fixtures.established().finWait1();
+		long since = f.sim.nextSeq();
+		f.sim.advance(10);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSE_WAIT);
+		// quick-ACK mode: the ACK leaves in the same instant the FIN arrived
+		List<TraceEvent.Segment> sent = Fixtures.segments(f.sim.eventsSince(since), "sent");
+		assertThat(sent).hasSize(1);
+		assertThat(Fixtures.brief(sent.get(0))).isEqualTo("server ACK");
+		assertThat(sent.get(0).timeMs()).isEqualTo(f.sim.nowMs());
+	}
+
+	@Test
+	void established_3_10_7_4_finIsAckedAfterDelayedAckTimeoutOnceDataHasFlowed() {
+		Fixtures f = Fixtures.established().afterData();
+		long since = f.sim.nextSeq();
+		double finSent = f.sim.nowMs();
+		f.finWait1();
+		f.sim.advance(100);
+		List<TraceEvent> ev = f.sim.eventsSince(since);
+		List<TraceEvent.Segment> sent = Fixtures.segments(ev, "sent");
+		assertThat(Fixtures.brief(sent.get(1))).isEqualTo("server ACK");
+		assertThat(sent.get(1).timeMs()).isEqualTo(finSent + 10 + 40); // RFC 1122 §4.2.3.2, Linux ~40 ms
+		assertThat(Fixtures.timers(ev, "DELAYED_ACK")).extracting(TraceEvent.Timer::action).containsExactly("armed", "fired");
+	}
+
+	@Test
+	void finWait1_3_10_7_4_ackOfFinEntersFinWait2() {
+		Fixtures f = Fixtures.established().finWait1();
+		f.sim.advance(20);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_2);
+		assertThat(f.statesSince(0)).contains("client FIN_WAIT_1>FIN_WAIT_2");
+	}
+
+	@Test
+	void finWait2_3_10_7_4_finEntersTimeWaitAndAcksAtOnce() {
+		Fixtures f = Fixtures.established().finWait2();
+		long since = f.sim.nextSeq();
+		assertThat(f.recv(Side.SERVER)).isEqualTo(0);
+		assertThat(f.close(Side.SERVER)).isEqualTo(0);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.LAST_ACK);
+		f.sim.advance(10);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.TIME_WAIT);
+		List<TraceEvent.Segment> sent = Fixtures.segments(f.sim.eventsSince(since), "sent");
+		assertThat(sent).extracting(Fixtures::brief).containsExactly("server FIN,ACK", "client ACK");
+		assertThat(sent.get(1).timeMs()).isEqualTo(sent.get(0).timeMs() + 10);
+		assertThat(f.ep(Side.CLIENT).timers()).extracting(t -> t.timer()).containsExactly("TIME_WAIT");
+		assertThat(f.ep(Side.CLIENT).timers().get(0).expiresAtMs()).isEqualTo(f.sim.nowMs() + 60_000);
+	}
+
+	@Test
+	void lastAck_3_10_7_4_ackOfFinCloses() {
+		Fixtures f = Fixtures.established().timeWait();
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
+		assertThat(f.statesSince(0)).contains("server LAST_ACK>CLOSED");
+	}
+
+	@Test
+	void timeWait_3_10_8_expiresAfter2MslIntoClosed() {
+		Fixtures f = Fixtures.established().timeWait();
+		double enteredAt = f.ep(Side.CLIENT).timers().get(0).expiresAtMs() - 60_000;
+		f.sim.advance(59_000);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.TIME_WAIT);
+		f.sim.advance(2_000);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
+		TraceEvent.State last = (TraceEvent.State) f.sim.eventsSince(0).stream().filter(e -> e instanceof TraceEvent.State)
+				.reduce((a, b) -> b).orElseThrow();
+		assertThat(last.cause()).isEqualTo("TIME_WAIT timer");
+		assertThat(last.timeMs()).isEqualTo(enteredAt + 60_000);
+	}
+
+	@Test
+	void timeWait_rfc9293_lastsFourMinutes() {
+		Fixtures f = Fixtures.established("rfc9293", Map.of()).timeWait();
+		f.sim.advance(239_000);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.TIME_WAIT);
+		f.sim.advance(2_000);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
+	}
+
+	@Test
+	void closeWait_3_10_4_closeSendsFinAndEntersLastAck() {
+		Fixtures f = Fixtures.established().finWait2();
+		long since = f.sim.nextSeq();
+		f.recv(Side.SERVER);
+		f.close(Side.SERVER);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.LAST_ACK);
+		assertThat(f.sentSince(since)).containsExactly("server FIN,ACK");
+	}
+
+	@Test
+	void threeSegmentClose_3_10_7_4_passiveCloseBeforeDelayedAckSendsOneFinAck() {
+		Fixtures f = Fixtures.established().afterData().finWait1();
+		f.sim.advance(10); // FIN arrives; the delayed ACK is pending
+		long since = f.sim.nextSeq();
+		assertThat(f.recv(Side.SERVER)).isEqualTo(0);
+		assertThat(f.close(Side.SERVER)).isEqualTo(0);
+		f.sim.advance(10);
+		List<TraceEvent> ev = f.sim.eventsSince(since);
+		assertThat(Fixtures.segments(ev, "sent")).extracting(Fixtures::brief).containsExactly("server FIN,ACK", "client ACK");
+		assertThat(Fixtures.timers(ev, "DELAYED_ACK")).extracting(TraceEvent.Timer::action).containsExactly("cancelled");
+		// ACK bit before FIN bit: FIN_WAIT_1 -> FIN_WAIT_2 -> TIME_WAIT in the same instant
+		List<TraceEvent.State> client = ev.stream().filter(e -> e instanceof TraceEvent.State s && s.endpoint().equals("client"))
+				.map(e -> (TraceEvent.State) e).toList();
+		assertThat(client).extracting(s -> s.from() + ">" + s.to()).containsExactly("FIN_WAIT_1>FIN_WAIT_2",
+				"FIN_WAIT_2>TIME_WAIT");
+		assertThat(client.get(0).timeMs()).isEqualTo(client.get(1).timeMs());
+		// the FIN,ACK answers the client's FIN
+		TraceEvent.Segment finAck = Fixtures.segments(ev, "sent").get(0);
+		TraceEvent.Segment clientFin = Fixtures.segments(f.sim.eventsSince(0), "sent").stream()
+				.filter(s -> s.from().equals("client") && s.flags().contains("FIN")).findFirst().orElseThrow();
+		assertThat(finAck.answers()).isEqualTo(clientFin.id());
+	}
+
+	@Test
+	void simultaneousClose_3_10_7_4_bothGoThroughClosingToTimeWait() {
+		Fixtures f = Fixtures.established();
+		long since = f.sim.nextSeq();
+		f.close(Side.CLIENT);
+		f.close(Side.SERVER);
+		f.sim.advance(25);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.TIME_WAIT);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.TIME_WAIT);
+		// the client's FIN left first, so it arrives first
+		assertThat(f.statesSince(since)).containsExactly("client ESTABLISHED>FIN_WAIT_1", "server ESTABLISHED>FIN_WAIT_1",
+				"server FIN_WAIT_1>CLOSING", "client FIN_WAIT_1>CLOSING", "client CLOSING>TIME_WAIT",
+				"server CLOSING>TIME_WAIT");
+		f.sim.runUntilIdle(1e9);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
+	}
+
+	// ---- TIME-WAIT segment processing (§3.10.7.4) ----
+
+	@Test
+	void timeWait_3_10_7_4_lostLastAckResentFinIsAckedAndTimerRestarted() {
+		Fixtures f = Fixtures.established().finWait2();
+		f.lose(Side.CLIENT, SegmentMatch.ACK);
+		f.recv(Side.SERVER);
+		f.close(Side.SERVER);
+		double finAt = f.sim.nowMs();
+		f.sim.advance(1_000);
+		List<TraceEvent> ev = f.sim.eventsSince(0);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
+		List<TraceEvent.Segment> serverFins = Fixtures.segments(ev, "sent").stream()
+				.filter(s -> s.from().equals("server") && s.flags().contains("FIN")).toList();
+		assertThat(serverFins).hasSize(2);
+		assertThat(serverFins.get(1).retransmission()).isTrue();
+		// Linux: RTO = SRTT + max(RTO_min, 4 RTTVAR) = 20 + 200 ms with 10 ms latency
+		assertThat(serverFins.get(1).timeMs() - finAt).isEqualTo(220.0);
+		assertThat(Fixtures.segments(ev, "dropped")).extracting(Fixtures::brief).containsExactly("client ACK");
+		assertThat(Fixtures.timers(ev, "TIME_WAIT")).extracting(TraceEvent.Timer::action).containsExactly("armed",
+				"restarted");
+		assertThat(Fixtures.notes(ev)).contains("TIME_WAIT_ACK_RESENT_FIN");
+		assertThat(f.ep(Side.CLIENT).timers().get(0).expiresAtMs()).isEqualTo(finAt + 220 + 10 + 60_000);
+	}
+
+	@Test
+	void lastAck_3_10_8_finRetransmissionsBackOffExponentially() {
+		Fixtures f = Fixtures.established().finWait2();
+		f.fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.ACK, 4);
+		f.recv(Side.SERVER);
+		f.close(Side.SERVER);
+		double finAt = f.sim.nowMs();
+		f.sim.advance(10_000);
+		List<Double> at = Fixtures.segments(f.sim.eventsSince(0), "sent").stream()
+				.filter(s -> s.from().equals("server") && s.flags().contains("FIN")).map(s -> s.timeMs() - finAt).toList();
+		assertThat(at).containsExactly(0.0, 220.0, 660.0, 1540.0, 3300.0);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
+	}
+
+	@Test
+	void lastAck_rfc9293_finRetransmittedAfterOneSecond() {
+		Fixtures f = Fixtures.established("rfc9293", Map.of()).finWait2();
+		f.fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.ACK, 2);
+		f.recv(Side.SERVER);
+		f.close(Side.SERVER);
+		double finAt = f.sim.nowMs();
+		f.sim.advance(10_000);
+		List<Double> at = Fixtures.segments(f.sim.eventsSince(0), "sent").stream()
+				.filter(s -> s.from().equals("server") && s.flags().contains("FIN")).map(s -> s.timeMs() - finAt).toList();
+		assertThat(at).containsExactly(0.0, 1000.0, 3000.0);
+	}
+
+	@Test
+	void timeWaitZero_resentFinDrawsRstAndLastAckSideCloses() {
+		Fixtures f = Fixtures.established("linux", Map.of("timeWaitMs", 0)).finWait2();
+		f.lose(Side.CLIENT, SegmentMatch.ACK);
+		f.recv(Side.SERVER);
+		f.apply(new PairEvent.SetLinger(Side.SERVER, 1, 10));
+		assertThat(f.close(Side.SERVER)).isEqualTo(Tcb.PENDING);
+		f.sim.advance(1_000);
+		List<TraceEvent> ev = f.sim.eventsSince(0);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
+		assertThat(Fixtures.segments(ev, "sent")).extracting(Fixtures::brief).endsWith("server FIN,ACK", "client ACK",
+				"server FIN,ACK", "client RST");
+		assertThat(Fixtures.notes(ev)).contains("RST_NO_CONNECTION");
+		assertThat(f.statesSince(0)).endsWith("client FIN_WAIT_2>TIME_WAIT", "client TIME_WAIT>CLOSED",
+				"server LAST_ACK>CLOSED");
+		TraceEvent.Call closeDone = ev.stream().filter(e -> e instanceof TraceEvent.Call c && c.completed())
+				.map(e -> (TraceEvent.Call) e).reduce((a, b) -> b).orElseThrow();
+		assertThat(closeDone.call()).isEqualTo("close");
+		assertThat(closeDone.result()).isEqualTo("ECONNRESET");
+	}
+
+	@Test
+	void timeWait_rfc9293_rstClosesTimeWait() {
+		Fixtures f = Fixtures.established().timeWait();
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), null, null, 0));
+		f.sim.advance(10);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
+		assertThat(Fixtures.notes(f.sim.eventsSince(0))).contains("TIME_WAIT_ASSASSINATED");
+	}
+
+	@Test
+	void timeWait_rfc1337_rstIsIgnored() {
+		Fixtures f = Fixtures.established("linux", Map.of("rfc1337", true)).timeWait();
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), null, null, 0));
+		f.sim.advance(10);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.TIME_WAIT);
+		assertThat(Fixtures.notes(f.sim.eventsSince(0))).contains("RFC1337_RST_IGNORED");
+	}
+
+	@Test
+	void closing_3_10_7_4_ackOfFinEntersTimeWait() {
+		Fixtures f = Fixtures.established();
+		f.close(Side.CLIENT);
+		f.close(Side.SERVER);
+		f.sim.advance(10);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSING);
+		f.sim.advance(10);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.TIME_WAIT);
+	}
+
+	// ---- lost FIN (§3.10.8 retransmission timeout) ----
+
+	@Test
+	void finWait1_3_10_8_lostFinIsRetransmittedAndThenAcked() {
+		Fixtures f = Fixtures.established();
+		f.lose(Side.CLIENT, SegmentMatch.FIN);
+		f.close(Side.CLIENT);
+		double finAt = f.sim.nowMs();
+		f.sim.advance(500);
+		List<TraceEvent> ev = f.sim.eventsSince(0);
+		List<TraceEvent.Segment> fins = Fixtures.segments(ev, "sent").stream()
+				.filter(s -> s.from().equals("client") && s.flags().contains("FIN")).toList();
+		assertThat(fins).hasSize(2);
+		assertThat(fins.get(1).timeMs() - finAt).isEqualTo(220.0);
+		assertThat(fins.get(1).retransmission()).isTrue();
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_2);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSE_WAIT);
+	}
+
+	// ---- RST processing (§3.10.7.4 second) ----
+
+	@Test
+	void established_3_10_7_4_rstAtRcvNxtResetsConnection() {
+		Fixtures f = Fixtures.established();
+		assertThat(f.recv(Side.SERVER)).isEqualTo(Tcb.PENDING);
+		f.apply(new PairEvent.Inject(Side.CLIENT, List.of(TcpFlag.RST), null, null, 0));
+		f.sim.advance(10);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
+		TraceEvent.Call done = f.sim.eventsSince(0).stream().filter(e -> e instanceof TraceEvent.Call c && c.completed())
+				.map(e -> (TraceEvent.Call) e).reduce((a, b) -> b).orElseThrow();
+		assertThat(done.call()).isEqualTo("recv");
+		assertThat(done.result()).isEqualTo("ECONNRESET");
+	}
+
+	@Test
+	void established_rfc5961_rstInWindowButNotAtRcvNxtDrawsChallengeAck() {
+		Fixtures f = Fixtures.established();
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Inject(Side.CLIENT, List.of(TcpFlag.RST), 1001L + 10, null, 0));
+		f.sim.advance(10);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.ESTABLISHED);
+		assertThat(f.sentSince(since)).containsExactly("client RST", "server ACK");
+		assertThat(Fixtures.notes(f.sim.eventsSince(since))).contains("CHALLENGE_ACK");
+	}
+
+	@Test
+	void closed_3_10_7_1_segmentForUnknownConnectionDrawsRst() {
+		Fixtures f = Fixtures.established();
+		f.apply(new PairEvent.Abort(Side.SERVER));
+		f.sim.advance(20);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Inject(Side.CLIENT, List.of(TcpFlag.PSH, TcpFlag.ACK), null, null, 10));
+		f.sim.advance(20);
+		List<TraceEvent.Segment> sent = Fixtures.segments(f.sim.eventsSince(since), "sent");
+		assertThat(sent).extracting(Fixtures::brief).containsExactly("client PSH,ACK len=10", "server RST");
+		// <SEQ=SEG.ACK><CTL=RST>: a bare RST (no ACK bit)
+		assertThat(sent.get(1).tcpSeq()).isEqualTo(sent.get(0).ack());
+	}
+}
