@@ -187,7 +187,7 @@ public final class BenchSuite {
 	// ---- JMH ----
 
 	private void jmh(String regex) throws Exception {
-		Options opt = new OptionsBuilder().include(regex == null ? LifecycleBenchmark.class.getName() : regex)
+		Options opt = new OptionsBuilder().include(regex == null ? "dev\\.tcplab\\.(bench\\.LifecycleBenchmark|engine\\.SchedulerBenchmark)" : regex)
 			.forks(1)
 			.warmupIterations(3)
 			.warmupTime(TimeValue.seconds(1))
