@@ -80,6 +80,9 @@ public final class TimeWaitFootprint {
 		System.out.printf("  idle at %.0f ms: census %s%n", sim.nowMs(), sim.census());
 		long heap1 = HeapWatch.usedAfterFullGc(5);
 		long jol1 = jolTotalSize(sim);
+		if (a.containsKey("footprint")) {
+			jolFootprint(sim);
+		}
 
 		System.out.printf("  heap after GC: before %,d B, with %,d TIME_WAIT %,d B, after expiry %,d B%n", heap0, tw,
 				heapTw, heap1);
