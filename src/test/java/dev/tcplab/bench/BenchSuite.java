@@ -78,15 +78,17 @@ public final class BenchSuite {
 		print(one);
 		LoopbackLifecycles.Result two = LoopbackLifecycles.run(10_000, 2, 20);
 		print(two);
-		row("real loopback lifecycles/s, 1 client thread", fmt(one.perSecond()), "", "");
-		row("real loopback lifecycles/s, 2 client threads", fmt(two.perSecond()), "", "");
+		row("real loopback lifecycles/s, 1 client thread: wall / per process CPU s",
+				fmt(one.perSecond()) + " / " + fmt(one.perCpuSecond()), "", "");
+		row("real loopback lifecycles/s, 2 client threads: wall / per process CPU s",
+				fmt(two.perSecond()) + " / " + fmt(two.perCpuSecond()), "", "");
 		return new LoopbackLifecycles.Result[] { one, two };
 	}
 
 	private static void print(LoopbackLifecycles.Result r) {
-		System.out.printf("real loopback, %d thread(s): %,d lifecycles in %.2f s = %,.0f/s; TIME_WAIT now: client side %d, server side %d; failures %d%n",
-				r.threads(), r.lifecycles(), r.seconds(), r.perSecond(), r.clientTimeWait(), r.serverTimeWait(),
-				r.failures());
+		System.out.printf("real loopback, %d thread(s): %,d lifecycles in %.2f s = %,.0f/s (%,.0f per process CPU second); TIME_WAIT now: client side %d, server side %d; failures %d%n",
+				r.threads(), r.lifecycles(), r.seconds(), r.perSecond(), r.perCpuSecond(), r.clientTimeWait(),
+				r.serverTimeWait(), r.failures());
 	}
 
 	private void compare() throws IOException, InterruptedException {
@@ -106,6 +108,10 @@ public final class BenchSuite {
 				fmt(states.perWallSecond()) + " / " + fmt(states.perCpuSecond()), "", "");
 		row("engine NONE / real loopback (1 thread)", String.format("%.1fx", ratio1), ">= 10x", verdict(ratio1 >= 10));
 		row("engine NONE / real loopback (2 threads)", String.format("%.1fx", ratio2), ">= 10x", verdict(ratio2 >= 10));
+		double cpuRatio = none.perCpuSecond() / real[0].perCpuSecond();
+		System.out.printf("ratio per CPU second (engine thread vs loopback process, 1 thread): %.1fx%n", cpuRatio);
+		row("engine NONE / real loopback, per CPU second (1 thread)", String.format("%.1fx", cpuRatio), ">= 10x",
+				verdict(cpuRatio >= 10));
 	}
 
 	// ---- memory per TIME_WAIT ----

@@ -26,11 +26,16 @@ import java.util.concurrent.atomic.AtomicLong;
 final class LoopbackLifecycles {
 
 	/** Figures of one run. */
-	record Result(int threads, long lifecycles, double seconds, long clientTimeWait, long serverTimeWait,
-			long failures) {
+	record Result(int threads, long lifecycles, double seconds, double cpuSeconds, long clientTimeWait,
+			long serverTimeWait, long failures) {
 
 		double perSecond() {
 			return lifecycles / seconds;
+		}
+
+		/** Per second of this process's CPU time (user + system, i.e. including the kernel's work in its calls). */
+		double perCpuSecond() {
+			return lifecycles / cpuSeconds;
 		}
 	}
 
@@ -61,6 +66,7 @@ final class LoopbackLifecycles {
 			AtomicLong tickets = new AtomicLong();
 			long deadline = System.nanoTime() + (long) (maxSeconds * 1e9);
 			InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+			long cpu0 = processCpuNanos();
 			long t0 = System.nanoTime();
 			for (int t = 0; t < threads; t++) {
 				clients.submit(() -> {
@@ -78,13 +84,19 @@ final class LoopbackLifecycles {
 			clients.shutdown();
 			clients.awaitTermination((long) maxSeconds + 30, TimeUnit.SECONDS);
 			double seconds = (System.nanoTime() - t0) / 1e9;
+			double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
 			Thread.sleep(200); // let the server side finish its last close before counting TIME_WAITs
 			long[] tw = countTimeWait(port);
 			listener.close();
 			servers.shutdown();
 			servers.awaitTermination(5, TimeUnit.SECONDS);
-			return new Result(threads, done.get(), seconds, tw[0], tw[1], failures.get());
+			return new Result(threads, done.get(), seconds, cpuSeconds, tw[0], tw[1], failures.get());
 		}
+	}
+
+	private static long processCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean()).getProcessCpuTime();
 	}
 
 	private static void clientLifecycle(InetSocketAddress target, byte[] request, byte[] response) throws IOException {
