@@ -18,7 +18,7 @@ abstract class Endpoint {
 	/** "client", "server" or "listener". */
 	abstract String role();
 
-	final Integer pairId() {
+	Integer pairId() {
 		return pair == null ? null : pair.boxedId;
 	}
 }

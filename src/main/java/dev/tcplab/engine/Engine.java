@@ -62,7 +62,8 @@ final class Engine {
 
 	final Map<Integer, Listener> listeners = new HashMap<>();
 
-	final PortTable[] ports = { new PortTable(), new PortTable() };
+	/** Ports bound on the client host (server sockets all share their listener's port, which needs no accounting). */
+	final PortTable clientPorts = new PortTable();
 
 	final Map<Integer, Pair> pairs = new LinkedHashMap<>();
 
@@ -78,6 +79,9 @@ final class Engine {
 
 	LoadRun load;
 
+	/** Linux computes RTO = SRTT + max(RTO_min, 4·RTTVAR); the others follow RFC 6298 §2. */
+	final boolean linuxRto;
+
 	Engine(SimulationConfig config) {
 		this.config = config;
 		this.c = config.constants();
@@ -87,6 +91,7 @@ final class Engine {
 		this.isnSecret = rng.nextLong();
 		this.ephemeralCursor = c.ephemeralLow() + rng.nextInt(c.ephemeralHigh() - c.ephemeralLow() + 1);
 		this.address = new String[] { config.clientAddress(), config.serverAddress() };
+		this.linuxRto = "linux".equals(c.profile());
 	}
 
 	static long key(int host, int localPort, int remotePort) {
@@ -109,24 +114,56 @@ final class Engine {
 	// Scheduler loop
 	// =====================================================================================================
 
-	void scheduleTimer(Tcb t, int timer, int gen, long at) {
-		sched.schedule(at, Scheduler.TIMER, t, ((long) gen << 3) | timer);
+	/** Queues a timer entry; {@code delay} (µs from when it was armed) picks the FIFO lane. */
+	void scheduleTimer(Tcb t, int timer, int gen, long at, long order, long delay) {
+		long a = ((long) gen << 3) | timer;
+		sched.scheduleAt(sched.lane(delay), at, order, Scheduler.TIMER, t.timerRef, a);
 	}
 
-	private boolean live(int kind, Object target, long arg) {
-		return switch (kind) {
-			case Scheduler.TIMER -> ((Tcb) target).timerLive((int) (arg & 7), (int) (arg >>> 3));
+	/**
+	 * Whether the head event is due. If not, it is removed: stale timer entries are dropped, and an entry that came
+	 * up before its timer's moved deadline is re-queued at the deadline with the sequence number reserved when the
+	 * timer was armed — so the order of events is exactly as if every arm had been queued eagerly.
+	 */
+	private boolean headLive() {
+		int kind = sched.peekKind();
+		Object target = sched.peekTarget();
+		long arg = sched.peekArg();
+		switch (kind) {
+			case Scheduler.TIMER -> {
+				Tcb t = ((Tcb.TimerRef) target).tcb;
+				if (t == null) {
+					sched.pop();
+					return false;
+				}
+				int timer = (int) (arg & 7);
+				int verdict = t.timerCheck(timer, (int) (arg >>> 3), sched.peekTime(), sched.peekOrder());
+				if (verdict == Tcb.DUE) {
+					return true;
+				}
+				sched.pop();
+				if (verdict == Tcb.MOVED) {
+					t.queue(timer);
+				}
+				return false;
+			}
 			case Scheduler.TIME_WAIT_EXPIRY -> {
 				TimeWaitRecord r = (TimeWaitRecord) target;
-				yield r.state == TcpState.TIME_WAIT && r.gen == arg;
+				if (r.state == TcpState.TIME_WAIT && r.gen == arg) {
+					return true;
+				}
+				sched.pop();
+				return false;
 			}
-			default -> true;
-		};
+			default -> {
+				return true;
+			}
+		}
 	}
 
 	private void purgeStale() {
-		while (!sched.isEmpty() && !live(sched.peekKind(), sched.peekTarget(), sched.peekArg())) {
-			sched.pop();
+		while (!sched.isEmpty() && !headLive()) {
+			// headLive removed the stale head
 		}
 	}
 
@@ -162,7 +199,7 @@ final class Engine {
 	private void dispatch(int kind, Object target, long arg) {
 		switch (kind) {
 			case Scheduler.SEGMENT -> arrive((Segment) target);
-			case Scheduler.TIMER -> ((Tcb) target).onTimer((int) (arg & 7));
+			case Scheduler.TIMER -> ((Tcb.TimerRef) target).tcb.onTimer((int) (arg & 7));
 			case Scheduler.TIME_WAIT_EXPIRY -> timeWaitExpired((TimeWaitRecord) target);
 			case Scheduler.LOAD_CONNECT -> ((LoadRun) target).connectTick(this);
 			case Scheduler.CENSUS -> ((LoadRun) target).censusTick(this);
@@ -250,7 +287,7 @@ final class Engine {
 
 	private void traceSegment(String event, Segment s) {
 		int dstHost = 1 - s.srcHost;
-		rec.add(new TraceEvent.Segment(rec.nextSeq(), ms(), s.pair == null ? null : s.pair.boxedId, event, s.id,
+		rec.add(new TraceEvent.Segment(rec.nextSeq(), ms(), s.pairNo == 0 ? null : Integer.valueOf(s.pairNo), event, s.id,
 				role(s.srcHost), role(dstHost), address[s.srcHost] + ":" + s.srcPort, address[dstHost] + ":" + s.dstPort,
 				s.flagNames(), Seq.u32(s.seq), Seq.u32(s.ack), s.len, s.window, s.retransmission, Seq.u32(s.relSeq),
 				Seq.u32(s.relAck), s.answers < 0 ? null : s.answers));
@@ -276,8 +313,9 @@ final class Engine {
 			traceSegment("sent", s);
 		}
 		Pair p = s.pair;
-		if (p != null && p.rules[s.srcHost] != null && !p.rules[s.srcHost].isEmpty()) {
-			FaultRule r = matchRule(p.rules[s.srcHost], s);
+		List<FaultRule> rules = p == null ? null : p.rulesOrNull(s.srcHost);
+		if (rules != null && !rules.isEmpty()) {
+			FaultRule r = matchRule(rules, s);
 			if (r != null) {
 				switch (r.action) {
 					case DROP -> {
@@ -335,11 +373,11 @@ final class Engine {
 	}
 
 	private void deliverLater(Segment s, long extraUs) {
-		sched.schedule(now + latencyUs + extraUs, Scheduler.SEGMENT, s, 0);
+		sched.scheduleAfter(now, latencyUs + extraUs, Scheduler.SEGMENT, s, 0);
 	}
 
 	void release(Pair p, Side side) {
-		ArrayDeque<Segment> q = p.held[side == Side.CLIENT ? CLIENT_HOST : SERVER_HOST];
+		ArrayDeque<Segment> q = p.held == null ? null : p.held[side == Side.CLIENT ? CLIENT_HOST : SERVER_HOST];
 		if (q == null) {
 			return;
 		}
@@ -381,21 +419,23 @@ final class Engine {
 		if (s.has(RST)) {
 			return;
 		}
-		note(s.pair, role(host), "RST_NO_CONNECTION", "no connection for " + address[host] + ":" + s.dstPort + ": RST");
+		if (rec.states) {
+			note(s.pair, role(host), "RST_NO_CONNECTION", "no connection for " + address[host] + ":" + s.dstPort + ": RST");
+		}
 		if (s.has(ACK)) {
 			// <SEQ=SEG.ACK><CTL=RST>
-			sendRaw(host, s.dstPort, s.srcPort, s.pair, RST, s.ack, 0, 0, s.ack - s.relAck, 0, -1);
+			sendRaw(host, s.dstPort, s.srcPort, s.pair, s.pairNo, RST, s.ack, 0, 0, s.ack - s.relAck, 0, -1);
 		}
 		else {
 			// <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
-			sendRaw(host, s.dstPort, s.srcPort, s.pair, RST | ACK, 0, s.seq + s.segLen(), 0, 0, s.seq - s.relSeq, -1);
+			sendRaw(host, s.dstPort, s.srcPort, s.pair, s.pairNo, RST | ACK, 0, s.seq + s.segLen(), 0, 0, s.seq - s.relSeq, -1);
 		}
 	}
 
 	/** A segment not tied to a TCB (RSTs, TIME_WAIT ACKs, injections). */
-	void sendRaw(int host, int localPort, int remotePort, Pair p, int flags, int seq, int ack, int len, int iss, int irs,
+	void sendRaw(int host, int localPort, int remotePort, Pair p, int pairNo, int flags, int seq, int ack, int len, int iss, int irs,
 			long answers) {
-		Segment s = new Segment(nextSegmentId(), p, host, localPort, remotePort, flags, seq, ack, len,
+		Segment s = new Segment(nextSegmentId(), p, pairNo, host, localPort, remotePort, flags, seq, ack, len,
 				(flags & RST) != 0 ? 0 : c.windowBytes(), false, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, answers);
 		transmit(s);
 	}
@@ -410,7 +450,6 @@ final class Engine {
 			l = new Listener(port, LISTEN_BACKLOG);
 			l.pair = forPair;
 			listeners.put(port, l);
-			ports[SERVER_HOST].acquire(port, true);
 			setState(l, TcpState.LISTEN, "listen()");
 			callEvent(l, "listener", "listen", Map.of("port", port, "backlog", LISTEN_BACKLOG), 0);
 		}
@@ -426,7 +465,7 @@ final class Engine {
 		// second: an ACK on a listener is bad: <SEQ=SEG.ACK><CTL=RST>
 		if (s.has(ACK)) {
 			note(s.pair, "server", "RST_NO_CONNECTION", "ACK on a listening port: RST");
-			sendRaw(SERVER_HOST, s.dstPort, s.srcPort, s.pair, RST, s.ack, 0, 0, s.ack - s.relAck, 0, -1);
+			sendRaw(SERVER_HOST, s.dstPort, s.srcPort, s.pair, s.pairNo, RST, s.ack, 0, 0, s.ack - s.relAck, 0, -1);
 			return;
 		}
 		// third: a SYN creates a child connection in SYN-RECEIVED
@@ -463,8 +502,6 @@ final class Engine {
 			}
 		}
 		conns.put(child.key, child);
-		ports[SERVER_HOST].acquire(l.port, true);
-		child.portHeld = true;
 		l.pendingChildren++;
 		if (p != null && Pair.closed(p.server)) {
 			p.server = child;
@@ -479,7 +516,9 @@ final class Engine {
 		if (t.listener != null && !t.accepted) {
 			t.accepted = true;
 			t.listener.pendingChildren--;
-			callEvent(t, "server", "accept", Map.of("port", t.localPort), 0);
+			if (rec.states) {
+				callEvent(t, "server", "accept", Map.of("port", t.localPort), 0);
+			}
 			if (t.app != null) {
 				t.app.established(t);
 			}
@@ -514,20 +553,20 @@ final class Engine {
 				return;
 			}
 			// otherwise: ACK (RFC 5961 challenge ACK / Linux TCP_TW_ACK)
-			sendRaw(host, r.localPort(), r.remotePort(), r.pair, ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, -1);
+			sendRaw(host, r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, -1);
 			return;
 		}
 		if (s.has(FIN) && s.seq + s.len + 1 == r.rcvNxt) {
 			// "The only thing that can arrive in this state is a retransmission of the remote FIN. Acknowledge it,
 			// and restart the 2 MSL timeout."
 			note(r, "TIME_WAIT_ACK_RESENT_FIN", "TIME_WAIT ACKs the retransmitted FIN and restarts its 2MSL timer");
-			sendRaw(host, r.localPort(), r.remotePort(), r.pair, ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, s.id);
+			sendRaw(host, r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, s.id);
 			armTimeWaitTimer(r, true);
 			return;
 		}
 		if (s.segLen() > 0 || !(le(r.rcvNxt, s.seq) && lt(s.seq, r.rcvNxt + c.windowBytes()))) {
 			// anything else that occupies sequence space or is out of window: ACK it
-			sendRaw(host, r.localPort(), r.remotePort(), r.pair, ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, -1);
+			sendRaw(host, r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, -1);
 		}
 	}
 
@@ -541,6 +580,7 @@ final class Engine {
 		conns.put(t.key, r);
 		t.portHeld = false;
 		t.timeWait = r;
+		t.timerRef.tcb = null;
 		if (t.appClosed) {
 			if (t.pair != null && t.pair.endpoint(t.side) == t) {
 				t.pair.setEndpoint(t.side, r);
@@ -556,7 +596,7 @@ final class Engine {
 	private void armTimeWaitTimer(TimeWaitRecord r, boolean restart) {
 		r.gen++;
 		r.expiresUs = now + c.timeWaitMs() * 1000;
-		sched.schedule(r.expiresUs, Scheduler.TIME_WAIT_EXPIRY, r, r.gen);
+		sched.scheduleAfter(now, c.timeWaitMs() * 1000, Scheduler.TIME_WAIT_EXPIRY, r, r.gen);
 		timerEvent(r, "TIME_WAIT", restart ? "restarted" : "armed", r.expiresUs);
 	}
 
@@ -593,13 +633,14 @@ final class Engine {
 		}
 		if (t.portHeld) {
 			t.portHeld = false;
-			ports[t.host].release(t.localPort, t.boundReuse);
+			clientPorts.release(t.localPort, t.boundReuse);
 		}
 		if (t.listener != null && !t.accepted) {
 			t.accepted = true; // no longer pending
 			t.listener.pendingChildren--;
 		}
 		t.onClosed();
+		t.timerRef.tcb = null;
 		checkPair(t.pair);
 	}
 
@@ -607,11 +648,21 @@ final class Engine {
 		if (conns.get(r.key) == r) {
 			conns.remove(r.key);
 		}
-		ports[r.host()].release(r.localPort(), r.reuseAddr);
+		if (r.clientSide) {
+			clientPorts.release(r.localPort(), r.reuseAddr);
+		}
 		if (r.owner != null) {
 			r.owner.state = TcpState.CLOSED; // the socket handle mirrors its record (census counted the record)
 		}
-		checkPair(r.pair);
+		if (r.pair != null) {
+			checkPair(r.pair);
+		}
+		else if (r.completesLifecycle) {
+			lifecycles++;
+			if (r.loadPair && load != null) {
+				load.completed++;
+			}
+		}
 	}
 
 	/** Counts finished lifecycles and forgets closed pairs when the configuration says so. */
@@ -619,7 +670,7 @@ final class Engine {
 		if (p == null) {
 			return;
 		}
-		if (!p.finished && p.client != null && Pair.closed(p.client) && Pair.closed(p.server)) {
+		if (!p.finished && Pair.closed(p.client) && Pair.closed(p.server)) {
 			p.finished = true;
 			lifecycles++;
 			if (p.load && load != null) {
@@ -627,8 +678,26 @@ final class Engine {
 			}
 		}
 		if (!config.retainClosedPairs() && !p.forgotten && done(p.client) && done(p.server)) {
+			// forget the pair; only TIME_WAIT records (which point to it for the trace) keep it reachable
 			p.forgotten = true;
-			pairs.remove(p.id);
+			if (!p.load) {
+				pairs.remove(p.boxedId);
+			}
+			if (!(p.client instanceof TimeWaitRecord)) {
+				p.client = null;
+			}
+			if (!(p.server instanceof TimeWaitRecord)) {
+				p.server = null;
+			}
+			p.listener = null;
+			TimeWaitRecord only = p.client == null ? (TimeWaitRecord) p.server
+					: p.server == null ? (TimeWaitRecord) p.client : null;
+			if (only != null && only.state == TcpState.TIME_WAIT) {
+				// the usual case: a single TIME_WAIT record outlives the pair; it keeps just the pair's number
+				only.detach(p.id, !p.finished, p.load);
+				p.client = null;
+				p.server = null;
+			}
 		}
 	}
 
@@ -678,14 +747,21 @@ final class Engine {
 		return z ^ (z >>> 33);
 	}
 
-	/** Ephemeral port: linear probe from a cursor that starts at a random port of the range; −1 when none is free. */
-	int allocateEphemeral() {
+	/**
+	 * Ephemeral port for a connect() to {@code serverPort}: linear probe from a cursor that starts at a random port
+	 * of the range, skipping every port in use (TIME_WAIT included). With {@code twReuse = 1} (Linux tcp_tw_reuse) and
+	 * no free port, a client TIME_WAIT on the same destination that is at least 1 s old is recycled. −1 when none.
+	 */
+	int allocateEphemeral(int serverPort) {
 		int lo = c.ephemeralLow();
 		int hi = c.ephemeralHigh();
-		PortTable pt = ports[CLIENT_HOST];
+		PortTable pt = clientPorts;
 		int p = pt.firstFree(ephemeralCursor, hi);
 		if (p < 0 && ephemeralCursor > lo) {
 			p = pt.firstFree(lo, ephemeralCursor - 1);
+		}
+		if (p < 0 && c.twReuse() == 1) {
+			p = reuseTimeWait(lo, hi, serverPort);
 		}
 		if (p < 0) {
 			return -1;
@@ -694,9 +770,28 @@ final class Engine {
 		return p;
 	}
 
+	/** tcp_tw_reuse: the oldest-found client TIME_WAIT to this destination, aged ≥ 1 s, gives up its tuple. */
+	private int reuseTimeWait(int lo, int hi, int serverPort) {
+		int span = hi - lo + 1;
+		for (int i = 0; i < span; i++) {
+			int port = lo + (ephemeralCursor - lo + i) % span;
+			if (clientPorts.users(port) != 1) {
+				continue;
+			}
+			if (conns.get(key(CLIENT_HOST, port, serverPort)) instanceof TimeWaitRecord r
+					&& now - (r.expiresUs - c.timeWaitMs() * 1000) >= 1_000_000) {
+				note(r, "TIME_WAIT_REUSED", "tcp_tw_reuse: a new connection takes over this TIME_WAIT tuple");
+				cancelTimeWaitTimer(r);
+				setState(r, TcpState.CLOSED, "tw_reuse");
+				return port;
+			}
+		}
+		return -1;
+	}
+
 	/** bind() on the client host: EADDRINUSE while anything holds the port, unless every holder and the new socket set SO_REUSEADDR. */
 	Errno bindCheck(int port, int serverPort, boolean reuseAddr) {
-		PortTable pt = ports[CLIENT_HOST];
+		PortTable pt = clientPorts;
 		if (pt.users(port) == 0) {
 			return null;
 		}
@@ -714,7 +809,10 @@ final class Engine {
 	Pair connectPair(int serverPort, int clientPort, boolean reuseAddr, boolean pinned, boolean loadPair) {
 		Pair p = new Pair(nextPairId++, serverPort, clientPort);
 		p.load = loadPair;
-		pairs.put(p.id, p);
+		if (!loadPair || config.retainClosedPairs()) {
+			// load pairs are only addressable when closed pairs are retained (keeps load runs lean)
+			pairs.put(p.id, p);
+		}
 		p.listener = listener(serverPort, p);
 		Tcb t = new Tcb(this, p, Side.CLIENT, CLIENT_HOST, clientPort, serverPort, reuseAddr);
 		p.client = t;
@@ -722,7 +820,7 @@ final class Engine {
 			t.app = load;
 			load.configure(t);
 		}
-		ports[CLIENT_HOST].acquire(clientPort, reuseAddr);
+		clientPorts.acquire(clientPort, reuseAddr);
 		t.portHeld = true;
 		conns.put(t.key, t);
 		if (rec.states) {
@@ -734,7 +832,9 @@ final class Engine {
 			}
 		}
 		t.connect();
-		callEvent(t, "client", "connect", Map.of("address", address[SERVER_HOST], "port", serverPort), Tcb.PENDING);
+		if (rec.states) {
+			callEvent(t, "client", "connect", Map.of("address", address[SERVER_HOST], "port", serverPort), Tcb.PENDING);
+		}
 		return p;
 	}
 

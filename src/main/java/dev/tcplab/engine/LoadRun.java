@@ -39,7 +39,7 @@ final class LoadRun {
 	}
 
 	void connectTick(Engine e) {
-		int port = e.allocateEphemeral();
+		int port = e.allocateEphemeral(spec.serverPort());
 		if (port < 0) {
 			connectFailures++;
 		}

@@ -24,11 +24,9 @@ final class Pair {
 	Listener listener;
 
 	/** Fault rules per direction, index 0 = segments the client sends, 1 = the server sends. */
-	@SuppressWarnings("unchecked")
-	final List<FaultRule>[] rules = new List[2];
+	List<FaultRule>[] rules;
 
-	@SuppressWarnings("unchecked")
-	final ArrayDeque<Segment>[] held = new ArrayDeque[2];
+	ArrayDeque<Segment>[] held;
 
 	/** Started by a load run. */
 	boolean load;
@@ -57,14 +55,27 @@ final class Pair {
 		}
 	}
 
+	/** Fault rules on segments sent by {@code host}, or null. */
+	List<FaultRule> rulesOrNull(int host) {
+		return rules == null ? null : rules[host];
+	}
+
+	@SuppressWarnings("unchecked")
 	List<FaultRule> rules(int host) {
+		if (rules == null) {
+			rules = new List[2];
+		}
 		if (rules[host] == null) {
 			rules[host] = new ArrayList<>(2);
 		}
 		return rules[host];
 	}
 
+	@SuppressWarnings("unchecked")
 	ArrayDeque<Segment> held(int host) {
+		if (held == null) {
+			held = new ArrayDeque[2];
+		}
 		if (held[host] == null) {
 			held[host] = new ArrayDeque<>();
 		}

@@ -1,40 +1,81 @@
 package dev.tcplab.engine;
 
 /**
- * Local ports in use on one host: how many sockets (connections, TIME_WAIT records, listeners) hold each port and
- * how many of them lack SO_REUSEADDR, plus a bitmap for a fast search of a free ephemeral port.
+ * Local ports in use on the client host: how many sockets (connections, TIME_WAIT records) hold each port and how
+ * many of them lack SO_REUSEADDR, plus a bitmap for a fast search of a free ephemeral port. Counts live in one
+ * open-addressing table of packed longs (port, count, exclusive count) so a lookup touches one cache line.
  */
 final class PortTable {
 
 	private final long[] inUse = new long[65536 / 64];
 
-	private final IntCounter count = new IntCounter();
+	/** slot = (port + 1) << 32 | exclusive << 16 | count; 0 = empty. Ports are never removed (≤ 65536 keys). */
+	private long[] slots = new long[64];
 
-	private final IntCounter nonReuse = new IntCounter();
+	private int size;
+
+	private int find(int port) {
+		int mask = slots.length - 1;
+		int i = (port * 0x9E3779B9 >>> 16) & mask;
+		long k = (long) (port + 1) << 32;
+		while (true) {
+			long v = slots[i];
+			if (v == 0 || (v & 0xFFFFFFFF00000000L) == k) {
+				return i;
+			}
+			i = (i + 1) & mask;
+		}
+	}
 
 	int users(int port) {
-		return count.get(port);
+		return (int) (slots[find(port)] & 0xFFFF);
 	}
 
 	int exclusiveUsers(int port) {
-		return nonReuse.get(port);
+		return (int) (slots[find(port)] >>> 16 & 0xFFFF);
 	}
 
 	void acquire(int port, boolean reuseAddr) {
-		if (count.add(port, 1) == 1) {
+		int i = find(port);
+		long v = slots[i];
+		if (v == 0) {
+			if ((size + 1) * 2 > slots.length) {
+				grow();
+				i = find(port);
+			}
+			size++;
+			v = (long) (port + 1) << 32;
+		}
+		if ((v & 0xFFFF) == 0) {
 			inUse[port >>> 6] |= 1L << (port & 63);
 		}
+		v += 1;
 		if (!reuseAddr) {
-			nonReuse.add(port, 1);
+			v += 1 << 16;
 		}
+		slots[i] = v;
 	}
 
 	void release(int port, boolean reuseAddr) {
-		if (count.add(port, -1) == 0) {
+		int i = find(port);
+		long v = slots[i] - 1;
+		if (!reuseAddr) {
+			v -= 1 << 16;
+		}
+		slots[i] = v;
+		if ((v & 0xFFFF) == 0) {
 			inUse[port >>> 6] &= ~(1L << (port & 63));
 		}
-		if (!reuseAddr) {
-			nonReuse.add(port, -1);
+	}
+
+	private void grow() {
+		long[] old = slots;
+		slots = new long[old.length * 2];
+		for (long v : old) {
+			if (v != 0) {
+				int port = (int) (v >>> 32) - 1;
+				slots[find(port)] = v;
+			}
 		}
 	}
 
@@ -50,63 +91,5 @@ final class PortTable {
 			p = ((p >>> 6) + 1) << 6;
 		}
 		return -1;
-	}
-
-	/** Small open-addressing map port → count (ports are never removed; at most 65536 keys). */
-	static final class IntCounter {
-
-		private int[] k = new int[16];
-
-		private int[] v = new int[16];
-
-		private boolean[] used = new boolean[16];
-
-		private int size;
-
-		int get(int key) {
-			int mask = k.length - 1;
-			int i = (key * 0x9E3779B9) >>> 16 & mask;
-			while (used[i]) {
-				if (k[i] == key) {
-					return v[i];
-				}
-				i = (i + 1) & mask;
-			}
-			return 0;
-		}
-
-		int add(int key, int delta) {
-			if ((size + 1) * 2 > k.length) {
-				grow();
-			}
-			int mask = k.length - 1;
-			int i = (key * 0x9E3779B9) >>> 16 & mask;
-			while (used[i]) {
-				if (k[i] == key) {
-					return v[i] += delta;
-				}
-				i = (i + 1) & mask;
-			}
-			used[i] = true;
-			k[i] = key;
-			v[i] = delta;
-			size++;
-			return delta;
-		}
-
-		private void grow() {
-			int[] ok = k;
-			int[] ov = v;
-			boolean[] ou = used;
-			k = new int[ok.length * 2];
-			v = new int[ok.length * 2];
-			used = new boolean[ok.length * 2];
-			size = 0;
-			for (int i = 0; i < ok.length; i++) {
-				if (ou[i]) {
-					add(ok[i], ov[i]);
-				}
-			}
-		}
 	}
 }

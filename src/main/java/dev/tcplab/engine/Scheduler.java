@@ -3,12 +3,39 @@ package dev.tcplab.engine;
 import java.util.Arrays;
 
 /**
- * The discrete-event queue: a binary min-heap ordered by (virtual time in µs, insertion sequence), stored in
- * parallel primitive arrays so that scheduling an event allocates nothing (SimPy / ns-3 style). An event is a
- * {@code kind}, a target object and a {@code long} argument; cancelled timers are deleted lazily (their
- * generation no longer matches when they come up).
+ * The discrete-event queue, ordered by (virtual time in µs, insertion sequence) (SimPy / ns-3 style). Events are a
+ * {@code kind}, a target object and a {@code long} argument, stored in parallel primitive arrays so that scheduling
+ * allocates nothing. Two structures share one insertion counter:
+ * <ul>
+ * <li>FIFO lanes for events whose delay is the same every time (link latency, TIME_WAIT, FIN_WAIT_2, delayed ACK):
+ * their times are non-decreasing in insertion order, so a ring buffer keeps them sorted at O(1) per event — the
+ * timing-wheel idea, and what keeps hundreds of thousands of TIME_WAIT expiries cheap;</li>
+ * <li>a binary min-heap for everything else (backed-off retransmission timers, delayed segments, linger).</li>
+ * </ul>
+ * Cancelled timers are deleted lazily (their generation no longer matches when they come up).
  */
 final class Scheduler {
+
+	/** At most this many FIFO lanes, each for one delay value. */
+	static final int LANES = 8;
+
+	private final Lane[] lanes = new Lane[LANES];
+
+	private final long[] laneDelay = new long[LANES];
+
+	private int laneCount;
+
+	/** Where the head is: −1 = heap, otherwise a lane index; valid after {@link #findHead()}. */
+	private int headSource = -1;
+
+	private boolean headKnown;
+
+	private long headTime;
+
+	private long headOrder;
+
+	/** Events in the heap and all lanes. */
+	private int total;
 
 	static final int SEGMENT = 0;
 
@@ -35,14 +62,149 @@ final class Scheduler {
 	private long nextOrder;
 
 	int size() {
-		return size;
+		return total;
+	}
+
+	String sizes() {
+		StringBuilder b = new StringBuilder("heap=" + size);
+		for (int i = 0; i < laneCount; i++) {
+			b.append(" lane[").append(laneDelay[i]).append("]=").append(lanes[i].count);
+		}
+		return b.toString();
 	}
 
 	boolean isEmpty() {
-		return size == 0;
+		return total == 0;
 	}
 
+	/** Keeps the cached head valid when an event is added: it becomes the head only if it sorts first. */
+	private void added(int src, long at, long o) {
+		total++;
+		if (headKnown && (at < headTime || (at == headTime && o < headOrder))) {
+			headSource = src;
+			headTime = at;
+			headOrder = o;
+		}
+	}
+
+	/** Schedules {@code delay} µs after {@code now}: on the FIFO lane of that delay when it stays sorted, else on the heap. */
+	void scheduleAfter(long now, long delay, int k, Object t, long a) {
+		scheduleAt(lane(delay), now + delay, nextOrder++, k, t, a);
+	}
+
+	/** The lane for events with this delay, or −1 (heap) when all lanes are busy with other delays. */
+	int lane(long delay) {
+		for (int i = 0; i < laneCount; i++) {
+			if (laneDelay[i] == delay) {
+				return i;
+			}
+		}
+		if (laneCount < LANES) {
+			lanes[laneCount] = new Lane();
+			laneDelay[laneCount] = delay;
+			return laneCount++;
+		}
+		for (int i = 0; i < laneCount; i++) {
+			if (lanes[i].count == 0) {
+				laneDelay[i] = delay;
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	/** Reserves an insertion sequence number for an event that will be queued later (lazy timers). */
+	long reserve() {
+		return nextOrder++;
+	}
+
+	/** Schedules with a previously reserved sequence number; lane −1 = heap. */
+	void scheduleAt(int lane, long at, long order, int k, Object t, long a) {
+		if (lane >= 0) {
+			Lane l = lanes[lane];
+			if (l.count == 0 || l.lastTime() < at || (l.lastTime() == at && l.lastOrder() < order)) {
+				l.add(at, order, k, t, a);
+				added(lane, at, order);
+				return;
+			}
+		}
+		heapInsert(at, order, k, t, a);
+	}
+
+	long peekOrder() {
+		findHead();
+		return headSource < 0 ? order[0] : lanes[headSource].order[lanes[headSource].head];
+	}
+
+	private void findHead() {
+		if (headKnown) {
+			return;
+		}
+		int src = -1;
+		long bt = Long.MAX_VALUE;
+		long bo = Long.MAX_VALUE;
+		if (size > 0) {
+			bt = time[0];
+			bo = order[0];
+		}
+		for (int i = 0; i < laneCount; i++) {
+			Lane l = lanes[i];
+			if (l.count > 0) {
+				long lt = l.time[l.head];
+				long lo = l.order[l.head];
+				if (lt < bt || (lt == bt && lo < bo)) {
+					bt = lt;
+					bo = lo;
+					src = i;
+				}
+			}
+		}
+		headSource = src;
+		headTime = bt;
+		headOrder = bo;
+		headKnown = total > 0;
+	}
+
+	long peekTime() {
+		findHead();
+		return headSource < 0 ? time[0] : lanes[headSource].time[lanes[headSource].head];
+	}
+
+	int peekKind() {
+		findHead();
+		return headSource < 0 ? kind[0] : lanes[headSource].kind[lanes[headSource].head];
+	}
+
+	Object peekTarget() {
+		findHead();
+		return headSource < 0 ? target[0] : lanes[headSource].target[lanes[headSource].head];
+	}
+
+	long peekArg() {
+		findHead();
+		return headSource < 0 ? arg[0] : lanes[headSource].arg[lanes[headSource].head];
+	}
+
+	/** Removes the head (after its fields were read with the peek methods). */
+	void pop() {
+		findHead();
+		headKnown = false;
+		total--;
+		if (headSource >= 0) {
+			lanes[headSource].poll();
+		}
+		else {
+			popHeap();
+		}
+	}
+
+	/** Schedules on the heap. */
 	void schedule(long at, int k, Object t, long a) {
+		heapInsert(at, nextOrder++, k, t, a);
+	}
+
+	private void heapInsert(long at, long o, int k, Object t, long a) {
+		added(-1, at, o);
 		if (size == time.length) {
 			int n = size * 2;
 			time = Arrays.copyOf(time, n);
@@ -52,7 +214,6 @@ final class Scheduler {
 			arg = Arrays.copyOf(arg, n);
 		}
 		int i = size++;
-		long o = nextOrder++;
 		// sift up
 		while (i > 0) {
 			int p = (i - 1) >>> 1;
@@ -69,24 +230,7 @@ final class Scheduler {
 		arg[i] = a;
 	}
 
-	long peekTime() {
-		return time[0];
-	}
-
-	int peekKind() {
-		return kind[0];
-	}
-
-	Object peekTarget() {
-		return target[0];
-	}
-
-	long peekArg() {
-		return arg[0];
-	}
-
-	/** Removes the head (after its fields were read with the peek methods). */
-	void pop() {
+	private void popHeap() {
 		int last = --size;
 		long t = time[last];
 		long o = order[last];
@@ -124,5 +268,73 @@ final class Scheduler {
 		kind[to] = kind[from];
 		target[to] = target[from];
 		arg[to] = arg[from];
+	}
+
+	/** A ring buffer of events in non-decreasing time order. */
+	private static final class Lane {
+
+		long[] time = new long[64];
+
+		long[] order = new long[64];
+
+		int[] kind = new int[64];
+
+		Object[] target = new Object[64];
+
+		long[] arg = new long[64];
+
+		int head;
+
+		int count;
+
+		long lastTime() {
+			return time[(head + count - 1) & (time.length - 1)];
+		}
+
+		long lastOrder() {
+			return order[(head + count - 1) & (order.length - 1)];
+		}
+
+		void add(long t, long o, int k, Object g, long a) {
+			if (count == time.length) {
+				grow();
+			}
+			int i = (head + count) & (time.length - 1);
+			time[i] = t;
+			order[i] = o;
+			kind[i] = k;
+			target[i] = g;
+			arg[i] = a;
+			count++;
+		}
+
+		void poll() {
+			target[head] = null;
+			head = (head + 1) & (time.length - 1);
+			count--;
+		}
+
+		private void grow() {
+			int n = time.length;
+			long[] t2 = new long[n * 2];
+			long[] o2 = new long[n * 2];
+			int[] k2 = new int[n * 2];
+			Object[] g2 = new Object[n * 2];
+			long[] a2 = new long[n * 2];
+			for (int i = 0; i < count; i++) {
+				int j = (head + i) & (n - 1);
+				t2[i] = time[j];
+				o2[i] = order[j];
+				k2[i] = kind[j];
+				g2[i] = target[j];
+				a2[i] = arg[j];
+			}
+			time = t2;
+			order = o2;
+			kind = k2;
+			target = g2;
+			arg = a2;
+			head = 0;
+		}
 	}
 }

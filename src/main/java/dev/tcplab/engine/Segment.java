@@ -46,8 +46,11 @@ final class Segment {
 
 	final long id;
 
-	/** The pair this segment belongs to (for fault rules and trace), or null. */
+	/** The pair this segment belongs to (for fault rules), or null. */
 	final Pair pair;
+
+	/** Id of that pair for the trace (0 = none); kept when the pair itself was forgotten. */
+	final int pairNo;
 
 	/** 0 = client host, 1 = server host. */
 	final int srcHost;
@@ -76,10 +79,11 @@ final class Segment {
 	/** Id of the segment whose data/SYN/FIN this one newly acknowledges, or −1. */
 	final long answers;
 
-	Segment(long id, Pair pair, int srcHost, int srcPort, int dstPort, int flags, int seq, int ack, int len, int window,
+	Segment(long id, Pair pair, int pairNo, int srcHost, int srcPort, int dstPort, int flags, int seq, int ack, int len, int window,
 			boolean retransmission, int relSeq, int relAck, long answers) {
 		this.id = id;
 		this.pair = pair;
+		this.pairNo = pairNo;
 		this.srcHost = srcHost;
 		this.srcPort = srcPort;
 		this.dstPort = dstPort;
@@ -95,7 +99,7 @@ final class Segment {
 	}
 
 	Segment withId(long newId) {
-		return new Segment(newId, pair, srcHost, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq,
+		return new Segment(newId, pair, pairNo, srcHost, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq,
 				relAck, answers);
 	}
 

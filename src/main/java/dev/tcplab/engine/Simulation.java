@@ -72,7 +72,7 @@ public final class Simulation {
 			port = clientPort;
 		}
 		else {
-			port = e.allocateEphemeral();
+			port = e.allocateEphemeral(serverPort);
 			if (port < 0) {
 				throw new EngineException(Errno.EADDRNOTAVAIL, "connect() failed with EADDRNOTAVAIL: no free ephemeral port in "
 						+ e.c.ephemeralLow() + ".." + e.c.ephemeralHigh());

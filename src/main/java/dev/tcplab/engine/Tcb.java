@@ -140,8 +140,15 @@ final class Tcb extends Endpoint {
 
 	long timedAtUs;
 
-	// ---- timers: expiry in µs (−1 = not armed) and generation for lazy deletion ----
+	// ---- timers (lazy, like Linux's mod_timer): timerAt is the deadline (−1 = not armed); at most one queue entry
+	// per timer, at queuedAt with generation timerGen, is moved to the deadline when it comes up early ----
 	final long[] timerAt = { -1, -1, -1, -1 };
+
+	final long[] queuedAt = { -1, -1, -1, -1 };
+
+	final long[] armOrder = new long[4];
+
+	final long[] armDelay = new long[4];
 
 	final int[] timerGen = new int[4];
 
@@ -159,6 +166,21 @@ final class Tcb extends Endpoint {
 
 	/** This socket holds its local port in the host's port table. */
 	boolean portHeld;
+
+	/**
+	 * What timer queue entries point to: cleared when this TCB is discarded, so a lazily cancelled entry that
+	 * waits in a long FIFO lane (e.g. a 60 s FIN_WAIT_2 timer) keeps 16 bytes alive instead of the whole TCB.
+	 */
+	final TimerRef timerRef = new TimerRef(this);
+
+	static final class TimerRef {
+
+		Tcb tcb;
+
+		TimerRef(Tcb tcb) {
+			this.tcb = tcb;
+		}
+	}
 
 	Tcb(Engine e, Pair pair, Side side, int host, int localPort, int remotePort, boolean reuseAddr) {
 		this.e = e;
@@ -486,7 +508,7 @@ final class Tcb extends Endpoint {
 				cancel(T_DELAYED_ACK);
 			}
 		}
-		Segment s = new Segment(e.nextSegmentId(), pair, host, localPort, remotePort, flags, seq, ack, len, rcvWnd(),
+		Segment s = new Segment(e.nextSegmentId(), pair, pair == null ? 0 : pair.id, host, localPort, remotePort, flags, seq, ack, len, rcvWnd(),
 				retransmission, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, answers);
 		e.transmit(s);
 		boolean consumes = len > 0 || (flags & (SYN | FIN)) != 0;
@@ -519,7 +541,7 @@ final class Tcb extends Endpoint {
 		}
 		long min = c.rtoMinMs() * 1000;
 		long rto;
-		if ("linux".equals(c.profile())) {
+		if (e.linuxRto) {
 			rto = srttUs + Math.max(min, 4 * rttvarUs);
 		}
 		else {
@@ -559,7 +581,7 @@ final class Tcb extends Endpoint {
 		if (s.has(ACK)) {
 			if (le(s.ack, iss) || gt(s.ack, sndNxt)) {
 				if (!s.has(RST)) {
-					e.sendRaw(host, localPort, remotePort, pair, RST, s.ack, 0, 0, iss, irs, -1);
+					e.sendRaw(host, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0, iss, irs, -1);
 				}
 				return;
 			}
@@ -657,7 +679,7 @@ final class Tcb extends Endpoint {
 				output();
 			}
 			else {
-				e.sendRaw(host, localPort, remotePort, pair, RST, s.ack, 0, 0, iss, irs, -1);
+				e.sendRaw(host, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0, iss, irs, -1);
 				return;
 			}
 		}
@@ -877,9 +899,19 @@ final class Tcb extends Endpoint {
 		boolean wasArmed = timerAt[timer] >= 0;
 		long at = e.now + afterUs;
 		timerAt[timer] = at;
-		int gen = ++timerGen[timer];
-		e.scheduleTimer(this, timer, gen, at);
+		armDelay[timer] = afterUs;
+		armOrder[timer] = e.sched.reserve();
+		if (queuedAt[timer] < 0 || queuedAt[timer] > at) {
+			queue(timer);
+		}
 		e.timerEvent(this, TIMER_NAMES[timer], wasArmed ? "restarted" : "armed", at);
+	}
+
+	/** Puts the timer's queue entry at its deadline, with the sequence number reserved when it was armed. */
+	void queue(int timer) {
+		int gen = ++timerGen[timer];
+		queuedAt[timer] = timerAt[timer];
+		e.scheduleTimer(this, timer, gen, timerAt[timer], armOrder[timer], armDelay[timer]);
 	}
 
 	void cancel(int timer) {
@@ -887,8 +919,31 @@ final class Tcb extends Endpoint {
 			return;
 		}
 		timerAt[timer] = -1;
-		timerGen[timer]++;
 		e.timerEvent(this, TIMER_NAMES[timer], "cancelled", -1);
+	}
+
+	static final int DUE = 0;
+
+	static final int STALE = 1;
+
+	static final int MOVED = 2;
+
+	/**
+	 * Verdict on a queue entry (time {@code at}, sequence {@code order}, generation {@code gen}) of this timer: DUE,
+	 * STALE (outdated entry or cancelled timer) or MOVED (the deadline moved on; re-queue with {@link #queue}).
+	 */
+	int timerCheck(int timer, int gen, long at, long order) {
+		if (gen != timerGen[timer] || queuedAt[timer] != at) {
+			return STALE;
+		}
+		if (timerAt[timer] < 0) {
+			queuedAt[timer] = -1;
+			return STALE;
+		}
+		if (timerAt[timer] != at || armOrder[timer] != order) {
+			return MOVED;
+		}
+		return DUE;
 	}
 
 	void cancelAll() {
@@ -897,9 +952,6 @@ final class Tcb extends Endpoint {
 		}
 	}
 
-	boolean timerLive(int timer, int gen) {
-		return timerAt[timer] >= 0 && timerGen[timer] == gen;
-	}
 
 	private void armFinWait2() {
 		if (c.finWait2TimeoutMs() > 0 && timerAt[T_FIN_WAIT_2] < 0) {
@@ -909,6 +961,7 @@ final class Tcb extends Endpoint {
 
 	void onTimer(int timer) {
 		timerAt[timer] = -1;
+		queuedAt[timer] = -1;
 		e.timerEvent(this, TIMER_NAMES[timer], "fired", -1);
 		switch (timer) {
 			case T_RETRANSMIT -> retransmissionTimeout();

@@ -31,6 +31,31 @@ final class TimeWaitRecord extends Endpoint {
 	/** The socket handle whose application has not closed yet (it mirrors this record's state), or null. */
 	Tcb owner;
 
+	/** Number of the forgotten pair (0 while {@link #pair} is set). */
+	private int pairNo;
+
+	/** After the pair was forgotten: this record's expiry completes the pair's lifecycle. */
+	boolean completesLifecycle;
+
+	boolean loadPair;
+
+	/** Drops the reference to a forgotten pair, keeping only its number (saves ~70 bytes per TIME_WAIT). */
+	void detach(int pairId, boolean completes, boolean load) {
+		this.pairNo = pairId;
+		this.completesLifecycle = completes;
+		this.loadPair = load;
+		this.pair = null;
+	}
+
+	int pairNo() {
+		return pair != null ? pair.id : pairNo;
+	}
+
+	@Override
+	Integer pairId() {
+		return pair != null ? pair.boxedId : pairNo == 0 ? null : Integer.valueOf(pairNo);
+	}
+
 	TimeWaitRecord(long key, boolean clientSide, int sndNxt, int rcvNxt, int iss, int irs, boolean reuseAddr) {
 		this.key = key;
 		this.clientSide = clientSide;

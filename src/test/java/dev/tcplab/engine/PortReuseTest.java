@@ -1,0 +1,214 @@
+package dev.tcplab.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tcplab.engine.PairEvent.FaultAction;
+
+/**
+ * Why TIME_WAIT, reason 2 (article situation 3): reusing a 4-tuple, bind() and the ephemeral allocator
+ * (RFC 9293 §3.4.1 quiet time, RFC 1122 §4.2.2.13, RFC 6191).
+ */
+class PortReuseTest {
+
+	private static Simulation articleSim(Map<String, Object> overrides) {
+		Map<String, Object> o = new java.util.HashMap<>(Map.of("ephemeralLow", 1500, "ephemeralHigh", 1501));
+		o.putAll(overrides);
+		return new Simulation(SimulationConfig.of("linux", 3, o).withPinnedIsn(true)
+				.withAddresses("111.111.111.112", "111.111.111.111"));
+	}
+
+	/** Client 1500 ↔ server 23, client closes first and keeps TIME_WAIT. */
+	private static Fixtures clientInTimeWait(Simulation sim) {
+		Fixtures f = new Fixtures(sim, sim.openPair(23, 1500, false, true).id());
+		f.close(Side.CLIENT);
+		sim.advance(50);
+		f.recv(Side.SERVER);
+		f.close(Side.SERVER);
+		sim.advance(50);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.TIME_WAIT);
+		return f;
+	}
+
+	@Test
+	void bindToPortHeldByTimeWaitFailsWithEaddrinuseEvenWithReuseAddr() {
+		Simulation sim = articleSim(Map.of());
+		clientInTimeWait(sim);
+		assertThatThrownBy(() -> sim.openPair(23, 1500, false, true)).isInstanceOfSatisfying(EngineException.class,
+				ex -> assertThat(ex.errno()).isEqualTo(Errno.EADDRINUSE));
+		// the old socket did not set SO_REUSEADDR, so setting it on the new one does not help
+		assertThatThrownBy(() -> sim.openPair(23, 1500, true, true)).isInstanceOfSatisfying(EngineException.class,
+				ex -> assertThat(ex.errno()).isEqualTo(Errno.EADDRINUSE));
+	}
+
+	@Test
+	void ephemeralAllocatorSkipsTheTimeWaitTuple_1500Becomes1501() {
+		Simulation sim = articleSim(Map.of());
+		clientInTimeWait(sim);
+		var p = sim.openPair(23, null, false, true);
+		assertThat(p.client().port()).isEqualTo(1501);
+		assertThat(p.client().state()).isEqualTo(TcpState.ESTABLISHED);
+		// both ports taken: no ephemeral port left
+		var f2 = new Fixtures(sim, p.id());
+		f2.close(Side.CLIENT);
+		sim.advance(50);
+		f2.recv(Side.SERVER);
+		f2.close(Side.SERVER);
+		sim.advance(50);
+		assertThatThrownBy(() -> sim.openPair(23, null, false, true)).isInstanceOfSatisfying(EngineException.class,
+				ex -> assertThat(ex.errno()).isEqualTo(Errno.EADDRNOTAVAIL));
+		// after 2MSL the port is free again
+		sim.advance(61_000);
+		assertThat(sim.openPair(23, 1500, false, true).client().state()).isEqualTo(TcpState.ESTABLISHED);
+	}
+
+	@Test
+	void bindSucceedsWhenEveryHolderSetReuseAddr() {
+		Simulation sim = articleSim(Map.of());
+		Fixtures f = new Fixtures(sim, sim.openPair(23, 1500, true, true).id());
+		f.close(Side.CLIENT);
+		sim.advance(50);
+		f.recv(Side.SERVER);
+		f.close(Side.SERVER);
+		sim.advance(50);
+		assertThatThrownBy(() -> sim.openPair(23, 1500, false, true)).isInstanceOf(EngineException.class);
+		// same tuple still in TIME_WAIT: refused even with SO_REUSEADDR on both
+		assertThatThrownBy(() -> sim.openPair(23, 1500, true, true)).isInstanceOf(EngineException.class);
+		// another server port, same local port: allowed when both set SO_REUSEADDR
+		assertThat(sim.openPair(24, 1500, true, true).client().state()).isEqualTo(TcpState.ESTABLISHED);
+	}
+
+	/**
+	 * Old duplicate from the previous incarnation: with TIME_WAIT skipped (timeWaitMs = 0) the same tuple is reused
+	 * at once and a held segment of the old connection, released later, lands inside the new window and is taken as
+	 * data.
+	 */
+	@Test
+	void oldDuplicateIsAcceptedAsNewDataWhenTimeWaitIsSkipped() {
+		Simulation sim = articleSim(Map.of("timeWaitMs", 0));
+		Fixtures old = new Fixtures(sim, sim.openPair(23, 1500, false, true).id());
+		// move the old connection's sequence numbers up to where the next incarnation will start (pinned ISN + 100000)
+		old.send(Side.CLIENT, 60_000);
+		sim.advance(200);
+		old.recv(Side.SERVER);
+		old.send(Side.CLIENT, 40_000);
+		sim.advance(200);
+		old.recv(Side.SERVER);
+		old.apply(new PairEvent.Fault(Side.CLIENT, FaultAction.HOLD, SegmentMatch.DATA, 1, 0, 0));
+		old.send(Side.CLIENT, 100);
+		sim.advance(1_000); // the held segment is retransmitted and gets through
+		assertThat(old.recv(Side.SERVER)).isEqualTo(100);
+		old.close(Side.CLIENT);
+		sim.advance(50);
+		old.close(Side.SERVER);
+		sim.advance(50);
+		assertThat(old.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
+		// same 4-tuple again, immediately
+		Fixtures fresh = new Fixtures(sim, sim.openPair(23, 1500, false, true).id());
+		assertThat(fresh.ep(Side.CLIENT).iss()).isEqualTo(101_000L);
+		long since = sim.nextSeq();
+		old.apply(new PairEvent.Release(Side.CLIENT));
+		sim.advance(50);
+		List<TraceEvent> ev = sim.eventsSince(since);
+		assertThat(Fixtures.segments(ev, "delivered")).anySatisfy(s -> {
+			assertThat(s.pair()).isEqualTo(old.pair);
+			assertThat(s.len()).isEqualTo(100);
+		});
+		// the new connection took the old bytes as its own data
+		assertThat(fresh.ep(Side.SERVER).recvBuffered()).isEqualTo(100);
+	}
+
+	@Test
+	void oldDuplicateCannotReachANewIncarnationWhileTimeWaitHoldsTheTuple() {
+		Simulation sim = articleSim(Map.of());
+		Fixtures old = new Fixtures(sim, sim.openPair(23, 1500, false, true).id());
+		old.apply(new PairEvent.Fault(Side.CLIENT, FaultAction.HOLD, SegmentMatch.DATA, 1, 0, 0));
+		old.send(Side.CLIENT, 100);
+		sim.advance(1_000);
+		old.recv(Side.SERVER);
+		old.close(Side.CLIENT);
+		sim.advance(50);
+		old.close(Side.SERVER);
+		sim.advance(50);
+		assertThatThrownBy(() -> sim.openPair(23, 1500, false, true)).isInstanceOf(EngineException.class);
+		Fixtures fresh = new Fixtures(sim, sim.openPair(23, null, false, true).id());
+		assertThat(fresh.ep(Side.CLIENT).port()).isEqualTo(1501);
+		long since = sim.nextSeq();
+		old.apply(new PairEvent.Release(Side.CLIENT));
+		sim.advance(50);
+		assertThat(fresh.ep(Side.SERVER).recvBuffered()).isZero();
+		// the duplicate reached no connection on the server: RST
+		assertThat(new Fixtures(sim, old.pair).sentSince(since)).containsExactly("server RST");
+	}
+
+	@Test
+	void serverTimeWaitIsReopenedByNewSynWithHigherIsn_rfc6191() {
+		Simulation sim = articleSim(Map.of());
+		Fixtures old = new Fixtures(sim, sim.openPair(23, 1500, false, true).id());
+		old.close(Side.SERVER);
+		sim.advance(50);
+		old.recv(Side.CLIENT);
+		old.close(Side.CLIENT);
+		sim.advance(50);
+		assertThat(old.state(Side.SERVER)).isEqualTo(TcpState.TIME_WAIT);
+		assertThat(old.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
+		long since = sim.nextSeq();
+		var p = sim.openPair(23, 1500, false, true);
+		assertThat(p.server().state()).isEqualTo(TcpState.ESTABLISHED);
+		assertThat(sim.nowMs() - since * 0).isLessThan(200);
+		List<TraceEvent> ev = sim.eventsSince(since);
+		assertThat(Fixtures.notes(ev)).contains("TIME_WAIT_REOPENED");
+		assertThat(Fixtures.states(ev)).containsSubsequence("server TIME_WAIT>CLOSED", "server LISTEN>SYN_RECEIVED");
+		assertThat(Fixtures.segments(ev, "sent")).extracting(Fixtures::brief).containsExactly("client SYN", "server SYN,ACK",
+				"client ACK");
+		assertThat(old.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
+	}
+
+	@Test
+	void withoutReopenTheTimeWaitAcksTheSynAndTheClientResetsIt() {
+		Simulation sim = articleSim(Map.of("synReopensTimeWait", false));
+		Fixtures old = new Fixtures(sim, sim.openPair(23, 1500, false, true).id());
+		old.close(Side.SERVER);
+		sim.advance(50);
+		old.recv(Side.CLIENT);
+		old.close(Side.CLIENT);
+		sim.advance(50);
+		double start = sim.nowMs();
+		long since = sim.nextSeq();
+		var p = sim.openPair(23, 1500, false, true);
+		assertThat(p.server().state()).isEqualTo(TcpState.ESTABLISHED);
+		assertThat(Fixtures.segments(sim.eventsSince(since), "sent")).extracting(Fixtures::brief).startsWith("client SYN",
+				"server ACK", "client RST", "client SYN", "server SYN,ACK", "client ACK");
+		assertThat(sim.nowMs() - start).isGreaterThanOrEqualTo(1000);
+	}
+
+	@Test
+	void twReuseRecyclesAClientTimeWaitOlderThanOneSecondWhenNoPortIsFree() {
+		Simulation sim = articleSim(Map.of("twReuse", 1, "ephemeralHigh", 1500));
+		clientInTimeWait(sim);
+		// younger than 1 s: still refused
+		assertThatThrownBy(() -> sim.openPair(23, null, false, true)).isInstanceOf(EngineException.class);
+		sim.advance(1_000);
+		long since = sim.nextSeq();
+		var p = sim.openPair(23, null, false, true);
+		assertThat(p.client().port()).isEqualTo(1500);
+		assertThat(p.client().state()).isEqualTo(TcpState.ESTABLISHED);
+		List<TraceEvent> ev = sim.eventsSince(since);
+		assertThat(Fixtures.notes(ev)).contains("TIME_WAIT_REUSED");
+		assertThat(Fixtures.states(ev)).startsWith("client TIME_WAIT>CLOSED");
+	}
+
+	@Test
+	void withoutTwReuseTheExhaustedRangeAnswersEaddrnotavail() {
+		Simulation sim = articleSim(Map.of("ephemeralHigh", 1500));
+		clientInTimeWait(sim);
+		sim.advance(1_000);
+		assertThatThrownBy(() -> sim.openPair(23, null, false, true)).isInstanceOfSatisfying(EngineException.class,
+				ex -> assertThat(ex.errno()).isEqualTo(Errno.EADDRNOTAVAIL));
+	}
+}
