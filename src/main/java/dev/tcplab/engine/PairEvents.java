@@ -32,9 +32,11 @@ final class PairEvents {
 		int host = side == Side.CLIENT ? Engine.CLIENT_HOST : Engine.SERVER_HOST;
 		if (ev instanceof PairEvent.Fault f) {
 			p.rules(host).add(new FaultRule(f.action(), f.segment(), f.count(), f.nth(), f.delayMs() * 1000));
-			e.note(p, who, "FAULT_RULE", f.action() + " " + (f.nth() > 0 ? "from match #" + f.nth() + " " : "") + f.count()
+			if (e.rec.states) {
+				e.note(p, who, "FAULT_RULE", f.action() + " " + (f.nth() > 0 ? "from match #" + f.nth() + " " : "") + f.count()
 					+ " " + f.segment() + " segment(s) sent by the " + who + (f.action() == PairEvent.FaultAction.DELAY
 							? " by " + f.delayMs() + " ms" : ""));
+			}
 			return "ok";
 		}
 		if (ev instanceof PairEvent.Release) {
@@ -91,7 +93,9 @@ final class PairEvents {
 		if (!(ep instanceof Tcb t)) {
 			// no socket the application could call: not accepted yet, or already closed and compacted
 			String errno = ep == null ? "ENOTCONN" : "EBADF";
-			e.callEvent(p.client == null ? null : p.client, who, callName(ev), callArgs(ev), errno);
+			if (e.rec.states) {
+				e.callEvent(p.client, who, callName(ev), callArgs(ev), errno);
+			}
 			return errno;
 		}
 		Object result;
@@ -105,9 +109,13 @@ final class PairEvents {
 			else {
 				t.lingerOnoff = 1;
 				t.lingerSeconds = 0;
-				e.callEvent(t, who, "setsockopt", t.lingerArgs(), 0);
+				if (e.rec.states) {
+					e.callEvent(t, who, "setsockopt", t.lingerArgs(), 0);
+				}
 				result = t.close();
-				e.callEvent(t, who, "close", Map.of(), result);
+				if (e.rec.states) {
+					e.callEvent(t, who, "close", Map.of(), result);
+				}
 				return result;
 			}
 		}
@@ -143,7 +151,9 @@ final class PairEvents {
 		else {
 			throw new IllegalArgumentException("unsupported event " + ev);
 		}
-		e.callEvent(t, who, callName(ev), callArgs(ev), result);
+		if (e.rec.states) {
+			e.callEvent(t, who, callName(ev), callArgs(ev), result);
+		}
 		return result;
 	}
 

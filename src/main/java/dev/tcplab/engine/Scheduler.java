@@ -65,14 +65,6 @@ final class Scheduler {
 		return total;
 	}
 
-	String sizes() {
-		StringBuilder b = new StringBuilder("heap=" + size);
-		for (int i = 0; i < laneCount; i++) {
-			b.append(" lane[").append(laneDelay[i]).append("]=").append(lanes[i].count);
-		}
-		return b.toString();
-	}
-
 	boolean isEmpty() {
 		return total == 0;
 	}

@@ -59,6 +59,18 @@ public final class Simulation {
 	 * @throws IllegalArgumentException for ports outside 1..65535
 	 */
 	public PairView openPair(int serverPort, Integer clientPort, boolean clientReuseAddr, boolean establish) {
+		return e.pairView(open(serverPort, clientPort, clientReuseAddr, establish));
+	}
+
+	/**
+	 * Same as {@link #openPair} but returns only the pair id (no snapshot is built) — for benchmarks and load
+	 * drivers that open many pairs.
+	 */
+	public int openPairId(int serverPort, Integer clientPort, boolean clientReuseAddr, boolean establish) {
+		return open(serverPort, clientPort, clientReuseAddr, establish).id;
+	}
+
+	private Pair open(int serverPort, Integer clientPort, boolean clientReuseAddr, boolean establish) {
 		checkPort("serverPort", serverPort);
 		int port;
 		if (clientPort != null) {
@@ -82,7 +94,7 @@ public final class Simulation {
 		if (establish) {
 			e.runUntil(e.now + 3_600_000_000L, () -> established(p) || Pair.closed(p.client));
 		}
-		return e.pairView(p);
+		return p;
 	}
 
 	private static boolean established(Pair p) {

@@ -60,10 +60,10 @@ final class Fixtures {
 		return this;
 	}
 
-	/** Client FIN_WAIT_2, server CLOSE_WAIT. */
+	/** Client FIN_WAIT_2, server CLOSE_WAIT (300 ms covers every profile's delayed ACK). */
 	Fixtures finWait2() {
 		finWait1();
-		sim.advance(100);
+		sim.advance(300);
 		return this;
 	}
 
