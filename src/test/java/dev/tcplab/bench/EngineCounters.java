@@ -22,7 +22,11 @@ final class EngineCounters {
 	/** Events pending in the queue now (stale ones included), or -1. */
 	static long pendingEvents(Simulation sim) {
 		Object sched = scheduler(sim);
-		return sched == null ? -1 : longField(sched, "size");
+		if (sched == null) {
+			return -1;
+		}
+		long total = longField(sched, "total"); // heap + FIFO lanes
+		return total >= 0 ? total : longField(sched, "size");
 	}
 
 	private static Object scheduler(Simulation sim) {
