@@ -1,14 +1,6 @@
 package dev.tcplab.stream;
 
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-
-import dev.tcplab.engine.SimulationConfig;
-import dev.tcplab.engine.Snapshots.PairView;
-import dev.tcplab.engine.Snapshots.SimulationView;
-import dev.tcplab.engine.TcpState;
-import dev.tcplab.simulation.LiveSimulation;
+import dev.tcplab.api.SimulationJson;
 
 /**
  * The stream's own (non-trace) messages. Trace events themselves are sent as the application's JsonMapper writes
@@ -20,26 +12,6 @@ final class StreamMessages {
 	static final String HEARTBEAT = "{\"type\":\"heartbeat\"}";
 
 	private StreamMessages() {
-	}
-
-	/**
-	 * The simulation as {@code GET /api/simulations/{id}} shows it (design.md; same fields and order as the api
-	 * package's SimulationJson, so a client can treat both alike).
-	 */
-	record SimulationJson(String id, String profile, long seed, String clock, double speed, boolean paused, double nowMs,
-			double latencyMs, String traceLevel, boolean pinnedIsn, String clientAddress, String serverAddress,
-			Map<String, Object> constants, List<PairView> pairs, Map<TcpState, Integer> census, long nextSeq,
-			long oldestSeq, Double nextEventAtMs) {
-
-		/** Must be called with the simulation's lock held. */
-		static SimulationJson of(LiveSimulation live) {
-			SimulationView view = live.engine().view();
-			SimulationConfig config = live.engine().config();
-			return new SimulationJson(live.id(), live.profile(), live.seed(), live.clock().wireName(), live.speed(),
-					live.paused(), view.nowMs(), config.latencyMs(), config.traceLevel().name().toLowerCase(Locale.ROOT),
-					config.pinnedIsn(), config.clientAddress(), config.serverAddress(), view.constants(), view.pairs(),
-					view.census(), view.nextSeq(), view.oldestSeq(), view.nextEventAtMs());
-		}
 	}
 
 	/**

@@ -9,9 +9,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendResult;
 
+import dev.tcplab.api.SimulationJson;
 import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationNotFoundException;
+import dev.tcplab.simulation.SimulationService;
 import dev.tcplab.simulation.TraceSubscriber;
 
 import org.springframework.web.socket.CloseStatus;
@@ -136,12 +138,12 @@ final class Viewer implements TraceSubscriber {
 		long requested = this.requestedSince == null ? 0 : this.requestedSince;
 		// set before subscribing: onEvent reads it under the simulation lock
 		this.since = requested;
-		StreamMessages.SimulationJson[] json = new StreamMessages.SimulationJson[1];
+		SimulationJson[] json = new SimulationJson[1];
 		long[] bounds = new long[2];
 		List<TraceEvent> history;
 		try {
 			history = this.live.withLock(s -> {
-				json[0] = StreamMessages.SimulationJson.of(s);
+				json[0] = SimulationJson.of(SimulationService.snapshotLocked(s));
 				bounds[0] = s.engine().nextSeq();
 				bounds[1] = s.engine().oldestSeq();
 				this.firstSeq = Math.max(requested, bounds[1]);
