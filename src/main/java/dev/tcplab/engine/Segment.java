@@ -55,6 +55,9 @@ final class Segment {
 	/** 0 = client host, 1 = server host. */
 	final int srcHost;
 
+	/** Number of the client host at one end (0 = {@code config.clientAddress}); the server host is always the other end. */
+	final int client;
+
 	final int srcPort;
 
 	final int dstPort;
@@ -81,7 +84,13 @@ final class Segment {
 
 	Segment(long id, Pair pair, int pairNo, int srcHost, int srcPort, int dstPort, int flags, int seq, int ack, int len, int window,
 			boolean retransmission, int relSeq, int relAck, long answers) {
+		this(id, pair, pairNo, srcHost, 0, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq, relAck, answers);
+	}
+
+	Segment(long id, Pair pair, int pairNo, int srcHost, int client, int srcPort, int dstPort, int flags, int seq, int ack, int len,
+			int window, boolean retransmission, int relSeq, int relAck, long answers) {
 		this.id = id;
+		this.client = client;
 		this.pair = pair;
 		this.pairNo = pairNo;
 		this.srcHost = srcHost;
@@ -99,7 +108,7 @@ final class Segment {
 	}
 
 	Segment withId(long newId) {
-		return new Segment(newId, pair, pairNo, srcHost, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq,
+		return new Segment(newId, pair, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq,
 				relAck, answers);
 	}
 

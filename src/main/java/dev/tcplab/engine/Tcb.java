@@ -55,6 +55,9 @@ final class Tcb extends Endpoint {
 	/** 0 = client host, 1 = server host. */
 	final int host;
 
+	/** Number of the client host of this connection (0 = {@code config.clientAddress}). */
+	final int client;
+
 	final int localPort;
 
 	final int remotePort;
@@ -183,14 +186,19 @@ final class Tcb extends Endpoint {
 	}
 
 	Tcb(Engine e, Pair pair, Side side, int host, int localPort, int remotePort, boolean reuseAddr) {
+		this(e, pair, side, host, 0, localPort, remotePort, reuseAddr);
+	}
+
+	Tcb(Engine e, Pair pair, Side side, int host, int client, int localPort, int remotePort, boolean reuseAddr) {
 		this.e = e;
+		this.client = client;
 		this.c = e.c;
 		this.pair = pair;
 		this.side = side;
 		this.host = host;
 		this.localPort = localPort;
 		this.remotePort = remotePort;
-		this.key = Engine.key(host, localPort, remotePort);
+		this.key = Engine.key(host, client, localPort, remotePort);
 		this.reuseAddr = reuseAddr;
 		this.boundReuse = reuseAddr;
 		this.rtoUs = c.rtoInitialMs() * 1000;
@@ -229,7 +237,7 @@ final class Tcb extends Endpoint {
 
 	/** OPEN (active), §3.10.1: choose ISS, send SYN, enter SYN_SENT. */
 	void connect() {
-		iss = e.isn(host, localPort, remotePort);
+		iss = e.isn(host, client, localPort, remotePort);
 		sndUna = iss;
 		sndNxt = iss;
 		sndWnd = c.windowBytes();
@@ -508,7 +516,7 @@ final class Tcb extends Endpoint {
 				cancel(T_DELAYED_ACK);
 			}
 		}
-		Segment s = new Segment(e.nextSegmentId(), pair, pair == null ? 0 : pair.id, host, localPort, remotePort, flags, seq, ack, len, rcvWnd(),
+		Segment s = new Segment(e.nextSegmentId(), pair, pair == null ? 0 : pair.id, host, client, localPort, remotePort, flags, seq, ack, len, rcvWnd(),
 				retransmission, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, answers);
 		e.transmit(s);
 		boolean consumes = len > 0 || (flags & (SYN | FIN)) != 0;
@@ -581,7 +589,7 @@ final class Tcb extends Endpoint {
 		if (s.has(ACK)) {
 			if (le(s.ack, iss) || gt(s.ack, sndNxt)) {
 				if (!s.has(RST)) {
-					e.sendRaw(host, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0, iss, irs, -1);
+					e.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0, iss, irs, -1);
 				}
 				return;
 			}
@@ -679,7 +687,7 @@ final class Tcb extends Endpoint {
 				output();
 			}
 			else {
-				e.sendRaw(host, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0, iss, irs, -1);
+				e.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0, iss, irs, -1);
 				return;
 			}
 		}
