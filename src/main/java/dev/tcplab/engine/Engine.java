@@ -78,6 +78,11 @@ final class Engine {
 
 	private long nextSegmentId = 1;
 
+	/** Delivered segments ready for reuse ({@link #segment}); bounded so a burst does not pin memory. */
+	private final Segment[] segmentPool = new Segment[1024];
+
+	private int segmentPoolSize;
+
 	final int[] census = new int[TcpState.values().length];
 
 	long lifecycles;
@@ -176,6 +181,27 @@ final class Engine {
 		return nextSegmentId++;
 	}
 
+	/** A new segment with the next id, recycled from the pool when possible. */
+	Segment segment(Pair p, int pairNo, int srcHost, int client, int srcPort, int dstPort, int flags, int seq, int ack, int len,
+			int window, boolean retransmission, int relSeq, int relAck, long answers) {
+		long id = nextSegmentId++;
+		if (segmentPoolSize > 0) {
+			Segment s = segmentPool[--segmentPoolSize];
+			segmentPool[segmentPoolSize] = null;
+			return s.init(id, p, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq,
+					relAck, answers);
+		}
+		return new Segment(id, p, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq,
+				relAck, answers);
+	}
+
+	private void recycle(Segment s) {
+		if (segmentPoolSize < segmentPool.length) {
+			s.pair = null;
+			segmentPool[segmentPoolSize++] = s;
+		}
+	}
+
 	static String role(int host) {
 		return host == CLIENT_HOST ? "client" : "server";
 	}
@@ -268,7 +294,11 @@ final class Engine {
 
 	private void dispatch(int kind, Object target, long arg) {
 		switch (kind) {
-			case Scheduler.SEGMENT -> arrive((Segment) target);
+			case Scheduler.SEGMENT -> {
+				Segment s = (Segment) target;
+				arrive(s);
+				recycle(s);
+			}
 			case Scheduler.TIMER -> ((Tcb.TimerRef) target).tcb.onTimer((int) (arg & 7));
 			case Scheduler.TIME_WAIT_EXPIRY -> timeWaitExpired((TimeWaitRecord) target);
 			case Scheduler.LOAD_CONNECT -> ((LoadRun) target).connectTick(this);
@@ -505,7 +535,7 @@ final class Engine {
 	/** A segment not tied to a TCB (RSTs, TIME_WAIT ACKs, injections). */
 	void sendRaw(int host, int client, int localPort, int remotePort, Pair p, int pairNo, int flags, int seq, int ack, int len,
 			int iss, int irs, long answers) {
-		Segment s = new Segment(nextSegmentId(), p, pairNo, host, client, localPort, remotePort, flags, seq, ack, len,
+		Segment s = segment(p, pairNo, host, client, localPort, remotePort, flags, seq, ack, len,
 				(flags & RST) != 0 ? 0 : c.windowBytes(), false, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, answers);
 		transmit(s);
 	}

@@ -23,6 +23,11 @@ final class Scheduler {
 
 	private final long[] laneDelay = new long[LANES];
 
+	/** Time and order of each lane's first event (Long.MAX_VALUE when empty): findHead reads only these two arrays. */
+	private final long[] laneHeadTime = new long[LANES];
+
+	private final long[] laneHeadOrder = new long[LANES];
+
 	private int laneCount;
 
 	/** Where the head is: −1 = heap, otherwise a lane index; valid after {@link #findHead()}. */
@@ -94,6 +99,8 @@ final class Scheduler {
 		if (laneCount < LANES) {
 			lanes[laneCount] = new Lane();
 			laneDelay[laneCount] = delay;
+			laneHeadTime[laneCount] = Long.MAX_VALUE;
+			laneHeadOrder[laneCount] = Long.MAX_VALUE;
 			return laneCount++;
 		}
 		for (int i = 0; i < laneCount; i++) {
@@ -115,6 +122,10 @@ final class Scheduler {
 		if (lane >= 0) {
 			Lane l = lanes[lane];
 			if (l.count == 0 || l.lastTime() < at || (l.lastTime() == at && l.lastOrder() < order)) {
+				if (l.count == 0) {
+					laneHeadTime[lane] = at;
+					laneHeadOrder[lane] = order;
+				}
 				l.add(at, order, k, t, a);
 				added(lane, at, order);
 				return;
@@ -139,16 +150,14 @@ final class Scheduler {
 			bt = time[0];
 			bo = order[0];
 		}
+		long[] lht = laneHeadTime;
+		long[] lho = laneHeadOrder;
 		for (int i = 0; i < laneCount; i++) {
-			Lane l = lanes[i];
-			if (l.count > 0) {
-				long lt = l.time[l.head];
-				long lo = l.order[l.head];
-				if (lt < bt || (lt == bt && lo < bo)) {
-					bt = lt;
-					bo = lo;
-					src = i;
-				}
+			long lt = lht[i];
+			if (lt < bt || (lt == bt && lho[i] < bo)) {
+				bt = lt;
+				bo = lho[i];
+				src = i;
 			}
 		}
 		headSource = src;
@@ -183,7 +192,16 @@ final class Scheduler {
 		headKnown = false;
 		total--;
 		if (headSource >= 0) {
-			lanes[headSource].poll();
+			Lane l = lanes[headSource];
+			l.poll();
+			if (l.count > 0) {
+				laneHeadTime[headSource] = l.time[l.head];
+				laneHeadOrder[headSource] = l.order[l.head];
+			}
+			else {
+				laneHeadTime[headSource] = Long.MAX_VALUE;
+				laneHeadOrder[headSource] = Long.MAX_VALUE;
+			}
 		}
 		else {
 			popHeap();

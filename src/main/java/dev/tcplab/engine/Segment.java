@@ -44,43 +44,43 @@ final class Segment {
 		}
 	}
 
-	final long id;
+	long id;
 
 	/** The pair this segment belongs to (for fault rules), or null. */
-	final Pair pair;
+	Pair pair;
 
 	/** Id of that pair for the trace (0 = none); kept when the pair itself was forgotten. */
-	final int pairNo;
+	int pairNo;
 
 	/** 0 = client host, 1 = server host. */
-	final int srcHost;
+	int srcHost;
 
 	/** Number of the client host at one end (0 = {@code config.clientAddress}); the server host is always the other end. */
-	final int client;
+	int client;
 
-	final int srcPort;
+	int srcPort;
 
-	final int dstPort;
+	int dstPort;
 
-	final int flags;
+	int flags;
 
-	final int seq;
+	int seq;
 
-	final int ack;
+	int ack;
 
-	final int len;
+	int len;
 
-	final int window;
+	int window;
 
-	final boolean retransmission;
+	boolean retransmission;
 
 	/** seq − sender's ISS and ack − sender's IRS, for Wireshark-style relative numbers. */
-	final int relSeq;
+	int relSeq;
 
-	final int relAck;
+	int relAck;
 
 	/** Id of the segment whose data/SYN/FIN this one newly acknowledges, or −1. */
-	final long answers;
+	long answers;
 
 	Segment(long id, Pair pair, int pairNo, int srcHost, int srcPort, int dstPort, int flags, int seq, int ack, int len, int window,
 			boolean retransmission, int relSeq, int relAck, long answers) {
@@ -89,6 +89,17 @@ final class Segment {
 
 	Segment(long id, Pair pair, int pairNo, int srcHost, int client, int srcPort, int dstPort, int flags, int seq, int ack, int len,
 			int window, boolean retransmission, int relSeq, int relAck, long answers) {
+		init(id, pair, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq, relAck,
+				answers);
+	}
+
+	/**
+	 * (Re)initialises every field: the engine recycles a segment once it has been delivered and processed (nothing
+	 * keeps a reference to a delivered segment; trace events copy its fields), so steady-state traffic allocates no
+	 * segments.
+	 */
+	Segment init(long id, Pair pair, int pairNo, int srcHost, int client, int srcPort, int dstPort, int flags, int seq, int ack,
+			int len, int window, boolean retransmission, int relSeq, int relAck, long answers) {
 		this.id = id;
 		this.client = client;
 		this.pair = pair;
@@ -105,6 +116,7 @@ final class Segment {
 		this.relSeq = relSeq;
 		this.relAck = relAck;
 		this.answers = answers;
+		return this;
 	}
 
 	Segment withId(long newId) {

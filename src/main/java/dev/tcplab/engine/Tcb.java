@@ -516,14 +516,16 @@ final class Tcb extends Endpoint {
 				cancel(T_DELAYED_ACK);
 			}
 		}
-		Segment s = new Segment(e.nextSegmentId(), pair, pair == null ? 0 : pair.id, host, client, localPort, remotePort, flags, seq, ack, len, rcvWnd(),
+		Segment s = e.segment(pair, pair == null ? 0 : pair.id, host, client, localPort, remotePort, flags, seq, ack, len, rcvWnd(),
 				retransmission, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, answers);
-		e.transmit(s);
+		int segLen = s.segLen();
+		e.transmit(s); // s may be delivered and recycled later: do not use it after this
+
 		boolean consumes = len > 0 || (flags & (SYN | FIN)) != 0;
 		if (consumes && (flags & RST) == 0) {
 			if (!retransmission && !timing) {
 				timing = true;
-				timedSeq = seq + s.segLen();
+				timedSeq = seq + segLen;
 				timedAtUs = e.now;
 			}
 			if (timerAt[T_RETRANSMIT] < 0) {
