@@ -977,8 +977,8 @@ final class Engine {
 			}
 			List<TimerView> timers = new ArrayList<>(2);
 			for (int i = 0; i < 4; i++) {
-				if (t.timerAt[i] >= 0) {
-					timers.add(new TimerView(Tcb.TIMER_NAMES[i], t.timerAt[i] / 1000.0));
+				if (t.timerAt(i) >= 0) {
+					timers.add(new TimerView(Tcb.TIMER_NAMES[i], t.timerAt(i) / 1000.0));
 				}
 			}
 			boolean v = t.synchronizedVars;

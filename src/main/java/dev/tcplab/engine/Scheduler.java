@@ -136,7 +136,7 @@ final class Scheduler {
 
 	long peekOrder() {
 		findHead();
-		return headSource < 0 ? order[0] : lanes[headSource].order[lanes[headSource].head];
+		return headSource < 0 ? order[0] : laneHeadOrder[headSource];
 	}
 
 	private void findHead() {
@@ -168,12 +168,12 @@ final class Scheduler {
 
 	long peekTime() {
 		findHead();
-		return headSource < 0 ? time[0] : lanes[headSource].time[lanes[headSource].head];
+		return headSource < 0 ? time[0] : laneHeadTime[headSource];
 	}
 
 	int peekKind() {
 		findHead();
-		return headSource < 0 ? kind[0] : lanes[headSource].kind[lanes[headSource].head];
+		return headSource < 0 ? kind[0] : lanes[headSource].headKind();
 	}
 
 	Object peekTarget() {
@@ -183,7 +183,7 @@ final class Scheduler {
 
 	long peekArg() {
 		findHead();
-		return headSource < 0 ? arg[0] : lanes[headSource].arg[lanes[headSource].head];
+		return headSource < 0 ? arg[0] : lanes[headSource].headArg();
 	}
 
 	/** Removes the head (after its fields were read with the peek methods). */
@@ -195,8 +195,8 @@ final class Scheduler {
 			Lane l = lanes[headSource];
 			l.poll();
 			if (l.count > 0) {
-				laneHeadTime[headSource] = l.time[l.head];
-				laneHeadOrder[headSource] = l.order[l.head];
+				laneHeadTime[headSource] = l.headTime();
+				laneHeadOrder[headSource] = l.headOrder();
 			}
 			else {
 				laneHeadTime[headSource] = Long.MAX_VALUE;
@@ -280,70 +280,76 @@ final class Scheduler {
 		arg[to] = arg[from];
 	}
 
-	/** A ring buffer of events in non-decreasing time order. */
+	/**
+	 * A ring buffer of events in non-decreasing time order. Time, order, kind and argument of an entry are interleaved
+	 * in one {@code long[]} (stride 4, one cache line holds two entries) so that reading the head touches one line of
+	 * it plus one of {@code target}, instead of one per field.
+	 */
 	private static final class Lane {
 
-		long[] time = new long[64];
-
-		long[] order = new long[64];
-
-		int[] kind = new int[64];
+		long[] d = new long[64 * 4];
 
 		Object[] target = new Object[64];
-
-		long[] arg = new long[64];
 
 		int head;
 
 		int count;
 
 		long lastTime() {
-			return time[(head + count - 1) & (time.length - 1)];
+			return d[((head + count - 1) & (target.length - 1)) << 2];
 		}
 
 		long lastOrder() {
-			return order[(head + count - 1) & (order.length - 1)];
+			return d[(((head + count - 1) & (target.length - 1)) << 2) + 1];
+		}
+
+		long headTime() {
+			return d[head << 2];
+		}
+
+		long headOrder() {
+			return d[(head << 2) + 1];
+		}
+
+		int headKind() {
+			return (int) d[(head << 2) + 2];
+		}
+
+		long headArg() {
+			return d[(head << 2) + 3];
 		}
 
 		void add(long t, long o, int k, Object g, long a) {
-			if (count == time.length) {
+			if (count == target.length) {
 				grow();
 			}
-			int i = (head + count) & (time.length - 1);
-			time[i] = t;
-			order[i] = o;
-			kind[i] = k;
+			int i = (head + count) & (target.length - 1);
+			int j = i << 2;
+			d[j] = t;
+			d[j + 1] = o;
+			d[j + 2] = k;
+			d[j + 3] = a;
 			target[i] = g;
-			arg[i] = a;
 			count++;
 		}
 
 		void poll() {
 			target[head] = null;
-			head = (head + 1) & (time.length - 1);
+			head = (head + 1) & (target.length - 1);
 			count--;
 		}
 
 		private void grow() {
-			int n = time.length;
-			long[] t2 = new long[n * 2];
-			long[] o2 = new long[n * 2];
-			int[] k2 = new int[n * 2];
+			int n = target.length;
+			long[] d2 = new long[n * 2 * 4];
 			Object[] g2 = new Object[n * 2];
-			long[] a2 = new long[n * 2];
 			for (int i = 0; i < count; i++) {
 				int j = (head + i) & (n - 1);
-				t2[i] = time[j];
-				o2[i] = order[j];
-				k2[i] = kind[j];
+				System.arraycopy(d, j << 2, d2, i << 2, 4);
 				g2[i] = target[j];
-				a2[i] = arg[j];
 			}
-			time = t2;
-			order = o2;
-			kind = k2;
+			d = d2;
 			target = g2;
-			arg = a2;
 			head = 0;
 		}
 	}

@@ -145,15 +145,22 @@ final class Tcb extends Endpoint {
 
 	// ---- timers (lazy, like Linux's mod_timer): timerAt is the deadline (−1 = not armed); at most one queue entry
 	// per timer, at queuedAt with generation timerGen, is moved to the deadline when it comes up early ----
-	final long[] timerAt = { -1, -1, -1, -1 };
+	// All five per-timer fields live in one array (one object, adjacent cache lines): [0..3] deadline (timerAt),
+	// [4..7] queuedAt, [8..11] armOrder, [12..15] armDelay, [16..19] generation.
+	private static final int QUEUED = 4;
 
-	final long[] queuedAt = { -1, -1, -1, -1 };
+	private static final int ORDER = 8;
 
-	final long[] armOrder = new long[4];
+	private static final int DELAY = 12;
 
-	final long[] armDelay = new long[4];
+	private static final int GEN = 16;
 
-	final int[] timerGen = new int[4];
+	private final long[] tm = { -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+	/** Deadline of {@code timer} in µs, −1 when not armed. */
+	long timerAt(int timer) {
+		return tm[timer];
+	}
 
 	/** The TIME_WAIT record that took over this connection while the application still holds the socket. */
 	TimeWaitRecord timeWait;
@@ -512,7 +519,7 @@ final class Tcb extends Endpoint {
 			answers = answerId;
 			answerId = -1;
 			unackedSegments = 0;
-			if (timerAt[T_DELAYED_ACK] >= 0) {
+			if (tm[T_DELAYED_ACK] >= 0) {
 				cancel(T_DELAYED_ACK);
 			}
 		}
@@ -528,7 +535,7 @@ final class Tcb extends Endpoint {
 				timedSeq = seq + segLen;
 				timedAtUs = e.now;
 			}
-			if (timerAt[T_RETRANSMIT] < 0) {
+			if (tm[T_RETRANSMIT] < 0) {
 				arm(T_RETRANSMIT, currentRto(), false);
 			}
 		}
@@ -828,7 +835,7 @@ final class Tcb extends Endpoint {
 		backoff = 0;
 		retransmissions = 0;
 		if (sndUna == sndNxt) {
-			if (timerAt[T_RETRANSMIT] >= 0) {
+			if (tm[T_RETRANSMIT] >= 0) {
 				cancel(T_RETRANSMIT);
 			}
 		}
@@ -849,7 +856,7 @@ final class Tcb extends Endpoint {
 		if (quick || c.delayedAckMs() == 0 || unackedSegments >= 2) {
 			sendAck();
 		}
-		else if (timerAt[T_DELAYED_ACK] < 0) {
+		else if (tm[T_DELAYED_ACK] < 0) {
 			arm(T_DELAYED_ACK, c.delayedAckMs() * 1000, false);
 		}
 	}
@@ -893,7 +900,7 @@ final class Tcb extends Endpoint {
 	/** Enters TIME_WAIT: every timer stops and a compact record takes over the connection (§3.10.7.4). */
 	void enterTimeWait(String cause) {
 		for (int t = 0; t < 4; t++) {
-			if (timerAt[t] >= 0) {
+			if (tm[t] >= 0) {
 				cancel(t);
 			}
 		}
@@ -906,12 +913,12 @@ final class Tcb extends Endpoint {
 	// =====================================================================================================
 
 	void arm(int timer, long afterUs, boolean restart) {
-		boolean wasArmed = timerAt[timer] >= 0;
+		boolean wasArmed = tm[timer] >= 0;
 		long at = e.now + afterUs;
-		timerAt[timer] = at;
-		armDelay[timer] = afterUs;
-		armOrder[timer] = e.sched.reserve();
-		if (queuedAt[timer] < 0 || queuedAt[timer] > at) {
+		tm[timer] = at;
+		tm[DELAY + timer] = afterUs;
+		tm[ORDER + timer] = e.sched.reserve();
+		if (tm[QUEUED + timer] < 0 || tm[QUEUED + timer] > at) {
 			queue(timer);
 		}
 		e.timerEvent(this, TIMER_NAMES[timer], wasArmed ? "restarted" : "armed", at);
@@ -919,16 +926,16 @@ final class Tcb extends Endpoint {
 
 	/** Puts the timer's queue entry at its deadline, with the sequence number reserved when it was armed. */
 	void queue(int timer) {
-		int gen = ++timerGen[timer];
-		queuedAt[timer] = timerAt[timer];
-		e.scheduleTimer(this, timer, gen, timerAt[timer], armOrder[timer], armDelay[timer]);
+		int gen = (int) ++tm[GEN + timer];
+		tm[QUEUED + timer] = tm[timer];
+		e.scheduleTimer(this, timer, gen, tm[timer], tm[ORDER + timer], tm[DELAY + timer]);
 	}
 
 	void cancel(int timer) {
-		if (timerAt[timer] < 0) {
+		if (tm[timer] < 0) {
 			return;
 		}
-		timerAt[timer] = -1;
+		tm[timer] = -1;
 		e.timerEvent(this, TIMER_NAMES[timer], "cancelled", -1);
 	}
 
@@ -943,14 +950,14 @@ final class Tcb extends Endpoint {
 	 * STALE (outdated entry or cancelled timer) or MOVED (the deadline moved on; re-queue with {@link #queue}).
 	 */
 	int timerCheck(int timer, int gen, long at, long order) {
-		if (gen != timerGen[timer] || queuedAt[timer] != at) {
+		if (gen != tm[GEN + timer] || tm[QUEUED + timer] != at) {
 			return STALE;
 		}
-		if (timerAt[timer] < 0) {
-			queuedAt[timer] = -1;
+		if (tm[timer] < 0) {
+			tm[QUEUED + timer] = -1;
 			return STALE;
 		}
-		if (timerAt[timer] != at || armOrder[timer] != order) {
+		if (tm[timer] != at || tm[ORDER + timer] != order) {
 			return MOVED;
 		}
 		return DUE;
@@ -964,14 +971,14 @@ final class Tcb extends Endpoint {
 
 
 	private void armFinWait2() {
-		if (c.finWait2TimeoutMs() > 0 && timerAt[T_FIN_WAIT_2] < 0) {
+		if (c.finWait2TimeoutMs() > 0 && tm[T_FIN_WAIT_2] < 0) {
 			arm(T_FIN_WAIT_2, c.finWait2TimeoutMs() * 1000, false);
 		}
 	}
 
 	void onTimer(int timer) {
-		timerAt[timer] = -1;
-		queuedAt[timer] = -1;
+		tm[timer] = -1;
+		tm[QUEUED + timer] = -1;
 		e.timerEvent(this, TIMER_NAMES[timer], "fired", -1);
 		switch (timer) {
 			case T_RETRANSMIT -> retransmissionTimeout();
@@ -1033,7 +1040,7 @@ final class Tcb extends Endpoint {
 	/** Called by the engine when this endpoint reached CLOSED: timers stop, blocked calls complete. */
 	void onClosed() {
 		for (int t = 0; t < 4; t++) {
-			if (timerAt[t] >= 0) {
+			if (tm[t] >= 0) {
 				cancel(t);
 			}
 		}

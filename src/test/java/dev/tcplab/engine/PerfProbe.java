@@ -25,7 +25,7 @@ class PerfProbe {
 
 	public static void main(String[] a) {
 		int clients = Integer.getInteger("clients", 1);
-		for (int round = 0; round < 5; round++) {
+		for (int round = 0; round < Integer.getInteger("lifecycleRounds", 5); round++) {
 			long c0 = cpu();
 			long a0 = alloc();
 			long n = 0;
@@ -41,7 +41,7 @@ class PerfProbe {
 			System.out.printf("lifecycles NONE: %d in %.3f s cpu = %.0f /s, %d B alloc/lifecycle%n", n, (c1 - c0) / 1e9,
 					n / ((c1 - c0) / 1e9), (a1 - a0) / n);
 		}
-		for (int round = 0; round < 3; round++) {
+		for (int round = 0; round < Integer.getInteger("busyRounds", 3); round++) {
 			for (Side closer : new Side[] { Side.SERVER, Side.CLIENT }) {
 				System.gc();
 				long c0 = cpu();
