@@ -65,11 +65,23 @@ final class Engine {
 	/** Ports bound on the client host (server sockets all share their listener's port, which needs no accounting). */
 	final PortTable clientPorts = new PortTable();
 
+	/** Port tables and ephemeral cursors of client hosts 1.. (load runs with several clients), grown on demand. */
+	private PortTable[] extraClientPorts;
+
+	private int[] extraCursors;
+
+	private String[] clientAddresses;
+
 	final Map<Integer, Pair> pairs = new LinkedHashMap<>();
 
 	private int nextPairId = 1;
 
 	private long nextSegmentId = 1;
+
+	/** Delivered segments ready for reuse ({@link #segment}); bounded so a burst does not pin memory. */
+	private final Segment[] segmentPool = new Segment[1024];
+
+	private int segmentPoolSize;
 
 	final int[] census = new int[TcpState.values().length];
 
@@ -98,12 +110,96 @@ final class Engine {
 		return ((long) host << 32) | ((long) localPort << 16) | remotePort;
 	}
 
+	/** Key of a connection of client host number {@code client} (0 = {@code config.clientAddress}) or its server side. */
+	static long key(int host, int client, int localPort, int remotePort) {
+		return ((long) client << 33) | ((long) host << 32) | ((long) localPort << 16) | remotePort;
+	}
+
+	/** Address of client host number {@code client}: {@code config.clientAddress} + client (IPv4 arithmetic). */
+	String clientAddress(int client) {
+		if (client == 0) {
+			return address[CLIENT_HOST];
+		}
+		if (clientAddresses == null || clientAddresses.length <= client) {
+			clientAddresses = java.util.Arrays.copyOf(clientAddresses == null ? new String[0] : clientAddresses,
+					Math.max(client + 1, 64));
+		}
+		String s = clientAddresses[client];
+		if (s == null) {
+			s = offsetAddress(address[CLIENT_HOST], client);
+			clientAddresses[client] = s;
+		}
+		return s;
+	}
+
+	static String offsetAddress(String base, int offset) {
+		String[] parts = base.split("\\.");
+		if (parts.length != 4) {
+			throw new IllegalArgumentException("clientAddress must be an IPv4 address to derive more clients: " + base);
+		}
+		long v = 0;
+		for (String part : parts) {
+			v = v << 8 | Integer.parseInt(part.trim());
+		}
+		v = (v + offset) & 0xFFFFFFFFL;
+		return (v >>> 24) + "." + (v >>> 16 & 255) + "." + (v >>> 8 & 255) + "." + (v & 255);
+	}
+
+	String address(int host, int client) {
+		return host == CLIENT_HOST ? clientAddress(client) : address[SERVER_HOST];
+	}
+
+	/** Ports bound on client host number {@code client}. */
+	PortTable clientPorts(int client) {
+		if (client == 0) {
+			return clientPorts;
+		}
+		if (extraClientPorts == null || extraClientPorts.length <= client) {
+			extraClientPorts = java.util.Arrays.copyOf(extraClientPorts == null ? new PortTable[0] : extraClientPorts,
+					Math.max(client + 1, 64));
+			int[] cursors = java.util.Arrays.copyOf(extraCursors == null ? new int[0] : extraCursors, extraClientPorts.length);
+			java.util.Arrays.fill(cursors, extraCursors == null ? 0 : extraCursors.length, cursors.length, -1);
+			extraCursors = cursors;
+		}
+		PortTable pt = extraClientPorts[client];
+		if (pt == null) {
+			pt = new PortTable();
+			extraClientPorts[client] = pt;
+			// each further client host starts its ephemeral search at its own pseudo-random port (no RNG draw, so
+			// runs with one client are unchanged)
+			int span = c.ephemeralHigh() - c.ephemeralLow() + 1;
+			extraCursors[client] = c.ephemeralLow() + (int) Long.remainderUnsigned(mix64(isnSecret + client), span);
+		}
+		return pt;
+	}
+
 	double ms() {
 		return now / 1000.0;
 	}
 
 	long nextSegmentId() {
 		return nextSegmentId++;
+	}
+
+	/** A new segment with the next id, recycled from the pool when possible. */
+	Segment segment(Pair p, int pairNo, int srcHost, int client, int srcPort, int dstPort, int flags, int seq, int ack, int len,
+			int window, boolean retransmission, int relSeq, int relAck, long answers) {
+		long id = nextSegmentId++;
+		if (segmentPoolSize > 0) {
+			Segment s = segmentPool[--segmentPoolSize];
+			segmentPool[segmentPoolSize] = null;
+			return s.init(id, p, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq,
+					relAck, answers);
+		}
+		return new Segment(id, p, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq,
+				relAck, answers);
+	}
+
+	private void recycle(Segment s) {
+		if (segmentPoolSize < segmentPool.length) {
+			s.pair = null;
+			segmentPool[segmentPoolSize++] = s;
+		}
 	}
 
 	static String role(int host) {
@@ -198,7 +294,11 @@ final class Engine {
 
 	private void dispatch(int kind, Object target, long arg) {
 		switch (kind) {
-			case Scheduler.SEGMENT -> arrive((Segment) target);
+			case Scheduler.SEGMENT -> {
+				Segment s = (Segment) target;
+				arrive(s);
+				recycle(s);
+			}
 			case Scheduler.TIMER -> ((Tcb.TimerRef) target).tcb.onTimer((int) (arg & 7));
 			case Scheduler.TIME_WAIT_EXPIRY -> timeWaitExpired((TimeWaitRecord) target);
 			case Scheduler.LOAD_CONNECT -> ((LoadRun) target).connectTick(this);
@@ -288,7 +388,7 @@ final class Engine {
 	private void traceSegment(String event, Segment s) {
 		int dstHost = 1 - s.srcHost;
 		rec.add(new TraceEvent.Segment(rec.nextSeq(), ms(), s.pairNo == 0 ? null : Integer.valueOf(s.pairNo), event, s.id,
-				role(s.srcHost), role(dstHost), address[s.srcHost] + ":" + s.srcPort, address[dstHost] + ":" + s.dstPort,
+				role(s.srcHost), role(dstHost), address(s.srcHost, s.client) + ":" + s.srcPort, address(dstHost, s.client) + ":" + s.dstPort,
 				s.flagNames(), Seq.u32(s.seq), Seq.u32(s.ack), s.len, s.window, s.retransmission, Seq.u32(s.relSeq),
 				Seq.u32(s.relAck), s.answers < 0 ? null : s.answers));
 	}
@@ -396,7 +496,7 @@ final class Engine {
 			traceSegment("delivered", s);
 		}
 		int dstHost = 1 - s.srcHost;
-		Endpoint ep = conns.get(key(dstHost, s.dstPort, s.srcPort));
+		Endpoint ep = conns.get(key(dstHost, s.client, s.dstPort, s.srcPort));
 		if (ep instanceof Tcb t) {
 			t.onSegment(s);
 		}
@@ -420,22 +520,22 @@ final class Engine {
 			return;
 		}
 		if (rec.states) {
-			note(s.pair, role(host), "RST_NO_CONNECTION", "no connection for " + address[host] + ":" + s.dstPort + ": RST");
+			note(s.pair, role(host), "RST_NO_CONNECTION", "no connection for " + address(host, s.client) + ":" + s.dstPort + ": RST");
 		}
 		if (s.has(ACK)) {
 			// <SEQ=SEG.ACK><CTL=RST>
-			sendRaw(host, s.dstPort, s.srcPort, s.pair, s.pairNo, RST, s.ack, 0, 0, s.ack - s.relAck, 0, -1);
+			sendRaw(host, s.client, s.dstPort, s.srcPort, s.pair, s.pairNo, RST, s.ack, 0, 0, s.ack - s.relAck, 0, -1);
 		}
 		else {
 			// <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
-			sendRaw(host, s.dstPort, s.srcPort, s.pair, s.pairNo, RST | ACK, 0, s.seq + s.segLen(), 0, 0, s.seq - s.relSeq, -1);
+			sendRaw(host, s.client, s.dstPort, s.srcPort, s.pair, s.pairNo, RST | ACK, 0, s.seq + s.segLen(), 0, 0, s.seq - s.relSeq, -1);
 		}
 	}
 
 	/** A segment not tied to a TCB (RSTs, TIME_WAIT ACKs, injections). */
-	void sendRaw(int host, int localPort, int remotePort, Pair p, int pairNo, int flags, int seq, int ack, int len, int iss, int irs,
-			long answers) {
-		Segment s = new Segment(nextSegmentId(), p, pairNo, host, localPort, remotePort, flags, seq, ack, len,
+	void sendRaw(int host, int client, int localPort, int remotePort, Pair p, int pairNo, int flags, int seq, int ack, int len,
+			int iss, int irs, long answers) {
+		Segment s = segment(p, pairNo, host, client, localPort, remotePort, flags, seq, ack, len,
 				(flags & RST) != 0 ? 0 : c.windowBytes(), false, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, answers);
 		transmit(s);
 	}
@@ -465,7 +565,7 @@ final class Engine {
 		// second: an ACK on a listener is bad: <SEQ=SEG.ACK><CTL=RST>
 		if (s.has(ACK)) {
 			note(s.pair, "server", "RST_NO_CONNECTION", "ACK on a listening port: RST");
-			sendRaw(SERVER_HOST, s.dstPort, s.srcPort, s.pair, s.pairNo, RST, s.ack, 0, 0, s.ack - s.relAck, 0, -1);
+			sendRaw(SERVER_HOST, s.client, s.dstPort, s.srcPort, s.pair, s.pairNo, RST, s.ack, 0, 0, s.ack - s.relAck, 0, -1);
 			return;
 		}
 		// third: a SYN creates a child connection in SYN-RECEIVED
@@ -477,20 +577,20 @@ final class Engine {
 			return;
 		}
 		Pair p = null;
-		Endpoint peer = conns.get(key(CLIENT_HOST, s.srcPort, s.dstPort));
+		Endpoint peer = conns.get(key(CLIENT_HOST, s.client, s.srcPort, s.dstPort));
 		if (peer instanceof Tcb ct) {
 			p = ct.pair;
 		}
 		if (p == null) {
 			p = s.pair;
 		}
-		Tcb child = new Tcb(this, p, Side.SERVER, SERVER_HOST, l.port, s.srcPort, true);
+		Tcb child = new Tcb(this, p, Side.SERVER, SERVER_HOST, s.client, l.port, s.srcPort, true);
 		child.listener = l;
 		child.state = TcpState.LISTEN;
 		child.irs = s.seq;
 		child.rcvNxt = s.seq + 1;
 		child.sndWnd = s.window;
-		child.iss = isn(SERVER_HOST, l.port, s.srcPort);
+		child.iss = isn(SERVER_HOST, s.client, l.port, s.srcPort);
 		child.sndUna = child.iss;
 		child.sndNxt = child.iss;
 		child.synchronizedVars = true;
@@ -553,20 +653,20 @@ final class Engine {
 				return;
 			}
 			// otherwise: ACK (RFC 5961 challenge ACK / Linux TCP_TW_ACK)
-			sendRaw(host, r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, -1);
+			sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, -1);
 			return;
 		}
 		if (s.has(FIN) && s.seq + s.len + 1 == r.rcvNxt) {
 			// "The only thing that can arrive in this state is a retransmission of the remote FIN. Acknowledge it,
 			// and restart the 2 MSL timeout."
 			note(r, "TIME_WAIT_ACK_RESENT_FIN", "TIME_WAIT ACKs the retransmitted FIN and restarts its 2MSL timer");
-			sendRaw(host, r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, s.id);
+			sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, s.id);
 			armTimeWaitTimer(r, true);
 			return;
 		}
 		if (s.segLen() > 0 || !(le(r.rcvNxt, s.seq) && lt(s.seq, r.rcvNxt + c.windowBytes()))) {
 			// anything else that occupies sequence space or is out of window: ACK it
-			sendRaw(host, r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, -1);
+			sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, -1);
 		}
 	}
 
@@ -633,7 +733,7 @@ final class Engine {
 		}
 		if (t.portHeld) {
 			t.portHeld = false;
-			clientPorts.release(t.localPort, t.boundReuse);
+			clientPorts(t.client).release(t.localPort, t.boundReuse);
 		}
 		if (t.listener != null && !t.accepted) {
 			t.accepted = true; // no longer pending
@@ -649,7 +749,7 @@ final class Engine {
 			conns.remove(r.key);
 		}
 		if (r.clientSide) {
-			clientPorts.release(r.localPort(), r.reuseAddr);
+			clientPorts(r.client()).release(r.localPort(), r.reuseAddr);
 		}
 		if (r.owner != null) {
 			r.owner.state = TcpState.CLOSED; // the socket handle mirrors its record (census counted the record)
@@ -719,11 +819,11 @@ final class Engine {
 	// =====================================================================================================
 
 	/** RFC 6528: ISN = M + F(localip, localport, remoteip, remoteport, secretkey), M a 4 µs clock; or pinned. */
-	int isn(int host, int localPort, int remotePort) {
+	int isn(int host, int client, int localPort, int remotePort) {
 		if (config.pinnedIsn()) {
 			int clientPort = host == CLIENT_HOST ? localPort : remotePort;
 			int serverPort = host == CLIENT_HOST ? remotePort : localPort;
-			long tuple = ((long) clientPort << 16) | serverPort;
+			long tuple = ((long) client << 32) | ((long) clientPort << 16) | serverPort;
 			if (incarnations == null) {
 				incarnations = new HashMap<>();
 			}
@@ -737,7 +837,7 @@ final class Engine {
 			}
 			return (host == CLIENT_HOST ? 1000 : 5000) + 100_000 * inc;
 		}
-		long f = mix64(isnSecret ^ key(host, localPort, remotePort) * 0x9E3779B97F4A7C15L);
+		long f = mix64(isnSecret ^ key(host, client, localPort, remotePort) * 0x9E3779B97F4A7C15L);
 		return (int) (now / 4 + f);
 	}
 
@@ -753,32 +853,45 @@ final class Engine {
 	 * no free port, a client TIME_WAIT on the same destination that is at least 1 s old is recycled. −1 when none.
 	 */
 	int allocateEphemeral(int serverPort) {
+		return allocateEphemeral(0, serverPort);
+	}
+
+	/** {@link #allocateEphemeral(int)} on client host number {@code client}, each host with its own ports and cursor. */
+	int allocateEphemeral(int client, int serverPort) {
 		int lo = c.ephemeralLow();
 		int hi = c.ephemeralHigh();
-		PortTable pt = clientPorts;
-		int p = pt.firstFree(ephemeralCursor, hi);
-		if (p < 0 && ephemeralCursor > lo) {
-			p = pt.firstFree(lo, ephemeralCursor - 1);
+		PortTable pt = clientPorts(client);
+		int cursor = client == 0 ? ephemeralCursor : extraCursors[client];
+		int p = pt.firstFree(cursor, hi);
+		if (p < 0 && cursor > lo) {
+			p = pt.firstFree(lo, cursor - 1);
 		}
 		if (p < 0 && c.twReuse() == 1) {
-			p = reuseTimeWait(lo, hi, serverPort);
+			p = reuseTimeWait(client, cursor, lo, hi, serverPort);
 		}
 		if (p < 0) {
 			return -1;
 		}
-		ephemeralCursor = p + 1 > hi ? lo : p + 1;
+		cursor = p + 1 > hi ? lo : p + 1;
+		if (client == 0) {
+			ephemeralCursor = cursor;
+		}
+		else {
+			extraCursors[client] = cursor;
+		}
 		return p;
 	}
 
 	/** tcp_tw_reuse: the oldest-found client TIME_WAIT to this destination, aged ≥ 1 s, gives up its tuple. */
-	private int reuseTimeWait(int lo, int hi, int serverPort) {
+	private int reuseTimeWait(int client, int cursor, int lo, int hi, int serverPort) {
 		int span = hi - lo + 1;
+		PortTable pt = clientPorts(client);
 		for (int i = 0; i < span; i++) {
-			int port = lo + (ephemeralCursor - lo + i) % span;
-			if (clientPorts.users(port) != 1) {
+			int port = lo + (cursor - lo + i) % span;
+			if (pt.users(port) != 1) {
 				continue;
 			}
-			if (conns.get(key(CLIENT_HOST, port, serverPort)) instanceof TimeWaitRecord r
+			if (conns.get(key(CLIENT_HOST, client, port, serverPort)) instanceof TimeWaitRecord r
 					&& now - (r.expiresUs - c.timeWaitMs() * 1000) >= 1_000_000) {
 				note(r, "TIME_WAIT_REUSED", "tcp_tw_reuse: a new connection takes over this TIME_WAIT tuple");
 				cancelTimeWaitTimer(r);
@@ -807,20 +920,26 @@ final class Engine {
 
 	/** Creates a pair whose client socket is bound to {@code clientPort} and issues connect(). */
 	Pair connectPair(int serverPort, int clientPort, boolean reuseAddr, boolean pinned, boolean loadPair) {
+		return connectPair(0, serverPort, clientPort, reuseAddr, pinned, loadPair);
+	}
+
+	/** {@link #connectPair(int, int, boolean, boolean, boolean)} from client host number {@code client}. */
+	Pair connectPair(int client, int serverPort, int clientPort, boolean reuseAddr, boolean pinned, boolean loadPair) {
 		Pair p = new Pair(nextPairId++, serverPort, clientPort);
+		p.clientNo = client;
 		p.load = loadPair;
 		if (!loadPair || config.retainClosedPairs()) {
 			// load pairs are only addressable when closed pairs are retained (keeps load runs lean)
 			pairs.put(p.id, p);
 		}
 		p.listener = listener(serverPort, p);
-		Tcb t = new Tcb(this, p, Side.CLIENT, CLIENT_HOST, clientPort, serverPort, reuseAddr);
+		Tcb t = new Tcb(this, p, Side.CLIENT, CLIENT_HOST, client, clientPort, serverPort, reuseAddr);
 		p.client = t;
 		if (loadPair) {
 			t.app = load;
 			load.configure(t);
 		}
-		clientPorts.acquire(clientPort, reuseAddr);
+		clientPorts(client).acquire(clientPort, reuseAddr);
 		t.portHeld = true;
 		conns.put(t.key, t);
 		if (rec.states) {
@@ -846,11 +965,11 @@ final class Engine {
 		Listener l = p.listener;
 		ListenerView lv = l == null ? null
 				: new ListenerView("listener", address[SERVER_HOST], l.port, l.state, l.backlog);
-		return new PairView(p.id, endpointView(p.client, "client", CLIENT_HOST, p.clientPort),
-				endpointView(p.server, "server", SERVER_HOST, p.serverPort), lv);
+		return new PairView(p.id, endpointView(p.client, "client", CLIENT_HOST, p.clientNo, p.clientPort),
+				endpointView(p.server, "server", SERVER_HOST, p.clientNo, p.serverPort), lv);
 	}
 
-	private EndpointView endpointView(Endpoint ep, String role, int host, int port) {
+	private EndpointView endpointView(Endpoint ep, String role, int host, int client, int port) {
 		if (ep instanceof Tcb t) {
 			if (t.timeWait != null && t.timeWait.owner == t) {
 				TimeWaitRecord r = t.timeWait;
@@ -858,8 +977,8 @@ final class Engine {
 			}
 			List<TimerView> timers = new ArrayList<>(2);
 			for (int i = 0; i < 4; i++) {
-				if (t.timerAt[i] >= 0) {
-					timers.add(new TimerView(Tcb.TIMER_NAMES[i], t.timerAt[i] / 1000.0));
+				if (t.timerAt(i) >= 0) {
+					timers.add(new TimerView(Tcb.TIMER_NAMES[i], t.timerAt(i) / 1000.0));
 				}
 			}
 			boolean v = t.synchronizedVars;
@@ -870,7 +989,7 @@ final class Engine {
 				case Tcb.CALL_CONNECT -> "connect";
 				default -> null;
 			};
-			return new EndpointView(role, address[host], port, t.state, v ? Seq.u32(t.iss) : null,
+			return new EndpointView(role, address(host, client), port, t.state, v ? Seq.u32(t.iss) : null,
 					hasIrs ? Seq.u32(t.irs) : null, v ? Seq.u32(t.sndUna) : null, v ? Seq.u32(t.sndNxt) : null,
 					v ? t.sndWnd : null, hasIrs ? Seq.u32(t.rcvNxt) : null, hasIrs ? t.rcvWnd() : null, t.sendBuffered(),
 					t.recvBuffered, t.orphan(), t.shutRd, t.shutWr, t.reuseAddr, t.lingerOnoff, t.lingerSeconds, pending,
@@ -879,7 +998,7 @@ final class Engine {
 		if (ep instanceof TimeWaitRecord r) {
 			return recordView(r, r.state, true, true, true, 0, 0, 0);
 		}
-		return new EndpointView(role, address[host], port, TcpState.CLOSED, null, null, null, null, null, null, null, 0, 0,
+		return new EndpointView(role, address(host, client), port, TcpState.CLOSED, null, null, null, null, null, null, null, 0, 0,
 				false, false, false, false, 0, 0, null, List.of());
 	}
 
@@ -887,7 +1006,7 @@ final class Engine {
 			int lingerOnoff, int lingerSeconds, int recvBuffered) {
 		List<TimerView> timers = r.state == TcpState.TIME_WAIT ? List.of(new TimerView("TIME_WAIT", r.expiresUs / 1000.0))
 				: List.of();
-		return new EndpointView(r.role(), address[r.host()], r.localPort(), state, Seq.u32(r.iss), Seq.u32(r.irs),
+		return new EndpointView(r.role(), address(r.host(), r.client()), r.localPort(), state, Seq.u32(r.iss), Seq.u32(r.irs),
 				Seq.u32(r.sndNxt), Seq.u32(r.sndNxt), c.windowBytes(), Seq.u32(r.rcvNxt), c.windowBytes(), 0, recvBuffered,
 				orphan, shutRd, shutWr, r.reuseAddr, lingerOnoff, lingerSeconds, null, timers);
 	}

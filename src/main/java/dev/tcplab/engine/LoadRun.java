@@ -4,7 +4,7 @@ import dev.tcplab.engine.LoadSpec.LoadStats;
 
 /**
  * A generated busy-server workload (article situation 4) driven by scheduled events inside the engine: one
- * connection start every 1/{@code connectionsPerSecond} s, each client sends the request, the server answers, the
+ * connection start every 1/{@code connectionsPerSecond} s (from the spec's client hosts in turn), each client sends the request, the server answers, the
  * closer closes first and the other side closes when it reads EOF. Also the census ticker.
  */
 final class LoadRun {
@@ -39,13 +39,14 @@ final class LoadRun {
 	}
 
 	void connectTick(Engine e) {
-		int port = e.allocateEphemeral(spec.serverPort());
+		int client = (int) (k % spec.clients());
+		int port = e.allocateEphemeral(client, spec.serverPort());
 		if (port < 0) {
 			connectFailures++;
 		}
 		else {
 			started++;
-			e.connectPair(spec.serverPort(), port, false, false, true);
+			e.connectPair(client, spec.serverPort(), port, false, false, true);
 		}
 		peak(e);
 		k++;

@@ -15,6 +15,9 @@ final class Pair {
 
 	final int clientPort;
 
+	/** Number of the client host (0 = {@code config.clientAddress}; load runs with several clients use more). */
+	int clientNo;
+
 	/** The client endpoint: a {@link Tcb} or, after TIME_WAIT compaction, a {@link TimeWaitRecord}. */
 	Endpoint client;
 

@@ -50,7 +50,7 @@ final class PairEvents {
 				r = t.resendFin();
 			}
 			else if (ep instanceof TimeWaitRecord tw && tw.state == TcpState.TIME_WAIT) {
-				e.sendRaw(tw.host(), tw.localPort(), tw.remotePort(), p, p.id, FIN | ACK, tw.sndNxt - 1, tw.rcvNxt, 0, tw.iss, tw.irs, -1);
+				e.sendRaw(tw.host(), tw.client(), tw.localPort(), tw.remotePort(), p, p.id, FIN | ACK, tw.sndNxt - 1, tw.rcvNxt, 0, tw.iss, tw.irs, -1);
 				r = "ok";
 			}
 			else {
@@ -84,7 +84,7 @@ final class PairEvents {
 			int ack = in.ack() == null ? rcvNxt : (int) (long) in.ack();
 			int flags = Segment.flagsOf(in.flags());
 			e.note(p, who, "INJECT", "a raw segment " + in.flags() + " is injected as if sent by the " + who);
-			Segment s = new Segment(e.nextSegmentId(), p, p.id, host, local, remote, flags, seq, (flags & ACK) != 0 ? ack : 0,
+			Segment s = new Segment(e.nextSegmentId(), p, p.id, host, p.clientNo, local, remote, flags, seq, (flags & ACK) != 0 ? ack : 0,
 					in.len(), e.c.windowBytes(), false, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, -1);
 			e.transmit(s);
 			return "ok";

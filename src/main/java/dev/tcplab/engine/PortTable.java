@@ -9,6 +9,9 @@ final class PortTable {
 
 	private final long[] inUse = new long[65536 / 64];
 
+	/** Bit w set when every port of {@code inUse[w]} is in use: lets {@link #firstFree} skip full stretches 4096 ports at a time. */
+	private final long[] full = new long[65536 / 64 / 64];
+
 	/** slot = (port + 1) << 32 | exclusive << 16 | count; 0 = empty. Ports are never removed (≤ 65536 keys). */
 	private long[] slots = new long[64];
 
@@ -47,7 +50,10 @@ final class PortTable {
 			v = (long) (port + 1) << 32;
 		}
 		if ((v & 0xFFFF) == 0) {
-			inUse[port >>> 6] |= 1L << (port & 63);
+			int w = port >>> 6;
+			if ((inUse[w] |= 1L << (port & 63)) == -1L) {
+				full[w >>> 6] |= 1L << (w & 63);
+			}
 		}
 		v += 1;
 		if (!reuseAddr) {
@@ -64,7 +70,9 @@ final class PortTable {
 		}
 		slots[i] = v;
 		if ((v & 0xFFFF) == 0) {
-			inUse[port >>> 6] &= ~(1L << (port & 63));
+			int w = port >>> 6;
+			inUse[w] &= ~(1L << (port & 63));
+			full[w >>> 6] &= ~(1L << (w & 63));
 		}
 	}
 
@@ -88,7 +96,20 @@ final class PortTable {
 				int found = ((p >>> 6) << 6) + Long.numberOfTrailingZeros(word);
 				return found <= to ? found : -1;
 			}
-			p = ((p >>> 6) + 1) << 6;
+			// next word that is not full, via the summary
+			int w = (p >>> 6) + 1;
+			while (w < inUse.length) {
+				long notFull = ~full[w >>> 6] & (-1L << (w & 63));
+				if (notFull != 0) {
+					w = ((w >>> 6) << 6) + Long.numberOfTrailingZeros(notFull);
+					break;
+				}
+				w = ((w >>> 6) + 1) << 6;
+			}
+			if (w >= inUse.length) {
+				return -1;
+			}
+			p = w << 6;
 		}
 		return -1;
 	}

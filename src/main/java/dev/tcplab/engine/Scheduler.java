@@ -23,6 +23,11 @@ final class Scheduler {
 
 	private final long[] laneDelay = new long[LANES];
 
+	/** Time and order of each lane's first event (Long.MAX_VALUE when empty): findHead reads only these two arrays. */
+	private final long[] laneHeadTime = new long[LANES];
+
+	private final long[] laneHeadOrder = new long[LANES];
+
 	private int laneCount;
 
 	/** Where the head is: −1 = heap, otherwise a lane index; valid after {@link #findHead()}. */
@@ -94,6 +99,8 @@ final class Scheduler {
 		if (laneCount < LANES) {
 			lanes[laneCount] = new Lane();
 			laneDelay[laneCount] = delay;
+			laneHeadTime[laneCount] = Long.MAX_VALUE;
+			laneHeadOrder[laneCount] = Long.MAX_VALUE;
 			return laneCount++;
 		}
 		for (int i = 0; i < laneCount; i++) {
@@ -115,6 +122,10 @@ final class Scheduler {
 		if (lane >= 0) {
 			Lane l = lanes[lane];
 			if (l.count == 0 || l.lastTime() < at || (l.lastTime() == at && l.lastOrder() < order)) {
+				if (l.count == 0) {
+					laneHeadTime[lane] = at;
+					laneHeadOrder[lane] = order;
+				}
 				l.add(at, order, k, t, a);
 				added(lane, at, order);
 				return;
@@ -125,7 +136,7 @@ final class Scheduler {
 
 	long peekOrder() {
 		findHead();
-		return headSource < 0 ? order[0] : lanes[headSource].order[lanes[headSource].head];
+		return headSource < 0 ? order[0] : laneHeadOrder[headSource];
 	}
 
 	private void findHead() {
@@ -139,16 +150,14 @@ final class Scheduler {
 			bt = time[0];
 			bo = order[0];
 		}
+		long[] lht = laneHeadTime;
+		long[] lho = laneHeadOrder;
 		for (int i = 0; i < laneCount; i++) {
-			Lane l = lanes[i];
-			if (l.count > 0) {
-				long lt = l.time[l.head];
-				long lo = l.order[l.head];
-				if (lt < bt || (lt == bt && lo < bo)) {
-					bt = lt;
-					bo = lo;
-					src = i;
-				}
+			long lt = lht[i];
+			if (lt < bt || (lt == bt && lho[i] < bo)) {
+				bt = lt;
+				bo = lho[i];
+				src = i;
 			}
 		}
 		headSource = src;
@@ -159,12 +168,12 @@ final class Scheduler {
 
 	long peekTime() {
 		findHead();
-		return headSource < 0 ? time[0] : lanes[headSource].time[lanes[headSource].head];
+		return headSource < 0 ? time[0] : laneHeadTime[headSource];
 	}
 
 	int peekKind() {
 		findHead();
-		return headSource < 0 ? kind[0] : lanes[headSource].kind[lanes[headSource].head];
+		return headSource < 0 ? kind[0] : lanes[headSource].headKind();
 	}
 
 	Object peekTarget() {
@@ -174,7 +183,7 @@ final class Scheduler {
 
 	long peekArg() {
 		findHead();
-		return headSource < 0 ? arg[0] : lanes[headSource].arg[lanes[headSource].head];
+		return headSource < 0 ? arg[0] : lanes[headSource].headArg();
 	}
 
 	/** Removes the head (after its fields were read with the peek methods). */
@@ -183,7 +192,16 @@ final class Scheduler {
 		headKnown = false;
 		total--;
 		if (headSource >= 0) {
-			lanes[headSource].poll();
+			Lane l = lanes[headSource];
+			l.poll();
+			if (l.count > 0) {
+				laneHeadTime[headSource] = l.headTime();
+				laneHeadOrder[headSource] = l.headOrder();
+			}
+			else {
+				laneHeadTime[headSource] = Long.MAX_VALUE;
+				laneHeadOrder[headSource] = Long.MAX_VALUE;
+			}
 		}
 		else {
 			popHeap();
@@ -262,70 +280,76 @@ final class Scheduler {
 		arg[to] = arg[from];
 	}
 
-	/** A ring buffer of events in non-decreasing time order. */
+	/**
+	 * A ring buffer of events in non-decreasing time order. Time, order, kind and argument of an entry are interleaved
+	 * in one {@code long[]} (stride 4, one cache line holds two entries) so that reading the head touches one line of
+	 * it plus one of {@code target}, instead of one per field.
+	 */
 	private static final class Lane {
 
-		long[] time = new long[64];
-
-		long[] order = new long[64];
-
-		int[] kind = new int[64];
+		long[] d = new long[64 * 4];
 
 		Object[] target = new Object[64];
-
-		long[] arg = new long[64];
 
 		int head;
 
 		int count;
 
 		long lastTime() {
-			return time[(head + count - 1) & (time.length - 1)];
+			return d[((head + count - 1) & (target.length - 1)) << 2];
 		}
 
 		long lastOrder() {
-			return order[(head + count - 1) & (order.length - 1)];
+			return d[(((head + count - 1) & (target.length - 1)) << 2) + 1];
+		}
+
+		long headTime() {
+			return d[head << 2];
+		}
+
+		long headOrder() {
+			return d[(head << 2) + 1];
+		}
+
+		int headKind() {
+			return (int) d[(head << 2) + 2];
+		}
+
+		long headArg() {
+			return d[(head << 2) + 3];
 		}
 
 		void add(long t, long o, int k, Object g, long a) {
-			if (count == time.length) {
+			if (count == target.length) {
 				grow();
 			}
-			int i = (head + count) & (time.length - 1);
-			time[i] = t;
-			order[i] = o;
-			kind[i] = k;
+			int i = (head + count) & (target.length - 1);
+			int j = i << 2;
+			d[j] = t;
+			d[j + 1] = o;
+			d[j + 2] = k;
+			d[j + 3] = a;
 			target[i] = g;
-			arg[i] = a;
 			count++;
 		}
 
 		void poll() {
 			target[head] = null;
-			head = (head + 1) & (time.length - 1);
+			head = (head + 1) & (target.length - 1);
 			count--;
 		}
 
 		private void grow() {
-			int n = time.length;
-			long[] t2 = new long[n * 2];
-			long[] o2 = new long[n * 2];
-			int[] k2 = new int[n * 2];
+			int n = target.length;
+			long[] d2 = new long[n * 2 * 4];
 			Object[] g2 = new Object[n * 2];
-			long[] a2 = new long[n * 2];
 			for (int i = 0; i < count; i++) {
 				int j = (head + i) & (n - 1);
-				t2[i] = time[j];
-				o2[i] = order[j];
-				k2[i] = kind[j];
+				System.arraycopy(d, j << 2, d2, i << 2, 4);
 				g2[i] = target[j];
-				a2[i] = arg[j];
 			}
-			time = t2;
-			order = o2;
-			kind = k2;
+			d = d2;
 			target = g2;
-			arg = a2;
 			head = 0;
 		}
 	}

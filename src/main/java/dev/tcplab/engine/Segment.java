@@ -44,44 +44,64 @@ final class Segment {
 		}
 	}
 
-	final long id;
+	long id;
 
 	/** The pair this segment belongs to (for fault rules), or null. */
-	final Pair pair;
+	Pair pair;
 
 	/** Id of that pair for the trace (0 = none); kept when the pair itself was forgotten. */
-	final int pairNo;
+	int pairNo;
 
 	/** 0 = client host, 1 = server host. */
-	final int srcHost;
+	int srcHost;
 
-	final int srcPort;
+	/** Number of the client host at one end (0 = {@code config.clientAddress}); the server host is always the other end. */
+	int client;
 
-	final int dstPort;
+	int srcPort;
 
-	final int flags;
+	int dstPort;
 
-	final int seq;
+	int flags;
 
-	final int ack;
+	int seq;
 
-	final int len;
+	int ack;
 
-	final int window;
+	int len;
 
-	final boolean retransmission;
+	int window;
+
+	boolean retransmission;
 
 	/** seq − sender's ISS and ack − sender's IRS, for Wireshark-style relative numbers. */
-	final int relSeq;
+	int relSeq;
 
-	final int relAck;
+	int relAck;
 
 	/** Id of the segment whose data/SYN/FIN this one newly acknowledges, or −1. */
-	final long answers;
+	long answers;
 
 	Segment(long id, Pair pair, int pairNo, int srcHost, int srcPort, int dstPort, int flags, int seq, int ack, int len, int window,
 			boolean retransmission, int relSeq, int relAck, long answers) {
+		this(id, pair, pairNo, srcHost, 0, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq, relAck, answers);
+	}
+
+	Segment(long id, Pair pair, int pairNo, int srcHost, int client, int srcPort, int dstPort, int flags, int seq, int ack, int len,
+			int window, boolean retransmission, int relSeq, int relAck, long answers) {
+		init(id, pair, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq, relAck,
+				answers);
+	}
+
+	/**
+	 * (Re)initialises every field: the engine recycles a segment once it has been delivered and processed (nothing
+	 * keeps a reference to a delivered segment; trace events copy its fields), so steady-state traffic allocates no
+	 * segments.
+	 */
+	Segment init(long id, Pair pair, int pairNo, int srcHost, int client, int srcPort, int dstPort, int flags, int seq, int ack,
+			int len, int window, boolean retransmission, int relSeq, int relAck, long answers) {
 		this.id = id;
+		this.client = client;
 		this.pair = pair;
 		this.pairNo = pairNo;
 		this.srcHost = srcHost;
@@ -96,10 +116,11 @@ final class Segment {
 		this.relSeq = relSeq;
 		this.relAck = relAck;
 		this.answers = answers;
+		return this;
 	}
 
 	Segment withId(long newId) {
-		return new Segment(newId, pair, pairNo, srcHost, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq,
+		return new Segment(newId, pair, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq,
 				relAck, answers);
 	}
 

@@ -261,6 +261,10 @@ public final class Simulation {
 		if (spec.lingerOnoff() != 0 && spec.lingerOnoff() != 1 || spec.lingerSeconds() < 0) {
 			throw new IllegalArgumentException("linger must be {0|1, seconds >= 0}");
 		}
+		if (spec.clients() > 1) {
+			// the further client addresses are derived from config.clientAddress: it must be IPv4
+			Engine.offsetAddress(e.address[Engine.CLIENT_HOST], spec.clients() - 1);
+		}
 		if (e.load != null) {
 			throw new IllegalStateException("a load run was already started on this simulation");
 		}

@@ -55,6 +55,9 @@ final class Tcb extends Endpoint {
 	/** 0 = client host, 1 = server host. */
 	final int host;
 
+	/** Number of the client host of this connection (0 = {@code config.clientAddress}). */
+	final int client;
+
 	final int localPort;
 
 	final int remotePort;
@@ -142,15 +145,22 @@ final class Tcb extends Endpoint {
 
 	// ---- timers (lazy, like Linux's mod_timer): timerAt is the deadline (−1 = not armed); at most one queue entry
 	// per timer, at queuedAt with generation timerGen, is moved to the deadline when it comes up early ----
-	final long[] timerAt = { -1, -1, -1, -1 };
+	// All five per-timer fields live in one array (one object, adjacent cache lines): [0..3] deadline (timerAt),
+	// [4..7] queuedAt, [8..11] armOrder, [12..15] armDelay, [16..19] generation.
+	private static final int QUEUED = 4;
 
-	final long[] queuedAt = { -1, -1, -1, -1 };
+	private static final int ORDER = 8;
 
-	final long[] armOrder = new long[4];
+	private static final int DELAY = 12;
 
-	final long[] armDelay = new long[4];
+	private static final int GEN = 16;
 
-	final int[] timerGen = new int[4];
+	private final long[] tm = { -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+	/** Deadline of {@code timer} in µs, −1 when not armed. */
+	long timerAt(int timer) {
+		return tm[timer];
+	}
 
 	/** The TIME_WAIT record that took over this connection while the application still holds the socket. */
 	TimeWaitRecord timeWait;
@@ -183,14 +193,19 @@ final class Tcb extends Endpoint {
 	}
 
 	Tcb(Engine e, Pair pair, Side side, int host, int localPort, int remotePort, boolean reuseAddr) {
+		this(e, pair, side, host, 0, localPort, remotePort, reuseAddr);
+	}
+
+	Tcb(Engine e, Pair pair, Side side, int host, int client, int localPort, int remotePort, boolean reuseAddr) {
 		this.e = e;
+		this.client = client;
 		this.c = e.c;
 		this.pair = pair;
 		this.side = side;
 		this.host = host;
 		this.localPort = localPort;
 		this.remotePort = remotePort;
-		this.key = Engine.key(host, localPort, remotePort);
+		this.key = Engine.key(host, client, localPort, remotePort);
 		this.reuseAddr = reuseAddr;
 		this.boundReuse = reuseAddr;
 		this.rtoUs = c.rtoInitialMs() * 1000;
@@ -229,7 +244,7 @@ final class Tcb extends Endpoint {
 
 	/** OPEN (active), §3.10.1: choose ISS, send SYN, enter SYN_SENT. */
 	void connect() {
-		iss = e.isn(host, localPort, remotePort);
+		iss = e.isn(host, client, localPort, remotePort);
 		sndUna = iss;
 		sndNxt = iss;
 		sndWnd = c.windowBytes();
@@ -504,21 +519,23 @@ final class Tcb extends Endpoint {
 			answers = answerId;
 			answerId = -1;
 			unackedSegments = 0;
-			if (timerAt[T_DELAYED_ACK] >= 0) {
+			if (tm[T_DELAYED_ACK] >= 0) {
 				cancel(T_DELAYED_ACK);
 			}
 		}
-		Segment s = new Segment(e.nextSegmentId(), pair, pair == null ? 0 : pair.id, host, localPort, remotePort, flags, seq, ack, len, rcvWnd(),
+		Segment s = e.segment(pair, pair == null ? 0 : pair.id, host, client, localPort, remotePort, flags, seq, ack, len, rcvWnd(),
 				retransmission, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, answers);
-		e.transmit(s);
+		int segLen = s.segLen();
+		e.transmit(s); // s may be delivered and recycled later: do not use it after this
+
 		boolean consumes = len > 0 || (flags & (SYN | FIN)) != 0;
 		if (consumes && (flags & RST) == 0) {
 			if (!retransmission && !timing) {
 				timing = true;
-				timedSeq = seq + s.segLen();
+				timedSeq = seq + segLen;
 				timedAtUs = e.now;
 			}
-			if (timerAt[T_RETRANSMIT] < 0) {
+			if (tm[T_RETRANSMIT] < 0) {
 				arm(T_RETRANSMIT, currentRto(), false);
 			}
 		}
@@ -581,7 +598,7 @@ final class Tcb extends Endpoint {
 		if (s.has(ACK)) {
 			if (le(s.ack, iss) || gt(s.ack, sndNxt)) {
 				if (!s.has(RST)) {
-					e.sendRaw(host, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0, iss, irs, -1);
+					e.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0, iss, irs, -1);
 				}
 				return;
 			}
@@ -679,7 +696,7 @@ final class Tcb extends Endpoint {
 				output();
 			}
 			else {
-				e.sendRaw(host, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0, iss, irs, -1);
+				e.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0, iss, irs, -1);
 				return;
 			}
 		}
@@ -818,7 +835,7 @@ final class Tcb extends Endpoint {
 		backoff = 0;
 		retransmissions = 0;
 		if (sndUna == sndNxt) {
-			if (timerAt[T_RETRANSMIT] >= 0) {
+			if (tm[T_RETRANSMIT] >= 0) {
 				cancel(T_RETRANSMIT);
 			}
 		}
@@ -839,7 +856,7 @@ final class Tcb extends Endpoint {
 		if (quick || c.delayedAckMs() == 0 || unackedSegments >= 2) {
 			sendAck();
 		}
-		else if (timerAt[T_DELAYED_ACK] < 0) {
+		else if (tm[T_DELAYED_ACK] < 0) {
 			arm(T_DELAYED_ACK, c.delayedAckMs() * 1000, false);
 		}
 	}
@@ -883,7 +900,7 @@ final class Tcb extends Endpoint {
 	/** Enters TIME_WAIT: every timer stops and a compact record takes over the connection (§3.10.7.4). */
 	void enterTimeWait(String cause) {
 		for (int t = 0; t < 4; t++) {
-			if (timerAt[t] >= 0) {
+			if (tm[t] >= 0) {
 				cancel(t);
 			}
 		}
@@ -896,12 +913,12 @@ final class Tcb extends Endpoint {
 	// =====================================================================================================
 
 	void arm(int timer, long afterUs, boolean restart) {
-		boolean wasArmed = timerAt[timer] >= 0;
+		boolean wasArmed = tm[timer] >= 0;
 		long at = e.now + afterUs;
-		timerAt[timer] = at;
-		armDelay[timer] = afterUs;
-		armOrder[timer] = e.sched.reserve();
-		if (queuedAt[timer] < 0 || queuedAt[timer] > at) {
+		tm[timer] = at;
+		tm[DELAY + timer] = afterUs;
+		tm[ORDER + timer] = e.sched.reserve();
+		if (tm[QUEUED + timer] < 0 || tm[QUEUED + timer] > at) {
 			queue(timer);
 		}
 		e.timerEvent(this, TIMER_NAMES[timer], wasArmed ? "restarted" : "armed", at);
@@ -909,16 +926,16 @@ final class Tcb extends Endpoint {
 
 	/** Puts the timer's queue entry at its deadline, with the sequence number reserved when it was armed. */
 	void queue(int timer) {
-		int gen = ++timerGen[timer];
-		queuedAt[timer] = timerAt[timer];
-		e.scheduleTimer(this, timer, gen, timerAt[timer], armOrder[timer], armDelay[timer]);
+		int gen = (int) ++tm[GEN + timer];
+		tm[QUEUED + timer] = tm[timer];
+		e.scheduleTimer(this, timer, gen, tm[timer], tm[ORDER + timer], tm[DELAY + timer]);
 	}
 
 	void cancel(int timer) {
-		if (timerAt[timer] < 0) {
+		if (tm[timer] < 0) {
 			return;
 		}
-		timerAt[timer] = -1;
+		tm[timer] = -1;
 		e.timerEvent(this, TIMER_NAMES[timer], "cancelled", -1);
 	}
 
@@ -933,14 +950,14 @@ final class Tcb extends Endpoint {
 	 * STALE (outdated entry or cancelled timer) or MOVED (the deadline moved on; re-queue with {@link #queue}).
 	 */
 	int timerCheck(int timer, int gen, long at, long order) {
-		if (gen != timerGen[timer] || queuedAt[timer] != at) {
+		if (gen != tm[GEN + timer] || tm[QUEUED + timer] != at) {
 			return STALE;
 		}
-		if (timerAt[timer] < 0) {
-			queuedAt[timer] = -1;
+		if (tm[timer] < 0) {
+			tm[QUEUED + timer] = -1;
 			return STALE;
 		}
-		if (timerAt[timer] != at || armOrder[timer] != order) {
+		if (tm[timer] != at || tm[ORDER + timer] != order) {
 			return MOVED;
 		}
 		return DUE;
@@ -954,14 +971,14 @@ final class Tcb extends Endpoint {
 
 
 	private void armFinWait2() {
-		if (c.finWait2TimeoutMs() > 0 && timerAt[T_FIN_WAIT_2] < 0) {
+		if (c.finWait2TimeoutMs() > 0 && tm[T_FIN_WAIT_2] < 0) {
 			arm(T_FIN_WAIT_2, c.finWait2TimeoutMs() * 1000, false);
 		}
 	}
 
 	void onTimer(int timer) {
-		timerAt[timer] = -1;
-		queuedAt[timer] = -1;
+		tm[timer] = -1;
+		tm[QUEUED + timer] = -1;
 		e.timerEvent(this, TIMER_NAMES[timer], "fired", -1);
 		switch (timer) {
 			case T_RETRANSMIT -> retransmissionTimeout();
@@ -1023,7 +1040,7 @@ final class Tcb extends Endpoint {
 	/** Called by the engine when this endpoint reached CLOSED: timers stop, blocked calls complete. */
 	void onClosed() {
 		for (int t = 0; t < 4; t++) {
-			if (timerAt[t] >= 0) {
+			if (tm[t] >= 0) {
 				cancel(t);
 			}
 		}

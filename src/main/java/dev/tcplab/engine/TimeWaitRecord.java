@@ -9,7 +9,7 @@ package dev.tcplab.engine;
  */
 final class TimeWaitRecord extends Endpoint {
 
-	/** Connection-table key: host, local port, remote port. */
+	/** Connection-table key: client host number, host, local port, remote port ({@link Engine#key(int, int, int, int)}). */
 	final long key;
 
 	final int sndNxt;
@@ -67,7 +67,12 @@ final class TimeWaitRecord extends Endpoint {
 	}
 
 	int host() {
-		return (int) (key >>> 32);
+		return (int) (key >>> 32) & 1;
+	}
+
+	/** Number of the client host of this connection (0 = {@code config.clientAddress}). */
+	int client() {
+		return (int) (key >>> 33);
 	}
 
 	int localPort() {

@@ -79,4 +79,43 @@ class LoadRunTest {
 		assertThatThrownBy(() -> sim.startLoad(new LoadSpec(10, 500, Side.CLIENT, 10, 10, 0, 8080, 0, 0)))
 				.isInstanceOf(IllegalStateException.class);
 	}
+
+	@Test
+	void manyClientHostsLetTheServerHoldMoreTimeWaitsThanOneClientsEphemeralRange() {
+		// 30 ephemeral ports per client host; server closes first, 100 connections in 1 s, TIME_WAIT 60 s
+		Map<String, ?> narrow = Map.of("ephemeralLow", 40000, "ephemeralHigh", 40029);
+		Simulation one = sim(TraceLevel.NONE, false, narrow);
+		one.startLoad(new LoadSpec(100, 1_000, Side.SERVER, 10, 10, 0, 80, 0, 0));
+		one.advance(1_500);
+		// one client host: a new SYN from a reused port reopens the server's old TIME_WAIT tuple
+		assertThat(one.loadStats().connectFailures()).isZero();
+		assertThat(one.loadStats().peakTimeWait()).isEqualTo(30);
+
+		Simulation four = sim(TraceLevel.FULL, true, narrow);
+		four.startLoad(new LoadSpec(100, 1_000, Side.SERVER, 10, 10, 0, 80, 0, 0, 4));
+		four.advance(1_500);
+		var stats = four.loadStats();
+		assertThat(stats.started()).isEqualTo(100);
+		assertThat(stats.connectFailures()).isZero();
+		assertThat(stats.peakTimeWait()).isEqualTo(100);
+		assertThat(stats.census().get(TcpState.TIME_WAIT)).isEqualTo(100);
+		// the hosts take turns: 10.0.0.2 .. 10.0.0.5, each with its own ports
+		assertThat(four.view().pairs()).extracting(p -> p.client().address()).containsOnly("10.0.0.2", "10.0.0.3",
+				"10.0.0.4", "10.0.0.5");
+		assertThat(four.view().pairs().subList(0, 4)).extracting(p -> p.client().address())
+				.containsExactly("10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5");
+		// the server answers each host at its own address
+		assertThat(four.eventsSince(0)).filteredOn(e -> e instanceof TraceEvent.Segment s && s.src().equals("10.0.0.1:80")
+				&& s.dst().startsWith("10.0.0.5:")).isNotEmpty();
+		four.runUntilIdle(1e9);
+		assertThat(four.loadStats().completed()).isEqualTo(100);
+		assertThat(four.lifecycles()).isEqualTo(100);
+	}
+
+	@Test
+	void clientsMustBeInRange() {
+		assertThatThrownBy(() -> new LoadSpec(10, 500, Side.CLIENT, 10, 10, 0, 8080, 0, 0, 0))
+				.isInstanceOf(IllegalArgumentException.class);
+		assertThat(new LoadSpec(10, 500, Side.CLIENT, 10, 10, 0, 8080, 0, 0).clients()).isEqualTo(1);
+	}
 }
