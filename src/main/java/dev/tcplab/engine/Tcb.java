@@ -135,6 +135,12 @@ final class Tcb extends Endpoint {
 
 	int backoff;
 
+	/** The armed retransmission timer is a tail loss probe (RFC 8985 §7), not an RTO. */
+	boolean probeArmed;
+
+	/** A probe was sent for the current flight; the next timeouts are RTOs with backoff. */
+	boolean probeSent;
+
 	int retransmissions;
 
 	boolean timing;
@@ -536,7 +542,16 @@ final class Tcb extends Endpoint {
 				timedAtUs = e.now;
 			}
 			if (tm[T_RETRANSMIT] < 0) {
-				arm(T_RETRANSMIT, currentRto(), false);
+				long after = currentRto();
+				if (c.tailLossProbe() && !retransmission && !probeSent && backoff == 0 && (flags & SYN) == 0) {
+					// RFC 8985 §7.2 / Linux tcp_schedule_loss_probe: PTO = 2·SRTT (+ RTO_min when one segment is
+					// outstanding), never later than the RTO itself
+					long pto = srttUs < 0 ? after
+							: 2 * srttUs + ((sndNxt - sndUna) <= c.mss() ? c.rtoMinMs() * 1000 : 2_000);
+					after = Math.min(after, pto);
+					probeArmed = true;
+				}
+				arm(T_RETRANSMIT, after, false);
 			}
 		}
 	}
@@ -834,6 +849,8 @@ final class Tcb extends Endpoint {
 		sndUna = ack;
 		backoff = 0;
 		retransmissions = 0;
+		probeArmed = false;
+		probeSent = false;
 		if (sndUna == sndNxt) {
 			if (tm[T_RETRANSMIT] >= 0) {
 				cancel(T_RETRANSMIT);
@@ -1015,8 +1032,19 @@ final class Tcb extends Endpoint {
 			e.setState(this, TcpState.CLOSED, "retransmission limit");
 			return;
 		}
-		retransmissions++;
-		backoff++;
+		boolean probe = probeArmed;
+		probeArmed = false;
+		if (probe) {
+			// RFC 8985 §7.3: the tail loss probe resends the tail once; it is not an RTO, so no backoff and it does
+			// not count against the retry limits
+			probeSent = true;
+			e.note(this, "TAIL_LOSS_PROBE",
+					"tail loss probe: the unacknowledged tail is sent again once, without backing off the RTO (Linux, RFC 8985)");
+		}
+		else {
+			retransmissions++;
+			backoff++;
+		}
 		timing = false;
 		switch (state) {
 			case SYN_SENT -> emit(SYN, iss, 0, true);

@@ -261,7 +261,9 @@ class TransitionTest {
 	}
 
 	@Test
-	void lastAck_3_10_8_finRetransmissionsBackOffExponentially() {
+	void lastAck_3_10_8_linuxTailLossProbeThenExponentialBackoff() {
+		// tcp-facts.md (Linux 6.18): resent FINs at about +207, +415, +839, +1670 ms — one tail loss probe
+		// (RFC 8985 §7) at ~RTO, then RTOs doubling from the un-backed-off RTO. Here RTO = 200 ms + 2 x 10 ms latency.
 		Fixtures f = Fixtures.established().finWait2();
 		f.fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.ACK, 4);
 		f.recv(Side.SERVER);
@@ -270,7 +272,7 @@ class TransitionTest {
 		f.sim.advance(10_000);
 		List<Double> at = Fixtures.segments(f.sim.eventsSince(0), "sent").stream()
 				.filter(s -> s.from().equals("server") && s.flags().contains("FIN")).map(s -> s.timeMs() - finAt).toList();
-		assertThat(at).containsExactly(0.0, 220.0, 660.0, 1540.0, 3300.0);
+		assertThat(at).containsExactly(0.0, 220.0, 440.0, 880.0, 1760.0);
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
 	}
 
