@@ -35,9 +35,11 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * The one place where exceptions become RFC 9457 problem details ({@code application/problem+json}): 400 for
- * malformed or invalid requests, 404 for unknown simulations and pairs, 409 for requests the simulation refuses
- * (with {@code errno}), 429 for limits (with {@code limit}, and {@code Retry-After} for the request rate).
+ * The one place where exceptions become RFC 9457 problem details
+ * ({@code application/problem+json}): 400 for malformed or invalid requests, 404 for
+ * unknown simulations and pairs, 409 for requests the simulation refuses (with
+ * {@code errno}), 429 for limits (with {@code limit}, and {@code Retry-After} for the
+ * request rate).
  */
 @RestControllerAdvice
 class ApiProblemHandler extends ResponseEntityExceptionHandler {
@@ -92,8 +94,8 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 	ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException ex, HttpServletRequest request) {
 		String type = ex.getRequiredType() == null ? "a valid value" : ex.getRequiredType().getSimpleName();
 		return problem(HttpStatus.BAD_REQUEST, "Invalid request",
-				"parameter \"" + ex.getName() + "\" must be " + article(type) + ", got \"" + ex.getValue() + "\"", request,
-				Map.of());
+				"parameter \"" + ex.getName() + "\" must be " + article(type) + ", got \"" + ex.getValue() + "\"",
+				request, Map.of());
 	}
 
 	@ExceptionHandler(Exception.class)
@@ -189,4 +191,5 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 		properties.forEach(pd::setProperty);
 		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
 	}
+
 }

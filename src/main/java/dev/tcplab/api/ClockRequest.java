@@ -9,19 +9,24 @@ import dev.tcplab.simulation.ClockMode;
 import dev.tcplab.simulation.SimulationService.ClockCommand;
 
 /**
- * Body of {@code POST /api/simulations/{id}/clock}. Settings ({@code clock}, {@code paused}, {@code speed}) are
- * applied first; then at most one time action: {@code advanceMs}, {@code runUntilIdle} (with {@code maxMs}) or
- * {@code step}.
+ * Body of {@code POST /api/simulations/{id}/clock}. Settings ({@code clock},
+ * {@code paused}, {@code speed}) are applied first; then at most one time action:
+ * {@code advanceMs}, {@code runUntilIdle} (with {@code maxMs}) or {@code step}.
  */
-@Schema(description = "Move or configure the virtual clock. Give settings (clock, paused, speed) and/or one action (advanceMs, runUntilIdle, step).", example = "{\"advanceMs\":250}")
+@Schema(description = "Move or configure the virtual clock. Give settings (clock, paused, speed) and/or one action (advanceMs, runUntilIdle, step).",
+		example = "{\"advanceMs\":250}")
 record ClockRequest(
-		@Schema(description = "Run every event due in the next N ms of virtual time", example = "250") @DecimalMin("0") Double advanceMs,
+		@Schema(description = "Run every event due in the next N ms of virtual time",
+				example = "250") @DecimalMin("0") Double advanceMs,
 		@Schema(description = "Run until no event is pending (or maxMs passed)", example = "true") Boolean runUntilIdle,
-		@Schema(description = "Limit for runUntilIdle in ms; default tcplab.max-advance-ms", example = "600000") @DecimalMin("0") Double maxMs,
+		@Schema(description = "Limit for runUntilIdle in ms; default tcplab.max-advance-ms",
+				example = "600000") @DecimalMin("0") Double maxMs,
 		@Schema(description = "Run all events at the next pending time (one step)", example = "true") Boolean step,
 		@Schema(description = "Pause or resume a realtime clock") Boolean paused,
-		@Schema(description = "Realtime speed factor (0.01..1000)", example = "2.0") @DecimalMin("0.01") @DecimalMax("1000") Double speed,
-		@Schema(description = "Switch the clock mode", allowableValues = { "manual", "realtime" }) @Size(max = 16) String clock) {
+		@Schema(description = "Realtime speed factor (0.01..1000)",
+				example = "2.0") @DecimalMin("0.01") @DecimalMax("1000") Double speed,
+		@Schema(description = "Switch the clock mode", allowableValues = {
+				"manual", "realtime" }) @Size(max = 16) String clock){
 
 	ClockCommand toCommand(long maxAdvanceMs) {
 		int actions = (advanceMs != null ? 1 : 0) + (Boolean.TRUE.equals(runUntilIdle) ? 1 : 0)

@@ -6,7 +6,10 @@ import io.swagger.v3.oas.annotations.info.License;
 
 import org.springframework.context.annotation.Configuration;
 
-/** OpenAPI document metadata (springdoc serves it at /v3/api-docs and the UI at /swagger-ui.html). */
+/**
+ * OpenAPI document metadata (springdoc serves it at /v3/api-docs and the UI at
+ * /swagger-ui.html).
+ */
 @Configuration(proxyBeanMethods = false)
 @OpenAPIDefinition(info = @Info(title = "tcplab API", version = "1", description = """
 		A deterministic TCP connection-teardown laboratory. Create a simulation (one virtual network with its own \

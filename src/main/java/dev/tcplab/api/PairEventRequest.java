@@ -17,41 +17,55 @@ import dev.tcplab.engine.Side;
 import dev.tcplab.engine.TcpFlag;
 
 /**
- * One event for {@code POST /api/simulations/{id}/pairs/{pairId}/events} (design.md "Events"). {@code type}
- * selects which of the other fields matter. Converted completely into a {@link PairEvent} before the engine sees
- * it, so a malformed event never reaches the simulation.
+ * One event for {@code POST /api/simulations/{id}/pairs/{pairId}/events} (design.md
+ * "Events"). {@code type} selects which of the other fields matter. Converted completely
+ * into a {@link PairEvent} before the engine sees it, so a malformed event never reaches
+ * the simulation.
  */
 @Schema(description = """
 		One socket call, network fault or protocol poke on one side of a pair.
 		Socket calls: close, shutdown{how}, send{bytes}, recv{max?}, abort, setsockopt{option:SO_LINGER,onoff,seconds | option:SO_REUSEADDR,value}.
 		Network (segments that `side` sends): lose|duplicate|hold{segment, count?, nth?}, delay{segment, ms, count?, nth?}, release.
-		Pokes: resend-fin, inject{flags, seq?, ack?, len?}.""", example = "{\"type\":\"lose\",\"side\":\"client\",\"segment\":\"ACK\",\"count\":1}")
+		Pokes: resend-fin, inject{flags, seq?, ack?, len?}.""",
+		example = "{\"type\":\"lose\",\"side\":\"client\",\"segment\":\"ACK\",\"count\":1}")
 record PairEventRequest(
-		@Schema(description = "Event type", example = "close", requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {
-				"close", "shutdown", "send", "recv", "abort", "setsockopt", "lose", "duplicate", "delay", "hold", "release",
-				"resend-fin", "inject" }) @NotBlank @Size(max = 32) String type,
-		@Schema(description = "client or server", example = "client", requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {
-				"client", "server" }) @NotBlank @Size(max = 16) String side,
-		@Schema(description = "shutdown: SHUT_RD, SHUT_WR or SHUT_RDWR", example = "SHUT_WR") @Size(max = 16) String how,
+		@Schema(description = "Event type", example = "close", requiredMode = Schema.RequiredMode.REQUIRED,
+				allowableValues = {
+						"close", "shutdown", "send", "recv", "abort", "setsockopt", "lose", "duplicate", "delay",
+						"hold", "release", "resend-fin", "inject" }) @NotBlank @Size(max = 32) String type,
+		@Schema(description = "client or server", example = "client", requiredMode = Schema.RequiredMode.REQUIRED,
+				allowableValues = { "client", "server" }) @NotBlank @Size(max = 16) String side,
+		@Schema(description = "shutdown: SHUT_RD, SHUT_WR or SHUT_RDWR",
+				example = "SHUT_WR") @Size(max = 16) String how,
 		@Schema(description = "send: number of bytes", example = "100") @Min(0) @Max(16_777_216) Integer bytes,
-		@Schema(description = "recv: most bytes to read (absent = everything buffered)", example = "100") @Min(0) @Max(16_777_216) Integer max,
-		@Schema(description = "setsockopt: SO_LINGER or SO_REUSEADDR", example = "SO_LINGER") @Size(max = 16) String option,
+		@Schema(description = "recv: most bytes to read (absent = everything buffered)",
+				example = "100") @Min(0) @Max(16_777_216) Integer max,
+		@Schema(description = "setsockopt: SO_LINGER or SO_REUSEADDR",
+				example = "SO_LINGER") @Size(max = 16) String option,
 		@Schema(description = "setsockopt SO_LINGER: l_onoff (0 or 1)", example = "1") @Min(0) @Max(1) Integer onoff,
-		@Schema(description = "setsockopt SO_LINGER: l_linger in seconds", example = "0") @Min(0) @Max(3600) Integer seconds,
+		@Schema(description = "setsockopt SO_LINGER: l_linger in seconds",
+				example = "0") @Min(0) @Max(3600) Integer seconds,
 		@Schema(description = "setsockopt SO_REUSEADDR: on or off", example = "true") Boolean value,
-		@Schema(description = "fault rules: FIN, ACK (pure ACK), SYN, RST, DATA or ANY", example = "ACK") @Size(max = 8) String segment,
-		@Schema(description = "fault rules: how many matching segments it applies to", example = "1", defaultValue = "1") @Min(1) @Max(1000) Integer count,
-		@Schema(description = "fault rules: skip the first nth-1 matches", example = "1") @Min(0) @Max(1000) Integer nth,
+		@Schema(description = "fault rules: FIN, ACK (pure ACK), SYN, RST, DATA or ANY",
+				example = "ACK") @Size(max = 8) String segment,
+		@Schema(description = "fault rules: how many matching segments it applies to", example = "1",
+				defaultValue = "1") @Min(1) @Max(1000) Integer count,
+		@Schema(description = "fault rules: skip the first nth-1 matches",
+				example = "1") @Min(0) @Max(1000) Integer nth,
 		@Schema(description = "delay: extra delay in ms", example = "500") @Min(1) @Max(3_600_000) Long ms,
 		@Schema(description = "inject: TCP flags", example = "[\"FIN\",\"ACK\"]") @Size(max = 5) List<String> flags,
-		@Schema(description = "inject: raw sequence number (absent = the side's SND.NXT)", example = "1001") @Min(0) @Max(4_294_967_295L) Long seq,
-		@Schema(description = "inject: raw acknowledgment number (absent = the side's RCV.NXT)", example = "5001") @Min(0) @Max(4_294_967_295L) Long ack,
-		@Schema(description = "inject: payload length", example = "0", defaultValue = "0") @Min(0) @Max(65495) Integer len) {
+		@Schema(description = "inject: raw sequence number (absent = the side's SND.NXT)",
+				example = "1001") @Min(0) @Max(4_294_967_295L) Long seq,
+		@Schema(description = "inject: raw acknowledgment number (absent = the side's RCV.NXT)",
+				example = "5001") @Min(0) @Max(4_294_967_295L) Long ack,
+		@Schema(description = "inject: payload length", example = "0",
+				defaultValue = "0") @Min(0) @Max(65495) Integer len){
 
 	static final List<String> TYPES = List.of("close", "shutdown", "send", "recv", "abort", "setsockopt", "lose",
 			"duplicate", "delay", "hold", "release", "resend-fin", "inject");
 
-	/** @throws IllegalArgumentException naming the field that is missing or wrong */
+	/**
+	 * @throws IllegalArgumentException naming the field that is missing or wrong */
 	PairEvent toEvent() {
 		Side s = Side.parse(side);
 		String t = type.trim().toLowerCase(Locale.ROOT);
@@ -87,7 +101,8 @@ record PairEventRequest(
 		return switch (opt) {
 			case "SO_LINGER" -> new PairEvent.SetLinger(s, require("onoff", onoff), require("seconds", seconds));
 			case "SO_REUSEADDR" -> new PairEvent.SetReuseAddr(s, require("value", value));
-			default -> throw new IllegalArgumentException("option must be SO_LINGER or SO_REUSEADDR, got \"" + option + "\"");
+			default ->
+				throw new IllegalArgumentException("option must be SO_LINGER or SO_REUSEADDR, got \"" + option + "\"");
 		};
 	}
 

@@ -11,9 +11,11 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Applies the per-client request rate (token bucket keyed by the client's IP address as the servlet container sees
- * it; behind a proxy enable {@code server.forward-headers-strategy}) to every {@code /api/**} request. Excess
- * requests get 429 problem+json with {@code Retry-After} through {@link ApiProblemHandler}.
+ * Applies the per-client request rate (token bucket keyed by the client's IP address as
+ * the servlet container sees it; behind a proxy enable
+ * {@code server.forward-headers-strategy}) to every {@code /api/**} request. Excess
+ * requests get 429 problem+json with {@code Retry-After} through
+ * {@link ApiProblemHandler}.
  */
 @Configuration(proxyBeanMethods = false)
 class RateLimitInterceptor implements HandlerInterceptor, WebMvcConfigurer {
@@ -34,4 +36,5 @@ class RateLimitInterceptor implements HandlerInterceptor, WebMvcConfigurer {
 		limiter.check(request.getRemoteAddr());
 		return true;
 	}
+
 }

@@ -39,8 +39,8 @@ class ScenarioController {
 
 	/** A scenario as listed. */
 	@Schema(description = "A built-in scenario")
-	record ScenarioJson(@Schema(example = "lost-last-ack") String name, Text title, Text summary,
-			@Schema(description = "The article's own Korean sentences for this situation and an English translation; null when the article does not cover it") Text article,
+	record ScenarioJson(@Schema(example = "lost-last-ack") String name, Text title, Text summary, @Schema(
+			description = "The article's own Korean sentences for this situation and an English translation; null when the article does not cover it") Text article,
 			List<StepJson> steps) {
 
 		static ScenarioJson of(Scenario s) {
@@ -55,33 +55,41 @@ class ScenarioController {
 	/** A finished run. */
 	@Schema(description = "A finished scenario run; the simulation stays live (manual clock) under simulationId")
 	record RunJson(@Schema(example = "3f1c2b9e-3a44-4a5e-9d2b-0c7f1f1b6a10") String simulationId,
-			@Schema(example = "lost-last-ack") String name, Text title, @Schema(example = "linux") String profile, long seed,
-			@Schema(description = "The whole trace of the run") List<TraceEvent> trace,
+			@Schema(example = "lost-last-ack") String name, Text title, @Schema(example = "linux") String profile,
+			long seed, @Schema(description = "The whole trace of the run") List<TraceEvent> trace,
 			@Schema(description = "One entry per step; the step produced the events with fromSeq ≤ seq < toSeq") List<NarrationStep> narration) {
 	}
 
 	@GetMapping
-	@Operation(summary = "List the built-in scenarios", description = "Names, titles, summaries, the article's sentences and step titles in English and Korean.")
+	@Operation(summary = "List the built-in scenarios",
+			description = "Names, titles, summaries, the article's sentences and step titles in English and Korean.")
 	List<ScenarioJson> list() {
 		return runner.scenarios().stream().map(ScenarioJson::of).toList();
 	}
 
 	@GetMapping("/{name}")
 	@Operation(summary = "Describe one scenario")
-	@ApiResponse(responseCode = "404", description = "Unknown scenario", content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "404", description = "Unknown scenario",
+			content = @Content(mediaType = "application/problem+json"))
 	ScenarioJson one(@PathVariable String name) {
 		return ScenarioJson.of(runner.scenario(name));
 	}
 
 	@PostMapping("/{name}/runs")
-	@Operation(summary = "Run a scenario", description = "Creates a simulation (manual clock), runs every step to completion and answers the trace with narration tied to seq ranges. The simulation stays live: open it with GET /api/simulations/{simulationId}.")
+	@Operation(summary = "Run a scenario",
+			description = "Creates a simulation (manual clock), runs every step to completion and answers the trace with narration tied to seq ranges. The simulation stays live: open it with GET /api/simulations/{simulationId}.")
 	@ApiResponse(responseCode = "201", description = "Ran")
-	@ApiResponse(responseCode = "400", description = "Unknown profile", content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "404", description = "Unknown scenario", content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "429", description = "Instance full", content = @Content(mediaType = "application/problem+json"))
-	ResponseEntity<RunJson> run(@PathVariable String name, @Valid @RequestBody(required = false) ScenarioRunRequest request) {
+	@ApiResponse(responseCode = "400", description = "Unknown profile",
+			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "404", description = "Unknown scenario",
+			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "429", description = "Instance full",
+			content = @Content(mediaType = "application/problem+json"))
+	ResponseEntity<RunJson> run(@PathVariable String name,
+			@Valid @RequestBody(required = false) ScenarioRunRequest request) {
 		Run r = runner.run(name, request == null ? null : request.profile(), request == null ? null : request.seed());
 		return ResponseEntity.created(URI.create("/api/simulations/" + r.simulationId()))
 			.body(new RunJson(r.simulationId(), r.name(), r.title(), r.profile(), r.seed(), r.trace(), r.narration()));
 	}
+
 }

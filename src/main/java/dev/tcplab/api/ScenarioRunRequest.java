@@ -8,6 +8,8 @@ import jakarta.validation.constraints.Size;
 /** Body of {@code POST /api/scenarios/{name}/runs}; optional. */
 @Schema(description = "How to run a scenario", example = "{\"profile\":\"linux\",\"seed\":7}")
 record ScenarioRunRequest(
-		@Schema(description = "Stack profile", example = "linux", defaultValue = "linux") @Size(max = 32) String profile,
-		@Schema(description = "RNG seed; random when absent", example = "7") @Min(0) @Max(9_007_199_254_740_991L) Long seed) {
+		@Schema(description = "Stack profile", example = "linux",
+				defaultValue = "linux") @Size(max = 32) String profile,
+		@Schema(description = "RNG seed; random when absent",
+				example = "7") @Min(0) @Max(9_007_199_254_740_991L) Long seed) {
 }

@@ -33,7 +33,8 @@ import org.springframework.web.bind.annotation.RestController;
 /** The simulation routes of design.md's REST contract. */
 @RestController
 @RequestMapping("/api/simulations")
-@Tag(name = "simulations", description = "Create simulations, open pairs, drive socket calls and faults, move the clock, read the trace")
+@Tag(name = "simulations",
+		description = "Create simulations, open pairs, drive socket calls and faults, move the clock, read the trace")
 class SimulationController {
 
 	private final SimulationService service;
@@ -43,10 +44,13 @@ class SimulationController {
 	}
 
 	@PostMapping
-	@Operation(summary = "Create a simulation", description = "One virtual network with its own virtual clock. Answers 201 with a Location header. Unknown profile or overrides key: 400; instance full: 429.")
+	@Operation(summary = "Create a simulation",
+			description = "One virtual network with its own virtual clock. Answers 201 with a Location header. Unknown profile or overrides key: 400; instance full: 429.")
 	@ApiResponse(responseCode = "201", description = "Created")
-	@ApiResponse(responseCode = "400", description = "Invalid request", content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "429", description = "Too many simulations or requests", content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "400", description = "Invalid request",
+			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "429", description = "Too many simulations or requests",
+			content = @Content(mediaType = "application/problem+json"))
 	ResponseEntity<SimulationJson> create(@Valid @RequestBody(required = false) CreateSimulationRequest request) {
 		CreateSimulationRequest r = Optional.ofNullable(request).orElseGet(CreateSimulationRequest::empty);
 		SimulationJson body = SimulationJson.of(service.createSnapshot(r.toSpec()));
@@ -54,8 +58,10 @@ class SimulationController {
 	}
 
 	@GetMapping("/{id}")
-	@Operation(summary = "Read a simulation", description = "Clock, constants, pairs with both endpoints' states, TCB variables, timers and ISNs, the state census.")
-	@ApiResponse(responseCode = "404", description = "Unknown simulation", content = @Content(mediaType = "application/problem+json"))
+	@Operation(summary = "Read a simulation",
+			description = "Clock, constants, pairs with both endpoints' states, TCB variables, timers and ISNs, the state census.")
+	@ApiResponse(responseCode = "404", description = "Unknown simulation",
+			content = @Content(mediaType = "application/problem+json"))
 	SimulationJson get(@PathVariable String id) {
 		return SimulationJson.of(service.snapshot(id));
 	}
@@ -63,18 +69,23 @@ class SimulationController {
 	@DeleteMapping("/{id}")
 	@Operation(summary = "Delete a simulation", description = "Its WebSocket viewers get a closed message.")
 	@ApiResponse(responseCode = "204", description = "Deleted")
-	@ApiResponse(responseCode = "404", description = "Unknown simulation", content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "404", description = "Unknown simulation",
+			content = @Content(mediaType = "application/problem+json"))
 	ResponseEntity<Void> delete(@PathVariable String id) {
 		service.delete(id);
 		return ResponseEntity.noContent().build();
 	}
 
 	@PostMapping("/{id}/pairs")
-	@Operation(summary = "Open a client/server pair", description = "With establish (default) the handshake has already run on the virtual clock. A pinned clientPort that cannot be bound answers 409 with errno EADDRINUSE; too many pairs 429.")
+	@Operation(summary = "Open a client/server pair",
+			description = "With establish (default) the handshake has already run on the virtual clock. A pinned clientPort that cannot be bound answers 409 with errno EADDRINUSE; too many pairs 429.")
 	@ApiResponse(responseCode = "201", description = "Created")
-	@ApiResponse(responseCode = "409", description = "The port cannot be bound", content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "429", description = "Pair limit", content = @Content(mediaType = "application/problem+json"))
-	ResponseEntity<PairView> openPair(@PathVariable String id, @Valid @RequestBody(required = false) CreatePairRequest request) {
+	@ApiResponse(responseCode = "409", description = "The port cannot be bound",
+			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "429", description = "Pair limit",
+			content = @Content(mediaType = "application/problem+json"))
+	ResponseEntity<PairView> openPair(@PathVariable String id,
+			@Valid @RequestBody(required = false) CreatePairRequest request) {
 		CreatePairRequest r = Optional.ofNullable(request).orElseGet(CreatePairRequest::empty);
 		PairView pair = service.openPair(id, r.serverPort() == null ? 80 : r.serverPort(), r.clientPort(),
 				Boolean.TRUE.equals(r.clientReuseAddr()), !Boolean.FALSE.equals(r.establish()));
@@ -83,24 +94,31 @@ class SimulationController {
 
 	@GetMapping("/{id}/pairs/{pairId}")
 	@Operation(summary = "Read one pair")
-	@ApiResponse(responseCode = "404", description = "Unknown simulation or pair", content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "404", description = "Unknown simulation or pair",
+			content = @Content(mediaType = "application/problem+json"))
 	PairView pair(@PathVariable String id, @PathVariable int pairId) {
 		return service.pair(id, pairId);
 	}
 
 	@PostMapping("/{id}/pairs/{pairId}/events")
-	@Operation(summary = "Apply a socket call, fault or poke to one side of a pair", description = "A call the TCP state forbids is not an HTTP error: 200 with the errno name as result (EPIPE, ENOTCONN, …).")
+	@Operation(summary = "Apply a socket call, fault or poke to one side of a pair",
+			description = "A call the TCP state forbids is not an HTTP error: 200 with the errno name as result (EPIPE, ENOTCONN, …).")
 	@ApiResponse(responseCode = "200", description = "Applied; result and the trace events produced")
-	@ApiResponse(responseCode = "400", description = "Malformed event", content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "404", description = "Unknown simulation or pair", content = @Content(mediaType = "application/problem+json"))
-	EventResponse event(@PathVariable String id, @PathVariable int pairId, @Valid @RequestBody PairEventRequest request) {
+	@ApiResponse(responseCode = "400", description = "Malformed event",
+			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "404", description = "Unknown simulation or pair",
+			content = @Content(mediaType = "application/problem+json"))
+	EventResponse event(@PathVariable String id, @PathVariable int pairId,
+			@Valid @RequestBody PairEventRequest request) {
 		EventResult r = service.apply(id, pairId, request.toEvent());
 		return new EventResponse(r.result(), r.trace());
 	}
 
 	@PostMapping("/{id}/clock")
-	@Operation(summary = "Move or configure the virtual clock", description = "advanceMs (capped by tcplab.max-advance-ms), runUntilIdle (+maxMs), step (run the next pending instant), paused, speed, clock.")
-	@ApiResponse(responseCode = "400", description = "Invalid or too large", content = @Content(mediaType = "application/problem+json"))
+	@Operation(summary = "Move or configure the virtual clock",
+			description = "advanceMs (capped by tcplab.max-advance-ms), runUntilIdle (+maxMs), step (run the next pending instant), paused, speed, clock.")
+	@ApiResponse(responseCode = "400", description = "Invalid or too large",
+			content = @Content(mediaType = "application/problem+json"))
 	ClockResponse clock(@PathVariable String id, @Valid @RequestBody ClockRequest request) {
 		ClockOutcome o = service.clock(id, request.toCommand(service.properties().maxAdvanceMs()));
 		return new ClockResponse(o.nowMs(), o.result(), o.trace(), o.clock().wireName(), o.paused(), o.speed(),
@@ -108,17 +126,21 @@ class SimulationController {
 	}
 
 	@GetMapping("/{id}/trace")
-	@Operation(summary = "Read the trace", description = "Kept events with seq ≥ since. Long traces are compacted: oldestSeq moves on, and asking for older events adds \"truncated\": true.")
+	@Operation(summary = "Read the trace",
+			description = "Kept events with seq ≥ since. Long traces are compacted: oldestSeq moves on, and asking for older events adds \"truncated\": true.")
 	TraceResponse trace(@PathVariable String id,
 			@Parameter(description = "First seq wanted", example = "0") @RequestParam(defaultValue = "0") long since,
-			@Parameter(description = "Most events to return; nextSeq then points after the last one") @RequestParam(required = false) Integer limit) {
+			@Parameter(description = "Most events to return; nextSeq then points after the last one") @RequestParam(
+					required = false) Integer limit) {
 		TraceSlice t = service.trace(id, since, limit);
 		return new TraceResponse(t.events(), t.nextSeq(), t.oldestSeq(), t.truncated() ? Boolean.TRUE : null);
 	}
 
 	@GetMapping("/{id}/trace.pcap")
-	@Operation(summary = "Download the segments as a pcap file", description = "libpcap, LINKTYPE_RAW (IPv4), one record per sent segment, virtual timestamps, correct checksums; opens in Wireshark/tshark.")
-	@ApiResponse(responseCode = "200", content = @Content(mediaType = PcapWriter.MEDIA_TYPE, schema = @Schema(type = "string", format = "binary")))
+	@Operation(summary = "Download the segments as a pcap file",
+			description = "libpcap, LINKTYPE_RAW (IPv4), one record per sent segment, virtual timestamps, correct checksums; opens in Wireshark/tshark.")
+	@ApiResponse(responseCode = "200",
+			content = @Content(mediaType = PcapWriter.MEDIA_TYPE, schema = @Schema(type = "string", format = "binary")))
 	ResponseEntity<byte[]> pcap(@PathVariable String id) {
 		byte[] bytes = PcapWriter.write(service.allEvents(id));
 		return ResponseEntity.ok()
@@ -126,4 +148,5 @@ class SimulationController {
 			.header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"tcplab-" + id + ".pcap\"")
 			.body(bytes);
 	}
+
 }

@@ -11,12 +11,14 @@ import dev.tcplab.engine.TcpState;
 import dev.tcplab.simulation.SimulationService.Snapshot;
 
 /**
- * The simulation JSON of design.md: engine view plus the service's clock settings. The REST answers and the
- * WebSocket snapshot both use it, so a client can treat them alike.
+ * The simulation JSON of design.md: engine view plus the service's clock settings. The
+ * REST answers and the WebSocket snapshot both use it, so a client can treat them alike.
  */
 @Schema(description = "A live simulation")
-public record SimulationJson(@Schema(description = "Unguessable id (UUID)", example = "3f1c2b9e-3a44-4a5e-9d2b-0c7f1f1b6a10") String id,
-		@Schema(example = "linux") String profile, @Schema(description = "RNG seed (reported even when chosen at random)", example = "42") long seed,
+public record SimulationJson(
+		@Schema(description = "Unguessable id (UUID)", example = "3f1c2b9e-3a44-4a5e-9d2b-0c7f1f1b6a10") String id,
+		@Schema(example = "linux") String profile,
+		@Schema(description = "RNG seed (reported even when chosen at random)", example = "42") long seed,
 		@Schema(example = "manual") String clock, @Schema(example = "1.0") double speed, boolean paused,
 		@Schema(description = "Virtual time now, ms", example = "30.0") double nowMs,
 		@Schema(example = "10.0") double latencyMs, @Schema(example = "full") String traceLevel, boolean pinnedIsn,
@@ -31,7 +33,8 @@ public record SimulationJson(@Schema(description = "Unguessable id (UUID)", exam
 	public static SimulationJson of(Snapshot s) {
 		SimulationView v = s.view();
 		return new SimulationJson(s.id(), s.profile(), s.seed(), s.clock().wireName(), s.speed(), s.paused(), v.nowMs(),
-				s.latencyMs(), s.traceLevel().name().toLowerCase(java.util.Locale.ROOT), s.pinnedIsn(), s.clientAddress(),
-				s.serverAddress(), v.constants(), v.pairs(), v.census(), v.nextSeq(), v.oldestSeq(), v.nextEventAtMs());
+				s.latencyMs(), s.traceLevel().name().toLowerCase(java.util.Locale.ROOT), s.pinnedIsn(),
+				s.clientAddress(), s.serverAddress(), v.constants(), v.pairs(), v.census(), v.nextSeq(), v.oldestSeq(),
+				v.nextEventAtMs());
 	}
 }

@@ -8,9 +8,9 @@ import dev.tcplab.engine.TraceEvent;
 import org.springframework.boot.jackson.JacksonMixin;
 
 /**
- * Gives every {@link TraceEvent} its {@code "type"} property in JSON (design.md "Trace events") without putting
- * Jackson annotations into the engine. Used by REST answers and the WebSocket stream alike (both use the
- * application's JsonMapper).
+ * Gives every {@link TraceEvent} its {@code "type"} property in JSON (design.md "Trace
+ * events") without putting Jackson annotations into the engine. Used by REST answers and
+ * the WebSocket stream alike (both use the application's JsonMapper).
  */
 @JacksonMixin(TraceEvent.class)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")

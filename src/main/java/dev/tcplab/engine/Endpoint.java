@@ -1,15 +1,19 @@
 package dev.tcplab.engine;
 
 /**
- * Anything that has a TCP state: a full connection ({@link Tcb}), a compact TIME_WAIT record
- * ({@link TimeWaitRecord}) or a listening socket ({@link Listener}). Every state change of every endpoint goes
- * through {@link Engine#setState(Endpoint, TcpState, String)}.
+ * Anything that has a TCP state: a full connection ({@link Tcb}), a compact TIME_WAIT
+ * record ({@link TimeWaitRecord}) or a listening socket ({@link Listener}). Every state
+ * change of every endpoint goes through
+ * {@link Engine#setState(Endpoint, TcpState, String)}.
  */
 abstract class Endpoint {
 
 	TcpState state = TcpState.CLOSED;
 
-	/** Whether this endpoint is currently counted in the census (it owns a non-CLOSED state). */
+	/**
+	 * Whether this endpoint is currently counted in the census (it owns a non-CLOSED
+	 * state).
+	 */
 	boolean counted;
 
 	/** The pair it belongs to, or null (e.g. a child created by an injected SYN). */
@@ -21,4 +25,5 @@ abstract class Endpoint {
 	Integer pairId() {
 		return pair == null ? null : pair.boxedId;
 	}
+
 }

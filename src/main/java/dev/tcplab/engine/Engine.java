@@ -24,9 +24,10 @@ import dev.tcplab.engine.Snapshots.PairView;
 import dev.tcplab.engine.Snapshots.TimerView;
 
 /**
- * The world behind {@link Simulation}: the virtual clock and event queue, the two hosts (0 = client, 1 = server)
- * with their connection table and ports, the links with fault rules, and the trace recorder. Package-private; the
- * facade validates arguments and turns results into {@link EventResult}s.
+ * The world behind {@link Simulation}: the virtual clock and event queue, the two hosts
+ * (0 = client, 1 = server) with their connection table and ports, the links with fault
+ * rules, and the trace recorder. Package-private; the facade validates arguments and
+ * turns results into {@link EventResult}s.
  */
 final class Engine {
 
@@ -57,15 +58,24 @@ final class Engine {
 
 	final String[] address;
 
-	/** Connection table of both hosts: key(host, localPort, remotePort) → Tcb or TimeWaitRecord. */
+	/**
+	 * Connection table of both hosts: key(host, localPort, remotePort) → Tcb or
+	 * TimeWaitRecord.
+	 */
 	final LongMap<Endpoint> conns = new LongMap<>();
 
 	final Map<Integer, Listener> listeners = new HashMap<>();
 
-	/** Ports bound on the client host (server sockets all share their listener's port, which needs no accounting). */
+	/**
+	 * Ports bound on the client host (server sockets all share their listener's port,
+	 * which needs no accounting).
+	 */
 	final PortTable clientPorts = new PortTable();
 
-	/** Port tables and ephemeral cursors of client hosts 1.. (load runs with several clients), grown on demand. */
+	/**
+	 * Port tables and ephemeral cursors of client hosts 1.. (load runs with several
+	 * clients), grown on demand.
+	 */
 	private PortTable[] extraClientPorts;
 
 	private int[] extraCursors;
@@ -78,7 +88,10 @@ final class Engine {
 
 	private long nextSegmentId = 1;
 
-	/** Delivered segments ready for reuse ({@link #segment}); bounded so a burst does not pin memory. */
+	/**
+	 * Delivered segments ready for reuse ({@link #segment}); bounded so a burst does not
+	 * pin memory.
+	 */
 	private final Segment[] segmentPool = new Segment[1024];
 
 	private int segmentPoolSize;
@@ -91,7 +104,9 @@ final class Engine {
 
 	LoadRun load;
 
-	/** Linux computes RTO = SRTT + max(RTO_min, 4·RTTVAR); the others follow RFC 6298 §2. */
+	/**
+	 * Linux computes RTO = SRTT + max(RTO_min, 4·RTTVAR); the others follow RFC 6298 §2.
+	 */
 	final boolean linuxRto;
 
 	Engine(SimulationConfig config) {
@@ -110,12 +125,18 @@ final class Engine {
 		return ((long) host << 32) | ((long) localPort << 16) | remotePort;
 	}
 
-	/** Key of a connection of client host number {@code client} (0 = {@code config.clientAddress}) or its server side. */
+	/**
+	 * Key of a connection of client host number {@code client} (0 =
+	 * {@code config.clientAddress}) or its server side.
+	 */
 	static long key(int host, int client, int localPort, int remotePort) {
 		return ((long) client << 33) | ((long) host << 32) | ((long) localPort << 16) | remotePort;
 	}
 
-	/** Address of client host number {@code client}: {@code config.clientAddress} + client (IPv4 arithmetic). */
+	/**
+	 * Address of client host number {@code client}: {@code config.clientAddress} + client
+	 * (IPv4 arithmetic).
+	 */
 	String clientAddress(int client) {
 		if (client == 0) {
 			return address[CLIENT_HOST];
@@ -157,7 +178,8 @@ final class Engine {
 		if (extraClientPorts == null || extraClientPorts.length <= client) {
 			extraClientPorts = java.util.Arrays.copyOf(extraClientPorts == null ? new PortTable[0] : extraClientPorts,
 					Math.max(client + 1, 64));
-			int[] cursors = java.util.Arrays.copyOf(extraCursors == null ? new int[0] : extraCursors, extraClientPorts.length);
+			int[] cursors = java.util.Arrays.copyOf(extraCursors == null ? new int[0] : extraCursors,
+					extraClientPorts.length);
 			java.util.Arrays.fill(cursors, extraCursors == null ? 0 : extraCursors.length, cursors.length, -1);
 			extraCursors = cursors;
 		}
@@ -165,7 +187,8 @@ final class Engine {
 		if (pt == null) {
 			pt = new PortTable();
 			extraClientPorts[client] = pt;
-			// each further client host starts its ephemeral search at its own pseudo-random port (no RNG draw, so
+			// each further client host starts its ephemeral search at its own
+			// pseudo-random port (no RNG draw, so
 			// runs with one client are unchanged)
 			int span = c.ephemeralHigh() - c.ephemeralLow() + 1;
 			extraCursors[client] = c.ephemeralLow() + (int) Long.remainderUnsigned(mix64(isnSecret + client), span);
@@ -182,17 +205,17 @@ final class Engine {
 	}
 
 	/** A new segment with the next id, recycled from the pool when possible. */
-	Segment segment(Pair p, int pairNo, int srcHost, int client, int srcPort, int dstPort, int flags, int seq, int ack, int len,
-			int window, boolean retransmission, int relSeq, int relAck, long answers) {
+	Segment segment(Pair p, int pairNo, int srcHost, int client, int srcPort, int dstPort, int flags, int seq, int ack,
+			int len, int window, boolean retransmission, int relSeq, int relAck, long answers) {
 		long id = nextSegmentId++;
 		if (segmentPoolSize > 0) {
 			Segment s = segmentPool[--segmentPoolSize];
 			segmentPool[segmentPoolSize] = null;
-			return s.init(id, p, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq,
-					relAck, answers);
+			return s.init(id, p, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window,
+					retransmission, relSeq, relAck, answers);
 		}
-		return new Segment(id, p, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq,
-				relAck, answers);
+		return new Segment(id, p, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window,
+				retransmission, relSeq, relAck, answers);
 	}
 
 	private void recycle(Segment s) {
@@ -210,16 +233,20 @@ final class Engine {
 	// Scheduler loop
 	// =====================================================================================================
 
-	/** Queues a timer entry; {@code delay} (µs from when it was armed) picks the FIFO lane. */
+	/**
+	 * Queues a timer entry; {@code delay} (µs from when it was armed) picks the FIFO
+	 * lane.
+	 */
 	void scheduleTimer(Tcb t, int timer, int gen, long at, long order, long delay) {
 		long a = ((long) gen << 3) | timer;
 		sched.scheduleAt(sched.lane(delay), at, order, Scheduler.TIMER, t.timerRef, a);
 	}
 
 	/**
-	 * Whether the head event is due. If not, it is removed: stale timer entries are dropped, and an entry that came
-	 * up before its timer's moved deadline is re-queued at the deadline with the sequence number reserved when the
-	 * timer was armed — so the order of events is exactly as if every arm had been queued eagerly.
+	 * Whether the head event is due. If not, it is removed: stale timer entries are
+	 * dropped, and an entry that came up before its timer's moved deadline is re-queued
+	 * at the deadline with the sequence number reserved when the timer was armed — so the
+	 * order of events is exactly as if every arm had been queued eagerly.
 	 */
 	private boolean headLive() {
 		int kind = sched.peekKind();
@@ -270,8 +297,8 @@ final class Engine {
 	}
 
 	/**
-	 * Runs every event due at or before {@code limitUs}; with {@code stop} returns as soon as it holds after an
-	 * event. The clock moves to each event's time.
+	 * Runs every event due at or before {@code limitUs}; with {@code stop} returns as
+	 * soon as it holds after an event. The clock moves to each event's time.
 	 */
 	void runUntil(long limitUs, BooleanSupplier stop) {
 		while (true) {
@@ -312,8 +339,8 @@ final class Engine {
 	// =====================================================================================================
 
 	/**
-	 * The one place where every endpoint changes state (smoltcp's {@code set_state}): keeps the census, records the
-	 * state event with its cause, and cleans up on CLOSED.
+	 * The one place where every endpoint changes state (smoltcp's {@code set_state}):
+	 * keeps the census, records the state event with its cause, and cleans up on CLOSED.
 	 */
 	void setState(Endpoint ep, TcpState to, String cause) {
 		TcpState from = ep.state;
@@ -346,8 +373,8 @@ final class Engine {
 
 	void note(Endpoint ep, String code, String text) {
 		if (rec.states) {
-			rec.add(new TraceEvent.Note(rec.nextSeq(), ms(), ep == null ? null : ep.pairId(), ep == null ? null : ep.role(),
-					code, text));
+			rec.add(new TraceEvent.Note(rec.nextSeq(), ms(), ep == null ? null : ep.pairId(),
+					ep == null ? null : ep.role(), code, text));
 		}
 	}
 
@@ -387,10 +414,10 @@ final class Engine {
 
 	private void traceSegment(String event, Segment s) {
 		int dstHost = 1 - s.srcHost;
-		rec.add(new TraceEvent.Segment(rec.nextSeq(), ms(), s.pairNo == 0 ? null : Integer.valueOf(s.pairNo), event, s.id,
-				role(s.srcHost), role(dstHost), address(s.srcHost, s.client) + ":" + s.srcPort, address(dstHost, s.client) + ":" + s.dstPort,
-				s.flagNames(), Seq.u32(s.seq), Seq.u32(s.ack), s.len, s.window, s.retransmission, Seq.u32(s.relSeq),
-				Seq.u32(s.relAck), s.answers < 0 ? null : s.answers));
+		rec.add(new TraceEvent.Segment(rec.nextSeq(), ms(), s.pairNo == 0 ? null : Integer.valueOf(s.pairNo), event,
+				s.id, role(s.srcHost), role(dstHost), address(s.srcHost, s.client) + ":" + s.srcPort,
+				address(dstHost, s.client) + ":" + s.dstPort, s.flagNames(), Seq.u32(s.seq), Seq.u32(s.ack), s.len,
+				s.window, s.retransmission, Seq.u32(s.relSeq), Seq.u32(s.relAck), s.answers < 0 ? null : s.answers));
 	}
 
 	Map<TcpState, Integer> censusMap() {
@@ -407,7 +434,10 @@ final class Engine {
 	// Network: links, faults, demultiplexing
 	// =====================================================================================================
 
-	/** Puts a segment on the link from its source host: trace "sent", then fault rules, then delivery. */
+	/**
+	 * Puts a segment on the link from its source host: trace "sent", then fault rules,
+	 * then delivery.
+	 */
 	void transmit(Segment s) {
 		if (rec.segments) {
 			traceSegment("sent", s);
@@ -490,7 +520,10 @@ final class Engine {
 		}
 	}
 
-	/** A segment reaches its destination host: demultiplex to a connection, TIME_WAIT record or listener. */
+	/**
+	 * A segment reaches its destination host: demultiplex to a connection, TIME_WAIT
+	 * record or listener.
+	 */
 	private void arrive(Segment s) {
 		if (rec.segments) {
 			traceSegment("delivered", s);
@@ -514,13 +547,17 @@ final class Engine {
 		}
 	}
 
-	/** §3.10.7.1 CLOSED: "all data in the incoming segment is discarded ... an incoming segment not containing a RST causes a RST to be sent". */
+	/**
+	 * §3.10.7.1 CLOSED: "all data in the incoming segment is discarded ... an incoming
+	 * segment not containing a RST causes a RST to be sent".
+	 */
 	private void noConnection(int host, Segment s) {
 		if (s.has(RST)) {
 			return;
 		}
 		if (rec.states) {
-			note(s.pair, role(host), "RST_NO_CONNECTION", "no connection for " + address(host, s.client) + ":" + s.dstPort + ": RST");
+			note(s.pair, role(host), "RST_NO_CONNECTION",
+					"no connection for " + address(host, s.client) + ":" + s.dstPort + ": RST");
 		}
 		if (s.has(ACK)) {
 			// <SEQ=SEG.ACK><CTL=RST>
@@ -528,15 +565,17 @@ final class Engine {
 		}
 		else {
 			// <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
-			sendRaw(host, s.client, s.dstPort, s.srcPort, s.pair, s.pairNo, RST | ACK, 0, s.seq + s.segLen(), 0, 0, s.seq - s.relSeq, -1);
+			sendRaw(host, s.client, s.dstPort, s.srcPort, s.pair, s.pairNo, RST | ACK, 0, s.seq + s.segLen(), 0, 0,
+					s.seq - s.relSeq, -1);
 		}
 	}
 
 	/** A segment not tied to a TCB (RSTs, TIME_WAIT ACKs, injections). */
-	void sendRaw(int host, int client, int localPort, int remotePort, Pair p, int pairNo, int flags, int seq, int ack, int len,
-			int iss, int irs, long answers) {
+	void sendRaw(int host, int client, int localPort, int remotePort, Pair p, int pairNo, int flags, int seq, int ack,
+			int len, int iss, int irs, long answers) {
 		Segment s = segment(p, pairNo, host, client, localPort, remotePort, flags, seq, ack, len,
-				(flags & RST) != 0 ? 0 : c.windowBytes(), false, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, answers);
+				(flags & RST) != 0 ? 0 : c.windowBytes(), false, seq - iss, (flags & ACK) != 0 ? ack - irs : 0,
+				answers);
 		transmit(s);
 	}
 
@@ -565,7 +604,8 @@ final class Engine {
 		// second: an ACK on a listener is bad: <SEQ=SEG.ACK><CTL=RST>
 		if (s.has(ACK)) {
 			note(s.pair, "server", "RST_NO_CONNECTION", "ACK on a listening port: RST");
-			sendRaw(SERVER_HOST, s.client, s.dstPort, s.srcPort, s.pair, s.pairNo, RST, s.ack, 0, 0, s.ack - s.relAck, 0, -1);
+			sendRaw(SERVER_HOST, s.client, s.dstPort, s.srcPort, s.pair, s.pairNo, RST, s.ack, 0, 0, s.ack - s.relAck,
+					0, -1);
 			return;
 		}
 		// third: a SYN creates a child connection in SYN-RECEIVED
@@ -629,7 +669,8 @@ final class Engine {
 	void timeWaitArrives(TimeWaitRecord r, Segment s) {
 		int host = r.host();
 		if (s.has(RST)) {
-			// second: RST in TIME-WAIT closes the connection (RFC 9293) unless RFC 1337 protection is on
+			// second: RST in TIME-WAIT closes the connection (RFC 9293) unless RFC 1337
+			// protection is on
 			if (!(le(r.rcvNxt, s.seq) && lt(s.seq, r.rcvNxt + c.windowBytes()))) {
 				return;
 			}
@@ -637,7 +678,8 @@ final class Engine {
 				note(r, "RFC1337_RST_IGNORED", "RST in TIME_WAIT ignored (RFC 1337 protection)");
 				return;
 			}
-			note(r, "TIME_WAIT_ASSASSINATED", "RST in TIME_WAIT closes the connection (TIME-WAIT assassination, RFC 1337)");
+			note(r, "TIME_WAIT_ASSASSINATED",
+					"RST in TIME_WAIT closes the connection (TIME-WAIT assassination, RFC 1337)");
 			cancelTimeWaitTimer(r);
 			setState(r, TcpState.CLOSED, "rcv RST");
 			return;
@@ -645,7 +687,8 @@ final class Engine {
 		if (s.has(SYN) && !s.has(ACK)) {
 			Listener l = host == SERVER_HOST ? listeners.get(r.localPort()) : null;
 			if (c.synReopensTimeWait() && l != null && gt(s.seq, r.rcvNxt)) {
-				// RFC 1122 §4.2.2.13 / RFC 6191: a new SYN with a higher ISN reopens the TIME-WAIT connection
+				// RFC 1122 §4.2.2.13 / RFC 6191: a new SYN with a higher ISN reopens the
+				// TIME-WAIT connection
 				note(r, "TIME_WAIT_REOPENED", "new SYN with a higher sequence number reopens the TIME_WAIT connection");
 				cancelTimeWaitTimer(r);
 				setState(r, TcpState.CLOSED, "reopened by new SYN");
@@ -653,26 +696,33 @@ final class Engine {
 				return;
 			}
 			// otherwise: ACK (RFC 5961 challenge ACK / Linux TCP_TW_ACK)
-			sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, -1);
+			sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt, 0,
+					r.iss, r.irs, -1);
 			return;
 		}
 		if (s.has(FIN) && s.seq + s.len + 1 == r.rcvNxt) {
-			// "The only thing that can arrive in this state is a retransmission of the remote FIN. Acknowledge it,
+			// "The only thing that can arrive in this state is a retransmission of the
+			// remote FIN. Acknowledge it,
 			// and restart the 2 MSL timeout."
 			note(r, "TIME_WAIT_ACK_RESENT_FIN", "TIME_WAIT ACKs the retransmitted FIN and restarts its 2MSL timer");
-			sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, s.id);
+			sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt, 0,
+					r.iss, r.irs, s.id);
 			armTimeWaitTimer(r, true);
 			return;
 		}
 		if (s.segLen() > 0 || !(le(r.rcvNxt, s.seq) && lt(s.seq, r.rcvNxt + c.windowBytes()))) {
 			// anything else that occupies sequence space or is out of window: ACK it
-			sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt, 0, r.iss, r.irs, -1);
+			sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt, 0,
+					r.iss, r.irs, -1);
 		}
 	}
 
-	/** Replaces the full TCB of a connection that entered TIME-WAIT by a compact record. */
+	/**
+	 * Replaces the full TCB of a connection that entered TIME-WAIT by a compact record.
+	 */
 	void compactTimeWait(Tcb t) {
-		TimeWaitRecord r = new TimeWaitRecord(t.key, t.side == Side.CLIENT, t.sndNxt, t.rcvNxt, t.iss, t.irs, t.boundReuse);
+		TimeWaitRecord r = new TimeWaitRecord(t.key, t.side == Side.CLIENT, t.sndNxt, t.rcvNxt, t.iss, t.irs,
+				t.boundReuse);
 		r.pair = t.pair;
 		r.state = TcpState.TIME_WAIT;
 		r.counted = true;
@@ -710,7 +760,10 @@ final class Engine {
 		setState(r, TcpState.CLOSED, "TIME_WAIT timer");
 	}
 
-	/** The application closes a socket whose connection already lives on as a TIME_WAIT record. */
+	/**
+	 * The application closes a socket whose connection already lives on as a TIME_WAIT
+	 * record.
+	 */
 	void releaseOwner(Tcb t) {
 		TimeWaitRecord r = t.timeWait;
 		if (r != null && r.owner == t) {
@@ -752,7 +805,8 @@ final class Engine {
 			clientPorts(r.client()).release(r.localPort(), r.reuseAddr);
 		}
 		if (r.owner != null) {
-			r.owner.state = TcpState.CLOSED; // the socket handle mirrors its record (census counted the record)
+			r.owner.state = TcpState.CLOSED; // the socket handle mirrors its record
+												// (census counted the record)
 		}
 		if (r.pair != null) {
 			checkPair(r.pair);
@@ -765,7 +819,9 @@ final class Engine {
 		}
 	}
 
-	/** Counts finished lifecycles and forgets closed pairs when the configuration says so. */
+	/**
+	 * Counts finished lifecycles and forgets closed pairs when the configuration says so.
+	 */
 	void checkPair(Pair p) {
 		if (p == null) {
 			return;
@@ -778,7 +834,8 @@ final class Engine {
 			}
 		}
 		if (!config.retainClosedPairs() && !p.forgotten && done(p.client) && done(p.server)) {
-			// forget the pair; only TIME_WAIT records (which point to it for the trace) keep it reachable
+			// forget the pair; only TIME_WAIT records (which point to it for the trace)
+			// keep it reachable
 			p.forgotten = true;
 			if (!p.load) {
 				pairs.remove(p.boxedId);
@@ -793,7 +850,8 @@ final class Engine {
 			TimeWaitRecord only = p.client == null ? (TimeWaitRecord) p.server
 					: p.server == null ? (TimeWaitRecord) p.client : null;
 			if (only != null && only.state == TcpState.TIME_WAIT) {
-				// the usual case: a single TIME_WAIT record outlives the pair; it keeps just the pair's number
+				// the usual case: a single TIME_WAIT record outlives the pair; it keeps
+				// just the pair's number
 				only.detach(p.id, !p.finished, p.load);
 				p.client = null;
 				p.server = null;
@@ -818,7 +876,10 @@ final class Engine {
 	// ISNs and ports
 	// =====================================================================================================
 
-	/** RFC 6528: ISN = M + F(localip, localport, remoteip, remoteport, secretkey), M a 4 µs clock; or pinned. */
+	/**
+	 * RFC 6528: ISN = M + F(localip, localport, remoteip, remoteport, secretkey), M a 4
+	 * µs clock; or pinned.
+	 */
 	int isn(int host, int client, int localPort, int remotePort) {
 		if (config.pinnedIsn()) {
 			int clientPort = host == CLIENT_HOST ? localPort : remotePort;
@@ -848,15 +909,20 @@ final class Engine {
 	}
 
 	/**
-	 * Ephemeral port for a connect() to {@code serverPort}: linear probe from a cursor that starts at a random port
-	 * of the range, skipping every port in use (TIME_WAIT included). With {@code twReuse = 1} (Linux tcp_tw_reuse) and
-	 * no free port, a client TIME_WAIT on the same destination that is at least 1 s old is recycled. −1 when none.
+	 * Ephemeral port for a connect() to {@code serverPort}: linear probe from a cursor
+	 * that starts at a random port of the range, skipping every port in use (TIME_WAIT
+	 * included). With {@code twReuse = 1} (Linux tcp_tw_reuse) and no free port, a client
+	 * TIME_WAIT on the same destination that is at least 1 s old is recycled. −1 when
+	 * none.
 	 */
 	int allocateEphemeral(int serverPort) {
 		return allocateEphemeral(0, serverPort);
 	}
 
-	/** {@link #allocateEphemeral(int)} on client host number {@code client}, each host with its own ports and cursor. */
+	/**
+	 * {@link #allocateEphemeral(int)} on client host number {@code client}, each host
+	 * with its own ports and cursor.
+	 */
 	int allocateEphemeral(int client, int serverPort) {
 		int lo = c.ephemeralLow();
 		int hi = c.ephemeralHigh();
@@ -882,7 +948,10 @@ final class Engine {
 		return p;
 	}
 
-	/** tcp_tw_reuse: the oldest-found client TIME_WAIT to this destination, aged ≥ 1 s, gives up its tuple. */
+	/**
+	 * tcp_tw_reuse: the oldest-found client TIME_WAIT to this destination, aged ≥ 1 s,
+	 * gives up its tuple.
+	 */
 	private int reuseTimeWait(int client, int cursor, int lo, int hi, int serverPort) {
 		int span = hi - lo + 1;
 		PortTable pt = clientPorts(client);
@@ -902,7 +971,10 @@ final class Engine {
 		return -1;
 	}
 
-	/** bind() on the client host: EADDRINUSE while anything holds the port, unless every holder and the new socket set SO_REUSEADDR. */
+	/**
+	 * bind() on the client host: EADDRINUSE while anything holds the port, unless every
+	 * holder and the new socket set SO_REUSEADDR.
+	 */
 	Errno bindCheck(int port, int serverPort, boolean reuseAddr) {
 		PortTable pt = clientPorts;
 		if (pt.users(port) == 0) {
@@ -918,18 +990,25 @@ final class Engine {
 	// Pairs
 	// =====================================================================================================
 
-	/** Creates a pair whose client socket is bound to {@code clientPort} and issues connect(). */
+	/**
+	 * Creates a pair whose client socket is bound to {@code clientPort} and issues
+	 * connect().
+	 */
 	Pair connectPair(int serverPort, int clientPort, boolean reuseAddr, boolean pinned, boolean loadPair) {
 		return connectPair(0, serverPort, clientPort, reuseAddr, pinned, loadPair);
 	}
 
-	/** {@link #connectPair(int, int, boolean, boolean, boolean)} from client host number {@code client}. */
+	/**
+	 * {@link #connectPair(int, int, boolean, boolean, boolean)} from client host number
+	 * {@code client}.
+	 */
 	Pair connectPair(int client, int serverPort, int clientPort, boolean reuseAddr, boolean pinned, boolean loadPair) {
 		Pair p = new Pair(nextPairId++, serverPort, clientPort);
 		p.clientNo = client;
 		p.load = loadPair;
 		if (!loadPair || config.retainClosedPairs()) {
-			// load pairs are only addressable when closed pairs are retained (keeps load runs lean)
+			// load pairs are only addressable when closed pairs are retained (keeps load
+			// runs lean)
 			pairs.put(p.id, p);
 		}
 		p.listener = listener(serverPort, p);
@@ -973,7 +1052,8 @@ final class Engine {
 		if (ep instanceof Tcb t) {
 			if (t.timeWait != null && t.timeWait.owner == t) {
 				TimeWaitRecord r = t.timeWait;
-				return recordView(r, t.state, false, t.shutRd, t.shutWr, t.lingerOnoff, t.lingerSeconds, t.recvBuffered);
+				return recordView(r, t.state, false, t.shutRd, t.shutWr, t.lingerOnoff, t.lingerSeconds,
+						t.recvBuffered);
 			}
 			List<TimerView> timers = new ArrayList<>(2);
 			for (int i = 0; i < 4; i++) {
@@ -991,23 +1071,25 @@ final class Engine {
 			};
 			return new EndpointView(role, address(host, client), port, t.state, v ? Seq.u32(t.iss) : null,
 					hasIrs ? Seq.u32(t.irs) : null, v ? Seq.u32(t.sndUna) : null, v ? Seq.u32(t.sndNxt) : null,
-					v ? t.sndWnd : null, hasIrs ? Seq.u32(t.rcvNxt) : null, hasIrs ? t.rcvWnd() : null, t.sendBuffered(),
-					t.recvBuffered, t.orphan(), t.shutRd, t.shutWr, t.reuseAddr, t.lingerOnoff, t.lingerSeconds, pending,
-					timers);
+					v ? t.sndWnd : null, hasIrs ? Seq.u32(t.rcvNxt) : null, hasIrs ? t.rcvWnd() : null,
+					t.sendBuffered(), t.recvBuffered, t.orphan(), t.shutRd, t.shutWr, t.reuseAddr, t.lingerOnoff,
+					t.lingerSeconds, pending, timers);
 		}
 		if (ep instanceof TimeWaitRecord r) {
 			return recordView(r, r.state, true, true, true, 0, 0, 0);
 		}
-		return new EndpointView(role, address(host, client), port, TcpState.CLOSED, null, null, null, null, null, null, null, 0, 0,
-				false, false, false, false, 0, 0, null, List.of());
+		return new EndpointView(role, address(host, client), port, TcpState.CLOSED, null, null, null, null, null, null,
+				null, 0, 0, false, false, false, false, 0, 0, null, List.of());
 	}
 
 	private EndpointView recordView(TimeWaitRecord r, TcpState state, boolean orphan, boolean shutRd, boolean shutWr,
 			int lingerOnoff, int lingerSeconds, int recvBuffered) {
-		List<TimerView> timers = r.state == TcpState.TIME_WAIT ? List.of(new TimerView("TIME_WAIT", r.expiresUs / 1000.0))
-				: List.of();
-		return new EndpointView(r.role(), address(r.host(), r.client()), r.localPort(), state, Seq.u32(r.iss), Seq.u32(r.irs),
-				Seq.u32(r.sndNxt), Seq.u32(r.sndNxt), c.windowBytes(), Seq.u32(r.rcvNxt), c.windowBytes(), 0, recvBuffered,
-				orphan, shutRd, shutWr, r.reuseAddr, lingerOnoff, lingerSeconds, null, timers);
+		List<TimerView> timers = r.state == TcpState.TIME_WAIT
+				? List.of(new TimerView("TIME_WAIT", r.expiresUs / 1000.0)) : List.of();
+		return new EndpointView(r.role(), address(r.host(), r.client()), r.localPort(), state, Seq.u32(r.iss),
+				Seq.u32(r.irs), Seq.u32(r.sndNxt), Seq.u32(r.sndNxt), c.windowBytes(), Seq.u32(r.rcvNxt),
+				c.windowBytes(), 0, recvBuffered, orphan, shutRd, shutWr, r.reuseAddr, lingerOnoff, lingerSeconds, null,
+				timers);
 	}
+
 }

@@ -1,8 +1,9 @@
 package dev.tcplab.engine;
 
 /**
- * A socket-level refusal that the caller asked for explicitly and cannot be expressed as a call result, e.g. a
- * pinned client port that cannot be bound when a pair is opened. Carries the errno name.
+ * A socket-level refusal that the caller asked for explicitly and cannot be expressed as
+ * a call result, e.g. a pinned client port that cannot be bound when a pair is opened.
+ * Carries the errno name.
  */
 public class EngineException extends RuntimeException {
 
@@ -16,4 +17,5 @@ public class EngineException extends RuntimeException {
 	public Errno errno() {
 		return errno;
 	}
+
 }

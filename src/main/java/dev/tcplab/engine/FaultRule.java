@@ -30,4 +30,5 @@ final class FaultRule {
 	boolean exhausted() {
 		return applied >= count;
 	}
+
 }

@@ -1,9 +1,10 @@
 package dev.tcplab.engine;
 
 /**
- * A listening socket on the server host (RFC 9293 §3.10.7.2, LISTEN state). Incoming SYNs create child
- * connections in SYN_RECEIVED; children are accepted automatically once ESTABLISHED. The listener has SO_REUSEADDR
- * set (as servers do) and its children inherit it.
+ * A listening socket on the server host (RFC 9293 §3.10.7.2, LISTEN state). Incoming SYNs
+ * create child connections in SYN_RECEIVED; children are accepted automatically once
+ * ESTABLISHED. The listener has SO_REUSEADDR set (as servers do) and its children inherit
+ * it.
  */
 final class Listener extends Endpoint {
 
@@ -23,4 +24,5 @@ final class Listener extends Endpoint {
 	String role() {
 		return "listener";
 	}
+
 }

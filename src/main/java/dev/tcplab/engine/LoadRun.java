@@ -3,9 +3,11 @@ package dev.tcplab.engine;
 import dev.tcplab.engine.LoadSpec.LoadStats;
 
 /**
- * A generated busy-server workload (article situation 4) driven by scheduled events inside the engine: one
- * connection start every 1/{@code connectionsPerSecond} s (from the spec's client hosts in turn), each client sends the request, the server answers, the
- * closer closes first and the other side closes when it reads EOF. Also the census ticker.
+ * A generated busy-server workload (article situation 4) driven by scheduled events
+ * inside the engine: one connection start every 1/{@code connectionsPerSecond} s (from
+ * the spec's client hosts in turn), each client sends the request, the server answers,
+ * the closer closes first and the other side closes when it reads EOF. Also the census
+ * ticker.
  */
 final class LoadRun {
 
@@ -140,4 +142,5 @@ final class LoadRun {
 		peak(e);
 		return new LoadStats(started, completed, connectFailures, peakTimeWait, e.censusMap());
 	}
+
 }

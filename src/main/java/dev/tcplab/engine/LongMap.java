@@ -3,9 +3,10 @@ package dev.tcplab.engine;
 import java.util.function.Consumer;
 
 /**
- * Open-addressing hash map from a primitive {@code long} key (a packed connection tuple) to an object, with
- * linear probing and backward-shift deletion: no boxing, no entry objects. Used for the connection table,
- * which may hold hundreds of thousands of TIME_WAIT records.
+ * Open-addressing hash map from a primitive {@code long} key (a packed connection tuple)
+ * to an object, with linear probing and backward-shift deletion: no boxing, no entry
+ * objects. Used for the connection table, which may hold hundreds of thousands of
+ * TIME_WAIT records.
  */
 final class LongMap<V> {
 
@@ -123,4 +124,5 @@ final class LongMap<V> {
 			}
 		}
 	}
+
 }

@@ -4,7 +4,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A client socket and the server socket accepted for it, plus the fault rules and held segments of both directions. */
+/**
+ * A client socket and the server socket accepted for it, plus the fault rules and held
+ * segments of both directions.
+ */
 final class Pair {
 
 	final int id;
@@ -15,10 +18,16 @@ final class Pair {
 
 	final int clientPort;
 
-	/** Number of the client host (0 = {@code config.clientAddress}; load runs with several clients use more). */
+	/**
+	 * Number of the client host (0 = {@code config.clientAddress}; load runs with several
+	 * clients use more).
+	 */
 	int clientNo;
 
-	/** The client endpoint: a {@link Tcb} or, after TIME_WAIT compaction, a {@link TimeWaitRecord}. */
+	/**
+	 * The client endpoint: a {@link Tcb} or, after TIME_WAIT compaction, a
+	 * {@link TimeWaitRecord}.
+	 */
 	Endpoint client;
 
 	/** The accepted server endpoint, null until the SYN reached the listener. */
@@ -26,7 +35,10 @@ final class Pair {
 
 	Listener listener;
 
-	/** Fault rules per direction, index 0 = segments the client sends, 1 = the server sends. */
+	/**
+	 * Fault rules per direction, index 0 = segments the client sends, 1 = the server
+	 * sends.
+	 */
 	List<FaultRule>[] rules;
 
 	ArrayDeque<Segment>[] held;
@@ -88,4 +100,5 @@ final class Pair {
 	static boolean closed(Endpoint ep) {
 		return ep == null || ep.state == TcpState.CLOSED;
 	}
+
 }

@@ -5,13 +5,17 @@ import static dev.tcplab.engine.Segment.FIN;
 
 import java.util.Map;
 
-/** Carries out one {@link PairEvent} on a pair: socket calls, fault rules and pokes. Arguments are already validated. */
+/**
+ * Carries out one {@link PairEvent} on a pair: socket calls, fault rules and pokes.
+ * Arguments are already validated.
+ */
 final class PairEvents {
 
 	private PairEvents() {
 	}
 
-	/** @return {rd, wr} for SHUT_RD, SHUT_WR or SHUT_RDWR */
+	/**
+	 * @return {rd, wr} for SHUT_RD, SHUT_WR or SHUT_RDWR */
 	static boolean[] parseHow(String how) {
 		if ("SHUT_RD".equals(how)) {
 			return new boolean[] { true, false };
@@ -22,7 +26,8 @@ final class PairEvents {
 		if ("SHUT_RDWR".equals(how)) {
 			return new boolean[] { true, true };
 		}
-		throw new IllegalArgumentException("how must be SHUT_RD, SHUT_WR or SHUT_RDWR, got " + (how == null ? "nothing" : "\"" + how + "\""));
+		throw new IllegalArgumentException(
+				"how must be SHUT_RD, SHUT_WR or SHUT_RDWR, got " + (how == null ? "nothing" : "\"" + how + "\""));
 	}
 
 	static Object apply(Engine e, Pair p, PairEvent ev) {
@@ -33,9 +38,10 @@ final class PairEvents {
 		if (ev instanceof PairEvent.Fault f) {
 			p.rules(host).add(new FaultRule(f.action(), f.segment(), f.count(), f.nth(), f.delayMs() * 1000));
 			if (e.rec.states) {
-				e.note(p, who, "FAULT_RULE", f.action() + " " + (f.nth() > 0 ? "from match #" + f.nth() + " " : "") + f.count()
-					+ " " + f.segment() + " segment(s) sent by the " + who + (f.action() == PairEvent.FaultAction.DELAY
-							? " by " + f.delayMs() + " ms" : ""));
+				e.note(p, who, "FAULT_RULE",
+						f.action() + " " + (f.nth() > 0 ? "from match #" + f.nth() + " " : "") + f.count() + " "
+								+ f.segment() + " segment(s) sent by the " + who
+								+ (f.action() == PairEvent.FaultAction.DELAY ? " by " + f.delayMs() + " ms" : ""));
 			}
 			return "ok";
 		}
@@ -50,7 +56,8 @@ final class PairEvents {
 				r = t.resendFin();
 			}
 			else if (ep instanceof TimeWaitRecord tw && tw.state == TcpState.TIME_WAIT) {
-				e.sendRaw(tw.host(), tw.client(), tw.localPort(), tw.remotePort(), p, p.id, FIN | ACK, tw.sndNxt - 1, tw.rcvNxt, 0, tw.iss, tw.irs, -1);
+				e.sendRaw(tw.host(), tw.client(), tw.localPort(), tw.remotePort(), p, p.id, FIN | ACK, tw.sndNxt - 1,
+						tw.rcvNxt, 0, tw.iss, tw.irs, -1);
 				r = "ok";
 			}
 			else {
@@ -84,14 +91,16 @@ final class PairEvents {
 			int ack = in.ack() == null ? rcvNxt : (int) (long) in.ack();
 			int flags = Segment.flagsOf(in.flags());
 			e.note(p, who, "INJECT", "a raw segment " + in.flags() + " is injected as if sent by the " + who);
-			Segment s = new Segment(e.nextSegmentId(), p, p.id, host, p.clientNo, local, remote, flags, seq, (flags & ACK) != 0 ? ack : 0,
-					in.len(), e.c.windowBytes(), false, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, -1);
+			Segment s = new Segment(e.nextSegmentId(), p, p.id, host, p.clientNo, local, remote, flags, seq,
+					(flags & ACK) != 0 ? ack : 0, in.len(), e.c.windowBytes(), false, seq - iss,
+					(flags & ACK) != 0 ? ack - irs : 0, -1);
 			e.transmit(s);
 			return "ok";
 		}
 		// ---- socket calls ----
 		if (!(ep instanceof Tcb t)) {
-			// no socket the application could call: not accepted yet, or already closed and compacted
+			// no socket the application could call: not accepted yet, or already closed
+			// and compacted
 			String errno = ep == null ? "ENOTCONN" : "EBADF";
 			if (e.rec.states) {
 				e.callEvent(p.client, who, callName(ev), callArgs(ev), errno);
@@ -194,4 +203,5 @@ final class PairEvents {
 		}
 		return Map.of();
 	}
+
 }

@@ -1,18 +1,25 @@
 package dev.tcplab.engine;
 
 /**
- * Local ports in use on the client host: how many sockets (connections, TIME_WAIT records) hold each port and how
- * many of them lack SO_REUSEADDR, plus a bitmap for a fast search of a free ephemeral port. Counts live in one
- * open-addressing table of packed longs (port, count, exclusive count) so a lookup touches one cache line.
+ * Local ports in use on the client host: how many sockets (connections, TIME_WAIT
+ * records) hold each port and how many of them lack SO_REUSEADDR, plus a bitmap for a
+ * fast search of a free ephemeral port. Counts live in one open-addressing table of
+ * packed longs (port, count, exclusive count) so a lookup touches one cache line.
  */
 final class PortTable {
 
 	private final long[] inUse = new long[65536 / 64];
 
-	/** Bit w set when every port of {@code inUse[w]} is in use: lets {@link #firstFree} skip full stretches 4096 ports at a time. */
+	/**
+	 * Bit w set when every port of {@code inUse[w]} is in use: lets {@link #firstFree}
+	 * skip full stretches 4096 ports at a time.
+	 */
 	private final long[] full = new long[65536 / 64 / 64];
 
-	/** slot = (port + 1) << 32 | exclusive << 16 | count; 0 = empty. Ports are never removed (≤ 65536 keys). */
+	/**
+	 * slot = (port + 1) << 32 | exclusive << 16 | count; 0 = empty. Ports are never
+	 * removed (≤ 65536 keys).
+	 */
 	private long[] slots = new long[64];
 
 	private int size;
@@ -113,4 +120,5 @@ final class PortTable {
 		}
 		return -1;
 	}
+
 }

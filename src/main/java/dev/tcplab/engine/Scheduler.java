@@ -3,16 +3,20 @@ package dev.tcplab.engine;
 import java.util.Arrays;
 
 /**
- * The discrete-event queue, ordered by (virtual time in µs, insertion sequence) (SimPy / ns-3 style). Events are a
- * {@code kind}, a target object and a {@code long} argument, stored in parallel primitive arrays so that scheduling
- * allocates nothing. Two structures share one insertion counter:
+ * The discrete-event queue, ordered by (virtual time in µs, insertion sequence) (SimPy /
+ * ns-3 style). Events are a {@code kind}, a target object and a {@code long} argument,
+ * stored in parallel primitive arrays so that scheduling allocates nothing. Two
+ * structures share one insertion counter:
  * <ul>
- * <li>FIFO lanes for events whose delay is the same every time (link latency, TIME_WAIT, FIN_WAIT_2, delayed ACK):
- * their times are non-decreasing in insertion order, so a ring buffer keeps them sorted at O(1) per event — the
- * timing-wheel idea, and what keeps hundreds of thousands of TIME_WAIT expiries cheap;</li>
- * <li>a binary min-heap for everything else (backed-off retransmission timers, delayed segments, linger).</li>
+ * <li>FIFO lanes for events whose delay is the same every time (link latency, TIME_WAIT,
+ * FIN_WAIT_2, delayed ACK): their times are non-decreasing in insertion order, so a ring
+ * buffer keeps them sorted at O(1) per event — the timing-wheel idea, and what keeps
+ * hundreds of thousands of TIME_WAIT expiries cheap;</li>
+ * <li>a binary min-heap for everything else (backed-off retransmission timers, delayed
+ * segments, linger).</li>
  * </ul>
- * Cancelled timers are deleted lazily (their generation no longer matches when they come up).
+ * Cancelled timers are deleted lazily (their generation no longer matches when they come
+ * up).
  */
 final class Scheduler {
 
@@ -23,14 +27,20 @@ final class Scheduler {
 
 	private final long[] laneDelay = new long[LANES];
 
-	/** Time and order of each lane's first event (Long.MAX_VALUE when empty): findHead reads only these two arrays. */
+	/**
+	 * Time and order of each lane's first event (Long.MAX_VALUE when empty): findHead
+	 * reads only these two arrays.
+	 */
 	private final long[] laneHeadTime = new long[LANES];
 
 	private final long[] laneHeadOrder = new long[LANES];
 
 	private int laneCount;
 
-	/** Where the head is: −1 = heap, otherwise a lane index; valid after {@link #findHead()}. */
+	/**
+	 * Where the head is: −1 = heap, otherwise a lane index; valid after
+	 * {@link #findHead()}.
+	 */
 	private int headSource = -1;
 
 	private boolean headKnown;
@@ -74,7 +84,10 @@ final class Scheduler {
 		return total == 0;
 	}
 
-	/** Keeps the cached head valid when an event is added: it becomes the head only if it sorts first. */
+	/**
+	 * Keeps the cached head valid when an event is added: it becomes the head only if it
+	 * sorts first.
+	 */
 	private void added(int src, long at, long o) {
 		total++;
 		if (headKnown && (at < headTime || (at == headTime && o < headOrder))) {
@@ -84,12 +97,18 @@ final class Scheduler {
 		}
 	}
 
-	/** Schedules {@code delay} µs after {@code now}: on the FIFO lane of that delay when it stays sorted, else on the heap. */
+	/**
+	 * Schedules {@code delay} µs after {@code now}: on the FIFO lane of that delay when
+	 * it stays sorted, else on the heap.
+	 */
 	void scheduleAfter(long now, long delay, int k, Object t, long a) {
 		scheduleAt(lane(delay), now + delay, nextOrder++, k, t, a);
 	}
 
-	/** The lane for events with this delay, or −1 (heap) when all lanes are busy with other delays. */
+	/**
+	 * The lane for events with this delay, or −1 (heap) when all lanes are busy with
+	 * other delays.
+	 */
 	int lane(long delay) {
 		for (int i = 0; i < laneCount; i++) {
 			if (laneDelay[i] == delay) {
@@ -112,7 +131,10 @@ final class Scheduler {
 		return -1;
 	}
 
-	/** Reserves an insertion sequence number for an event that will be queued later (lazy timers). */
+	/**
+	 * Reserves an insertion sequence number for an event that will be queued later (lazy
+	 * timers).
+	 */
 	long reserve() {
 		return nextOrder++;
 	}
@@ -281,9 +303,10 @@ final class Scheduler {
 	}
 
 	/**
-	 * A ring buffer of events in non-decreasing time order. Time, order, kind and argument of an entry are interleaved
-	 * in one {@code long[]} (stride 4, one cache line holds two entries) so that reading the head touches one line of
-	 * it plus one of {@code target}, instead of one per field.
+	 * A ring buffer of events in non-decreasing time order. Time, order, kind and
+	 * argument of an entry are interleaved in one {@code long[]} (stride 4, one cache
+	 * line holds two entries) so that reading the head touches one line of it plus one of
+	 * {@code target}, instead of one per field.
 	 */
 	private static final class Lane {
 
@@ -352,5 +375,7 @@ final class Scheduler {
 			target = g2;
 			head = 0;
 		}
+
 	}
+
 }

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A TCP segment on the wire (RFC 9293 §3.1), as the engine moves it: header fields that matter for the state
- * machine, a payload length (content is not modelled) and trace bookkeeping. Sequence numbers are raw 32-bit
- * values kept in {@code int}s and compared with modular arithmetic ({@link Seq}).
+ * A TCP segment on the wire (RFC 9293 §3.1), as the engine moves it: header fields that
+ * matter for the state machine, a payload length (content is not modelled) and trace
+ * bookkeeping. Sequence numbers are raw 32-bit values kept in {@code int}s and compared
+ * with modular arithmetic ({@link Seq}).
  */
 final class Segment {
 
@@ -49,13 +50,18 @@ final class Segment {
 	/** The pair this segment belongs to (for fault rules), or null. */
 	Pair pair;
 
-	/** Id of that pair for the trace (0 = none); kept when the pair itself was forgotten. */
+	/**
+	 * Id of that pair for the trace (0 = none); kept when the pair itself was forgotten.
+	 */
 	int pairNo;
 
 	/** 0 = client host, 1 = server host. */
 	int srcHost;
 
-	/** Number of the client host at one end (0 = {@code config.clientAddress}); the server host is always the other end. */
+	/**
+	 * Number of the client host at one end (0 = {@code config.clientAddress}); the server
+	 * host is always the other end.
+	 */
 	int client;
 
 	int srcPort;
@@ -74,7 +80,9 @@ final class Segment {
 
 	boolean retransmission;
 
-	/** seq − sender's ISS and ack − sender's IRS, for Wireshark-style relative numbers. */
+	/**
+	 * seq − sender's ISS and ack − sender's IRS, for Wireshark-style relative numbers.
+	 */
 	int relSeq;
 
 	int relAck;
@@ -82,24 +90,25 @@ final class Segment {
 	/** Id of the segment whose data/SYN/FIN this one newly acknowledges, or −1. */
 	long answers;
 
-	Segment(long id, Pair pair, int pairNo, int srcHost, int srcPort, int dstPort, int flags, int seq, int ack, int len, int window,
-			boolean retransmission, int relSeq, int relAck, long answers) {
-		this(id, pair, pairNo, srcHost, 0, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq, relAck, answers);
+	Segment(long id, Pair pair, int pairNo, int srcHost, int srcPort, int dstPort, int flags, int seq, int ack, int len,
+			int window, boolean retransmission, int relSeq, int relAck, long answers) {
+		this(id, pair, pairNo, srcHost, 0, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq,
+				relAck, answers);
 	}
 
-	Segment(long id, Pair pair, int pairNo, int srcHost, int client, int srcPort, int dstPort, int flags, int seq, int ack, int len,
-			int window, boolean retransmission, int relSeq, int relAck, long answers) {
-		init(id, pair, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq, relAck,
-				answers);
+	Segment(long id, Pair pair, int pairNo, int srcHost, int client, int srcPort, int dstPort, int flags, int seq,
+			int ack, int len, int window, boolean retransmission, int relSeq, int relAck, long answers) {
+		init(id, pair, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq,
+				relAck, answers);
 	}
 
 	/**
-	 * (Re)initialises every field: the engine recycles a segment once it has been delivered and processed (nothing
-	 * keeps a reference to a delivered segment; trace events copy its fields), so steady-state traffic allocates no
-	 * segments.
+	 * (Re)initialises every field: the engine recycles a segment once it has been
+	 * delivered and processed (nothing keeps a reference to a delivered segment; trace
+	 * events copy its fields), so steady-state traffic allocates no segments.
 	 */
-	Segment init(long id, Pair pair, int pairNo, int srcHost, int client, int srcPort, int dstPort, int flags, int seq, int ack,
-			int len, int window, boolean retransmission, int relSeq, int relAck, long answers) {
+	Segment init(long id, Pair pair, int pairNo, int srcHost, int client, int srcPort, int dstPort, int flags, int seq,
+			int ack, int len, int window, boolean retransmission, int relSeq, int relAck, long answers) {
 		this.id = id;
 		this.client = client;
 		this.pair = pair;
@@ -120,8 +129,8 @@ final class Segment {
 	}
 
 	Segment withId(long newId) {
-		return new Segment(newId, pair, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq,
-				relAck, answers);
+		return new Segment(newId, pair, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window,
+				retransmission, relSeq, relAck, answers);
 	}
 
 	boolean has(int flag) {
@@ -162,4 +171,5 @@ final class Segment {
 			case ACK -> has(ACK) && (flags & (SYN | FIN | RST)) == 0 && len == 0;
 		};
 	}
+
 }

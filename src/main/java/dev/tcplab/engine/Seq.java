@@ -1,6 +1,8 @@
 package dev.tcplab.engine;
 
-/** Modular 32-bit sequence number comparisons (RFC 9293 §3.4: "arithmetic modulo 2**32"). */
+/**
+ * Modular 32-bit sequence number comparisons (RFC 9293 §3.4: "arithmetic modulo 2**32").
+ */
 final class Seq {
 
 	private Seq() {
@@ -25,4 +27,5 @@ final class Seq {
 	static long u32(int v) {
 		return v & 0xFFFFFFFFL;
 	}
+
 }

@@ -2,8 +2,12 @@ package dev.tcplab.engine;
 
 import java.util.Locale;
 
-/** Which endpoint of a pair an event concerns. The wire name is lower case ("client", "server"). */
+/**
+ * Which endpoint of a pair an event concerns. The wire name is lower case ("client",
+ * "server").
+ */
 public enum Side {
+
 	CLIENT, SERVER;
 
 	public String wireName() {
@@ -14,7 +18,10 @@ public enum Side {
 		return this == CLIENT ? SERVER : CLIENT;
 	}
 
-	/** @throws IllegalArgumentException for anything but "client" or "server" (case-insensitive). */
+	/**
+	 * @throws IllegalArgumentException for anything but "client" or "server"
+	 * (case-insensitive).
+	 */
 	public static Side parse(String s) {
 		if (s != null) {
 			for (Side side : values()) {
@@ -23,6 +30,8 @@ public enum Side {
 				}
 			}
 		}
-		throw new IllegalArgumentException("side must be \"client\" or \"server\", got " + (s == null ? "nothing" : "\"" + s + "\""));
+		throw new IllegalArgumentException(
+				"side must be \"client\" or \"server\", got " + (s == null ? "nothing" : "\"" + s + "\""));
 	}
+
 }

@@ -12,13 +12,14 @@ import dev.tcplab.engine.Snapshots.PairView;
 import dev.tcplab.engine.Snapshots.SimulationView;
 
 /**
- * One virtual network with its own virtual clock: a client host and a server host joined by two links, the
- * sockets on them and a trace recorder. This is the engine's public facade; everything else in the package is
- * detail. Not thread-safe: callers serialise access (the service holds one lock per simulation).
+ * One virtual network with its own virtual clock: a client host and a server host joined
+ * by two links, the sockets on them and a trace recorder. This is the engine's public
+ * facade; everything else in the package is detail. Not thread-safe: callers serialise
+ * access (the service holds one lock per simulation).
  * <p>
- * Time: the clock counts integer microseconds; the API speaks milliseconds (fractional where needed). Only the
- * scheduler advances the clock; events at equal times run in insertion order, so a seed and a sequence of calls
- * reproduce a trace byte for byte.
+ * Time: the clock counts integer microseconds; the API speaks milliseconds (fractional
+ * where needed). Only the scheduler advances the clock; events at equal times run in
+ * insertion order, so a seed and a sequence of calls reproduce a trace byte for byte.
  */
 public final class Simulation {
 
@@ -50,12 +51,13 @@ public final class Simulation {
 	}
 
 	/**
-	 * Opens a client/server pair: a listener on {@code serverPort} (created on first use, reused afterwards), a
-	 * client socket bound to {@code clientPort} (null = ephemeral, skipping tuples in TIME_WAIT) that connects to
-	 * it. With {@code establish} the clock runs until the three-way handshake has completed and the server has
-	 * accepted; otherwise connect() is issued and the SYN is in flight.
-	 * @throws EngineException EADDRINUSE when a pinned port cannot be bound, EADDRNOTAVAIL when no ephemeral port is
-	 *                         free
+	 * Opens a client/server pair: a listener on {@code serverPort} (created on first use,
+	 * reused afterwards), a client socket bound to {@code clientPort} (null = ephemeral,
+	 * skipping tuples in TIME_WAIT) that connects to it. With {@code establish} the clock
+	 * runs until the three-way handshake has completed and the server has accepted;
+	 * otherwise connect() is issued and the SYN is in flight.
+	 * @throws EngineException EADDRINUSE when a pinned port cannot be bound,
+	 * EADDRNOTAVAIL when no ephemeral port is free
 	 * @throws IllegalArgumentException for ports outside 1..65535
 	 */
 	public PairView openPair(int serverPort, Integer clientPort, boolean clientReuseAddr, boolean establish) {
@@ -63,8 +65,8 @@ public final class Simulation {
 	}
 
 	/**
-	 * Same as {@link #openPair} but returns only the pair id (no snapshot is built) — for benchmarks and load
-	 * drivers that open many pairs.
+	 * Same as {@link #openPair} but returns only the pair id (no snapshot is built) — for
+	 * benchmarks and load drivers that open many pairs.
 	 */
 	public int openPairId(int serverPort, Integer clientPort, boolean clientReuseAddr, boolean establish) {
 		return open(serverPort, clientPort, clientReuseAddr, establish).id;
@@ -77,17 +79,19 @@ public final class Simulation {
 			checkPort("clientPort", clientPort);
 			Errno err = e.bindCheck(clientPort, serverPort, clientReuseAddr);
 			if (err != null) {
-				throw new EngineException(err, "bind() to client port " + clientPort + " failed with " + err
-						+ ": the port is still held (e.g. by a connection in TIME_WAIT)"
-						+ (clientReuseAddr ? " and not every holder set SO_REUSEADDR" : ""));
+				throw new EngineException(err,
+						"bind() to client port " + clientPort + " failed with " + err
+								+ ": the port is still held (e.g. by a connection in TIME_WAIT)"
+								+ (clientReuseAddr ? " and not every holder set SO_REUSEADDR" : ""));
 			}
 			port = clientPort;
 		}
 		else {
 			port = e.allocateEphemeral(serverPort);
 			if (port < 0) {
-				throw new EngineException(Errno.EADDRNOTAVAIL, "connect() failed with EADDRNOTAVAIL: no free ephemeral port in "
-						+ e.c.ephemeralLow() + ".." + e.c.ephemeralHigh());
+				throw new EngineException(Errno.EADDRNOTAVAIL,
+						"connect() failed with EADDRNOTAVAIL: no free ephemeral port in " + e.c.ephemeralLow() + ".."
+								+ e.c.ephemeralHigh());
 			}
 		}
 		Pair p = e.connectPair(serverPort, port, clientReuseAddr, clientPort != null, false);
@@ -116,7 +120,8 @@ public final class Simulation {
 		return p;
 	}
 
-	/** @throws java.util.NoSuchElementException for an unknown pair id */
+	/**
+	 * @throws java.util.NoSuchElementException for an unknown pair id */
 	public PairView pair(int pairId) {
 		return e.pairView(requirePair(pairId));
 	}
@@ -131,11 +136,12 @@ public final class Simulation {
 	}
 
 	/**
-	 * Applies a socket call, fault rule or poke to one side of a pair. A call the state forbids is not an
-	 * exception: its result is the errno name, exactly as the socket API would answer.
+	 * Applies a socket call, fault rule or poke to one side of a pair. A call the state
+	 * forbids is not an exception: its result is the errno name, exactly as the socket
+	 * API would answer.
 	 * @throws java.util.NoSuchElementException for an unknown pair id
-	 * @throws IllegalArgumentException for malformed arguments (negative byte counts, unknown shutdown how, …);
-	 *                                  the simulation is left untouched
+	 * @throws IllegalArgumentException for malformed arguments (negative byte counts,
+	 * unknown shutdown how, …); the simulation is left untouched
 	 */
 	public EventResult apply(int pairId, PairEvent event) {
 		Pair p = requirePair(pairId);
@@ -198,7 +204,10 @@ public final class Simulation {
 		}
 	}
 
-	/** Runs every event due within the next {@code ms} milliseconds and moves the clock to now + ms. */
+	/**
+	 * Runs every event due within the next {@code ms} milliseconds and moves the clock to
+	 * now + ms.
+	 */
 	public EventResult advance(double ms) {
 		long us = toMicros("ms", ms);
 		long start = e.rec.nextSeq();
@@ -209,8 +218,8 @@ public final class Simulation {
 	}
 
 	/**
-	 * Runs events until none is left or {@code maxMs} of virtual time have passed; the clock stops at the last
-	 * event run (or now + maxMs). Result is "idle" or "limit".
+	 * Runs events until none is left or {@code maxMs} of virtual time have passed; the
+	 * clock stops at the last event run (or now + maxMs). Result is "idle" or "limit".
 	 */
 	public EventResult runUntilIdle(double maxMs) {
 		long us = toMicros("maxMs", maxMs);
@@ -235,7 +244,10 @@ public final class Simulation {
 		return Math.round(ms * 1000);
 	}
 
-	/** Runs all events scheduled at the earliest pending time; the clock moves to that time. */
+	/**
+	 * Runs all events scheduled at the earliest pending time; the clock moves to that
+	 * time.
+	 */
 	public EventResult step() {
 		long start = e.rec.nextSeq();
 		long t = e.nextEventAt();
@@ -252,7 +264,10 @@ public final class Simulation {
 		return t < 0 ? null : t / 1000.0;
 	}
 
-	/** Starts a generated workload (see {@link LoadSpec}); returns immediately, the clock drives it. */
+	/**
+	 * Starts a generated workload (see {@link LoadSpec}); returns immediately, the clock
+	 * drives it.
+	 */
 	public void startLoad(LoadSpec spec) {
 		if (spec == null) {
 			throw new IllegalArgumentException("spec must be given");
@@ -262,7 +277,8 @@ public final class Simulation {
 			throw new IllegalArgumentException("linger must be {0|1, seconds >= 0}");
 		}
 		if (spec.clients() > 1) {
-			// the further client addresses are derived from config.clientAddress: it must be IPv4
+			// the further client addresses are derived from config.clientAddress: it must
+			// be IPv4
 			Engine.offsetAddress(e.address[Engine.CLIENT_HOST], spec.clients() - 1);
 		}
 		if (e.load != null) {
@@ -291,20 +307,27 @@ public final class Simulation {
 		return e.rec.oldestSeq();
 	}
 
-	/** Called synchronously with every event as it is recorded (one listener; null removes it). */
+	/**
+	 * Called synchronously with every event as it is recorded (one listener; null removes
+	 * it).
+	 */
 	public void setTraceListener(Consumer<TraceEvent> listener) {
 		e.rec.setListener(listener);
 	}
 
 	/**
-	 * How many endpoints (client, server and listener sockets, incl. TIME_WAIT records) are in each state. CLOSED is
-	 * not counted (closed sockets are forgotten); every other state is present, possibly with 0.
+	 * How many endpoints (client, server and listener sockets, incl. TIME_WAIT records)
+	 * are in each state. CLOSED is not counted (closed sockets are forgotten); every
+	 * other state is present, possibly with 0.
 	 */
 	public Map<TcpState, Integer> census() {
 		return e.censusMap();
 	}
 
-	/** Fully closed pairs (both endpoints CLOSED, TIME_WAIT included) since the simulation began. */
+	/**
+	 * Fully closed pairs (both endpoints CLOSED, TIME_WAIT included) since the simulation
+	 * began.
+	 */
 	public long lifecycles() {
 		return e.lifecycles;
 	}
@@ -318,4 +341,5 @@ public final class Simulation {
 		Map<String, Object> constants = new LinkedHashMap<>(e.c.asMap());
 		return new SimulationView(nowMs(), constants, views, census(), nextSeq(), oldestSeq(), nextEventAtMs());
 	}
+
 }

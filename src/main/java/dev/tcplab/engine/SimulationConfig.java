@@ -5,16 +5,18 @@ import java.util.Map;
 /**
  * How to build a {@link Simulation}.
  *
- * @param constants          stack constants (a profile preset, possibly overridden)
- * @param seed               seed of the one RNG of this simulation (ISNs, ephemeral ports, random loss)
- * @param latencyMs          one-way latency of every link, in ms (may be fractional; 0 allowed)
- * @param traceLevel         how much the recorder keeps
- * @param maxTraceEvents     trace events kept in memory; older ones are compacted away (oldestSeq moves on)
- * @param clientAddress      IPv4 address of the client host
- * @param serverAddress      IPv4 address of the server host
- * @param retainClosedPairs  keep pairs whose endpoints are all CLOSED in snapshots (false for load runs)
- * @param pinnedIsn          use ISNs 1000 (client) and 5000 (server) + 100 000 per reincarnation instead of
- *                           random ones, for teaching
+ * @param constants stack constants (a profile preset, possibly overridden)
+ * @param seed seed of the one RNG of this simulation (ISNs, ephemeral ports, random loss)
+ * @param latencyMs one-way latency of every link, in ms (may be fractional; 0 allowed)
+ * @param traceLevel how much the recorder keeps
+ * @param maxTraceEvents trace events kept in memory; older ones are compacted away
+ * (oldestSeq moves on)
+ * @param clientAddress IPv4 address of the client host
+ * @param serverAddress IPv4 address of the server host
+ * @param retainClosedPairs keep pairs whose endpoints are all CLOSED in snapshots (false
+ * for load runs)
+ * @param pinnedIsn use ISNs 1000 (client) and 5000 (server) + 100 000 per reincarnation
+ * instead of random ones, for teaching
  */
 public record SimulationConfig(StackConstants constants, long seed, double latencyMs, TraceLevel traceLevel,
 		int maxTraceEvents, String clientAddress, String serverAddress, boolean retainClosedPairs, boolean pinnedIsn) {
@@ -40,8 +42,8 @@ public record SimulationConfig(StackConstants constants, long seed, double laten
 	}
 
 	public static SimulationConfig of(String profile, long seed, Map<String, ?> overrides) {
-		return new SimulationConfig(StackConstants.forProfile(profile).withOverrides(overrides), seed, 10, TraceLevel.FULL,
-				100_000, null, null, true, false);
+		return new SimulationConfig(StackConstants.forProfile(profile).withOverrides(overrides), seed, 10,
+				TraceLevel.FULL, 100_000, null, null, true, false);
 	}
 
 	public SimulationConfig withLatencyMs(double ms) {
@@ -60,12 +62,12 @@ public record SimulationConfig(StackConstants constants, long seed, double laten
 	}
 
 	public SimulationConfig withRetainClosedPairs(boolean retain) {
-		return new SimulationConfig(constants, seed, latencyMs, traceLevel, maxTraceEvents, clientAddress, serverAddress,
-				retain, pinnedIsn);
+		return new SimulationConfig(constants, seed, latencyMs, traceLevel, maxTraceEvents, clientAddress,
+				serverAddress, retain, pinnedIsn);
 	}
 
 	public SimulationConfig withPinnedIsn(boolean pinned) {
-		return new SimulationConfig(constants, seed, latencyMs, traceLevel, maxTraceEvents, clientAddress, serverAddress,
-				retainClosedPairs, pinned);
+		return new SimulationConfig(constants, seed, latencyMs, traceLevel, maxTraceEvents, clientAddress,
+				serverAddress, retainClosedPairs, pinned);
 	}
 }

@@ -3,7 +3,10 @@ package dev.tcplab.engine;
 import java.util.List;
 import java.util.Map;
 
-/** Read-only views of a simulation, for the API and the UI. Plain records; the JSON form is their components. */
+/**
+ * Read-only views of a simulation, for the API and the UI. Plain records; the JSON form
+ * is their components.
+ */
 public final class Snapshots {
 
 	private Snapshots() {
@@ -14,8 +17,9 @@ public final class Snapshots {
 	}
 
 	/**
-	 * One endpoint (socket) with its RFC 9293 §3.3.1 TCB variables. Sequence variables are raw 32-bit values
-	 * (as longs); null where the state has no TCB yet (CLOSED before connect).
+	 * One endpoint (socket) with its RFC 9293 §3.3.1 TCB variables. Sequence variables
+	 * are raw 32-bit values (as longs); null where the state has no TCB yet (CLOSED
+	 * before connect).
 	 */
 	public record EndpointView(String endpoint, String address, int port, TcpState state, Long iss, Long irs,
 			Long sndUna, Long sndNxt, Integer sndWnd, Long rcvNxt, Integer rcvWnd, int sendBuffered, int recvBuffered,
@@ -35,4 +39,5 @@ public final class Snapshots {
 	public record SimulationView(double nowMs, Map<String, Object> constants, List<PairView> pairs,
 			Map<TcpState, Integer> census, long nextSeq, long oldestSeq, Double nextEventAtMs) {
 	}
+
 }

@@ -7,39 +7,51 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Every tunable of a stack profile. All durations are in milliseconds of virtual time. A profile is a named
- * preset ({@link #forProfile(String)}); each value can be overridden per simulation by its record component name
- * ({@link #withOverrides(Map)}), e.g. {@code timeWaitMs = 0} to show what breaks without TIME_WAIT.
+ * Every tunable of a stack profile. All durations are in milliseconds of virtual time. A
+ * profile is a named preset ({@link #forProfile(String)}); each value can be overridden
+ * per simulation by its record component name ({@link #withOverrides(Map)}), e.g.
+ * {@code timeWaitMs = 0} to show what breaks without TIME_WAIT.
  *
- * @param profile              preset this was derived from: rfc9293, linux, bsd or windows
- * @param mslMs                maximum segment lifetime (RFC 9293 §3.4.1)
- * @param timeWaitMs           TIME_WAIT duration; 2×MSL on rfc9293/bsd, fixed 60 s on Linux (TCP_TIMEWAIT_LEN)
- * @param rtoInitialMs         initial retransmission timeout (RFC 6298 §2.1: 1 s)
- * @param rtoMinMs             lower bound of the RTO (Linux TCP_RTO_MIN 200 ms; RFC 6298 says 1 s)
- * @param rtoMaxMs             upper bound of the RTO after backoff (Linux TCP_RTO_MAX 120 s)
- * @param retries2             retransmissions before a live connection gives up (Linux tcp_retries2 = 15)
- * @param orphanRetries        retransmissions before an orphaned socket gives up (Linux tcp_orphan_retries 0 = 8)
- * @param synRetries           SYN retransmissions before connect() fails with ETIMEDOUT
- * @param delayedAckMs         delayed ACK timeout (RFC 1122 §4.2.3.2; Linux ~40 ms)
- * @param quickAck             ACK immediately while no data has flowed (Linux quick-ACK mode on fresh connections)
- * @param finWait2TimeoutMs    orphaned FIN_WAIT_2 lifetime (Linux tcp_fin_timeout 60 s); 0 = wait forever
- * @param rstOnUnreadClose     close() with unread received data sends RST instead of FIN (RFC 1122 §4.2.2.13, RFC 2525 §2.17)
- * @param lingerTimeoutErrno   result of close() whose SO_LINGER {1,N} expires: "0" on Linux, "EWOULDBLOCK" on BSD
- * @param rfc1337              true = ignore RST in TIME_WAIT (RFC 1337 fix, Linux tcp_rfc1337=1); false = RST kills it (RFC 9293)
- * @param twReuse              allow an outgoing connect to reuse a tuple in TIME_WAIT (Linux tcp_tw_reuse); 0 = never
- * @param synReopensTimeWait   a new SYN with a higher ISN reopens a TIME_WAIT connection (RFC 1122 §4.2.2.13, RFC 6191)
- * @param mss                  maximum segment size in bytes
- * @param windowBytes          receive window advertised by each endpoint
- * @param ephemeralLow         lowest ephemeral port (Linux ip_local_port_range 32768)
- * @param ephemeralHigh        highest ephemeral port (Linux 60999)
- * @param tailLossProbe        send one tail loss probe (RFC 8985 §7, Linux) before the first RTO of a flight: the
- *                             tail is resent once without backing off, so Linux's lost-last-ACK resends come at
- *                             about +200, +400, +800, +1600 ms instead of +200, +600, +1400, +3000 ms
+ * @param profile preset this was derived from: rfc9293, linux, bsd or windows
+ * @param mslMs maximum segment lifetime (RFC 9293 §3.4.1)
+ * @param timeWaitMs TIME_WAIT duration; 2×MSL on rfc9293/bsd, fixed 60 s on Linux
+ * (TCP_TIMEWAIT_LEN)
+ * @param rtoInitialMs initial retransmission timeout (RFC 6298 §2.1: 1 s)
+ * @param rtoMinMs lower bound of the RTO (Linux TCP_RTO_MIN 200 ms; RFC 6298 says 1 s)
+ * @param rtoMaxMs upper bound of the RTO after backoff (Linux TCP_RTO_MAX 120 s)
+ * @param retries2 retransmissions before a live connection gives up (Linux tcp_retries2 =
+ * 15)
+ * @param orphanRetries retransmissions before an orphaned socket gives up (Linux
+ * tcp_orphan_retries 0 = 8)
+ * @param synRetries SYN retransmissions before connect() fails with ETIMEDOUT
+ * @param delayedAckMs delayed ACK timeout (RFC 1122 §4.2.3.2; Linux ~40 ms)
+ * @param quickAck ACK immediately while no data has flowed (Linux quick-ACK mode on fresh
+ * connections)
+ * @param finWait2TimeoutMs orphaned FIN_WAIT_2 lifetime (Linux tcp_fin_timeout 60 s); 0 =
+ * wait forever
+ * @param rstOnUnreadClose close() with unread received data sends RST instead of FIN (RFC
+ * 1122 §4.2.2.13, RFC 2525 §2.17)
+ * @param lingerTimeoutErrno result of close() whose SO_LINGER {1,N} expires: "0" on
+ * Linux, "EWOULDBLOCK" on BSD
+ * @param rfc1337 true = ignore RST in TIME_WAIT (RFC 1337 fix, Linux tcp_rfc1337=1);
+ * false = RST kills it (RFC 9293)
+ * @param twReuse allow an outgoing connect to reuse a tuple in TIME_WAIT (Linux
+ * tcp_tw_reuse); 0 = never
+ * @param synReopensTimeWait a new SYN with a higher ISN reopens a TIME_WAIT connection
+ * (RFC 1122 §4.2.2.13, RFC 6191)
+ * @param mss maximum segment size in bytes
+ * @param windowBytes receive window advertised by each endpoint
+ * @param ephemeralLow lowest ephemeral port (Linux ip_local_port_range 32768)
+ * @param ephemeralHigh highest ephemeral port (Linux 60999)
+ * @param tailLossProbe send one tail loss probe (RFC 8985 §7, Linux) before the first RTO
+ * of a flight: the tail is resent once without backing off, so Linux's lost-last-ACK
+ * resends come at about +200, +400, +800, +1600 ms instead of +200, +600, +1400, +3000 ms
  */
-public record StackConstants(String profile, long mslMs, long timeWaitMs, long rtoInitialMs, long rtoMinMs, long rtoMaxMs,
-		int retries2, int orphanRetries, int synRetries, long delayedAckMs, boolean quickAck, long finWait2TimeoutMs,
-		boolean rstOnUnreadClose, String lingerTimeoutErrno, boolean rfc1337, int twReuse, boolean synReopensTimeWait,
-		int mss, int windowBytes, int ephemeralLow, int ephemeralHigh, boolean tailLossProbe) {
+public record StackConstants(String profile, long mslMs, long timeWaitMs, long rtoInitialMs, long rtoMinMs,
+		long rtoMaxMs, int retries2, int orphanRetries, int synRetries, long delayedAckMs, boolean quickAck,
+		long finWait2TimeoutMs, boolean rstOnUnreadClose, String lingerTimeoutErrno, boolean rfc1337, int twReuse,
+		boolean synReopensTimeWait, int mss, int windowBytes, int ephemeralLow, int ephemeralHigh,
+		boolean tailLossProbe) {
 
 	/** Names of the built-in profiles. */
 	public static final List<String> PROFILES = List.of("rfc9293", "linux", "bsd", "windows");
@@ -51,14 +63,16 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		requirePositive("rtoMinMs", rtoMinMs);
 		requirePositive("rtoMaxMs", rtoMaxMs);
 		if (rtoMinMs > rtoMaxMs) {
-			throw new IllegalArgumentException("rtoMinMs (" + rtoMinMs + ") must not exceed rtoMaxMs (" + rtoMaxMs + ")");
+			throw new IllegalArgumentException(
+					"rtoMinMs (" + rtoMinMs + ") must not exceed rtoMaxMs (" + rtoMaxMs + ")");
 		}
 		requireNonNegative("retries2", retries2);
 		requireNonNegative("orphanRetries", orphanRetries);
 		requireNonNegative("synRetries", synRetries);
 		requireNonNegative("delayedAckMs", delayedAckMs);
 		requireNonNegative("finWait2TimeoutMs", finWait2TimeoutMs);
-		if (!"0".equals(lingerTimeoutErrno) && !"EWOULDBLOCK".equals(lingerTimeoutErrno) && !"ETIMEDOUT".equals(lingerTimeoutErrno)) {
+		if (!"0".equals(lingerTimeoutErrno) && !"EWOULDBLOCK".equals(lingerTimeoutErrno)
+				&& !"ETIMEDOUT".equals(lingerTimeoutErrno)) {
 			throw new IllegalArgumentException("lingerTimeoutErrno must be \"0\", \"EWOULDBLOCK\" or \"ETIMEDOUT\"");
 		}
 		if (twReuse < 0 || twReuse > 2) {
@@ -71,10 +85,13 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 			throw new IllegalArgumentException("windowBytes must be between 1 and 65535 (no window scaling)");
 		}
 		if (ephemeralLow < 1 || ephemeralHigh > 65535 || ephemeralLow > ephemeralHigh) {
-			throw new IllegalArgumentException("ephemeral port range must satisfy 1 <= ephemeralLow <= ephemeralHigh <= 65535");
+			throw new IllegalArgumentException(
+					"ephemeral port range must satisfy 1 <= ephemeralLow <= ephemeralHigh <= 65535");
 		}
-		long max = 10L * 24 * 3600 * 1000; // ten days of virtual time is absurd for any TCP timer
-		for (long v : new long[] { mslMs, timeWaitMs, rtoInitialMs, rtoMinMs, rtoMaxMs, delayedAckMs, finWait2TimeoutMs }) {
+		long max = 10L * 24 * 3600 * 1000; // ten days of virtual time is absurd for any
+											// TCP timer
+		for (long v : new long[] { mslMs, timeWaitMs, rtoInitialMs, rtoMinMs, rtoMaxMs, delayedAckMs,
+				finWait2TimeoutMs }) {
 			if (v > max) {
 				throw new IllegalArgumentException("timer constants must be at most " + max + " ms");
 			}
@@ -103,25 +120,32 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 	public static StackConstants forProfile(String name) {
 		String p = name == null ? "linux" : name.trim().toLowerCase(Locale.ROOT);
 		return switch (p) {
-			// RFC 9293: MSL 2 min, TIME_WAIT 4 min, RTO per RFC 6298 (min 1 s), no orphan timeout, RST kills TIME_WAIT.
-			case "rfc9293" -> new StackConstants("rfc9293", 120_000, 240_000, 1_000, 1_000, 60_000, 15, 8, 6, 200, false, 0,
+			// RFC 9293: MSL 2 min, TIME_WAIT 4 min, RTO per RFC 6298 (min 1 s), no orphan
+			// timeout, RST kills TIME_WAIT.
+			case "rfc9293" -> new StackConstants("rfc9293", 120_000, 240_000, 1_000, 1_000, 60_000, 15, 8, 6, 200,
+					false, 0, true, "EWOULDBLOCK", false, 0, true, 1460, 65535, 49152, 65535, false);
+			// Linux 6.x: TCP_TIMEWAIT_LEN 60 s, RTO min 200 ms / max 120 s,
+			// tcp_fin_timeout 60 s, delayed ACK ~40 ms,
+			// quick-ACK on fresh connections, close() after linger timeout returns 0,
+			// tcp_rfc1337=0, tcp_tw_reuse=2.
+			case "linux" -> new StackConstants("linux", 30_000, 60_000, 1_000, 200, 120_000, 15, 8, 6, 40, true, 60_000,
+					true, "0", false, 0, true, 1460, 65535, 32768, 60999, true);
+			// FreeBSD: MSL 30 s (TIME_WAIT 60 s), RTO min 30 ms, delayed ACK 100 ms,
+			// linger timeout EWOULDBLOCK.
+			case "bsd" -> new StackConstants("bsd", 30_000, 60_000, 1_000, 30, 64_000, 12, 8, 6, 100, false, 60_000,
 					true, "EWOULDBLOCK", false, 0, true, 1460, 65535, 49152, 65535, false);
-			// Linux 6.x: TCP_TIMEWAIT_LEN 60 s, RTO min 200 ms / max 120 s, tcp_fin_timeout 60 s, delayed ACK ~40 ms,
-			// quick-ACK on fresh connections, close() after linger timeout returns 0, tcp_rfc1337=0, tcp_tw_reuse=2.
-			case "linux" -> new StackConstants("linux", 30_000, 60_000, 1_000, 200, 120_000, 15, 8, 6, 40, true, 60_000, true,
-					"0", false, 0, true, 1460, 65535, 32768, 60999, true);
-			// FreeBSD: MSL 30 s (TIME_WAIT 60 s), RTO min 30 ms, delayed ACK 100 ms, linger timeout EWOULDBLOCK.
-			case "bsd" -> new StackConstants("bsd", 30_000, 60_000, 1_000, 30, 64_000, 12, 8, 6, 100, false, 60_000, true,
-					"EWOULDBLOCK", false, 0, true, 1460, 65535, 49152, 65535, false);
-			// Windows: TcpTimedWaitDelay 120 s, RTO min 300 ms, delayed ACK 200 ms, FIN_WAIT_2 timeout 120 s.
-			case "windows" -> new StackConstants("windows", 60_000, 120_000, 1_000, 300, 60_000, 5, 5, 2, 200, false, 120_000,
-					true, "EWOULDBLOCK", false, 0, false, 1460, 65535, 49152, 65535, false);
+			// Windows: TcpTimedWaitDelay 120 s, RTO min 300 ms, delayed ACK 200 ms,
+			// FIN_WAIT_2 timeout 120 s.
+			case "windows" -> new StackConstants("windows", 60_000, 120_000, 1_000, 300, 60_000, 5, 5, 2, 200, false,
+					120_000, true, "EWOULDBLOCK", false, 0, false, 1460, 65535, 49152, 65535, false);
 			default -> throw new IllegalArgumentException(
 					"unknown profile \"" + name + "\"; known profiles: " + String.join(", ", PROFILES));
 		};
 	}
 
-	/** The constants as an ordered name → value map (the API's {@code constants} object). */
+	/**
+	 * The constants as an ordered name → value map (the API's {@code constants} object).
+	 */
 	public Map<String, Object> asMap() {
 		Map<String, Object> map = new LinkedHashMap<>();
 		for (RecordComponent c : StackConstants.class.getRecordComponents()) {
@@ -136,9 +160,11 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 	}
 
 	/**
-	 * A copy with some constants replaced, by component name. Numbers may be given as any {@link Number} (must be
-	 * integral) or numeric string; booleans as {@link Boolean}. {@code profile} cannot be overridden.
-	 * @throws IllegalArgumentException naming the offending key for an unknown name, a wrong type or an invalid value
+	 * A copy with some constants replaced, by component name. Numbers may be given as any
+	 * {@link Number} (must be integral) or numeric string; booleans as {@link Boolean}.
+	 * {@code profile} cannot be overridden.
+	 * @throws IllegalArgumentException naming the offending key for an unknown name, a
+	 * wrong type or an invalid value
 	 */
 	public StackConstants withOverrides(Map<String, ?> overrides) {
 		if (overrides == null || overrides.isEmpty()) {
@@ -200,7 +226,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 				v = Long.parseLong(s.trim());
 			}
 			catch (NumberFormatException ex) {
-				throw new IllegalArgumentException("constant \"" + key + "\" must be a whole number, got \"" + s + "\"");
+				throw new IllegalArgumentException(
+						"constant \"" + key + "\" must be a whole number, got \"" + s + "\"");
 			}
 		}
 		else {

@@ -13,16 +13,19 @@ import static dev.tcplab.engine.Seq.lt;
 import java.util.Map;
 
 /**
- * A transmission control block: one endpoint of a connection with the variables of RFC 9293 §3.3.1, byte-count
- * send and receive buffers, a retransmission queue and its timers.
+ * A transmission control block: one endpoint of a connection with the variables of RFC
+ * 9293 §3.3.1, byte-count send and receive buffers, a retransmission queue and its
+ * timers.
  * <p>
- * Reading list (smoltcp style): RFC 9293 §3.3.1 (TCB variables), §3.3.2 (state diagram), §3.4 (sequence numbers),
- * §3.6 (closing), §3.10.1–3.10.6 (user calls), §3.10.7 (SEGMENT ARRIVES), §3.10.8 (timeouts); RFC 6298 (RTO);
- * RFC 1122 §4.2.2.13 (half-duplex close, RST on unread data) and §4.2.3.2 (delayed ACK); RFC 5961 (challenge ACK);
- * RFC 2525 §2.17; Stevens UNP §7.5 (SO_LINGER).
+ * Reading list (smoltcp style): RFC 9293 §3.3.1 (TCB variables), §3.3.2 (state diagram),
+ * §3.4 (sequence numbers), §3.6 (closing), §3.10.1–3.10.6 (user calls), §3.10.7 (SEGMENT
+ * ARRIVES), §3.10.8 (timeouts); RFC 6298 (RTO); RFC 1122 §4.2.2.13 (half-duplex close,
+ * RST on unread data) and §4.2.3.2 (delayed ACK); RFC 5961 (challenge ACK); RFC 2525
+ * §2.17; Stevens UNP §7.5 (SO_LINGER).
  * <p>
- * The retransmission queue is the sequence range [SND.UNA, SND.NXT) with the SYN and FIN markers (payload content
- * is not modelled); on timeout the head segment is retransmitted, as Linux does.
+ * The retransmission queue is the sequence range [SND.UNA, SND.NXT) with the SYN and FIN
+ * markers (payload content is not modelled); on timeout the head segment is
+ * retransmitted, as Linux does.
  */
 final class Tcb extends Endpoint {
 
@@ -55,7 +58,9 @@ final class Tcb extends Endpoint {
 	/** 0 = client host, 1 = server host. */
 	final int host;
 
-	/** Number of the client host of this connection (0 = {@code config.clientAddress}). */
+	/**
+	 * Number of the client host of this connection (0 = {@code config.clientAddress}).
+	 */
 	final int client;
 
 	final int localPort;
@@ -123,7 +128,9 @@ final class Tcb extends Endpoint {
 
 	int unackedSegments;
 
-	/** Id of the latest received segment whose data/SYN/FIN the next ACK answers, or −1. */
+	/**
+	 * Id of the latest received segment whose data/SYN/FIN the next ACK answers, or −1.
+	 */
 	long answerId = -1;
 
 	// ---- RTO, RFC 6298 ----
@@ -138,7 +145,9 @@ final class Tcb extends Endpoint {
 	/** The armed retransmission timer is a tail loss probe (RFC 8985 §7), not an RTO. */
 	boolean probeArmed;
 
-	/** A probe was sent for the current flight; the next timeouts are RTOs with backoff. */
+	/**
+	 * A probe was sent for the current flight; the next timeouts are RTOs with backoff.
+	 */
 	boolean probeSent;
 
 	int retransmissions;
@@ -149,9 +158,12 @@ final class Tcb extends Endpoint {
 
 	long timedAtUs;
 
-	// ---- timers (lazy, like Linux's mod_timer): timerAt is the deadline (−1 = not armed); at most one queue entry
-	// per timer, at queuedAt with generation timerGen, is moved to the deadline when it comes up early ----
-	// All five per-timer fields live in one array (one object, adjacent cache lines): [0..3] deadline (timerAt),
+	// ---- timers (lazy, like Linux's mod_timer): timerAt is the deadline (−1 = not
+	// armed); at most one queue entry
+	// per timer, at queuedAt with generation timerGen, is moved to the deadline when it
+	// comes up early ----
+	// All five per-timer fields live in one array (one object, adjacent cache lines):
+	// [0..3] deadline (timerAt),
 	// [4..7] queuedAt, [8..11] armOrder, [12..15] armDelay, [16..19] generation.
 	private static final int QUEUED = 4;
 
@@ -168,7 +180,10 @@ final class Tcb extends Endpoint {
 		return tm[timer];
 	}
 
-	/** The TIME_WAIT record that took over this connection while the application still holds the socket. */
+	/**
+	 * The TIME_WAIT record that took over this connection while the application still
+	 * holds the socket.
+	 */
 	TimeWaitRecord timeWait;
 
 	/** Workload driver, or null for interactive sockets. */
@@ -184,8 +199,9 @@ final class Tcb extends Endpoint {
 	boolean portHeld;
 
 	/**
-	 * What timer queue entries point to: cleared when this TCB is discarded, so a lazily cancelled entry that
-	 * waits in a long FIFO lane (e.g. a 60 s FIN_WAIT_2 timer) keeps 16 bytes alive instead of the whole TCB.
+	 * What timer queue entries point to: cleared when this TCB is discarded, so a lazily
+	 * cancelled entry that waits in a long FIFO lane (e.g. a 60 s FIN_WAIT_2 timer) keeps
+	 * 16 bytes alive instead of the whole TCB.
 	 */
 	final TimerRef timerRef = new TimerRef(this);
 
@@ -196,6 +212,7 @@ final class Tcb extends Endpoint {
 		TimerRef(Tcb tcb) {
 			this.tcb = tcb;
 		}
+
 	}
 
 	Tcb(Engine e, Pair pair, Side side, int host, int localPort, int remotePort, boolean reuseAddr) {
@@ -326,8 +343,10 @@ final class Tcb extends Endpoint {
 		int before = rcvWnd();
 		recvBuffered -= n;
 		appRead += n;
-		// window update when the receive window reopens from below one MSS (RFC 9293 §3.8.6.2.2)
-		if (n > 0 && before < c.mss() && rcvWnd() >= c.mss() && state != TcpState.CLOSED && state != TcpState.TIME_WAIT) {
+		// window update when the receive window reopens from below one MSS (RFC 9293
+		// §3.8.6.2.2)
+		if (n > 0 && before < c.mss() && rcvWnd() >= c.mss() && state != TcpState.CLOSED
+				&& state != TcpState.TIME_WAIT) {
 			sendAck();
 		}
 		return n;
@@ -339,7 +358,10 @@ final class Tcb extends Endpoint {
 		return err;
 	}
 
-	/** CLOSE, §3.10.4, with SO_LINGER (Stevens UNP §7.5) and RST on unread data (RFC 1122 §4.2.2.13). */
+	/**
+	 * CLOSE, §3.10.4, with SO_LINGER (Stevens UNP §7.5) and RST on unread data (RFC 1122
+	 * §4.2.2.13).
+	 */
 	Object close() {
 		if (appClosed) {
 			return "EBADF";
@@ -361,7 +383,8 @@ final class Tcb extends Endpoint {
 				return 0;
 			case SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, FIN_WAIT_2:
 				if (recvBuffered > 0 && c.rstOnUnreadClose() && state != TcpState.SYN_RECEIVED) {
-					// RFC 1122 §4.2.2.13, RFC 2525 §2.17: data was unread at close -> RST, not FIN
+					// RFC 1122 §4.2.2.13, RFC 2525 §2.17: data was unread at close ->
+					// RST, not FIN
 					e.note(this, "RST_UNREAD_DATA", recvBuffered + " unread byte(s) at close(): RST instead of FIN");
 					sendReset();
 					softError = null;
@@ -376,7 +399,8 @@ final class Tcb extends Endpoint {
 					output();
 				}
 				else if (state == TcpState.SYN_RECEIVED || state == TcpState.ESTABLISHED) {
-					// §3.10.4 ESTABLISHED: queue FIN after pending sends, enter FIN-WAIT-1
+					// §3.10.4 ESTABLISHED: queue FIN after pending sends, enter
+					// FIN-WAIT-1
 					shutWr = true;
 					finQueued = true;
 					e.setState(this, TcpState.FIN_WAIT_1, "close()");
@@ -403,7 +427,9 @@ final class Tcb extends Endpoint {
 		return 0;
 	}
 
-	/** ABORT, §3.10.5 (SO_LINGER {1,0} + close()): RST, no TIME_WAIT, buffers discarded. */
+	/**
+	 * ABORT, §3.10.5 (SO_LINGER {1,0} + close()): RST, no TIME_WAIT, buffers discarded.
+	 */
 	Object abort() {
 		appClosed = true;
 		switch (state) {
@@ -473,7 +499,10 @@ final class Tcb extends Endpoint {
 	// Output
 	// =====================================================================================================
 
-	/** Sends queued data within the peer's window, then the FIN once the queue is empty (§3.10.2, §3.10.4). */
+	/**
+	 * Sends queued data within the peer's window, then the FIN once the queue is empty
+	 * (§3.10.2, §3.10.4).
+	 */
 	void output() {
 		if (state == TcpState.SYN_SENT || state == TcpState.CLOSED || state == TcpState.LISTEN) {
 			return;
@@ -516,7 +545,10 @@ final class Tcb extends Endpoint {
 		emit(RST | ACK, sndNxt, 0, false);
 	}
 
-	/** Builds and transmits one segment; an ACK-bearing segment also cancels a pending delayed ACK. */
+	/**
+	 * Builds and transmits one segment; an ACK-bearing segment also cancels a pending
+	 * delayed ACK.
+	 */
 	void emit(int flags, int seq, int len, boolean retransmission) {
 		int ack = 0;
 		long answers = -1;
@@ -529,8 +561,8 @@ final class Tcb extends Endpoint {
 				cancel(T_DELAYED_ACK);
 			}
 		}
-		Segment s = e.segment(pair, pair == null ? 0 : pair.id, host, client, localPort, remotePort, flags, seq, ack, len, rcvWnd(),
-				retransmission, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, answers);
+		Segment s = e.segment(pair, pair == null ? 0 : pair.id, host, client, localPort, remotePort, flags, seq, ack,
+				len, rcvWnd(), retransmission, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, answers);
 		int segLen = s.segLen();
 		e.transmit(s); // s may be delivered and recycled later: do not use it after this
 
@@ -544,7 +576,8 @@ final class Tcb extends Endpoint {
 			if (tm[T_RETRANSMIT] < 0) {
 				long after = currentRto();
 				if (c.tailLossProbe() && !retransmission && !probeSent && backoff == 0 && (flags & SYN) == 0) {
-					// RFC 8985 §7.2 / Linux tcp_schedule_loss_probe: PTO = 2·SRTT (+ RTO_min when one segment is
+					// RFC 8985 §7.2 / Linux tcp_schedule_loss_probe: PTO = 2·SRTT (+
+					// RTO_min when one segment is
 					// outstanding), never later than the RTO itself
 					long pto = srttUs < 0 ? after
 							: 2 * srttUs + ((sndNxt - sndUna) <= c.mss() ? c.rtoMinMs() * 1000 : 2_000);
@@ -596,8 +629,10 @@ final class Tcb extends Endpoint {
 			// §3.10.7.3 SYN-SENT
 			case SYN_SENT -> synSentArrives(s);
 			// §3.10.7.4 Other states
-			case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK -> synchronizedArrives(s);
-			// TIME_WAIT is handled by the compact record (Engine.timeWaitArrives); CLOSED/LISTEN never reach a Tcb
+			case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK ->
+				synchronizedArrives(s);
+			// TIME_WAIT is handled by the compact record (Engine.timeWaitArrives);
+			// CLOSED/LISTEN never reach a Tcb
 			default -> {
 			}
 		}
@@ -613,7 +648,8 @@ final class Tcb extends Endpoint {
 		if (s.has(ACK)) {
 			if (le(s.ack, iss) || gt(s.ack, sndNxt)) {
 				if (!s.has(RST)) {
-					e.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0, iss, irs, -1);
+					e.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0,
+							iss, irs, -1);
 				}
 				return;
 			}
@@ -653,9 +689,13 @@ final class Tcb extends Endpoint {
 		}
 	}
 
-	/** §3.10.7.4: SYN-RECEIVED through LAST-ACK (TIME-WAIT in {@link Engine#timeWaitArrives}). */
+	/**
+	 * §3.10.7.4: SYN-RECEIVED through LAST-ACK (TIME-WAIT in
+	 * {@link Engine#timeWaitArrives}).
+	 */
 	private void synchronizedArrives(Segment s) {
-		// A retransmitted SYN while in SYN-RECEIVED: answer with our SYN,ACK again (as Linux's request socks do)
+		// A retransmitted SYN while in SYN-RECEIVED: answer with our SYN,ACK again (as
+		// Linux's request socks do)
 		if (state == TcpState.SYN_RECEIVED && s.has(SYN) && !s.has(ACK) && s.seq == irs) {
 			emit(SYN | ACK, iss, 0, true);
 			return;
@@ -667,7 +707,8 @@ final class Tcb extends Endpoint {
 			}
 			return;
 		}
-		// second: check the RST bit (RFC 5961 §3.2: exact match resets, otherwise challenge ACK)
+		// second: check the RST bit (RFC 5961 §3.2: exact match resets, otherwise
+		// challenge ACK)
 		if (s.has(RST)) {
 			if (s.seq != rcvNxt) {
 				e.note(this, "CHALLENGE_ACK", "RST inside the window but not at RCV.NXT: challenge ACK (RFC 5961)");
@@ -677,7 +718,8 @@ final class Tcb extends Endpoint {
 			switch (state) {
 				case SYN_RECEIVED -> e.setState(this, TcpState.CLOSED, "rcv RST");
 				case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> {
-					// "any outstanding RECEIVEs and SEND should receive 'reset' responses"
+					// "any outstanding RECEIVEs and SEND should receive 'reset'
+					// responses"
 					softError = "ECONNRESET";
 					sendQueue = 0;
 					e.setState(this, TcpState.CLOSED, "rcv RST");
@@ -711,7 +753,8 @@ final class Tcb extends Endpoint {
 				output();
 			}
 			else {
-				e.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0, iss, irs, -1);
+				e.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0, iss,
+						irs, -1);
 				return;
 			}
 		}
@@ -746,7 +789,8 @@ final class Tcb extends Endpoint {
 				}
 				return;
 			case LAST_ACK:
-				// "if our FIN is now acknowledged, delete the TCB, enter the CLOSED state"
+				// "if our FIN is now acknowledged, delete the TCB, enter the CLOSED
+				// state"
 				if (finAcked()) {
 					finAckedForLinger();
 					e.setState(this, TcpState.CLOSED, "rcv ACK of FIN");
@@ -762,7 +806,8 @@ final class Tcb extends Endpoint {
 			switch (state) {
 				case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2 -> {
 					if (gt(s.seq, rcvNxt)) {
-						// out of order: not queued by this model; duplicate ACK asks for the gap
+						// out of order: not queued by this model; duplicate ACK asks for
+						// the gap
 						sendAck();
 						return;
 					}
@@ -770,7 +815,8 @@ final class Tcb extends Endpoint {
 					fresh = Math.min(s.len - skip, rcvWnd());
 					if (fresh > 0) {
 						if (appClosed && c.rstOnUnreadClose()) {
-							// RFC 1122 §4.2.2.13: new data after CLOSE -> RST (Linux: data to an orphan)
+							// RFC 1122 §4.2.2.13: new data after CLOSE -> RST (Linux:
+							// data to an orphan)
 							e.note(this, "RST_DATA_AFTER_CLOSE", "data arrived after the application closed: RST");
 							sendReset();
 							e.setState(this, TcpState.CLOSED, "rcv data after close()");
@@ -786,7 +832,8 @@ final class Tcb extends Endpoint {
 					}
 				}
 				default -> {
-					// CLOSE-WAIT, CLOSING, LAST-ACK: the peer already sent FIN; ignore the text
+					// CLOSE-WAIT, CLOSING, LAST-ACK: the peer already sent FIN; ignore
+					// the text
 				}
 			}
 		}
@@ -802,7 +849,8 @@ final class Tcb extends Endpoint {
 					scheduleAck(fresh > 0);
 				}
 				case FIN_WAIT_1 -> {
-					// our FIN not yet ACKed (else we would be in FIN-WAIT-2): simultaneous close
+					// our FIN not yet ACKed (else we would be in FIN-WAIT-2):
+					// simultaneous close
 					e.setState(this, TcpState.CLOSING, "rcv FIN");
 					sendAck();
 				}
@@ -840,7 +888,10 @@ final class Tcb extends Endpoint {
 		return (le(rcvNxt, s.seq) && lt(s.seq, rcvNxt + wnd)) || (le(rcvNxt, last) && lt(last, rcvNxt + wnd));
 	}
 
-	/** SND.UNA advances: RTT sample (Karn), retransmission timer restarted or cancelled (RFC 6298 §5). */
+	/**
+	 * SND.UNA advances: RTT sample (Karn), retransmission timer restarted or cancelled
+	 * (RFC 6298 §5).
+	 */
 	private void ackAdvance(int ack) {
 		if (timing && ge(ack, timedSeq)) {
 			timing = false;
@@ -862,8 +913,9 @@ final class Tcb extends Endpoint {
 	}
 
 	/**
-	 * ACK policy for received data or FIN (RFC 1122 §4.2.3.2): immediately while in quick-ACK mode (Linux, no
-	 * data received before) or for every second segment; otherwise after the delayed-ACK timeout.
+	 * ACK policy for received data or FIN (RFC 1122 §4.2.3.2): immediately while in
+	 * quick-ACK mode (Linux, no data received before) or for every second segment;
+	 * otherwise after the delayed-ACK timeout.
 	 */
 	private void scheduleAck(boolean data) {
 		boolean quick = c.quickAck() && !dataReceived;
@@ -914,7 +966,10 @@ final class Tcb extends Endpoint {
 		e.callCompleted(this, call, max, result);
 	}
 
-	/** Enters TIME_WAIT: every timer stops and a compact record takes over the connection (§3.10.7.4). */
+	/**
+	 * Enters TIME_WAIT: every timer stops and a compact record takes over the connection
+	 * (§3.10.7.4).
+	 */
 	void enterTimeWait(String cause) {
 		for (int t = 0; t < 4; t++) {
 			if (tm[t] >= 0) {
@@ -941,7 +996,10 @@ final class Tcb extends Endpoint {
 		e.timerEvent(this, TIMER_NAMES[timer], wasArmed ? "restarted" : "armed", at);
 	}
 
-	/** Puts the timer's queue entry at its deadline, with the sequence number reserved when it was armed. */
+	/**
+	 * Puts the timer's queue entry at its deadline, with the sequence number reserved
+	 * when it was armed.
+	 */
 	void queue(int timer) {
 		int gen = (int) ++tm[GEN + timer];
 		tm[QUEUED + timer] = tm[timer];
@@ -963,8 +1021,9 @@ final class Tcb extends Endpoint {
 	static final int MOVED = 2;
 
 	/**
-	 * Verdict on a queue entry (time {@code at}, sequence {@code order}, generation {@code gen}) of this timer: DUE,
-	 * STALE (outdated entry or cancelled timer) or MOVED (the deadline moved on; re-queue with {@link #queue}).
+	 * Verdict on a queue entry (time {@code at}, sequence {@code order}, generation
+	 * {@code gen}) of this timer: DUE, STALE (outdated entry or cancelled timer) or MOVED
+	 * (the deadline moved on; re-queue with {@link #queue}).
 	 */
 	int timerCheck(int timer, int gen, long at, long order) {
 		if (gen != tm[GEN + timer] || tm[QUEUED + timer] != at) {
@@ -986,7 +1045,6 @@ final class Tcb extends Endpoint {
 		}
 	}
 
-
 	private void armFinWait2() {
 		if (c.finWait2TimeoutMs() > 0 && tm[T_FIN_WAIT_2] < 0) {
 			arm(T_FIN_WAIT_2, c.finWait2TimeoutMs() * 1000, false);
@@ -1001,14 +1059,18 @@ final class Tcb extends Endpoint {
 			case T_RETRANSMIT -> retransmissionTimeout();
 			case T_DELAYED_ACK -> sendAck();
 			case T_FIN_WAIT_2 -> {
-				// Linux tcp_fin_timeout: the orphaned FIN-WAIT-2 connection is dropped silently
-				e.note(this, "FIN_WAIT_2_TIMEOUT", "orphaned FIN_WAIT_2 timed out (tcp_fin_timeout); later segments draw RST");
+				// Linux tcp_fin_timeout: the orphaned FIN-WAIT-2 connection is dropped
+				// silently
+				e.note(this, "FIN_WAIT_2_TIMEOUT",
+						"orphaned FIN_WAIT_2 timed out (tcp_fin_timeout); later segments draw RST");
 				e.setState(this, TcpState.CLOSED, "FIN_WAIT_2 timer");
 			}
 			case T_LINGER -> {
-				// SO_LINGER {1,N} expired: Linux returns 0 and keeps the orphan retransmitting; BSD EWOULDBLOCK
+				// SO_LINGER {1,N} expired: Linux returns 0 and keeps the orphan
+				// retransmitting; BSD EWOULDBLOCK
 				String r = c.lingerTimeoutErrno();
-				e.note(this, "LINGER_TIMEOUT", "SO_LINGER timeout: close() returns " + r + ", the FIN stays outstanding");
+				e.note(this, "LINGER_TIMEOUT",
+						"SO_LINGER timeout: close() returns " + r + ", the FIN stays outstanding");
 				complete("0".equals(r) ? (Object) Integer.valueOf(0) : r);
 			}
 			default -> {
@@ -1035,7 +1097,8 @@ final class Tcb extends Endpoint {
 		boolean probe = probeArmed;
 		probeArmed = false;
 		if (probe) {
-			// RFC 8985 §7.3: the tail loss probe resends the tail once; it is not an RTO, so no backoff and it does
+			// RFC 8985 §7.3: the tail loss probe resends the tail once; it is not an RTO,
+			// so no backoff and it does
 			// not count against the retry limits
 			probeSent = true;
 			e.note(this, "TAIL_LOSS_PROBE",
@@ -1065,7 +1128,10 @@ final class Tcb extends Endpoint {
 		arm(T_RETRANSMIT, currentRto(), false);
 	}
 
-	/** Called by the engine when this endpoint reached CLOSED: timers stop, blocked calls complete. */
+	/**
+	 * Called by the engine when this endpoint reached CLOSED: timers stop, blocked calls
+	 * complete.
+	 */
 	void onClosed() {
 		for (int t = 0; t < 4; t++) {
 			if (tm[t] >= 0) {
@@ -1096,4 +1162,5 @@ final class Tcb extends Endpoint {
 	Map<String, Object> lingerArgs() {
 		return Map.of("option", "SO_LINGER", "onoff", lingerOnoff, "seconds", lingerSeconds);
 	}
+
 }

@@ -1,15 +1,19 @@
 package dev.tcplab.engine;
 
 /**
- * The compact form of a connection in TIME_WAIT, like Linux's 168-byte {@code inet_timewait_sock}: the packed
- * tuple, the two sequence numbers needed to ACK a retransmitted FIN (RFC 9293 §3.10.7.4), the ISNs for relative
- * numbers and view, and the expiry. It replaces the full {@link Tcb} in the connection table when the connection
- * enters TIME_WAIT, so a busy server can hold hundreds of thousands of them. Processing lives in
- * {@link Engine#timeWaitArrives(TimeWaitRecord, Segment)}.
+ * The compact form of a connection in TIME_WAIT, like Linux's 168-byte
+ * {@code inet_timewait_sock}: the packed tuple, the two sequence numbers needed to ACK a
+ * retransmitted FIN (RFC 9293 §3.10.7.4), the ISNs for relative numbers and view, and the
+ * expiry. It replaces the full {@link Tcb} in the connection table when the connection
+ * enters TIME_WAIT, so a busy server can hold hundreds of thousands of them. Processing
+ * lives in {@link Engine#timeWaitArrives(TimeWaitRecord, Segment)}.
  */
 final class TimeWaitRecord extends Endpoint {
 
-	/** Connection-table key: client host number, host, local port, remote port ({@link Engine#key(int, int, int, int)}). */
+	/**
+	 * Connection-table key: client host number, host, local port, remote port
+	 * ({@link Engine#key(int, int, int, int)}).
+	 */
 	final long key;
 
 	final int sndNxt;
@@ -28,18 +32,26 @@ final class TimeWaitRecord extends Endpoint {
 
 	int gen;
 
-	/** The socket handle whose application has not closed yet (it mirrors this record's state), or null. */
+	/**
+	 * The socket handle whose application has not closed yet (it mirrors this record's
+	 * state), or null.
+	 */
 	Tcb owner;
 
 	/** Number of the forgotten pair (0 while {@link #pair} is set). */
 	private int pairNo;
 
-	/** After the pair was forgotten: this record's expiry completes the pair's lifecycle. */
+	/**
+	 * After the pair was forgotten: this record's expiry completes the pair's lifecycle.
+	 */
 	boolean completesLifecycle;
 
 	boolean loadPair;
 
-	/** Drops the reference to a forgotten pair, keeping only its number (saves ~70 bytes per TIME_WAIT). */
+	/**
+	 * Drops the reference to a forgotten pair, keeping only its number (saves ~70 bytes
+	 * per TIME_WAIT).
+	 */
 	void detach(int pairId, boolean completes, boolean load) {
 		this.pairNo = pairId;
 		this.completesLifecycle = completes;
@@ -70,7 +82,9 @@ final class TimeWaitRecord extends Endpoint {
 		return (int) (key >>> 32) & 1;
 	}
 
-	/** Number of the client host of this connection (0 = {@code config.clientAddress}). */
+	/**
+	 * Number of the client host of this connection (0 = {@code config.clientAddress}).
+	 */
 	int client() {
 		return (int) (key >>> 33);
 	}
@@ -87,4 +101,5 @@ final class TimeWaitRecord extends Endpoint {
 	String role() {
 		return clientSide ? "client" : "server";
 	}
+
 }

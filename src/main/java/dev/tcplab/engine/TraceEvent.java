@@ -4,12 +4,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One entry of a simulation's trace (design.md "Trace events"). Every event has a {@code seq} (0, 1, 2, …
- * contiguous per simulation), a virtual {@code timeMs} and a {@code type}; {@code pair} is null where no pair
- * applies. The JSON form is the record components plus {@code "type": type()}.
+ * One entry of a simulation's trace (design.md "Trace events"). Every event has a
+ * {@code seq} (0, 1, 2, … contiguous per simulation), a virtual {@code timeMs} and a
+ * {@code type}; {@code pair} is null where no pair applies. The JSON form is the record
+ * components plus {@code "type": type()}.
  * <p>
- * Naming decision: the trace's own {@code seq} owns that name, so a segment's TCP sequence number is
- * {@code tcpSeq} (raw) and {@code relSeq} (relative to the sender's ISN, as Wireshark shows it).
+ * Naming decision: the trace's own {@code seq} owns that name, so a segment's TCP
+ * sequence number is {@code tcpSeq} (raw) and {@code relSeq} (relative to the sender's
+ * ISN, as Wireshark shows it).
  */
 public sealed interface TraceEvent {
 
@@ -22,16 +24,19 @@ public sealed interface TraceEvent {
 	/** The JSON {@code type}: state, segment, call, timer, note or census. */
 	String type();
 
-	/** A copy of this event carrying another trace sequence number (used by the recorder). */
+	/**
+	 * A copy of this event carrying another trace sequence number (used by the recorder).
+	 */
 	TraceEvent withSeq(long seq);
 
 	/**
-	 * A state transition. Every transition of every endpoint passes through one place in the engine, which records
-	 * this event. {@code endpoint} is "client", "server" or "listener"; {@code cause} says what did it, e.g.
-	 * "close()", "rcv FIN", "rcv ACK of FIN", "TIME_WAIT timer".
+	 * A state transition. Every transition of every endpoint passes through one place in
+	 * the engine, which records this event. {@code endpoint} is "client", "server" or
+	 * "listener"; {@code cause} says what did it, e.g. "close()", "rcv FIN", "rcv ACK of
+	 * FIN", "TIME_WAIT timer".
 	 */
-	record State(long seq, double timeMs, Integer pair, String endpoint, TcpState from, TcpState to, String cause)
-			implements TraceEvent {
+	record State(long seq, double timeMs, Integer pair, String endpoint, TcpState from, TcpState to,
+			String cause) implements TraceEvent {
 		public String type() {
 			return "state";
 		}
@@ -42,11 +47,12 @@ public sealed interface TraceEvent {
 	}
 
 	/**
-	 * A segment's life on the network. {@code event}: sent, delivered, dropped, duplicated, delayed, held,
-	 * released. {@code id} is the same for every event of one segment (a duplicate gets a new id and
-	 * {@code event:"duplicated"}). {@code from}/{@code to} are endpoint roles ("client"/"server"); {@code src} and
-	 * {@code dst} are "address:port". {@code answers} is the id of the latest segment in the other direction that
-	 * this one's ACK newly acknowledges, or null.
+	 * A segment's life on the network. {@code event}: sent, delivered, dropped,
+	 * duplicated, delayed, held, released. {@code id} is the same for every event of one
+	 * segment (a duplicate gets a new id and {@code event:"duplicated"}).
+	 * {@code from}/{@code to} are endpoint roles ("client"/"server"); {@code src} and
+	 * {@code dst} are "address:port". {@code answers} is the id of the latest segment in
+	 * the other direction that this one's ACK newly acknowledges, or null.
 	 */
 	record Segment(long seq, double timeMs, Integer pair, String event, long id, String from, String to, String src,
 			String dst, List<String> flags, long tcpSeq, long ack, int len, int window, boolean retransmission,
@@ -62,16 +68,18 @@ public sealed interface TraceEvent {
 	}
 
 	/**
-	 * A socket call by an endpoint's application. {@code result}: 0, a byte count (Integer) or an errno name
-	 * (String); for a call that blocks, first an event with {@code blocking:true} and {@code result:null}, later
-	 * one with {@code completed:true} and the final result.
+	 * A socket call by an endpoint's application. {@code result}: 0, a byte count
+	 * (Integer) or an errno name (String); for a call that blocks, first an event with
+	 * {@code blocking:true} and {@code result:null}, later one with
+	 * {@code completed:true} and the final result.
 	 */
 	record Call(long seq, double timeMs, Integer pair, String endpoint, String call, Map<String, Object> args,
 			Object result, boolean blocking, boolean completed) implements TraceEvent {
 
 		/**
-		 * Arguments are kept sorted by name: {@code Map.of} iterates in an order salted per JVM, and the trace must
-		 * be byte-identical for the same seed in every process.
+		 * Arguments are kept sorted by name: {@code Map.of} iterates in an order salted
+		 * per JVM, and the trace must be byte-identical for the same seed in every
+		 * process.
 		 */
 		public Call {
 			args = args == null || args.isEmpty() ? Map.of()
@@ -89,11 +97,12 @@ public sealed interface TraceEvent {
 	}
 
 	/**
-	 * A timer action. {@code timer}: RETRANSMIT, TIME_WAIT, FIN_WAIT_2, DELAYED_ACK, LINGER, KEEPALIVE, PERSIST.
-	 * {@code action}: armed, restarted, cancelled, fired. {@code expiresAtMs} is null for cancelled/fired.
+	 * A timer action. {@code timer}: RETRANSMIT, TIME_WAIT, FIN_WAIT_2, DELAYED_ACK,
+	 * LINGER, KEEPALIVE, PERSIST. {@code action}: armed, restarted, cancelled, fired.
+	 * {@code expiresAtMs} is null for cancelled/fired.
 	 */
-	record Timer(long seq, double timeMs, Integer pair, String endpoint, String timer, String action, Double expiresAtMs)
-			implements TraceEvent {
+	record Timer(long seq, double timeMs, Integer pair, String endpoint, String timer, String action,
+			Double expiresAtMs) implements TraceEvent {
 		public String type() {
 			return "timer";
 		}
@@ -104,10 +113,11 @@ public sealed interface TraceEvent {
 	}
 
 	/**
-	 * Narration of why something happened. {@code code} is a stable key for translation (e.g.
-	 * "RST_UNREAD_DATA"); {@code text} is English.
+	 * Narration of why something happened. {@code code} is a stable key for translation
+	 * (e.g. "RST_UNREAD_DATA"); {@code text} is English.
 	 */
-	record Note(long seq, double timeMs, Integer pair, String endpoint, String code, String text) implements TraceEvent {
+	record Note(long seq, double timeMs, Integer pair, String endpoint, String code,
+			String text) implements TraceEvent {
 		public String type() {
 			return "note";
 		}
@@ -117,9 +127,12 @@ public sealed interface TraceEvent {
 		}
 	}
 
-	/** Count of endpoints per state at {@code timeMs} (all hosts), emitted periodically by load runs. */
-	record Census(long seq, double timeMs, Integer pair, Map<TcpState, Integer> counts, long lifecycles)
-			implements TraceEvent {
+	/**
+	 * Count of endpoints per state at {@code timeMs} (all hosts), emitted periodically by
+	 * load runs.
+	 */
+	record Census(long seq, double timeMs, Integer pair, Map<TcpState, Integer> counts,
+			long lifecycles) implements TraceEvent {
 		public String type() {
 			return "census";
 		}
@@ -128,4 +141,5 @@ public sealed interface TraceEvent {
 			return new Census(s, timeMs, pair, counts, lifecycles);
 		}
 	}
+
 }

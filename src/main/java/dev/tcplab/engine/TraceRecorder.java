@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Keeps the trace: contiguous {@code seq} numbers, a ring buffer of at most {@code maxEvents} events (older ones
- * are compacted away and {@link #oldestSeq()} moves on), and one synchronous listener. Producers check
- * {@link #segments} / {@link #states} before building an event, so level NONE allocates nothing.
+ * Keeps the trace: contiguous {@code seq} numbers, a ring buffer of at most
+ * {@code maxEvents} events (older ones are compacted away and {@link #oldestSeq()} moves
+ * on), and one synchronous listener. Producers check {@link #segments} / {@link #states}
+ * before building an event, so level NONE allocates nothing.
  */
 final class TraceRecorder {
 
@@ -89,4 +90,5 @@ final class TraceRecorder {
 		}
 		return out;
 	}
+
 }

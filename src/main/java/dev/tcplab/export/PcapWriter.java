@@ -8,13 +8,15 @@ import java.util.List;
 import dev.tcplab.engine.TraceEvent;
 
 /**
- * Writes the segments of a trace as a classic libpcap file (https://wiki.wireshark.org/Development/LibpcapFileFormat)
- * with link type LINKTYPE_RAW (101): each record is one IPv4 packet (RFC 791) carrying one TCP segment (RFC 9293
- * §3.1), with correct header checksums (RFC 1071) and the virtual time as timestamp. Payload content is not modelled,
- * so payload bytes are zeros of the segment's length.
+ * Writes the segments of a trace as a classic libpcap file
+ * (https://wiki.wireshark.org/Development/LibpcapFileFormat) with link type LINKTYPE_RAW
+ * (101): each record is one IPv4 packet (RFC 791) carrying one TCP segment (RFC 9293
+ * §3.1), with correct header checksums (RFC 1071) and the virtual time as timestamp.
+ * Payload content is not modelled, so payload bytes are zeros of the segment's length.
  * <p>
- * One record per segment as it left its sender: the {@code sent} events of the trace. A segment that the network
- * later dropped was still sent, so it is in the capture (as a capture at the sender would show it).
+ * One record per segment as it left its sender: the {@code sent} events of the trace. A
+ * segment that the network later dropped was still sent, so it is in the capture (as a
+ * capture at the sender would show it).
  */
 public final class PcapWriter {
 
@@ -28,7 +30,10 @@ public final class PcapWriter {
 	private PcapWriter() {
 	}
 
-	/** The pcap file of every {@code sent} segment event in {@code events}, in trace order. */
+	/**
+	 * The pcap file of every {@code sent} segment event in {@code events}, in trace
+	 * order.
+	 */
 	public static byte[] write(List<TraceEvent> events) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream(24 + events.size() * 56);
 		ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
@@ -158,4 +163,5 @@ public final class PcapWriter {
 			return 0;
 		}
 	}
+
 }

@@ -6,4 +6,5 @@ public class ScenarioNotFoundException extends RuntimeException {
 	public ScenarioNotFoundException(String name, java.util.Collection<String> known) {
 		super("no scenario named \"" + name + "\"; known scenarios: " + String.join(", ", known));
 	}
+
 }

@@ -14,9 +14,9 @@ import dev.tcplab.simulation.SimulationService;
 import org.springframework.stereotype.Service;
 
 /**
- * Runs a built-in scenario on a new live simulation (manual clock, so the UI can open it by id afterwards and
- * keep driving it). Each step's narration is tied to the half-open trace range {@code [fromSeq, toSeq)} that the
- * step produced.
+ * Runs a built-in scenario on a new live simulation (manual clock, so the UI can open it
+ * by id afterwards and keep driving it). Each step's narration is tied to the half-open
+ * trace range {@code [fromSeq, toSeq)} that the step produced.
  */
 @Service
 public class ScenarioRunner {
@@ -31,7 +31,10 @@ public class ScenarioRunner {
 		this.simulations = simulations;
 	}
 
-	/** One narrated step of a run; {@code fromSeq ≤ seq < toSeq} are the trace events it produced. */
+	/**
+	 * One narrated step of a run; {@code fromSeq ≤ seq < toSeq} are the trace events it
+	 * produced.
+	 */
 	public record NarrationStep(int step, long fromSeq, long toSeq, Text title, Text text) {
 	}
 
@@ -44,7 +47,8 @@ public class ScenarioRunner {
 		return scenarios;
 	}
 
-	/** @throws ScenarioNotFoundException for an unknown name */
+	/**
+	 * @throws ScenarioNotFoundException for an unknown name */
 	public Scenario scenario(String name) {
 		return scenarios.stream()
 			.filter(s -> s.name().equals(name))
@@ -54,16 +58,16 @@ public class ScenarioRunner {
 
 	/**
 	 * Creates a simulation and runs every step of the scenario on it.
-	 * @throws ScenarioNotFoundException             for an unknown name
-	 * @throws IllegalArgumentException              for an unknown profile
+	 * @throws ScenarioNotFoundException for an unknown name
+	 * @throws IllegalArgumentException for an unknown profile
 	 * @throws dev.tcplab.simulation.LimitExceededException when the instance is full
 	 */
 	public Run run(String name, String profile, Long seed) {
 		Scenario scenario = scenario(name);
 		Scenario.Setup setup = scenario.setup();
-		LiveSimulation live = simulations.create(new SimulationService.Spec(profile, seed, null, "manual", null,
-				setup.overrides(), setup.traceLevel(), setup.clientAddress(), setup.serverAddress(), setup.pinnedIsn(),
-				setup.retainClosed()));
+		LiveSimulation live = simulations.create(
+				new SimulationService.Spec(profile, seed, null, "manual", null, setup.overrides(), setup.traceLevel(),
+						setup.clientAddress(), setup.serverAddress(), setup.pinnedIsn(), setup.retainClosed()));
 		try {
 			return live.withLock(s -> {
 				Simulation engine = s.engine();
@@ -102,4 +106,5 @@ public class ScenarioRunner {
 		m.appendTail(out);
 		return out.toString();
 	}
+
 }

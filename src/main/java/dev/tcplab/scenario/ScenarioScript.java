@@ -19,8 +19,9 @@ import dev.tcplab.engine.TcpFlag;
 import dev.tcplab.engine.TcpState;
 
 /**
- * What a scenario step can do: thin, named calls onto the engine of a simulation whose lock the runner holds,
- * plus variables for the narration. Every call goes through the same public engine facade as the REST API.
+ * What a scenario step can do: thin, named calls onto the engine of a simulation whose
+ * lock the runner holds, plus variables for the narration. Every call goes through the
+ * same public engine facade as the REST API.
  */
 public final class ScenarioScript {
 
@@ -50,7 +51,9 @@ public final class ScenarioScript {
 		return engine.constants().profile();
 	}
 
-	/** The pair that calls go to (the last one opened unless {@link #use} says otherwise). */
+	/**
+	 * The pair that calls go to (the last one opened unless {@link #use} says otherwise).
+	 */
 	public int pair() {
 		return pair;
 	}
@@ -89,7 +92,10 @@ public final class ScenarioScript {
 		return p.id();
 	}
 
-	/** Tries to open a pair; on a refusal records the errno in variable {@code name} and returns null. */
+	/**
+	 * Tries to open a pair; on a refusal records the errno in variable {@code name} and
+	 * returns null.
+	 */
 	public Integer tryOpen(String name, int serverPort, Integer clientPort, boolean reuseAddr) {
 		try {
 			int id = open(serverPort, clientPort, reuseAddr);
@@ -147,7 +153,10 @@ public final class ScenarioScript {
 
 	// ---- network ----
 
-	/** Drops the next {@code count} segments matching {@code what} that {@code side} sends. */
+	/**
+	 * Drops the next {@code count} segments matching {@code what} that {@code side}
+	 * sends.
+	 */
 	public void lose(Side side, SegmentMatch what, int count) {
 		apply(new PairEvent.Fault(side, FaultAction.DROP, what, count, 0, 0));
 	}
@@ -171,19 +180,25 @@ public final class ScenarioScript {
 	}
 
 	/**
-	 * Lets what is in flight arrive and be answered: one delayed-ACK timeout plus three link latencies, shorter than
-	 * any retransmission timeout, so a separate ACK has gone out but nothing was retransmitted.
+	 * Lets what is in flight arrive and be answered: one delayed-ACK timeout plus three
+	 * link latencies, shorter than any retransmission timeout, so a separate ACK has gone
+	 * out but nothing was retransmitted.
 	 */
 	public void settle() {
 		engine.advance(constants().delayedAckMs() + 3 * engine.config().latencyMs() + 1);
 	}
 
-	/** Runs until nothing is pending (at most ten virtual minutes past the longest timer). */
+	/**
+	 * Runs until nothing is pending (at most ten virtual minutes past the longest timer).
+	 */
 	public void idle() {
 		engine.runUntilIdle(Math.max(600_000, 4 * Math.max(constants().timeWaitMs(), constants().finWait2TimeoutMs())));
 	}
 
-	/** Runs scheduled instants one by one until {@code done} holds or {@code maxMs} of virtual time have passed. */
+	/**
+	 * Runs scheduled instants one by one until {@code done} holds or {@code maxMs} of
+	 * virtual time have passed.
+	 */
 	public boolean runUntil(BooleanSupplier done, double maxMs) {
 		double end = engine.nowMs() + maxMs;
 		while (!done.getAsBoolean()) {
@@ -196,7 +211,10 @@ public final class ScenarioScript {
 		return true;
 	}
 
-	/** The final result of the latest completed blocking {@code call} of {@code side} on the current pair, or null. */
+	/**
+	 * The final result of the latest completed blocking {@code call} of {@code side} on
+	 * the current pair, or null.
+	 */
 	public Object completedResult(Side side, String call) {
 		List<dev.tcplab.engine.TraceEvent> events = engine.eventsSince(0);
 		for (int i = events.size() - 1; i >= 0; i--) {
@@ -217,4 +235,5 @@ public final class ScenarioScript {
 	public void startLoad(LoadSpec spec) {
 		engine.startLoad(spec);
 	}
+
 }

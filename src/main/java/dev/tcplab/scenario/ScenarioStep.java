@@ -1,9 +1,10 @@
 package dev.tcplab.scenario;
 
 /**
- * One narrated step of a scenario: what the script does ({@code action}) and what to tell the reader about it.
- * The narration may contain {@code {name}} placeholders filled from the script's variables after the action ran
- * (e.g. the result of a call, which differs between profiles).
+ * One narrated step of a scenario: what the script does ({@code action}) and what to tell
+ * the reader about it. The narration may contain {@code {name}} placeholders filled from
+ * the script's variables after the action ran (e.g. the result of a call, which differs
+ * between profiles).
  */
 public record ScenarioStep(Text title, Text text, Action action) {
 
@@ -12,5 +13,6 @@ public record ScenarioStep(Text title, Text text, Action action) {
 	public interface Action {
 
 		void run(ScenarioScript script);
+
 	}
 }

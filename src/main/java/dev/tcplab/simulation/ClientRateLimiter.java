@@ -7,8 +7,9 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Per-client token bucket: {@code requestBurst} tokens, refilled at {@code requestsPerSecond}. Buckets that have
- * refilled completely are forgotten every minute, so memory stays bounded by the clients active in the last minute.
+ * Per-client token bucket: {@code requestBurst} tokens, refilled at
+ * {@code requestsPerSecond}. Buckets that have refilled completely are forgotten every
+ * minute, so memory stays bounded by the clients active in the last minute.
  */
 @Component
 public class ClientRateLimiter {
@@ -40,7 +41,8 @@ public class ClientRateLimiter {
 
 	/**
 	 * Takes one token for {@code client}.
-	 * @return 0 when the request may go ahead, otherwise the seconds to wait before a token is free (≥ 1)
+	 * @return 0 when the request may go ahead, otherwise the seconds to wait before a
+	 * token is free (≥ 1)
 	 */
 	public long tryAcquire(String client) {
 		return tryAcquire(client, System.nanoTime());
@@ -91,5 +93,7 @@ public class ClientRateLimiter {
 				lastNanos = now;
 			}
 		}
+
 	}
+
 }

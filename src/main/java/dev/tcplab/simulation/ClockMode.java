@@ -2,8 +2,12 @@ package dev.tcplab.simulation;
 
 import java.util.Locale;
 
-/** How virtual time moves: only through the API ({@code manual}) or at speed × wall time ({@code realtime}). */
+/**
+ * How virtual time moves: only through the API ({@code manual}) or at speed × wall time
+ * ({@code realtime}).
+ */
 public enum ClockMode {
+
 	MANUAL, REALTIME;
 
 	public String wireName() {
@@ -21,4 +25,5 @@ public enum ClockMode {
 		}
 		throw new IllegalArgumentException("clock must be \"manual\" or \"realtime\", got \"" + s + "\"");
 	}
+
 }

@@ -1,6 +1,8 @@
 package dev.tcplab.simulation;
 
-/** A per-instance or per-simulation limit was hit; the API answers 429 with this message. */
+/**
+ * A per-instance or per-simulation limit was hit; the API answers 429 with this message.
+ */
 public class LimitExceededException extends RuntimeException {
 
 	private final String limit;
@@ -14,4 +16,5 @@ public class LimitExceededException extends RuntimeException {
 	public String limit() {
 		return limit;
 	}
+
 }

@@ -9,10 +9,11 @@ import dev.tcplab.engine.Simulation;
 import dev.tcplab.engine.TraceEvent;
 
 /**
- * A simulation held by this instance: the engine object, its clock mode and its live subscribers. Every access
- * to the engine goes through {@link #withLock}, so requests on one simulation are serialised while different
- * simulations run in parallel. Subscribers see every recorded event exactly once, in seq order, because the
- * engine calls the fan-out synchronously under the same lock.
+ * A simulation held by this instance: the engine object, its clock mode and its live
+ * subscribers. Every access to the engine goes through {@link #withLock}, so requests on
+ * one simulation are serialised while different simulations run in parallel. Subscribers
+ * see every recorded event exactly once, in seq order, because the engine calls the
+ * fan-out synchronously under the same lock.
  */
 public final class LiveSimulation {
 
@@ -41,7 +42,8 @@ public final class LiveSimulation {
 
 	private volatile boolean closed;
 
-	LiveSimulation(String id, String profile, long seed, Simulation engine, ClockMode clock, double speed, long nowNanos) {
+	LiveSimulation(String id, String profile, long seed, Simulation engine, ClockMode clock, double speed,
+			long nowNanos) {
 		this.id = id;
 		this.profile = profile;
 		this.seed = seed;
@@ -66,7 +68,8 @@ public final class LiveSimulation {
 	}
 
 	/**
-	 * Runs {@code action} on the engine with this simulation's lock held and marks it as used.
+	 * Runs {@code action} on the engine with this simulation's lock held and marks it as
+	 * used.
 	 * @throws SimulationNotFoundException if the simulation was closed meanwhile
 	 */
 	public <T> T withLock(Function<LiveSimulation, T> action) {
@@ -129,8 +132,9 @@ public final class LiveSimulation {
 	}
 
 	/**
-	 * Subscribes and, in the same critical section, replays the kept events with seq ≥ since, so the subscriber
-	 * sees no gap and no duplicate. Returns the events replayed (already passed to the subscriber).
+	 * Subscribes and, in the same critical section, replays the kept events with seq ≥
+	 * since, so the subscriber sees no gap and no duplicate. Returns the events replayed
+	 * (already passed to the subscriber).
 	 */
 	public List<TraceEvent> subscribe(TraceSubscriber subscriber, long since) {
 		return withLock(s -> {
@@ -159,7 +163,10 @@ public final class LiveSimulation {
 		return closed;
 	}
 
-	/** Advances a realtime, unpaused simulation by the wall time since the last tick × speed. Called by the runner. */
+	/**
+	 * Advances a realtime, unpaused simulation by the wall time since the last tick ×
+	 * speed. Called by the runner.
+	 */
 	void tickRealtime(long nowNanos, double maxStepMs) {
 		lock.lock();
 		try {
@@ -231,4 +238,5 @@ public final class LiveSimulation {
 			throw new IllegalStateException("use LiveSimulation.withLock");
 		}
 	}
+
 }

@@ -1,6 +1,9 @@
 package dev.tcplab.simulation;
 
-/** A client sent requests faster than {@code tcplab.requests-per-second}; answered 429 with Retry-After. */
+/**
+ * A client sent requests faster than {@code tcplab.requests-per-second}; answered 429
+ * with Retry-After.
+ */
 public class RateLimitedException extends LimitExceededException {
 
 	private final long retryAfterSeconds;
@@ -14,4 +17,5 @@ public class RateLimitedException extends LimitExceededException {
 	public long retryAfterSeconds() {
 		return retryAfterSeconds;
 	}
+
 }

@@ -6,4 +6,5 @@ public class SimulationNotFoundException extends RuntimeException {
 	public SimulationNotFoundException(String id) {
 		super("no simulation with id \"" + id + "\" (it never existed, was deleted, or was evicted after being idle)");
 	}
+
 }

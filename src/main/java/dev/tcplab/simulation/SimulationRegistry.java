@@ -14,8 +14,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
 /**
- * The live simulations of this instance, keyed by random UUIDs. Creates them within the instance limit, evicts
- * idle ones, and drives realtime clocks.
+ * The live simulations of this instance, keyed by random UUIDs. Creates them within the
+ * instance limit, evicts idle ones, and drives realtime clocks.
  */
 @Service
 public class SimulationRegistry {
@@ -38,7 +38,8 @@ public class SimulationRegistry {
 
 	/**
 	 * Creates and registers a simulation.
-	 * @throws LimitExceededException when the instance already holds {@code maxSimulations}
+	 * @throws LimitExceededException when the instance already holds
+	 * {@code maxSimulations}
 	 * @throws IllegalArgumentException for an invalid config or speed
 	 */
 	public LiveSimulation create(String profile, SimulationConfig config, ClockMode clock, double speed) {
@@ -47,15 +48,17 @@ public class SimulationRegistry {
 		}
 		if (reserved.incrementAndGet() > properties.maxSimulations()) {
 			reserved.decrementAndGet();
-			throw new LimitExceededException("maxSimulations", "this instance already runs " + properties.maxSimulations()
-					+ " simulations (the limit); delete one you no longer need or try again later");
+			throw new LimitExceededException("maxSimulations",
+					"this instance already runs " + properties.maxSimulations()
+							+ " simulations (the limit); delete one you no longer need or try again later");
 		}
 		try {
 			SimulationConfig capped = config.withTraceLevel(config.traceLevel(),
 					Math.min(config.maxTraceEvents(), properties.maxTraceEvents()));
 			Simulation engine = new Simulation(capped);
 			String id = UUID.randomUUID().toString();
-			LiveSimulation live = new LiveSimulation(id, profile, config.seed(), engine, clock, speed, System.nanoTime());
+			LiveSimulation live = new LiveSimulation(id, profile, config.seed(), engine, clock, speed,
+					System.nanoTime());
 			simulations.put(id, live);
 			return live;
 		}
@@ -65,7 +68,8 @@ public class SimulationRegistry {
 		}
 	}
 
-	/** @throws SimulationNotFoundException for an unknown id */
+	/**
+	 * @throws SimulationNotFoundException for an unknown id */
 	public LiveSimulation get(String id) {
 		LiveSimulation s = id == null ? null : simulations.get(id);
 		if (s == null) {
@@ -78,7 +82,8 @@ public class SimulationRegistry {
 		return Optional.ofNullable(id == null ? null : simulations.get(id));
 	}
 
-	/** @throws SimulationNotFoundException for an unknown id */
+	/**
+	 * @throws SimulationNotFoundException for an unknown id */
 	public void delete(String id) {
 		LiveSimulation s = simulations.remove(id);
 		if (s == null) {
@@ -96,7 +101,10 @@ public class SimulationRegistry {
 		return simulations.size();
 	}
 
-	/** Evicts simulations idle for longer than {@code idleTtl}; their viewers get {@code closed: evicted}. */
+	/**
+	 * Evicts simulations idle for longer than {@code idleTtl}; their viewers get
+	 * {@code closed: evicted}.
+	 */
 	@Scheduled(fixedDelayString = "${tcplab.eviction-interval:PT30S}")
 	public void evictIdle() {
 		long now = System.nanoTime();
@@ -110,7 +118,10 @@ public class SimulationRegistry {
 		}
 	}
 
-	/** Advances every realtime simulation; every 5th tick (~4/s at 50 ms) tells viewers the clock. */
+	/**
+	 * Advances every realtime simulation; every 5th tick (~4/s at 50 ms) tells viewers
+	 * the clock.
+	 */
 	@Scheduled(fixedRateString = "${tcplab.realtime-tick:PT0.05S}")
 	public void tickRealtime() {
 		long now = System.nanoTime();
@@ -127,4 +138,5 @@ public class SimulationRegistry {
 			}
 		}
 	}
+
 }

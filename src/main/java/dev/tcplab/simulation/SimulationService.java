@@ -17,9 +17,9 @@ import dev.tcplab.engine.TraceLevel;
 import org.springframework.stereotype.Service;
 
 /**
- * Per-simulation operations of the REST API. Every operation runs under {@link LiveSimulation#withLock}, and
- * every argument is checked before the engine is touched, so a rejected request leaves the simulation exactly as
- * it was.
+ * Per-simulation operations of the REST API. Every operation runs under
+ * {@link LiveSimulation#withLock}, and every argument is checked before the engine is
+ * touched, so a rejected request leaves the simulation exactly as it was.
  */
 @Service
 public class SimulationService {
@@ -45,13 +45,19 @@ public class SimulationService {
 			Boolean pinnedIsn, Boolean retainClosedPairs) {
 	}
 
-	/** A simulation as the API shows it: the engine's view plus the service's clock settings. */
+	/**
+	 * A simulation as the API shows it: the engine's view plus the service's clock
+	 * settings.
+	 */
 	public record Snapshot(String id, String profile, long seed, ClockMode clock, double speed, boolean paused,
 			double latencyMs, TraceLevel traceLevel, boolean pinnedIsn, String clientAddress, String serverAddress,
 			SimulationView view) {
 	}
 
-	/** A slice of the trace. {@code truncated}: events before {@code oldestSeq} that were asked for are gone. */
+	/**
+	 * A slice of the trace. {@code truncated}: events before {@code oldestSeq} that were
+	 * asked for are gone.
+	 */
 	public record TraceSlice(List<TraceEvent> events, long nextSeq, long oldestSeq, boolean truncated) {
 	}
 
@@ -61,7 +67,9 @@ public class SimulationService {
 	}
 
 	/**
-	 * A validated clock request: settings first (clock mode, paused, speed), then at most one time action.
+	 * A validated clock request: settings first (clock mode, paused, speed), then at most
+	 * one time action.
+	 *
 	 * @param action null, "advance", "runUntilIdle" or "step"
 	 */
 	public record ClockCommand(ClockMode clock, Boolean paused, Double speed, String action, double ms) {
@@ -69,7 +77,8 @@ public class SimulationService {
 
 	/**
 	 * Builds the engine config from a spec and registers a new simulation.
-	 * @throws IllegalArgumentException for an unknown profile, override, clock, trace level or address
+	 * @throws IllegalArgumentException for an unknown profile, override, clock, trace
+	 * level or address
 	 * @throws LimitExceededException when the instance is full
 	 */
 	public LiveSimulation create(Spec spec) {
@@ -85,8 +94,8 @@ public class SimulationService {
 		}
 		ClockMode clock = ClockMode.parse(spec.clock());
 		double speed = spec.speed() == null ? 1.0 : spec.speed();
-		SimulationConfig config = new SimulationConfig(constants, seed, latency, level, properties.maxTraceEvents(), client,
-				server, !Boolean.FALSE.equals(spec.retainClosedPairs()), Boolean.TRUE.equals(spec.pinnedIsn()));
+		SimulationConfig config = new SimulationConfig(constants, seed, latency, level, properties.maxTraceEvents(),
+				client, server, !Boolean.FALSE.equals(spec.retainClosedPairs()), Boolean.TRUE.equals(spec.pinnedIsn()));
 		return registry.create(profile, config, clock, speed);
 	}
 
@@ -117,9 +126,11 @@ public class SimulationService {
 
 	/**
 	 * Opens a pair within the per-simulation pair limit.
-	 * @throws LimitExceededException when the simulation already has {@code maxPairs} pairs
+	 * @throws LimitExceededException when the simulation already has {@code maxPairs}
+	 * pairs
 	 */
-	public PairView openPair(String id, int serverPort, Integer clientPort, boolean clientReuseAddr, boolean establish) {
+	public PairView openPair(String id, int serverPort, Integer clientPort, boolean clientReuseAddr,
+			boolean establish) {
 		requirePort("serverPort", serverPort);
 		if (clientPort != null) {
 			requirePort("clientPort", clientPort);
@@ -134,12 +145,14 @@ public class SimulationService {
 		});
 	}
 
-	/** @throws java.util.NoSuchElementException for an unknown pair */
+	/**
+	 * @throws java.util.NoSuchElementException for an unknown pair */
 	public PairView pair(String id, int pairId) {
 		return registry.get(id).withLock(s -> s.engine().pair(pairId));
 	}
 
-	/** @throws java.util.NoSuchElementException for an unknown pair */
+	/**
+	 * @throws java.util.NoSuchElementException for an unknown pair */
 	public EventResult apply(String id, int pairId, PairEvent event) {
 		return registry.get(id).withLock(s -> {
 			if (!s.engine().hasPair(pairId)) {
@@ -156,8 +169,9 @@ public class SimulationService {
 		}
 		if (cmd.action() != null && !"step".equals(cmd.action())) {
 			if (!(cmd.ms() >= 0) || cmd.ms() > properties.maxAdvanceMs()) {
-				throw new IllegalArgumentException(("advance".equals(cmd.action()) ? "advanceMs" : "maxMs")
-						+ " must be between 0 and " + properties.maxAdvanceMs() + " (tcplab.max-advance-ms), got " + cmd.ms());
+				throw new IllegalArgumentException(
+						("advance".equals(cmd.action()) ? "advanceMs" : "maxMs") + " must be between 0 and "
+								+ properties.maxAdvanceMs() + " (tcplab.max-advance-ms), got " + cmd.ms());
 			}
 		}
 		return registry.get(id).withLock(s -> {
@@ -244,4 +258,5 @@ public class SimulationService {
 			throw new IllegalArgumentException(name + " must be between 1 and 65535, got " + port);
 		}
 	}
+
 }

@@ -7,18 +7,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Limits of one instance (application.yaml, prefix {@code tcplab}).
  *
- * @param maxSimulations    live simulations per instance
- * @param maxPairs          pairs per simulation
- * @param maxTraceEvents    trace events kept per simulation (older ones are compacted)
- * @param maxAdvanceMs      largest clock advance (or runUntilIdle limit) per request
- * @param idleTtl           a simulation untouched this long is evicted
- * @param realtimeTick      how often the realtime runner advances realtime simulations
+ * @param maxSimulations live simulations per instance
+ * @param maxPairs pairs per simulation
+ * @param maxTraceEvents trace events kept per simulation (older ones are compacted)
+ * @param maxAdvanceMs largest clock advance (or runUntilIdle limit) per request
+ * @param idleTtl a simulation untouched this long is evicted
+ * @param realtimeTick how often the realtime runner advances realtime simulations
  * @param requestsPerSecond sustained requests per client per second (token bucket)
- * @param requestBurst      bucket size of that limit
+ * @param requestBurst bucket size of that limit
  */
 @ConfigurationProperties("tcplab")
-public record TcplabProperties(int maxSimulations, int maxPairs, int maxTraceEvents, long maxAdvanceMs, Duration idleTtl,
-		Duration realtimeTick, int requestsPerSecond, int requestBurst) {
+public record TcplabProperties(int maxSimulations, int maxPairs, int maxTraceEvents, long maxAdvanceMs,
+		Duration idleTtl, Duration realtimeTick, int requestsPerSecond, int requestBurst) {
 
 	public TcplabProperties {
 		maxSimulations = maxSimulations <= 0 ? 1000 : maxSimulations;

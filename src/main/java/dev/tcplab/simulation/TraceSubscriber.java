@@ -3,8 +3,9 @@ package dev.tcplab.simulation;
 import dev.tcplab.engine.TraceEvent;
 
 /**
- * Receives a live simulation's trace as it is recorded. Methods are called while the simulation's lock is held,
- * in seq order, exactly once per event: implementations must not block (hand the event to a queue and return).
+ * Receives a live simulation's trace as it is recorded. Methods are called while the
+ * simulation's lock is held, in seq order, exactly once per event: implementations must
+ * not block (hand the event to a queue and return).
  */
 public interface TraceSubscriber {
 
@@ -17,4 +18,5 @@ public interface TraceSubscriber {
 	/** The simulation was deleted or evicted; no more events will come. */
 	default void onClosed(String reason) {
 	}
+
 }

@@ -17,10 +17,10 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * Checks the handshake before upgrading: an unknown simulation id is refused with HTTP 404 and a malformed
- * {@code since} with 400 (both {@code application/problem+json}, RFC 9457), so a client learns the reason before any
- * WebSocket exists. On success the simulation and the requested {@code since} travel to the handler as session
- * attributes.
+ * Checks the handshake before upgrading: an unknown simulation id is refused with HTTP
+ * 404 and a malformed {@code since} with 400 (both {@code application/problem+json}, RFC
+ * 9457), so a client learns the reason before any WebSocket exists. On success the
+ * simulation and the requested {@code since} travel to the handler as session attributes.
  */
 @Component
 class SimulationHandshakeInterceptor implements HandshakeInterceptor {
@@ -57,7 +57,8 @@ class SimulationHandshakeInterceptor implements HandshakeInterceptor {
 				since = -1L;
 			}
 			if (since < 0) {
-				refuse(response, HttpStatus.BAD_REQUEST, "since must be a non-negative trace seq, got \"" + sinceParam + "\"");
+				refuse(response, HttpStatus.BAD_REQUEST,
+						"since must be a non-negative trace seq, got \"" + sinceParam + "\"");
 				return false;
 			}
 		}
@@ -76,8 +77,8 @@ class SimulationHandshakeInterceptor implements HandshakeInterceptor {
 	private static void refuse(ServerHttpResponse response, HttpStatus status, String detail) {
 		response.setStatusCode(status);
 		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		String body = "{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":" + status.value()
-				+ ",\"detail\":\"" + detail.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+		String body = "{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":"
+				+ status.value() + ",\"detail\":\"" + detail.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
 		try {
 			response.getBody().write(body.getBytes(StandardCharsets.UTF_8));
 		}
@@ -85,4 +86,5 @@ class SimulationHandshakeInterceptor implements HandshakeInterceptor {
 			// the status alone is enough
 		}
 	}
+
 }

@@ -6,7 +6,10 @@ import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 
-/** Registers the live trace endpoint {@code /ws/simulations/{id}?since=N} (plain WebSocket, JSON text frames). */
+/**
+ * Registers the live trace endpoint {@code /ws/simulations/{id}?since=N} (plain
+ * WebSocket, JSON text frames).
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
 @EnableConfigurationProperties(StreamProperties.class)
@@ -20,7 +23,8 @@ class StreamConfiguration implements WebSocketConfigurer {
 
 	private final StreamProperties properties;
 
-	StreamConfiguration(TraceStreamHandler handler, SimulationHandshakeInterceptor interceptor, StreamProperties properties) {
+	StreamConfiguration(TraceStreamHandler handler, SimulationHandshakeInterceptor interceptor,
+			StreamProperties properties) {
 		this.handler = handler;
 		this.interceptor = interceptor;
 		this.properties = properties;
@@ -32,4 +36,5 @@ class StreamConfiguration implements WebSocketConfigurer {
 			.addInterceptors(this.interceptor)
 			.setAllowedOriginPatterns(this.properties.allowedOrigins().toArray(String[]::new));
 	}
+
 }

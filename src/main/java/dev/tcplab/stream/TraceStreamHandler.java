@@ -9,8 +9,8 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
- * {@code /ws/simulations/{id}?since=N}: streams a simulation's trace (docs/stream.md). The stream is one-way;
- * text the client sends is ignored.
+ * {@code /ws/simulations/{id}?since=N}: streams a simulation's trace (docs/stream.md).
+ * The stream is one-way; text the client sends is ignored.
  */
 @Component
 class TraceStreamHandler extends TextWebSocketHandler {
@@ -42,4 +42,5 @@ class TraceStreamHandler extends TextWebSocketHandler {
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
 		this.streamer.closed(session);
 	}
+
 }

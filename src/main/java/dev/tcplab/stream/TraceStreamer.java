@@ -32,19 +32,22 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Owns the viewers of this instance: the sender threads that pump their queues, the sweeper that enforces the send
- * time limit and sends heartbeats, and the closes (which may wait on a stuck socket, so they never run on a sender
- * or simulation thread).
+ * Owns the viewers of this instance: the sender threads that pump their queues, the
+ * sweeper that enforces the send time limit and sends heartbeats, and the closes (which
+ * may wait on a stuck socket, so they never run on a sender or simulation thread).
  */
 @Component
 public class TraceStreamer {
 
-	/** Tomcat's per-session limit on blocking writes, which its close handshake with code 1000 uses. */
+	/**
+	 * Tomcat's per-session limit on blocking writes, which its close handshake with code
+	 * 1000 uses.
+	 */
 	private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
 	/**
-	 * Tomcat's wait for the close frame of any other code (default 50 ms): too short for a viewer that is behind,
-	 * which would then lose its 4008 close frame.
+	 * Tomcat's wait for the close frame of any other code (default 50 ms): too short for
+	 * a viewer that is behind, which would then lose its 4008 close frame.
 	 */
 	private static final String TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
 
@@ -56,7 +59,10 @@ public class TraceStreamer {
 
 	private final Set<Viewer> viewers = ConcurrentHashMap.newKeySet();
 
-	/** Last event serialised per simulation: all viewers of one simulation share one JSON string per event. */
+	/**
+	 * Last event serialised per simulation: all viewers of one simulation share one JSON
+	 * string per event.
+	 */
 	private final Map<LiveSimulation, EventText> lastText = Collections.synchronizedMap(new WeakHashMap<>());
 
 	private final ThreadPoolExecutor senders;
@@ -70,8 +76,8 @@ public class TraceStreamer {
 	public TraceStreamer(StreamProperties properties, JsonMapper jsonMapper) {
 		this.properties = properties;
 		this.jsonMapper = jsonMapper;
-		this.senders = new ThreadPoolExecutor(properties.senderThreads(), properties.senderThreads(), 60, TimeUnit.SECONDS,
-				new LinkedBlockingQueue<>(), daemon("ws-send-"));
+		this.senders = new ThreadPoolExecutor(properties.senderThreads(), properties.senderThreads(), 60,
+				TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemon("ws-send-"));
 		this.closers = Executors.newCachedThreadPool(daemon("ws-close-"));
 		this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("ws-sweep-"));
 		long period = Math.max(100, Math.min(1000, properties.heartbeatInterval().toMillis() / 4));
@@ -96,12 +102,14 @@ public class TraceStreamer {
 	void open(WebSocketSession session, LiveSimulation live, Long since) {
 		Session nativeSession = session instanceof NativeWebSocketSession n ? n.getNativeSession(Session.class) : null;
 		if (nativeSession == null) {
-			// every servlet container Spring supports gives a JSR-356 session; anything else is a setup error
+			// every servlet container Spring supports gives a JSR-356 session; anything
+			// else is a setup error
 			closeQuietly(session, CloseStatus.SERVER_ERROR.withReason("no asynchronous send available"));
 			return;
 		}
 		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, this.properties.sendTimeLimit().toMillis());
-		nativeSession.getUserProperties().put(TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT, this.properties.sendTimeLimit().toMillis());
+		nativeSession.getUserProperties()
+			.put(TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT, this.properties.sendTimeLimit().toMillis());
 		RemoteEndpoint.Async remote = nativeSession.getAsyncRemote();
 		Viewer viewer = new Viewer(session, remote, live, since, this);
 		session.getAttributes().put(Viewer.class.getName(), viewer);
@@ -127,7 +135,10 @@ public class TraceStreamer {
 		return this.jsonMapper.writeValueAsString(value);
 	}
 
-	/** Serialises a live event once per simulation; only called under that simulation's lock. */
+	/**
+	 * Serialises a live event once per simulation; only called under that simulation's
+	 * lock.
+	 */
 	String textUnderLock(LiveSimulation live, TraceEvent event) {
 		EventText memo = this.lastText.get(live);
 		if (memo == null) {
@@ -141,7 +152,10 @@ public class TraceStreamer {
 		return memo.text;
 	}
 
-	/** Serialises a clock message once per simulation and tick; only called under that simulation's lock. */
+	/**
+	 * Serialises a clock message once per simulation and tick; only called under that
+	 * simulation's lock.
+	 */
 	String clockUnderLock(LiveSimulation live, double nowMs, boolean paused, double speed, String clock) {
 		EventText memo = this.lastText.get(live);
 		if (memo == null) {
@@ -241,4 +255,5 @@ public class TraceStreamer {
 		String clockMode;
 
 	}
+
 }

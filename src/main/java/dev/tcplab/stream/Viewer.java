@@ -22,21 +22,26 @@ import org.springframework.web.socket.WebSocketSession;
 /**
  * One WebSocket connection watching one simulation.
  * <p>
- * The simulation calls {@link #onEvent}, {@link #onClock} and {@link #onClosed} under its lock; they only append
- * an already serialised message to this viewer's bounded queue and, if no send is in progress, schedule a pump on
- * the streamer's executor. The pump hands one frame at a time to the container's asynchronous send
- * ({@code RemoteEndpoint.Async}); the completion callback schedules the next. So no thread — neither the
- * simulation's nor a sender's — ever waits for a slow socket: a viewer that does not read simply accumulates queued
- * bytes until it exceeds {@code bufferSizeLimit} (or its frame stays in flight past {@code sendTimeLimit}) and is
- * closed with {@link #TOO_SLOW 4008}.
+ * The simulation calls {@link #onEvent}, {@link #onClock} and {@link #onClosed} under its
+ * lock; they only append an already serialised message to this viewer's bounded queue
+ * and, if no send is in progress, schedule a pump on the streamer's executor. The pump
+ * hands one frame at a time to the container's asynchronous send
+ * ({@code RemoteEndpoint.Async}); the completion callback schedules the next. So no
+ * thread — neither the simulation's nor a sender's — ever waits for a slow socket: a
+ * viewer that does not read simply accumulates queued bytes until it exceeds
+ * {@code bufferSizeLimit} (or its frame stays in flight past {@code sendTimeLimit}) and
+ * is closed with {@link #TOO_SLOW 4008}.
  * <p>
- * Order on the wire: snapshot, optional HISTORY_TRUNCATED error, the kept history with seq ≥ since (serialised
- * lazily by the pump, outside the lock, not counted against the buffer limit), then live messages in the order the
- * simulation produced them.
+ * Order on the wire: snapshot, optional HISTORY_TRUNCATED error, the kept history with
+ * seq ≥ since (serialised lazily by the pump, outside the lock, not counted against the
+ * buffer limit), then live messages in the order the simulation produced them.
  */
 final class Viewer implements TraceSubscriber {
 
-	/** Close code for a viewer that could not keep up; the reason says which {@code since} to resume from. */
+	/**
+	 * Close code for a viewer that could not keep up; the reason says which {@code since}
+	 * to resume from.
+	 */
 	static final int TOO_SLOW = 4008;
 
 	private final WebSocketSession session;
@@ -53,7 +58,10 @@ final class Viewer implements TraceSubscriber {
 
 	private final AtomicLong queuedBytes = new AtomicLong();
 
-	/** True while a pump is scheduled or a frame is in flight; starts true so nothing is sent before setup. */
+	/**
+	 * True while a pump is scheduled or a frame is in flight; starts true so nothing is
+	 * sent before setup.
+	 */
 	private final AtomicBoolean pumping = new AtomicBoolean(true);
 
 	private volatile boolean finished;
@@ -85,10 +93,15 @@ final class Viewer implements TraceSubscriber {
 
 	private static final int DONE_FAILED = 3;
 
-	/** Whether the current send completed inside sendText (then the pump loops) or later (then sent() pumps). */
-	private final java.util.concurrent.atomic.AtomicInteger sendState = new java.util.concurrent.atomic.AtomicInteger(RETURNED);
+	/**
+	 * Whether the current send completed inside sendText (then the pump loops) or later
+	 * (then sent() pumps).
+	 */
+	private final java.util.concurrent.atomic.AtomicInteger sendState = new java.util.concurrent.atomic.AtomicInteger(
+			RETURNED);
 
-	// Touched only by the pump (serialised through `pumping`) and by start() before the first pump.
+	// Touched only by the pump (serialised through `pumping`) and by start() before the
+	// first pump.
 	private List<Outbound> prefix = List.of();
 
 	private int prefixIndex;
@@ -131,8 +144,9 @@ final class Viewer implements TraceSubscriber {
 	}
 
 	/**
-	 * Takes the snapshot, the kept history and the subscription in one critical section of the simulation, so the
-	 * viewer sees every event exactly once, then starts sending.
+	 * Takes the snapshot, the kept history and the subscription in one critical section
+	 * of the simulation, so the viewer sees every event exactly once, then starts
+	 * sending.
 	 */
 	void start() {
 		long requested = this.requestedSince == null ? 0 : this.requestedSince;
@@ -148,7 +162,8 @@ final class Viewer implements TraceSubscriber {
 				bounds[1] = s.engine().oldestSeq();
 				this.firstSeq = Math.max(requested, bounds[1]);
 				List<TraceEvent> kept = List.copyOf(s.engine().eventsSince(requested));
-				// subscribe from nextSeq: nothing is replayed under the lock, later events arrive through onEvent
+				// subscribe from nextSeq: nothing is replayed under the lock, later
+				// events arrive through onEvent
 				s.subscribe(this, bounds[0]);
 				return kept;
 			});
@@ -166,11 +181,12 @@ final class Viewer implements TraceSubscriber {
 		}
 		long nextSeq = bounds[0];
 		long oldestSeq = bounds[1];
-		Outbound snapshot = Outbound.control(
-				this.streamer.write(new StreamMessages.Snapshot(json[0], nextSeq, oldestSeq, this.firstSeq)));
+		Outbound snapshot = Outbound
+			.control(this.streamer.write(new StreamMessages.Snapshot(json[0], nextSeq, oldestSeq, this.firstSeq)));
 		if (this.requestedSince != null && requested < oldestSeq) {
-			Outbound error = Outbound.control(this.streamer.write(new StreamMessages.Error("HISTORY_TRUNCATED", oldestSeq,
-					"events before seq " + oldestSeq + " were compacted away; continuing from " + oldestSeq)));
+			Outbound error = Outbound
+				.control(this.streamer.write(new StreamMessages.Error("HISTORY_TRUNCATED", oldestSeq,
+						"events before seq " + oldestSeq + " were compacted away; continuing from " + oldestSeq)));
 			startWith(List.of(snapshot, error), history);
 		}
 		else {
@@ -199,14 +215,16 @@ final class Viewer implements TraceSubscriber {
 		if (this.sealed) {
 			return;
 		}
-		boolean changed = paused != this.lastClockPaused || speed != this.lastClockSpeed || Double.isNaN(this.lastClockNow);
+		boolean changed = paused != this.lastClockPaused || speed != this.lastClockSpeed
+				|| Double.isNaN(this.lastClockNow);
 		if (!changed && (paused || nowMs == this.lastClockNow)) {
 			return;
 		}
 		this.lastClockNow = nowMs;
 		this.lastClockPaused = paused;
 		this.lastClockSpeed = speed;
-		offer(Outbound.control(this.streamer.clockUnderLock(this.live, nowMs, paused, speed, this.live.clock().wireName())));
+		offer(Outbound
+			.control(this.streamer.clockUnderLock(this.live, nowMs, paused, speed, this.live.clock().wireName())));
 	}
 
 	@Override
@@ -239,9 +257,9 @@ final class Viewer implements TraceSubscriber {
 	}
 
 	/**
-	 * Sends queued messages while the container completes them immediately (a loop, not recursion), and returns
-	 * as soon as one send is pending; its completion callback resumes the pump. Runs with {@code pumping} owned;
-	 * never blocks.
+	 * Sends queued messages while the container completes them immediately (a loop, not
+	 * recursion), and returns as soon as one send is pending; its completion callback
+	 * resumes the pump. Runs with {@code pumping} owned; never blocks.
 	 */
 	private void pump() {
 		while (true) {
@@ -253,7 +271,8 @@ final class Viewer implements TraceSubscriber {
 				next = nextOutbound();
 			}
 			catch (RuntimeException ex) {
-				// e.g. a history event that cannot be serialised: end this stream visibly rather than stall it
+				// e.g. a history event that cannot be serialised: end this stream visibly
+				// rather than stall it
 				this.streamer.close(this, CloseStatus.SERVER_ERROR.withReason("could not encode an event"));
 				return;
 			}
@@ -294,7 +313,10 @@ final class Viewer implements TraceSubscriber {
 		return out;
 	}
 
-	/** Starts one asynchronous send; true if it already completed (the caller goes on with the next message). */
+	/**
+	 * Starts one asynchronous send; true if it already completed (the caller goes on with
+	 * the next message).
+	 */
 	private boolean send(Outbound out) {
 		long now = System.nanoTime();
 		this.inFlightSeq = out.seq();
@@ -341,9 +363,10 @@ final class Viewer implements TraceSubscriber {
 	// ---- lifecycle, driven by the streamer ----
 
 	/**
-	 * Drops a viewer that cannot keep up: stops accepting messages, discards its queue and closes with 4008. The
-	 * reason names the first seq whose frame was not completely written to the socket; a client resumes from its
-	 * own last received seq + 1 (which is never higher), so nothing is lost.
+	 * Drops a viewer that cannot keep up: stops accepting messages, discards its queue
+	 * and closes with 4008. The reason names the first seq whose frame was not completely
+	 * written to the socket; a client resumes from its own last received seq + 1 (which
+	 * is never higher), so nothing is lost.
 	 */
 	void drop(String why) {
 		if (!this.dropping.compareAndSet(false, true)) {
@@ -357,7 +380,10 @@ final class Viewer implements TraceSubscriber {
 		this.streamer.dropped(this, why, new CloseStatus(TOO_SLOW, "too slow, resume with since=" + resume));
 	}
 
-	/** The first seq this viewer did not hand to the network: everything before it was written to the socket. */
+	/**
+	 * The first seq this viewer did not hand to the network: everything before it was
+	 * written to the socket.
+	 */
 	private long resumeSeq() {
 		long done = this.completedSeq;
 		return done >= 0 ? done + 1 : this.firstSeq;
@@ -388,7 +414,10 @@ final class Viewer implements TraceSubscriber {
 		}
 	}
 
-	/** A message waiting to be sent: a JSON text (seq ≥ 0 for trace events), or a close instruction. */
+	/**
+	 * A message waiting to be sent: a JSON text (seq ≥ 0 for trace events), or a close
+	 * instruction.
+	 */
 	record Outbound(String text, long seq, CloseStatus close) {
 		static Outbound control(String text) {
 			return new Outbound(text, -1, null);
@@ -398,4 +427,5 @@ final class Viewer implements TraceSubscriber {
 			return new Outbound("", -1, status);
 		}
 	}
+
 }

@@ -18,26 +18,32 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * Sends up to 2000 random and malformed requests (seeded, so a failure reproduces) and asserts: no 5xx, every
- * API error is problem+json, a rejected request leaves its simulation's trace exactly as it was, and a simulation
- * nobody touched keeps a byte-identical trace.
+ * Sends up to 2000 random and malformed requests (seeded, so a failure reproduces) and
+ * asserts: no 5xx, every API error is problem+json, a rejected request leaves its
+ * simulation's trace exactly as it was, and a simulation nobody touched keeps a
+ * byte-identical trace.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "tcplab.requests-per-second=1000000", "tcplab.request-burst=1000000", "tcplab.max-simulations=60",
-				"tcplab.max-pairs=8", "logging.level.org.springframework.web.servlet.PageNotFound=ERROR" })
+		properties = { "tcplab.requests-per-second=1000000", "tcplab.request-burst=1000000",
+				"tcplab.max-simulations=60", "tcplab.max-pairs=8",
+				"logging.level.org.springframework.web.servlet.PageNotFound=ERROR" })
 class ApiFuzzTest {
 
 	static final int REQUESTS = 2000;
 
-	/** Bounded in time too, so a loaded machine cannot make it drag on; it still must get through most requests. */
+	/**
+	 * Bounded in time too, so a loaded machine cannot make it drag on; it still must get
+	 * through most requests.
+	 */
 	static final java.time.Duration BUDGET = java.time.Duration.ofSeconds(25);
 
-	static final String[] TYPES = { "close", "shutdown", "send", "recv", "abort", "setsockopt", "lose", "duplicate", "delay",
-			"hold", "release", "resend-fin", "inject", "CLOSE", "explode", "", "null" };
+	static final String[] TYPES = { "close", "shutdown", "send", "recv", "abort", "setsockopt", "lose", "duplicate",
+			"delay", "hold", "release", "resend-fin", "inject", "CLOSE", "explode", "", "null" };
 
-	static final String[] WORDS = { "client", "server", "listener", "CLIENT", "", "SHUT_WR", "SHUT_RD", "SHUT_RDWR", "SHUT_UP",
-			"ACK", "FIN", "SYN", "RST", "DATA", "ANY", "ack", "SO_LINGER", "SO_REUSEADDR", "SO_KEEPALIVE", "linux", "rfc9293",
-			"bsd", "windows", "solaris", "manual", "realtime", "full", "states", "none", "10.0.0.1", "999.1.1.1", "☃", "\\u0000" };
+	static final String[] WORDS = { "client", "server", "listener", "CLIENT", "", "SHUT_WR", "SHUT_RD", "SHUT_RDWR",
+			"SHUT_UP", "ACK", "FIN", "SYN", "RST", "DATA", "ANY", "ack", "SO_LINGER", "SO_REUSEADDR", "SO_KEEPALIVE",
+			"linux", "rfc9293", "bsd", "windows", "solaris", "manual", "realtime", "full", "states", "none", "10.0.0.1",
+			"999.1.1.1", "☃", "\\u0000" };
 
 	@LocalServerPort
 	int port;
@@ -91,10 +97,10 @@ class ApiFuzzTest {
 	}
 
 	String eventBody() {
-		String base = "{\"type\":\"" + TYPES[rnd.nextInt(TYPES.length)] + "\",\"side\":" + (rnd.nextInt(5) == 0 ? word()
-				: rnd.nextBoolean() ? "\"client\"" : "\"server\"");
-		String extra = object("how", "bytes", "max", "option", "onoff", "seconds", "value", "segment", "count", "nth", "ms",
-				"flags", "seq", "ack", "len");
+		String base = "{\"type\":\"" + TYPES[rnd.nextInt(TYPES.length)] + "\",\"side\":"
+				+ (rnd.nextInt(5) == 0 ? word() : rnd.nextBoolean() ? "\"client\"" : "\"server\"");
+		String extra = object("how", "bytes", "max", "option", "onoff", "seconds", "value", "segment", "count", "nth",
+				"ms", "flags", "seq", "ack", "len");
 		return extra.length() > 2 ? base + "," + extra.substring(1) : base + "}";
 	}
 
@@ -162,11 +168,13 @@ class ApiFuzzTest {
 				}
 				case 1 -> {
 					path = "/api/simulations/" + id + "/pairs";
-					body = rnd.nextInt(4) == 0 ? garbage() : object("serverPort", "clientPort", "clientReuseAddr", "establish");
+					body = rnd.nextInt(4) == 0 ? garbage()
+							: object("serverPort", "clientPort", "clientReuseAddr", "establish");
 					mutatesTarget = id.equals(target);
 				}
 				case 2, 3, 4, 5 -> {
-					String pair = List.of("1", "1", "1", "2", "0", "-1", "abc", "99999999999", "1.5").get(rnd.nextInt(9));
+					String pair = List.of("1", "1", "1", "2", "0", "-1", "abc", "99999999999", "1.5")
+						.get(rnd.nextInt(9));
 					path = "/api/simulations/" + id + "/pairs/" + pair + "/events";
 					body = rnd.nextInt(5) == 0 ? garbage() : eventBody();
 					mutatesTarget = id.equals(target);
@@ -178,7 +186,8 @@ class ApiFuzzTest {
 					mutatesTarget = id.equals(target);
 				}
 				case 7 -> {
-					path = "/api/simulations/" + id + "/trace" + (rnd.nextBoolean() ? ".pcap" : "?since=" + query(number()))
+					path = "/api/simulations/" + id + "/trace"
+							+ (rnd.nextBoolean() ? ".pcap" : "?since=" + query(number()))
 							+ (rnd.nextInt(4) == 0 ? "&limit=" + query(number()) : "");
 					body = null;
 					rightMethod = "GET";
@@ -234,7 +243,9 @@ class ApiFuzzTest {
 		assertThat(sent).as("requests sent within the time budget").isGreaterThanOrEqualTo(800);
 		assertThat(checkedRejections).isGreaterThan(sent / 10);
 		assertThat(byClass[2]).as("some requests succeed").isGreaterThan(sent / 40);
-		System.out.printf("fuzz: %d requests, 2xx=%d 4xx=%d, %d rejections checked for no side effect, %d scenario runs%n",
-				sent, byClass[2], byClass[4], checkedRejections, scenarioRuns);
+		System.out.printf(
+				"fuzz: %d requests, 2xx=%d 4xx=%d, %d rejections checked for no side effect, %d scenario runs%n", sent,
+				byClass[2], byClass[4], checkedRejections, scenarioRuns);
 	}
+
 }

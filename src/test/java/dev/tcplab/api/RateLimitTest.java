@@ -12,7 +12,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** The per-client token bucket end to end: /api/** is limited with Retry-After, health is not; simulations cap at 429. */
+/**
+ * The per-client token bucket end to end: /api/** is limited with Retry-After, health is
+ * not; simulations cap at 429.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "tcplab.requests-per-second=1", "tcplab.request-burst=6", "tcplab.max-simulations=2" })
 class RateLimitTest {
@@ -40,8 +43,10 @@ class RateLimitTest {
 		}
 		assertThat(last.status()).isEqualTo(429);
 		assertThat(last.contentType()).startsWith("application/problem+json");
-		assertThat(last.raw().headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
+		assertThat(last.raw().headers().firstValue("Retry-After"))
+			.hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
 		assertThat(last.json().get("limit").asString()).isEqualTo("requestsPerSecond");
 		assertThat(http.get("/actuator/health").status()).as("health is not rate limited").isEqualTo(200);
 	}
+
 }

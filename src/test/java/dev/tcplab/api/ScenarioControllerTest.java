@@ -47,8 +47,7 @@ class ScenarioControllerTest {
 	ClientRateLimiter limiter;
 
 	static final Scenario DEMO = new Scenario("active-close", Text.of("Active close", "능동 종료"),
-			Text.of("The client closes first", "클라이언트가 먼저 닫습니다"), Text.of("quote", "인용"),
-			Scenario.Setup.standard(),
+			Text.of("The client closes first", "클라이언트가 먼저 닫습니다"), Text.of("quote", "인용"), Scenario.Setup.standard(),
 			List.of(new ScenarioStep(Text.of("Close", "닫기"), Text.of("text", "설명"), s -> {
 			})));
 
@@ -69,7 +68,9 @@ class ScenarioControllerTest {
 	@Test
 	void shouldDescribeOneScenarioOr404() throws Exception {
 		when(runner.scenario("active-close")).thenReturn(DEMO);
-		mvc.perform(get("/api/scenarios/active-close")).andExpect(status().isOk()).andExpect(jsonPath("$.name").value("active-close"));
+		mvc.perform(get("/api/scenarios/active-close"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.name").value("active-close"));
 		when(runner.scenario("nope")).thenThrow(new ScenarioNotFoundException("nope", List.of("active-close")));
 		mvc.perform(get("/api/scenarios/nope"))
 			.andExpect(status().isNotFound())
@@ -79,9 +80,11 @@ class ScenarioControllerTest {
 
 	@Test
 	void shouldRunAndAnswer201WithNarration() throws Exception {
-		TraceEvent state = new TraceEvent.State(0, 0, 1, "client", TcpState.ESTABLISHED, TcpState.FIN_WAIT_1, "close()");
-		when(runner.run("active-close", "rfc9293", 7L)).thenReturn(new Run("sim-1", "active-close", DEMO.title(), "rfc9293",
-				7, List.of(state), List.of(new NarrationStep(1, 0, 1, Text.of("Close", "닫기"), Text.of("t", "설명")))));
+		TraceEvent state = new TraceEvent.State(0, 0, 1, "client", TcpState.ESTABLISHED, TcpState.FIN_WAIT_1,
+				"close()");
+		when(runner.run("active-close", "rfc9293", 7L))
+			.thenReturn(new Run("sim-1", "active-close", DEMO.title(), "rfc9293", 7, List.of(state),
+					List.of(new NarrationStep(1, 0, 1, Text.of("Close", "닫기"), Text.of("t", "설명")))));
 		mvc.perform(post("/api/scenarios/active-close/runs").contentType(MediaType.APPLICATION_JSON)
 			.content("{\"profile\":\"rfc9293\",\"seed\":7}"))
 			.andExpect(status().isCreated())
@@ -97,24 +100,30 @@ class ScenarioControllerTest {
 
 	@Test
 	void shouldRunWithoutBody() throws Exception {
-		when(runner.run(any(), isNull(), isNull())).thenReturn(new Run("s", "active-close", DEMO.title(), "linux", 1, List.of(), List.of()));
+		when(runner.run(any(), isNull(), isNull()))
+			.thenReturn(new Run("s", "active-close", DEMO.title(), "linux", 1, List.of(), List.of()));
 		mvc.perform(post("/api/scenarios/active-close/runs")).andExpect(status().isCreated());
 		verify(runner).run("active-close", null, null);
 	}
 
 	@Test
 	void shouldMapRunErrors() throws Exception {
-		when(runner.run("active-close", "solaris", null)).thenThrow(new IllegalArgumentException("unknown profile \"solaris\""));
-		mvc.perform(post("/api/scenarios/active-close/runs").contentType(MediaType.APPLICATION_JSON).content("{\"profile\":\"solaris\"}"))
+		when(runner.run("active-close", "solaris", null))
+			.thenThrow(new IllegalArgumentException("unknown profile \"solaris\""));
+		mvc.perform(post("/api/scenarios/active-close/runs").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"profile\":\"solaris\"}"))
 			.andExpect(status().isBadRequest())
 			.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
 		when(runner.run("active-close", "linux", null)).thenThrow(new LimitExceededException("maxSimulations", "full"));
-		mvc.perform(post("/api/scenarios/active-close/runs").contentType(MediaType.APPLICATION_JSON).content("{\"profile\":\"linux\"}"))
+		mvc.perform(post("/api/scenarios/active-close/runs").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"profile\":\"linux\"}"))
 			.andExpect(status().isTooManyRequests())
 			.andExpect(jsonPath("$.limit").value("maxSimulations"));
-		mvc.perform(post("/api/scenarios/active-close/runs").contentType(MediaType.APPLICATION_JSON).content("{\"seed\":-1}"))
-			.andExpect(status().isBadRequest());
-		mvc.perform(post("/api/scenarios/active-close/runs").contentType(MediaType.APPLICATION_JSON).content("{\"seed\":"))
+		mvc.perform(post("/api/scenarios/active-close/runs").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"seed\":-1}")).andExpect(status().isBadRequest());
+		mvc.perform(
+				post("/api/scenarios/active-close/runs").contentType(MediaType.APPLICATION_JSON).content("{\"seed\":"))
 			.andExpect(status().isBadRequest());
 	}
+
 }

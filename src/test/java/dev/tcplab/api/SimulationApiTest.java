@@ -22,7 +22,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** The REST journey of design.md against the real engine: create, pair, lose the last ACK, clock, trace, pcap, limits. */
+/**
+ * The REST journey of design.md against the real engine: create, pair, lose the last ACK,
+ * clock, trace, pcap, limits.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "tcplab.requests-per-second=100000", "tcplab.request-burst=100000", "tcplab.max-pairs=3",
 				"tcplab.max-advance-ms=600000", "tcplab.max-trace-events=40" })
@@ -102,11 +105,15 @@ class SimulationApiTest {
 		assertThat(send.json().get("result").asString()).startsWith("E");
 
 		JsonNode trace = http.get("/api/simulations/" + id + "/trace?since=0").json();
-		assertThat(trace.get("nextSeq").asLong()).isEqualTo(http.get("/api/simulations/" + id).json().get("nextSeq").asLong())
+		assertThat(trace.get("nextSeq").asLong())
+			.isEqualTo(http.get("/api/simulations/" + id).json().get("nextSeq").asLong())
 			.isEqualTo(trace.get("oldestSeq").asLong() + trace.get("events").size());
-		JsonNode tail = http.get("/api/simulations/" + id + "/trace?since=" + (trace.get("nextSeq").asLong() - 2)).json();
+		JsonNode tail = http.get("/api/simulations/" + id + "/trace?since=" + (trace.get("nextSeq").asLong() - 2))
+			.json();
 		assertThat(tail.get("events").size()).isEqualTo(2);
-		JsonNode limited = http.get("/api/simulations/" + id + "/trace?since=" + trace.get("oldestSeq").asLong() + "&limit=3").json();
+		JsonNode limited = http
+			.get("/api/simulations/" + id + "/trace?since=" + trace.get("oldestSeq").asLong() + "&limit=3")
+			.json();
 		assertThat(limited.get("events").size()).isEqualTo(3);
 		assertThat(limited.get("nextSeq").asLong()).isEqualTo(trace.get("oldestSeq").asLong() + 3);
 
@@ -164,7 +171,8 @@ class SimulationApiTest {
 		Answer idle = http.post("/api/simulations/" + id + "/clock", "{\"runUntilIdle\":true}");
 		assertThat(idle.status()).isEqualTo(200);
 		assertThat(idle.json().get("result").asString()).isIn("idle", "limit");
-		Answer paused = http.post("/api/simulations/" + id + "/clock", "{\"clock\":\"realtime\",\"paused\":true,\"speed\":2}");
+		Answer paused = http.post("/api/simulations/" + id + "/clock",
+				"{\"clock\":\"realtime\",\"paused\":true,\"speed\":2}");
 		assertThat(paused.json().get("clock").asString()).isEqualTo("realtime");
 		assertThat(paused.json().get("paused").asBoolean()).isTrue();
 		assertThat(paused.json().get("speed").asDouble()).isEqualTo(2.0);
@@ -213,8 +221,9 @@ class SimulationApiTest {
 		assertThat(docs.status()).isEqualTo(200);
 		JsonNode paths = docs.json().get("paths");
 		for (String path : List.of("/api/simulations", "/api/simulations/{id}", "/api/simulations/{id}/pairs",
-				"/api/simulations/{id}/pairs/{pairId}/events", "/api/simulations/{id}/clock", "/api/simulations/{id}/trace",
-				"/api/simulations/{id}/trace.pcap", "/api/scenarios", "/api/scenarios/{name}/runs")) {
+				"/api/simulations/{id}/pairs/{pairId}/events", "/api/simulations/{id}/clock",
+				"/api/simulations/{id}/trace", "/api/simulations/{id}/trace.pcap", "/api/scenarios",
+				"/api/scenarios/{name}/runs")) {
 			assertThat(paths.has(path)).as(path).isTrue();
 		}
 		assertThat(paths.get("/api/simulations").get("post").get("summary").asString()).isNotBlank();
@@ -225,4 +234,5 @@ class SimulationApiTest {
 		assertThat(index.status()).isEqualTo(200);
 		assertThat(index.text()).contains("swagger");
 	}
+
 }

@@ -83,13 +83,13 @@ class SimulationControllerTest {
 
 	@BeforeEach
 	void properties() {
-		when(service.properties()).thenReturn(new TcplabProperties(10, 4, 1000, 3_600_000, Duration.ofMinutes(30),
-				Duration.ofMillis(50), 50, 200));
+		when(service.properties()).thenReturn(
+				new TcplabProperties(10, 4, 1000, 3_600_000, Duration.ofMinutes(30), Duration.ofMillis(50), 50, 200));
 	}
 
 	static EndpointView endpoint(String role, String address, int port, TcpState state) {
-		return new EndpointView(role, address, port, state, 1000L, 5000L, 1001L, 1001L, 65535, 5001L, 65535, 0, 0, false,
-				false, false, false, 0, 0, null, List.of(new TimerView("TIME_WAIT", 60_030.0)));
+		return new EndpointView(role, address, port, state, 1000L, 5000L, 1001L, 1001L, 65535, 5001L, 65535, 0, 0,
+				false, false, false, false, 0, 0, null, List.of(new TimerView("TIME_WAIT", 60_030.0)));
 	}
 
 	static PairView pair() {
@@ -149,9 +149,10 @@ class SimulationControllerTest {
 	@Test
 	void shouldPassEveryCreateFieldToTheService() throws Exception {
 		when(service.createSnapshot(any())).thenReturn(snapshot(List.of()));
-		postJson("/api/simulations", """
-				{"profile":"rfc9293","seed":7,"latencyMs":5,"clock":"realtime","speed":2,"overrides":{"timeWaitMs":0},
-				 "traceLevel":"states","clientAddress":"111.111.111.112","serverAddress":"111.111.111.111","pinnedIsn":true}""")
+		postJson("/api/simulations",
+				"""
+						{"profile":"rfc9293","seed":7,"latencyMs":5,"clock":"realtime","speed":2,"overrides":{"timeWaitMs":0},
+						 "traceLevel":"states","clientAddress":"111.111.111.112","serverAddress":"111.111.111.111","pinnedIsn":true}""")
 			.andExpect(status().isCreated());
 		ArgumentCaptor<SimulationService.Spec> spec = ArgumentCaptor.forClass(SimulationService.Spec.class);
 		verify(service).createSnapshot(spec.capture());
@@ -194,7 +195,8 @@ class SimulationControllerTest {
 
 	@Test
 	void shouldAnswer429WhenTheInstanceIsFull() throws Exception {
-		when(service.createSnapshot(any())).thenThrow(new LimitExceededException("maxSimulations", "this instance already runs 10 simulations"));
+		when(service.createSnapshot(any()))
+			.thenThrow(new LimitExceededException("maxSimulations", "this instance already runs 10 simulations"));
 		problem(mvc.perform(post("/api/simulations")), 429, "10 simulations");
 		mvc.perform(post("/api/simulations")).andExpect(jsonPath("$.limit").value("maxSimulations"));
 	}
@@ -302,8 +304,7 @@ class SimulationControllerTest {
 	@Test
 	void shouldApplyCloseAndReturnResultAndTrace() throws Exception {
 		when(service.apply(ID, 1, new PairEvent.Close(Side.CLIENT))).thenReturn(new EventResult(0, List.of(state(12))));
-		postJson(events(), "{\"type\":\"close\",\"side\":\"client\"}")
-			.andExpect(status().isOk())
+		postJson(events(), "{\"type\":\"close\",\"side\":\"client\"}").andExpect(status().isOk())
 			.andExpect(jsonPath("$.result").value(0))
 			.andExpect(jsonPath("$.trace[0].type").value("state"))
 			.andExpect(jsonPath("$.trace[0].seq").value(12))
@@ -314,8 +315,7 @@ class SimulationControllerTest {
 	@Test
 	void shouldAnswer200WithErrnoForACallTheStateForbids() throws Exception {
 		when(service.apply(ID, 1, new PairEvent.Send(Side.CLIENT, 10))).thenReturn(new EventResult("EPIPE", List.of()));
-		postJson(events(), "{\"type\":\"send\",\"side\":\"client\",\"bytes\":10}")
-			.andExpect(status().isOk())
+		postJson(events(), "{\"type\":\"send\",\"side\":\"client\",\"bytes\":10}").andExpect(status().isOk())
 			.andExpect(jsonPath("$.result").value("EPIPE"));
 	}
 
@@ -323,20 +323,30 @@ class SimulationControllerTest {
 	void shouldMapEveryEventType() throws Exception {
 		when(service.apply(anyString(), anyInt(), any())).thenReturn(new EventResult("ok", List.of()));
 		Map<String, PairEvent> cases = new java.util.LinkedHashMap<>();
-		cases.put("{\"type\":\"shutdown\",\"side\":\"server\",\"how\":\"SHUT_WR\"}", new PairEvent.Shutdown(Side.SERVER, "SHUT_WR"));
+		cases.put("{\"type\":\"shutdown\",\"side\":\"server\",\"how\":\"SHUT_WR\"}",
+				new PairEvent.Shutdown(Side.SERVER, "SHUT_WR"));
 		cases.put("{\"type\":\"recv\",\"side\":\"server\"}", new PairEvent.Recv(Side.SERVER, null));
 		cases.put("{\"type\":\"recv\",\"side\":\"server\",\"max\":5}", new PairEvent.Recv(Side.SERVER, 5));
 		cases.put("{\"type\":\"abort\",\"side\":\"client\"}", new PairEvent.Abort(Side.CLIENT));
-		cases.put("{\"type\":\"setsockopt\",\"side\":\"client\",\"option\":\"SO_LINGER\",\"onoff\":1,\"seconds\":2}", new PairEvent.SetLinger(Side.CLIENT, 1, 2));
-		cases.put("{\"type\":\"setsockopt\",\"side\":\"client\",\"option\":\"SO_REUSEADDR\",\"value\":true}", new PairEvent.SetReuseAddr(Side.CLIENT, true));
-		cases.put("{\"type\":\"lose\",\"side\":\"client\",\"segment\":\"ACK\"}", new PairEvent.Fault(Side.CLIENT, PairEvent.FaultAction.DROP, SegmentMatch.ACK, 1, 0, 0));
-		cases.put("{\"type\":\"duplicate\",\"side\":\"server\",\"segment\":\"fin\",\"count\":2,\"nth\":3}", new PairEvent.Fault(Side.SERVER, PairEvent.FaultAction.DUPLICATE, SegmentMatch.FIN, 2, 3, 0));
-		cases.put("{\"type\":\"delay\",\"side\":\"server\",\"segment\":\"DATA\",\"ms\":500}", new PairEvent.Fault(Side.SERVER, PairEvent.FaultAction.DELAY, SegmentMatch.DATA, 1, 0, 500));
-		cases.put("{\"type\":\"hold\",\"side\":\"server\",\"segment\":\"ANY\"}", new PairEvent.Fault(Side.SERVER, PairEvent.FaultAction.HOLD, SegmentMatch.ANY, 1, 0, 0));
+		cases.put("{\"type\":\"setsockopt\",\"side\":\"client\",\"option\":\"SO_LINGER\",\"onoff\":1,\"seconds\":2}",
+				new PairEvent.SetLinger(Side.CLIENT, 1, 2));
+		cases.put("{\"type\":\"setsockopt\",\"side\":\"client\",\"option\":\"SO_REUSEADDR\",\"value\":true}",
+				new PairEvent.SetReuseAddr(Side.CLIENT, true));
+		cases.put("{\"type\":\"lose\",\"side\":\"client\",\"segment\":\"ACK\"}",
+				new PairEvent.Fault(Side.CLIENT, PairEvent.FaultAction.DROP, SegmentMatch.ACK, 1, 0, 0));
+		cases.put("{\"type\":\"duplicate\",\"side\":\"server\",\"segment\":\"fin\",\"count\":2,\"nth\":3}",
+				new PairEvent.Fault(Side.SERVER, PairEvent.FaultAction.DUPLICATE, SegmentMatch.FIN, 2, 3, 0));
+		cases.put("{\"type\":\"delay\",\"side\":\"server\",\"segment\":\"DATA\",\"ms\":500}",
+				new PairEvent.Fault(Side.SERVER, PairEvent.FaultAction.DELAY, SegmentMatch.DATA, 1, 0, 500));
+		cases.put("{\"type\":\"hold\",\"side\":\"server\",\"segment\":\"ANY\"}",
+				new PairEvent.Fault(Side.SERVER, PairEvent.FaultAction.HOLD, SegmentMatch.ANY, 1, 0, 0));
 		cases.put("{\"type\":\"release\",\"side\":\"server\"}", new PairEvent.Release(Side.SERVER));
 		cases.put("{\"type\":\"resend-fin\",\"side\":\"server\"}", new PairEvent.ResendFin(Side.SERVER));
-		cases.put("{\"type\":\"inject\",\"side\":\"server\",\"flags\":[\"FIN\",\"ACK\"],\"seq\":5001,\"ack\":1002,\"len\":0}", new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.FIN, TcpFlag.ACK), 5001L, 1002L, 0));
-		cases.put("{\"type\":\"inject\",\"side\":\"client\",\"flags\":[\"RST\"]}", new PairEvent.Inject(Side.CLIENT, List.of(TcpFlag.RST), null, null, 0));
+		cases.put(
+				"{\"type\":\"inject\",\"side\":\"server\",\"flags\":[\"FIN\",\"ACK\"],\"seq\":5001,\"ack\":1002,\"len\":0}",
+				new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.FIN, TcpFlag.ACK), 5001L, 1002L, 0));
+		cases.put("{\"type\":\"inject\",\"side\":\"client\",\"flags\":[\"RST\"]}",
+				new PairEvent.Inject(Side.CLIENT, List.of(TcpFlag.RST), null, null, 0));
 		for (var e : cases.entrySet()) {
 			postJson(events(), e.getKey()).andExpect(status().isOk()).andExpect(jsonPath("$.result").value("ok"));
 			verify(service).apply(ID, 1, e.getValue());
@@ -354,14 +364,19 @@ class SimulationControllerTest {
 		problem(postJson(events(), "{\"type\":\"send\",\"side\":\"client\",\"bytes\":99999999999}"), 400, "");
 		problem(postJson(events(), "{\"type\":\"lose\",\"side\":\"client\",\"segment\":\"SYNACK\"}"), 400, "segment");
 		problem(postJson(events(), "{\"type\":\"lose\",\"side\":\"client\"}"), 400, "segment");
-		problem(postJson(events(), "{\"type\":\"lose\",\"side\":\"client\",\"segment\":\"ACK\",\"count\":0}"), 400, "count");
+		problem(postJson(events(), "{\"type\":\"lose\",\"side\":\"client\",\"segment\":\"ACK\",\"count\":0}"), 400,
+				"count");
 		problem(postJson(events(), "{\"type\":\"delay\",\"side\":\"client\",\"segment\":\"ACK\"}"), 400, "ms");
 		problem(postJson(events(), "{\"type\":\"shutdown\",\"side\":\"client\",\"how\":\"SHUT_UP\"}"), 400, "SHUT_WR");
-		problem(postJson(events(), "{\"type\":\"setsockopt\",\"side\":\"client\",\"option\":\"SO_KEEPALIVE\"}"), 400, "option");
-		problem(postJson(events(), "{\"type\":\"setsockopt\",\"side\":\"client\",\"option\":\"SO_LINGER\",\"onoff\":2,\"seconds\":1}"), 400, "onoff");
+		problem(postJson(events(), "{\"type\":\"setsockopt\",\"side\":\"client\",\"option\":\"SO_KEEPALIVE\"}"), 400,
+				"option");
+		problem(postJson(events(),
+				"{\"type\":\"setsockopt\",\"side\":\"client\",\"option\":\"SO_LINGER\",\"onoff\":2,\"seconds\":1}"),
+				400, "onoff");
 		problem(postJson(events(), "{\"type\":\"inject\",\"side\":\"client\",\"flags\":[\"XMAS\"]}"), 400, "flags");
 		problem(postJson(events(), "{\"type\":\"inject\",\"side\":\"client\",\"flags\":[]}"), 400, "flag");
-		problem(postJson(events(), "{\"type\":\"inject\",\"side\":\"client\",\"flags\":[\"ACK\"],\"seq\":-1}"), 400, "seq");
+		problem(postJson(events(), "{\"type\":\"inject\",\"side\":\"client\",\"flags\":[\"ACK\"],\"seq\":-1}"), 400,
+				"seq");
 		problem(postJson(events(), "not json"), 400, "");
 		problem(postJson(events(), ""), 400, "");
 		verify(service, org.mockito.Mockito.never()).apply(anyString(), anyInt(), any());
@@ -370,7 +385,8 @@ class SimulationControllerTest {
 	@Test
 	void shouldAnswer404ForEventOnUnknownPairOrSimulation() throws Exception {
 		when(service.apply(ID, 7, new PairEvent.Close(Side.CLIENT))).thenThrow(new NoSuchElementException("no pair 7"));
-		problem(postJson("/api/simulations/" + ID + "/pairs/7/events", "{\"type\":\"close\",\"side\":\"client\"}"), 404, "pair 7");
+		problem(postJson("/api/simulations/" + ID + "/pairs/7/events", "{\"type\":\"close\",\"side\":\"client\"}"), 404,
+				"pair 7");
 		when(service.apply("x", 1, new PairEvent.Close(Side.CLIENT))).thenThrow(new SimulationNotFoundException("x"));
 		problem(postJson("/api/simulations/x/pairs/1/events", "{\"type\":\"close\",\"side\":\"client\"}"), 404, "x");
 	}
@@ -390,9 +406,9 @@ class SimulationControllerTest {
 
 	@Test
 	void shouldAdvanceTheClock() throws Exception {
-		when(service.clock(eq(ID), any())).thenReturn(new ClockOutcome(280.0, "ok", List.of(state(3)), ClockMode.MANUAL, false, 1.0, null));
-		postJson(clock(), "{\"advanceMs\":250}")
-			.andExpect(status().isOk())
+		when(service.clock(eq(ID), any()))
+			.thenReturn(new ClockOutcome(280.0, "ok", List.of(state(3)), ClockMode.MANUAL, false, 1.0, null));
+		postJson(clock(), "{\"advanceMs\":250}").andExpect(status().isOk())
 			.andExpect(jsonPath("$.nowMs").value(280.0))
 			.andExpect(jsonPath("$.trace[0].type").value("state"))
 			.andExpect(jsonPath("$.clock").value("manual"));
@@ -401,8 +417,10 @@ class SimulationControllerTest {
 
 	@Test
 	void shouldTranslateEveryClockForm() throws Exception {
-		when(service.clock(eq(ID), any())).thenReturn(new ClockOutcome(0, "idle", List.of(), ClockMode.MANUAL, false, 1.0, null));
-		postJson(clock(), "{\"runUntilIdle\":true}").andExpect(status().isOk()).andExpect(jsonPath("$.result").value("idle"));
+		when(service.clock(eq(ID), any()))
+			.thenReturn(new ClockOutcome(0, "idle", List.of(), ClockMode.MANUAL, false, 1.0, null));
+		postJson(clock(), "{\"runUntilIdle\":true}").andExpect(status().isOk())
+			.andExpect(jsonPath("$.result").value("idle"));
 		verify(service).clock(ID, new ClockCommand(null, null, null, "runUntilIdle", 3_600_000));
 		postJson(clock(), "{\"runUntilIdle\":true,\"maxMs\":1000}").andExpect(status().isOk());
 		verify(service).clock(ID, new ClockCommand(null, null, null, "runUntilIdle", 1000));
@@ -423,7 +441,8 @@ class SimulationControllerTest {
 		problem(postJson(clock(), "{\"speed\":0}"), 400, "speed");
 		problem(postJson(clock(), "{\"clock\":\"sundial\"}"), 400, "clock");
 		problem(postJson(clock(), "{\"advanceMs\":\"soon\"}"), 400, "");
-		when(service.clock(eq(ID), any())).thenThrow(new IllegalArgumentException("advanceMs must be between 0 and 3600000"));
+		when(service.clock(eq(ID), any()))
+			.thenThrow(new IllegalArgumentException("advanceMs must be between 0 and 3600000"));
 		problem(postJson(clock(), "{\"advanceMs\":1e12}"), 400, "3600000");
 	}
 
@@ -483,4 +502,5 @@ class SimulationControllerTest {
 			.andExpect(status().isUnsupportedMediaType())
 			.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
 	}
+
 }

@@ -22,9 +22,10 @@ import dev.tcplab.engine.Side;
 import dev.tcplab.engine.TraceLevel;
 
 /**
- * Entry point of {@code ./mvnw -Pbench verify}: runs the parts named in its one argument (comma-separated; default
- * {@code all} = compare, memory, scale, jmh; also {@code loopback}, {@code profile}, {@code jmh:REGEX}) and prints a
- * table of figures against the targets of issue 7, also written to {@code target/bench/summary.md}.
+ * Entry point of {@code ./mvnw -Pbench verify}: runs the parts named in its one argument
+ * (comma-separated; default {@code all} = compare, memory, scale, jmh; also
+ * {@code loopback}, {@code profile}, {@code jmh:REGEX}) and prints a table of figures
+ * against the targets of issue 7, also written to {@code target/bench/summary.md}.
  */
 public final class BenchSuite {
 
@@ -42,8 +43,9 @@ public final class BenchSuite {
 		}
 		Files.createDirectories(OUT);
 		BenchSuite suite = new BenchSuite();
-		System.out.printf("tcplab bench: %s; %d cpus; java %s (%s)%n", parts, Runtime.getRuntime().availableProcessors(),
-				System.getProperty("java.version"), System.getProperty("java.vm.name"));
+		System.out.printf("tcplab bench: %s; %d cpus; java %s (%s)%n", parts,
+				Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+				System.getProperty("java.vm.name"));
 		for (String part : parts) {
 			System.out.println();
 			System.out.println("=== " + part + " ===");
@@ -73,7 +75,8 @@ public final class BenchSuite {
 	// ---- real kernel ----
 
 	private LoopbackLifecycles.Result[] loopback() throws IOException, InterruptedException {
-		// 10,000 + 10,000 client TIME_WAITs stay below the 28,232-port ephemeral range of the default Linux setup.
+		// 10,000 + 10,000 client TIME_WAITs stay below the 28,232-port ephemeral range of
+		// the default Linux setup.
 		LoopbackLifecycles.Result one = LoopbackLifecycles.run(10_000, 1, 20);
 		print(one);
 		LoopbackLifecycles.Result two = LoopbackLifecycles.run(10_000, 2, 20);
@@ -86,7 +89,8 @@ public final class BenchSuite {
 	}
 
 	private static void print(LoopbackLifecycles.Result r) {
-		System.out.printf("real loopback, %d thread(s): %,d lifecycles in %.2f s = %,.0f/s (%,.0f per process CPU second); TIME_WAIT now: client side %d, server side %d; failures %d%n",
+		System.out.printf(
+				"real loopback, %d thread(s): %,d lifecycles in %.2f s = %,.0f/s (%,.0f per process CPU second); TIME_WAIT now: client side %d, server side %d; failures %d%n",
 				r.threads(), r.lifecycles(), r.seconds(), r.perSecond(), r.perCpuSecond(), r.clientTimeWait(),
 				r.serverTimeWait(), r.failures());
 	}
@@ -94,7 +98,8 @@ public final class BenchSuite {
 	private void compare() throws IOException, InterruptedException {
 		LoopbackLifecycles.Result[] real = loopback();
 		LifecycleLoop.Rate none = LifecycleLoop.lifecyclesPerSecond(TraceLevel.NONE, Side.CLIENT, 2, 5);
-		System.out.printf("engine NONE, client closes: %,.0f lifecycles/s wall, %,.0f per CPU second (timed loop, same JVM)%n",
+		System.out.printf(
+				"engine NONE, client closes: %,.0f lifecycles/s wall, %,.0f per CPU second (timed loop, same JVM)%n",
 				none.perWallSecond(), none.perCpuSecond());
 		LifecycleLoop.Rate states = LifecycleLoop.lifecyclesPerSecond(TraceLevel.STATES, Side.CLIENT, 1, 3);
 		System.out.printf("engine STATES, client closes: %,.0f lifecycles/s wall, %,.0f per CPU second%n",
@@ -122,7 +127,8 @@ public final class BenchSuite {
 				List.of("mode=api", "count=100000", "closer=client", "pairs=10000"));
 		memoryRows("socket calls, client closes", client, true);
 		row("bytes per ESTABLISHED pair (2 full endpoints), heap / JOL",
-				client.getOrDefault("heapPerEstablishedPair", "n/a") + " / " + client.getOrDefault("jolPerEstablishedPair", "n/a"),
+				client.getOrDefault("heapPerEstablishedPair", "n/a") + " / "
+						+ client.getOrDefault("jolPerEstablishedPair", "n/a"),
 				"", "");
 		Map<String, String> server = ForkedJvm.run(jvm, TimeWaitFootprint.class,
 				List.of("mode=api", "count=100000", "closer=server", "pairs=0"));
@@ -136,11 +142,12 @@ public final class BenchSuite {
 		check(r);
 		String heap = r.getOrDefault("heapPerTimeWaitVsBefore", "n/a");
 		String jol = r.getOrDefault("jolPerTimeWaitVsBefore", "n/a");
-		row("B per TIME_WAIT (" + what + ", " + r.getOrDefault("timeWaitCount", "?") + " TW): heap / JOL, vs idle before",
-				heap + " / " + jol, target ? "<= 256 B" : "",
+		row("B per TIME_WAIT (" + what + ", " + r.getOrDefault("timeWaitCount", "?")
+				+ " TW): heap / JOL, vs idle before", heap + " / " + jol, target ? "<= 256 B" : "",
 				!target || jol.equals("n/a") ? "" : verdict(Double.parseDouble(jol) <= 256));
 		row("B per TIME_WAIT (" + what + "): heap / JOL, vs idle after expiry",
-				r.getOrDefault("heapPerTimeWaitVsIdleAfter", "n/a") + " / " + r.getOrDefault("jolPerTimeWaitVsIdleAfter", "n/a"),
+				r.getOrDefault("heapPerTimeWaitVsIdleAfter", "n/a") + " / "
+						+ r.getOrDefault("jolPerTimeWaitVsIdleAfter", "n/a"),
 				"", "");
 	}
 
@@ -148,8 +155,8 @@ public final class BenchSuite {
 
 	private void scale() throws IOException, InterruptedException {
 		List<String> heap = List.of("-Xmx512m");
-		Map<String, String> server = ForkedJvm.run(heap, BusyServerRun.class, List.of("closer=server", "rate=10000",
-				"durationMs=60000", "censusMs=1000", "trace=STATES"));
+		Map<String, String> server = ForkedJvm.run(heap, BusyServerRun.class,
+				List.of("closer=server", "rate=10000", "durationMs=60000", "censusMs=1000", "trace=STATES"));
 		scaleRows("server closes", server, true);
 		if (!"0".equals(server.get("exitCode"))) {
 			// What does it need? The same run with room to finish.
@@ -157,8 +164,8 @@ public final class BenchSuite {
 					"rate=10000", "durationMs=60000", "censusMs=1000", "trace=STATES", "label=server-closes-4g"));
 			scaleRows("server closes, -Xmx4g", big, true);
 		}
-		Map<String, String> client = ForkedJvm.run(heap, BusyServerRun.class, List.of("closer=client", "rate=10000",
-				"durationMs=60000", "censusMs=1000", "trace=STATES"));
+		Map<String, String> client = ForkedJvm.run(heap, BusyServerRun.class,
+				List.of("closer=client", "rate=10000", "durationMs=60000", "censusMs=1000", "trace=STATES"));
 		scaleRows("client closes", client, false);
 		Map<String, String> wide = ForkedJvm.run(heap, BusyServerRun.class,
 				List.of("closer=client", "rate=10000", "durationMs=60000", "censusMs=1000", "trace=STATES",
@@ -177,11 +184,11 @@ public final class BenchSuite {
 				r.get("wallLoadMs") + " ms / " + r.get("wallTotalMs") + " ms", withTargets ? "< 2000 ms" : "",
 				withTargets ? verdict(wall < 2000) : "");
 		row("busy server (" + what + "): peak heap used / after GC / live at minute end",
-				peak + " / " + r.get("peakAfterGcMB") + " / " + r.get("retainedAtLoadEndMB") + " MB (max " + r.get("maxHeapMB") + ")",
+				peak + " / " + r.get("peakAfterGcMB") + " / " + r.get("retainedAtLoadEndMB") + " MB (max "
+						+ r.get("maxHeapMB") + ")",
 				withTargets ? "< 512 MB" : "", withTargets ? verdict(peak < 512) : "");
-		row("busy server (" + what + "): TIME_WAIT peak; started / completed / connect failures",
-				r.get("peakTimeWait") + "; " + r.get("started") + " / " + r.get("completed") + " / " + r.get("connectFailures"),
-				"", "");
+		row("busy server (" + what + "): TIME_WAIT peak; started / completed / connect failures", r.get("peakTimeWait")
+				+ "; " + r.get("started") + " / " + r.get("completed") + " / " + r.get("connectFailures"), "", "");
 	}
 
 	private static void check(Map<String, String> r) {
@@ -193,7 +200,8 @@ public final class BenchSuite {
 	// ---- JMH ----
 
 	private void jmh(String regex) throws Exception {
-		Options opt = new OptionsBuilder().include(regex == null ? "dev\\.tcplab\\.(bench\\.LifecycleBenchmark|engine\\.SchedulerBenchmark)" : regex)
+		Options opt = new OptionsBuilder()
+			.include(regex == null ? "dev\\.tcplab\\.(bench\\.LifecycleBenchmark|engine\\.SchedulerBenchmark)" : regex)
 			.forks(1)
 			.warmupIterations(3)
 			.warmupTime(TimeValue.seconds(1))
@@ -249,4 +257,5 @@ public final class BenchSuite {
 		System.out.print(sb);
 		Files.writeString(OUT.resolve("summary.md"), sb.toString());
 	}
+
 }

@@ -14,11 +14,12 @@ import dev.tcplab.engine.TcpState;
 import dev.tcplab.engine.TraceLevel;
 
 /**
- * The busy-server scale run (article situation 4): a server receiving {@code rate} new connections per second for
- * {@code durationMs} of simulated time, with {@code closer} closing first, STATES tracing and a census every
- * simulated second. Run in its own JVM (see {@link BenchSuite}) so its peak heap is its own. Arguments are
- * {@code key=value}: closer, rate, durationMs, censusMs, trace, label and {@code const.NAME=value} stack-constant
- * overrides (e.g. {@code const.ephemeralLow=1024}).
+ * The busy-server scale run (article situation 4): a server receiving {@code rate} new
+ * connections per second for {@code durationMs} of simulated time, with {@code closer}
+ * closing first, STATES tracing and a census every simulated second. Run in its own JVM
+ * (see {@link BenchSuite}) so its peak heap is its own. Arguments are {@code key=value}:
+ * closer, rate, durationMs, censusMs, trace, label and {@code const.NAME=value}
+ * stack-constant overrides (e.g. {@code const.ephemeralLow=1024}).
  */
 public final class BusyServerRun {
 
@@ -46,7 +47,8 @@ public final class BusyServerRun {
 		TraceLevel trace = TraceLevel.valueOf(a.getOrDefault("trace", "STATES"));
 		SimulationConfig config = EngineWorkloads.config(trace, overrides).withRetainClosedPairs(false);
 
-		System.out.printf("busy server: %,d conn/s for %,d ms, %s closes first, trace %s, overrides %s, heap max %d MB (%s)%n",
+		System.out.printf(
+				"busy server: %,d conn/s for %,d ms, %s closes first, trace %s, overrides %s, heap max %d MB (%s)%n",
 				rate, durationMs, closer, trace, overrides, HeapWatch.maxHeapBytes() >> 20, HeapWatch.collectorNames());
 		long t0;
 		long tLoad;
@@ -71,13 +73,15 @@ public final class BusyServerRun {
 			}
 			tLoad = System.nanoTime();
 			atEnd = sim.loadStats();
-			// Outside the timed part: the live heap with every TIME_WAIT of the last minute still held.
+			// Outside the timed part: the live heap with every TIME_WAIT of the last
+			// minute still held.
 			retainedAtEnd = HeapWatch.usedAfterFullGc(3);
 			long tDrain0 = System.nanoTime();
 			EventResult idle = sim.runUntilIdle(24L * 3600 * 1000);
 			tIdle = System.nanoTime() - tDrain0 + (tLoad - t0);
 			LoadStats end = sim.loadStats();
-			System.out.printf("  drained: %s at %.0f ms, census %s%n", idle.result(), sim.nowMs(), nonZero(sim.census()));
+			System.out.printf("  drained: %s at %.0f ms, census %s%n", idle.result(), sim.nowMs(),
+					nonZero(sim.census()));
 			ForkedJvm.result("label", a.getOrDefault("label", closer.wireName() + "-closes"));
 			ForkedJvm.result("wallLoadMs", String.format("%.0f", (tLoad - t0) / 1e6));
 			ForkedJvm.result("wallTotalMs", String.format("%.0f", tIdle / 1e6));
@@ -107,4 +111,5 @@ public final class BusyServerRun {
 		});
 		return m;
 	}
+
 }

@@ -5,15 +5,19 @@ import java.lang.reflect.Field;
 import dev.tcplab.engine.Simulation;
 
 /**
- * Reads the engine's internal event counters for the figures "scheduler events per lifecycle" and "events/s" (the
- * scheduler is package-private detail of the engine, so this uses reflection and answers -1 if its shape changes).
+ * Reads the engine's internal event counters for the figures "scheduler events per
+ * lifecycle" and "events/s" (the scheduler is package-private detail of the engine, so
+ * this uses reflection and answers -1 if its shape changes).
  */
 final class EngineCounters {
 
 	private EngineCounters() {
 	}
 
-	/** Events ever scheduled in this simulation (stale, lazily cancelled timers included), or -1. */
+	/**
+	 * Events ever scheduled in this simulation (stale, lazily cancelled timers included),
+	 * or -1.
+	 */
 	static long scheduledEvents(Simulation sim) {
 		Object sched = scheduler(sim);
 		return sched == null ? -1 : longField(sched, "nextOrder");
@@ -53,4 +57,5 @@ final class EngineCounters {
 			return -1;
 		}
 	}
+
 }

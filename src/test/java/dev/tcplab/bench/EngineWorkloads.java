@@ -13,13 +13,17 @@ import dev.tcplab.engine.TraceLevel;
 import dev.tcplab.engine.Snapshots.PairView;
 
 /**
- * The engine workloads the benchmarks and harnesses share. One <em>lifecycle</em> is what the issue counts: a
- * three-way handshake, one request and one response, a four-way close and the expiry of the TIME_WAIT that the
- * active closer is left with (RFC 9293 §3.6, §3.10.8).
+ * The engine workloads the benchmarks and harnesses share. One <em>lifecycle</em> is what
+ * the issue counts: a three-way handshake, one request and one response, a four-way close
+ * and the expiry of the TIME_WAIT that the active closer is left with (RFC 9293 §3.6,
+ * §3.10.8).
  */
 final class EngineWorkloads {
 
-	/** Lifecycles per batch: below the 28,232 ports of the Linux ephemeral range, so the client never runs out. */
+	/**
+	 * Lifecycles per batch: below the 28,232 ports of the Linux ephemeral range, so the
+	 * client never runs out.
+	 */
 	static final int BATCH = 20_000;
 
 	static final int SERVER_PORT = 80;
@@ -31,7 +35,10 @@ final class EngineWorkloads {
 	private EngineWorkloads() {
 	}
 
-	/** Linux profile, seed 1, 10 ms latency; closed pairs are dropped except at FULL (as the UI keeps them). */
+	/**
+	 * Linux profile, seed 1, 10 ms latency; closed pairs are dropped except at FULL (as
+	 * the UI keeps them).
+	 */
 	static SimulationConfig config(TraceLevel level, Map<String, ?> overrides) {
 		SimulationConfig c = SimulationConfig.of("linux", 1, overrides).withTraceLevel(level, 100_000);
 		return level == TraceLevel.FULL ? c : c.withRetainClosedPairs(false);
@@ -42,9 +49,11 @@ final class EngineWorkloads {
 	}
 
 	/**
-	 * Runs {@code lifecycles} complete lifecycles through the engine's generated workload (all connects within one
-	 * simulated second, the client closes first) until the simulation is idle, i.e. every TIME_WAIT has expired.
-	 * @throws IllegalStateException when the engine did not complete exactly that many lifecycles
+	 * Runs {@code lifecycles} complete lifecycles through the engine's generated workload
+	 * (all connects within one simulated second, the client closes first) until the
+	 * simulation is idle, i.e. every TIME_WAIT has expired.
+	 * @throws IllegalStateException when the engine did not complete exactly that many
+	 * lifecycles
 	 */
 	static LoadStats loadBatch(SimulationConfig config, int lifecycles, Side closer) {
 		Simulation sim = new Simulation(config);
@@ -58,8 +67,9 @@ final class EngineWorkloads {
 	}
 
 	/**
-	 * One lifecycle driven call by call through the public facade, as the REST API would: the pair's id is returned
-	 * once the client's TIME_WAIT has expired and the simulation is idle again.
+	 * One lifecycle driven call by call through the public facade, as the REST API would:
+	 * the pair's id is returned once the client's TIME_WAIT has expired and the
+	 * simulation is idle again.
 	 */
 	static int apiLifecycle(Simulation sim) {
 		double hop = sim.config().latencyMs() + 1;
@@ -81,4 +91,5 @@ final class EngineWorkloads {
 		}
 		return id;
 	}
+
 }

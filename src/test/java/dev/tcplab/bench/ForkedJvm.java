@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs a harness main class in a fresh JVM with its own heap limit (so a peak heap is that run's alone), echoes its
- * output and collects its {@code RESULT key=value} lines.
+ * Runs a harness main class in a fresh JVM with its own heap limit (so a peak heap is
+ * that run's alone), echoes its output and collects its {@code RESULT key=value} lines.
  */
 final class ForkedJvm {
 
@@ -28,7 +28,8 @@ final class ForkedJvm {
 		cmd.add(System.getProperty("java.class.path"));
 		cmd.add(main.getName());
 		cmd.addAll(args);
-		System.out.println("  $ java " + String.join(" ", jvmArgs) + " " + main.getSimpleName() + " " + String.join(" ", args));
+		System.out.println(
+				"  $ java " + String.join(" ", jvmArgs) + " " + main.getSimpleName() + " " + String.join(" ", args));
 		Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
 		Map<String, String> results = new LinkedHashMap<>();
 		try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -51,4 +52,5 @@ final class ForkedJvm {
 	static void result(String key, Object value) {
 		System.out.println("RESULT " + key + "=" + value);
 	}
+
 }

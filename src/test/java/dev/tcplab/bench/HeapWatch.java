@@ -16,9 +16,10 @@ import javax.management.openmbean.CompositeData;
 import com.sun.management.GarbageCollectionNotificationInfo;
 
 /**
- * Watches the heap while a run goes on: the peak of used heap (sampled every 2 ms, garbage included), the peak of
- * heap still used right after a collection (GC notifications: the live set plus what the collector left) and the
- * collections' count and time. {@link #usedAfterFullGc()} measures a quiet heap for footprint deltas.
+ * Watches the heap while a run goes on: the peak of used heap (sampled every 2 ms,
+ * garbage included), the peak of heap still used right after a collection (GC
+ * notifications: the live set plus what the collector left) and the collections' count
+ * and time. {@link #usedAfterFullGc()} measures a quiet heap for footprint deltas.
  */
 final class HeapWatch implements AutoCloseable {
 
@@ -130,7 +131,10 @@ final class HeapWatch implements AutoCloseable {
 			.collect(Collectors.joining("+"));
 	}
 
-	/** Heap used after full collections: the smallest of {@code samples} readings, each after System.gc(). */
+	/**
+	 * Heap used after full collections: the smallest of {@code samples} readings, each
+	 * after System.gc().
+	 */
 	static long usedAfterFullGc(int samples) throws InterruptedException {
 		long min = Long.MAX_VALUE;
 		for (int i = 0; i < samples; i++) {
@@ -156,4 +160,5 @@ final class HeapWatch implements AutoCloseable {
 			.filter(c -> c > 0)
 			.sum();
 	}
+
 }

@@ -12,9 +12,9 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * Summarises a JFR recording: the hottest methods by execution samples (self time), the hottest tcplab frames
- * (the first dev.tcplab frame of each sample: where engine time goes, library calls included) and the allocated
- * classes by sampled weight.
+ * Summarises a JFR recording: the hottest methods by execution samples (self time), the
+ * hottest tcplab frames (the first dev.tcplab frame of each sample: where engine time
+ * goes, library calls included) and the allocated classes by sampled weight.
  */
 public final class JfrHotspots {
 
@@ -83,4 +83,5 @@ public final class JfrHotspots {
 			.limit(top)
 			.forEach(e -> System.out.printf("  %5.1f%%  %s%n", 100.0 * e.getValue() / Math.max(1, total), e.getKey()));
 	}
+
 }

@@ -22,9 +22,10 @@ import dev.tcplab.engine.SimulationConfig;
 import dev.tcplab.engine.TraceLevel;
 
 /**
- * Full simulated lifecycles per second (handshake, one request/response, four-way close, TIME_WAIT expiry) at each
- * trace level, one thread. {@code loadLifecycles}: the engine's generated workload, {@value EngineWorkloads#BATCH}
- * lifecycles per invocation, a fresh simulation each time (its construction is included). {@code apiLifecycle}: one
+ * Full simulated lifecycles per second (handshake, one request/response, four-way close,
+ * TIME_WAIT expiry) at each trace level, one thread. {@code loadLifecycles}: the engine's
+ * generated workload, {@value EngineWorkloads#BATCH} lifecycles per invocation, a fresh
+ * simulation each time (its construction is included). {@code apiLifecycle}: one
  * lifecycle driven call by call through the public facade, as the REST API drives it.
  */
 @State(Scope.Thread)
@@ -62,4 +63,5 @@ public class LifecycleBenchmark {
 	public int apiLifecycle() {
 		return EngineWorkloads.apiLifecycle(apiSimulation);
 	}
+
 }

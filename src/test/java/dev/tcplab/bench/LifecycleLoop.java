@@ -8,8 +8,9 @@ import dev.tcplab.engine.SimulationConfig;
 import dev.tcplab.engine.TraceLevel;
 
 /**
- * A plain timed loop of engine lifecycle batches (no JMH): used for the side-by-side comparison with the kernel in
- * the same JVM and as the workload of a JFR profile. Arguments {@code key=value}: trace, seconds, closer.
+ * A plain timed loop of engine lifecycle batches (no JMH): used for the side-by-side
+ * comparison with the kernel in the same JVM and as the workload of a JFR profile.
+ * Arguments {@code key=value}: trace, seconds, closer.
  */
 public final class LifecycleLoop {
 
@@ -17,9 +18,10 @@ public final class LifecycleLoop {
 	}
 
 	/**
-	 * Lifecycles per second of wall time and per second of this thread's CPU time (the latter is steadier on a
-	 * shared machine: time spent waiting for a core does not count) over about {@code seconds} of batches, after
-	 * {@code warmupSeconds} of warm-up.
+	 * Lifecycles per second of wall time and per second of this thread's CPU time (the
+	 * latter is steadier on a shared machine: time spent waiting for a core does not
+	 * count) over about {@code seconds} of batches, after {@code warmupSeconds} of
+	 * warm-up.
 	 */
 	record Rate(double perWallSecond, double perCpuSecond) {
 	}
@@ -65,4 +67,5 @@ public final class LifecycleLoop {
 		ForkedJvm.result("lifecyclesPerSecond", String.format("%.0f", rate.perWallSecond()));
 		ForkedJvm.result("lifecyclesPerCpuSecond", String.format("%.0f", rate.perCpuSecond()));
 	}
+
 }

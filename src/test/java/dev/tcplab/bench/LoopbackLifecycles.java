@@ -18,10 +18,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The real kernel's side of the comparison: {@code n} loopback TCP connections from Java, each the same lifecycle
- * the engine simulates (connect, one request, one response, the client closes first, the server closes on EOF).
- * Bounded in count and in time; loopback only. The kernel expires the client's TIME_WAITs later on its own timer,
- * so, unlike the engine's figure, this one does not include TIME_WAIT expiry.
+ * The real kernel's side of the comparison: {@code n} loopback TCP connections from Java,
+ * each the same lifecycle the engine simulates (connect, one request, one response, the
+ * client closes first, the server closes on EOF). Bounded in count and in time; loopback
+ * only. The kernel expires the client's TIME_WAITs later on its own timer, so, unlike the
+ * engine's figure, this one does not include TIME_WAIT expiry.
  */
 final class LoopbackLifecycles {
 
@@ -33,7 +34,10 @@ final class LoopbackLifecycles {
 			return lifecycles / seconds;
 		}
 
-		/** Per second of this process's CPU time (user + system, i.e. including the kernel's work in its calls). */
+		/**
+		 * Per second of this process's CPU time (user + system, i.e. including the
+		 * kernel's work in its calls).
+		 */
 		double perCpuSecond() {
 			return lifecycles / cpuSeconds;
 		}
@@ -43,9 +47,10 @@ final class LoopbackLifecycles {
 	}
 
 	/**
-	 * @param n          lifecycles to run (stay below the ephemeral range, 28,232 ports by default, since every one
-	 *                   leaves a client TIME_WAIT for 60 s; tcp_tw_reuse=2 would reuse them on loopback anyway)
-	 * @param threads    client threads (and as many server threads)
+	 * @param n lifecycles to run (stay below the ephemeral range, 28,232 ports by
+	 * default, since every one leaves a client TIME_WAIT for 60 s; tcp_tw_reuse=2 would
+	 * reuse them on loopback anyway)
+	 * @param threads client threads (and as many server threads)
 	 * @param maxSeconds stop early after this much wall time
 	 */
 	static Result run(int n, int threads, double maxSeconds) throws IOException, InterruptedException {
@@ -53,12 +58,14 @@ final class LoopbackLifecycles {
 		byte[] response = new byte[EngineWorkloads.RESPONSE_BYTES];
 		AtomicLong failures = new AtomicLong();
 		try (ServerSocket listener = new ServerSocket()) {
-			// SO_REUSEADDR on the listener: a rebound port may still have TIME_WAITs of an earlier run.
+			// SO_REUSEADDR on the listener: a rebound port may still have TIME_WAITs of
+			// an earlier run.
 			listener.setReuseAddress(true);
 			listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
 			int port = listener.getLocalPort();
 			ExecutorService servers = Executors.newFixedThreadPool(threads);
-			Thread acceptor = new Thread(() -> accept(listener, servers, request, response, failures), "loopback-accept");
+			Thread acceptor = new Thread(() -> accept(listener, servers, request, response, failures),
+					"loopback-accept");
 			acceptor.setDaemon(true);
 			acceptor.start();
 			ExecutorService clients = Executors.newFixedThreadPool(threads);
@@ -85,7 +92,8 @@ final class LoopbackLifecycles {
 			clients.awaitTermination((long) maxSeconds + 30, TimeUnit.SECONDS);
 			double seconds = (System.nanoTime() - t0) / 1e9;
 			double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
-			Thread.sleep(200); // let the server side finish its last close before counting TIME_WAITs
+			Thread.sleep(200); // let the server side finish its last close before
+								// counting TIME_WAITs
 			long[] tw = countTimeWait(port);
 			listener.close();
 			servers.shutdown();
@@ -132,7 +140,8 @@ final class LoopbackLifecycles {
 					readFully(in, request);
 					s.getOutputStream().write(responseTemplate);
 					while (in.read() >= 0) {
-						// wait for the client's FIN (recv() returns 0), then close: CLOSE_WAIT -> LAST_ACK -> CLOSED
+						// wait for the client's FIN (recv() returns 0), then close:
+						// CLOSE_WAIT -> LAST_ACK -> CLOSED
 					}
 				}
 				catch (IOException ex) {
@@ -154,14 +163,16 @@ final class LoopbackLifecycles {
 	}
 
 	/**
-	 * TIME_WAIT sockets of this run from /proc/net/tcp and tcp6 (state 06): [client side (remote port = server port), server
-	 * side (local port = server port)]; -1 when the file cannot be read.
+	 * TIME_WAIT sockets of this run from /proc/net/tcp and tcp6 (state 06): [client side
+	 * (remote port = server port), server side (local port = server port)]; -1 when the
+	 * file cannot be read.
 	 */
 	static long[] countTimeWait(int serverPort) {
 		long client = 0;
 		long server = 0;
 		String hex = String.format(":%04X", serverPort);
-		// Java's sockets are dual-stack AF_INET6, so IPv4 loopback connections show up in tcp6 as ::ffff:127.0.0.1.
+		// Java's sockets are dual-stack AF_INET6, so IPv4 loopback connections show up in
+		// tcp6 as ::ffff:127.0.0.1.
 		for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
 			Path proc = Path.of(file);
 			if (!Files.isReadable(proc)) {
@@ -187,4 +198,5 @@ final class LoopbackLifecycles {
 		}
 		return new long[] { client, server };
 	}
+
 }

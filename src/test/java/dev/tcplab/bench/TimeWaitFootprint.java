@@ -11,14 +11,16 @@ import dev.tcplab.engine.TcpState;
 import dev.tcplab.engine.TraceLevel;
 
 /**
- * Memory per TIME_WAIT connection, measured two ways over {@code count} connections (default 100,000): the heap
- * used after full collections (several samples, smallest kept) and JOL's walk of the simulation's object graph.
- * Both are taken with the simulation idle before the load, with every connection in TIME_WAIT, and idle again
- * after the TIME_WAITs expired; the per-connection figure divides by the census' TIME_WAIT count. For comparison
- * it also measures an ESTABLISHED pair (two full endpoints). Linux: a full tcp_sock ~1.8 KB, a TIME_WAIT
- * mini-socket 168 B. Arguments {@code key=value}: count, closer, mode ({@code api}: socket calls, 100,000 distinct 4-tuples; {@code load}:
- * the generated workload, at most one ephemeral range of connections), pairs, footprint (print JOL's class
- * histogram), {@code const.NAME=value}.
+ * Memory per TIME_WAIT connection, measured two ways over {@code count} connections
+ * (default 100,000): the heap used after full collections (several samples, smallest
+ * kept) and JOL's walk of the simulation's object graph. Both are taken with the
+ * simulation idle before the load, with every connection in TIME_WAIT, and idle again
+ * after the TIME_WAITs expired; the per-connection figure divides by the census'
+ * TIME_WAIT count. For comparison it also measures an ESTABLISHED pair (two full
+ * endpoints). Linux: a full tcp_sock ~1.8 KB, a TIME_WAIT mini-socket 168 B. Arguments
+ * {@code key=value}: count, closer, mode ({@code api}: socket calls, 100,000 distinct
+ * 4-tuples; {@code load}: the generated workload, at most one ephemeral range of
+ * connections), pairs, footprint (print JOL's class histogram), {@code const.NAME=value}.
  */
 public final class TimeWaitFootprint {
 
@@ -41,7 +43,8 @@ public final class TimeWaitFootprint {
 		int count = Integer.parseInt(a.getOrDefault("count", "100000"));
 		Side closer = Side.parse(a.getOrDefault("closer", "server"));
 		int pairs = Integer.parseInt(a.getOrDefault("pairs", "10000"));
-		System.out.printf("TIME_WAIT footprint: %,d connections, %s closes first, overrides %s, heap max %d MB (%s), JOL %s%n",
+		System.out.printf(
+				"TIME_WAIT footprint: %,d connections, %s closes first, overrides %s, heap max %d MB (%s), JOL %s%n",
 				count, closer, overrides, HeapWatch.maxHeapBytes() >> 20, HeapWatch.collectorNames(),
 				jolAvailable() ? "yes" : "no");
 
@@ -64,12 +67,14 @@ public final class TimeWaitFootprint {
 			long durationMs = Math.max(1, count * 1000L / rate);
 			sim.startLoad(new LoadSpec(rate, durationMs, closer, EngineWorkloads.REQUEST_BYTES,
 					EngineWorkloads.RESPONSE_BYTES, 0, EngineWorkloads.SERVER_PORT, 0, 0));
-			sim.advance(durationMs + 5_000); // all closes done, no TIME_WAIT expired yet (60 s)
+			sim.advance(durationMs + 5_000); // all closes done, no TIME_WAIT expired yet
+												// (60 s)
 		}
 		Map<TcpState, Integer> census = sim.census();
 		int tw = census.getOrDefault(TcpState.TIME_WAIT, 0);
 		System.out.printf("  mode %s at %.0f ms: census %s, load %s%n", mode, sim.nowMs(), census, sim.loadStats());
-		System.out.printf("  scheduler: %,d events pending (stale cancelled timers included)%n", EngineCounters.pendingEvents(sim));
+		System.out.printf("  scheduler: %,d events pending (stale cancelled timers included)%n",
+				EngineCounters.pendingEvents(sim));
 		long heapTw = HeapWatch.usedAfterFullGc(5);
 		long jolTw = jolTotalSize(sim);
 		if (a.containsKey("footprint")) {
@@ -86,8 +91,8 @@ public final class TimeWaitFootprint {
 
 		System.out.printf("  heap after GC: before %,d B, with %,d TIME_WAIT %,d B, after expiry %,d B%n", heap0, tw,
 				heapTw, heap1);
-		System.out.printf("  JOL graph:     before %,d B, with %,d TIME_WAIT %,d B, after expiry %,d B%n", jol0, tw, jolTw,
-				jol1);
+		System.out.printf("  JOL graph:     before %,d B, with %,d TIME_WAIT %,d B, after expiry %,d B%n", jol0, tw,
+				jolTw, jol1);
 		ForkedJvm.result("timeWaitCount", tw);
 		ForkedJvm.result("heapPerTimeWaitVsIdleAfter", perItem(heapTw - heap1, tw));
 		ForkedJvm.result("heapPerTimeWaitVsBefore", perItem(heapTw - heap0, tw));
@@ -98,7 +103,10 @@ public final class TimeWaitFootprint {
 
 		if (pairs > 0) {
 			Simulation est = new Simulation(EngineWorkloads.config(TraceLevel.NONE, overrides));
-			est.openPair(EngineWorkloads.SERVER_PORT, null, false, true); // the listener exists before the baseline
+			est.openPair(EngineWorkloads.SERVER_PORT, null, false, true); // the listener
+																			// exists
+																			// before the
+																			// baseline
 			long e0 = HeapWatch.usedAfterFullGc(5);
 			long j0 = jolTotalSize(est);
 			for (int i = 1; i < pairs; i++) {
@@ -115,10 +123,11 @@ public final class TimeWaitFootprint {
 	}
 
 	/**
-	 * Brings {@code count} connections into TIME_WAIT through socket calls: pinned client ports 1024.. with
-	 * SO_REUSEADDR against two server ports (a client host has only 64k ports; a 4-tuple only needs to be unique),
-	 * 1,000 connects every 50 ms, then the closer's close(), then the other side's close() on EOF — about 5.3
-	 * simulated s in all, far inside the 60 s of TIME_WAIT.
+	 * Brings {@code count} connections into TIME_WAIT through socket calls: pinned client
+	 * ports 1024.. with SO_REUSEADDR against two server ports (a client host has only 64k
+	 * ports; a 4-tuple only needs to be unique), 1,000 connects every 50 ms, then the
+	 * closer's close(), then the other side's close() on EOF — about 5.3 simulated s in
+	 * all, far inside the 60 s of TIME_WAIT.
 	 */
 	private static void intoTimeWaitByCalls(Simulation sim, int count, Side closer) {
 		int perPort = 50_000;
@@ -126,7 +135,8 @@ public final class TimeWaitFootprint {
 		for (int i = 0; i < count; i++) {
 			ids[i] = sim.openPair(EngineWorkloads.SERVER_PORT + i / perPort, 1024 + i % perPort, true, false).id();
 			if (i % 1000 == 999) {
-				sim.advance(50); // handshakes done and accepted, so the listen backlog never overflows
+				sim.advance(50); // handshakes done and accepted, so the listen backlog
+									// never overflows
 			}
 		}
 		sim.advance(100);
@@ -144,7 +154,8 @@ public final class TimeWaitFootprint {
 	private static void jolFootprint(Object root) {
 		try {
 			Class<?> layoutClass = Class.forName("org.openjdk.jol.info.GraphLayout");
-			Object layout = layoutClass.getMethod("parseInstance", Object[].class).invoke(null, (Object) new Object[] { root });
+			Object layout = layoutClass.getMethod("parseInstance", Object[].class)
+				.invoke(null, (Object) new Object[] { root });
 			System.out.println(layoutClass.getMethod("toFootprint").invoke(layout));
 		}
 		catch (ReflectiveOperationException ex) {
@@ -167,8 +178,9 @@ public final class TimeWaitFootprint {
 	}
 
 	/**
-	 * Total bytes of the object graph reachable from {@code root} according to JOL (org.openjdk.jol:jol-core, on
-	 * the classpath only in the bench profile, hence reflection), or -1 without JOL.
+	 * Total bytes of the object graph reachable from {@code root} according to JOL
+	 * (org.openjdk.jol:jol-core, on the classpath only in the bench profile, hence
+	 * reflection), or -1 without JOL.
 	 */
 	static long jolTotalSize(Object root) {
 		if (!jolAvailable()) {
@@ -176,7 +188,8 @@ public final class TimeWaitFootprint {
 		}
 		try {
 			Class<?> layoutClass = Class.forName("org.openjdk.jol.info.GraphLayout");
-			Object layout = layoutClass.getMethod("parseInstance", Object[].class).invoke(null, (Object) new Object[] { root });
+			Object layout = layoutClass.getMethod("parseInstance", Object[].class)
+				.invoke(null, (Object) new Object[] { root });
 			return (long) layoutClass.getMethod("totalSize").invoke(layout);
 		}
 		catch (ReflectiveOperationException ex) {
@@ -184,4 +197,5 @@ public final class TimeWaitFootprint {
 			return -1;
 		}
 	}
+
 }

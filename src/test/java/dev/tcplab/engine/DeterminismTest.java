@@ -27,7 +27,8 @@ class DeterminismTest {
 		sim.apply(b, new PairEvent.Shutdown(Side.SERVER, "SHUT_WR"));
 		sim.startLoad(new LoadSpec(200, 300, Side.SERVER, 50, 60, 100, 80, 0, 0));
 		if (peek) {
-			// reading (which drops stale timer entries internally) must not change what happens
+			// reading (which drops stale timer entries internally) must not change what
+			// happens
 			for (int i = 0; i < 200 && sim.nextEventAtMs() != null; i++) {
 				sim.view();
 				sim.step();
@@ -49,4 +50,5 @@ class DeterminismTest {
 	void anotherSeedChangesIsnsAndPorts() {
 		assertThat(run(43, false)).isNotEqualTo(run(42, false));
 	}
+
 }

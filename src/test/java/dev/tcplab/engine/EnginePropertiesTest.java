@@ -20,16 +20,19 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 
 /**
- * Invariants over random sequences of socket calls, faults and pokes on two pairs (conventions.md "Tests"): the
- * trace seq is contiguous; every transition is an edge of RFC 9293's state diagram (§3.3.2) or an RST/timeout/abort
- * edge to CLOSED; SND.UNA ≤ SND.NXT; every endpoint is CLOSED once both applications closed and every timer ran;
+ * Invariants over random sequences of socket calls, faults and pokes on two pairs
+ * (conventions.md "Tests"): the trace seq is contiguous; every transition is an edge of
+ * RFC 9293's state diagram (§3.3.2) or an RST/timeout/abort edge to CLOSED; SND.UNA ≤
+ * SND.NXT; every endpoint is CLOSED once both applications closed and every timer ran;
  * the same seed and calls give the same trace.
  */
 class EnginePropertiesTest {
 
 	enum Kind {
+
 		CLOSE, SHUT_WR, SHUT_RD, SEND, RECV, ABORT, LINGER, ADVANCE, DROP, DUPLICATE, DELAY, HOLD, RELEASE, RESEND_FIN,
 		INJECT_RST, INJECT_FIN
+
 	}
 
 	record Action(Kind kind, int pair, Side side, int n, SegmentMatch match) {
@@ -37,18 +40,22 @@ class EnginePropertiesTest {
 
 	@Provide
 	Arbitrary<Action> actions() {
-		return Combinators.combine(Arbitraries.of(Kind.class), Arbitraries.integers().between(0, 1),
-				Arbitraries.of(Side.class), Arbitraries.integers().between(0, 3000), Arbitraries.of(SegmentMatch.class))
-				.as(Action::new);
+		return Combinators
+			.combine(Arbitraries.of(Kind.class), Arbitraries.integers().between(0, 1), Arbitraries.of(Side.class),
+					Arbitraries.integers().between(0, 3000), Arbitraries.of(SegmentMatch.class))
+			.as(Action::new);
 	}
 
 	@Provide
 	Arbitrary<String> profiles() {
-		// rfc9293 has no FIN_WAIT_2 timeout, so an orphan whose peer gave up silently would wait forever there
+		// rfc9293 has no FIN_WAIT_2 timeout, so an orphan whose peer gave up silently
+		// would wait forever there
 		return Arbitraries.of("linux", "bsd", "windows");
 	}
 
-	/** Edges of the RFC 9293 §3.3.2 diagram (the child's LISTEN→SYN_RECEIVED included). */
+	/**
+	 * Edges of the RFC 9293 §3.3.2 diagram (the child's LISTEN→SYN_RECEIVED included).
+	 */
 	private static final Map<TcpState, Set<TcpState>> EDGES = Map.ofEntries(
 			Map.entry(TcpState.CLOSED, EnumSet.of(TcpState.LISTEN, TcpState.SYN_SENT)),
 			Map.entry(TcpState.LISTEN, EnumSet.of(TcpState.SYN_RECEIVED, TcpState.SYN_SENT)),
@@ -69,7 +76,8 @@ class EnginePropertiesTest {
 			step(sim, ids[a.pair()], a);
 			checkSequenceVariables(sim);
 		}
-		// both applications close, faults stop mattering once retries run out, every timer runs
+		// both applications close, faults stop mattering once retries run out, every
+		// timer runs
 		for (int id : ids) {
 			sim.apply(id, new PairEvent.Release(Side.CLIENT));
 			sim.apply(id, new PairEvent.Release(Side.SERVER));
@@ -78,7 +86,8 @@ class EnginePropertiesTest {
 		}
 		sim.runUntilIdle(24 * 3_600_000.0);
 		for (int id : ids) {
-			// a server socket that was never accepted has nothing to close; once the SYN arrives it is closed now
+			// a server socket that was never accepted has nothing to close; once the SYN
+			// arrives it is closed now
 			sim.apply(id, new PairEvent.Close(Side.SERVER));
 		}
 		sim.runUntilIdle(24 * 3_600_000.0);
@@ -151,9 +160,11 @@ class EnginePropertiesTest {
 	}
 
 	@Property(tries = 40)
-	void sameSeedAndCallsGiveTheSameTrace(@ForAll long seed, @ForAll @Size(max = 15) List<@net.jqwik.api.From("actions") Action> actions) {
+	void sameSeedAndCallsGiveTheSameTrace(@ForAll long seed,
+			@ForAll @Size(max = 15) List<@net.jqwik.api.From("actions") Action> actions) {
 		List<String> a = new ArrayList<>(play("linux", seed, actions).stream().map(Object::toString).toList());
 		List<String> b = play("linux", seed, actions).stream().map(Object::toString).toList();
 		assertThat(b).isEqualTo(a);
 	}
+
 }

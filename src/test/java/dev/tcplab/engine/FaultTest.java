@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.tcplab.engine.PairEvent.FaultAction;
 
-/** Fault rules on one direction of a pair (design.md "Fault rules") and the resend-FIN / inject pokes. */
+/**
+ * Fault rules on one direction of a pair (design.md "Fault rules") and the resend-FIN /
+ * inject pokes.
+ */
 class FaultTest {
 
 	@Test
@@ -33,7 +36,7 @@ class FaultTest {
 		f.send(Side.CLIENT, 30);
 		f.sim.advance(5);
 		assertThat(Fixtures.segments(f.sim.eventsSince(0), "dropped")).extracting(TraceEvent.Segment::len)
-				.containsExactly(20);
+			.containsExactly(20);
 	}
 
 	@Test
@@ -44,7 +47,11 @@ class FaultTest {
 		f.sim.advance(20);
 		List<TraceEvent> ev = f.sim.eventsSince(0);
 		TraceEvent.Segment dup = Fixtures.segments(ev, "duplicated").get(0);
-		TraceEvent.Segment orig = Fixtures.segments(ev, "sent").stream().filter(s -> s.len() == 10).findFirst().orElseThrow();
+		TraceEvent.Segment orig = Fixtures.segments(ev, "sent")
+			.stream()
+			.filter(s -> s.len() == 10)
+			.findFirst()
+			.orElseThrow();
 		assertThat(dup.id()).isNotEqualTo(orig.id());
 		assertThat(Fixtures.segments(ev, "delivered").stream().filter(s -> s.len() == 10)).hasSize(2);
 		assertThat(f.ep(Side.SERVER).recvBuffered()).isEqualTo(10);
@@ -59,8 +66,11 @@ class FaultTest {
 		f.sim.advance(100);
 		List<TraceEvent> ev = f.sim.eventsSince(0);
 		assertThat(Fixtures.segments(ev, "delayed")).hasSize(1);
-		TraceEvent.Segment d = Fixtures.segments(ev, "delivered").stream().filter(s -> s.len() == 10).findFirst()
-				.orElseThrow();
+		TraceEvent.Segment d = Fixtures.segments(ev, "delivered")
+			.stream()
+			.filter(s -> s.len() == 10)
+			.findFirst()
+			.orElseThrow();
 		assertThat(d.timeMs() - sentAt).isEqualTo(60.0);
 	}
 
@@ -75,10 +85,10 @@ class FaultTest {
 		long since = f.sim.nextSeq();
 		assertThat(f.apply(new PairEvent.Release(Side.SERVER)).result()).isEqualTo("ok");
 		assertThat(Fixtures.segments(f.sim.eventsSince(since), "released")).extracting(TraceEvent.Segment::len)
-				.containsExactly(10, 20);
+			.containsExactly(10, 20);
 		f.sim.advance(10);
 		assertThat(Fixtures.segments(f.sim.eventsSince(since), "delivered")).extracting(TraceEvent.Segment::len)
-				.startsWith(10, 20);
+			.startsWith(10, 20);
 	}
 
 	@Test
@@ -108,7 +118,9 @@ class FaultTest {
 		f.apply(new PairEvent.Inject(Side.CLIENT, List.of(TcpFlag.PSH, TcpFlag.ACK), null, null, 7));
 		f.sim.advance(10);
 		assertThat(f.ep(Side.SERVER).recvBuffered()).isEqualTo(7);
-		// the client's own TCB did not move: the server's ACK acknowledges data the client never sent
+		// the client's own TCB did not move: the server's ACK acknowledges data the
+		// client never sent
 		assertThat(f.ep(Side.CLIENT).sndNxt()).isEqualTo(1001L);
 	}
+
 }

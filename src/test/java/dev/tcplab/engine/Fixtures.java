@@ -11,8 +11,9 @@ import dev.tcplab.engine.PairEvent.FaultAction;
 import dev.tcplab.engine.Snapshots.EndpointView;
 
 /**
- * Chained fixtures (smoltcp style): each method reaches one state in one call, so a packet-level test is
- * "fixture + segment → expected segments and state". Pinned ISNs (client 1000, server 5000) and 10 ms latency.
+ * Chained fixtures (smoltcp style): each method reaches one state in one call, so a
+ * packet-level test is "fixture + segment → expected segments and state". Pinned ISNs
+ * (client 1000, server 5000) and 10 ms latency.
  */
 final class Fixtures {
 
@@ -60,7 +61,9 @@ final class Fixtures {
 		return this;
 	}
 
-	/** Client FIN_WAIT_2, server CLOSE_WAIT (300 ms covers every profile's delayed ACK). */
+	/**
+	 * Client FIN_WAIT_2, server CLOSE_WAIT (300 ms covers every profile's delayed ACK).
+	 */
 	Fixtures finWait2() {
 		finWait1();
 		sim.advance(300);
@@ -179,22 +182,54 @@ final class Fixtures {
 		for (TraceEvent e : events) {
 			b.append(String.format("%6d %10.3f ", e.seq(), e.timeMs()));
 			if (e instanceof TraceEvent.Segment s) {
-				b.append(s.event()).append(' ').append(s.id()).append(' ').append(s.from()).append("->").append(s.to())
-						.append(' ').append(s.flags()).append(" seq=").append(s.relSeq()).append(" ack=").append(s.relAck())
-						.append(" len=").append(s.len()).append(s.retransmission() ? " RTX" : "")
-						.append(s.answers() != null ? " answers=" + s.answers() : "");
+				b.append(s.event())
+					.append(' ')
+					.append(s.id())
+					.append(' ')
+					.append(s.from())
+					.append("->")
+					.append(s.to())
+					.append(' ')
+					.append(s.flags())
+					.append(" seq=")
+					.append(s.relSeq())
+					.append(" ack=")
+					.append(s.relAck())
+					.append(" len=")
+					.append(s.len())
+					.append(s.retransmission() ? " RTX" : "")
+					.append(s.answers() != null ? " answers=" + s.answers() : "");
 			}
 			else if (e instanceof TraceEvent.State s) {
-				b.append("STATE ").append(s.endpoint()).append(' ').append(s.from()).append(">").append(s.to()).append(" (")
-						.append(s.cause()).append(')');
+				b.append("STATE ")
+					.append(s.endpoint())
+					.append(' ')
+					.append(s.from())
+					.append(">")
+					.append(s.to())
+					.append(" (")
+					.append(s.cause())
+					.append(')');
 			}
 			else if (e instanceof TraceEvent.Timer t) {
-				b.append("timer ").append(t.endpoint()).append(' ').append(t.timer()).append(' ').append(t.action())
-						.append(t.expiresAtMs() != null ? " @" + t.expiresAtMs() : "");
+				b.append("timer ")
+					.append(t.endpoint())
+					.append(' ')
+					.append(t.timer())
+					.append(' ')
+					.append(t.action())
+					.append(t.expiresAtMs() != null ? " @" + t.expiresAtMs() : "");
 			}
 			else if (e instanceof TraceEvent.Call c) {
-				b.append("CALL ").append(c.endpoint()).append(' ').append(c.call()).append(c.args()).append(" -> ")
-						.append(c.result()).append(c.blocking() ? " (blocking)" : "").append(c.completed() ? " (completed)" : "");
+				b.append("CALL ")
+					.append(c.endpoint())
+					.append(' ')
+					.append(c.call())
+					.append(c.args())
+					.append(" -> ")
+					.append(c.result())
+					.append(c.blocking() ? " (blocking)" : "")
+					.append(c.completed() ? " (completed)" : "");
 			}
 			else if (e instanceof TraceEvent.Note n) {
 				b.append("NOTE ").append(n.endpoint()).append(' ').append(n.code()).append(": ").append(n.text());
@@ -212,4 +247,5 @@ final class Fixtures {
 			assertThat(events.get(i).seq()).isEqualTo(events.get(i - 1).seq() + 1);
 		}
 	}
+
 }

@@ -34,10 +34,11 @@ class LifecycleTest {
 		assertThat(f.close(Side.SERVER)).isEqualTo(0);
 		f.sim.runUntilIdle(1_000_000);
 		assertThat(f.sentSince(since)).containsExactly("client FIN,ACK", "server ACK", "server FIN,ACK", "client ACK");
-		assertThat(f.statesSince(since)).containsExactly("client ESTABLISHED>FIN_WAIT_1", "server ESTABLISHED>CLOSE_WAIT",
-				"client FIN_WAIT_1>FIN_WAIT_2", "server CLOSE_WAIT>LAST_ACK", "client FIN_WAIT_2>TIME_WAIT",
-				"server LAST_ACK>CLOSED", "client TIME_WAIT>CLOSED");
+		assertThat(f.statesSince(since)).containsExactly("client ESTABLISHED>FIN_WAIT_1",
+				"server ESTABLISHED>CLOSE_WAIT", "client FIN_WAIT_1>FIN_WAIT_2", "server CLOSE_WAIT>LAST_ACK",
+				"client FIN_WAIT_2>TIME_WAIT", "server LAST_ACK>CLOSED", "client TIME_WAIT>CLOSED");
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
 		Fixtures.assertContiguous(f.sim.eventsSince(0));
 	}
+
 }

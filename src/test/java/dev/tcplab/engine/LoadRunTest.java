@@ -8,12 +8,16 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-/** Generated workloads (article situation 4): who closes first decides where TIME_WAIT piles up. */
+/**
+ * Generated workloads (article situation 4): who closes first decides where TIME_WAIT
+ * piles up.
+ */
 class LoadRunTest {
 
 	private static Simulation sim(TraceLevel level, boolean retain, Map<String, ?> overrides) {
-		return new Simulation(SimulationConfig.of("linux", 5, overrides).withTraceLevel(level, 100_000)
-				.withRetainClosedPairs(retain));
+		return new Simulation(SimulationConfig.of("linux", 5, overrides)
+			.withTraceLevel(level, 100_000)
+			.withRetainClosedPairs(retain));
 	}
 
 	@Test
@@ -27,11 +31,16 @@ class LoadRunTest {
 		assertThat(stats.census().get(TcpState.TIME_WAIT)).isEqualTo(200);
 		assertThat(stats.peakTimeWait()).isEqualTo(200);
 		List<TraceEvent> ev = sim.eventsSince(0);
-		long serverTw = ev.stream().filter(e -> e instanceof TraceEvent.State s && s.to() == TcpState.TIME_WAIT)
-				.map(e -> ((TraceEvent.State) e).endpoint()).filter("server"::equals).count();
+		long serverTw = ev.stream()
+			.filter(e -> e instanceof TraceEvent.State s && s.to() == TcpState.TIME_WAIT)
+			.map(e -> ((TraceEvent.State) e).endpoint())
+			.filter("server"::equals)
+			.count();
 		assertThat(serverTw).isEqualTo(200);
-		List<TraceEvent.Census> census = ev.stream().filter(e -> e instanceof TraceEvent.Census).map(e -> (TraceEvent.Census) e)
-				.toList();
+		List<TraceEvent.Census> census = ev.stream()
+			.filter(e -> e instanceof TraceEvent.Census)
+			.map(e -> (TraceEvent.Census) e)
+			.toList();
 		assertThat(census).extracting(TraceEvent.Census::timeMs).containsExactly(500.0, 1000.0, 1500.0, 2000.0, 2500.0);
 		assertThat(census.get(4).counts().get(TcpState.TIME_WAIT)).isEqualTo(200);
 		// closed pairs are forgotten; TIME_WAIT records live on without them
@@ -41,7 +50,8 @@ class LoadRunTest {
 		assertThat(stats.completed()).isEqualTo(200);
 		assertThat(stats.census().get(TcpState.TIME_WAIT)).isZero();
 		assertThat(sim.lifecycles()).isEqualTo(200);
-		assertThat(sim.census().entrySet()).allMatch(e -> e.getKey() == TcpState.LISTEN ? e.getValue() == 1 : e.getValue() == 0);
+		assertThat(sim.census().entrySet())
+			.allMatch(e -> e.getKey() == TcpState.LISTEN ? e.getValue() == 1 : e.getValue() == 0);
 	}
 
 	@Test
@@ -77,17 +87,19 @@ class LoadRunTest {
 		assertThat(sim.view().pairs()).allSatisfy(p -> assertThat(p.client().state()).isEqualTo(TcpState.TIME_WAIT));
 		assertThat(sim.loadStats().started()).isEqualTo(5);
 		assertThatThrownBy(() -> sim.startLoad(new LoadSpec(10, 500, Side.CLIENT, 10, 10, 0, 8080, 0, 0)))
-				.isInstanceOf(IllegalStateException.class);
+			.isInstanceOf(IllegalStateException.class);
 	}
 
 	@Test
 	void manyClientHostsLetTheServerHoldMoreTimeWaitsThanOneClientsEphemeralRange() {
-		// 30 ephemeral ports per client host; server closes first, 100 connections in 1 s, TIME_WAIT 60 s
+		// 30 ephemeral ports per client host; server closes first, 100 connections in 1
+		// s, TIME_WAIT 60 s
 		Map<String, ?> narrow = Map.of("ephemeralLow", 40000, "ephemeralHigh", 40029);
 		Simulation one = sim(TraceLevel.NONE, false, narrow);
 		one.startLoad(new LoadSpec(100, 1_000, Side.SERVER, 10, 10, 0, 80, 0, 0));
 		one.advance(1_500);
-		// one client host: a new SYN from a reused port reopens the server's old TIME_WAIT tuple
+		// one client host: a new SYN from a reused port reopens the server's old
+		// TIME_WAIT tuple
 		assertThat(one.loadStats().connectFailures()).isZero();
 		assertThat(one.loadStats().peakTimeWait()).isEqualTo(30);
 
@@ -100,13 +112,15 @@ class LoadRunTest {
 		assertThat(stats.peakTimeWait()).isEqualTo(100);
 		assertThat(stats.census().get(TcpState.TIME_WAIT)).isEqualTo(100);
 		// the hosts take turns: 10.0.0.2 .. 10.0.0.5, each with its own ports
-		assertThat(four.view().pairs()).extracting(p -> p.client().address()).containsOnly("10.0.0.2", "10.0.0.3",
-				"10.0.0.4", "10.0.0.5");
+		assertThat(four.view().pairs()).extracting(p -> p.client().address())
+			.containsOnly("10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5");
 		assertThat(four.view().pairs().subList(0, 4)).extracting(p -> p.client().address())
-				.containsExactly("10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5");
+			.containsExactly("10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5");
 		// the server answers each host at its own address
-		assertThat(four.eventsSince(0)).filteredOn(e -> e instanceof TraceEvent.Segment s && s.src().equals("10.0.0.1:80")
-				&& s.dst().startsWith("10.0.0.5:")).isNotEmpty();
+		assertThat(four.eventsSince(0))
+			.filteredOn(e -> e instanceof TraceEvent.Segment s && s.src().equals("10.0.0.1:80")
+					&& s.dst().startsWith("10.0.0.5:"))
+			.isNotEmpty();
 		four.runUntilIdle(1e9);
 		assertThat(four.loadStats().completed()).isEqualTo(100);
 		assertThat(four.lifecycles()).isEqualTo(100);
@@ -115,7 +129,8 @@ class LoadRunTest {
 	@Test
 	void clientsMustBeInRange() {
 		assertThatThrownBy(() -> new LoadSpec(10, 500, Side.CLIENT, 10, 10, 0, 8080, 0, 0, 0))
-				.isInstanceOf(IllegalArgumentException.class);
+			.isInstanceOf(IllegalArgumentException.class);
 		assertThat(new LoadSpec(10, 500, Side.CLIENT, 10, 10, 0, 8080, 0, 0).clients()).isEqualTo(1);
 	}
+
 }

@@ -4,12 +4,14 @@ import java.lang.management.ManagementFactory;
 import java.util.Map;
 
 /**
- * Prints lifecycles/s and busy-server CPU time and allocation (thread CPU time, not wall). Not a test (no Test suffix).
- * Run: {@code java -Dclients=64 -cp target/test-classes:target/classes:<deps> dev.tcplab.engine.PerfProbe}
+ * Prints lifecycles/s and busy-server CPU time and allocation (thread CPU time, not
+ * wall). Not a test (no Test suffix). Run:
+ * {@code java -Dclients=64 -cp target/test-classes:target/classes:<deps> dev.tcplab.engine.PerfProbe}
  */
 class PerfProbe {
 
-	static final com.sun.management.ThreadMXBean MX = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+	static final com.sun.management.ThreadMXBean MX = (com.sun.management.ThreadMXBean) ManagementFactory
+		.getThreadMXBean();
 
 	static long cpu() {
 		return MX.getCurrentThreadCpuTime();
@@ -30,8 +32,9 @@ class PerfProbe {
 			long a0 = alloc();
 			long n = 0;
 			for (int b = 0; b < 10; b++) {
-				Simulation sim = new Simulation(SimulationConfig.of("linux", 1, Map.of()).withTraceLevel(TraceLevel.NONE, 100_000)
-						.withRetainClosedPairs(false));
+				Simulation sim = new Simulation(SimulationConfig.of("linux", 1, Map.of())
+					.withTraceLevel(TraceLevel.NONE, 100_000)
+					.withRetainClosedPairs(false));
 				sim.startLoad(new LoadSpec(20_000, 1000, Side.CLIENT, 100, 100, 0, 80, 0, 0));
 				sim.runUntilIdle(24L * 3600 * 1000);
 				n += sim.loadStats().completed();
@@ -46,8 +49,9 @@ class PerfProbe {
 				System.gc();
 				long c0 = cpu();
 				long a0 = alloc();
-				Simulation sim = new Simulation(SimulationConfig.of("linux", 1, Map.of()).withTraceLevel(TraceLevel.STATES, 100_000)
-						.withRetainClosedPairs(false));
+				Simulation sim = new Simulation(SimulationConfig.of("linux", 1, Map.of())
+					.withTraceLevel(TraceLevel.STATES, 100_000)
+					.withRetainClosedPairs(false));
 				sim.startLoad(spec(10_000, 60_000, closer, 100, 100, 1000, clients));
 				sim.advance(60_000);
 				var mid = sim.loadStats();
@@ -56,10 +60,12 @@ class PerfProbe {
 				var st = sim.loadStats();
 				long c1 = cpu();
 				long a1 = alloc();
-				System.out.printf("busy %s closes, clients=%d: started %d completed %d fail %d peakTW %d, cpu %.3f s, alloc %d MB (%d B/lc), heap@60s %d MB%n",
-						closer, clients, st.started(), st.completed(), st.connectFailures(), st.peakTimeWait(), (c1 - c0) / 1e9,
-						(a1 - a0) >> 20, (a1 - a0) / Math.max(1, st.completed()), used >> 20);
+				System.out.printf(
+						"busy %s closes, clients=%d: started %d completed %d fail %d peakTW %d, cpu %.3f s, alloc %d MB (%d B/lc), heap@60s %d MB%n",
+						closer, clients, st.started(), st.completed(), st.connectFailures(), st.peakTimeWait(),
+						(c1 - c0) / 1e9, (a1 - a0) >> 20, (a1 - a0) / Math.max(1, st.completed()), used >> 20);
 			}
 		}
 	}
+
 }

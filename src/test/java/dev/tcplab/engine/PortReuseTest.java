@@ -11,16 +11,17 @@ import org.junit.jupiter.api.Test;
 import dev.tcplab.engine.PairEvent.FaultAction;
 
 /**
- * Why TIME_WAIT, reason 2 (article situation 3): reusing a 4-tuple, bind() and the ephemeral allocator
- * (RFC 9293 §3.4.1 quiet time, RFC 1122 §4.2.2.13, RFC 6191).
+ * Why TIME_WAIT, reason 2 (article situation 3): reusing a 4-tuple, bind() and the
+ * ephemeral allocator (RFC 9293 §3.4.1 quiet time, RFC 1122 §4.2.2.13, RFC 6191).
  */
 class PortReuseTest {
 
 	private static Simulation articleSim(Map<String, Object> overrides) {
 		Map<String, Object> o = new java.util.HashMap<>(Map.of("ephemeralLow", 1500, "ephemeralHigh", 1501));
 		o.putAll(overrides);
-		return new Simulation(SimulationConfig.of("linux", 3, o).withPinnedIsn(true)
-				.withAddresses("111.111.111.112", "111.111.111.111"));
+		return new Simulation(SimulationConfig.of("linux", 3, o)
+			.withPinnedIsn(true)
+			.withAddresses("111.111.111.112", "111.111.111.111"));
 	}
 
 	/** Client 1500 ↔ server 23, client closes first and keeps TIME_WAIT. */
@@ -41,7 +42,8 @@ class PortReuseTest {
 		clientInTimeWait(sim);
 		assertThatThrownBy(() -> sim.openPair(23, 1500, false, true)).isInstanceOfSatisfying(EngineException.class,
 				ex -> assertThat(ex.errno()).isEqualTo(Errno.EADDRINUSE));
-		// the old socket did not set SO_REUSEADDR, so setting it on the new one does not help
+		// the old socket did not set SO_REUSEADDR, so setting it on the new one does not
+		// help
 		assertThatThrownBy(() -> sim.openPair(23, 1500, true, true)).isInstanceOfSatisfying(EngineException.class,
 				ex -> assertThat(ex.errno()).isEqualTo(Errno.EADDRINUSE));
 	}
@@ -84,15 +86,16 @@ class PortReuseTest {
 	}
 
 	/**
-	 * Old duplicate from the previous incarnation: with TIME_WAIT skipped (timeWaitMs = 0) the same tuple is reused
-	 * at once and a held segment of the old connection, released later, lands inside the new window and is taken as
-	 * data.
+	 * Old duplicate from the previous incarnation: with TIME_WAIT skipped (timeWaitMs =
+	 * 0) the same tuple is reused at once and a held segment of the old connection,
+	 * released later, lands inside the new window and is taken as data.
 	 */
 	@Test
 	void oldDuplicateIsAcceptedAsNewDataWhenTimeWaitIsSkipped() {
 		Simulation sim = articleSim(Map.of("timeWaitMs", 0));
 		Fixtures old = new Fixtures(sim, sim.openPair(23, 1500, false, true).id());
-		// move the old connection's sequence numbers up to where the next incarnation will start (pinned ISN + 100000)
+		// move the old connection's sequence numbers up to where the next incarnation
+		// will start (pinned ISN + 100000)
 		old.send(Side.CLIENT, 60_000);
 		sim.advance(200);
 		old.recv(Side.SERVER);
@@ -164,8 +167,8 @@ class PortReuseTest {
 		List<TraceEvent> ev = sim.eventsSince(since);
 		assertThat(Fixtures.notes(ev)).contains("TIME_WAIT_REOPENED");
 		assertThat(Fixtures.states(ev)).containsSubsequence("server TIME_WAIT>CLOSED", "server LISTEN>SYN_RECEIVED");
-		assertThat(Fixtures.segments(ev, "sent")).extracting(Fixtures::brief).containsExactly("client SYN", "server SYN,ACK",
-				"client ACK");
+		assertThat(Fixtures.segments(ev, "sent")).extracting(Fixtures::brief)
+			.containsExactly("client SYN", "server SYN,ACK", "client ACK");
 		assertThat(old.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
 	}
 
@@ -182,8 +185,8 @@ class PortReuseTest {
 		long since = sim.nextSeq();
 		var p = sim.openPair(23, 1500, false, true);
 		assertThat(p.server().state()).isEqualTo(TcpState.ESTABLISHED);
-		assertThat(Fixtures.segments(sim.eventsSince(since), "sent")).extracting(Fixtures::brief).startsWith("client SYN",
-				"server ACK", "client RST", "client SYN", "server SYN,ACK", "client ACK");
+		assertThat(Fixtures.segments(sim.eventsSince(since), "sent")).extracting(Fixtures::brief)
+			.startsWith("client SYN", "server ACK", "client RST", "client SYN", "server SYN,ACK", "client ACK");
 		assertThat(sim.nowMs() - start).isGreaterThanOrEqualTo(1000);
 	}
 
@@ -211,4 +214,5 @@ class PortReuseTest {
 		assertThatThrownBy(() -> sim.openPair(23, null, false, true)).isInstanceOfSatisfying(EngineException.class,
 				ex -> assertThat(ex.errno()).isEqualTo(Errno.EADDRNOTAVAIL));
 	}
+
 }

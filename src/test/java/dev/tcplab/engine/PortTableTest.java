@@ -18,7 +18,8 @@ class PortTableTest {
 		int hi = 60999;
 		for (int step = 0; step < 200_000; step++) {
 			int port = lo + rnd.nextInt(hi - lo + 1);
-			// fill mostly during the first half, drain during the second, so long full stretches come and go
+			// fill mostly during the first half, drain during the second, so long full
+			// stretches come and go
 			boolean acquire = step < 100_000 ? rnd.nextInt(10) < 9 : rnd.nextInt(10) < 1;
 			if (acquire) {
 				pt.acquire(port, false);
@@ -57,4 +58,5 @@ class PortTableTest {
 		}
 		return -1;
 	}
+
 }

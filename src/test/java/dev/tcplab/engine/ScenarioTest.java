@@ -11,8 +11,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import dev.tcplab.engine.PairEvent.FaultAction;
 
 /**
- * Whole scenarios (the article's situations) asserting the complete flag and state sequences, for the linux and
- * rfc9293 profiles (RFC 9293 §3.6, §3.10.7.4; tcp-facts.md).
+ * Whole scenarios (the article's situations) asserting the complete flag and state
+ * sequences, for the linux and rfc9293 profiles (RFC 9293 §3.6, §3.10.7.4; tcp-facts.md).
  */
 class ScenarioTest {
 
@@ -30,20 +30,22 @@ class ScenarioTest {
 		Fixtures f = established(profile);
 		long since = f.sim.nextSeq();
 		f.close(Side.CLIENT);
-		f.sim.advance(300); // longer than any delayed ACK: the server's ACK goes out alone
+		f.sim.advance(300); // longer than any delayed ACK: the server's ACK goes out
+							// alone
 		f.recv(Side.SERVER);
 		f.close(Side.SERVER);
 		double lastFin = f.sim.nowMs();
 		f.sim.runUntilIdle(1e9);
 		assertThat(f.sentSince(since)).containsExactly("client FIN,ACK", "server ACK", "server FIN,ACK", "client ACK");
-		assertThat(f.statesSince(since)).containsExactly("client ESTABLISHED>FIN_WAIT_1", "server ESTABLISHED>CLOSE_WAIT",
-				"client FIN_WAIT_1>FIN_WAIT_2", "server CLOSE_WAIT>LAST_ACK", "client FIN_WAIT_2>TIME_WAIT",
-				"server LAST_ACK>CLOSED", "client TIME_WAIT>CLOSED");
+		assertThat(f.statesSince(since)).containsExactly("client ESTABLISHED>FIN_WAIT_1",
+				"server ESTABLISHED>CLOSE_WAIT", "client FIN_WAIT_1>FIN_WAIT_2", "server CLOSE_WAIT>LAST_ACK",
+				"client FIN_WAIT_2>TIME_WAIT", "server LAST_ACK>CLOSED", "client TIME_WAIT>CLOSED");
 		assertThat(f.sim.nowMs()).isEqualTo(lastFin + 10 + timeWaitMs(profile));
-		// when the server's ACK of the FIN left: linux quick-ACKs a fresh connection, rfc9293 delays it 200 ms
+		// when the server's ACK of the FIN left: linux quick-ACKs a fresh connection,
+		// rfc9293 delays it 200 ms
 		TraceEvent.Segment ack = Fixtures.segments(f.sim.eventsSince(since), "sent").get(1);
 		assertThat(ack.timeMs() - 10 - f.sim.eventsSince(since).get(0).timeMs())
-				.isEqualTo("linux".equals(profile) ? 0.0 : 200.0);
+			.isEqualTo("linux".equals(profile) ? 0.0 : 200.0);
 	}
 
 	@ParameterizedTest
@@ -72,9 +74,9 @@ class ScenarioTest {
 		f.close(Side.SERVER);
 		f.sim.runUntilIdle(1e9);
 		assertThat(f.sentSince(since)).containsExactly("client FIN,ACK", "server FIN,ACK", "client ACK");
-		assertThat(f.statesSince(since)).containsExactly("client ESTABLISHED>FIN_WAIT_1", "server ESTABLISHED>CLOSE_WAIT",
-				"server CLOSE_WAIT>LAST_ACK", "client FIN_WAIT_1>FIN_WAIT_2", "client FIN_WAIT_2>TIME_WAIT",
-				"server LAST_ACK>CLOSED", "client TIME_WAIT>CLOSED");
+		assertThat(f.statesSince(since)).containsExactly("client ESTABLISHED>FIN_WAIT_1",
+				"server ESTABLISHED>CLOSE_WAIT", "server CLOSE_WAIT>LAST_ACK", "client FIN_WAIT_1>FIN_WAIT_2",
+				"client FIN_WAIT_2>TIME_WAIT", "server LAST_ACK>CLOSED", "client TIME_WAIT>CLOSED");
 	}
 
 	@ParameterizedTest
@@ -86,9 +88,10 @@ class ScenarioTest {
 		f.close(Side.SERVER);
 		f.sim.runUntilIdle(1e9);
 		assertThat(f.sentSince(since)).containsExactly("client FIN,ACK", "server FIN,ACK", "server ACK", "client ACK");
-		assertThat(f.statesSince(since)).containsExactly("client ESTABLISHED>FIN_WAIT_1", "server ESTABLISHED>FIN_WAIT_1",
-				"server FIN_WAIT_1>CLOSING", "client FIN_WAIT_1>CLOSING", "client CLOSING>TIME_WAIT",
-				"server CLOSING>TIME_WAIT", "client TIME_WAIT>CLOSED", "server TIME_WAIT>CLOSED");
+		assertThat(f.statesSince(since)).containsExactly("client ESTABLISHED>FIN_WAIT_1",
+				"server ESTABLISHED>FIN_WAIT_1", "server FIN_WAIT_1>CLOSING", "client FIN_WAIT_1>CLOSING",
+				"client CLOSING>TIME_WAIT", "server CLOSING>TIME_WAIT", "client TIME_WAIT>CLOSED",
+				"server TIME_WAIT>CLOSED");
 	}
 
 	@ParameterizedTest
@@ -105,12 +108,15 @@ class ScenarioTest {
 		assertThat(f.sentSince(since)).containsExactly("server FIN,ACK", "client ACK", "server FIN,ACK", "client ACK",
 				"server FIN,ACK", "client ACK");
 		double rto = "linux".equals(profile) ? 220 : 1000;
-		// linux: a tail loss probe (RFC 8985 §7) at +RTO, then the RTO itself, not yet backed off; rfc9293: RTO, 2·RTO
+		// linux: a tail loss probe (RFC 8985 §7) at +RTO, then the RTO itself, not yet
+		// backed off; rfc9293: RTO, 2·RTO
 		double second = "linux".equals(profile) ? 2 * rto : 3 * rto;
-		assertThat(Fixtures.segments(ev, "sent").stream().filter(s -> s.from().equals("server")).map(s -> s.timeMs() - finAt))
-				.containsExactly(0.0, rto, second);
-		assertThat(Fixtures.timers(ev, "TIME_WAIT")).extracting(TraceEvent.Timer::action).containsExactly("armed",
-				"restarted", "restarted", "fired");
+		assertThat(Fixtures.segments(ev, "sent")
+			.stream()
+			.filter(s -> s.from().equals("server"))
+			.map(s -> s.timeMs() - finAt)).containsExactly(0.0, rto, second);
+		assertThat(Fixtures.timers(ev, "TIME_WAIT")).extracting(TraceEvent.Timer::action)
+			.containsExactly("armed", "restarted", "restarted", "fired");
 		assertThat(f.statesSince(since)).containsExactly("server CLOSE_WAIT>LAST_ACK", "client FIN_WAIT_2>TIME_WAIT",
 				"server LAST_ACK>CLOSED", "client TIME_WAIT>CLOSED");
 		// the 2MSL timer restarted with the last resent FIN
@@ -157,7 +163,8 @@ class ScenarioTest {
 		assertThat(f.recv(Side.CLIENT)).isEqualTo(500);
 		assertThat(f.recv(Side.CLIENT)).isEqualTo(0);
 		assertThat(f.close(Side.CLIENT)).isEqualTo(0);
-		// linux quick-ACKs the first data at once; rfc9293 delays it and the ACK of the FIN covers both
+		// linux quick-ACKs the first data at once; rfc9293 delays it and the ACK of the
+		// FIN covers both
 		if ("linux".equals(profile)) {
 			assertThat(f.sentSince(since)).containsExactly("client FIN,ACK", "server ACK", "server PSH,ACK len=500",
 					"server FIN,ACK", "client ACK", "client ACK");
@@ -166,8 +173,9 @@ class ScenarioTest {
 			assertThat(f.sentSince(since)).containsExactly("client FIN,ACK", "server ACK", "server PSH,ACK len=500",
 					"server FIN,ACK", "client ACK");
 		}
-		assertThat(f.statesSince(since)).containsExactly("client ESTABLISHED>FIN_WAIT_1", "server ESTABLISHED>CLOSE_WAIT",
-				"client FIN_WAIT_1>FIN_WAIT_2", "server CLOSE_WAIT>LAST_ACK", "client FIN_WAIT_2>TIME_WAIT",
-				"server LAST_ACK>CLOSED");
+		assertThat(f.statesSince(since)).containsExactly("client ESTABLISHED>FIN_WAIT_1",
+				"server ESTABLISHED>CLOSE_WAIT", "client FIN_WAIT_1>FIN_WAIT_2", "server CLOSE_WAIT>LAST_ACK",
+				"client FIN_WAIT_2>TIME_WAIT", "server LAST_ACK>CLOSED");
 	}
+
 }

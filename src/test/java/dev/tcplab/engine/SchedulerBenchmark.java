@@ -17,11 +17,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Events per second of the engine's discrete-event queue ({@link Scheduler}, package-private, hence this package),
- * in the classic "hold" model: the queue holds {@code pending} events; each operation pops the earliest and
- * schedules a new one a random 0..60 s later (the spread of TIME_WAIT, retransmission and delayed-ACK timers).
- * 600,000 pending is the busy server's minute of TIME_WAIT timers. Lives with the benchmarks of
- * {@code dev.tcplab.bench} (docs/performance.md) and, like them, runs only under {@code -Pbench}.
+ * Events per second of the engine's discrete-event queue ({@link Scheduler},
+ * package-private, hence this package), in the classic "hold" model: the queue holds
+ * {@code pending} events; each operation pops the earliest and schedules a new one a
+ * random 0..60 s later (the spread of TIME_WAIT, retransmission and delayed-ACK timers).
+ * 600,000 pending is the busy server's minute of TIME_WAIT timers. Lives with the
+ * benchmarks of {@code dev.tcplab.bench} (docs/performance.md) and, like them, runs only
+ * under {@code -Pbench}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -65,4 +67,5 @@ public class SchedulerBenchmark {
 		scheduler.schedule(now + delays[next++ & MASK], Scheduler.TIMER, target, a);
 		return a;
 	}
+
 }

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.tcplab.engine.PairEvent.FaultAction;
 
-/** User calls (RFC 9293 §3.10.1–3.10.6) and their errno results; SO_LINGER (Stevens UNP §7.5). */
+/**
+ * User calls (RFC 9293 §3.10.1–3.10.6) and their errno results; SO_LINGER (Stevens UNP
+ * §7.5).
+ */
 class SocketCallTest {
 
 	@Test
@@ -25,8 +28,12 @@ class SocketCallTest {
 		assertThat(f.ep(Side.SERVER).pendingCall()).isEqualTo("recv");
 		f.send(Side.CLIENT, 80);
 		EventResult adv = f.sim.advance(20);
-		TraceEvent.Call done = adv.trace().stream().filter(e -> e instanceof TraceEvent.Call c && c.completed())
-				.map(e -> (TraceEvent.Call) e).findFirst().orElseThrow();
+		TraceEvent.Call done = adv.trace()
+			.stream()
+			.filter(e -> e instanceof TraceEvent.Call c && c.completed())
+			.map(e -> (TraceEvent.Call) e)
+			.findFirst()
+			.orElseThrow();
 		assertThat(done.result()).isEqualTo(50);
 		assertThat(f.ep(Side.SERVER).recvBuffered()).isEqualTo(30);
 		assertThat(f.recv(Side.SERVER)).isEqualTo(30);
@@ -74,18 +81,18 @@ class SocketCallTest {
 		Fixtures f = Fixtures.established();
 		long seq = f.sim.nextSeq();
 		assertThatThrownBy(() -> f.send(Side.CLIENT, -1)).isInstanceOf(IllegalArgumentException.class)
-				.hasMessageContaining("bytes");
+			.hasMessageContaining("bytes");
 		assertThatThrownBy(() -> f.shutdown(Side.CLIENT, "SHUT_SIDEWAYS")).isInstanceOf(IllegalArgumentException.class)
-				.hasMessageContaining("SHUT_RD, SHUT_WR or SHUT_RDWR");
+			.hasMessageContaining("SHUT_RD, SHUT_WR or SHUT_RDWR");
 		assertThatThrownBy(() -> f.apply(new PairEvent.SetLinger(Side.CLIENT, 2, 0)))
-				.isInstanceOf(IllegalArgumentException.class);
+			.isInstanceOf(IllegalArgumentException.class);
 		assertThatThrownBy(() -> f.apply(new PairEvent.Fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.ACK, 0, 0, 0)))
-				.isInstanceOf(IllegalArgumentException.class);
+			.isInstanceOf(IllegalArgumentException.class);
 		assertThatThrownBy(() -> f.sim.advance(-1)).isInstanceOf(IllegalArgumentException.class);
 		assertThat(f.sim.nextSeq()).isEqualTo(seq);
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.ESTABLISHED);
 		assertThatThrownBy(() -> f.sim.apply(99, new PairEvent.Close(Side.CLIENT)))
-				.isInstanceOf(NoSuchElementException.class);
+			.isInstanceOf(NoSuchElementException.class);
 		assertThatThrownBy(() -> f.sim.openPair(0, null, false, true)).isInstanceOf(IllegalArgumentException.class);
 	}
 
@@ -118,7 +125,8 @@ class SocketCallTest {
 		assertThat(f.statesSince(since)).containsExactly("server ESTABLISHED>CLOSED", "client ESTABLISHED>CLOSED");
 		assertThat(f.recv(Side.CLIENT)).isEqualTo(100);
 		assertThat(f.recv(Side.CLIENT)).isEqualTo("ECONNRESET");
-		assertThat(f.sim.eventsSince(0)).noneMatch(e -> e instanceof TraceEvent.State s && s.to() == TcpState.TIME_WAIT);
+		assertThat(f.sim.eventsSince(0))
+			.noneMatch(e -> e instanceof TraceEvent.State s && s.to() == TcpState.TIME_WAIT);
 	}
 
 	@Test
@@ -126,8 +134,9 @@ class SocketCallTest {
 		Fixtures f = Fixtures.established();
 		EventResult r = f.apply(new PairEvent.Abort(Side.CLIENT));
 		assertThat(r.result()).isEqualTo(0);
-		assertThat(r.trace()).filteredOn(e -> e instanceof TraceEvent.Call).extracting(e -> ((TraceEvent.Call) e).call())
-				.containsExactly("setsockopt", "close");
+		assertThat(r.trace()).filteredOn(e -> e instanceof TraceEvent.Call)
+			.extracting(e -> ((TraceEvent.Call) e).call())
+			.containsExactly("setsockopt", "close");
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
 	}
 
@@ -139,11 +148,17 @@ class SocketCallTest {
 		assertThat(f.ep(Side.CLIENT).pendingCall()).isEqualTo("close");
 		assertThat(f.ep(Side.CLIENT).timers()).extracting(t -> t.timer()).contains("LINGER");
 		EventResult r = f.sim.advance(30);
-		TraceEvent.Call done = r.trace().stream().filter(e -> e instanceof TraceEvent.Call c && c.completed())
-				.map(e -> (TraceEvent.Call) e).findFirst().orElseThrow();
+		TraceEvent.Call done = r.trace()
+			.stream()
+			.filter(e -> e instanceof TraceEvent.Call c && c.completed())
+			.map(e -> (TraceEvent.Call) e)
+			.findFirst()
+			.orElseThrow();
 		assertThat(done.result()).isEqualTo(0);
-		assertThat(done.timeMs()).isEqualTo(f.sim.nowMs() - 10); // when the ACK of the FIN arrived
-		assertThat(Fixtures.timers(r.trace(), "LINGER")).extracting(TraceEvent.Timer::action).containsExactly("cancelled");
+		assertThat(done.timeMs()).isEqualTo(f.sim.nowMs() - 10); // when the ACK of the
+																	// FIN arrived
+		assertThat(Fixtures.timers(r.trace(), "LINGER")).extracting(TraceEvent.Timer::action)
+			.containsExactly("cancelled");
 	}
 
 	@Test
@@ -154,15 +169,23 @@ class SocketCallTest {
 		double closedAt = f.sim.nowMs();
 		assertThat(f.close(Side.CLIENT)).isEqualTo("pending");
 		EventResult r = f.sim.advance(2_500);
-		TraceEvent.Call done = r.trace().stream().filter(e -> e instanceof TraceEvent.Call c && c.completed())
-				.map(e -> (TraceEvent.Call) e).findFirst().orElseThrow();
+		TraceEvent.Call done = r.trace()
+			.stream()
+			.filter(e -> e instanceof TraceEvent.Call c && c.completed())
+			.map(e -> (TraceEvent.Call) e)
+			.findFirst()
+			.orElseThrow();
 		assertThat(done.result()).isEqualTo(0);
 		assertThat(done.timeMs()).isEqualTo(closedAt + 2_000);
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_1);
 		assertThat(f.ep(Side.CLIENT).orphan()).isTrue();
-		List<Double> fins = Fixtures.segments(f.sim.eventsSince(0), "sent").stream()
-				.filter(s -> s.flags().contains("FIN")).map(s -> s.timeMs() - closedAt).toList();
-		// tcp-facts.md: Linux resent the FIN at +205, +413, +853 ms (tail loss probe, then RTO doubling)
+		List<Double> fins = Fixtures.segments(f.sim.eventsSince(0), "sent")
+			.stream()
+			.filter(s -> s.flags().contains("FIN"))
+			.map(s -> s.timeMs() - closedAt)
+			.toList();
+		// tcp-facts.md: Linux resent the FIN at +205, +413, +853 ms (tail loss probe,
+		// then RTO doubling)
 		assertThat(fins).startsWith(0.0, 220.0, 440.0, 880.0);
 	}
 
@@ -173,8 +196,12 @@ class SocketCallTest {
 		f.apply(new PairEvent.SetLinger(Side.CLIENT, 1, 2));
 		f.close(Side.CLIENT);
 		EventResult r = f.sim.advance(2_500);
-		TraceEvent.Call done = r.trace().stream().filter(e -> e instanceof TraceEvent.Call c && c.completed())
-				.map(e -> (TraceEvent.Call) e).findFirst().orElseThrow();
+		TraceEvent.Call done = r.trace()
+			.stream()
+			.filter(e -> e instanceof TraceEvent.Call c && c.completed())
+			.map(e -> (TraceEvent.Call) e)
+			.findFirst()
+			.orElseThrow();
 		assertThat(done.result()).isEqualTo("EWOULDBLOCK");
 	}
 
@@ -218,7 +245,8 @@ class SocketCallTest {
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSE_WAIT);
 		assertThat(Fixtures.notes(f.sim.eventsSince(0))).contains("FIN_WAIT_2_TIMEOUT");
-		// late data from the CLOSE_WAIT side draws a bare RST; the peer goes CLOSE_WAIT -> CLOSED
+		// late data from the CLOSE_WAIT side draws a bare RST; the peer goes CLOSE_WAIT
+		// -> CLOSED
 		long since = f.sim.nextSeq();
 		f.send(Side.SERVER, 10);
 		f.sim.advance(50);
@@ -244,7 +272,8 @@ class SocketCallTest {
 		f.sim.runUntilIdle(24 * 3_600_000.0);
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_2);
 		assertThat(f.ep(Side.CLIENT).timers()).isEmpty();
-		assertThat(f.sim.eventsSince(0)).noneMatch(e -> e instanceof TraceEvent.Timer t && t.timer().equals("FIN_WAIT_2"));
+		assertThat(f.sim.eventsSince(0))
+			.noneMatch(e -> e instanceof TraceEvent.Timer t && t.timer().equals("FIN_WAIT_2"));
 		// closing later turns it into an orphan with the timer
 		f.close(Side.CLIENT);
 		assertThat(f.ep(Side.CLIENT).timers()).extracting(t -> t.timer()).containsExactly("FIN_WAIT_2");
@@ -259,11 +288,16 @@ class SocketCallTest {
 		f.sim.runUntilIdle(1e9);
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
 		List<TraceEvent> ev = f.sim.eventsSince(0);
-		// the first transmission, one tail loss probe (not counted, RFC 8985 §7.3) and retries2 = 3 retransmissions
-		assertThat(Fixtures.segments(ev, "sent").stream().filter(s -> s.from().equals("client") && s.len() == 10)).hasSize(5);
+		// the first transmission, one tail loss probe (not counted, RFC 8985 §7.3) and
+		// retries2 = 3 retransmissions
+		assertThat(Fixtures.segments(ev, "sent").stream().filter(s -> s.from().equals("client") && s.len() == 10))
+			.hasSize(5);
 		assertThat(Fixtures.notes(ev)).contains("RETRANSMISSION_LIMIT");
-		TraceEvent.Call done = ev.stream().filter(e -> e instanceof TraceEvent.Call c && c.completed())
-				.map(e -> (TraceEvent.Call) e).reduce((a, b) -> b).orElseThrow();
+		TraceEvent.Call done = ev.stream()
+			.filter(e -> e instanceof TraceEvent.Call c && c.completed())
+			.map(e -> (TraceEvent.Call) e)
+			.reduce((a, b) -> b)
+			.orElseThrow();
 		assertThat(done.call()).isEqualTo("recv");
 		assertThat(done.result()).isEqualTo("ETIMEDOUT");
 	}
@@ -276,7 +310,8 @@ class SocketCallTest {
 		f.sim.runUntilIdle(1e9);
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
 		List<TraceEvent> ev = f.sim.eventsSince(0);
-		// the FIN, one tail loss probe (not counted) and orphanRetries = 2 retransmissions
+		// the FIN, one tail loss probe (not counted) and orphanRetries = 2
+		// retransmissions
 		assertThat(Fixtures.segments(ev, "sent").stream().filter(s -> s.flags().contains("FIN"))).hasSize(4);
 		assertThat(Fixtures.notes(ev)).containsOnlyOnce("TAIL_LOSS_PROBE");
 		assertThat(f.statesSince(0)).contains("client FIN_WAIT_1>CLOSED");
@@ -290,14 +325,21 @@ class SocketCallTest {
 		sim.apply(id, new PairEvent.Fault(Side.SERVER, FaultAction.DROP, SegmentMatch.SYN, 10, 0, 0));
 		sim.runUntilIdle(1e9);
 		List<TraceEvent> ev = sim.eventsSince(0);
-		List<Double> syns = Fixtures.segments(ev, "sent").stream().filter(s -> s.from().equals("client"))
-				.map(TraceEvent.Segment::timeMs).toList();
+		List<Double> syns = Fixtures.segments(ev, "sent")
+			.stream()
+			.filter(s -> s.from().equals("client"))
+			.map(TraceEvent.Segment::timeMs)
+			.toList();
 		assertThat(syns).containsExactly(0.0, 1000.0, 3000.0);
 		assertThat(sim.pair(id).client().state()).isEqualTo(TcpState.CLOSED);
-		TraceEvent.Call connect = ev.stream().filter(e -> e instanceof TraceEvent.Call c && c.completed())
-				.map(e -> (TraceEvent.Call) e).findFirst().orElseThrow();
+		TraceEvent.Call connect = ev.stream()
+			.filter(e -> e instanceof TraceEvent.Call c && c.completed())
+			.map(e -> (TraceEvent.Call) e)
+			.findFirst()
+			.orElseThrow();
 		assertThat(connect.result()).isEqualTo("ETIMEDOUT");
 		assertThat(connect.timeMs()).isEqualTo(7000.0);
 		assertThat(sim.pair(id).server().state()).isEqualTo(TcpState.CLOSED);
 	}
+
 }

@@ -11,7 +11,8 @@ class TraceEventTest {
 
 	@Test
 	void shouldKeepCallArgumentsInNameOrderWhateverMapTheEngineBuilt() {
-		// Map.of iterates in a per-JVM salted order; the trace must not depend on it (same seed => same bytes).
+		// Map.of iterates in a per-JVM salted order; the trace must not depend on it
+		// (same seed => same bytes).
 		var call = new TraceEvent.Call(0, 0, 1, "client", "setsockopt",
 				Map.of("seconds", 2, "option", "SO_LINGER", "onoff", 1), 0, false, false);
 		assertThat(List.copyOf(call.args().keySet())).containsExactly("onoff", "option", "seconds");
@@ -23,4 +24,5 @@ class TraceEventTest {
 		var call = new TraceEvent.Call(0, 0, 1, "client", "close", null, 0, false, false);
 		assertThat(call.args()).isEmpty();
 	}
+
 }

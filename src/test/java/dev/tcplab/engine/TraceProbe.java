@@ -8,14 +8,19 @@ import java.util.Map;
 
 import dev.tcplab.engine.PairEvent.FaultAction;
 
-/** Dumps the FULL trace of scripted runs to a file (before/after comparison of engine refactorings). Not a test. */
+/**
+ * Dumps the FULL trace of scripted runs to a file (before/after comparison of engine
+ * refactorings). Not a test.
+ */
 class TraceProbe {
+
 	public static void main(String[] a) throws Exception {
 		List<String> out = new ArrayList<>();
 		for (long seed : new long[] { 42, 7 }) {
 			out.addAll(DeterminismTest.run(seed, false));
 			for (String profile : new String[] { "linux", "rfc9293", "bsd", "windows" }) {
-				Simulation sim = new Simulation(SimulationConfig.of(profile, seed, Map.of()).withRetainClosedPairs(seed == 7));
+				Simulation sim = new Simulation(
+						SimulationConfig.of(profile, seed, Map.of()).withRetainClosedPairs(seed == 7));
 				int p = sim.openPair(80, null, false, true).id();
 				sim.apply(p, new PairEvent.Fault(Side.SERVER, FaultAction.DROP, SegmentMatch.FIN, 1, 2, 0));
 				sim.apply(p, new PairEvent.Send(Side.CLIENT, 100));
@@ -31,4 +36,5 @@ class TraceProbe {
 		Files.write(Path.of(a[0]), out);
 		System.out.println(out.size() + " lines");
 	}
+
 }

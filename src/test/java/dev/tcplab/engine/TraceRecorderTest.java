@@ -8,7 +8,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-/** Trace levels, ring-buffer compaction, the synchronous listener and per-call trace slices. */
+/**
+ * Trace levels, ring-buffer compaction, the synchronous listener and per-call trace
+ * slices.
+ */
 class TraceRecorderTest {
 
 	private static void lifecycle(Simulation sim) {
@@ -33,8 +36,11 @@ class TraceRecorderTest {
 		assertThat(sim.nextSeq()).isEqualTo(ev.size());
 		// every segment is sent before it is delivered, under one id
 		for (TraceEvent.Segment d : Fixtures.segments(ev, "delivered")) {
-			TraceEvent.Segment s = Fixtures.segments(ev, "sent").stream().filter(x -> x.id() == d.id()).findFirst()
-					.orElseThrow();
+			TraceEvent.Segment s = Fixtures.segments(ev, "sent")
+				.stream()
+				.filter(x -> x.id() == d.id())
+				.findFirst()
+				.orElseThrow();
 			assertThat(s.seq()).isLessThan(d.seq());
 			assertThat(d.timeMs() - s.timeMs()).isEqualTo(10.0);
 		}
@@ -46,8 +52,9 @@ class TraceRecorderTest {
 		lifecycle(sim);
 		List<TraceEvent> ev = sim.eventsSince(0);
 		assertThat(ev).isNotEmpty();
-		assertThat(ev).extracting(TraceEvent::type).allMatch(t -> t.equals("state") || t.equals("call") || t.equals("note"))
-				.contains("state", "call");
+		assertThat(ev).extracting(TraceEvent::type)
+			.allMatch(t -> t.equals("state") || t.equals("call") || t.equals("note"))
+			.contains("state", "call");
 		Fixtures.assertContiguous(ev);
 	}
 
@@ -147,4 +154,5 @@ class TraceRecorderTest {
 		assertThat(sim.nextEventAtMs()).isNull();
 		assertThat(sim.step().result()).isEqualTo("idle");
 	}
+
 }

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 import dev.tcplab.engine.PairEvent.FaultAction;
 
 /**
- * Packet-level tests, one per transition: fixture state + arriving segment or user call → segments sent and the
- * state that follows. Each test names the RFC 9293 section it checks. Profile linux, pinned ISNs, 10 ms latency.
+ * Packet-level tests, one per transition: fixture state + arriving segment or user call →
+ * segments sent and the state that follows. Each test names the RFC 9293 section it
+ * checks. Profile linux, pinned ISNs, 10 ms latency.
  */
 class TransitionTest {
 
@@ -26,7 +27,11 @@ class TransitionTest {
 		Fixtures f = new Fixtures(sim, p.id());
 		assertThat(f.sentSince(0)).containsExactly("client SYN");
 		assertThat(p.client().timers()).extracting(t -> t.timer()).containsExactly("RETRANSMIT");
-		assertThat(p.client().timers().get(0).expiresAtMs()).isEqualTo(1000.0); // RFC 6298 §2.1 initial RTO 1 s
+		assertThat(p.client().timers().get(0).expiresAtMs()).isEqualTo(1000.0); // RFC
+																				// 6298
+																				// §2.1
+																				// initial
+																				// RTO 1 s
 	}
 
 	@Test
@@ -62,7 +67,8 @@ class TransitionTest {
 		int id = sim.openPair(80, 40000, false, false).id();
 		Fixtures f = new Fixtures(sim, id);
 		f.fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.SYN, 1);
-		// the SYN is already in flight; inject an RST,ACK from the server acknowledging the SYN
+		// the SYN is already in flight; inject an RST,ACK from the server acknowledging
+		// the SYN
 		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST, TcpFlag.ACK), 0L, 1001L, 0));
 		sim.advance(10);
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
@@ -79,7 +85,8 @@ class TransitionTest {
 	@Test
 	void listen_3_10_7_1_synToPortWithoutListenerIsNotPossibleButAckToListenerDrawsRst() {
 		Fixtures f = Fixtures.established();
-		// an ACK for a tuple the server does not know, delivered to the listener: <SEQ=SEG.ACK><CTL=RST>
+		// an ACK for a tuple the server does not know, delivered to the listener:
+		// <SEQ=SEG.ACK><CTL=RST>
 		Simulation sim = f.sim;
 		int other = sim.openPair(80, 40001, false, true).id();
 		sim.apply(other, new PairEvent.Abort(Side.SERVER));
@@ -125,8 +132,11 @@ class TransitionTest {
 		List<TraceEvent> ev = f.sim.eventsSince(since);
 		List<TraceEvent.Segment> sent = Fixtures.segments(ev, "sent");
 		assertThat(Fixtures.brief(sent.get(1))).isEqualTo("server ACK");
-		assertThat(sent.get(1).timeMs()).isEqualTo(finSent + 10 + 40); // RFC 1122 §4.2.3.2, Linux ~40 ms
-		assertThat(Fixtures.timers(ev, "DELAYED_ACK")).extracting(TraceEvent.Timer::action).containsExactly("armed", "fired");
+		assertThat(sent.get(1).timeMs()).isEqualTo(finSent + 10 + 40); // RFC 1122
+																		// §4.2.3.2, Linux
+																		// ~40 ms
+		assertThat(Fixtures.timers(ev, "DELAYED_ACK")).extracting(TraceEvent.Timer::action)
+			.containsExactly("armed", "fired");
 	}
 
 	@Test
@@ -168,8 +178,11 @@ class TransitionTest {
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.TIME_WAIT);
 		f.sim.advance(2_000);
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
-		TraceEvent.State last = (TraceEvent.State) f.sim.eventsSince(0).stream().filter(e -> e instanceof TraceEvent.State)
-				.reduce((a, b) -> b).orElseThrow();
+		TraceEvent.State last = (TraceEvent.State) f.sim.eventsSince(0)
+			.stream()
+			.filter(e -> e instanceof TraceEvent.State)
+			.reduce((a, b) -> b)
+			.orElseThrow();
 		assertThat(last.cause()).isEqualTo("TIME_WAIT timer");
 		assertThat(last.timeMs()).isEqualTo(enteredAt + 60_000);
 	}
@@ -202,18 +215,26 @@ class TransitionTest {
 		assertThat(f.close(Side.SERVER)).isEqualTo(0);
 		f.sim.advance(10);
 		List<TraceEvent> ev = f.sim.eventsSince(since);
-		assertThat(Fixtures.segments(ev, "sent")).extracting(Fixtures::brief).containsExactly("server FIN,ACK", "client ACK");
-		assertThat(Fixtures.timers(ev, "DELAYED_ACK")).extracting(TraceEvent.Timer::action).containsExactly("cancelled");
-		// ACK bit before FIN bit: FIN_WAIT_1 -> FIN_WAIT_2 -> TIME_WAIT in the same instant
-		List<TraceEvent.State> client = ev.stream().filter(e -> e instanceof TraceEvent.State s && s.endpoint().equals("client"))
-				.map(e -> (TraceEvent.State) e).toList();
-		assertThat(client).extracting(s -> s.from() + ">" + s.to()).containsExactly("FIN_WAIT_1>FIN_WAIT_2",
-				"FIN_WAIT_2>TIME_WAIT");
+		assertThat(Fixtures.segments(ev, "sent")).extracting(Fixtures::brief)
+			.containsExactly("server FIN,ACK", "client ACK");
+		assertThat(Fixtures.timers(ev, "DELAYED_ACK")).extracting(TraceEvent.Timer::action)
+			.containsExactly("cancelled");
+		// ACK bit before FIN bit: FIN_WAIT_1 -> FIN_WAIT_2 -> TIME_WAIT in the same
+		// instant
+		List<TraceEvent.State> client = ev.stream()
+			.filter(e -> e instanceof TraceEvent.State s && s.endpoint().equals("client"))
+			.map(e -> (TraceEvent.State) e)
+			.toList();
+		assertThat(client).extracting(s -> s.from() + ">" + s.to())
+			.containsExactly("FIN_WAIT_1>FIN_WAIT_2", "FIN_WAIT_2>TIME_WAIT");
 		assertThat(client.get(0).timeMs()).isEqualTo(client.get(1).timeMs());
 		// the FIN,ACK answers the client's FIN
 		TraceEvent.Segment finAck = Fixtures.segments(ev, "sent").get(0);
-		TraceEvent.Segment clientFin = Fixtures.segments(f.sim.eventsSince(0), "sent").stream()
-				.filter(s -> s.from().equals("client") && s.flags().contains("FIN")).findFirst().orElseThrow();
+		TraceEvent.Segment clientFin = Fixtures.segments(f.sim.eventsSince(0), "sent")
+			.stream()
+			.filter(s -> s.from().equals("client") && s.flags().contains("FIN"))
+			.findFirst()
+			.orElseThrow();
 		assertThat(finAck.answers()).isEqualTo(clientFin.id());
 	}
 
@@ -227,9 +248,9 @@ class TransitionTest {
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.TIME_WAIT);
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.TIME_WAIT);
 		// the client's FIN left first, so it arrives first
-		assertThat(f.statesSince(since)).containsExactly("client ESTABLISHED>FIN_WAIT_1", "server ESTABLISHED>FIN_WAIT_1",
-				"server FIN_WAIT_1>CLOSING", "client FIN_WAIT_1>CLOSING", "client CLOSING>TIME_WAIT",
-				"server CLOSING>TIME_WAIT");
+		assertThat(f.statesSince(since)).containsExactly("client ESTABLISHED>FIN_WAIT_1",
+				"server ESTABLISHED>FIN_WAIT_1", "server FIN_WAIT_1>CLOSING", "client FIN_WAIT_1>CLOSING",
+				"client CLOSING>TIME_WAIT", "server CLOSING>TIME_WAIT");
 		f.sim.runUntilIdle(1e9);
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
@@ -247,31 +268,38 @@ class TransitionTest {
 		f.sim.advance(1_000);
 		List<TraceEvent> ev = f.sim.eventsSince(0);
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
-		List<TraceEvent.Segment> serverFins = Fixtures.segments(ev, "sent").stream()
-				.filter(s -> s.from().equals("server") && s.flags().contains("FIN")).toList();
+		List<TraceEvent.Segment> serverFins = Fixtures.segments(ev, "sent")
+			.stream()
+			.filter(s -> s.from().equals("server") && s.flags().contains("FIN"))
+			.toList();
 		assertThat(serverFins).hasSize(2);
 		assertThat(serverFins.get(1).retransmission()).isTrue();
 		// Linux: RTO = SRTT + max(RTO_min, 4 RTTVAR) = 20 + 200 ms with 10 ms latency
 		assertThat(serverFins.get(1).timeMs() - finAt).isEqualTo(220.0);
 		assertThat(Fixtures.segments(ev, "dropped")).extracting(Fixtures::brief).containsExactly("client ACK");
-		assertThat(Fixtures.timers(ev, "TIME_WAIT")).extracting(TraceEvent.Timer::action).containsExactly("armed",
-				"restarted");
+		assertThat(Fixtures.timers(ev, "TIME_WAIT")).extracting(TraceEvent.Timer::action)
+			.containsExactly("armed", "restarted");
 		assertThat(Fixtures.notes(ev)).contains("TIME_WAIT_ACK_RESENT_FIN");
 		assertThat(f.ep(Side.CLIENT).timers().get(0).expiresAtMs()).isEqualTo(finAt + 220 + 10 + 60_000);
 	}
 
 	@Test
 	void lastAck_3_10_8_linuxTailLossProbeThenExponentialBackoff() {
-		// tcp-facts.md (Linux 6.18): resent FINs at about +207, +415, +839, +1670 ms — one tail loss probe
-		// (RFC 8985 §7) at ~RTO, then RTOs doubling from the un-backed-off RTO. Here RTO = 200 ms + 2 x 10 ms latency.
+		// tcp-facts.md (Linux 6.18): resent FINs at about +207, +415, +839, +1670 ms —
+		// one tail loss probe
+		// (RFC 8985 §7) at ~RTO, then RTOs doubling from the un-backed-off RTO. Here RTO
+		// = 200 ms + 2 x 10 ms latency.
 		Fixtures f = Fixtures.established().finWait2();
 		f.fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.ACK, 4);
 		f.recv(Side.SERVER);
 		f.close(Side.SERVER);
 		double finAt = f.sim.nowMs();
 		f.sim.advance(10_000);
-		List<Double> at = Fixtures.segments(f.sim.eventsSince(0), "sent").stream()
-				.filter(s -> s.from().equals("server") && s.flags().contains("FIN")).map(s -> s.timeMs() - finAt).toList();
+		List<Double> at = Fixtures.segments(f.sim.eventsSince(0), "sent")
+			.stream()
+			.filter(s -> s.from().equals("server") && s.flags().contains("FIN"))
+			.map(s -> s.timeMs() - finAt)
+			.toList();
 		assertThat(at).containsExactly(0.0, 220.0, 440.0, 880.0, 1760.0);
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
 	}
@@ -284,8 +312,11 @@ class TransitionTest {
 		f.close(Side.SERVER);
 		double finAt = f.sim.nowMs();
 		f.sim.advance(10_000);
-		List<Double> at = Fixtures.segments(f.sim.eventsSince(0), "sent").stream()
-				.filter(s -> s.from().equals("server") && s.flags().contains("FIN")).map(s -> s.timeMs() - finAt).toList();
+		List<Double> at = Fixtures.segments(f.sim.eventsSince(0), "sent")
+			.stream()
+			.filter(s -> s.from().equals("server") && s.flags().contains("FIN"))
+			.map(s -> s.timeMs() - finAt)
+			.toList();
 		assertThat(at).containsExactly(0.0, 1000.0, 3000.0);
 	}
 
@@ -300,13 +331,16 @@ class TransitionTest {
 		List<TraceEvent> ev = f.sim.eventsSince(0);
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
-		assertThat(Fixtures.segments(ev, "sent")).extracting(Fixtures::brief).endsWith("server FIN,ACK", "client ACK",
-				"server FIN,ACK", "client RST");
+		assertThat(Fixtures.segments(ev, "sent")).extracting(Fixtures::brief)
+			.endsWith("server FIN,ACK", "client ACK", "server FIN,ACK", "client RST");
 		assertThat(Fixtures.notes(ev)).contains("RST_NO_CONNECTION");
 		assertThat(f.statesSince(0)).endsWith("client FIN_WAIT_2>TIME_WAIT", "client TIME_WAIT>CLOSED",
 				"server LAST_ACK>CLOSED");
-		TraceEvent.Call closeDone = ev.stream().filter(e -> e instanceof TraceEvent.Call c && c.completed())
-				.map(e -> (TraceEvent.Call) e).reduce((a, b) -> b).orElseThrow();
+		TraceEvent.Call closeDone = ev.stream()
+			.filter(e -> e instanceof TraceEvent.Call c && c.completed())
+			.map(e -> (TraceEvent.Call) e)
+			.reduce((a, b) -> b)
+			.orElseThrow();
 		assertThat(closeDone.call()).isEqualTo("close");
 		assertThat(closeDone.result()).isEqualTo("ECONNRESET");
 	}
@@ -350,8 +384,10 @@ class TransitionTest {
 		double finAt = f.sim.nowMs();
 		f.sim.advance(500);
 		List<TraceEvent> ev = f.sim.eventsSince(0);
-		List<TraceEvent.Segment> fins = Fixtures.segments(ev, "sent").stream()
-				.filter(s -> s.from().equals("client") && s.flags().contains("FIN")).toList();
+		List<TraceEvent.Segment> fins = Fixtures.segments(ev, "sent")
+			.stream()
+			.filter(s -> s.from().equals("client") && s.flags().contains("FIN"))
+			.toList();
 		assertThat(fins).hasSize(2);
 		assertThat(fins.get(1).timeMs() - finAt).isEqualTo(220.0);
 		assertThat(fins.get(1).retransmission()).isTrue();
@@ -368,8 +404,12 @@ class TransitionTest {
 		f.apply(new PairEvent.Inject(Side.CLIENT, List.of(TcpFlag.RST), null, null, 0));
 		f.sim.advance(10);
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
-		TraceEvent.Call done = f.sim.eventsSince(0).stream().filter(e -> e instanceof TraceEvent.Call c && c.completed())
-				.map(e -> (TraceEvent.Call) e).reduce((a, b) -> b).orElseThrow();
+		TraceEvent.Call done = f.sim.eventsSince(0)
+			.stream()
+			.filter(e -> e instanceof TraceEvent.Call c && c.completed())
+			.map(e -> (TraceEvent.Call) e)
+			.reduce((a, b) -> b)
+			.orElseThrow();
 		assertThat(done.call()).isEqualTo("recv");
 		assertThat(done.result()).isEqualTo("ECONNRESET");
 	}
@@ -399,4 +439,5 @@ class TransitionTest {
 		// <SEQ=SEG.ACK><CTL=RST>: a bare RST (no ACK bit)
 		assertThat(sent.get(1).tcpSeq()).isEqualTo(sent.get(0).ack());
 	}
+
 }

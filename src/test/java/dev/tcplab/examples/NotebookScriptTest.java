@@ -20,8 +20,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * Runs {@code examples/notebook/tcplab_demo.py} and the code cells of {@code tcplab_demo.ipynb} with python3 against
- * the app on a random port. Skipped only when python3 is missing outside CI.
+ * Runs {@code examples/notebook/tcplab_demo.py} and the code cells of
+ * {@code tcplab_demo.ipynb} with python3 against the app on a random port. Skipped only
+ * when python3 is missing outside CI.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class NotebookScriptTest {
@@ -73,7 +74,8 @@ class NotebookScriptTest {
 			.contains("server: LISTEN -> SYN_RECEIVED -> ESTABLISHED -> CLOSE_WAIT -> LAST_ACK -> CLOSED")
 			.contains("ACK lost")
 			.contains("(RETRANSMISSION)")
-			.contains("client after TIME_WAIT: CLOSED -> SYN_SENT -> ESTABLISHED -> FIN_WAIT_1 -> FIN_WAIT_2 -> TIME_WAIT -> CLOSED");
+			.contains(
+					"client after TIME_WAIT: CLOSED -> SYN_SENT -> ESTABLISHED -> FIN_WAIT_1 -> FIN_WAIT_2 -> TIME_WAIT -> CLOSED");
 		assertPcap(dir.resolve("x.pcap"));
 		String ko = run(dir, "python3", script.toString(), "--base-url", "http://127.0.0.1:" + port, "--lang", "ko",
 				"--profile", "rfc9293", "--out", dir.resolve("y.pcap").toString());
@@ -100,4 +102,5 @@ class NotebookScriptTest {
 		assertThat(out).contains("client: CLOSED -> SYN_SENT -> ESTABLISHED -> FIN_WAIT_1 -> FIN_WAIT_2 -> TIME_WAIT");
 		assertPcap(dir.resolve("lost-last-ack.pcap"));
 	}
+
 }

@@ -17,18 +17,25 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.tcplab.engine.TcpState;
 import dev.tcplab.engine.TraceEvent;
 
-/** The pcap file parsed back byte by byte, and read by tshark when it is installed (always under CI). */
+/**
+ * The pcap file parsed back byte by byte, and read by tshark when it is installed (always
+ * under CI).
+ */
 public class PcapWriterTest {
 
 	static TraceEvent.Segment seg(long seq, double t, String event, long id, boolean fromClient, List<String> flags,
 			long tcpSeq, long ack, int len) {
 		String c = "10.0.0.2:40000";
 		String s = "10.0.0.1:80";
-		return new TraceEvent.Segment(seq, t, 1, event, id, fromClient ? "client" : "server", fromClient ? "server" : "client",
-				fromClient ? c : s, fromClient ? s : c, flags, tcpSeq, ack, len, 65535, false, 0, 0, null);
+		return new TraceEvent.Segment(seq, t, 1, event, id, fromClient ? "client" : "server",
+				fromClient ? "server" : "client", fromClient ? c : s, fromClient ? s : c, flags, tcpSeq, ack, len,
+				65535, false, 0, 0, null);
 	}
 
-	/** A four-way close with data, a dropped ACK (still sent, so captured) and non-segment events in between. */
+	/**
+	 * A four-way close with data, a dropped ACK (still sent, so captured) and non-segment
+	 * events in between.
+	 */
 	static List<TraceEvent> closeTrace() {
 		List<TraceEvent> t = new ArrayList<>();
 		t.add(seg(0, 0, "sent", 1, true, List.of("SYN"), 1000, 0, 0));
@@ -87,9 +94,11 @@ public class PcapWriterTest {
 			assertThat(pkt[9]).isEqualTo((byte) 6);
 			assertThat(PcapWriter.checksum(pkt, 0, 20, 0)).as("IPv4 header checksum verifies to 0").isZero();
 			assertThat(String.format("%d.%d.%d.%d:%d", pkt[12] & 0xff, pkt[13] & 0xff, pkt[14] & 0xff, pkt[15] & 0xff,
-					p.getShort(20) & 0xffff)).isEqualTo(s.src());
+					p.getShort(20) & 0xffff))
+				.isEqualTo(s.src());
 			assertThat(String.format("%d.%d.%d.%d:%d", pkt[16] & 0xff, pkt[17] & 0xff, pkt[18] & 0xff, pkt[19] & 0xff,
-					p.getShort(22) & 0xffff)).isEqualTo(s.dst());
+					p.getShort(22) & 0xffff))
+				.isEqualTo(s.dst());
 			assertThat(p.getInt(24) & 0xffffffffL).isEqualTo(s.tcpSeq());
 			assertThat(p.getInt(28) & 0xffffffffL).isEqualTo(s.ack());
 			int flags = p.getShort(32) & 0x3f;
@@ -122,12 +131,15 @@ public class PcapWriterTest {
 		assertThat(PcapWriter.checksum(data, 0, data.length, 0)).isEqualTo(~0xddf2 & 0xffff);
 	}
 
-	/** Runs tshark on a pcap and returns one line per packet: flags, seq, ack, len, checksum status. */
+	/**
+	 * Runs tshark on a pcap and returns one line per packet: flags, seq, ack, len,
+	 * checksum status.
+	 */
 	static List<String> tshark(Path file) throws Exception {
 		Process p = new ProcessBuilder("tshark", "-r", file.toString(), "-o", "tcp.check_checksum:TRUE", "-o",
-				"ip.check_checksum:TRUE", "-T", "fields", "-E", "separator=|", "-e", "tcp.flags", "-e", "tcp.seq_raw", "-e",
-				"tcp.ack_raw", "-e", "tcp.len", "-e", "tcp.checksum.status", "-e", "ip.checksum.status", "-e", "ip.src", "-e",
-				"tcp.srcport")
+				"ip.check_checksum:TRUE", "-T", "fields", "-E", "separator=|", "-e", "tcp.flags", "-e", "tcp.seq_raw",
+				"-e", "tcp.ack_raw", "-e", "tcp.len", "-e", "tcp.checksum.status", "-e", "ip.checksum.status", "-e",
+				"ip.src", "-e", "tcp.srcport")
 			.redirectErrorStream(false)
 			.start();
 		byte[] out = p.getInputStream().readAllBytes();
@@ -146,7 +158,10 @@ public class PcapWriterTest {
 		}
 	}
 
-	/** Asserts tshark decodes every sent segment of {@code trace} with its flags, raw seq/ack, length and good checksums. */
+	/**
+	 * Asserts tshark decodes every sent segment of {@code trace} with its flags, raw
+	 * seq/ack, length and good checksums.
+	 */
 	public static void assertTsharkAgrees(List<TraceEvent> trace, Path dir) throws Exception {
 		boolean ci = "true".equals(System.getenv("CI"));
 		boolean have = tsharkAvailable();
@@ -176,4 +191,5 @@ public class PcapWriterTest {
 	void tsharkReadsTheSameFlagsSeqAndAck(@TempDir Path dir) throws Exception {
 		assertTsharkAgrees(closeTrace(), dir);
 	}
+
 }

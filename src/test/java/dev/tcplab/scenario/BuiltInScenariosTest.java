@@ -11,7 +11,10 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-/** Static checks of the catalog: names, bilingual texts, and the article quotes being the article's own words. */
+/**
+ * Static checks of the catalog: names, bilingual texts, and the article quotes being the
+ * article's own words.
+ */
 class BuiltInScenariosTest {
 
 	static String normalize(String s) {
@@ -45,7 +48,8 @@ class BuiltInScenariosTest {
 				assertThat(step.title().ko()).isNotBlank();
 				assertThat(step.text().en()).isNotBlank();
 				assertThat(step.text().ko()).containsPattern("[가-힣]");
-				assertThat(placeholders(step.text().en())).as("same placeholders in both languages: " + step.title().en())
+				assertThat(placeholders(step.text().en()))
+					.as("same placeholders in both languages: " + step.title().en())
 					.isEqualTo(placeholders(step.text().ko()));
 			}
 		}
@@ -89,4 +93,5 @@ class BuiltInScenariosTest {
 		assertThat(t).isEqualTo(Text.of("close() returned 0; fine", "close()는 0을 리턴; 좋음"));
 		assertThat(ScenarioRunner.fill(Text.of("{missing}", "{missing}"), Map.of()).en()).isEqualTo("{missing}");
 	}
+
 }

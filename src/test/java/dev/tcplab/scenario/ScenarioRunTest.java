@@ -22,22 +22,26 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * Every built-in scenario run end to end over HTTP on the {@code linux} and {@code rfc9293} profiles, asserting the
- * state sequence of both endpoints of pair 1, the flags of every segment pair 1 sent, and the narration contract.
+ * Every built-in scenario run end to end over HTTP on the {@code linux} and
+ * {@code rfc9293} profiles, asserting the state sequence of both endpoints of pair 1, the
+ * flags of every segment pair 1 sent, and the narration contract.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "tcplab.requests-per-second=100000", "tcplab.request-burst=100000", "tcplab.max-simulations=200" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+		"tcplab.requests-per-second=100000", "tcplab.request-burst=100000", "tcplab.max-simulations=200" })
 class ScenarioRunTest {
 
 	static final List<String> CLIENT_ACTIVE = List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2",
 			"TIME_WAIT", "CLOSED");
 
-	static final List<String> SERVER_PASSIVE = List.of("LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK",
-			"CLOSED");
+	static final List<String> SERVER_PASSIVE = List.of("LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT",
+			"LAST_ACK", "CLOSED");
 
 	static final List<String> HANDSHAKE = List.of("C:SYN", "S:SYN,ACK", "C:ACK");
 
-	/** What pair 1 must show: client states, server states, segment flags (null = only control segments checked). */
+	/**
+	 * What pair 1 must show: client states, server states, segment flags (null = only
+	 * control segments checked).
+	 */
 	record Expect(List<String> client, List<String> server, List<String> flags, List<String> controlFlags) {
 	}
 
@@ -50,8 +54,8 @@ class ScenarioRunTest {
 	static Expect expect(String scenario, String profile) {
 		boolean linux = profile.equals("linux");
 		return switch (scenario) {
-			case "active-close", "rebind-time-wait" -> new Expect(CLIENT_ACTIVE, SERVER_PASSIVE,
-					hs("C:FIN,ACK", "S:ACK", "S:FIN,ACK", "C:ACK"), null);
+			case "active-close", "rebind-time-wait" ->
+				new Expect(CLIENT_ACTIVE, SERVER_PASSIVE, hs("C:FIN,ACK", "S:ACK", "S:FIN,ACK", "C:ACK"), null);
 			case "server-active-close" -> new Expect(
 					List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"),
 					List.of("LISTEN", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT", "CLOSED"),
@@ -62,9 +66,11 @@ class ScenarioRunTest {
 			// no TIME_WAIT: the retransmitted FIN draws a RST (RFC 9293 §3.10.7.1)
 			case "no-time-wait" -> new Expect(CLIENT_ACTIVE, SERVER_PASSIVE,
 					hs("C:FIN,ACK", "S:ACK", "S:FIN,ACK", "C:ACK", "S:FIN,ACK", "C:RST"), null);
-			// held data, its retransmission, the close; the old duplicate is ACKed by TIME_WAIT; that ACK meets a CLOSED server
-			case "old-duplicate" -> new Expect(CLIENT_ACTIVE, SERVER_PASSIVE, hs("S:PSH,ACK", "S:PSH,ACK", "C:ACK",
-					"C:FIN,ACK", "S:ACK", "S:FIN,ACK", "C:ACK", "C:ACK", "S:RST"), null);
+			// held data, its retransmission, the close; the old duplicate is ACKed by
+			// TIME_WAIT; that ACK meets a CLOSED server
+			case "old-duplicate" -> new Expect(CLIENT_ACTIVE, SERVER_PASSIVE,
+					hs("S:PSH,ACK", "S:PSH,ACK", "C:ACK", "C:FIN,ACK", "S:ACK", "S:FIN,ACK", "C:ACK", "C:ACK", "S:RST"),
+					null);
 			case "lost-fin" -> new Expect(CLIENT_ACTIVE, SERVER_PASSIVE,
 					hs("C:FIN,ACK", "C:FIN,ACK", "S:ACK", "S:FIN,ACK", "C:ACK"), null);
 			case "simultaneous-close" -> new Expect(
@@ -77,25 +83,33 @@ class ScenarioRunTest {
 			case "linger-default" -> new Expect(CLIENT_ACTIVE, SERVER_PASSIVE, null,
 					List.of("C:SYN", "S:SYN,ACK", "C:FIN,ACK", "S:FIN,ACK"));
 			case "linger-abort" -> new Expect(List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "CLOSED"),
-					List.of("LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSED"), hs("C:PSH,ACK", "S:ACK", "C:RST,ACK"), null);
+					List.of("LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSED"), hs("C:PSH,ACK", "S:ACK", "C:RST,ACK"),
+					null);
 			case "linger-timeout" -> new Expect(CLIENT_ACTIVE, SERVER_PASSIVE, null, linux
-					? List.of("C:SYN", "S:SYN,ACK", "C:FIN,ACK", "C:FIN,ACK", "C:FIN,ACK", "C:FIN,ACK", "S:FIN,ACK")
+					// linux: the FIN, a tail loss probe at ~+220 ms, RTOs at +440, +880,
+					// +1760 ms, all within the 2 s linger
+					? List.of("C:SYN", "S:SYN,ACK", "C:FIN,ACK", "C:FIN,ACK", "C:FIN,ACK", "C:FIN,ACK", "C:FIN,ACK",
+							"S:FIN,ACK")
 					: List.of("C:SYN", "S:SYN,ACK", "C:FIN,ACK", "C:FIN,ACK", "S:FIN,ACK"));
 			case "close-unread-data" -> new Expect(List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "CLOSED"),
-					List.of("LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSED"), hs("C:PSH,ACK", "S:ACK", "S:RST,ACK"), null);
+					List.of("LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSED"), hs("C:PSH,ACK", "S:ACK", "S:RST,ACK"),
+					null);
 			case "half-close" -> new Expect(CLIENT_ACTIVE, SERVER_PASSIVE,
 					hs("C:FIN,ACK", "S:ACK", "S:PSH,ACK", "C:ACK", "S:FIN,ACK", "C:ACK"), null);
 			case "graceful-close" -> new Expect(CLIENT_ACTIVE, SERVER_PASSIVE, null,
 					List.of("C:SYN", "S:SYN,ACK", "C:FIN,ACK", "S:FIN,ACK"));
-			// the server never leaves CLOSE_WAIT; the orphaned client times out only where the profile has a timeout
-			case "close-wait-leak" -> new Expect(linux ? List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSED")
-					: List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2"),
+			// the server never leaves CLOSE_WAIT; the orphaned client times out only
+			// where the profile has a timeout
+			case "close-wait-leak" -> new Expect(
+					linux ? List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSED")
+							: List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2"),
 					List.of("LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT"), hs("C:FIN,ACK", "S:ACK"), null);
-			// linux: the client's TCB is gone, a bare RST answers (RFC 9293 §3.10.7.1); rfc9293: the orphan answers RST,ACK
-			case "fin-wait-2-timeout" -> new Expect(
-					List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSED"),
-					List.of("LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT", "CLOSED"),
-					hs("C:FIN,ACK", "S:ACK", "S:PSH,ACK", linux ? "C:RST" : "C:RST,ACK"), null);
+			// linux: the client's TCB is gone, a bare RST answers (RFC 9293 §3.10.7.1);
+			// rfc9293: the orphan answers RST,ACK
+			case "fin-wait-2-timeout" ->
+				new Expect(List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSED"),
+						List.of("LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT", "CLOSED"),
+						hs("C:FIN,ACK", "S:ACK", "S:PSH,ACK", linux ? "C:RST" : "C:RST,ACK"), null);
 			case "busy-server-time-wait" -> new Expect(null, null, null, null);
 			default -> throw new IllegalArgumentException(scenario);
 		};
@@ -167,8 +181,13 @@ class ScenarioRunTest {
 		JsonNode trace = run.get("trace");
 		JsonNode narration = run.get("narration");
 
-		// narration: one entry per step, contiguous seq ranges covering the trace, both languages, no unfilled {placeholder}
-		Scenario scenario = BuiltInScenarios.all().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+		// narration: one entry per step, contiguous seq ranges covering the trace, both
+		// languages, no unfilled {placeholder}
+		Scenario scenario = BuiltInScenarios.all()
+			.stream()
+			.filter(s -> s.name().equals(name))
+			.findFirst()
+			.orElseThrow();
 		assertThat(narration.size()).isEqualTo(scenario.steps().size());
 		long expectedFrom = 0;
 		for (int i = 0; i < narration.size(); i++) {
@@ -180,7 +199,9 @@ class ScenarioRunTest {
 			for (String part : List.of("title", "text")) {
 				for (String lang : List.of("en", "ko")) {
 					String t = n.get(part).get(lang).asString();
-					assertThat(t).as("%s.%s of step %d", part, lang, i + 1).isNotBlank().doesNotContainPattern("\\{[A-Za-z0-9_]+}");
+					assertThat(t).as("%s.%s of step %d", part, lang, i + 1)
+						.isNotBlank()
+						.doesNotContainPattern("\\{[A-Za-z0-9_]+}");
 				}
 			}
 			assertThat(n.get("text").get("ko").asString()).containsPattern("[가-힣]");
@@ -261,10 +282,10 @@ class ScenarioRunTest {
 		assertThat(a.status()).isEqualTo(200);
 		List<String> names = new ArrayList<>();
 		a.json().forEach(s -> names.add(s.get("name").asString()));
-		assertThat(names).containsExactlyInAnyOrder("active-close", "server-active-close", "lost-last-ack", "no-time-wait",
-				"old-duplicate", "lost-fin", "simultaneous-close", "three-segment-close", "linger-default", "linger-abort",
-				"linger-timeout", "close-unread-data", "half-close", "graceful-close", "close-wait-leak",
-				"fin-wait-2-timeout", "rebind-time-wait", "busy-server-time-wait");
+		assertThat(names).containsExactlyInAnyOrder("active-close", "server-active-close", "lost-last-ack",
+				"no-time-wait", "old-duplicate", "lost-fin", "simultaneous-close", "three-segment-close",
+				"linger-default", "linger-abort", "linger-timeout", "close-unread-data", "half-close", "graceful-close",
+				"close-wait-leak", "fin-wait-2-timeout", "rebind-time-wait", "busy-server-time-wait");
 		JsonNode first = a.json().get(0);
 		assertThat(first.get("title").get("ko").asString()).isNotBlank();
 		assertThat(first.get("summary").get("en").asString()).isNotBlank();
@@ -290,4 +311,5 @@ class ScenarioRunTest {
 		assertThat(a.json().get("trace")).isEqualTo(b.json().get("trace"));
 		assertThat(a.json().get("seed").asLong()).isEqualTo(99);
 	}
+
 }

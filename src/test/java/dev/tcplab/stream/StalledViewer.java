@@ -15,8 +15,9 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * A WebSocket client on a plain socket with a tiny receive buffer that completes the handshake and then stops
- * reading, like a browser tab frozen by the debugger. Later it can read everything that did arrive, frame by frame.
+ * A WebSocket client on a plain socket with a tiny receive buffer that completes the
+ * handshake and then stops reading, like a browser tab frozen by the debugger. Later it
+ * can read everything that did arrive, frame by frame.
  */
 final class StalledViewer implements AutoCloseable {
 
@@ -30,7 +31,8 @@ final class StalledViewer implements AutoCloseable {
 		}
 
 		String closeReason() {
-			return this.payload.length <= 2 ? "" : new String(this.payload, 2, this.payload.length - 2, StandardCharsets.UTF_8);
+			return this.payload.length <= 2 ? ""
+					: new String(this.payload, 2, this.payload.length - 2, StandardCharsets.UTF_8);
 		}
 	}
 
@@ -118,4 +120,5 @@ final class StalledViewer implements AutoCloseable {
 	public void close() throws IOException {
 		this.socket.close();
 	}
+
 }

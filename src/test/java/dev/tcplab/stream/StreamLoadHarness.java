@@ -34,20 +34,20 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Load harness for the live stream (not a unit test). Starts the application in-process on a random port, creates
- * M realtime simulations that keep producing events (every simulation opens a pair and closes the previous one
- * every {@code intervalMs}; the realtime clock then plays out FIN/ACK exchanges and timers), connects N viewers
- * round-robin over them with java.net.http WebSockets on loopback, and prints delivered events/s, event-to-client
- * latency (wall time stamped when the simulation publishes the event, compared on receipt) and lost or
- * duplicated events.
+ * Load harness for the live stream (not a unit test). Starts the application in-process
+ * on a random port, creates M realtime simulations that keep producing events (every
+ * simulation opens a pair and closes the previous one every {@code intervalMs}; the
+ * realtime clock then plays out FIN/ACK exchanges and timers), connects N viewers
+ * round-robin over them with java.net.http WebSockets on loopback, and prints delivered
+ * events/s, event-to-client latency (wall time stamped when the simulation publishes the
+ * event, compared on receipt) and lost or duplicated events.
  * <p>
- * Run (docs/performance.md):
- * <pre>
+ * Run (docs/performance.md): <pre>
  * ./mvnw -B -q test-compile exec:java -Dexec.classpathScope=test \
  *   -Dexec.mainClass=dev.tcplab.stream.StreamLoadHarness -Dexec.args="viewers=1000 simulations=200 seconds=30"
- * </pre>
- * Arguments (name=value): viewers, simulations, seconds (measured phase), intervalMs (pair period per
- * simulation), speed (realtime speed), clients (HttpClient instances), out (file to append the result line to).
+ * </pre> Arguments (name=value): viewers, simulations, seconds (measured phase),
+ * intervalMs (pair period per simulation), speed (realtime speed), clients (HttpClient
+ * instances), out (file to append the result line to).
  */
 public final class StreamLoadHarness {
 
@@ -101,6 +101,7 @@ public final class StreamLoadHarness {
 				this.nanos.set((int) event.seq(), System.nanoTime());
 			}
 		}
+
 	}
 
 	/** One viewer: checks seq continuity and records latency. */
@@ -188,9 +189,13 @@ public final class StreamLoadHarness {
 		public void onError(WebSocket ws, Throwable error) {
 			this.closed.complete(-1);
 		}
+
 	}
 
-	/** The trace event's own "seq" (not tcpSeq/relSeq, whose keys differ), or −1 for stream control messages. */
+	/**
+	 * The trace event's own "seq" (not tcpSeq/relSeq, whose keys differ), or −1 for
+	 * stream control messages.
+	 */
 	static long seqOf(String json) {
 		int at = json.indexOf("\"seq\":");
 		if (at < 0) {
@@ -207,8 +212,8 @@ public final class StreamLoadHarness {
 		return v;
 	}
 
-	void run(int viewerCount, int simulationCount, int seconds, int intervalMs, double speed, int clientCount, String out)
-			throws Exception {
+	void run(int viewerCount, int simulationCount, int seconds, int intervalMs, double speed, int clientCount,
+			String out) throws Exception {
 		ConfigurableApplicationContext ctx = SpringApplication.run(TcplabApplication.class, "--server.port=0",
 				"--logging.level.root=WARN", "--spring.main.banner-mode=off",
 				"--tcplab.max-simulations=" + Math.max(1000, simulationCount), "--tcplab.idle-ttl=PT1H");
@@ -219,7 +224,8 @@ public final class StreamLoadHarness {
 
 		List<LiveSimulation> sims = new ArrayList<>();
 		for (int i = 0; i < simulationCount; i++) {
-			LiveSimulation live = registry.create("linux", SimulationConfig.of("linux", i, Map.of()), ClockMode.REALTIME, speed);
+			LiveSimulation live = registry.create("linux", SimulationConfig.of("linux", i, Map.of()),
+					ClockMode.REALTIME, speed);
 			Stamps s = new Stamps(capacity);
 			live.subscribe(s, 0);
 			this.stamps.put(live.id(), s);
@@ -250,10 +256,11 @@ public final class StreamLoadHarness {
 		CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
 		long connected = viewers.stream().filter(v -> v.webSocket != null).count();
 		double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
-		System.out.printf("connected %d viewers to %d simulations in %.1f s (server sees %d)%n", connected, simulationCount,
-				connectSeconds, streamer.viewerCount());
+		System.out.printf("connected %d viewers to %d simulations in %.1f s (server sees %d)%n", connected,
+				simulationCount, connectSeconds, streamer.viewerCount());
 
-		// produce: every simulation opens a pair and closes its previous one every intervalMs (staggered)
+		// produce: every simulation opens a pair and closes its previous one every
+		// intervalMs (staggered)
 		ScheduledExecutorService producers = Executors.newScheduledThreadPool(1);
 		Map<String, Integer> previous = new ConcurrentHashMap<>();
 		for (int i = 0; i < sims.size(); i++) {
@@ -295,7 +302,8 @@ public final class StreamLoadHarness {
 			snapshotHistogram[i] = this.histogram.get(i);
 		}
 
-		// stop: no more producer calls, pause every clock, then every viewer must reach its simulation's end
+		// stop: no more producer calls, pause every clock, then every viewer must reach
+		// its simulation's end
 		producers.shutdownNow();
 		producers.awaitTermination(5, TimeUnit.SECONDS);
 		Map<String, Long> end = new HashMap<>();
@@ -323,13 +331,13 @@ public final class StreamLoadHarness {
 		double p99 = percentile(snapshotHistogram, 0.99);
 		double p999 = percentile(snapshotHistogram, 0.999);
 		double max = maxOf(snapshotHistogram);
-		String line = String.format(
-				"viewers=%d simulations=%d intervalMs=%d speed=%s seconds=%.0f published=%.0f/s delivered=%.0f/s "
-						+ "p50=%.1fms p99=%.1fms p99.9=%.1fms max=%.1fms lost=%d duplicated=%d droppedViewers=%d closedEarly=%d "
-						+ "processCpu=%.0f%% loadAvg=%.1f cores=%d",
-				viewerCount, simulationCount, intervalMs, speed, elapsed, publishedDuring / elapsed, receivedDuring / elapsed,
-				p50, p99, p999, max, lostTotal, this.duplicated.get(), streamer.droppedViewers(), closedEarly, cpuPercent,
-				loadAverage, Runtime.getRuntime().availableProcessors());
+		String line = String
+			.format("viewers=%d simulations=%d intervalMs=%d speed=%s seconds=%.0f published=%.0f/s delivered=%.0f/s "
+					+ "p50=%.1fms p99=%.1fms p99.9=%.1fms max=%.1fms lost=%d duplicated=%d droppedViewers=%d closedEarly=%d "
+					+ "processCpu=%.0f%% loadAvg=%.1f cores=%d", viewerCount, simulationCount, intervalMs, speed,
+					elapsed, publishedDuring / elapsed, receivedDuring / elapsed, p50, p99, p999, max, lostTotal,
+					this.duplicated.get(), streamer.droppedViewers(), closedEarly, cpuPercent, loadAverage,
+					Runtime.getRuntime().availableProcessors());
 		System.out.println("RESULT " + line);
 		if (out != null) {
 			Files.writeString(Path.of(out), line + System.lineSeparator(), java.nio.file.StandardOpenOption.CREATE,
@@ -385,4 +393,5 @@ public final class StreamLoadHarness {
 		}
 		return Double.NaN;
 	}
+
 }

@@ -14,7 +14,10 @@ import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A real WebSocket client (java.net.http) that records every text message of a trace stream. */
+/**
+ * A real WebSocket client (java.net.http) that records every text message of a trace
+ * stream.
+ */
 final class StreamTestClient implements WebSocket.Listener {
 
 	static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -35,7 +38,8 @@ final class StreamTestClient implements WebSocket.Listener {
 	private WebSocket webSocket;
 
 	static URI uri(int port, String id, Long since) {
-		return URI.create("ws://localhost:" + port + "/ws/simulations/" + id + (since == null ? "" : "?since=" + since));
+		return URI
+			.create("ws://localhost:" + port + "/ws/simulations/" + id + (since == null ? "" : "?since=" + since));
 	}
 
 	static StreamTestClient connect(int port, String id, Long since) {
@@ -90,7 +94,9 @@ final class StreamTestClient implements WebSocket.Listener {
 		return texts().stream().map(JSON::readTree).toList();
 	}
 
-	/** Raw JSON of the trace events received (messages with a "seq"), in arrival order. */
+	/**
+	 * Raw JSON of the trace events received (messages with a "seq"), in arrival order.
+	 */
 	List<String> eventTexts() {
 		return texts().stream().filter(t -> StreamLoadHarness.seqOf(t) >= 0).toList();
 	}
@@ -118,8 +124,8 @@ final class StreamTestClient implements WebSocket.Listener {
 			}
 			Thread.sleep(20);
 		}
-		throw new AssertionError("no matching message within " + timeout + "; got " + texts().size() + " messages, last: "
-				+ (texts().isEmpty() ? "none" : texts().get(texts().size() - 1)));
+		throw new AssertionError("no matching message within " + timeout + "; got " + texts().size()
+				+ " messages, last: " + (texts().isEmpty() ? "none" : texts().get(texts().size() - 1)));
 	}
 
 	/** Waits until the trace event with this seq arrived. */
@@ -131,9 +137,12 @@ final class StreamTestClient implements WebSocket.Listener {
 			}
 			Thread.sleep(20);
 		}
-		throw new AssertionError("seq " + seq + " not received within " + timeout + "; last received " + lastSeq()
-				+ "; connection " + (this.closed.isDone() ? "closed: " + this.closed.handle((c, ex) -> ex != null ? ex + " cause " + ex.getCause() : c).join() : "open")
-				+ "; " + texts().size() + " messages");
+		throw new AssertionError(
+				"seq " + seq + " not received within " + timeout + "; last received " + lastSeq() + "; connection "
+						+ (this.closed.isDone() ? "closed: "
+								+ this.closed.handle((c, ex) -> ex != null ? ex + " cause " + ex.getCause() : c).join()
+								: "open")
+						+ "; " + texts().size() + " messages");
 	}
 
 	void close() {
@@ -143,4 +152,5 @@ final class StreamTestClient implements WebSocket.Listener {
 	void abort() {
 		this.webSocket.abort();
 	}
+
 }

@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The live stream end to end: a real server on a random port, real WebSocket clients, simulations driven through
- * the registry from several threads and by the realtime clock.
+ * The live stream end to end: a real server on a random port, real WebSocket clients,
+ * simulations driven through the registry from several threads and by the realtime clock.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "tcplab.stream.buffer-size-limit=262144", "tcplab.stream.send-time-limit=PT3S",
@@ -87,7 +87,8 @@ class TraceStreamIntegrationTests {
 		assertThat(viewer.ofType("state")).isNotEmpty();
 		assertThat(viewer.ofType("segment")).isNotEmpty();
 		assertThat(viewer.ofType("clock")).as("realtime clock ticks").isNotEmpty();
-		JsonNode last = viewer.await(m -> m.path("type").asString().equals("clock") && m.path("paused").asBoolean(), WAIT);
+		JsonNode last = viewer.await(m -> m.path("type").asString().equals("clock") && m.path("paused").asBoolean(),
+				WAIT);
 		assertThat(last.path("speed").asDouble()).isEqualTo(5.0);
 	}
 
@@ -148,12 +149,14 @@ class TraceStreamIntegrationTests {
 			awaitSubscribers(live, 2);
 			long deadline = System.nanoTime() + WAIT.toNanos();
 			while (this.streamer.droppedViewers() == droppedBefore && System.nanoTime() < deadline) {
-				// a steady stream the healthy viewer keeps up with, while the stalled one's backlog grows
+				// a steady stream the healthy viewer keeps up with, while the stalled
+				// one's backlog grows
 				lifecycles(live, 5, 80);
 				Thread.sleep(10);
 			}
 			assertThat(this.streamer.droppedViewers()).as("slow viewer dropped").isEqualTo(droppedBefore + 1);
-			// the stalled viewer wakes up: it finds what was written before the drop, then the 4008 close
+			// the stalled viewer wakes up: it finds what was written before the drop,
+			// then the 4008 close
 			java.util.concurrent.CompletableFuture<List<StalledViewer.Frame>> wakeUp = java.util.concurrent.CompletableFuture
 				.supplyAsync(() -> {
 					try {
@@ -171,12 +174,14 @@ class TraceStreamIntegrationTests {
 
 			List<StalledViewer.Frame> frames = wakeUp.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 			StalledViewer.Frame close = frames.get(frames.size() - 1);
-			assertThat(close.opcode()).as("close frame after %d frames; reading ended by %s", frames.size(), stalled.ending)
+			assertThat(close.opcode())
+				.as("close frame after %d frames; reading ended by %s", frames.size(), stalled.ending)
 				.isEqualTo(8);
 			assertThat(close.closeCode()).isEqualTo(Viewer.TOO_SLOW);
 			assertThat(close.closeReason()).startsWith("too slow, resume with since=");
 			long resume = Long.parseLong(close.closeReason().substring("too slow, resume with since=".length()));
-			List<Long> got = StalledViewer.texts(frames).stream()
+			List<Long> got = StalledViewer.texts(frames)
+				.stream()
 				.map(StreamTestClient.JSON::readTree)
 				.filter(m -> m.has("seq"))
 				.map(m -> m.get("seq").asLong())
@@ -201,8 +206,7 @@ class TraceStreamIntegrationTests {
 			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
 					ex -> assertThat(ex.getResponse().statusCode()).isEqualTo(404));
 		LiveSimulation live = create(ClockMode.MANUAL, 1.0);
-		assertThatThrownBy(() -> StreamTestClient.connect(this.port, live.id() + "?since=abc", null))
-			.cause()
+		assertThatThrownBy(() -> StreamTestClient.connect(this.port, live.id() + "?since=abc", null)).cause()
 			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
 					ex -> assertThat(ex.getResponse().statusCode()).isEqualTo(400));
 	}
@@ -266,7 +270,10 @@ class TraceStreamIntegrationTests {
 		return client;
 	}
 
-	/** Opens, closes and runs out n pairs on a server port (each a full teardown with TIME_WAIT). */
+	/**
+	 * Opens, closes and runs out n pairs on a server port (each a full teardown with
+	 * TIME_WAIT).
+	 */
 	private static void lifecycles(LiveSimulation live, int n, int serverPort) {
 		for (int i = 0; i < n; i++) {
 			live.withLock(s -> {
@@ -284,8 +291,12 @@ class TraceStreamIntegrationTests {
 		}
 	}
 
-	/** Several threads open and close pairs through withLock while the realtime runner advances the clock. */
-	private static void produceConcurrently(LiveSimulation live, int threads, int perThread) throws InterruptedException {
+	/**
+	 * Several threads open and close pairs through withLock while the realtime runner
+	 * advances the clock.
+	 */
+	private static void produceConcurrently(LiveSimulation live, int threads, int perThread)
+			throws InterruptedException {
 		CountDownLatch done = new CountDownLatch(threads);
 		AtomicBoolean failed = new AtomicBoolean();
 		for (int t = 0; t < threads; t++) {
@@ -310,7 +321,9 @@ class TraceStreamIntegrationTests {
 		assertThat(failed).isFalse();
 	}
 
-	/** Pauses the realtime clock; returns the trace end (no event is produced afterwards). */
+	/**
+	 * Pauses the realtime clock; returns the trace end (no event is produced afterwards).
+	 */
 	private static long pause(LiveSimulation live) {
 		return live.withLock(s -> {
 			s.setPaused(true);
@@ -333,4 +346,5 @@ class TraceStreamIntegrationTests {
 		}
 		assertThat(live.subscriberCount()).isEqualTo(n);
 	}
+
 }

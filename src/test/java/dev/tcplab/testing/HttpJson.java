@@ -59,13 +59,15 @@ public final class HttpJson {
 		if (contentType != null) {
 			b.header("Content-Type", contentType);
 		}
-		b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+		b.method(method,
+				body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
 		return send(b);
 	}
 
 	private Answer send(HttpRequest.Builder b) {
 		try {
-			HttpResponse<byte[]> r = client.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+			HttpResponse<byte[]> r = client.send(b.timeout(Duration.ofSeconds(60)).build(),
+					HttpResponse.BodyHandlers.ofByteArray());
 			String ct = r.headers().firstValue("Content-Type").orElse("");
 			JsonNode node = null;
 			if (ct.contains("json") && r.body().length > 0) {
@@ -81,4 +83,5 @@ public final class HttpJson {
 			throw new IllegalStateException(ex);
 		}
 	}
+
 }

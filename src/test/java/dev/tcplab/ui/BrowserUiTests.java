@@ -31,10 +31,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The browser UI end to end: the real service on a random port, the page in Debian's headless Chromium. Each test
- * follows one thing a first-time visitor does and saves a screenshot under {@code target/screenshots/}.
+ * The browser UI end to end: the real service on a random port, the page in Debian's
+ * headless Chromium. Each test follows one thing a first-time visitor does and saves a
+ * screenshot under {@code target/screenshots/}.
  * <p>
- * Without a browser the tests are skipped locally; under {@code CI=true} a missing browser fails them.
+ * Without a browser the tests are skipped locally; under {@code CI=true} a missing
+ * browser fails them.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class BrowserUiTests {
@@ -137,11 +139,13 @@ class BrowserUiTests {
 		waitForLadderState("client", "FIN_WAIT_2");
 		click("server", "recv");
 		click("server", "close");
-		// the server retransmits its FIN; once the client's ACK of it arrives the server is CLOSED
+		// the server retransmits its FIN; once the client's ACK of it arrives the server
+		// is CLOSED
 		waitForLadderState("server", "CLOSED");
 		waitFor(() -> {
 			List<WebElement> dropped = driver.findElements(By.cssSelector("#ladder g.seg-dropped"));
-			return dropped.size() == 1 && dropped.get(0).getText().contains("✕") && dropped.get(0).getText().contains("ACK")
+			return dropped.size() == 1 && dropped.get(0).getText().contains("✕")
+					&& dropped.get(0).getText().contains("ACK")
 					&& dropped.get(0).findElements(By.cssSelector("path.cross")).size() == 1;
 		});
 		waitFor(() -> driver.findElements(By.cssSelector("#ladder g.seg.tag-retransmission"))
@@ -149,9 +153,9 @@ class BrowserUiTests {
 			.anyMatch(g -> g.getText().contains("FIN") && g.getText().contains("retransmission")));
 
 		// focusing an ACK highlights the segment it acknowledges and shows the raw fields
-		Object answering = ((JavascriptExecutor) driver).executeScript(
-				"const e = window.tcplab.state.events.filter(x => x.type === 'segment' && x.answers != null"
-						+ " && x.pair === window.tcplab.state.pairId); return e.length ? e[e.length - 1].id : null;");
+		Object answering = ((JavascriptExecutor) driver)
+			.executeScript("const e = window.tcplab.state.events.filter(x => x.type === 'segment' && x.answers != null"
+					+ " && x.pair === window.tcplab.state.pairId); return e.length ? e[e.length - 1].id : null;");
 		assertThat(answering).as("some segment of the pair acknowledges another").isNotNull();
 		waitFor(() -> {
 			WebElement ack = driver.findElement(By.cssSelector("#ladder g.seg[data-id='" + answering + "']"));
@@ -187,7 +191,8 @@ class BrowserUiTests {
 		driver.findElement(By.id("narration-lang")).click();
 		waitFor(() -> !HANGUL.matcher(driver.findElement(By.id("narration-text")).getText()).find());
 
-		// "replay slowly" starts from the first event and reveals the run one event at a time
+		// "replay slowly" starts from the first event and reveals the run one event at a
+		// time
 		int all = driver.findElements(By.cssSelector("#ladder g.seg")).size();
 		driver.findElement(By.id("replay")).click();
 		assertThat(driver.findElement(By.id("replay")).getText()).isEqualTo("Stop replay");
@@ -208,7 +213,8 @@ class BrowserUiTests {
 		assertThat(driver.findElement(By.id("controls-panel")).isDisplayed()).isFalse();
 		assertThat(driver.findElement(By.id("export-panel")).isDisplayed()).isFalse();
 		assertThat(driver.findElement(By.id("embed-open")).isDisplayed()).isTrue();
-		assertThat(driver.findElement(By.id("embed-open")).getAttribute("href")).contains("sim=").doesNotContain("embed=1");
+		assertThat(driver.findElement(By.id("embed-open")).getAttribute("href")).contains("sim=")
+			.doesNotContain("embed=1");
 		screenshot("embed");
 	}
 
@@ -221,7 +227,8 @@ class BrowserUiTests {
 		waitForLadderState("client", "FIN_WAIT_1");
 		click("client", "send");
 		waitFor(() -> driver.findElement(By.id("results")).getText().contains("EPIPE"));
-		assertThat(driver.findElement(By.cssSelector("#results li.errno")).getText()).contains("send(100)").contains("EPIPE");
+		assertThat(driver.findElement(By.cssSelector("#results li.errno")).getText()).contains("send(100)")
+			.contains("EPIPE");
 		assertThat(driver.getCurrentUrl()).contains("sim=");
 		assertThat(driver.findElement(By.id("snippet")).getAttribute("value")).contains("\"how\":\"SHUT_WR\"");
 		screenshot("errno");
@@ -235,7 +242,8 @@ class BrowserUiTests {
 	}
 
 	private void click(String side, String action) {
-		WebElement b = driver.findElement(By.cssSelector("button[data-action='" + action + "'][data-side='" + side + "']"));
+		WebElement b = driver
+			.findElement(By.cssSelector("button[data-action='" + action + "'][data-side='" + side + "']"));
 		((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block:'center'})", b);
 		b.click();
 	}
@@ -247,7 +255,8 @@ class BrowserUiTests {
 	private List<String> ladderCalls(String side) {
 		return unstale(() -> driver.findElements(By.cssSelector("#ladder g.call[data-side='" + side + "']"))
 			.stream()
-			.map(g -> String.join(" ", g.findElements(By.cssSelector("text")).stream().map(WebElement::getText).toList())
+			.map(g -> String
+				.join(" ", g.findElements(By.cssSelector("text")).stream().map(WebElement::getText).toList())
 				.replace("⚠ ", "")
 				.replace("↳ ", "")
 				.replaceAll("\\s+", " ")
@@ -259,7 +268,10 @@ class BrowserUiTests {
 		return unstale(() -> driver.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList());
 	}
 
-	/** The page redraws the ladder as events stream in; a read that raced a redraw is simply repeated. */
+	/**
+	 * The page redraws the ladder as events stream in; a read that raced a redraw is
+	 * simply repeated.
+	 */
 	private static <T> T unstale(java.util.function.Supplier<T> read) {
 		for (int attempt = 1;; attempt++) {
 			try {
@@ -294,4 +306,5 @@ class BrowserUiTests {
 		byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
 		Files.write(SCREENSHOTS.resolve(name + ".png"), png);
 	}
+
 }
