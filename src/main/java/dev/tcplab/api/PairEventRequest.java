@@ -65,7 +65,8 @@ record PairEventRequest(
 			"duplicate", "delay", "hold", "release", "resend-fin", "inject");
 
 	/**
-	 * @throws IllegalArgumentException naming the field that is missing or wrong */
+	 * @throws IllegalArgumentException naming the field that is missing or wrong
+	 */
 	PairEvent toEvent() {
 		Side s = Side.parse(side);
 		String t = type.trim().toLowerCase(Locale.ROOT);

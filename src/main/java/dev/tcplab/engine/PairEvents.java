@@ -15,7 +15,8 @@ final class PairEvents {
 	}
 
 	/**
-	 * @return {rd, wr} for SHUT_RD, SHUT_WR or SHUT_RDWR */
+	 * @return {rd, wr} for SHUT_RD, SHUT_WR or SHUT_RDWR
+	 */
 	static boolean[] parseHow(String how) {
 		if ("SHUT_RD".equals(how)) {
 			return new boolean[] { true, false };

@@ -121,7 +121,8 @@ public final class Simulation {
 	}
 
 	/**
-	 * @throws java.util.NoSuchElementException for an unknown pair id */
+	 * @throws java.util.NoSuchElementException for an unknown pair id
+	 */
 	public PairView pair(int pairId) {
 		return e.pairView(requirePair(pairId));
 	}

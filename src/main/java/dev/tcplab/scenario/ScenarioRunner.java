@@ -48,7 +48,8 @@ public class ScenarioRunner {
 	}
 
 	/**
-	 * @throws ScenarioNotFoundException for an unknown name */
+	 * @throws ScenarioNotFoundException for an unknown name
+	 */
 	public Scenario scenario(String name) {
 		return scenarios.stream()
 			.filter(s -> s.name().equals(name))

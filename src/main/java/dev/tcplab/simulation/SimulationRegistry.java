@@ -69,7 +69,8 @@ public class SimulationRegistry {
 	}
 
 	/**
-	 * @throws SimulationNotFoundException for an unknown id */
+	 * @throws SimulationNotFoundException for an unknown id
+	 */
 	public LiveSimulation get(String id) {
 		LiveSimulation s = id == null ? null : simulations.get(id);
 		if (s == null) {
@@ -83,7 +84,8 @@ public class SimulationRegistry {
 	}
 
 	/**
-	 * @throws SimulationNotFoundException for an unknown id */
+	 * @throws SimulationNotFoundException for an unknown id
+	 */
 	public void delete(String id) {
 		LiveSimulation s = simulations.remove(id);
 		if (s == null) {

@@ -146,13 +146,15 @@ public class SimulationService {
 	}
 
 	/**
-	 * @throws java.util.NoSuchElementException for an unknown pair */
+	 * @throws java.util.NoSuchElementException for an unknown pair
+	 */
 	public PairView pair(String id, int pairId) {
 		return registry.get(id).withLock(s -> s.engine().pair(pairId));
 	}
 
 	/**
-	 * @throws java.util.NoSuchElementException for an unknown pair */
+	 * @throws java.util.NoSuchElementException for an unknown pair
+	 */
 	public EventResult apply(String id, int pairId, PairEvent event) {
 		return registry.get(id).withLock(s -> {
 			if (!s.engine().hasPair(pairId)) {
