@@ -1,7 +1,7 @@
 // Census over time (article situation 4: a busy server that closes first collects TIME_WAITs): one line per
 // state drawn from the trace's census events. Pure series maths plus a small SVG renderer.
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
+import { el } from './svg.js';
 
 export const CENSUS_STATES = ['ESTABLISHED', 'TIME_WAIT', 'CLOSE_WAIT', 'FIN_WAIT_2', 'LAST_ACK', 'FIN_WAIT_1'];
 const DASHES = ['', '6 3', '2 3', '8 3 2 3', '1 2', '4 4'];
@@ -22,16 +22,6 @@ export function censusSeries(events) {
 	return { times, series, max };
 }
 
-function el(name, attrs = {}, text) {
-	const n = document.createElementNS(SVG_NS, name);
-	for (const [k, v] of Object.entries(attrs)) {
-		n.setAttribute(k, String(v));
-	}
-	if (text !== undefined) {
-		n.textContent = text;
-	}
-	return n;
-}
 
 /** Draws the series; returns false (and draws nothing) when there are fewer than two census points. */
 export function renderCensus(svg, data, { formatMs, title }) {

@@ -2,7 +2,7 @@
 // Time flows downwards. Each distinct virtual time gets a row; a line that is busy in a row pushes later items
 // of the same time to a sub-row, so labels never overlap. Long pauses are compressed and marked with ⋯.
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
+import { el } from './svg.js';
 
 export const LADDER_DEFAULTS = {
 	width: 640,
@@ -261,18 +261,6 @@ export function relatedSegments(layout, id) {
 
 // ---------------------------------------------------------------- rendering (browser only)
 
-function el(name, attrs = {}, text) {
-	const n = document.createElementNS(SVG_NS, name);
-	for (const [k, v] of Object.entries(attrs)) {
-		if (v !== undefined && v !== null) {
-			n.setAttribute(k, String(v));
-		}
-	}
-	if (text !== undefined) {
-		n.textContent = text;
-	}
-	return n;
-}
 
 /**
  * Draws a layout into an <svg>. opts: {t (i18n), formatMs, clientName, serverName, onFocus(arrow|null)}.

@@ -2,7 +2,7 @@
 // transition's arrow emphasised with its cause. CLOSED appears twice as in the RFC figure: at the top (before
 // the connection) and at the bottom (after it).
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
+import { el } from './svg.js';
 
 export const NODE_W = 104;
 export const NODE_H = 26;
@@ -93,18 +93,6 @@ export function edgeGeometry(fromId, toId) {
 	return { x1: p1.x, y1: p1.y, x2: p2.x, y2: p2.y, mx: (p1.x + p2.x) / 2, my: (p1.y + p2.y) / 2 };
 }
 
-function el(name, attrs = {}, text) {
-	const n = document.createElementNS(SVG_NS, name);
-	for (const [k, v] of Object.entries(attrs)) {
-		if (v !== undefined && v !== null) {
-			n.setAttribute(k, String(v));
-		}
-	}
-	if (text !== undefined) {
-		n.textContent = text;
-	}
-	return n;
-}
 
 /** Draws the diagram for one endpoint into an <svg>. */
 export function renderStateDiagram(svg, endpoint, { idPrefix = 'sd' } = {}) {
