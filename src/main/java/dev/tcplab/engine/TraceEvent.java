@@ -82,9 +82,14 @@ public sealed interface TraceEvent {
 		 * process.
 		 */
 		public Call {
-			args = args == null || args.isEmpty() ? Map.of()
-					: args instanceof java.util.SortedMap<String, Object> sorted && sorted.comparator() == null ? args
-							: java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(args));
+			if (args == null) {
+				args = Map.of();
+			}
+			else if (args.size() > 1
+					&& !(args instanceof java.util.SortedMap<String, Object> sorted && sorted.comparator() == null)) {
+				// zero or one argument has only one order; only larger maps need sorting
+				args = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(args));
+			}
 		}
 
 		public String type() {
