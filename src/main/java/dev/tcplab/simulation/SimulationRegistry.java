@@ -10,6 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.tcplab.engine.Simulation;
 import dev.tcplab.engine.SimulationConfig;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
@@ -19,6 +22,8 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class SimulationRegistry {
+
+	private static final Log logger = LogFactory.getLog(SimulationRegistry.class);
 
 	private final Map<String, LiveSimulation> simulations = new ConcurrentHashMap<>();
 
@@ -136,7 +141,9 @@ public class SimulationRegistry {
 				}
 			}
 			catch (RuntimeException ex) {
-				// one broken simulation must not stop the others' clocks
+				// one broken simulation must not stop the others' clocks, but it must not
+				// fail silently either
+				logger.warn("realtime tick failed for simulation " + s.id(), ex);
 			}
 		}
 	}
