@@ -529,7 +529,19 @@ final class Engine {
 			traceSegment("delivered", s);
 		}
 		int dstHost = 1 - s.srcHost;
-		Endpoint ep = conns.get(key(dstHost, s.client, s.dstPort, s.srcPort));
+		long k = key(dstHost, s.client, s.dstPort, s.srcPort);
+		// fast path: the segment's own pair usually holds the destination endpoint
+		Endpoint ep = null;
+		Pair sp = s.pair;
+		if (sp != null) {
+			Endpoint cand = dstHost == SERVER_HOST ? sp.server : sp.client;
+			if (cand != null && cand.inConns && connKey(cand) == k) {
+				ep = cand;
+			}
+		}
+		if (ep == null) {
+			ep = conns.get(k);
+		}
 		if (ep instanceof Tcb t) {
 			t.onSegment(s);
 		}
@@ -544,6 +556,36 @@ final class Engine {
 			else {
 				noConnection(dstHost, s);
 			}
+		}
+	}
+
+	/**
+	 * Key of an endpoint that can be in the connection table (Tcb or TIME_WAIT record).
+	 */
+	private static long connKey(Endpoint e) {
+		if (e instanceof Tcb t) {
+			return t.key;
+		}
+		if (e instanceof TimeWaitRecord r) {
+			return r.key;
+		}
+		return -1;
+	}
+
+	/** Puts into the connection table, keeping {@link Endpoint#inConns} exact. */
+	void connPut(long key, Endpoint e) {
+		Endpoint old = conns.put(key, e);
+		if (old != null) {
+			old.inConns = false;
+		}
+		e.inConns = true;
+	}
+
+	/** Removes from the connection table, keeping {@link Endpoint#inConns} exact. */
+	void connRemove(long key) {
+		Endpoint old = conns.remove(key);
+		if (old != null) {
+			old.inConns = false;
 		}
 	}
 
@@ -641,7 +683,7 @@ final class Engine {
 				load.configure(child);
 			}
 		}
-		conns.put(child.key, child);
+		connPut(child.key, child);
 		l.pendingChildren++;
 		if (p != null && Pair.closed(p.server)) {
 			p.server = child;
@@ -727,7 +769,7 @@ final class Engine {
 		r.state = TcpState.TIME_WAIT;
 		r.counted = true;
 		t.counted = false;
-		conns.put(t.key, r);
+		connPut(t.key, r);
 		t.portHeld = false;
 		t.timeWait = r;
 		t.timerRef.tcb = null;
@@ -781,8 +823,8 @@ final class Engine {
 	}
 
 	private void tcbClosed(Tcb t) {
-		if (conns.get(t.key) == t) {
-			conns.remove(t.key);
+		if (t.inConns) {
+			connRemove(t.key);
 		}
 		if (t.portHeld) {
 			t.portHeld = false;
@@ -798,8 +840,8 @@ final class Engine {
 	}
 
 	private void recordClosed(TimeWaitRecord r) {
-		if (conns.get(r.key) == r) {
-			conns.remove(r.key);
+		if (r.inConns) {
+			connRemove(r.key);
 		}
 		if (r.clientSide) {
 			clientPorts(r.client()).release(r.localPort(), r.reuseAddr);
@@ -1020,7 +1062,7 @@ final class Engine {
 		}
 		clientPorts(client).acquire(clientPort, reuseAddr);
 		t.portHeld = true;
-		conns.put(t.key, t);
+		connPut(t.key, t);
 		if (rec.states) {
 			if (reuseAddr) {
 				callEvent(t, "client", "setsockopt", Map.of("option", "SO_REUSEADDR", "on", 1), 0);
