@@ -699,7 +699,8 @@ final class Engine {
 			t.accepted = true;
 			t.listener.pendingChildren--;
 			if (rec.states) {
-				callEvent(t, "server", "accept", Map.of("port", t.localPort), 0);
+				callEvent(t, "server", "accept",
+						t.localPort == t.listener.port ? t.listener.acceptArgs : Map.of("port", t.localPort), 0);
 			}
 			if (t.app != null) {
 				t.app.established(t);
@@ -1073,10 +1074,31 @@ final class Engine {
 		}
 		t.connect();
 		if (rec.states) {
-			callEvent(t, "client", "connect", Map.of("address", address[SERVER_HOST], "port", serverPort), Tcb.PENDING);
+			callEvent(t, "client", "connect", connectArgs(serverPort), Tcb.PENDING);
 		}
 		return p;
 	}
+
+	/**
+	 * The trace arguments of connect(), sorted by name as {@link TraceEvent.Call} keeps
+	 * them; the last one is reused while address and port stay the same (immutable).
+	 */
+	private Map<String, Object> connectArgs(int serverPort) {
+		String a = address[SERVER_HOST];
+		if (lastConnectArgs == null || lastConnectPort != serverPort || lastConnectAddress != a) {
+			lastConnectArgs = java.util.Collections
+				.unmodifiableSortedMap(new java.util.TreeMap<>(Map.of("address", a, "port", serverPort)));
+			lastConnectPort = serverPort;
+			lastConnectAddress = a;
+		}
+		return lastConnectArgs;
+	}
+
+	private Map<String, Object> lastConnectArgs;
+
+	private int lastConnectPort;
+
+	private String lastConnectAddress;
 
 	// =====================================================================================================
 	// Views

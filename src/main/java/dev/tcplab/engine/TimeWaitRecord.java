@@ -41,6 +41,9 @@ final class TimeWaitRecord extends Endpoint {
 	/** Number of the forgotten pair (0 while {@link #pair} is set). */
 	private int pairNo;
 
+	/** {@link #pairNo} boxed once at detach (trace events carry it), or null. */
+	private Integer boxedPairNo;
+
 	/**
 	 * After the pair was forgotten: this record's expiry completes the pair's lifecycle.
 	 */
@@ -54,6 +57,7 @@ final class TimeWaitRecord extends Endpoint {
 	 */
 	void detach(int pairId, boolean completes, boolean load) {
 		this.pairNo = pairId;
+		this.boxedPairNo = pairId == 0 ? null : Integer.valueOf(pairId);
 		this.completesLifecycle = completes;
 		this.loadPair = load;
 		this.pair = null;
@@ -65,7 +69,7 @@ final class TimeWaitRecord extends Endpoint {
 
 	@Override
 	Integer pairId() {
-		return pair != null ? pair.boxedId : pairNo == 0 ? null : Integer.valueOf(pairNo);
+		return pair != null ? pair.boxedId : boxedPairNo;
 	}
 
 	TimeWaitRecord(long key, boolean clientSide, int sndNxt, int rcvNxt, int iss, int irs, boolean reuseAddr) {
