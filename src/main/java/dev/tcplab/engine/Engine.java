@@ -895,7 +895,7 @@ final class Engine {
 			if (only != null && only.state == TcpState.TIME_WAIT) {
 				// the usual case: a single TIME_WAIT record outlives the pair; it keeps
 				// just the pair's number
-				only.detach(p.id, !p.finished, p.load);
+				only.detach(p.id, p.boxedId, !p.finished, p.load);
 				p.client = null;
 				p.server = null;
 			}

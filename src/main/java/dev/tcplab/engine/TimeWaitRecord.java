@@ -41,7 +41,10 @@ final class TimeWaitRecord extends Endpoint {
 	/** Number of the forgotten pair (0 while {@link #pair} is set). */
 	private int pairNo;
 
-	/** {@link #pairNo} boxed once at detach (trace events carry it), or null. */
+	/**
+	 * {@link #pairNo} boxed (the forgotten pair's own box; trace events carry it), or
+	 * null.
+	 */
 	private Integer boxedPairNo;
 
 	/**
@@ -55,9 +58,9 @@ final class TimeWaitRecord extends Endpoint {
 	 * Drops the reference to a forgotten pair, keeping only its number (saves ~70 bytes
 	 * per TIME_WAIT).
 	 */
-	void detach(int pairId, boolean completes, boolean load) {
+	void detach(int pairId, Integer boxedPairId, boolean completes, boolean load) {
 		this.pairNo = pairId;
-		this.boxedPairNo = pairId == 0 ? null : Integer.valueOf(pairId);
+		this.boxedPairNo = pairId == 0 ? null : boxedPairId;
 		this.completesLifecycle = completes;
 		this.loadPair = load;
 		this.pair = null;
