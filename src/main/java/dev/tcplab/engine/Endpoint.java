@@ -19,6 +19,12 @@ abstract class Endpoint {
 	/** The pair it belongs to, or null (e.g. a child created by an injected SYN). */
 	Pair pair;
 
+	/**
+	 * True while this endpoint is the value of the engine's connection table under its
+	 * own key (maintained by {@link Engine#connPut} and {@link Engine#connRemove}).
+	 */
+	boolean inConns;
+
 	/** "client", "server" or "listener". */
 	abstract String role();
 

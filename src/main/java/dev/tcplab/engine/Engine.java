@@ -529,7 +529,19 @@ final class Engine {
 			traceSegment("delivered", s);
 		}
 		int dstHost = 1 - s.srcHost;
-		Endpoint ep = conns.get(key(dstHost, s.client, s.dstPort, s.srcPort));
+		long k = key(dstHost, s.client, s.dstPort, s.srcPort);
+		// fast path: the segment's own pair usually holds the destination endpoint
+		Endpoint ep = null;
+		Pair sp = s.pair;
+		if (sp != null) {
+			Endpoint cand = dstHost == SERVER_HOST ? sp.server : sp.client;
+			if (cand != null && cand.inConns && connKey(cand) == k) {
+				ep = cand;
+			}
+		}
+		if (ep == null) {
+			ep = conns.get(k);
+		}
 		if (ep instanceof Tcb t) {
 			t.onSegment(s);
 		}
@@ -544,6 +556,36 @@ final class Engine {
 			else {
 				noConnection(dstHost, s);
 			}
+		}
+	}
+
+	/**
+	 * Key of an endpoint that can be in the connection table (Tcb or TIME_WAIT record).
+	 */
+	private static long connKey(Endpoint e) {
+		if (e instanceof Tcb t) {
+			return t.key;
+		}
+		if (e instanceof TimeWaitRecord r) {
+			return r.key;
+		}
+		return -1;
+	}
+
+	/** Puts into the connection table, keeping {@link Endpoint#inConns} exact. */
+	void connPut(long key, Endpoint e) {
+		Endpoint old = conns.put(key, e);
+		if (old != null) {
+			old.inConns = false;
+		}
+		e.inConns = true;
+	}
+
+	/** Removes from the connection table, keeping {@link Endpoint#inConns} exact. */
+	void connRemove(long key) {
+		Endpoint old = conns.remove(key);
+		if (old != null) {
+			old.inConns = false;
 		}
 	}
 
@@ -641,7 +683,7 @@ final class Engine {
 				load.configure(child);
 			}
 		}
-		conns.put(child.key, child);
+		connPut(child.key, child);
 		l.pendingChildren++;
 		if (p != null && Pair.closed(p.server)) {
 			p.server = child;
@@ -657,7 +699,8 @@ final class Engine {
 			t.accepted = true;
 			t.listener.pendingChildren--;
 			if (rec.states) {
-				callEvent(t, "server", "accept", Map.of("port", t.localPort), 0);
+				callEvent(t, "server", "accept",
+						t.localPort == t.listener.port ? t.listener.acceptArgs : Map.of("port", t.localPort), 0);
 			}
 			if (t.app != null) {
 				t.app.established(t);
@@ -727,7 +770,7 @@ final class Engine {
 		r.state = TcpState.TIME_WAIT;
 		r.counted = true;
 		t.counted = false;
-		conns.put(t.key, r);
+		connPut(t.key, r);
 		t.portHeld = false;
 		t.timeWait = r;
 		t.timerRef.tcb = null;
@@ -781,8 +824,8 @@ final class Engine {
 	}
 
 	private void tcbClosed(Tcb t) {
-		if (conns.get(t.key) == t) {
-			conns.remove(t.key);
+		if (t.inConns) {
+			connRemove(t.key);
 		}
 		if (t.portHeld) {
 			t.portHeld = false;
@@ -798,8 +841,8 @@ final class Engine {
 	}
 
 	private void recordClosed(TimeWaitRecord r) {
-		if (conns.get(r.key) == r) {
-			conns.remove(r.key);
+		if (r.inConns) {
+			connRemove(r.key);
 		}
 		if (r.clientSide) {
 			clientPorts(r.client()).release(r.localPort(), r.reuseAddr);
@@ -852,7 +895,7 @@ final class Engine {
 			if (only != null && only.state == TcpState.TIME_WAIT) {
 				// the usual case: a single TIME_WAIT record outlives the pair; it keeps
 				// just the pair's number
-				only.detach(p.id, !p.finished, p.load);
+				only.detach(p.id, p.boxedId, !p.finished, p.load);
 				p.client = null;
 				p.server = null;
 			}
@@ -1020,7 +1063,7 @@ final class Engine {
 		}
 		clientPorts(client).acquire(clientPort, reuseAddr);
 		t.portHeld = true;
-		conns.put(t.key, t);
+		connPut(t.key, t);
 		if (rec.states) {
 			if (reuseAddr) {
 				callEvent(t, "client", "setsockopt", Map.of("option", "SO_REUSEADDR", "on", 1), 0);
@@ -1031,10 +1074,31 @@ final class Engine {
 		}
 		t.connect();
 		if (rec.states) {
-			callEvent(t, "client", "connect", Map.of("address", address[SERVER_HOST], "port", serverPort), Tcb.PENDING);
+			callEvent(t, "client", "connect", connectArgs(serverPort), Tcb.PENDING);
 		}
 		return p;
 	}
+
+	/**
+	 * The trace arguments of connect(), sorted by name as {@link TraceEvent.Call} keeps
+	 * them; the last one is reused while address and port stay the same (immutable).
+	 */
+	private Map<String, Object> connectArgs(int serverPort) {
+		String a = address[SERVER_HOST];
+		if (lastConnectArgs == null || lastConnectPort != serverPort || lastConnectAddress != a) {
+			lastConnectArgs = java.util.Collections
+				.unmodifiableSortedMap(new java.util.TreeMap<>(Map.of("address", a, "port", serverPort)));
+			lastConnectPort = serverPort;
+			lastConnectAddress = a;
+		}
+		return lastConnectArgs;
+	}
+
+	private Map<String, Object> lastConnectArgs;
+
+	private int lastConnectPort;
+
+	private String lastConnectAddress;
 
 	// =====================================================================================================
 	// Views

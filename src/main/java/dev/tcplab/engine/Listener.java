@@ -15,9 +15,13 @@ final class Listener extends Endpoint {
 	/** Children not yet accepted (SYN_RECEIVED). */
 	int pendingChildren;
 
+	/** The trace arguments of accept() on this listener, built once (immutable). */
+	final java.util.Map<String, Object> acceptArgs;
+
 	Listener(int port, int backlog) {
 		this.port = port;
 		this.backlog = backlog;
+		this.acceptArgs = java.util.Map.of("port", port);
 	}
 
 	@Override

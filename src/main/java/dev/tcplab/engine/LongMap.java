@@ -41,7 +41,9 @@ final class LongMap<V> {
 		}
 	}
 
-	void put(long key, V value) {
+	/** Returns the previous value for the key, or null. */
+	@SuppressWarnings("unchecked")
+	V put(long key, V value) {
 		if (value == null) {
 			throw new IllegalArgumentException("null value");
 		}
@@ -52,14 +54,16 @@ final class LongMap<V> {
 		int i = hash(key) & mask;
 		while (values[i] != null) {
 			if (keys[i] == key) {
+				Object old = values[i];
 				values[i] = value;
-				return;
+				return (V) old;
 			}
 			i = (i + 1) & mask;
 		}
 		keys[i] = key;
 		values[i] = value;
 		size++;
+		return null;
 	}
 
 	@SuppressWarnings("unchecked")

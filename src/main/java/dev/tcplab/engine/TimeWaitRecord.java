@@ -42,6 +42,12 @@ final class TimeWaitRecord extends Endpoint {
 	private int pairNo;
 
 	/**
+	 * {@link #pairNo} boxed (the forgotten pair's own box; trace events carry it), or
+	 * null.
+	 */
+	private Integer boxedPairNo;
+
+	/**
 	 * After the pair was forgotten: this record's expiry completes the pair's lifecycle.
 	 */
 	boolean completesLifecycle;
@@ -52,8 +58,9 @@ final class TimeWaitRecord extends Endpoint {
 	 * Drops the reference to a forgotten pair, keeping only its number (saves ~70 bytes
 	 * per TIME_WAIT).
 	 */
-	void detach(int pairId, boolean completes, boolean load) {
+	void detach(int pairId, Integer boxedPairId, boolean completes, boolean load) {
 		this.pairNo = pairId;
+		this.boxedPairNo = pairId == 0 ? null : boxedPairId;
 		this.completesLifecycle = completes;
 		this.loadPair = load;
 		this.pair = null;
@@ -65,7 +72,7 @@ final class TimeWaitRecord extends Endpoint {
 
 	@Override
 	Integer pairId() {
-		return pair != null ? pair.boxedId : pairNo == 0 ? null : Integer.valueOf(pairNo);
+		return pair != null ? pair.boxedId : boxedPairNo;
 	}
 
 	TimeWaitRecord(long key, boolean clientSide, int sndNxt, int rcvNxt, int iss, int irs, boolean reuseAddr) {
