@@ -25,20 +25,23 @@ final class LongMap<V> {
 		return (int) (h ^ (h >>> 32));
 	}
 
-	@SuppressWarnings("unchecked")
-	V get(long key) {
+	/** Slot holding the key, or −1 (linear probing: an empty slot ends the search). */
+	private int slotOf(long key) {
 		int mask = keys.length - 1;
 		int i = hash(key) & mask;
-		while (true) {
-			Object v = values[i];
-			if (v == null) {
-				return null;
-			}
+		while (values[i] != null) {
 			if (keys[i] == key) {
-				return (V) v;
+				return i;
 			}
 			i = (i + 1) & mask;
 		}
+		return -1;
+	}
+
+	@SuppressWarnings("unchecked")
+	V get(long key) {
+		int i = slotOf(key);
+		return i < 0 ? null : (V) values[i];
 	}
 
 	/** Returns the previous value for the key, or null. */
@@ -68,19 +71,13 @@ final class LongMap<V> {
 
 	@SuppressWarnings("unchecked")
 	V remove(long key) {
-		int mask = keys.length - 1;
-		int i = hash(key) & mask;
-		while (true) {
-			Object v = values[i];
-			if (v == null) {
-				return null;
-			}
-			if (keys[i] == key) {
-				deleteAt(i);
-				return (V) v;
-			}
-			i = (i + 1) & mask;
+		int i = slotOf(key);
+		if (i < 0) {
+			return null;
 		}
+		Object v = values[i];
+		deleteAt(i);
+		return (V) v;
 	}
 
 	private void deleteAt(int i) {
