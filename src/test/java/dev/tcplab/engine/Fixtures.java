@@ -156,6 +156,38 @@ final class Fixtures {
 		return out;
 	}
 
+	/**
+	 * Offsets from {@code t0} (ms) at which FIN-bearing segments were sent, by
+	 * {@code from} ("client"/"server") or by anyone when null: the retransmission
+	 * schedule of a FIN.
+	 */
+	static List<Double> finsSent(Simulation sim, String from, double t0) {
+		return segments(sim.eventsSince(0), "sent").stream()
+			.filter(s -> (from == null || s.from().equals(from)) && s.flags().contains("FIN"))
+			.map(s -> s.timeMs() - t0)
+			.toList();
+	}
+
+	/** The first call event that completes a blocking call (or a call's later result). */
+	static TraceEvent.Call firstCompletedCall(List<TraceEvent> events) {
+		return completedCalls(events).get(0);
+	}
+
+	/** The last call event that completes a blocking call. */
+	static TraceEvent.Call lastCompletedCall(List<TraceEvent> events) {
+		List<TraceEvent.Call> done = completedCalls(events);
+		return done.get(done.size() - 1);
+	}
+
+	private static List<TraceEvent.Call> completedCalls(List<TraceEvent> events) {
+		List<TraceEvent.Call> done = events.stream()
+			.filter(e -> e instanceof TraceEvent.Call c && c.completed())
+			.map(e -> (TraceEvent.Call) e)
+			.toList();
+		assertThat(done).as("completed call events").isNotEmpty();
+		return done;
+	}
+
 	static List<TraceEvent.Timer> timers(List<TraceEvent> events, String timer) {
 		List<TraceEvent.Timer> out = new ArrayList<>();
 		for (TraceEvent e : events) {

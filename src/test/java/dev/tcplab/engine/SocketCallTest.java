@@ -28,12 +28,7 @@ class SocketCallTest {
 		assertThat(f.ep(Side.SERVER).pendingCall()).isEqualTo("recv");
 		f.send(Side.CLIENT, 80);
 		EventResult adv = f.sim.advance(20);
-		TraceEvent.Call done = adv.trace()
-			.stream()
-			.filter(e -> e instanceof TraceEvent.Call c && c.completed())
-			.map(e -> (TraceEvent.Call) e)
-			.findFirst()
-			.orElseThrow();
+		TraceEvent.Call done = Fixtures.firstCompletedCall(adv.trace());
 		assertThat(done.result()).isEqualTo(50);
 		assertThat(f.ep(Side.SERVER).recvBuffered()).isEqualTo(30);
 		assertThat(f.recv(Side.SERVER)).isEqualTo(30);
@@ -148,12 +143,7 @@ class SocketCallTest {
 		assertThat(f.ep(Side.CLIENT).pendingCall()).isEqualTo("close");
 		assertThat(f.ep(Side.CLIENT).timers()).extracting(t -> t.timer()).contains("LINGER");
 		EventResult r = f.sim.advance(30);
-		TraceEvent.Call done = r.trace()
-			.stream()
-			.filter(e -> e instanceof TraceEvent.Call c && c.completed())
-			.map(e -> (TraceEvent.Call) e)
-			.findFirst()
-			.orElseThrow();
+		TraceEvent.Call done = Fixtures.firstCompletedCall(r.trace());
 		assertThat(done.result()).isEqualTo(0);
 		assertThat(done.timeMs()).isEqualTo(f.sim.nowMs() - 10); // when the ACK of the
 																	// FIN arrived
@@ -169,21 +159,12 @@ class SocketCallTest {
 		double closedAt = f.sim.nowMs();
 		assertThat(f.close(Side.CLIENT)).isEqualTo("pending");
 		EventResult r = f.sim.advance(2_500);
-		TraceEvent.Call done = r.trace()
-			.stream()
-			.filter(e -> e instanceof TraceEvent.Call c && c.completed())
-			.map(e -> (TraceEvent.Call) e)
-			.findFirst()
-			.orElseThrow();
+		TraceEvent.Call done = Fixtures.firstCompletedCall(r.trace());
 		assertThat(done.result()).isEqualTo(0);
 		assertThat(done.timeMs()).isEqualTo(closedAt + 2_000);
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_1);
 		assertThat(f.ep(Side.CLIENT).orphan()).isTrue();
-		List<Double> fins = Fixtures.segments(f.sim.eventsSince(0), "sent")
-			.stream()
-			.filter(s -> s.flags().contains("FIN"))
-			.map(s -> s.timeMs() - closedAt)
-			.toList();
+		List<Double> fins = Fixtures.finsSent(f.sim, null, closedAt);
 		// tcp-facts.md: Linux resent the FIN at +205, +413, +853 ms (tail loss probe,
 		// then RTO doubling)
 		assertThat(fins).startsWith(0.0, 220.0, 440.0, 880.0);
@@ -196,12 +177,7 @@ class SocketCallTest {
 		f.apply(new PairEvent.SetLinger(Side.CLIENT, 1, 2));
 		f.close(Side.CLIENT);
 		EventResult r = f.sim.advance(2_500);
-		TraceEvent.Call done = r.trace()
-			.stream()
-			.filter(e -> e instanceof TraceEvent.Call c && c.completed())
-			.map(e -> (TraceEvent.Call) e)
-			.findFirst()
-			.orElseThrow();
+		TraceEvent.Call done = Fixtures.firstCompletedCall(r.trace());
 		assertThat(done.result()).isEqualTo("EWOULDBLOCK");
 	}
 
@@ -293,11 +269,7 @@ class SocketCallTest {
 		assertThat(Fixtures.segments(ev, "sent").stream().filter(s -> s.from().equals("client") && s.len() == 10))
 			.hasSize(5);
 		assertThat(Fixtures.notes(ev)).contains("RETRANSMISSION_LIMIT");
-		TraceEvent.Call done = ev.stream()
-			.filter(e -> e instanceof TraceEvent.Call c && c.completed())
-			.map(e -> (TraceEvent.Call) e)
-			.reduce((a, b) -> b)
-			.orElseThrow();
+		TraceEvent.Call done = Fixtures.lastCompletedCall(ev);
 		assertThat(done.call()).isEqualTo("recv");
 		assertThat(done.result()).isEqualTo("ETIMEDOUT");
 	}
@@ -332,11 +304,7 @@ class SocketCallTest {
 			.toList();
 		assertThat(syns).containsExactly(0.0, 1000.0, 3000.0);
 		assertThat(sim.pair(id).client().state()).isEqualTo(TcpState.CLOSED);
-		TraceEvent.Call connect = ev.stream()
-			.filter(e -> e instanceof TraceEvent.Call c && c.completed())
-			.map(e -> (TraceEvent.Call) e)
-			.findFirst()
-			.orElseThrow();
+		TraceEvent.Call connect = Fixtures.firstCompletedCall(ev);
 		assertThat(connect.result()).isEqualTo("ETIMEDOUT");
 		assertThat(connect.timeMs()).isEqualTo(7000.0);
 		assertThat(sim.pair(id).server().state()).isEqualTo(TcpState.CLOSED);

@@ -295,11 +295,7 @@ class TransitionTest {
 		f.close(Side.SERVER);
 		double finAt = f.sim.nowMs();
 		f.sim.advance(10_000);
-		List<Double> at = Fixtures.segments(f.sim.eventsSince(0), "sent")
-			.stream()
-			.filter(s -> s.from().equals("server") && s.flags().contains("FIN"))
-			.map(s -> s.timeMs() - finAt)
-			.toList();
+		List<Double> at = Fixtures.finsSent(f.sim, "server", finAt);
 		assertThat(at).containsExactly(0.0, 220.0, 440.0, 880.0, 1760.0);
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
 	}
@@ -312,11 +308,7 @@ class TransitionTest {
 		f.close(Side.SERVER);
 		double finAt = f.sim.nowMs();
 		f.sim.advance(10_000);
-		List<Double> at = Fixtures.segments(f.sim.eventsSince(0), "sent")
-			.stream()
-			.filter(s -> s.from().equals("server") && s.flags().contains("FIN"))
-			.map(s -> s.timeMs() - finAt)
-			.toList();
+		List<Double> at = Fixtures.finsSent(f.sim, "server", finAt);
 		assertThat(at).containsExactly(0.0, 1000.0, 3000.0);
 	}
 
@@ -336,11 +328,7 @@ class TransitionTest {
 		assertThat(Fixtures.notes(ev)).contains("RST_NO_CONNECTION");
 		assertThat(f.statesSince(0)).endsWith("client FIN_WAIT_2>TIME_WAIT", "client TIME_WAIT>CLOSED",
 				"server LAST_ACK>CLOSED");
-		TraceEvent.Call closeDone = ev.stream()
-			.filter(e -> e instanceof TraceEvent.Call c && c.completed())
-			.map(e -> (TraceEvent.Call) e)
-			.reduce((a, b) -> b)
-			.orElseThrow();
+		TraceEvent.Call closeDone = Fixtures.lastCompletedCall(ev);
 		assertThat(closeDone.call()).isEqualTo("close");
 		assertThat(closeDone.result()).isEqualTo("ECONNRESET");
 	}
@@ -404,12 +392,7 @@ class TransitionTest {
 		f.apply(new PairEvent.Inject(Side.CLIENT, List.of(TcpFlag.RST), null, null, 0));
 		f.sim.advance(10);
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
-		TraceEvent.Call done = f.sim.eventsSince(0)
-			.stream()
-			.filter(e -> e instanceof TraceEvent.Call c && c.completed())
-			.map(e -> (TraceEvent.Call) e)
-			.reduce((a, b) -> b)
-			.orElseThrow();
+		TraceEvent.Call done = Fixtures.lastCompletedCall(f.sim.eventsSince(0));
 		assertThat(done.call()).isEqualTo("recv");
 		assertThat(done.result()).isEqualTo("ECONNRESET");
 	}
