@@ -9,6 +9,7 @@ import static dev.tcplab.engine.Seq.le;
 import static dev.tcplab.engine.Seq.lt;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -233,13 +234,106 @@ final class Engine {
 	// Scheduler loop
 	// =====================================================================================================
 
+	// ---- timer slots: the state of every TCB's four timers in dense arrays, indexed by
+	// slot * 4 + timer. A queue entry carries (slot, generation, timer) and no object, so
+	// a stale entry (cancelled timer, closed TCB) is dropped after one look at tmGen, and
+	// a closed TCB is garbage at once. Slots are reused last-in first-out, which keeps
+	// the
+	// arrays as small as the number of open TCBs and their hot part in cache. Generations
+	// only grow, so an entry never matches a later user of its slot.
+
+	/** Deadline (µs) of each timer, −1 when not armed. */
+	long[] tmAt = new long[0];
+
+	/** Time of the timer's queue entry, −1 when none is queued. */
+	long[] tmQueued = new long[0];
+
+	/** Insertion sequence number reserved when the timer was (re)armed. */
+	long[] tmOrder = new long[0];
+
+	/** Delay the timer was armed with (picks the FIFO lane). */
+	long[] tmDelay = new long[0];
+
+	/** Generation of the timer's current queue entry. */
+	int[] tmGen = new int[0];
+
+	private Tcb[] slotTcb = new Tcb[0];
+
+	private int[] freeSlots = new int[0];
+
+	private int freeSlotCount;
+
+	private int slotCount;
+
+	int allocTimerSlot(Tcb t) {
+		int s;
+		if (freeSlotCount > 0) {
+			s = freeSlots[--freeSlotCount];
+		}
+		else {
+			s = slotCount++;
+			if (s == slotTcb.length) {
+				int n = Math.max(64, s * 2);
+				slotTcb = Arrays.copyOf(slotTcb, n);
+				freeSlots = Arrays.copyOf(freeSlots, n);
+				tmAt = Arrays.copyOf(tmAt, n * 4);
+				tmQueued = Arrays.copyOf(tmQueued, n * 4);
+				tmOrder = Arrays.copyOf(tmOrder, n * 4);
+				tmDelay = Arrays.copyOf(tmDelay, n * 4);
+				tmGen = Arrays.copyOf(tmGen, n * 4);
+			}
+		}
+		slotTcb[s] = t;
+		int i = s << 2;
+		for (int k = i; k < i + 4; k++) {
+			tmAt[k] = -1;
+			tmQueued[k] = -1;
+		}
+		return s;
+	}
+
 	/**
-	 * Queues a timer entry; {@code delay} (µs from when it was armed) picks the FIFO
-	 * lane.
+	 * Gives the TCB's slot back: every queue entry of its timers goes stale.
 	 */
-	void scheduleTimer(Tcb t, int timer, int gen, long at, long order, long delay) {
-		long a = ((long) gen << 3) | timer;
-		sched.scheduleAt(sched.lane(delay), at, order, Scheduler.TIMER, t.timerRef, a);
+	void freeTimerSlot(Tcb t) {
+		int s = t.slot;
+		if (s < 0) {
+			return;
+		}
+		t.slot = -1;
+		slotTcb[s] = null;
+		int i = s << 2;
+		for (int k = i; k < i + 4; k++) {
+			tmGen[k]++;
+			tmAt[k] = -1;
+			tmQueued[k] = -1;
+		}
+		freeSlots[freeSlotCount++] = s;
+	}
+
+	/**
+	 * Queues an entry for timer {@code i} (slot * 4 + timer) at its deadline, with the
+	 * sequence number reserved when it was armed; its delay picks the FIFO lane.
+	 */
+	void queueTimer(int i) {
+		int gen = ++tmGen[i];
+		long at = tmAt[i];
+		tmQueued[i] = at;
+		long a = ((long) (i >>> 2) << 35) | ((gen & 0xFFFFFFFFL) << 3) | (i & 3);
+		sched.scheduleAt(sched.lane(tmDelay[i]), at, tmOrder[i], Scheduler.TIMER, null, a);
+	}
+
+	/** Stops timer {@code i}: its queue entry, if any, goes stale. */
+	void cancelTimer(int i) {
+		tmAt[i] = -1;
+		if (tmQueued[i] >= 0) {
+			tmGen[i]++;
+			tmQueued[i] = -1;
+		}
+	}
+
+	private static int timerIndex(long arg) {
+		return (int) ((arg >>> 35) << 2) | (int) (arg & 3);
 	}
 
 	/**
@@ -250,29 +344,31 @@ final class Engine {
 	 */
 	private boolean headLive() {
 		int kind = sched.peekKind();
-		Object target = sched.peekTarget();
-		long arg = sched.peekArg();
 		switch (kind) {
 			case Scheduler.TIMER -> {
-				Tcb t = ((Tcb.TimerRef) target).tcb;
-				if (t == null) {
+				long arg = sched.peekArg();
+				int i = timerIndex(arg);
+				long at = sched.peekTime();
+				if (tmGen[i] != (int) (arg >>> 3) || tmQueued[i] != at) {
 					sched.pop();
 					return false;
 				}
-				int timer = (int) (arg & 7);
-				int verdict = t.timerCheck(timer, (int) (arg >>> 3), sched.peekTime(), sched.peekOrder());
-				if (verdict == Tcb.DUE) {
+				long deadline = tmAt[i];
+				if (deadline == at && tmOrder[i] == sched.peekOrder()) {
 					return true;
 				}
 				sched.pop();
-				if (verdict == Tcb.MOVED) {
-					t.queue(timer);
+				if (deadline < 0) {
+					tmQueued[i] = -1;
+				}
+				else {
+					queueTimer(i);
 				}
 				return false;
 			}
 			case Scheduler.TIME_WAIT_EXPIRY -> {
-				TimeWaitRecord r = (TimeWaitRecord) target;
-				if (r.state == TcpState.TIME_WAIT && r.gen == arg) {
+				TimeWaitRecord r = (TimeWaitRecord) sched.peekTarget();
+				if (r.state == TcpState.TIME_WAIT && r.gen == sched.peekArg()) {
 					return true;
 				}
 				sched.pop();
@@ -326,7 +422,12 @@ final class Engine {
 				arrive(s);
 				recycle(s);
 			}
-			case Scheduler.TIMER -> ((Tcb.TimerRef) target).tcb.onTimer((int) (arg & 7));
+			case Scheduler.TIMER -> {
+				int i = timerIndex(arg);
+				tmAt[i] = -1;
+				tmQueued[i] = -1;
+				slotTcb[i >>> 2].onTimer(i & 3);
+			}
 			case Scheduler.TIME_WAIT_EXPIRY -> timeWaitExpired((TimeWaitRecord) target);
 			case Scheduler.LOAD_CONNECT -> ((LoadRun) target).connectTick(this);
 			case Scheduler.CENSUS -> ((LoadRun) target).censusTick(this);
@@ -773,7 +874,7 @@ final class Engine {
 		connPut(t.key, r);
 		t.portHeld = false;
 		t.timeWait = r;
-		t.timerRef.tcb = null;
+		freeTimerSlot(t);
 		if (t.appClosed) {
 			if (t.pair != null && t.pair.endpoint(t.side) == t) {
 				t.pair.setEndpoint(t.side, r);
@@ -836,7 +937,7 @@ final class Engine {
 			t.listener.pendingChildren--;
 		}
 		t.onClosed();
-		t.timerRef.tcb = null;
+		freeTimerSlot(t);
 		checkPair(t.pair);
 	}
 

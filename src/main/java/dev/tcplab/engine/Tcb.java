@@ -158,26 +158,16 @@ final class Tcb extends Endpoint {
 
 	long timedAtUs;
 
-	// ---- timers (lazy, like Linux's mod_timer): timerAt is the deadline (−1 = not
-	// armed); at most one queue entry
-	// per timer, at queuedAt with generation timerGen, is moved to the deadline when it
-	// comes up early ----
-	// All five per-timer fields live in one array (one object, adjacent cache lines):
-	// [0..3] deadline (timerAt),
-	// [4..7] queuedAt, [8..11] armOrder, [12..15] armDelay, [16..19] generation.
-	private static final int QUEUED = 4;
-
-	private static final int ORDER = 8;
-
-	private static final int DELAY = 12;
-
-	private static final int GEN = 16;
-
-	private final long[] tm = { -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	// ---- timers (lazy, like Linux's mod_timer): the four timers' state lives in the
+	// engine's dense timer-slot arrays (Engine.tmAt etc.), indexed by slot * 4 + timer,
+	// so
+	// that a stale queue entry is recognised without touching this (cold) object.
+	/** This TCB's timer slot in the engine, −1 once released (closed or compacted). */
+	int slot;
 
 	/** Deadline of {@code timer} in µs, −1 when not armed. */
 	long timerAt(int timer) {
-		return tm[timer];
+		return slot < 0 ? -1 : e.tmAt[(slot << 2) + timer];
 	}
 
 	/**
@@ -198,23 +188,6 @@ final class Tcb extends Endpoint {
 	/** This socket holds its local port in the host's port table. */
 	boolean portHeld;
 
-	/**
-	 * What timer queue entries point to: cleared when this TCB is discarded, so a lazily
-	 * cancelled entry that waits in a long FIFO lane (e.g. a 60 s FIN_WAIT_2 timer) keeps
-	 * 16 bytes alive instead of the whole TCB.
-	 */
-	final TimerRef timerRef = new TimerRef(this);
-
-	static final class TimerRef {
-
-		Tcb tcb;
-
-		TimerRef(Tcb tcb) {
-			this.tcb = tcb;
-		}
-
-	}
-
 	Tcb(Engine e, Pair pair, Side side, int host, int localPort, int remotePort, boolean reuseAddr) {
 		this(e, pair, side, host, 0, localPort, remotePort, reuseAddr);
 	}
@@ -232,6 +205,7 @@ final class Tcb extends Endpoint {
 		this.reuseAddr = reuseAddr;
 		this.boundReuse = reuseAddr;
 		this.rtoUs = c.rtoInitialMs() * 1000;
+		this.slot = e.allocTimerSlot(this);
 	}
 
 	@Override
@@ -557,7 +531,7 @@ final class Tcb extends Endpoint {
 			answers = answerId;
 			answerId = -1;
 			unackedSegments = 0;
-			if (tm[T_DELAYED_ACK] >= 0) {
+			if (timerAt(T_DELAYED_ACK) >= 0) {
 				cancel(T_DELAYED_ACK);
 			}
 		}
@@ -573,7 +547,7 @@ final class Tcb extends Endpoint {
 				timedSeq = seq + segLen;
 				timedAtUs = e.now;
 			}
-			if (tm[T_RETRANSMIT] < 0) {
+			if (timerAt(T_RETRANSMIT) < 0) {
 				long after = currentRto();
 				if (c.tailLossProbe() && !retransmission && !probeSent && backoff == 0 && (flags & SYN) == 0) {
 					// RFC 8985 §7.2 / Linux tcp_schedule_loss_probe: PTO = 2·SRTT (+
@@ -903,7 +877,7 @@ final class Tcb extends Endpoint {
 		probeArmed = false;
 		probeSent = false;
 		if (sndUna == sndNxt) {
-			if (tm[T_RETRANSMIT] >= 0) {
+			if (timerAt(T_RETRANSMIT) >= 0) {
 				cancel(T_RETRANSMIT);
 			}
 		}
@@ -925,7 +899,7 @@ final class Tcb extends Endpoint {
 		if (quick || c.delayedAckMs() == 0 || unackedSegments >= 2) {
 			sendAck();
 		}
-		else if (tm[T_DELAYED_ACK] < 0) {
+		else if (timerAt(T_DELAYED_ACK) < 0) {
 			arm(T_DELAYED_ACK, c.delayedAckMs() * 1000, false);
 		}
 	}
@@ -972,7 +946,7 @@ final class Tcb extends Endpoint {
 	 */
 	void enterTimeWait(String cause) {
 		for (int t = 0; t < 4; t++) {
-			if (tm[t] >= 0) {
+			if (timerAt(t) >= 0) {
 				cancel(t);
 			}
 		}
@@ -985,58 +959,30 @@ final class Tcb extends Endpoint {
 	// =====================================================================================================
 
 	void arm(int timer, long afterUs, boolean restart) {
-		boolean wasArmed = tm[timer] >= 0;
 		long at = e.now + afterUs;
-		tm[timer] = at;
-		tm[DELAY + timer] = afterUs;
-		tm[ORDER + timer] = e.sched.reserve();
-		if (tm[QUEUED + timer] < 0 || tm[QUEUED + timer] > at) {
-			queue(timer);
+		long order = e.sched.reserve();
+		boolean wasArmed = false;
+		if (slot >= 0) {
+			int i = (slot << 2) + timer;
+			Engine en = e;
+			wasArmed = en.tmAt[i] >= 0;
+			en.tmAt[i] = at;
+			en.tmDelay[i] = afterUs;
+			en.tmOrder[i] = order;
+			long queued = en.tmQueued[i];
+			if (queued < 0 || queued > at) {
+				en.queueTimer(i);
+			}
 		}
 		e.timerEvent(this, TIMER_NAMES[timer], wasArmed ? "restarted" : "armed", at);
 	}
 
-	/**
-	 * Puts the timer's queue entry at its deadline, with the sequence number reserved
-	 * when it was armed.
-	 */
-	void queue(int timer) {
-		int gen = (int) ++tm[GEN + timer];
-		tm[QUEUED + timer] = tm[timer];
-		e.scheduleTimer(this, timer, gen, tm[timer], tm[ORDER + timer], tm[DELAY + timer]);
-	}
-
 	void cancel(int timer) {
-		if (tm[timer] < 0) {
+		if (timerAt(timer) < 0) {
 			return;
 		}
-		tm[timer] = -1;
+		e.cancelTimer((slot << 2) + timer);
 		e.timerEvent(this, TIMER_NAMES[timer], "cancelled", -1);
-	}
-
-	static final int DUE = 0;
-
-	static final int STALE = 1;
-
-	static final int MOVED = 2;
-
-	/**
-	 * Verdict on a queue entry (time {@code at}, sequence {@code order}, generation
-	 * {@code gen}) of this timer: DUE, STALE (outdated entry or cancelled timer) or MOVED
-	 * (the deadline moved on; re-queue with {@link #queue}).
-	 */
-	int timerCheck(int timer, int gen, long at, long order) {
-		if (gen != tm[GEN + timer] || tm[QUEUED + timer] != at) {
-			return STALE;
-		}
-		if (tm[timer] < 0) {
-			tm[QUEUED + timer] = -1;
-			return STALE;
-		}
-		if (tm[timer] != at || tm[ORDER + timer] != order) {
-			return MOVED;
-		}
-		return DUE;
 	}
 
 	void cancelAll() {
@@ -1046,14 +992,12 @@ final class Tcb extends Endpoint {
 	}
 
 	private void armFinWait2() {
-		if (c.finWait2TimeoutMs() > 0 && tm[T_FIN_WAIT_2] < 0) {
+		if (c.finWait2TimeoutMs() > 0 && timerAt(T_FIN_WAIT_2) < 0) {
 			arm(T_FIN_WAIT_2, c.finWait2TimeoutMs() * 1000, false);
 		}
 	}
 
 	void onTimer(int timer) {
-		tm[timer] = -1;
-		tm[QUEUED + timer] = -1;
 		e.timerEvent(this, TIMER_NAMES[timer], "fired", -1);
 		switch (timer) {
 			case T_RETRANSMIT -> retransmissionTimeout();
@@ -1134,7 +1078,7 @@ final class Tcb extends Endpoint {
 	 */
 	void onClosed() {
 		for (int t = 0; t < 4; t++) {
-			if (tm[t] >= 0) {
+			if (timerAt(t) >= 0) {
 				cancel(t);
 			}
 		}
