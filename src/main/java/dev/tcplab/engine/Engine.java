@@ -281,6 +281,7 @@ final class Engine {
 				tmOrder = Arrays.copyOf(tmOrder, n * 4);
 				tmDelay = Arrays.copyOf(tmDelay, n * 4);
 				tmGen = Arrays.copyOf(tmGen, n * 4);
+				sched.timerGen = tmGen;
 			}
 		}
 		slotTcb[s] = t;
@@ -321,6 +322,40 @@ final class Engine {
 		tmQueued[i] = at;
 		long a = ((long) (i >>> 2) << 35) | ((gen & 0xFFFFFFFFL) << 3) | (i & 3);
 		sched.scheduleAt(sched.lane(tmDelay[i]), at, tmOrder[i], Scheduler.TIMER, null, a);
+	}
+
+	/** Timers (slot * 4 + timer) armed during the current event, queued by {@link #flushTimers}. */
+	private int[] armedTimers = new int[16];
+
+	private int armedCount;
+
+	/**
+	 * Timer {@code i} was (re)armed to a deadline earlier than its queue entry (or has
+	 * none): its entry is made when the current event ends, so a timer armed and stopped
+	 * within one event (a delayed ACK answered at once, FIN_WAIT_2 when FIN and ACK arrive
+	 * together) never enters the queue. The entry's sequence number was reserved at arm
+	 * time, so the order of events is the same as if it had been queued at once.
+	 */
+	void timerArmed(int i) {
+		if (armedCount == armedTimers.length) {
+			armedTimers = Arrays.copyOf(armedTimers, armedCount * 2);
+		}
+		armedTimers[armedCount++] = i;
+	}
+
+	/** Queues the timers armed since the last flush that are still armed and not queued. */
+	private void flushTimers() {
+		for (int k = 0; k < armedCount; k++) {
+			int i = armedTimers[k];
+			long at = tmAt[i];
+			if (at >= 0) {
+				long q = tmQueued[i];
+				if (q < 0 || q > at) {
+					queueTimer(i);
+				}
+			}
+		}
+		armedCount = 0;
 	}
 
 	/** Stops timer {@code i}: its queue entry, if any, goes stale. */
@@ -381,6 +416,9 @@ final class Engine {
 	}
 
 	private void purgeStale() {
+		if (armedCount > 0) {
+			flushTimers();
+		}
 		while (!sched.isEmpty() && !headLive()) {
 			// headLive removed the stale head
 		}

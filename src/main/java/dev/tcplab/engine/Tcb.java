@@ -971,7 +971,7 @@ final class Tcb extends Endpoint {
 			en.tmOrder[i] = order;
 			long queued = en.tmQueued[i];
 			if (queued < 0 || queued > at) {
-				en.queueTimer(i);
+				en.timerArmed(i);
 			}
 		}
 		e.timerEvent(this, TIMER_NAMES[timer], wasArmed ? "restarted" : "armed", at);
