@@ -324,7 +324,10 @@ final class Engine {
 		sched.scheduleAt(sched.lane(tmDelay[i]), at, tmOrder[i], Scheduler.TIMER, null, a);
 	}
 
-	/** Timers (slot * 4 + timer) armed during the current event, queued by {@link #flushTimers}. */
+	/**
+	 * Timers (slot * 4 + timer) armed during the current event, queued by
+	 * {@link #flushTimers}.
+	 */
 	private int[] armedTimers = new int[16];
 
 	private int armedCount;
@@ -332,9 +335,9 @@ final class Engine {
 	/**
 	 * Timer {@code i} was (re)armed to a deadline earlier than its queue entry (or has
 	 * none): its entry is made when the current event ends, so a timer armed and stopped
-	 * within one event (a delayed ACK answered at once, FIN_WAIT_2 when FIN and ACK arrive
-	 * together) never enters the queue. The entry's sequence number was reserved at arm
-	 * time, so the order of events is the same as if it had been queued at once.
+	 * within one event (a delayed ACK answered at once, FIN_WAIT_2 when FIN and ACK
+	 * arrive together) never enters the queue. The entry's sequence number was reserved
+	 * at arm time, so the order of events is the same as if it had been queued at once.
 	 */
 	void timerArmed(int i) {
 		if (armedCount == armedTimers.length) {
@@ -343,7 +346,9 @@ final class Engine {
 		armedTimers[armedCount++] = i;
 	}
 
-	/** Queues the timers armed since the last flush that are still armed and not queued. */
+	/**
+	 * Queues the timers armed since the last flush that are still armed and not queued.
+	 */
 	private void flushTimers() {
 		for (int k = 0; k < armedCount; k++) {
 			int i = armedTimers[k];

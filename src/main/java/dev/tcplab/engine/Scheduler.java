@@ -49,6 +49,15 @@ final class Scheduler {
 
 	private long headOrder;
 
+	/**
+	 * A lower bound on the first event of every source except {@link #headSource} (time,
+	 * order): after a pop, if the source's next event still sorts before it, that source
+	 * keeps the head and no lane is scanned.
+	 */
+	private long boundTime;
+
+	private long boundOrder;
+
 	/** Events in the heap and all lanes. */
 	private int total;
 
@@ -78,8 +87,9 @@ final class Scheduler {
 
 	/**
 	 * The engine's timer generations (see {@code Engine.tmGen}): a TIMER entry whose arg
-	 * (slot &lt;&lt; 35 | generation &lt;&lt; 3 | timer) no longer matches is stale, and a lane
-	 * skips such entries as soon as they reach its head, without a merge step each.
+	 * (slot &lt;&lt; 35 | generation &lt;&lt; 3 | timer) no longer matches is stale, and
+	 * a lane skips such entries as soon as they reach its head, without a merge step
+	 * each.
 	 */
 	int[] timerGen = new int[0];
 
@@ -105,10 +115,18 @@ final class Scheduler {
 	 */
 	private void added(int src, long at, long o) {
 		total++;
-		if (headKnown && (at < headTime || (at == headTime && o < headOrder))) {
-			headSource = src;
-			headTime = at;
-			headOrder = o;
+		if (headKnown) {
+			if (at < headTime || (at == headTime && o < headOrder)) {
+				boundTime = headTime;
+				boundOrder = headOrder;
+				headSource = src;
+				headTime = at;
+				headOrder = o;
+			}
+			else if (at < boundTime || (at == boundTime && o < boundOrder)) {
+				boundTime = at;
+				boundOrder = o;
+			}
 		}
 	}
 
@@ -183,6 +201,8 @@ final class Scheduler {
 		int src = -1;
 		long bt = Long.MAX_VALUE;
 		long bo = Long.MAX_VALUE;
+		long st = Long.MAX_VALUE;
+		long so = Long.MAX_VALUE;
 		if (size > 0) {
 			bt = time[0];
 			bo = order[0];
@@ -192,14 +212,22 @@ final class Scheduler {
 		for (int i = 0; i < laneCount; i++) {
 			long lt = lht[i];
 			if (lt < bt || (lt == bt && lho[i] < bo)) {
+				st = bt;
+				so = bo;
 				bt = lt;
 				bo = lho[i];
 				src = i;
+			}
+			else if (lt < st || (lt == st && lho[i] < so)) {
+				st = lt;
+				so = lho[i];
 			}
 		}
 		headSource = src;
 		headTime = bt;
 		headOrder = bo;
+		boundTime = st;
+		boundOrder = so;
 		headKnown = total > 0;
 	}
 
@@ -226,8 +254,9 @@ final class Scheduler {
 	/** Removes the head (after its fields were read with the peek methods). */
 	void pop() {
 		findHead();
-		headKnown = false;
 		total--;
+		long nt;
+		long no;
 		if (headSource >= 0) {
 			Lane l = lanes[headSource];
 			l.poll();
@@ -237,16 +266,29 @@ final class Scheduler {
 				staleSkipped++;
 			}
 			if (l.count > 0) {
-				laneHeadTime[headSource] = l.headTime();
-				laneHeadOrder[headSource] = l.headOrder();
+				nt = l.headTime();
+				no = l.headOrder();
 			}
 			else {
-				laneHeadTime[headSource] = Long.MAX_VALUE;
-				laneHeadOrder[headSource] = Long.MAX_VALUE;
+				nt = Long.MAX_VALUE;
+				no = Long.MAX_VALUE;
 			}
+			laneHeadTime[headSource] = nt;
+			laneHeadOrder[headSource] = no;
 		}
 		else {
 			popHeap();
+			nt = size > 0 ? time[0] : Long.MAX_VALUE;
+			no = size > 0 ? order[0] : Long.MAX_VALUE;
+		}
+		// the same source keeps the head while its next event sorts before every other
+		// source's first one
+		if (nt < boundTime || (nt == boundTime && no < boundOrder)) {
+			headTime = nt;
+			headOrder = no;
+		}
+		else {
+			headKnown = false;
 		}
 	}
 

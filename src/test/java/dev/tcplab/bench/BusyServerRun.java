@@ -18,8 +18,9 @@ import dev.tcplab.engine.TraceLevel;
  * connections per second for {@code durationMs} of simulated time, with {@code closer}
  * closing first, STATES tracing and a census every simulated second. Run in its own JVM
  * (see {@link BenchSuite}) so its peak heap is its own. Arguments are {@code key=value}:
- * closer, rate, durationMs, censusMs, trace, label and {@code const.NAME=value}
- * stack-constant overrides (e.g. {@code const.ephemeralLow=1024}).
+ * closer, rate, durationMs, censusMs, trace, clients (client hosts, default 64), label
+ * and {@code const.NAME=value} stack-constant overrides (e.g.
+ * {@code const.ephemeralLow=1024}).
  */
 public final class BusyServerRun {
 
@@ -45,11 +46,13 @@ public final class BusyServerRun {
 		long durationMs = Long.parseLong(a.getOrDefault("durationMs", "60000"));
 		long censusMs = Long.parseLong(a.getOrDefault("censusMs", "1000"));
 		TraceLevel trace = TraceLevel.valueOf(a.getOrDefault("trace", "STATES"));
+		int clients = Integer.parseInt(a.getOrDefault("clients", "64"));
 		SimulationConfig config = EngineWorkloads.config(trace, overrides).withRetainClosedPairs(false);
 
 		System.out.printf(
-				"busy server: %,d conn/s for %,d ms, %s closes first, trace %s, overrides %s, heap max %d MB (%s)%n",
-				rate, durationMs, closer, trace, overrides, HeapWatch.maxHeapBytes() >> 20, HeapWatch.collectorNames());
+				"busy server: %,d conn/s from %d client hosts for %,d ms, %s closes first, trace %s, overrides %s, heap max %d MB (%s)%n",
+				rate, clients, durationMs, closer, trace, overrides, HeapWatch.maxHeapBytes() >> 20,
+				HeapWatch.collectorNames());
 		long t0;
 		long tLoad;
 		long tIdle;
@@ -61,7 +64,7 @@ public final class BusyServerRun {
 			t0 = System.nanoTime();
 			sim = new Simulation(config);
 			sim.startLoad(new LoadSpec(rate, durationMs, closer, EngineWorkloads.REQUEST_BYTES,
-					EngineWorkloads.RESPONSE_BYTES, censusMs, EngineWorkloads.SERVER_PORT, 0, 0));
+					EngineWorkloads.RESPONSE_BYTES, censusMs, EngineWorkloads.SERVER_PORT, 0, 0, clients));
 			long step = censusMs > 0 ? censusMs : 1000;
 			for (long t = step; t <= durationMs; t += step) {
 				sim.advance(step);
