@@ -407,9 +407,13 @@ final class Engine {
 				return false;
 			}
 			case Scheduler.TIME_WAIT_EXPIRY -> {
-				TimeWaitRecord r = (TimeWaitRecord) sched.peekTarget();
-				if (r.state == TcpState.TIME_WAIT && r.gen == sched.peekArg()) {
-					return true;
+				long arg = sched.peekArg();
+				int row = (int) (arg >>> 32);
+				if (tw.gen[row] == (int) arg) {
+					TimeWaitRecord r = tw.obj[row];
+					if (r == null || r.state == TcpState.TIME_WAIT) {
+						return true;
+					}
 				}
 				sched.pop();
 				return false;
@@ -471,7 +475,16 @@ final class Engine {
 				tmQueued[i] = -1;
 				slotTcb[i >>> 2].onTimer(i & 3);
 			}
-			case Scheduler.TIME_WAIT_EXPIRY -> timeWaitExpired((TimeWaitRecord) target);
+			case Scheduler.TIME_WAIT_EXPIRY -> {
+				int row = (int) (arg >>> 32);
+				TimeWaitRecord r = tw.obj[row];
+				if (r != null) {
+					timeWaitExpired(r);
+				}
+				else {
+					rowExpired(row);
+				}
+			}
 			case Scheduler.LOAD_CONNECT -> ((LoadRun) target).connectTick(this);
 			case Scheduler.CENSUS -> ((LoadRun) target).censusTick(this);
 			default -> throw new IllegalStateException("unknown event kind " + kind);
@@ -684,7 +697,7 @@ final class Engine {
 			}
 		}
 		if (ep == null) {
-			ep = conns.get(k);
+			ep = connGet(k);
 		}
 		if (ep instanceof Tcb t) {
 			t.onSegment(s);
@@ -716,8 +729,31 @@ final class Engine {
 		return -1;
 	}
 
+	/**
+	 * The endpoint in the connection table under {@code key}: a TCB or TIME_WAIT record,
+	 * bringing back the record of a detached TIME_WAIT row; null when none.
+	 */
+	Endpoint connGet(long key) {
+		Endpoint ep = conns.get(key);
+		if (ep == null && tw.index.size() > 0) {
+			int row = tw.index.get(key);
+			if (row >= 0) {
+				ep = promote(row);
+			}
+		}
+		return ep;
+	}
+
 	/** Puts into the connection table, keeping {@link Endpoint#inConns} exact. */
 	void connPut(long key, Endpoint e) {
+		if (tw.index.size() > 0) {
+			// a detached TIME_WAIT row under this key leaves the table as its record
+			// would
+			int row = tw.index.get(key);
+			if (row >= 0) {
+				promote(row);
+			}
+		}
 		Endpoint old = conns.put(key, e);
 		if (old != null) {
 			old.inConns = false;
@@ -913,6 +949,7 @@ final class Engine {
 		r.pair = t.pair;
 		r.state = TcpState.TIME_WAIT;
 		r.counted = true;
+		r.row = tw.alloc(r);
 		t.counted = false;
 		connPut(t.key, r);
 		t.portHeld = false;
@@ -931,20 +968,95 @@ final class Engine {
 	}
 
 	private void armTimeWaitTimer(TimeWaitRecord r, boolean restart) {
-		r.gen++;
+		int row = r.row;
+		int g = ++tw.gen[row];
 		r.expiresUs = now + c.timeWaitMs() * 1000;
-		sched.scheduleAfter(now, c.timeWaitMs() * 1000, Scheduler.TIME_WAIT_EXPIRY, r, r.gen);
+		tw.expiresUs[row] = r.expiresUs;
+		sched.scheduleAfter(now, c.timeWaitMs() * 1000, Scheduler.TIME_WAIT_EXPIRY, null,
+				((long) row << 32) | (g & 0xFFFFFFFFL));
 		timerEvent(r, "TIME_WAIT", restart ? "restarted" : "armed", r.expiresUs);
 	}
 
 	private void cancelTimeWaitTimer(TimeWaitRecord r) {
-		r.gen++;
+		tw.gen[r.row]++;
 		timerEvent(r, "TIME_WAIT", "cancelled", -1);
 	}
 
 	private void timeWaitExpired(TimeWaitRecord r) {
 		timerEvent(r, "TIME_WAIT", "fired", -1);
 		setState(r, TcpState.CLOSED, "TIME_WAIT timer");
+	}
+
+	/** Every TIME_WAIT connection's row; see {@link TimeWaitRows}. */
+	final TimeWaitRows tw = new TimeWaitRows();
+
+	/**
+	 * A record whose pair was forgotten and whose socket is closed: nothing can look at
+	 * it any more, so only its row stays, in {@link TimeWaitRows#index} instead of the
+	 * connection table.
+	 */
+	private void detach(TimeWaitRecord r) {
+		int row = r.row;
+		tw.pairNo[row] = r.pairNo();
+		tw.flags[row] |= (byte) ((r.completesLifecycle ? TimeWaitRows.COMPLETES : 0)
+				| (r.loadPair ? TimeWaitRows.LOAD : 0));
+		tw.obj[row] = null;
+		connRemove(r.key);
+		tw.index.put(r.key, row);
+	}
+
+	/**
+	 * A segment (or a port reuse) reaches a detached TIME_WAIT row: its record is made
+	 * again, exactly as it was detached, and takes the row's place in the connection
+	 * table. The row's queued expiry stays valid.
+	 */
+	private TimeWaitRecord promote(int row) {
+		int f = tw.flags[row];
+		TimeWaitRecord r = new TimeWaitRecord(tw.key[row], (f & TimeWaitRows.CLIENT_SIDE) != 0, tw.sndNxt[row],
+				tw.rcvNxt[row], tw.iss[row], tw.irs[row], (f & TimeWaitRows.REUSE_ADDR) != 0);
+		int pairNo = tw.pairNo[row];
+		r.detach(pairNo, pairNo == 0 ? null : Integer.valueOf(pairNo), (f & TimeWaitRows.COMPLETES) != 0,
+				(f & TimeWaitRows.LOAD) != 0);
+		r.state = TcpState.TIME_WAIT;
+		r.counted = true;
+		r.row = row;
+		r.expiresUs = tw.expiresUs[row];
+		tw.obj[row] = r;
+		tw.index.remove(r.key);
+		conns.put(r.key, r);
+		r.inConns = true;
+		return r;
+	}
+
+	/**
+	 * 2MSL expiry of a detached row: what {@link #timeWaitExpired} and
+	 * {@link #recordClosed} do for a detached record, without making it.
+	 */
+	private void rowExpired(int row) {
+		int f = tw.flags[row];
+		int pairNo = tw.pairNo[row];
+		String role = (f & TimeWaitRows.CLIENT_SIDE) != 0 ? "client" : "server";
+		if (rec.segments) {
+			rec.add(new TraceEvent.Timer(rec.nextSeq(), ms(), pairNo == 0 ? null : Integer.valueOf(pairNo), role,
+					"TIME_WAIT", "fired", null));
+		}
+		census[TcpState.TIME_WAIT.ordinal()]--;
+		if (rec.states) {
+			rec.add(new TraceEvent.State(rec.nextSeq(), ms(), pairNo == 0 ? null : Integer.valueOf(pairNo), role,
+					TcpState.TIME_WAIT, TcpState.CLOSED, "TIME_WAIT timer"));
+		}
+		long key = tw.key[row];
+		tw.index.remove(key);
+		if ((f & TimeWaitRows.CLIENT_SIDE) != 0) {
+			clientPorts((int) (key >>> 33)).release((int) (key >>> 16) & 0xFFFF, (f & TimeWaitRows.REUSE_ADDR) != 0);
+		}
+		if ((f & TimeWaitRows.COMPLETES) != 0) {
+			lifecycles++;
+			if ((f & TimeWaitRows.LOAD) != 0 && load != null) {
+				load.completed++;
+			}
+		}
+		tw.release(row);
 	}
 
 	/**
@@ -988,6 +1100,7 @@ final class Engine {
 		if (r.inConns) {
 			connRemove(r.key);
 		}
+		tw.release(r.row);
 		if (r.clientSide) {
 			clientPorts(r.client()).release(r.localPort(), r.reuseAddr);
 		}
@@ -1042,6 +1155,9 @@ final class Engine {
 				only.detach(p.id, p.boxedId, !p.finished, p.load);
 				p.client = null;
 				p.server = null;
+				if (only.owner == null && only.inConns) {
+					detach(only);
+				}
 			}
 		}
 	}
@@ -1147,7 +1263,7 @@ final class Engine {
 			if (pt.users(port) != 1) {
 				continue;
 			}
-			if (conns.get(key(CLIENT_HOST, client, port, serverPort)) instanceof TimeWaitRecord r
+			if (connGet(key(CLIENT_HOST, client, port, serverPort)) instanceof TimeWaitRecord r
 					&& now - (r.expiresUs - c.timeWaitMs() * 1000) >= 1_000_000) {
 				note(r, "TIME_WAIT_REUSED", "tcp_tw_reuse: a new connection takes over this TIME_WAIT tuple");
 				cancelTimeWaitTimer(r);
@@ -1167,7 +1283,8 @@ final class Engine {
 		if (pt.users(port) == 0) {
 			return null;
 		}
-		if (reuseAddr && pt.exclusiveUsers(port) == 0 && conns.get(key(CLIENT_HOST, port, serverPort)) == null) {
+		if (reuseAddr && pt.exclusiveUsers(port) == 0 && conns.get(key(CLIENT_HOST, port, serverPort)) == null
+				&& tw.index.get(key(CLIENT_HOST, port, serverPort)) < 0) {
 			return null;
 		}
 		return Errno.EADDRINUSE;

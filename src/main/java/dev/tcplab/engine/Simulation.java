@@ -32,6 +32,11 @@ public final class Simulation {
 		this.e = new Engine(config);
 	}
 
+	/** The engine behind this facade (for the engine's own tests). */
+	Engine engine() {
+		return e;
+	}
+
 	public SimulationConfig config() {
 		return e.config;
 	}

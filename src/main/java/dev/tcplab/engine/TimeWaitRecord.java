@@ -30,7 +30,8 @@ final class TimeWaitRecord extends Endpoint {
 
 	long expiresUs;
 
-	int gen;
+	/** Its row in {@link TimeWaitRows} (generation, deadline, detached state). */
+	int row;
 
 	/**
 	 * The socket handle whose application has not closed yet (it mirrors this record's

@@ -60,6 +60,18 @@ public final class BusyServerRun {
 		LoadStats atEnd;
 		Simulation sim;
 		Map<TcpState, Integer> maxCensus = new EnumMap<>(TcpState.class);
+		long warmupMs = Long.parseLong(a.getOrDefault("warmupMs", "0"));
+		if (warmupMs > 0) {
+			long w0 = System.nanoTime();
+			Simulation warm = new Simulation(config);
+			warm.startLoad(new LoadSpec(rate, warmupMs, closer, EngineWorkloads.REQUEST_BYTES,
+					EngineWorkloads.RESPONSE_BYTES, censusMs, EngineWorkloads.SERVER_PORT, 0, 0, clients));
+			warm.runUntilIdle(24L * 3600 * 1000);
+			warm = null;
+			System.gc();
+			System.out.printf("  warm-up: %,d simulated ms of the same load in %.0f ms%n", warmupMs,
+					(System.nanoTime() - w0) / 1e6);
+		}
 		try (HeapWatch watch = HeapWatch.start()) {
 			t0 = System.nanoTime();
 			sim = new Simulation(config);

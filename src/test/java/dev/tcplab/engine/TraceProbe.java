@@ -33,6 +33,23 @@ class TraceProbe {
 				out.add(sim.view().toString());
 			}
 		}
+		// port reuse on a narrow range: new SYNs reach detached TIME_WAIT rows (server
+		// closes: RFC 6191 reopen) and tw_reuse takes them over (client closes)
+		for (Side closer : new Side[] { Side.SERVER, Side.CLIENT }) {
+			for (int clients : new int[] { 1, 3 }) {
+				Simulation sim = new Simulation(
+						SimulationConfig
+							.of("linux", 5,
+									Map.of("ephemeralLow", 40000, "ephemeralHigh", 40019, "twReuse", 1, "timeWaitMs",
+											3000))
+							.withTraceLevel(TraceLevel.FULL, 1_000_000)
+							.withRetainClosedPairs(false));
+				sim.startLoad(new LoadSpec(200, 2000, closer, 10, 20, 500, 80, 0, 0, clients));
+				sim.runUntilIdle(1e9);
+				sim.eventsSince(0).forEach(e -> out.add(e.toString()));
+				out.add(String.valueOf(sim.loadStats()));
+			}
+		}
 		Files.write(Path.of(a[0]), out);
 		System.out.println(out.size() + " lines");
 	}

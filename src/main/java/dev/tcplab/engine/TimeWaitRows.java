@@ -1,0 +1,107 @@
+package dev.tcplab.engine;
+
+import java.util.Arrays;
+
+/**
+ * Every TIME_WAIT connection as a row of primitive columns — what Linux's 168-byte
+ * {@code tcp_timewait_sock} is to its full socket, but without even an object: a busy
+ * server's hundreds of thousands of TIME_WAITs cost the garbage collector nothing.
+ * <p>
+ * A row is made when a connection enters TIME_WAIT and holds what the state needs: the
+ * 4-tuple key, SND.NXT, RCV.NXT, ISS, IRS, the 2MSL deadline and the generation of its
+ * expiry entry in the event queue. While its socket or pair can still be looked at, the
+ * connection also has a {@link TimeWaitRecord} object ({@link #obj}), which is the
+ * endpoint in the connection table. Once the pair is forgotten (load runs), the object is
+ * dropped and the row alone remains, found through {@link #index}; a segment that reaches
+ * it (a retransmitted FIN, a new SYN, tw_reuse) brings the object back
+ * ({@code Engine.promote}). Rows are reused last-in first-out; generations only grow, so
+ * a queue entry never matches a later user of its row.
+ */
+final class TimeWaitRows {
+
+	static final int CLIENT_SIDE = 1;
+
+	static final int REUSE_ADDR = 2;
+
+	/** Its expiry completes a lifecycle (the pair was forgotten before it finished). */
+	static final int COMPLETES = 4;
+
+	/** Started by a load run. */
+	static final int LOAD = 8;
+
+	long[] key = new long[0];
+
+	long[] expiresUs = new long[0];
+
+	int[] sndNxt = new int[0];
+
+	int[] rcvNxt = new int[0];
+
+	int[] iss = new int[0];
+
+	int[] irs = new int[0];
+
+	int[] gen = new int[0];
+
+	int[] pairNo = new int[0];
+
+	byte[] flags = new byte[0];
+
+	/** The record object while there is one, else null (a detached row). */
+	TimeWaitRecord[] obj = new TimeWaitRecord[0];
+
+	/** Key → row of the detached rows (those without an object). */
+	final LongIntMap index = new LongIntMap();
+
+	private int[] free = new int[0];
+
+	private int freeCount;
+
+	private int used;
+
+	int alloc(TimeWaitRecord r) {
+		int row;
+		if (freeCount > 0) {
+			row = free[--freeCount];
+		}
+		else {
+			row = used++;
+			if (row == key.length) {
+				int n = Math.max(64, row * 2);
+				key = Arrays.copyOf(key, n);
+				expiresUs = Arrays.copyOf(expiresUs, n);
+				sndNxt = Arrays.copyOf(sndNxt, n);
+				rcvNxt = Arrays.copyOf(rcvNxt, n);
+				iss = Arrays.copyOf(iss, n);
+				irs = Arrays.copyOf(irs, n);
+				gen = Arrays.copyOf(gen, n);
+				pairNo = Arrays.copyOf(pairNo, n);
+				flags = Arrays.copyOf(flags, n);
+				obj = Arrays.copyOf(obj, n);
+				free = Arrays.copyOf(free, n);
+			}
+		}
+		key[row] = r.key;
+		sndNxt[row] = r.sndNxt;
+		rcvNxt[row] = r.rcvNxt;
+		iss[row] = r.iss;
+		irs[row] = r.irs;
+		pairNo[row] = 0;
+		flags[row] = (byte) ((r.clientSide ? CLIENT_SIDE : 0) | (r.reuseAddr ? REUSE_ADDR : 0));
+		obj[row] = r;
+		return row;
+	}
+
+	/** The row's TIME_WAIT is over: outstanding expiry entries go stale. */
+	void release(int row) {
+		obj[row] = null;
+		gen[row]++;
+		free[freeCount++] = row;
+	}
+
+	/** Rows in use (with or without an object). */
+	int size() {
+		return used - freeCount;
+	}
+
+}
