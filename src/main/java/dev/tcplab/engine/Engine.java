@@ -744,16 +744,13 @@ final class Engine {
 		return ep;
 	}
 
-	/** Puts into the connection table, keeping {@link Endpoint#inConns} exact. */
+	/**
+	 * Puts into the connection table, keeping {@link Endpoint#inConns} exact. The key
+	 * must not be held by a detached TIME_WAIT row: a SYN's child was looked up by
+	 * {@link #connGet} first, a compacted TCB held its own key, and a client socket's
+	 * port was free or bound past {@link #bindCheck} ({@link #connectPair} checks).
+	 */
 	void connPut(long key, Endpoint e) {
-		if (tw.index.size() > 0) {
-			// a detached TIME_WAIT row under this key leaves the table as its record
-			// would
-			int row = tw.index.get(key);
-			if (row >= 0) {
-				promote(row);
-			}
-		}
 		Endpoint old = conns.put(key, e);
 		if (old != null) {
 			old.inConns = false;
@@ -1324,6 +1321,14 @@ final class Engine {
 		}
 		clientPorts(client).acquire(clientPort, reuseAddr);
 		t.portHeld = true;
+		if ((reuseAddr || pinned) && tw.index.size() > 0) {
+			// a detached TIME_WAIT row under this key leaves the table as its record
+			// would
+			int row = tw.index.get(t.key);
+			if (row >= 0) {
+				promote(row);
+			}
+		}
 		connPut(t.key, t);
 		if (rec.states) {
 			if (reuseAddr) {

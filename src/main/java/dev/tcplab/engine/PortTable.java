@@ -1,12 +1,16 @@
 package dev.tcplab.engine;
 
 /**
- * Local ports in use on the client host: how many sockets (connections, TIME_WAIT
- * records) hold each port and how many of them lack SO_REUSEADDR, plus a bitmap for a
- * fast search of a free ephemeral port. Counts live in one open-addressing table of
- * packed longs (port, count, exclusive count) so a lookup touches one cache line.
+ * Local ports in use on a client host: how many sockets (connections, TIME_WAIT records)
+ * hold each port and how many of them lack SO_REUSEADDR, plus a bitmap for a fast search
+ * of a free ephemeral port. Counts are indexed directly by port in pages of 1,024 ports
+ * made on first use (exclusive << 16 | count per port): ephemeral ports are handed out in
+ * sequence, so consecutive connects and closes touch the same cache lines, and a host
+ * with a few sockets costs one 4 KB page.
  */
 final class PortTable {
+
+	private static final int PAGE_BITS = 10;
 
 	private final long[] inUse = new long[65536 / 64];
 
@@ -16,46 +20,30 @@ final class PortTable {
 	 */
 	private final long[] full = new long[65536 / 64 / 64];
 
-	/**
-	 * slot = (port + 1) << 32 | exclusive << 16 | count; 0 = empty. Ports are never
-	 * removed (≤ 65536 keys).
-	 */
-	private long[] slots = new long[64];
+	/** Per port: exclusive << 16 | count; pages of 1,024 ports, null until used. */
+	private final int[][] pages = new int[65536 >>> PAGE_BITS][];
 
-	private int size;
-
-	private int find(int port) {
-		int mask = slots.length - 1;
-		int i = (port * 0x9E3779B9 >>> 16) & mask;
-		long k = (long) (port + 1) << 32;
-		while (true) {
-			long v = slots[i];
-			if (v == 0 || (v & 0xFFFFFFFF00000000L) == k) {
-				return i;
-			}
-			i = (i + 1) & mask;
-		}
+	private int counts(int port) {
+		int[] page = pages[port >>> PAGE_BITS];
+		return page == null ? 0 : page[port & ((1 << PAGE_BITS) - 1)];
 	}
 
 	int users(int port) {
-		return (int) (slots[find(port)] & 0xFFFF);
+		return counts(port) & 0xFFFF;
 	}
 
 	int exclusiveUsers(int port) {
-		return (int) (slots[find(port)] >>> 16 & 0xFFFF);
+		return counts(port) >>> 16;
 	}
 
 	void acquire(int port, boolean reuseAddr) {
-		int i = find(port);
-		long v = slots[i];
-		if (v == 0) {
-			if ((size + 1) * 2 > slots.length) {
-				grow();
-				i = find(port);
-			}
-			size++;
-			v = (long) (port + 1) << 32;
+		int[] page = pages[port >>> PAGE_BITS];
+		if (page == null) {
+			page = new int[1 << PAGE_BITS];
+			pages[port >>> PAGE_BITS] = page;
 		}
+		int i = port & ((1 << PAGE_BITS) - 1);
+		int v = page[i];
 		if ((v & 0xFFFF) == 0) {
 			int w = port >>> 6;
 			if ((inUse[w] |= 1L << (port & 63)) == -1L) {
@@ -66,31 +54,21 @@ final class PortTable {
 		if (!reuseAddr) {
 			v += 1 << 16;
 		}
-		slots[i] = v;
+		page[i] = v;
 	}
 
 	void release(int port, boolean reuseAddr) {
-		int i = find(port);
-		long v = slots[i] - 1;
+		int[] page = pages[port >>> PAGE_BITS];
+		int i = port & ((1 << PAGE_BITS) - 1);
+		int v = page[i] - 1;
 		if (!reuseAddr) {
 			v -= 1 << 16;
 		}
-		slots[i] = v;
+		page[i] = v;
 		if ((v & 0xFFFF) == 0) {
 			int w = port >>> 6;
 			inUse[w] &= ~(1L << (port & 63));
 			full[w >>> 6] &= ~(1L << (w & 63));
-		}
-	}
-
-	private void grow() {
-		long[] old = slots;
-		slots = new long[old.length * 2];
-		for (long v : old) {
-			if (v != 0) {
-				int port = (int) (v >>> 32) - 1;
-				slots[find(port)] = v;
-			}
 		}
 	}
 
