@@ -28,6 +28,13 @@ abstract class Endpoint {
 	/** "client", "server" or "listener". */
 	abstract String role();
 
+	/**
+	 * Number of the pair this endpoint belongs to, 0 = none (what {@link #pairId} boxes).
+	 */
+	int pairNo() {
+		return pair == null ? 0 : pair.id;
+	}
+
 	Integer pairId() {
 		return pair == null ? null : pair.boxedId;
 	}

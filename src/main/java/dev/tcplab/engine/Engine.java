@@ -516,7 +516,7 @@ final class Engine {
 			ep.counted = false;
 		}
 		if (rec.states) {
-			rec.add(new TraceEvent.State(rec.nextSeq(), ms(), ep.pairId(), ep.role(), from, to, cause));
+			rec.state(now, ep.pairNo(), ep.role(), from, to, cause);
 		}
 		if (to == TcpState.CLOSED) {
 			if (ep instanceof Tcb t) {
@@ -530,14 +530,13 @@ final class Engine {
 
 	void note(Endpoint ep, String code, String text) {
 		if (rec.states) {
-			rec.add(new TraceEvent.Note(rec.nextSeq(), ms(), ep == null ? null : ep.pairId(),
-					ep == null ? null : ep.role(), code, text));
+			rec.note(now, ep == null ? 0 : ep.pairNo(), ep == null ? null : ep.role(), code, text);
 		}
 	}
 
 	void note(Pair p, String endpoint, String code, String text) {
 		if (rec.states) {
-			rec.add(new TraceEvent.Note(rec.nextSeq(), ms(), p == null ? null : p.boxedId, endpoint, code, text));
+			rec.note(now, p == null ? 0 : p.id, endpoint, code, text);
 		}
 	}
 
@@ -551,8 +550,8 @@ final class Engine {
 	void callEvent(Endpoint ep, String endpoint, String call, Map<String, Object> args, Object result) {
 		if (rec.states) {
 			boolean blocking = Tcb.PENDING.equals(result);
-			rec.add(new TraceEvent.Call(rec.nextSeq(), ms(), ep == null ? null : ep.pairId(), endpoint, call,
-					args == null ? Map.of() : args, blocking ? null : result, blocking, false));
+			rec.call(now, ep == null ? 0 : ep.pairNo(), endpoint, call, args == null ? Map.of() : args,
+					blocking ? null : result, blocking, false);
 		}
 	}
 
@@ -565,7 +564,7 @@ final class Engine {
 				default -> "call";
 			};
 			Map<String, Object> args = call == Tcb.CALL_RECV && max != null ? Map.of("max", max) : Map.of();
-			rec.add(new TraceEvent.Call(rec.nextSeq(), ms(), t.pairId(), t.role(), name, args, result, false, true));
+			rec.call(now, t.pairNo(), t.role(), name, args, result, false, true);
 		}
 	}
 
@@ -1039,8 +1038,7 @@ final class Engine {
 		}
 		census[TcpState.TIME_WAIT.ordinal()]--;
 		if (rec.states) {
-			rec.add(new TraceEvent.State(rec.nextSeq(), ms(), pairNo == 0 ? null : Integer.valueOf(pairNo), role,
-					TcpState.TIME_WAIT, TcpState.CLOSED, "TIME_WAIT timer"));
+			rec.state(now, pairNo, role, TcpState.TIME_WAIT, TcpState.CLOSED, "TIME_WAIT timer");
 		}
 		long key = tw.key[row];
 		tw.index.remove(key);

@@ -67,6 +67,7 @@ final class TimeWaitRecord extends Endpoint {
 		this.pair = null;
 	}
 
+	@Override
 	int pairNo() {
 		return pair != null ? pair.id : pairNo;
 	}

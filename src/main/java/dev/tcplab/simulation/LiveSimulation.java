@@ -181,7 +181,7 @@ public final class LiveSimulation {
 			double ms = (nowNanos - realtimeAnchorNanos) / 1_000_000.0 * speed;
 			realtimeAnchorNanos = nowNanos;
 			if (ms > 0) {
-				engine.advance(Math.min(ms, maxStepMs));
+				engine.advanceSilently(Math.min(ms, maxStepMs));
 			}
 		}
 		finally {

@@ -79,7 +79,7 @@ public final class BusyServerRun {
 					EngineWorkloads.RESPONSE_BYTES, censusMs, EngineWorkloads.SERVER_PORT, 0, 0, clients));
 			long step = censusMs > 0 ? censusMs : 1000;
 			for (long t = step; t <= durationMs; t += step) {
-				sim.advance(step);
+				sim.advanceSilently(step);
 				Map<TcpState, Integer> census = sim.census();
 				census.forEach((s, n) -> maxCensus.merge(s, n, Math::max));
 				if (t % 10_000 == 0 || t == step) {

@@ -94,6 +94,32 @@ class TraceRecorderTest {
 	}
 
 	@Test
+	void columnarRingGivesBackTheEventsAListenerHears() {
+		// the same run twice: with a listener every event is built at once; without
+		// one, state, call and note events live in the ring's columns until read
+		SimulationConfig config = SimulationConfig.of("linux", 9, Map.of())
+			.withTraceLevel(TraceLevel.STATES, 40)
+			.withRetainClosedPairs(false);
+		List<TraceEvent> heard = new ArrayList<>();
+		Simulation withListener = new Simulation(config);
+		withListener.setTraceListener(heard::add);
+		Simulation columnar = new Simulation(config);
+		for (Simulation sim : List.of(withListener, columnar)) {
+			lifecycle(sim);
+			sim.startLoad(new LoadSpec(200, 300, Side.SERVER, 10, 10, 100, 80, 0, 0, 2));
+			sim.runUntilIdle(1e9);
+		}
+		List<TraceEvent> kept = columnar.eventsSince(0);
+		assertThat(kept).hasSize(40);
+		assertThat(kept).extracting(TraceEvent::type).contains("state", "census");
+		assertThat(kept).isEqualTo(heard.subList(heard.size() - 40, heard.size()));
+		assertThat(columnar.eventsSince(0)).isEqualTo(kept);
+		// a run that wraps the ring many times keeps seq contiguous and equal times
+		assertThat(kept.get(kept.size() - 1).seq()).isEqualTo(columnar.nextSeq() - 1);
+		Fixtures.assertContiguous(kept);
+	}
+
+	@Test
 	void listenerHearsEveryEventSynchronouslyInOrder() {
 		Simulation sim = new Simulation(SimulationConfig.defaults());
 		List<TraceEvent> heard = new ArrayList<>();
