@@ -35,6 +35,16 @@ final class LoadRun {
 		this.endUs = e.now + spec.durationMs() * 1000;
 		this.censusUs = spec.censusIntervalMs() * 1000;
 		e.sched.schedule(startUs, Scheduler.LOAD_CONNECT, this, 0);
+		// the TIME_WAITs this load will hold at once (one per connection for 2MSL): room
+		// for them up front instead of doubling rings and columns while it runs
+		long twUs = e.c.timeWaitMs() * 1000;
+		long concurrent = (long) spec.connectionsPerSecond() * Math.min(spec.durationMs() * 1000, twUs + 1_000_000)
+				/ 1_000_000;
+		int expected = (int) Math.min(concurrent, 1 << 20);
+		if (twUs > 0 && expected > 0) {
+			e.sched.presize(twUs, expected);
+			e.tw.ensureCapacity(expected);
+		}
 		if (censusUs > 0) {
 			e.sched.schedule(startUs + censusUs, Scheduler.CENSUS, this, 0);
 		}

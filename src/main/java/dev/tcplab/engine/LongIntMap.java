@@ -97,6 +97,13 @@ final class LongIntMap {
 		}
 	}
 
+	/** Makes room for {@code n} keys without growing on the way. */
+	void ensureCapacity(int n) {
+		while ((long) n * 2 > keys.length && keys.length < 1 << 28) {
+			grow();
+		}
+	}
+
 	private void grow() {
 		long[] ok = keys;
 		int[] ov = values;

@@ -143,6 +143,19 @@ final class Scheduler {
 	 * other delays.
 	 */
 	int lane(long delay) {
+		int last = lastLane;
+		if (last >= 0 && laneDelay[last] == delay) {
+			return last;
+		}
+		last = findLane(delay);
+		lastLane = last;
+		return last;
+	}
+
+	/** The lane picked last time (most events in a row share a delay), or −1. */
+	private int lastLane = -1;
+
+	private int findLane(long delay) {
 		for (int i = 0; i < laneCount; i++) {
 			if (laneDelay[i] == delay) {
 				return i;
@@ -162,6 +175,18 @@ final class Scheduler {
 			}
 		}
 		return -1;
+	}
+
+	/**
+	 * Makes room for {@code n} events on the lane of {@code delay} ahead of a load that
+	 * will queue that many (the 2MSL expiries of a busy server), instead of doubling the
+	 * ring step by step while the load runs.
+	 */
+	void presize(long delay, int n) {
+		int i = lane(delay);
+		if (i >= 0) {
+			lanes[i].ensureCapacity(n);
+		}
 	}
 
 	/**
@@ -424,10 +449,20 @@ final class Scheduler {
 			count--;
 		}
 
+		void ensureCapacity(int n) {
+			if (n > target.length && n <= 1 << 26) {
+				resize(Integer.highestOneBit(n - 1) << 1);
+			}
+		}
+
 		private void grow() {
+			resize(target.length * 2);
+		}
+
+		private void resize(int size) {
 			int n = target.length;
-			long[] d2 = new long[n * 2 * 4];
-			Object[] g2 = new Object[n * 2];
+			long[] d2 = new long[size * 4];
+			Object[] g2 = new Object[size];
 			for (int i = 0; i < count; i++) {
 				int j = (head + i) & (n - 1);
 				System.arraycopy(d, j << 2, d2, i << 2, 4);

@@ -59,6 +59,14 @@ final class TimeWaitRows {
 
 	private int used;
 
+	/** Makes room for {@code n} rows ahead of a load that will need them. */
+	void ensureCapacity(int n) {
+		if (n > key.length) {
+			resize(n);
+		}
+		index.ensureCapacity(n);
+	}
+
 	int alloc(TimeWaitRecord r) {
 		int row;
 		if (freeCount > 0) {
@@ -67,18 +75,7 @@ final class TimeWaitRows {
 		else {
 			row = used++;
 			if (row == key.length) {
-				int n = Math.max(64, row * 2);
-				key = Arrays.copyOf(key, n);
-				expiresUs = Arrays.copyOf(expiresUs, n);
-				sndNxt = Arrays.copyOf(sndNxt, n);
-				rcvNxt = Arrays.copyOf(rcvNxt, n);
-				iss = Arrays.copyOf(iss, n);
-				irs = Arrays.copyOf(irs, n);
-				gen = Arrays.copyOf(gen, n);
-				pairNo = Arrays.copyOf(pairNo, n);
-				flags = Arrays.copyOf(flags, n);
-				obj = Arrays.copyOf(obj, n);
-				free = Arrays.copyOf(free, n);
+				resize(Math.max(64, row * 2));
 			}
 		}
 		key[row] = r.key;
@@ -90,6 +87,20 @@ final class TimeWaitRows {
 		flags[row] = (byte) ((r.clientSide ? CLIENT_SIDE : 0) | (r.reuseAddr ? REUSE_ADDR : 0));
 		obj[row] = r;
 		return row;
+	}
+
+	private void resize(int n) {
+		key = Arrays.copyOf(key, n);
+		expiresUs = Arrays.copyOf(expiresUs, n);
+		sndNxt = Arrays.copyOf(sndNxt, n);
+		rcvNxt = Arrays.copyOf(rcvNxt, n);
+		iss = Arrays.copyOf(iss, n);
+		irs = Arrays.copyOf(irs, n);
+		gen = Arrays.copyOf(gen, n);
+		pairNo = Arrays.copyOf(pairNo, n);
+		flags = Arrays.copyOf(flags, n);
+		obj = Arrays.copyOf(obj, n);
+		free = Arrays.copyOf(free, n);
 	}
 
 	/** The row's TIME_WAIT is over: outstanding expiry entries go stale. */
