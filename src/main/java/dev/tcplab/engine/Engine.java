@@ -237,10 +237,11 @@ final class Engine {
 	// ---- timer slots: the state of every TCB's four timers in dense arrays, indexed by
 	// slot * 4 + timer. A queue entry carries (slot, generation, timer) and no object, so
 	// a stale entry (cancelled timer, closed TCB) is dropped after one look at tmGen, and
-	// a closed TCB is garbage at once. Slots are reused last-in first-out, which keeps
-	// the
-	// arrays as small as the number of open TCBs and their hot part in cache. Generations
-	// only grow, so an entry never matches a later user of its slot.
+	// a closed TCB is garbage at once. The lowest free slot is reused first, so the live
+	// slots stay at the bottom of the arrays (hot in cache) and, after a burst of open
+	// connections, the free top half is given back. Generations come from one counter
+	// (never 0, which marks "no entry"), so an entry never matches a later user of its
+	// slot, even after the arrays shrank and grew again.
 
 	/** Deadline (µs) of each timer, −1 when not armed. */
 	long[] tmAt = new long[0];
@@ -254,43 +255,76 @@ final class Engine {
 	/** Delay the timer was armed with (picks the FIFO lane). */
 	long[] tmDelay = new long[0];
 
-	/** Generation of the timer's current queue entry. */
+	/** Generation of the timer's current queue entry, 0 = none. */
 	int[] tmGen = new int[0];
+
+	private int timerGenCounter;
 
 	private Tcb[] slotTcb = new Tcb[0];
 
-	private int[] freeSlots = new int[0];
+	/** Bit s set: slot s (below {@link #slotCount}) is free. */
+	private long[] freeBits = new long[0];
 
-	private int freeSlotCount;
+	/** No free slot lies below word {@code freeHint} of {@link #freeBits}. */
+	private int freeHint;
 
+	/** Slots handed out so far (the high-water mark, lowered when the arrays shrink). */
 	private int slotCount;
 
+	private int liveSlots;
+
+	/** Live slots in the top half of the arrays (trim when none and few live). */
+	private int liveTop;
+
 	int allocTimerSlot(Tcb t) {
-		int s;
-		if (freeSlotCount > 0) {
-			s = freeSlots[--freeSlotCount];
+		int s = -1;
+		int words = (slotCount + 63) >>> 6;
+		for (int w = freeHint; w < words; w++) {
+			long b = freeBits[w];
+			if (b != 0) {
+				s = (w << 6) + Long.numberOfTrailingZeros(b);
+				freeBits[w] = b & (b - 1);
+				freeHint = w;
+				break;
+			}
 		}
-		else {
+		if (s < 0) {
+			freeHint = words;
 			s = slotCount++;
 			if (s == slotTcb.length) {
-				int n = Math.max(64, s * 2);
-				slotTcb = Arrays.copyOf(slotTcb, n);
-				freeSlots = Arrays.copyOf(freeSlots, n);
-				tmAt = Arrays.copyOf(tmAt, n * 4);
-				tmQueued = Arrays.copyOf(tmQueued, n * 4);
-				tmOrder = Arrays.copyOf(tmOrder, n * 4);
-				tmDelay = Arrays.copyOf(tmDelay, n * 4);
-				tmGen = Arrays.copyOf(tmGen, n * 4);
-				sched.timerGen = tmGen;
+				resizeTimerSlots(Math.max(64, s * 2));
 			}
+		}
+		liveSlots++;
+		if (s >= slotTcb.length >>> 1) {
+			liveTop++;
 		}
 		slotTcb[s] = t;
 		int i = s << 2;
 		for (int k = i; k < i + 4; k++) {
 			tmAt[k] = -1;
 			tmQueued[k] = -1;
+			tmGen[k] = 0;
 		}
 		return s;
+	}
+
+	private void resizeTimerSlots(int n) {
+		slotTcb = Arrays.copyOf(slotTcb, n);
+		int live = 0;
+		for (int k = n >>> 1; k < n; k++) {
+			if (slotTcb[k] != null) {
+				live++;
+			}
+		}
+		liveTop = live;
+		freeBits = Arrays.copyOf(freeBits, (n + 63) >>> 6);
+		tmAt = Arrays.copyOf(tmAt, n * 4);
+		tmQueued = Arrays.copyOf(tmQueued, n * 4);
+		tmOrder = Arrays.copyOf(tmOrder, n * 4);
+		tmDelay = Arrays.copyOf(tmDelay, n * 4);
+		tmGen = Arrays.copyOf(tmGen, n * 4);
+		sched.timerGen = tmGen;
 	}
 
 	/**
@@ -305,11 +339,42 @@ final class Engine {
 		slotTcb[s] = null;
 		int i = s << 2;
 		for (int k = i; k < i + 4; k++) {
-			tmGen[k]++;
+			tmGen[k] = 0;
 			tmAt[k] = -1;
 			tmQueued[k] = -1;
 		}
-		freeSlots[freeSlotCount++] = s;
+		freeBits[s >>> 6] |= 1L << (s & 63);
+		if ((s >>> 6) < freeHint) {
+			freeHint = s >>> 6;
+		}
+		liveSlots--;
+		int cap = slotTcb.length;
+		if (s >= cap >>> 1) {
+			liveTop--;
+		}
+		if (liveTop == 0 && cap > 1024 && liveSlots < cap >>> 2) {
+			trimTimerSlots();
+		}
+	}
+
+	/**
+	 * Halves the slot arrays while their top half holds no live slot and a quarter of
+	 * them is enough.
+	 */
+	private void trimTimerSlots() {
+		while (liveTop == 0 && slotTcb.length > 1024 && liveSlots < slotTcb.length >>> 2) {
+			int half = slotTcb.length >>> 1;
+			slotCount = Math.min(slotCount, half);
+			resizeTimerSlots(half);
+			if (freeHint > (half >>> 6)) {
+				freeHint = half >>> 6;
+			}
+		}
+	}
+
+	/** Slots in the timer arrays (capacity), for tests and benchmarks. */
+	int timerSlotCapacity() {
+		return slotTcb.length;
 	}
 
 	/**
@@ -317,7 +382,11 @@ final class Engine {
 	 * sequence number reserved when it was armed; its delay picks the FIFO lane.
 	 */
 	void queueTimer(int i) {
-		int gen = ++tmGen[i];
+		int gen = ++timerGenCounter;
+		if (gen == 0) {
+			gen = ++timerGenCounter;
+		}
+		tmGen[i] = gen;
 		long at = tmAt[i];
 		tmQueued[i] = at;
 		long a = ((long) (i >>> 2) << 35) | ((gen & 0xFFFFFFFFL) << 3) | (i & 3);
@@ -352,7 +421,8 @@ final class Engine {
 	private void flushTimers() {
 		for (int k = 0; k < armedCount; k++) {
 			int i = armedTimers[k];
-			long at = tmAt[i];
+			// (a slot freed after its timer was armed may have been trimmed away since)
+			long at = i < tmAt.length ? tmAt[i] : -1;
 			if (at >= 0) {
 				long q = tmQueued[i];
 				if (q < 0 || q > at) {
@@ -367,7 +437,7 @@ final class Engine {
 	void cancelTimer(int i) {
 		tmAt[i] = -1;
 		if (tmQueued[i] >= 0) {
-			tmGen[i]++;
+			tmGen[i] = 0;
 			tmQueued[i] = -1;
 		}
 	}
@@ -389,7 +459,7 @@ final class Engine {
 				long arg = sched.peekArg();
 				int i = timerIndex(arg);
 				long at = sched.peekTime();
-				if (tmGen[i] != (int) (arg >>> 3) || tmQueued[i] != at) {
+				if (i >= tmGen.length || tmGen[i] != (int) (arg >>> 3) || tmQueued[i] != at) {
 					sched.pop();
 					return false;
 				}

@@ -68,6 +68,9 @@ final class LongIntMap {
 		while ((v = values[i]) != 0) {
 			if (keys[i] == key) {
 				deleteAt(i);
+				if (keys.length > 1024 && size * 8 < keys.length) {
+					rehash(keys.length / 4);
+				}
 				return v - 1;
 			}
 			i = (i + 1) & mask;
@@ -105,10 +108,14 @@ final class LongIntMap {
 	}
 
 	private void grow() {
+		rehash(keys.length * 2);
+	}
+
+	private void rehash(int capacity) {
 		long[] ok = keys;
 		int[] ov = values;
-		keys = new long[ok.length * 2];
-		values = new int[ok.length * 2];
+		keys = new long[capacity];
+		values = new int[capacity];
 		size = 0;
 		for (int i = 0; i < ok.length; i++) {
 			if (ov[i] != 0) {

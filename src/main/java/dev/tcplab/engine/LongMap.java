@@ -77,6 +77,10 @@ final class LongMap<V> {
 		}
 		Object v = values[i];
 		deleteAt(i);
+		if (keys.length > 1024 && size * 8 < keys.length) {
+			// a burst of connections is over: give most of the table back
+			rehash(keys.length / 4);
+		}
 		return (V) v;
 	}
 
@@ -102,12 +106,16 @@ final class LongMap<V> {
 		}
 	}
 
-	@SuppressWarnings("unchecked")
 	private void grow() {
+		rehash(keys.length * 2);
+	}
+
+	@SuppressWarnings("unchecked")
+	private void rehash(int capacity) {
 		long[] ok = keys;
 		Object[] ov = values;
-		keys = new long[ok.length * 2];
-		values = new Object[ok.length * 2];
+		keys = new long[capacity];
+		values = new Object[capacity];
 		size = 0;
 		for (int i = 0; i < ok.length; i++) {
 			if (ov[i] != null) {

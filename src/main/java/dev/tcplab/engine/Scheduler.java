@@ -87,9 +87,9 @@ final class Scheduler {
 
 	/**
 	 * The engine's timer generations (see {@code Engine.tmGen}): a TIMER entry whose arg
-	 * (slot &lt;&lt; 35 | generation &lt;&lt; 3 | timer) no longer matches is stale, and
-	 * a lane skips such entries as soon as they reach its head, without a merge step
-	 * each.
+	 * (slot &lt;&lt; 35 | generation &lt;&lt; 3 | timer) no longer matches (or whose slot
+	 * was trimmed away) is stale, and a lane skips such entries as soon as they reach its
+	 * head, without a merge step each.
 	 */
 	int[] timerGen = new int[0];
 
@@ -98,7 +98,8 @@ final class Scheduler {
 
 	/** Whether a TIMER entry's generation is outdated. */
 	boolean staleTimer(long arg) {
-		return timerGen[(int) ((arg >>> 35) << 2) | (int) (arg & 3)] != (int) (arg >>> 3);
+		int i = (int) ((arg >>> 35) << 2) | (int) (arg & 3);
+		return i >= timerGen.length || timerGen[i] != (int) (arg >>> 3);
 	}
 
 	int size() {
@@ -297,6 +298,10 @@ final class Scheduler {
 			else {
 				nt = Long.MAX_VALUE;
 				no = Long.MAX_VALUE;
+				if (l.target.length > Lane.KEEP) {
+					// a burst is over: give its ring back
+					l.resize(Lane.KEEP);
+				}
 			}
 			laneHeadTime[headSource] = nt;
 			laneHeadOrder[headSource] = no;
@@ -396,6 +401,9 @@ final class Scheduler {
 	 * {@code target}, instead of one per field.
 	 */
 	private static final class Lane {
+
+		/** Capacity an emptied lane shrinks back to. */
+		static final int KEEP = 1024;
 
 		long[] d = new long[64 * 4];
 
