@@ -236,27 +236,34 @@ final class Engine {
 
 	// ---- timer slots: the state of every TCB's four timers in dense arrays, indexed by
 	// slot * 4 + timer. A queue entry carries (slot, generation, timer) and no object, so
-	// a stale entry (cancelled timer, closed TCB) is dropped after one look at tmGen, and
+	// a stale entry (cancelled timer, closed TCB) is dropped after one look at its
+	// generation, and
 	// a closed TCB is garbage at once. The lowest free slot is reused first, so the live
 	// slots stay at the bottom of the arrays (hot in cache) and, after a burst of open
 	// connections, the free top half is given back. Generations come from one counter
 	// (never 0, which marks "no entry"), so an entry never matches a later user of its
 	// slot, even after the arrays shrank and grew again.
 
-	/** Deadline (µs) of each timer, −1 when not armed. */
-	long[] tmAt = new long[0];
+	/**
+	 * Every timer's state, {@link #TM} longs per timer (slot * 4 + timer): deadline (µs,
+	 * −1 = not armed), time of its queue entry (−1 = none), the insertion sequence number
+	 * reserved when it was armed, the delay it was armed with (picks the FIFO lane) and
+	 * the generation of its queue entry (0 = none). One timer's fields share a cache
+	 * line.
+	 */
+	long[] tm = new long[0];
 
-	/** Time of the timer's queue entry, −1 when none is queued. */
-	long[] tmQueued = new long[0];
+	static final int TM = 5;
 
-	/** Insertion sequence number reserved when the timer was (re)armed. */
-	long[] tmOrder = new long[0];
+	static final int TM_AT = 0;
 
-	/** Delay the timer was armed with (picks the FIFO lane). */
-	long[] tmDelay = new long[0];
+	static final int TM_QUEUED = 1;
 
-	/** Generation of the timer's current queue entry, 0 = none. */
-	int[] tmGen = new int[0];
+	static final int TM_ORDER = 2;
+
+	static final int TM_DELAY = 3;
+
+	static final int TM_GEN = 4;
 
 	private int timerGenCounter;
 
@@ -302,9 +309,9 @@ final class Engine {
 		slotTcb[s] = t;
 		int i = s << 2;
 		for (int k = i; k < i + 4; k++) {
-			tmAt[k] = -1;
-			tmQueued[k] = -1;
-			tmGen[k] = 0;
+			tm[k * TM + TM_AT] = -1;
+			tm[k * TM + TM_QUEUED] = -1;
+			tm[k * TM + TM_GEN] = 0;
 		}
 		return s;
 	}
@@ -319,12 +326,8 @@ final class Engine {
 		}
 		liveTop = live;
 		freeBits = Arrays.copyOf(freeBits, (n + 63) >>> 6);
-		tmAt = Arrays.copyOf(tmAt, n * 4);
-		tmQueued = Arrays.copyOf(tmQueued, n * 4);
-		tmOrder = Arrays.copyOf(tmOrder, n * 4);
-		tmDelay = Arrays.copyOf(tmDelay, n * 4);
-		tmGen = Arrays.copyOf(tmGen, n * 4);
-		sched.timerGen = tmGen;
+		tm = Arrays.copyOf(tm, n * 4 * TM);
+		sched.timers = tm;
 	}
 
 	/**
@@ -339,9 +342,9 @@ final class Engine {
 		slotTcb[s] = null;
 		int i = s << 2;
 		for (int k = i; k < i + 4; k++) {
-			tmGen[k] = 0;
-			tmAt[k] = -1;
-			tmQueued[k] = -1;
+			tm[k * TM + TM_GEN] = 0;
+			tm[k * TM + TM_AT] = -1;
+			tm[k * TM + TM_QUEUED] = -1;
 		}
 		freeBits[s >>> 6] |= 1L << (s & 63);
 		if ((s >>> 6) < freeHint) {
@@ -386,11 +389,11 @@ final class Engine {
 		if (gen == 0) {
 			gen = ++timerGenCounter;
 		}
-		tmGen[i] = gen;
-		long at = tmAt[i];
-		tmQueued[i] = at;
+		tm[i * TM + TM_GEN] = gen;
+		long at = tm[i * TM + TM_AT];
+		tm[i * TM + TM_QUEUED] = at;
 		long a = ((long) (i >>> 2) << 35) | ((gen & 0xFFFFFFFFL) << 3) | (i & 3);
-		sched.scheduleAt(sched.lane(tmDelay[i]), at, tmOrder[i], Scheduler.TIMER, null, a);
+		sched.scheduleAt(sched.lane(tm[i * TM + TM_DELAY]), at, tm[i * TM + TM_ORDER], Scheduler.TIMER, null, a);
 	}
 
 	/**
@@ -422,9 +425,9 @@ final class Engine {
 		for (int k = 0; k < armedCount; k++) {
 			int i = armedTimers[k];
 			// (a slot freed after its timer was armed may have been trimmed away since)
-			long at = i < tmAt.length ? tmAt[i] : -1;
+			long at = i * TM < tm.length ? tm[i * TM + TM_AT] : -1;
 			if (at >= 0) {
-				long q = tmQueued[i];
+				long q = tm[i * TM + TM_QUEUED];
 				if (q < 0 || q > at) {
 					queueTimer(i);
 				}
@@ -435,10 +438,10 @@ final class Engine {
 
 	/** Stops timer {@code i}: its queue entry, if any, goes stale. */
 	void cancelTimer(int i) {
-		tmAt[i] = -1;
-		if (tmQueued[i] >= 0) {
-			tmGen[i] = 0;
-			tmQueued[i] = -1;
+		tm[i * TM + TM_AT] = -1;
+		if (tm[i * TM + TM_QUEUED] >= 0) {
+			tm[i * TM + TM_GEN] = 0;
+			tm[i * TM + TM_QUEUED] = -1;
 		}
 	}
 
@@ -459,17 +462,18 @@ final class Engine {
 				long arg = sched.peekArg();
 				int i = timerIndex(arg);
 				long at = sched.peekTime();
-				if (i >= tmGen.length || tmGen[i] != (int) (arg >>> 3) || tmQueued[i] != at) {
+				if (i * TM >= tm.length || (int) tm[i * TM + TM_GEN] != (int) (arg >>> 3)
+						|| tm[i * TM + TM_QUEUED] != at) {
 					sched.pop();
 					return false;
 				}
-				long deadline = tmAt[i];
-				if (deadline == at && tmOrder[i] == sched.peekOrder()) {
+				long deadline = tm[i * TM + TM_AT];
+				if (deadline == at && tm[i * TM + TM_ORDER] == sched.peekOrder()) {
 					return true;
 				}
 				sched.pop();
 				if (deadline < 0) {
-					tmQueued[i] = -1;
+					tm[i * TM + TM_QUEUED] = -1;
 				}
 				else {
 					queueTimer(i);
@@ -541,8 +545,8 @@ final class Engine {
 			}
 			case Scheduler.TIMER -> {
 				int i = timerIndex(arg);
-				tmAt[i] = -1;
-				tmQueued[i] = -1;
+				tm[i * TM + TM_AT] = -1;
+				tm[i * TM + TM_QUEUED] = -1;
 				slotTcb[i >>> 2].onTimer(i & 3);
 			}
 			case Scheduler.TIME_WAIT_EXPIRY -> {

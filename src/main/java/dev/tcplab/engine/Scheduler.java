@@ -86,12 +86,12 @@ final class Scheduler {
 	private long nextOrder;
 
 	/**
-	 * The engine's timer generations (see {@code Engine.tmGen}): a TIMER entry whose arg
-	 * (slot &lt;&lt; 35 | generation &lt;&lt; 3 | timer) no longer matches (or whose slot
-	 * was trimmed away) is stale, and a lane skips such entries as soon as they reach its
-	 * head, without a merge step each.
+	 * The engine's timer states (see {@code Engine.tm}, 5 longs per timer, the generation
+	 * last): a TIMER entry whose arg (slot &lt;&lt; 35 | generation &lt;&lt; 3 | timer)
+	 * no longer matches (or whose slot was trimmed away) is stale, and a lane skips such
+	 * entries as soon as they reach its head, without a merge step each.
 	 */
-	int[] timerGen = new int[0];
+	long[] timers = new long[0];
 
 	/** Stale timer entries skipped by the lanes (a counter for benchmarks). */
 	long staleSkipped;
@@ -99,7 +99,8 @@ final class Scheduler {
 	/** Whether a TIMER entry's generation is outdated. */
 	boolean staleTimer(long arg) {
 		int i = (int) ((arg >>> 35) << 2) | (int) (arg & 3);
-		return i >= timerGen.length || timerGen[i] != (int) (arg >>> 3);
+		int g = i * 5 + 4;
+		return g >= timers.length || (int) timers[g] != (int) (arg >>> 3);
 	}
 
 	int size() {

@@ -159,7 +159,7 @@ final class Tcb extends Endpoint {
 	long timedAtUs;
 
 	// ---- timers (lazy, like Linux's mod_timer): the four timers' state lives in the
-	// engine's dense timer-slot arrays (Engine.tmAt etc.), indexed by slot * 4 + timer,
+	// engine's dense timer-slot array (Engine.tm), indexed by slot * 4 + timer,
 	// so
 	// that a stale queue entry is recognised without touching this (cold) object.
 	/** This TCB's timer slot in the engine, −1 once released (closed or compacted). */
@@ -167,7 +167,7 @@ final class Tcb extends Endpoint {
 
 	/** Deadline of {@code timer} in µs, −1 when not armed. */
 	long timerAt(int timer) {
-		return slot < 0 ? -1 : e.tmAt[(slot << 2) + timer];
+		return slot < 0 ? -1 : e.tm[((slot << 2) + timer) * Engine.TM + Engine.TM_AT];
 	}
 
 	/**
@@ -964,14 +964,15 @@ final class Tcb extends Endpoint {
 		boolean wasArmed = false;
 		if (slot >= 0) {
 			int i = (slot << 2) + timer;
-			Engine en = e;
-			wasArmed = en.tmAt[i] >= 0;
-			en.tmAt[i] = at;
-			en.tmDelay[i] = afterUs;
-			en.tmOrder[i] = order;
-			long queued = en.tmQueued[i];
+			long[] tm = e.tm;
+			int b = i * Engine.TM;
+			wasArmed = tm[b + Engine.TM_AT] >= 0;
+			tm[b + Engine.TM_AT] = at;
+			tm[b + Engine.TM_DELAY] = afterUs;
+			tm[b + Engine.TM_ORDER] = order;
+			long queued = tm[b + Engine.TM_QUEUED];
 			if (queued < 0 || queued > at) {
-				en.timerArmed(i);
+				e.timerArmed(i);
 			}
 		}
 		e.timerEvent(this, TIMER_NAMES[timer], wasArmed ? "restarted" : "armed", at);
