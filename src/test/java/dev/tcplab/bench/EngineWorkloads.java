@@ -56,8 +56,17 @@ final class EngineWorkloads {
 	 * lifecycles
 	 */
 	static LoadStats loadBatch(SimulationConfig config, int lifecycles, Side closer) {
+		return loadBatch(config, lifecycles, closer, lifecycles);
+	}
+
+	/**
+	 * {@link #loadBatch(SimulationConfig, int, Side)} at {@code rate} new connections per
+	 * simulated second (fewer open at once: the engine's working set shrinks).
+	 */
+	static LoadStats loadBatch(SimulationConfig config, int lifecycles, Side closer, int rate) {
 		Simulation sim = new Simulation(config);
-		sim.startLoad(new LoadSpec(lifecycles, 1000, closer, REQUEST_BYTES, RESPONSE_BYTES, 0, SERVER_PORT, 0, 0));
+		sim.startLoad(new LoadSpec(rate, lifecycles * 1000L / rate, closer, REQUEST_BYTES, RESPONSE_BYTES, 0,
+				SERVER_PORT, 0, 0));
 		EventResult r = sim.runUntilIdle(24L * 3600 * 1000);
 		LoadStats stats = sim.loadStats();
 		if (stats.completed() != lifecycles || stats.connectFailures() != 0 || !"idle".equals(r.result())) {

@@ -27,12 +27,21 @@ public final class LifecycleLoop {
 	}
 
 	static Rate lifecyclesPerSecond(TraceLevel level, Side closer, double warmupSeconds, double seconds) {
-		SimulationConfig config = EngineWorkloads.config(level);
-		timedBatches(config, closer, warmupSeconds);
-		return timedBatches(config, closer, seconds);
+		return lifecyclesPerSecond(level, closer, warmupSeconds, seconds, EngineWorkloads.BATCH);
 	}
 
-	private static Rate timedBatches(SimulationConfig config, Side closer, double seconds) {
+	/**
+	 * The same with batches opened at {@code rate} connections per simulated second
+	 * (20,000 = the whole batch within one second, about 1,400 connections open at
+	 * once; 1,000 = about 70).
+	 */
+	static Rate lifecyclesPerSecond(TraceLevel level, Side closer, double warmupSeconds, double seconds, int rate) {
+		SimulationConfig config = EngineWorkloads.config(level);
+		timedBatches(config, closer, warmupSeconds, rate);
+		return timedBatches(config, closer, seconds, rate);
+	}
+
+	private static Rate timedBatches(SimulationConfig config, Side closer, double seconds, int rate) {
 		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 		long lifecycles = 0;
 		long cpu0 = threads.getCurrentThreadCpuTime();
@@ -40,7 +49,7 @@ public final class LifecycleLoop {
 		long end = t0 + (long) (seconds * 1e9);
 		long now;
 		do {
-			lifecycles += EngineWorkloads.loadBatch(config, EngineWorkloads.BATCH, closer).completed();
+			lifecycles += EngineWorkloads.loadBatch(config, EngineWorkloads.BATCH, closer, rate).completed();
 			now = System.nanoTime();
 		}
 		while (now < end);
