@@ -93,9 +93,19 @@ final class Engine {
 	 * Delivered segments ready for reuse ({@link #segment}); bounded so a burst does not
 	 * pin memory.
 	 */
-	private final Segment[] segmentPool = new Segment[1024];
+	/**
+	 * Every segment the engine made and owns, by {@link Segment#index}: queue entries of
+	 * segments in flight carry this index instead of a reference (no reference store, so
+	 * no garbage-collector barrier, per segment sent), and delivered or dropped segments
+	 * are reused from {@link #freeSegments}, last in first out.
+	 */
+	private Segment[] segments = new Segment[64];
 
-	private int segmentPoolSize;
+	private int segmentCount;
+
+	private int[] freeSegments = new int[64];
+
+	private int freeSegmentCount;
 
 	final int[] census = new int[TcpState.values().length];
 
@@ -205,24 +215,31 @@ final class Engine {
 		return nextSegmentId++;
 	}
 
-	/** A new segment with the next id, recycled from the pool when possible. */
+	/** A new segment with the next id, reused from the segment table when possible. */
 	Segment segment(Pair p, int pairNo, int srcHost, int client, int srcPort, int dstPort, int flags, int seq, int ack,
 			int len, int window, boolean retransmission, int relSeq, int relAck, long answers) {
 		long id = nextSegmentId++;
-		if (segmentPoolSize > 0) {
-			Segment s = segmentPool[--segmentPoolSize];
-			segmentPool[segmentPoolSize] = null;
+		if (freeSegmentCount > 0) {
+			Segment s = segments[freeSegments[--freeSegmentCount]];
 			return s.init(id, p, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window,
 					retransmission, relSeq, relAck, answers);
 		}
-		return new Segment(id, p, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window,
+		Segment s = new Segment(id, p, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window,
 				retransmission, relSeq, relAck, answers);
+		if (segmentCount == segments.length) {
+			segments = Arrays.copyOf(segments, segmentCount * 2);
+			freeSegments = Arrays.copyOf(freeSegments, segmentCount * 2);
+		}
+		s.index = segmentCount;
+		segments[segmentCount++] = s;
+		return s;
 	}
 
+	/** A segment of the table is no longer in use (delivered or dropped). */
 	private void recycle(Segment s) {
-		if (segmentPoolSize < segmentPool.length) {
+		if (s.index >= 0) {
 			s.pair = null;
-			segmentPool[segmentPoolSize++] = s;
+			freeSegments[freeSegmentCount++] = s.index;
 		}
 	}
 
@@ -539,7 +556,7 @@ final class Engine {
 	private void dispatch(int kind, Object target, long arg) {
 		switch (kind) {
 			case Scheduler.SEGMENT -> {
-				Segment s = (Segment) target;
+				Segment s = target != null ? (Segment) target : segments[(int) arg];
 				arrive(s);
 				recycle(s);
 			}
@@ -682,6 +699,7 @@ final class Engine {
 						if (rec.segments) {
 							traceSegment("dropped", s);
 						}
+						recycle(s);
 						return;
 					}
 					case DUPLICATE -> {
@@ -733,7 +751,12 @@ final class Engine {
 	}
 
 	private void deliverLater(Segment s, long extraUs) {
-		sched.scheduleAfter(now, latencyUs + extraUs, Scheduler.SEGMENT, s, 0);
+		if (s.index >= 0) {
+			sched.scheduleAfter(now, latencyUs + extraUs, Scheduler.SEGMENT, null, s.index);
+		}
+		else {
+			sched.scheduleAfter(now, latencyUs + extraUs, Scheduler.SEGMENT, s, 0);
+		}
 	}
 
 	void release(Pair p, Side side) {

@@ -47,6 +47,12 @@ final class Segment {
 
 	long id;
 
+	/**
+	 * Place in the engine's segment table while the engine owns this segment (made by
+	 * {@code Engine.segment}), −1 for others (duplicates, injected segments).
+	 */
+	int index = -1;
+
 	/** The pair this segment belongs to (for fault rules), or null. */
 	Pair pair;
 

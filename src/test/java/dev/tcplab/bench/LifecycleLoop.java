@@ -32,8 +32,8 @@ public final class LifecycleLoop {
 
 	/**
 	 * The same with batches opened at {@code rate} connections per simulated second
-	 * (20,000 = the whole batch within one second, about 1,400 connections open at
-	 * once; 1,000 = about 70).
+	 * (20,000 = the whole batch within one second, about 1,400 connections open at once;
+	 * 1,000 = about 70).
 	 */
 	static Rate lifecyclesPerSecond(TraceLevel level, Side closer, double warmupSeconds, double seconds, int rate) {
 		SimulationConfig config = EngineWorkloads.config(level);
