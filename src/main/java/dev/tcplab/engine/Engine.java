@@ -219,27 +219,41 @@ final class Engine {
 	Segment segment(Pair p, int pairNo, int srcHost, int client, int srcPort, int dstPort, int flags, int seq, int ack,
 			int len, int window, boolean retransmission, int relSeq, int relAck, long answers) {
 		long id = nextSegmentId++;
+		int index;
 		if (freeSegmentCount > 0) {
-			Segment s = segments[freeSegments[--freeSegmentCount]];
-			return s.init(id, p, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window,
-					retransmission, relSeq, relAck, answers);
+			index = freeSegments[--freeSegmentCount];
+			Segment s = segments[index];
+			if (s != null) {
+				return s.init(id, p, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window,
+						retransmission, relSeq, relAck, answers);
+			}
+		}
+		else {
+			if (segmentCount == segments.length) {
+				segments = Arrays.copyOf(segments, segmentCount * 2);
+				freeSegments = Arrays.copyOf(freeSegments, segmentCount * 2);
+			}
+			index = segmentCount++;
 		}
 		Segment s = new Segment(id, p, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window,
 				retransmission, relSeq, relAck, answers);
-		if (segmentCount == segments.length) {
-			segments = Arrays.copyOf(segments, segmentCount * 2);
-			freeSegments = Arrays.copyOf(freeSegments, segmentCount * 2);
-		}
-		s.index = segmentCount;
-		segments[segmentCount++] = s;
+		s.index = index;
+		segments[index] = s;
 		return s;
 	}
 
+	/** Free segments kept for reuse; beyond this a burst's segments are let go. */
+	private static final int KEEP_SEGMENTS = 4096;
+
 	/** A segment of the table is no longer in use (delivered or dropped). */
 	private void recycle(Segment s) {
-		if (s.index >= 0) {
+		int index = s.index;
+		if (index >= 0) {
 			s.pair = null;
-			freeSegments[freeSegmentCount++] = s.index;
+			if (freeSegmentCount >= KEEP_SEGMENTS) {
+				segments[index] = null;
+			}
+			freeSegments[freeSegmentCount++] = index;
 		}
 	}
 
