@@ -845,7 +845,7 @@ final class Engine {
 	 */
 	Endpoint connGet(long key) {
 		Endpoint ep = conns.get(key);
-		if (ep == null && tw.index.size() > 0) {
+		if (ep == null && tw.mayHold(key)) {
 			int row = tw.index.get(key);
 			if (row >= 0) {
 				ep = promote(row);
@@ -1109,7 +1109,7 @@ final class Engine {
 				| (r.loadPair ? TimeWaitRows.LOAD : 0));
 		tw.obj[row] = null;
 		connRemove(r.key);
-		tw.index.put(r.key, row);
+		tw.indexPut(r.key, row);
 	}
 
 	/**
@@ -1129,7 +1129,7 @@ final class Engine {
 		r.row = row;
 		r.expiresUs = tw.expiresUs[row];
 		tw.obj[row] = r;
-		tw.index.remove(r.key);
+		tw.indexRemove(r.key);
 		conns.put(r.key, r);
 		r.inConns = true;
 		return r;
@@ -1152,7 +1152,7 @@ final class Engine {
 			rec.state(now, pairNo, role, TcpState.TIME_WAIT, TcpState.CLOSED, "TIME_WAIT timer");
 		}
 		long key = tw.key[row];
-		tw.index.remove(key);
+		tw.indexRemove(key);
 		if ((f & TimeWaitRows.CLIENT_SIDE) != 0) {
 			clientPorts((int) (key >>> 33)).release((int) (key >>> 16) & 0xFFFF, (f & TimeWaitRows.REUSE_ADDR) != 0);
 		}

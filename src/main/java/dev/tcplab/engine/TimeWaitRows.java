@@ -53,6 +53,28 @@ final class TimeWaitRows {
 	/** Key → row of the detached rows (those without an object). */
 	final LongIntMap index = new LongIntMap();
 
+	/**
+	 * Detached rows per host (0 = client, 1 = server side, bit 32 of the key): a lookup
+	 * for a host without any is skipped (a busy client's SYNs never probe the index).
+	 */
+	final int[] detached = new int[2];
+
+	/** Whether {@code key} may have a detached row. */
+	boolean mayHold(long key) {
+		return detached[(int) (key >>> 32) & 1] > 0;
+	}
+
+	void indexPut(long key, int row) {
+		index.put(key, row);
+		detached[(int) (key >>> 32) & 1]++;
+	}
+
+	void indexRemove(long key) {
+		if (index.remove(key) >= 0) {
+			detached[(int) (key >>> 32) & 1]--;
+		}
+	}
+
 	private int[] free = new int[0];
 
 	private int freeCount;
