@@ -19,15 +19,10 @@ final class LongIntMap {
 		return size;
 	}
 
-	private static int hash(long k) {
-		long h = k * 0x9E3779B97F4A7C15L;
-		return (int) (h ^ (h >>> 32));
-	}
-
 	/** The value for the key, or −1. */
 	int get(long key) {
 		int mask = keys.length - 1;
-		int i = hash(key) & mask;
+		int i = LongMap.hash(key) & mask;
 		int v;
 		while ((v = values[i]) != 0) {
 			if (keys[i] == key) {
@@ -47,7 +42,7 @@ final class LongIntMap {
 			grow();
 		}
 		int mask = keys.length - 1;
-		int i = hash(key) & mask;
+		int i = LongMap.hash(key) & mask;
 		while (values[i] != 0) {
 			if (keys[i] == key) {
 				values[i] = value + 1;
@@ -63,7 +58,7 @@ final class LongIntMap {
 	/** Removes the key; returns its value or −1. */
 	int remove(long key) {
 		int mask = keys.length - 1;
-		int i = hash(key) & mask;
+		int i = LongMap.hash(key) & mask;
 		int v;
 		while ((v = values[i]) != 0) {
 			if (keys[i] == key) {
@@ -88,10 +83,7 @@ final class LongIntMap {
 			if (values[j] == 0) {
 				return;
 			}
-			int home = hash(keys[j]) & mask;
-			// move entry j back to i if its home slot is not within (i, j]
-			boolean between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-			if (!between) {
+			if (LongMap.movesBack(i, j, LongMap.hash(keys[j]) & mask)) {
 				keys[i] = keys[j];
 				values[i] = values[j];
 				values[j] = 0;

@@ -20,9 +20,19 @@ final class LongMap<V> {
 		return size;
 	}
 
-	private static int hash(long k) {
+	/** Fibonacci hash of a packed key (shared with {@link LongIntMap}). */
+	static int hash(long k) {
 		long h = k * 0x9E3779B97F4A7C15L;
 		return (int) (h ^ (h >>> 32));
+	}
+
+	/**
+	 * Backward-shift deletion (shared with {@link LongIntMap}): after slot {@code i} was
+	 * emptied, the entry at {@code j} (home slot {@code home}) moves back to {@code i}
+	 * unless its home lies cyclically within (i, j].
+	 */
+	static boolean movesBack(int i, int j, int home) {
+		return i <= j ? !(i < home && home <= j) : !(i < home || home <= j);
 	}
 
 	/** Slot holding the key, or −1 (linear probing: an empty slot ends the search). */
@@ -94,10 +104,7 @@ final class LongMap<V> {
 			if (values[j] == null) {
 				return;
 			}
-			int home = hash(keys[j]) & mask;
-			// move entry j back to i if its home slot is not within (i, j]
-			boolean between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-			if (!between) {
+			if (movesBack(i, j, hash(keys[j]) & mask)) {
 				keys[i] = keys[j];
 				values[i] = values[j];
 				values[j] = null;
