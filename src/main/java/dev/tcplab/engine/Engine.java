@@ -846,7 +846,7 @@ final class Engine {
 	Endpoint connGet(long key) {
 		Endpoint ep = conns.get(key);
 		if (ep == null && tw.mayHold(key)) {
-			int row = tw.index.get(key);
+			int row = tw.find(key);
 			if (row >= 0) {
 				ep = promote(row);
 			}
@@ -1390,7 +1390,7 @@ final class Engine {
 			return null;
 		}
 		if (reuseAddr && pt.exclusiveUsers(port) == 0 && conns.get(key(CLIENT_HOST, port, serverPort)) == null
-				&& tw.index.get(key(CLIENT_HOST, port, serverPort)) < 0) {
+				&& tw.find(key(CLIENT_HOST, port, serverPort)) < 0) {
 			return null;
 		}
 		return Errno.EADDRINUSE;
@@ -1430,10 +1430,10 @@ final class Engine {
 		}
 		clientPorts(client).acquire(clientPort, reuseAddr);
 		t.portHeld = true;
-		if ((reuseAddr || pinned) && tw.index.size() > 0) {
+		if ((reuseAddr || pinned) && tw.detachedCount() > 0) {
 			// a detached TIME_WAIT row under this key leaves the table as its record
 			// would
-			int row = tw.index.get(t.key);
+			int row = tw.find(t.key);
 			if (row >= 0) {
 				promote(row);
 			}

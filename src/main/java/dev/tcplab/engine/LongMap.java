@@ -20,18 +20,18 @@ final class LongMap<V> {
 		return size;
 	}
 
-	/** Fibonacci hash of a packed key (shared with {@link LongIntMap}). */
+	/** Fibonacci hash of a packed key. */
 	static int hash(long k) {
 		long h = k * 0x9E3779B97F4A7C15L;
 		return (int) (h ^ (h >>> 32));
 	}
 
 	/**
-	 * Backward-shift deletion (shared with {@link LongIntMap}): after slot {@code i} was
-	 * emptied, the entry at {@code j} (home slot {@code home}) moves back to {@code i}
-	 * unless its home lies cyclically within (i, j].
+	 * Backward-shift deletion: after slot {@code i} was emptied, the entry at {@code j}
+	 * (home slot {@code home}) moves back to {@code i} unless its home lies cyclically
+	 * within (i, j].
 	 */
-	static boolean movesBack(int i, int j, int home) {
+	private static boolean movesBack(int i, int j, int home) {
 		return i <= j ? !(i < home && home <= j) : !(i < home || home <= j);
 	}
 

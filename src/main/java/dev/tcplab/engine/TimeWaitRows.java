@@ -12,7 +12,7 @@ import java.util.Arrays;
  * expiry entry in the event queue. While its socket or pair can still be looked at, the
  * connection also has a {@link TimeWaitRecord} object ({@link #obj}), which is the
  * endpoint in the connection table. Once the pair is forgotten (load runs), the object is
- * dropped and the row alone remains, found through {@link #index}; a segment that reaches
+ * dropped and the row alone remains, found through {@link #find}; a segment that reaches
  * it (a retransmitted FIN, a new SYN, tw_reuse) brings the object back
  * ({@code Engine.promote}). Rows are reused last-in first-out; generations only grow, so
  * a queue entry never matches a later user of its row.
@@ -50,29 +50,104 @@ final class TimeWaitRows {
 	/** The record object while there is one, else null (a detached row). */
 	TimeWaitRecord[] obj = new TimeWaitRecord[0];
 
-	/** Key → row of the detached rows (those without an object). */
-	final LongIntMap index = new LongIntMap();
-
 	/**
-	 * Detached rows per host (0 = client, 1 = server side, bit 32 of the key): a lookup
-	 * for a host without any is skipped (a busy client's SYNs never probe the index).
+	 * The detached rows (those without an object), found by their tuple: per client host
+	 * and side, pages of 1,024 consecutive ports (the ephemeral port of the tuple: local
+	 * on the client side, remote on the server side) hold the first row of each port, and
+	 * {@link #next} chains rows that share it (other server ports). Ephemeral ports are
+	 * handed out in sequence and TIME_WAITs expire in the order they began, so adding,
+	 * finding and removing rows walk the pages nearly sequentially, where a hash table of
+	 * 600,000 keys would miss the cache on every access.
 	 */
+	private int[][][] pages = new int[0][][];
+
+	/** Next detached row with the same host, client and ephemeral port, −1 = none. */
+	int[] next = new int[0];
+
+	/** Detached rows per side (0 = client, 1 = server; bit 32 of the key). */
 	final int[] detached = new int[2];
 
-	/** Whether {@code key} may have a detached row. */
+	private static int dirIndex(long key) {
+		return (int) (key >>> 32); // client << 1 | host
+	}
+
+	private static int ephemeralPort(long key) {
+		return ((key >>> 32) & 1) == 0 ? (int) (key >>> 16) & 0xFFFF : (int) key & 0xFFFF;
+	}
+
+	/** Whether {@code key} may have a detached row (its side has any). */
 	boolean mayHold(long key) {
 		return detached[(int) (key >>> 32) & 1] > 0;
 	}
 
-	void indexPut(long key, int row) {
-		index.put(key, row);
-		detached[(int) (key >>> 32) & 1]++;
+	/** Detached rows in all. */
+	int detachedCount() {
+		return detached[0] + detached[1];
 	}
 
-	void indexRemove(long key) {
-		if (index.remove(key) >= 0) {
-			detached[(int) (key >>> 32) & 1]--;
+	/** The detached row of {@code key}, or −1. */
+	int find(long key) {
+		int d = dirIndex(key);
+		if (d >= pages.length || pages[d] == null) {
+			return -1;
 		}
+		int port = ephemeralPort(key);
+		int[] page = pages[d][port >>> 10];
+		if (page == null) {
+			return -1;
+		}
+		int r = page[port & 1023] - 1;
+		while (r >= 0 && this.key[r] != key) {
+			r = next[r];
+		}
+		return r;
+	}
+
+	void indexPut(long k, int row) {
+		int d = dirIndex(k);
+		if (d >= pages.length) {
+			pages = Arrays.copyOf(pages, Math.max(d + 1, pages.length * 2));
+		}
+		if (pages[d] == null) {
+			pages[d] = new int[64][];
+		}
+		int port = ephemeralPort(k);
+		int[] page = pages[d][port >>> 10];
+		if (page == null) {
+			page = new int[1024];
+			pages[d][port >>> 10] = page;
+		}
+		next[row] = page[port & 1023] - 1;
+		page[port & 1023] = row + 1;
+		detached[(int) (k >>> 32) & 1]++;
+	}
+
+	void indexRemove(long k) {
+		int d = dirIndex(k);
+		if (d >= pages.length || pages[d] == null) {
+			return;
+		}
+		int port = ephemeralPort(k);
+		int[] page = pages[d][port >>> 10];
+		if (page == null) {
+			return;
+		}
+		int prev = -1;
+		int r = page[port & 1023] - 1;
+		while (r >= 0 && key[r] != k) {
+			prev = r;
+			r = next[r];
+		}
+		if (r < 0) {
+			return;
+		}
+		if (prev < 0) {
+			page[port & 1023] = next[r] + 1;
+		}
+		else {
+			next[prev] = next[r];
+		}
+		detached[(int) (k >>> 32) & 1]--;
 	}
 
 	private int[] free = new int[0];
@@ -86,7 +161,6 @@ final class TimeWaitRows {
 		if (n > key.length) {
 			resize(n);
 		}
-		index.ensureCapacity(n);
 	}
 
 	int alloc(TimeWaitRecord r) {
@@ -123,6 +197,7 @@ final class TimeWaitRows {
 		flags = Arrays.copyOf(flags, n);
 		obj = Arrays.copyOf(obj, n);
 		free = Arrays.copyOf(free, n);
+		next = Arrays.copyOf(next, n);
 	}
 
 	/** The row's TIME_WAIT is over: outstanding expiry entries go stale. */

@@ -34,14 +34,14 @@ class TimeWaitRowsTest {
 		Engine e = sim.engine();
 		assertThat(sim.census().get(TcpState.TIME_WAIT)).isEqualTo(1_000);
 		assertThat(e.tw.size()).isEqualTo(1_000);
-		assertThat(e.tw.index.size()).isEqualTo(1_000);
+		assertThat(e.tw.detachedCount()).isEqualTo(1_000);
 		assertThat(objects(e)).isZero();
 		// only the listener is in the connection table
 		assertThat(e.conns.size()).isZero();
 		sim.runUntilIdle(1e9);
 		assertThat(sim.loadStats().completed()).isEqualTo(1_000);
 		assertThat(e.tw.size()).isZero();
-		assertThat(e.tw.index.size()).isZero();
+		assertThat(e.tw.detachedCount()).isZero();
 		List<TraceEvent> closes = sim.eventsSince(0)
 			.stream()
 			.filter(ev -> ev instanceof TraceEvent.State s && s.from() == TcpState.TIME_WAIT)
