@@ -36,7 +36,7 @@ abstract class Endpoint {
 	}
 
 	Integer pairId() {
-		return pair == null ? null : pair.boxedId;
+		return pair == null ? null : pair.boxedId();
 	}
 
 }

@@ -1244,7 +1244,7 @@ final class Engine {
 			// keep it reachable
 			p.forgotten = true;
 			if (!p.load) {
-				pairs.remove(p.boxedId);
+				pairs.remove(p.boxedId());
 			}
 			if (!(p.client instanceof TimeWaitRecord)) {
 				p.client = null;
@@ -1258,7 +1258,7 @@ final class Engine {
 			if (only != null && only.state == TcpState.TIME_WAIT) {
 				// the usual case: a single TIME_WAIT record outlives the pair; it keeps
 				// just the pair's number
-				only.detach(p.id, p.boxedId, !p.finished, p.load);
+				only.detach(p.id, p.boxedId(), !p.finished, p.load);
 				p.client = null;
 				p.server = null;
 				if (only.owner == null && only.inConns) {

@@ -12,7 +12,17 @@ final class Pair {
 
 	final int id;
 
-	final Integer boxedId;
+	private Integer boxedId;
+
+	/** The id as an Integer (trace events, the pairs map), boxed on first use. */
+	Integer boxedId() {
+		Integer b = boxedId;
+		if (b == null) {
+			b = Integer.valueOf(id);
+			boxedId = b;
+		}
+		return b;
+	}
 
 	final int serverPort;
 
@@ -52,7 +62,6 @@ final class Pair {
 
 	Pair(int id, int serverPort, int clientPort) {
 		this.id = id;
-		this.boxedId = id;
 		this.serverPort = serverPort;
 		this.clientPort = clientPort;
 	}

@@ -74,7 +74,7 @@ final class TimeWaitRecord extends Endpoint {
 
 	@Override
 	Integer pairId() {
-		return pair != null ? pair.boxedId : boxedPairNo;
+		return pair != null ? pair.boxedId() : boxedPairNo;
 	}
 
 	TimeWaitRecord(long key, boolean clientSide, int sndNxt, int rcvNxt, int iss, int irs, boolean reuseAddr) {

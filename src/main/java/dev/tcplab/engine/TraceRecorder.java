@@ -178,9 +178,20 @@ final class TraceRecorder {
 	}
 
 	/** Index of the endpoint name in {@link #ROLES}, or −1. */
+	@SuppressWarnings("StringEquality")
 	private static int role(String endpoint) {
 		if (endpoint == null) {
 			return 0;
+		}
+		// the engine passes its (interned) literals: compare references first
+		if (endpoint == ROLES[1]) {
+			return 1;
+		}
+		if (endpoint == ROLES[2]) {
+			return 2;
+		}
+		if (endpoint == ROLES[3]) {
+			return 3;
 		}
 		return switch (endpoint) {
 			case "client" -> 1;
