@@ -816,7 +816,7 @@ final class Engine {
 			timeWaitArrives(r, s);
 		}
 		else {
-			Listener l = dstHost == SERVER_HOST ? listeners.get(s.dstPort) : null;
+			Listener l = dstHost == SERVER_HOST ? listenerOn(s.dstPort) : null;
 			if (l != null && l.state == TcpState.LISTEN) {
 				listenArrives(l, s);
 			}
@@ -912,8 +912,24 @@ final class Engine {
 	// LISTEN (§3.10.7.2) and TIME-WAIT (§3.10.7.4) processing
 	// =====================================================================================================
 
+	/** The last listener looked up: a busy server's SYNs all go to one port. */
+	private Listener lastListener;
+
+	/** The listener on server port {@code port}, or null. */
+	private Listener listenerOn(int port) {
+		Listener l = lastListener;
+		if (l != null && l.port == port) {
+			return l;
+		}
+		l = listeners.get(port);
+		if (l != null) {
+			lastListener = l;
+		}
+		return l;
+	}
+
 	Listener listener(int port, Pair forPair) {
-		Listener l = listeners.get(port);
+		Listener l = listenerOn(port);
 		if (l == null) {
 			l = new Listener(port, LISTEN_BACKLOG);
 			l.pair = forPair;
@@ -1015,7 +1031,7 @@ final class Engine {
 			return;
 		}
 		if (s.has(SYN) && !s.has(ACK)) {
-			Listener l = host == SERVER_HOST ? listeners.get(r.localPort()) : null;
+			Listener l = host == SERVER_HOST ? listenerOn(r.localPort()) : null;
 			if (c.synReopensTimeWait() && l != null && gt(s.seq, r.rcvNxt)) {
 				// RFC 1122 §4.2.2.13 / RFC 6191: a new SYN with a higher ISN reopens the
 				// TIME-WAIT connection
