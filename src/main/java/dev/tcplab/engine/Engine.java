@@ -60,10 +60,25 @@ final class Engine {
 	final String[] address;
 
 	/**
-	 * Connection table of both hosts: key(host, localPort, remotePort) → Tcb or
-	 * TimeWaitRecord.
+	 * The connection table: 4-tuple key → handle of the endpoint, a TCB (its timer slot
+	 * &lt;&lt; 1) or a TIME_WAIT record (its row &lt;&lt; 1 | 1). Handles, not
+	 * references: putting a new connection in needs no garbage-collector write barrier.
 	 */
-	final LongMap<Endpoint> conns = new LongMap<>();
+	final LongIntMap conns = new LongIntMap();
+
+	private static int handle(Endpoint e) {
+		if (e instanceof Tcb t) {
+			return t.slot << 1;
+		}
+		return ((TimeWaitRecord) e).row << 1 | 1;
+	}
+
+	private Endpoint endpoint(int handle) {
+		if (handle < 0) {
+			return null;
+		}
+		return (handle & 1) == 0 ? slotTcb[handle >>> 1] : tw.obj[handle >>> 1];
+	}
 
 	final Map<Integer, Listener> listeners = new HashMap<>();
 
@@ -844,7 +859,7 @@ final class Engine {
 	 * bringing back the record of a detached TIME_WAIT row; null when none.
 	 */
 	Endpoint connGet(long key) {
-		Endpoint ep = conns.get(key);
+		Endpoint ep = endpoint(conns.get(key));
 		if (ep == null && tw.mayHold(key)) {
 			int row = tw.find(key);
 			if (row >= 0) {
@@ -861,7 +876,7 @@ final class Engine {
 	 * port was free or bound past {@link #bindCheck} ({@link #connectPair} checks).
 	 */
 	void connPut(long key, Endpoint e) {
-		Endpoint old = conns.put(key, e);
+		Endpoint old = endpoint(conns.put(key, handle(e)));
 		if (old != null) {
 			old.inConns = false;
 		}
@@ -870,7 +885,7 @@ final class Engine {
 
 	/** Removes from the connection table, keeping {@link Endpoint#inConns} exact. */
 	void connRemove(long key) {
-		Endpoint old = conns.remove(key);
+		Endpoint old = endpoint(conns.remove(key));
 		if (old != null) {
 			old.inConns = false;
 		}
@@ -962,7 +977,7 @@ final class Engine {
 			return;
 		}
 		Pair p = null;
-		Endpoint peer = conns.get(key(CLIENT_HOST, s.client, s.srcPort, s.dstPort));
+		Endpoint peer = endpoint(conns.get(key(CLIENT_HOST, s.client, s.srcPort, s.dstPort)));
 		if (peer instanceof Tcb ct) {
 			p = ct.pair;
 		}
@@ -1146,7 +1161,7 @@ final class Engine {
 		r.expiresUs = tw.expiresUs[row];
 		tw.obj[row] = r;
 		tw.indexRemove(r.key);
-		conns.put(r.key, r);
+		conns.put(r.key, handle(r));
 		r.inConns = true;
 		return r;
 	}
@@ -1405,7 +1420,7 @@ final class Engine {
 		if (pt.users(port) == 0) {
 			return null;
 		}
-		if (reuseAddr && pt.exclusiveUsers(port) == 0 && conns.get(key(CLIENT_HOST, port, serverPort)) == null
+		if (reuseAddr && pt.exclusiveUsers(port) == 0 && conns.get(key(CLIENT_HOST, port, serverPort)) < 0
 				&& tw.find(key(CLIENT_HOST, port, serverPort)) < 0) {
 			return null;
 		}
