@@ -105,10 +105,6 @@ final class Engine {
 	private long nextSegmentId = 1;
 
 	/**
-	 * Delivered segments ready for reuse ({@link #segment}); bounded so a burst does not
-	 * pin memory.
-	 */
-	/**
 	 * Every segment the engine made and owns, by {@link Segment#index}: queue entries of
 	 * segments in flight carry this index instead of a reference (no reference store, so
 	 * no garbage-collector barrier, per segment sent), and delivered or dropped segments
@@ -280,15 +276,14 @@ final class Engine {
 	// Scheduler loop
 	// =====================================================================================================
 
-	// ---- timer slots: the state of every TCB's four timers in dense arrays, indexed by
-	// slot * 4 + timer. A queue entry carries (slot, generation, timer) and no object, so
-	// a stale entry (cancelled timer, closed TCB) is dropped after one look at its
-	// generation, and
-	// a closed TCB is garbage at once. The lowest free slot is reused first, so the live
-	// slots stay at the bottom of the arrays (hot in cache) and, after a burst of open
-	// connections, the free top half is given back. Generations come from one counter
-	// (never 0, which marks "no entry"), so an entry never matches a later user of its
-	// slot, even after the arrays shrank and grew again.
+	// ---- timer slots: the state of every TCB's four timers in one dense array, indexed
+	// by slot * 4 + timer. A queue entry carries (slot, generation, timer) and no object,
+	// so a stale entry (cancelled timer, closed TCB) is dropped after one look at its
+	// generation, and a closed TCB is garbage at once. The lowest free slot is reused
+	// first, so the live slots stay at the bottom of the array (hot in cache) and, after
+	// a burst of open connections, the free top half is given back. Generations come
+	// from one counter (never 0, which marks "no entry"), so an entry never matches a
+	// later user of its slot, even after the array shrank and grew again.
 
 	/**
 	 * Every timer's state, {@link #TM} longs per timer (slot * 4 + timer): deadline (µs,
@@ -491,7 +486,8 @@ final class Engine {
 		}
 	}
 
-	private static int timerIndex(long arg) {
+	/** Timer index (slot * 4 + timer) of a TIMER queue entry's argument. */
+	static int timerIndex(long arg) {
 		return (int) ((arg >>> 35) << 2) | (int) (arg & 3);
 	}
 
@@ -508,8 +504,7 @@ final class Engine {
 				long arg = sched.peekArg();
 				int i = timerIndex(arg);
 				long at = sched.peekTime();
-				if (i * TM >= tm.length || (int) tm[i * TM + TM_GEN] != (int) (arg >>> 3)
-						|| tm[i * TM + TM_QUEUED] != at) {
+				if (sched.staleTimer(arg) || tm[i * TM + TM_QUEUED] != at) {
 					sched.pop();
 					return false;
 				}
@@ -662,8 +657,14 @@ final class Engine {
 
 	void timerEvent(Endpoint ep, String timer, String action, long atUs) {
 		if (rec.segments) {
-			rec.add(new TraceEvent.Timer(rec.nextSeq(), ms(), ep.pairId(), ep.role(), timer, action,
-					atUs < 0 ? null : atUs / 1000.0));
+			timerEvent(ep.pairNo(), ep.role(), timer, action, atUs);
+		}
+	}
+
+	private void timerEvent(int pairNo, String endpoint, String timer, String action, long atUs) {
+		if (rec.segments) {
+			rec.add(new TraceEvent.Timer(rec.nextSeq(), ms(), pairNo == 0 ? null : Integer.valueOf(pairNo), endpoint,
+					timer, action, atUs < 0 ? null : atUs / 1000.0));
 		}
 	}
 
@@ -1108,11 +1109,11 @@ final class Engine {
 	private void armTimeWaitTimer(TimeWaitRecord r, boolean restart) {
 		int row = r.row;
 		int g = ++tw.gen[row];
-		r.expiresUs = now + c.timeWaitMs() * 1000;
-		tw.expiresUs[row] = r.expiresUs;
+		long expires = now + c.timeWaitMs() * 1000;
+		tw.expiresUs[row] = expires;
 		sched.scheduleAfter(now, c.timeWaitMs() * 1000, Scheduler.TIME_WAIT_EXPIRY, null,
 				((long) row << 32) | (g & 0xFFFFFFFFL));
-		timerEvent(r, "TIME_WAIT", restart ? "restarted" : "armed", r.expiresUs);
+		timerEvent(r, "TIME_WAIT", restart ? "restarted" : "armed", expires);
 	}
 
 	private void cancelTimeWaitTimer(TimeWaitRecord r) {
@@ -1130,8 +1131,8 @@ final class Engine {
 
 	/**
 	 * A record whose pair was forgotten and whose socket is closed: nothing can look at
-	 * it any more, so only its row stays, in {@link TimeWaitRows#index} instead of the
-	 * connection table.
+	 * it any more, so only its row stays, found through {@link TimeWaitRows#find} instead
+	 * of the connection table.
 	 */
 	private void detach(TimeWaitRecord r) {
 		int row = r.row;
@@ -1158,7 +1159,6 @@ final class Engine {
 		r.state = TcpState.TIME_WAIT;
 		r.counted = true;
 		r.row = row;
-		r.expiresUs = tw.expiresUs[row];
 		tw.obj[row] = r;
 		tw.indexRemove(r.key);
 		conns.put(r.key, handle(r));
@@ -1174,10 +1174,7 @@ final class Engine {
 		int f = tw.flags[row];
 		int pairNo = tw.pairNo[row];
 		String role = (f & TimeWaitRows.CLIENT_SIDE) != 0 ? "client" : "server";
-		if (rec.segments) {
-			rec.add(new TraceEvent.Timer(rec.nextSeq(), ms(), pairNo == 0 ? null : Integer.valueOf(pairNo), role,
-					"TIME_WAIT", "fired", null));
-		}
+		timerEvent(pairNo, role, "TIME_WAIT", "fired", -1);
 		census[TcpState.TIME_WAIT.ordinal()]--;
 		if (rec.states) {
 			rec.state(now, pairNo, role, TcpState.TIME_WAIT, TcpState.CLOSED, "TIME_WAIT timer");
@@ -1401,7 +1398,7 @@ final class Engine {
 				continue;
 			}
 			if (connGet(key(CLIENT_HOST, client, port, serverPort)) instanceof TimeWaitRecord r
-					&& now - (r.expiresUs - c.timeWaitMs() * 1000) >= 1_000_000) {
+					&& now - (tw.expiresUs[r.row] - c.timeWaitMs() * 1000) >= 1_000_000) {
 				note(r, "TIME_WAIT_REUSED", "tcp_tw_reuse: a new connection takes over this TIME_WAIT tuple");
 				cancelTimeWaitTimer(r);
 				setState(r, TcpState.CLOSED, "tw_reuse");
@@ -1462,7 +1459,7 @@ final class Engine {
 		clientPorts(client).acquire(clientPort, reuseAddr);
 		t.portHeld = true;
 		if ((reuseAddr || pinned) && tw.detachedCount() > 0) {
-			// a detached TIME_WAIT row under this key leaves the table as its record
+			// a detached TIME_WAIT row under this key leaves the table, as its record
 			// would
 			int row = tw.find(t.key);
 			if (row >= 0) {
@@ -1555,7 +1552,7 @@ final class Engine {
 	private EndpointView recordView(TimeWaitRecord r, TcpState state, boolean orphan, boolean shutRd, boolean shutWr,
 			int lingerOnoff, int lingerSeconds, int recvBuffered) {
 		List<TimerView> timers = r.state == TcpState.TIME_WAIT
-				? List.of(new TimerView("TIME_WAIT", r.expiresUs / 1000.0)) : List.of();
+				? List.of(new TimerView("TIME_WAIT", tw.expiresUs[r.row] / 1000.0)) : List.of();
 		return new EndpointView(r.role(), address(r.host(), r.client()), r.localPort(), state, Seq.u32(r.iss),
 				Seq.u32(r.irs), Seq.u32(r.sndNxt), Seq.u32(r.sndNxt), c.windowBytes(), Seq.u32(r.rcvNxt),
 				c.windowBytes(), 0, recvBuffered, orphan, shutRd, shutWr, r.reuseAddr, lingerOnoff, lingerSeconds, null,

@@ -86,20 +86,16 @@ final class Scheduler {
 	private long nextOrder;
 
 	/**
-	 * The engine's timer states (see {@code Engine.tm}, 5 longs per timer, the generation
-	 * last): a TIMER entry whose arg (slot &lt;&lt; 35 | generation &lt;&lt; 3 | timer)
-	 * no longer matches (or whose slot was trimmed away) is stale, and a lane skips such
-	 * entries as soon as they reach its head, without a merge step each.
+	 * The engine's timer states (see {@code Engine.tm}): a TIMER entry whose arg (slot
+	 * &lt;&lt; 35 | generation &lt;&lt; 3 | timer) no longer matches (or whose slot was
+	 * trimmed away) is stale, and a lane skips such entries as soon as they reach its
+	 * head, without a merge step each.
 	 */
 	long[] timers = new long[0];
 
-	/** Stale timer entries skipped by the lanes (a counter for benchmarks). */
-	long staleSkipped;
-
-	/** Whether a TIMER entry's generation is outdated. */
+	/** Whether a TIMER entry's generation is outdated (or its slot was trimmed away). */
 	boolean staleTimer(long arg) {
-		int i = (int) ((arg >>> 35) << 2) | (int) (arg & 3);
-		int g = i * 5 + 4;
+		int g = Engine.timerIndex(arg) * Engine.TM + Engine.TM_GEN;
 		return g >= timers.length || (int) timers[g] != (int) (arg >>> 3);
 	}
 
@@ -290,7 +286,6 @@ final class Scheduler {
 			while (l.count > 0 && l.headKind() == TIMER && staleTimer(l.headArg())) {
 				l.poll();
 				total--;
-				staleSkipped++;
 			}
 			if (l.count > 0) {
 				nt = l.headTime();

@@ -159,9 +159,8 @@ final class Tcb extends Endpoint {
 	long timedAtUs;
 
 	// ---- timers (lazy, like Linux's mod_timer): the four timers' state lives in the
-	// engine's dense timer-slot array (Engine.tm), indexed by slot * 4 + timer,
-	// so
-	// that a stale queue entry is recognised without touching this (cold) object.
+	// engine's dense timer-slot array (Engine.tm), indexed by slot * 4 + timer, so that a
+	// stale queue entry is recognised without touching this (cold) object.
 	/** This TCB's timer slot in the engine, −1 once released (closed or compacted). */
 	int slot;
 

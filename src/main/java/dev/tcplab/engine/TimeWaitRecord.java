@@ -3,10 +3,11 @@ package dev.tcplab.engine;
 /**
  * The compact form of a connection in TIME_WAIT, like Linux's 168-byte
  * {@code inet_timewait_sock}: the packed tuple, the two sequence numbers needed to ACK a
- * retransmitted FIN (RFC 9293 §3.10.7.4), the ISNs for relative numbers and view, and the
- * expiry. It replaces the full {@link Tcb} in the connection table when the connection
- * enters TIME_WAIT, so a busy server can hold hundreds of thousands of them. Processing
- * lives in {@link Engine#timeWaitArrives(TimeWaitRecord, Segment)}.
+ * retransmitted FIN (RFC 9293 §3.10.7.4) and the ISNs for relative numbers and view. It
+ * replaces the full {@link Tcb} in the connection table when the connection enters
+ * TIME_WAIT. Its deadline and expiry generation live in its {@link TimeWaitRows} row,
+ * which alone remains once nothing can look at the connection any more. Processing lives
+ * in {@link Engine#timeWaitArrives(TimeWaitRecord, Segment)}.
  */
 final class TimeWaitRecord extends Endpoint {
 
@@ -27,8 +28,6 @@ final class TimeWaitRecord extends Endpoint {
 	final boolean reuseAddr;
 
 	final boolean clientSide;
-
-	long expiresUs;
 
 	/** Its row in {@link TimeWaitRows} (generation, deadline, detached state). */
 	int row;
