@@ -44,7 +44,8 @@ class NotebookScriptTest {
 
 	static String run(Path dir, String... command) throws Exception {
 		ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-		// the notebook imports tcplab_client; here it runs from a temporary folder, so point at the repository's copy
+		// the notebook imports tcplab_client; here it runs from a temporary folder, so
+		// point at the repository's copy
 		pb.environment().put("PYTHONPATH", Path.of("clients/python/src").toAbsolutePath().toString());
 		Process p = pb.start();
 		String out = new String(p.getInputStream().readAllBytes());

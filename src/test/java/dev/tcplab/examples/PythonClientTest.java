@@ -16,11 +16,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * Installs {@code clients/python} offline ({@code pip install --no-build-isolation}) into a
- * temporary folder and runs its pytest suite against the app on a random port, with Debian's
- * python3 (python3-pytest, python3-pandas, python3-matplotlib: {@code .ci/run} installs them).
- * Locally, without pytest, the test reports a skip; under {@code CI=true} it fails instead, and
- * no pytest test may be skipped there.
+ * Installs {@code clients/python} offline ({@code pip install --no-build-isolation}) into
+ * a temporary folder and runs its pytest suite against the app on a random port, with
+ * Debian's python3 (python3-pytest, python3-pandas, python3-matplotlib: {@code .ci/run}
+ * installs them). Locally, without pytest, the test reports a skip; under {@code CI=true}
+ * it fails instead, and no pytest test may be skipped there.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class PythonClientTest {
@@ -30,7 +30,10 @@ class PythonClientTest {
 
 	static final boolean CI = "true".equals(System.getenv("CI"));
 
-	/** The first python3 that has pytest: Debian's (where its python3-* packages live) first. */
+	/**
+	 * The first python3 that has pytest: Debian's (where its python3-* packages live)
+	 * first.
+	 */
 	static String pythonWithPytest() {
 		for (String candidate : List.of("/usr/bin/python3", "python3")) {
 			try {
@@ -68,8 +71,9 @@ class PythonClientTest {
 				"--no-index", "--target", site.toString(), client.toString()));
 		List<String> pytest = new ArrayList<>(List.of(python, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
 				client.resolve("tests").toString()));
-		String out = run(tmp, Map.of("TCPLAB_URL", "http://127.0.0.1:" + port, "PYTHONPATH", site.toString(),
-				"MPLBACKEND", "Agg"), pytest);
+		String out = run(tmp,
+				Map.of("TCPLAB_URL", "http://127.0.0.1:" + port, "PYTHONPATH", site.toString(), "MPLBACKEND", "Agg"),
+				pytest);
 		assertThat(out).containsPattern("\\d+ passed").doesNotContain("failed");
 		if (CI) {
 			assertThat(out).as("under CI pandas and matplotlib are installed: nothing may be skipped")
