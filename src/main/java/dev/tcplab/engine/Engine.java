@@ -23,6 +23,13 @@ import dev.tcplab.engine.Snapshots.EndpointView;
 import dev.tcplab.engine.Snapshots.ListenerView;
 import dev.tcplab.engine.Snapshots.PairView;
 import dev.tcplab.engine.Snapshots.TimerView;
+import dev.tcplab.engine.internal.ConnTable;
+import dev.tcplab.engine.internal.EventQueue;
+import dev.tcplab.engine.internal.PortTable;
+import dev.tcplab.engine.internal.SegmentPool;
+import dev.tcplab.engine.internal.TimeWaitRows;
+import dev.tcplab.engine.internal.TimerTable;
+import dev.tcplab.engine.internal.TraceRing;
 
 /**
  * The world behind {@link Simulation}: the virtual clock and event queue, the two hosts
@@ -42,9 +49,28 @@ final class Engine {
 
 	final StackConstants c;
 
-	final TraceRecorder rec;
+	final TraceRing rec;
 
-	final Scheduler sched = new Scheduler();
+	/** Kinds of event-queue entries. */
+	static final int EV_SEGMENT = 0;
+
+	static final int EV_TIMER = 1;
+
+	static final int EV_TIME_WAIT_EXPIRY = 2;
+
+	static final int EV_LOAD_CONNECT = 3;
+
+	static final int EV_CENSUS = 4;
+
+	final EventQueue sched = new EventQueue(this::staleEntry);
+
+	/** The four timers of every TCB, indexed by the TCB's {@link Tcb#slot}. */
+	final TimerTable<Tcb> timers = new TimerTable<>(sched, EV_TIMER);
+
+	/** A cancelled timer's entry is dropped as soon as it reaches a lane's head. */
+	private boolean staleEntry(int kind, long arg) {
+		return kind == EV_TIMER && timers.stale(arg);
+	}
 
 	/** Virtual time in microseconds. */
 	long now;
@@ -64,20 +90,21 @@ final class Engine {
 	 * &lt;&lt; 1) or a TIME_WAIT record (its row &lt;&lt; 1 | 1). Handles, not
 	 * references: putting a new connection in needs no garbage-collector write barrier.
 	 */
-	final LongIntMap conns = new LongIntMap();
+	final ConnTable conns = new ConnTable();
 
 	private static int handle(Endpoint e) {
 		if (e instanceof Tcb t) {
-			return t.slot << 1;
+			return ConnTable.slotHandle(t.slot);
 		}
-		return ((TimeWaitRecord) e).row << 1 | 1;
+		return ConnTable.rowHandle(((TimeWaitRecord) e).row);
 	}
 
 	private Endpoint endpoint(int handle) {
 		if (handle < 0) {
 			return null;
 		}
-		return (handle & 1) == 0 ? slotTcb[handle >>> 1] : tw.obj[handle >>> 1];
+		int i = ConnTable.index(handle);
+		return ConnTable.isRow(handle) ? tw.obj(i) : timers.owner(i);
 	}
 
 	final Map<Integer, Listener> listeners = new HashMap<>();
@@ -106,17 +133,10 @@ final class Engine {
 
 	/**
 	 * Every segment the engine made and owns, by {@link Segment#index}: queue entries of
-	 * segments in flight carry this index instead of a reference (no reference store, so
-	 * no garbage-collector barrier, per segment sent), and delivered or dropped segments
-	 * are reused from {@link #freeSegments}, last in first out.
+	 * segments in flight carry this index instead of a reference, and delivered or
+	 * dropped segments are reused.
 	 */
-	private Segment[] segments = new Segment[64];
-
-	private int segmentCount;
-
-	private int[] freeSegments = new int[64];
-
-	private int freeSegmentCount;
+	private final SegmentPool<Segment> segments = new SegmentPool<>();
 
 	final int[] census = new int[TcpState.values().length];
 
@@ -134,7 +154,7 @@ final class Engine {
 	Engine(SimulationConfig config) {
 		this.config = config;
 		this.c = config.constants();
-		this.rec = new TraceRecorder(config.traceLevel(), config.maxTraceEvents());
+		this.rec = new TraceRing(config.traceLevel(), config.maxTraceEvents());
 		this.latencyUs = Math.round(config.latencyMs() * 1000);
 		this.rng = new SplittableRandom(config.seed());
 		this.isnSecret = rng.nextLong();
@@ -144,7 +164,7 @@ final class Engine {
 	}
 
 	static long key(int host, int localPort, int remotePort) {
-		return ((long) host << 32) | ((long) localPort << 16) | remotePort;
+		return ConnTable.key(host, 0, localPort, remotePort);
 	}
 
 	/**
@@ -152,7 +172,7 @@ final class Engine {
 	 * {@code config.clientAddress}) or its server side.
 	 */
 	static long key(int host, int client, int localPort, int remotePort) {
-		return ((long) client << 33) | ((long) host << 32) | ((long) localPort << 16) | remotePort;
+		return ConnTable.key(host, client, localPort, remotePort);
 	}
 
 	/**
@@ -230,41 +250,25 @@ final class Engine {
 	Segment segment(Pair p, int pairNo, int srcHost, int client, int srcPort, int dstPort, int flags, int seq, int ack,
 			int len, int window, boolean retransmission, int relSeq, int relAck, long answers) {
 		long id = nextSegmentId++;
-		int index;
-		if (freeSegmentCount > 0) {
-			index = freeSegments[--freeSegmentCount];
-			Segment s = segments[index];
-			if (s != null) {
-				return s.init(id, p, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window,
-						retransmission, relSeq, relAck, answers);
-			}
+		int index = segments.take();
+		Segment s = segments.get(index);
+		if (s != null) {
+			return s.init(id, p, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window,
+					retransmission, relSeq, relAck, answers);
 		}
-		else {
-			if (segmentCount == segments.length) {
-				segments = Arrays.copyOf(segments, segmentCount * 2);
-				freeSegments = Arrays.copyOf(freeSegments, segmentCount * 2);
-			}
-			index = segmentCount++;
-		}
-		Segment s = new Segment(id, p, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window,
-				retransmission, relSeq, relAck, answers);
+		s = new Segment(id, p, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window, retransmission,
+				relSeq, relAck, answers);
 		s.index = index;
-		segments[index] = s;
+		segments.set(index, s);
 		return s;
 	}
-
-	/** Free segments kept for reuse; beyond this a burst's segments are let go. */
-	private static final int KEEP_SEGMENTS = 4096;
 
 	/** A segment of the table is no longer in use (delivered or dropped). */
 	private void recycle(Segment s) {
 		int index = s.index;
 		if (index >= 0) {
 			s.pair = null;
-			if (freeSegmentCount >= KEEP_SEGMENTS) {
-				segments[index] = null;
-			}
-			freeSegments[freeSegmentCount++] = index;
+			segments.release(index);
 		}
 	}
 
@@ -276,256 +280,42 @@ final class Engine {
 	// Scheduler loop
 	// =====================================================================================================
 
-	// ---- timer slots: the state of every TCB's four timers in one dense array, indexed
-	// by slot * 4 + timer. A queue entry carries (slot, generation, timer) and no object,
-	// so a stale entry (cancelled timer, closed TCB) is dropped after one look at its
-	// generation, and a closed TCB is garbage at once. The lowest free slot is reused
-	// first, so the live slots stay at the bottom of the array (hot in cache) and, after
-	// a burst of open connections, the free top half is given back. Generations come
-	// from one counter (never 0, which marks "no entry"), so an entry never matches a
-	// later user of its slot, even after the array shrank and grew again.
-
-	/**
-	 * Every timer's state, {@link #TM} longs per timer (slot * 4 + timer): deadline (µs,
-	 * −1 = not armed), time of its queue entry (−1 = none), the insertion sequence number
-	 * reserved when it was armed, the delay it was armed with (picks the FIFO lane) and
-	 * the generation of its queue entry (0 = none). One timer's fields share a cache
-	 * line.
-	 */
-	long[] tm = new long[0];
-
-	static final int TM = 5;
-
-	static final int TM_AT = 0;
-
-	static final int TM_QUEUED = 1;
-
-	static final int TM_ORDER = 2;
-
-	static final int TM_DELAY = 3;
-
-	static final int TM_GEN = 4;
-
-	private int timerGenCounter;
-
-	private Tcb[] slotTcb = new Tcb[0];
-
-	/** Bit s set: slot s (below {@link #slotCount}) is free. */
-	private long[] freeBits = new long[0];
-
-	/** No free slot lies below word {@code freeHint} of {@link #freeBits}. */
-	private int freeHint;
-
-	/** Slots handed out so far (the high-water mark, lowered when the arrays shrink). */
-	private int slotCount;
-
-	private int liveSlots;
-
-	/** Live slots in the top half of the arrays (trim when none and few live). */
-	private int liveTop;
-
+	/** A timer slot for a new TCB. */
 	int allocTimerSlot(Tcb t) {
-		int s = -1;
-		int words = (slotCount + 63) >>> 6;
-		for (int w = freeHint; w < words; w++) {
-			long b = freeBits[w];
-			if (b != 0) {
-				s = (w << 6) + Long.numberOfTrailingZeros(b);
-				freeBits[w] = b & (b - 1);
-				freeHint = w;
-				break;
-			}
-		}
-		if (s < 0) {
-			freeHint = words;
-			s = slotCount++;
-			if (s == slotTcb.length) {
-				resizeTimerSlots(Math.max(64, s * 2));
-			}
-		}
-		liveSlots++;
-		if (s >= slotTcb.length >>> 1) {
-			liveTop++;
-		}
-		slotTcb[s] = t;
-		int i = s << 2;
-		for (int k = i; k < i + 4; k++) {
-			tm[k * TM + TM_AT] = -1;
-			tm[k * TM + TM_QUEUED] = -1;
-			tm[k * TM + TM_GEN] = 0;
-		}
-		return s;
+		return timers.alloc(t);
 	}
 
-	private void resizeTimerSlots(int n) {
-		slotTcb = Arrays.copyOf(slotTcb, n);
-		int live = 0;
-		for (int k = n >>> 1; k < n; k++) {
-			if (slotTcb[k] != null) {
-				live++;
-			}
-		}
-		liveTop = live;
-		freeBits = Arrays.copyOf(freeBits, (n + 63) >>> 6);
-		tm = Arrays.copyOf(tm, n * 4 * TM);
-		sched.timers = tm;
-	}
-
-	/**
-	 * Gives the TCB's slot back: every queue entry of its timers goes stale.
-	 */
+	/** Gives the TCB's slot back: every queue entry of its timers goes stale. */
 	void freeTimerSlot(Tcb t) {
 		int s = t.slot;
 		if (s < 0) {
 			return;
 		}
 		t.slot = -1;
-		slotTcb[s] = null;
-		int i = s << 2;
-		for (int k = i; k < i + 4; k++) {
-			tm[k * TM + TM_GEN] = 0;
-			tm[k * TM + TM_AT] = -1;
-			tm[k * TM + TM_QUEUED] = -1;
-		}
-		freeBits[s >>> 6] |= 1L << (s & 63);
-		if ((s >>> 6) < freeHint) {
-			freeHint = s >>> 6;
-		}
-		liveSlots--;
-		int cap = slotTcb.length;
-		if (s >= cap >>> 1) {
-			liveTop--;
-		}
-		if (liveTop == 0 && cap > 1024 && liveSlots < cap >>> 2) {
-			trimTimerSlots();
-		}
-	}
-
-	/**
-	 * Halves the slot arrays while their top half holds no live slot and a quarter of
-	 * them is enough.
-	 */
-	private void trimTimerSlots() {
-		while (liveTop == 0 && slotTcb.length > 1024 && liveSlots < slotTcb.length >>> 2) {
-			int half = slotTcb.length >>> 1;
-			slotCount = Math.min(slotCount, half);
-			resizeTimerSlots(half);
-			if (freeHint > (half >>> 6)) {
-				freeHint = half >>> 6;
-			}
-		}
+		timers.free(s);
 	}
 
 	/** Slots in the timer arrays (capacity), for tests and benchmarks. */
 	int timerSlotCapacity() {
-		return slotTcb.length;
+		return timers.capacity();
 	}
 
 	/**
-	 * Queues an entry for timer {@code i} (slot * 4 + timer) at its deadline, with the
-	 * sequence number reserved when it was armed; its delay picks the FIFO lane.
-	 */
-	void queueTimer(int i) {
-		int gen = ++timerGenCounter;
-		if (gen == 0) {
-			gen = ++timerGenCounter;
-		}
-		tm[i * TM + TM_GEN] = gen;
-		long at = tm[i * TM + TM_AT];
-		tm[i * TM + TM_QUEUED] = at;
-		long a = ((long) (i >>> 2) << 35) | ((gen & 0xFFFFFFFFL) << 3) | (i & 3);
-		sched.scheduleAt(sched.lane(tm[i * TM + TM_DELAY]), at, tm[i * TM + TM_ORDER], Scheduler.TIMER, null, a);
-	}
-
-	/**
-	 * Timers (slot * 4 + timer) armed during the current event, queued by
-	 * {@link #flushTimers}.
-	 */
-	private int[] armedTimers = new int[16];
-
-	private int armedCount;
-
-	/**
-	 * Timer {@code i} was (re)armed to a deadline earlier than its queue entry (or has
-	 * none): its entry is made when the current event ends, so a timer armed and stopped
-	 * within one event (a delayed ACK answered at once, FIN_WAIT_2 when FIN and ACK
-	 * arrive together) never enters the queue. The entry's sequence number was reserved
-	 * at arm time, so the order of events is the same as if it had been queued at once.
-	 */
-	void timerArmed(int i) {
-		if (armedCount == armedTimers.length) {
-			armedTimers = Arrays.copyOf(armedTimers, armedCount * 2);
-		}
-		armedTimers[armedCount++] = i;
-	}
-
-	/**
-	 * Queues the timers armed since the last flush that are still armed and not queued.
-	 */
-	private void flushTimers() {
-		for (int k = 0; k < armedCount; k++) {
-			int i = armedTimers[k];
-			// (a slot freed after its timer was armed may have been trimmed away since)
-			long at = i * TM < tm.length ? tm[i * TM + TM_AT] : -1;
-			if (at >= 0) {
-				long q = tm[i * TM + TM_QUEUED];
-				if (q < 0 || q > at) {
-					queueTimer(i);
-				}
-			}
-		}
-		armedCount = 0;
-	}
-
-	/** Stops timer {@code i}: its queue entry, if any, goes stale. */
-	void cancelTimer(int i) {
-		tm[i * TM + TM_AT] = -1;
-		if (tm[i * TM + TM_QUEUED] >= 0) {
-			tm[i * TM + TM_GEN] = 0;
-			tm[i * TM + TM_QUEUED] = -1;
-		}
-	}
-
-	/** Timer index (slot * 4 + timer) of a TIMER queue entry's argument. */
-	static int timerIndex(long arg) {
-		return (int) ((arg >>> 35) << 2) | (int) (arg & 3);
-	}
-
-	/**
-	 * Whether the head event is due. If not, it is removed: stale timer entries are
-	 * dropped, and an entry that came up before its timer's moved deadline is re-queued
-	 * at the deadline with the sequence number reserved when the timer was armed — so the
-	 * order of events is exactly as if every arm had been queued eagerly.
+	 * Whether the head event is due. If not, it is removed: stale timer and TIME_WAIT
+	 * expiry entries are dropped, and a timer entry that came up before its timer's moved
+	 * deadline is re-queued ({@link TimerTable#headDue()}).
 	 */
 	private boolean headLive() {
 		int kind = sched.peekKind();
 		switch (kind) {
-			case Scheduler.TIMER -> {
-				long arg = sched.peekArg();
-				int i = timerIndex(arg);
-				long at = sched.peekTime();
-				if (sched.staleTimer(arg) || tm[i * TM + TM_QUEUED] != at) {
-					sched.pop();
-					return false;
-				}
-				long deadline = tm[i * TM + TM_AT];
-				if (deadline == at && tm[i * TM + TM_ORDER] == sched.peekOrder()) {
-					return true;
-				}
-				sched.pop();
-				if (deadline < 0) {
-					tm[i * TM + TM_QUEUED] = -1;
-				}
-				else {
-					queueTimer(i);
-				}
-				return false;
+			case EV_TIMER -> {
+				return timers.headDue();
 			}
-			case Scheduler.TIME_WAIT_EXPIRY -> {
+			case EV_TIME_WAIT_EXPIRY -> {
 				long arg = sched.peekArg();
 				int row = (int) (arg >>> 32);
 				if (tw.gen[row] == (int) arg) {
-					TimeWaitRecord r = tw.obj[row];
+					TimeWaitRecord r = tw.obj(row);
 					if (r == null || r.state == TcpState.TIME_WAIT) {
 						return true;
 					}
@@ -540,9 +330,7 @@ final class Engine {
 	}
 
 	private void purgeStale() {
-		if (armedCount > 0) {
-			flushTimers();
-		}
+		timers.flush();
 		while (!sched.isEmpty() && !headLive()) {
 			// headLive removed the stale head
 		}
@@ -579,20 +367,15 @@ final class Engine {
 
 	private void dispatch(int kind, Object target, long arg) {
 		switch (kind) {
-			case Scheduler.SEGMENT -> {
-				Segment s = target != null ? (Segment) target : segments[(int) arg];
+			case EV_SEGMENT -> {
+				Segment s = target != null ? (Segment) target : segments.get((int) arg);
 				arrive(s);
 				recycle(s);
 			}
-			case Scheduler.TIMER -> {
-				int i = timerIndex(arg);
-				tm[i * TM + TM_AT] = -1;
-				tm[i * TM + TM_QUEUED] = -1;
-				slotTcb[i >>> 2].onTimer(i & 3);
-			}
-			case Scheduler.TIME_WAIT_EXPIRY -> {
+			case EV_TIMER -> timers.fire(arg).onTimer(TimerTable.timer(arg));
+			case EV_TIME_WAIT_EXPIRY -> {
 				int row = (int) (arg >>> 32);
-				TimeWaitRecord r = tw.obj[row];
+				TimeWaitRecord r = tw.obj(row);
 				if (r != null) {
 					timeWaitExpired(r);
 				}
@@ -600,8 +383,8 @@ final class Engine {
 					rowExpired(row);
 				}
 			}
-			case Scheduler.LOAD_CONNECT -> ((LoadRun) target).connectTick(this);
-			case Scheduler.CENSUS -> ((LoadRun) target).censusTick(this);
+			case EV_LOAD_CONNECT -> ((LoadRun) target).connectTick(this);
+			case EV_CENSUS -> ((LoadRun) target).censusTick(this);
 			default -> throw new IllegalStateException("unknown event kind " + kind);
 		}
 	}
@@ -782,10 +565,10 @@ final class Engine {
 
 	private void deliverLater(Segment s, long extraUs) {
 		if (s.index >= 0) {
-			sched.scheduleAfter(now, latencyUs + extraUs, Scheduler.SEGMENT, null, s.index);
+			sched.scheduleAfter(now, latencyUs + extraUs, EV_SEGMENT, null, s.index);
 		}
 		else {
-			sched.scheduleAfter(now, latencyUs + extraUs, Scheduler.SEGMENT, s, 0);
+			sched.scheduleAfter(now, latencyUs + extraUs, EV_SEGMENT, s, 0);
 		}
 	}
 
@@ -1088,7 +871,7 @@ final class Engine {
 		r.pair = t.pair;
 		r.state = TcpState.TIME_WAIT;
 		r.counted = true;
-		r.row = tw.alloc(r);
+		r.row = tw.alloc(r, r.key, r.clientSide, r.sndNxt, r.rcvNxt, r.iss, r.irs, r.reuseAddr);
 		t.counted = false;
 		connPut(t.key, r);
 		t.portHeld = false;
@@ -1111,7 +894,7 @@ final class Engine {
 		int g = ++tw.gen[row];
 		long expires = now + c.timeWaitMs() * 1000;
 		tw.expiresUs[row] = expires;
-		sched.scheduleAfter(now, c.timeWaitMs() * 1000, Scheduler.TIME_WAIT_EXPIRY, null,
+		sched.scheduleAfter(now, c.timeWaitMs() * 1000, EV_TIME_WAIT_EXPIRY, null,
 				((long) row << 32) | (g & 0xFFFFFFFFL));
 		timerEvent(r, "TIME_WAIT", restart ? "restarted" : "armed", expires);
 	}
@@ -1127,7 +910,7 @@ final class Engine {
 	}
 
 	/** Every TIME_WAIT connection's row; see {@link TimeWaitRows}. */
-	final TimeWaitRows tw = new TimeWaitRows();
+	final TimeWaitRows<TimeWaitRecord> tw = new TimeWaitRows<>();
 
 	/**
 	 * A record whose pair was forgotten and whose socket is closed: nothing can look at
@@ -1139,7 +922,7 @@ final class Engine {
 		tw.pairNo[row] = r.pairNo();
 		tw.flags[row] |= (byte) ((r.completesLifecycle ? TimeWaitRows.COMPLETES : 0)
 				| (r.loadPair ? TimeWaitRows.LOAD : 0));
-		tw.obj[row] = null;
+		tw.setObj(row, null);
 		connRemove(r.key);
 		tw.indexPut(r.key, row);
 	}
@@ -1159,7 +942,7 @@ final class Engine {
 		r.state = TcpState.TIME_WAIT;
 		r.counted = true;
 		r.row = row;
-		tw.obj[row] = r;
+		tw.setObj(row, r);
 		tw.indexRemove(r.key);
 		conns.put(r.key, handle(r));
 		r.inConns = true;

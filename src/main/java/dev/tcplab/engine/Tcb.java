@@ -159,14 +159,14 @@ final class Tcb extends Endpoint {
 	long timedAtUs;
 
 	// ---- timers (lazy, like Linux's mod_timer): the four timers' state lives in the
-	// engine's dense timer-slot array (Engine.tm), indexed by slot * 4 + timer, so that a
-	// stale queue entry is recognised without touching this (cold) object.
+	// engine's timer table (Engine.timers), indexed by this TCB's slot, so that a stale
+	// queue entry is recognised without touching this (cold) object.
 	/** This TCB's timer slot in the engine, −1 once released (closed or compacted). */
 	int slot;
 
 	/** Deadline of {@code timer} in µs, −1 when not armed. */
 	long timerAt(int timer) {
-		return slot < 0 ? -1 : e.tm[((slot << 2) + timer) * Engine.TM + Engine.TM_AT];
+		return e.timers.at(slot, timer);
 	}
 
 	/**
@@ -958,30 +958,15 @@ final class Tcb extends Endpoint {
 	// =====================================================================================================
 
 	void arm(int timer, long afterUs, boolean restart) {
-		long at = e.now + afterUs;
-		long order = e.sched.reserve();
-		boolean wasArmed = false;
-		if (slot >= 0) {
-			int i = (slot << 2) + timer;
-			long[] tm = e.tm;
-			int b = i * Engine.TM;
-			wasArmed = tm[b + Engine.TM_AT] >= 0;
-			tm[b + Engine.TM_AT] = at;
-			tm[b + Engine.TM_DELAY] = afterUs;
-			tm[b + Engine.TM_ORDER] = order;
-			long queued = tm[b + Engine.TM_QUEUED];
-			if (queued < 0 || queued > at) {
-				e.timerArmed(i);
-			}
-		}
-		e.timerEvent(this, TIMER_NAMES[timer], wasArmed ? "restarted" : "armed", at);
+		boolean wasArmed = e.timers.arm(slot, timer, e.now, afterUs);
+		e.timerEvent(this, TIMER_NAMES[timer], wasArmed ? "restarted" : "armed", e.now + afterUs);
 	}
 
 	void cancel(int timer) {
 		if (timerAt(timer) < 0) {
 			return;
 		}
-		e.cancelTimer((slot << 2) + timer);
+		e.timers.cancel(slot, timer);
 		e.timerEvent(this, TIMER_NAMES[timer], "cancelled", -1);
 	}
 

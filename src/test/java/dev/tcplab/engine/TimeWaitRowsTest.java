@@ -2,10 +2,8 @@ package dev.tcplab.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +21,7 @@ class TimeWaitRowsTest {
 	}
 
 	private static long objects(Engine e) {
-		return Arrays.stream(e.tw.obj).filter(Objects::nonNull).count();
+		return e.tw.withObject();
 	}
 
 	@Test
