@@ -43,7 +43,7 @@ final class LoadRun {
 		int expected = (int) Math.min(concurrent, 1 << 20);
 		if (twUs > 0 && expected > 0) {
 			e.sched.presize(twUs, expected);
-			e.tw.ensureCapacity(expected);
+			e.tw.rows.ensureCapacity(expected);
 		}
 		if (censusUs > 0) {
 			e.sched.schedule(startUs + censusUs, Engine.EV_CENSUS, this, 0);
