@@ -48,6 +48,40 @@ class PortReuseTest {
 				ex -> assertThat(ex.errno()).isEqualTo(Errno.EADDRINUSE));
 	}
 
+	/**
+	 * Issue 14: a refused bind() or connect() is a socket call the application made, so
+	 * it is in the trace with its errno (pair null: no pair was created), not only in the
+	 * exception.
+	 */
+	@Test
+	void refusedBindAndConnectAreTracedAsCallsWithTheirErrno() {
+		Simulation sim = articleSim(Map.of());
+		clientInTimeWait(sim);
+		long from = sim.nextSeq();
+		assertThatThrownBy(() -> sim.openPair(23, 1500, true, true)).isInstanceOf(EngineException.class);
+		List<TraceEvent> events = sim.eventsSince(from);
+		assertThat(events).hasSize(2);
+		assertThat(events.get(0)).isInstanceOfSatisfying(TraceEvent.Call.class, c -> {
+			assertThat(c.call()).isEqualTo("setsockopt");
+			assertThat(c.result()).isEqualTo(0);
+		});
+		assertThat(events.get(1)).isInstanceOfSatisfying(TraceEvent.Call.class, c -> {
+			assertThat(c.endpoint()).isEqualTo("client");
+			assertThat(c.call()).isEqualTo("bind");
+			assertThat(c.args()).isEqualTo(Map.of("port", 1500));
+			assertThat(c.result()).isEqualTo("EADDRINUSE");
+			assertThat(c.pair()).isNull();
+		});
+		sim.openPair(23, null, false, true); // takes 1501, the last ephemeral port
+		long from2 = sim.nextSeq();
+		assertThatThrownBy(() -> sim.openPair(23, null, false, true)).isInstanceOf(EngineException.class);
+		assertThat(sim.eventsSince(from2)).singleElement().isInstanceOfSatisfying(TraceEvent.Call.class, c -> {
+			assertThat(c.call()).isEqualTo("connect");
+			assertThat(c.args()).isEqualTo(Map.of("address", "111.111.111.111", "port", 23));
+			assertThat(c.result()).isEqualTo("EADDRNOTAVAIL");
+		});
+	}
+
 	@Test
 	void ephemeralAllocatorSkipsTheTimeWaitTuple_1500Becomes1501() {
 		Simulation sim = articleSim(Map.of());
