@@ -53,7 +53,7 @@ def layout(events, pair=1):
     for t in times:
         if prev is not None:
             dt = t - prev
-            step = 1.0 if dt > GAP_MS else max(0.35, dt / GAP_MS)
+            step = 1.0 if dt > GAP_MS else max(0.6, dt / GAP_MS)
             if dt > GAP_MS:
                 gaps.append({"y": y + step / 2, "ms": dt})
             y += step
@@ -68,7 +68,7 @@ def ladder(events, pair=1, ax=None, title=None):
 
     data = layout(events, pair)
     rows = data["rows"]
-    height = max(3.0, 0.55 * (max(rows.values(), default=0) + 2))
+    height = max(3.0, 0.6 * (max(rows.values(), default=0) + 2))
     if ax is None:
         fig, ax = plt.subplots(figsize=(8, height))
     else:
@@ -94,7 +94,9 @@ def ladder(events, pair=1, ax=None, title=None):
             label = a["label"]
         if a["retransmission"]:
             label += " (retx)"
-        ax.text((x0 + x1) / 2, (y0 + y1) / 2 - 0.08, label, ha="center", va="bottom", fontsize=8,
+        # the label sits near the sender's end, so crossing arrows keep their labels apart
+        lx, ly = x0 + 0.3 * (x1 - x0), y0 + 0.3 * (y1 - y0)
+        ax.text(lx, ly - 0.05, label, ha="center", va="bottom", fontsize=8,
                 color=colour, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
     for s in data["states"]:
         xv = x[s["endpoint"]]
