@@ -525,9 +525,18 @@ final class Engine {
 		return l;
 	}
 
-	/** The application closed a socket that is already CLOSED. */
-	void release(Tcb t) {
-		checkPair(t.pair);
+	/**
+	 * The application let go of socket {@code t} (its close() returned): a TIME_WAIT
+	 * record that the handle still mirrored lives on alone, a CLOSED socket is done;
+	 * either may finish the pair.
+	 */
+	void socketClosed(Tcb t) {
+		if (t.state == TcpState.TIME_WAIT) {
+			tw.releaseOwner(t);
+		}
+		else if (t.state == TcpState.CLOSED) {
+			checkPair(t.pair);
+		}
 	}
 
 	private void tcbClosed(Tcb t) {

@@ -332,13 +332,24 @@ final class Tcb extends Endpoint {
 	}
 
 	/**
-	 * CLOSE, §3.10.4, with SO_LINGER (Stevens UNP §7.5) and RST on unread data (RFC 1122
-	 * §4.2.2.13).
+	 * close() on the socket: the CLOSE call, then the engine lets go of the socket handle
+	 * ({@link Engine#socketClosed}: a TIME_WAIT record the handle still mirrored lives on
+	 * alone).
 	 */
 	Object close() {
 		if (appClosed) {
 			return "EBADF";
 		}
+		Object result = closeCall();
+		e.socketClosed(this);
+		return result;
+	}
+
+	/**
+	 * CLOSE, §3.10.4, with SO_LINGER (Stevens UNP §7.5) and RST on unread data (RFC 1122
+	 * §4.2.2.13).
+	 */
+	private Object closeCall() {
 		if (pendingCall == CALL_RECV) {
 			complete("EBADF");
 		}
@@ -348,7 +359,8 @@ final class Tcb extends Endpoint {
 		}
 		switch (state) {
 			case CLOSED:
-				e.release(this);
+				// §3.10.4 CLOSED: "error: connection does not exist"; a socket whose
+				// connection ended returns 0 (Linux)
 				return 0;
 			case SYN_SENT:
 				// §3.10.4 SYN-SENT: delete the TCB
@@ -383,13 +395,14 @@ final class Tcb extends Endpoint {
 					armFinWait2();
 				}
 				break;
+			case TIME_WAIT:
+				// §3.10.4 TIME-WAIT: "respond with error: connection closing"; Linux
+				// returns 0 (the connection lives on as a TIME_WAIT record)
+				return 0;
 			default:
-				// CLOSING, LAST_ACK: the FIN is already out; TIME_WAIT: nothing to do
+				// CLOSING, LAST_ACK: the FIN is already out ("error: connection closing";
+				// Linux: 0)
 				break;
-		}
-		if (timeWait != null) {
-			e.tw.releaseOwner(this);
-			return 0;
 		}
 		if (lingerOnoff == 1 && lingerSeconds > 0 && finQueued && !finAcked() && state != TcpState.CLOSED) {
 			// SO_LINGER {1,N}: close() blocks until the FIN is ACKed or N seconds pass
@@ -403,7 +416,7 @@ final class Tcb extends Endpoint {
 	/**
 	 * ABORT, §3.10.5 (SO_LINGER {1,0} + close()): RST, no TIME_WAIT, buffers discarded.
 	 */
-	Object abort() {
+	private Object abort() {
 		appClosed = true;
 		switch (state) {
 			case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK:
@@ -416,11 +429,9 @@ final class Tcb extends Endpoint {
 			case SYN_SENT:
 				e.setState(this, TcpState.CLOSED, "linger {1,0}");
 				return 0;
-			case TIME_WAIT:
-				e.tw.releaseOwner(this);
-				return 0;
 			default:
-				e.release(this);
+				// TIME_WAIT: §3.10.5 "respond with ok and delete the TCB" — the record
+				// stays (Linux); CLOSED: nothing to abort
 				return 0;
 		}
 	}
