@@ -72,6 +72,9 @@ final class Tcb extends Endpoint {
 	Listener listener;
 
 	// ---- RFC 9293 §3.3.1 ----
+	// Not kept: SND.UP and RCV.UP (urgent data is not modelled) and SND.WL1/SND.WL2
+	// (the segment sequence and acknowledgment numbers of the last window update; see
+	// "fifth" in synchronizedArrives).
 	boolean synchronizedVars;
 
 	int iss;
@@ -741,7 +744,9 @@ final class Tcb extends Endpoint {
 			}
 			return;
 		}
-		// fourth: check the SYN bit
+		// third: check the security — not modelled (no security compartments)
+		// fourth: check the SYN bit; fifth: "if neither of the SYN or RST bits is set,
+		// then drop the segment and return"
 		if (!s.has(SYN)) {
 			return;
 		}
@@ -810,6 +815,7 @@ final class Tcb extends Endpoint {
 			}
 			return;
 		}
+		// third: check security — not modelled (no security compartments)
 		// fourth: a SYN in a synchronized state draws a challenge ACK (RFC 5961 §4)
 		if (s.has(SYN)) {
 			e.note(this, "CHALLENGE_ACK", "SYN in a synchronized state: challenge ACK (RFC 5961 §4)");
@@ -845,6 +851,11 @@ final class Tcb extends Endpoint {
 			ackAdvance(s.ack);
 		}
 		if (ge(s.ack, sndUna)) {
+			// "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" —
+			// the RFC then guards the update with SND.WL1/SND.WL2 (only a segment newer
+			// than the last update may change SND.WND). They are not kept here: every
+			// acceptable ACK updates the window, so an old, reordered segment could
+			// shrink it (the links do not reorder unless a DELAY fault does).
 			sndWnd = s.window;
 		}
 		switch (state) {
@@ -878,6 +889,7 @@ final class Tcb extends Endpoint {
 				break;
 		}
 		output();
+		// sixth: check the URG bit — not modelled (no urgent data)
 		// seventh: process the segment text
 		int fresh = 0;
 		if (s.len > 0) {
@@ -1087,6 +1099,11 @@ final class Tcb extends Endpoint {
 		}
 	}
 
+	/**
+	 * A timer fired (§3.10.8). The USER TIMEOUT is not modelled: the retry limits end a
+	 * connection that gets no answer, as on Linux; the TIME-WAIT TIMEOUT is
+	 * {@link TimeWait#expire}.
+	 */
 	void onTimer(int timer) {
 		e.timerEvent(this, TIMER_NAMES[timer], "fired", -1);
 		switch (timer) {

@@ -33,7 +33,12 @@ final class TimeWait {
 		this.c = e.c;
 	}
 
-	/** §3.10.7.4 for a connection in TIME-WAIT (compact record). */
+	/**
+	 * §3.10.7.4 for a connection in TIME-WAIT (compact record). The steps in the order
+	 * they can act here: second (RST), fourth (SYN), eighth (FIN), then first (anything
+	 * else in or out of the window draws an ACK). Third (security) and sixth (URG) are
+	 * not modelled; fifth (ACK) and seventh (text) change nothing in TIME-WAIT.
+	 */
 	void arrives(TimeWaitRecord r, Segment s) {
 		int host = r.host();
 		if (s.has(RST)) {
@@ -52,6 +57,7 @@ final class TimeWait {
 			e.setState(r, TcpState.CLOSED, "rcv RST");
 			return;
 		}
+		// fourth: a SYN
 		if (s.has(SYN) && !s.has(ACK)) {
 			Listener l = host == Engine.SERVER_HOST ? e.listenerOn(r.localPort()) : null;
 			if (c.synReopensTimeWait() && l != null && gt(s.seq, r.rcvNxt)) {
@@ -69,6 +75,7 @@ final class TimeWait {
 					0, r.iss, r.irs, -1);
 			return;
 		}
+		// eighth: a FIN
 		if (s.has(FIN) && s.seq + s.len + 1 == r.rcvNxt) {
 			// "The only thing that can arrive in this state is a retransmission of the
 			// remote FIN. Acknowledge it,
@@ -80,7 +87,8 @@ final class TimeWait {
 			return;
 		}
 		if (s.segLen() > 0 || !(le(r.rcvNxt, s.seq) && lt(s.seq, r.rcvNxt + c.windowBytes()))) {
-			// anything else that occupies sequence space or is out of window: ACK it
+			// first: anything else that occupies sequence space or is out of window:
+			// "send an acknowledgment in reply"
 			e.net.sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt,
 					0, r.iss, r.irs, -1);
 		}
@@ -138,7 +146,11 @@ final class TimeWait {
 		return false;
 	}
 
-	/** The 2MSL timer of expiry entry {@code arg} fired. */
+	/**
+	 * The 2MSL timer of expiry entry {@code arg} fired: RFC 9293 §3.10.8 TIME-WAIT
+	 * TIMEOUT, "If the time-wait timeout expires on a connection, delete the TCB, enter
+	 * the CLOSED state, and return."
+	 */
 	void expire(long arg) {
 		int row = (int) (arg >>> 32);
 		TimeWaitRecord r = rows.obj(row);
