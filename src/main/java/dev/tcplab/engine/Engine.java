@@ -104,7 +104,8 @@ final class Engine {
 	LoadRun load;
 
 	/**
-	 * Linux computes RTO = SRTT + max(RTO_min, 4·RTTVAR); the others follow RFC 6298 §2.
+	 * {@link StackConstants#rtoFormula()} is "linux": RTO = SRTT + max(RTO_min,
+	 * 4·RTTVAR); otherwise RFC 6298 §2.
 	 */
 	final boolean linuxRto;
 
@@ -118,7 +119,7 @@ final class Engine {
 		this.isn = new Isn(config.pinnedIsn(), rng.nextLong());
 		this.ports = new Ports(this, rng);
 		this.tw = new TimeWait(this);
-		this.linuxRto = "linux".equals(c.profile());
+		this.linuxRto = StackConstants.RTO_LINUX.equals(c.rtoFormula());
 	}
 
 	static long key(int host, int localPort, int remotePort) {
