@@ -1,7 +1,6 @@
 package dev.tcplab.engine;
 
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -91,7 +90,7 @@ final class Engine {
 		return ConnTable.isRow(handle) ? tw.rows.obj(i) : timers.owner(i);
 	}
 
-	final Map<Integer, Listener> listeners = new HashMap<>();
+	final Listener.Table listeners = new Listener.Table();
 
 	final Map<Integer, Pair> pairs = new LinkedHashMap<>();
 
@@ -498,20 +497,9 @@ final class Engine {
 	// Listeners and the life of a pair
 	// =====================================================================================================
 
-	/** The last listener looked up: a busy server's SYNs all go to one port. */
-	private Listener lastListener;
-
 	/** The listener on server port {@code port}, or null. */
 	Listener listenerOn(int port) {
-		Listener l = lastListener;
-		if (l != null && l.port == port) {
-			return l;
-		}
-		l = listeners.get(port);
-		if (l != null) {
-			lastListener = l;
-		}
-		return l;
+		return listeners.on(port);
 	}
 
 	Listener listener(int port, Pair forPair) {
@@ -519,7 +507,7 @@ final class Engine {
 		if (l == null) {
 			l = new Listener(port, LISTEN_BACKLOG);
 			l.pair = forPair;
-			listeners.put(port, l);
+			listeners.add(l);
 			setState(l, TcpState.LISTEN, "listen()");
 			callEvent(l, "listener", "listen", Map.of("port", port, "backlog", LISTEN_BACKLOG), 0);
 		}
@@ -665,30 +653,9 @@ final class Engine {
 		}
 		t.connect();
 		if (rec.states) {
-			callEvent(t, "client", "connect", connectArgs(serverPort), Tcb.PENDING);
+			callEvent(t, "client", "connect", net.connectArgs(serverPort), Tcb.PENDING);
 		}
 		return p;
 	}
-
-	/**
-	 * The trace arguments of connect(), sorted by name as {@link TraceEvent.Call} keeps
-	 * them; the last one is reused while address and port stay the same (immutable).
-	 */
-	private Map<String, Object> connectArgs(int serverPort) {
-		String a = address[SERVER_HOST];
-		if (lastConnectArgs == null || lastConnectPort != serverPort || lastConnectAddress != a) {
-			lastConnectArgs = java.util.Collections
-				.unmodifiableSortedMap(new java.util.TreeMap<>(Map.of("address", a, "port", serverPort)));
-			lastConnectPort = serverPort;
-			lastConnectAddress = a;
-		}
-		return lastConnectArgs;
-	}
-
-	private Map<String, Object> lastConnectArgs;
-
-	private int lastConnectPort;
-
-	private String lastConnectAddress;
 
 }
