@@ -185,7 +185,7 @@ final class Engine {
 	}
 
 	// =====================================================================================================
-	// Scheduler loop
+	// The event loop (the queue is internal/EventQueue, the timers internal/TimerTable)
 	// =====================================================================================================
 
 	/** A timer slot for a new TCB. */
