@@ -33,7 +33,7 @@ test('a snapshot baseline is used until the trace mentions the endpoint', () => 
 
 test('revealing a scenario step shows the state at that point', () => {
 	const ev = lostLastAck();
-	const dropSeq = ev.find((e) => e.type === 'segment' && e.event === 'dropped').seq;
+	const dropSeq = ev.find((e) => e.type === 'state' && e.to === 'TIME_WAIT').seq;
 	const eps = deriveEndpoints(visibleEvents(ev, dropSeq));
 	assert.equal(eps[1].server.state, 'LAST_ACK');
 	assert.equal(eps[1].client.state, 'TIME_WAIT');
