@@ -76,12 +76,41 @@ export function overlaps(a, b, pad = 0) {
 	return a.x < b.x + b.w + pad && b.x < a.x + a.w + pad && a.y < b.y + b.h + pad && b.y < a.y + a.h + pad;
 }
 
+/** Does the arrow's shaft pass through the box? (Liang–Barsky clipping of the segment against the box.) */
+export function segmentHitsBox(a, b) {
+	const dx = a.x2 - a.x1;
+	const dy = a.y2 - a.y1;
+	let t0 = 0;
+	let t1 = 1;
+	const edges = [[-dx, a.x1 - b.x], [dx, b.x + b.w - a.x1], [-dy, a.y1 - b.y], [dy, b.y + b.h - a.y1]];
+	for (const [p, q] of edges) {
+		if (p === 0) {
+			if (q < 0) {
+				return false;
+			}
+		}
+		else {
+			const r = q / p;
+			if (p < 0) {
+				t0 = Math.max(t0, r);
+			}
+			else {
+				t1 = Math.min(t1, r);
+			}
+			if (t0 > t1) {
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
 /** Splits a call's text into lines no wider than maxPx, breaking after ", " and before " = ". */
 export function wrapCall(text, maxPx, fontPx = 10.5) {
 	if (estWidth(text, fontPx) <= maxPx) {
 		return [text];
 	}
-	const parts = text.split(/(?<=, )|(?<=\()|(?= = )/);
+	const parts = text.split(/(?<=, )|(?<=\()|(?= = )|(?<=[^,=] )(?=[^=])/);
 	const lines = [];
 	let cur = '';
 	for (const part of parts) {
@@ -183,13 +212,14 @@ export function timeBars(events) {
  * compresses), plus a live countdown while it runs. t and formatMs come from i18n.
  */
 export function barText(bar, nowMs, t, formatMs) {
-	const name = bar.kind === 'LINGER' ? t('bar.linger') : bar.kind;
+	// the state box above the bar names the state; a blocked close() needs its name said
+	const name = bar.kind === 'LINGER' ? `${t('bar.linger')}: ` : '';
 	if (bar.endMs != null) {
-		return { head: t('bar.lasted', { name, dt: formatMs(bar.endMs - bar.startMs) }), live: null };
+		return { head: name + t('bar.lasted', { dt: formatMs(bar.endMs - bar.startMs) }), live: null };
 	}
-	const head = bar.timerMs != null
-		? t(bar.kind === 'TIME_WAIT' ? 'bar.2msl' : 'bar.timer', { name, dt: formatMs(bar.timerMs) })
-		: t('bar.waiting', { name });
+	const head = name + (bar.timerMs != null
+		? t(bar.kind === 'TIME_WAIT' ? 'bar.2msl' : 'bar.timer', { dt: formatMs(bar.timerMs) })
+		: t('bar.waiting'));
 	const live = bar.expiresAtMs != null
 		? t('bar.left', { dt: formatMs(Math.max(0, bar.expiresAtMs - nowMs)) })
 		: t('bar.sofar', { dt: formatMs(Math.max(0, nowMs - bar.startMs)) });
@@ -540,6 +570,12 @@ function layoutOnce(events, opts) {
 				}
 				if (box.y < o.top - 14) {
 					score += 10;
+				}
+				// a label lying across another arrow reads as that arrow's label
+				for (const other of arrows) {
+					if (other !== a && segmentHitsBox(other, box)) {
+						score += 1.5;
+					}
 				}
 				score += Math.abs(f - 0.5) + (side > 0 ? 0.3 : 0);
 				if (score < bestScore) {
