@@ -671,7 +671,7 @@ function renderLadderView() {
 		freshFromSeq: freshFrom(),
 		headerSvg: $('ladder-head'),
 	});
-	$('ladder-empty').hidden = layout.arrows.length > 0;
+	$('ladder-empty').hidden = layout.arrows.length + layout.states.length + layout.calls.length > 0;
 	if (activeId != null) {
 		// a re-render must not steal the keyboard focus from the segment being read
 		$('ladder').querySelector(`g.seg[data-id="${CSS.escape(activeId)}"]`)?.focus({ preventScroll: true });
