@@ -43,7 +43,16 @@ export function segmentLabel(seg, compact = false) {
 
 /** A socket call as text: close(), shutdown(SHUT_WR), send(100), and its result (or … when it blocks). */
 export function callText(e) {
-	const args = e.args ? Object.values(e.args).filter((v) => v !== null && v !== undefined) : [];
+	let args = e.args ? Object.values(e.args).filter((v) => v !== null && v !== undefined) : [];
+	if (e.call === 'setsockopt' && e.args?.option) {
+		// the engine keeps arguments sorted by name; a reader expects setsockopt(SO_LINGER, {1, 2})
+		const { option, onoff, seconds, ...rest } = e.args;
+		args = [option];
+		if (onoff != null) {
+			args.push(`{${onoff}, ${seconds ?? 0}}`);
+		}
+		args.push(...Object.values(rest).filter((v) => v !== null && v !== undefined));
+	}
 	const name = `${e.call}(${args.join(', ')})`;
 	let result;
 	if (e.blocking && !e.completed) {
@@ -204,7 +213,8 @@ export function timeBars(events) {
 			}
 		}
 	}
-	return bars;
+	// a state left in the instant it was entered has no duration to show
+	return bars.filter((b) => b.endMs == null || b.endMs > b.startMs);
 }
 
 /**

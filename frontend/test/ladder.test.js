@@ -59,6 +59,8 @@ test('calls are shown beside the line with their results', () => {
 	assert.equal(callText({ call: 'send', args: { bytes: 100 }, result: 'EPIPE' }).errno, true);
 	assert.equal(callText({ call: 'close', args: {}, result: null, blocking: true }).result, '…');
 	assert.equal(callText({ call: 'shutdown', args: { how: 'SHUT_WR' }, result: 0 }).name, 'shutdown(SHUT_WR)');
+	assert.equal(callText({ call: 'setsockopt', args: { onoff: 1, option: 'SO_LINGER', seconds: 0 }, result: 0 }).name, 'setsockopt(SO_LINGER, {1, 0})');
+	assert.equal(callText({ call: 'setsockopt', args: { on: 1, option: 'SO_REUSEADDR' }, result: 0 }).name, 'setsockopt(SO_REUSEADDR, 1)');
 });
 
 test('a long pause is compressed and marked as a gap', () => {
