@@ -330,6 +330,9 @@ async function doClock(body) {
 
 async function openPair(ev) {
 	ev.preventDefault();
+	if (store.state.scenario && await leaveScenarioForControls() === false) {
+		return;
+	}
 	const { simId } = store.state;
 	const cp = $('client-port').value.trim();
 	const sp = $('server-port').value.trim();
@@ -535,8 +538,10 @@ function renderShare() {
 }
 
 function pairLabel(p) {
-	const c = p.client ? `${p.client.address}:${p.client.port}` : '?';
-	const s = p.server ? `${p.server.address}:${p.server.port}` : '?';
+	// a phone shows ports only, so the whole choice fits the menu
+	const narrow = window.innerWidth < 500;
+	const c = p.client ? `${narrow ? '' : p.client.address}:${p.client.port}` : '?';
+	const s = p.server ? `${narrow ? '' : p.server.address}:${p.server.port}` : '?';
 	return t('pair.option', { id: p.id, client: c, server: s });
 }
 
@@ -1017,7 +1022,10 @@ function wire() {
 	let resizeTimer = null;
 	window.addEventListener('resize', () => {
 		clearTimeout(resizeTimer);
-		resizeTimer = setTimeout(() => renderLadderView(), 150);
+		resizeTimer = setTimeout(() => {
+			renderLadderView();
+			renderPairSelect();
+		}, 150);
 	});
 	store.addEventListener('change', (e) => scheduleRender(e.detail.changed));
 	// countdowns between clock reports

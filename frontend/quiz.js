@@ -41,10 +41,14 @@ function choicesFrom(answer, pool, rand, preferred = []) {
 
 /** Expectations that can be asked as a question: positive, met by the run, of a kind we can ask about. */
 export function usableExpectations(step) {
+	const side = (x) => x === 'client' || x === 'server';
+	const known = (v) => v != null && v !== '*';
 	return (step?.expectations || []).filter((x) => x && x.negate !== true && x.passed !== false
-		&& ((x.kind === 'state' && x.to && (x.endpoint === 'client' || x.endpoint === 'server'))
-			|| (x.kind === 'call' && x.call && x.result != null && (x.endpoint === 'client' || x.endpoint === 'server'))
-			|| (x.kind === 'segment' && x.from && (x.flags?.length || x.retransmission != null))));
+		&& ((x.kind === 'state' && known(x.to) && side(x.endpoint))
+			|| (x.kind === 'call' && x.call && known(x.result) && side(x.endpoint))
+			// a segment question asks what is sent: expectations about drops or deliveries are not asked
+			|| (x.kind === 'segment' && side(x.from) && (x.event == null || x.event === 'sent')
+				&& ((x.flags?.length && !x.flags.includes('*')) || x.retransmission != null))));
 }
 
 /** Handshake transitions are the least interesting thing a teardown step can ask. */
@@ -81,7 +85,8 @@ export function questionForStep(step, index = 0) {
 			CLOSE_WAIT: ['LAST_ACK', 'FIN_WAIT_1'], LAST_ACK: ['CLOSE_WAIT', 'CLOSED'], CLOSING: ['TIME_WAIT', 'FIN_WAIT_2'],
 			CLOSED: ['TIME_WAIT', 'LAST_ACK'] }[x.to] || [];
 		const pool = STATES.filter((s) => s !== x.from);
-		return { kind: 'state', key: x.from ? 'quiz.q.state.from' : 'quiz.q.state', params: { side: x.endpoint, from: x.from },
+		const from = x.from && x.from !== '*' ? x.from : null;
+		return { kind: 'state', key: from ? 'quiz.q.state.from' : 'quiz.q.state', params: { side: x.endpoint, from },
 			choices: choicesFrom(x.to, pool, rand, near.filter((s) => s !== x.from)), answer: x.to, expectation: x };
 	}
 	if (x.kind === 'call') {
@@ -90,7 +95,7 @@ export function questionForStep(step, index = 0) {
 		return { kind: 'call', key: 'quiz.q.call', params: { side: x.endpoint, call: x.call },
 			choices: choicesFrom(answer, pool, rand), answer, expectation: x };
 	}
-	if (x.flags?.length) {
+	if (x.flags?.length && !x.flags.includes('*')) {
 		const answer = flagText(x.flags);
 		return { kind: 'segment', key: 'quiz.q.segment', params: { side: x.from },
 			choices: choicesFrom(answer, FLAG_SETS, rand), answer, expectation: x };

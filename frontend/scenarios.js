@@ -145,7 +145,9 @@ export function createScenarioView({ store, api, t, $, onLoaded, onLeave, onStep
 			if (pending) {
 				const q = pending.q;
 				const key = `${pending.index}/${store.state.lang}`;
-				const side = (x) => (x === 'client' || x === 'server' ? t(`side.${x}`) : x);
+				const many = sc.narration.some((n) => (n.expectations || []).some((x) => x.pair != null && x.pair !== 1));
+				const side = (x) => (x === 'client' || x === 'server' ? t(`side.${x}`) : x)
+					+ (many && q.expectation.pair != null ? ` (p${q.expectation.pair})` : '');
 				$('quiz-question').textContent = `${t('quiz.question', { n: pending.index + 1 })}: ${t(q.key, { ...q.params, side: side(q.params.side) })}`;
 				if (drawnQuestion !== key) {
 					drawnQuestion = key;

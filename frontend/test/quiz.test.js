@@ -38,6 +38,10 @@ test('negated, failed or unusable expectations give no question; call results an
 	assert.equal(questionForStep({ expectations: [{ kind: 'state', passed: false, endpoint: 'client', to: 'TIME_WAIT' }] }), null);
 	assert.equal(questionForStep({ expectations: [{ kind: 'note', contains: 'RST', text: 'x' }] }), null);
 	assert.equal(questionForStep({ expectations: [] }), null);
+	assert.equal(questionForStep({ expectations: [{ kind: 'state', endpoint: 'client', from: 'TIME_WAIT', to: '*' }] }), null, 'wildcards are no answer');
+	assert.equal(questionForStep({ expectations: [{ kind: 'segment', from: 'client', to: 'server', flags: ['ACK'], event: 'dropped' }] }), null);
+	assert.equal(questionForStep({ expectations: [{ kind: 'call', endpoint: 'client', call: 'bind', result: '*' }] }), null);
+	assert.equal(questionForStep({ expectations: [{ kind: 'state', endpoint: 'server', from: '*', to: 'CLOSED' }] }).key, 'quiz.q.state');
 	const call = questionForStep({ expectations: [{ kind: 'call', endpoint: 'server', call: 'send', result: 'EPIPE' }] });
 	assert.equal(call.answer, 'EPIPE');
 	assert.ok(call.choices.some((c) => c.value === 'EPIPE' && c.correct));

@@ -124,6 +124,9 @@ class BrowserUiTests {
 		screenshot("normal-close");
 
 		driver.manage().window().setSize(new Dimension(390, 844));
+		// the ladder is laid out again for the phone's width (compact labels, no scaling
+		// down)
+		waitFor(() -> ((Number) js("return document.getElementById('ladder').viewBox.baseVal.width")).intValue() < 500);
 		waitFor(() -> ladderStates("client").contains("TIME_WAIT"));
 		scrollTo("ladder-panel");
 		screenshot("normal-close-phone");
