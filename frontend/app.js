@@ -5,7 +5,7 @@ import { detectLanguage, translate, applyTranslations, formatMs, noteText } from
 import { layoutLadder, renderLadder, flagText } from './ladder.js';
 import { renderStateDiagram } from './statediagram.js';
 import { runningTimers, countdown } from './timers.js';
-import { curlSnippet, pythonSnippet } from './export.js';
+import { curlSnippet, pythonSnippet, pairTiming } from './export.js';
 import { actionRequest, describeAction } from './actions.js';
 import { createScenarioView } from './scenarios.js';
 import { censusSeries, renderCensus } from './census.js';
@@ -348,10 +348,7 @@ async function openPair(ev) {
 		await refreshSnapshot();
 		// the pair's own events say when it was opened and when its handshake ended: a replay on a manual
 		// clock opens it at the same virtual time and its clock stands where the handshake ended
-		const mine = store.state.events.filter((e) => e.pair === pair.id);
-		const atMs = mine.length ? mine[0].timeMs : estimate;
-		const est = mine.filter((e) => e.type === 'state' && e.to === 'ESTABLISHED');
-		const afterMs = est.length ? Math.max(...est.map((e) => e.timeMs)) : store.state.sim?.nowMs;
+		const { atMs, afterMs } = pairTiming(store.state.events, pair.id, estimate);
 		store.logAction({ op: 'pair', body, atMs, afterMs, pairId: pair.id });
 		store.set({ pairId: pair.id });
 		addResult({ label, result: t('act.pair', { id: pair.id, port: pair.client?.port }) });

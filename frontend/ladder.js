@@ -38,7 +38,12 @@ export function segmentLabel(seg, compact = false) {
 	if (seg.len > 0) {
 		nums.push(`len=${seg.len}`);
 	}
-	return compact ? [flags, nums.join(' ')] : [`${flags} ${nums.join(' ')}`];
+	if (!compact) {
+		return [`${flags} ${nums.join(' ')}`];
+	}
+	// a phone has about 18 characters between the lines: the payload length gets its own line when needed
+	const line = nums.join(' ');
+	return line.length > 18 && seg.len > 0 ? [flags, nums.slice(0, -1).join(' '), nums[nums.length - 1]] : [flags, line];
 }
 
 /** A socket call as text: close(), shutdown(SHUT_WR), send(100), and its result (or … when it blocks). */

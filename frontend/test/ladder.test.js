@@ -227,3 +227,13 @@ test('CLOSE_WAIT and FIN_WAIT_2 are bars too; a close() blocked by SO_LINGER is 
 	assert.ok(linger, 'linger-timeout blocks close()');
 	assert.ok(linger.endMs > linger.startMs);
 });
+
+test('on a phone no segment label is wider than the room between the lines', () => {
+	for (const name of REAL) {
+		const l = layoutLadder(scenarioRun(name).trace, { pair: 1, width: 370, t: en, formatMs });
+		for (const a of l.arrows) {
+			assert.ok(a.labelBox.x >= l.xClient && a.labelBox.x + a.labelBox.w <= l.xServer,
+				`${name} #${a.id} ${a.label.join(' / ')}: ${Math.round(a.labelBox.x)}..${Math.round(a.labelBox.x + a.labelBox.w)}`);
+		}
+	}
+});

@@ -436,6 +436,35 @@ class BrowserUiTests {
 		assertThat(driver.findElements(By.cssSelector("#ladder g.seg.focused"))).isEmpty();
 	}
 
+	@Test
+	void theLadderFollowsNewEventsOnlyWhileTheReaderIsAtTheTail() {
+		open("/?lang=en");
+		waitForLadderState("server", "ESTABLISHED");
+		String scroller = "document.querySelector('.ladder-scroll')";
+		for (int i = 0; i < 14 && ((Number) js("const s = " + scroller + "; return s.scrollHeight - s.clientHeight"))
+			.intValue() < 150; i++) {
+			int before = driver.findElements(By.cssSelector("#ladder g.seg")).size();
+			click("client", "send");
+			waitFor(() -> driver.findElements(By.cssSelector("#ladder g.seg")).size() > before);
+		}
+		assertThat(((Number) js("const s = " + scroller + "; return s.scrollHeight - s.clientHeight")).intValue())
+			.as("the ladder scrolls inside its box")
+			.isGreaterThan(100);
+		// a reader who scrolled up to read stays where they are
+		js(scroller + ".scrollTop = 0");
+		int before = driver.findElements(By.cssSelector("#ladder g.seg")).size();
+		click("client", "send");
+		waitFor(() -> driver.findElements(By.cssSelector("#ladder g.seg")).size() > before + 1);
+		assertThat(((Number) js("return " + scroller + ".scrollTop")).intValue()).isZero();
+		// at the tail, the ladder follows
+		js("const s = " + scroller + "; s.scrollTop = s.scrollHeight");
+		int more = driver.findElements(By.cssSelector("#ladder g.seg")).size();
+		click("client", "send");
+		waitFor(() -> driver.findElements(By.cssSelector("#ladder g.seg")).size() > more + 1);
+		waitFor(() -> ((Number) js("const s = " + scroller + "; return s.scrollHeight - s.clientHeight - s.scrollTop"))
+			.intValue() <= 2);
+	}
+
 	private Object js(String script, Object... args) {
 		return ((JavascriptExecutor) driver).executeScript(script, args);
 	}
