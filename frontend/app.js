@@ -340,7 +340,7 @@ async function openPair(ev) {
 	if (cp) {
 		body.clientPort = Number(cp);
 	}
-	const label = `connect(${cp ? `:${cp}` : 'ephemeral'} → :${body.serverPort})`;
+	const label = `connect(${cp ? `:${cp}` : t('pair.clientPort.hint')} → :${body.serverPort})`;
 	try {
 		const estimate = currentNow();
 		const pair = await api.openPair(simId, body);
@@ -757,7 +757,7 @@ function showSegment(a) {
 		['relSeq / relAck', `${r.relSeq} / ${r.relAck}`],
 		['len', r.len],
 		['window', r.window],
-		['retransmission', r.retransmission ? 'yes' : 'no'],
+		['retransmission', r.retransmission ? t('yes') : t('no')],
 		['answers', a.answers != null ? `#${a.answers} (${t('ladder.answers', { id: a.answers })})` : '–'],
 		['events', a.events.map((e) => `${e.event} @ ${formatMs(e.timeMs)}`).join(', ')],
 	];

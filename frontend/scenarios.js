@@ -142,6 +142,7 @@ export function createScenarioView({ store, api, t, $, onLoaded, onLeave, onStep
 			const box = $('quiz');
 			const pending = quiz?.pending;
 			box.hidden = !pending;
+			$('narration').classList.toggle('asking', !!pending);
 			if (pending) {
 				const q = pending.q;
 				const key = `${pending.index}/${store.state.lang}`;
