@@ -11,6 +11,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.tcplab.engine.PairEvent;
+import dev.tcplab.engine.PairEvent.FaultAction;
+import dev.tcplab.engine.SegmentMatch;
+import dev.tcplab.engine.Side;
+import dev.tcplab.engine.Simulation;
+import dev.tcplab.engine.SimulationConfig;
 import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.scenario.ScenarioRunner;
 import dev.tcplab.scenario.ScenarioRunner.Run;
@@ -56,7 +62,51 @@ class FrontendFixturesTest {
 				}
 			}
 		}
+		String faults = renderTrace("faults", faultsTrace());
+		Path file = DIR.resolve("faults.json");
+		if (!faults.equals(Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : null)) {
+			stale.add("faults");
+			if (!"true".equals(System.getenv("CI"))) {
+				Files.writeString(file, faults, StandardCharsets.UTF_8);
+			}
+		}
 		assertThat(stale).as("fixtures in %s that did not match the engine (rewritten; commit them)", DIR).isEmpty();
+	}
+
+	/**
+	 * Labels that cross: the client's FIN is duplicated, the server's data is delayed
+	 * past its FIN, and a held ACK is released across three arrows (linux, seed 1).
+	 */
+	static List<TraceEvent> faultsTrace() {
+		Simulation sim = new Simulation(SimulationConfig.of("linux", 1, Map.of()).withPinnedIsn(true));
+		int pair = sim.openPairId(80, null, false, true);
+		sim.apply(pair, new PairEvent.Fault(Side.CLIENT, FaultAction.DUPLICATE, SegmentMatch.FIN, 1, 0, 0));
+		sim.apply(pair, new PairEvent.Fault(Side.SERVER, FaultAction.DELAY, SegmentMatch.DATA, 1, 0, 35));
+		sim.apply(pair, new PairEvent.Fault(Side.CLIENT, FaultAction.HOLD, SegmentMatch.ACK, 1, 0, 0));
+		sim.apply(pair, new PairEvent.Send(Side.SERVER, 100));
+		sim.apply(pair, new PairEvent.Close(Side.CLIENT));
+		sim.apply(pair, new PairEvent.Close(Side.SERVER));
+		sim.advance(30);
+		sim.apply(pair, new PairEvent.Release(Side.CLIENT));
+		sim.runUntilIdle(600_000);
+		return sim.eventsSince(0);
+	}
+
+	private String renderTrace(String name, List<TraceEvent> trace) {
+		StringBuilder out = new StringBuilder(
+				"{\n\"name\": \"" + name + "\",\n\"profile\": \"linux\",\n\"seed\": 1,\n");
+		out.append("\"narration\": [],\n\"trace\": [\n");
+		appendTrace(out, trace);
+		return out.append("]\n}\n").toString();
+	}
+
+	private void appendTrace(StringBuilder out, List<TraceEvent> trace) {
+		for (int i = 0; i < trace.size(); i++) {
+			@SuppressWarnings("unchecked")
+			Map<String, Object> m = json.convertValue(trace.get(i), Map.class);
+			m.put("type", trace.get(i).type());
+			out.append(json.writeValueAsString(m)).append(i + 1 < trace.size() ? ",\n" : "\n");
+		}
 	}
 
 	/** One trace event per line so that a diff shows what the engine changed. */
@@ -71,13 +121,7 @@ class FrontendFixturesTest {
 				.append(i + 1 < run.narration().size() ? ",\n" : "\n");
 		}
 		out.append("],\n\"trace\": [\n");
-		List<TraceEvent> trace = run.trace();
-		for (int i = 0; i < trace.size(); i++) {
-			@SuppressWarnings("unchecked")
-			Map<String, Object> m = json.convertValue(trace.get(i), Map.class);
-			m.put("type", trace.get(i).type());
-			out.append(json.writeValueAsString(m)).append(i + 1 < trace.size() ? ",\n" : "\n");
-		}
+		appendTrace(out, run.trace());
 		return out.append("]\n}\n").toString();
 	}
 
