@@ -34,6 +34,7 @@ let ladderHandle = null;
 let snippetKind = 'curl';
 let lastFreshStep = null;
 let pendingFresh = null;
+let ladderSimId = null;
 let followTail = true;
 
 // ------------------------------------------------------------------ simulation lifecycle
@@ -47,6 +48,8 @@ function resetDetails() {
 	}
 	$('seg-hint').hidden = false;
 	pendingEvents = [];
+	document.activeElement?.closest?.('#ladder g.seg')?.blur();
+	ladderHandle?.highlight(null);
 }
 
 async function startSimulation(profile) {
@@ -655,8 +658,10 @@ function ladderWidth() {
 function renderLadderView() {
 	const events = store.visible();
 	const pair = currentPair();
-	const active = document.activeElement?.closest?.('#ladder g.seg');
+	// keyboard focus on a segment is kept across redraws of the same simulation only (ids repeat across simulations)
+	const active = ladderSimId === store.state.simId ? document.activeElement?.closest?.('#ladder g.seg') : null;
 	const activeId = active ? active.getAttribute('data-id') : null;
+	ladderSimId = store.state.simId;
 	const all = store.state.pairId === 'all';
 	const scroller = document.querySelector('.ladder-scroll');
 	// follow the tail only while the reader is at the tail (defect 2)

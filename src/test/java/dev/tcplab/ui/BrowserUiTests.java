@@ -430,7 +430,10 @@ class BrowserUiTests {
 		WebElement seg = driver.findElement(By.cssSelector("#ladder g.seg"));
 		js("arguments[0].focus()", seg);
 		waitFor(() -> !driver.findElement(By.id("seg-fields")).getText().isBlank());
+		Object before = js("return window.tcplab.state.simId");
 		driver.findElement(By.id("new-sim")).click();
+		waitFor(() -> !before.equals(js("return window.tcplab.state.simId"))
+				&& !driver.findElements(By.cssSelector("#ladder g.seg")).isEmpty());
 		waitFor(() -> driver.findElement(By.id("seg-fields")).getText().isBlank()
 				&& driver.findElement(By.id("seg-hint")).isDisplayed());
 		assertThat(driver.findElements(By.cssSelector("#ladder g.seg.focused"))).isEmpty();
