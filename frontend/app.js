@@ -8,6 +8,7 @@ import { runningTimers, countdown } from './timers.js';
 import { curlSnippet, pythonSnippet, pairTiming } from './export.js';
 import { actionRequest, describeAction } from './actions.js';
 import { createScenarioView } from './scenarios.js';
+import { completionOf, errnoKey } from './results.js';
 import { censusSeries, renderCensus } from './census.js';
 
 const $ = (id) => document.getElementById(id);
@@ -386,28 +387,9 @@ function addResult({ side, label, result, error, text, errno, pending }) {
 
 /** EPIPE after an RST is not "already shut down writing": the connection was reset. */
 function errnoMeaning(result, side) {
-	if (result === 'EPIPE' && side) {
-		const pair = focusPairId();
-		const reset = store.state.events.some((e) => e.type === 'segment' && e.pair === pair && e.to === side
-			&& e.event === 'delivered' && (e.flags || []).includes('RST'));
-		if (reset) {
-			return t('errno.EPIPE.rst');
-		}
-	}
-	return t(`errno.${result}`);
+	return t(errnoKey(store.state.events, focusPairId(), side, result));
 }
 
-/** The completion of a call that blocked, once the trace has it. */
-function completionOf(p) {
-	const ev = store.state.events;
-	for (let i = ev.length - 1; i >= 0 && ev[i].seq > p.seq; i--) {
-		const e = ev[i];
-		if (e.type === 'call' && e.completed && e.pair === p.pair && e.endpoint === p.side && e.call === p.call) {
-			return e;
-		}
-	}
-	return null;
-}
 
 // ------------------------------------------------------------------ scenario view
 
@@ -908,7 +890,7 @@ function renderResults() {
 		const li = document.createElement('li');
 		let text = r.text;
 		let err = r.errno;
-		const done = r.pending ? completionOf(r.pending) : null;
+		const done = r.pending ? completionOf(store.state.events, r.pending) : null;
 		if (done) {
 			const res = String(done.result);
 			err = /^E[A-Z]+$/.test(res);

@@ -319,6 +319,16 @@ class BrowserUiTests {
 							return r.width > 0 && (r.left < svg.left - 1 || r.right > svg.right + 1);
 						}).map((t) => t.textContent);""");
 				assertThat(wider).as("texts cut at the edges: %s at %d px", c[0], size[0]).isEmpty();
+				if (c[0].equals("old-duplicate")) {
+					// "all pairs": the diagrams show the pair the story is about, never
+					// "No transition yet"
+					assertThat(new Select(driver.findElement(By.id("pair-select"))).getFirstSelectedOption()
+						.getAttribute("value")).isEqualTo("all");
+					assertThat(driver.findElement(By.cssSelector("figure[data-side=client] .d-current")).getText())
+						.startsWith("Current state:");
+					assertThat(driver.findElement(By.cssSelector("figure[data-side=server] .d-last")).getText())
+						.doesNotContain("No transition yet");
+				}
 				if (!c[0].startsWith("linger-t")) {
 					screenshot(c[0] + "-" + c[1] + "-" + size[0]);
 				}
