@@ -85,6 +85,48 @@ export function estWidth(text, fontPx = 11) {
 	return n * fontPx * 0.62;
 }
 
+/** Boxes bucketed by 64-unit bands of y, so a query looks only at its neighbours (long ladders stay linear). */
+class BoxIndex {
+	constructor() {
+		this.bands = new Map();
+		this.all = [];
+		this.query = 0;
+	}
+
+	add(box, item = box) {
+		const e = { box, item };
+		this.all.push(e);
+		for (let k = Math.floor(box.y / 64); k <= Math.floor((box.y + box.h) / 64); k++) {
+			let list = this.bands.get(k);
+			if (!list) {
+				list = [];
+				this.bands.set(k, list);
+			}
+			list.push(e);
+		}
+	}
+
+	/** Entries whose box may overlap the given box (each at most once). */
+	near(box, pad = 0) {
+		const k0 = Math.floor((box.y - pad) / 64);
+		const k1 = Math.floor((box.y + box.h + pad) / 64);
+		if (k0 === k1) {
+			return this.bands.get(k0) || [];
+		}
+		const mark = ++this.query;
+		const out = [];
+		for (let k = k0; k <= k1; k++) {
+			for (const e of this.bands.get(k) || []) {
+				if (e.mark !== mark) {
+					e.mark = mark;
+					out.push(e);
+				}
+			}
+		}
+		return out;
+	}
+}
+
 /** Do two boxes {x, y, w, h} overlap (touching does not count)? */
 export function overlaps(a, b, pad = 0) {
 	return a.x < b.x + b.w + pad && b.x < a.x + a.w + pad && a.y < b.y + b.h + pad && b.y < a.y + a.h + pad;
@@ -271,9 +313,9 @@ function layoutOnce(events, opts) {
 	const mine = events.filter((e) => o.pair == null || e.pair === o.pair);
 	const nowMs = o.nowMs ?? (mine.length ? mine[mine.length - 1].timeMs : 0);
 	const outerW = out - 14;
-	const fixed = []; // boxes of texts that do not move
+	const fixed = new BoxIndex(); // boxes of texts that do not move
 	const addFixed = (b) => {
-		fixed.push(b);
+		fixed.add(b);
 		return b;
 	};
 
@@ -329,6 +371,7 @@ function layoutOnce(events, opts) {
 
 	const bars = timeBars(mine);
 	const barByStart = new Map(bars.map((b) => [b.startSeq, b]));
+	const barByEnd = new Map(bars.filter((b) => b.endSeq != null).map((b) => [b.endSeq, b]));
 	const restartBySeq = new Map();
 	for (const b of bars) {
 		for (const r of b.restarts) {
@@ -396,10 +439,9 @@ function layoutOnce(events, opts) {
 				bar.y1 = y;
 				addBarLabel(bar, e.endpoint, outerFree[e.endpoint] + 6);
 			}
-			for (const b of bars) {
-				if (b.kind === 'LINGER' && b.endSeq === e.seq) {
-					b.y2 = y;
-				}
+			const ended = barByEnd.get(e.seq);
+			if (ended && ended.kind === 'LINGER') {
+				ended.y2 = y;
 			}
 		}
 		else if (e.type === 'timer') {
@@ -457,10 +499,9 @@ function layoutOnce(events, opts) {
 		}
 	}
 	for (const s of states) {
-		for (const b of bars) {
-			if (b.kind !== 'LINGER' && b.endSeq === s.seq) {
-				b.y2 = s.y;
-			}
+		const b = barByEnd.get(s.seq);
+		if (b && b.kind !== 'LINGER') {
+			b.y2 = s.y;
 		}
 	}
 
@@ -527,7 +568,7 @@ function layoutOnce(events, opts) {
 		let box = null;
 		for (const cx of cands) {
 			box = { x: cx - w / 2, y: g.y - 7, w, h: 13 };
-			if (!fixed.some((b) => overlaps(b, box, 1))) {
+			if (!fixed.near(box, 1).some((x) => overlaps(x.box, box, 1))) {
 				g.x = cx;
 				break;
 			}
@@ -549,7 +590,13 @@ function layoutOnce(events, opts) {
 		}
 	}
 	// segment labels: horizontal, beside their arrow, at the first spot along it that no other text uses
-	const placed = [];
+	const placed = new BoxIndex();
+	const arrowIndex = new BoxIndex();
+	for (const a of arrows) {
+		const x = Math.min(a.x1, a.x2);
+		const y = Math.min(a.y1, a.y2);
+		arrowIndex.add({ x, y, w: Math.abs(a.x2 - a.x1), h: Math.abs(a.y2 - a.y1) }, a);
+	}
 	let collisions = 0;
 	const lo = xClient + 6;
 	const hi = xServer - 6;
@@ -573,13 +620,13 @@ function layoutOnce(events, opts) {
 				const y = side < 0 ? py - 3 - h : py + 3;
 				const box = { x, y, w, h };
 				let score = 0;
-				for (const b of fixed) {
-					if (overlaps(box, b, 1)) {
+				for (const e of fixed.near(box, 1)) {
+					if (overlaps(box, e.box, 1)) {
 						score += 10;
 					}
 				}
-				for (const b of placed) {
-					if (overlaps(box, b, 1)) {
+				for (const e of placed.near(box, 1)) {
+					if (overlaps(box, e.box, 1)) {
 						score += 10;
 					}
 				}
@@ -587,7 +634,7 @@ function layoutOnce(events, opts) {
 					score += 10;
 				}
 				// a label lying across another arrow reads as that arrow's label
-				for (const other of arrows) {
+				for (const { item: other } of arrowIndex.near(box)) {
 					if (other !== a && segmentHitsBox(other, box)) {
 						score += 1.5;
 					}
@@ -605,18 +652,19 @@ function layoutOnce(events, opts) {
 		if (bestScore >= 10) {
 			collisions++;
 		}
-		placed.push(best);
+		placed.add(best);
 		a.labelBox = best;
 		a.labelLines = lines.map((text, i) => ({ text, x: best.x + w / 2, y: best.y + 10 + i * 12, cls: i === 0 && tagText ? 'seg-tag' : 'seg-label' }));
 	}
 	// outer texts of one side must not run into each other either (they are stacked, so this only trips on bugs)
-	for (let i = 0; i < fixed.length; i++) {
-		for (let j = i + 1; j < fixed.length; j++) {
-			if (overlaps(fixed[i], fixed[j], -0.5)) {
-				collisions++;
+	for (const e of fixed.all) {
+		for (const f of fixed.near(e.box)) {
+			if (f !== e && e.box !== f.box && overlaps(e.box, f.box, -0.5)) {
+				collisions += 0.5; // each pair is met twice
 			}
 		}
 	}
+	collisions = Math.ceil(collisions);
 	for (const b of bars) {
 		if (b.y1 === undefined) {
 			continue;
