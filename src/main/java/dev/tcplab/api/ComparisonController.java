@@ -63,7 +63,8 @@ class ComparisonController {
 			@Schema(example = "linux") @Size(max = 32) String profile,
 			@Schema(example = "7") @Min(0) @Max(9_007_199_254_740_991L) Long seed,
 			@Schema(description = "Stack constants to override (see the simulation's `constants`)",
-					example = "{\"timeWaitMs\":0}") Map<String, Object> overrides) {
+					example = "{\"timeWaitMs\":0}") Map<String, Object> overrides,
+			@Schema(description = "Optional: this variant's own scenario (a built-in name or a document) instead of the comparison's, e.g. the same load with the other side closing first") JsonNode scenario) {
 	}
 
 	@Schema(description = "One variant's run")
@@ -94,7 +95,8 @@ class ComparisonController {
 		Scenario scenario = scenario(request.scenario());
 		List<Variant> variants = request.variants()
 			.stream()
-			.map(v -> new Variant(v.label(), v.profile(), v.seed(), v.overrides()))
+			.map(v -> new Variant(v.label(), v.profile(), v.seed(), v.overrides(),
+					v.scenario() == null || v.scenario().isNull() ? null : scenario(v.scenario())))
 			.toList();
 		Comparison c = comparisons.compare(scenario, variants);
 		ComparisonJson body = new ComparisonJson(c.scenario(), c.variants().stream().map(VariantRunJson::of).toList(),

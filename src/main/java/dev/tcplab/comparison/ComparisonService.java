@@ -36,9 +36,15 @@ public class ComparisonService {
 	}
 
 	/**
-	 * One variant as asked for: a label, and optionally a profile, seed and overrides.
+	 * One variant as asked for: a label, and optionally a profile, seed, overrides and a
+	 * scenario of its own (null: the comparison's scenario).
 	 */
-	public record Variant(String label, String profile, Long seed, Map<String, Object> overrides) {
+	public record Variant(String label, String profile, Long seed, Map<String, Object> overrides, Scenario scenario) {
+
+		public Variant(String label, String profile, Long seed, Map<String, Object> overrides) {
+			this(label, profile, seed, overrides, null);
+		}
+
 	}
 
 	/** One variant's run and what it did. */
@@ -68,11 +74,12 @@ public class ComparisonService {
 		List<VariantRun> runs = new ArrayList<>();
 		try {
 			for (Variant v : variants) {
-				Map<String, Object> overrides = new LinkedHashMap<>(scenario.setup().overrides());
+				Scenario base = v.scenario() != null ? v.scenario() : scenario;
+				Map<String, Object> overrides = new LinkedHashMap<>(base.setup().overrides());
 				if (v.overrides() != null) {
 					overrides.putAll(v.overrides());
 				}
-				Scenario variant = withOverrides(scenario, overrides);
+				Scenario variant = withOverrides(base, overrides);
 				Run run = runner.run(variant, v.profile(), v.seed(), null);
 				boolean passed = run.narration()
 					.stream()

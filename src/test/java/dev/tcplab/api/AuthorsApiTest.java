@@ -143,6 +143,27 @@ class AuthorsApiTest {
 	}
 
 	@Test
+	void shouldRunAVariantOnItsOwnScenarioSoEitherSideCanCloseFirst() {
+		Answer a = http.post("/api/comparisons", """
+				{"scenario":"active-close","variants":[
+				  {"label":"client closes first"},
+				  {"label":"server closes first","scenario":"server-active-close"}]}""");
+		assertThat(a.status()).as(a.text()).isEqualTo(200);
+		JsonNode variants = a.json().get("variants");
+		// RFC 9293 §3.6: the side that closes first holds TIME_WAIT
+		assertThat(variants.get(0).get("summary").get("held").has("pair 1 client")).isTrue();
+		assertThat(variants.get(1).get("summary").get("held").has("pair 1 server")).isTrue();
+		assertThat(variants.get(1).get("summary").get("held").has("pair 1 client")).isFalse();
+		int before = simulations();
+		Answer bad = http.post("/api/comparisons", """
+				{"scenario":"active-close","variants":[
+				  {"label":"a"},{"label":"b","scenario":{"name":"x","steps":[{"do":["nonsense"]}]}}]}""");
+		assertThat(bad.status()).as(bad.text()).isEqualTo(400);
+		assertThat(bad.json().has("problems")).isTrue();
+		assertThat(simulations()).isEqualTo(before);
+	}
+
+	@Test
 	void shouldRejectBadVariantsWithAProblemAndCreateNothing() {
 		int before = simulations();
 		Answer one = http.post("/api/comparisons", """
