@@ -27,6 +27,7 @@ export function locateProblem(text, p) {
 		return null;
 	}
 	let from = 0;
+	let to = text.length;
 	if (p.step != null) {
 		const stepsAt = text.search(/"?steps"?\s*:/);
 		if (stepsAt < 0) {
@@ -37,14 +38,16 @@ export function locateProblem(text, p) {
 			return null;
 		}
 		from = starts[p.step - 1];
+		to = starts[p.step] ?? text.length;
 	}
 	// the deepest name of the field that the text mentions (a "side" given as {close: nobody} is found as "close")
 	const names = String(p.field || '').split(/[.[\]]/).filter((s) => s && !/^\d+$/.test(s)).reverse();
 	let at = from;
 	for (const name of names) {
-		const i = text.indexOf(name, from);
-		if (i >= 0) {
-			at = i;
+		// as a key (JSON "name": or YAML name:), not a word of some text
+		const m = new RegExp(`(^|[\\s{,])"?${name.replace(/[^\w-]/g, '')}"?\\s*:`).exec(text.slice(from, to));
+		if (m) {
+			at = from + m.index + m[1].length;
 			break;
 		}
 	}

@@ -1,7 +1,7 @@
 // The page parts for tutorial authors (issue 17): ready-made what-if comparisons, "Write your own", "Embed this"
 // and ladder downloads. Builds its own DOM next to the scenario panel so app.js and index.html need only a hook.
 
-import { PRESETS, presetsFor, variantsFromParam, drawnEvents, markDifferences, sharedTimeAxis, renderVariant, formatValue, CMP } from './compare.js';
+import { PRESETS, presetsFor, variantsFromParam, drawnEvents, markDifferences, sharedTimeAxis, renderVariant, formatValue, fromDivergence } from './compare.js';
 import { runDocument, problemText, locateProblem } from './author.js';
 import { encodeDocument, decodeDocument, viewUrl, embedSnippet, embedHeight, replaceParams, downloadSvg, downloadPng } from './embed.js';
 import { formatMs, pick } from './i18n.js';
@@ -56,7 +56,7 @@ const CSS = `
 .compare-panel { margin: .6rem 0; }
 .compare-panel .panel-head { display: flex; justify-content: space-between; align-items: baseline; gap: .5rem; flex-wrap: wrap; }
 .cmp-cols { display: flex; gap: .6rem; overflow-x: auto; scroll-snap-type: x proximity; padding-bottom: .3rem; }
-.cmp-col { margin: 0; flex: 0 0 auto; scroll-snap-align: start; border: 1px solid #eef0f3; border-radius: 4px; }
+.cmp-col { margin: 0; flex: 0 0 auto; max-width: 332px; scroll-snap-align: start; border: 1px solid #eef0f3; border-radius: 4px; }
 .cmp-col figcaption { font-weight: 700; padding: .2rem .4rem; font-size: .9rem; }
 .cmp-col figcaption .hint { font-weight: 400; display: block; }
 .cmp-col svg { display: block; font-family: var(--mono); font-size: 10.5px; }
@@ -83,7 +83,7 @@ const CSS = `
 .cmp-diffs th { background: var(--hi-bg); }
 body.embed.embed-compare .stage { display: none; }
 body.embed .authors-only { display: none !important; }
-@media (max-width: 600px) { .cmp-diffs td { max-width: 14rem; } }
+@media (max-width: 600px) { .cmp-diffs { font-size: .75rem; } .cmp-diffs td { max-width: 11rem; } }
 `;
 
 export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
@@ -263,21 +263,6 @@ export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 		renderComparisonShell(null);
 		const vs = comparison.variants;
 		cmpPanel.appendChild(h('p', { class: 'hint', text: tr('cmp.legend') }));
-		cmpPanel.appendChild(h('h3', { text: tr('cmp.differences') }));
-		const diffs = (comparison.differences || []).filter((d) => d.aspect !== 'wire' || vs.length <= 4);
-		if (diffs.length === 0) {
-			cmpPanel.appendChild(h('p', { class: 'hint', text: tr('cmp.none') }));
-		}
-		else {
-			const head = h('tr', {}, h('th', { text: tr('cmp.aspect') }), ...vs.map((v) => h('th', { text: v.label })));
-			const rows = diffs.map((d) => h('tr', { 'data-aspect': d.aspect },
-				h('th', { scope: 'row', text: `${tr(`aspect.${d.aspect}`)}${d.endpoint ? ` (${d.endpoint})` : ''}` }),
-				...vs.map((v) => {
-					const text = formatValue(d.values[v.label], formatMs);
-					return h('td', { title: text, text: text.length > 240 ? `${text.slice(0, 237)}…` : text });
-				})));
-			cmpPanel.appendChild(h('table', { class: 'cmp-diffs', id: 'compare-differences' }, h('thead', {}, head), h('tbody', {}, ...rows)));
-		}
 		const maxPairs = 3;
 		const evs = vs.map((v) => drawnEvents(v.trace, maxPairs));
 		const marks = markDifferences(evs);
@@ -295,6 +280,21 @@ export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 				h('figcaption', {}, document.createTextNode(`${v.label} ${v.expectationsPassed ? '' : '✗'}`), h('span', { class: 'hint', text: sub })), svg));
 		});
 		cmpPanel.appendChild(cols);
+		cmpPanel.appendChild(h('h3', { text: tr('cmp.differences') }));
+		const diffs = (comparison.differences || []).filter((d) => d.aspect !== 'wire' || vs.length <= 4);
+		if (diffs.length === 0) {
+			cmpPanel.appendChild(h('p', { class: 'hint', text: tr('cmp.none') }));
+		}
+		else {
+			const head = h('tr', {}, h('th', { text: tr('cmp.aspect') }), ...vs.map((v) => h('th', { text: v.label })));
+			const rows = diffs.map((d) => h('tr', { 'data-aspect': d.aspect },
+				h('th', { scope: 'row', text: `${tr(`aspect.${d.aspect}`)}${d.endpoint ? ` (${d.endpoint})` : ''}` }),
+				...vs.map((v) => {
+					const text = formatValue(fromDivergence(d.values)[v.label], formatMs);
+					return h('td', { title: text, text: text.length > 240 ? `${text.slice(0, 237)}…` : text });
+				})));
+			cmpPanel.appendChild(h('table', { class: 'cmp-diffs', id: 'compare-differences' }, h('thead', {}, head), h('tbody', {}, ...rows)));
+		}
 	}
 
 	async function fetchJson(path, body) {

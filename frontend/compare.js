@@ -222,7 +222,7 @@ export function renderVariant(svg, evs, axis, marked, { label, formatMs, misdeli
 		}
 		else {
 			const y = slot(e.timeMs, e.endpoint);
-			const text = e.type === 'state' ? e.to : `${e.call}() = ${e.result}`;
+			const text = e.type === 'state' ? e.to : `${e.call}()${e.result == null ? ' …' : ` = ${e.result}`}`;
 			labels.push({ x: e.endpoint === 'server' ? xS + 5 : xC - 5, y, anchor: e.endpoint === 'server' ? 'start' : 'end', text,
 				cls: `${e.type === 'state' ? 'cmp-state' : 'cmp-call'}${marked.has(e.seq) ? ' diff' : ''}`, seq: e.seq });
 		}
@@ -266,6 +266,26 @@ export function renderVariant(svg, evs, axis, marked, { label, formatMs, misdeli
 		svg.appendChild(el('text', { x, y: r.y + o.sub + 4, 'text-anchor': m.endpoint === 'server' ? 'end' : 'start', class: 'cmp-misdelivered diff' }, text));
 	}
 	svg.setAttribute('aria-label', label);
+}
+
+/**
+ * Long lists (segments on the wire, call results) shown from where they part: the common beginning of all
+ * variants' lists becomes "…". Values of other shapes are returned as they are.
+ */
+export function fromDivergence(values, keep = 1) {
+	const lists = Object.values(values);
+	if (!lists.every(Array.isArray) || lists.length < 2) {
+		return values;
+	}
+	let common = 0;
+	while (lists.every((l) => common < l.length && l[common] === lists[0][common])) {
+		common++;
+	}
+	const cut = Math.max(0, common - keep);
+	if (cut === 0) {
+		return values;
+	}
+	return Object.fromEntries(Object.entries(values).map(([k, l]) => [k, ['…', ...l.slice(cut)]]));
 }
 
 /** A difference's values as short text. */

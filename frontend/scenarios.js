@@ -124,7 +124,7 @@ export function createScenarioView({ store, api, t, $, onLoaded, onLeave, onStep
 			// runner: an author's document already run (POST /api/scenarios/runs) instead of a built-in one
 			const run = runner ? await runner() : await api.runScenario(name, profile ? { profile } : {});
 			drawnQuestion = null;
-			const def = list.find((x) => x.name === name) || { name, title: run.title, summary: run.summary };
+			const def = (!runner && list.find((x) => x.name === name)) || { name, title: run.title, summary: run.summary };
 			await onLoaded({ ...run, name });
 			$('scenario-select').value = name;
 			const narration = run.narration || [];

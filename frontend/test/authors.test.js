@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { presetsFor, variantsFromParam, loadOnly, drawnEvents, markDifferences, sharedTimeAxis, formatValue } from '../compare.js';
+import { presetsFor, variantsFromParam, loadOnly, drawnEvents, markDifferences, sharedTimeAxis, formatValue, fromDivergence } from '../compare.js';
 import { contentTypeOf, problemText, locateProblem } from '../author.js';
 import { encodeDocument, decodeDocument, viewUrl, embedSnippet, embedHeight } from '../embed.js';
 
@@ -100,10 +100,17 @@ test('an editor problem names step and field and is found in the text', () => {
 	const p = { step: 2, field: 'do[0].close.side', message: 'must be client or server' };
 	assert.equal(problemText(p), 'step 2 · do[0].close.side: must be client or server');
 	assert.equal(problemText({ message: 'bad' }), 'bad');
-	const json = JSON.stringify({ name: 'x', steps: [{ do: [{ close: 'client' }] }, { do: [{ close: 'nobody' }] }] }, null, 2);
+	const json = JSON.stringify({ name: 'x', steps: [{ do: [{ close: 'client' }] }, { title: 'close it', do: [{ close: 'nobody' }] }, { do: [{ recv: { side: 'server' } }] }] }, null, 2);
 	const at = locateProblem(json, p);
 	assert.match(json.slice(at.start, at.end), /"close": "nobody"/);
 	const yaml = 'name: x\nsteps:\n- do: [{close: client}]\n- title: two\n  do: [{close: nobody}]\n';
 	const y = locateProblem(yaml, p);
 	assert.equal(yaml.slice(y.start, y.end), '  do: [{close: nobody}]');
+});
+
+test('long lists are shown from where the variants part', () => {
+	const v = fromDivergence({ a: ['SYN', 'ACK', 'FIN', 'ACK'], b: ['SYN', 'ACK', 'RST'] });
+	assert.deepEqual(v, { a: ['…', 'ACK', 'FIN', 'ACK'], b: ['…', 'ACK', 'RST'] });
+	assert.deepEqual(fromDivergence({ a: ['X'], b: ['Y'] }), { a: ['X'], b: ['Y'] });
+	assert.deepEqual(fromDivergence({ a: 1, b: 2 }), { a: 1, b: 2 });
 });
