@@ -1,7 +1,7 @@
 // The page parts for tutorial authors (issue 17): ready-made what-if comparisons, "Write your own", "Embed this"
 // and ladder downloads. Builds its own DOM next to the scenario panel so app.js and index.html need only a hook.
 
-import { PRESETS, presetsFor, variantsFromParam, drawnEvents, markDifferences, sharedTimeAxis, renderVariant, formatValue, fromDivergence } from './compare.js';
+import { PRESETS, presetsFor, variantsFromParam, drawnEvents, markDifferences, sharedTimeAxis, renderVariant, formatValue, fromDivergence, heldBySide, capDifferences, CMP } from './compare.js';
 import { runDocument, problemText, locateProblem } from './author.js';
 import { encodeDocument, decodeDocument, viewUrl, embedSnippet, embedHeight, replaceParams, downloadSvg, downloadPng } from './embed.js';
 import { formatMs, pick } from './i18n.js';
@@ -21,6 +21,7 @@ const S = {
 	'cmp.none': { en: 'No difference in states, segments, calls, held time or delivered data.', ko: '상태, 세그먼트, 호출, 유지 시간, 전달된 데이터에 차이가 없습니다.' },
 	'cmp.aspect': { en: 'Aspect', ko: '항목' },
 	'cmp.close': { en: 'Close comparison', ko: '비교 닫기' },
+	'cmp.moreRows': { en: '… and {n} more connections differ', ko: '… 그리고 {n}개의 연결이 더 다릅니다' },
 	'cmp.more': { en: 'only the first {n} connections are drawn', ko: '처음 {n}개의 연결만 그립니다' },
 	'aspect.states': { en: 'states', ko: '상태' },
 	'aspect.wire': { en: 'segments on the wire', ko: '전송된 세그먼트' },
@@ -56,7 +57,7 @@ const CSS = `
 .compare-panel { margin: .6rem 0; }
 .compare-panel .panel-head { display: flex; justify-content: space-between; align-items: baseline; gap: .5rem; flex-wrap: wrap; }
 .cmp-cols { display: flex; gap: .6rem; overflow-x: auto; scroll-snap-type: x proximity; padding-bottom: .3rem; }
-.cmp-col { margin: 0; flex: 0 0 auto; max-width: 332px; scroll-snap-align: start; border: 1px solid #eef0f3; border-radius: 4px; }
+.cmp-col { margin: 0; flex: 0 0 auto; max-width: 334px; scroll-snap-align: start; border: 1px solid #eef0f3; border-radius: 4px; }
 .cmp-col figcaption { font-weight: 700; padding: .2rem .4rem; font-size: .9rem; }
 .cmp-col figcaption .hint { font-weight: 400; display: block; }
 .cmp-col svg { display: block; font-family: var(--mono); font-size: 10.5px; }
@@ -266,33 +267,38 @@ export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 		const maxPairs = 3;
 		const evs = vs.map((v) => drawnEvents(v.trace, maxPairs));
 		const marks = markDifferences(evs);
-		const axis = sharedTimeAxis(evs);
+		// four variants fit side by side on a 1280 px screen; a phone scrolls the columns sideways
+		const avail = (cmpPanel.clientWidth || 1200) - 40;
+		const width = Math.max(270, Math.min(CMP.width, Math.floor(avail / vs.length) - 12));
+		const o = { ...CMP, width, out: Math.round(width * 0.29) };
+		const axis = sharedTimeAxis(evs, o);
 		const cols = h('div', { class: 'cmp-cols' });
 		vs.forEach((v, i) => {
 			const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
 			svg.setAttribute('role', 'img');
-			renderVariant(svg, evs[i], axis, marks[i], { label: v.label, formatMs, misdelivered: v.summary?.misdelivered || [], lang: lang() });
-			const held = Object.entries(v.summary?.held || {}).flatMap(([ep, m]) => Object.entries(m).map(([st, x]) => `${ep} ${st} ${formatMs(x.ms)}`));
+			renderVariant(svg, evs[i], axis, marks[i], { label: v.label, formatMs, misdelivered: v.summary?.misdelivered || [], lang: lang(), o });
+			const held = heldBySide(v.summary?.held, formatMs);
 			const mis = v.summary?.misdelivered?.length ? tr('sum.misdelivered', { n: v.summary.misdelivered.length }) : null;
 			const pairs = new Set((v.trace || []).filter((e) => e.pair != null).map((e) => e.pair)).size;
 			const sub = [v.profile, ...held, mis, pairs > maxPairs ? tr('cmp.more', { n: maxPairs }) : null].filter(Boolean).join(' · ');
-			cols.appendChild(h('figure', { class: 'cmp-col', 'data-label': v.label },
+			cols.appendChild(h('figure', { class: 'cmp-col', 'data-label': v.label, style: `width:${width}px` },
 				h('figcaption', {}, document.createTextNode(`${v.label} ${v.expectationsPassed ? '' : '✗'}`), h('span', { class: 'hint', text: sub })), svg));
 		});
 		cmpPanel.appendChild(cols);
 		cmpPanel.appendChild(h('h3', { text: tr('cmp.differences') }));
-		const diffs = (comparison.differences || []).filter((d) => d.aspect !== 'wire' || vs.length <= 4);
+		const diffs = capDifferences(comparison.differences || []);
 		if (diffs.length === 0) {
 			cmpPanel.appendChild(h('p', { class: 'hint', text: tr('cmp.none') }));
 		}
 		else {
 			const head = h('tr', {}, h('th', { text: tr('cmp.aspect') }), ...vs.map((v) => h('th', { text: v.label })));
-			const rows = diffs.map((d) => h('tr', { 'data-aspect': d.aspect },
+			const rows = diffs.map((d) => (d.more ? h('tr', { class: 'more' }, h('th', { scope: 'row', text: tr(`aspect.${d.aspect}`) }),
+				h('td', { colspan: String(vs.length), text: tr('cmp.moreRows', { n: d.more }) })) : h('tr', { 'data-aspect': d.aspect },
 				h('th', { scope: 'row', text: `${tr(`aspect.${d.aspect}`)}${d.endpoint ? ` (${d.endpoint})` : ''}` }),
 				...vs.map((v) => {
 					const text = formatValue(fromDivergence(d.values)[v.label], formatMs);
 					return h('td', { title: text, text: text.length > 240 ? `${text.slice(0, 237)}…` : text });
-				})));
+				}))));
 			cmpPanel.appendChild(h('table', { class: 'cmp-diffs', id: 'compare-differences' }, h('thead', {}, head), h('tbody', {}, ...rows)));
 		}
 	}

@@ -57,7 +57,9 @@ export function variantsFromParam(param, doc = null) {
  */
 export function loadOnly(doc, closer) {
 	const copy = JSON.parse(JSON.stringify(doc));
-	const swap = (s) => (closer === 'server' ? s : s.replace(/\b(server|client)\b/g, (m) => (m === 'server' ? 'client' : 'server')));
+	// only the expectations about states follow the closer (the client still connects)
+	const swap = (s) => (closer === 'server' || !/^(no )?state /.test(s) ? s
+		: s.replace(/\b(server|client)\b/g, (m) => (m === 'server' ? 'client' : 'server')));
 	copy.steps = copy.steps.filter((st) => (st.do || []).some((d) => d && typeof d === 'object' && (d.load || d.advance)))
 		.slice(0, 2).map((st) => ({
 			...st,
@@ -286,6 +288,44 @@ export function fromDivergence(values, keep = 1) {
 		return values;
 	}
 	return Object.fromEntries(Object.entries(values).map(([k, l]) => [k, ['…', ...l.slice(cut)]]));
+}
+
+/**
+ * Time held per side and state over all connections ("server TIME_WAIT 60 s", or "×200, longest 60 s" when many
+ * connections held it), from a summary's held map keyed by "pair N side".
+ */
+export function heldBySide(held, formatMs = (ms) => `${ms} ms`) {
+	const agg = new Map();
+	for (const [ep, states] of Object.entries(held || {})) {
+		const side = ep.split(' ').pop();
+		for (const [st, x] of Object.entries(states)) {
+			const k = `${side} ${st}`;
+			const a = agg.get(k) || { n: 0, max: 0 };
+			a.n++;
+			a.max = Math.max(a.max, x.ms);
+			agg.set(k, a);
+		}
+	}
+	return [...agg].map(([k, a]) => (a.n === 1 ? `${k} ${formatMs(a.max)}` : `${k} ×${a.n}, ≤ ${formatMs(a.max)}`));
+}
+
+/** At most `max` per-endpoint rows of one aspect; the rest counted in one row {aspect, more}. */
+export function capDifferences(diffs, max = 4) {
+	const seen = new Map();
+	const out = [];
+	for (const d of diffs) {
+		const n = (seen.get(d.aspect) || 0) + 1;
+		seen.set(d.aspect, n);
+		if (!d.endpoint || n <= max) {
+			out.push(d);
+		}
+	}
+	for (const [aspect, n] of seen) {
+		if (n > max && diffs.some((d) => d.aspect === aspect && d.endpoint)) {
+			out.push({ aspect, more: n - max });
+		}
+	}
+	return out;
 }
 
 /** A difference's values as short text. */

@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { presetsFor, variantsFromParam, loadOnly, drawnEvents, markDifferences, sharedTimeAxis, formatValue, fromDivergence } from '../compare.js';
+import { presetsFor, variantsFromParam, loadOnly, drawnEvents, markDifferences, sharedTimeAxis, formatValue, fromDivergence, heldBySide, capDifferences } from '../compare.js';
 import { contentTypeOf, problemText, locateProblem } from '../author.js';
 import { encodeDocument, decodeDocument, viewUrl, embedSnippet, embedHeight } from '../embed.js';
 
@@ -113,4 +113,15 @@ test('long lists are shown from where the variants part', () => {
 	assert.deepEqual(v, { a: ['…', 'ACK', 'FIN', 'ACK'], b: ['…', 'ACK', 'RST'] });
 	assert.deepEqual(fromDivergence({ a: ['X'], b: ['Y'] }), { a: ['X'], b: ['Y'] });
 	assert.deepEqual(fromDivergence({ a: 1, b: 2 }), { a: 1, b: 2 });
+});
+
+test('many connections are summed per side and their rows capped', () => {
+	const held = { 'pair 1 server': { TIME_WAIT: { ms: 60000 } }, 'pair 2 server': { TIME_WAIT: { ms: 59000 } }, 'pair 3 client': { FIN_WAIT_2: { ms: 61 } } };
+	assert.deepEqual(heldBySide(held), ['server TIME_WAIT ×2, ≤ 60000 ms', 'client FIN_WAIT_2 61 ms']);
+	const diffs = [...Array(10).keys()].map((i) => ({ aspect: 'states', endpoint: `pair ${i} client`, values: {} })).concat([{ aspect: 'wire', endpoint: null, values: {} }]);
+	const capped = capDifferences(diffs, 4);
+	assert.equal(capped.length, 6);
+	assert.deepEqual(capped[5], { aspect: 'states', more: 6 });
+	const doc = { steps: [{ do: [{ load: { closer: 'server' } }], expect: ['call client connect → 0', 'state server * → TIME_WAIT'] }] };
+	assert.deepEqual(loadOnly(doc, 'client').steps[0].expect, ['call client connect → 0', 'state client * → TIME_WAIT']);
 });
