@@ -21,6 +21,7 @@ const S = {
 	'cmp.none': { en: 'No difference in states, segments, calls, held time or delivered data.', ko: '상태, 세그먼트, 호출, 유지 시간, 전달된 데이터에 차이가 없습니다.' },
 	'cmp.aspect': { en: 'Aspect', ko: '항목' },
 	'cmp.close': { en: 'Close comparison', ko: '비교 닫기' },
+	'cmp.swipe': { en: 'The other variants are to the right: scroll the ladders sideways.', ko: '다른 변형은 오른쪽에 있습니다. 사다리 그림을 옆으로 넘겨 보세요.' },
 	'cmp.moreRows': { en: '… and {n} more connections differ', ko: '… 그리고 {n}개의 연결이 더 다릅니다' },
 	'cmp.more': { en: 'only the first {n} connections are drawn', ko: '처음 {n}개의 연결만 그립니다' },
 	'aspect.states': { en: 'states', ko: '상태' },
@@ -160,17 +161,19 @@ export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 				renderEmbed();
 				renderTools();
 			} }));
-		tools.appendChild(h('button', { type: 'button', id: 'dl-svg', text: tr('tools.svg'), onclick: () => downloadSvg(drawn(), `${fileBase()}.svg`) }));
-		tools.appendChild(h('button', { type: 'button', id: 'dl-png', text: tr('tools.png'), onclick: () => downloadPng(drawn(), `${fileBase()}.png`).catch(onError) }));
+		tools.appendChild(h('button', { type: 'button', id: 'dl-svg', text: tr('tools.svg'), onclick: () => downloadSvg(drawn(), `${fileBase()}.svg`, drawnOpts()) }));
+		tools.appendChild(h('button', { type: 'button', id: 'dl-png', text: tr('tools.png'), onclick: () => downloadPng(drawn(), `${fileBase()}.png`, drawnOpts()).catch(onError) }));
 	}
 
-	/** What is shown: the comparison's ladders when one is open, else the ladder with its header. */
+	/** What is shown: the comparison's ladders (side by side) when one is open, else the ladder with its header. */
 	function drawn() {
 		if (!cmpPanel.hidden && comparison) {
-			return [...cmpPanel.querySelectorAll('.cmp-col svg')].slice(0, 1).concat([...cmpPanel.querySelectorAll('.cmp-col svg')].slice(1));
+			return [...cmpPanel.querySelectorAll('.cmp-col svg')];
 		}
 		return [$('ladder-head'), $('ladder')];
 	}
+
+	const drawnOpts = () => ({ side: !cmpPanel.hidden && !!comparison });
 
 	function fileBase() {
 		const sc = store.state.scenario;
@@ -284,6 +287,9 @@ export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 			cols.appendChild(h('figure', { class: 'cmp-col', 'data-label': v.label, style: `width:${width}px` },
 				h('figcaption', {}, document.createTextNode(`${v.label} ${v.expectationsPassed ? '' : '✗'}`), h('span', { class: 'hint', text: sub })), svg));
 		});
+		if (avail < vs.length * (width + 12)) {
+			cmpPanel.appendChild(h('p', { class: 'hint', text: tr('cmp.swipe') }));
+		}
 		cmpPanel.appendChild(cols);
 		cmpPanel.appendChild(h('h3', { text: tr('cmp.differences') }));
 		const diffs = capDifferences(comparison.differences || []);

@@ -96,11 +96,12 @@ const STYLE_PROPS = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-d
 	'font-size', 'font-weight', 'font-style', 'text-anchor', 'dominant-baseline', 'visibility', 'display', 'paint-order'];
 
 /** A copy of drawn <svg>s stacked vertically, with the page's computed styles inlined, as standalone SVG text. */
-export function standaloneSvg(svgs, { background = '#ffffff' } = {}) {
+export function standaloneSvg(svgs, { background = '#ffffff', side = false, gap = 12 } = {}) {
 	const NS = 'http://www.w3.org/2000/svg';
 	const parts = svgs.filter(Boolean).filter((s) => !s.hidden && s.viewBox?.baseVal?.width);
-	const width = Math.max(...parts.map((s) => s.viewBox.baseVal.width));
+	let width = side ? 0 : Math.max(...parts.map((s) => s.viewBox.baseVal.width));
 	let y = 0;
+	let x = 0;
 	const out = document.createElementNS(NS, 'svg');
 	out.setAttribute('xmlns', NS);
 	const bg = document.createElementNS(NS, 'rect');
@@ -108,14 +109,21 @@ export function standaloneSvg(svgs, { background = '#ffffff' } = {}) {
 	for (const s of parts) {
 		const vb = s.viewBox.baseVal;
 		const g = document.createElementNS(NS, 'g');
-		g.setAttribute('transform', `translate(0 ${y})`);
+		g.setAttribute('transform', `translate(${x} ${side ? 0 : y})`);
 		const clone = s.cloneNode(true);
 		inlineStyles(s, clone);
 		while (clone.firstChild) {
 			g.appendChild(clone.firstChild);
 		}
 		out.appendChild(g);
-		y += vb.height;
+		if (side) {
+			x += vb.width + gap;
+			width = x - gap;
+			y = Math.max(y, vb.height);
+		}
+		else {
+			y += vb.height;
+		}
 	}
 	out.setAttribute('width', width);
 	out.setAttribute('height', y);
@@ -153,15 +161,15 @@ function save(blob, name) {
 	}, 1000);
 }
 
-export function downloadSvg(svgs, name) {
-	const { text } = standaloneSvg(svgs);
+export function downloadSvg(svgs, name, opts = {}) {
+	const { text } = standaloneSvg(svgs, opts);
 	save(new Blob([text], { type: 'image/svg+xml' }), name);
 	return text;
 }
 
 /** Renders the standalone SVG onto a canvas at 2× and saves it as PNG. */
-export async function downloadPng(svgs, name, scale = 2) {
-	const { text, width, height } = standaloneSvg(svgs);
+export async function downloadPng(svgs, name, opts = {}, scale = 2) {
+	const { text, width, height } = standaloneSvg(svgs, opts);
 	const img = new Image();
 	const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
 	try {

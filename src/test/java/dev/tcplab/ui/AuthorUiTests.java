@@ -139,6 +139,17 @@ class AuthorUiTests {
 			.isNotEmpty();
 		assertThat(driver.findElements(By.cssSelector(".cmp-col[data-label='TIME_WAIT'] .cmp-misdelivered"))).isEmpty();
 		assertThat(driver.findElements(By.cssSelector(".cmp-col[data-label='no TIME_WAIT'] svg .diff"))).isNotEmpty();
+		// the comparison downloads as one picture, columns side by side
+		Number width = (Number) ((JavascriptExecutor) driver).executeAsyncScript("""
+				const done = arguments[arguments.length - 1];
+				import('/embed.js').then((m) => done(m.standaloneSvg([...document.querySelectorAll('.cmp-col svg')],
+				  { side: true }).width));""");
+		assertThat(width.doubleValue()).isGreaterThan(2 * Double.parseDouble(svgs.get(0).getAttribute("width")));
+		Number png = (Number) ((JavascriptExecutor) driver).executeAsyncScript("""
+				const done = arguments[arguments.length - 1];
+				import('/embed.js').then((m) => m.downloadPng([...document.querySelectorAll('.cmp-col svg')],
+				  'compare.png', { side: true })).then((b) => done(b.size), (e) => done(-1));""");
+		assertThat(png.intValue()).as("PNG bytes").isGreaterThan(5000);
 		js("document.getElementById('compare-panel').scrollIntoView()");
 		screenshot("author-compare");
 		driver.manage().window().setSize(new Dimension(390, 844));
