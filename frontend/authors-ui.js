@@ -35,6 +35,7 @@ const S = {
 	'author.hint': { en: 'The document format of docs/api.md, as JSON or YAML. Run it: the ladder below shows the run, mistakes are listed here by step and field.',
 		ko: 'docs/api.md의 문서 형식(JSON 또는 YAML)입니다. 실행하면 아래 사다리 그림에 결과가 나오고, 잘못된 곳은 단계와 필드별로 여기에 표시됩니다.' },
 	'author.run': { en: 'Run', ko: '실행' },
+	'author.running': { en: 'Running…', ko: '실행 중…' },
 	'author.share': { en: 'Share link', ko: '공유 링크' },
 	'author.ok': { en: 'Ran: {title} — every expectation holds.', ko: '실행됨: {title} — 모든 기대가 충족됩니다.' },
 	'author.failed': { en: 'Ran: {title} — some expectations do not hold (see the narration).', ko: '실행됨: {title} — 충족되지 않은 기대가 있습니다(해설 참고).' },
@@ -214,7 +215,9 @@ export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 		if (PRESETS[param]?.needsDocument) {
 			doc = await fetchJson(`/api/scenarios/${encodeURIComponent(scenario)}`);
 		}
-		const variants = variantsFromParam(param, doc);
+		// variants without a profile of their own run on the page's profile (?profile=bsd&compare=timewait)
+		const pageProfile = store.state.scenario?.profileParam || null;
+		const variants = variantsFromParam(param, doc)?.map((v) => (v.profile || !pageProfile ? v : { ...v, profile: pageProfile }));
 		if (!variants || !scenario) {
 			return false;
 		}
@@ -371,7 +374,7 @@ export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 		const text = editor.value;
 		problems.replaceChildren();
 		editor.removeAttribute('aria-invalid');
-		status.textContent = tr('cmp.running').replace('…', '') ;
+		status.textContent = tr('author.running');
 		let run;
 		try {
 			run = await runDocument(text, { profile: $('profile')?.value || null });
