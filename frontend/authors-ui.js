@@ -51,7 +51,7 @@ const CSS = `
 .authors-tools .label { font-size: .8rem; color: var(--muted); margin-right: .2rem; }
 .authors-tools .cmp-preset { border-color: var(--hi); }
 .authors-box { margin-top: .5rem; }
-.authors-box textarea { width: 100%; box-sizing: border-box; font-family: var(--mono); font-size: .82rem; }
+.authors-box textarea { margin-top: .3rem; width: 100%; box-sizing: border-box; font-family: var(--mono); font-size: .82rem; }
 .author-problems { color: var(--warn); font-size: .85rem; margin: .3rem 0; padding-left: 1.2rem; }
 .author-problems li { cursor: pointer; }
 .author-status { font-size: .85rem; }

@@ -183,6 +183,10 @@ class AuthorUiTests {
 				"const e = document.getElementById('author-doc'); return e.value.slice(e.selectionStart, e.selectionEnd)"))
 			.contains("nobody");
 		screenshot("author-editor-problem");
+		driver.manage().window().setSize(new Dimension(390, 844));
+		js("document.getElementById('authors-tools').scrollIntoView()");
+		screenshot("author-editor-phone");
+		driver.manage().window().setSize(new Dimension(1280, 800));
 
 		// fixed and retitled: it runs, and the share link carries the document
 		js("""
