@@ -32,7 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** The simulation routes of design.md's REST contract. */
 @RestController
-@RequestMapping("/api/simulations")
+@RequestMapping(path = "/api/simulations", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "simulations",
 		description = "Create simulations, open pairs, drive socket calls and faults, move the clock, read the trace")
 class SimulationController {
@@ -136,7 +136,7 @@ class SimulationController {
 		return new TraceResponse(t.events(), t.nextSeq(), t.oldestSeq(), t.truncated() ? Boolean.TRUE : null);
 	}
 
-	@GetMapping("/{id}/trace.pcap")
+	@GetMapping(path = "/{id}/trace.pcap", produces = PcapWriter.MEDIA_TYPE)
 	@Operation(summary = "Download the segments as a pcap file",
 			description = "libpcap, LINKTYPE_RAW (IPv4), one record per sent segment, virtual timestamps, correct checksums; opens in Wireshark/tshark.")
 	@ApiResponse(responseCode = "200",
