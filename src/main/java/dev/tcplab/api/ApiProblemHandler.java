@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.tcplab.engine.EngineException;
 import dev.tcplab.scenario.ScenarioNotFoundException;
+import dev.tcplab.simulation.EventBudgetExceededException;
 import dev.tcplab.simulation.LimitExceededException;
 import dev.tcplab.simulation.RateLimitedException;
 import dev.tcplab.simulation.SimulationNotFoundException;
@@ -110,6 +111,11 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 	ResponseEntity<ProblemDetail> limit(LimitExceededException ex, HttpServletRequest request) {
 		ResponseEntity<ProblemDetail> answer = problem(HttpStatus.TOO_MANY_REQUESTS, "Limit exceeded", ex.getMessage(),
 				request, Map.of("limit", ex.limit()));
+		if (ex instanceof EventBudgetExceededException budget) {
+			answer.getBody().setProperty("nowMs", budget.nowMs());
+			answer.getBody().setProperty("traceFrom", budget.traceFrom());
+			answer.getBody().setProperty("nextSeq", budget.nextSeq());
+		}
 		if (ex instanceof RateLimitedException rl) {
 			answer.getBody().setProperty("retryAfterSeconds", rl.retryAfterSeconds());
 			return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)

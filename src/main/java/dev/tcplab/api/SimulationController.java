@@ -111,7 +111,8 @@ class SimulationController {
 	EventResponse event(@PathVariable String id, @PathVariable int pairId,
 			@Valid @RequestBody PairEventRequest request) {
 		EventResult r = service.apply(id, pairId, request.toEvent());
-		return new EventResponse(r.result(), r.trace());
+		InlineTrace t = InlineTrace.of(r.trace(), service.budget().maxInlineTraceEvents());
+		return new EventResponse(r.result(), t.events(), t.continuesAt());
 	}
 
 	@PostMapping("/{id}/clock")
@@ -121,8 +122,9 @@ class SimulationController {
 			content = @Content(mediaType = "application/problem+json"))
 	ClockResponse clock(@PathVariable String id, @Valid @RequestBody ClockRequest request) {
 		ClockOutcome o = service.clock(id, request.toCommand(service.properties().maxAdvanceMs()));
-		return new ClockResponse(o.nowMs(), o.result(), o.trace(), o.clock().wireName(), o.paused(), o.speed(),
-				o.nextEventAtMs());
+		InlineTrace t = InlineTrace.of(o.trace(), service.budget().maxInlineTraceEvents());
+		return new ClockResponse(o.nowMs(), o.result(), t.events(), o.clock().wireName(), o.paused(), o.speed(),
+				o.nextEventAtMs(), t.continuesAt());
 	}
 
 	@GetMapping("/{id}/trace")
