@@ -121,6 +121,14 @@ public class SimulationService {
 		return registry.get(id).withLock(SimulationService::snapshotLocked);
 	}
 
+	/**
+	 * The snapshot of a simulation whose lock the caller holds (inside
+	 * {@link LiveSimulation#withLock}).
+	 */
+	public Snapshot snapshotOf(LiveSimulation locked) {
+		return snapshotLocked(locked);
+	}
+
 	/** The snapshot of a simulation whose lock the caller holds. */
 	public static Snapshot snapshotLocked(LiveSimulation s) {
 		Simulation engine = s.engine();
