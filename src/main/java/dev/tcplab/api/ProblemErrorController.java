@@ -59,9 +59,7 @@ class ProblemErrorController implements ErrorController {
 			}
 		}
 		ProblemDetail body = ProblemDetail.forStatusAndDetail(status, Problems.shorten(detail, 300));
-		if (uri != null) {
-			body.setInstance(URI.create(ProblemStatuses.safeUri(uri)));
-		}
+		body.setInstance(URI.create(ProblemStatuses.safeUri(uri != null ? uri : request.getRequestURI())));
 		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
 	}
 

@@ -19,7 +19,13 @@ final class ProblemStatuses {
 
 	/** The request URI as a valid relative URI reference (it may hold anything). */
 	static String safeUri(String uri) {
-		return UriUtils.encodePath(uri, java.nio.charset.StandardCharsets.UTF_8);
+		String path = UriUtils.encodePath(uri == null ? "/" : uri, java.nio.charset.StandardCharsets.UTF_8);
+		// "//x" would read as an authority: one leading slash
+		int i = 0;
+		while (i < path.length() && path.charAt(i) == '/') {
+			i++;
+		}
+		return "/" + path.substring(i);
 	}
 
 }

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.tcplab.simulation.ClientRateLimiter;
 import dev.tcplab.simulation.LiveSimulation;
@@ -11,6 +12,7 @@ import dev.tcplab.simulation.SimulationRegistry;
 import dev.tcplab.web.Problems;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -76,6 +78,9 @@ class SimulationHandshakeInterceptor implements HandshakeInterceptor {
 					+ wait + " s (a WebSocket handshake counts as a request)", "requestsPerSecond");
 			return false;
 		}
+		if (!malformedHandshakeRefused(request, response)) {
+			return false;
+		}
 		String path = request.getURI().getPath();
 		int at = path.lastIndexOf('/');
 		String id = at < 0 ? "" : path.substring(at + 1);
@@ -119,6 +124,35 @@ class SimulationHandshakeInterceptor implements HandshakeInterceptor {
 		attributes.put(SIMULATION, live.get());
 		if (since != null) {
 			attributes.put(SINCE, since);
+		}
+		return true;
+	}
+
+	/**
+	 * Refuses what is not a WebSocket handshake with a problem+json answer (Spring's
+	 * handshake handler would answer these in plain text or with an empty body).
+	 * @return true when the request is a well-formed handshake
+	 */
+	private boolean malformedHandshakeRefused(ServerHttpRequest request, ServerHttpResponse response) {
+		HttpHeaders h = request.getHeaders();
+		if (!HttpMethod.GET.equals(request.getMethod())) {
+			response.getHeaders().setAllow(Set.of(HttpMethod.GET));
+			refuse(request, response, HttpStatus.METHOD_NOT_ALLOWED,
+					"a WebSocket handshake is a GET, not " + Problems.shorten(request.getMethod().name(), 32), null);
+			return false;
+		}
+		boolean upgrade = "websocket".equalsIgnoreCase(h.getUpgrade());
+		boolean connection = h.getConnection().stream().anyMatch("upgrade"::equalsIgnoreCase);
+		if (!upgrade || !connection || h.getFirst("Sec-WebSocket-Key") == null) {
+			refuse(request, response, HttpStatus.BAD_REQUEST, "this is a WebSocket endpoint: open it with a handshake "
+					+ "(GET with Upgrade: websocket, Connection: Upgrade and Sec-WebSocket-Key)", null);
+			return false;
+		}
+		if (!"13".equals(h.getFirst("Sec-WebSocket-Version"))) {
+			response.getHeaders().set("Sec-WebSocket-Version", "13");
+			refuse(request, response, HttpStatus.UPGRADE_REQUIRED, "only WebSocket version 13 (RFC 6455) is spoken",
+					null);
+			return false;
 		}
 		return true;
 	}

@@ -198,7 +198,7 @@ public class TraceStreamer implements SmartLifecycle {
 		return SimulationJson.of(this.simulations.snapshotOf(locked));
 	}
 
-	StreamProperties properties() {
+	public StreamProperties properties() {
 		return this.properties;
 	}
 
