@@ -10,7 +10,6 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
-import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 /**
  * Registers the live trace endpoint {@code /ws/simulations/{id}?since=N} (plain
@@ -83,18 +82,6 @@ class StreamConfiguration implements WebSocketConfigurer {
 	private static void keepRunningUntilStreamsClosed(ExecutorConfigurationSupport executor) {
 		executor.setAcceptTasksAfterContextClose(true);
 		executor.setPhase(SmartLifecycle.DEFAULT_PHASE - 512);
-	}
-
-	/**
-	 * The stream is one-way: a client's text frame closes the session at once (1008), so
-	 * the container never buffers more than this much of one.
-	 */
-	@Bean
-	static ServletServerContainerFactoryBean webSocketContainer() {
-		ServletServerContainerFactoryBean c = new ServletServerContainerFactoryBean();
-		c.setMaxTextMessageBufferSize(1024);
-		c.setMaxBinaryMessageBufferSize(1024);
-		return c;
 	}
 
 	private final TraceStreamHandler handler;

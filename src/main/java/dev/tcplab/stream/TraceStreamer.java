@@ -57,6 +57,9 @@ public class TraceStreamer implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(TraceStreamer.class);
 
+	/** Largest client frame the container buffers (larger ones are closed with 1009). */
+	private static final int MAX_CLIENT_FRAME = 1024;
+
 	private final StreamProperties properties;
 
 	private final JsonMapper jsonMapper;
@@ -221,6 +224,11 @@ public class TraceStreamer implements SmartLifecycle {
 			closeQuietly(session, CloseStatus.SERVER_ERROR.withReason("no asynchronous send available"));
 			return;
 		}
+		// the stream is one-way (a client data frame closes it with 1008): never buffer
+		// much
+		// of one
+		nativeSession.setMaxTextMessageBufferSize(MAX_CLIENT_FRAME);
+		nativeSession.setMaxBinaryMessageBufferSize(MAX_CLIENT_FRAME);
 		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, this.properties.sendTimeLimit().toMillis());
 		nativeSession.getUserProperties()
 			.put(TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT, this.properties.sendTimeLimit().toMillis());
