@@ -46,48 +46,6 @@ const S = {
 	'copied': { en: 'Copied.', ko: '복사했습니다.' },
 };
 
-const CSS = `
-.authors-tools { display: flex; flex-wrap: wrap; gap: .35rem; align-items: center; margin-top: .4rem; }
-.authors-tools .label { font-size: .8rem; color: var(--muted); margin-right: .2rem; }
-.authors-tools .cmp-preset { border-color: var(--hi); }
-.authors-box { margin-top: .5rem; }
-.authors-box textarea { margin-top: .3rem; width: 100%; box-sizing: border-box; font-family: var(--mono); font-size: .82rem; }
-.author-problems { color: var(--warn); font-size: .85rem; margin: .3rem 0; padding-left: 1.2rem; }
-.author-problems li { cursor: pointer; }
-.author-status { font-size: .85rem; }
-.author-share input, .embed-box input { width: 100%; box-sizing: border-box; font-family: var(--mono); font-size: .8rem; }
-.compare-panel { margin: .6rem 0; }
-.compare-panel .panel-head { display: flex; justify-content: space-between; align-items: baseline; gap: .5rem; flex-wrap: wrap; }
-.cmp-cols { display: flex; gap: .6rem; overflow-x: auto; scroll-snap-type: x proximity; padding-bottom: .3rem; }
-.cmp-col { margin: 0; flex: 0 0 auto; max-width: 334px; scroll-snap-align: start; border: 1px solid #eef0f3; border-radius: 4px; }
-.cmp-col figcaption { font-weight: 700; padding: .2rem .4rem; font-size: .9rem; }
-.cmp-col figcaption .hint { font-weight: 400; display: block; }
-.cmp-col svg { display: block; font-family: var(--mono); font-size: 10.5px; }
-.cmp-side { font-family: system-ui, sans-serif; font-weight: 700; font-size: 12px; fill: var(--fg); }
-.cmp-line { stroke: #4a5160; stroke-width: 1.5; }
-.cmp-time { fill: var(--muted); font-size: 9.5px; }
-.cmp-gap { fill: var(--muted); font-size: 9.5px; }
-.cmp-seg line { stroke: var(--accent); stroke-width: 1.4; }
-.cmp-seg .cmp-head { fill: var(--accent); }
-.cmp-seg.lost line { stroke-dasharray: 4 3; stroke: var(--warn); }
-.cmp-seg.lost .cmp-head { fill: none; }
-.cmp-seg.rexmit line { stroke-dasharray: 6 2; }
-.cmp-x { fill: var(--warn); font-size: 12px; font-weight: 700; }
-.cmp-flags { fill: var(--fg); font-size: 9.5px; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
-.cmp-state { fill: var(--fg); font-weight: 700; }
-.cmp-call { fill: var(--muted); font-style: italic; font-size: 9.5px; }
-.cmp-seg.diff line { stroke: var(--hi); stroke-width: 3; }
-.cmp-seg.diff .cmp-head { fill: var(--hi); }
-.cmp-seg.diff .cmp-flags, text.diff { fill: var(--hi); font-weight: 700; }
-.cmp-misdelivered { fill: var(--warn) !important; font-size: 10px; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
-.cmp-diffs { border-collapse: collapse; font-size: .82rem; margin: .3rem 0 .6rem; display: block; overflow-x: auto; }
-.cmp-diffs th, .cmp-diffs td { border: 1px solid var(--line); padding: .15rem .4rem; text-align: left; vertical-align: top; }
-.cmp-diffs td { font-family: var(--mono); max-width: 28rem; }
-.cmp-diffs th { background: var(--hi-bg); }
-body.embed.embed-compare .stage { display: none; }
-body.embed .authors-only { display: none !important; }
-@media (max-width: 600px) { .cmp-diffs { font-size: .75rem; } .cmp-diffs td { max-width: 11rem; } }
-`;
 
 export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 	const lang = () => store.state.lang;
@@ -111,9 +69,11 @@ export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 		kids.filter(Boolean).forEach((c) => n.appendChild(c));
 		return n;
 	};
-	const style = document.createElement('style');
-	style.textContent = CSS;
-	document.head.appendChild(style);
+	// a stylesheet file, not a <style> element: the Content-Security-Policy (style-src 'self') allows only files
+	const sheet = document.createElement('link');
+	sheet.rel = 'stylesheet';
+	sheet.href = new URL('authors.css', import.meta.url).href;
+	document.head.appendChild(sheet);
 
 	// ------------------------------------------------------------ DOM
 	const tools = h('div', { class: 'authors-tools authors-only', role: 'group', id: 'authors-tools' });
@@ -287,8 +247,10 @@ export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 			const mis = v.summary?.misdelivered?.length ? tr('sum.misdelivered', { n: v.summary.misdelivered.length }) : null;
 			const pairs = new Set((v.trace || []).filter((e) => e.pair != null).map((e) => e.pair)).size;
 			const sub = [v.profile, ...held, mis, pairs > maxPairs ? tr('cmp.more', { n: maxPairs }) : null].filter(Boolean).join(' · ');
-			cols.appendChild(h('figure', { class: 'cmp-col', 'data-label': v.label, style: `width:${width}px` },
-				h('figcaption', {}, document.createTextNode(`${v.label} ${v.expectationsPassed ? '' : '✗'}`), h('span', { class: 'hint', text: sub })), svg));
+			const fig = h('figure', { class: 'cmp-col', 'data-label': v.label },
+				h('figcaption', {}, document.createTextNode(`${v.label} ${v.expectationsPassed ? '' : '✗'}`), h('span', { class: 'hint', text: sub })), svg);
+			fig.style.width = `${width}px`; // CSSOM, which the CSP allows (a style attribute it would not)
+			cols.appendChild(fig);
 		});
 		if (avail < vs.length * (width + 12)) {
 			cmpPanel.appendChild(h('p', { class: 'hint', text: tr('cmp.swipe') }));

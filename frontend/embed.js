@@ -171,7 +171,8 @@ export function downloadSvg(svgs, name, opts = {}) {
 export async function downloadPng(svgs, name, opts = {}, scale = 2) {
 	const { text, width, height } = standaloneSvg(svgs, opts);
 	const img = new Image();
-	const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
+	// a data: URL, because the page's CSP allows images from 'self' and data: only (not blob:)
+	const url = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`;
 	try {
 		await new Promise((ok, fail) => {
 			img.onload = ok;
@@ -189,6 +190,6 @@ export async function downloadPng(svgs, name, opts = {}, scale = 2) {
 		return blob;
 	}
 	finally {
-		URL.revokeObjectURL(url);
+		img.src = '';
 	}
 }
