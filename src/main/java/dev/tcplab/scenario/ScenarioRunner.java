@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
 
 import dev.tcplab.engine.Simulation;
 import dev.tcplab.engine.TraceEvent;
+import dev.tcplab.simulation.JournalReplayer;
 import dev.tcplab.simulation.LiveSimulation;
+import dev.tcplab.simulation.SimulationJournal;
 import dev.tcplab.simulation.SimulationService;
 
 import org.springframework.stereotype.Service;
@@ -19,16 +21,40 @@ import org.springframework.stereotype.Service;
  * trace range {@code [fromSeq, toSeq)} that the step produced.
  */
 @Service
-public class ScenarioRunner {
+public class ScenarioRunner implements JournalReplayer {
+
+	/**
+	 * Journal entry kind of a scenario run: one entry (after the creation entry) that
+	 * replays every step of the named scenario.
+	 */
+	static final String JOURNAL_KIND = "scenario";
+
+	/** Payload of a {@code scenario} journal entry. */
+	record JournaledRun(String name) {
+	}
 
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_]+)}");
 
 	private final SimulationService simulations;
 
+	private final SimulationJournal journal;
+
 	private final List<Scenario> scenarios = BuiltInScenarios.all();
 
-	public ScenarioRunner(SimulationService simulations) {
+	public ScenarioRunner(SimulationService simulations, SimulationJournal journal) {
 		this.simulations = simulations;
+		this.journal = journal;
+	}
+
+	@Override
+	public String kind() {
+		return JOURNAL_KIND;
+	}
+
+	@Override
+	public void replay(LiveSimulation simulation, String payload) {
+		JournaledRun run = journal.fromJson(payload, JournaledRun.class);
+		runSteps(scenario(run.name()), simulation);
 	}
 
 	/**
@@ -71,25 +97,32 @@ public class ScenarioRunner {
 						setup.clientAddress(), setup.serverAddress(), setup.pinnedIsn(), setup.retainClosed()));
 		try {
 			return live.withLock(s -> {
-				Simulation engine = s.engine();
-				ScenarioScript script = new ScenarioScript(engine);
-				List<NarrationStep> narration = new ArrayList<>();
-				int n = 0;
-				for (ScenarioStep step : scenario.steps()) {
-					long from = engine.nextSeq();
-					step.action().run(script);
-					long to = engine.nextSeq();
-					narration.add(new NarrationStep(++n, from, to, fill(step.title(), script.vars()),
-							fill(step.text(), script.vars())));
-				}
-				return new Run(s.id(), scenario.name(), scenario.title(), s.profile(), s.seed(), engine.eventsSince(0),
-						List.copyOf(narration));
+				journal.record(s, JOURNAL_KIND, new JournaledRun(scenario.name()));
+				List<NarrationStep> narration = runSteps(scenario, s);
+				return new Run(s.id(), scenario.name(), scenario.title(), s.profile(), s.seed(),
+						s.engine().eventsSince(0), narration);
 			});
 		}
 		catch (RuntimeException ex) {
 			simulations.delete(live.id());
 			throw ex;
 		}
+	}
+
+	/** Runs every step of a scenario on a simulation whose lock the caller holds. */
+	private static List<NarrationStep> runSteps(Scenario scenario, LiveSimulation s) {
+		Simulation engine = s.engine();
+		ScenarioScript script = new ScenarioScript(engine);
+		List<NarrationStep> narration = new ArrayList<>();
+		int n = 0;
+		for (ScenarioStep step : scenario.steps()) {
+			long from = engine.nextSeq();
+			step.action().run(script);
+			long to = engine.nextSeq();
+			narration.add(new NarrationStep(++n, from, to, fill(step.title(), script.vars()),
+					fill(step.text(), script.vars())));
+		}
+		return List.copyOf(narration);
 	}
 
 	static Text fill(Text t, Map<String, String> vars) {
