@@ -157,7 +157,15 @@ class HostedDemoClusterTest {
 		if (postgres != null) {
 			postgres.close();
 		}
+		if (work != null && passed) {
+			// the instances' and nginx's logs stay for a failed run
+			try (var files = Files.walk(work)) {
+				files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+			}
+		}
 	}
+
+	static volatile boolean passed;
 
 	static String findNginx() {
 		for (String candidate : List.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx",
@@ -400,6 +408,7 @@ class HostedDemoClusterTest {
 						+ " after a lost answer, slowest first answer after the kill %d ms, viewer connects %d%n",
 				SIMULATIONS, ofA.size(), retries.get(), foundAppliedAfterError.get(), worstFailoverMs,
 				viewer.connects.get());
+		passed = true;
 	}
 
 	String referenceTrace(int i) throws Exception {
