@@ -188,6 +188,10 @@ public class SimulationJournal {
 			return;
 		}
 		long n = s.journalNext();
+		if (n == 0) {
+			// registered without the service (tests, harnesses): kept in memory only
+			return;
+		}
 		String json = toJson(payload);
 		try {
 			jdbc().sql(INSERT_ENTRY).params(s.id(), n, s.engine().nowMicros(), kind, json, clock.millis()).update();

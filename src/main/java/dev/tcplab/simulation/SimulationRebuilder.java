@@ -64,7 +64,7 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 		if (id.length() > 64) {
 			return held;
 		}
-		if (held != null && !journal.properties().checkFreshness()) {
+		if (held != null && (!journal.properties().checkFreshness() || !journaled(held))) {
 			return held;
 		}
 		long head = journal.head(id);
@@ -97,6 +97,19 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 				return other;
 			}
 			return rebuild(id);
+		}
+	}
+
+	/**
+	 * False for a simulation registered without the service (tests, harnesses): it lives
+	 * in memory only.
+	 */
+	private static boolean journaled(LiveSimulation held) {
+		try {
+			return held.withLock(s -> s.journalNext() > 0);
+		}
+		catch (SimulationNotFoundException closedMeanwhile) {
+			return true;
 		}
 	}
 
