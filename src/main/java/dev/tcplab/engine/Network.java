@@ -4,7 +4,11 @@ import static dev.tcplab.engine.Segment.ACK;
 import static dev.tcplab.engine.Segment.RST;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import dev.tcplab.engine.internal.SegmentPool;
 
@@ -46,7 +50,7 @@ final class Network {
 			return e.address[Engine.CLIENT_HOST];
 		}
 		if (clientAddresses == null || clientAddresses.length <= client) {
-			clientAddresses = java.util.Arrays.copyOf(clientAddresses == null ? new String[0] : clientAddresses,
+			clientAddresses = Arrays.copyOf(clientAddresses == null ? new String[0] : clientAddresses,
 					Math.max(client + 1, 64));
 		}
 		String s = clientAddresses[client];
@@ -73,6 +77,27 @@ final class Network {
 	String address(int host, int client) {
 		return host == Engine.CLIENT_HOST ? clientAddress(client) : e.address[Engine.SERVER_HOST];
 	}
+
+	/**
+	 * The trace arguments of connect(), sorted by name as {@link TraceEvent.Call} keeps
+	 * them; the last one is reused while address and port stay the same (immutable).
+	 */
+	Map<String, Object> connectArgs(int serverPort) {
+		String a = e.address[Engine.SERVER_HOST];
+		if (lastConnectArgs == null || lastConnectPort != serverPort || lastConnectAddress != a) {
+			lastConnectArgs = Collections
+				.unmodifiableSortedMap(new TreeMap<>(Map.of("address", a, "port", serverPort)));
+			lastConnectPort = serverPort;
+			lastConnectAddress = a;
+		}
+		return lastConnectArgs;
+	}
+
+	private Map<String, Object> lastConnectArgs;
+
+	private int lastConnectPort;
+
+	private String lastConnectAddress;
 
 	long nextSegmentId() {
 		return nextSegmentId++;

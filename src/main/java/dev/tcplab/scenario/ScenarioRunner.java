@@ -29,8 +29,11 @@ public class ScenarioRunner implements JournalReplayer {
 	 */
 	static final String JOURNAL_KIND = "scenario";
 
-	/** Payload of a {@code scenario} journal entry. */
-	record JournaledRun(String name) {
+	/**
+	 * Payload of a {@code scenario} journal entry: the scenario and how far it ran
+	 * ({@code untilStep} null = every step).
+	 */
+	record JournaledRun(String name, Integer untilStep) {
 	}
 
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_]+)}");
@@ -54,14 +57,19 @@ public class ScenarioRunner implements JournalReplayer {
 	@Override
 	public void replay(LiveSimulation simulation, String payload) {
 		JournaledRun run = journal.fromJson(payload, JournaledRun.class);
-		runSteps(scenario(run.name()), simulation);
+		runSteps(scenario(run.name()), simulation, run.untilStep());
 	}
 
 	/**
 	 * One narrated step of a run; {@code fromSeq ≤ seq < toSeq} are the trace events it
 	 * produced.
 	 */
-	public record NarrationStep(int step, long fromSeq, long toSeq, Text title, Text text) {
+	public record NarrationStep(int step, long fromSeq, long toSeq, Text title, Text text, boolean pause,
+			List<Map<String, Object>> expectations) {
+
+		public NarrationStep(int step, long fromSeq, long toSeq, Text title, Text text) {
+			this(step, fromSeq, toSeq, title, text, false, List.of());
+		}
 	}
 
 	/** A finished run. */
@@ -90,15 +98,27 @@ public class ScenarioRunner implements JournalReplayer {
 	 * @throws dev.tcplab.simulation.LimitExceededException when the instance is full
 	 */
 	public Run run(String name, String profile, Long seed) {
+		return run(name, profile, seed, null);
+	}
+
+	/**
+	 * Runs steps 1..untilStep only (all when null) and leaves the simulation live there.
+	 * @throws IllegalArgumentException for an untilStep outside 1..steps
+	 */
+	public Run run(String name, String profile, Long seed, Integer untilStep) {
 		Scenario scenario = scenario(name);
+		if (untilStep != null && (untilStep < 1 || untilStep > scenario.steps().size())) {
+			throw new IllegalArgumentException(
+					"untilStep must be between 1 and " + scenario.steps().size() + " for " + name);
+		}
 		Scenario.Setup setup = scenario.setup();
 		LiveSimulation live = simulations.create(
 				new SimulationService.Spec(profile, seed, null, "manual", null, setup.overrides(), setup.traceLevel(),
 						setup.clientAddress(), setup.serverAddress(), setup.pinnedIsn(), setup.retainClosed()));
 		try {
 			return live.withLock(s -> {
-				journal.record(s, JOURNAL_KIND, new JournaledRun(scenario.name()));
-				List<NarrationStep> narration = runSteps(scenario, s);
+				journal.record(s, JOURNAL_KIND, new JournaledRun(scenario.name(), untilStep));
+				List<NarrationStep> narration = runSteps(scenario, s, untilStep);
 				return new Run(s.id(), scenario.name(), scenario.title(), s.profile(), s.seed(),
 						s.engine().eventsSince(0), narration);
 			});
@@ -109,20 +129,75 @@ public class ScenarioRunner implements JournalReplayer {
 		}
 	}
 
-	/** Runs every step of a scenario on a simulation whose lock the caller holds. */
-	private static List<NarrationStep> runSteps(Scenario scenario, LiveSimulation s) {
+	/**
+	 * Runs steps 1..untilStep (all when null) of a scenario on a simulation whose lock
+	 * the caller holds.
+	 */
+	private static List<NarrationStep> runSteps(Scenario scenario, LiveSimulation s, Integer untilStep) {
 		Simulation engine = s.engine();
 		ScenarioScript script = new ScenarioScript(engine);
 		List<NarrationStep> narration = new ArrayList<>();
 		int n = 0;
 		for (ScenarioStep step : scenario.steps()) {
+			if (untilStep != null && n >= untilStep) {
+				break;
+			}
 			long from = engine.nextSeq();
 			step.action().run(script);
 			long to = engine.nextSeq();
 			narration.add(new NarrationStep(++n, from, to, fill(step.title(), script.vars()),
-					fill(step.text(), script.vars())));
+					fill(step.text(), script.vars()), false, stubExpectations(engine.eventsSince(from), to)));
 		}
 		return List.copyOf(narration);
+	}
+
+	/**
+	 * Stub until the scenario documents carry their own expectations: what a step
+	 * produced (its state changes, finished calls and the first segment it sent), in the
+	 * shape of the real expectations.
+	 */
+	static List<Map<String, Object>> stubExpectations(List<TraceEvent> events, long toSeq) {
+		List<Map<String, Object>> out = new ArrayList<>();
+		boolean segment = false;
+		for (TraceEvent e : events) {
+			if (e.seq() >= toSeq) {
+				break;
+			}
+			Map<String, Object> x = new java.util.LinkedHashMap<>();
+			if (e instanceof TraceEvent.State st && !"listener".equals(st.endpoint())) {
+				x.put("kind", "state");
+				x.put("pair", st.pair());
+				x.put("endpoint", st.endpoint());
+				x.put("from", st.from().name());
+				x.put("to", st.to().name());
+				x.put("text", st.endpoint() + " " + st.from() + " -> " + st.to());
+			}
+			else if (e instanceof TraceEvent.Call c && (!c.blocking() || c.completed()) && c.result() != null) {
+				x.put("kind", "call");
+				x.put("pair", c.pair());
+				x.put("endpoint", c.endpoint());
+				x.put("call", c.call());
+				x.put("result", String.valueOf(c.result()));
+				x.put("text", c.endpoint() + " " + c.call() + "() = " + c.result());
+			}
+			else if (e instanceof TraceEvent.Segment sg && !segment && "sent".equals(sg.event())) {
+				segment = true;
+				x.put("kind", "segment");
+				x.put("pair", sg.pair());
+				x.put("from", sg.from());
+				x.put("to", sg.to());
+				x.put("flags", sg.flags());
+				x.put("retransmission", sg.retransmission());
+				x.put("text", sg.from() + " sends " + String.join(",", sg.flags()));
+			}
+			else {
+				continue;
+			}
+			x.put("negate", false);
+			x.put("passed", true);
+			out.add(x);
+		}
+		return List.copyOf(out);
 	}
 
 	static Text fill(Text t, Map<String, String> vars) {

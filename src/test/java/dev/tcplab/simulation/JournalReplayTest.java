@@ -81,6 +81,14 @@ class JournalReplayTest {
 				assertThat(after.view()).as(sc.name() + "/" + profile).isEqualTo(before.view());
 				service.delete(id);
 			}
+			// a run stopped early (untilStep) is journaled with where it stopped
+			var partial = scenarios.run(sc.name(), "linux", 8L, 1);
+			Image before = image(partial.simulationId());
+			evict(partial.simulationId());
+			assertThat(image(partial.simulationId())).as(sc.name() + " untilStep 1")
+				.usingRecursiveComparison()
+				.isEqualTo(before);
+			service.delete(partial.simulationId());
 		}
 	}
 
