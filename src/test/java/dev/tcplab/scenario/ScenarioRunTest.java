@@ -26,8 +26,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * {@code rfc9293} profiles, asserting the state sequence of both endpoints of pair 1, the
  * flags of every segment pair 1 sent, and the narration contract.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-		"tcplab.requests-per-second=100000", "tcplab.request-burst=100000", "tcplab.max-simulations=200" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "tcplab.requests-per-second=100000", "tcplab.request-burst=100000", "tcplab.max-simulations=200",
+				"tcplab.budget.max-simulations-per-client=1000",
+				// scenario traces are short: 200 simulations then fit the memory budget
+				"tcplab.max-trace-events=20000" })
 class ScenarioRunTest {
 
 	static final List<String> CLIENT_ACTIVE = List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2",

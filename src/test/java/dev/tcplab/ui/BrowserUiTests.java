@@ -38,7 +38,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Without a browser the tests are skipped locally; under {@code CI=true} a missing
  * browser fails them.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// every test client is 127.0.0.1: the per-client simulation cap would count them all as
+// one
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "tcplab.budget.max-simulations-per-client=1000")
 class BrowserUiTests {
 
 	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
