@@ -100,6 +100,16 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 		}
 	}
 
+	@Override
+	public void ended(String id) {
+		try {
+			journal.delete(id);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("could not delete the journal of expired simulation " + id, ex);
+		}
+	}
+
 	/**
 	 * False for a simulation registered without the service (tests, harnesses): it lives
 	 * in memory only.

@@ -155,6 +155,13 @@ public class SimulationRegistry {
 		 */
 		LiveSimulation current(String id, LiveSimulation held);
 
+		/**
+		 * A simulation reached {@code tcplab.budget.max-lifetime}: it ends for good (its
+		 * journal too), not only its in-memory copy.
+		 */
+		default void ended(String id) {
+		}
+
 	}
 
 	private volatile Loader loader;
@@ -266,6 +273,10 @@ public class SimulationRegistry {
 			if ((expired || idle) && simulations.remove(s.id(), s)) {
 				released(s);
 				s.close(expired ? "expired" : "evicted");
+				Loader l = loader;
+				if (expired && l != null) {
+					l.ended(s.id());
+				}
 			}
 		}
 	}

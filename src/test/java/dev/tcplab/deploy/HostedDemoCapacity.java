@@ -134,9 +134,9 @@ public final class HostedDemoCapacity {
 	static List<String> appArgs(int port) {
 		return List.of("--server.port=" + port, "--server.forward-headers-strategy=native",
 				"--tcplab.requests-per-second=1000000", "--tcplab.request-burst=1000000",
-				"--tcplab.max-simulations=100000", "--tcplab.budget.max-simulations-per-client=100000",
-				"--tcplab.budget.cpu-ms-per-second=1000000", "--tcplab.budget.cpu-burst-ms=1000000",
-				"--spring.main.banner-mode=off", "--logging.level.root=WARN");
+				"--tcplab.max-trace-events=1000", "--tcplab.max-pairs=4",
+				"--tcplab.budget.max-simulations-per-client=100000", "--tcplab.budget.cpu-ms-per-second=1000000",
+				"--tcplab.budget.cpu-burst-ms=1000000", "--spring.main.banner-mode=off", "--logging.level.root=WARN");
 	}
 
 	static Process start(String name, List<String> cmd) throws IOException {

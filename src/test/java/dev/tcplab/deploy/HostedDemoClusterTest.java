@@ -193,9 +193,9 @@ class HostedDemoClusterTest {
 				"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
 				"dev.tcplab.TcplabApplication", "--server.port=" + port, "--spring.datasource.url=" + db,
 				"--server.forward-headers-strategy=native", "--tcplab.requests-per-second=100000",
-				"--tcplab.request-burst=100000", "--tcplab.budget.max-simulations-per-client=100000",
-				"--tcplab.budget.cpu-ms-per-second=1000000", "--tcplab.budget.cpu-burst-ms=1000000",
-				"--spring.main.banner-mode=off", "--logging.level.root=WARN");
+				"--tcplab.request-burst=100000", "--tcplab.max-trace-events=1000", "--tcplab.max-pairs=4",
+				"--tcplab.budget.max-simulations-per-client=100000", "--tcplab.budget.cpu-ms-per-second=1000000",
+				"--tcplab.budget.cpu-burst-ms=1000000", "--spring.main.banner-mode=off", "--logging.level.root=WARN");
 		Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
 			.redirectOutput(work.resolve("app-" + name + ".log").toFile())
 			.start();
