@@ -211,6 +211,19 @@ public class SimulationJournal {
 		s.journalNext(n + 1);
 	}
 
+	/**
+	 * Makes a simulation memory-only: its journal is deleted and nothing more is recorded
+	 * (for runs that cannot be replayed, such as an authored scenario). To be called with
+	 * its lock held.
+	 */
+	public void forget(LiveSimulation s) {
+		if (!enabled() || Rebuild.current() != null || s.journalNext() == 0) {
+			return;
+		}
+		delete(s.id());
+		s.journalNext(0);
+	}
+
 	/** Every entry of a simulation in order; empty when it has none. */
 	public List<Entry> entries(String id) {
 		try {
