@@ -126,6 +126,31 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 		return answer;
 	}
 
+	@ExceptionHandler(dev.tcplab.simulation.StaleCopyException.class)
+	ResponseEntity<ProblemDetail> staleCopy(dev.tcplab.simulation.StaleCopyException ex, HttpServletRequest request) {
+		return retryLater("Changed through another instance", ex.getMessage(), request);
+	}
+
+	@ExceptionHandler(dev.tcplab.simulation.JournalUnavailableException.class)
+	ResponseEntity<ProblemDetail> journalUnavailable(dev.tcplab.simulation.JournalUnavailableException ex,
+			HttpServletRequest request) {
+		log.warn("journal unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(), ex.getMessage());
+		return retryLater("Journal unavailable",
+				"the simulation journal (database) cannot be reached; the request was not applied, retry it", request);
+	}
+
+	/** 503 with Retry-After: the request was not applied and may simply be sent again. */
+	private static ResponseEntity<ProblemDetail> retryLater(String title, String detail, HttpServletRequest request) {
+		ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, detail);
+		pd.setTitle(title);
+		pd.setInstance(URI.create(request.getRequestURI()));
+		pd.setProperty("retryable", true);
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, "1")
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(pd);
+	}
+
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
 	ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException ex, HttpServletRequest request) {
 		String type = ex.getRequiredType() == null ? "a valid value" : ex.getRequiredType().getSimpleName();

@@ -9,7 +9,9 @@ import io.swagger.v3.oas.annotations.media.Schema;
 
 import dev.tcplab.engine.Simulation;
 import dev.tcplab.engine.TraceEvent;
+import dev.tcplab.simulation.JournalReplayer;
 import dev.tcplab.simulation.LiveSimulation;
+import dev.tcplab.simulation.SimulationJournal;
 import dev.tcplab.simulation.SimulationService;
 
 import org.springframework.stereotype.Service;
@@ -21,14 +23,41 @@ import org.springframework.stereotype.Service;
  * expectations is checked against that range.
  */
 @Service
-public class ScenarioRunner {
+public class ScenarioRunner implements JournalReplayer {
+
+	/**
+	 * Journal entry kind of a scenario run: one entry (after the creation entry) that
+	 * replays every step of the named scenario.
+	 */
+	static final String JOURNAL_KIND = "scenario";
+
+	/**
+	 * Payload of a {@code scenario} journal entry: the scenario and how far it ran
+	 * ({@code untilStep} null = every step).
+	 */
+	record JournaledRun(String name, Integer untilStep) {
+	}
 
 	private final SimulationService simulations;
 
+	private final SimulationJournal journal;
+
 	private final List<Scenario> scenarios = BuiltInScenarios.all();
 
-	public ScenarioRunner(SimulationService simulations) {
+	public ScenarioRunner(SimulationService simulations, SimulationJournal journal) {
 		this.simulations = simulations;
+		this.journal = journal;
+	}
+
+	@Override
+	public String kind() {
+		return JOURNAL_KIND;
+	}
+
+	@Override
+	public void replay(LiveSimulation simulation, String payload) {
+		JournaledRun run = journal.fromJson(payload, JournaledRun.class);
+		play(scenario(run.name()), simulation.engine(), run.untilStep());
 	}
 
 	/**
@@ -101,6 +130,13 @@ public class ScenarioRunner {
 						setup.clientAddress(), setup.serverAddress(), setup.pinnedIsn(), setup.retainClosed()));
 		try {
 			return live.withLock(s -> {
+				if (scenarios.contains(scenario)) {
+					journal.record(s, JOURNAL_KIND, new JournaledRun(scenario.name(), untilStep));
+				}
+				else {
+					// an authored scenario cannot be found again by name: memory only
+					journal.forget(s);
+				}
 				Simulation engine = s.engine();
 				List<NarrationStep> narration = play(scenario, engine, untilStep);
 				return new Run(s.id(), scenario.name(), scenario.title(), s.profile(), s.seed(), engine.eventsSince(0),

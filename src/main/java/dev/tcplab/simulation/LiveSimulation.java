@@ -42,6 +42,12 @@ public final class LiveSimulation {
 
 	private volatile boolean closed;
 
+	/**
+	 * The journal entry number the next accepted mutating request gets (guarded by the
+	 * lock; see {@link SimulationJournal}).
+	 */
+	private long journalNext;
+
 	LiveSimulation(String id, String profile, long seed, Simulation engine, ClockMode clock, double speed,
 			long nowNanos) {
 		this.id = id;
@@ -161,6 +167,16 @@ public final class LiveSimulation {
 
 	boolean isClosed() {
 		return closed;
+	}
+
+	long journalNext() {
+		requireLocked();
+		return journalNext;
+	}
+
+	void journalNext(long next) {
+		requireLocked();
+		this.journalNext = next;
 	}
 
 	/**

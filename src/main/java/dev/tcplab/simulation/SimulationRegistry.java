@@ -88,10 +88,17 @@ public class SimulationRegistry {
 			SimulationConfig capped = config.withTraceLevel(config.traceLevel(),
 					Math.min(config.maxTraceEvents(), properties.maxTraceEvents()));
 			Simulation engine = new Simulation(capped);
-			String id = UUID.randomUUID().toString();
+			Rebuild rebuild = Rebuild.current();
+			String id = rebuild != null ? rebuild.id() : UUID.randomUUID().toString();
 			LiveSimulation live = new LiveSimulation(id, profile, config.seed(), engine, clock, speed,
 					System.nanoTime());
 			held.put(id, new Held(owner, System.nanoTime()));
+			if (rebuild != null) {
+				// a rebuild from the journal: registered by adopt() once every entry is
+				// applied
+				rebuild.built(live);
+				return live;
+			}
 			simulations.put(id, live);
 			return live;
 		}
@@ -106,7 +113,7 @@ public class SimulationRegistry {
 	 * @throws SimulationNotFoundException for an unknown id
 	 */
 	public LiveSimulation get(String id) {
-		LiveSimulation s = id == null ? null : simulations.get(id);
+		LiveSimulation s = lookup(id);
 		if (s == null) {
 			throw new SimulationNotFoundException(id);
 		}
@@ -114,6 +121,99 @@ public class SimulationRegistry {
 	}
 
 	public Optional<LiveSimulation> find(String id) {
+		return Optional.ofNullable(lookup(id));
+	}
+
+	/**
+	 * The simulation as this instance should serve it: the one being rebuilt on this
+	 * thread, else the in-memory copy checked against the journal (a stale or deleted
+	 * copy is dropped, a missing one rebuilt) when a journal is attached.
+	 */
+	private LiveSimulation lookup(String id) {
+		if (id == null) {
+			return null;
+		}
+		Rebuild rebuild = Rebuild.current();
+		if (rebuild != null && id.equals(rebuild.id())) {
+			return rebuild.live();
+		}
+		LiveSimulation s = simulations.get(id);
+		Loader l = loader;
+		return l == null ? s : l.current(id, s);
+	}
+
+	/**
+	 * Brings simulations that are not in memory (or whose copy is stale) back from a
+	 * journal.
+	 */
+	public interface Loader {
+
+		/**
+		 * @param held the in-memory copy, or null
+		 * @return the copy to serve (held, or a rebuilt one), or null when the simulation
+		 * does not exist (any more)
+		 */
+		LiveSimulation current(String id, LiveSimulation held);
+
+		/**
+		 * A simulation reached {@code tcplab.budget.max-lifetime}: it ends for good (its
+		 * journal too), not only its in-memory copy.
+		 */
+		default void ended(String id) {
+		}
+
+	}
+
+	private volatile Loader loader;
+
+	public void setLoader(Loader loader) {
+		this.loader = loader;
+	}
+
+	/**
+	 * Registers a simulation rebuilt from the journal (its slot was reserved by
+	 * {@link #create}); when a copy is registered meanwhile, that one wins and this one
+	 * is let go.
+	 */
+	LiveSimulation adopt(LiveSimulation rebuilt) {
+		LiveSimulation prior = simulations.putIfAbsent(rebuilt.id(), rebuilt);
+		if (prior != null) {
+			released(rebuilt);
+			rebuilt.close("replaced");
+			return prior;
+		}
+		return rebuilt;
+	}
+
+	/**
+	 * Lets a rebuild that failed give back its slot.
+	 */
+	void abandon(LiveSimulation rebuilt) {
+		released(rebuilt);
+		rebuilt.close("rebuild failed");
+	}
+
+	/**
+	 * Drops this in-memory copy (not the journal); its viewers get {@code closed: reason}
+	 * and reconnect. Returns false when another copy (or none) is registered.
+	 */
+	boolean discard(LiveSimulation s, String reason) {
+		if (simulations.remove(s.id(), s)) {
+			released(s);
+			s.close(reason);
+			return true;
+		}
+		return false;
+	}
+
+	/** Drops the in-memory copy of {@code id}, if any, without asking the journal. */
+	boolean discard(String id, String reason) {
+		LiveSimulation s = id == null ? null : simulations.get(id);
+		return s != null && discard(s, reason);
+	}
+
+	/** The in-memory copy only (no journal). */
+	Optional<LiveSimulation> held(String id) {
 		return Optional.ofNullable(id == null ? null : simulations.get(id));
 	}
 
@@ -173,6 +273,10 @@ public class SimulationRegistry {
 			if ((expired || idle) && simulations.remove(s.id(), s)) {
 				released(s);
 				s.close(expired ? "expired" : "evicted");
+				Loader l = loader;
+				if (expired && l != null) {
+					l.ended(s.id());
+				}
 			}
 		}
 	}

@@ -28,9 +28,12 @@ public class SimulationService {
 
 	private final TcplabProperties properties;
 
-	public SimulationService(SimulationRegistry registry) {
+	private final SimulationJournal journal;
+
+	public SimulationService(SimulationRegistry registry, SimulationJournal journal) {
 		this.registry = registry;
 		this.properties = registry.properties();
+		this.journal = journal;
 	}
 
 	public TcplabProperties properties() {
@@ -101,7 +104,41 @@ public class SimulationService {
 		double speed = spec.speed() == null ? 1.0 : spec.speed();
 		SimulationConfig config = new SimulationConfig(constants, seed, latency, level, properties.maxTraceEvents(),
 				client, server, !Boolean.FALSE.equals(spec.retainClosedPairs()), Boolean.TRUE.equals(spec.pinnedIsn()));
-		return registry.create(profile, config, clock, speed);
+		LiveSimulation live = registry.create(profile, config, clock, speed);
+		try {
+			journal.created(live,
+					new Spec(spec.profile(), seed, spec.latencyMs(), spec.clock(), spec.speed(), spec.overrides(),
+							spec.traceLevel(), spec.clientAddress(), spec.serverAddress(), spec.pinnedIsn(),
+							spec.retainClosedPairs()));
+		}
+		catch (RuntimeException ex) {
+			registry.discard(live, "not journaled");
+			throw ex;
+		}
+		return live;
+	}
+
+	/**
+	 * Runs a mutating action on a simulation; when this copy turns out to be stale (its
+	 * journal append collided with another instance's), the copy has been dropped and the
+	 * action is applied once more on a copy rebuilt from the journal. A second collision
+	 * reaches the caller as a retryable {@link StaleCopyException}.
+	 */
+	private <T> T mutate(String id, java.util.function.Function<LiveSimulation, T> action) {
+		LiveSimulation s = registry.get(id);
+		try {
+			return s.withLock(action);
+		}
+		catch (StaleCopyException ex) {
+			return registry.get(id).withLock(action);
+		}
+		catch (SimulationNotFoundException ex) {
+			if (!s.isClosed() || !journal.enabled()) {
+				throw ex;
+			}
+			// this copy was dropped meanwhile (moved, stale): ask again
+			return registry.get(id).withLock(action);
+		}
 	}
 
 	/** {@link #create} and the new simulation's snapshot. */
@@ -114,7 +151,15 @@ public class SimulationService {
 	}
 
 	public void delete(String id) {
-		registry.delete(id);
+		if (!journal.enabled()) {
+			registry.delete(id);
+			return;
+		}
+		boolean journaled = journal.delete(id);
+		boolean held = registry.discard(id, "deleted");
+		if (!journaled && !held) {
+			throw new SimulationNotFoundException(id);
+		}
 	}
 
 	public Snapshot snapshot(String id) {
@@ -148,12 +193,14 @@ public class SimulationService {
 		if (clientPort != null) {
 			requirePort("clientPort", clientPort);
 		}
-		return registry.get(id).withLock(s -> {
+		return mutate(id, s -> {
 			int pairs = s.engine().view().pairs().size();
 			if (pairs >= properties.maxPairs()) {
 				throw new LimitExceededException("maxPairs", "this simulation already has " + pairs
 						+ " pairs (the limit is " + properties.maxPairs() + "); create another simulation");
 			}
+			journal.record(s, SimulationJournal.PAIR,
+					new SimulationJournal.PairEntry(serverPort, clientPort, clientReuseAddr, establish));
 			return s.engine().openPair(serverPort, clientPort, clientReuseAddr, establish);
 		});
 	}
@@ -169,10 +216,11 @@ public class SimulationService {
 	 * @throws java.util.NoSuchElementException for an unknown pair
 	 */
 	public EventResult apply(String id, int pairId, PairEvent event) {
-		return registry.get(id).withLock(s -> {
+		return mutate(id, s -> {
 			if (!s.engine().hasPair(pairId)) {
 				throw new java.util.NoSuchElementException("simulation " + id + " has no pair " + pairId);
 			}
+			journal.record(s, SimulationJournal.EVENT, new SimulationJournal.EventEntry(pairId, event));
 			return s.engine().apply(pairId, event);
 		});
 	}
@@ -189,7 +237,8 @@ public class SimulationService {
 								+ properties.maxAdvanceMs() + " (tcplab.max-advance-ms), got " + cmd.ms());
 			}
 		}
-		return registry.get(id).withLock(s -> {
+		return mutate(id, s -> {
+			journal.record(s, SimulationJournal.CLOCK, cmd);
 			if (cmd.clock() != null) {
 				s.setClock(cmd.clock());
 			}

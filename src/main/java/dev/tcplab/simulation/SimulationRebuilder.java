@@ -1,0 +1,222 @@
+package dev.tcplab.simulation;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.stereotype.Component;
+
+/**
+ * Brings a simulation back from its journal: create it from entry 0 under its old id,
+ * then for every further entry advance the virtual clock to the entry's time and apply
+ * the entry through the same service methods the API uses (journaling suppressed). The
+ * engine is deterministic, so the trace is byte-identical to the original's up to the
+ * last entry. Entries whose request the engine refused the first time (the entry is
+ * written before the engine runs) are refused again the same way and change nothing.
+ * <p>
+ * As the registry's {@link SimulationRegistry.Loader} it also keeps copies honest: a copy
+ * behind the journal (another instance appended since) is dropped and rebuilt; a copy
+ * whose journal is gone (deleted elsewhere, expired) is dropped.
+ */
+@Component
+class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializingSingleton {
+
+	private static final Log logger = LogFactory.getLog(SimulationRebuilder.class);
+
+	private final SimulationJournal journal;
+
+	private final SimulationRegistry registry;
+
+	private final SimulationService service;
+
+	private final ObjectProvider<JournalReplayer> replayerProvider;
+
+	private volatile Map<String, JournalReplayer> replayers;
+
+	private final Object[] stripes = new Object[64];
+
+	SimulationRebuilder(SimulationJournal journal, SimulationRegistry registry, SimulationService service,
+			ObjectProvider<JournalReplayer> replayers) {
+		this.journal = journal;
+		this.registry = registry;
+		this.service = service;
+		this.replayerProvider = replayers;
+		for (int i = 0; i < stripes.length; i++) {
+			stripes[i] = new Object();
+		}
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		if (journal.enabled()) {
+			registry.setLoader(this);
+		}
+	}
+
+	@Override
+	public LiveSimulation current(String id, LiveSimulation held) {
+		if (id.length() > 64) {
+			return held;
+		}
+		if (held != null && (!journal.properties().checkFreshness() || !journaled(held))) {
+			return held;
+		}
+		long head = journal.head(id);
+		if (head < 0) {
+			// never journaled here, deleted through another instance, or expired
+			if (held != null) {
+				registry.discard(held, "deleted");
+			}
+			return null;
+		}
+		if (held != null) {
+			// the journal head was read before taking the lock: a copy at least that far
+			// is
+			// current (appends on this instance happen under the same lock)
+			Boolean fresh;
+			try {
+				fresh = held.withLock(s -> s.journalNext() > head);
+			}
+			catch (SimulationNotFoundException closedMeanwhile) {
+				fresh = false;
+			}
+			if (fresh) {
+				return held;
+			}
+			registry.discard(held, "moved");
+		}
+		synchronized (stripes[Math.floorMod(id.hashCode(), stripes.length)]) {
+			LiveSimulation other = registry.held(id).orElse(null);
+			if (other != null && other != held) {
+				return other;
+			}
+			return rebuild(id);
+		}
+	}
+
+	@Override
+	public void ended(String id) {
+		try {
+			journal.delete(id);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("could not delete the journal of expired simulation " + id, ex);
+		}
+	}
+
+	/**
+	 * False for a simulation registered without the service (tests, harnesses): it lives
+	 * in memory only.
+	 */
+	private static boolean journaled(LiveSimulation held) {
+		try {
+			return held.withLock(s -> s.journalNext() > 0);
+		}
+		catch (SimulationNotFoundException closedMeanwhile) {
+			return true;
+		}
+	}
+
+	/**
+	 * Rebuilds a simulation from its journal and registers it; null when it has no
+	 * journal.
+	 */
+	LiveSimulation rebuild(String id) {
+		List<SimulationJournal.Entry> entries = journal.entries(id);
+		if (entries.isEmpty() || !SimulationJournal.CREATE.equals(entries.get(0).kind())) {
+			return null;
+		}
+		long started = System.nanoTime();
+		LiveSimulation live;
+		try (Rebuild rebuild = Rebuild.begin(id)) {
+			SimulationService.Spec spec = journal.fromJson(entries.get(0).payload(), SimulationService.Spec.class);
+			live = service.create(spec);
+			try {
+				live.withLock(s -> {
+					replay(s, entries);
+					return null;
+				});
+			}
+			catch (RuntimeException ex) {
+				registry.abandon(live);
+				throw ex;
+			}
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("rebuilt simulation " + id + " from " + entries.size() + " journal entries in "
+					+ (System.nanoTime() - started) / 1_000_000 + " ms");
+		}
+		return registry.adopt(live);
+	}
+
+	private void replay(LiveSimulation s, List<SimulationJournal.Entry> entries) {
+		long expected = 1;
+		for (SimulationJournal.Entry e : entries.subList(1, entries.size())) {
+			if (e.entryNo() != expected) {
+				throw new IllegalStateException("journal of simulation " + s.id() + " has entry " + e.entryNo()
+						+ " where " + expected + " was expected");
+			}
+			expected++;
+			long now = s.engine().nowMicros();
+			if (e.virtualTimeMicros() > now) {
+				s.engine().advanceSilently((e.virtualTimeMicros() - now) / 1000.0);
+			}
+			apply(s, e);
+		}
+		s.journalNext(expected);
+	}
+
+	private void apply(LiveSimulation s, SimulationJournal.Entry e) {
+		Runnable action = switch (e.kind()) {
+			case SimulationJournal.PAIR -> {
+				SimulationJournal.PairEntry p = journal.fromJson(e.payload(), SimulationJournal.PairEntry.class);
+				yield () -> service.openPair(s.id(), p.serverPort(), p.clientPort(), p.clientReuseAddr(),
+						p.establish());
+			}
+			case SimulationJournal.EVENT -> {
+				SimulationJournal.EventEntry ev = journal.fromJson(e.payload(), SimulationJournal.EventEntry.class);
+				yield () -> service.apply(s.id(), ev.pairId(), ev.event());
+			}
+			case SimulationJournal.CLOCK -> {
+				SimulationService.ClockCommand c = journal.fromJson(e.payload(), SimulationService.ClockCommand.class);
+				yield () -> service.clock(s.id(), c);
+			}
+			default -> {
+				JournalReplayer r = replayers().get(e.kind());
+				if (r == null) {
+					throw new IllegalStateException("journal of simulation " + s.id() + " has entry " + e.entryNo()
+							+ " of unknown kind \"" + e.kind() + "\"");
+				}
+				yield () -> r.replay(s, e.payload());
+			}
+		};
+		try {
+			action.run();
+		}
+		catch (RuntimeException refused) {
+			// refused the first time too (the entry is written before the engine runs),
+			// and
+			// a refused request changes nothing
+			if (logger.isDebugEnabled()) {
+				logger.debug("journal entry " + e.entryNo() + " of " + s.id() + " refused again: " + refused);
+			}
+		}
+	}
+
+	private Map<String, JournalReplayer> replayers() {
+		Map<String, JournalReplayer> r = replayers;
+		if (r == null) {
+			r = replayerProvider.orderedStream()
+				.collect(Collectors.toMap(JournalReplayer::kind, Function.identity(), (a, b) -> a));
+			replayers = r;
+		}
+		return r;
+	}
+
+}

@@ -1,0 +1,426 @@
+package dev.tcplab.deploy;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Capacity harness of the hosted demo (issue 16; a benchmark, not a test): drives the
+ * README's notebook flow (create, pair, lose ACK, close, advance, close, run until idle,
+ * read trace; then delete) through nginx ({@code deploy/nginx.conf}) with N virtual
+ * users, against (a) one instance keeping simulations in memory only and (b) two
+ * instances journaling to PostgreSQL (zonky binaries), in one run. Reports flows/s and
+ * p50/p99 per request, the failover time in (b) (SIGKILL one instance; time until every
+ * simulation it owned answers again through nginx) and the startup time to health UP with
+ * several JVM settings (CDS from an extracted jar when {@code target/tcplab-*.jar}
+ * exists).
+ *
+ * <pre>
+ * ./mvnw -o -q package -DskipTests -Dexec.skip=true   # the jar, for the java -jar and CDS startup figures
+ * ./mvnw -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" dev.tcplab.deploy.HostedDemoCapacity users=100 seconds=20
+ * </pre>
+ */
+public final class HostedDemoCapacity {
+
+	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	static final HttpClient http = HttpClient.newBuilder()
+		.connectTimeout(Duration.ofSeconds(3))
+		.version(HttpClient.Version.HTTP_1_1)
+		.build();
+
+	static Path work;
+
+	static final List<Process> processes = new ArrayList<>();
+
+	private HostedDemoCapacity() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Map<String, String> opts = new ConcurrentHashMap<>();
+		for (String a : args) {
+			int eq = a.indexOf('=');
+			opts.put(a.substring(0, eq), a.substring(eq + 1));
+		}
+		int users = Integer.parseInt(opts.getOrDefault("users", "100"));
+		int seconds = Integer.parseInt(opts.getOrDefault("seconds", "20"));
+		String nginxBinary = HostedDemoClusterTest.findNginx();
+		if (nginxBinary == null) {
+			throw new IllegalStateException("nginx is needed (apt-get install nginx)");
+		}
+		work = Files.createTempDirectory("tcplab-capacity");
+		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+			String db = postgres.getJdbcUrl("postgres", "postgres");
+			System.out.println("## startup to health UP (" + Runtime.getRuntime().availableProcessors() + " cpus)");
+			startupFigures(db);
+
+			System.out.println("## (a) one instance, memory only");
+			int a = port();
+			Process appA = startApp("a", a, List.of(), List.of("--tcplab.journal.enabled=false",
+					"--spring.datasource.url=jdbc:h2:mem:capacity", "--spring.flyway.enabled=false"));
+			waitHealthy(a, appA);
+			int nginxA = port();
+			Process nginx = startNginx(nginxBinary, "a", nginxA, a, a);
+			Stats sa = load(nginxA, users, seconds);
+			stop(nginx);
+			stop(appA);
+
+			System.out.println("## (b) two instances journaling to PostgreSQL");
+			int b1 = port();
+			int b2 = port();
+			Process app1 = startApp("b1", b1, List.of(), List.of("--spring.datasource.url=" + db));
+			Process app2 = startApp("b2", b2, List.of(), List.of("--spring.datasource.url=" + db));
+			waitHealthy(b1, app1);
+			waitHealthy(b2, app2);
+			int nginxB = port();
+			nginx = startNginx(nginxBinary, "b", nginxB, b1, b2);
+			Stats sb = load(nginxB, users, seconds);
+			long failoverMs = failover(nginxB, b1, app1);
+			stop(nginx);
+			stop(app2);
+
+			System.out.println();
+			System.out
+				.println("| " + users + " virtual users, " + seconds + " s | flows/s | p50 ms | p99 ms | errors |");
+			System.out.println("|---|---|---|---|---|");
+			System.out.println(sa.row("(a) one instance, memory only"));
+			System.out.println(sb.row("(b) two instances + PostgreSQL journal"));
+			System.out.printf(
+					"journaling costs %.0f %% of throughput; failover (SIGKILL → every simulation of the"
+							+ " killed instance answers again) %d ms%n",
+					100.0 * (1 - sb.flowsPerSecond() / sa.flowsPerSecond()), failoverMs);
+		}
+		finally {
+			for (Process p : processes) {
+				p.destroyForcibly();
+			}
+		}
+	}
+
+	static int port() throws IOException {
+		try (ServerSocket s = new ServerSocket(0)) {
+			return s.getLocalPort();
+		}
+	}
+
+	static Process startApp(String name, int port, List<String> jvm, List<String> extra) throws IOException {
+		List<String> cmd = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+		cmd.addAll(jvm);
+		cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.tcplab.TcplabApplication"));
+		cmd.addAll(appArgs(port));
+		cmd.addAll(extra);
+		return start(name, cmd);
+	}
+
+	static List<String> appArgs(int port) {
+		return List.of("--server.port=" + port, "--server.forward-headers-strategy=native",
+				"--tcplab.requests-per-second=1000000", "--tcplab.request-burst=1000000",
+				"--tcplab.max-trace-events=1000", "--tcplab.max-pairs=4",
+				"--tcplab.budget.max-simulations-per-client=100000", "--tcplab.budget.cpu-ms-per-second=1000000",
+				"--tcplab.budget.cpu-burst-ms=1000000", "--spring.main.banner-mode=off", "--logging.level.root=WARN");
+	}
+
+	static Process start(String name, List<String> cmd) throws IOException {
+		Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+			.redirectOutput(work.resolve(name + ".log").toFile())
+			.start();
+		processes.add(p);
+		return p;
+	}
+
+	static void stop(Process p) throws InterruptedException {
+		p.destroy();
+		if (!p.waitFor(15, TimeUnit.SECONDS)) {
+			p.destroyForcibly();
+		}
+	}
+
+	static long waitHealthy(int port, Process p) throws Exception {
+		long t0 = System.nanoTime();
+		while (p.isAlive() && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(180)) {
+			try {
+				HttpResponse<String> r = http.send(
+						HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
+						HttpResponse.BodyHandlers.ofString());
+				if (r.statusCode() == 200 && r.body().contains("UP")) {
+					return (System.nanoTime() - t0) / 1_000_000;
+				}
+			}
+			catch (IOException ex) {
+				// starting
+			}
+			Thread.sleep(20);
+		}
+		throw new IllegalStateException("instance on " + port + " did not start; see " + work);
+	}
+
+	static Process startNginx(String binary, String name, int listen, int up1, int up2) throws Exception {
+		String conf = Files.readString(Path.of("deploy/nginx.conf"))
+			.replace("server app1:8080", "server 127.0.0.1:" + up1)
+			.replace("server app2:8080", "server 127.0.0.1:" + up2)
+			.replace("listen 8080;",
+					"listen 127.0.0.1:" + listen + ";\n        add_header X-Upstream $upstream_addr always;");
+		Path dir = Files.createDirectories(work.resolve("nginx-" + name));
+		Files.writeString(dir.resolve("nginx.conf"), conf);
+		Process p = start("nginx-" + name,
+				List.of(binary, "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(), "-e",
+						dir.resolve("error.log").toString(), "-g",
+						"daemon off; pid " + dir.resolve("nginx.pid") + ";"));
+		waitHealthy(listen, p);
+		return p;
+	}
+
+	/** Startup to health UP: default, lazy init + C1 only, and CDS (extracted jar). */
+	static void startupFigures(String db) throws Exception {
+		List<String> pg = List.of("--spring.datasource.url=" + db);
+		measureStartup("classpath, defaults", List.of(), pg);
+		measureStartup("classpath, lazy init + -XX:TieredStopAtLevel=1", List.of("-XX:TieredStopAtLevel=1"),
+				List.of("--spring.datasource.url=" + db, "--spring.main.lazy-initialization=true"));
+		Path jar;
+		try (var files = Files.list(Path.of("target"))) {
+			jar = files.filter(f -> f.getFileName().toString().matches("tcplab-.*\\.jar")).findFirst().orElse(null);
+		}
+		if (jar == null) {
+			System.out.println("(no target/tcplab-*.jar: ./mvnw package first for the java -jar and CDS figures)");
+			return;
+		}
+		Path app = work.resolve("app");
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		run(List.of(java, "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination", app.toString()));
+		Path extracted = app.resolve(jar.getFileName());
+		int port = port();
+		List<String> train = new ArrayList<>(List.of(java, "-XX:ArchiveClassesAtExit=" + app.resolve("app.jsa"),
+				"-Dspring.context.exit=onRefresh", "-jar", extracted.toString()));
+		train.addAll(appArgs(port));
+		train.addAll(pg);
+		run(train);
+		measureJar("java -jar (extracted), defaults", extracted, List.of(), pg);
+		measureJar("java -jar (extracted), CDS archive", extracted,
+				List.of("-XX:SharedArchiveFile=" + app.resolve("app.jsa")), pg);
+		measureJar("java -jar (extracted), CDS + lazy init + -XX:TieredStopAtLevel=1", extracted,
+				List.of("-XX:SharedArchiveFile=" + app.resolve("app.jsa"), "-XX:TieredStopAtLevel=1"),
+				List.of("--spring.datasource.url=" + db, "--spring.main.lazy-initialization=true"));
+	}
+
+	static void run(List<String> cmd) throws Exception {
+		Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+			.redirectOutput(work.resolve("run.log").toFile())
+			.start();
+		if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
+			throw new IllegalStateException("failed: " + cmd + "; see " + work.resolve("run.log"));
+		}
+	}
+
+	static void measureStartup(String label, List<String> jvm, List<String> args) throws Exception {
+		long[] ms = new long[3];
+		for (int i = 0; i < ms.length; i++) {
+			int port = port();
+			Process p = startApp("startup", port, jvm, args);
+			ms[i] = waitHealthy(port, p);
+			stop(p);
+		}
+		Arrays.sort(ms);
+		System.out.printf("startup %-70s median %5d ms (of %s)%n", label, ms[1], Arrays.toString(ms));
+	}
+
+	static void measureJar(String label, Path jar, List<String> jvm, List<String> args) throws Exception {
+		long[] ms = new long[3];
+		for (int i = 0; i < ms.length; i++) {
+			int port = port();
+			List<String> cmd = new ArrayList<>(
+					List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+			cmd.addAll(jvm);
+			cmd.addAll(List.of("-jar", jar.toString()));
+			cmd.addAll(appArgs(port));
+			cmd.addAll(args);
+			Process p = start("startup-jar", cmd);
+			ms[i] = waitHealthy(port, p);
+			stop(p);
+		}
+		Arrays.sort(ms);
+		System.out.printf("startup %-70s median %5d ms (of %s)%n", label, ms[1], Arrays.toString(ms));
+	}
+
+	record Stats(long flows, double seconds, long[] latenciesMicros, long errors) {
+
+		double flowsPerSecond() {
+			return flows / seconds;
+		}
+
+		double percentileMs(double p) {
+			if (latenciesMicros.length == 0) {
+				return 0;
+			}
+			return latenciesMicros[(int) Math.min(latenciesMicros.length - 1, Math.floor(p * latenciesMicros.length))]
+					/ 1000.0;
+		}
+
+		String row(String label) {
+			return String.format("| %s | %.1f | %.1f | %.1f | %d |", label, flowsPerSecond(), percentileMs(0.50),
+					percentileMs(0.99), errors);
+		}
+
+	}
+
+	/** N users loop the notebook flow for warm-up (5 s) and then {@code seconds}. */
+	static Stats load(int nginxPort, int users, int seconds) throws Exception {
+		String base = "http://127.0.0.1:" + nginxPort + "/api/simulations";
+		AtomicLong flows = new AtomicLong();
+		AtomicLong errors = new AtomicLong();
+		long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		long end = warmupEnd + TimeUnit.SECONDS.toNanos(seconds);
+		List<long[]> perUser = new ArrayList<>();
+		CountDownLatch finished = new CountDownLatch(users);
+		for (int u = 0; u < users; u++) {
+			long[][] mine = { new long[1024] };
+			int[] count = { 0 };
+			int user = u;
+			Thread t = new Thread(() -> {
+				try {
+					while (System.nanoTime() < end) {
+						boolean measured = System.nanoTime() >= warmupEnd;
+						try {
+							long[] lat = flow(base, user);
+							if (measured) {
+								for (long l : lat) {
+									if (count[0] == mine[0].length) {
+										mine[0] = Arrays.copyOf(mine[0], mine[0].length * 2);
+									}
+									mine[0][count[0]++] = l;
+								}
+								flows.incrementAndGet();
+							}
+						}
+						catch (Exception ex) {
+							if (measured) {
+								errors.incrementAndGet();
+							}
+						}
+					}
+				}
+				finally {
+					synchronized (perUser) {
+						perUser.add(Arrays.copyOf(mine[0], count[0]));
+					}
+					finished.countDown();
+				}
+			});
+			t.start();
+		}
+		finished.await();
+		long[] all = perUser.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+		Stats s = new Stats(flows.get(), seconds, all, errors.get());
+		System.out.println(s.row(users + " users"));
+		return s;
+	}
+
+	static final String[][] FLOW = { { "pairs", "{}" },
+			{ "pairs/1/events", "{\"type\":\"lose\",\"side\":\"client\",\"segment\":\"ACK\"}" },
+			{ "pairs/1/events", "{\"type\":\"close\",\"side\":\"client\"}" }, { "clock", "{\"advanceMs\":50}" },
+			{ "pairs/1/events", "{\"type\":\"close\",\"side\":\"server\"}" }, { "clock", "{\"runUntilIdle\":true}" } };
+
+	/** One notebook flow; latency of each of its requests in µs. */
+	static long[] flow(String base, int user) throws Exception {
+		long[] lat = new long[FLOW.length + 3];
+		long t = System.nanoTime();
+		HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base))
+			.header("content-type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"profile\":\"linux\",\"seed\":" + user + "}")));
+		lat[0] = (System.nanoTime() - t) / 1000;
+		String id = JSON.readTree(r.body()).get("id").asString();
+		for (int i = 0; i < FLOW.length; i++) {
+			t = System.nanoTime();
+			send(HttpRequest.newBuilder(URI.create(base + "/" + id + "/" + FLOW[i][0]))
+				.header("content-type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(FLOW[i][1])));
+			lat[i + 1] = (System.nanoTime() - t) / 1000;
+		}
+		t = System.nanoTime();
+		send(HttpRequest.newBuilder(URI.create(base + "/" + id + "/trace?since=0")).GET());
+		lat[FLOW.length + 1] = (System.nanoTime() - t) / 1000;
+		t = System.nanoTime();
+		send(HttpRequest.newBuilder(URI.create(base + "/" + id)).DELETE());
+		lat[FLOW.length + 2] = (System.nanoTime() - t) / 1000;
+		return lat;
+	}
+
+	static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+		HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(10)).build(),
+				HttpResponse.BodyHandlers.ofString());
+		if (r.statusCode() / 100 != 2) {
+			throw new IllegalStateException(r.statusCode() + " " + r.body());
+		}
+		return r;
+	}
+
+	/**
+	 * Creates 50 simulations, kills the instance that owns some of them, and measures how
+	 * long until every one of those answers again through nginx.
+	 */
+	static long failover(int nginxPort, int victimPort, Process victim) throws Exception {
+		String base = "http://127.0.0.1:" + nginxPort + "/api/simulations";
+		List<String> ofVictim = new ArrayList<>();
+		for (int i = 0; i < 50; i++) {
+			HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base))
+				.header("content-type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"seed\":" + i + "}")));
+			String id = JSON.readTree(r.body()).get("id").asString();
+			HttpResponse<String> p = send(HttpRequest.newBuilder(URI.create(base + "/" + id + "/pairs"))
+				.header("content-type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{}")));
+			if (p.headers().firstValue("X-Upstream").orElse("").endsWith(":" + victimPort)) {
+				ofVictim.add(id);
+			}
+		}
+		victim.destroyForcibly();
+		long t0 = System.nanoTime();
+		List<Thread> pollers = new ArrayList<>();
+		AtomicLong worst = new AtomicLong();
+		for (String id : ofVictim) {
+			Thread t = new Thread(() -> {
+				while (true) {
+					try {
+						HttpResponse<String> r = http.send(
+								HttpRequest.newBuilder(URI.create(base + "/" + id + "/trace?since=0")).build(),
+								HttpResponse.BodyHandlers.ofString());
+						if (r.statusCode() == 200) {
+							worst.accumulateAndGet((System.nanoTime() - t0) / 1_000_000, Math::max);
+							return;
+						}
+					}
+					catch (Exception ex) {
+						// not yet
+					}
+				}
+			});
+			t.start();
+			pollers.add(t);
+		}
+		for (Thread t : pollers) {
+			t.join();
+		}
+		System.out.println("failover: " + ofVictim.size() + " simulations of the killed instance served again after "
+				+ worst.get() + " ms");
+		return worst.get();
+	}
+
+}
