@@ -1036,6 +1036,22 @@ final class Engine {
 			if (!(le(r.rcvNxt, s.seq) && lt(s.seq, r.rcvNxt + c.windowBytes()))) {
 				return;
 			}
+			if (s.seq != r.rcvNxt) {
+				// in the window but not at RCV.NXT: RFC 5961 §3.2 challenge ACK; Linux
+				// (tcp_timewait_state_process) kills only at exactly RCV.NXT and ignores
+				// the rest
+				if (c.timeWaitRstChallengeAck()) {
+					note(r, "CHALLENGE_ACK", "RST in TIME_WAIT inside the window but not at RCV.NXT: challenge ACK"
+							+ " (RFC 5961 §3.2)");
+					sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt,
+							r.rcvNxt, 0, r.iss, r.irs, -1);
+				}
+				else {
+					note(r, "TIME_WAIT_RST_IGNORED",
+							"RST in TIME_WAIT not exactly at RCV.NXT is ignored (Linux tcp_timewait_state_process)");
+				}
+				return;
+			}
 			if (c.rfc1337()) {
 				note(r, "RFC1337_RST_IGNORED", "RST in TIME_WAIT ignored (RFC 1337 protection)");
 				return;

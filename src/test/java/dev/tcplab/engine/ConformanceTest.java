@@ -1,0 +1,55 @@
+package dev.tcplab.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Packet-level checks of the engine defects of issue 14 and of the packetdrill-measured
+ * facts of tcp-facts.md: given this state and this segment (or call), this segment goes
+ * out and this state follows. Each test names the RFC section or the Linux function whose
+ * behaviour it checks. Pinned ISNs: client 1000, server 5000; 10 ms one-way latency.
+ */
+class ConformanceTest {
+
+	/** The client's RCV.NXT in TIME_WAIT after {@link Fixtures#timeWait()}: SYN + FIN. */
+	private static final long CLIENT_TW_RCV_NXT = 5002;
+
+	private static List<String> inject(Fixtures f, Side from, long seq, Long ack, int len, TcpFlag... flags) {
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Inject(from, List.of(flags), seq, ack, len));
+		f.sim.advance(20);
+		return f.sentSince(since);
+	}
+
+	// ---- 1. RST in TIME_WAIT: Linux kills only at exactly RCV.NXT ----
+
+	@Test
+	void timeWait_linux_tcpTimewaitStateProcess_rstInWindowNotAtRcvNxtIsIgnored() {
+		Fixtures f = Fixtures.established().timeWait();
+		assertThat(inject(f, Side.SERVER, CLIENT_TW_RCV_NXT + 100, null, 0, TcpFlag.RST)).containsExactly("server RST");
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.TIME_WAIT);
+		// exactly at RCV.NXT it is the TIME-WAIT assassination of tcp_rfc1337 = 0
+		assertThat(inject(f, Side.SERVER, CLIENT_TW_RCV_NXT, null, 0, TcpFlag.RST)).containsExactly("server RST");
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
+	}
+
+	@Test
+	void timeWait_rfc9293_3_10_7_4_rfc5961_3_2_rstInWindowNotAtRcvNxtDrawsChallengeAck() {
+		Fixtures f = Fixtures.established("rfc9293", Map.of()).timeWait();
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), CLIENT_TW_RCV_NXT + 100, null, 0));
+		f.sim.advance(15);
+		assertThat(f.sentSince(since)).containsExactly("server RST", "client ACK");
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.TIME_WAIT);
+		// the challenge ACK reaches the server, which has no connection any more: its RST
+		// carries SEG.ACK = RCV.NXT exactly and ends TIME_WAIT (what RFC 5961 counts on)
+		f.sim.advance(20);
+		assertThat(f.sentSince(since)).containsExactly("server RST", "client ACK", "server RST");
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
+	}
+
+}
