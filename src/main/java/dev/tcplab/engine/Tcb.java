@@ -406,7 +406,18 @@ final class Tcb extends Endpoint {
 	Object abort() {
 		appClosed = true;
 		switch (state) {
-			case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK:
+			case CLOSING, LAST_ACK:
+				if (sendQueue == 0) {
+					// §3.10.5 CLOSING, LAST-ACK: "respond with ok and delete the TCB";
+					// Linux tcp_disconnect resets here only if data is still unsent
+					// (tcp_need_reset: ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1/2, SYN_RECV)
+					e.note(this, "LINGER_ZERO_NO_RST",
+							"SO_LINGER {1,0} in " + state + ": the connection is deleted without RST");
+					e.setState(this, TcpState.CLOSED, "linger {1,0}");
+					return 0;
+				}
+				// fall through: unsent data left, RST as from ESTABLISHED
+			case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT:
 				sendQueue = 0;
 				recvBuffered = 0;
 				sendReset();

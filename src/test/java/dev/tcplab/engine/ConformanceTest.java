@@ -52,4 +52,30 @@ class ConformanceTest {
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
 	}
 
+	// ---- 3. ABORT in LAST_ACK / CLOSING deletes the TCB without RST ----
+
+	@Test
+	void abort_3_10_5_linux_tcpNeedReset_lingerZeroCloseInLastAckSendsNoRst() {
+		Fixtures f = Fixtures.established().finWait2();
+		f.shutdown(Side.SERVER, "SHUT_WR");
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.LAST_ACK);
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Abort(Side.SERVER));
+		assertThat(f.sentSince(since)).isEmpty();
+		assertThat(f.statesSince(since)).containsExactly("server LAST_ACK>CLOSED");
+	}
+
+	@Test
+	void abort_3_10_5_linux_tcpNeedReset_lingerZeroCloseInClosingSendsNoRst() {
+		Fixtures f = Fixtures.established();
+		f.shutdown(Side.CLIENT, "SHUT_WR");
+		f.shutdown(Side.SERVER, "SHUT_WR");
+		f.sim.advance(10); // the FINs cross: both CLOSING, their ACKs in flight
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSING);
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Abort(Side.CLIENT));
+		assertThat(f.sentSince(since)).isEmpty();
+		assertThat(f.statesSince(since)).containsExactly("client CLOSING>CLOSED");
+	}
+
 }
