@@ -1104,6 +1104,12 @@ final class Tcb extends Endpoint {
 					complete(err != null ? err : (Object) Integer.valueOf(0));
 				}
 			}
+			else if (pendingCall == CALL_CLOSE) {
+				// a lingering close() reports no error, even when the FIN was answered
+				// by RST or the retries ran out (Linux tcp_close / sk_stream_wait_close)
+				softError = null;
+				complete(Integer.valueOf(0));
+			}
 			else {
 				softError = null;
 				complete(err != null ? err : (Object) Integer.valueOf(0));

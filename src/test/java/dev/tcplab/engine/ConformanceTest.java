@@ -78,4 +78,22 @@ class ConformanceTest {
 		assertThat(f.statesSince(since)).containsExactly("client CLOSING>CLOSED");
 	}
 
+	// ---- 5. a lingering close() answered by RST returns 0 ----
+
+	@Test
+	void lingerN_linux_tcpClose_lingeringCloseAnsweredByRstReturnsZero() {
+		Fixtures f = Fixtures.established();
+		f.apply(new PairEvent.SetLinger(Side.CLIENT, 1, 5));
+		assertThat(f.close(Side.CLIENT)).isEqualTo(Tcb.PENDING);
+		// the peer answers the FIN with an RST at exactly RCV.NXT
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), 5001L, null, 0));
+		f.sim.advance(20);
+		List<TraceEvent> ev = f.sim.eventsSince(since);
+		assertThat(Fixtures.states(ev)).contains("client FIN_WAIT_1>CLOSED");
+		TraceEvent.Call done = Fixtures.firstCompletedCall(ev);
+		assertThat(done.call()).isEqualTo("close");
+		assertThat(done.result()).isEqualTo(0);
+	}
+
 }
