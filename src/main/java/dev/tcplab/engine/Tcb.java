@@ -287,7 +287,8 @@ final class Tcb extends Endpoint {
 		if (pendingCall == CALL_RECV) {
 			return "EALREADY";
 		}
-		if (recvBuffered > 0 && !shutRd) {
+		if (recvBuffered > 0) {
+			// after shutdown(SHUT_RD) only a Linux buffer still holds data: it is read
 			return Integer.valueOf(consume(max));
 		}
 		if (softError != null) {
@@ -446,6 +447,11 @@ final class Tcb extends Endpoint {
 		}
 		if (rd && !shutRd) {
 			shutRd = true;
+			if (!c.shutRdKeepsData() && recvBuffered > 0) {
+				// BSD sorflush: what was received and not read is thrown away
+				e.note(this, "SHUT_RD_FLUSH", "shutdown(SHUT_RD) discards " + recvBuffered + " unread byte(s)");
+				recvBuffered = 0;
+			}
 			if (pendingCall == CALL_RECV) {
 				complete(0);
 			}
@@ -807,7 +813,9 @@ final class Tcb extends Endpoint {
 							return;
 						}
 						rcvNxt += fresh;
-						recvBuffered += fresh;
+						if (!shutRd || c.shutRdKeepsData()) {
+							recvBuffered += fresh;
+						}
 						answerId = s.id;
 						unackedSegments++;
 					}

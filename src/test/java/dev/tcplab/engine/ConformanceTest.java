@@ -96,4 +96,28 @@ class ConformanceTest {
 		assertThat(done.result()).isEqualTo(0);
 	}
 
+	// ---- 6. shutdown(SHUT_RD) keeps the data already received (Linux) ----
+
+	@Test
+	void shutdownRd_linux_tcpShutdown_queuedDataIsStillReadThenZero() {
+		Fixtures f = Fixtures.established();
+		f.send(Side.CLIENT, 300);
+		f.sim.advance(20);
+		assertThat(f.shutdown(Side.SERVER, "SHUT_RD")).isEqualTo(0);
+		assertThat(f.recv(Side.SERVER)).isEqualTo(300);
+		assertThat(f.recv(Side.SERVER)).isEqualTo(0);
+	}
+
+	@Test
+	void shutdownRd_bsd_sorflush_queuedDataIsDiscardedAndCloseSendsFin() {
+		Fixtures f = Fixtures.established("bsd", Map.of());
+		f.send(Side.CLIENT, 300);
+		f.sim.advance(200);
+		assertThat(f.shutdown(Side.SERVER, "SHUT_RD")).isEqualTo(0);
+		assertThat(f.recv(Side.SERVER)).isEqualTo(0);
+		long since = f.sim.nextSeq();
+		f.close(Side.SERVER);
+		assertThat(f.sentSince(since)).containsExactly("server FIN,ACK");
+	}
+
 }
