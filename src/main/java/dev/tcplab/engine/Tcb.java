@@ -804,12 +804,27 @@ final class Tcb extends Endpoint {
 					int skip = rcvNxt - s.seq;
 					fresh = Math.min(s.len - skip, rcvWnd());
 					if (fresh > 0) {
-						if (appClosed && c.rstOnUnreadClose()) {
+						boolean afterShutRd = shutRd && !appClosed && c.rstOnDataAfterShutRd()
+								&& state != TcpState.ESTABLISHED;
+						if ((appClosed && c.rstOnUnreadClose()) || afterShutRd) {
 							// RFC 1122 §4.2.2.13: new data after CLOSE -> RST (Linux:
-							// data to an orphan)
-							e.note(this, "RST_DATA_AFTER_CLOSE", "data arrived after the application closed: RST");
-							sendReset();
-							e.setState(this, TcpState.CLOSED, "rcv data after close()");
+							// data to
+							// an orphan, or to FIN_WAIT_1/2 after SHUT_RD). The reset
+							// answers
+							// the segment: <SEQ=SEG.ACK><CTL=RST> (tcp_v4_send_reset, BSD
+							// dropwithreset)
+							if (afterShutRd) {
+								e.note(this, "RST_DATA_AFTER_SHUTDOWN",
+										"data arrived after shutdown(SHUT_RD) in " + state + ": RST (Linux)");
+								softError = "ECONNRESET";
+							}
+							else {
+								e.note(this, "RST_DATA_AFTER_CLOSE", "data arrived after the application closed: RST");
+							}
+							e.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack,
+									0, 0, iss, irs, -1);
+							e.setState(this, TcpState.CLOSED,
+									afterShutRd ? "rcv data after shutdown()" : "rcv data after close()");
 							return;
 						}
 						rcvNxt += fresh;

@@ -120,4 +120,46 @@ class ConformanceTest {
 		assertThat(f.sentSince(since)).containsExactly("server FIN,ACK");
 	}
 
+	// ---- 7. data after shutdown(SHUT_RDWR) in FIN_WAIT_1/2 draws RST (Linux) ----
+
+	@Test
+	void finWait2_linux_tcpRcvStateProcess_dataAfterShutdownRdwrDrawsBareRstAndResets() {
+		Fixtures f = Fixtures.established();
+		f.shutdown(Side.CLIENT, "SHUT_RDWR");
+		f.sim.advance(300);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_2);
+		long since = f.sim.nextSeq();
+		f.send(Side.SERVER, 100);
+		f.sim.advance(10);
+		assertThat(f.sentSince(since)).containsExactly("server PSH,ACK len=100", "client RST");
+		List<TraceEvent.Segment> sent = Fixtures.segments(f.sim.eventsSince(since), "sent");
+		// tcp_v4_send_reset: <SEQ=SEG.ACK><CTL=RST>
+		assertThat(sent.get(1).tcpSeq()).isEqualTo(sent.get(0).ack());
+		assertThat(f.statesSince(since)).containsExactly("client FIN_WAIT_2>CLOSED");
+		assertThat(f.recv(Side.CLIENT)).isEqualTo("ECONNRESET");
+	}
+
+	@Test
+	void finWait1_rfc1122_4_2_2_13_dataReachingAnOrphanDrawsBareRst() {
+		Fixtures f = Fixtures.established();
+		long since = f.sim.nextSeq();
+		f.close(Side.CLIENT);
+		f.send(Side.SERVER, 100);
+		f.sim.advance(10);
+		// (the server's ACK of the FIN crosses the data)
+		assertThat(f.sentSince(since)).containsExactly("client FIN,ACK", "server PSH,ACK len=100", "server ACK",
+				"client RST");
+		assertThat(f.statesSince(since)).contains("client FIN_WAIT_1>CLOSED");
+	}
+
+	@Test
+	void finWait2_rfc9293_3_10_7_4_dataAfterShutdownRdwrIsAckedNotReset() {
+		Fixtures f = Fixtures.established("rfc9293", Map.of());
+		f.shutdown(Side.CLIENT, "SHUT_RDWR");
+		f.sim.advance(300);
+		f.send(Side.SERVER, 100);
+		f.sim.advance(300);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_2);
+	}
+
 }
