@@ -550,6 +550,21 @@ final class Tcb extends Endpoint {
 	}
 
 	/**
+	 * A reset built from the segment that drew it, as Linux {@code tcp_v4_send_reset}
+	 * (after {@code tcp_rcv_state_process} aborts on data to a closed socket) and BSD
+	 * {@code dropwithreset} send it: {@code <SEQ=SEG.ACK><CTL=RST>} — a bare RST, not
+	 * RST,ACK (checked with packetdrill on Linux 6.18, docs/engine.md).
+	 */
+	void resetInReplyTo(Segment s) {
+		if (s.has(ACK)) {
+			emit(RST, s.ack, 0, false);
+		}
+		else {
+			sendReset();
+		}
+	}
+
+	/**
 	 * Builds and transmits one segment; an ACK-bearing segment also cancels a pending
 	 * delayed ACK.
 	 */
@@ -807,14 +822,28 @@ final class Tcb extends Endpoint {
 		}
 		// second: check the RST bit (RFC 5961 §3.2: exact match resets, otherwise
 		// challenge ACK)
+		boolean passive = state == TcpState.SYN_RECEIVED && listener != null;
 		if (s.has(RST)) {
 			if (s.seq != rcvNxt) {
-				e.note(this, "CHALLENGE_ACK", "RST inside the window but not at RCV.NXT: challenge ACK (RFC 5961)");
+				e.note(this, "CHALLENGE_ACK",
+						"RST inside the window but not at RCV.NXT: challenge ACK (RFC 5961 §3.2)");
 				sendAck();
 				return;
 			}
 			switch (state) {
-				case SYN_RECEIVED -> e.setState(this, TcpState.CLOSED, "rcv RST");
+				case SYN_RECEIVED -> {
+					// "If this connection was initiated with a passive OPEN ..., then
+					// return this connection to LISTEN state": the child is deleted, the
+					// listener goes on listening (Linux 6.18 measured: an RST at RCV.NXT
+					// drops the request silently, one elsewhere in the window draws a
+					// challenge ACK)
+					if (passive) {
+						e.note(this, "BACK_TO_LISTEN",
+								"RST in SYN_RECEIVED of a passive open: the connection returns to LISTEN"
+										+ " (RFC 9293 §3.10.7.4)");
+					}
+					e.setState(this, TcpState.CLOSED, "rcv RST");
+				}
 				case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> {
 					// "any outstanding RECEIVEs and SEND should receive 'reset'
 					// responses"
@@ -835,6 +864,32 @@ final class Tcb extends Endpoint {
 		// third: check security — not modelled (no security compartments)
 		// fourth: a SYN in a synchronized state draws a challenge ACK (RFC 5961 §4)
 		if (s.has(SYN)) {
+			if (passive) {
+				if (c.requestSockets()) {
+					// Linux tcp_check_req "embryonic_reset": RST to the SYN, request
+					// dropped
+					e.note(this, "REQUEST_DROPPED",
+							"SYN reaches a SYN_RECEIVED request socket: RST, the request is dropped (Linux tcp_check_req)");
+					if (s.has(ACK)) {
+						e.net.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack,
+								0, 0, iss, irs, -1);
+					}
+					else {
+						e.net.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST | ACK,
+								0, s.seq + s.segLen(), 0, 0, s.seq - s.relSeq, -1);
+					}
+				}
+				else {
+					// §3.10.7.4 fourth, SYN-RECEIVED: "If the connection was initiated
+					// with a passive OPEN, then return this connection to the LISTEN
+					// state
+					// and return"
+					e.note(this, "BACK_TO_LISTEN",
+							"SYN in SYN_RECEIVED of a passive open: the connection returns to LISTEN (RFC 9293 §3.10.7.4)");
+				}
+				e.setState(this, TcpState.CLOSED, "rcv SYN");
+				return;
+			}
 			e.note(this, "CHALLENGE_ACK", "SYN in a synchronized state: challenge ACK (RFC 5961 §4)");
 			sendAck();
 			return;
@@ -938,8 +993,7 @@ final class Tcb extends Endpoint {
 							else {
 								e.note(this, "RST_DATA_AFTER_CLOSE", "data arrived after the application closed: RST");
 							}
-							e.net.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST,
-									s.ack, 0, 0, iss, irs, -1);
+							resetInReplyTo(s);
 							e.setState(this, TcpState.CLOSED,
 									afterShutRd ? "rcv data after shutdown()" : "rcv data after close()");
 							return;

@@ -18,6 +18,20 @@ class ConformanceTest {
 	/** The client's RCV.NXT in TIME_WAIT after {@link Fixtures#timeWait()}: SYN + FIN. */
 	private static final long CLIENT_TW_RCV_NXT = 5002;
 
+	/**
+	 * Server child in SYN_RECEIVED (RCV.NXT 1001): the client's ACK of the SYN,ACK was
+	 * lost; the client is ESTABLISHED.
+	 */
+	private static Fixtures synReceived(String profile) {
+		Simulation sim = Fixtures.simulation(profile, Map.of());
+		int id = sim.openPair(80, 40000, false, false).id();
+		Fixtures f = new Fixtures(sim, id);
+		f.lose(Side.CLIENT, SegmentMatch.ACK);
+		sim.advance(30);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.SYN_RECEIVED);
+		return f;
+	}
+
 	private static List<String> inject(Fixtures f, Side from, long seq, Long ack, int len, TcpFlag... flags) {
 		long since = f.sim.nextSeq();
 		f.apply(new PairEvent.Inject(from, List.of(flags), seq, ack, len));
@@ -160,6 +174,52 @@ class ConformanceTest {
 		f.send(Side.SERVER, 100);
 		f.sim.advance(300);
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_2);
+	}
+
+	// ---- 10. RST or SYN reaching a passive SYN_RECEIVED ----
+
+	@Test
+	void synReceived_linux_tcpCheckReq_rstNotAtRcvNxtDrawsChallengeAckExactRstDropsTheRequest() {
+		// measured on Linux 6.18 with packetdrill
+		Fixtures f = synReceived("linux");
+		assertThat(inject(f, Side.CLIENT, 1001 + 100, null, 0, TcpFlag.RST)).containsExactly("client RST",
+				"server ACK");
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.SYN_RECEIVED);
+		long since = f.sim.nextSeq();
+		assertThat(inject(f, Side.CLIENT, 1001, null, 0, TcpFlag.RST)).containsExactly("client RST");
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
+		assertThat(Fixtures.notes(f.sim.eventsSince(since))).contains("BACK_TO_LISTEN");
+		assertThat(f.sim.pair(f.pair).listener().state()).isEqualTo(TcpState.LISTEN);
+	}
+
+	@Test
+	void synReceived_linux_tcpCheckReq_inWindowSynDrawsRstAndDropsTheRequest() {
+		Fixtures f = synReceived("linux");
+		assertThat(inject(f, Side.CLIENT, 1001 + 100, null, 0, TcpFlag.SYN)).containsExactly("client SYN",
+				"server RST,ACK");
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
+	}
+
+	@Test
+	void synReceived_rfc9293_3_10_7_4_rfc5961_rstNotAtRcvNxtDrawsChallengeAckAndExactRstReturnsToListen() {
+		Fixtures f = synReceived("rfc9293");
+		assertThat(inject(f, Side.CLIENT, 1001 + 100, null, 0, TcpFlag.RST)).containsExactly("client RST",
+				"server ACK");
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.SYN_RECEIVED);
+		long since = f.sim.nextSeq();
+		assertThat(inject(f, Side.CLIENT, 1001, null, 0, TcpFlag.RST)).containsExactly("client RST");
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
+		assertThat(Fixtures.notes(f.sim.eventsSince(since))).contains("BACK_TO_LISTEN");
+		assertThat(f.sim.pair(f.pair).listener().state()).isEqualTo(TcpState.LISTEN);
+	}
+
+	@Test
+	void synReceived_rfc9293_3_10_7_4_fourth_synReturnsPassiveOpenToListenWithoutReply() {
+		Fixtures f = synReceived("rfc9293");
+		long since = f.sim.nextSeq();
+		assertThat(inject(f, Side.CLIENT, 1001 + 100, null, 0, TcpFlag.SYN)).containsExactly("client SYN");
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
+		assertThat(Fixtures.notes(f.sim.eventsSince(since))).contains("BACK_TO_LISTEN").doesNotContain("CHALLENGE_ACK");
 	}
 
 }
