@@ -1016,6 +1016,13 @@ final class Tcb extends Endpoint {
 			}
 		}
 		// eighth: check the FIN bit
+		if (s.has(FIN) && !peerFin && gt(s.seq + s.len, rcvNxt)) {
+			// a FIN beyond a gap is not accepted: an immediate duplicate ACK asks for the
+			// gap (RFC 9293 §3.10.7.4 seventh/eighth, RFC 5681 §4.2; Linux measured)
+			e.note(this, "OUT_OF_ORDER_FIN", "FIN after a gap: not accepted, duplicate ACK for RCV.NXT");
+			sendAck();
+			return;
+		}
 		boolean finNow = s.has(FIN) && s.seq + s.len == rcvNxt && !peerFin;
 		if (finNow) {
 			rcvNxt++;

@@ -222,4 +222,19 @@ class ConformanceTest {
 		assertThat(Fixtures.notes(f.sim.eventsSince(since))).contains("BACK_TO_LISTEN").doesNotContain("CHALLENGE_ACK");
 	}
 
+	// ---- 11. a FIN after a gap draws an immediate duplicate ACK ----
+
+	@Test
+	void established_3_10_7_4_rfc5681_4_2_finAfterGapDrawsImmediateDuplicateAck() {
+		Fixtures f = Fixtures.established();
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.FIN, TcpFlag.ACK), 5001L + 100, 1001L, 0));
+		f.sim.advance(10);
+		List<TraceEvent.Segment> sent = Fixtures.segments(f.sim.eventsSince(since), "sent");
+		assertThat(sent).extracting(Fixtures::brief).containsExactly("server FIN,ACK", "client ACK");
+		assertThat(sent.get(1).ack()).isEqualTo(5001L);
+		assertThat(sent.get(1).timeMs()).isEqualTo(sent.get(0).timeMs() + 10);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.ESTABLISHED);
+	}
+
 }
