@@ -59,13 +59,17 @@ import java.util.Map;
  * socket (tcp_check_req): any in-window RST drops it silently and an in-window SYN draws
  * RST and drops it; false = RFC 9293 §3.10.7.4: RST at RCV.NXT or a SYN returns it to
  * LISTEN, another in-window RST draws a challenge ACK
+ * @param timeWaitAckRestarts every segment carrying ACK that reaches TIME_WAIT restarts
+ * its timer (Linux tcp_timewait_state_process: a bare ACK at RCV.NXT silently, anything
+ * else out of the window with an ACK in reply); false = only a retransmitted FIN restarts
+ * it (RFC 9293 §3.10.7.4)
  */
 public record StackConstants(String profile, long mslMs, long timeWaitMs, long rtoInitialMs, long rtoMinMs,
 		long rtoMaxMs, int retries2, int orphanRetries, int synRetries, long delayedAckMs, boolean quickAck,
 		long finWait2TimeoutMs, boolean rstOnUnreadClose, String lingerTimeoutErrno, boolean rfc1337, int twReuse,
 		boolean synReopensTimeWait, int mss, int windowBytes, int ephemeralLow, int ephemeralHigh,
 		boolean tailLossProbe, boolean timeWaitRstChallengeAck, boolean shutRdKeepsData, boolean rstOnDataAfterShutRd,
-		boolean requestSockets) {
+		boolean requestSockets, boolean timeWaitAckRestarts) {
 
 	/** Names of the built-in profiles. */
 	public static final List<String> PROFILES = List.of("rfc9293", "linux", "bsd", "windows");
@@ -136,24 +140,25 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		return switch (p) {
 			// RFC 9293: MSL 2 min, TIME_WAIT 4 min, RTO per RFC 6298 (min 1 s), no orphan
 			// timeout, RST kills TIME_WAIT.
-			case "rfc9293" ->
-				new StackConstants("rfc9293", 120_000, 240_000, 1_000, 1_000, 60_000, 15, 8, 6, 200, false, 0, true,
-						"EWOULDBLOCK", false, 0, true, 1460, 65535, 49152, 65535, false, true, false, false, false);
+			case "rfc9293" -> new StackConstants("rfc9293", 120_000, 240_000, 1_000, 1_000, 60_000, 15, 8, 6, 200,
+					false, 0, true, "EWOULDBLOCK", false, 0, true, 1460, 65535, 49152, 65535, false, true, false, false,
+					false, false);
 			// Linux 6.x: TCP_TIMEWAIT_LEN 60 s, RTO min 200 ms / max 120 s,
 			// tcp_fin_timeout 60 s, delayed ACK ~40 ms,
 			// quick-ACK on fresh connections, close() after linger timeout returns 0,
 			// tcp_rfc1337=0, tcp_tw_reuse=2.
 			case "linux" -> new StackConstants("linux", 30_000, 60_000, 1_000, 200, 120_000, 15, 8, 6, 40, true, 60_000,
-					true, "0", false, 0, true, 1460, 65535, 32768, 60999, true, false, true, true, true);
+					true, "0", false, 0, true, 1460, 65535, 32768, 60999, true, false, true, true, true, true);
 			// FreeBSD: MSL 30 s (TIME_WAIT 60 s), RTO min 30 ms, delayed ACK 100 ms,
 			// linger timeout EWOULDBLOCK.
 			case "bsd" -> new StackConstants("bsd", 30_000, 60_000, 1_000, 30, 64_000, 12, 8, 6, 100, false, 60_000,
-					true, "EWOULDBLOCK", false, 0, true, 1460, 65535, 49152, 65535, false, true, false, false, false);
+					true, "EWOULDBLOCK", false, 0, true, 1460, 65535, 49152, 65535, false, true, false, false, false,
+					false);
 			// Windows: TcpTimedWaitDelay 120 s, RTO min 300 ms, delayed ACK 200 ms,
 			// FIN_WAIT_2 timeout 120 s.
-			case "windows" ->
-				new StackConstants("windows", 60_000, 120_000, 1_000, 300, 60_000, 5, 5, 2, 200, false, 120_000, true,
-						"EWOULDBLOCK", false, 0, false, 1460, 65535, 49152, 65535, false, true, false, false, false);
+			case "windows" -> new StackConstants("windows", 60_000, 120_000, 1_000, 300, 60_000, 5, 5, 2, 200, false,
+					120_000, true, "EWOULDBLOCK", false, 0, false, 1460, 65535, 49152, 65535, false, true, false, false,
+					false, false);
 			default -> throw new IllegalArgumentException(
 					"unknown profile \"" + name + "\"; known profiles: " + String.join(", ", PROFILES));
 		};

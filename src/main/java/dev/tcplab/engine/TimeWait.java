@@ -102,6 +102,24 @@ final class TimeWait {
 			armTimer(r, true);
 			return;
 		}
+		if (c.timeWaitAckRestarts()) {
+			// Linux tcp_timewait_state_process: a bare segment exactly at RCV.NXT only
+			// restarts the timer; anything else is answered with TIME_WAIT's ACK and,
+			// if it carries an ACK, restarts the timer too
+			if (s.seq == r.rcvNxt && s.segLen() == 0) {
+				e.note(r, "TIME_WAIT_RESTARTED", "an ACK at RCV.NXT restarts the TIME_WAIT timer (Linux)");
+				armTimer(r, true);
+				return;
+			}
+			e.net.sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt,
+					0, r.iss, r.irs, -1);
+			if (s.has(ACK)) {
+				e.note(r, "TIME_WAIT_RESTARTED",
+						"a segment with ACK outside the window restarts the TIME_WAIT timer (Linux)");
+				armTimer(r, true);
+			}
+			return;
+		}
 		if (s.segLen() > 0 || !(le(r.rcvNxt, s.seq) && lt(s.seq, r.rcvNxt + c.windowBytes()))) {
 			// first: anything else that occupies sequence space or is out of window:
 			// "send an acknowledgment in reply"

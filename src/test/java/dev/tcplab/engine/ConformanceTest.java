@@ -237,4 +237,39 @@ class ConformanceTest {
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.ESTABLISHED);
 	}
 
+	// ---- 13. TIME_WAIT is restarted by ACK-bearing segments (Linux) ----
+
+	private static double timeWaitDeadline(Fixtures f) {
+		return f.ep(Side.CLIENT).timers().get(0).expiresAtMs();
+	}
+
+	@Test
+	void timeWait_linux_tcpTimewaitStateProcess_bareAckAtRcvNxtRestartsTimerSilently() {
+		Fixtures f = Fixtures.established().timeWait();
+		f.sim.advance(1_000);
+		assertThat(inject(f, Side.SERVER, CLIENT_TW_RCV_NXT, 1002L, 0, TcpFlag.ACK)).containsExactly("server ACK");
+		assertThat(timeWaitDeadline(f)).isEqualTo(f.sim.nowMs() - 10 + 60_000);
+	}
+
+	@Test
+	void timeWait_linux_tcpTimewaitStateProcess_outOfWindowAckIsAnsweredAndRestartsTimer() {
+		Fixtures f = Fixtures.established().timeWait();
+		f.sim.advance(1_000);
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.ACK), CLIENT_TW_RCV_NXT + 70_000, 1002L, 0));
+		f.sim.advance(15); // (the reply then reaches the closed server, whose RST would
+							// end it)
+		assertThat(f.sentSince(since)).containsExactly("server ACK", "client ACK");
+		assertThat(timeWaitDeadline(f)).isEqualTo(f.sim.nowMs() - 5 + 60_000);
+	}
+
+	@Test
+	void timeWait_rfc9293_3_10_7_4_bareAckDoesNotRestartTimer() {
+		Fixtures f = Fixtures.established("rfc9293", Map.of()).timeWait();
+		double deadline = timeWaitDeadline(f);
+		f.sim.advance(1_000);
+		assertThat(inject(f, Side.SERVER, CLIENT_TW_RCV_NXT, 1002L, 0, TcpFlag.ACK)).containsExactly("server ACK");
+		assertThat(timeWaitDeadline(f)).isEqualTo(deadline);
+	}
+
 }
