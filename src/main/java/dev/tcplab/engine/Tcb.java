@@ -614,7 +614,10 @@ final class Tcb extends Endpoint {
 		return Math.min(rto, c.rtoMaxMs() * 1000);
 	}
 
-	/** RFC 6298 §2 (and Linux's variant: RTO = SRTT + max(RTO_min, 4·RTTVAR)). */
+	/**
+	 * RFC 6298 §2, or Linux's variant RTO = SRTT + max(RTO_min, 4·RTTVAR) when the
+	 * constant {@code rtoFormula} is "linux".
+	 */
 	private void rttSample(long r) {
 		if (srttUs < 0) {
 			srttUs = r;
