@@ -693,6 +693,14 @@ final class Tcb extends Endpoint {
 
 	/** §3.10.7.2 LISTEN. */
 	static void listenArrives(Engine e, Listener l, Segment s) {
+		listenArrives(e, l, s, null);
+	}
+
+	/**
+	 * {@link #listenArrives(Engine, Listener, Segment)} with the child's ISS given (a SYN
+	 * reopening TIME_WAIT), or null for the ISN generator.
+	 */
+	static void listenArrives(Engine e, Listener l, Segment s, Integer iss) {
 		// first: check for a RST — ignore it
 		if (s.has(RST)) {
 			return;
@@ -714,7 +722,7 @@ final class Tcb extends Endpoint {
 		}
 		Pair p = e.childPair(s);
 		Tcb child = new Tcb(e, p, Side.SERVER, Engine.SERVER_HOST, s.client, l.port, s.srcPort, true);
-		child.passiveOpen(l, s);
+		child.passiveOpen(l, s, iss);
 		e.childCreated(child, l, p);
 		e.setState(child, TcpState.SYN_RECEIVED, "rcv SYN");
 		child.emit(SYN | ACK, child.iss, 0, false);
@@ -725,13 +733,13 @@ final class Tcb extends Endpoint {
 	 * §3.10.7.2 "third" for a new child of listener {@code l}: "Set RCV.NXT to SEG.SEQ+1,
 	 * IRS is set to SEG.SEQ ... ISS should be selected".
 	 */
-	private void passiveOpen(Listener l, Segment s) {
+	private void passiveOpen(Listener l, Segment s, Integer givenIss) {
 		listener = l;
 		state = TcpState.LISTEN;
 		irs = s.seq;
 		rcvNxt = s.seq + 1;
 		sndWnd = s.window;
-		iss = e.isn.next(e.now, Engine.SERVER_HOST, s.client, l.port, s.srcPort);
+		iss = givenIss != null ? givenIss : e.isn.next(e.now, Engine.SERVER_HOST, s.client, l.port, s.srcPort);
 		sndUna = iss;
 		sndNxt = iss;
 		synchronizedVars = true;

@@ -272,4 +272,37 @@ class ConformanceTest {
 		assertThat(timeWaitDeadline(f)).isEqualTo(deadline);
 	}
 
+	// ---- 14. a SYN reopening TIME_WAIT starts the new sequence space above the old ----
+
+	/** ISS of the server's SYN,ACK when the client reconnects from port 40000. */
+	private static long reopenedIss(String profile) {
+		Fixtures f = Fixtures.established(profile, Map.of());
+		f.close(Side.SERVER);
+		f.sim.advance(300);
+		f.recv(Side.CLIENT);
+		f.close(Side.CLIENT);
+		f.sim.advance(100);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.TIME_WAIT);
+		long since = f.sim.nextSeq();
+		f.sim.openPair(80, 40000, false, true);
+		assertThat(Fixtures.notes(f.sim.eventsSince(since))).contains("TIME_WAIT_REOPENED");
+		return Fixtures.segments(f.sim.eventsSince(since), "sent")
+			.stream()
+			.filter(s -> Fixtures.brief(s).equals("server SYN,ACK"))
+			.findFirst()
+			.orElseThrow()
+			.tcpSeq();
+	}
+
+	@Test
+	void timeWaitReopen_linux_tcpTimewaitStateProcess_issIsOldSndNxtPlus65537() {
+		// the old server SND.NXT: ISS 5000 + SYN + FIN
+		assertThat(reopenedIss("linux")).isEqualTo(5002 + 65537);
+	}
+
+	@Test
+	void timeWaitReopen_rfc1122_4_2_2_13_issIsAboveTheOldSndNxt() {
+		assertThat(reopenedIss("rfc9293")).isGreaterThan(5002);
+	}
+
 }
