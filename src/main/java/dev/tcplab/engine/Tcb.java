@@ -586,7 +586,10 @@ final class Tcb extends Endpoint {
 		e.net.transmit(s); // s may be delivered and recycled later: do not use it after
 							// this
 
-		boolean consumes = len > 0 || (flags & (SYN | FIN)) != 0;
+		// only a segment with something not yet acknowledged needs the retransmission
+		// timer: no timer runs with nothing outstanding (RFC 6298 §5.2), e.g. a FIN
+		// resent after it was ACKed
+		boolean consumes = (len > 0 || (flags & (SYN | FIN)) != 0) && gt(seq + segLen, sndUna);
 		if (consumes && (flags & RST) == 0) {
 			if (!retransmission && !timing) {
 				timing = true;

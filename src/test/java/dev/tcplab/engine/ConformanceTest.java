@@ -305,4 +305,21 @@ class ConformanceTest {
 		assertThat(reopenedIss("rfc9293")).isGreaterThan(5002);
 	}
 
+	// ---- 2. no retransmission timer with nothing outstanding ----
+
+	@Test
+	void finWait2_rfc6298_5_2_finResentAfterItsAckArmsNoTimerAndHalfCloseLivesOn() {
+		Fixtures f = Fixtures.established();
+		f.shutdown(Side.CLIENT, "SHUT_WR");
+		f.sim.advance(300);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_2);
+		long since = f.sim.nextSeq();
+		assertThat(f.apply(new PairEvent.ResendFin(Side.CLIENT)).result()).isEqualTo("ok");
+		assertThat(f.sentSince(since)).containsExactly("client FIN,ACK");
+		assertThat(f.ep(Side.CLIENT).timers()).isEmpty();
+		f.sim.advance(2_000_000);
+		// shutdown(SHUT_WR) only: FIN_WAIT_2 waits for the peer's FIN forever
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_2);
+	}
+
 }
