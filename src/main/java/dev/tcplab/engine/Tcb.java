@@ -368,6 +368,7 @@ final class Tcb extends Endpoint {
 				return 0;
 			case SYN_SENT:
 				// §3.10.4 SYN-SENT: delete the TCB
+				abortConnect("ECONNABORTED");
 				e.setState(this, TcpState.CLOSED, "close()");
 				return 0;
 			case SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, FIN_WAIT_2:
@@ -442,12 +443,26 @@ final class Tcb extends Endpoint {
 				e.setState(this, TcpState.CLOSED, "linger {1,0}");
 				return 0;
 			case SYN_SENT:
+				abortConnect("ECONNABORTED");
 				e.setState(this, TcpState.CLOSED, "linger {1,0}");
 				return 0;
 			default:
 				// TIME_WAIT: §3.10.5 "respond with ok and delete the TCB" — the record
 				// stays (Linux); CLOSED: nothing to abort
 				return 0;
+		}
+	}
+
+	/**
+	 * The connection is given up while connect() blocks: connect() fails with
+	 * {@code errno}, never reports success (Linux inet_wait_for_connect: sk_err, else
+	 * ECONNABORTED).
+	 */
+	private void abortConnect(String errno) {
+		if (pendingCall == CALL_CONNECT) {
+			e.note(this, "CONNECT_ABORTED",
+					"the connection is given up before it was established: connect() fails with " + errno);
+			complete(errno);
 		}
 	}
 

@@ -322,4 +322,19 @@ class ConformanceTest {
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_2);
 	}
 
+	// ---- 4. close() during connect() does not report the connect as successful ----
+
+	@Test
+	void synSent_3_10_4_closeWhileConnectBlocksFailsTheConnect() {
+		Simulation sim = Fixtures.simulation("linux", Map.of());
+		Fixtures f = new Fixtures(sim, sim.openPair(80, 40000, false, false).id());
+		long since = sim.nextSeq();
+		assertThat(f.close(Side.CLIENT)).isEqualTo(0);
+		List<TraceEvent> ev = sim.eventsSince(since);
+		TraceEvent.Call connect = Fixtures.firstCompletedCall(ev);
+		assertThat(connect.call()).isEqualTo("connect");
+		assertThat(connect.result()).isEqualTo("ECONNABORTED");
+		assertThat(Fixtures.states(ev)).containsExactly("client SYN_SENT>CLOSED");
+	}
+
 }
