@@ -471,8 +471,20 @@ final class Tcb extends Endpoint {
 		if (appClosed) {
 			return "EBADF";
 		}
-		if (state == TcpState.CLOSED || state == TcpState.SYN_SENT || state == TcpState.LISTEN) {
+		if (state == TcpState.CLOSED || state == TcpState.LISTEN) {
 			return "ENOTCONN";
+		}
+		if (state == TcpState.SYN_SENT) {
+			// Linux inet_shutdown: a connecting socket is disconnected (tcp_disconnect
+			// sets ECONNRESET for the blocked connect()); BSD tcp_usrclosed closes it
+			// too.
+			// No segment is sent; a later SYN,ACK finds no connection and draws RST
+			// (measured on Linux 6.18)
+			shutRd |= rd;
+			shutWr |= wr;
+			abortConnect("ECONNRESET");
+			e.setState(this, TcpState.CLOSED, "shutdown() in SYN_SENT");
+			return 0;
 		}
 		if (rd && !shutRd) {
 			shutRd = true;

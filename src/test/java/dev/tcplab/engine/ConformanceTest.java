@@ -337,4 +337,22 @@ class ConformanceTest {
 		assertThat(Fixtures.states(ev)).containsExactly("client SYN_SENT>CLOSED");
 	}
 
+	// ---- 15. shutdown(SHUT_WR) in SYN_SENT aborts the connect ----
+
+	@Test
+	void synSent_linux_inetShutdown_shutdownWrAbortsTheConnectAndReturnsZero() {
+		Simulation sim = Fixtures.simulation("linux", Map.of());
+		Fixtures f = new Fixtures(sim, sim.openPair(80, 40000, false, false).id());
+		long since = sim.nextSeq();
+		assertThat(f.shutdown(Side.CLIENT, "SHUT_WR")).isEqualTo(0);
+		List<TraceEvent> ev = sim.eventsSince(since);
+		assertThat(Fixtures.states(ev)).containsExactly("client SYN_SENT>CLOSED");
+		TraceEvent.Call connect = Fixtures.firstCompletedCall(ev);
+		assertThat(connect.call()).isEqualTo("connect");
+		assertThat(connect.result()).isEqualTo("ECONNRESET");
+		// the SYN still reaches the server; its SYN,ACK finds no connection: RST
+		sim.advance(30);
+		assertThat(f.sentSince(since)).containsExactly("server SYN,ACK", "client RST");
+	}
+
 }
