@@ -1268,7 +1268,11 @@ final class Tcb extends Endpoint {
 	/** §3.10.8 RETRANSMISSION TIMEOUT with exponential backoff and the retry limits. */
 	private void retransmissionTimeout() {
 		int limit;
-		if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
+		if (state == TcpState.SYN_RECEIVED && listener != null) {
+			// a passive open's SYN,ACK (Linux tcp_synack_retries)
+			limit = c.synAckRetries();
+		}
+		else if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
 			limit = c.synRetries();
 		}
 		else {

@@ -355,4 +355,27 @@ class ConformanceTest {
 		assertThat(f.sentSince(since)).containsExactly("server SYN,ACK", "client RST");
 	}
 
+	// ---- 9. tcp_synack_retries = 5 ----
+
+	@Test
+	void synReceived_linux_tcpSynackRetries_synAckIsRetransmittedFiveTimesThenTheRequestIsDropped() {
+		Simulation sim = Fixtures.simulation("linux", Map.of());
+		Fixtures f = new Fixtures(sim, sim.openPair(80, 40000, false, false).id());
+		f.apply(new PairEvent.Fault(Side.SERVER, PairEvent.FaultAction.DROP, SegmentMatch.SYN, 100, 0, 0));
+		f.apply(new PairEvent.Fault(Side.CLIENT, PairEvent.FaultAction.DROP, SegmentMatch.SYN, 100, 0, 0));
+		sim.advance(10);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.SYN_RECEIVED);
+		sim.advance(70_000);
+		// 1 + 5 retransmissions at +1, +3, +7, +15, +31 s; given up at +63 s
+		assertThat(Fixtures.finsSent(sim, null, 0)).isEmpty();
+		List<Double> synAcks = Fixtures.segments(sim.eventsSince(0), "sent")
+			.stream()
+			.filter(s -> Fixtures.brief(s).equals("server SYN,ACK"))
+			.map(s -> s.timeMs() - 10)
+			.toList();
+		assertThat(synAcks).containsExactly(0.0, 1_000.0, 3_000.0, 7_000.0, 15_000.0, 31_000.0);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
+		assertThat(Fixtures.states(sim.eventsSince(0))).contains("server SYN_RECEIVED>CLOSED");
+	}
+
 }
