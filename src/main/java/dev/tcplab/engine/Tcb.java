@@ -1316,7 +1316,8 @@ final class Tcb extends Endpoint {
 				}
 			}
 		}
-		arm(T_RETRANSMIT, currentRto(), false);
+		// emit() re-armed the timer with the backed-off RTO (one "armed" event per
+		// firing); with nothing left to resend no timer runs (RFC 6298 §5.2)
 	}
 
 	/**

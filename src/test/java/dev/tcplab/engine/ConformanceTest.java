@@ -378,4 +378,22 @@ class ConformanceTest {
 		assertThat(Fixtures.states(sim.eventsSince(0))).contains("server SYN_RECEIVED>CLOSED");
 	}
 
+	// ---- 17. one timer event per RTO/TLP firing ----
+
+	@Test
+	void lastAck_rfc6298_5_5_eachRetransmissionTimeoutLogsFiredThenOneArmed() {
+		Fixtures f = Fixtures.established().finWait2();
+		f.recv(Side.SERVER);
+		f.fault(Side.SERVER, PairEvent.FaultAction.DROP, SegmentMatch.FIN, 3);
+		long since = f.sim.nextSeq();
+		f.close(Side.SERVER);
+		f.sim.advance(3_000);
+		List<String> actions = Fixtures.timers(f.sim.eventsSince(since), "RETRANSMIT")
+			.stream()
+			.filter(t -> t.endpoint().equals("server"))
+			.map(TraceEvent.Timer::action)
+			.toList();
+		assertThat(actions).containsExactly("armed", "fired", "armed", "fired", "armed", "fired", "armed", "cancelled");
+	}
+
 }
