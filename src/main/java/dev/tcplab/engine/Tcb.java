@@ -87,6 +87,14 @@ final class Tcb extends Endpoint {
 
 	int sndWnd;
 
+	/**
+	 * SND.WL1, SND.WL2: sequence and ack numbers of the segment last used to update
+	 * SND.WND.
+	 */
+	int sndWl1;
+
+	int sndWl2;
+
 	int rcvNxt;
 
 	/** Bytes the application queued that were not transmitted yet. */
@@ -773,6 +781,7 @@ final class Tcb extends Endpoint {
 		irs = s.seq;
 		rcvNxt = s.seq + 1;
 		sndWnd = s.window;
+		sndWl1 = s.seq;
 		iss = givenIss != null ? givenIss : e.isn.next(e.now, Engine.SERVER_HOST, s.client, l.port, s.srcPort);
 		sndUna = iss;
 		sndNxt = iss;
@@ -830,6 +839,8 @@ final class Tcb extends Endpoint {
 		irs = s.seq;
 		rcvNxt = s.seq + 1;
 		sndWnd = s.window;
+		sndWl1 = s.seq;
+		sndWl2 = s.ack;
 		answerId = s.id;
 		if (ackOk) {
 			ackAdvance(s.ack);
@@ -951,6 +962,8 @@ final class Tcb extends Endpoint {
 			if (gt(s.ack, sndUna) && le(s.ack, sndNxt)) {
 				e.setState(this, TcpState.ESTABLISHED, "rcv ACK of SYN");
 				sndWnd = s.window;
+				sndWl1 = s.seq;
+				sndWl2 = s.ack;
 				ackAdvance(s.ack);
 				if (listener != null) {
 					listener.accept(e, this);
@@ -971,13 +984,14 @@ final class Tcb extends Endpoint {
 		if (gt(s.ack, sndUna)) {
 			ackAdvance(s.ack);
 		}
-		if (ge(s.ack, sndUna)) {
-			// "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" —
-			// the RFC then guards the update with SND.WL1/SND.WL2 (only a segment newer
-			// than the last update may change SND.WND). They are not kept here: every
-			// acceptable ACK updates the window, so an old, reordered segment could
-			// shrink it (the links do not reorder unless a DELAY fault does).
+		if (ge(s.ack, sndUna) && (lt(sndWl1, s.seq) || (sndWl1 == s.seq && le(sndWl2, s.ack)))) {
+			// "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated. If
+			// (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set
+			// SND.WND <- SEG.WND, set SND.WL1 <- SEG.SEQ, and set SND.WL2 <- SEG.ACK":
+			// an old, reordered segment cannot reset the window
 			sndWnd = s.window;
+			sndWl1 = s.seq;
+			sndWl2 = s.ack;
 		}
 		switch (state) {
 			case FIN_WAIT_1:
