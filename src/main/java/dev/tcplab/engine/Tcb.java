@@ -1173,6 +1173,10 @@ final class Tcb extends Endpoint {
 	private boolean acceptable(Segment s) {
 		int segLen = s.segLen();
 		int wnd = rcvWnd();
+		if (wnd == 0 && c.acceptFinAtZeroWindow() && s.len == 0 && s.has(FIN) && !s.has(SYN) && s.seq == rcvNxt) {
+			// Linux tcp_data_queue: a bare FIN at RCV.NXT is taken even at zero window
+			return true;
+		}
 		if (segLen == 0) {
 			if (wnd == 0) {
 				return s.seq == rcvNxt;

@@ -493,4 +493,26 @@ class ConformanceTest {
 		assertThat(f.sentSince(since)).containsExactly("client PSH,ACK len=500");
 	}
 
+	// ---- 8 (part). a bare FIN at RCV.NXT is accepted at zero window (Linux) ----
+
+	@Test
+	void established_linux_tcpDataQueue_bareFinAtZeroWindowIsAccepted() {
+		Fixtures f = Fixtures.established("linux", Map.of("windowBytes", 1000, "mss", 1000));
+		f.send(Side.CLIENT, 1000); // the server does not read: its window is 0
+		f.sim.advance(100);
+		f.close(Side.CLIENT);
+		f.sim.advance(10);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSE_WAIT);
+	}
+
+	@Test
+	void established_rfc9293_3_10_7_4_first_bareFinAtZeroWindowIsNotAcceptable() {
+		Fixtures f = Fixtures.established("rfc9293", Map.of("windowBytes", 1000, "mss", 1000));
+		f.send(Side.CLIENT, 1000);
+		f.sim.advance(300);
+		f.close(Side.CLIENT);
+		f.sim.advance(10);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.ESTABLISHED);
+	}
+
 }
