@@ -87,6 +87,14 @@ final class Tcb extends Endpoint {
 
 	int sndWnd;
 
+	/**
+	 * SND.WL1, SND.WL2: sequence and ack numbers of the segment last used to update
+	 * SND.WND.
+	 */
+	int sndWl1;
+
+	int sndWl2;
+
 	int rcvNxt;
 
 	/**
@@ -316,7 +324,8 @@ final class Tcb extends Endpoint {
 		if (pendingCall == CALL_RECV) {
 			return "EALREADY";
 		}
-		if (recvBuffered > 0 && !shutRd) {
+		if (recvBuffered > 0) {
+			// after shutdown(SHUT_RD) only a Linux buffer still holds data: it is read
 			return Integer.valueOf(consume(max));
 		}
 		if (softError != null) {
@@ -393,6 +402,7 @@ final class Tcb extends Endpoint {
 				return 0;
 			case SYN_SENT:
 				// §3.10.4 SYN-SENT: delete the TCB
+				abortConnect("ECONNABORTED");
 				e.setState(this, TcpState.CLOSED, "close()");
 				return 0;
 			case SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, FIN_WAIT_2:
@@ -448,7 +458,18 @@ final class Tcb extends Endpoint {
 	private Object abort() {
 		appClosed = true;
 		switch (state) {
-			case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK:
+			case CLOSING, LAST_ACK:
+				if (sendQueue == 0) {
+					// §3.10.5 CLOSING, LAST-ACK: "respond with ok and delete the TCB";
+					// Linux tcp_disconnect resets here only if data is still unsent
+					// (tcp_need_reset: ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1/2, SYN_RECV)
+					e.note(this, "LINGER_ZERO_NO_RST",
+							"SO_LINGER {1,0} in " + state + ": the connection is deleted without RST");
+					e.setState(this, TcpState.CLOSED, "linger {1,0}");
+					return 0;
+				}
+				// fall through: unsent data left, RST as from ESTABLISHED
+			case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT:
 				sendQueue = 0;
 				recvBuffered = 0;
 				sendReset();
@@ -456,6 +477,7 @@ final class Tcb extends Endpoint {
 				e.setState(this, TcpState.CLOSED, "linger {1,0}");
 				return 0;
 			case SYN_SENT:
+				abortConnect("ECONNABORTED");
 				e.setState(this, TcpState.CLOSED, "linger {1,0}");
 				return 0;
 			default:
@@ -465,16 +487,46 @@ final class Tcb extends Endpoint {
 		}
 	}
 
+	/**
+	 * The connection is given up while connect() blocks: connect() fails with
+	 * {@code errno}, never reports success (Linux inet_wait_for_connect: sk_err, else
+	 * ECONNABORTED).
+	 */
+	private void abortConnect(String errno) {
+		if (pendingCall == CALL_CONNECT) {
+			e.note(this, "CONNECT_ABORTED",
+					"the connection is given up before it was established: connect() fails with " + errno);
+			complete(errno);
+		}
+	}
+
 	/** shutdown(how), RFC 1122 §4.2.2.13 half-duplex close. */
 	Object shutdown(boolean rd, boolean wr) {
 		if (appClosed) {
 			return "EBADF";
 		}
-		if (state == TcpState.CLOSED || state == TcpState.SYN_SENT || state == TcpState.LISTEN) {
+		if (state == TcpState.CLOSED || state == TcpState.LISTEN) {
 			return "ENOTCONN";
+		}
+		if (state == TcpState.SYN_SENT) {
+			// Linux inet_shutdown: a connecting socket is disconnected (tcp_disconnect
+			// sets ECONNRESET for the blocked connect()); BSD tcp_usrclosed closes it
+			// too.
+			// No segment is sent; a later SYN,ACK finds no connection and draws RST
+			// (measured on Linux 6.18)
+			shutRd |= rd;
+			shutWr |= wr;
+			abortConnect("ECONNRESET");
+			e.setState(this, TcpState.CLOSED, "shutdown() in SYN_SENT");
+			return 0;
 		}
 		if (rd && !shutRd) {
 			shutRd = true;
+			if (!c.shutRdKeepsData() && recvBuffered > 0) {
+				// BSD sorflush: what was received and not read is thrown away
+				e.note(this, "SHUT_RD_FLUSH", "shutdown(SHUT_RD) discards " + recvBuffered + " unread byte(s)");
+				recvBuffered = 0;
+			}
 			if (pendingCall == CALL_RECV) {
 				complete(0);
 			}
@@ -559,6 +611,21 @@ final class Tcb extends Endpoint {
 	}
 
 	/**
+	 * A reset built from the segment that drew it, as Linux {@code tcp_v4_send_reset}
+	 * (after {@code tcp_rcv_state_process} aborts on data to a closed socket) and BSD
+	 * {@code dropwithreset} send it: {@code <SEQ=SEG.ACK><CTL=RST>} — a bare RST, not
+	 * RST,ACK (checked with packetdrill on Linux 6.18, docs/engine.md).
+	 */
+	void resetInReplyTo(Segment s) {
+		if (s.has(ACK)) {
+			emit(RST, s.ack, 0, false);
+		}
+		else {
+			sendReset();
+		}
+	}
+
+	/**
 	 * Builds and transmits one segment; an ACK-bearing segment also cancels a pending
 	 * delayed ACK.
 	 */
@@ -580,7 +647,10 @@ final class Tcb extends Endpoint {
 		e.net.transmit(s); // s may be delivered and recycled later: do not use it after
 							// this
 
-		boolean consumes = len > 0 || (flags & (SYN | FIN)) != 0;
+		// only a segment with something not yet acknowledged needs the retransmission
+		// timer: no timer runs with nothing outstanding (RFC 6298 §5.2), e.g. a FIN
+		// resent after it was ACKed
+		boolean consumes = (len > 0 || (flags & (SYN | FIN)) != 0) && gt(seq + segLen, sndUna);
 		if (consumes && (flags & RST) == 0) {
 			if (!retransmission && !timing) {
 				timing = true;
@@ -591,12 +661,16 @@ final class Tcb extends Endpoint {
 				long after = currentRto();
 				if (c.tailLossProbe() && !retransmission && !probeSent && backoff == 0 && (flags & SYN) == 0) {
 					// RFC 8985 §7.2 / Linux tcp_schedule_loss_probe: PTO = 2·SRTT (+
-					// RTO_min when one segment is
-					// outstanding), never later than the RTO itself
+					// RTO_min when one segment is outstanding, + 2 ms with more). The
+					// probe fires only when it comes no later than the RTO; otherwise the
+					// RTO fires first and backs off (measured on Linux 6.18: with a 10 ms
+					// RTT plain doubling from ≈ 213 ms, on loopback a probe at ≈ 207 ms)
 					long pto = srttUs < 0 ? after
 							: 2 * srttUs + ((sndNxt - sndUna) <= c.mss() ? c.rtoMinMs() * 1000 : 2_000);
-					after = Math.min(after, pto);
-					probeArmed = true;
+					if (pto <= after) {
+						after = pto;
+						probeArmed = true;
+					}
 				}
 				arm(T_RETRANSMIT, after, false);
 			}
@@ -687,6 +761,14 @@ final class Tcb extends Endpoint {
 
 	/** §3.10.7.2 LISTEN. */
 	static void listenArrives(Engine e, Listener l, Segment s) {
+		listenArrives(e, l, s, null);
+	}
+
+	/**
+	 * {@link #listenArrives(Engine, Listener, Segment)} with the child's ISS given (a SYN
+	 * reopening TIME_WAIT), or null for the ISN generator.
+	 */
+	static void listenArrives(Engine e, Listener l, Segment s, Integer iss) {
 		// first: check for a RST — ignore it
 		if (s.has(RST)) {
 			return;
@@ -708,7 +790,7 @@ final class Tcb extends Endpoint {
 		}
 		Pair p = e.childPair(s);
 		Tcb child = new Tcb(e, p, Side.SERVER, Engine.SERVER_HOST, s.client, l.port, s.srcPort, true);
-		child.passiveOpen(l, s);
+		child.passiveOpen(l, s, iss);
 		e.childCreated(child, l, p);
 		e.setState(child, TcpState.SYN_RECEIVED, "rcv SYN");
 		child.emit(SYN | ACK, child.iss, 0, false);
@@ -719,13 +801,14 @@ final class Tcb extends Endpoint {
 	 * §3.10.7.2 "third" for a new child of listener {@code l}: "Set RCV.NXT to SEG.SEQ+1,
 	 * IRS is set to SEG.SEQ ... ISS should be selected".
 	 */
-	private void passiveOpen(Listener l, Segment s) {
+	private void passiveOpen(Listener l, Segment s, Integer givenIss) {
 		listener = l;
 		state = TcpState.LISTEN;
 		irs = s.seq;
 		rcvNxt = s.seq + 1;
 		sndWnd = s.window;
-		iss = e.isn.next(e.now, Engine.SERVER_HOST, s.client, l.port, s.srcPort);
+		sndWl1 = s.seq;
+		iss = givenIss != null ? givenIss : e.isn.next(e.now, Engine.SERVER_HOST, s.client, l.port, s.srcPort);
 		sndUna = iss;
 		sndNxt = iss;
 		synchronizedVars = true;
@@ -782,6 +865,8 @@ final class Tcb extends Endpoint {
 		irs = s.seq;
 		rcvNxt = s.seq + 1;
 		sndWnd = s.window;
+		sndWl1 = s.seq;
+		sndWl2 = s.ack;
 		answerId = s.id;
 		if (ackOk) {
 			ackAdvance(s.ack);
@@ -812,21 +897,37 @@ final class Tcb extends Endpoint {
 		}
 		// first: check sequence number (acceptability test)
 		if (!acceptable(s)) {
-			if (!s.has(RST)) {
+			if (!s.has(RST) && !oowAckLimited(s, false)) {
 				sendAck();
 			}
 			return;
 		}
 		// second: check the RST bit (RFC 5961 §3.2: exact match resets, otherwise
 		// challenge ACK)
+		boolean passive = state == TcpState.SYN_RECEIVED && listener != null;
 		if (s.has(RST)) {
 			if (s.seq != rcvNxt) {
-				e.note(this, "CHALLENGE_ACK", "RST inside the window but not at RCV.NXT: challenge ACK (RFC 5961)");
-				sendAck();
+				if (!oowAckLimited(s, true)) {
+					e.note(this, "CHALLENGE_ACK",
+							"RST inside the window but not at RCV.NXT: challenge ACK (RFC 5961 §3.2)");
+					sendAck();
+				}
 				return;
 			}
 			switch (state) {
-				case SYN_RECEIVED -> e.setState(this, TcpState.CLOSED, "rcv RST");
+				case SYN_RECEIVED -> {
+					// "If this connection was initiated with a passive OPEN ..., then
+					// return this connection to LISTEN state": the child is deleted, the
+					// listener goes on listening (Linux 6.18 measured: an RST at RCV.NXT
+					// drops the request silently, one elsewhere in the window draws a
+					// challenge ACK)
+					if (passive) {
+						e.note(this, "BACK_TO_LISTEN",
+								"RST in SYN_RECEIVED of a passive open: the connection returns to LISTEN"
+										+ " (RFC 9293 §3.10.7.4)");
+					}
+					e.setState(this, TcpState.CLOSED, "rcv RST");
+				}
 				case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> {
 					// "any outstanding RECEIVEs and SEND should receive 'reset'
 					// responses"
@@ -847,8 +948,36 @@ final class Tcb extends Endpoint {
 		// third: check security — not modelled (no security compartments)
 		// fourth: a SYN in a synchronized state draws a challenge ACK (RFC 5961 §4)
 		if (s.has(SYN)) {
-			e.note(this, "CHALLENGE_ACK", "SYN in a synchronized state: challenge ACK (RFC 5961 §4)");
-			sendAck();
+			if (passive) {
+				if (c.requestSockets()) {
+					// Linux tcp_check_req "embryonic_reset": RST to the SYN, request
+					// dropped
+					e.note(this, "REQUEST_DROPPED",
+							"SYN reaches a SYN_RECEIVED request socket: RST, the request is dropped (Linux tcp_check_req)");
+					if (s.has(ACK)) {
+						e.net.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack,
+								0, 0, iss, irs, -1);
+					}
+					else {
+						e.net.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST | ACK,
+								0, s.seq + s.segLen(), 0, 0, s.seq - s.relSeq, -1);
+					}
+				}
+				else {
+					// §3.10.7.4 fourth, SYN-RECEIVED: "If the connection was initiated
+					// with a passive OPEN, then return this connection to the LISTEN
+					// state
+					// and return"
+					e.note(this, "BACK_TO_LISTEN",
+							"SYN in SYN_RECEIVED of a passive open: the connection returns to LISTEN (RFC 9293 §3.10.7.4)");
+				}
+				e.setState(this, TcpState.CLOSED, "rcv SYN");
+				return;
+			}
+			if (!oowAckLimited(s, true)) {
+				e.note(this, "CHALLENGE_ACK", "SYN in a synchronized state: challenge ACK (RFC 5961 §4)");
+				sendAck();
+			}
 			return;
 		}
 		// fifth: check the ACK field
@@ -859,6 +988,8 @@ final class Tcb extends Endpoint {
 			if (gt(s.ack, sndUna) && le(s.ack, sndNxt)) {
 				e.setState(this, TcpState.ESTABLISHED, "rcv ACK of SYN");
 				sndWnd = s.window;
+				sndWl1 = s.seq;
+				sndWl2 = s.ack;
 				ackAdvance(s.ack);
 				if (listener != null) {
 					listener.accept(e, this);
@@ -879,13 +1010,14 @@ final class Tcb extends Endpoint {
 		if (gt(s.ack, sndUna)) {
 			ackAdvance(s.ack);
 		}
-		if (ge(s.ack, sndUna)) {
-			// "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" —
-			// the RFC then guards the update with SND.WL1/SND.WL2 (only a segment newer
-			// than the last update may change SND.WND). They are not kept here: every
-			// acceptable ACK updates the window, so an old, reordered segment could
-			// shrink it (the links do not reorder unless a DELAY fault does).
+		if (ge(s.ack, sndUna) && (lt(sndWl1, s.seq) || (sndWl1 == s.seq && le(sndWl2, s.ack)))) {
+			// "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated. If
+			// (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set
+			// SND.WND <- SEG.WND, set SND.WL1 <- SEG.SEQ, and set SND.WL2 <- SEG.ACK":
+			// an old, reordered segment cannot reset the window
 			sndWnd = s.window;
+			sndWl1 = s.seq;
+			sndWl2 = s.ack;
 		}
 		switch (state) {
 			case FIN_WAIT_1:
@@ -933,19 +1065,35 @@ final class Tcb extends Endpoint {
 					int skip = rcvNxt - s.seq;
 					fresh = Math.min(s.len - skip, rcvWnd());
 					if (fresh > 0) {
-						if (appClosed && c.rstOnUnreadClose()) {
+						boolean afterShutRd = shutRd && !appClosed && c.rstOnDataAfterShutRd()
+								&& state != TcpState.ESTABLISHED;
+						if ((appClosed && c.rstOnUnreadClose()) || afterShutRd) {
 							// RFC 1122 §4.2.2.13: new data after CLOSE -> RST (Linux:
-							// data to an orphan)
-							e.note(this, "RST_DATA_AFTER_CLOSE", "data arrived after the application closed: RST");
-							sendReset();
-							e.setState(this, TcpState.CLOSED, "rcv data after close()");
+							// data to
+							// an orphan, or to FIN_WAIT_1/2 after SHUT_RD). The reset
+							// answers
+							// the segment: <SEQ=SEG.ACK><CTL=RST> (tcp_v4_send_reset, BSD
+							// dropwithreset)
+							if (afterShutRd) {
+								e.note(this, "RST_DATA_AFTER_SHUTDOWN",
+										"data arrived after shutdown(SHUT_RD) in " + state + ": RST (Linux)");
+								softError = "ECONNRESET";
+							}
+							else {
+								e.note(this, "RST_DATA_AFTER_CLOSE", "data arrived after the application closed: RST");
+							}
+							resetInReplyTo(s);
+							e.setState(this, TcpState.CLOSED,
+									afterShutRd ? "rcv data after shutdown()" : "rcv data after close()");
 							return;
 						}
 						if (s.pairNo != 0 && s.pairNo != pairNo()) {
 							noteDataFromOtherConnection(s, skip, fresh);
 						}
 						rcvNxt += fresh;
-						recvBuffered += fresh;
+						if (!shutRd || c.shutRdKeepsData()) {
+							recvBuffered += fresh;
+						}
 						answerId = s.id;
 						unackedSegments++;
 					}
@@ -960,6 +1108,13 @@ final class Tcb extends Endpoint {
 			}
 		}
 		// eighth: check the FIN bit
+		if (s.has(FIN) && !peerFin && gt(s.seq + s.len, rcvNxt)) {
+			// a FIN beyond a gap is not accepted: an immediate duplicate ACK asks for the
+			// gap (RFC 9293 §3.10.7.4 seventh/eighth, RFC 5681 §4.2; Linux measured)
+			e.note(this, "OUT_OF_ORDER_FIN", "FIN after a gap: not accepted, duplicate ACK for RCV.NXT");
+			sendAck();
+			return;
+		}
 		boolean finNow = s.has(FIN) && s.seq + s.len == rcvNxt && !peerFin;
 		if (finNow) {
 			rcvNxt++;
@@ -993,10 +1148,38 @@ final class Tcb extends Endpoint {
 		}
 	}
 
+	/** Time of this connection's last challenge or out-of-window ACK in µs, or −1. */
+	long lastOowAckUs = -1;
+
+	/**
+	 * RFC 5961 §7 ACK throttling as Linux does it ({@code tcp_oow_rate_limited},
+	 * {@code tcp_send_challenge_ack}): at most one challenge or out-of-window ACK per
+	 * {@code challengeAckIntervalMs} per connection; an out-of-window segment with data
+	 * (and no SYN) is exempt. True = this ACK is suppressed; false = send it (and it
+	 * counts).
+	 */
+	private boolean oowAckLimited(Segment s, boolean challenge) {
+		if (!challenge && s.len > 0 && !s.has(SYN)) {
+			return false;
+		}
+		long gap = c.challengeAckIntervalMs() * 1000;
+		if (gap > 0 && lastOowAckUs >= 0 && e.now - lastOowAckUs < gap) {
+			e.note(this, "ACK_RATE_LIMITED", "challenge/out-of-window ACK suppressed: one per "
+					+ c.challengeAckIntervalMs() + " ms (RFC 5961 §7)");
+			return true;
+		}
+		lastOowAckUs = e.now;
+		return false;
+	}
+
 	/** RFC 9293 §3.10.7.4 "first": the four cases of the acceptability test. */
 	private boolean acceptable(Segment s) {
 		int segLen = s.segLen();
 		int wnd = rcvWnd();
+		if (wnd == 0 && c.acceptFinAtZeroWindow() && s.len == 0 && s.has(FIN) && !s.has(SYN) && s.seq == rcvNxt) {
+			// Linux tcp_data_queue: a bare FIN at RCV.NXT is taken even at zero window
+			return true;
+		}
 		if (segLen == 0) {
 			if (wnd == 0) {
 				return s.seq == rcvNxt;
@@ -1164,7 +1347,11 @@ final class Tcb extends Endpoint {
 	/** §3.10.8 RETRANSMISSION TIMEOUT with exponential backoff and the retry limits. */
 	private void retransmissionTimeout() {
 		int limit;
-		if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
+		if (state == TcpState.SYN_RECEIVED && listener != null) {
+			// a passive open's SYN,ACK (Linux tcp_synack_retries)
+			limit = c.synAckRetries();
+		}
+		else if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
 			limit = c.synRetries();
 		}
 		else {
@@ -1208,7 +1395,8 @@ final class Tcb extends Endpoint {
 				}
 			}
 		}
-		arm(T_RETRANSMIT, currentRto(), false);
+		// emit() re-armed the timer with the backed-off RTO (one "armed" event per
+		// firing); with nothing left to resend no timer runs (RFC 6298 §5.2)
 	}
 
 	/**
@@ -1231,6 +1419,12 @@ final class Tcb extends Endpoint {
 					softError = null;
 					complete(err != null ? err : (Object) Integer.valueOf(0));
 				}
+			}
+			else if (pendingCall == CALL_CLOSE) {
+				// a lingering close() reports no error, even when the FIN was answered
+				// by RST or the retries ran out (Linux tcp_close / sk_stream_wait_close)
+				softError = null;
+				complete(Integer.valueOf(0));
 			}
 			else {
 				softError = null;

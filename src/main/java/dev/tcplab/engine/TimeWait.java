@@ -47,6 +47,22 @@ final class TimeWait {
 			if (!(le(r.rcvNxt, s.seq) && lt(s.seq, r.rcvNxt + c.windowBytes()))) {
 				return;
 			}
+			if (s.seq != r.rcvNxt) {
+				// in the window but not at RCV.NXT: RFC 5961 §3.2 challenge ACK; Linux
+				// (tcp_timewait_state_process) kills only at exactly RCV.NXT and ignores
+				// the rest
+				if (c.timeWaitRstChallengeAck()) {
+					e.note(r, "CHALLENGE_ACK",
+							"RST in TIME_WAIT inside the window but not at RCV.NXT: challenge ACK (RFC 5961 §3.2)");
+					e.net.sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt,
+							r.rcvNxt, 0, r.iss, r.irs, -1);
+				}
+				else {
+					e.note(r, "TIME_WAIT_RST_IGNORED",
+							"RST in TIME_WAIT not exactly at RCV.NXT is ignored (Linux tcp_timewait_state_process)");
+				}
+				return;
+			}
 			if (c.rfc1337()) {
 				e.note(r, "RFC1337_RST_IGNORED", "RST in TIME_WAIT ignored (RFC 1337 protection)");
 				return;
@@ -67,10 +83,23 @@ final class TimeWait {
 						"new SYN with a higher sequence number reopens the TIME_WAIT connection");
 				cancelTimer(r);
 				e.setState(r, TcpState.CLOSED, "reopened by new SYN");
-				Tcb.listenArrives(e, l, s);
+				// the new incarnation's sequence space starts above the old one (RFC 1122
+				// §4.2.2.13); Linux takes the old SND.NXT + 65537
+				// (tcp_timewait_state_process)
+				int isn = e.isn.next(e.now, Engine.SERVER_HOST, r.client(), r.localPort(), r.remotePort());
+				if (c.reopenIsnOffset() > 0) {
+					isn = r.sndNxt + c.reopenIsnOffset();
+				}
+				else if (!gt(isn, r.sndNxt)) {
+					isn = r.sndNxt + 1;
+				}
+				Tcb.listenArrives(e, l, s, isn);
 				return;
 			}
 			// otherwise: ACK (RFC 5961 challenge ACK / Linux TCP_TW_ACK)
+			if (oowAckLimited(r, s)) {
+				return;
+			}
 			e.net.sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt,
 					0, r.iss, r.irs, -1);
 			return;
@@ -86,12 +115,51 @@ final class TimeWait {
 			armTimer(r, true);
 			return;
 		}
+		if (c.timeWaitAckRestarts()) {
+			// Linux tcp_timewait_state_process: a bare segment exactly at RCV.NXT only
+			// restarts the timer; anything else is answered with TIME_WAIT's ACK and,
+			// if it carries an ACK, restarts the timer too
+			if (s.seq == r.rcvNxt && s.segLen() == 0) {
+				e.note(r, "TIME_WAIT_RESTARTED", "an ACK at RCV.NXT restarts the TIME_WAIT timer (Linux)");
+				armTimer(r, true);
+				return;
+			}
+			if (!oowAckLimited(r, s)) {
+				e.net.sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt,
+						r.rcvNxt, 0, r.iss, r.irs, -1);
+			}
+			if (s.has(ACK)) {
+				e.note(r, "TIME_WAIT_RESTARTED",
+						"a segment with ACK outside the window restarts the TIME_WAIT timer (Linux)");
+				armTimer(r, true);
+			}
+			return;
+		}
 		if (s.segLen() > 0 || !(le(r.rcvNxt, s.seq) && lt(s.seq, r.rcvNxt + c.windowBytes()))) {
 			// first: anything else that occupies sequence space or is out of window:
 			// "send an acknowledgment in reply"
 			e.net.sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt,
 					0, r.iss, r.irs, -1);
 		}
+	}
+
+	/**
+	 * RFC 5961 §7 as Linux's {@code tcp_timewait_check_oow_rate_limit}: TIME_WAIT answers
+	 * at most one pure ACK or SYN per {@code challengeAckIntervalMs}; segments with data
+	 * or FIN are exempt. True = suppress this ACK. (A detached row forgets the time.)
+	 */
+	private boolean oowAckLimited(TimeWaitRecord r, Segment s) {
+		if (s.segLen() > 0 && !s.has(SYN)) {
+			return false;
+		}
+		long gap = c.challengeAckIntervalMs() * 1000;
+		if (gap > 0 && r.lastOowAckUs >= 0 && e.now - r.lastOowAckUs < gap) {
+			e.note(r, "ACK_RATE_LIMITED",
+					"TIME_WAIT ACK suppressed: one per " + c.challengeAckIntervalMs() + " ms (RFC 5961 §7)");
+			return true;
+		}
+		r.lastOowAckUs = e.now;
+		return false;
 	}
 
 	/**
