@@ -67,6 +67,7 @@ public final class ScenarioDocuments {
 
 	private static final YAMLMapper YAML = YAMLMapper.builder()
 		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+		.disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 		.build();
 
 	/** Largest document accepted (characters). */
@@ -75,6 +76,7 @@ public final class ScenarioDocuments {
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_.:]+)}");
 
 	/** One thing wrong with a document. {@code step} is 1-based, null outside steps. */
+	@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 	public record Problem(String file, Integer step, String field, String message) {
 
 		public String describe() {
@@ -143,6 +145,9 @@ public final class ScenarioDocuments {
 		Integer step;
 
 		List<String> profiles = StackConstants.PROFILES;
+
+		/** Narration variables that actions of the steps read so far set. */
+		final Set<String> defined = new LinkedHashSet<>();
 
 		Reader(String file) {
 			this.file = file;
@@ -391,9 +396,42 @@ public final class ScenarioDocuments {
 					pv.forEach(v -> profileVars.add(v.asString()));
 				}
 			}
+			checkPlaceholders(title, "title", profileVars);
+			checkPlaceholders(text, "text", profileVars);
+			byProfile.forEach((p, pt) -> checkPlaceholders(pt, "textByProfile." + p, profileVars));
 			List<ScenarioStep.Action> body = List.copyOf(actions);
 			return new ScenarioStep(title, text, Map.copyOf(byProfile), Set.copyOf(profileVars), pause,
 					s -> runAll(body, s), expect, Map.copyOf(expectByProfile));
+		}
+
+		void checkPlaceholders(Text t, String field, Set<String> profileVars) {
+			if (t == null) {
+				return;
+			}
+			Map<String, Object> constants = StackConstants.forProfile("linux").asMap();
+			for (String ph : placeholders(t.en())) {
+				if (ph.startsWith("const.")) {
+					String[] parts = ph.substring(6).split(":", 2);
+					Object c = constants.get(parts[0]);
+					if (c == null || parts[0].equals("profile")) {
+						problem(field, "{" + ph + "} names no stack constant; known: " + String.join(", ",
+								constants.keySet().stream().filter(k -> !k.equals("profile")).toList()));
+					}
+					else if (parts.length == 2 && !(parts[1].equals("s") && c instanceof Number)) {
+						problem(field,
+								"{" + ph + "}: only a numeric constant can be shown in seconds, as {const.NAME:s}");
+					}
+				}
+				else if (!defined.contains(ph)) {
+					problem(field,
+							"{" + ph + "} is set by no action of this or an earlier step (e.g. into: " + ph + ")");
+				}
+			}
+			for (String v : profileVars) {
+				if (!defined.contains(v)) {
+					problem("profileVars", "\"" + v + "\" is set by no action of this or an earlier step");
+				}
+			}
 		}
 
 		<T> void perProfile(JsonNode n, String field, boolean complete,
@@ -420,7 +458,7 @@ public final class ScenarioDocuments {
 			}
 			if (complete) {
 				for (String p : profiles) {
-					if (!n.isEmpty() && !out.containsKey(p) && problems.isEmpty()) {
+					if (!out.containsKey(p)) {
 						problem(field, "no narration for profile " + p + " (every offered profile " + profiles
 								+ " needs one)");
 					}
@@ -507,6 +545,8 @@ public final class ScenarioDocuments {
 					Integer client = a.optInteger("clientPort", 1, 65535);
 					boolean reuse = a.bool("reuseAddr", false);
 					String into = a.var("into");
+					defined.add("pair");
+					defined.add("clientPort");
 					yield s -> {
 						Integer id = s.tryOpen(into, server, client, reuse);
 						if (id == null) {
@@ -830,6 +870,7 @@ public final class ScenarioDocuments {
 				r.problem(field + "." + name, "must be a variable name (letters, digits, _), got " + n);
 				return null;
 			}
+			r.defined.add(n.asString());
 			return n.asString();
 		}
 
