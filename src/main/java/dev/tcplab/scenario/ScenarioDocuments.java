@@ -56,9 +56,10 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * hold} with {@code side, segment, count, nth}, {@code release}, {@code resendFin},
  * {@code inject (flags, seq, ack, len)}, the clock {@code advance (ms)}, {@code settle},
  * {@code idle}, {@code runUntil (side and one of state, received, callDone; maxMs)},
- * captures {@code state (side, into)}, {@code census (state, into)},
- * {@code completed (side, call, into)}, a generated {@code load} and
- * {@code repeat (max, do, count, elapsed)}, which stops at the first refused open.
+ * captures {@code state (side, into)}, {@code census (state, into)}, {@code clock (into;
+ * the virtual time in seconds, to 0.1 s)}, {@code completed (side, call, into)}, a
+ * generated {@code load} and {@code repeat (max, do, count, elapsed)}, which stops at the
+ * first refused open.
  */
 public final class ScenarioDocuments {
 
@@ -658,6 +659,11 @@ public final class ScenarioDocuments {
 					String into = a.requiredVar();
 					yield s -> s.set(into, s.state(side));
 				}
+				case "clock" -> {
+					a.known("into");
+					String into = a.requiredVar();
+					yield s -> s.set(into, ScenarioScript.secs(Math.round(s.engine().nowMs() / 100.0) * 100.0));
+				}
 				case "census" -> {
 					a.known("state", "into");
 					TcpState state = a.enumValue("state", TcpState.class, null);
@@ -741,6 +747,7 @@ public final class ScenarioDocuments {
 		PRIMARY.put("runUntil", null);
 		PRIMARY.put("state", null);
 		PRIMARY.put("census", null);
+		PRIMARY.put("clock", null);
 		PRIMARY.put("completed", null);
 		PRIMARY.put("load", null);
 		PRIMARY.put("repeat", null);
