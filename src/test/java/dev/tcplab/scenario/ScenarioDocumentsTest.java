@@ -101,6 +101,29 @@ class ScenarioDocumentsTest {
 	}
 
 	@Test
+	void anActionThatFailsOnlyWhenRunIsNamedWithItsStep() {
+		Scenario s = ScenarioDocuments.parse("""
+				title: {en: Wrong pair, ko: 잘못된 쌍}
+				summary: {en: Uses a pair that does not exist, ko: 없는 쌍을 씀}
+				steps:
+				  - title: {en: Open, ko: 연결}
+				    text: {en: Open, ko: 연결}
+				    do: [open]
+				    expect: ["call client connect → 0"]
+				  - title: {en: Close pair 7, ko: 7번 닫기}
+				    text: {en: Close, ko: 닫기}
+				    do: [{use: 7}, {close: client}]
+				""", "wrong.yaml", null);
+		assertThatThrownBy(
+				() -> ScenarioRunner.play(s,
+						new dev.tcplab.engine.Simulation(
+								dev.tcplab.engine.SimulationConfig.of("linux", 1, java.util.Map.of())),
+						null))
+			.isInstanceOfSatisfying(ScenarioDocumentException.class, ex -> assertThat(ex.problems()).singleElement()
+				.satisfies(p -> assertThat(p.describe()).startsWith("wrong.yaml, step 2, do: ").contains("7")));
+	}
+
+	@Test
 	void aBuiltInMustCarryItsFileName() {
 		assertThatThrownBy(() -> ScenarioDocuments.parse("name: other\n" + GOOD, "scenarios/close.yaml", "close"))
 			.isInstanceOf(ScenarioDocumentException.class)
