@@ -44,8 +44,9 @@ import java.util.Map;
  * @param ephemeralLow lowest ephemeral port (Linux ip_local_port_range 32768)
  * @param ephemeralHigh highest ephemeral port (Linux 60999)
  * @param tailLossProbe send one tail loss probe (RFC 8985 §7, Linux) before the first RTO
- * of a flight: the tail is resent once without backing off, so Linux's lost-last-ACK
- * resends come at about +200, +400, +800, +1600 ms instead of +200, +600, +1400, +3000 ms
+ * of a flight when its timeout (2·SRTT + RTO_min) comes no later than the RTO: the tail
+ * is resent once without backing off, so on loopback Linux's lost-last-ACK resends come
+ * at about +200, +400, +800, +1600 ms instead of +200, +600, +1400, +3000 ms
  * @param rtoFormula how an RTT sample sets the RTO: "rfc6298" = max(RTO_min, SRTT +
  * max(G, 4·RTTVAR)) with G = 1 ms (RFC 6298 §2.3, §2.4); "linux" = SRTT + max(RTO_min,
  * 4·RTTVAR) (Linux {@code tcp_set_rto}/{@code tcp_rtt_estimator}: the minimum bounds the
@@ -73,6 +74,9 @@ import java.util.Map;
  * generator, raised above the old SND.NXT if needed (RFC 1122 §4.2.2.13)
  * @param synAckRetries SYN,ACK retransmissions of a passive SYN_RECEIVED connection
  * before the request is dropped (Linux tcp_synack_retries = 5, about 63 s in all)
+ * @param challengeAckIntervalMs minimum time between two challenge or out-of-window ACKs
+ * of one connection or TIME_WAIT (RFC 5961 §7; Linux tcp_invalid_ratelimit = 500 ms, per
+ * socket — segments with data are exempt from the out-of-window limit); 0 = no limit
  */
 public record StackConstants(String profile, long mslMs, long timeWaitMs, long rtoInitialMs, long rtoMinMs,
 		long rtoMaxMs, int retries2, int orphanRetries, int synRetries, long delayedAckMs, boolean quickAck,
@@ -80,7 +84,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		boolean synReopensTimeWait, int mss, int windowBytes, int ephemeralLow, int ephemeralHigh,
 		boolean tailLossProbe, String rtoFormula, boolean timeWaitRstChallengeAck, boolean shutRdKeepsData,
 		boolean rstOnDataAfterShutRd, boolean requestSockets, boolean timeWaitAckRestarts, int reopenIsnOffset,
-		int synAckRetries) {
+		int synAckRetries, long challengeAckIntervalMs) {
 
 	/**
 	 * {@link #rtoFormula()}: RFC 6298 §2, RTO = max(RTO_min, SRTT + max(G, 4·RTTVAR)).
@@ -164,24 +168,24 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 			// timeout, RST kills TIME_WAIT.
 			case "rfc9293" -> new StackConstants("rfc9293", 120_000, 240_000, 1_000, 1_000, 60_000, 15, 8, 6, 200,
 					false, 0, true, "EWOULDBLOCK", false, 0, true, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true,
-					false, false, false, false, 0, 6);
+					false, false, false, false, 0, 6, 0);
 			// Linux 6.x: TCP_TIMEWAIT_LEN 60 s, RTO min 200 ms / max 120 s,
 			// tcp_fin_timeout 60 s, delayed ACK ~40 ms,
 			// quick-ACK on fresh connections, close() after linger timeout returns 0,
 			// tcp_rfc1337=0, tcp_tw_reuse=2.
 			case "linux" -> new StackConstants("linux", 30_000, 60_000, 1_000, 200, 120_000, 15, 8, 6, 40, true, 60_000,
 					true, "0", false, 0, true, 1460, 65535, 32768, 60999, true, RTO_LINUX, false, true, true, true,
-					true, 65537, 5);
+					true, 65537, 5, 500);
 			// FreeBSD: MSL 30 s (TIME_WAIT 60 s), RTO min 30 ms, delayed ACK 100 ms,
 			// linger timeout EWOULDBLOCK.
 			case "bsd" -> new StackConstants("bsd", 30_000, 60_000, 1_000, 30, 64_000, 12, 8, 6, 100, false, 60_000,
 					true, "EWOULDBLOCK", false, 0, true, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true, false,
-					false, false, false, 0, 6);
+					false, false, false, 0, 6, 0);
 			// Windows: TcpTimedWaitDelay 120 s, RTO min 300 ms, delayed ACK 200 ms,
 			// FIN_WAIT_2 timeout 120 s.
 			case "windows" -> new StackConstants("windows", 60_000, 120_000, 1_000, 300, 60_000, 5, 5, 2, 200, false,
 					120_000, true, "EWOULDBLOCK", false, 0, false, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true,
-					false, false, false, false, 0, 2);
+					false, false, false, false, 0, 2, 0);
 			default -> throw new IllegalArgumentException(
 					"unknown profile \"" + name + "\"; known profiles: " + String.join(", ", PROFILES));
 		};

@@ -627,12 +627,16 @@ final class Tcb extends Endpoint {
 				long after = currentRto();
 				if (c.tailLossProbe() && !retransmission && !probeSent && backoff == 0 && (flags & SYN) == 0) {
 					// RFC 8985 §7.2 / Linux tcp_schedule_loss_probe: PTO = 2·SRTT (+
-					// RTO_min when one segment is
-					// outstanding), never later than the RTO itself
+					// RTO_min when one segment is outstanding, + 2 ms with more). The
+					// probe fires only when it comes no later than the RTO; otherwise the
+					// RTO fires first and backs off (measured on Linux 6.18: with a 10 ms
+					// RTT plain doubling from ≈ 213 ms, on loopback a probe at ≈ 207 ms)
 					long pto = srttUs < 0 ? after
 							: 2 * srttUs + ((sndNxt - sndUna) <= c.mss() ? c.rtoMinMs() * 1000 : 2_000);
-					after = Math.min(after, pto);
-					probeArmed = true;
+					if (pto <= after) {
+						after = pto;
+						probeArmed = true;
+					}
 				}
 				arm(T_RETRANSMIT, after, false);
 			}
@@ -856,7 +860,7 @@ final class Tcb extends Endpoint {
 		}
 		// first: check sequence number (acceptability test)
 		if (!acceptable(s)) {
-			if (!s.has(RST)) {
+			if (!s.has(RST) && !oowAckLimited(s, false)) {
 				sendAck();
 			}
 			return;
@@ -866,9 +870,11 @@ final class Tcb extends Endpoint {
 		boolean passive = state == TcpState.SYN_RECEIVED && listener != null;
 		if (s.has(RST)) {
 			if (s.seq != rcvNxt) {
-				e.note(this, "CHALLENGE_ACK",
-						"RST inside the window but not at RCV.NXT: challenge ACK (RFC 5961 §3.2)");
-				sendAck();
+				if (!oowAckLimited(s, true)) {
+					e.note(this, "CHALLENGE_ACK",
+							"RST inside the window but not at RCV.NXT: challenge ACK (RFC 5961 §3.2)");
+					sendAck();
+				}
 				return;
 			}
 			switch (state) {
@@ -931,8 +937,10 @@ final class Tcb extends Endpoint {
 				e.setState(this, TcpState.CLOSED, "rcv SYN");
 				return;
 			}
-			e.note(this, "CHALLENGE_ACK", "SYN in a synchronized state: challenge ACK (RFC 5961 §4)");
-			sendAck();
+			if (!oowAckLimited(s, true)) {
+				e.note(this, "CHALLENGE_ACK", "SYN in a synchronized state: challenge ACK (RFC 5961 §4)");
+				sendAck();
+			}
 			return;
 		}
 		// fifth: check the ACK field
@@ -1095,6 +1103,30 @@ final class Tcb extends Endpoint {
 			scheduleAck(true);
 			wakeReader();
 		}
+	}
+
+	/** Time of this connection's last challenge or out-of-window ACK in µs, or −1. */
+	long lastOowAckUs = -1;
+
+	/**
+	 * RFC 5961 §7 ACK throttling as Linux does it ({@code tcp_oow_rate_limited},
+	 * {@code tcp_send_challenge_ack}): at most one challenge or out-of-window ACK per
+	 * {@code challengeAckIntervalMs} per connection; an out-of-window segment with data
+	 * (and no SYN) is exempt. True = this ACK is suppressed; false = send it (and it
+	 * counts).
+	 */
+	private boolean oowAckLimited(Segment s, boolean challenge) {
+		if (!challenge && s.len > 0 && !s.has(SYN)) {
+			return false;
+		}
+		long gap = c.challengeAckIntervalMs() * 1000;
+		if (gap > 0 && lastOowAckUs >= 0 && e.now - lastOowAckUs < gap) {
+			e.note(this, "ACK_RATE_LIMITED", "challenge/out-of-window ACK suppressed: one per "
+					+ c.challengeAckIntervalMs() + " ms (RFC 5961 §7)");
+			return true;
+		}
+		lastOowAckUs = e.now;
+		return false;
 	}
 
 	/** RFC 9293 §3.10.7.4 "first": the four cases of the acceptability test. */

@@ -396,4 +396,79 @@ class ConformanceTest {
 		assertThat(actions).containsExactly("armed", "fired", "armed", "fired", "armed", "fired", "armed", "cancelled");
 	}
 
+	// ---- tcp-facts.md: tail loss probe only when it comes before the RTO ----
+
+	/** Offsets of the server's FIN sends in LAST_ACK while every FIN is lost. */
+	private static List<Double> lostFinSchedule(double latencyMs) {
+		Simulation sim = new Simulation(
+				SimulationConfig.of("linux", 7, Map.of()).withPinnedIsn(true).withLatencyMs(latencyMs));
+		Fixtures f = new Fixtures(sim, sim.openPair(80, 40000, false, true).id());
+		f.sim.advance(100);
+		f.close(Side.CLIENT);
+		f.sim.advance(300);
+		f.recv(Side.SERVER);
+		f.fault(Side.SERVER, PairEvent.FaultAction.DROP, SegmentMatch.FIN, 10);
+		double t0 = sim.nowMs();
+		f.close(Side.SERVER);
+		sim.advance(4_000);
+		return Fixtures.finsSent(sim, "server", t0);
+	}
+
+	@Test
+	void lastAck_linux_tcpScheduleLossProbe_with20msRttTheRtoComesFirstAndDoubles() {
+		// RTT 20 ms: PTO = 2·20 + 200 = 240 ms > RTO = 20 + 200 = 220 ms: no probe
+		assertThat(lostFinSchedule(10)).containsExactly(0.0, 220.0, 660.0, 1540.0, 3300.0);
+	}
+
+	@Test
+	void lastAck_linux_tcpScheduleLossProbe_onLoopbackTheProbeFiresThenTheRtoDoubles() {
+		// RTT 0: PTO = 200 ms = RTO: the probe at +200, then RTOs 200, 400, 800, 1600 ms
+		assertThat(lostFinSchedule(0)).containsExactly(0.0, 200.0, 400.0, 800.0, 1600.0, 3200.0);
+	}
+
+	// ---- 12. challenge ACKs are rate-limited (Linux: one per 500 ms per socket) ----
+
+	@Test
+	void established_linux_tcpSendChallengeAck_rfc5961_7_oneChallengeAckPer500ms() {
+		Fixtures f = Fixtures.established();
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), 5001L + 100, null, 0));
+		f.sim.advance(100);
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), 5001L + 200, null, 0));
+		f.sim.advance(100);
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.SYN), 5001L + 300, null, 0));
+		f.sim.advance(400);
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), 5001L + 400, null, 0));
+		f.sim.advance(100);
+		assertThat(f.sentSince(since)).containsExactly("server RST", "client ACK", "server RST", "server SYN",
+				"server RST", "client ACK");
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.ESTABLISHED);
+	}
+
+	@Test
+	void established_rfc9293_everyInWindowRstDrawsAChallengeAck() {
+		Fixtures f = Fixtures.established("rfc9293", Map.of());
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), 5001L + 100, null, 0));
+		f.sim.advance(100);
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), 5001L + 200, null, 0));
+		f.sim.advance(100);
+		assertThat(f.sentSince(since)).containsExactly("server RST", "client ACK", "server RST", "client ACK");
+	}
+
+	@Test
+	void timeWait_linux_tcpTimewaitCheckOowRateLimit_oneAckPer500ms() {
+		Fixtures f = Fixtures.established().timeWait();
+		long since = f.sim.nextSeq();
+		// out-of-window SYNs below RCV.NXT: TIME_WAIT answers the first with its ACK only
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.SYN), CLIENT_TW_RCV_NXT - 10, null, 0));
+		f.sim.advance(15);
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.SYN), CLIENT_TW_RCV_NXT - 20, null, 0));
+		f.sim.advance(15);
+		// the second SYN (at +15 ms) draws nothing; the RST is the closed server's answer
+		// to the first ACK
+		assertThat(f.sentSince(since)).containsExactly("server SYN", "client ACK", "server SYN", "server RST");
+		assertThat(Fixtures.notes(f.sim.eventsSince(since))).contains("ACK_RATE_LIMITED");
+	}
+
 }
