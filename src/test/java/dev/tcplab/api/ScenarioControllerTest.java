@@ -25,6 +25,7 @@ import dev.tcplab.scenario.ScenarioRunner.Run;
 import dev.tcplab.scenario.ScenarioDocuments;
 import dev.tcplab.scenario.Expectation;
 import dev.tcplab.scenario.Text;
+import dev.tcplab.simulation.ClientCpuBudget;
 import dev.tcplab.simulation.ClientRateLimiter;
 import dev.tcplab.simulation.LimitExceededException;
 
@@ -46,6 +47,9 @@ class ScenarioControllerTest {
 
 	@MockitoBean
 	ClientRateLimiter limiter;
+
+	@MockitoBean
+	ClientCpuBudget cpu;
 
 	static final Scenario DEMO = ScenarioDocuments.parse("""
 			title: {en: Active close, ko: 능동 종료}

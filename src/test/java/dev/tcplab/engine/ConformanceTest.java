@@ -471,4 +471,26 @@ class ConformanceTest {
 		assertThat(Fixtures.notes(f.sim.eventsSince(since))).contains("ACK_RATE_LIMITED");
 	}
 
+	// ---- 18. SND.WL1/SND.WL2 guard the send-window update ----
+
+	@Test
+	void established_3_10_7_4_fifth_olderSegmentDoesNotResetTheSendWindow() {
+		Fixtures f = Fixtures.established("linux", Map.of("windowBytes", 2000, "mss", 1000));
+		f.send(Side.CLIENT, 2000); // fills the server's window: it advertises 0
+		f.sim.advance(100);
+		assertThat(f.ep(Side.CLIENT).sndWnd()).isZero();
+		// A (data, window 0) is delayed; B (window update 2000, later sequence) overtakes
+		f.apply(new PairEvent.Fault(Side.SERVER, PairEvent.FaultAction.DELAY, SegmentMatch.DATA, 1, 0, 50));
+		f.send(Side.SERVER, 100);
+		assertThat(f.recv(Side.SERVER)).isEqualTo(2000);
+		f.sim.advance(20);
+		assertThat(f.ep(Side.CLIENT).sndWnd()).isEqualTo(2000);
+		f.sim.advance(60); // A arrives: SEG.SEQ < SND.WL1, the window stays
+		assertThat(f.recv(Side.CLIENT)).isEqualTo(100);
+		assertThat(f.ep(Side.CLIENT).sndWnd()).isEqualTo(2000);
+		long since = f.sim.nextSeq();
+		f.send(Side.CLIENT, 500);
+		assertThat(f.sentSince(since)).containsExactly("client PSH,ACK len=500");
+	}
+
 }
