@@ -128,14 +128,9 @@ class PortReuseTest {
 	void oldDuplicateIsAcceptedAsNewDataWhenTimeWaitIsSkipped() {
 		Simulation sim = articleSim(Map.of("timeWaitMs", 0));
 		Fixtures old = new Fixtures(sim, sim.openPair(23, 1500, false, true).id());
-		// move the old connection's sequence numbers up to where the next incarnation
-		// will start (pinned ISN + 100000)
-		old.send(Side.CLIENT, 60_000);
-		sim.advance(200);
-		old.recv(Side.SERVER);
-		old.send(Side.CLIENT, 40_000);
-		sim.advance(200);
-		old.recv(Side.SERVER);
+		// pinned (teaching) ISNs have no clock: without a TIME_WAIT to remember the
+		// earlier incarnation, the next one starts at the same ISN (issue 17), so the old
+		// connection's first data lands inside the new window
 		old.apply(new PairEvent.Fault(Side.CLIENT, FaultAction.HOLD, SegmentMatch.DATA, 1, 0, 0));
 		old.send(Side.CLIENT, 100);
 		sim.advance(1_000); // the held segment is retransmitted and gets through
@@ -147,7 +142,7 @@ class PortReuseTest {
 		assertThat(old.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
 		// same 4-tuple again, immediately
 		Fixtures fresh = new Fixtures(sim, sim.openPair(23, 1500, false, true).id());
-		assertThat(fresh.ep(Side.CLIENT).iss()).isEqualTo(101_000L);
+		assertThat(fresh.ep(Side.CLIENT).iss()).isEqualTo(old.ep(Side.CLIENT).iss());
 		long since = sim.nextSeq();
 		old.apply(new PairEvent.Release(Side.CLIENT));
 		sim.advance(50);
