@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.tcplab.engine.EngineException;
+import dev.tcplab.scenario.ScenarioDocuments;
 import dev.tcplab.scenario.ScenarioNotFoundException;
 import dev.tcplab.simulation.EventBudgetExceededException;
 import dev.tcplab.simulation.LimitExceededException;
@@ -66,6 +67,17 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(IllegalArgumentException.class)
 	ResponseEntity<ProblemDetail> badRequest(IllegalArgumentException ex, HttpServletRequest request) {
 		return problem(HttpStatus.BAD_REQUEST, "Invalid request", ex.getMessage(), request, Map.of());
+	}
+
+	/**
+	 * A scenario document with problems: every problem as {@code {file, step, field,
+	 * message}} (issue 14; the format of user-submitted scenarios).
+	 */
+	@ExceptionHandler(ScenarioDocuments.ScenarioDocumentException.class)
+	ResponseEntity<ProblemDetail> scenarioDocument(ScenarioDocuments.ScenarioDocumentException ex,
+			HttpServletRequest request) {
+		return problem(HttpStatus.BAD_REQUEST, "Invalid scenario document", ex.getMessage(), request,
+				Map.of("problems", ex.problems()));
 	}
 
 	/**

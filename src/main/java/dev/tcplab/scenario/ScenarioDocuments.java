@@ -56,9 +56,10 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * hold} with {@code side, segment, count, nth}, {@code release}, {@code resendFin},
  * {@code inject (flags, seq, ack, len)}, the clock {@code advance (ms)}, {@code settle},
  * {@code idle}, {@code runUntil (side and one of state, received, callDone; maxMs)},
- * captures {@code state (side, into)}, {@code census (state, into)},
- * {@code completed (side, call, into)}, a generated {@code load} and
- * {@code repeat (max, do, count, elapsed)}, which stops at the first refused open.
+ * captures {@code state (side, into)}, {@code census (state, into)}, {@code clock (into;
+ * the virtual time in seconds, to 0.1 s)}, {@code completed (side, call, into)}, a
+ * generated {@code load} and {@code repeat (max, do, count, elapsed)}, which stops at the
+ * first refused open.
  */
 public final class ScenarioDocuments {
 
@@ -67,6 +68,7 @@ public final class ScenarioDocuments {
 
 	private static final YAMLMapper YAML = YAMLMapper.builder()
 		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+		.disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 		.build();
 
 	/** Largest document accepted (characters). */
@@ -75,6 +77,7 @@ public final class ScenarioDocuments {
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_.:]+)}");
 
 	/** One thing wrong with a document. {@code step} is 1-based, null outside steps. */
+	@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 	public record Problem(String file, Integer step, String field, String message) {
 
 		public String describe() {
@@ -143,6 +146,9 @@ public final class ScenarioDocuments {
 		Integer step;
 
 		List<String> profiles = StackConstants.PROFILES;
+
+		/** Narration variables that actions of the steps read so far set. */
+		final Set<String> defined = new LinkedHashSet<>();
 
 		Reader(String file) {
 			this.file = file;
@@ -391,9 +397,42 @@ public final class ScenarioDocuments {
 					pv.forEach(v -> profileVars.add(v.asString()));
 				}
 			}
+			checkPlaceholders(title, "title", profileVars);
+			checkPlaceholders(text, "text", profileVars);
+			byProfile.forEach((p, pt) -> checkPlaceholders(pt, "textByProfile." + p, profileVars));
 			List<ScenarioStep.Action> body = List.copyOf(actions);
 			return new ScenarioStep(title, text, Map.copyOf(byProfile), Set.copyOf(profileVars), pause,
 					s -> runAll(body, s), expect, Map.copyOf(expectByProfile));
+		}
+
+		void checkPlaceholders(Text t, String field, Set<String> profileVars) {
+			if (t == null) {
+				return;
+			}
+			Map<String, Object> constants = StackConstants.forProfile("linux").asMap();
+			for (String ph : placeholders(t.en())) {
+				if (ph.startsWith("const.")) {
+					String[] parts = ph.substring(6).split(":", 2);
+					Object c = constants.get(parts[0]);
+					if (c == null || parts[0].equals("profile")) {
+						problem(field, "{" + ph + "} names no stack constant; known: " + String.join(", ",
+								constants.keySet().stream().filter(k -> !k.equals("profile")).toList()));
+					}
+					else if (parts.length == 2 && !(parts[1].equals("s") && c instanceof Number)) {
+						problem(field,
+								"{" + ph + "}: only a numeric constant can be shown in seconds, as {const.NAME:s}");
+					}
+				}
+				else if (!defined.contains(ph)) {
+					problem(field,
+							"{" + ph + "} is set by no action of this or an earlier step (e.g. into: " + ph + ")");
+				}
+			}
+			for (String v : profileVars) {
+				if (!defined.contains(v)) {
+					problem("profileVars", "\"" + v + "\" is set by no action of this or an earlier step");
+				}
+			}
 		}
 
 		<T> void perProfile(JsonNode n, String field, boolean complete,
@@ -420,7 +459,7 @@ public final class ScenarioDocuments {
 			}
 			if (complete) {
 				for (String p : profiles) {
-					if (!n.isEmpty() && !out.containsKey(p) && problems.isEmpty()) {
+					if (!out.containsKey(p)) {
 						problem(field, "no narration for profile " + p + " (every offered profile " + profiles
 								+ " needs one)");
 					}
@@ -507,6 +546,8 @@ public final class ScenarioDocuments {
 					Integer client = a.optInteger("clientPort", 1, 65535);
 					boolean reuse = a.bool("reuseAddr", false);
 					String into = a.var("into");
+					defined.add("pair");
+					defined.add("clientPort");
 					yield s -> {
 						Integer id = s.tryOpen(into, server, client, reuse);
 						if (id == null) {
@@ -618,6 +659,11 @@ public final class ScenarioDocuments {
 					String into = a.requiredVar();
 					yield s -> s.set(into, s.state(side));
 				}
+				case "clock" -> {
+					a.known("into");
+					String into = a.requiredVar();
+					yield s -> s.set(into, ScenarioScript.secs(Math.round(s.engine().nowMs() / 100.0) * 100.0));
+				}
 				case "census" -> {
 					a.known("state", "into");
 					TcpState state = a.enumValue("state", TcpState.class, null);
@@ -701,6 +747,7 @@ public final class ScenarioDocuments {
 		PRIMARY.put("runUntil", null);
 		PRIMARY.put("state", null);
 		PRIMARY.put("census", null);
+		PRIMARY.put("clock", null);
 		PRIMARY.put("completed", null);
 		PRIMARY.put("load", null);
 		PRIMARY.put("repeat", null);
@@ -830,6 +877,7 @@ public final class ScenarioDocuments {
 				r.problem(field + "." + name, "must be a variable name (letters, digits, _), got " + n);
 				return null;
 			}
+			r.defined.add(n.asString());
 			return n.asString();
 		}
 

@@ -161,7 +161,16 @@ public class ScenarioRunner implements JournalReplayer {
 		for (int n = 1; n <= last; n++) {
 			ScenarioStep step = scenario.steps().get(n - 1);
 			long from = engine.nextSeq();
-			step.action().run(script);
+			try {
+				step.action().run(script);
+			}
+			catch (java.util.NoSuchElementException | IllegalArgumentException | IllegalStateException ex) {
+				// an action the document got wrong in a way only running it shows (e.g.
+				// use: 7
+				// with two pairs): named like any other problem of the document
+				throw new ScenarioDocuments.ScenarioDocumentException(
+						List.of(new ScenarioDocuments.Problem(scenario.file(), n, "do", ex.getMessage())));
+			}
 			long to = engine.nextSeq();
 			List<TraceEvent> events = engine.eventsSince(from);
 			List<Expectation> checked = step.expectations(profile)

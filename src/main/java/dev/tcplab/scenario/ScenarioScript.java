@@ -8,14 +8,11 @@ import java.util.function.BooleanSupplier;
 import dev.tcplab.engine.EngineException;
 import dev.tcplab.engine.LoadSpec;
 import dev.tcplab.engine.PairEvent;
-import dev.tcplab.engine.PairEvent.FaultAction;
-import dev.tcplab.engine.SegmentMatch;
 import dev.tcplab.engine.Side;
 import dev.tcplab.engine.Simulation;
 import dev.tcplab.engine.Snapshots.EndpointView;
 import dev.tcplab.engine.Snapshots.PairView;
 import dev.tcplab.engine.StackConstants;
-import dev.tcplab.engine.TcpFlag;
 import dev.tcplab.engine.TcpState;
 
 /**
@@ -24,10 +21,6 @@ import dev.tcplab.engine.TcpState;
  * same public engine facade as the REST API.
  */
 public final class ScenarioScript {
-
-	public static final Side C = Side.CLIENT;
-
-	public static final Side S = Side.SERVER;
 
 	private final Simulation engine;
 
@@ -53,10 +46,6 @@ public final class ScenarioScript {
 		return engine.constants();
 	}
 
-	public String profile() {
-		return engine.constants().profile();
-	}
-
 	/**
 	 * The pair that calls go to (the last one opened unless {@link #use} says otherwise).
 	 */
@@ -77,18 +66,7 @@ public final class ScenarioScript {
 		vars.put(name, String.valueOf(value));
 	}
 
-	/** Sets a narration variable with different English and Korean wording. */
-	public void set(String name, String en, String ko) {
-		vars.put(name + ".en", en);
-		vars.put(name + ".ko", ko);
-	}
-
 	// ---- pairs ----
-
-	/** Opens an established pair to port 80 from an ephemeral port. */
-	public int open() {
-		return open(80, null, false);
-	}
 
 	public int open(int serverPort, Integer clientPort, boolean reuseAddr) {
 		PairView p = engine.openPair(serverPort, clientPort, reuseAddr, true);
@@ -136,52 +114,6 @@ public final class ScenarioScript {
 
 	public Object apply(PairEvent event) {
 		return engine.apply(pair, event).result();
-	}
-
-	public Object close(Side side) {
-		return apply(new PairEvent.Close(side));
-	}
-
-	public Object shutdownWrite(Side side) {
-		return apply(new PairEvent.Shutdown(side, "SHUT_WR"));
-	}
-
-	public Object send(Side side, int bytes) {
-		return apply(new PairEvent.Send(side, bytes));
-	}
-
-	public Object recv(Side side) {
-		return apply(new PairEvent.Recv(side, null));
-	}
-
-	public Object abort(Side side) {
-		return apply(new PairEvent.Abort(side));
-	}
-
-	public Object linger(Side side, int onoff, int seconds) {
-		return apply(new PairEvent.SetLinger(side, onoff, seconds));
-	}
-
-	// ---- network ----
-
-	/**
-	 * Drops the next {@code count} segments matching {@code what} that {@code side}
-	 * sends.
-	 */
-	public void lose(Side side, SegmentMatch what, int count) {
-		apply(new PairEvent.Fault(side, FaultAction.DROP, what, count, 0, 0));
-	}
-
-	public void hold(Side side, SegmentMatch what) {
-		apply(new PairEvent.Fault(side, FaultAction.HOLD, what, 1, 0, 0));
-	}
-
-	public void release(Side side) {
-		apply(new PairEvent.Release(side));
-	}
-
-	public void inject(Side side, List<TcpFlag> flags, Long seq, Long ack, int len) {
-		apply(new PairEvent.Inject(side, flags, seq, ack, len));
 	}
 
 	// ---- clock ----

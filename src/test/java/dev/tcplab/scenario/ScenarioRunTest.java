@@ -1,6 +1,7 @@
 package dev.tcplab.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -208,6 +209,16 @@ class ScenarioRunTest {
 				}
 			}
 			assertThat(n.get("text").get("ko").asString()).containsPattern("[가-힣]");
+			// issue 14: each entry says whether it is a pause and carries its checked
+			// claims
+			assertThat(n.get("pause").isBoolean()).isTrue();
+			assertThat(n.has("neutral")).isFalse();
+			for (JsonNode x : n.get("expectations")) {
+				assertThat(x.get("kind").asString()).isIn("state", "call", "segment", "timer", "note");
+				assertThat(x.get("negate").isBoolean()).isTrue();
+				assertThat(x.get("text").asString()).isNotBlank();
+				assertThat(x.get("passed").asBoolean()).as(x.get("text").asString()).isTrue();
+			}
 		}
 		assertThat(expectedFrom).isEqualTo(trace.size());
 		for (int i = 0; i < trace.size(); i++) {
@@ -277,6 +288,67 @@ class ScenarioRunTest {
 			default -> {
 			}
 		}
+	}
+
+	@Autowired
+	ScenarioRunner runner;
+
+	/**
+	 * untilStep: only steps 1..N run and the simulation stays live where step N left it
+	 * (the UI branches a simulation from the step shown).
+	 */
+	@Test
+	void untilStepRunsTheFirstStepsAndLeavesTheSimulationLiveThere() {
+		Answer a = http.post("/api/scenarios/active-close/runs", "{\"profile\":\"linux\",\"seed\":1,\"untilStep\":2}");
+		assertThat(a.status()).as(a.text()).isEqualTo(201);
+		JsonNode narration = a.json().get("narration");
+		assertThat(narration.size()).isEqualTo(2);
+		assertThat(narration.get(1).get("toSeq").asLong()).isEqualTo(a.json().get("trace").size());
+		String id = a.json().get("simulationId").asString();
+		JsonNode pair = http.get("/api/simulations/" + id).json().get("pairs").get(0);
+		assertThat(pair.get("client").get("state").asString()).isEqualTo("FIN_WAIT_2");
+		assertThat(pair.get("server").get("state").asString()).isEqualTo("CLOSE_WAIT");
+		// it goes on from there like any simulation
+		assertThat(http.post("/api/simulations/" + id + "/pairs/1/events", "{\"type\":\"close\",\"side\":\"server\"}")
+			.status()).isEqualTo(200);
+		http.delete("/api/simulations/" + id);
+
+		Answer tooFar = http.post("/api/scenarios/active-close/runs", "{\"untilStep\":6}");
+		assertThat(tooFar.status()).isEqualTo(400);
+		assertThat(tooFar.json().get("detail").asString()).contains("untilStep must be between 1 and 5");
+	}
+
+	@Test
+	void oneScenarioIsItsDocument() {
+		Answer a = http.get("/api/scenarios/old-duplicate");
+		assertThat(a.status()).isEqualTo(200);
+		JsonNode doc = a.json();
+		assertThat(doc.get("name").asString()).isEqualTo("old-duplicate");
+		assertThat(doc.get("title").get("ko").asString()).isNotBlank();
+		assertThat(doc.get("summary").get("en").asString()).contains("RFC 1337");
+		assertThat(doc.get("article").get("ko").asString()).contains("1501");
+		assertThat(doc.get("setup").get("clientAddress").asString()).isEqualTo("111.111.111.112");
+		JsonNode step4 = doc.get("steps").get(3);
+		assertThat(step4.get("title").get("en").asString()).isNotBlank();
+		assertThat(step4.get("expect").toString()).contains("call client bind → EADDRINUSE");
+		assertThat(http.get("/api/scenarios/nope").status()).isEqualTo(404);
+	}
+
+	@Test
+	void aScenarioRunsOnlyOnTheProfilesItIsOfferedFor() {
+		Scenario linuxOnly = ScenarioDocuments.parse("""
+				title: {en: Linux only, ko: 리눅스 전용}
+				summary: {en: Only on linux, ko: 리눅스에서만}
+				profiles: [linux]
+				steps:
+				  - title: {en: Open, ko: 연결}
+				    text: {en: Connected, ko: 연결됨}
+				    do: [open]
+				    expect: ["call client connect → 0"]
+				""", "linux-only.yaml", null);
+		assertThatThrownBy(() -> runner.run(linuxOnly, "bsd", 1L, null)).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("offered for the profiles linux");
+		assertThat(runner.run(linuxOnly, "linux", 1L, null).narration().get(0).expectations().get(0).passed()).isTrue();
 	}
 
 	@Test
