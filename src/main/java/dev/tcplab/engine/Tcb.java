@@ -539,8 +539,11 @@ final class Tcb extends Endpoint {
 		int segLen = s.segLen();
 		e.transmit(s); // s may be delivered and recycled later: do not use it after this
 
+		// RFC 6298 §5.1: the timer runs while data is outstanding; a segment whose
+		// sequence space is all acknowledged (the resend-fin poke in FIN-WAIT-2) starts
+		// none
 		boolean consumes = len > 0 || (flags & (SYN | FIN)) != 0;
-		if (consumes && (flags & RST) == 0) {
+		if (consumes && (flags & RST) == 0 && gt(seq + segLen, sndUna)) {
 			if (!retransmission && !timing) {
 				timing = true;
 				timedSeq = seq + segLen;

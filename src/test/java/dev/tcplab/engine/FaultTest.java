@@ -3,6 +3,7 @@ package dev.tcplab.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +102,21 @@ class FaultTest {
 		List<TraceEvent.Segment> sent = Fixtures.segments(f.sim.eventsSince(since), "sent");
 		assertThat(sent).extracting(Fixtures::brief).containsExactly("client FIN,ACK");
 		assertThat(sent.get(0).retransmission()).isTrue();
+	}
+
+	@Test
+	void resendFinInFinWait2StartsNoRetransmissionTimerRfc6298Section5() {
+		// the FIN is acknowledged: nothing is outstanding, so no timer may run and the
+		// connection may not give up with "retransmission limit" (found by
+		// EnginePropertiesTest)
+		Fixtures f = Fixtures.established("windows", Map.of()).finWait2();
+		long since = f.sim.nextSeq();
+		assertThat(f.apply(new PairEvent.ResendFin(Side.CLIENT)).result()).isEqualTo("ok");
+		f.sim.advance(20);
+		assertThat(f.sentSince(since)).containsExactly("client FIN,ACK", "server ACK");
+		assertThat(Fixtures.timers(f.sim.eventsSince(since), "RETRANSMIT")).isEmpty();
+		f.sim.advance(100_000);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_2);
 	}
 
 	@Test
