@@ -15,6 +15,7 @@ import dev.tcplab.simulation.RateLimitedException;
 import dev.tcplab.simulation.SimulationNotFoundException;
 
 import jakarta.servlet.http.HttpServletRequest;
+import tools.jackson.databind.exc.InvalidTypeIdException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -111,7 +112,13 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
 		String detail = "the request body is not valid JSON for this route";
 		Throwable cause = ex.getMostSpecificCause();
-		if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
+		if (cause instanceof InvalidTypeIdException bad && bad.getBaseType() != null
+				&& bad.getBaseType().hasRawClass(PairEventRequest.class)) {
+			String known = "; known types: " + String.join(", ", PairEventRequest.TYPES);
+			detail = bad.getTypeId() == null ? "an event needs a \"type\"" + known
+					: "unknown event type \"" + bad.getTypeId() + "\"" + known;
+		}
+		else if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
 			detail = cause.getMessage();
 		}
 		else if (cause != null && cause.getMessage() != null) {

@@ -48,9 +48,6 @@ public class SimulationRegistry {
 	 * @throws IllegalArgumentException for an invalid config or speed
 	 */
 	public LiveSimulation create(String profile, SimulationConfig config, ClockMode clock, double speed) {
-		if (!(speed >= 0.01 && speed <= 1000)) {
-			throw new IllegalArgumentException("speed must be between 0.01 and 1000, got " + speed);
-		}
 		if (reserved.incrementAndGet() > properties.maxSimulations()) {
 			reserved.decrementAndGet();
 			throw new LimitExceededException("maxSimulations",

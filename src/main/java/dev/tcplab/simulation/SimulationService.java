@@ -70,9 +70,70 @@ public class SimulationService {
 	 * A validated clock request: settings first (clock mode, paused, speed), then at most
 	 * one time action.
 	 *
-	 * @param action null, "advance", "runUntilIdle" or "step"
+	 * @param action null for settings only
 	 */
-	public record ClockCommand(ClockMode clock, Boolean paused, Double speed, String action, double ms) {
+	public record ClockCommand(ClockMode clock, Boolean paused, Double speed, ClockAction action) {
+	}
+
+	/** The time action of a clock request. */
+	public sealed interface ClockAction {
+
+		/**
+		 * @throws IllegalArgumentException when it would move the clock by more than
+		 * {@code maxAdvanceMs}
+		 */
+		default void checkLimit(long maxAdvanceMs) {
+		}
+
+		EventResult runOn(Simulation engine);
+
+		private static void check(String name, double ms, long maxAdvanceMs) {
+			if (!(ms >= 0) || ms > maxAdvanceMs) {
+				throw new IllegalArgumentException(
+						name + " must be between 0 and " + maxAdvanceMs + " (tcplab.max-advance-ms), got " + ms);
+			}
+		}
+
+		/** Run every event due in the next {@code ms} of virtual time. */
+		record Advance(double ms) implements ClockAction {
+
+			@Override
+			public void checkLimit(long maxAdvanceMs) {
+				check("advanceMs", this.ms, maxAdvanceMs);
+			}
+
+			@Override
+			public EventResult runOn(Simulation engine) {
+				return engine.advance(this.ms);
+			}
+
+		}
+
+		/** Run until nothing is pending, for at most {@code maxMs}. */
+		record RunUntilIdle(double maxMs) implements ClockAction {
+
+			@Override
+			public void checkLimit(long maxAdvanceMs) {
+				check("maxMs", this.maxMs, maxAdvanceMs);
+			}
+
+			@Override
+			public EventResult runOn(Simulation engine) {
+				return engine.runUntilIdle(this.maxMs);
+			}
+
+		}
+
+		/** Run everything at the next pending instant. */
+		record Step() implements ClockAction {
+
+			@Override
+			public EventResult runOn(Simulation engine) {
+				return engine.step();
+			}
+
+		}
+
 	}
 
 	/**
@@ -166,15 +227,12 @@ public class SimulationService {
 
 	/** Checks a clock command completely, then applies it. */
 	public ClockOutcome clock(String id, ClockCommand cmd) {
-		if (cmd.speed() != null && !(cmd.speed() >= 0.01 && cmd.speed() <= 1000)) {
-			throw new IllegalArgumentException("speed must be between 0.01 and 1000, got " + cmd.speed());
+		if (cmd.speed() != null) {
+			// before anything changes: a rejected request changes nothing
+			LiveSimulation.requireSpeed(cmd.speed());
 		}
-		if (cmd.action() != null && !"step".equals(cmd.action())) {
-			if (!(cmd.ms() >= 0) || cmd.ms() > properties.maxAdvanceMs()) {
-				throw new IllegalArgumentException(
-						("advance".equals(cmd.action()) ? "advanceMs" : "maxMs") + " must be between 0 and "
-								+ properties.maxAdvanceMs() + " (tcplab.max-advance-ms), got " + cmd.ms());
-			}
+		if (cmd.action() != null) {
+			cmd.action().checkLimit(properties.maxAdvanceMs());
 		}
 		return registry.get(id).withLock(s -> {
 			if (cmd.clock() != null) {
@@ -187,16 +245,7 @@ public class SimulationService {
 				s.setPaused(cmd.paused());
 			}
 			Simulation engine = s.engine();
-			EventResult r = null;
-			if ("advance".equals(cmd.action())) {
-				r = engine.advance(cmd.ms());
-			}
-			else if ("runUntilIdle".equals(cmd.action())) {
-				r = engine.runUntilIdle(cmd.ms());
-			}
-			else if ("step".equals(cmd.action())) {
-				r = engine.step();
-			}
+			EventResult r = cmd.action() == null ? null : cmd.action().runOn(engine);
 			return new ClockOutcome(engine.nowMs(), r == null ? "ok" : r.result(), r == null ? List.of() : r.trace(),
 					s.clock(), s.paused(), s.speed(), engine.nextEventAtMs());
 		});

@@ -227,7 +227,14 @@ class SimulationApiTest {
 			assertThat(paths.has(path)).as(path).isTrue();
 		}
 		assertThat(paths.get("/api/simulations").get("post").get("summary").asString()).isNotBlank();
-		assertThat(docs.json().get("components").get("schemas").get("PairEventRequest").get("example")).isNotNull();
+		JsonNode schemas = docs.json().get("components").get("schemas");
+		assertThat(schemas.get("PairEventRequest").get("example")).isNotNull();
+		// every event type is its own documented schema, selected by "type"
+		JsonNode mapping = schemas.get("PairEventRequest").get("discriminator").get("mapping");
+		assertThat(mapping.propertyNames()).containsExactlyElementsOf(PairEventRequest.TYPES);
+		assertThat(schemas.get("DelayEvent").get("description").asString()).contains("Delay");
+		assertThat(schemas.get("DelayEvent").get("required").values()).extracting(JsonNode::asString)
+			.contains("side", "segment", "ms");
 		Answer ui = http.get("/swagger-ui.html");
 		assertThat(ui.status()).isIn(200, 302);
 		Answer index = http.get("/swagger-ui/index.html");
