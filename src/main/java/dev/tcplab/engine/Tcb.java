@@ -159,14 +159,14 @@ final class Tcb extends Endpoint {
 	long timedAtUs;
 
 	// ---- timers (lazy, like Linux's mod_timer): the four timers' state lives in the
-	// engine's dense timer-slot array (Engine.tm), indexed by slot * 4 + timer, so that a
-	// stale queue entry is recognised without touching this (cold) object.
+	// engine's timer table (Engine.timers), indexed by this TCB's slot, so that a stale
+	// queue entry is recognised without touching this (cold) object.
 	/** This TCB's timer slot in the engine, −1 once released (closed or compacted). */
 	int slot;
 
 	/** Deadline of {@code timer} in µs, −1 when not armed. */
 	long timerAt(int timer) {
-		return slot < 0 ? -1 : e.tm[((slot << 2) + timer) * Engine.TM + Engine.TM_AT];
+		return e.timers.at(slot, timer);
 	}
 
 	/**
@@ -240,7 +240,7 @@ final class Tcb extends Endpoint {
 
 	/** OPEN (active), §3.10.1: choose ISS, send SYN, enter SYN_SENT. */
 	void connect() {
-		iss = e.isn(host, client, localPort, remotePort);
+		iss = e.isn.next(e.now, host, client, localPort, remotePort);
 		sndUna = iss;
 		sndNxt = iss;
 		sndWnd = c.windowBytes();
@@ -388,7 +388,7 @@ final class Tcb extends Endpoint {
 				break;
 		}
 		if (timeWait != null) {
-			e.releaseOwner(this);
+			e.tw.releaseOwner(this);
 			return 0;
 		}
 		if (lingerOnoff == 1 && lingerSeconds > 0 && finQueued && !finAcked() && state != TcpState.CLOSED) {
@@ -417,7 +417,7 @@ final class Tcb extends Endpoint {
 				e.setState(this, TcpState.CLOSED, "linger {1,0}");
 				return 0;
 			case TIME_WAIT:
-				e.releaseOwner(this);
+				e.tw.releaseOwner(this);
 				return 0;
 			default:
 				e.release(this);
@@ -534,10 +534,11 @@ final class Tcb extends Endpoint {
 				cancel(T_DELAYED_ACK);
 			}
 		}
-		Segment s = e.segment(pair, pair == null ? 0 : pair.id, host, client, localPort, remotePort, flags, seq, ack,
-				len, rcvWnd(), retransmission, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, answers);
+		Segment s = e.net.segment(pair, pair == null ? 0 : pair.id, host, client, localPort, remotePort, flags, seq,
+				ack, len, rcvWnd(), retransmission, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, answers);
 		int segLen = s.segLen();
-		e.transmit(s); // s may be delivered and recycled later: do not use it after this
+		e.net.transmit(s); // s may be delivered and recycled later: do not use it after
+							// this
 
 		// RFC 6298 §5.1: the timer runs while data is outstanding; a segment whose
 		// sequence space is all acknowledged (the resend-fin poke in FIN-WAIT-2) starts
@@ -599,6 +600,98 @@ final class Tcb extends Endpoint {
 	// SEGMENT ARRIVES, RFC 9293 §3.10.7
 	// =====================================================================================================
 
+	/**
+	 * SEGMENT ARRIVES for whatever the engine's demultiplexing found on {@code host}: a
+	 * TCB (§3.10.7.3 SYN-SENT, §3.10.7.4 the synchronized states), a connection in
+	 * TIME-WAIT ({@link TimeWait#arrives}, §3.10.7.4), a listener (§3.10.7.2 LISTEN) or
+	 * nothing (§3.10.7.1 CLOSED).
+	 */
+	static void segmentArrives(Engine e, Endpoint ep, int host, Segment s) {
+		if (ep instanceof Tcb t) {
+			t.onSegment(s);
+		}
+		else if (ep instanceof TimeWaitRecord r) {
+			e.tw.arrives(r, s);
+		}
+		else if (ep instanceof Listener l && l.state == TcpState.LISTEN) {
+			listenArrives(e, l, s);
+		}
+		else {
+			closedArrives(e, host, s);
+		}
+	}
+
+	/**
+	 * §3.10.7.1 CLOSED: "all data in the incoming segment is discarded ... an incoming
+	 * segment not containing a RST causes a RST to be sent".
+	 */
+	static void closedArrives(Engine e, int host, Segment s) {
+		if (s.has(RST)) {
+			return;
+		}
+		if (e.rec.states) {
+			e.note(s.pair, Engine.role(host), "RST_NO_CONNECTION",
+					"no connection for " + e.address(host, s.client) + ":" + s.dstPort + ": RST");
+		}
+		if (s.has(ACK)) {
+			// <SEQ=SEG.ACK><CTL=RST>
+			e.net.sendRaw(host, s.client, s.dstPort, s.srcPort, s.pair, s.pairNo, RST, s.ack, 0, 0, s.ack - s.relAck, 0,
+					-1);
+		}
+		else {
+			// <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+			e.net.sendRaw(host, s.client, s.dstPort, s.srcPort, s.pair, s.pairNo, RST | ACK, 0, s.seq + s.segLen(), 0,
+					0, s.seq - s.relSeq, -1);
+		}
+	}
+
+	/** §3.10.7.2 LISTEN. */
+	static void listenArrives(Engine e, Listener l, Segment s) {
+		// first: check for a RST — ignore it
+		if (s.has(RST)) {
+			return;
+		}
+		// second: an ACK on a listener is bad: <SEQ=SEG.ACK><CTL=RST>
+		if (s.has(ACK)) {
+			e.note(s.pair, "server", "RST_NO_CONNECTION", "ACK on a listening port: RST");
+			e.net.sendRaw(Engine.SERVER_HOST, s.client, s.dstPort, s.srcPort, s.pair, s.pairNo, RST, s.ack, 0, 0,
+					s.ack - s.relAck, 0, -1);
+			return;
+		}
+		// third: a SYN creates a child connection in SYN-RECEIVED
+		if (!s.has(SYN)) {
+			return;
+		}
+		if (l.backlogFull()) {
+			e.note(s.pair, "listener", "SYN_DROPPED_BACKLOG", "listen backlog full: SYN dropped");
+			return;
+		}
+		Pair p = e.childPair(s);
+		Tcb child = new Tcb(e, p, Side.SERVER, Engine.SERVER_HOST, s.client, l.port, s.srcPort, true);
+		child.passiveOpen(l, s);
+		e.childCreated(child, l, p);
+		e.setState(child, TcpState.SYN_RECEIVED, "rcv SYN");
+		child.emit(SYN | ACK, child.iss, 0, false);
+		child.sndNxt = child.iss + 1;
+	}
+
+	/**
+	 * §3.10.7.2 "third" for a new child of listener {@code l}: "Set RCV.NXT to SEG.SEQ+1,
+	 * IRS is set to SEG.SEQ ... ISS should be selected".
+	 */
+	private void passiveOpen(Listener l, Segment s) {
+		listener = l;
+		state = TcpState.LISTEN;
+		irs = s.seq;
+		rcvNxt = s.seq + 1;
+		sndWnd = s.window;
+		iss = e.isn.next(e.now, Engine.SERVER_HOST, s.client, l.port, s.srcPort);
+		sndUna = iss;
+		sndNxt = iss;
+		synchronizedVars = true;
+		answerId = s.id;
+	}
+
 	/** One dispatch on the state per arriving segment. */
 	void onSegment(Segment s) {
 		switch (state) {
@@ -607,8 +700,8 @@ final class Tcb extends Endpoint {
 			// §3.10.7.4 Other states
 			case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK ->
 				synchronizedArrives(s);
-			// TIME_WAIT is handled by the compact record (Engine.timeWaitArrives);
-			// CLOSED/LISTEN never reach a Tcb
+			// TIME_WAIT is handled by the compact record (TimeWait.arrives);
+			// CLOSED/LISTEN never reach a Tcb (segmentArrives)
 			default -> {
 			}
 		}
@@ -624,8 +717,8 @@ final class Tcb extends Endpoint {
 		if (s.has(ACK)) {
 			if (le(s.ack, iss) || gt(s.ack, sndNxt)) {
 				if (!s.has(RST)) {
-					e.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0,
-							iss, irs, -1);
+					e.net.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0,
+							0, iss, irs, -1);
 				}
 				return;
 			}
@@ -666,8 +759,7 @@ final class Tcb extends Endpoint {
 	}
 
 	/**
-	 * §3.10.7.4: SYN-RECEIVED through LAST-ACK (TIME-WAIT in
-	 * {@link Engine#timeWaitArrives}).
+	 * §3.10.7.4: SYN-RECEIVED through LAST-ACK (TIME-WAIT in {@link TimeWait#arrives}).
 	 */
 	private void synchronizedArrives(Segment s) {
 		// A retransmitted SYN while in SYN-RECEIVED: answer with our SYN,ACK again (as
@@ -725,12 +817,14 @@ final class Tcb extends Endpoint {
 				e.setState(this, TcpState.ESTABLISHED, "rcv ACK of SYN");
 				sndWnd = s.window;
 				ackAdvance(s.ack);
-				e.accepted(this);
+				if (listener != null) {
+					listener.accept(e, this);
+				}
 				output();
 			}
 			else {
-				e.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0, iss,
-						irs, -1);
+				e.net.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0,
+						iss, irs, -1);
 				return;
 			}
 		}
@@ -953,7 +1047,7 @@ final class Tcb extends Endpoint {
 			}
 		}
 		e.setState(this, TcpState.TIME_WAIT, cause);
-		e.compactTimeWait(this);
+		e.tw.compact(this);
 	}
 
 	// =====================================================================================================
@@ -961,30 +1055,15 @@ final class Tcb extends Endpoint {
 	// =====================================================================================================
 
 	void arm(int timer, long afterUs, boolean restart) {
-		long at = e.now + afterUs;
-		long order = e.sched.reserve();
-		boolean wasArmed = false;
-		if (slot >= 0) {
-			int i = (slot << 2) + timer;
-			long[] tm = e.tm;
-			int b = i * Engine.TM;
-			wasArmed = tm[b + Engine.TM_AT] >= 0;
-			tm[b + Engine.TM_AT] = at;
-			tm[b + Engine.TM_DELAY] = afterUs;
-			tm[b + Engine.TM_ORDER] = order;
-			long queued = tm[b + Engine.TM_QUEUED];
-			if (queued < 0 || queued > at) {
-				e.timerArmed(i);
-			}
-		}
-		e.timerEvent(this, TIMER_NAMES[timer], wasArmed ? "restarted" : "armed", at);
+		boolean wasArmed = e.timers.arm(slot, timer, e.now, afterUs);
+		e.timerEvent(this, TIMER_NAMES[timer], wasArmed ? "restarted" : "armed", e.now + afterUs);
 	}
 
 	void cancel(int timer) {
 		if (timerAt(timer) < 0) {
 			return;
 		}
-		e.cancelTimer((slot << 2) + timer);
+		e.timers.cancel(slot, timer);
 		e.timerEvent(this, TIMER_NAMES[timer], "cancelled", -1);
 	}
 
