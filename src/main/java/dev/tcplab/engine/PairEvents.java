@@ -81,33 +81,33 @@ final class PairEvents {
 			e.transmit(s);
 			return "ok";
 		}
-		return call(e, p, (PairEvent.SocketCall) ev, who, ep);
+		return call(e, p, (PairEvent.SocketCall) ev, who, ep).wire();
 	}
 
 	/** A socket call on the side's socket; its call event goes into the trace. */
-	private static Object call(Engine e, Pair p, PairEvent.SocketCall ev, String who, Endpoint ep) {
+	private static CallResult call(Engine e, Pair p, PairEvent.SocketCall ev, String who, Endpoint ep) {
 		if (!(ep instanceof Tcb t)) {
 			// no socket the application could call: not accepted yet, or already closed
 			// and compacted
-			String errno = ep == null ? "ENOTCONN" : "EBADF";
+			CallResult errno = CallResult.failed(ep == null ? Errno.ENOTCONN : Errno.EBADF);
 			if (e.rec.states) {
 				e.callEvent(p.client, who, ev.call(), ev.args(), errno);
 			}
 			return errno;
 		}
-		Object result;
+		CallResult result;
 		if (ev instanceof PairEvent.Close) {
 			result = t.close();
 		}
 		else if (ev instanceof PairEvent.Abort) {
 			if (t.appClosed) {
-				result = "EBADF";
+				result = CallResult.failed(Errno.EBADF);
 			}
 			else {
 				t.lingerOnoff = 1;
 				t.lingerSeconds = 0;
 				if (e.rec.states) {
-					e.callEvent(t, who, "setsockopt", t.lingerArgs(), 0);
+					e.callEvent(t, who, "setsockopt", t.lingerArgs(), CallResult.ZERO);
 				}
 				result = t.close();
 				if (e.rec.states) {
@@ -120,29 +120,29 @@ final class PairEvents {
 			result = t.shutdown(s.how().rd(), s.how().wr());
 		}
 		else if (ev instanceof PairEvent.Send s) {
-			result = s.bytes() == 0 && !t.appClosed ? (Object) Integer.valueOf(0) : t.send(s.bytes());
+			result = s.bytes() == 0 && !t.appClosed ? CallResult.ZERO : t.send(s.bytes());
 		}
 		else if (ev instanceof PairEvent.Recv r) {
 			result = t.recv(r.max());
 		}
 		else if (ev instanceof PairEvent.SetLinger l) {
 			if (t.appClosed) {
-				result = "EBADF";
+				result = CallResult.failed(Errno.EBADF);
 			}
 			else {
 				t.lingerOnoff = l.onoff();
 				t.lingerSeconds = l.seconds();
-				result = 0;
+				result = CallResult.ZERO;
 			}
 		}
 		else {
 			PairEvent.SetReuseAddr r = (PairEvent.SetReuseAddr) ev;
 			if (t.appClosed) {
-				result = "EBADF";
+				result = CallResult.failed(Errno.EBADF);
 			}
 			else {
 				t.reuseAddr = r.on();
-				result = 0;
+				result = CallResult.ZERO;
 			}
 		}
 		if (e.rec.states) {

@@ -47,8 +47,6 @@ final class Tcb extends Endpoint {
 
 	static final int CALL_CONNECT = 3;
 
-	static final String PENDING = "pending";
-
 	final Engine e;
 
 	final StackConstants c;
@@ -102,7 +100,7 @@ final class Tcb extends Endpoint {
 	boolean peerFin;
 
 	/** Error to report to the application once (ECONNRESET, ETIMEDOUT, ECONNREFUSED). */
-	String softError;
+	Errno softError;
 
 	boolean appClosed;
 
@@ -252,62 +250,62 @@ final class Tcb extends Endpoint {
 	}
 
 	/** SEND, §3.10.2. */
-	Object send(int bytes) {
+	CallResult send(int bytes) {
 		if (appClosed) {
-			return "EBADF";
+			return CallResult.failed(Errno.EBADF);
 		}
 		if (softError != null) {
 			return takeError();
 		}
 		switch (state) {
 			case CLOSED:
-				return synchronizedVars ? "EPIPE" : "ENOTCONN";
+				return CallResult.failed(synchronizedVars ? Errno.EPIPE : Errno.ENOTCONN);
 			case SYN_SENT, SYN_RECEIVED:
 				// §3.10.2: queue the data for transmission after entering ESTABLISHED
 				sendQueue += bytes;
-				return bytes;
+				return CallResult.returned(bytes);
 			case ESTABLISHED, CLOSE_WAIT:
 				if (shutWr) {
-					return "EPIPE";
+					return CallResult.failed(Errno.EPIPE);
 				}
 				sendQueue += bytes;
 				output();
-				return bytes;
+				return CallResult.returned(bytes);
 			default:
 				// FIN_WAIT_1/2, CLOSING, LAST_ACK, TIME_WAIT: "error: connection closing"
-				return "EPIPE";
+				return CallResult.failed(Errno.EPIPE);
 		}
 	}
 
 	/** RECEIVE, §3.10.3. */
-	Object recv(Integer max) {
+	CallResult recv(Integer max) {
 		if (appClosed) {
-			return "EBADF";
+			return CallResult.failed(Errno.EBADF);
 		}
 		if (pendingCall == CALL_RECV) {
-			return "EALREADY";
+			return CallResult.failed(Errno.EALREADY);
 		}
 		if (recvBuffered > 0 && !shutRd) {
-			return Integer.valueOf(consume(max));
+			return CallResult.returned(consume(max));
 		}
 		if (softError != null) {
 			return takeError();
 		}
 		if (peerFin || shutRd) {
-			return 0;
+			return CallResult.ZERO;
 		}
 		if (max != null && max == 0) {
-			return 0;
+			return CallResult.ZERO;
 		}
 		switch (state) {
 			case CLOSED:
-				return synchronizedVars ? Integer.valueOf(0) : "ENOTCONN";
+				return synchronizedVars ? CallResult.ZERO : CallResult.failed(Errno.ENOTCONN);
 			case SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2:
 				pendingCall = CALL_RECV;
 				pendingMax = max;
-				return PENDING;
+				return CallResult.PENDING;
 			default:
-				return 0;
+				return CallResult.ZERO;
 		}
 	}
 
@@ -325,22 +323,22 @@ final class Tcb extends Endpoint {
 		return n;
 	}
 
-	private String takeError() {
-		String err = softError;
+	private CallResult takeError() {
+		Errno err = softError;
 		softError = null;
-		return err;
+		return CallResult.failed(err);
 	}
 
 	/**
 	 * CLOSE, §3.10.4, with SO_LINGER (Stevens UNP §7.5) and RST on unread data (RFC 1122
 	 * §4.2.2.13).
 	 */
-	Object close() {
+	CallResult close() {
 		if (appClosed) {
-			return "EBADF";
+			return CallResult.failed(Errno.EBADF);
 		}
 		if (pendingCall == CALL_RECV) {
-			complete("EBADF");
+			complete(CallResult.failed(Errno.EBADF));
 		}
 		appClosed = true;
 		if (lingerOnoff == 1 && lingerSeconds == 0) {
@@ -349,11 +347,11 @@ final class Tcb extends Endpoint {
 		switch (state) {
 			case CLOSED:
 				e.release(this);
-				return 0;
+				return CallResult.ZERO;
 			case SYN_SENT:
 				// §3.10.4 SYN-SENT: delete the TCB
 				e.setState(this, TcpState.CLOSED, "close()");
-				return 0;
+				return CallResult.ZERO;
 			case SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, FIN_WAIT_2:
 				if (recvBuffered > 0 && c.rstOnUnreadClose() && state != TcpState.SYN_RECEIVED) {
 					// RFC 1122 §4.2.2.13, RFC 2525 §2.17: data was unread at close ->
@@ -362,7 +360,7 @@ final class Tcb extends Endpoint {
 					sendReset();
 					softError = null;
 					e.setState(this, TcpState.CLOSED, "close() with unread data");
-					return 0;
+					return CallResult.ZERO;
 				}
 				if (state == TcpState.CLOSE_WAIT) {
 					// §3.10.4 CLOSE-WAIT: queue FIN, enter LAST-ACK
@@ -389,21 +387,21 @@ final class Tcb extends Endpoint {
 		}
 		if (timeWait != null) {
 			e.tw.releaseOwner(this);
-			return 0;
+			return CallResult.ZERO;
 		}
 		if (lingerOnoff == 1 && lingerSeconds > 0 && finQueued && !finAcked() && state != TcpState.CLOSED) {
 			// SO_LINGER {1,N}: close() blocks until the FIN is ACKed or N seconds pass
 			pendingCall = CALL_CLOSE;
 			arm(T_LINGER, lingerSeconds * 1_000_000L, false);
-			return PENDING;
+			return CallResult.PENDING;
 		}
-		return 0;
+		return CallResult.ZERO;
 	}
 
 	/**
 	 * ABORT, §3.10.5 (SO_LINGER {1,0} + close()): RST, no TIME_WAIT, buffers discarded.
 	 */
-	Object abort() {
+	CallResult abort() {
 		appClosed = true;
 		switch (state) {
 			case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK:
@@ -412,31 +410,31 @@ final class Tcb extends Endpoint {
 				sendReset();
 				e.note(this, "RST_LINGER_ZERO", "SO_LINGER {1,0}: close() sends RST and skips TIME_WAIT");
 				e.setState(this, TcpState.CLOSED, "linger {1,0}");
-				return 0;
+				return CallResult.ZERO;
 			case SYN_SENT:
 				e.setState(this, TcpState.CLOSED, "linger {1,0}");
-				return 0;
+				return CallResult.ZERO;
 			case TIME_WAIT:
 				e.tw.releaseOwner(this);
-				return 0;
+				return CallResult.ZERO;
 			default:
 				e.release(this);
-				return 0;
+				return CallResult.ZERO;
 		}
 	}
 
 	/** shutdown(how), RFC 1122 §4.2.2.13 half-duplex close. */
-	Object shutdown(boolean rd, boolean wr) {
+	CallResult shutdown(boolean rd, boolean wr) {
 		if (appClosed) {
-			return "EBADF";
+			return CallResult.failed(Errno.EBADF);
 		}
 		if (state == TcpState.CLOSED || state == TcpState.SYN_SENT || state == TcpState.LISTEN) {
-			return "ENOTCONN";
+			return CallResult.failed(Errno.ENOTCONN);
 		}
 		if (rd && !shutRd) {
 			shutRd = true;
 			if (pendingCall == CALL_RECV) {
-				complete(0);
+				complete(CallResult.ZERO);
 			}
 		}
 		if (wr && !shutWr) {
@@ -456,7 +454,7 @@ final class Tcb extends Endpoint {
 					break;
 			}
 		}
-		return 0;
+		return CallResult.ZERO;
 	}
 
 	/** Retransmits this side's FIN now, as its retransmission timer would. */
@@ -727,7 +725,7 @@ final class Tcb extends Endpoint {
 		// second: check the RST bit
 		if (s.has(RST)) {
 			if (ackOk) {
-				softError = "ECONNREFUSED";
+				softError = Errno.ECONNREFUSED;
 				e.note(this, "CONNECTION_REFUSED", "RST in SYN_SENT: connection refused");
 				e.setState(this, TcpState.CLOSED, "rcv RST");
 			}
@@ -788,14 +786,14 @@ final class Tcb extends Endpoint {
 				case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> {
 					// "any outstanding RECEIVEs and SEND should receive 'reset'
 					// responses"
-					softError = "ECONNRESET";
+					softError = Errno.ECONNRESET;
 					sendQueue = 0;
 					e.setState(this, TcpState.CLOSED, "rcv RST");
 				}
 				default -> {
 					// CLOSING, LAST_ACK
 					if (pendingCall != CALL_NONE) {
-						softError = "ECONNRESET";
+						softError = Errno.ECONNRESET;
 					}
 					e.setState(this, TcpState.CLOSED, "rcv RST");
 				}
@@ -1003,17 +1001,17 @@ final class Tcb extends Endpoint {
 	private void wakeReader() {
 		if (pendingCall == CALL_RECV) {
 			if (recvBuffered > 0) {
-				complete(Integer.valueOf(consume(pendingMax)));
+				complete(CallResult.returned(consume(pendingMax)));
 			}
 			else if (peerFin) {
-				complete(0);
+				complete(CallResult.ZERO);
 			}
 		}
 	}
 
 	private void completeConnect() {
 		if (pendingCall == CALL_CONNECT) {
-			complete(0);
+			complete(CallResult.ZERO);
 		}
 		if (app != null) {
 			app.established(this);
@@ -1023,12 +1021,12 @@ final class Tcb extends Endpoint {
 	private void finAckedForLinger() {
 		if (pendingCall == CALL_CLOSE) {
 			cancel(T_LINGER);
-			complete(0);
+			complete(CallResult.ZERO);
 		}
 	}
 
 	/** Finishes the blocked call with {@code result} and records its completion. */
-	void complete(Object result) {
+	void complete(CallResult result) {
 		int call = pendingCall;
 		pendingCall = CALL_NONE;
 		Integer max = pendingMax;
@@ -1094,10 +1092,10 @@ final class Tcb extends Endpoint {
 			case T_LINGER -> {
 				// SO_LINGER {1,N} expired: Linux returns 0 and keeps the orphan
 				// retransmitting; BSD EWOULDBLOCK
-				String r = c.lingerTimeoutErrno();
+				CallResult r = c.lingerTimeoutErrno();
 				e.note(this, "LINGER_TIMEOUT",
 						"SO_LINGER timeout: close() returns " + r + ", the FIN stays outstanding");
-				complete("0".equals(r) ? (Object) Integer.valueOf(0) : r);
+				complete(r);
 			}
 			default -> {
 			}
@@ -1114,7 +1112,7 @@ final class Tcb extends Endpoint {
 			limit = orphan() ? c.orphanRetries() : c.retries2();
 		}
 		if (retransmissions >= limit) {
-			softError = "ETIMEDOUT";
+			softError = Errno.ETIMEDOUT;
 			e.note(this, "RETRANSMISSION_LIMIT",
 					"gave up after " + retransmissions + " retransmissions" + (orphan() ? " (orphan retries)" : ""));
 			e.setState(this, TcpState.CLOSED, "retransmission limit");
@@ -1165,19 +1163,19 @@ final class Tcb extends Endpoint {
 			}
 		}
 		if (pendingCall != CALL_NONE) {
-			String err = softError;
+			Errno err = softError;
 			if (pendingCall == CALL_RECV) {
 				if (recvBuffered > 0) {
-					complete(Integer.valueOf(consume(pendingMax)));
+					complete(CallResult.returned(consume(pendingMax)));
 				}
 				else {
 					softError = null;
-					complete(err != null ? err : (Object) Integer.valueOf(0));
+					complete(err != null ? CallResult.failed(err) : CallResult.ZERO);
 				}
 			}
 			else {
 				softError = null;
-				complete(err != null ? err : (Object) Integer.valueOf(0));
+				complete(err != null ? CallResult.failed(err) : CallResult.ZERO);
 			}
 		}
 		if (app != null) {
