@@ -1,6 +1,7 @@
 package dev.tcplab.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,9 +67,7 @@ class BuiltInScenariosTest {
 	}
 
 	@Test
-	void articleQuotesAreTheArticlesOwnSentences() throws Exception {
-		Path file = article();
-		String text = file == null ? null : normalize(Files.readString(file));
+	void shouldQuoteTheArticleInKoreanWithAnEnglishTranslation() {
 		int quoted = 0;
 		for (Scenario s : BuiltInScenarios.all()) {
 			if (s.article() == null) {
@@ -78,12 +77,24 @@ class BuiltInScenariosTest {
 			assertThat(s.article().en()).isNotBlank();
 			for (String part : s.article().ko().split(" … ")) {
 				assertThat(part).isNotBlank();
-				if (text != null) {
+			}
+		}
+		assertThat(quoted).isGreaterThanOrEqualTo(12);
+	}
+
+	@Test
+	void shouldQuoteOnlyTheArticlesOwnSentences() throws Exception {
+		Path file = article();
+		assumeTrue(file != null, "the article (../shared/reference/time-wait-article-ko.txt) is not here: "
+				+ "its quotes cannot be checked verbatim");
+		String text = normalize(Files.readString(file));
+		for (Scenario s : BuiltInScenarios.all()) {
+			if (s.article() != null) {
+				for (String part : s.article().ko().split(" … ")) {
 					assertThat(text).as("quote of " + s.name()).contains(normalize(part));
 				}
 			}
 		}
-		assertThat(quoted).isGreaterThanOrEqualTo(12);
 	}
 
 	@Test
