@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.tcplab.testing.ServerTest;
+
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -24,7 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * {@code tcplab_demo.ipynb} with python3 against the app on a random port. Skipped only
  * when python3 is missing outside CI.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ServerTest
 class NotebookScriptTest {
 
 	@LocalServerPort

@@ -14,11 +14,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.tcplab.testing.HttpJson;
 import dev.tcplab.testing.HttpJson.Answer;
+import dev.tcplab.testing.ServerTest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -26,8 +26,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * {@code rfc9293} profiles, asserting the state sequence of both endpoints of pair 1, the
  * flags of every segment pair 1 sent, and the narration contract.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-		"tcplab.requests-per-second=100000", "tcplab.request-burst=100000", "tcplab.max-simulations=200" })
+@ServerTest
 class ScenarioRunTest {
 
 	static final List<String> CLIENT_ACTIVE = List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2",
