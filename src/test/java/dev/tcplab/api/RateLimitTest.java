@@ -27,7 +27,7 @@ class RateLimitTest {
 	JsonMapper json;
 
 	@Test
-	void burstThen429WithRetryAfterAndInstanceLimit() {
+	void shouldAnswer429WithRetryAfterAfterABurstAndAtTheInstanceLimit() {
 		HttpJson http = new HttpJson(port, json);
 		assertThat(http.post("/api/simulations", null).status()).isEqualTo(201);
 		assertThat(http.post("/api/simulations", null).status()).isEqualTo(201);

@@ -16,7 +16,7 @@ import dev.tcplab.engine.PairEvent.FaultAction;
 class FaultTest {
 
 	@Test
-	void dropAppliesToCountMatchesOnly() {
+	void shouldDropOnlyCountMatches() {
 		Fixtures f = Fixtures.established();
 		f.fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.DATA, 2);
 		f.send(Side.CLIENT, 10);
@@ -29,7 +29,7 @@ class FaultTest {
 	}
 
 	@Test
-	void nthSkipsEarlierMatches() {
+	void shouldSkipTheMatchesBeforeTheNth() {
 		Fixtures f = Fixtures.established();
 		f.apply(new PairEvent.Fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.DATA, 1, 2, 0));
 		f.send(Side.CLIENT, 10);
@@ -41,7 +41,7 @@ class FaultTest {
 	}
 
 	@Test
-	void duplicateDeliversACopyWithANewId() {
+	void shouldDeliverADuplicateWithANewId() {
 		Fixtures f = Fixtures.established();
 		f.fault(Side.CLIENT, FaultAction.DUPLICATE, SegmentMatch.DATA, 1);
 		f.send(Side.CLIENT, 10);
@@ -59,7 +59,7 @@ class FaultTest {
 	}
 
 	@Test
-	void delayHoldsASegmentBackByTheGivenTime() {
+	void shouldDelayASegmentByTheGivenTime() {
 		Fixtures f = Fixtures.established();
 		f.apply(new PairEvent.Fault(Side.CLIENT, FaultAction.DELAY, SegmentMatch.DATA, 1, 0, 50));
 		double sentAt = f.sim.nowMs();
@@ -76,7 +76,7 @@ class FaultTest {
 	}
 
 	@Test
-	void holdKeepsSegmentsUntilReleaseInOrder() {
+	void shouldHoldSegmentsUntilReleaseAndReleaseThemInOrder() {
 		Fixtures f = Fixtures.established();
 		f.fault(Side.SERVER, FaultAction.HOLD, SegmentMatch.DATA, 2);
 		f.send(Side.SERVER, 10);
@@ -93,7 +93,7 @@ class FaultTest {
 	}
 
 	@Test
-	void resendFinRetransmitsOnlyWhenThereIsAFin() {
+	void shouldResendAFinOnlyWhenThereIsOne() {
 		Fixtures f = Fixtures.established();
 		assertThat(f.apply(new PairEvent.ResendFin(Side.CLIENT)).result()).isEqualTo("ENOTCONN");
 		f.close(Side.CLIENT);
@@ -104,8 +104,9 @@ class FaultTest {
 		assertThat(sent.get(0).retransmission()).isTrue();
 	}
 
+	// RFC 6298 §5.1
 	@Test
-	void resendFinInFinWait2StartsNoRetransmissionTimerRfc6298Section5() {
+	void shouldStartNoRetransmissionTimerWhenResendingAnAcknowledgedFinInFinWait2() {
 		// the FIN is acknowledged: nothing is outstanding, so no timer may run and the
 		// connection may not give up with "retransmission limit" (found by
 		// EnginePropertiesTest)
@@ -120,7 +121,7 @@ class FaultTest {
 	}
 
 	@Test
-	void resendFinFromTimeWaitIsAckedByThePeerThatHasNoConnectionWithRst() {
+	void shouldDrawRstFromAPeerWithoutConnectionWhenResendingFinFromTimeWait() {
 		Fixtures f = Fixtures.established().timeWait();
 		long since = f.sim.nextSeq();
 		assertThat(f.apply(new PairEvent.ResendFin(Side.CLIENT)).result()).isEqualTo("ok");
@@ -129,7 +130,7 @@ class FaultTest {
 	}
 
 	@Test
-	void injectedDataIsDeliveredToTheTcb() {
+	void shouldDeliverInjectedDataToTheTcb() {
 		Fixtures f = Fixtures.established();
 		f.apply(new PairEvent.Inject(Side.CLIENT, List.of(TcpFlag.PSH, TcpFlag.ACK), null, null, 7));
 		f.sim.advance(10);

@@ -37,7 +37,7 @@ class PortReuseTest {
 	}
 
 	@Test
-	void bindToPortHeldByTimeWaitFailsWithEaddrinuseEvenWithReuseAddr() {
+	void shouldFailBindToAPortHeldByTimeWaitWithEaddrinuseEvenWithReuseAddr() {
 		Simulation sim = articleSim(Map.of());
 		clientInTimeWait(sim);
 		assertThatThrownBy(() -> sim.openPair(23, 1500, false, true)).isInstanceOfSatisfying(EngineException.class,
@@ -49,7 +49,7 @@ class PortReuseTest {
 	}
 
 	@Test
-	void ephemeralAllocatorSkipsTheTimeWaitTuple_1500Becomes1501() {
+	void shouldSkipTheTimeWaitTupleWhenAllocatingAnEphemeralPort() {
 		Simulation sim = articleSim(Map.of());
 		clientInTimeWait(sim);
 		var p = sim.openPair(23, null, false, true);
@@ -70,7 +70,7 @@ class PortReuseTest {
 	}
 
 	@Test
-	void bindSucceedsWhenEveryHolderSetReuseAddr() {
+	void shouldBindWhenEveryHolderSetReuseAddr() {
 		Simulation sim = articleSim(Map.of());
 		Fixtures f = new Fixtures(sim, sim.openPair(23, 1500, true, true).id());
 		f.close(Side.CLIENT);
@@ -91,7 +91,7 @@ class PortReuseTest {
 	 * released later, lands inside the new window and is taken as data.
 	 */
 	@Test
-	void oldDuplicateIsAcceptedAsNewDataWhenTimeWaitIsSkipped() {
+	void shouldAcceptAnOldDuplicateAsNewDataWhenTimeWaitIsSkipped() {
 		Simulation sim = articleSim(Map.of("timeWaitMs", 0));
 		Fixtures old = new Fixtures(sim, sim.openPair(23, 1500, false, true).id());
 		// move the old connection's sequence numbers up to where the next incarnation
@@ -127,7 +127,7 @@ class PortReuseTest {
 	}
 
 	@Test
-	void oldDuplicateCannotReachANewIncarnationWhileTimeWaitHoldsTheTuple() {
+	void shouldKeepOldDuplicatesFromANewIncarnationWhileTimeWaitHoldsTheTuple() {
 		Simulation sim = articleSim(Map.of());
 		Fixtures old = new Fixtures(sim, sim.openPair(23, 1500, false, true).id());
 		old.apply(new PairEvent.Fault(Side.CLIENT, FaultAction.HOLD, SegmentMatch.DATA, 1, 0, 0));
@@ -149,8 +149,9 @@ class PortReuseTest {
 		assertThat(new Fixtures(sim, old.pair).sentSince(since)).containsExactly("server RST");
 	}
 
+	// RFC 6191
 	@Test
-	void serverTimeWaitIsReopenedByNewSynWithHigherIsn_rfc6191() {
+	void shouldReopenAServerTimeWaitOnANewSynWithAHigherIsn() {
 		Simulation sim = articleSim(Map.of());
 		Fixtures old = new Fixtures(sim, sim.openPair(23, 1500, false, true).id());
 		old.close(Side.SERVER);
@@ -173,7 +174,7 @@ class PortReuseTest {
 	}
 
 	@Test
-	void withoutReopenTheTimeWaitAcksTheSynAndTheClientResetsIt() {
+	void shouldAckTheSynFromTimeWaitWithoutReopenSoTheClientResetsIt() {
 		Simulation sim = articleSim(Map.of("synReopensTimeWait", false));
 		Fixtures old = new Fixtures(sim, sim.openPair(23, 1500, false, true).id());
 		old.close(Side.SERVER);
@@ -190,8 +191,9 @@ class PortReuseTest {
 		assertThat(sim.nowMs() - start).isGreaterThanOrEqualTo(1000);
 	}
 
+	// Linux tcp_tw_reuse
 	@Test
-	void twReuseRecyclesAClientTimeWaitOlderThanOneSecondWhenNoPortIsFree() {
+	void shouldRecycleAClientTimeWaitOlderThanOneSecondWithTwReuseWhenNoPortIsFree() {
 		Simulation sim = articleSim(Map.of("twReuse", 1, "ephemeralHigh", 1500));
 		clientInTimeWait(sim);
 		// younger than 1 s: still refused
@@ -207,7 +209,7 @@ class PortReuseTest {
 	}
 
 	@Test
-	void withoutTwReuseTheExhaustedRangeAnswersEaddrnotavail() {
+	void shouldAnswerEaddrnotavailForAnExhaustedRangeWithoutTwReuse() {
 		Simulation sim = articleSim(Map.of("ephemeralHigh", 1500));
 		clientInTimeWait(sim);
 		sim.advance(1_000);

@@ -65,7 +65,7 @@ class NotebookScriptTest {
 	}
 
 	@Test
-	void scriptCreatesLosesTheLastAckAndSavesThePcap(@TempDir Path dir) throws Exception {
+	void shouldRunTheScriptThatLosesTheLastAckAndSavesThePcap(@TempDir Path dir) throws Exception {
 		requirePython();
 		Path script = Path.of("examples/notebook/tcplab_demo.py").toAbsolutePath();
 		String out = run(dir, "python3", script.toString(), "--base-url", "http://127.0.0.1:" + port, "--out",
@@ -84,7 +84,7 @@ class NotebookScriptTest {
 	}
 
 	@Test
-	void notebookCellsRunTheSameSteps(@TempDir Path dir) throws Exception {
+	void shouldRunTheSameStepsInTheNotebookCells(@TempDir Path dir) throws Exception {
 		requirePython();
 		JsonNode nb = json.readTree(Path.of("examples/notebook/tcplab_demo.ipynb").toFile());
 		List<String> code = new ArrayList<>();

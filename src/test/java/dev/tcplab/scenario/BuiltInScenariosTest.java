@@ -34,7 +34,7 @@ class BuiltInScenariosTest {
 	}
 
 	@Test
-	void namesAreUniqueUrlSafeAndTextsAreBilingual() {
+	void shouldHaveUniqueUrlSafeNamesAndBilingualTexts() {
 		Set<String> names = new HashSet<>();
 		for (Scenario s : BuiltInScenarios.all()) {
 			assertThat(names.add(s.name())).as(s.name()).isTrue();
@@ -98,7 +98,7 @@ class BuiltInScenariosTest {
 	}
 
 	@Test
-	void fillReplacesPlaceholdersPerLanguage() {
+	void shouldFillPlaceholdersPerLanguage() {
 		Text t = ScenarioRunner.fill(Text.of("close() returned {r}; {x}", "close()는 {r}을 리턴; {x}"),
 				Map.of("r", "0", "x.en", "fine", "x.ko", "좋음"));
 		assertThat(t).isEqualTo(Text.of("close() returned 0; fine", "close()는 0을 리턴; 좋음"));

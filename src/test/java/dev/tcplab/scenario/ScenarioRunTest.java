@@ -169,7 +169,7 @@ class ScenarioRunTest {
 
 	@ParameterizedTest(name = "{0} on {1}")
 	@MethodSource("runs")
-	void scenarioRunsToItsDocumentedEnd(String name, String profile) {
+	void shouldRunEveryScenarioToItsDocumentedEnd(String name, String profile) {
 		Answer a = http.post("/api/scenarios/" + name + "/runs", "{\"profile\":\"" + profile + "\",\"seed\":1}");
 		assertThat(a.status()).as(a.text()).isEqualTo(201);
 		JsonNode run = a.json();
@@ -276,7 +276,7 @@ class ScenarioRunTest {
 	}
 
 	@Test
-	void listsEveryScenarioFromTheIssue() {
+	void shouldListEveryScenarioFromTheIssue() {
 		Answer a = http.get("/api/scenarios");
 		assertThat(a.status()).isEqualTo(200);
 		List<String> names = new ArrayList<>();
@@ -293,7 +293,7 @@ class ScenarioRunTest {
 	}
 
 	@Test
-	void rejectsUnknownScenarioAndProfile() {
+	void shouldRejectAnUnknownScenarioOrProfile() {
 		Answer a = http.post("/api/scenarios/no-such-thing/runs", null);
 		assertThat(a.status()).isEqualTo(404);
 		assertThat(a.contentType()).startsWith("application/problem+json");
@@ -304,7 +304,7 @@ class ScenarioRunTest {
 	}
 
 	@Test
-	void sameSeedGivesTheSameTrace() {
+	void shouldGiveTheSameTraceForTheSameSeed() {
 		Answer a = http.post("/api/scenarios/lost-last-ack/runs", "{\"seed\":99}");
 		Answer b = http.post("/api/scenarios/lost-last-ack/runs", "{\"seed\":99}");
 		assertThat(a.json().get("trace")).isEqualTo(b.json().get("trace"));

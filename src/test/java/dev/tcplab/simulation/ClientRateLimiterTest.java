@@ -14,7 +14,7 @@ class ClientRateLimiterTest {
 	}
 
 	@Test
-	void allowsABurstThenRefillsAtTheRate() {
+	void shouldAllowABurstThenRefillAtTheRate() {
 		ClientRateLimiter l = limiter(10, 3);
 		long t = 1_000_000_000L;
 		assertThat(l.tryAcquire("a", t)).isZero();
@@ -27,7 +27,7 @@ class ClientRateLimiterTest {
 	}
 
 	@Test
-	void retryAfterGrowsWithSlowRates() {
+	void shouldGrowRetryAfterWithSlowRates() {
 		ClientRateLimiter l = limiter(1, 1);
 		assertThat(l.tryAcquire("a", 0)).isZero();
 		assertThat(l.tryAcquire("a", 0)).isEqualTo(1);
@@ -38,7 +38,7 @@ class ClientRateLimiterTest {
 	}
 
 	@Test
-	void forgetsFullBuckets() {
+	void shouldForgetFullBuckets() {
 		ClientRateLimiter l = limiter(1000, 5);
 		l.tryAcquire("a");
 		l.tryAcquire("b");

@@ -94,7 +94,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void normalCloseShowsTheArticlesStateSequenceOnBothLines() throws IOException {
+	void shouldShowTheArticlesStateSequenceOnBothLinesForANormalClose() throws IOException {
 		open("/?lang=en");
 		waitForLadderState("client", "ESTABLISHED");
 		waitForLadderState("server", "ESTABLISHED");
@@ -131,7 +131,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void losingTheLastAckShowsACrossAndTheRetransmittedFin() throws IOException {
+	void shouldShowACrossAndTheRetransmittedFinWhenTheLastAckIsLost() throws IOException {
 		open("/?lang=en");
 		waitForLadderState("client", "ESTABLISHED");
 		new Select(driver.findElement(By.id("client-segment"))).selectByValue("ACK");
@@ -168,7 +168,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void koreanToggleSwitchesTheNarration() throws IOException {
+	void shouldSwitchTheNarrationWithTheKoreanToggle() throws IOException {
 		open("/?lang=en");
 		waitFor(() -> !new Select(driver.findElement(By.id("scenario-select"))).getOptions().isEmpty());
 		driver.findElement(By.id("scenario-run")).click();
@@ -205,7 +205,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void embedModeShowsTheDiagramsWithoutChrome() throws IOException {
+	void shouldShowTheDiagramsWithoutChromeInEmbedMode() throws IOException {
 		open("/?embed=1&lang=en");
 		waitForLadderState("client", "ESTABLISHED");
 		assertThat(driver.findElement(By.id("ladder")).isDisplayed()).isTrue();
@@ -220,7 +220,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void anIllegalCallShowsTheErrnoLikeASocketWould() throws IOException {
+	void shouldShowTheErrnoOfAnIllegalCallLikeASocketWould() throws IOException {
 		open("/?lang=en");
 		waitForLadderState("client", "ESTABLISHED");
 		new Select(driver.findElement(By.id("client-how"))).selectByValue("SHUT_WR");
