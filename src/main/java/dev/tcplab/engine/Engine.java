@@ -1,7 +1,6 @@
 package dev.tcplab.engine;
 
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -91,7 +90,7 @@ final class Engine {
 		return ConnTable.isRow(handle) ? tw.rows.obj(i) : timers.owner(i);
 	}
 
-	final Map<Integer, Listener> listeners = new HashMap<>();
+	final Listener.Table listeners = new Listener.Table();
 
 	final Map<Integer, Pair> pairs = new LinkedHashMap<>();
 
@@ -104,7 +103,8 @@ final class Engine {
 	LoadRun load;
 
 	/**
-	 * Linux computes RTO = SRTT + max(RTO_min, 4·RTTVAR); the others follow RFC 6298 §2.
+	 * {@link StackConstants#rtoFormula()} is "linux": RTO = SRTT + max(RTO_min,
+	 * 4·RTTVAR); otherwise RFC 6298 §2.
 	 */
 	final boolean linuxRto;
 
@@ -118,7 +118,7 @@ final class Engine {
 		this.isn = new Isn(config.pinnedIsn(), rng.nextLong());
 		this.ports = new Ports(this, rng);
 		this.tw = new TimeWait(this);
-		this.linuxRto = "linux".equals(c.profile());
+		this.linuxRto = StackConstants.RTO_LINUX.equals(c.rtoFormula());
 	}
 
 	static long key(int host, int localPort, int remotePort) {
@@ -185,7 +185,7 @@ final class Engine {
 	}
 
 	// =====================================================================================================
-	// Scheduler loop
+	// The event loop (the queue is internal/EventQueue, the timers internal/TimerTable)
 	// =====================================================================================================
 
 	/** A timer slot for a new TCB. */
@@ -497,20 +497,9 @@ final class Engine {
 	// Listeners and the life of a pair
 	// =====================================================================================================
 
-	/** The last listener looked up: a busy server's SYNs all go to one port. */
-	private Listener lastListener;
-
 	/** The listener on server port {@code port}, or null. */
 	Listener listenerOn(int port) {
-		Listener l = lastListener;
-		if (l != null && l.port == port) {
-			return l;
-		}
-		l = listeners.get(port);
-		if (l != null) {
-			lastListener = l;
-		}
-		return l;
+		return listeners.on(port);
 	}
 
 	Listener listener(int port, Pair forPair) {
@@ -518,16 +507,25 @@ final class Engine {
 		if (l == null) {
 			l = new Listener(port, LISTEN_BACKLOG);
 			l.pair = forPair;
-			listeners.put(port, l);
+			listeners.add(l);
 			setState(l, TcpState.LISTEN, "listen()");
 			callEvent(l, "listener", "listen", Map.of("port", port, "backlog", LISTEN_BACKLOG), CallResult.ZERO);
 		}
 		return l;
 	}
 
-	/** The application closed a socket that is already CLOSED. */
-	void release(Tcb t) {
-		checkPair(t.pair);
+	/**
+	 * The application let go of socket {@code t} (its close() returned): a TIME_WAIT
+	 * record that the handle still mirrored lives on alone, a CLOSED socket is done;
+	 * either may finish the pair.
+	 */
+	void socketClosed(Tcb t) {
+		if (t.state == TcpState.TIME_WAIT) {
+			tw.releaseOwner(t);
+		}
+		else if (t.state == TcpState.CLOSED) {
+			checkPair(t.pair);
+		}
 	}
 
 	private void tcbClosed(Tcb t) {
@@ -655,30 +653,9 @@ final class Engine {
 		}
 		t.connect();
 		if (rec.states) {
-			callEvent(t, "client", "connect", connectArgs(serverPort), CallResult.PENDING);
+			callEvent(t, "client", "connect", net.connectArgs(serverPort), CallResult.PENDING);
 		}
 		return p;
 	}
-
-	/**
-	 * The trace arguments of connect(), sorted by name as {@link TraceEvent.Call} keeps
-	 * them; the last one is reused while address and port stay the same (immutable).
-	 */
-	private Map<String, Object> connectArgs(int serverPort) {
-		String a = address[SERVER_HOST];
-		if (lastConnectArgs == null || lastConnectPort != serverPort || lastConnectAddress != a) {
-			lastConnectArgs = java.util.Collections
-				.unmodifiableSortedMap(new java.util.TreeMap<>(Map.of("address", a, "port", serverPort)));
-			lastConnectPort = serverPort;
-			lastConnectAddress = a;
-		}
-		return lastConnectArgs;
-	}
-
-	private Map<String, Object> lastConnectArgs;
-
-	private int lastConnectPort;
-
-	private String lastConnectAddress;
 
 }

@@ -1,5 +1,6 @@
 package dev.tcplab.engine;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -50,6 +51,33 @@ final class Listener extends Endpoint {
 				t.app.established(t);
 			}
 		}
+	}
+
+	/** The listeners of the server host by port. */
+	static final class Table {
+
+		private final Map<Integer, Listener> byPort = new HashMap<>();
+
+		/** The last listener looked up: a busy server's SYNs all go to one port. */
+		private Listener last;
+
+		/** The listener on {@code port}, or null. */
+		Listener on(int port) {
+			Listener l = last;
+			if (l != null && l.port == port) {
+				return l;
+			}
+			l = byPort.get(port);
+			if (l != null) {
+				last = l;
+			}
+			return l;
+		}
+
+		void add(Listener l) {
+			byPort.put(l.port, l);
+		}
+
 	}
 
 	/** A child closed before it was accepted: it no longer counts against the backlog. */

@@ -5,6 +5,7 @@ import static dev.tcplab.engine.Segment.RST;
 
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 
 import dev.tcplab.engine.internal.SegmentPool;
 
@@ -73,6 +74,27 @@ final class Network {
 	String address(int host, int client) {
 		return host == Engine.CLIENT_HOST ? clientAddress(client) : e.address[Engine.SERVER_HOST];
 	}
+
+	/**
+	 * The trace arguments of connect(), sorted by name as {@link TraceEvent.Call} keeps
+	 * them; the last one is reused while address and port stay the same (immutable).
+	 */
+	Map<String, Object> connectArgs(int serverPort) {
+		String a = e.address[Engine.SERVER_HOST];
+		if (lastConnectArgs == null || lastConnectPort != serverPort || lastConnectAddress != a) {
+			lastConnectArgs = java.util.Collections
+				.unmodifiableSortedMap(new java.util.TreeMap<>(Map.of("address", a, "port", serverPort)));
+			lastConnectPort = serverPort;
+			lastConnectAddress = a;
+		}
+		return lastConnectArgs;
+	}
+
+	private Map<String, Object> lastConnectArgs;
+
+	private int lastConnectPort;
+
+	private String lastConnectAddress;
 
 	long nextSegmentId() {
 		return nextSegmentId++;

@@ -70,6 +70,9 @@ final class Tcb extends Endpoint {
 	Listener listener;
 
 	// ---- RFC 9293 §3.3.1 ----
+	// Not kept: SND.UP and RCV.UP (urgent data is not modelled) and SND.WL1/SND.WL2
+	// (the segment sequence and acknowledgment numbers of the last window update; see
+	// "fifth" in synchronizedArrives).
 	boolean synchronizedVars;
 
 	int iss;
@@ -330,13 +333,24 @@ final class Tcb extends Endpoint {
 	}
 
 	/**
-	 * CLOSE, §3.10.4, with SO_LINGER (Stevens UNP §7.5) and RST on unread data (RFC 1122
-	 * §4.2.2.13).
+	 * close() on the socket: the CLOSE call, then the engine lets go of the socket handle
+	 * ({@link Engine#socketClosed}: a TIME_WAIT record the handle still mirrored lives on
+	 * alone).
 	 */
 	CallResult close() {
 		if (appClosed) {
 			return CallResult.failed(Errno.EBADF);
 		}
+		CallResult result = closeCall();
+		e.socketClosed(this);
+		return result;
+	}
+
+	/**
+	 * CLOSE, §3.10.4, with SO_LINGER (Stevens UNP §7.5) and RST on unread data (RFC 1122
+	 * §4.2.2.13).
+	 */
+	private CallResult closeCall() {
 		if (pendingCall == CALL_RECV) {
 			complete(CallResult.failed(Errno.EBADF));
 		}
@@ -346,7 +360,8 @@ final class Tcb extends Endpoint {
 		}
 		switch (state) {
 			case CLOSED:
-				e.release(this);
+				// §3.10.4 CLOSED: "error: connection does not exist"; a socket whose
+				// connection ended returns 0 (Linux)
 				return CallResult.ZERO;
 			case SYN_SENT:
 				// §3.10.4 SYN-SENT: delete the TCB
@@ -381,13 +396,14 @@ final class Tcb extends Endpoint {
 					armFinWait2();
 				}
 				break;
+			case TIME_WAIT:
+				// §3.10.4 TIME-WAIT: "respond with error: connection closing"; Linux
+				// returns 0 (the connection lives on as a TIME_WAIT record)
+				return CallResult.ZERO;
 			default:
-				// CLOSING, LAST_ACK: the FIN is already out; TIME_WAIT: nothing to do
+				// CLOSING, LAST_ACK: the FIN is already out ("error: connection closing";
+				// Linux: 0)
 				break;
-		}
-		if (timeWait != null) {
-			e.tw.releaseOwner(this);
-			return CallResult.ZERO;
 		}
 		if (lingerOnoff == 1 && lingerSeconds > 0 && finQueued && !finAcked() && state != TcpState.CLOSED) {
 			// SO_LINGER {1,N}: close() blocks until the FIN is ACKed or N seconds pass
@@ -401,7 +417,7 @@ final class Tcb extends Endpoint {
 	/**
 	 * ABORT, §3.10.5 (SO_LINGER {1,0} + close()): RST, no TIME_WAIT, buffers discarded.
 	 */
-	CallResult abort() {
+	private CallResult abort() {
 		appClosed = true;
 		switch (state) {
 			case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK:
@@ -414,11 +430,9 @@ final class Tcb extends Endpoint {
 			case SYN_SENT:
 				e.setState(this, TcpState.CLOSED, "linger {1,0}");
 				return CallResult.ZERO;
-			case TIME_WAIT:
-				e.tw.releaseOwner(this);
-				return CallResult.ZERO;
 			default:
-				e.release(this);
+				// TIME_WAIT: §3.10.5 "respond with ok and delete the TCB" — the record
+				// stays (Linux); CLOSED: nothing to abort
 				return CallResult.ZERO;
 		}
 	}
@@ -569,7 +583,10 @@ final class Tcb extends Endpoint {
 		return Math.min(rto, c.rtoMaxMs() * 1000);
 	}
 
-	/** RFC 6298 §2 (and Linux's variant: RTO = SRTT + max(RTO_min, 4·RTTVAR)). */
+	/**
+	 * RFC 6298 §2, or Linux's variant RTO = SRTT + max(RTO_min, 4·RTTVAR) when the
+	 * constant {@code rtoFormula} is "linux".
+	 */
 	private void rttSample(long r) {
 		if (srttUs < 0) {
 			srttUs = r;
@@ -731,7 +748,9 @@ final class Tcb extends Endpoint {
 			}
 			return;
 		}
-		// fourth: check the SYN bit
+		// third: check the security — not modelled (no security compartments)
+		// fourth: check the SYN bit; fifth: "if neither of the SYN or RST bits is set,
+		// then drop the segment and return"
 		if (!s.has(SYN)) {
 			return;
 		}
@@ -800,6 +819,7 @@ final class Tcb extends Endpoint {
 			}
 			return;
 		}
+		// third: check security — not modelled (no security compartments)
 		// fourth: a SYN in a synchronized state draws a challenge ACK (RFC 5961 §4)
 		if (s.has(SYN)) {
 			e.note(this, "CHALLENGE_ACK", "SYN in a synchronized state: challenge ACK (RFC 5961 §4)");
@@ -835,6 +855,11 @@ final class Tcb extends Endpoint {
 			ackAdvance(s.ack);
 		}
 		if (ge(s.ack, sndUna)) {
+			// "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" —
+			// the RFC then guards the update with SND.WL1/SND.WL2 (only a segment newer
+			// than the last update may change SND.WND). They are not kept here: every
+			// acceptable ACK updates the window, so an old, reordered segment could
+			// shrink it (the links do not reorder unless a DELAY fault does).
 			sndWnd = s.window;
 		}
 		switch (state) {
@@ -868,6 +893,7 @@ final class Tcb extends Endpoint {
 				break;
 		}
 		output();
+		// sixth: check the URG bit — not modelled (no urgent data)
 		// seventh: process the segment text
 		int fresh = 0;
 		if (s.len > 0) {
@@ -1077,6 +1103,11 @@ final class Tcb extends Endpoint {
 		}
 	}
 
+	/**
+	 * A timer fired (§3.10.8). The USER TIMEOUT is not modelled: the retry limits end a
+	 * connection that gets no answer, as on Linux; the TIME-WAIT TIMEOUT is
+	 * {@link TimeWait#expire}.
+	 */
 	void onTimer(int timer) {
 		e.timerEvent(this, TIMER_NAMES[timer], "fired", -1);
 		switch (timer) {

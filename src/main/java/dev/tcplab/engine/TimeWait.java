@@ -33,7 +33,12 @@ final class TimeWait {
 		this.c = e.c;
 	}
 
-	/** §3.10.7.4 for a connection in TIME-WAIT (compact record). */
+	/**
+	 * §3.10.7.4 for a connection in TIME-WAIT (compact record). The steps in the order
+	 * they can act here: second (RST), fourth (SYN), eighth (FIN), then first (anything
+	 * else in or out of the window draws an ACK). Third (security) and sixth (URG) are
+	 * not modelled; fifth (ACK) and seventh (text) change nothing in TIME-WAIT.
+	 */
 	void arrives(TimeWaitRecord r, Segment s) {
 		int host = r.host();
 		if (s.has(RST)) {
@@ -52,6 +57,7 @@ final class TimeWait {
 			e.setState(r, TcpState.CLOSED, "rcv RST");
 			return;
 		}
+		// fourth: a SYN
 		if (s.has(SYN) && !s.has(ACK)) {
 			Listener l = host == Engine.SERVER_HOST ? e.listenerOn(r.localPort()) : null;
 			if (c.synReopensTimeWait() && l != null && gt(s.seq, r.rcvNxt)) {
@@ -69,6 +75,7 @@ final class TimeWait {
 					0, r.iss, r.irs, -1);
 			return;
 		}
+		// eighth: a FIN
 		if (s.has(FIN) && s.seq + s.len + 1 == r.rcvNxt) {
 			// "The only thing that can arrive in this state is a retransmission of the
 			// remote FIN. Acknowledge it,
@@ -80,7 +87,8 @@ final class TimeWait {
 			return;
 		}
 		if (s.segLen() > 0 || !(le(r.rcvNxt, s.seq) && lt(s.seq, r.rcvNxt + c.windowBytes()))) {
-			// anything else that occupies sequence space or is out of window: ACK it
+			// first: anything else that occupies sequence space or is out of window:
+			// "send an acknowledgment in reply"
 			e.net.sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt,
 					0, r.iss, r.irs, -1);
 		}
@@ -114,33 +122,33 @@ final class TimeWait {
 	}
 
 	private void armTimer(TimeWaitRecord r, boolean restart) {
-		int row = r.row;
-		int g = ++rows.gen[row];
 		long expires = e.now + c.timeWaitMs() * 1000;
-		rows.expiresUs[row] = expires;
-		e.sched.scheduleAfter(e.now, c.timeWaitMs() * 1000, Engine.EV_TIME_WAIT_EXPIRY, null,
-				((long) row << 32) | (g & 0xFFFFFFFFL));
+		long arg = rows.armExpiry(r.row, expires);
+		e.sched.scheduleAfter(e.now, c.timeWaitMs() * 1000, Engine.EV_TIME_WAIT_EXPIRY, null, arg);
 		e.timerEvent(r, "TIME_WAIT", restart ? "restarted" : "armed", expires);
 	}
 
 	private void cancelTimer(TimeWaitRecord r) {
-		rows.gen[r.row]++;
+		rows.cancelExpiry(r.row);
 		e.timerEvent(r, "TIME_WAIT", "cancelled", -1);
 	}
 
 	/** Whether the expiry entry {@code arg} at the queue's head is still live. */
 	boolean expiryLive(long arg) {
-		int row = (int) (arg >>> 32);
-		if (rows.gen[row] == (int) arg) {
-			TimeWaitRecord r = rows.obj(row);
+		if (rows.expiryCurrent(arg)) {
+			TimeWaitRecord r = rows.obj(TimeWaitRows.expiryRow(arg));
 			return r == null || r.state == TcpState.TIME_WAIT;
 		}
 		return false;
 	}
 
-	/** The 2MSL timer of expiry entry {@code arg} fired. */
+	/**
+	 * The 2MSL timer of expiry entry {@code arg} fired: RFC 9293 §3.10.8 TIME-WAIT
+	 * TIMEOUT, "If the time-wait timeout expires on a connection, delete the TCB, enter
+	 * the CLOSED state, and return."
+	 */
 	void expire(long arg) {
-		int row = (int) (arg >>> 32);
+		int row = TimeWaitRows.expiryRow(arg);
 		TimeWaitRecord r = rows.obj(row);
 		if (r != null) {
 			e.timerEvent(r, "TIME_WAIT", "fired", -1);
@@ -158,10 +166,8 @@ final class TimeWait {
 	 */
 	void detach(TimeWaitRecord r) {
 		int row = r.row;
-		rows.pairNo[row] = r.pairNo();
-		rows.flags[row] |= (byte) ((r.completesLifecycle ? TimeWaitRows.COMPLETES : 0)
-				| (r.loadPair ? TimeWaitRows.LOAD : 0));
-		rows.setObj(row, null);
+		rows.dropObj(row, r.pairNo(),
+				(r.completesLifecycle ? TimeWaitRows.COMPLETES : 0) | (r.loadPair ? TimeWaitRows.LOAD : 0));
 		e.connRemove(r.key);
 		rows.indexPut(r.key, row);
 	}
@@ -172,10 +178,10 @@ final class TimeWait {
 	 * table. The row's queued expiry stays valid.
 	 */
 	TimeWaitRecord promote(int row) {
-		int f = rows.flags[row];
-		TimeWaitRecord r = new TimeWaitRecord(rows.key[row], (f & TimeWaitRows.CLIENT_SIDE) != 0, rows.sndNxt[row],
-				rows.rcvNxt[row], rows.iss[row], rows.irs[row], (f & TimeWaitRows.REUSE_ADDR) != 0);
-		int pairNo = rows.pairNo[row];
+		int f = rows.flags(row);
+		TimeWaitRecord r = new TimeWaitRecord(rows.key(row), (f & TimeWaitRows.CLIENT_SIDE) != 0, rows.sndNxt(row),
+				rows.rcvNxt(row), rows.iss(row), rows.irs(row), (f & TimeWaitRows.REUSE_ADDR) != 0);
+		int pairNo = rows.pairNo(row);
 		r.detach(pairNo, pairNo == 0 ? null : Integer.valueOf(pairNo), (f & TimeWaitRows.COMPLETES) != 0,
 				(f & TimeWaitRows.LOAD) != 0);
 		r.state = TcpState.TIME_WAIT;
@@ -193,15 +199,15 @@ final class TimeWait {
 	 * for a detached record, without making it.
 	 */
 	private void rowExpired(int row) {
-		int f = rows.flags[row];
-		int pairNo = rows.pairNo[row];
+		int f = rows.flags(row);
+		int pairNo = rows.pairNo(row);
 		String role = (f & TimeWaitRows.CLIENT_SIDE) != 0 ? "client" : "server";
 		e.timerEvent(pairNo, role, "TIME_WAIT", "fired", -1);
 		e.census[TcpState.TIME_WAIT.ordinal()]--;
 		if (e.rec.states) {
 			e.rec.state(e.now, pairNo, role, TcpState.TIME_WAIT, TcpState.CLOSED, "TIME_WAIT timer");
 		}
-		long key = rows.key[row];
+		long key = rows.key(row);
 		rows.indexRemove(key);
 		if ((f & TimeWaitRows.CLIENT_SIDE) != 0) {
 			e.ports.clientPorts((int) (key >>> 33))
@@ -268,7 +274,7 @@ final class TimeWait {
 				continue;
 			}
 			if (e.connGet(Engine.key(Engine.CLIENT_HOST, client, port, serverPort)) instanceof TimeWaitRecord r
-					&& e.now - (rows.expiresUs[r.row] - c.timeWaitMs() * 1000) >= 1_000_000) {
+					&& e.now - (rows.expiresUs(r.row) - c.timeWaitMs() * 1000) >= 1_000_000) {
 				e.note(r, "TIME_WAIT_REUSED", "tcp_tw_reuse: a new connection takes over this TIME_WAIT tuple");
 				cancelTimer(r);
 				e.setState(r, TcpState.CLOSED, "tw_reuse");

@@ -58,7 +58,7 @@ final class Views {
 	private static EndpointView record(Engine e, TimeWaitRecord r, TcpState state, boolean orphan, boolean shutRd,
 			boolean shutWr, int lingerOnoff, int lingerSeconds, int recvBuffered) {
 		List<TimerView> timers = r.state == TcpState.TIME_WAIT
-				? List.of(new TimerView("TIME_WAIT", e.tw.rows.expiresUs[r.row] / 1000.0)) : List.of();
+				? List.of(new TimerView("TIME_WAIT", e.tw.rows.expiresUs(r.row) / 1000.0)) : List.of();
 		return new EndpointView(r.role(), e.address(r.host(), r.client()), r.localPort(), state, Seq.u32(r.iss),
 				Seq.u32(r.irs), Seq.u32(r.sndNxt), Seq.u32(r.sndNxt), e.c.windowBytes(), Seq.u32(r.rcvNxt),
 				e.c.windowBytes(), 0, recvBuffered, orphan, shutRd, shutWr, r.reuseAddr, lingerOnoff, lingerSeconds,

@@ -29,26 +29,96 @@ public final class TimeWaitRows<R> {
 	/** Started by a load run. */
 	public static final int LOAD = 8;
 
-	public long[] key = new long[0];
+	private long[] key = new long[0];
 
-	public long[] expiresUs = new long[0];
+	private long[] expiresUs = new long[0];
 
-	public int[] sndNxt = new int[0];
+	private int[] sndNxt = new int[0];
 
-	public int[] rcvNxt = new int[0];
+	private int[] rcvNxt = new int[0];
 
-	public int[] iss = new int[0];
+	private int[] iss = new int[0];
 
-	public int[] irs = new int[0];
+	private int[] irs = new int[0];
 
-	public int[] gen = new int[0];
+	private int[] gen = new int[0];
 
-	public int[] pairNo = new int[0];
+	private int[] pairNo = new int[0];
 
-	public byte[] flags = new byte[0];
+	private byte[] flags = new byte[0];
 
 	/** The record object while there is one, else null (a detached row). */
 	private Object[] obj = new Object[0];
+
+	public long key(int row) {
+		return key[row];
+	}
+
+	public int sndNxt(int row) {
+		return sndNxt[row];
+	}
+
+	public int rcvNxt(int row) {
+		return rcvNxt[row];
+	}
+
+	public int iss(int row) {
+		return iss[row];
+	}
+
+	public int irs(int row) {
+		return irs[row];
+	}
+
+	/** Number of the forgotten pair of a detached row (0 = none). */
+	public int pairNo(int row) {
+		return pairNo[row];
+	}
+
+	/** {@link #CLIENT_SIDE}, {@link #REUSE_ADDR}, {@link #COMPLETES}, {@link #LOAD}. */
+	public int flags(int row) {
+		return flags[row];
+	}
+
+	/** When the row's expiry is due (µs). */
+	public long expiresUs(int row) {
+		return expiresUs[row];
+	}
+
+	/**
+	 * (Re)arms the row's expiry at {@code at}: entries queued before go stale. Returns
+	 * the argument of the new queue entry ({@link #expiryRow}, {@link #expiryCurrent}).
+	 */
+	public long armExpiry(int row, long at) {
+		int g = ++gen[row];
+		expiresUs[row] = at;
+		return ((long) row << 32) | (g & 0xFFFFFFFFL);
+	}
+
+	/** Stops the row's expiry: its queued entry goes stale. */
+	public void cancelExpiry(int row) {
+		gen[row]++;
+	}
+
+	/** The row of an expiry entry's argument. */
+	public static int expiryRow(long arg) {
+		return (int) (arg >>> 32);
+	}
+
+	/** Whether an expiry entry is the row's current one (not cancelled or re-armed). */
+	public boolean expiryCurrent(long arg) {
+		return gen[expiryRow(arg)] == (int) arg;
+	}
+
+	/**
+	 * The record object was dropped: the row keeps the forgotten pair's number and the
+	 * {@code extraFlags} ({@link #COMPLETES}, {@link #LOAD}) itself.
+	 */
+	public void dropObj(int row, int pairNo, int extraFlags) {
+		this.pairNo[row] = pairNo;
+		flags[row] |= (byte) extraFlags;
+		obj[row] = null;
+	}
 
 	/** The record object of {@code row}, or null (a detached row). */
 	@SuppressWarnings("unchecked")
