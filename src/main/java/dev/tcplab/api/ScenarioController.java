@@ -87,7 +87,10 @@ class ScenarioController {
 			content = @Content(mediaType = "application/problem+json"))
 	ResponseEntity<RunJson> run(@PathVariable String name,
 			@Valid @RequestBody(required = false) ScenarioRunRequest request) {
-		Run r = runner.run(name, request == null ? null : request.profile(), request == null ? null : request.seed());
+		String profile = request == null ? null : request.profile();
+		Long seed = request == null ? null : request.seed();
+		Integer untilStep = request == null ? null : request.untilStep();
+		Run r = untilStep == null ? runner.run(name, profile, seed) : runner.run(name, profile, seed, untilStep);
 		return ResponseEntity.created(URI.create("/api/simulations/" + r.simulationId()))
 			.body(new RunJson(r.simulationId(), r.name(), r.title(), r.profile(), r.seed(), r.trace(), r.narration()));
 	}

@@ -311,4 +311,28 @@ class ScenarioRunTest {
 		assertThat(a.json().get("seed").asLong()).isEqualTo(99);
 	}
 
+	/**
+	 * Stub of untilStep (the UI branches a simulation from the step shown): the run stops
+	 * after that step, its trace is a prefix of the full run's, and an out-of-range step
+	 * is a 400.
+	 */
+	@Test
+	void untilStepRunsOnlyThePrefixAndLeavesItLive() {
+		Answer full = http.post("/api/scenarios/lost-last-ack/runs", "{\"seed\":5}");
+		Answer part = http.post("/api/scenarios/lost-last-ack/runs", "{\"seed\":5,\"untilStep\":2}");
+		assertThat(part.status()).isEqualTo(201);
+		JsonNode narration = part.json().get("narration");
+		assertThat(narration.size()).isEqualTo(2);
+		long to = narration.get(1).get("toSeq").asLong();
+		assertThat(part.json().get("trace").size()).isEqualTo((int) to);
+		for (int i = 0; i < to; i++) {
+			assertThat(part.json().get("trace").get(i)).isEqualTo(full.json().get("trace").get(i));
+		}
+		assertThat(narration.get(0).get("expectations").isArray()).isTrue();
+		assertThat(http.get("/api/simulations/" + part.json().get("simulationId").asString()).status()).isEqualTo(200);
+		Answer bad = http.post("/api/scenarios/lost-last-ack/runs", "{\"untilStep\":99}");
+		assertThat(bad.status()).isEqualTo(400);
+		assertThat(bad.json().get("detail").asString()).contains("untilStep");
+	}
+
 }
