@@ -317,7 +317,7 @@ class ScenarioRunTest {
 	 * is a 400.
 	 */
 	@Test
-	void untilStepRunsOnlyThePrefixAndLeavesItLive() {
+	void shouldRunOnlyThePrefixUntilStepAndLeaveItLive() {
 		Answer full = http.post("/api/scenarios/lost-last-ack/runs", "{\"seed\":5}");
 		Answer part = http.post("/api/scenarios/lost-last-ack/runs", "{\"seed\":5,\"untilStep\":2}");
 		assertThat(part.status()).isEqualTo(201);

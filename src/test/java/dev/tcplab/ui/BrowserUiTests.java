@@ -282,7 +282,7 @@ class BrowserUiTests {
 			return out;""";
 
 	@Test
-	void aStepsNewItemsAreInTheViewportAtBothWidths() throws IOException {
+	void shouldBringAStepsNewItemsIntoTheViewportAtBothWidths() throws IOException {
 		for (int[] size : new int[][] { { 1280, 800 }, { 390, 844 } }) {
 			driver.manage().window().setSize(new Dimension(size[0], size[1]));
 			open("/?lang=en&scenario=lost-last-ack&step=1");
@@ -303,7 +303,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void noTwoLadderLabelsOverlapAtBothWidths() throws IOException {
+	void shouldNotOverlapAnyTwoLadderLabelsAtBothWidths() throws IOException {
 		String[][] cases = { { "simultaneous-close", "2" }, { "linger-default", "2" }, { "old-duplicate", "all" },
 				{ "lost-last-ack", "all" }, { "linger-timeout", "all" } };
 		for (int[] size : new int[][] { { 1280, 800 }, { 390, 844 } }) {
@@ -342,7 +342,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void timeWaitIsABarWithItsTrueLengthAndARestartIsShown() throws IOException {
+	void shouldDrawTimeWaitAsABarOfItsTrueLengthAndShowARestart() throws IOException {
 		open("/?lang=en&scenario=active-close&step=all");
 		WebElement tw = driver.findElement(By.cssSelector("#ladder g.bar-TIME_WAIT"));
 		assertThat(tw.getAttribute("data-length-ms")).isEqualTo("60000");
@@ -365,7 +365,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void aFullQuizRunAsksBeforeEachStepAndScoresAtTheEnd() throws IOException {
+	void shouldAskBeforeEachStepAndScoreAtTheEndOfAFullQuizRun() throws IOException {
 		open("/?lang=en&scenario=lost-last-ack&step=1");
 		driver.findElement(By.id("quiz-toggle")).click();
 		waitFor(() -> "true".equals(driver.findElement(By.id("quiz-toggle")).getAttribute("aria-pressed")));
@@ -409,7 +409,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void controlsAtAStepBranchANewSimulationFromThatStep() throws IOException {
+	void shouldBranchANewSimulationFromAStepWithTheControls() throws IOException {
 		open("/?lang=en&scenario=active-close&step=2");
 		String scenarioSim = (String) js("return window.tcplab.state.simId");
 		assertThat(driver.findElement(By.id("branch-hint")).isDisplayed()).isTrue();
@@ -424,7 +424,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void loadsShowTheCensusAndASampleConnection() throws IOException {
+	void shouldShowTheCensusAndASampleConnectionForLoads() throws IOException {
 		driver.get("http://localhost:" + this.port + "/?lang=en&scenario=busy-server-time-wait&step=all");
 		waitFor(() -> driver.findElement(By.id("census-chart")).isDisplayed());
 		assertThat(driver.findElement(By.id("census-chart")).getText()).contains("TIME_WAIT");
@@ -436,7 +436,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void segmentDetailsDoNotSurviveANewSimulation() {
+	void shouldNotCarrySegmentDetailsIntoANewSimulation() {
 		open("/?lang=en");
 		WebElement seg = driver.findElement(By.cssSelector("#ladder g.seg"));
 		js("arguments[0].focus()", seg);
@@ -451,7 +451,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void theLadderFollowsNewEventsOnlyWhileTheReaderIsAtTheTail() {
+	void shouldFollowNewEventsOnlyWhileTheReaderIsAtTheTail() {
 		open("/?lang=en");
 		waitForLadderState("server", "ESTABLISHED");
 		String scroller = "document.querySelector('.ladder-scroll')";
