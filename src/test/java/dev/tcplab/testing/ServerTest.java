@@ -20,6 +20,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 @Documented
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "tcplab.requests-per-second=1000000", "tcplab.request-burst=1000000",
+				// every test client is 127.0.0.1: the per-client simulation cap would
+				// count them all as one
+				"tcplab.budget.max-simulations-per-client=1000",
 				"logging.level.org.springframework.web.servlet.PageNotFound=ERROR" })
 public @interface ServerTest {
 
