@@ -160,6 +160,23 @@ class EnginePropertiesTest {
 					"RFC 1122 §4.2.2.13, Linux tcp_rcv_state_process: data to an orphan (rstOnUnreadClose: every built-in profile)",
 					StackConstants::rstOnUnreadClose));
 		}
+		// SHUTDOWN of a connecting socket (Linux inet_shutdown -> tcp_disconnect, BSD
+		// tcp_usrclosed): every profile
+		t.add(new Transition(TcpState.SYN_SENT, TcpState.CLOSED, "shutdown() in SYN_SENT",
+				"Linux inet_shutdown, BSD tcp_usrclosed", ALL));
+		// a new SYN in a passive SYN_RECEIVED: RFC 9293 §3.10.7.4 fourth returns it to
+		// LISTEN (the child goes, the listener stays), a Linux request socket answers RST
+		// (tcp_check_req); either way the child connection is CLOSED: every profile
+		t.add(new Transition(TcpState.SYN_RECEIVED, TcpState.CLOSED, "rcv SYN",
+				"RFC 9293 §3.10.7.4 fourth, Linux tcp_check_req", ALL));
+		// data after shutdown(SHUT_RD) in FIN_WAIT_1/2 (Linux tcp_rcv_state_process
+		// checks
+		// RCV_SHUTDOWN), where the constant rstOnDataAfterShutRd exists and is true
+		for (TcpState s : EnumSet.of(TcpState.FIN_WAIT_1, TcpState.FIN_WAIT_2)) {
+			t.add(new Transition(s, TcpState.CLOSED, "rcv data after shutdown()",
+					"Linux tcp_rcv_state_process (rstOnDataAfterShutRd)",
+					c -> Boolean.TRUE.equals(c.asMap().get("rstOnDataAfterShutRd"))));
+		}
 		t.add(new Transition(TcpState.FIN_WAIT_2, TcpState.CLOSED, "FIN_WAIT_2 timer",
 				"Linux tcp_fin_timeout (finWait2TimeoutMs > 0: linux, bsd, windows; not rfc9293)",
 				c -> c.finWait2TimeoutMs() > 0));
