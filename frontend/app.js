@@ -297,6 +297,9 @@ async function applyPairAction(simId, pairId, side, action, fields) {
 		const atMs = res.trace && res.trace.length ? res.trace[0].timeMs : estimate;
 		store.logAction({ op: 'event', pair: pairId, body, atMs });
 		store.addEvents(res.trace || []);
+		if (res.traceContinuesAt != null) {
+			await catchUp();
+		}
 		const first = (res.trace || []).find((e) => e.type === 'call' && e.endpoint === side);
 		addResult({ side, label, result: res.result, pending: res.result === 'pending' && first ? { pair: pairId, side, call: first.call, seq: first.seq } : null });
 	}
@@ -319,6 +322,9 @@ async function doClock(body) {
 	try {
 		const res = await api.clock(simId, body);
 		store.addEvents(res.trace || []);
+		if (res.traceContinuesAt != null) {
+			await catchUp(); // the answer carried only the first events (docs/reliability.md)
+		}
 		if (body.step || body.runUntilIdle) {
 			store.logAction({ op: 'clock', body, atMs: currentNow(), afterMs: res.nowMs });
 		}

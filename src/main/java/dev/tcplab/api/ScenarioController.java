@@ -17,6 +17,7 @@ import dev.tcplab.scenario.ScenarioRunner.NarrationStep;
 import dev.tcplab.scenario.ScenarioRunner.Run;
 import dev.tcplab.scenario.Text;
 
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -27,7 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Built-in narrated scenarios. */
 @RestController
-@RequestMapping("/api/scenarios")
+@RequestMapping(path = "/api/scenarios", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "scenarios", description = "Built-in, narrated teardown scenarios (English and Korean)")
 class ScenarioController {
 

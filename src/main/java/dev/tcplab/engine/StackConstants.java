@@ -68,6 +68,12 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 
 	private static final CallResult EWOULDBLOCK = CallResult.failed(Errno.EWOULDBLOCK);
 
+	/**
+	 * Smallest MSS accepted: the default send MSS of RFC 9293 §3.7.1 (RFC 1122 §4.2.2.6),
+	 * so one window is at most ⌈65535 / 536⌉ = 123 segments.
+	 */
+	public static final int MIN_MSS = 536;
+
 	/** Names of the built-in profiles. */
 	public static final List<String> PROFILES = List.of("rfc9293", "linux", "bsd", "windows");
 
@@ -97,8 +103,10 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		if (twReuse < 0 || twReuse > 2) {
 			throw new IllegalArgumentException("twReuse must be 0, 1 or 2");
 		}
-		if (mss < 1 || mss > 65495) {
-			throw new IllegalArgumentException("mss must be between 1 and 65495");
+		// a tiny MSS multiplies the segments per window (Linux added a floor,
+		// tcp_min_snd_mss, after CVE-2019-11479); 536 is RFC 9293's default send MSS
+		if (mss < MIN_MSS || mss > 65495) {
+			throw new IllegalArgumentException("mss must be between " + MIN_MSS + " and 65495, got " + mss);
 		}
 		if (windowBytes < 1 || windowBytes > 65535) {
 			throw new IllegalArgumentException("windowBytes must be between 1 and 65535 (no window scaling)");

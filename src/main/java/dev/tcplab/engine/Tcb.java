@@ -87,8 +87,17 @@ final class Tcb extends Endpoint {
 
 	int rcvNxt;
 
-	/** Bytes the application queued that were not transmitted yet. */
-	int sendQueue;
+	/**
+	 * SO_SNDBUF: the most bytes one socket holds unsent or unacknowledged (Linux
+	 * {@code tcp_wmem} max, 4 MiB). A send into a full buffer answers EWOULDBLOCK, into a
+	 * nearly full one a partial count, as a non-blocking socket does (send(2)).
+	 */
+	static final long SEND_BUFFER_BYTES = 4L << 20;
+
+	/**
+	 * Bytes the application queued that were not transmitted yet (64-bit: never wraps).
+	 */
+	long sendQueue;
 
 	/** Bytes received in order and not read by the application yet. */
 	int recvBuffered;
@@ -221,8 +230,8 @@ final class Tcb extends Endpoint {
 		return appClosed && pendingCall != CALL_CLOSE;
 	}
 
-	int sendBuffered() {
-		int unacked = 0;
+	long sendBuffered() {
+		long unacked = 0;
 		if (synchronizedVars) {
 			unacked = sndNxt - sndUna;
 			if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
@@ -265,19 +274,36 @@ final class Tcb extends Endpoint {
 				return CallResult.failed(synchronizedVars ? Errno.EPIPE : Errno.ENOTCONN);
 			case SYN_SENT, SYN_RECEIVED:
 				// §3.10.2: queue the data for transmission after entering ESTABLISHED
-				sendQueue += bytes;
-				return CallResult.returned(bytes);
+				return enqueue(bytes);
 			case ESTABLISHED, CLOSE_WAIT:
 				if (shutWr) {
 					return CallResult.failed(Errno.EPIPE);
 				}
-				sendQueue += bytes;
+				CallResult queued = enqueue(bytes);
 				output();
-				return CallResult.returned(bytes);
+				return queued;
 			default:
 				// FIN_WAIT_1/2, CLOSING, LAST_ACK, TIME_WAIT: "error: connection closing"
 				return CallResult.failed(Errno.EPIPE);
 		}
+	}
+
+	/**
+	 * Takes as much of a SEND as the send buffer has room for (§3.10.2 "if there is
+	 * insufficient space to remember this buffer, simply return 'error: insufficient
+	 * resources'"; a non-blocking socket answers EWOULDBLOCK or a partial count).
+	 */
+	private CallResult enqueue(int bytes) {
+		if (bytes == 0) {
+			return CallResult.ZERO;
+		}
+		long room = SEND_BUFFER_BYTES - sendBuffered();
+		if (room <= 0) {
+			return CallResult.failed(Errno.EWOULDBLOCK);
+		}
+		int n = (int) Math.min(bytes, room);
+		sendQueue += n;
+		return CallResult.returned(n);
 	}
 
 	/** RECEIVE, §3.10.3. */
@@ -501,7 +527,7 @@ final class Tcb extends Endpoint {
 			if (room <= 0) {
 				break;
 			}
-			int n = Math.min(Math.min(c.mss(), sendQueue), room);
+			int n = (int) Math.min(Math.min(c.mss(), sendQueue), room);
 			sendQueue -= n;
 			int flags = ACK | PSH;
 			boolean fin = sendQueue == 0 && finQueued && !finSent;

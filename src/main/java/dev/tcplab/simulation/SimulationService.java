@@ -37,6 +37,11 @@ public class SimulationService {
 		return properties;
 	}
 
+	/** The per-client and per-request budgets. */
+	public BudgetProperties budget() {
+		return registry.budget().properties();
+	}
+
 	/**
 	 * What a client may choose when creating a simulation; nulls mean "default".
 	 */
@@ -85,7 +90,11 @@ public class SimulationService {
 		default void checkLimit(long maxAdvanceMs) {
 		}
 
-		EventResult runOn(Simulation engine);
+		/**
+		 * Runs the action, at most {@code maxEvents} scheduled events of it (result
+		 * {@link Simulation#BUDGET} when it stopped there).
+		 */
+		EventResult runOn(Simulation engine, int maxEvents);
 
 		private static void check(String name, double ms, long maxAdvanceMs) {
 			if (!(ms >= 0) || ms > maxAdvanceMs) {
@@ -103,8 +112,8 @@ public class SimulationService {
 			}
 
 			@Override
-			public EventResult runOn(Simulation engine) {
-				return engine.advance(this.ms);
+			public EventResult runOn(Simulation engine, int maxEvents) {
+				return engine.advance(this.ms, maxEvents);
 			}
 
 		}
@@ -118,8 +127,8 @@ public class SimulationService {
 			}
 
 			@Override
-			public EventResult runOn(Simulation engine) {
-				return engine.runUntilIdle(this.maxMs);
+			public EventResult runOn(Simulation engine, int maxEvents) {
+				return engine.runUntilIdle(this.maxMs, maxEvents);
 			}
 
 		}
@@ -128,7 +137,7 @@ public class SimulationService {
 		record Step() implements ClockAction {
 
 			@Override
-			public EventResult runOn(Simulation engine) {
+			public EventResult runOn(Simulation engine, int maxEvents) {
 				return engine.step();
 			}
 
@@ -175,6 +184,14 @@ public class SimulationService {
 
 	public Snapshot snapshot(String id) {
 		return registry.get(id).withLock(SimulationService::snapshotLocked);
+	}
+
+	/**
+	 * The snapshot of a simulation whose lock the caller holds (inside
+	 * {@link LiveSimulation#withLock}).
+	 */
+	public Snapshot snapshotOf(LiveSimulation locked) {
+		return snapshotLocked(locked);
 	}
 
 	/** The snapshot of a simulation whose lock the caller holds. */
@@ -245,7 +262,12 @@ public class SimulationService {
 				s.setPaused(cmd.paused());
 			}
 			Simulation engine = s.engine();
-			EventResult r = cmd.action() == null ? null : cmd.action().runOn(engine);
+			int maxEvents = budget().maxEventsPerRequest();
+			long traceFrom = engine.nextSeq();
+			EventResult r = cmd.action() == null ? null : cmd.action().runOn(engine, maxEvents);
+			if (r != null && Simulation.BUDGET.equals(r.result())) {
+				throw new EventBudgetExceededException(maxEvents, engine.nowMs(), traceFrom, engine.nextSeq());
+			}
 			return new ClockOutcome(engine.nowMs(), r == null ? "ok" : r.result(), r == null ? List.of() : r.trace(),
 					s.clock(), s.paused(), s.speed(), engine.nextEventAtMs());
 		});

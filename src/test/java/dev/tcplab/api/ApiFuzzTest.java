@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Test;
 
 import dev.tcplab.testing.HttpJson;
 import dev.tcplab.testing.HttpJson.Answer;
-import dev.tcplab.testing.ServerTest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -23,7 +23,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * simulation's trace exactly as it was, and a simulation nobody touched keeps a
  * byte-identical trace.
  */
-@ServerTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "tcplab.requests-per-second=1000000", "tcplab.request-burst=1000000",
+				"tcplab.max-simulations=60", "tcplab.max-pairs=8", "tcplab.budget.max-simulations-per-client=1000",
+				"logging.level.org.springframework.web.servlet.PageNotFound=ERROR" })
 class ApiFuzzTest {
 
 	static final int REQUESTS = 2000;

@@ -30,7 +30,7 @@ class TcplabPropertiesTest {
 	@Test
 	void shouldUseTheDefaultsWhenNothingIsSet() {
 		this.runner.run(context -> assertThat(context.getBean(TcplabProperties.class))
-			.isEqualTo(new TcplabProperties(1000, 64, 100_000, 3_600_000, Duration.ofMinutes(30), 50, 200)));
+			.isEqualTo(new TcplabProperties(0, 64, 100_000, 3_600_000, Duration.ofMinutes(30), 50, 200)));
 	}
 
 	@Test

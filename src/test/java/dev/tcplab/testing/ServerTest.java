@@ -23,7 +23,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 				// every test client is 127.0.0.1: the per-client simulation cap would
 				// count them all as one
 				"tcplab.budget.max-simulations-per-client=1000",
-				"logging.level.org.springframework.web.servlet.PageNotFound=ERROR" })
+				// scenario traces are short: 200 simulations then fit the memory budget
+				"tcplab.max-simulations=200", "tcplab.max-trace-events=20000" })
 public @interface ServerTest {
 
 }
