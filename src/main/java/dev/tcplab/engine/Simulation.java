@@ -116,9 +116,9 @@ public final class Simulation {
 	 */
 	private void refused(boolean reuseAddr, String call, Map<String, Object> args, Errno err) {
 		if (reuseAddr) {
-			e.callEvent(null, "client", "setsockopt", Map.of("option", "SO_REUSEADDR", "on", 1), 0);
+			e.callEvent(null, "client", "setsockopt", Map.of("option", "SO_REUSEADDR", "on", 1), CallResult.ZERO);
 		}
-		e.callEvent(null, "client", call, args, err.name());
+		e.callEvent(null, "client", call, args, CallResult.failed(err));
 	}
 
 	private static boolean established(Pair p) {

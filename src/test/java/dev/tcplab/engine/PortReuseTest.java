@@ -54,7 +54,7 @@ class PortReuseTest {
 	 * exception.
 	 */
 	@Test
-	void refusedBindAndConnectAreTracedAsCallsWithTheirErrno() {
+	void shouldTraceARefusedBindAndConnectAsCallsWithTheirErrno() {
 		Simulation sim = articleSim(Map.of());
 		clientInTimeWait(sim);
 		long from = sim.nextSeq();
