@@ -18,6 +18,7 @@ import dev.tcplab.simulation.SimulationNotFoundException;
 import dev.tcplab.web.Problems;
 
 import jakarta.servlet.http.HttpServletRequest;
+import tools.jackson.databind.exc.InvalidTypeIdException;
 
 import org.apache.tomcat.util.http.InvalidParameterException;
 
@@ -192,7 +193,13 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 		}
 		String detail = "the request body is not valid JSON for this route";
 		Throwable cause = ex.getMostSpecificCause();
-		if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
+		if (cause instanceof InvalidTypeIdException bad && bad.getBaseType() != null
+				&& bad.getBaseType().hasRawClass(PairEventRequest.class)) {
+			String known = "; known types: " + String.join(", ", PairEventRequest.TYPES);
+			detail = bad.getTypeId() == null ? "an event needs a \"type\"" + known
+					: "unknown event type \"" + bad.getTypeId() + "\"" + known;
+		}
+		else if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
 			detail = cause.getMessage();
 		}
 		else if (cause != null && cause.getMessage() != null) {

@@ -6,6 +6,8 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Size;
 
 import dev.tcplab.simulation.ClockMode;
+import dev.tcplab.simulation.LiveSimulation;
+import dev.tcplab.simulation.SimulationService.ClockAction;
 import dev.tcplab.simulation.SimulationService.ClockCommand;
 
 /**
@@ -23,8 +25,9 @@ record ClockRequest(
 				example = "600000") @DecimalMin("0") Double maxMs,
 		@Schema(description = "Run all events at the next pending time (one step)", example = "true") Boolean step,
 		@Schema(description = "Pause or resume a realtime clock") Boolean paused,
-		@Schema(description = "Realtime speed factor (0.01..1000)",
-				example = "2.0") @DecimalMin("0.01") @DecimalMax("1000") Double speed,
+		@Schema(description = "Realtime speed factor (" + LiveSimulation.MIN_SPEED + ".." + LiveSimulation.MAX_SPEED
+				+ ")",
+				example = "2.0") @DecimalMin(LiveSimulation.MIN_SPEED) @DecimalMax(LiveSimulation.MAX_SPEED) Double speed,
 		@Schema(description = "Switch the clock mode", allowableValues = {
 				"manual", "realtime" }) @Size(max = 16) String clock){
 
@@ -43,14 +46,15 @@ record ClockRequest(
 		}
 		ClockMode mode = clock == null ? null : ClockMode.parse(clock);
 		if (advanceMs != null) {
-			return new ClockCommand(mode, paused, speed, "advance", advanceMs);
+			return new ClockCommand(mode, paused, speed, new ClockAction.Advance(advanceMs));
 		}
 		if (Boolean.TRUE.equals(runUntilIdle)) {
-			return new ClockCommand(mode, paused, speed, "runUntilIdle", maxMs == null ? maxAdvanceMs : maxMs);
+			return new ClockCommand(mode, paused, speed,
+					new ClockAction.RunUntilIdle(maxMs == null ? maxAdvanceMs : maxMs));
 		}
 		if (Boolean.TRUE.equals(step)) {
-			return new ClockCommand(mode, paused, speed, "step", 0);
+			return new ClockCommand(mode, paused, speed, new ClockAction.Step());
 		}
-		return new ClockCommand(mode, paused, speed, null, 0);
+		return new ClockCommand(mode, paused, speed, null);
 	}
 }

@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 
+import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationService;
 
 /** Body of {@code POST /api/simulations}; every field is optional. */
@@ -25,7 +26,7 @@ record CreateSimulationRequest(
 				example = "manual", defaultValue = "manual", allowableValues = {
 						"manual", "realtime" }) @Size(max = 16) String clock,
 		@Schema(description = "Realtime speed factor", example = "1.0",
-				defaultValue = "1.0") @DecimalMin("0.01") @DecimalMax("1000") Double speed,
+				defaultValue = "1.0") @DecimalMin(LiveSimulation.MIN_SPEED) @DecimalMax(LiveSimulation.MAX_SPEED) Double speed,
 		@Schema(description = "Stack constants to override, by name (see the constants of a simulation)",
 				example = "{\"timeWaitMs\":0}") @Size(max = 32) Map<String, Object> overrides,
 		@Schema(description = "full, states (no segments/timers) or none", example = "full",

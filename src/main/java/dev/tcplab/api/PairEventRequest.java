@@ -1,13 +1,22 @@
 package dev.tcplab.api;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.swagger.v3.oas.annotations.media.DiscriminatorMapping;
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import dev.tcplab.engine.PairEvent;
@@ -18,135 +27,349 @@ import dev.tcplab.engine.TcpFlag;
 
 /**
  * One event for {@code POST /api/simulations/{id}/pairs/{pairId}/events} (design.md
- * "Events"). {@code type} selects which of the other fields matter. Converted completely
- * into a {@link PairEvent} before the engine sees it, so a malformed event never reaches
- * the simulation.
+ * "Events"): {@code type} selects the record, Bean Validation checks its fields, and
+ * {@link #toEvent()} builds the engine's {@link PairEvent}, so a malformed event never
+ * reaches the simulation.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({ @JsonSubTypes.Type(value = PairEventRequest.Close.class, name = "close"),
+		@JsonSubTypes.Type(value = PairEventRequest.Shutdown.class, name = "shutdown"),
+		@JsonSubTypes.Type(value = PairEventRequest.Send.class, name = "send"),
+		@JsonSubTypes.Type(value = PairEventRequest.Recv.class, name = "recv"),
+		@JsonSubTypes.Type(value = PairEventRequest.Abort.class, name = "abort"),
+		@JsonSubTypes.Type(value = PairEventRequest.SetSockOpt.class, name = "setsockopt"),
+		@JsonSubTypes.Type(value = PairEventRequest.Lose.class, name = "lose"),
+		@JsonSubTypes.Type(value = PairEventRequest.Duplicate.class, name = "duplicate"),
+		@JsonSubTypes.Type(value = PairEventRequest.Delay.class, name = "delay"),
+		@JsonSubTypes.Type(value = PairEventRequest.Hold.class, name = "hold"),
+		@JsonSubTypes.Type(value = PairEventRequest.Release.class, name = "release"),
+		@JsonSubTypes.Type(value = PairEventRequest.ResendFin.class, name = "resend-fin"),
+		@JsonSubTypes.Type(value = PairEventRequest.Inject.class, name = "inject") })
 @Schema(description = """
-		One socket call, network fault or protocol poke on one side of a pair.
-		Socket calls: close, shutdown{how}, send{bytes}, recv{max?}, abort, setsockopt{option:SO_LINGER,onoff,seconds | option:SO_REUSEADDR,value}.
-		Network (segments that `side` sends): lose|duplicate|hold{segment, count?, nth?}, delay{segment, ms, count?, nth?}, release.
-		Pokes: resend-fin, inject{flags, seq?, ack?, len?}.""",
-		example = "{\"type\":\"lose\",\"side\":\"client\",\"segment\":\"ACK\",\"count\":1}")
-record PairEventRequest(
-		@Schema(description = "Event type", example = "close", requiredMode = Schema.RequiredMode.REQUIRED,
-				allowableValues = {
-						"close", "shutdown", "send", "recv", "abort", "setsockopt", "lose", "duplicate", "delay",
-						"hold", "release", "resend-fin", "inject" }) @NotBlank @Size(max = 32) String type,
-		@Schema(description = "client or server", example = "client", requiredMode = Schema.RequiredMode.REQUIRED,
-				allowableValues = { "client", "server" }) @NotBlank @Size(max = 16) String side,
-		@Schema(description = "shutdown: SHUT_RD, SHUT_WR or SHUT_RDWR",
-				example = "SHUT_WR") @Size(max = 16) String how,
-		@Schema(description = "send: number of bytes", example = "100") @Min(0) @Max(16_777_216) Integer bytes,
-		@Schema(description = "recv: most bytes to read (absent = everything buffered)",
-				example = "100") @Min(0) @Max(16_777_216) Integer max,
-		@Schema(description = "setsockopt: SO_LINGER or SO_REUSEADDR",
-				example = "SO_LINGER") @Size(max = 16) String option,
-		@Schema(description = "setsockopt SO_LINGER: l_onoff (0 or 1)", example = "1") @Min(0) @Max(1) Integer onoff,
-		@Schema(description = "setsockopt SO_LINGER: l_linger in seconds",
-				example = "0") @Min(0) @Max(3600) Integer seconds,
-		@Schema(description = "setsockopt SO_REUSEADDR: on or off", example = "true") Boolean value,
-		@Schema(description = "fault rules: FIN, ACK (pure ACK), SYN, RST, DATA or ANY",
-				example = "ACK") @Size(max = 8) String segment,
-		@Schema(description = "fault rules: how many matching segments it applies to", example = "1",
-				defaultValue = "1") @Min(1) @Max(1000) Integer count,
-		@Schema(description = "fault rules: skip the first nth-1 matches",
-				example = "1") @Min(0) @Max(1000) Integer nth,
-		@Schema(description = "delay: extra delay in ms", example = "500") @Min(1) @Max(3_600_000) Long ms,
-		@Schema(description = "inject: TCP flags", example = "[\"FIN\",\"ACK\"]") @Size(max = 5) List<String> flags,
-		@Schema(description = "inject: raw sequence number (absent = the side's SND.NXT)",
-				example = "1001") @Min(0) @Max(4_294_967_295L) Long seq,
-		@Schema(description = "inject: raw acknowledgment number (absent = the side's RCV.NXT)",
-				example = "5001") @Min(0) @Max(4_294_967_295L) Long ack,
-		@Schema(description = "inject: payload length", example = "0",
-				defaultValue = "0") @Min(0) @Max(65495) Integer len){
+		One socket call, network fault or protocol poke on one side of a pair; `type` selects which.
+		Socket calls: close, shutdown, send, recv, abort, setsockopt. Network faults on the segments that `side` sends:
+		lose, duplicate, hold, delay, release. Pokes: resend-fin, inject.""",
+		example = "{\"type\":\"lose\",\"side\":\"client\",\"segment\":\"ACK\",\"count\":1}",
+		discriminatorProperty = "type",
+		discriminatorMapping = { @DiscriminatorMapping(value = "close", schema = PairEventRequest.Close.class),
+				@DiscriminatorMapping(value = "shutdown", schema = PairEventRequest.Shutdown.class),
+				@DiscriminatorMapping(value = "send", schema = PairEventRequest.Send.class),
+				@DiscriminatorMapping(value = "recv", schema = PairEventRequest.Recv.class),
+				@DiscriminatorMapping(value = "abort", schema = PairEventRequest.Abort.class),
+				@DiscriminatorMapping(value = "setsockopt", schema = PairEventRequest.SetSockOpt.class),
+				@DiscriminatorMapping(value = "lose", schema = PairEventRequest.Lose.class),
+				@DiscriminatorMapping(value = "duplicate", schema = PairEventRequest.Duplicate.class),
+				@DiscriminatorMapping(value = "delay", schema = PairEventRequest.Delay.class),
+				@DiscriminatorMapping(value = "hold", schema = PairEventRequest.Hold.class),
+				@DiscriminatorMapping(value = "release", schema = PairEventRequest.Release.class),
+				@DiscriminatorMapping(value = "resend-fin", schema = PairEventRequest.ResendFin.class),
+				@DiscriminatorMapping(value = "inject", schema = PairEventRequest.Inject.class) },
+		oneOf = { PairEventRequest.Close.class, PairEventRequest.Shutdown.class, PairEventRequest.Send.class,
+				PairEventRequest.Recv.class, PairEventRequest.Abort.class, PairEventRequest.SetSockOpt.class,
+				PairEventRequest.Lose.class, PairEventRequest.Duplicate.class, PairEventRequest.Delay.class,
+				PairEventRequest.Hold.class, PairEventRequest.Release.class, PairEventRequest.ResendFin.class,
+				PairEventRequest.Inject.class })
+sealed interface PairEventRequest {
 
-	static final List<String> TYPES = List.of("close", "shutdown", "send", "recv", "abort", "setsockopt", "lose",
-			"duplicate", "delay", "hold", "release", "resend-fin", "inject");
+	/** The {@code type} names, in the order design.md lists them. */
+	List<String> TYPES = Arrays.stream(PairEventRequest.class.getAnnotation(JsonSubTypes.class).value())
+		.map(JsonSubTypes.Type::name)
+		.toList();
 
-	/**
-	 * @throws IllegalArgumentException naming the field that is missing or wrong
-	 */
-	PairEvent toEvent() {
-		Side s = Side.parse(side);
-		String t = type.trim().toLowerCase(Locale.ROOT);
-		return switch (t) {
-			case "close" -> new PairEvent.Close(s);
-			case "abort" -> new PairEvent.Abort(s);
-			case "shutdown" -> new PairEvent.Shutdown(s, parseHow());
-			case "send" -> new PairEvent.Send(s, require("bytes", bytes));
-			case "recv" -> new PairEvent.Recv(s, max);
-			case "setsockopt" -> setsockopt(s);
-			case "lose" -> fault(s, FaultAction.DROP, 0);
-			case "duplicate" -> fault(s, FaultAction.DUPLICATE, 0);
-			case "hold" -> fault(s, FaultAction.HOLD, 0);
-			case "delay" -> fault(s, FaultAction.DELAY, require("ms", ms));
-			case "release" -> new PairEvent.Release(s);
-			case "resend-fin" -> new PairEvent.ResendFin(s);
-			case "inject" -> inject(s);
-			default -> throw new IllegalArgumentException(
-					"unknown event type \"" + type + "\"; known types: " + String.join(", ", TYPES));
-		};
+	String SIDE_PATTERN = "(?i)\\s*(client|server)\\s*";
+
+	String SIDE_MESSAGE = "must be \"client\" or \"server\"";
+
+	String SEGMENT_PATTERN = "(?i)\\s*(FIN|ACK|SYN|RST|DATA|ANY)\\s*";
+
+	String SEGMENT_MESSAGE = "must be one of FIN, ACK, SYN, RST, DATA, ANY";
+
+	String side();
+
+	/** The engine's event; the record's constraints hold. */
+	PairEvent toEvent();
+
+	private static Side sideOf(String side) {
+		return Side.parse(side);
 	}
 
-	private String parseHow() {
-		String h = require("how", how).trim().toUpperCase(Locale.ROOT);
-		if (!h.equals("SHUT_RD") && !h.equals("SHUT_WR") && !h.equals("SHUT_RDWR")) {
-			throw new IllegalArgumentException("how must be SHUT_RD, SHUT_WR or SHUT_RDWR, got \"" + how + "\"");
+	private static PairEvent fault(String side, FaultAction action, String segment, Integer count, Integer nth,
+			long delayMs) {
+		return new PairEvent.Fault(sideOf(side), action, SegmentMatch.valueOf(segment.trim().toUpperCase(Locale.ROOT)),
+				count == null ? 1 : count, nth == null ? 0 : nth, delayMs);
+	}
+
+	// ---- socket calls ----
+
+	@Schema(name = "CloseEvent", description = "close(): honours SO_LINGER; RST instead of FIN with unread data")
+	record Close(@Schema(description = "client or server", example = "client",
+			requiredMode = Schema.RequiredMode.REQUIRED) @NotBlank @Pattern(regexp = SIDE_PATTERN,
+					message = SIDE_MESSAGE) String side)
+			implements
+				PairEventRequest {
+
+		@Override
+		public PairEvent toEvent() {
+			return new PairEvent.Close(sideOf(this.side));
 		}
-		return h;
+
 	}
 
-	private PairEvent setsockopt(Side s) {
-		String opt = require("option", option).trim().toUpperCase(Locale.ROOT);
-		return switch (opt) {
-			case "SO_LINGER" -> new PairEvent.SetLinger(s, require("onoff", onoff), require("seconds", seconds));
-			case "SO_REUSEADDR" -> new PairEvent.SetReuseAddr(s, require("value", value));
-			default ->
-				throw new IllegalArgumentException("option must be SO_LINGER or SO_REUSEADDR, got \"" + option + "\"");
-		};
-	}
+	@Schema(name = "ShutdownEvent", description = "shutdown(how)")
+	record Shutdown(
+			@Schema(description = "client or server", example = "client",
+					requiredMode = Schema.RequiredMode.REQUIRED) @NotBlank @Pattern(regexp = SIDE_PATTERN,
+							message = SIDE_MESSAGE) String side,
+			@Schema(description = "SHUT_RD, SHUT_WR or SHUT_RDWR", example = "SHUT_WR",
+					requiredMode = Schema.RequiredMode.REQUIRED) @NotNull @Pattern(
+							regexp = "(?i)\\s*SHUT_(RD|WR|RDWR)\\s*",
+							message = "must be SHUT_RD, SHUT_WR or SHUT_RDWR") String how)
+			implements
+				PairEventRequest {
 
-	private PairEvent fault(Side s, FaultAction action, long delayMs) {
-		String seg = require("segment", segment).trim().toUpperCase(Locale.ROOT);
-		SegmentMatch match;
-		try {
-			match = SegmentMatch.valueOf(seg);
+		@Override
+		public PairEvent toEvent() {
+			return new PairEvent.Shutdown(sideOf(this.side), this.how);
 		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException(
-					"segment must be one of FIN, ACK, SYN, RST, DATA, ANY, got \"" + segment + "\"");
-		}
-		return new PairEvent.Fault(s, action, match, count == null ? 1 : count, nth == null ? 0 : nth, delayMs);
+
 	}
 
-	private PairEvent inject(Side s) {
-		List<String> given = require("flags", flags);
-		List<TcpFlag> parsed = new ArrayList<>();
-		for (String f : given) {
-			if (f == null) {
-				throw new IllegalArgumentException("flags must not contain null");
+	@Schema(name = "SendEvent", description = "send(bytes): queues bytes (their content is not modelled)")
+	record Send(
+			@Schema(description = "client or server", example = "client",
+					requiredMode = Schema.RequiredMode.REQUIRED) @NotBlank @Pattern(regexp = SIDE_PATTERN,
+							message = SIDE_MESSAGE) String side,
+			@Schema(description = "number of bytes", example = "100",
+					requiredMode = Schema.RequiredMode.REQUIRED) @NotNull @Min(0) @Max(16_777_216) Integer bytes)
+			implements
+				PairEventRequest {
+
+		@Override
+		public PairEvent toEvent() {
+			return new PairEvent.Send(sideOf(this.side), this.bytes);
+		}
+
+	}
+
+	@Schema(name = "RecvEvent",
+			description = "recv(max): buffered bytes, 0 at EOF, ECONNRESET after RST, \"pending\" when it blocks")
+	record Recv(
+			@Schema(description = "client or server", example = "client",
+					requiredMode = Schema.RequiredMode.REQUIRED) @NotBlank @Pattern(regexp = SIDE_PATTERN,
+							message = SIDE_MESSAGE) String side,
+			@Schema(description = "most bytes to read (absent = everything buffered)",
+					example = "100") @Min(0) @Max(16_777_216) Integer max)
+			implements
+				PairEventRequest {
+
+		@Override
+		public PairEvent toEvent() {
+			return new PairEvent.Recv(sideOf(this.side), this.max);
+		}
+
+	}
+
+	@Schema(name = "AbortEvent", description = "SO_LINGER {1,0} then close(): RST, no TIME_WAIT")
+	record Abort(@Schema(description = "client or server", example = "client",
+			requiredMode = Schema.RequiredMode.REQUIRED) @NotBlank @Pattern(regexp = SIDE_PATTERN,
+					message = SIDE_MESSAGE) String side)
+			implements
+				PairEventRequest {
+
+		@Override
+		public PairEvent toEvent() {
+			return new PairEvent.Abort(sideOf(this.side));
+		}
+
+	}
+
+	@Schema(name = "SetSockOptEvent",
+			description = "setsockopt: SO_LINGER with onoff and seconds, or SO_REUSEADDR with value")
+	record SetSockOpt(
+			@Schema(description = "client or server", example = "client",
+					requiredMode = Schema.RequiredMode.REQUIRED) @NotBlank @Pattern(regexp = SIDE_PATTERN,
+							message = SIDE_MESSAGE) String side,
+			@Schema(description = "SO_LINGER or SO_REUSEADDR", example = "SO_LINGER",
+					requiredMode = Schema.RequiredMode.REQUIRED) @NotNull @Pattern(
+							regexp = "(?i)\\s*(SO_LINGER|SO_REUSEADDR)\\s*",
+							message = "must be SO_LINGER or SO_REUSEADDR") String option,
+			@Schema(description = "SO_LINGER: l_onoff (0 or 1)", example = "1") @Min(0) @Max(1) Integer onoff,
+			@Schema(description = "SO_LINGER: l_linger in seconds", example = "0") @Min(0) @Max(3600) Integer seconds,
+			@Schema(description = "SO_REUSEADDR: on or off", example = "true") Boolean value)
+			implements
+				PairEventRequest {
+
+		@JsonIgnore
+		public boolean isLinger() {
+			return this.option != null && this.option.trim().equalsIgnoreCase("SO_LINGER");
+		}
+
+		@JsonIgnore
+		@AssertTrue(message = "missing: SO_LINGER needs onoff and seconds, SO_REUSEADDR needs value")
+		public boolean isOptionArguments() {
+			if (this.option == null) {
+				return true; // reported by @NotNull
 			}
-			try {
+			return isLinger() ? this.onoff != null && this.seconds != null : this.value != null;
+		}
+
+		@Override
+		public PairEvent toEvent() {
+			Side s = sideOf(this.side);
+			return isLinger() ? new PairEvent.SetLinger(s, this.onoff, this.seconds)
+					: new PairEvent.SetReuseAddr(s, this.value);
+		}
+
+	}
+
+	// ---- network faults on the segments that side sends ----
+
+	@Schema(name = "LoseEvent", description = "Drop matching segments that side sends")
+	record Lose(
+			@Schema(description = "client or server", example = "client",
+					requiredMode = Schema.RequiredMode.REQUIRED) @NotBlank @Pattern(regexp = SIDE_PATTERN,
+							message = SIDE_MESSAGE) String side,
+			@Schema(description = "FIN, ACK (pure ACK), SYN, RST, DATA or ANY", example = "ACK",
+					requiredMode = Schema.RequiredMode.REQUIRED) @NotNull @Pattern(regexp = SEGMENT_PATTERN,
+							message = SEGMENT_MESSAGE) String segment,
+			@Schema(description = "how many matching segments it applies to", example = "1",
+					defaultValue = "1") @Min(1) @Max(1000) Integer count,
+			@Schema(description = "skip the first nth-1 matches", example = "1") @Min(0) @Max(1000) Integer nth)
+			implements
+				PairEventRequest {
+
+		@Override
+		public PairEvent toEvent() {
+			return fault(this.side, FaultAction.DROP, this.segment, this.count, this.nth, 0);
+		}
+
+	}
+
+	@Schema(name = "DuplicateEvent", description = "Deliver matching segments that side sends twice")
+	record Duplicate(
+			@Schema(description = "client or server", example = "client",
+					requiredMode = Schema.RequiredMode.REQUIRED) @NotBlank @Pattern(regexp = SIDE_PATTERN,
+							message = SIDE_MESSAGE) String side,
+			@Schema(description = "FIN, ACK (pure ACK), SYN, RST, DATA or ANY", example = "ACK",
+					requiredMode = Schema.RequiredMode.REQUIRED) @NotNull @Pattern(regexp = SEGMENT_PATTERN,
+							message = SEGMENT_MESSAGE) String segment,
+			@Schema(description = "how many matching segments it applies to", example = "1",
+					defaultValue = "1") @Min(1) @Max(1000) Integer count,
+			@Schema(description = "skip the first nth-1 matches", example = "1") @Min(0) @Max(1000) Integer nth)
+			implements
+				PairEventRequest {
+
+		@Override
+		public PairEvent toEvent() {
+			return fault(this.side, FaultAction.DUPLICATE, this.segment, this.count, this.nth, 0);
+		}
+
+	}
+
+	@Schema(name = "DelayEvent", description = "Delay matching segments that side sends by ms")
+	record Delay(
+			@Schema(description = "client or server", example = "client",
+					requiredMode = Schema.RequiredMode.REQUIRED) @NotBlank @Pattern(regexp = SIDE_PATTERN,
+							message = SIDE_MESSAGE) String side,
+			@Schema(description = "FIN, ACK (pure ACK), SYN, RST, DATA or ANY", example = "ACK",
+					requiredMode = Schema.RequiredMode.REQUIRED) @NotNull @Pattern(regexp = SEGMENT_PATTERN,
+							message = SEGMENT_MESSAGE) String segment,
+			@Schema(description = "extra delay in ms", example = "500",
+					requiredMode = Schema.RequiredMode.REQUIRED) @NotNull @Min(1) @Max(3_600_000) Long ms,
+			@Schema(description = "how many matching segments it applies to", example = "1",
+					defaultValue = "1") @Min(1) @Max(1000) Integer count,
+			@Schema(description = "skip the first nth-1 matches", example = "1") @Min(0) @Max(1000) Integer nth)
+			implements
+				PairEventRequest {
+
+		@Override
+		public PairEvent toEvent() {
+			return fault(this.side, FaultAction.DELAY, this.segment, this.count, this.nth, this.ms);
+		}
+
+	}
+
+	@Schema(name = "HoldEvent", description = "Hold matching segments that side sends until release")
+	record Hold(
+			@Schema(description = "client or server", example = "client",
+					requiredMode = Schema.RequiredMode.REQUIRED) @NotBlank @Pattern(regexp = SIDE_PATTERN,
+							message = SIDE_MESSAGE) String side,
+			@Schema(description = "FIN, ACK (pure ACK), SYN, RST, DATA or ANY", example = "ACK",
+					requiredMode = Schema.RequiredMode.REQUIRED) @NotNull @Pattern(regexp = SEGMENT_PATTERN,
+							message = SEGMENT_MESSAGE) String segment,
+			@Schema(description = "how many matching segments it applies to", example = "1",
+					defaultValue = "1") @Min(1) @Max(1000) Integer count,
+			@Schema(description = "skip the first nth-1 matches", example = "1") @Min(0) @Max(1000) Integer nth)
+			implements
+				PairEventRequest {
+
+		@Override
+		public PairEvent toEvent() {
+			return fault(this.side, FaultAction.HOLD, this.segment, this.count, this.nth, 0);
+		}
+
+	}
+
+	@Schema(name = "ReleaseEvent", description = "Deliver every held segment that side sent, in order")
+	record Release(@Schema(description = "client or server", example = "client",
+			requiredMode = Schema.RequiredMode.REQUIRED) @NotBlank @Pattern(regexp = SIDE_PATTERN,
+					message = SIDE_MESSAGE) String side)
+			implements
+				PairEventRequest {
+
+		@Override
+		public PairEvent toEvent() {
+			return new PairEvent.Release(sideOf(this.side));
+		}
+
+	}
+
+	// ---- protocol pokes ----
+
+	@Schema(name = "ResendFinEvent", description = "Retransmit that side's FIN now")
+	record ResendFin(@Schema(description = "client or server", example = "client",
+			requiredMode = Schema.RequiredMode.REQUIRED) @NotBlank @Pattern(regexp = SIDE_PATTERN,
+					message = SIDE_MESSAGE) String side)
+			implements
+				PairEventRequest {
+
+		@Override
+		public PairEvent toEvent() {
+			return new PairEvent.ResendFin(sideOf(this.side));
+		}
+
+	}
+
+	@Schema(name = "InjectEvent", description = "A raw segment as if sent by side on the pair's 4-tuple")
+	record Inject(
+			@Schema(description = "client or server", example = "client",
+					requiredMode = Schema.RequiredMode.REQUIRED) @NotBlank @Pattern(regexp = SIDE_PATTERN,
+							message = SIDE_MESSAGE) String side,
+			@Schema(description = "TCP flags: SYN, ACK, FIN, RST, PSH", example = "[\"FIN\",\"ACK\"]",
+					requiredMode = Schema.RequiredMode.REQUIRED) @NotEmpty(
+							message = "inject needs at least one flag") @Size(
+									max = 5) List<@NotNull @Pattern(regexp = "(?i)\\s*(SYN|ACK|FIN|RST|PSH)\\s*",
+											message = "may contain SYN, ACK, FIN, RST, PSH") String> flags,
+			@Schema(description = "raw sequence number (absent = the side's SND.NXT)",
+					example = "1001") @Min(0) @Max(4_294_967_295L) Long seq,
+			@Schema(description = "raw acknowledgment number (absent = the side's RCV.NXT)",
+					example = "5001") @Min(0) @Max(4_294_967_295L) Long ack,
+			@Schema(description = "payload length", example = "0", defaultValue = "0") @Min(0) @Max(65495) Integer len)
+			implements
+				PairEventRequest {
+
+		@Override
+		public PairEvent toEvent() {
+			List<TcpFlag> parsed = new ArrayList<>();
+			for (String f : this.flags) {
 				TcpFlag flag = TcpFlag.valueOf(f.trim().toUpperCase(Locale.ROOT));
 				if (!parsed.contains(flag)) {
 					parsed.add(flag);
 				}
 			}
-			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException("flags may contain SYN, ACK, FIN, RST, PSH, got \"" + f + "\"");
-			}
+			return new PairEvent.Inject(sideOf(this.side), parsed, this.seq, this.ack, this.len == null ? 0 : this.len);
 		}
-		if (parsed.isEmpty()) {
-			throw new IllegalArgumentException("inject needs at least one flag");
-		}
-		return new PairEvent.Inject(s, List.copyOf(parsed), seq, ack, len == null ? 0 : len);
+
 	}
 
-	private <T> T require(String name, T value) {
-		if (value == null) {
-			throw new IllegalArgumentException("event type \"" + type + "\" needs \"" + name + "\"");
-		}
-		return value;
-	}
 }

@@ -345,15 +345,15 @@ final class Engine {
 		}
 	}
 
-	void callEvent(Endpoint ep, String endpoint, String call, Map<String, Object> args, Object result) {
+	void callEvent(Endpoint ep, String endpoint, String call, Map<String, Object> args, CallResult result) {
 		if (rec.states) {
-			boolean blocking = Tcb.PENDING.equals(result);
+			boolean blocking = result == CallResult.PENDING;
 			rec.call(now, ep == null ? 0 : ep.pairNo(), endpoint, call, args == null ? Map.of() : args,
-					blocking ? null : result, blocking, false);
+					blocking ? null : result.wire(), blocking, false);
 		}
 	}
 
-	void callCompleted(Tcb t, int call, Integer max, Object result) {
+	void callCompleted(Tcb t, int call, Integer max, CallResult result) {
 		if (rec.states) {
 			String name = switch (call) {
 				case Tcb.CALL_RECV -> "recv";
@@ -362,7 +362,7 @@ final class Engine {
 				default -> "call";
 			};
 			Map<String, Object> args = call == Tcb.CALL_RECV && max != null ? Map.of("max", max) : Map.of();
-			rec.call(now, t.pairNo(), t.role(), name, args, result, false, true);
+			rec.call(now, t.pairNo(), t.role(), name, args, result.wire(), false, true);
 		}
 	}
 
@@ -509,7 +509,7 @@ final class Engine {
 			l.pair = forPair;
 			listeners.add(l);
 			setState(l, TcpState.LISTEN, "listen()");
-			callEvent(l, "listener", "listen", Map.of("port", port, "backlog", LISTEN_BACKLOG), 0);
+			callEvent(l, "listener", "listen", Map.of("port", port, "backlog", LISTEN_BACKLOG), CallResult.ZERO);
 		}
 		return l;
 	}
@@ -645,15 +645,15 @@ final class Engine {
 		connPut(t.key, t);
 		if (rec.states) {
 			if (reuseAddr) {
-				callEvent(t, "client", "setsockopt", Map.of("option", "SO_REUSEADDR", "on", 1), 0);
+				callEvent(t, "client", "setsockopt", Map.of("option", "SO_REUSEADDR", "on", 1), CallResult.ZERO);
 			}
 			if (pinned) {
-				callEvent(t, "client", "bind", Map.of("port", clientPort), 0);
+				callEvent(t, "client", "bind", Map.of("port", clientPort), CallResult.ZERO);
 			}
 		}
 		t.connect();
 		if (rec.states) {
-			callEvent(t, "client", "connect", net.connectArgs(serverPort), Tcb.PENDING);
+			callEvent(t, "client", "connect", net.connectArgs(serverPort), CallResult.PENDING);
 		}
 		return p;
 	}

@@ -44,7 +44,8 @@ final class Listener extends Endpoint {
 			t.accepted = true;
 			pendingChildren--;
 			if (e.rec.states) {
-				e.callEvent(t, "server", "accept", t.localPort == port ? acceptArgs : Map.of("port", t.localPort), 0);
+				e.callEvent(t, "server", "accept", t.localPort == port ? acceptArgs : Map.of("port", t.localPort),
+						CallResult.ZERO);
 			}
 			if (t.app != null) {
 				t.app.established(t);

@@ -58,7 +58,7 @@ final class LoadRun {
 			// a refused connect() is a socket call too: traced with its errno, no pair
 			e.callEvent(null, "client", "connect",
 					java.util.Map.of("address", e.address[Engine.SERVER_HOST], "port", spec.serverPort()),
-					Errno.EADDRNOTAVAIL.name());
+					CallResult.failed(Errno.EADDRNOTAVAIL));
 		}
 		else {
 			started++;

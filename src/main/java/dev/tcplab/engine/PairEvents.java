@@ -14,23 +14,6 @@ final class PairEvents {
 	private PairEvents() {
 	}
 
-	/**
-	 * @return {rd, wr} for SHUT_RD, SHUT_WR or SHUT_RDWR
-	 */
-	static boolean[] parseHow(String how) {
-		if ("SHUT_RD".equals(how)) {
-			return new boolean[] { true, false };
-		}
-		if ("SHUT_WR".equals(how)) {
-			return new boolean[] { false, true };
-		}
-		if ("SHUT_RDWR".equals(how)) {
-			return new boolean[] { true, true };
-		}
-		throw new IllegalArgumentException(
-				"how must be SHUT_RD, SHUT_WR or SHUT_RDWR, got " + (how == null ? "nothing" : "\"" + how + "\""));
-	}
-
 	static Object apply(Engine e, Pair p, PairEvent ev) {
 		Side side = ev.side();
 		String who = side.wireName();
@@ -98,29 +81,33 @@ final class PairEvents {
 			e.transmit(s);
 			return "ok";
 		}
-		// ---- socket calls ----
+		return call(e, p, (PairEvent.SocketCall) ev, who, ep).wire();
+	}
+
+	/** A socket call on the side's socket; its call event goes into the trace. */
+	private static CallResult call(Engine e, Pair p, PairEvent.SocketCall ev, String who, Endpoint ep) {
 		if (!(ep instanceof Tcb t)) {
 			// no socket the application could call: not accepted yet, or already closed
 			// and compacted
-			String errno = ep == null ? "ENOTCONN" : "EBADF";
+			CallResult errno = CallResult.failed(ep == null ? Errno.ENOTCONN : Errno.EBADF);
 			if (e.rec.states) {
-				e.callEvent(p.client, who, callName(ev), callArgs(ev), errno);
+				e.callEvent(p.client, who, ev.call(), ev.args(), errno);
 			}
 			return errno;
 		}
-		Object result;
+		CallResult result;
 		if (ev instanceof PairEvent.Close) {
 			result = t.close();
 		}
 		else if (ev instanceof PairEvent.Abort) {
 			if (t.appClosed) {
-				result = "EBADF";
+				result = CallResult.failed(Errno.EBADF);
 			}
 			else {
 				t.lingerOnoff = 1;
 				t.lingerSeconds = 0;
 				if (e.rec.states) {
-					e.callEvent(t, who, "setsockopt", t.lingerArgs(), 0);
+					e.callEvent(t, who, "setsockopt", t.lingerArgs(), CallResult.ZERO);
 				}
 				result = t.close();
 				if (e.rec.states) {
@@ -130,79 +117,38 @@ final class PairEvents {
 			}
 		}
 		else if (ev instanceof PairEvent.Shutdown s) {
-			boolean[] how = parseHow(s.how());
-			result = t.shutdown(how[0], how[1]);
+			result = t.shutdown(s.how().rd(), s.how().wr());
 		}
 		else if (ev instanceof PairEvent.Send s) {
-			result = s.bytes() == 0 && !t.appClosed ? (Object) Integer.valueOf(0) : t.send(s.bytes());
+			result = s.bytes() == 0 && !t.appClosed ? CallResult.ZERO : t.send(s.bytes());
 		}
 		else if (ev instanceof PairEvent.Recv r) {
 			result = t.recv(r.max());
 		}
 		else if (ev instanceof PairEvent.SetLinger l) {
 			if (t.appClosed) {
-				result = "EBADF";
+				result = CallResult.failed(Errno.EBADF);
 			}
 			else {
 				t.lingerOnoff = l.onoff();
 				t.lingerSeconds = l.seconds();
-				result = 0;
-			}
-		}
-		else if (ev instanceof PairEvent.SetReuseAddr r) {
-			if (t.appClosed) {
-				result = "EBADF";
-			}
-			else {
-				t.reuseAddr = r.on();
-				result = 0;
+				result = CallResult.ZERO;
 			}
 		}
 		else {
-			throw new IllegalArgumentException("unsupported event " + ev);
+			PairEvent.SetReuseAddr r = (PairEvent.SetReuseAddr) ev;
+			if (t.appClosed) {
+				result = CallResult.failed(Errno.EBADF);
+			}
+			else {
+				t.reuseAddr = r.on();
+				result = CallResult.ZERO;
+			}
 		}
 		if (e.rec.states) {
-			e.callEvent(t, who, callName(ev), callArgs(ev), result);
+			e.callEvent(t, who, ev.call(), ev.args(), result);
 		}
 		return result;
-	}
-
-	static String callName(PairEvent ev) {
-		if (ev instanceof PairEvent.Close) {
-			return "close";
-		}
-		if (ev instanceof PairEvent.Abort) {
-			return "abort";
-		}
-		if (ev instanceof PairEvent.Shutdown) {
-			return "shutdown";
-		}
-		if (ev instanceof PairEvent.Send) {
-			return "send";
-		}
-		if (ev instanceof PairEvent.Recv) {
-			return "recv";
-		}
-		return "setsockopt";
-	}
-
-	static Map<String, Object> callArgs(PairEvent ev) {
-		if (ev instanceof PairEvent.Shutdown s) {
-			return Map.of("how", s.how());
-		}
-		if (ev instanceof PairEvent.Send s) {
-			return Map.of("bytes", s.bytes());
-		}
-		if (ev instanceof PairEvent.Recv r) {
-			return r.max() == null ? Map.of() : Map.of("max", r.max());
-		}
-		if (ev instanceof PairEvent.SetLinger l) {
-			return Map.of("option", "SO_LINGER", "onoff", l.onoff(), "seconds", l.seconds());
-		}
-		if (ev instanceof PairEvent.SetReuseAddr r) {
-			return Map.of("option", "SO_REUSEADDR", "on", r.on() ? 1 : 0);
-		}
-		return Map.of();
 	}
 
 }

@@ -116,9 +116,9 @@ public final class Simulation {
 	 */
 	private void refused(boolean reuseAddr, String call, Map<String, Object> args, Errno err) {
 		if (reuseAddr) {
-			e.callEvent(null, "client", "setsockopt", Map.of("option", "SO_REUSEADDR", "on", 1), 0);
+			e.callEvent(null, "client", "setsockopt", Map.of("option", "SO_REUSEADDR", "on", 1), CallResult.ZERO);
 		}
-		e.callEvent(null, "client", call, args, err.name());
+		e.callEvent(null, "client", call, args, CallResult.failed(err));
 	}
 
 	private static boolean established(Pair p) {
@@ -161,68 +161,17 @@ public final class Simulation {
 	 * forbids is not an exception: its result is the errno name, exactly as the socket
 	 * API would answer.
 	 * @throws java.util.NoSuchElementException for an unknown pair id
-	 * @throws IllegalArgumentException for malformed arguments (negative byte counts,
-	 * unknown shutdown how, …); the simulation is left untouched
+	 * @throws IllegalArgumentException without an event (its records check their own
+	 * arguments when built)
 	 */
 	public EventResult apply(int pairId, PairEvent event) {
 		Pair p = requirePair(pairId);
-		if (event == null || event.side() == null) {
-			throw new IllegalArgumentException("event and its side must be given");
+		if (event == null) {
+			throw new IllegalArgumentException("an event must be given");
 		}
-		validate(event);
 		long start = e.rec.nextSeq();
 		Object result = PairEvents.apply(e, p, event);
 		return new EventResult(result, e.rec.since(start));
-	}
-
-	private static void validate(PairEvent ev) {
-		if (ev instanceof PairEvent.Shutdown s) {
-			PairEvents.parseHow(s.how());
-		}
-		else if (ev instanceof PairEvent.Send s) {
-			if (s.bytes() < 0) {
-				throw new IllegalArgumentException("bytes must not be negative, got " + s.bytes());
-			}
-		}
-		else if (ev instanceof PairEvent.Recv r) {
-			if (r.max() != null && r.max() < 0) {
-				throw new IllegalArgumentException("max must not be negative, got " + r.max());
-			}
-		}
-		else if (ev instanceof PairEvent.SetLinger l) {
-			if (l.onoff() != 0 && l.onoff() != 1) {
-				throw new IllegalArgumentException("SO_LINGER onoff must be 0 or 1, got " + l.onoff());
-			}
-			if (l.seconds() < 0 || l.seconds() > 3600) {
-				throw new IllegalArgumentException("SO_LINGER seconds must be between 0 and 3600, got " + l.seconds());
-			}
-		}
-		else if (ev instanceof PairEvent.Fault f) {
-			if (f.action() == null || f.segment() == null) {
-				throw new IllegalArgumentException("a fault needs an action and a segment class");
-			}
-			if (f.count() < 1) {
-				throw new IllegalArgumentException("count must be at least 1, got " + f.count());
-			}
-			if (f.nth() < 0) {
-				throw new IllegalArgumentException("nth must not be negative, got " + f.nth());
-			}
-			if (f.delayMs() < 0 || f.delayMs() > 3_600_000) {
-				throw new IllegalArgumentException("delayMs must be between 0 and 3600000, got " + f.delayMs());
-			}
-		}
-		else if (ev instanceof PairEvent.Inject i) {
-			if (i.flags() == null || i.flags().stream().anyMatch(java.util.Objects::isNull)) {
-				throw new IllegalArgumentException("inject needs a list of flags");
-			}
-			if (i.len() < 0 || i.len() > 65535) {
-				throw new IllegalArgumentException("len must be between 0 and 65535, got " + i.len());
-			}
-			if ((i.seq() != null && (i.seq() < 0 || i.seq() > 0xFFFFFFFFL))
-					|| (i.ack() != null && (i.ack() < 0 || i.ack() > 0xFFFFFFFFL))) {
-				throw new IllegalArgumentException("seq and ack must be 32-bit unsigned numbers");
-			}
-		}
 	}
 
 	/**

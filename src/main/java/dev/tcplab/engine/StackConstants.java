@@ -31,8 +31,9 @@ import java.util.Map;
  * wait forever
  * @param rstOnUnreadClose close() with unread received data sends RST instead of FIN (RFC
  * 1122 §4.2.2.13, RFC 2525 §2.17)
- * @param lingerTimeoutErrno result of close() whose SO_LINGER {1,N} expires: "0" on
- * Linux, "EWOULDBLOCK" on BSD
+ * @param lingerTimeoutErrno result of close() whose SO_LINGER {1,N} expires: 0 on Linux,
+ * EWOULDBLOCK on BSD (written "0", "EWOULDBLOCK" or "ETIMEDOUT" in the constants JSON and
+ * in overrides)
  * @param rfc1337 true = ignore RST in TIME_WAIT (RFC 1337 fix, Linux tcp_rfc1337=1);
  * false = RST kills it (RFC 9293)
  * @param twReuse allow an outgoing connect to reuse a tuple in TIME_WAIT (Linux
@@ -84,7 +85,7 @@ import java.util.Map;
  */
 public record StackConstants(String profile, long mslMs, long timeWaitMs, long rtoInitialMs, long rtoMinMs,
 		long rtoMaxMs, int retries2, int orphanRetries, int synRetries, long delayedAckMs, boolean quickAck,
-		long finWait2TimeoutMs, boolean rstOnUnreadClose, String lingerTimeoutErrno, boolean rfc1337, int twReuse,
+		long finWait2TimeoutMs, boolean rstOnUnreadClose, CallResult lingerTimeoutErrno, boolean rfc1337, int twReuse,
 		boolean synReopensTimeWait, int mss, int windowBytes, int ephemeralLow, int ephemeralHigh,
 		boolean tailLossProbe, String rtoFormula, boolean timeWaitRstChallengeAck, boolean shutRdKeepsData,
 		boolean rstOnDataAfterShutRd, boolean requestSockets, boolean timeWaitAckRestarts, int reopenIsnOffset,
@@ -97,6 +98,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 
 	/** {@link #rtoFormula()}: Linux, RTO = SRTT + max(RTO_min, 4·RTTVAR). */
 	public static final String RTO_LINUX = "linux";
+
+	private static final CallResult EWOULDBLOCK = CallResult.failed(Errno.EWOULDBLOCK);
 
 	/**
 	 * Smallest MSS accepted: the default send MSS of RFC 9293 §3.7.1 (RFC 1122 §4.2.2.6),
@@ -122,8 +125,9 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		requireNonNegative("synRetries", synRetries);
 		requireNonNegative("delayedAckMs", delayedAckMs);
 		requireNonNegative("finWait2TimeoutMs", finWait2TimeoutMs);
-		if (!"0".equals(lingerTimeoutErrno) && !"EWOULDBLOCK".equals(lingerTimeoutErrno)
-				&& !"ETIMEDOUT".equals(lingerTimeoutErrno)) {
+		if (!CallResult.ZERO.equals(lingerTimeoutErrno)
+				&& !CallResult.failed(Errno.EWOULDBLOCK).equals(lingerTimeoutErrno)
+				&& !CallResult.failed(Errno.ETIMEDOUT).equals(lingerTimeoutErrno)) {
 			throw new IllegalArgumentException("lingerTimeoutErrno must be \"0\", \"EWOULDBLOCK\" or \"ETIMEDOUT\"");
 		}
 		if (!RTO_RFC6298.equals(rtoFormula) && !RTO_LINUX.equals(rtoFormula)) {
@@ -179,24 +183,24 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 			// RFC 9293: MSL 2 min, TIME_WAIT 4 min, RTO per RFC 6298 (min 1 s), no orphan
 			// timeout, RST kills TIME_WAIT.
 			case "rfc9293" -> new StackConstants("rfc9293", 120_000, 240_000, 1_000, 1_000, 60_000, 15, 8, 6, 200,
-					false, 0, true, "EWOULDBLOCK", false, 0, true, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true,
+					false, 0, true, EWOULDBLOCK, false, 0, true, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true,
 					false, false, false, false, 0, 6, 0, false);
 			// Linux 6.x: TCP_TIMEWAIT_LEN 60 s, RTO min 200 ms / max 120 s,
 			// tcp_fin_timeout 60 s, delayed ACK ~40 ms,
 			// quick-ACK on fresh connections, close() after linger timeout returns 0,
 			// tcp_rfc1337=0, tcp_tw_reuse=2.
 			case "linux" -> new StackConstants("linux", 30_000, 60_000, 1_000, 200, 120_000, 15, 8, 6, 40, true, 60_000,
-					true, "0", false, 0, true, 1460, 65535, 32768, 60999, true, RTO_LINUX, false, true, true, true,
-					true, 65537, 5, 500, true);
+					true, CallResult.ZERO, false, 0, true, 1460, 65535, 32768, 60999, true, RTO_LINUX, false, true,
+					true, true, true, 65537, 5, 500, true);
 			// FreeBSD: MSL 30 s (TIME_WAIT 60 s), RTO min 30 ms, delayed ACK 100 ms,
 			// linger timeout EWOULDBLOCK.
 			case "bsd" -> new StackConstants("bsd", 30_000, 60_000, 1_000, 30, 64_000, 12, 8, 6, 100, false, 60_000,
-					true, "EWOULDBLOCK", false, 0, true, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true, false,
+					true, EWOULDBLOCK, false, 0, true, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true, false,
 					false, false, false, 0, 6, 0, false);
 			// Windows: TcpTimedWaitDelay 120 s, RTO min 300 ms, delayed ACK 200 ms,
 			// FIN_WAIT_2 timeout 120 s.
 			case "windows" -> new StackConstants("windows", 60_000, 120_000, 1_000, 300, 60_000, 5, 5, 2, 200, false,
-					120_000, true, "EWOULDBLOCK", false, 0, false, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true,
+					120_000, true, EWOULDBLOCK, false, 0, false, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true,
 					false, false, false, false, 0, 2, 0, false);
 			default -> throw new IllegalArgumentException(
 					"unknown profile \"" + name + "\"; known profiles: " + String.join(", ", PROFILES));
@@ -207,6 +211,14 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 	 * The constants as an ordered name → value map (the API's {@code constants} object).
 	 */
 	public Map<String, Object> asMap() {
+		Map<String, Object> map = values();
+		// a call result is written as its wire text: "0", "EWOULDBLOCK"
+		map.replaceAll((name, value) -> value instanceof CallResult r ? r.toString() : value);
+		return map;
+	}
+
+	/** The components by name, with their Java values. */
+	private Map<String, Object> values() {
 		Map<String, Object> map = new LinkedHashMap<>();
 		for (RecordComponent c : StackConstants.class.getRecordComponents()) {
 			try {
@@ -230,7 +242,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		if (overrides == null || overrides.isEmpty()) {
 			return this;
 		}
-		Map<String, Object> values = asMap();
+		Map<String, Object> values = values();
 		for (Map.Entry<String, ?> e : overrides.entrySet()) {
 			String key = e.getKey();
 			if (!values.containsKey(key) || "profile".equals(key)) {
@@ -272,6 +284,15 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		}
 		if (current instanceof String) {
 			return String.valueOf(given);
+		}
+		if (current instanceof CallResult) {
+			try {
+				return CallResult.parse(String.valueOf(given));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException(
+						"constant \"" + key + "\" must be \"0\", \"EWOULDBLOCK\" or \"ETIMEDOUT\"");
+			}
 		}
 		long v;
 		if (given instanceof Number n) {

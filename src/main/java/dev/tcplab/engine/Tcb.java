@@ -47,8 +47,6 @@ final class Tcb extends Endpoint {
 
 	static final int CALL_CONNECT = 3;
 
-	static final String PENDING = "pending";
-
 	final Engine e;
 
 	final StackConstants c;
@@ -122,7 +120,7 @@ final class Tcb extends Endpoint {
 	boolean peerFin;
 
 	/** Error to report to the application once (ECONNRESET, ETIMEDOUT, ECONNREFUSED). */
-	String softError;
+	Errno softError;
 
 	boolean appClosed;
 
@@ -272,29 +270,29 @@ final class Tcb extends Endpoint {
 	}
 
 	/** SEND, §3.10.2. */
-	Object send(int bytes) {
+	CallResult send(int bytes) {
 		if (appClosed) {
-			return "EBADF";
+			return CallResult.failed(Errno.EBADF);
 		}
 		if (softError != null) {
 			return takeError();
 		}
 		switch (state) {
 			case CLOSED:
-				return synchronizedVars ? "EPIPE" : "ENOTCONN";
+				return CallResult.failed(synchronizedVars ? Errno.EPIPE : Errno.ENOTCONN);
 			case SYN_SENT, SYN_RECEIVED:
 				// §3.10.2: queue the data for transmission after entering ESTABLISHED
 				return enqueue(bytes);
 			case ESTABLISHED, CLOSE_WAIT:
 				if (shutWr) {
-					return "EPIPE";
+					return CallResult.failed(Errno.EPIPE);
 				}
-				Object queued = enqueue(bytes);
+				CallResult queued = enqueue(bytes);
 				output();
 				return queued;
 			default:
 				// FIN_WAIT_1/2, CLOSING, LAST_ACK, TIME_WAIT: "error: connection closing"
-				return "EPIPE";
+				return CallResult.failed(Errno.EPIPE);
 		}
 	}
 
@@ -303,49 +301,49 @@ final class Tcb extends Endpoint {
 	 * insufficient space to remember this buffer, simply return 'error: insufficient
 	 * resources'"; a non-blocking socket answers EWOULDBLOCK or a partial count).
 	 */
-	private Object enqueue(int bytes) {
+	private CallResult enqueue(int bytes) {
 		if (bytes == 0) {
-			return 0;
+			return CallResult.ZERO;
 		}
 		long room = SEND_BUFFER_BYTES - sendBuffered();
 		if (room <= 0) {
-			return "EWOULDBLOCK";
+			return CallResult.failed(Errno.EWOULDBLOCK);
 		}
 		int n = (int) Math.min(bytes, room);
 		sendQueue += n;
-		return n;
+		return CallResult.returned(n);
 	}
 
 	/** RECEIVE, §3.10.3. */
-	Object recv(Integer max) {
+	CallResult recv(Integer max) {
 		if (appClosed) {
-			return "EBADF";
+			return CallResult.failed(Errno.EBADF);
 		}
 		if (pendingCall == CALL_RECV) {
-			return "EALREADY";
+			return CallResult.failed(Errno.EALREADY);
 		}
 		if (recvBuffered > 0) {
 			// after shutdown(SHUT_RD) only a Linux buffer still holds data: it is read
-			return Integer.valueOf(consume(max));
+			return CallResult.returned(consume(max));
 		}
 		if (softError != null) {
 			return takeError();
 		}
 		if (peerFin || shutRd) {
-			return 0;
+			return CallResult.ZERO;
 		}
 		if (max != null && max == 0) {
-			return 0;
+			return CallResult.ZERO;
 		}
 		switch (state) {
 			case CLOSED:
-				return synchronizedVars ? Integer.valueOf(0) : "ENOTCONN";
+				return synchronizedVars ? CallResult.ZERO : CallResult.failed(Errno.ENOTCONN);
 			case SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2:
 				pendingCall = CALL_RECV;
 				pendingMax = max;
-				return PENDING;
+				return CallResult.PENDING;
 			default:
-				return 0;
+				return CallResult.ZERO;
 		}
 	}
 
@@ -363,10 +361,10 @@ final class Tcb extends Endpoint {
 		return n;
 	}
 
-	private String takeError() {
-		String err = softError;
+	private CallResult takeError() {
+		Errno err = softError;
 		softError = null;
-		return err;
+		return CallResult.failed(err);
 	}
 
 	/**
@@ -374,11 +372,11 @@ final class Tcb extends Endpoint {
 	 * ({@link Engine#socketClosed}: a TIME_WAIT record the handle still mirrored lives on
 	 * alone).
 	 */
-	Object close() {
+	CallResult close() {
 		if (appClosed) {
-			return "EBADF";
+			return CallResult.failed(Errno.EBADF);
 		}
-		Object result = closeCall();
+		CallResult result = closeCall();
 		e.socketClosed(this);
 		return result;
 	}
@@ -387,9 +385,9 @@ final class Tcb extends Endpoint {
 	 * CLOSE, §3.10.4, with SO_LINGER (Stevens UNP §7.5) and RST on unread data (RFC 1122
 	 * §4.2.2.13).
 	 */
-	private Object closeCall() {
+	private CallResult closeCall() {
 		if (pendingCall == CALL_RECV) {
-			complete("EBADF");
+			complete(CallResult.failed(Errno.EBADF));
 		}
 		appClosed = true;
 		if (lingerOnoff == 1 && lingerSeconds == 0) {
@@ -399,12 +397,12 @@ final class Tcb extends Endpoint {
 			case CLOSED:
 				// §3.10.4 CLOSED: "error: connection does not exist"; a socket whose
 				// connection ended returns 0 (Linux)
-				return 0;
+				return CallResult.ZERO;
 			case SYN_SENT:
 				// §3.10.4 SYN-SENT: delete the TCB
-				abortConnect("ECONNABORTED");
+				abortConnect(Errno.ECONNABORTED);
 				e.setState(this, TcpState.CLOSED, "close()");
-				return 0;
+				return CallResult.ZERO;
 			case SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, FIN_WAIT_2:
 				if (recvBuffered > 0 && c.rstOnUnreadClose() && state != TcpState.SYN_RECEIVED) {
 					// RFC 1122 §4.2.2.13, RFC 2525 §2.17: data was unread at close ->
@@ -413,7 +411,7 @@ final class Tcb extends Endpoint {
 					sendReset();
 					softError = null;
 					e.setState(this, TcpState.CLOSED, "close() with unread data");
-					return 0;
+					return CallResult.ZERO;
 				}
 				if (state == TcpState.CLOSE_WAIT) {
 					// §3.10.4 CLOSE-WAIT: queue FIN, enter LAST-ACK
@@ -437,7 +435,7 @@ final class Tcb extends Endpoint {
 			case TIME_WAIT:
 				// §3.10.4 TIME-WAIT: "respond with error: connection closing"; Linux
 				// returns 0 (the connection lives on as a TIME_WAIT record)
-				return 0;
+				return CallResult.ZERO;
 			default:
 				// CLOSING, LAST_ACK: the FIN is already out ("error: connection closing";
 				// Linux: 0)
@@ -447,15 +445,15 @@ final class Tcb extends Endpoint {
 			// SO_LINGER {1,N}: close() blocks until the FIN is ACKed or N seconds pass
 			pendingCall = CALL_CLOSE;
 			arm(T_LINGER, lingerSeconds * 1_000_000L, false);
-			return PENDING;
+			return CallResult.PENDING;
 		}
-		return 0;
+		return CallResult.ZERO;
 	}
 
 	/**
 	 * ABORT, §3.10.5 (SO_LINGER {1,0} + close()): RST, no TIME_WAIT, buffers discarded.
 	 */
-	private Object abort() {
+	private CallResult abort() {
 		appClosed = true;
 		switch (state) {
 			case CLOSING, LAST_ACK:
@@ -466,7 +464,7 @@ final class Tcb extends Endpoint {
 					e.note(this, "LINGER_ZERO_NO_RST",
 							"SO_LINGER {1,0} in " + state + ": the connection is deleted without RST");
 					e.setState(this, TcpState.CLOSED, "linger {1,0}");
-					return 0;
+					return CallResult.ZERO;
 				}
 				// fall through: unsent data left, RST as from ESTABLISHED
 			case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT:
@@ -475,15 +473,15 @@ final class Tcb extends Endpoint {
 				sendReset();
 				e.note(this, "RST_LINGER_ZERO", "SO_LINGER {1,0}: close() sends RST and skips TIME_WAIT");
 				e.setState(this, TcpState.CLOSED, "linger {1,0}");
-				return 0;
+				return CallResult.ZERO;
 			case SYN_SENT:
-				abortConnect("ECONNABORTED");
+				abortConnect(Errno.ECONNABORTED);
 				e.setState(this, TcpState.CLOSED, "linger {1,0}");
-				return 0;
+				return CallResult.ZERO;
 			default:
 				// TIME_WAIT: §3.10.5 "respond with ok and delete the TCB" — the record
 				// stays (Linux); CLOSED: nothing to abort
-				return 0;
+				return CallResult.ZERO;
 		}
 	}
 
@@ -492,21 +490,21 @@ final class Tcb extends Endpoint {
 	 * {@code errno}, never reports success (Linux inet_wait_for_connect: sk_err, else
 	 * ECONNABORTED).
 	 */
-	private void abortConnect(String errno) {
+	private void abortConnect(Errno errno) {
 		if (pendingCall == CALL_CONNECT) {
 			e.note(this, "CONNECT_ABORTED",
 					"the connection is given up before it was established: connect() fails with " + errno);
-			complete(errno);
+			complete(CallResult.failed(errno));
 		}
 	}
 
 	/** shutdown(how), RFC 1122 §4.2.2.13 half-duplex close. */
-	Object shutdown(boolean rd, boolean wr) {
+	CallResult shutdown(boolean rd, boolean wr) {
 		if (appClosed) {
-			return "EBADF";
+			return CallResult.failed(Errno.EBADF);
 		}
 		if (state == TcpState.CLOSED || state == TcpState.LISTEN) {
-			return "ENOTCONN";
+			return CallResult.failed(Errno.ENOTCONN);
 		}
 		if (state == TcpState.SYN_SENT) {
 			// Linux inet_shutdown: a connecting socket is disconnected (tcp_disconnect
@@ -516,9 +514,9 @@ final class Tcb extends Endpoint {
 			// (measured on Linux 6.18)
 			shutRd |= rd;
 			shutWr |= wr;
-			abortConnect("ECONNRESET");
+			abortConnect(Errno.ECONNRESET);
 			e.setState(this, TcpState.CLOSED, "shutdown() in SYN_SENT");
-			return 0;
+			return CallResult.ZERO;
 		}
 		if (rd && !shutRd) {
 			shutRd = true;
@@ -528,7 +526,7 @@ final class Tcb extends Endpoint {
 				recvBuffered = 0;
 			}
 			if (pendingCall == CALL_RECV) {
-				complete(0);
+				complete(CallResult.ZERO);
 			}
 		}
 		if (wr && !shutWr) {
@@ -548,7 +546,7 @@ final class Tcb extends Endpoint {
 					break;
 			}
 		}
-		return 0;
+		return CallResult.ZERO;
 	}
 
 	/** Retransmits this side's FIN now, as its retransmission timer would. */
@@ -850,7 +848,7 @@ final class Tcb extends Endpoint {
 		// second: check the RST bit
 		if (s.has(RST)) {
 			if (ackOk) {
-				softError = "ECONNREFUSED";
+				softError = Errno.ECONNREFUSED;
 				e.note(this, "CONNECTION_REFUSED", "RST in SYN_SENT: connection refused");
 				e.setState(this, TcpState.CLOSED, "rcv RST");
 			}
@@ -931,14 +929,14 @@ final class Tcb extends Endpoint {
 				case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> {
 					// "any outstanding RECEIVEs and SEND should receive 'reset'
 					// responses"
-					softError = "ECONNRESET";
+					softError = Errno.ECONNRESET;
 					sendQueue = 0;
 					e.setState(this, TcpState.CLOSED, "rcv RST");
 				}
 				default -> {
 					// CLOSING, LAST_ACK
 					if (pendingCall != CALL_NONE) {
-						softError = "ECONNRESET";
+						softError = Errno.ECONNRESET;
 					}
 					e.setState(this, TcpState.CLOSED, "rcv RST");
 				}
@@ -1077,7 +1075,7 @@ final class Tcb extends Endpoint {
 							if (afterShutRd) {
 								e.note(this, "RST_DATA_AFTER_SHUTDOWN",
 										"data arrived after shutdown(SHUT_RD) in " + state + ": RST (Linux)");
-								softError = "ECONNRESET";
+								softError = Errno.ECONNRESET;
 							}
 							else {
 								e.note(this, "RST_DATA_AFTER_CLOSE", "data arrived after the application closed: RST");
@@ -1238,17 +1236,17 @@ final class Tcb extends Endpoint {
 	private void wakeReader() {
 		if (pendingCall == CALL_RECV) {
 			if (recvBuffered > 0) {
-				complete(Integer.valueOf(consume(pendingMax)));
+				complete(CallResult.returned(consume(pendingMax)));
 			}
 			else if (peerFin) {
-				complete(0);
+				complete(CallResult.ZERO);
 			}
 		}
 	}
 
 	private void completeConnect() {
 		if (pendingCall == CALL_CONNECT) {
-			complete(0);
+			complete(CallResult.ZERO);
 		}
 		if (app != null) {
 			app.established(this);
@@ -1258,12 +1256,12 @@ final class Tcb extends Endpoint {
 	private void finAckedForLinger() {
 		if (pendingCall == CALL_CLOSE) {
 			cancel(T_LINGER);
-			complete(0);
+			complete(CallResult.ZERO);
 		}
 	}
 
 	/** Finishes the blocked call with {@code result} and records its completion. */
-	void complete(Object result) {
+	void complete(CallResult result) {
 		int call = pendingCall;
 		pendingCall = CALL_NONE;
 		Integer max = pendingMax;
@@ -1334,10 +1332,10 @@ final class Tcb extends Endpoint {
 			case T_LINGER -> {
 				// SO_LINGER {1,N} expired: Linux returns 0 and keeps the orphan
 				// retransmitting; BSD EWOULDBLOCK
-				String r = c.lingerTimeoutErrno();
+				CallResult r = c.lingerTimeoutErrno();
 				e.note(this, "LINGER_TIMEOUT",
 						"SO_LINGER timeout: close() returns " + r + ", the FIN stays outstanding");
-				complete("0".equals(r) ? (Object) Integer.valueOf(0) : r);
+				complete(r);
 			}
 			default -> {
 			}
@@ -1358,7 +1356,7 @@ final class Tcb extends Endpoint {
 			limit = orphan() ? c.orphanRetries() : c.retries2();
 		}
 		if (retransmissions >= limit) {
-			softError = "ETIMEDOUT";
+			softError = Errno.ETIMEDOUT;
 			e.note(this, "RETRANSMISSION_LIMIT",
 					"gave up after " + retransmissions + " retransmissions" + (orphan() ? " (orphan retries)" : ""));
 			e.setState(this, TcpState.CLOSED, "retransmission limit");
@@ -1410,25 +1408,25 @@ final class Tcb extends Endpoint {
 			}
 		}
 		if (pendingCall != CALL_NONE) {
-			String err = softError;
+			Errno err = softError;
 			if (pendingCall == CALL_RECV) {
 				if (recvBuffered > 0) {
-					complete(Integer.valueOf(consume(pendingMax)));
+					complete(CallResult.returned(consume(pendingMax)));
 				}
 				else {
 					softError = null;
-					complete(err != null ? err : (Object) Integer.valueOf(0));
+					complete(err != null ? CallResult.failed(err) : CallResult.ZERO);
 				}
 			}
 			else if (pendingCall == CALL_CLOSE) {
 				// a lingering close() reports no error, even when the FIN was answered
 				// by RST or the retries ran out (Linux tcp_close / sk_stream_wait_close)
 				softError = null;
-				complete(Integer.valueOf(0));
+				complete(CallResult.ZERO);
 			}
 			else {
 				softError = null;
-				complete(err != null ? err : (Object) Integer.valueOf(0));
+				complete(err != null ? CallResult.failed(err) : CallResult.ZERO);
 			}
 		}
 		if (app != null) {

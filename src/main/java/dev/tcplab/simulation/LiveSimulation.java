@@ -48,8 +48,28 @@ public final class LiveSimulation {
 	 */
 	private long journalNext;
 
+	/** Slowest realtime speed factor (for Bean Validation annotations too). */
+	public static final String MIN_SPEED = "0.01";
+
+	/** Fastest realtime speed factor. */
+	public static final String MAX_SPEED = "1000";
+
+	/**
+	 * The one check of the realtime speed range,
+	 * {@value #MIN_SPEED}..{@value #MAX_SPEED}.
+	 * @throws IllegalArgumentException outside it
+	 */
+	public static double requireSpeed(double speed) {
+		if (!(speed >= Double.parseDouble(MIN_SPEED) && speed <= Double.parseDouble(MAX_SPEED))) {
+			throw new IllegalArgumentException(
+					"speed must be between " + MIN_SPEED + " and " + MAX_SPEED + ", got " + speed);
+		}
+		return speed;
+	}
+
 	LiveSimulation(String id, String profile, long seed, Simulation engine, ClockMode clock, double speed,
 			long nowNanos) {
+		requireSpeed(speed);
 		this.id = id;
 		this.profile = profile;
 		this.seed = seed;
@@ -123,10 +143,7 @@ public final class LiveSimulation {
 
 	public void setSpeed(double speed) {
 		requireLocked();
-		if (!(speed >= 0.01 && speed <= 1000)) {
-			throw new IllegalArgumentException("speed must be between 0.01 and 1000, got " + speed);
-		}
-		this.speed = speed;
+		this.speed = requireSpeed(speed);
 		this.realtimeAnchorNanos = System.nanoTime();
 		notifyClock();
 	}

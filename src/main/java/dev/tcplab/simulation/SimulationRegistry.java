@@ -66,9 +66,7 @@ public class SimulationRegistry {
 	 * @throws IllegalArgumentException for an invalid config or speed
 	 */
 	public LiveSimulation create(String profile, SimulationConfig config, ClockMode clock, double speed) {
-		if (!(speed >= 0.01 && speed <= 1000)) {
-			throw new IllegalArgumentException("speed must be between 0.01 and 1000, got " + speed);
-		}
+		LiveSimulation.requireSpeed(speed);
 		String owner = currentClient.address();
 		int perClientLimit = budget.properties().maxSimulationsPerClient();
 		AtomicInteger mine = perClient.computeIfAbsent(owner, k -> new AtomicInteger());

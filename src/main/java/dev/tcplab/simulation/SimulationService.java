@@ -78,9 +78,74 @@ public class SimulationService {
 	 * A validated clock request: settings first (clock mode, paused, speed), then at most
 	 * one time action.
 	 *
-	 * @param action null, "advance", "runUntilIdle" or "step"
+	 * @param action null for settings only
 	 */
-	public record ClockCommand(ClockMode clock, Boolean paused, Double speed, String action, double ms) {
+	public record ClockCommand(ClockMode clock, Boolean paused, Double speed, ClockAction action) {
+	}
+
+	/** The time action of a clock request. */
+	public sealed interface ClockAction {
+
+		/**
+		 * @throws IllegalArgumentException when it would move the clock by more than
+		 * {@code maxAdvanceMs}
+		 */
+		default void checkLimit(long maxAdvanceMs) {
+		}
+
+		/**
+		 * Runs the action, at most {@code maxEvents} scheduled events of it (result
+		 * {@link Simulation#BUDGET} when it stopped there).
+		 */
+		EventResult runOn(Simulation engine, int maxEvents);
+
+		private static void check(String name, double ms, long maxAdvanceMs) {
+			if (!(ms >= 0) || ms > maxAdvanceMs) {
+				throw new IllegalArgumentException(
+						name + " must be between 0 and " + maxAdvanceMs + " (tcplab.max-advance-ms), got " + ms);
+			}
+		}
+
+		/** Run every event due in the next {@code ms} of virtual time. */
+		record Advance(double ms) implements ClockAction {
+
+			@Override
+			public void checkLimit(long maxAdvanceMs) {
+				check("advanceMs", this.ms, maxAdvanceMs);
+			}
+
+			@Override
+			public EventResult runOn(Simulation engine, int maxEvents) {
+				return engine.advance(this.ms, maxEvents);
+			}
+
+		}
+
+		/** Run until nothing is pending, for at most {@code maxMs}. */
+		record RunUntilIdle(double maxMs) implements ClockAction {
+
+			@Override
+			public void checkLimit(long maxAdvanceMs) {
+				check("maxMs", this.maxMs, maxAdvanceMs);
+			}
+
+			@Override
+			public EventResult runOn(Simulation engine, int maxEvents) {
+				return engine.runUntilIdle(this.maxMs, maxEvents);
+			}
+
+		}
+
+		/** Run everything at the next pending instant. */
+		record Step() implements ClockAction {
+
+			@Override
+			public EventResult runOn(Simulation engine, int maxEvents) {
+				return engine.step();
+			}
+
+		}
+
 	}
 
 	/**
@@ -227,15 +292,12 @@ public class SimulationService {
 
 	/** Checks a clock command completely, then applies it. */
 	public ClockOutcome clock(String id, ClockCommand cmd) {
-		if (cmd.speed() != null && !(cmd.speed() >= 0.01 && cmd.speed() <= 1000)) {
-			throw new IllegalArgumentException("speed must be between 0.01 and 1000, got " + cmd.speed());
+		if (cmd.speed() != null) {
+			// before anything changes: a rejected request changes nothing
+			LiveSimulation.requireSpeed(cmd.speed());
 		}
-		if (cmd.action() != null && !"step".equals(cmd.action())) {
-			if (!(cmd.ms() >= 0) || cmd.ms() > properties.maxAdvanceMs()) {
-				throw new IllegalArgumentException(
-						("advance".equals(cmd.action()) ? "advanceMs" : "maxMs") + " must be between 0 and "
-								+ properties.maxAdvanceMs() + " (tcplab.max-advance-ms), got " + cmd.ms());
-			}
+		if (cmd.action() != null) {
+			cmd.action().checkLimit(properties.maxAdvanceMs());
 		}
 		return mutate(id, s -> {
 			journal.record(s, SimulationJournal.CLOCK, cmd);
@@ -251,16 +313,7 @@ public class SimulationService {
 			Simulation engine = s.engine();
 			int maxEvents = budget().maxEventsPerRequest();
 			long traceFrom = engine.nextSeq();
-			EventResult r = null;
-			if ("advance".equals(cmd.action())) {
-				r = engine.advance(cmd.ms(), maxEvents);
-			}
-			else if ("runUntilIdle".equals(cmd.action())) {
-				r = engine.runUntilIdle(cmd.ms(), maxEvents);
-			}
-			else if ("step".equals(cmd.action())) {
-				r = engine.step();
-			}
+			EventResult r = cmd.action() == null ? null : cmd.action().runOn(engine, maxEvents);
 			if (r != null && Simulation.BUDGET.equals(r.result())) {
 				throw new EventBudgetExceededException(maxEvents, engine.nowMs(), traceFrom, engine.nextSeq());
 			}

@@ -2,10 +2,16 @@ package dev.tcplab.simulation;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
- * Limits of one instance (application.yaml, prefix {@code tcplab}).
+ * Limits of one instance (application.yaml, prefix {@code tcplab}). The realtime runner's
+ * period, {@code tcplab.realtime-tick}, is read by its {@code @Scheduled} annotation.
  *
  * @param maxSimulations live simulations per instance; 0 (the default) = as many as fit
  * in the heap at their largest ({@link SimulationBudget})
@@ -13,22 +19,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxTraceEvents trace events kept per simulation (older ones are compacted)
  * @param maxAdvanceMs largest clock advance (or runUntilIdle limit) per request
  * @param idleTtl a simulation untouched this long is evicted
- * @param realtimeTick how often the realtime runner advances realtime simulations
  * @param requestsPerSecond sustained requests per client per second (token bucket)
  * @param requestBurst bucket size of that limit
  */
 @ConfigurationProperties("tcplab")
-public record TcplabProperties(int maxSimulations, int maxPairs, int maxTraceEvents, long maxAdvanceMs,
-		Duration idleTtl, Duration realtimeTick, int requestsPerSecond, int requestBurst) {
-
-	public TcplabProperties {
-		maxSimulations = Math.max(0, maxSimulations);
-		maxPairs = maxPairs <= 0 ? 64 : maxPairs;
-		maxTraceEvents = maxTraceEvents <= 0 ? 100_000 : maxTraceEvents;
-		maxAdvanceMs = maxAdvanceMs <= 0 ? 3_600_000 : maxAdvanceMs;
-		idleTtl = idleTtl == null ? Duration.ofMinutes(30) : idleTtl;
-		realtimeTick = realtimeTick == null ? Duration.ofMillis(50) : realtimeTick;
-		requestsPerSecond = requestsPerSecond <= 0 ? 50 : requestsPerSecond;
-		requestBurst = requestBurst <= 0 ? 200 : requestBurst;
-	}
+@Validated
+public record TcplabProperties(@DefaultValue("0") @PositiveOrZero int maxSimulations,
+		@DefaultValue("64") @Positive int maxPairs, @DefaultValue("100000") @Positive int maxTraceEvents,
+		@DefaultValue("3600000") @Positive long maxAdvanceMs, @DefaultValue("PT30M") Duration idleTtl,
+		@DefaultValue("50") @Positive int requestsPerSecond, @DefaultValue("200") @Positive int requestBurst) {
 }

@@ -133,7 +133,7 @@ class ApiFuzzTest {
 	}
 
 	@Test
-	void randomAndMalformedRequestsNeverFailTheServerNorTouchOtherSimulations() {
+	void shouldNeitherFailTheServerNorTouchOtherSimulationsOnRandomAndMalformedRequests() {
 		HttpJson http = new HttpJson(port, json);
 		// the untouched simulation: a closed pair with a lost last ACK, some time passed
 		String untouched = http.post("/api/simulations", "{\"seed\":5}").json().get("id").asString();

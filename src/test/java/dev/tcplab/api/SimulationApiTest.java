@@ -58,7 +58,7 @@ class SimulationApiTest {
 	}
 
 	@Test
-	void createPairLoseLastAckAndReadTheTrace() {
+	void shouldCreateAPairLoseTheLastAckAndReadTheTrace() {
 		Answer created = http.post("/api/simulations", "{\"profile\":\"linux\",\"seed\":42}");
 		assertThat(created.status()).isEqualTo(201);
 		JsonNode sim = created.json();
@@ -122,7 +122,7 @@ class SimulationApiTest {
 	}
 
 	@Test
-	void compactedTraceSaysTruncated() {
+	void shouldSayTruncatedForACompactedTrace() {
 		String id = create("{\"seed\":1}");
 		http.post("/api/simulations/" + id + "/pairs", null);
 		http.post("/api/simulations/" + id + "/pairs", null);
@@ -136,7 +136,7 @@ class SimulationApiTest {
 	}
 
 	@Test
-	void pinnedPortInTimeWaitIs409AndPairLimitIs429() {
+	void shouldAnswer409ForAPinnedPortInTimeWaitAnd429AtThePairLimit() {
 		String id = create("{\"seed\":3}");
 		assertThat(http.post("/api/simulations/" + id + "/pairs", "{\"clientPort\":1500,\"serverPort\":23}").status())
 			.isEqualTo(201);
@@ -166,7 +166,7 @@ class SimulationApiTest {
 	}
 
 	@Test
-	void clockFormsAndTheAdvanceCap() {
+	void shouldTakeEveryClockFormAndCapTheAdvance() {
 		String id = create("{\"seed\":4}");
 		http.post("/api/simulations/" + id + "/pairs", null);
 		event(id, 1, "{\"type\":\"close\",\"side\":\"client\"}");
@@ -187,7 +187,7 @@ class SimulationApiTest {
 	}
 
 	@Test
-	void unknownProfileAndOverrideAre400() {
+	void shouldAnswer400ForAnUnknownProfileOrOverride() {
 		Answer a = http.post("/api/simulations", "{\"profile\":\"solaris\"}");
 		assertThat(a.status()).isEqualTo(400);
 		assertThat(a.json().get("detail").asString()).contains("solaris");
@@ -203,7 +203,7 @@ class SimulationApiTest {
 	}
 
 	@Test
-	void pcapOfARealCloseMatchesTheTrace(@TempDir Path dir) throws Exception {
+	void shouldExportAPcapOfARealCloseThatMatchesTheTrace(@TempDir Path dir) throws Exception {
 		String id = create("{\"seed\":8}");
 		http.post("/api/simulations/" + id + "/pairs", null);
 		event(id, 1, "{\"type\":\"send\",\"side\":\"client\",\"bytes\":3000}");
@@ -221,7 +221,7 @@ class SimulationApiTest {
 	}
 
 	@Test
-	void healthOpenApiAndSwaggerUi() {
+	void shouldServeHealthOpenApiAndSwaggerUi() {
 		Answer health = http.get("/actuator/health");
 		assertThat(health.status()).isEqualTo(200);
 		assertThat(health.json().get("status").asString()).isEqualTo("UP");
@@ -235,7 +235,14 @@ class SimulationApiTest {
 			assertThat(paths.has(path)).as(path).isTrue();
 		}
 		assertThat(paths.get("/api/simulations").get("post").get("summary").asString()).isNotBlank();
-		assertThat(docs.json().get("components").get("schemas").get("PairEventRequest").get("example")).isNotNull();
+		JsonNode schemas = docs.json().get("components").get("schemas");
+		assertThat(schemas.get("PairEventRequest").get("example")).isNotNull();
+		// every event type is its own documented schema, selected by "type"
+		JsonNode mapping = schemas.get("PairEventRequest").get("discriminator").get("mapping");
+		assertThat(mapping.propertyNames()).containsExactlyElementsOf(PairEventRequest.TYPES);
+		assertThat(schemas.get("DelayEvent").get("description").asString()).contains("Delay");
+		assertThat(schemas.get("DelayEvent").get("required").values()).extracting(JsonNode::asString)
+			.contains("side", "segment", "ms");
 		Answer ui = http.get("/swagger-ui.html");
 		assertThat(ui.status()).isIn(200, 302);
 		Answer index = http.get("/swagger-ui/index.html");

@@ -55,6 +55,7 @@ import dev.tcplab.simulation.LimitExceededException;
 import dev.tcplab.simulation.RateLimitedException;
 import dev.tcplab.simulation.SimulationNotFoundException;
 import dev.tcplab.simulation.SimulationService;
+import dev.tcplab.simulation.SimulationService.ClockAction;
 import dev.tcplab.simulation.SimulationService.ClockCommand;
 import dev.tcplab.simulation.SimulationService.ClockOutcome;
 import dev.tcplab.simulation.SimulationService.Snapshot;
@@ -88,8 +89,8 @@ class SimulationControllerTest {
 
 	@BeforeEach
 	void properties() {
-		when(service.properties()).thenReturn(
-				new TcplabProperties(10, 4, 1000, 3_600_000, Duration.ofMinutes(30), Duration.ofMillis(50), 50, 200));
+		when(service.properties())
+			.thenReturn(new TcplabProperties(10, 4, 1000, 3_600_000, Duration.ofMinutes(30), 50, 200));
 		when(service.budget()).thenReturn(new BudgetProperties(20, Duration.ofHours(4), 100_000, 5000, 1000, 250, 3000,
 				200, 40960, null, 0.6, 0.9));
 	}
@@ -419,7 +420,7 @@ class SimulationControllerTest {
 			.andExpect(jsonPath("$.nowMs").value(280.0))
 			.andExpect(jsonPath("$.trace[0].type").value("state"))
 			.andExpect(jsonPath("$.clock").value("manual"));
-		verify(service).clock(ID, new ClockCommand(null, null, null, "advance", 250));
+		verify(service).clock(ID, new ClockCommand(null, null, null, new ClockAction.Advance(250)));
 	}
 
 	@Test
@@ -428,15 +429,15 @@ class SimulationControllerTest {
 			.thenReturn(new ClockOutcome(0, "idle", List.of(), ClockMode.MANUAL, false, 1.0, null));
 		postJson(clock(), "{\"runUntilIdle\":true}").andExpect(status().isOk())
 			.andExpect(jsonPath("$.result").value("idle"));
-		verify(service).clock(ID, new ClockCommand(null, null, null, "runUntilIdle", 3_600_000));
+		verify(service).clock(ID, new ClockCommand(null, null, null, new ClockAction.RunUntilIdle(3_600_000)));
 		postJson(clock(), "{\"runUntilIdle\":true,\"maxMs\":1000}").andExpect(status().isOk());
-		verify(service).clock(ID, new ClockCommand(null, null, null, "runUntilIdle", 1000));
+		verify(service).clock(ID, new ClockCommand(null, null, null, new ClockAction.RunUntilIdle(1000)));
 		postJson(clock(), "{\"step\":true}").andExpect(status().isOk());
-		verify(service).clock(ID, new ClockCommand(null, null, null, "step", 0));
+		verify(service).clock(ID, new ClockCommand(null, null, null, new ClockAction.Step()));
 		postJson(clock(), "{\"paused\":true}").andExpect(status().isOk());
-		verify(service).clock(ID, new ClockCommand(null, true, null, null, 0));
+		verify(service).clock(ID, new ClockCommand(null, true, null, null));
 		postJson(clock(), "{\"speed\":4,\"clock\":\"realtime\"}").andExpect(status().isOk());
-		verify(service).clock(ID, new ClockCommand(ClockMode.REALTIME, null, 4.0, null, 0));
+		verify(service).clock(ID, new ClockCommand(ClockMode.REALTIME, null, 4.0, null));
 	}
 
 	@Test

@@ -98,7 +98,7 @@ class ConformanceTest {
 	void lingerN_linux_tcpClose_lingeringCloseAnsweredByRstReturnsZero() {
 		Fixtures f = Fixtures.established();
 		f.apply(new PairEvent.SetLinger(Side.CLIENT, 1, 5));
-		assertThat(f.close(Side.CLIENT)).isEqualTo(Tcb.PENDING);
+		assertThat(f.close(Side.CLIENT)).isEqualTo(CallResult.PENDING);
 		// the peer answers the FIN with an RST at exactly RCV.NXT
 		long since = f.sim.nextSeq();
 		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), 5001L, null, 0));

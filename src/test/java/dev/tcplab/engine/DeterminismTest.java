@@ -39,7 +39,7 @@ class DeterminismTest {
 	}
 
 	@Test
-	void sameSeedSameTrace() {
+	void shouldGiveTheSameTraceForTheSameSeed() {
 		List<String> first = run(42, false);
 		List<String> second = run(42, true);
 		assertThat(first).hasSizeGreaterThan(500);
@@ -47,7 +47,7 @@ class DeterminismTest {
 	}
 
 	@Test
-	void anotherSeedChangesIsnsAndPorts() {
+	void shouldChangeIsnsAndPortsWithAnotherSeed() {
 		assertThat(run(43, false)).isNotEqualTo(run(42, false));
 	}
 

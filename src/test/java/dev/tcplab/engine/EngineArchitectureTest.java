@@ -42,7 +42,7 @@ class EngineArchitectureTest {
 	 * Engine, …).
 	 */
 	@Test
-	void internalKnowsNoRuleClass() {
+	void shouldKeepInternalFreeOfRuleClasses() {
 		classes().that()
 			.resideInAPackage("dev.tcplab.engine.internal..")
 			.should()
@@ -54,7 +54,7 @@ class EngineArchitectureTest {
 
 	/** Only the engine uses its mechanism (main code and tests alike). */
 	@Test
-	void nothingOutsideTheEngineUsesInternal() {
+	void shouldKeepInternalToTheEngine() {
 		noClasses().that()
 			.resideOutsideOfPackage("dev.tcplab.engine..")
 			.should()
@@ -64,7 +64,7 @@ class EngineArchitectureTest {
 
 	/** The engine stays plain Java: no Spring, no JSON library, no servlet/jakarta. */
 	@Test
-	void theEngineImportsNoFramework() {
+	void shouldKeepTheEngineFreeOfFrameworks() {
 		noClasses().that()
 			.resideInAPackage("dev.tcplab.engine..")
 			.should()
@@ -75,7 +75,7 @@ class EngineArchitectureTest {
 
 	/** The engine depends on no other tcplab package (the service depends on it). */
 	@Test
-	void theEngineDependsOnNoOtherTcplabPackage() {
+	void shouldKeepTheEngineFreeOfOtherTcplabPackages() {
 		noClasses().that()
 			.resideInAPackage("dev.tcplab.engine..")
 			.should()

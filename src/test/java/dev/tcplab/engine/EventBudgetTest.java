@@ -18,7 +18,7 @@ class EventBudgetTest {
 	}
 
 	@Test
-	void advanceStopsAtTheBudgetAndLeavesTheRestPending() {
+	void shouldStopAdvanceAtTheBudgetAndLeaveTheRestPending() {
 		Fixtures f = closingPair();
 		double t0 = f.sim.nowMs();
 		EventResult r = f.sim.advance(60_000, 5);
@@ -30,7 +30,7 @@ class EventBudgetTest {
 	}
 
 	@Test
-	void aBudgetedRunInSlicesGivesTheSameTraceAsOneRun() {
+	void shouldGiveTheSameTraceForABudgetedRunInSlicesAsForOneRun() {
 		Fixtures whole = closingPair();
 		Fixtures sliced = closingPair();
 		double target = whole.sim.nowMs() + 60_000;
@@ -45,7 +45,7 @@ class EventBudgetTest {
 	}
 
 	@Test
-	void enoughBudgetBehavesLikeNoBudget() {
+	void shouldBehaveLikeNoBudgetWithEnoughBudget() {
 		Fixtures a = closingPair();
 		Fixtures b = closingPair();
 		assertThat(a.sim.runUntilIdle(600_000).result()).isEqualTo("idle");

@@ -3,6 +3,7 @@ package dev.tcplab.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ import dev.tcplab.engine.PairEvent.FaultAction;
 class FaultTest {
 
 	@Test
-	void dropAppliesToCountMatchesOnly() {
+	void shouldDropOnlyCountMatches() {
 		Fixtures f = Fixtures.established();
 		f.fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.DATA, 2);
 		f.send(Side.CLIENT, 10);
@@ -28,7 +29,7 @@ class FaultTest {
 	}
 
 	@Test
-	void nthSkipsEarlierMatches() {
+	void shouldSkipTheMatchesBeforeTheNth() {
 		Fixtures f = Fixtures.established();
 		f.apply(new PairEvent.Fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.DATA, 1, 2, 0));
 		f.send(Side.CLIENT, 10);
@@ -40,7 +41,7 @@ class FaultTest {
 	}
 
 	@Test
-	void duplicateDeliversACopyWithANewId() {
+	void shouldDeliverADuplicateWithANewId() {
 		Fixtures f = Fixtures.established();
 		f.fault(Side.CLIENT, FaultAction.DUPLICATE, SegmentMatch.DATA, 1);
 		f.send(Side.CLIENT, 10);
@@ -58,7 +59,7 @@ class FaultTest {
 	}
 
 	@Test
-	void delayHoldsASegmentBackByTheGivenTime() {
+	void shouldDelayASegmentByTheGivenTime() {
 		Fixtures f = Fixtures.established();
 		f.apply(new PairEvent.Fault(Side.CLIENT, FaultAction.DELAY, SegmentMatch.DATA, 1, 0, 50));
 		double sentAt = f.sim.nowMs();
@@ -75,7 +76,7 @@ class FaultTest {
 	}
 
 	@Test
-	void holdKeepsSegmentsUntilReleaseInOrder() {
+	void shouldHoldSegmentsUntilReleaseAndReleaseThemInOrder() {
 		Fixtures f = Fixtures.established();
 		f.fault(Side.SERVER, FaultAction.HOLD, SegmentMatch.DATA, 2);
 		f.send(Side.SERVER, 10);
@@ -92,7 +93,7 @@ class FaultTest {
 	}
 
 	@Test
-	void resendFinRetransmitsOnlyWhenThereIsAFin() {
+	void shouldResendAFinOnlyWhenThereIsOne() {
 		Fixtures f = Fixtures.established();
 		assertThat(f.apply(new PairEvent.ResendFin(Side.CLIENT)).result()).isEqualTo("ENOTCONN");
 		f.close(Side.CLIENT);
@@ -103,8 +104,24 @@ class FaultTest {
 		assertThat(sent.get(0).retransmission()).isTrue();
 	}
 
+	// RFC 6298 §5.1
 	@Test
-	void resendFinFromTimeWaitIsAckedByThePeerThatHasNoConnectionWithRst() {
+	void shouldStartNoRetransmissionTimerWhenResendingAnAcknowledgedFinInFinWait2() {
+		// the FIN is acknowledged: nothing is outstanding, so no timer may run and the
+		// connection may not give up with "retransmission limit" (found by
+		// EnginePropertiesTest)
+		Fixtures f = Fixtures.established("windows", Map.of()).finWait2();
+		long since = f.sim.nextSeq();
+		assertThat(f.apply(new PairEvent.ResendFin(Side.CLIENT)).result()).isEqualTo("ok");
+		f.sim.advance(20);
+		assertThat(f.sentSince(since)).containsExactly("client FIN,ACK", "server ACK");
+		assertThat(Fixtures.timers(f.sim.eventsSince(since), "RETRANSMIT")).isEmpty();
+		f.sim.advance(100_000);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_2);
+	}
+
+	@Test
+	void shouldDrawRstFromAPeerWithoutConnectionWhenResendingFinFromTimeWait() {
 		Fixtures f = Fixtures.established().timeWait();
 		long since = f.sim.nextSeq();
 		assertThat(f.apply(new PairEvent.ResendFin(Side.CLIENT)).result()).isEqualTo("ok");
@@ -113,7 +130,7 @@ class FaultTest {
 	}
 
 	@Test
-	void injectedDataIsDeliveredToTheTcb() {
+	void shouldDeliverInjectedDataToTheTcb() {
 		Fixtures f = Fixtures.established();
 		f.apply(new PairEvent.Inject(Side.CLIENT, List.of(TcpFlag.PSH, TcpFlag.ACK), null, null, 7));
 		f.sim.advance(10);

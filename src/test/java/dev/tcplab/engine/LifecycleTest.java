@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class LifecycleTest {
 
 	@Test
-	void handshakeEstablishesBothEndsAndAccepts() {
+	void shouldEstablishBothEndsAndAcceptInTheHandshake() {
 		Simulation sim = Fixtures.simulation("linux", Map.of());
 		var pair = sim.openPair(80, null, false, true);
 		assertThat(pair.client().state()).isEqualTo(TcpState.ESTABLISHED);
@@ -24,8 +24,9 @@ class LifecycleTest {
 		Fixtures.assertContiguous(sim.eventsSince(0));
 	}
 
+	// RFC 9293 §3.6
 	@Test
-	void fourWayCloseClientFirst_rfc9293_3_6() {
+	void shouldCloseInFourSegmentsWhenTheClientClosesFirst() {
 		Fixtures f = Fixtures.established();
 		long since = f.sim.nextSeq();
 		assertThat(f.close(Side.CLIENT)).isEqualTo(0);

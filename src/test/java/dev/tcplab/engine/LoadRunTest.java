@@ -21,7 +21,7 @@ class LoadRunTest {
 	}
 
 	@Test
-	void serverClosingFirstCollectsOneTimeWaitPerConnectionOnTheServer() {
+	void shouldCollectOneTimeWaitPerConnectionOnTheServerWhenItClosesFirst() {
 		Simulation sim = sim(TraceLevel.STATES, false, Map.of());
 		sim.startLoad(new LoadSpec(100, 2_000, Side.SERVER, 100, 300, 500, 80, 0, 0));
 		sim.advance(2_500);
@@ -55,7 +55,7 @@ class LoadRunTest {
 	}
 
 	@Test
-	void clientClosingFirstRunsOutOfEphemeralPortsWithEaddrnotavail() {
+	void shouldRunOutOfEphemeralPortsWithEaddrnotavailWhenTheClientClosesFirst() {
 		Simulation sim = sim(TraceLevel.NONE, false, Map.of("ephemeralLow", 40000, "ephemeralHigh", 40009));
 		sim.startLoad(new LoadSpec(100, 1_000, Side.CLIENT, 10, 10, 0, 80, 0, 0));
 		sim.advance(1_000);
@@ -68,7 +68,7 @@ class LoadRunTest {
 	}
 
 	@Test
-	void lingerZeroOnTheCloserAvoidsTimeWait() {
+	void shouldAvoidTimeWaitWithLingerZeroOnTheCloser() {
 		Simulation sim = sim(TraceLevel.NONE, false, Map.of());
 		sim.startLoad(new LoadSpec(100, 1_000, Side.SERVER, 10, 10, 0, 80, 1, 0));
 		sim.advance(1_500);
@@ -79,7 +79,7 @@ class LoadRunTest {
 	}
 
 	@Test
-	void retainedLoadPairsAreVisible() {
+	void shouldShowRetainedLoadPairs() {
 		Simulation sim = sim(TraceLevel.FULL, true, Map.of());
 		sim.startLoad(new LoadSpec(10, 500, Side.CLIENT, 10, 10, 0, 8080, 0, 0));
 		sim.advance(600);
@@ -91,7 +91,7 @@ class LoadRunTest {
 	}
 
 	@Test
-	void manyClientHostsLetTheServerHoldMoreTimeWaitsThanOneClientsEphemeralRange() {
+	void shouldLetTheServerHoldMoreTimeWaitsThanOneEphemeralRangeWithManyClientHosts() {
 		// 30 ephemeral ports per client host; server closes first, 100 connections in 1
 		// s, TIME_WAIT 60 s
 		Map<String, ?> narrow = Map.of("ephemeralLow", 40000, "ephemeralHigh", 40029);
@@ -127,7 +127,7 @@ class LoadRunTest {
 	}
 
 	@Test
-	void clientsMustBeInRange() {
+	void shouldRejectAClientCountOutOfRange() {
 		assertThatThrownBy(() -> new LoadSpec(10, 500, Side.CLIENT, 10, 10, 0, 8080, 0, 0, 0))
 			.isInstanceOf(IllegalArgumentException.class);
 		assertThat(new LoadSpec(10, 500, Side.CLIENT, 10, 10, 0, 8080, 0, 0).clients()).isEqualTo(1);

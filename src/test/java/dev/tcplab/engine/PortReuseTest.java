@@ -37,7 +37,7 @@ class PortReuseTest {
 	}
 
 	@Test
-	void bindToPortHeldByTimeWaitFailsWithEaddrinuseEvenWithReuseAddr() {
+	void shouldFailBindToAPortHeldByTimeWaitWithEaddrinuseEvenWithReuseAddr() {
 		Simulation sim = articleSim(Map.of());
 		clientInTimeWait(sim);
 		assertThatThrownBy(() -> sim.openPair(23, 1500, false, true)).isInstanceOfSatisfying(EngineException.class,
@@ -54,7 +54,7 @@ class PortReuseTest {
 	 * exception.
 	 */
 	@Test
-	void refusedBindAndConnectAreTracedAsCallsWithTheirErrno() {
+	void shouldTraceARefusedBindAndConnectAsCallsWithTheirErrno() {
 		Simulation sim = articleSim(Map.of());
 		clientInTimeWait(sim);
 		long from = sim.nextSeq();
@@ -83,7 +83,7 @@ class PortReuseTest {
 	}
 
 	@Test
-	void ephemeralAllocatorSkipsTheTimeWaitTuple_1500Becomes1501() {
+	void shouldSkipTheTimeWaitTupleWhenAllocatingAnEphemeralPort() {
 		Simulation sim = articleSim(Map.of());
 		clientInTimeWait(sim);
 		var p = sim.openPair(23, null, false, true);
@@ -104,7 +104,7 @@ class PortReuseTest {
 	}
 
 	@Test
-	void bindSucceedsWhenEveryHolderSetReuseAddr() {
+	void shouldBindWhenEveryHolderSetReuseAddr() {
 		Simulation sim = articleSim(Map.of());
 		Fixtures f = new Fixtures(sim, sim.openPair(23, 1500, true, true).id());
 		f.close(Side.CLIENT);
@@ -125,7 +125,7 @@ class PortReuseTest {
 	 * released later, lands inside the new window and is taken as data.
 	 */
 	@Test
-	void oldDuplicateIsAcceptedAsNewDataWhenTimeWaitIsSkipped() {
+	void shouldAcceptAnOldDuplicateAsNewDataWhenTimeWaitIsSkipped() {
 		Simulation sim = articleSim(Map.of("timeWaitMs", 0));
 		Fixtures old = new Fixtures(sim, sim.openPair(23, 1500, false, true).id());
 		// pinned (teaching) ISNs have no clock: without a TIME_WAIT to remember the
@@ -156,7 +156,7 @@ class PortReuseTest {
 	}
 
 	@Test
-	void oldDuplicateCannotReachANewIncarnationWhileTimeWaitHoldsTheTuple() {
+	void shouldKeepOldDuplicatesFromANewIncarnationWhileTimeWaitHoldsTheTuple() {
 		Simulation sim = articleSim(Map.of());
 		Fixtures old = new Fixtures(sim, sim.openPair(23, 1500, false, true).id());
 		old.apply(new PairEvent.Fault(Side.CLIENT, FaultAction.HOLD, SegmentMatch.DATA, 1, 0, 0));
@@ -178,8 +178,9 @@ class PortReuseTest {
 		assertThat(new Fixtures(sim, old.pair).sentSince(since)).containsExactly("server RST");
 	}
 
+	// RFC 6191
 	@Test
-	void serverTimeWaitIsReopenedByNewSynWithHigherIsn_rfc6191() {
+	void shouldReopenAServerTimeWaitOnANewSynWithAHigherIsn() {
 		Simulation sim = articleSim(Map.of());
 		Fixtures old = new Fixtures(sim, sim.openPair(23, 1500, false, true).id());
 		old.close(Side.SERVER);
@@ -202,7 +203,7 @@ class PortReuseTest {
 	}
 
 	@Test
-	void withoutReopenTheTimeWaitAcksTheSynAndTheClientResetsIt() {
+	void shouldAckTheSynFromTimeWaitWithoutReopenSoTheClientResetsIt() {
 		Simulation sim = articleSim(Map.of("synReopensTimeWait", false));
 		Fixtures old = new Fixtures(sim, sim.openPair(23, 1500, false, true).id());
 		old.close(Side.SERVER);
@@ -219,8 +220,9 @@ class PortReuseTest {
 		assertThat(sim.nowMs() - start).isGreaterThanOrEqualTo(1000);
 	}
 
+	// Linux tcp_tw_reuse
 	@Test
-	void twReuseRecyclesAClientTimeWaitOlderThanOneSecondWhenNoPortIsFree() {
+	void shouldRecycleAClientTimeWaitOlderThanOneSecondWithTwReuseWhenNoPortIsFree() {
 		Simulation sim = articleSim(Map.of("twReuse", 1, "ephemeralHigh", 1500));
 		clientInTimeWait(sim);
 		// younger than 1 s: still refused
@@ -236,7 +238,7 @@ class PortReuseTest {
 	}
 
 	@Test
-	void withoutTwReuseTheExhaustedRangeAnswersEaddrnotavail() {
+	void shouldAnswerEaddrnotavailForAnExhaustedRangeWithoutTwReuse() {
 		Simulation sim = articleSim(Map.of("ephemeralHigh", 1500));
 		clientInTimeWait(sim);
 		sim.advance(1_000);

@@ -29,17 +29,17 @@ class RtoFormulaTest {
 	}
 
 	@Test
-	void rfc9293ProfileResendsAFinAfterTheRfc6298Rto() {
+	void shouldResendAFinAfterTheRfc6298RtoOnTheRfc9293Profile() {
 		assertThat(finResends("rfc9293", Map.of())).startsWith(0.0, 1000.0, 3000.0);
 	}
 
 	@Test
-	void rtoFormulaLinuxOnTheRfc9293ProfileAddsSrttToTheMinimum() {
+	void shouldAddSrttToTheMinimumWithTheLinuxFormulaOnTheRfc9293Profile() {
 		assertThat(finResends("rfc9293", Map.of("rtoFormula", "linux"))).startsWith(0.0, 1020.0, 3060.0);
 	}
 
 	@Test
-	void theProfilesSelectTheirFormula() {
+	void shouldSelectEachProfilesRtoFormula() {
 		assertThat(StackConstants.forProfile("linux").rtoFormula()).isEqualTo(StackConstants.RTO_LINUX);
 		for (String p : List.of("rfc9293", "bsd", "windows")) {
 			assertThat(StackConstants.forProfile(p).rtoFormula()).isEqualTo(StackConstants.RTO_RFC6298);
@@ -47,7 +47,7 @@ class RtoFormulaTest {
 	}
 
 	@Test
-	void anUnknownFormulaIsRejectedWithItsName() {
+	void shouldRejectAnUnknownFormulaNamingIt() {
 		org.assertj.core.api.Assertions
 			.assertThatThrownBy(() -> StackConstants.forProfile("linux").withOverrides(Map.of("rtoFormula", "bsd")))
 			.isInstanceOf(IllegalArgumentException.class)

@@ -24,9 +24,10 @@ class ScenarioTest {
 		return "linux".equals(profile) ? 60_000 : 240_000;
 	}
 
+	// the article's situation 1
 	@ParameterizedTest
 	@ValueSource(strings = { "linux", "rfc9293" })
-	void situation1_fourWayCloseClientFirst(String profile) {
+	void shouldCloseInFourSegmentsWhenTheClientClosesFirst(String profile) {
 		Fixtures f = established(profile);
 		long since = f.sim.nextSeq();
 		f.close(Side.CLIENT);
@@ -48,9 +49,10 @@ class ScenarioTest {
 			.isEqualTo("linux".equals(profile) ? 0.0 : 200.0);
 	}
 
+	// the article's situation 4
 	@ParameterizedTest
 	@ValueSource(strings = { "linux", "rfc9293" })
-	void situation4_serverClosesFirstAndKeepsTheTimeWait(String profile) {
+	void shouldKeepTheTimeWaitOnTheServerWhenItClosesFirst(String profile) {
 		Fixtures f = established(profile);
 		long since = f.sim.nextSeq();
 		f.close(Side.SERVER);
@@ -65,7 +67,7 @@ class ScenarioTest {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "linux", "rfc9293" })
-	void threeSegmentClose(String profile) {
+	void shouldCloseInThreeSegmentsWhenTheFinRidesOnTheAck(String profile) {
 		Fixtures f = established(profile).afterData();
 		long since = f.sim.nextSeq();
 		f.close(Side.CLIENT);
@@ -81,7 +83,7 @@ class ScenarioTest {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "linux", "rfc9293" })
-	void simultaneousClose(String profile) {
+	void shouldCloseSimultaneouslyThroughClosing(String profile) {
 		Fixtures f = established(profile);
 		long since = f.sim.nextSeq();
 		f.close(Side.CLIENT);
@@ -94,9 +96,10 @@ class ScenarioTest {
 				"server TIME_WAIT>CLOSED");
 	}
 
+	// the article's situation 2
 	@ParameterizedTest
 	@ValueSource(strings = { "linux", "rfc9293" })
-	void situation2_lostLastAck(String profile) {
+	void shouldResendTheFinWhenTheLastAckIsLost(String profile) {
 		Fixtures f = established(profile).finWait2();
 		long since = f.sim.nextSeq();
 		f.apply(new PairEvent.Fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.ACK, 2, 0, 0));
@@ -123,9 +126,10 @@ class ScenarioTest {
 		assertThat(f.sim.nowMs()).isEqualTo(finAt + second + 10 + timeWaitMs(profile));
 	}
 
+	// the article's situation 2
 	@ParameterizedTest
 	@ValueSource(strings = { "linux", "rfc9293" })
-	void situation2_withoutTimeWaitTheResentFinDrawsRst(String profile) {
+	void shouldDrawRstForTheResentFinWithoutTimeWait(String profile) {
 		Fixtures f = Fixtures.established(profile, Map.of("timeWaitMs", 0)).finWait2();
 		long since = f.sim.nextSeq();
 		f.lose(Side.CLIENT, SegmentMatch.ACK);
@@ -137,9 +141,10 @@ class ScenarioTest {
 				"client TIME_WAIT>CLOSED", "server LAST_ACK>CLOSED");
 	}
 
+	// the article's situation 5
 	@ParameterizedTest
 	@ValueSource(strings = { "linux", "rfc9293" })
-	void situation5_abortiveClose(String profile) {
+	void shouldCloseAbortivelyWithRst(String profile) {
 		Fixtures f = established(profile);
 		long since = f.sim.nextSeq();
 		f.apply(new PairEvent.Abort(Side.CLIENT));
@@ -149,9 +154,10 @@ class ScenarioTest {
 		assertThat(f.recv(Side.SERVER)).isEqualTo("ECONNRESET");
 	}
 
+	// the article's situation 6
 	@ParameterizedTest
 	@ValueSource(strings = { "linux", "rfc9293" })
-	void situation6_gracefulCloseWithShutdown(String profile) {
+	void shouldCloseGracefullyWithShutdown(String profile) {
 		Fixtures f = established(profile);
 		long since = f.sim.nextSeq();
 		f.shutdown(Side.CLIENT, "SHUT_WR");

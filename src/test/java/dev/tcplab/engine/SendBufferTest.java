@@ -18,8 +18,9 @@ class SendBufferTest {
 
 	static final int SIXTEEN_MIB = 16 * 1024 * 1024;
 
+	// RFC 9293 §3.7.1
 	@Test
-	void mss_3_7_1_belowTheDefaultSendMss536IsRefused() {
+	void shouldRefuseAnMssBelowTheDefaultSendMss536() {
 		assertThatThrownBy(() -> StackConstants.forProfile("linux").withOverrides(Map.of("mss", 535)))
 			.isInstanceOf(IllegalArgumentException.class)
 			.hasMessageContaining("mss must be between 536");
@@ -28,8 +29,9 @@ class SendBufferTest {
 		assertThat(StackConstants.forProfile("linux").withOverrides(Map.of("mss", 536)).mss()).isEqualTo(536);
 	}
 
+	// RFC 9293 §3.10.2 SEND
 	@Test
-	void send_3_10_2_takesWhatFitsInTheSendBufferThenAnswersEwouldblock() {
+	void shouldTakeWhatFitsInTheSendBufferThenAnswerEwouldblock() {
 		Fixtures f = Fixtures.established("linux", Map.of("mss", 536));
 		// the server never reads: its window closes, the client's buffer fills
 		assertThat(f.send(Side.CLIENT, SIXTEEN_MIB)).isEqualTo((int) Tcb.SEND_BUFFER_BYTES);
@@ -43,8 +45,9 @@ class SendBufferTest {
 		assertThat(f.send(Side.CLIENT, SIXTEEN_MIB)).isEqualTo((int) (Tcb.SEND_BUFFER_BYTES - buffered));
 	}
 
+	// RFC 9293 §3.10.2 SEND
 	@Test
-	void send_3_10_2_manyLargeSendsNeverWrapTheCounters() {
+	void shouldNeverWrapTheCountersOnManyLargeSends() {
 		Fixtures f = Fixtures.established();
 		for (int i = 0; i < 130; i++) {
 			f.send(Side.CLIENT, SIXTEEN_MIB);
@@ -58,8 +61,9 @@ class SendBufferTest {
 		assertThat(f.close(Side.CLIENT)).isEqualTo(0);
 	}
 
+	// RFC 9293 §3.8.6
 	@Test
-	void send_3_8_6_segmentsInFlightAreBoundedByTheWindow() {
+	void shouldBoundTheSegmentsInFlightByTheWindow() {
 		Fixtures f = Fixtures.established("linux", Map.of("mss", 536));
 		long from = f.sim.nextSeq();
 		// nothing is acknowledged before the clock moves: everything sent is in flight

@@ -17,8 +17,9 @@ import dev.tcplab.engine.PairEvent.FaultAction;
  */
 class SocketCallTest {
 
+	// RFC 9293 §3.10.3
 	@Test
-	void recv_3_10_3_blocksUntilDataArrivesThenCompletes() {
+	void shouldBlockRecvUntilDataArrivesThenComplete() {
 		Fixtures f = Fixtures.established();
 		EventResult r = f.apply(new PairEvent.Recv(Side.SERVER, 50));
 		assertThat(r.result()).isEqualTo("pending");
@@ -36,7 +37,7 @@ class SocketCallTest {
 	}
 
 	@Test
-	void recv_returnsZeroAfterFinOnceBufferDrained() {
+	void shouldReturnZeroFromRecvAfterFinOnceTheBufferIsDrained() {
 		Fixtures f = Fixtures.established();
 		f.send(Side.CLIENT, 10);
 		f.close(Side.CLIENT);
@@ -47,7 +48,7 @@ class SocketCallTest {
 	}
 
 	@Test
-	void callsAfterCloseAnswerEbadf() {
+	void shouldAnswerEbadfToCallsAfterClose() {
 		Fixtures f = Fixtures.established();
 		f.close(Side.CLIENT);
 		assertThat(f.close(Side.CLIENT)).isEqualTo("EBADF");
@@ -57,14 +58,14 @@ class SocketCallTest {
 	}
 
 	@Test
-	void sendAfterShutdownWrAnswersEpipe() {
+	void shouldAnswerEpipeToSendAfterShutdownWr() {
 		Fixtures f = Fixtures.established();
 		assertThat(f.shutdown(Side.CLIENT, "SHUT_WR")).isEqualTo(0);
 		assertThat(f.send(Side.CLIENT, 5)).isEqualTo("EPIPE");
 	}
 
 	@Test
-	void callsOnServerBeforeAcceptAnswerEnotconn() {
+	void shouldAnswerEnotconnToCallsOnTheServerBeforeAccept() {
 		Simulation sim = Fixtures.simulation("linux", Map.of());
 		int id = sim.openPair(80, 40000, false, false).id();
 		assertThat(sim.apply(id, new PairEvent.Close(Side.SERVER)).result()).isEqualTo("ENOTCONN");
@@ -74,7 +75,7 @@ class SocketCallTest {
 	}
 
 	@Test
-	void malformedArgumentsThrowAndLeaveSimulationUntouched() {
+	void shouldRejectMalformedArgumentsAndLeaveTheSimulationUntouched() {
 		Fixtures f = Fixtures.established();
 		long seq = f.sim.nextSeq();
 		assertThatThrownBy(() -> f.send(Side.CLIENT, -1)).isInstanceOf(IllegalArgumentException.class)
@@ -93,8 +94,9 @@ class SocketCallTest {
 		assertThatThrownBy(() -> f.sim.openPair(0, null, false, true)).isInstanceOf(IllegalArgumentException.class);
 	}
 
+	// RFC 1122 §4.2.2.13
 	@Test
-	void closeWithUnreadData_rfc1122_4_2_2_13_sendsRstAndPeerRecvFailsWithEconnreset() {
+	void shouldSendRstOnCloseWithUnreadDataSoThePeersRecvFailsWithEconnreset() {
 		Fixtures f = Fixtures.established();
 		f.send(Side.CLIENT, 1);
 		f.sim.advance(20);
@@ -109,8 +111,9 @@ class SocketCallTest {
 		assertThat(f.recv(Side.CLIENT)).isEqualTo(0);
 	}
 
+	// RFC 9293 §3.10.5 ABORT
 	@Test
-	void lingerZero_abortSendsRstNoTimeWaitPeerGetsBufferedDataThenEconnreset() {
+	void shouldAbortWithRstAndNoTimeWaitOnLingerZeroWhileThePeerReadsBufferedDataThenEconnreset() {
 		Fixtures f = Fixtures.established();
 		f.send(Side.SERVER, 100);
 		f.sim.advance(20);
@@ -127,7 +130,7 @@ class SocketCallTest {
 	}
 
 	@Test
-	void abortEventIsLingerZeroPlusClose() {
+	void shouldRecordAbortAsLingerZeroPlusClose() {
 		Fixtures f = Fixtures.established();
 		EventResult r = f.apply(new PairEvent.Abort(Side.CLIENT));
 		assertThat(r.result()).isEqualTo(0);
@@ -138,7 +141,7 @@ class SocketCallTest {
 	}
 
 	@Test
-	void lingerN_closeBlocksUntilFinAckedThenReturnsZero() {
+	void shouldBlockCloseWithLingerUntilTheFinIsAckedThenReturnZero() {
 		Fixtures f = Fixtures.established();
 		f.apply(new PairEvent.SetLinger(Side.CLIENT, 1, 2));
 		assertThat(f.close(Side.CLIENT)).isEqualTo("pending");
@@ -154,7 +157,7 @@ class SocketCallTest {
 	}
 
 	@Test
-	void lingerN_linuxReturnsZeroAfterTimeoutAndStaysInFinWait1Retransmitting() {
+	void shouldReturnZeroAfterTheLingerTimeoutOnLinuxAndKeepRetransmittingInFinWait1() {
 		Fixtures f = Fixtures.established();
 		f.fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.FIN, 100);
 		f.apply(new PairEvent.SetLinger(Side.CLIENT, 1, 2));
@@ -173,7 +176,7 @@ class SocketCallTest {
 	}
 
 	@Test
-	void lingerN_bsdReturnsEwouldblockAfterTimeout() {
+	void shouldReturnEwouldblockAfterTheLingerTimeoutOnBsd() {
 		Fixtures f = Fixtures.established("bsd", Map.of());
 		f.fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.FIN, 100);
 		f.apply(new PairEvent.SetLinger(Side.CLIENT, 1, 2));
@@ -183,8 +186,9 @@ class SocketCallTest {
 		assertThat(done.result()).isEqualTo("EWOULDBLOCK");
 	}
 
+	// RFC 1122 §4.2.2.13 half-duplex close
 	@Test
-	void halfClose_shutdownWrSendsFinAndKeepsReceiving() {
+	void shouldSendFinOnShutdownWrAndKeepReceiving() {
 		Fixtures f = Fixtures.established();
 		long since = f.sim.nextSeq();
 		assertThat(f.shutdown(Side.CLIENT, "SHUT_WR")).isEqualTo(0);
@@ -205,7 +209,7 @@ class SocketCallTest {
 	}
 
 	@Test
-	void shutdownRd_recvReturnsZero() {
+	void shouldReturnZeroFromRecvAfterShutdownRd() {
 		Fixtures f = Fixtures.established();
 		assertThat(f.recv(Side.CLIENT)).isEqualTo("pending");
 		assertThat(f.shutdown(Side.CLIENT, "SHUT_RD")).isEqualTo(0);
@@ -214,7 +218,7 @@ class SocketCallTest {
 	}
 
 	@Test
-	void closeWaitThatNeverClosesStaysForeverWhileOrphanFinWait2TimesOut() {
+	void shouldKeepANeverClosedCloseWaitForeverWhileTheOrphanFinWait2TimesOut() {
 		Fixtures f = Fixtures.established().finWait2();
 		f.sim.advance(59_000);
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_2);
@@ -236,7 +240,7 @@ class SocketCallTest {
 	}
 
 	@Test
-	void closeWaitNeverClosing_serverStaysInCloseWait() {
+	void shouldKeepTheServerInCloseWaitWhenItNeverCloses() {
 		Fixtures f = Fixtures.established().finWait2();
 		f.sim.runUntilIdle(24 * 3_600_000.0);
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSE_WAIT);
@@ -244,7 +248,7 @@ class SocketCallTest {
 	}
 
 	@Test
-	void finWait2AfterOnlyShutdownWaitsForever() {
+	void shouldWaitForeverInFinWait2AfterOnlyShutdown() {
 		Fixtures f = Fixtures.established();
 		f.shutdown(Side.CLIENT, "SHUT_WR");
 		f.sim.runUntilIdle(24 * 3_600_000.0);
@@ -257,8 +261,9 @@ class SocketCallTest {
 		assertThat(f.ep(Side.CLIENT).timers()).extracting(t -> t.timer()).containsExactly("FIN_WAIT_2");
 	}
 
+	// RFC 9293 §3.8.3 R2, Linux tcp_retries2
 	@Test
-	void retransmissionLimit_liveConnectionGivesUpAfterRetries2WithEtimedout() {
+	void shouldGiveUpALiveConnectionAfterRetries2WithEtimedout() {
 		Fixtures f = Fixtures.established("linux", Map.of("retries2", 3));
 		f.fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.ANY, 100);
 		f.recv(Side.CLIENT);
@@ -276,8 +281,9 @@ class SocketCallTest {
 		assertThat(done.result()).isEqualTo("ETIMEDOUT");
 	}
 
+	// Linux tcp_orphan_retries
 	@Test
-	void retransmissionLimit_orphanGivesUpAfterOrphanRetries() {
+	void shouldGiveUpAnOrphanAfterOrphanRetries() {
 		Fixtures f = Fixtures.established("linux", Map.of("orphanRetries", 2));
 		f.fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.FIN, 100);
 		f.close(Side.CLIENT);
@@ -292,7 +298,7 @@ class SocketCallTest {
 	}
 
 	@Test
-	void connectGivesUpAfterSynRetries() {
+	void shouldGiveUpConnectAfterSynRetries() {
 		Simulation sim = Fixtures.simulation("linux", Map.of("synRetries", 2));
 		int id = sim.openPair(80, 40000, false, false).id();
 		// the SYN is already on its way: lose every SYN,ACK instead

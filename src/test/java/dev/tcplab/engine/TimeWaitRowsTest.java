@@ -25,7 +25,7 @@ class TimeWaitRowsTest {
 	}
 
 	@Test
-	void forgottenPairsLeaveTimeWaitRowsWithoutObjectsAndTheyExpireAfter2Msl() {
+	void shouldKeepForgottenPairsAsTimeWaitRowsWithoutObjectsUntil2Msl() {
 		Simulation sim = sim(Map.of());
 		sim.startLoad(new LoadSpec(1_000, 1_000, Side.SERVER, 10, 10, 0, 80, 0, 0, 4));
 		sim.advance(1_500);
@@ -50,8 +50,9 @@ class TimeWaitRowsTest {
 					&& ev.timeMs() >= 60_000);
 	}
 
+	// RFC 6191
 	@Test
-	void aNewSynFromAReusedPortReopensADetachedServerTimeWaitRfc6191() {
+	void shouldReopenADetachedServerTimeWaitOnANewSynFromAReusedPort() {
 		// 10 client ports, 100 connections/s: each port comes back every 100 ms while the
 		// server still holds its tuple in TIME_WAIT
 		Simulation sim = sim(Map.of("ephemeralLow", 40000, "ephemeralHigh", 40009));
@@ -67,8 +68,9 @@ class TimeWaitRowsTest {
 		assertThat(sim.census().get(TcpState.TIME_WAIT)).isZero();
 	}
 
+	// Linux tcp_twsk_unique (tcp_tw_reuse)
 	@Test
-	void twReuseTakesOverADetachedClientTimeWaitAfterOneSecond() {
+	void shouldLetTwReuseTakeOverADetachedClientTimeWaitAfterOneSecond() {
 		Simulation sim = sim(Map.of("ephemeralLow", 40000, "ephemeralHigh", 40004, "twReuse", 1));
 		sim.startLoad(new LoadSpec(10, 3_000, Side.CLIENT, 10, 10, 0, 80, 0, 0));
 		sim.runUntilIdle(1e9);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class TimerSlotsTest {
 
 	@Test
-	void slotArraysGrowForABurstOfOpenConnectionsAndShrinkWhenTheyClose() {
+	void shouldGrowTimerSlotsForABurstOfConnectionsAndShrinkThemWhenTheyClose() {
 		Simulation sim = new Simulation(SimulationConfig.of("linux", 3, Map.of())
 			.withTraceLevel(TraceLevel.NONE, 1000)
 			.withRetainClosedPairs(false));

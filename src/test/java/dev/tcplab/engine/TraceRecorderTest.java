@@ -26,7 +26,7 @@ class TraceRecorderTest {
 	}
 
 	@Test
-	void fullLevelRecordsEveryKindWithContiguousSeq() {
+	void shouldRecordEveryKindWithContiguousSeqAtFullLevel() {
 		Simulation sim = new Simulation(SimulationConfig.defaults());
 		lifecycle(sim);
 		List<TraceEvent> ev = sim.eventsSince(0);
@@ -47,7 +47,7 @@ class TraceRecorderTest {
 	}
 
 	@Test
-	void statesLevelKeepsOnlyStateCallNoteAndCensus() {
+	void shouldKeepOnlyStateCallNoteAndCensusAtStatesLevel() {
 		Simulation sim = new Simulation(SimulationConfig.defaults().withTraceLevel(TraceLevel.STATES, 1000));
 		lifecycle(sim);
 		List<TraceEvent> ev = sim.eventsSince(0);
@@ -59,7 +59,7 @@ class TraceRecorderTest {
 	}
 
 	@Test
-	void noneLevelRecordsNothingButCensusStaysCorrect() {
+	void shouldRecordNothingAtNoneLevelWhileTheCensusStaysCorrect() {
 		Simulation sim = new Simulation(SimulationConfig.defaults().withTraceLevel(TraceLevel.NONE, 1000));
 		List<TraceEvent> heard = new ArrayList<>();
 		sim.setTraceListener(heard::add);
@@ -78,7 +78,7 @@ class TraceRecorderTest {
 	}
 
 	@Test
-	void ringBufferKeepsTheNewestEventsAndClampsEventsSince() {
+	void shouldKeepTheNewestEventsInTheRingAndClampEventsSince() {
 		Simulation sim = new Simulation(SimulationConfig.defaults().withTraceLevel(TraceLevel.FULL, 50));
 		lifecycle(sim);
 		lifecycle(sim);
@@ -94,7 +94,7 @@ class TraceRecorderTest {
 	}
 
 	@Test
-	void columnarRingGivesBackTheEventsAListenerHears() {
+	void shouldGiveBackFromTheRingTheEventsAListenerHears() {
 		// the same run twice: with a listener every event is built at once; without
 		// one, state, call and note events live in the ring's columns until read
 		SimulationConfig config = SimulationConfig.of("linux", 9, Map.of())
@@ -120,7 +120,7 @@ class TraceRecorderTest {
 	}
 
 	@Test
-	void listenerHearsEveryEventSynchronouslyInOrder() {
+	void shouldTellTheListenerEveryEventSynchronouslyInOrder() {
 		Simulation sim = new Simulation(SimulationConfig.defaults());
 		List<TraceEvent> heard = new ArrayList<>();
 		sim.setTraceListener(heard::add);
@@ -132,7 +132,7 @@ class TraceRecorderTest {
 	}
 
 	@Test
-	void eventResultCarriesExactlyTheEventsOfThatCall() {
+	void shouldCarryExactlyTheEventsOfThatCallInTheEventResult() {
 		Simulation sim = new Simulation(SimulationConfig.defaults());
 		int id = sim.openPair(80, null, false, true).id();
 		long before = sim.nextSeq();
@@ -145,7 +145,7 @@ class TraceRecorderTest {
 	}
 
 	@Test
-	void viewShowsTcbVariablesTimersAndClock() {
+	void shouldShowTcbVariablesTimersAndClockInTheView() {
 		Simulation sim = Fixtures.simulation("linux", Map.of());
 		int id = sim.openPair(80, 40000, false, true).id();
 		sim.apply(id, new PairEvent.Send(Side.CLIENT, 100));
@@ -168,7 +168,7 @@ class TraceRecorderTest {
 	}
 
 	@Test
-	void stepRunsOneInstantAndRunUntilIdleReportsIdleOrLimit() {
+	void shouldStepOneInstantAndReportIdleOrLimitFromRunUntilIdle() {
 		Simulation sim = Fixtures.simulation("linux", Map.of());
 		sim.openPair(80, 40000, false, false);
 		assertThat(sim.step().result()).isEqualTo("ok");

@@ -18,8 +18,9 @@ class TransitionTest {
 
 	// ---- §3.10.1 OPEN, §3.10.7.3 SYN-SENT, §3.10.7.2 LISTEN ----
 
+	// RFC 9293 §3.10.1 OPEN
 	@Test
-	void open_3_10_1_connectSendsSynAndEntersSynSent() {
+	void shouldSendSynAndEnterSynSentOnConnect() {
 		Simulation sim = Fixtures.simulation("linux", Map.of());
 		var p = sim.openPair(80, 40000, false, false);
 		assertThat(p.client().state()).isEqualTo(TcpState.SYN_SENT);
@@ -34,8 +35,9 @@ class TransitionTest {
 																				// RTO 1 s
 	}
 
+	// RFC 9293 §3.10.7.2 LISTEN
 	@Test
-	void listen_3_10_7_2_synCreatesChildInSynReceivedAndAnswersSynAck() {
+	void shouldCreateAChildInSynReceivedAndAnswerSynAckWhenASynReachesAListener() {
 		Simulation sim = Fixtures.simulation("linux", Map.of());
 		int id = sim.openPair(80, 40000, false, false).id();
 		sim.advance(10);
@@ -48,8 +50,9 @@ class TransitionTest {
 		assertThat(f.statesSince(0)).contains("server LISTEN>SYN_RECEIVED");
 	}
 
+	// RFC 9293 §3.10.7.3 SYN-SENT
 	@Test
-	void synSent_3_10_7_3_synAckEstablishesAndAcks() {
+	void shouldEstablishAndAckOnSynAckInSynSent() {
 		Simulation sim = Fixtures.simulation("linux", Map.of());
 		int id = sim.openPair(80, 40000, false, false).id();
 		sim.advance(20);
@@ -61,8 +64,9 @@ class TransitionTest {
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.ESTABLISHED);
 	}
 
+	// RFC 9293 §3.10.7.3 SYN-SENT
 	@Test
-	void synSent_3_10_7_3_rstWithAcceptableAckRefusesConnection() {
+	void shouldRefuseTheConnectionOnRstWithAnAcceptableAckInSynSent() {
 		Simulation sim = Fixtures.simulation("linux", Map.of());
 		int id = sim.openPair(80, 40000, false, false).id();
 		Fixtures f = new Fixtures(sim, id);
@@ -82,8 +86,10 @@ class TransitionTest {
 		});
 	}
 
+	// RFC 9293 §3.10.7.2 LISTEN (a SYN to a port without listener cannot be made through
+	// the API)
 	@Test
-	void listen_3_10_7_1_synToPortWithoutListenerIsNotPossibleButAckToListenerDrawsRst() {
+	void shouldAnswerAnAckToAListenerWithRst() {
 		Fixtures f = Fixtures.established();
 		// an ACK for a tuple the server does not know, delivered to the listener:
 		// <SEQ=SEG.ACK><CTL=RST>
@@ -99,8 +105,9 @@ class TransitionTest {
 
 	// ---- §3.10.4 CLOSE and the teardown states ----
 
+	// RFC 9293 §3.10.4 CLOSE
 	@Test
-	void close_3_10_4_establishedSendsFinAndEntersFinWait1() {
+	void shouldSendFinAndEnterFinWait1OnCloseInEstablished() {
 		Fixtures f = Fixtures.established();
 		long since = f.sim.nextSeq();
 		assertThat(f.close(Side.CLIENT)).isEqualTo(0);
@@ -109,8 +116,9 @@ class TransitionTest {
 		assertThat(f.ep(Side.CLIENT).orphan()).isTrue();
 	}
 
+	// RFC 9293 §3.10.7.4, Linux quick-ACK mode
 	@Test
-	void established_3_10_7_4_finEntersCloseWaitAndQuickAcksOnFreshLinuxConnection() {
+	void shouldEnterCloseWaitOnFinAndQuickAckOnAFreshLinuxConnection() {
 		Fixtures f = Fixtures.established().finWait1();
 		long since = f.sim.nextSeq();
 		f.sim.advance(10);
@@ -122,8 +130,9 @@ class TransitionTest {
 		assertThat(sent.get(0).timeMs()).isEqualTo(f.sim.nowMs());
 	}
 
+	// RFC 9293 §3.10.7.4, RFC 1122 §4.2.3.2 delayed ACK
 	@Test
-	void established_3_10_7_4_finIsAckedAfterDelayedAckTimeoutOnceDataHasFlowed() {
+	void shouldAckAFinAfterTheDelayedAckTimeoutOnceDataHasFlowed() {
 		Fixtures f = Fixtures.established().afterData();
 		long since = f.sim.nextSeq();
 		double finSent = f.sim.nowMs();
@@ -139,16 +148,18 @@ class TransitionTest {
 			.containsExactly("armed", "fired");
 	}
 
+	// RFC 9293 §3.10.7.4 FIN-WAIT-1
 	@Test
-	void finWait1_3_10_7_4_ackOfFinEntersFinWait2() {
+	void shouldEnterFinWait2OnTheAckOfTheFin() {
 		Fixtures f = Fixtures.established().finWait1();
 		f.sim.advance(20);
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_2);
 		assertThat(f.statesSince(0)).contains("client FIN_WAIT_1>FIN_WAIT_2");
 	}
 
+	// RFC 9293 §3.10.7.4 FIN-WAIT-2
 	@Test
-	void finWait2_3_10_7_4_finEntersTimeWaitAndAcksAtOnce() {
+	void shouldEnterTimeWaitAndAckAtOnceOnAFinInFinWait2() {
 		Fixtures f = Fixtures.established().finWait2();
 		long since = f.sim.nextSeq();
 		assertThat(f.recv(Side.SERVER)).isEqualTo(0);
@@ -163,15 +174,17 @@ class TransitionTest {
 		assertThat(f.ep(Side.CLIENT).timers().get(0).expiresAtMs()).isEqualTo(f.sim.nowMs() + 60_000);
 	}
 
+	// RFC 9293 §3.10.7.4 LAST-ACK
 	@Test
-	void lastAck_3_10_7_4_ackOfFinCloses() {
+	void shouldCloseOnTheAckOfTheFinInLastAck() {
 		Fixtures f = Fixtures.established().timeWait();
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
 		assertThat(f.statesSince(0)).contains("server LAST_ACK>CLOSED");
 	}
 
+	// RFC 9293 §3.10.8 TIME-WAIT timeout
 	@Test
-	void timeWait_3_10_8_expiresAfter2MslIntoClosed() {
+	void shouldExpireTimeWaitIntoClosedAfter2Msl() {
 		Fixtures f = Fixtures.established().timeWait();
 		double enteredAt = f.ep(Side.CLIENT).timers().get(0).expiresAtMs() - 60_000;
 		f.sim.advance(59_000);
@@ -187,8 +200,9 @@ class TransitionTest {
 		assertThat(last.timeMs()).isEqualTo(enteredAt + 60_000);
 	}
 
+	// RFC 9293 §3.4.1 (MSL 2 min)
 	@Test
-	void timeWait_rfc9293_lastsFourMinutes() {
+	void shouldLastFourMinutesInTimeWaitOnTheRfc9293Profile() {
 		Fixtures f = Fixtures.established("rfc9293", Map.of()).timeWait();
 		f.sim.advance(239_000);
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.TIME_WAIT);
@@ -196,8 +210,9 @@ class TransitionTest {
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
 	}
 
+	// RFC 9293 §3.10.4 CLOSE
 	@Test
-	void closeWait_3_10_4_closeSendsFinAndEntersLastAck() {
+	void shouldSendFinAndEnterLastAckOnCloseInCloseWait() {
 		Fixtures f = Fixtures.established().finWait2();
 		long since = f.sim.nextSeq();
 		f.recv(Side.SERVER);
@@ -206,8 +221,9 @@ class TransitionTest {
 		assertThat(f.sentSince(since)).containsExactly("server FIN,ACK");
 	}
 
+	// RFC 9293 §3.10.7.4 (three-segment close)
 	@Test
-	void threeSegmentClose_3_10_7_4_passiveCloseBeforeDelayedAckSendsOneFinAck() {
+	void shouldSendOneFinAckWhenThePassiveSideClosesBeforeTheDelayedAck() {
 		Fixtures f = Fixtures.established().afterData().finWait1();
 		f.sim.advance(10); // FIN arrives; the delayed ACK is pending
 		long since = f.sim.nextSeq();
@@ -238,8 +254,9 @@ class TransitionTest {
 		assertThat(finAck.answers()).isEqualTo(clientFin.id());
 	}
 
+	// RFC 9293 §3.10.7.4 (simultaneous close, §3.6)
 	@Test
-	void simultaneousClose_3_10_7_4_bothGoThroughClosingToTimeWait() {
+	void shouldTakeBothSidesThroughClosingToTimeWaitInASimultaneousClose() {
 		Fixtures f = Fixtures.established();
 		long since = f.sim.nextSeq();
 		f.close(Side.CLIENT);
@@ -258,8 +275,9 @@ class TransitionTest {
 
 	// ---- TIME-WAIT segment processing (§3.10.7.4) ----
 
+	// RFC 9293 §3.10.7.4 TIME-WAIT
 	@Test
-	void timeWait_3_10_7_4_lostLastAckResentFinIsAckedAndTimerRestarted() {
+	void shouldAckAResentFinInTimeWaitAndRestartTheTimer() {
 		Fixtures f = Fixtures.established().finWait2();
 		f.lose(Side.CLIENT, SegmentMatch.ACK);
 		f.recv(Side.SERVER);
@@ -283,25 +301,31 @@ class TransitionTest {
 		assertThat(f.ep(Side.CLIENT).timers().get(0).expiresAtMs()).isEqualTo(finAt + 220 + 10 + 60_000);
 	}
 
+	// RFC 9293 §3.10.8, RFC 8985 §7 (Linux tcp_schedule_loss_probe)
 	@Test
-	void lastAck_3_10_8_linuxTailLossProbeThenExponentialBackoff() {
+	// RFC 9293 §3.10.8, RFC 6298 §5.5
+	void shouldBackOffExponentiallyWithoutATailLossProbeInLastAckOnLinux() {
 		// tcp-facts.md (Linux 6.18, packetdrill, 10 ms RTT): +213, +432, +880, +1720 ms
 		// between sends, plain RTO doubling: the tail loss probe (2·SRTT + RTO_min) would
 		// come after the RTO, so none is sent. Here RTO = 200 ms + 2 x 10 ms latency.
 		// (On loopback the probe comes first: ConformanceTest.)
 		Fixtures f = Fixtures.established().finWait2();
+
 		f.fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.ACK, 4);
 		f.recv(Side.SERVER);
 		f.close(Side.SERVER);
 		double finAt = f.sim.nowMs();
+
 		f.sim.advance(10_000);
 		List<Double> at = Fixtures.finsSent(f.sim, "server", finAt);
+
 		assertThat(at).containsExactly(0.0, 220.0, 660.0, 1540.0, 3300.0);
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
 	}
 
+	// RFC 6298 §2.1
 	@Test
-	void lastAck_rfc9293_finRetransmittedAfterOneSecond() {
+	void shouldRetransmitTheFinAfterOneSecondInLastAckOnTheRfc9293Profile() {
 		Fixtures f = Fixtures.established("rfc9293", Map.of()).finWait2();
 		f.fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.ACK, 2);
 		f.recv(Side.SERVER);
@@ -313,12 +337,12 @@ class TransitionTest {
 	}
 
 	@Test
-	void timeWaitZero_resentFinDrawsRstAndLastAckSideCloses() {
+	void shouldDrawRstForAResentFinWithoutTimeWaitSoTheLastAckSideCloses() {
 		Fixtures f = Fixtures.established("linux", Map.of("timeWaitMs", 0)).finWait2();
 		f.lose(Side.CLIENT, SegmentMatch.ACK);
 		f.recv(Side.SERVER);
 		f.apply(new PairEvent.SetLinger(Side.SERVER, 1, 10));
-		assertThat(f.close(Side.SERVER)).isEqualTo(Tcb.PENDING);
+		assertThat(f.close(Side.SERVER)).isEqualTo(CallResult.PENDING.wire());
 		f.sim.advance(1_000);
 		List<TraceEvent> ev = f.sim.eventsSince(0);
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
@@ -336,8 +360,9 @@ class TransitionTest {
 		assertThat(closeDone.result()).isEqualTo(0);
 	}
 
+	// RFC 9293 §3.10.7.4 TIME-WAIT, second check
 	@Test
-	void timeWait_rfc9293_rstClosesTimeWait() {
+	void shouldCloseTimeWaitOnRstOnTheRfc9293Profile() {
 		Fixtures f = Fixtures.established().timeWait();
 		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), null, null, 0));
 		f.sim.advance(10);
@@ -345,8 +370,9 @@ class TransitionTest {
 		assertThat(Fixtures.notes(f.sim.eventsSince(0))).contains("TIME_WAIT_ASSASSINATED");
 	}
 
+	// RFC 1337
 	@Test
-	void timeWait_rfc1337_rstIsIgnored() {
+	void shouldIgnoreRstInTimeWaitWithRfc1337Protection() {
 		Fixtures f = Fixtures.established("linux", Map.of("rfc1337", true)).timeWait();
 		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), null, null, 0));
 		f.sim.advance(10);
@@ -354,8 +380,9 @@ class TransitionTest {
 		assertThat(Fixtures.notes(f.sim.eventsSince(0))).contains("RFC1337_RST_IGNORED");
 	}
 
+	// RFC 9293 §3.10.7.4 CLOSING
 	@Test
-	void closing_3_10_7_4_ackOfFinEntersTimeWait() {
+	void shouldEnterTimeWaitOnTheAckOfTheFinInClosing() {
 		Fixtures f = Fixtures.established();
 		f.close(Side.CLIENT);
 		f.close(Side.SERVER);
@@ -367,8 +394,9 @@ class TransitionTest {
 
 	// ---- lost FIN (§3.10.8 retransmission timeout) ----
 
+	// RFC 9293 §3.10.8 retransmission timeout
 	@Test
-	void finWait1_3_10_8_lostFinIsRetransmittedAndThenAcked() {
+	void shouldRetransmitALostFinInFinWait1UntilItIsAcked() {
 		Fixtures f = Fixtures.established();
 		f.lose(Side.CLIENT, SegmentMatch.FIN);
 		f.close(Side.CLIENT);
@@ -388,10 +416,11 @@ class TransitionTest {
 
 	// ---- RST processing (§3.10.7.4 second) ----
 
+	// RFC 9293 §3.10.7.4, second check
 	@Test
-	void established_3_10_7_4_rstAtRcvNxtResetsConnection() {
+	void shouldResetTheConnectionOnRstAtRcvNxt() {
 		Fixtures f = Fixtures.established();
-		assertThat(f.recv(Side.SERVER)).isEqualTo(Tcb.PENDING);
+		assertThat(f.recv(Side.SERVER)).isEqualTo(CallResult.PENDING.wire());
 		f.apply(new PairEvent.Inject(Side.CLIENT, List.of(TcpFlag.RST), null, null, 0));
 		f.sim.advance(10);
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
@@ -400,8 +429,9 @@ class TransitionTest {
 		assertThat(done.result()).isEqualTo("ECONNRESET");
 	}
 
+	// RFC 5961 §3.2
 	@Test
-	void established_rfc5961_rstInWindowButNotAtRcvNxtDrawsChallengeAck() {
+	void shouldAnswerARstInTheWindowButNotAtRcvNxtWithAChallengeAck() {
 		Fixtures f = Fixtures.established();
 		long since = f.sim.nextSeq();
 		f.apply(new PairEvent.Inject(Side.CLIENT, List.of(TcpFlag.RST), 1001L + 10, null, 0));
@@ -411,8 +441,9 @@ class TransitionTest {
 		assertThat(Fixtures.notes(f.sim.eventsSince(since))).contains("CHALLENGE_ACK");
 	}
 
+	// RFC 9293 §3.10.7.1 CLOSED
 	@Test
-	void closed_3_10_7_1_segmentForUnknownConnectionDrawsRst() {
+	void shouldAnswerASegmentForAnUnknownConnectionWithRst() {
 		Fixtures f = Fixtures.established();
 		f.apply(new PairEvent.Abort(Side.SERVER));
 		f.sim.advance(20);

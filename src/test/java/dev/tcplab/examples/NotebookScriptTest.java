@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.tcplab.testing.ServerTest;
+
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -24,10 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * {@code tcplab_demo.ipynb} with python3 against the app on a random port. Skipped only
  * when python3 is missing outside CI.
  */
-// every test client is 127.0.0.1: the per-client simulation cap would count them all as
-// one
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "tcplab.budget.max-simulations-per-client=1000")
+@ServerTest
 class NotebookScriptTest {
 
 	@LocalServerPort
@@ -71,7 +69,7 @@ class NotebookScriptTest {
 	}
 
 	@Test
-	void scriptCreatesLosesTheLastAckAndSavesThePcap(@TempDir Path dir) throws Exception {
+	void shouldRunTheScriptThatLosesTheLastAckAndSavesThePcap(@TempDir Path dir) throws Exception {
 		requirePython();
 		Path script = Path.of("examples/notebook/tcplab_demo.py").toAbsolutePath();
 		String out = run(dir, "python3", script.toString(), "--base-url", "http://127.0.0.1:" + port, "--out",
@@ -90,7 +88,7 @@ class NotebookScriptTest {
 	}
 
 	@Test
-	void notebookCellsRunTheSameSteps(@TempDir Path dir) throws Exception {
+	void shouldRunTheSameStepsInTheNotebookCells(@TempDir Path dir) throws Exception {
 		requirePython();
 		JsonNode nb = json.readTree(Path.of("examples/notebook/tcplab_demo.ipynb").toFile());
 		List<String> code = new ArrayList<>();

@@ -124,8 +124,9 @@ public class PcapWriterTest {
 		return names;
 	}
 
+	// RFC 1071
 	@Test
-	void checksumMatchesTheRfc1071Example() {
+	void shouldComputeTheChecksumOfTheRfc1071Example() {
 		byte[] data = { 0x00, 0x01, (byte) 0xf2, 0x03, (byte) 0xf4, (byte) 0xf5, (byte) 0xf6, (byte) 0xf7 };
 		// RFC 1071 §3: the one's complement sum is 0xddf2, the checksum its complement
 		assertThat(PcapWriter.checksum(data, 0, data.length, 0)).isEqualTo(~0xddf2 & 0xffff);
@@ -188,7 +189,7 @@ public class PcapWriterTest {
 	}
 
 	@Test
-	void tsharkReadsTheSameFlagsSeqAndAck(@TempDir Path dir) throws Exception {
+	void shouldLetTsharkReadTheSameFlagsSeqAndAck(@TempDir Path dir) throws Exception {
 		assertTsharkAgrees(closeTrace(), dir);
 	}
 

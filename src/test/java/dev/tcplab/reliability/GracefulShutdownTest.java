@@ -24,7 +24,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 class GracefulShutdownTest {
 
 	@Test
-	void viewersGetA1001CloseWhenTheServerShutsDown() throws Exception {
+	void shouldCloseViewersWith1001WhenTheServerShutsDown() throws Exception {
 		ConfigurableApplicationContext ctx = new SpringApplicationBuilder(TcplabApplication.class).run(
 				"--server.port=0", "--spring.main.banner-mode=off", "--logging.level.root=WARN",
 				"--spring.jmx.enabled=false");

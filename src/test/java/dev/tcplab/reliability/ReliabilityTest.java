@@ -108,7 +108,7 @@ class ReliabilityTest {
 
 	@Test
 	@Order(1)
-	void twoHundredHandshakesFromOneClientAreRefusedBeyondTheViewerCap() throws IOException {
+	void shouldRefuseTwoHundredHandshakesFromOneClientBeyondTheViewerCap() throws IOException {
 		String id = create(client(6), "{\"seed\":1}");
 		RawHttp flood = client(8);
 		List<Socket> open = new ArrayList<>();
@@ -190,7 +190,7 @@ class ReliabilityTest {
 
 	@Test
 	@Order(2)
-	void twoThousandHostileRequestsGetNo5xxOnlyProblemJsonAndRejectedOnesChangeNothing() {
+	void shouldAnswerTwoThousandHostileRequestsWithoutA5xxOnlyProblemJsonAndRejectedOnesChangingNothing() {
 		RawHttp checker = client(3);
 		String target = create(checker, "{\"seed\":6}");
 		checker.post("/api/simulations/" + target + "/pairs", "{\"clientPort\":40000}");
@@ -323,7 +323,7 @@ class ReliabilityTest {
 
 	@Test
 	@Order(3)
-	void theOutOfMemoryRecipeEndsInClear4xxWithTheHeapWithinBudgetAndABystanderStaysFast() throws Exception {
+	void shouldEndTheOutOfMemoryRecipeInClear4xxWithTheHeapWithinBudgetAndABystanderFast() throws Exception {
 		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 		System.gc();
 		long baseline = memory.getHeapMemoryUsage().getUsed();
@@ -449,7 +449,7 @@ class ReliabilityTest {
 
 	@Test
 	@Order(4)
-	void everyAnswerCarriesTheSecurityHeadersAndErrorIsNotAResource() {
+	void shouldCarryTheSecurityHeadersOnEveryAnswerAndNotServeErrorAsAResource() {
 		RawHttp http = client(12);
 		for (String path : List.of("/", "/api/scenarios", "/api/simulations/nope")) {
 			Response r = http.get(path);

@@ -1,6 +1,7 @@
 package dev.tcplab.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ class BuiltInScenariosTest {
 	}
 
 	@Test
-	void namesAreUniqueUrlSafeAndTextsAreBilingual() {
+	void shouldHaveUniqueUrlSafeNamesAndBilingualTexts() {
 		Set<String> names = new HashSet<>();
 		for (Scenario s : BuiltInScenarios.all()) {
 			assertThat(names.add(s.name())).as(s.name()).isTrue();
@@ -68,9 +69,7 @@ class BuiltInScenariosTest {
 	}
 
 	@Test
-	void articleQuotesAreTheArticlesOwnSentences() throws Exception {
-		Path file = article();
-		String text = file == null ? null : normalize(Files.readString(file));
+	void shouldQuoteTheArticleInKoreanWithAnEnglishTranslation() {
 		int quoted = 0;
 		for (Scenario s : BuiltInScenarios.all()) {
 			if (s.article() == null) {
@@ -80,16 +79,28 @@ class BuiltInScenariosTest {
 			assertThat(s.article().en()).isNotBlank();
 			for (String part : s.article().ko().split(" … ")) {
 				assertThat(part).isNotBlank();
-				if (text != null) {
-					assertThat(text).as("quote of " + s.name()).contains(normalize(part));
-				}
 			}
 		}
 		assertThat(quoted).isGreaterThanOrEqualTo(12);
 	}
 
 	@Test
-	void fillReplacesPlaceholdersPerLanguage() {
+	void shouldQuoteOnlyTheArticlesOwnSentences() throws Exception {
+		Path file = article();
+		assumeTrue(file != null, "the article (../shared/reference/time-wait-article-ko.txt) is not here: "
+				+ "its quotes cannot be checked verbatim");
+		String text = normalize(Files.readString(file));
+		for (Scenario s : BuiltInScenarios.all()) {
+			if (s.article() != null) {
+				for (String part : s.article().ko().split(" … ")) {
+					assertThat(text).as("quote of " + s.name()).contains(normalize(part));
+				}
+			}
+		}
+	}
+
+	@Test
+	void shouldFillPlaceholdersPerLanguage() {
 		Text t = ScenarioRunner.fill(Text.of("close() returned {r}; {x}", "close()는 {r}을 리턴; {x}"),
 				Map.of("r", "0", "x.en", "fine", "x.ko", "좋음"));
 		assertThat(t).isEqualTo(Text.of("close() returned 0; fine", "close()는 0을 리턴; 좋음"));

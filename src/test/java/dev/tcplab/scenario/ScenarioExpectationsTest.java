@@ -74,7 +74,7 @@ class ScenarioExpectationsTest {
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("scenarios")
-	void everyStepMeetsItsExpectationsOnEveryOfferedProfile(String name, Scenario scenario) {
+	void shouldMeetEveryStepsExpectationsOnEveryOfferedProfile(String name, Scenario scenario) {
 		List<String> failures = check(scenario);
 		assertThat(failures).as(String.join("\n", failures)).isEmpty();
 	}
@@ -189,7 +189,7 @@ class ScenarioExpectationsTest {
 	}
 
 	@Test
-	void everyDocumentInTheFolderIsABuiltIn() throws Exception {
+	void shouldHaveEveryDocumentInTheFolderAsABuiltIn() throws Exception {
 		Path dir = Path.of("src/main/resources/scenarios");
 		org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(dir), "run from the project directory");
 		try (Stream<Path> files = Files.list(dir)) {

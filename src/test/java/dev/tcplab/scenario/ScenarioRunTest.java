@@ -15,11 +15,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.tcplab.testing.HttpJson;
 import dev.tcplab.testing.HttpJson.Answer;
+import dev.tcplab.testing.ServerTest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -27,11 +27,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * {@code rfc9293} profiles, asserting the state sequence of both endpoints of pair 1, the
  * flags of every segment pair 1 sent, and the narration contract.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "tcplab.requests-per-second=100000", "tcplab.request-burst=100000", "tcplab.max-simulations=200",
-				"tcplab.budget.max-simulations-per-client=1000",
-				// scenario traces are short: 200 simulations then fit the memory budget
-				"tcplab.max-trace-events=20000" })
+@ServerTest
 class ScenarioRunTest {
 
 	static final List<String> CLIENT_ACTIVE = List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2",
@@ -174,7 +170,7 @@ class ScenarioRunTest {
 
 	@ParameterizedTest(name = "{0} on {1}")
 	@MethodSource("runs")
-	void scenarioRunsToItsDocumentedEnd(String name, String profile) {
+	void shouldRunEveryScenarioToItsDocumentedEnd(String name, String profile) {
 		Answer a = http.post("/api/scenarios/" + name + "/runs", "{\"profile\":\"" + profile + "\",\"seed\":1}");
 		assertThat(a.status()).as(a.text()).isEqualTo(201);
 		JsonNode run = a.json();
@@ -352,7 +348,7 @@ class ScenarioRunTest {
 	}
 
 	@Test
-	void listsEveryScenarioFromTheIssue() {
+	void shouldListEveryScenarioFromTheIssue() {
 		Answer a = http.get("/api/scenarios");
 		assertThat(a.status()).isEqualTo(200);
 		List<String> names = new ArrayList<>();
@@ -369,7 +365,7 @@ class ScenarioRunTest {
 	}
 
 	@Test
-	void rejectsUnknownScenarioAndProfile() {
+	void shouldRejectAnUnknownScenarioOrProfile() {
 		Answer a = http.post("/api/scenarios/no-such-thing/runs", null);
 		assertThat(a.status()).isEqualTo(404);
 		assertThat(a.contentType()).startsWith("application/problem+json");
@@ -380,7 +376,7 @@ class ScenarioRunTest {
 	}
 
 	@Test
-	void sameSeedGivesTheSameTrace() {
+	void shouldGiveTheSameTraceForTheSameSeed() {
 		Answer a = http.post("/api/scenarios/lost-last-ack/runs", "{\"seed\":99}");
 		Answer b = http.post("/api/scenarios/lost-last-ack/runs", "{\"seed\":99}");
 		assertThat(a.json().get("trace")).isEqualTo(b.json().get("trace"));
@@ -393,7 +389,7 @@ class ScenarioRunTest {
 	 * is a 400.
 	 */
 	@Test
-	void untilStepRunsOnlyThePrefixAndLeavesItLive() {
+	void shouldRunOnlyThePrefixUntilStepAndLeaveItLive() {
 		Answer full = http.post("/api/scenarios/lost-last-ack/runs", "{\"seed\":5}");
 		Answer part = http.post("/api/scenarios/lost-last-ack/runs", "{\"seed\":5,\"untilStep\":2}");
 		assertThat(part.status()).isEqualTo(201);

@@ -20,7 +20,7 @@ class ClientCpuBudgetTest {
 	}
 
 	@Test
-	void aClientThatOverdrewItsCpuTimeWaitsAndOthersDoNot() {
+	void shouldMakeAClientThatOverdrewItsCpuTimeWaitWhileOthersDoNot() {
 		ClientCpuBudget cpu = budget();
 		assertThatNoException().isThrownBy(() -> cpu.check("10.0.0.1"));
 		cpu.charge("10.0.0.1", Duration.ofSeconds(4).toNanos()); // 3 s burst, 1 s
@@ -35,7 +35,7 @@ class ClientCpuBudgetTest {
 	}
 
 	@Test
-	void cheapRequestsNeverRunOutOfCpuTime() {
+	void shouldNeverRunCheapRequestsOutOfCpuTime() {
 		ClientCpuBudget cpu = budget();
 		for (int i = 0; i < 1000; i++) {
 			cpu.charge("10.0.0.3", Duration.ofMillis(1).toNanos());

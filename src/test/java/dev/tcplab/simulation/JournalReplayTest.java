@@ -19,6 +19,7 @@ import dev.tcplab.engine.TcpFlag;
 import dev.tcplab.export.PcapWriter;
 import dev.tcplab.scenario.Scenario;
 import dev.tcplab.scenario.ScenarioRunner;
+import dev.tcplab.simulation.SimulationService.ClockAction;
 import dev.tcplab.simulation.SimulationService.ClockCommand;
 import dev.tcplab.simulation.SimulationService.Spec;
 
@@ -128,7 +129,7 @@ class JournalReplayTest {
 			assertThat(after.pcap()).as("seed " + seed).isEqualTo(before.pcap());
 			assertThat(after.view()).as("seed " + seed).isEqualTo(before.view());
 			// the rebuilt copy goes on journaling where the old one stopped
-			service.clock(id, new ClockCommand(null, null, null, "advance", 250));
+			service.clock(id, new ClockCommand(null, null, null, new ClockAction.Advance(250)));
 			assertThat(journal.entries(id)).hasSize(entries.size() + 1);
 			Image continued = image(id);
 			evict(id);
@@ -165,12 +166,13 @@ class JournalReplayTest {
 					rnd.nextBoolean() ? new PairEvent.Release(side) : new PairEvent.ResendFin(side));
 			case 6 -> service.apply(id, pair, new PairEvent.Inject(side,
 					rnd.nextBoolean() ? List.of(TcpFlag.FIN, TcpFlag.ACK) : List.of(TcpFlag.RST), null, null, 0));
-			case 7, 8 -> service.clock(id, new ClockCommand(null, null, null, "advance", rnd.nextInt(4000) / 4.0));
+			case 7, 8 ->
+				service.clock(id, new ClockCommand(null, null, null, new ClockAction.Advance(rnd.nextInt(4000) / 4.0)));
 			default -> service.clock(id, switch (rnd.nextInt(4)) {
-				case 0 -> new ClockCommand(null, null, null, "step", 0);
-				case 1 -> new ClockCommand(null, null, null, "runUntilIdle", 1 + rnd.nextInt(20_000));
-				case 2 -> new ClockCommand(null, rnd.nextBoolean(), 0.5 + rnd.nextInt(4), null, 0);
-				default -> new ClockCommand(ClockMode.MANUAL, null, null, "advance", 0.5);
+				case 0 -> new ClockCommand(null, null, null, new ClockAction.Step());
+				case 1 -> new ClockCommand(null, null, null, new ClockAction.RunUntilIdle(1 + rnd.nextInt(20_000)));
+				case 2 -> new ClockCommand(null, rnd.nextBoolean(), 0.5 + rnd.nextInt(4), null);
+				default -> new ClockCommand(ClockMode.MANUAL, null, null, new ClockAction.Advance(0.5));
 			});
 		}
 	}
@@ -179,7 +181,7 @@ class JournalReplayTest {
 	void pauseSpeedAndClockModeAreRestored() {
 		String id = service.create(new Spec("linux", 3L, null, "realtime", 2.0, null, null, null, null, null, null))
 			.id();
-		service.clock(id, new ClockCommand(null, true, 7.5, null, 0));
+		service.clock(id, new ClockCommand(null, true, 7.5, null));
 		evict(id);
 		var snap = service.snapshot(id);
 		assertThat(snap.clock()).isEqualTo(ClockMode.REALTIME);

@@ -17,6 +17,7 @@ import dev.tcplab.TcplabApplication;
 import dev.tcplab.engine.PairEvent;
 import dev.tcplab.engine.SegmentMatch;
 import dev.tcplab.engine.Side;
+import dev.tcplab.simulation.SimulationService.ClockAction;
 import dev.tcplab.simulation.SimulationService.ClockCommand;
 import dev.tcplab.simulation.SimulationService.Spec;
 
@@ -92,7 +93,7 @@ class JournalTwoInstancesPostgresTest {
 
 		// a moves on; b's copy is now behind and b does not check: its append collides,
 		// the copy is dropped, rebuilt, and the request applied on top of a's entries
-		sa.clock(id, new ClockCommand(null, null, null, "advance", 50));
+		sa.clock(id, new ClockCommand(null, null, null, new ClockAction.Advance(50)));
 		LiveSimulation stale = b.getBean(SimulationRegistry.class).held(id).orElseThrow();
 		sb.apply(id, 1, new PairEvent.Close(Side.SERVER));
 		assertThat(stale.isClosed()).isTrue();
@@ -101,7 +102,7 @@ class JournalTwoInstancesPostgresTest {
 			.containsExactly("create", "pair", "event", "event", "clock", "event");
 
 		// a checks before serving: its copy is behind, so it rebuilds
-		sa.clock(id, new ClockCommand(null, null, null, "runUntilIdle", 600_000));
+		sa.clock(id, new ClockCommand(null, null, null, new ClockAction.RunUntilIdle(600_000)));
 		String both = trace(a, id);
 		assertThat(trace(b, id)).isNotEqualTo(both); // b serves its (stale) copy: no
 														// check
@@ -120,9 +121,9 @@ class JournalTwoInstancesPostgresTest {
 		s.openPair(id, 80, null, false, true);
 		s.apply(id, 1, new PairEvent.Fault(Side.CLIENT, PairEvent.FaultAction.DROP, SegmentMatch.ACK, 1, 0, 0));
 		s.apply(id, 1, new PairEvent.Close(Side.CLIENT));
-		s.clock(id, new ClockCommand(null, null, null, "advance", 50));
+		s.clock(id, new ClockCommand(null, null, null, new ClockAction.Advance(50)));
 		s.apply(id, 1, new PairEvent.Close(Side.SERVER));
-		s.clock(id, new ClockCommand(null, null, null, "runUntilIdle", 600_000));
+		s.clock(id, new ClockCommand(null, null, null, new ClockAction.RunUntilIdle(600_000)));
 		String t = trace(a, id);
 		s.delete(id);
 		return t;
@@ -144,7 +145,7 @@ class JournalTwoInstancesPostgresTest {
 			id = s.create(new Spec("bsd", 9L, null, null, null, null, null, null, null, true, null)).id();
 			s.openPair(id, 80, null, false, true);
 			s.apply(id, 1, new PairEvent.Close(Side.CLIENT));
-			s.clock(id, new ClockCommand(null, null, null, "advance", 120));
+			s.clock(id, new ClockCommand(null, null, null, new ClockAction.Advance(120)));
 			before = trace(first, id);
 		}
 		assertThat(dir.resolve("tcplab.mv.db")).exists();

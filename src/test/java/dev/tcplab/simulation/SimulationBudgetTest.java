@@ -14,8 +14,7 @@ import org.springframework.util.unit.DataSize;
 class SimulationBudgetTest {
 
 	static TcplabProperties limits(int maxSimulations) {
-		return new TcplabProperties(maxSimulations, 64, 100_000, 3_600_000, Duration.ofMinutes(30),
-				Duration.ofMillis(50), 50, 200);
+		return new TcplabProperties(maxSimulations, 64, 100_000, 3_600_000, Duration.ofMinutes(30), 50, 200);
 	}
 
 	static BudgetProperties budget(DataSize heap, double highWater) {
@@ -24,7 +23,7 @@ class SimulationBudgetTest {
 	}
 
 	@Test
-	void withoutAnExplicitLimitAsManySimulationsAsFitInTheBudgetedHeap() {
+	void shouldAllowAsManySimulationsAsFitInTheBudgetedHeapWithoutAnExplicitLimit() {
 		SimulationBudget b = new SimulationBudget(limits(0), budget(DataSize.ofGigabytes(1), 0.9));
 		// 100,000 × 200 B + 64 × 40 KiB per simulation, 60 % of 1 GiB
 		assertThat(b.perSimulationBytes()).isEqualTo(100_000L * 200 + 64L * 40960);
@@ -32,7 +31,7 @@ class SimulationBudgetTest {
 	}
 
 	@Test
-	void anExplicitLimitThatDoesNotFitStopsTheStartWithTheArithmetic() {
+	void shouldStopTheStartWithTheArithmeticWhenAnExplicitLimitDoesNotFit() {
 		assertThatThrownBy(() -> new SimulationBudget(limits(1000), budget(DataSize.ofGigabytes(6), 0.9)))
 			.isInstanceOf(IllegalStateException.class)
 			.hasMessageContaining("tcplab.max-simulations=1000 does not fit")
@@ -42,7 +41,7 @@ class SimulationBudgetTest {
 	}
 
 	@Test
-	void healthIsOutOfServiceAndCreatesAreRefusedAboveTheHighWaterMark() {
+	void shouldReportOutOfServiceAndRefuseCreatesAboveTheHighWaterMark() {
 		// a budgeted heap of 1 MB is "full" with whatever this JVM holds now
 		SimulationBudget full = new SimulationBudget(limits(0), budget(DataSize.ofMegabytes(1), 0.5));
 		assertThat(full.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);

@@ -85,7 +85,7 @@ class AuthorUiTests {
 	}
 
 	@Test
-	void aDeepLinkOpensThatStepLanguageAndProfileAndTheUrlFollowsTheReader() throws IOException {
+	void shouldOpenTheStepLanguageAndProfileOfADeepLinkAndLetTheUrlFollowTheReader() throws IOException {
 		get("/?scenario=lost-last-ack&step=3&lang=ko&profile=bsd");
 		waitFor(() -> Long.valueOf(2).equals(js("return window.tcplab?.state?.scenario?.step")));
 		assertThat(js("return document.documentElement.lang")).isEqualTo("ko");
@@ -122,7 +122,7 @@ class AuthorUiTests {
 	}
 
 	@Test
-	void theComparisonShowsBothLaddersOnOneTimeAxisAndMarksTheMisdeliveredData() throws IOException {
+	void shouldShowBothLaddersOnOneTimeAxisAndMarkTheMisdeliveredDataInTheComparison() throws IOException {
 		get("/?scenario=old-duplicate&lang=en");
 		waitFor(() -> "old-duplicate".equals(js("return window.tcplab?.state?.scenario?.name")));
 		driver.findElement(By.cssSelector("button[data-compare='timewait']")).click();
@@ -164,7 +164,7 @@ class AuthorUiTests {
 	}
 
 	@Test
-	void theEditorRunsADocumentShowsMistakesInPlaceAndSharesALinkThatRunsItAgain() throws IOException {
+	void shouldRunADocumentShowMistakesInPlaceAndShareALinkThatRunsItAgainInTheEditor() throws IOException {
 		get("/?scenario=active-close&lang=en");
 		waitFor(() -> "active-close".equals(js("return window.tcplab?.state?.scenario?.name")));
 		driver.findElement(By.id("author-open")).click();

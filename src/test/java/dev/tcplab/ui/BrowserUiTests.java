@@ -25,7 +25,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import org.springframework.boot.test.context.SpringBootTest;
+import dev.tcplab.testing.ServerTest;
+
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,10 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Without a browser the tests are skipped locally; under {@code CI=true} a missing
  * browser fails them.
  */
-// every test client is 127.0.0.1: the per-client simulation cap would count them all as
-// one
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "tcplab.budget.max-simulations-per-client=1000")
+@ServerTest
 class BrowserUiTests {
 
 	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -96,7 +94,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void normalCloseShowsTheArticlesStateSequenceOnBothLines() throws IOException {
+	void shouldShowTheArticlesStateSequenceOnBothLinesForANormalClose() throws IOException {
 		open("/?lang=en");
 		waitForLadderState("client", "ESTABLISHED");
 		waitForLadderState("server", "ESTABLISHED");
@@ -136,7 +134,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void losingTheLastAckShowsACrossAndTheRetransmittedFin() throws IOException {
+	void shouldShowACrossAndTheRetransmittedFinWhenTheLastAckIsLost() throws IOException {
 		open("/?lang=en");
 		waitForLadderState("client", "ESTABLISHED");
 		new Select(driver.findElement(By.id("client-segment"))).selectByValue("ACK");
@@ -173,7 +171,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void koreanToggleSwitchesTheNarration() throws IOException {
+	void shouldSwitchTheNarrationWithTheKoreanToggle() throws IOException {
 		open("/?lang=en");
 		waitFor(() -> !new Select(driver.findElement(By.id("scenario-select"))).getOptions().isEmpty());
 		driver.findElement(By.id("scenario-run")).click();
@@ -210,7 +208,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void embedModeShowsTheDiagramsWithoutChrome() throws IOException {
+	void shouldShowTheDiagramsWithoutChromeInEmbedMode() throws IOException {
 		open("/?embed=1&lang=en");
 		waitForLadderState("client", "ESTABLISHED");
 		assertThat(driver.findElement(By.id("ladder")).isDisplayed()).isTrue();
@@ -225,7 +223,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void anIllegalCallShowsTheErrnoLikeASocketWould() throws IOException {
+	void shouldShowTheErrnoOfAnIllegalCallLikeASocketWould() throws IOException {
 		open("/?lang=en");
 		waitForLadderState("client", "ESTABLISHED");
 		new Select(driver.findElement(By.id("client-how"))).selectByValue("SHUT_WR");
@@ -284,7 +282,7 @@ class BrowserUiTests {
 			return out;""";
 
 	@Test
-	void aStepsNewItemsAreInTheViewportAtBothWidths() throws IOException {
+	void shouldBringAStepsNewItemsIntoTheViewportAtBothWidths() throws IOException {
 		for (int[] size : new int[][] { { 1280, 800 }, { 390, 844 } }) {
 			driver.manage().window().setSize(new Dimension(size[0], size[1]));
 			open("/?lang=en&scenario=lost-last-ack&step=1");
@@ -305,7 +303,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void noTwoLadderLabelsOverlapAtBothWidths() throws IOException {
+	void shouldNotOverlapAnyTwoLadderLabelsAtBothWidths() throws IOException {
 		String[][] cases = { { "simultaneous-close", "2" }, { "linger-default", "2" }, { "old-duplicate", "all" },
 				{ "lost-last-ack", "all" }, { "linger-timeout", "all" } };
 		for (int[] size : new int[][] { { 1280, 800 }, { 390, 844 } }) {
@@ -344,7 +342,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void timeWaitIsABarWithItsTrueLengthAndARestartIsShown() throws IOException {
+	void shouldDrawTimeWaitAsABarOfItsTrueLengthAndShowARestart() throws IOException {
 		open("/?lang=en&scenario=active-close&step=all");
 		WebElement tw = driver.findElement(By.cssSelector("#ladder g.bar-TIME_WAIT"));
 		assertThat(tw.getAttribute("data-length-ms")).isEqualTo("60000");
@@ -367,7 +365,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void aFullQuizRunAsksBeforeEachStepAndScoresAtTheEnd() throws IOException {
+	void shouldAskBeforeEachStepAndScoreAtTheEndOfAFullQuizRun() throws IOException {
 		open("/?lang=en&scenario=lost-last-ack&step=1");
 		driver.findElement(By.id("quiz-toggle")).click();
 		waitFor(() -> "true".equals(driver.findElement(By.id("quiz-toggle")).getAttribute("aria-pressed")));
@@ -411,7 +409,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void controlsAtAStepBranchANewSimulationFromThatStep() throws IOException {
+	void shouldBranchANewSimulationFromAStepWithTheControls() throws IOException {
 		open("/?lang=en&scenario=active-close&step=2");
 		String scenarioSim = (String) js("return window.tcplab.state.simId");
 		assertThat(driver.findElement(By.id("branch-hint")).isDisplayed()).isTrue();
@@ -426,7 +424,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void loadsShowTheCensusAndASampleConnection() throws IOException {
+	void shouldShowTheCensusAndASampleConnectionForLoads() throws IOException {
 		driver.get("http://localhost:" + this.port + "/?lang=en&scenario=busy-server-time-wait&step=all");
 		waitFor(() -> driver.findElement(By.id("census-chart")).isDisplayed());
 		assertThat(driver.findElement(By.id("census-chart")).getText()).contains("TIME_WAIT");
@@ -438,7 +436,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void segmentDetailsDoNotSurviveANewSimulation() {
+	void shouldNotCarrySegmentDetailsIntoANewSimulation() {
 		open("/?lang=en");
 		WebElement seg = driver.findElement(By.cssSelector("#ladder g.seg"));
 		js("arguments[0].focus()", seg);
@@ -453,7 +451,7 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void theLadderFollowsNewEventsOnlyWhileTheReaderIsAtTheTail() {
+	void shouldFollowNewEventsOnlyWhileTheReaderIsAtTheTail() {
 		open("/?lang=en");
 		waitForLadderState("server", "ESTABLISHED");
 		String scroller = "document.querySelector('.ladder-scroll')";

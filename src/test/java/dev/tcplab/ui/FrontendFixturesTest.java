@@ -20,9 +20,9 @@ import dev.tcplab.engine.SimulationConfig;
 import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.scenario.ScenarioRunner;
 import dev.tcplab.scenario.ScenarioRunner.Run;
+import dev.tcplab.testing.ServerTest;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fails when a committed fixture no longer matches the engine. A stale fixture is
  * rewritten (outside CI), so the failure is fixed by committing the new files.
  */
-@SpringBootTest
+// shares the end-to-end tests' context: it needs only the scenario runner and the
+// JsonMapper
+@ServerTest
 class FrontendFixturesTest {
 
 	static final Path DIR = Path.of("frontend", "test", "fixtures");
@@ -47,7 +49,7 @@ class FrontendFixturesTest {
 	JsonMapper json;
 
 	@Test
-	void fixturesAreRealTracesOfTheCurrentEngine() throws IOException {
+	void shouldKeepTheFixturesRealTracesOfTheCurrentEngine() throws IOException {
 		List<String> stale = new ArrayList<>();
 		for (String name : SCENARIOS) {
 			Run run = runner.run(name, "linux", 1L);

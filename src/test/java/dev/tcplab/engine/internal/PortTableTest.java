@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class PortTableTest {
 
 	@Test
-	void firstFreeMatchesANaiveScanWhileTheRangeFillsAndDrains() {
+	void shouldFindTheFirstFreePortLikeANaiveScanWhileTheRangeFillsAndDrains() {
 		PortTable pt = new PortTable();
 		int[] users = new int[65536];
 		SplittableRandom rnd = new SplittableRandom(3);

@@ -44,7 +44,7 @@ class TimerTableTest {
 	}
 
 	@Test
-	void aRestartedTimerFiresAtItsNewDeadlineOnce() {
+	void shouldFireARestartedTimerOnceAtItsNewDeadline() {
 		int a = timers.alloc("a");
 		assertThat(timers.arm(a, 0, 0, 100)).isFalse();
 		runUntil(50);
@@ -55,7 +55,7 @@ class TimerTableTest {
 	}
 
 	@Test
-	void equalDeadlinesFireInArmOrderEvenWhenReArmedLazily() {
+	void shouldFireEqualDeadlinesInArmOrderEvenWhenReArmedLazily() {
 		int a = timers.alloc("a");
 		int b = timers.alloc("b");
 		timers.arm(a, 1, 0, 300); // queued at 300
@@ -69,7 +69,7 @@ class TimerTableTest {
 	}
 
 	@Test
-	void aCancelledTimerNeverFiresAndItsEntryIsDropped() {
+	void shouldNeverFireACancelledTimerAndDropItsEntry() {
 		int a = timers.alloc("a");
 		timers.arm(a, 2, 0, 100);
 		runUntil(0);
@@ -81,7 +81,7 @@ class TimerTableTest {
 	}
 
 	@Test
-	void aTimerArmedAndCancelledWithinOneEventIsNeverQueued() {
+	void shouldNeverQueueATimerArmedAndCancelledWithinOneEvent() {
 		int a = timers.alloc("a");
 		timers.arm(a, 3, 0, 100);
 		timers.cancel(a, 3);
@@ -90,7 +90,7 @@ class TimerTableTest {
 	}
 
 	@Test
-	void aFreedSlotsEntriesGoStaleAndTheSlotIsReusedLowestFirst() {
+	void shouldMakeAFreedSlotsEntriesStaleAndReuseTheLowestSlotFirst() {
 		int a = timers.alloc("a");
 		int b = timers.alloc("b");
 		timers.arm(a, 0, 0, 100);
