@@ -491,7 +491,12 @@ final class Tcb extends Endpoint {
 			}
 			int n = Math.min(Math.min(c.mss(), sendQueue), room);
 			sendQueue -= n;
-			int flags = ACK | PSH;
+			// PSH only on the segment that empties the send queue (Linux tcp_push marks
+			// the
+			// last skb of a write; BSD tcp_output pushes when the buffer empties) —
+			// checked
+			// against the real kernel with packetdrill (docs/engine.md)
+			int flags = sendQueue == 0 ? ACK | PSH : ACK;
 			boolean fin = sendQueue == 0 && finQueued && !finSent;
 			if (fin) {
 				flags |= FIN;
@@ -516,6 +521,21 @@ final class Tcb extends Endpoint {
 
 	void sendReset() {
 		emit(RST | ACK, sndNxt, 0, false);
+	}
+
+	/**
+	 * A reset built from the segment that drew it, as Linux {@code tcp_v4_send_reset}
+	 * (after {@code tcp_rcv_state_process} aborts on data to a closed socket) and BSD
+	 * {@code dropwithreset} send it: {@code <SEQ=SEG.ACK><CTL=RST>} — a bare RST, not
+	 * RST,ACK (checked with packetdrill on Linux 6.18, docs/engine.md).
+	 */
+	void resetInReplyTo(Segment s) {
+		if (s.has(ACK)) {
+			emit(RST, s.ack, 0, false);
+		}
+		else {
+			sendReset();
+		}
 	}
 
 	/**
@@ -791,7 +811,7 @@ final class Tcb extends Endpoint {
 							// RFC 1122 §4.2.2.13: new data after CLOSE -> RST (Linux:
 							// data to an orphan)
 							e.note(this, "RST_DATA_AFTER_CLOSE", "data arrived after the application closed: RST");
-							sendReset();
+							resetInReplyTo(s);
 							e.setState(this, TcpState.CLOSED, "rcv data after close()");
 							return;
 						}
@@ -1062,7 +1082,11 @@ final class Tcb extends Endpoint {
 				if (n > 0) {
 					int len = Math.min(n, c.mss());
 					boolean fin = finSent && len == n;
-					emit(ACK | PSH | (fin ? FIN : 0), sndUna, len, true);
+					// the resent segment keeps the PSH it had: only the one that ends the
+					// data
+					// sent so far carried it
+					boolean push = len == n && sendQueue == 0;
+					emit(ACK | (push ? PSH : 0) | (fin ? FIN : 0), sndUna, len, true);
 				}
 				else if (finSent && !finAcked()) {
 					emit(FIN | ACK, finSeq, 0, true);
