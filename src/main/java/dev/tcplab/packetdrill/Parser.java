@@ -84,6 +84,9 @@ public final class Parser {
 		int line = 1;
 		int lineStart = 0;
 		int depth = 0;
+		int openLine = 0;
+		int openCol = 0;
+		char openChar = '(';
 		int n = src.length();
 		while (i < n) {
 			char ch = src.charAt(i);
@@ -231,6 +234,11 @@ public final class Parser {
 			}
 			if ("+-<>()[]{},=:.*~|!;&/".indexOf(ch) >= 0) {
 				if (ch == '(' || ch == '[' || ch == '{') {
+					if (depth == 0) {
+						openLine = line;
+						openCol = col;
+						openChar = ch;
+					}
 					depth++;
 				}
 				else if ((ch == ')' || ch == ']' || ch == '}') && depth > 0) {
@@ -241,6 +249,9 @@ public final class Parser {
 				continue;
 			}
 			throw new SyntaxException(line, col, "unexpected character '" + ch + "'");
+		}
+		if (depth > 0) {
+			throw new SyntaxException(openLine, openCol, "'" + openChar + "' is never closed");
 		}
 		tokens.add(new Token(T.NEWLINE, "\n", line, n - lineStart + 1));
 		tokens.add(new Token(T.EOF, "", line, n - lineStart + 1));
@@ -498,7 +509,7 @@ public final class Parser {
 					if (o.type == T.NEWLINE || o.type == T.EOF) {
 						throw new SyntaxException(open.line, open.col, "unterminated TCP option list (missing '>')");
 					}
-					if (!b.isEmpty() && !o.is(",") && !b.toString().endsWith(",")) {
+					if (!b.isEmpty() && !o.is(",") && !b.toString().endsWith(" ")) {
 						b.append(' ');
 					}
 					b.append(o.text);
