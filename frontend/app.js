@@ -9,6 +9,7 @@ import { curlSnippet, pythonSnippet } from './export.js';
 import { actionRequest, describeAction } from './actions.js';
 import { createScenarioView } from './scenarios.js';
 import { censusSeries, renderCensus } from './census.js';
+import { mountPacketdrill } from './packetdrill.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -792,6 +793,13 @@ async function main() {
 		document.body.classList.add('embed');
 	}
 	wire();
+	mountPacketdrill({
+		openSimulation: async (id) => {
+			setUrl({ sim: id });
+			await openExisting(id);
+		},
+		current: () => ({ simId: store.state.sim?.id, pairId: focusPairId() }),
+	});
 	render(null);
 	await scenarioView.loadList().catch(() => {});
 	const scenario = params.get('scenario');
