@@ -34,7 +34,7 @@ final class LoadRun {
 		this.startUs = e.now;
 		this.endUs = e.now + spec.durationMs() * 1000;
 		this.censusUs = spec.censusIntervalMs() * 1000;
-		e.sched.schedule(startUs, Scheduler.LOAD_CONNECT, this, 0);
+		e.sched.schedule(startUs, Engine.EV_LOAD_CONNECT, this, 0);
 		// the TIME_WAITs this load will hold at once (one per connection for 2MSL): room
 		// for them up front instead of doubling rings and columns while it runs
 		long twUs = e.c.timeWaitMs() * 1000;
@@ -43,10 +43,10 @@ final class LoadRun {
 		int expected = (int) Math.min(concurrent, 1 << 20);
 		if (twUs > 0 && expected > 0) {
 			e.sched.presize(twUs, expected);
-			e.tw.ensureCapacity(expected);
+			e.tw.rows.ensureCapacity(expected);
 		}
 		if (censusUs > 0) {
-			e.sched.schedule(startUs + censusUs, Scheduler.CENSUS, this, 0);
+			e.sched.schedule(startUs + censusUs, Engine.EV_CENSUS, this, 0);
 		}
 	}
 
@@ -64,7 +64,7 @@ final class LoadRun {
 		k++;
 		long next = startUs + k * 1_000_000L / spec.connectionsPerSecond();
 		if (next < endUs) {
-			e.sched.schedule(next, Scheduler.LOAD_CONNECT, this, 0);
+			e.sched.schedule(next, Engine.EV_LOAD_CONNECT, this, 0);
 		}
 	}
 
@@ -74,7 +74,7 @@ final class LoadRun {
 			e.rec.add(new TraceEvent.Census(e.rec.nextSeq(), e.ms(), null, e.censusMap(), e.lifecycles));
 		}
 		if (e.now < endUs || started > completed) {
-			e.sched.schedule(e.now + censusUs, Scheduler.CENSUS, this, 0);
+			e.sched.schedule(e.now + censusUs, Engine.EV_CENSUS, this, 0);
 		}
 	}
 

@@ -46,12 +46,43 @@ import java.util.Map;
  * @param tailLossProbe send one tail loss probe (RFC 8985 §7, Linux) before the first RTO
  * of a flight: the tail is resent once without backing off, so Linux's lost-last-ACK
  * resends come at about +200, +400, +800, +1600 ms instead of +200, +600, +1400, +3000 ms
+ * @param rtoFormula how an RTT sample sets the RTO: "rfc6298" = max(RTO_min, SRTT +
+ * max(G, 4·RTTVAR)) with G = 1 ms (RFC 6298 §2.3, §2.4); "linux" = SRTT + max(RTO_min,
+ * 4·RTTVAR) (Linux {@code tcp_set_rto}/{@code tcp_rtt_estimator}: the minimum bounds the
+ * variance term, not the sum)
+ * @param timeWaitRstChallengeAck an RST inside the window but not exactly at RCV.NXT
+ * reaching TIME_WAIT draws a challenge ACK (RFC 9293 §3.10.7.4 with RFC 5961 §3.2); false
+ * = it is silently ignored (Linux tcp_timewait_state_process)
+ * @param shutRdKeepsData shutdown(SHUT_RD) keeps the data already received and later data
+ * readable: recv() returns it, then 0 (Linux); false = the receive buffer is flushed and
+ * later data is ACKed and dropped (BSD sorflush)
+ * @param rstOnDataAfterShutRd new data reaching FIN_WAIT_1/2 after shutdown(SHUT_RD or
+ * SHUT_RDWR) resets the connection with an RST, as after close() (Linux
+ * tcp_rcv_state_process checks RCV_SHUTDOWN); false = it is accepted
+ * @param requestSockets an in-window SYN (not the retransmitted one) reaching a passive
+ * SYN_RECEIVED connection draws RST and drops the request, as a Linux request socket does
+ * (tcp_check_req); false = RFC 9293 §3.10.7.4 fourth: it returns the connection to LISTEN
+ * without a reply. RSTs are handled alike on every profile: at RCV.NXT back to LISTEN,
+ * elsewhere in the window a challenge ACK (RFC 5961 §3.2, measured on Linux)
+ * @param timeWaitAckRestarts every segment carrying ACK that reaches TIME_WAIT restarts
+ * its timer (Linux tcp_timewait_state_process: a bare ACK at RCV.NXT silently, anything
+ * else with an ACK in reply); false = only a retransmitted FIN restarts it (RFC 9293
+ * §3.10.7.4)
  */
 public record StackConstants(String profile, long mslMs, long timeWaitMs, long rtoInitialMs, long rtoMinMs,
 		long rtoMaxMs, int retries2, int orphanRetries, int synRetries, long delayedAckMs, boolean quickAck,
 		long finWait2TimeoutMs, boolean rstOnUnreadClose, String lingerTimeoutErrno, boolean rfc1337, int twReuse,
 		boolean synReopensTimeWait, int mss, int windowBytes, int ephemeralLow, int ephemeralHigh,
-		boolean tailLossProbe) {
+		boolean tailLossProbe, String rtoFormula, boolean timeWaitRstChallengeAck, boolean shutRdKeepsData,
+		boolean rstOnDataAfterShutRd, boolean requestSockets, boolean timeWaitAckRestarts) {
+
+	/**
+	 * {@link #rtoFormula()}: RFC 6298 §2, RTO = max(RTO_min, SRTT + max(G, 4·RTTVAR)).
+	 */
+	public static final String RTO_RFC6298 = "rfc6298";
+
+	/** {@link #rtoFormula()}: Linux, RTO = SRTT + max(RTO_min, 4·RTTVAR). */
+	public static final String RTO_LINUX = "linux";
 
 	/** Names of the built-in profiles. */
 	public static final List<String> PROFILES = List.of("rfc9293", "linux", "bsd", "windows");
@@ -74,6 +105,9 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		if (!"0".equals(lingerTimeoutErrno) && !"EWOULDBLOCK".equals(lingerTimeoutErrno)
 				&& !"ETIMEDOUT".equals(lingerTimeoutErrno)) {
 			throw new IllegalArgumentException("lingerTimeoutErrno must be \"0\", \"EWOULDBLOCK\" or \"ETIMEDOUT\"");
+		}
+		if (!RTO_RFC6298.equals(rtoFormula) && !RTO_LINUX.equals(rtoFormula)) {
+			throw new IllegalArgumentException("rtoFormula must be \"rfc6298\" or \"linux\"");
 		}
 		if (twReuse < 0 || twReuse > 2) {
 			throw new IllegalArgumentException("twReuse must be 0, 1 or 2");
@@ -123,21 +157,25 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 			// RFC 9293: MSL 2 min, TIME_WAIT 4 min, RTO per RFC 6298 (min 1 s), no orphan
 			// timeout, RST kills TIME_WAIT.
 			case "rfc9293" -> new StackConstants("rfc9293", 120_000, 240_000, 1_000, 1_000, 60_000, 15, 8, 6, 200,
-					false, 0, true, "EWOULDBLOCK", false, 0, true, 1460, 65535, 49152, 65535, false);
+					false, 0, true, "EWOULDBLOCK", false, 0, true, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true,
+					false, false, false, false);
 			// Linux 6.x: TCP_TIMEWAIT_LEN 60 s, RTO min 200 ms / max 120 s,
 			// tcp_fin_timeout 60 s, delayed ACK ~40 ms,
 			// quick-ACK on fresh connections, close() after linger timeout returns 0,
 			// tcp_rfc1337=0, tcp_tw_reuse=2.
-			case "linux" -> new StackConstants("linux", 30_000, 60_000, 1_000, 200, 120_000, 15, 8, 6, 40, true, 60_000,
-					true, "0", false, 0, true, 1460, 65535, 32768, 60999, true);
+			case "linux" ->
+				new StackConstants("linux", 30_000, 60_000, 1_000, 200, 120_000, 15, 8, 6, 40, true, 60_000, true, "0",
+						false, 0, true, 1460, 65535, 32768, 60999, true, RTO_LINUX, false, true, true, true, true);
 			// FreeBSD: MSL 30 s (TIME_WAIT 60 s), RTO min 30 ms, delayed ACK 100 ms,
 			// linger timeout EWOULDBLOCK.
 			case "bsd" -> new StackConstants("bsd", 30_000, 60_000, 1_000, 30, 64_000, 12, 8, 6, 100, false, 60_000,
-					true, "EWOULDBLOCK", false, 0, true, 1460, 65535, 49152, 65535, false);
+					true, "EWOULDBLOCK", false, 0, true, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true, false,
+					false, false, false);
 			// Windows: TcpTimedWaitDelay 120 s, RTO min 300 ms, delayed ACK 200 ms,
 			// FIN_WAIT_2 timeout 120 s.
 			case "windows" -> new StackConstants("windows", 60_000, 120_000, 1_000, 300, 60_000, 5, 5, 2, 200, false,
-					120_000, true, "EWOULDBLOCK", false, 0, false, 1460, 65535, 49152, 65535, false);
+					120_000, true, "EWOULDBLOCK", false, 0, false, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true,
+					false, false, false, false);
 			default -> throw new IllegalArgumentException(
 					"unknown profile \"" + name + "\"; known profiles: " + String.join(", ", PROFILES));
 		};

@@ -72,6 +72,9 @@ final class Tcb extends Endpoint {
 	Listener listener;
 
 	// ---- RFC 9293 §3.3.1 ----
+	// Not kept: SND.UP and RCV.UP (urgent data is not modelled) and SND.WL1/SND.WL2
+	// (the segment sequence and acknowledgment numbers of the last window update; see
+	// "fifth" in synchronizedArrives).
 	boolean synchronizedVars;
 
 	int iss;
@@ -159,14 +162,14 @@ final class Tcb extends Endpoint {
 	long timedAtUs;
 
 	// ---- timers (lazy, like Linux's mod_timer): the four timers' state lives in the
-	// engine's dense timer-slot array (Engine.tm), indexed by slot * 4 + timer, so that a
-	// stale queue entry is recognised without touching this (cold) object.
+	// engine's timer table (Engine.timers), indexed by this TCB's slot, so that a stale
+	// queue entry is recognised without touching this (cold) object.
 	/** This TCB's timer slot in the engine, −1 once released (closed or compacted). */
 	int slot;
 
 	/** Deadline of {@code timer} in µs, −1 when not armed. */
 	long timerAt(int timer) {
-		return slot < 0 ? -1 : e.tm[((slot << 2) + timer) * Engine.TM + Engine.TM_AT];
+		return e.timers.at(slot, timer);
 	}
 
 	/**
@@ -240,7 +243,7 @@ final class Tcb extends Endpoint {
 
 	/** OPEN (active), §3.10.1: choose ISS, send SYN, enter SYN_SENT. */
 	void connect() {
-		iss = e.isn(host, client, localPort, remotePort);
+		iss = e.isn.next(e.now, host, client, localPort, remotePort);
 		sndUna = iss;
 		sndNxt = iss;
 		sndWnd = c.windowBytes();
@@ -287,7 +290,8 @@ final class Tcb extends Endpoint {
 		if (pendingCall == CALL_RECV) {
 			return "EALREADY";
 		}
-		if (recvBuffered > 0 && !shutRd) {
+		if (recvBuffered > 0) {
+			// after shutdown(SHUT_RD) only a Linux buffer still holds data: it is read
 			return Integer.valueOf(consume(max));
 		}
 		if (softError != null) {
@@ -332,13 +336,24 @@ final class Tcb extends Endpoint {
 	}
 
 	/**
-	 * CLOSE, §3.10.4, with SO_LINGER (Stevens UNP §7.5) and RST on unread data (RFC 1122
-	 * §4.2.2.13).
+	 * close() on the socket: the CLOSE call, then the engine lets go of the socket handle
+	 * ({@link Engine#socketClosed}: a TIME_WAIT record the handle still mirrored lives on
+	 * alone).
 	 */
 	Object close() {
 		if (appClosed) {
 			return "EBADF";
 		}
+		Object result = closeCall();
+		e.socketClosed(this);
+		return result;
+	}
+
+	/**
+	 * CLOSE, §3.10.4, with SO_LINGER (Stevens UNP §7.5) and RST on unread data (RFC 1122
+	 * §4.2.2.13).
+	 */
+	private Object closeCall() {
 		if (pendingCall == CALL_RECV) {
 			complete("EBADF");
 		}
@@ -348,7 +363,8 @@ final class Tcb extends Endpoint {
 		}
 		switch (state) {
 			case CLOSED:
-				e.release(this);
+				// §3.10.4 CLOSED: "error: connection does not exist"; a socket whose
+				// connection ended returns 0 (Linux)
 				return 0;
 			case SYN_SENT:
 				// §3.10.4 SYN-SENT: delete the TCB
@@ -383,13 +399,14 @@ final class Tcb extends Endpoint {
 					armFinWait2();
 				}
 				break;
+			case TIME_WAIT:
+				// §3.10.4 TIME-WAIT: "respond with error: connection closing"; Linux
+				// returns 0 (the connection lives on as a TIME_WAIT record)
+				return 0;
 			default:
-				// CLOSING, LAST_ACK: the FIN is already out; TIME_WAIT: nothing to do
+				// CLOSING, LAST_ACK: the FIN is already out ("error: connection closing";
+				// Linux: 0)
 				break;
-		}
-		if (timeWait != null) {
-			e.releaseOwner(this);
-			return 0;
 		}
 		if (lingerOnoff == 1 && lingerSeconds > 0 && finQueued && !finAcked() && state != TcpState.CLOSED) {
 			// SO_LINGER {1,N}: close() blocks until the FIN is ACKed or N seconds pass
@@ -403,10 +420,21 @@ final class Tcb extends Endpoint {
 	/**
 	 * ABORT, §3.10.5 (SO_LINGER {1,0} + close()): RST, no TIME_WAIT, buffers discarded.
 	 */
-	Object abort() {
+	private Object abort() {
 		appClosed = true;
 		switch (state) {
-			case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK:
+			case CLOSING, LAST_ACK:
+				if (sendQueue == 0) {
+					// §3.10.5 CLOSING, LAST-ACK: "respond with ok and delete the TCB";
+					// Linux tcp_disconnect resets here only if data is still unsent
+					// (tcp_need_reset: ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1/2, SYN_RECV)
+					e.note(this, "LINGER_ZERO_NO_RST",
+							"SO_LINGER {1,0} in " + state + ": the connection is deleted without RST");
+					e.setState(this, TcpState.CLOSED, "linger {1,0}");
+					return 0;
+				}
+				// fall through: unsent data left, RST as from ESTABLISHED
+			case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT:
 				sendQueue = 0;
 				recvBuffered = 0;
 				sendReset();
@@ -416,11 +444,9 @@ final class Tcb extends Endpoint {
 			case SYN_SENT:
 				e.setState(this, TcpState.CLOSED, "linger {1,0}");
 				return 0;
-			case TIME_WAIT:
-				e.releaseOwner(this);
-				return 0;
 			default:
-				e.release(this);
+				// TIME_WAIT: §3.10.5 "respond with ok and delete the TCB" — the record
+				// stays (Linux); CLOSED: nothing to abort
 				return 0;
 		}
 	}
@@ -435,6 +461,11 @@ final class Tcb extends Endpoint {
 		}
 		if (rd && !shutRd) {
 			shutRd = true;
+			if (!c.shutRdKeepsData() && recvBuffered > 0) {
+				// BSD sorflush: what was received and not read is thrown away
+				e.note(this, "SHUT_RD_FLUSH", "shutdown(SHUT_RD) discards " + recvBuffered + " unread byte(s)");
+				recvBuffered = 0;
+			}
 			if (pendingCall == CALL_RECV) {
 				complete(0);
 			}
@@ -554,10 +585,11 @@ final class Tcb extends Endpoint {
 				cancel(T_DELAYED_ACK);
 			}
 		}
-		Segment s = e.segment(pair, pair == null ? 0 : pair.id, host, client, localPort, remotePort, flags, seq, ack,
-				len, rcvWnd(), retransmission, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, answers);
+		Segment s = e.net.segment(pair, pair == null ? 0 : pair.id, host, client, localPort, remotePort, flags, seq,
+				ack, len, rcvWnd(), retransmission, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, answers);
 		int segLen = s.segLen();
-		e.transmit(s); // s may be delivered and recycled later: do not use it after this
+		e.net.transmit(s); // s may be delivered and recycled later: do not use it after
+							// this
 
 		boolean consumes = len > 0 || (flags & (SYN | FIN)) != 0;
 		if (consumes && (flags & RST) == 0) {
@@ -587,7 +619,10 @@ final class Tcb extends Endpoint {
 		return Math.min(rto, c.rtoMaxMs() * 1000);
 	}
 
-	/** RFC 6298 §2 (and Linux's variant: RTO = SRTT + max(RTO_min, 4·RTTVAR)). */
+	/**
+	 * RFC 6298 §2, or Linux's variant RTO = SRTT + max(RTO_min, 4·RTTVAR) when the
+	 * constant {@code rtoFormula} is "linux".
+	 */
 	private void rttSample(long r) {
 		if (srttUs < 0) {
 			srttUs = r;
@@ -616,6 +651,98 @@ final class Tcb extends Endpoint {
 	// SEGMENT ARRIVES, RFC 9293 §3.10.7
 	// =====================================================================================================
 
+	/**
+	 * SEGMENT ARRIVES for whatever the engine's demultiplexing found on {@code host}: a
+	 * TCB (§3.10.7.3 SYN-SENT, §3.10.7.4 the synchronized states), a connection in
+	 * TIME-WAIT ({@link TimeWait#arrives}, §3.10.7.4), a listener (§3.10.7.2 LISTEN) or
+	 * nothing (§3.10.7.1 CLOSED).
+	 */
+	static void segmentArrives(Engine e, Endpoint ep, int host, Segment s) {
+		if (ep instanceof Tcb t) {
+			t.onSegment(s);
+		}
+		else if (ep instanceof TimeWaitRecord r) {
+			e.tw.arrives(r, s);
+		}
+		else if (ep instanceof Listener l && l.state == TcpState.LISTEN) {
+			listenArrives(e, l, s);
+		}
+		else {
+			closedArrives(e, host, s);
+		}
+	}
+
+	/**
+	 * §3.10.7.1 CLOSED: "all data in the incoming segment is discarded ... an incoming
+	 * segment not containing a RST causes a RST to be sent".
+	 */
+	static void closedArrives(Engine e, int host, Segment s) {
+		if (s.has(RST)) {
+			return;
+		}
+		if (e.rec.states) {
+			e.note(s.pair, Engine.role(host), "RST_NO_CONNECTION",
+					"no connection for " + e.address(host, s.client) + ":" + s.dstPort + ": RST");
+		}
+		if (s.has(ACK)) {
+			// <SEQ=SEG.ACK><CTL=RST>
+			e.net.sendRaw(host, s.client, s.dstPort, s.srcPort, s.pair, s.pairNo, RST, s.ack, 0, 0, s.ack - s.relAck, 0,
+					-1);
+		}
+		else {
+			// <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+			e.net.sendRaw(host, s.client, s.dstPort, s.srcPort, s.pair, s.pairNo, RST | ACK, 0, s.seq + s.segLen(), 0,
+					0, s.seq - s.relSeq, -1);
+		}
+	}
+
+	/** §3.10.7.2 LISTEN. */
+	static void listenArrives(Engine e, Listener l, Segment s) {
+		// first: check for a RST — ignore it
+		if (s.has(RST)) {
+			return;
+		}
+		// second: an ACK on a listener is bad: <SEQ=SEG.ACK><CTL=RST>
+		if (s.has(ACK)) {
+			e.note(s.pair, "server", "RST_NO_CONNECTION", "ACK on a listening port: RST");
+			e.net.sendRaw(Engine.SERVER_HOST, s.client, s.dstPort, s.srcPort, s.pair, s.pairNo, RST, s.ack, 0, 0,
+					s.ack - s.relAck, 0, -1);
+			return;
+		}
+		// third: a SYN creates a child connection in SYN-RECEIVED
+		if (!s.has(SYN)) {
+			return;
+		}
+		if (l.backlogFull()) {
+			e.note(s.pair, "listener", "SYN_DROPPED_BACKLOG", "listen backlog full: SYN dropped");
+			return;
+		}
+		Pair p = e.childPair(s);
+		Tcb child = new Tcb(e, p, Side.SERVER, Engine.SERVER_HOST, s.client, l.port, s.srcPort, true);
+		child.passiveOpen(l, s);
+		e.childCreated(child, l, p);
+		e.setState(child, TcpState.SYN_RECEIVED, "rcv SYN");
+		child.emit(SYN | ACK, child.iss, 0, false);
+		child.sndNxt = child.iss + 1;
+	}
+
+	/**
+	 * §3.10.7.2 "third" for a new child of listener {@code l}: "Set RCV.NXT to SEG.SEQ+1,
+	 * IRS is set to SEG.SEQ ... ISS should be selected".
+	 */
+	private void passiveOpen(Listener l, Segment s) {
+		listener = l;
+		state = TcpState.LISTEN;
+		irs = s.seq;
+		rcvNxt = s.seq + 1;
+		sndWnd = s.window;
+		iss = e.isn.next(e.now, Engine.SERVER_HOST, s.client, l.port, s.srcPort);
+		sndUna = iss;
+		sndNxt = iss;
+		synchronizedVars = true;
+		answerId = s.id;
+	}
+
 	/** One dispatch on the state per arriving segment. */
 	void onSegment(Segment s) {
 		switch (state) {
@@ -624,8 +751,8 @@ final class Tcb extends Endpoint {
 			// §3.10.7.4 Other states
 			case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK ->
 				synchronizedArrives(s);
-			// TIME_WAIT is handled by the compact record (Engine.timeWaitArrives);
-			// CLOSED/LISTEN never reach a Tcb
+			// TIME_WAIT is handled by the compact record (TimeWait.arrives);
+			// CLOSED/LISTEN never reach a Tcb (segmentArrives)
 			default -> {
 			}
 		}
@@ -641,8 +768,8 @@ final class Tcb extends Endpoint {
 		if (s.has(ACK)) {
 			if (le(s.ack, iss) || gt(s.ack, sndNxt)) {
 				if (!s.has(RST)) {
-					e.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0,
-							iss, irs, -1);
+					e.net.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0,
+							0, iss, irs, -1);
 				}
 				return;
 			}
@@ -657,7 +784,9 @@ final class Tcb extends Endpoint {
 			}
 			return;
 		}
-		// fourth: check the SYN bit
+		// third: check the security — not modelled (no security compartments)
+		// fourth: check the SYN bit; fifth: "if neither of the SYN or RST bits is set,
+		// then drop the segment and return"
 		if (!s.has(SYN)) {
 			return;
 		}
@@ -683,8 +812,7 @@ final class Tcb extends Endpoint {
 	}
 
 	/**
-	 * §3.10.7.4: SYN-RECEIVED through LAST-ACK (TIME-WAIT in
-	 * {@link Engine#timeWaitArrives}).
+	 * §3.10.7.4: SYN-RECEIVED through LAST-ACK (TIME-WAIT in {@link TimeWait#arrives}).
 	 */
 	private void synchronizedArrives(Segment s) {
 		// A retransmitted SYN while in SYN-RECEIVED: answer with our SYN,ACK again (as
@@ -702,14 +830,28 @@ final class Tcb extends Endpoint {
 		}
 		// second: check the RST bit (RFC 5961 §3.2: exact match resets, otherwise
 		// challenge ACK)
+		boolean passive = state == TcpState.SYN_RECEIVED && listener != null;
 		if (s.has(RST)) {
 			if (s.seq != rcvNxt) {
-				e.note(this, "CHALLENGE_ACK", "RST inside the window but not at RCV.NXT: challenge ACK (RFC 5961)");
+				e.note(this, "CHALLENGE_ACK",
+						"RST inside the window but not at RCV.NXT: challenge ACK (RFC 5961 §3.2)");
 				sendAck();
 				return;
 			}
 			switch (state) {
-				case SYN_RECEIVED -> e.setState(this, TcpState.CLOSED, "rcv RST");
+				case SYN_RECEIVED -> {
+					// "If this connection was initiated with a passive OPEN ..., then
+					// return this connection to LISTEN state": the child is deleted, the
+					// listener goes on listening (Linux 6.18 measured: an RST at RCV.NXT
+					// drops the request silently, one elsewhere in the window draws a
+					// challenge ACK)
+					if (passive) {
+						e.note(this, "BACK_TO_LISTEN",
+								"RST in SYN_RECEIVED of a passive open: the connection returns to LISTEN"
+										+ " (RFC 9293 §3.10.7.4)");
+					}
+					e.setState(this, TcpState.CLOSED, "rcv RST");
+				}
 				case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> {
 					// "any outstanding RECEIVEs and SEND should receive 'reset'
 					// responses"
@@ -727,8 +869,35 @@ final class Tcb extends Endpoint {
 			}
 			return;
 		}
+		// third: check security — not modelled (no security compartments)
 		// fourth: a SYN in a synchronized state draws a challenge ACK (RFC 5961 §4)
 		if (s.has(SYN)) {
+			if (passive) {
+				if (c.requestSockets()) {
+					// Linux tcp_check_req "embryonic_reset": RST to the SYN, request
+					// dropped
+					e.note(this, "REQUEST_DROPPED",
+							"SYN reaches a SYN_RECEIVED request socket: RST, the request is dropped (Linux tcp_check_req)");
+					if (s.has(ACK)) {
+						e.net.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack,
+								0, 0, iss, irs, -1);
+					}
+					else {
+						e.net.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST | ACK,
+								0, s.seq + s.segLen(), 0, 0, s.seq - s.relSeq, -1);
+					}
+				}
+				else {
+					// §3.10.7.4 fourth, SYN-RECEIVED: "If the connection was initiated
+					// with a passive OPEN, then return this connection to the LISTEN
+					// state
+					// and return"
+					e.note(this, "BACK_TO_LISTEN",
+							"SYN in SYN_RECEIVED of a passive open: the connection returns to LISTEN (RFC 9293 §3.10.7.4)");
+				}
+				e.setState(this, TcpState.CLOSED, "rcv SYN");
+				return;
+			}
 			e.note(this, "CHALLENGE_ACK", "SYN in a synchronized state: challenge ACK (RFC 5961 §4)");
 			sendAck();
 			return;
@@ -742,12 +911,14 @@ final class Tcb extends Endpoint {
 				e.setState(this, TcpState.ESTABLISHED, "rcv ACK of SYN");
 				sndWnd = s.window;
 				ackAdvance(s.ack);
-				e.accepted(this);
+				if (listener != null) {
+					listener.accept(e, this);
+				}
 				output();
 			}
 			else {
-				e.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0, iss,
-						irs, -1);
+				e.net.sendRaw(host, client, localPort, remotePort, pair, pair == null ? 0 : pair.id, RST, s.ack, 0, 0,
+						iss, irs, -1);
 				return;
 			}
 		}
@@ -760,6 +931,11 @@ final class Tcb extends Endpoint {
 			ackAdvance(s.ack);
 		}
 		if (ge(s.ack, sndUna)) {
+			// "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" —
+			// the RFC then guards the update with SND.WL1/SND.WL2 (only a segment newer
+			// than the last update may change SND.WND). They are not kept here: every
+			// acceptable ACK updates the window, so an old, reordered segment could
+			// shrink it (the links do not reorder unless a DELAY fault does).
 			sndWnd = s.window;
 		}
 		switch (state) {
@@ -793,6 +969,7 @@ final class Tcb extends Endpoint {
 				break;
 		}
 		output();
+		// sixth: check the URG bit — not modelled (no urgent data)
 		// seventh: process the segment text
 		int fresh = 0;
 		if (s.len > 0) {
@@ -807,16 +984,32 @@ final class Tcb extends Endpoint {
 					int skip = rcvNxt - s.seq;
 					fresh = Math.min(s.len - skip, rcvWnd());
 					if (fresh > 0) {
-						if (appClosed && c.rstOnUnreadClose()) {
+						boolean afterShutRd = shutRd && !appClosed && c.rstOnDataAfterShutRd()
+								&& state != TcpState.ESTABLISHED;
+						if ((appClosed && c.rstOnUnreadClose()) || afterShutRd) {
 							// RFC 1122 §4.2.2.13: new data after CLOSE -> RST (Linux:
-							// data to an orphan)
-							e.note(this, "RST_DATA_AFTER_CLOSE", "data arrived after the application closed: RST");
+							// data to
+							// an orphan, or to FIN_WAIT_1/2 after SHUT_RD). The reset
+							// answers
+							// the segment: <SEQ=SEG.ACK><CTL=RST> (tcp_v4_send_reset, BSD
+							// dropwithreset)
+							if (afterShutRd) {
+								e.note(this, "RST_DATA_AFTER_SHUTDOWN",
+										"data arrived after shutdown(SHUT_RD) in " + state + ": RST (Linux)");
+								softError = "ECONNRESET";
+							}
+							else {
+								e.note(this, "RST_DATA_AFTER_CLOSE", "data arrived after the application closed: RST");
+							}
 							resetInReplyTo(s);
-							e.setState(this, TcpState.CLOSED, "rcv data after close()");
+							e.setState(this, TcpState.CLOSED,
+									afterShutRd ? "rcv data after shutdown()" : "rcv data after close()");
 							return;
 						}
 						rcvNxt += fresh;
-						recvBuffered += fresh;
+						if (!shutRd || c.shutRdKeepsData()) {
+							recvBuffered += fresh;
+						}
 						answerId = s.id;
 						unackedSegments++;
 					}
@@ -831,6 +1024,13 @@ final class Tcb extends Endpoint {
 			}
 		}
 		// eighth: check the FIN bit
+		if (s.has(FIN) && !peerFin && gt(s.seq + s.len, rcvNxt)) {
+			// a FIN beyond a gap is not accepted: an immediate duplicate ACK asks for the
+			// gap (RFC 9293 §3.10.7.4 seventh/eighth, RFC 5681 §4.2; Linux measured)
+			e.note(this, "OUT_OF_ORDER_FIN", "FIN after a gap: not accepted, duplicate ACK for RCV.NXT");
+			sendAck();
+			return;
+		}
 		boolean finNow = s.has(FIN) && s.seq + s.len == rcvNxt && !peerFin;
 		if (finNow) {
 			rcvNxt++;
@@ -970,7 +1170,7 @@ final class Tcb extends Endpoint {
 			}
 		}
 		e.setState(this, TcpState.TIME_WAIT, cause);
-		e.compactTimeWait(this);
+		e.tw.compact(this);
 	}
 
 	// =====================================================================================================
@@ -978,30 +1178,15 @@ final class Tcb extends Endpoint {
 	// =====================================================================================================
 
 	void arm(int timer, long afterUs, boolean restart) {
-		long at = e.now + afterUs;
-		long order = e.sched.reserve();
-		boolean wasArmed = false;
-		if (slot >= 0) {
-			int i = (slot << 2) + timer;
-			long[] tm = e.tm;
-			int b = i * Engine.TM;
-			wasArmed = tm[b + Engine.TM_AT] >= 0;
-			tm[b + Engine.TM_AT] = at;
-			tm[b + Engine.TM_DELAY] = afterUs;
-			tm[b + Engine.TM_ORDER] = order;
-			long queued = tm[b + Engine.TM_QUEUED];
-			if (queued < 0 || queued > at) {
-				e.timerArmed(i);
-			}
-		}
-		e.timerEvent(this, TIMER_NAMES[timer], wasArmed ? "restarted" : "armed", at);
+		boolean wasArmed = e.timers.arm(slot, timer, e.now, afterUs);
+		e.timerEvent(this, TIMER_NAMES[timer], wasArmed ? "restarted" : "armed", e.now + afterUs);
 	}
 
 	void cancel(int timer) {
 		if (timerAt(timer) < 0) {
 			return;
 		}
-		e.cancelTimer((slot << 2) + timer);
+		e.timers.cancel(slot, timer);
 		e.timerEvent(this, TIMER_NAMES[timer], "cancelled", -1);
 	}
 
@@ -1017,6 +1202,11 @@ final class Tcb extends Endpoint {
 		}
 	}
 
+	/**
+	 * A timer fired (§3.10.8). The USER TIMEOUT is not modelled: the retry limits end a
+	 * connection that gets no answer, as on Linux; the TIME-WAIT TIMEOUT is
+	 * {@link TimeWait#expire}.
+	 */
 	void onTimer(int timer) {
 		e.timerEvent(this, TIMER_NAMES[timer], "fired", -1);
 		switch (timer) {
@@ -1116,6 +1306,12 @@ final class Tcb extends Endpoint {
 					softError = null;
 					complete(err != null ? err : (Object) Integer.valueOf(0));
 				}
+			}
+			else if (pendingCall == CALL_CLOSE) {
+				// a lingering close() reports no error, even when the FIN was answered
+				// by RST or the retries ran out (Linux tcp_close / sk_stream_wait_close)
+				softError = null;
+				complete(Integer.valueOf(0));
 			}
 			else {
 				softError = null;

@@ -7,7 +7,7 @@ package dev.tcplab.engine;
  * replaces the full {@link Tcb} in the connection table when the connection enters
  * TIME_WAIT. Its deadline and expiry generation live in its {@link TimeWaitRows} row,
  * which alone remains once nothing can look at the connection any more. Processing lives
- * in {@link Engine#timeWaitArrives(TimeWaitRecord, Segment)}.
+ * in {@link TimeWait#arrives(TimeWaitRecord, Segment)}.
  */
 final class TimeWaitRecord extends Endpoint {
 

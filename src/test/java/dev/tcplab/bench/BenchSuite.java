@@ -226,7 +226,8 @@ public final class BenchSuite {
 
 	private void jmh(String regex) throws Exception {
 		Options opt = new OptionsBuilder()
-			.include(regex == null ? "dev\\.tcplab\\.(bench\\.LifecycleBenchmark|engine\\.SchedulerBenchmark)" : regex)
+			.include(regex == null
+					? "dev\\.tcplab\\.(bench\\.LifecycleBenchmark|engine\\.internal\\.EventQueueBenchmark)" : regex)
 			.forks(1)
 			.warmupIterations(3)
 			.warmupTime(TimeValue.seconds(1))

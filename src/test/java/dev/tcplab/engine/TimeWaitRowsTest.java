@@ -2,10 +2,8 @@ package dev.tcplab.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +21,7 @@ class TimeWaitRowsTest {
 	}
 
 	private static long objects(Engine e) {
-		return Arrays.stream(e.tw.obj).filter(Objects::nonNull).count();
+		return e.tw.rows.withObject();
 	}
 
 	@Test
@@ -33,15 +31,15 @@ class TimeWaitRowsTest {
 		sim.advance(1_500);
 		Engine e = sim.engine();
 		assertThat(sim.census().get(TcpState.TIME_WAIT)).isEqualTo(1_000);
-		assertThat(e.tw.size()).isEqualTo(1_000);
-		assertThat(e.tw.detachedCount()).isEqualTo(1_000);
+		assertThat(e.tw.rows.size()).isEqualTo(1_000);
+		assertThat(e.tw.rows.detachedCount()).isEqualTo(1_000);
 		assertThat(objects(e)).isZero();
 		// only the listener is in the connection table
 		assertThat(e.conns.size()).isZero();
 		sim.runUntilIdle(1e9);
 		assertThat(sim.loadStats().completed()).isEqualTo(1_000);
-		assertThat(e.tw.size()).isZero();
-		assertThat(e.tw.detachedCount()).isZero();
+		assertThat(e.tw.rows.size()).isZero();
+		assertThat(e.tw.rows.detachedCount()).isZero();
 		List<TraceEvent> closes = sim.eventsSince(0)
 			.stream()
 			.filter(ev -> ev instanceof TraceEvent.State s && s.from() == TcpState.TIME_WAIT)
@@ -65,7 +63,7 @@ class TimeWaitRowsTest {
 		assertThat(stats.connectFailures()).isZero();
 		List<String> notes = Fixtures.notes(sim.eventsSince(0));
 		assertThat(notes.stream().filter("TIME_WAIT_REOPENED"::equals).count()).isEqualTo(90);
-		assertThat(sim.engine().tw.size()).isZero();
+		assertThat(sim.engine().tw.rows.size()).isZero();
 		assertThat(sim.census().get(TcpState.TIME_WAIT)).isZero();
 	}
 
@@ -81,7 +79,7 @@ class TimeWaitRowsTest {
 		assertThat(reused).isPositive();
 		// every reused tuple was a detached row: its record came back only to be closed
 		assertThat(stats.completed()).isEqualTo(stats.started());
-		assertThat(sim.engine().tw.size()).isZero();
+		assertThat(sim.engine().tw.rows.size()).isZero();
 	}
 
 }

@@ -330,7 +330,10 @@ class TransitionTest {
 				"server LAST_ACK>CLOSED");
 		TraceEvent.Call closeDone = Fixtures.lastCompletedCall(ev);
 		assertThat(closeDone.call()).isEqualTo("close");
-		assertThat(closeDone.result()).isEqualTo("ECONNRESET");
+		// the lingering close() ends with the RST but reports no error (Linux measured
+		// with
+		// packetdrill, tcp-facts.md; issue 14 #5)
+		assertThat(closeDone.result()).isEqualTo(0);
 	}
 
 	@Test

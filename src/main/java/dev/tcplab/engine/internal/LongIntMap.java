@@ -1,4 +1,4 @@
-package dev.tcplab.engine;
+package dev.tcplab.engine.internal;
 
 /**
  * Open-addressing hash map from a {@code long} key to a non-negative {@code int}, with
@@ -7,7 +7,7 @@ package dev.tcplab.engine;
  * connection table: key → handle of a TCB's timer slot or a TIME_WAIT row (see
  * {@code Engine.connPut}).
  */
-final class LongIntMap {
+public final class LongIntMap {
 
 	private long[] keys = new long[16];
 
@@ -16,7 +16,7 @@ final class LongIntMap {
 
 	private int size;
 
-	int size() {
+	public int size() {
 		return size;
 	}
 
@@ -35,7 +35,7 @@ final class LongIntMap {
 	}
 
 	/** The value for the key, or −1. */
-	int get(long key) {
+	public int get(long key) {
 		int mask = keys.length - 1;
 		int i = hash(key) & mask;
 		int v;
@@ -49,7 +49,7 @@ final class LongIntMap {
 	}
 
 	/** Maps the key to {@code value} (≥ 0); returns the previous value or −1. */
-	int put(long key, int value) {
+	public int put(long key, int value) {
 		if (value < 0) {
 			throw new IllegalArgumentException("negative value");
 		}
@@ -73,7 +73,7 @@ final class LongIntMap {
 	}
 
 	/** Removes the key; returns its value or −1. */
-	int remove(long key) {
+	public int remove(long key) {
 		int mask = keys.length - 1;
 		int i = hash(key) & mask;
 		int v;

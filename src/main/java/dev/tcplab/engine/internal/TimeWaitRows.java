@@ -1,4 +1,4 @@
-package dev.tcplab.engine;
+package dev.tcplab.engine.internal;
 
 import java.util.Arrays;
 
@@ -10,45 +10,137 @@ import java.util.Arrays;
  * A row is made when a connection enters TIME_WAIT and holds what the state needs: the
  * 4-tuple key, SND.NXT, RCV.NXT, ISS, IRS, the 2MSL deadline and the generation of its
  * expiry entry in the event queue. While its socket or pair can still be looked at, the
- * connection also has a {@link TimeWaitRecord} object ({@link #obj}), which is the
- * endpoint in the connection table. Once the pair is forgotten (load runs), the object is
- * dropped and the row alone remains, found through {@link #find}; a segment that reaches
- * it (a retransmitted FIN, a new SYN, tw_reuse) brings the object back
- * ({@code Engine.promote}). Rows are reused last-in first-out; generations only grow, so
- * a queue entry never matches a later user of its row.
+ * connection also has a record object of the client's type {@code R} ({@link #obj}),
+ * which is the endpoint in the connection table. Once the pair is forgotten (load runs),
+ * the object is dropped and the row alone remains, found through {@link #find}; a segment
+ * that reaches it (a retransmitted FIN, a new SYN, tw_reuse) brings the object back (the
+ * client promotes it). Rows are reused last-in first-out; generations only grow, so a
+ * queue entry never matches a later user of its row.
  */
-final class TimeWaitRows {
+public final class TimeWaitRows<R> {
 
-	static final int CLIENT_SIDE = 1;
+	public static final int CLIENT_SIDE = 1;
 
-	static final int REUSE_ADDR = 2;
+	public static final int REUSE_ADDR = 2;
 
 	/** Its expiry completes a lifecycle (the pair was forgotten before it finished). */
-	static final int COMPLETES = 4;
+	public static final int COMPLETES = 4;
 
 	/** Started by a load run. */
-	static final int LOAD = 8;
+	public static final int LOAD = 8;
 
-	long[] key = new long[0];
+	private long[] key = new long[0];
 
-	long[] expiresUs = new long[0];
+	private long[] expiresUs = new long[0];
 
-	int[] sndNxt = new int[0];
+	private int[] sndNxt = new int[0];
 
-	int[] rcvNxt = new int[0];
+	private int[] rcvNxt = new int[0];
 
-	int[] iss = new int[0];
+	private int[] iss = new int[0];
 
-	int[] irs = new int[0];
+	private int[] irs = new int[0];
 
-	int[] gen = new int[0];
+	private int[] gen = new int[0];
 
-	int[] pairNo = new int[0];
+	private int[] pairNo = new int[0];
 
-	byte[] flags = new byte[0];
+	private byte[] flags = new byte[0];
 
 	/** The record object while there is one, else null (a detached row). */
-	TimeWaitRecord[] obj = new TimeWaitRecord[0];
+	private Object[] obj = new Object[0];
+
+	public long key(int row) {
+		return key[row];
+	}
+
+	public int sndNxt(int row) {
+		return sndNxt[row];
+	}
+
+	public int rcvNxt(int row) {
+		return rcvNxt[row];
+	}
+
+	public int iss(int row) {
+		return iss[row];
+	}
+
+	public int irs(int row) {
+		return irs[row];
+	}
+
+	/** Number of the forgotten pair of a detached row (0 = none). */
+	public int pairNo(int row) {
+		return pairNo[row];
+	}
+
+	/** {@link #CLIENT_SIDE}, {@link #REUSE_ADDR}, {@link #COMPLETES}, {@link #LOAD}. */
+	public int flags(int row) {
+		return flags[row];
+	}
+
+	/** When the row's expiry is due (µs). */
+	public long expiresUs(int row) {
+		return expiresUs[row];
+	}
+
+	/**
+	 * (Re)arms the row's expiry at {@code at}: entries queued before go stale. Returns
+	 * the argument of the new queue entry ({@link #expiryRow}, {@link #expiryCurrent}).
+	 */
+	public long armExpiry(int row, long at) {
+		int g = ++gen[row];
+		expiresUs[row] = at;
+		return ((long) row << 32) | (g & 0xFFFFFFFFL);
+	}
+
+	/** Stops the row's expiry: its queued entry goes stale. */
+	public void cancelExpiry(int row) {
+		gen[row]++;
+	}
+
+	/** The row of an expiry entry's argument. */
+	public static int expiryRow(long arg) {
+		return (int) (arg >>> 32);
+	}
+
+	/** Whether an expiry entry is the row's current one (not cancelled or re-armed). */
+	public boolean expiryCurrent(long arg) {
+		return gen[expiryRow(arg)] == (int) arg;
+	}
+
+	/**
+	 * The record object was dropped: the row keeps the forgotten pair's number and the
+	 * {@code extraFlags} ({@link #COMPLETES}, {@link #LOAD}) itself.
+	 */
+	public void dropObj(int row, int pairNo, int extraFlags) {
+		this.pairNo[row] = pairNo;
+		flags[row] |= (byte) extraFlags;
+		obj[row] = null;
+	}
+
+	/** The record object of {@code row}, or null (a detached row). */
+	@SuppressWarnings("unchecked")
+	public R obj(int row) {
+		return (R) obj[row];
+	}
+
+	/** Sets or (null) drops the record object of {@code row}. */
+	public void setObj(int row, R r) {
+		obj[row] = r;
+	}
+
+	/** Rows that have a record object, for tests. */
+	public int withObject() {
+		int n = 0;
+		for (Object o : obj) {
+			if (o != null) {
+				n++;
+			}
+		}
+		return n;
+	}
 
 	/**
 	 * The detached rows (those without an object), found by their tuple: per client host
@@ -62,10 +154,10 @@ final class TimeWaitRows {
 	private int[][][] pages = new int[0][][];
 
 	/** Next detached row with the same host, client and ephemeral port, −1 = none. */
-	int[] next = new int[0];
+	private int[] next = new int[0];
 
 	/** Detached rows per side (0 = client, 1 = server; bit 32 of the key). */
-	final int[] detached = new int[2];
+	private final int[] detached = new int[2];
 
 	private static int dirIndex(long key) {
 		return (int) (key >>> 32); // client << 1 | host
@@ -76,17 +168,17 @@ final class TimeWaitRows {
 	}
 
 	/** Whether {@code key} may have a detached row (its side has any). */
-	boolean mayHold(long key) {
+	public boolean mayHold(long key) {
 		return detached[(int) (key >>> 32) & 1] > 0;
 	}
 
 	/** Detached rows in all. */
-	int detachedCount() {
+	public int detachedCount() {
 		return detached[0] + detached[1];
 	}
 
 	/** The detached row of {@code key}, or −1. */
-	int find(long key) {
+	public int find(long key) {
 		int d = dirIndex(key);
 		if (d >= pages.length || pages[d] == null) {
 			return -1;
@@ -103,7 +195,7 @@ final class TimeWaitRows {
 		return r;
 	}
 
-	void indexPut(long k, int row) {
+	public void indexPut(long k, int row) {
 		int d = dirIndex(k);
 		if (d >= pages.length) {
 			pages = Arrays.copyOf(pages, Math.max(d + 1, pages.length * 2));
@@ -122,7 +214,7 @@ final class TimeWaitRows {
 		detached[(int) (k >>> 32) & 1]++;
 	}
 
-	void indexRemove(long k) {
+	public void indexRemove(long k) {
 		int d = dirIndex(k);
 		if (d >= pages.length || pages[d] == null) {
 			return;
@@ -157,13 +249,13 @@ final class TimeWaitRows {
 	private int used;
 
 	/** Makes room for {@code n} rows ahead of a load that will need them. */
-	void ensureCapacity(int n) {
+	public void ensureCapacity(int n) {
 		if (n > key.length) {
 			resize(n);
 		}
 	}
 
-	int alloc(TimeWaitRecord r) {
+	public int alloc(R r, long k, boolean clientSide, int sndNxt, int rcvNxt, int iss, int irs, boolean reuseAddr) {
 		int row;
 		if (freeCount > 0) {
 			row = free[--freeCount];
@@ -174,13 +266,13 @@ final class TimeWaitRows {
 				resize(Math.max(64, row * 2));
 			}
 		}
-		key[row] = r.key;
-		sndNxt[row] = r.sndNxt;
-		rcvNxt[row] = r.rcvNxt;
-		iss[row] = r.iss;
-		irs[row] = r.irs;
+		key[row] = k;
+		this.sndNxt[row] = sndNxt;
+		this.rcvNxt[row] = rcvNxt;
+		this.iss[row] = iss;
+		this.irs[row] = irs;
 		pairNo[row] = 0;
-		flags[row] = (byte) ((r.clientSide ? CLIENT_SIDE : 0) | (r.reuseAddr ? REUSE_ADDR : 0));
+		flags[row] = (byte) ((clientSide ? CLIENT_SIDE : 0) | (reuseAddr ? REUSE_ADDR : 0));
 		obj[row] = r;
 		return row;
 	}
@@ -201,14 +293,14 @@ final class TimeWaitRows {
 	}
 
 	/** The row's TIME_WAIT is over: outstanding expiry entries go stale. */
-	void release(int row) {
+	public void release(int row) {
 		obj[row] = null;
 		gen[row]++;
 		free[freeCount++] = row;
 	}
 
 	/** Rows in use (with or without an object). */
-	int size() {
+	public int size() {
 		return used - freeCount;
 	}
 

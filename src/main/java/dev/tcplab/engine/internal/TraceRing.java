@@ -1,10 +1,14 @@
-package dev.tcplab.engine;
+package dev.tcplab.engine.internal;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+
+import dev.tcplab.engine.TcpState;
+import dev.tcplab.engine.TraceEvent;
+import dev.tcplab.engine.TraceLevel;
 
 /**
  * Keeps the trace: contiguous {@code seq} numbers, a ring buffer of at most
@@ -20,13 +24,13 @@ import java.util.function.Consumer;
  * newest; storing them this way allocates nothing per event. Other events are kept as the
  * objects they were built as.
  */
-final class TraceRecorder {
+public final class TraceRing {
 
 	/** FULL: segments and timers are recorded. */
-	final boolean segments;
+	public final boolean segments;
 
 	/** FULL or STATES: state, call, note and census events are recorded. */
-	final boolean states;
+	public final boolean states;
 
 	private final int max;
 
@@ -75,7 +79,7 @@ final class TraceRecorder {
 
 	private Consumer<TraceEvent> listener;
 
-	TraceRecorder(TraceLevel level, int maxEvents) {
+	public TraceRing(TraceLevel level, int maxEvents) {
 		this.segments = level == TraceLevel.FULL;
 		this.states = level != TraceLevel.NONE;
 		this.max = maxEvents;
@@ -92,20 +96,20 @@ final class TraceRecorder {
 		c = new Object[n];
 	}
 
-	long nextSeq() {
+	public long nextSeq() {
 		return nextSeq;
 	}
 
-	long oldestSeq() {
+	public long oldestSeq() {
 		return nextSeq - count;
 	}
 
-	void setListener(Consumer<TraceEvent> l) {
+	public void setListener(Consumer<TraceEvent> l) {
 		this.listener = l;
 	}
 
 	/** Records an event that was built with {@link #nextSeq()} as its seq. */
-	void add(TraceEvent e) {
+	public void add(TraceEvent e) {
 		if (e.seq() != nextSeq) {
 			throw new IllegalStateException("trace event built with seq " + e.seq() + ", expected " + nextSeq);
 		}
@@ -120,7 +124,7 @@ final class TraceRecorder {
 	}
 
 	/** Records a state change at {@code timeUs} (see {@link TraceEvent.State}). */
-	void state(long timeUs, int pairId, String endpoint, TcpState from, TcpState to, String cause) {
+	public void state(long timeUs, int pairId, String endpoint, TcpState from, TcpState to, String cause) {
 		int role = role(endpoint);
 		if (role < 0 || listener != null) {
 			add(new TraceEvent.State(nextSeq, timeUs / 1000.0, box(pairId), endpoint, from, to, cause));
@@ -137,7 +141,7 @@ final class TraceRecorder {
 	}
 
 	/** Records a socket call at {@code timeUs} (see {@link TraceEvent.Call}). */
-	void call(long timeUs, int pairId, String endpoint, String call, Map<String, Object> args, Object result,
+	public void call(long timeUs, int pairId, String endpoint, String call, Map<String, Object> args, Object result,
 			boolean blocking, boolean completed) {
 		int role = role(endpoint);
 		if (role < 0 || listener != null
@@ -157,7 +161,7 @@ final class TraceRecorder {
 	}
 
 	/** Records a note at {@code timeUs} (see {@link TraceEvent.Note}). */
-	void note(long timeUs, int pairId, String endpoint, String code, String text) {
+	public void note(long timeUs, int pairId, String endpoint, String code, String text) {
 		int role = role(endpoint);
 		if (role < 0 || listener != null) {
 			add(new TraceEvent.Note(nextSeq, timeUs / 1000.0, box(pairId), endpoint, code, text));
@@ -252,7 +256,7 @@ final class TraceRecorder {
 		};
 	}
 
-	List<TraceEvent> since(long since) {
+	public List<TraceEvent> since(long since) {
 		long from = Math.max(since, oldestSeq());
 		if (from >= nextSeq) {
 			return Collections.emptyList();

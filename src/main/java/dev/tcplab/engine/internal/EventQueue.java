@@ -1,4 +1,4 @@
-package dev.tcplab.engine;
+package dev.tcplab.engine.internal;
 
 import java.util.Arrays;
 
@@ -15,13 +15,35 @@ import java.util.Arrays;
  * <li>a binary min-heap for everything else (backed-off retransmission timers, delayed
  * segments, linger).</li>
  * </ul>
- * Cancelled timers are deleted lazily (their generation no longer matches when they come
- * up).
+ * What an event means is the client's business: the queue only orders (time, sequence)
+ * entries carrying a {@code kind}, a target and an argument. Cancelled timers are deleted
+ * lazily: the client's {@link Stale} check tells a lane which entries at its head are
+ * outdated, and they are dropped without reaching the client's loop.
  */
-final class Scheduler {
+public final class EventQueue {
+
+	/** Tells whether an entry went stale while queued (a cancelled timer). */
+	@FunctionalInterface
+	public interface Stale {
+
+		boolean test(int kind, long arg);
+
+	}
+
+	private final Stale stale;
+
+	/** A queue whose entries never go stale. */
+	public EventQueue() {
+		this((k, a) -> false);
+	}
+
+	/** A queue that drops entries at a lane's head as soon as {@code stale} says so. */
+	public EventQueue(Stale stale) {
+		this.stale = stale;
+	}
 
 	/** At most this many FIFO lanes, each for one delay value. */
-	static final int LANES = 8;
+	public static final int LANES = 8;
 
 	private final Lane[] lanes = new Lane[LANES];
 
@@ -61,16 +83,6 @@ final class Scheduler {
 	/** Events in the heap and all lanes. */
 	private int total;
 
-	static final int SEGMENT = 0;
-
-	static final int TIMER = 1;
-
-	static final int TIME_WAIT_EXPIRY = 2;
-
-	static final int LOAD_CONNECT = 3;
-
-	static final int CENSUS = 4;
-
 	private long[] time = new long[64];
 
 	private long[] order = new long[64];
@@ -85,25 +97,11 @@ final class Scheduler {
 
 	private long nextOrder;
 
-	/**
-	 * The engine's timer states (see {@code Engine.tm}): a TIMER entry whose arg (slot
-	 * &lt;&lt; 35 | generation &lt;&lt; 3 | timer) no longer matches (or whose slot was
-	 * trimmed away) is stale, and a lane skips such entries as soon as they reach its
-	 * head, without a merge step each.
-	 */
-	long[] timers = new long[0];
-
-	/** Whether a TIMER entry's generation is outdated (or its slot was trimmed away). */
-	boolean staleTimer(long arg) {
-		int g = Engine.timerIndex(arg) * Engine.TM + Engine.TM_GEN;
-		return g >= timers.length || (int) timers[g] != (int) (arg >>> 3);
-	}
-
-	int size() {
+	public int size() {
 		return total;
 	}
 
-	boolean isEmpty() {
+	public boolean isEmpty() {
 		return total == 0;
 	}
 
@@ -132,7 +130,7 @@ final class Scheduler {
 	 * Schedules {@code delay} µs after {@code now}: on the FIFO lane of that delay when
 	 * it stays sorted, else on the heap.
 	 */
-	void scheduleAfter(long now, long delay, int k, Object t, long a) {
+	public void scheduleAfter(long now, long delay, int k, Object t, long a) {
 		scheduleAt(lane(delay), now + delay, nextOrder++, k, t, a);
 	}
 
@@ -140,7 +138,7 @@ final class Scheduler {
 	 * The lane for events with this delay, or −1 (heap) when all lanes are busy with
 	 * other delays.
 	 */
-	int lane(long delay) {
+	public int lane(long delay) {
 		int last = lastLane;
 		if (last >= 0 && laneDelay[last] == delay) {
 			return last;
@@ -180,7 +178,7 @@ final class Scheduler {
 	 * will queue that many (the 2MSL expiries of a busy server), instead of doubling the
 	 * ring step by step while the load runs.
 	 */
-	void presize(long delay, int n) {
+	public void presize(long delay, int n) {
 		int i = lane(delay);
 		if (i >= 0) {
 			lanes[i].ensureCapacity(n);
@@ -191,12 +189,12 @@ final class Scheduler {
 	 * Reserves an insertion sequence number for an event that will be queued later (lazy
 	 * timers).
 	 */
-	long reserve() {
+	public long reserve() {
 		return nextOrder++;
 	}
 
 	/** Schedules with a previously reserved sequence number; lane −1 = heap. */
-	void scheduleAt(int lane, long at, long order, int k, Object t, long a) {
+	public void scheduleAt(int lane, long at, long order, int k, Object t, long a) {
 		if (lane >= 0) {
 			Lane l = lanes[lane];
 			if (l.count == 0 || l.lastTime() < at || (l.lastTime() == at && l.lastOrder() < order)) {
@@ -212,7 +210,7 @@ final class Scheduler {
 		heapInsert(at, order, k, t, a);
 	}
 
-	long peekOrder() {
+	public long peekOrder() {
 		findHead();
 		return headSource < 0 ? order[0] : laneHeadOrder[headSource];
 	}
@@ -254,28 +252,28 @@ final class Scheduler {
 		headKnown = total > 0;
 	}
 
-	long peekTime() {
+	public long peekTime() {
 		findHead();
 		return headSource < 0 ? time[0] : laneHeadTime[headSource];
 	}
 
-	int peekKind() {
+	public int peekKind() {
 		findHead();
 		return headSource < 0 ? kind[0] : lanes[headSource].headKind();
 	}
 
-	Object peekTarget() {
+	public Object peekTarget() {
 		findHead();
 		return headSource < 0 ? target[0] : lanes[headSource].target[lanes[headSource].head];
 	}
 
-	long peekArg() {
+	public long peekArg() {
 		findHead();
 		return headSource < 0 ? arg[0] : lanes[headSource].headArg();
 	}
 
 	/** Removes the head (after its fields were read with the peek methods). */
-	void pop() {
+	public void pop() {
 		findHead();
 		total--;
 		long nt;
@@ -283,7 +281,7 @@ final class Scheduler {
 		if (headSource >= 0) {
 			Lane l = lanes[headSource];
 			l.poll();
-			while (l.count > 0 && l.headKind() == TIMER && staleTimer(l.headArg())) {
+			while (l.count > 0 && stale.test(l.headKind(), l.headArg())) {
 				l.poll();
 				total--;
 			}
@@ -319,7 +317,7 @@ final class Scheduler {
 	}
 
 	/** Schedules on the heap. */
-	void schedule(long at, int k, Object t, long a) {
+	public void schedule(long at, int k, Object t, long a) {
 		heapInsert(at, nextOrder++, k, t, a);
 	}
 

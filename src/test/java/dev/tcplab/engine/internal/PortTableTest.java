@@ -1,4 +1,4 @@
-package dev.tcplab.engine;
+package dev.tcplab.engine.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

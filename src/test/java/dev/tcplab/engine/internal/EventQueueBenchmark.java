@@ -1,4 +1,4 @@
-package dev.tcplab.engine;
+package dev.tcplab.engine.internal;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -17,13 +17,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Events per second of the engine's discrete-event queue ({@link Scheduler},
- * package-private, hence this package), in the classic "hold" model: the queue holds
- * {@code pending} events; each operation pops the earliest and schedules a new one a
- * random 0..60 s later (the spread of TIME_WAIT, retransmission and delayed-ACK timers).
- * 600,000 pending is the busy server's minute of TIME_WAIT timers. Lives with the
- * benchmarks of {@code dev.tcplab.bench} (docs/performance.md) and, like them, runs only
- * under {@code -Pbench}.
+ * Events per second of the engine's discrete-event queue ({@link EventQueue}), in the
+ * classic "hold" model: the queue holds {@code pending} events; each operation pops the
+ * earliest and schedules a new one a random 0..60 s later (the spread of TIME_WAIT,
+ * retransmission and delayed-ACK timers). 600,000 pending is the busy server's minute of
+ * TIME_WAIT timers. Lives with the benchmarks of {@code dev.tcplab.bench}
+ * (docs/performance.md) and, like them, runs only under {@code -Pbench}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -31,14 +30,16 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = { "-Xmx1g" })
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-public class SchedulerBenchmark {
+public class EventQueueBenchmark {
 
 	private static final int MASK = (1 << 16) - 1;
+
+	private static final int KIND = 1;
 
 	@Param({ "1000", "600000" })
 	public int pending;
 
-	private Scheduler scheduler;
+	private EventQueue scheduler;
 
 	private final long[] delays = new long[MASK + 1];
 
@@ -52,9 +53,9 @@ public class SchedulerBenchmark {
 		for (int i = 0; i < delays.length; i++) {
 			delays[i] = rnd.nextLong(60_000_000L);
 		}
-		scheduler = new Scheduler();
+		scheduler = new EventQueue();
 		for (int i = 0; i < pending; i++) {
-			scheduler.schedule(delays[i & MASK], Scheduler.TIMER, target, i);
+			scheduler.schedule(delays[i & MASK], KIND, target, i);
 		}
 	}
 
@@ -64,7 +65,7 @@ public class SchedulerBenchmark {
 		long now = scheduler.peekTime();
 		long a = scheduler.peekArg();
 		scheduler.pop();
-		scheduler.schedule(now + delays[next++ & MASK], Scheduler.TIMER, target, a);
+		scheduler.schedule(now + delays[next++ & MASK], KIND, target, a);
 		return a;
 	}
 

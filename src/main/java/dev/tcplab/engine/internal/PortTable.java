@@ -1,4 +1,4 @@
-package dev.tcplab.engine;
+package dev.tcplab.engine.internal;
 
 /**
  * Local ports in use on a client host: how many sockets (connections, TIME_WAIT records)
@@ -8,7 +8,7 @@ package dev.tcplab.engine;
  * sequence, so consecutive connects and closes touch the same cache lines, and a host
  * with a few sockets costs one 4 KB page.
  */
-final class PortTable {
+public final class PortTable {
 
 	private static final int PAGE_BITS = 10;
 
@@ -28,15 +28,15 @@ final class PortTable {
 		return page == null ? 0 : page[port & ((1 << PAGE_BITS) - 1)];
 	}
 
-	int users(int port) {
+	public int users(int port) {
 		return counts(port) & 0xFFFF;
 	}
 
-	int exclusiveUsers(int port) {
+	public int exclusiveUsers(int port) {
 		return counts(port) >>> 16;
 	}
 
-	void acquire(int port, boolean reuseAddr) {
+	public void acquire(int port, boolean reuseAddr) {
 		int[] page = pages[port >>> PAGE_BITS];
 		if (page == null) {
 			page = new int[1 << PAGE_BITS];
@@ -57,7 +57,7 @@ final class PortTable {
 		page[i] = v;
 	}
 
-	void release(int port, boolean reuseAddr) {
+	public void release(int port, boolean reuseAddr) {
 		int[] page = pages[port >>> PAGE_BITS];
 		int i = port & ((1 << PAGE_BITS) - 1);
 		int v = page[i] - 1;
@@ -73,7 +73,7 @@ final class PortTable {
 	}
 
 	/** First port p in [from, to] not in use, or -1. */
-	int firstFree(int from, int to) {
+	public int firstFree(int from, int to) {
 		int p = from;
 		while (p <= to) {
 			long word = ~inUse[p >>> 6] & (-1L << (p & 63));

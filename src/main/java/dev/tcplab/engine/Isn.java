@@ -1,0 +1,61 @@
+package dev.tcplab.engine;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Initial sequence numbers, RFC 6528: ISN = M + F(localip, localport, remoteip,
+ * remoteport, secretkey), M a 4 µs clock and F a keyed hash; or, with {@code pinnedIsn},
+ * client 1000 / server 5000 + 100,000 per reincarnation of the same 4-tuple (readable
+ * traces).
+ */
+final class Isn {
+
+	private final boolean pinned;
+
+	/** The secret key of F, drawn from the simulation's RNG. */
+	private final long secret;
+
+	/** Reincarnations per 4-tuple (pinned ISNs only). */
+	private Map<Long, Integer> incarnations;
+
+	Isn(boolean pinned, long secret) {
+		this.pinned = pinned;
+		this.secret = secret;
+	}
+
+	/** The ISN of a connection of {@code host} opened at {@code nowUs}. */
+	int next(long nowUs, int host, int client, int localPort, int remotePort) {
+		if (pinned) {
+			int clientPort = host == Engine.CLIENT_HOST ? localPort : remotePort;
+			int serverPort = host == Engine.CLIENT_HOST ? remotePort : localPort;
+			long tuple = ((long) client << 32) | ((long) clientPort << 16) | serverPort;
+			if (incarnations == null) {
+				incarnations = new HashMap<>();
+			}
+			int inc;
+			if (host == Engine.CLIENT_HOST) {
+				inc = incarnations.getOrDefault(tuple, -1) + 1;
+				incarnations.put(tuple, inc);
+			}
+			else {
+				inc = incarnations.getOrDefault(tuple, 0);
+			}
+			return (host == Engine.CLIENT_HOST ? 1000 : 5000) + 100_000 * inc;
+		}
+		long f = mix64(secret ^ Engine.key(host, client, localPort, remotePort) * 0x9E3779B97F4A7C15L);
+		return (int) (nowUs / 4 + f);
+	}
+
+	/** A keyed hash of {@code x} (also seeds further client hosts' ephemeral cursors). */
+	long keyedHash(long x) {
+		return mix64(secret + x);
+	}
+
+	private static long mix64(long z) {
+		z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+		z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+		return z ^ (z >>> 33);
+	}
+
+}

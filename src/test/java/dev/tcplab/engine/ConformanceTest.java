@@ -1,0 +1,275 @@
+package dev.tcplab.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Packet-level checks of the engine defects of issue 14 and of the packetdrill-measured
+ * facts of tcp-facts.md: given this state and this segment (or call), this segment goes
+ * out and this state follows. Each test names the RFC section or the Linux function whose
+ * behaviour it checks. Pinned ISNs: client 1000, server 5000; 10 ms one-way latency.
+ */
+class ConformanceTest {
+
+	/** The client's RCV.NXT in TIME_WAIT after {@link Fixtures#timeWait()}: SYN + FIN. */
+	private static final long CLIENT_TW_RCV_NXT = 5002;
+
+	/**
+	 * Server child in SYN_RECEIVED (RCV.NXT 1001): the client's ACK of the SYN,ACK was
+	 * lost; the client is ESTABLISHED.
+	 */
+	private static Fixtures synReceived(String profile) {
+		Simulation sim = Fixtures.simulation(profile, Map.of());
+		int id = sim.openPair(80, 40000, false, false).id();
+		Fixtures f = new Fixtures(sim, id);
+		f.lose(Side.CLIENT, SegmentMatch.ACK);
+		sim.advance(30);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.SYN_RECEIVED);
+		return f;
+	}
+
+	private static List<String> inject(Fixtures f, Side from, long seq, Long ack, int len, TcpFlag... flags) {
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Inject(from, List.of(flags), seq, ack, len));
+		f.sim.advance(20);
+		return f.sentSince(since);
+	}
+
+	// ---- 1. RST in TIME_WAIT: Linux kills only at exactly RCV.NXT ----
+
+	@Test
+	void timeWait_linux_tcpTimewaitStateProcess_rstInWindowNotAtRcvNxtIsIgnored() {
+		Fixtures f = Fixtures.established().timeWait();
+		assertThat(inject(f, Side.SERVER, CLIENT_TW_RCV_NXT + 100, null, 0, TcpFlag.RST)).containsExactly("server RST");
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.TIME_WAIT);
+		// exactly at RCV.NXT it is the TIME-WAIT assassination of tcp_rfc1337 = 0
+		assertThat(inject(f, Side.SERVER, CLIENT_TW_RCV_NXT, null, 0, TcpFlag.RST)).containsExactly("server RST");
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
+	}
+
+	@Test
+	void timeWait_rfc9293_3_10_7_4_rfc5961_3_2_rstInWindowNotAtRcvNxtDrawsChallengeAck() {
+		Fixtures f = Fixtures.established("rfc9293", Map.of()).timeWait();
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), CLIENT_TW_RCV_NXT + 100, null, 0));
+		f.sim.advance(15);
+		assertThat(f.sentSince(since)).containsExactly("server RST", "client ACK");
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.TIME_WAIT);
+		// the challenge ACK reaches the server, which has no connection any more: its RST
+		// carries SEG.ACK = RCV.NXT exactly and ends TIME_WAIT (what RFC 5961 counts on)
+		f.sim.advance(20);
+		assertThat(f.sentSince(since)).containsExactly("server RST", "client ACK", "server RST");
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
+	}
+
+	// ---- 3. ABORT in LAST_ACK / CLOSING deletes the TCB without RST ----
+
+	@Test
+	void abort_3_10_5_linux_tcpNeedReset_lingerZeroCloseInLastAckSendsNoRst() {
+		Fixtures f = Fixtures.established().finWait2();
+		f.shutdown(Side.SERVER, "SHUT_WR");
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.LAST_ACK);
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Abort(Side.SERVER));
+		assertThat(f.sentSince(since)).isEmpty();
+		assertThat(f.statesSince(since)).containsExactly("server LAST_ACK>CLOSED");
+	}
+
+	@Test
+	void abort_3_10_5_linux_tcpNeedReset_lingerZeroCloseInClosingSendsNoRst() {
+		Fixtures f = Fixtures.established();
+		f.shutdown(Side.CLIENT, "SHUT_WR");
+		f.shutdown(Side.SERVER, "SHUT_WR");
+		f.sim.advance(10); // the FINs cross: both CLOSING, their ACKs in flight
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSING);
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Abort(Side.CLIENT));
+		assertThat(f.sentSince(since)).isEmpty();
+		assertThat(f.statesSince(since)).containsExactly("client CLOSING>CLOSED");
+	}
+
+	// ---- 5. a lingering close() answered by RST returns 0 ----
+
+	@Test
+	void lingerN_linux_tcpClose_lingeringCloseAnsweredByRstReturnsZero() {
+		Fixtures f = Fixtures.established();
+		f.apply(new PairEvent.SetLinger(Side.CLIENT, 1, 5));
+		assertThat(f.close(Side.CLIENT)).isEqualTo(Tcb.PENDING);
+		// the peer answers the FIN with an RST at exactly RCV.NXT
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), 5001L, null, 0));
+		f.sim.advance(20);
+		List<TraceEvent> ev = f.sim.eventsSince(since);
+		assertThat(Fixtures.states(ev)).contains("client FIN_WAIT_1>CLOSED");
+		TraceEvent.Call done = Fixtures.firstCompletedCall(ev);
+		assertThat(done.call()).isEqualTo("close");
+		assertThat(done.result()).isEqualTo(0);
+	}
+
+	// ---- 6. shutdown(SHUT_RD) keeps the data already received (Linux) ----
+
+	@Test
+	void shutdownRd_linux_tcpShutdown_queuedDataIsStillReadThenZero() {
+		Fixtures f = Fixtures.established();
+		f.send(Side.CLIENT, 300);
+		f.sim.advance(20);
+		assertThat(f.shutdown(Side.SERVER, "SHUT_RD")).isEqualTo(0);
+		assertThat(f.recv(Side.SERVER)).isEqualTo(300);
+		assertThat(f.recv(Side.SERVER)).isEqualTo(0);
+	}
+
+	@Test
+	void shutdownRd_bsd_sorflush_queuedDataIsDiscardedAndCloseSendsFin() {
+		Fixtures f = Fixtures.established("bsd", Map.of());
+		f.send(Side.CLIENT, 300);
+		f.sim.advance(200);
+		assertThat(f.shutdown(Side.SERVER, "SHUT_RD")).isEqualTo(0);
+		assertThat(f.recv(Side.SERVER)).isEqualTo(0);
+		long since = f.sim.nextSeq();
+		f.close(Side.SERVER);
+		assertThat(f.sentSince(since)).containsExactly("server FIN,ACK");
+	}
+
+	// ---- 7. data after shutdown(SHUT_RDWR) in FIN_WAIT_1/2 draws RST (Linux) ----
+
+	@Test
+	void finWait2_linux_tcpRcvStateProcess_dataAfterShutdownRdwrDrawsBareRstAndResets() {
+		Fixtures f = Fixtures.established();
+		f.shutdown(Side.CLIENT, "SHUT_RDWR");
+		f.sim.advance(300);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_2);
+		long since = f.sim.nextSeq();
+		f.send(Side.SERVER, 100);
+		f.sim.advance(10);
+		assertThat(f.sentSince(since)).containsExactly("server PSH,ACK len=100", "client RST");
+		List<TraceEvent.Segment> sent = Fixtures.segments(f.sim.eventsSince(since), "sent");
+		// tcp_v4_send_reset: <SEQ=SEG.ACK><CTL=RST>
+		assertThat(sent.get(1).tcpSeq()).isEqualTo(sent.get(0).ack());
+		assertThat(f.statesSince(since)).containsExactly("client FIN_WAIT_2>CLOSED");
+		assertThat(f.recv(Side.CLIENT)).isEqualTo("ECONNRESET");
+	}
+
+	@Test
+	void finWait1_rfc1122_4_2_2_13_dataReachingAnOrphanDrawsBareRst() {
+		Fixtures f = Fixtures.established();
+		long since = f.sim.nextSeq();
+		f.close(Side.CLIENT);
+		f.send(Side.SERVER, 100);
+		f.sim.advance(10);
+		// (the server's ACK of the FIN crosses the data)
+		assertThat(f.sentSince(since)).containsExactly("client FIN,ACK", "server PSH,ACK len=100", "server ACK",
+				"client RST");
+		assertThat(f.statesSince(since)).contains("client FIN_WAIT_1>CLOSED");
+	}
+
+	@Test
+	void finWait2_rfc9293_3_10_7_4_dataAfterShutdownRdwrIsAckedNotReset() {
+		Fixtures f = Fixtures.established("rfc9293", Map.of());
+		f.shutdown(Side.CLIENT, "SHUT_RDWR");
+		f.sim.advance(300);
+		f.send(Side.SERVER, 100);
+		f.sim.advance(300);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_2);
+	}
+
+	// ---- 10. RST or SYN reaching a passive SYN_RECEIVED ----
+
+	@Test
+	void synReceived_linux_tcpCheckReq_rstNotAtRcvNxtDrawsChallengeAckExactRstDropsTheRequest() {
+		// measured on Linux 6.18 with packetdrill
+		Fixtures f = synReceived("linux");
+		assertThat(inject(f, Side.CLIENT, 1001 + 100, null, 0, TcpFlag.RST)).containsExactly("client RST",
+				"server ACK");
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.SYN_RECEIVED);
+		long since = f.sim.nextSeq();
+		assertThat(inject(f, Side.CLIENT, 1001, null, 0, TcpFlag.RST)).containsExactly("client RST");
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
+		assertThat(Fixtures.notes(f.sim.eventsSince(since))).contains("BACK_TO_LISTEN");
+		assertThat(f.sim.pair(f.pair).listener().state()).isEqualTo(TcpState.LISTEN);
+	}
+
+	@Test
+	void synReceived_linux_tcpCheckReq_inWindowSynDrawsRstAndDropsTheRequest() {
+		Fixtures f = synReceived("linux");
+		assertThat(inject(f, Side.CLIENT, 1001 + 100, null, 0, TcpFlag.SYN)).containsExactly("client SYN",
+				"server RST,ACK");
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
+	}
+
+	@Test
+	void synReceived_rfc9293_3_10_7_4_rfc5961_rstNotAtRcvNxtDrawsChallengeAckAndExactRstReturnsToListen() {
+		Fixtures f = synReceived("rfc9293");
+		assertThat(inject(f, Side.CLIENT, 1001 + 100, null, 0, TcpFlag.RST)).containsExactly("client RST",
+				"server ACK");
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.SYN_RECEIVED);
+		long since = f.sim.nextSeq();
+		assertThat(inject(f, Side.CLIENT, 1001, null, 0, TcpFlag.RST)).containsExactly("client RST");
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
+		assertThat(Fixtures.notes(f.sim.eventsSince(since))).contains("BACK_TO_LISTEN");
+		assertThat(f.sim.pair(f.pair).listener().state()).isEqualTo(TcpState.LISTEN);
+	}
+
+	@Test
+	void synReceived_rfc9293_3_10_7_4_fourth_synReturnsPassiveOpenToListenWithoutReply() {
+		Fixtures f = synReceived("rfc9293");
+		long since = f.sim.nextSeq();
+		assertThat(inject(f, Side.CLIENT, 1001 + 100, null, 0, TcpFlag.SYN)).containsExactly("client SYN");
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
+		assertThat(Fixtures.notes(f.sim.eventsSince(since))).contains("BACK_TO_LISTEN").doesNotContain("CHALLENGE_ACK");
+	}
+
+	// ---- 11. a FIN after a gap draws an immediate duplicate ACK ----
+
+	@Test
+	void established_3_10_7_4_rfc5681_4_2_finAfterGapDrawsImmediateDuplicateAck() {
+		Fixtures f = Fixtures.established();
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.FIN, TcpFlag.ACK), 5001L + 100, 1001L, 0));
+		f.sim.advance(10);
+		List<TraceEvent.Segment> sent = Fixtures.segments(f.sim.eventsSince(since), "sent");
+		assertThat(sent).extracting(Fixtures::brief).containsExactly("server FIN,ACK", "client ACK");
+		assertThat(sent.get(1).ack()).isEqualTo(5001L);
+		assertThat(sent.get(1).timeMs()).isEqualTo(sent.get(0).timeMs() + 10);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.ESTABLISHED);
+	}
+
+	// ---- 13. TIME_WAIT is restarted by ACK-bearing segments (Linux) ----
+
+	private static double timeWaitDeadline(Fixtures f) {
+		return f.ep(Side.CLIENT).timers().get(0).expiresAtMs();
+	}
+
+	@Test
+	void timeWait_linux_tcpTimewaitStateProcess_bareAckAtRcvNxtRestartsTimerSilently() {
+		Fixtures f = Fixtures.established().timeWait();
+		f.sim.advance(1_000);
+		assertThat(inject(f, Side.SERVER, CLIENT_TW_RCV_NXT, 1002L, 0, TcpFlag.ACK)).containsExactly("server ACK");
+		assertThat(timeWaitDeadline(f)).isEqualTo(f.sim.nowMs() - 10 + 60_000);
+	}
+
+	@Test
+	void timeWait_linux_tcpTimewaitStateProcess_outOfWindowAckIsAnsweredAndRestartsTimer() {
+		Fixtures f = Fixtures.established().timeWait();
+		f.sim.advance(1_000);
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.ACK), CLIENT_TW_RCV_NXT + 70_000, 1002L, 0));
+		f.sim.advance(15); // (the reply then reaches the closed server, whose RST would
+							// end it)
+		assertThat(f.sentSince(since)).containsExactly("server ACK", "client ACK");
+		assertThat(timeWaitDeadline(f)).isEqualTo(f.sim.nowMs() - 5 + 60_000);
+	}
+
+	@Test
+	void timeWait_rfc9293_3_10_7_4_bareAckDoesNotRestartTimer() {
+		Fixtures f = Fixtures.established("rfc9293", Map.of()).timeWait();
+		double deadline = timeWaitDeadline(f);
+		f.sim.advance(1_000);
+		assertThat(inject(f, Side.SERVER, CLIENT_TW_RCV_NXT, 1002L, 0, TcpFlag.ACK)).containsExactly("server ACK");
+		assertThat(timeWaitDeadline(f)).isEqualTo(deadline);
+	}
+
+}
