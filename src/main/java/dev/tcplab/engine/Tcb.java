@@ -104,6 +104,14 @@ final class Tcb extends Endpoint {
 	/** The peer's FIN has been received (recv returns 0 once the buffer is drained). */
 	boolean peerFin;
 
+	/**
+	 * A FIN that arrived after a gap (out of order), remembered until the gap is filled,
+	 * and its sequence number.
+	 */
+	boolean oooFin;
+
+	int oooFinSeq;
+
 	/** Error to report to the application once (ECONNRESET, ETIMEDOUT, ECONNREFUSED). */
 	String softError;
 
@@ -1028,11 +1036,21 @@ final class Tcb extends Endpoint {
 			// a FIN beyond a gap is not accepted: an immediate duplicate ACK asks for the
 			// gap (RFC 9293 §3.10.7.4 seventh/eighth, RFC 5681 §4.2; Linux measured)
 			e.note(this, "OUT_OF_ORDER_FIN", "FIN after a gap: not accepted, duplicate ACK for RCV.NXT");
+			// Linux keeps the FIN in its out-of-order queue: once the gap is filled one
+			// ACK
+			// covers data and FIN (tcp_ofo_queue; packetdrill, fin-after-gap-dup-ack.pkt)
+			oooFin = true;
+			oooFinSeq = s.seq + s.len;
 			sendAck();
 			return;
 		}
 		boolean finNow = s.has(FIN) && s.seq + s.len == rcvNxt && !peerFin;
+		if (!finNow && oooFin && !peerFin && rcvNxt == oooFinSeq && fresh > 0) {
+			// the gap before a remembered FIN is filled: the FIN is taken now
+			finNow = true;
+		}
 		if (finNow) {
+			oooFin = false;
 			rcvNxt++;
 			peerFin = true;
 			answerId = s.id;

@@ -63,4 +63,27 @@ class KernelFindingsTest {
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
 	}
 
+	/**
+	 * A FIN after a gap draws a duplicate ACK at once (issue 14 #11); Linux keeps it in
+	 * the out-of-order queue, so when the gap is filled one ACK covers data and FIN
+	 * (tcp_ofo_queue; packetdrill fin-after-gap-dup-ack.pkt on Linux 6.18).
+	 */
+	@Test
+	void tcpOfoQueue_finAfterAGapIsTakenWhenTheGapIsFilled() {
+		Fixtures f = Fixtures.established();
+		var c = f.ep(Side.CLIENT);
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.FIN, TcpFlag.ACK), c.sndNxt() + 100, null,
+				0));
+		f.sim.advance(20);
+		f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.PSH, TcpFlag.ACK), c.sndNxt(), null, 100));
+		f.sim.advance(20);
+		var acks = Fixtures.segments(f.sim.eventsSince(since), "sent")
+			.stream()
+			.filter(s -> s.from().equals("server"))
+			.toList();
+		assertThat(acks).extracting(TraceEvent.Segment::relAck).containsExactly(1L, 102L);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSE_WAIT);
+	}
+
 }
