@@ -144,6 +144,10 @@ export function mountPacketdrill({ openSimulation, current, fetchImpl = (...a) =
 				li.appendChild(el('span', { class: 'pd-detail', text: `actual:   ${r.actual ?? '–'}` }));
 			}
 			lines.appendChild(li);
+			if (r.status === 'failed') {
+				// keep the page where it is; scroll only the verdict list to the failing line
+				lines.scrollTop = Math.max(0, li.offsetTop - lines.offsetTop - 40);
+			}
 		}
 	};
 
