@@ -349,6 +349,10 @@ public final class Parser {
 			statements.add(statement());
 			skipNewlines();
 		}
+		if (statements.isEmpty()) {
+			// parser.y: script needs at least one event
+			throw new SyntaxException(peek().line, 1, "the script has no events (packets, system calls or commands)");
+		}
 		return new Script(options, statements);
 	}
 

@@ -66,6 +66,8 @@ class ParserTest {
 			});
 		assertThatThrownBy(() -> Parser.parse("+0 > S. 0:5(0)\n")).isInstanceOf(Parser.SyntaxException.class)
 			.hasMessageContaining("inconsistent sequence range");
+		assertThatThrownBy(() -> Parser.parse("// nothing\n")).isInstanceOf(Parser.SyntaxException.class)
+			.hasMessageContaining("no events");
 		assertThatThrownBy(() -> Parser.parse("hello world\n")).isInstanceOfSatisfying(Parser.SyntaxException.class,
 				e -> assertThat(e.column()).isEqualTo(1));
 		assertThatThrownBy(() -> Parser.parse("0 write(3, ..., 10) = 10 $\n"))
