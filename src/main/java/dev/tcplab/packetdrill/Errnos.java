@@ -17,7 +17,9 @@ final class Errnos {
 			Map.entry("ECONNREFUSED", "Connection refused"), Map.entry("EINVAL", "Invalid argument"),
 			Map.entry("EISCONN", "Transport endpoint is already connected"),
 			Map.entry("EALREADY", "Operation already in progress"),
-			Map.entry("EINPROGRESS", "Operation now in progress"));
+			Map.entry("EINPROGRESS", "Operation now in progress"),
+			Map.entry("ECONNABORTED", "Software caused connection abort"),
+			Map.entry("EHOSTUNREACH", "No route to host"));
 
 	private Errnos() {
 	}
