@@ -376,6 +376,7 @@ final class Tcb extends Endpoint {
 				return 0;
 			case SYN_SENT:
 				// §3.10.4 SYN-SENT: delete the TCB
+				abortConnect("ECONNABORTED");
 				e.setState(this, TcpState.CLOSED, "close()");
 				return 0;
 			case SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, FIN_WAIT_2:
@@ -450,6 +451,7 @@ final class Tcb extends Endpoint {
 				e.setState(this, TcpState.CLOSED, "linger {1,0}");
 				return 0;
 			case SYN_SENT:
+				abortConnect("ECONNABORTED");
 				e.setState(this, TcpState.CLOSED, "linger {1,0}");
 				return 0;
 			default:
@@ -459,13 +461,38 @@ final class Tcb extends Endpoint {
 		}
 	}
 
+	/**
+	 * The connection is given up while connect() blocks: connect() fails with
+	 * {@code errno}, never reports success (Linux inet_wait_for_connect: sk_err, else
+	 * ECONNABORTED).
+	 */
+	private void abortConnect(String errno) {
+		if (pendingCall == CALL_CONNECT) {
+			e.note(this, "CONNECT_ABORTED",
+					"the connection is given up before it was established: connect() fails with " + errno);
+			complete(errno);
+		}
+	}
+
 	/** shutdown(how), RFC 1122 §4.2.2.13 half-duplex close. */
 	Object shutdown(boolean rd, boolean wr) {
 		if (appClosed) {
 			return "EBADF";
 		}
-		if (state == TcpState.CLOSED || state == TcpState.SYN_SENT || state == TcpState.LISTEN) {
+		if (state == TcpState.CLOSED || state == TcpState.LISTEN) {
 			return "ENOTCONN";
+		}
+		if (state == TcpState.SYN_SENT) {
+			// Linux inet_shutdown: a connecting socket is disconnected (tcp_disconnect
+			// sets ECONNRESET for the blocked connect()); BSD tcp_usrclosed closes it
+			// too.
+			// No segment is sent; a later SYN,ACK finds no connection and draws RST
+			// (measured on Linux 6.18)
+			shutRd |= rd;
+			shutWr |= wr;
+			abortConnect("ECONNRESET");
+			e.setState(this, TcpState.CLOSED, "shutdown() in SYN_SENT");
+			return 0;
 		}
 		if (rd && !shutRd) {
 			shutRd = true;
@@ -599,7 +626,10 @@ final class Tcb extends Endpoint {
 		e.net.transmit(s); // s may be delivered and recycled later: do not use it after
 							// this
 
-		boolean consumes = len > 0 || (flags & (SYN | FIN)) != 0;
+		// only a segment with something not yet acknowledged needs the retransmission
+		// timer: no timer runs with nothing outstanding (RFC 6298 §5.2), e.g. a FIN
+		// resent after it was ACKed
+		boolean consumes = (len > 0 || (flags & (SYN | FIN)) != 0) && gt(seq + segLen, sndUna);
 		if (consumes && (flags & RST) == 0) {
 			if (!retransmission && !timing) {
 				timing = true;
@@ -706,6 +736,14 @@ final class Tcb extends Endpoint {
 
 	/** §3.10.7.2 LISTEN. */
 	static void listenArrives(Engine e, Listener l, Segment s) {
+		listenArrives(e, l, s, null);
+	}
+
+	/**
+	 * {@link #listenArrives(Engine, Listener, Segment)} with the child's ISS given (a SYN
+	 * reopening TIME_WAIT), or null for the ISN generator.
+	 */
+	static void listenArrives(Engine e, Listener l, Segment s, Integer iss) {
 		// first: check for a RST — ignore it
 		if (s.has(RST)) {
 			return;
@@ -727,7 +765,7 @@ final class Tcb extends Endpoint {
 		}
 		Pair p = e.childPair(s);
 		Tcb child = new Tcb(e, p, Side.SERVER, Engine.SERVER_HOST, s.client, l.port, s.srcPort, true);
-		child.passiveOpen(l, s);
+		child.passiveOpen(l, s, iss);
 		e.childCreated(child, l, p);
 		e.setState(child, TcpState.SYN_RECEIVED, "rcv SYN");
 		child.emit(SYN | ACK, child.iss, 0, false);
@@ -738,13 +776,13 @@ final class Tcb extends Endpoint {
 	 * §3.10.7.2 "third" for a new child of listener {@code l}: "Set RCV.NXT to SEG.SEQ+1,
 	 * IRS is set to SEG.SEQ ... ISS should be selected".
 	 */
-	private void passiveOpen(Listener l, Segment s) {
+	private void passiveOpen(Listener l, Segment s, Integer givenIss) {
 		listener = l;
 		state = TcpState.LISTEN;
 		irs = s.seq;
 		rcvNxt = s.seq + 1;
 		sndWnd = s.window;
-		iss = e.isn.next(e.now, Engine.SERVER_HOST, s.client, l.port, s.srcPort);
+		iss = givenIss != null ? givenIss : e.isn.next(e.now, Engine.SERVER_HOST, s.client, l.port, s.srcPort);
 		sndUna = iss;
 		sndNxt = iss;
 		synchronizedVars = true;
@@ -1253,7 +1291,11 @@ final class Tcb extends Endpoint {
 	/** §3.10.8 RETRANSMISSION TIMEOUT with exponential backoff and the retry limits. */
 	private void retransmissionTimeout() {
 		int limit;
-		if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
+		if (state == TcpState.SYN_RECEIVED && listener != null) {
+			// a passive open's SYN,ACK (Linux tcp_synack_retries)
+			limit = c.synAckRetries();
+		}
+		else if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
 			limit = c.synRetries();
 		}
 		else {

@@ -83,7 +83,17 @@ final class TimeWait {
 						"new SYN with a higher sequence number reopens the TIME_WAIT connection");
 				cancelTimer(r);
 				e.setState(r, TcpState.CLOSED, "reopened by new SYN");
-				Tcb.listenArrives(e, l, s);
+				// the new incarnation's sequence space starts above the old one (RFC 1122
+				// §4.2.2.13); Linux takes the old SND.NXT + 65537
+				// (tcp_timewait_state_process)
+				int isn = e.isn.next(e.now, Engine.SERVER_HOST, r.client(), r.localPort(), r.remotePort());
+				if (c.reopenIsnOffset() > 0) {
+					isn = r.sndNxt + c.reopenIsnOffset();
+				}
+				else if (!gt(isn, r.sndNxt)) {
+					isn = r.sndNxt + 1;
+				}
+				Tcb.listenArrives(e, l, s, isn);
 				return;
 			}
 			// otherwise: ACK (RFC 5961 challenge ACK / Linux TCP_TW_ACK)

@@ -272,4 +272,110 @@ class ConformanceTest {
 		assertThat(timeWaitDeadline(f)).isEqualTo(deadline);
 	}
 
+	// ---- 14. a SYN reopening TIME_WAIT starts the new sequence space above the old ----
+
+	/** ISS of the server's SYN,ACK when the client reconnects from port 40000. */
+	private static long reopenedIss(String profile) {
+		Fixtures f = Fixtures.established(profile, Map.of());
+		f.close(Side.SERVER);
+		f.sim.advance(300);
+		f.recv(Side.CLIENT);
+		f.close(Side.CLIENT);
+		f.sim.advance(100);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.TIME_WAIT);
+		long since = f.sim.nextSeq();
+		f.sim.openPair(80, 40000, false, true);
+		assertThat(Fixtures.notes(f.sim.eventsSince(since))).contains("TIME_WAIT_REOPENED");
+		return Fixtures.segments(f.sim.eventsSince(since), "sent")
+			.stream()
+			.filter(s -> Fixtures.brief(s).equals("server SYN,ACK"))
+			.findFirst()
+			.orElseThrow()
+			.tcpSeq();
+	}
+
+	@Test
+	void timeWaitReopen_linux_tcpTimewaitStateProcess_issIsOldSndNxtPlus65537() {
+		// the old server SND.NXT: ISS 5000 + SYN + FIN
+		assertThat(reopenedIss("linux")).isEqualTo(5002 + 65537);
+	}
+
+	@Test
+	void timeWaitReopen_rfc1122_4_2_2_13_issIsAboveTheOldSndNxt() {
+		assertThat(reopenedIss("rfc9293")).isGreaterThan(5002);
+	}
+
+	// ---- 2. no retransmission timer with nothing outstanding ----
+
+	@Test
+	void finWait2_rfc6298_5_2_finResentAfterItsAckArmsNoTimerAndHalfCloseLivesOn() {
+		Fixtures f = Fixtures.established();
+		f.shutdown(Side.CLIENT, "SHUT_WR");
+		f.sim.advance(300);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_2);
+		long since = f.sim.nextSeq();
+		assertThat(f.apply(new PairEvent.ResendFin(Side.CLIENT)).result()).isEqualTo("ok");
+		assertThat(f.sentSince(since)).containsExactly("client FIN,ACK");
+		assertThat(f.ep(Side.CLIENT).timers()).isEmpty();
+		f.sim.advance(2_000_000);
+		// shutdown(SHUT_WR) only: FIN_WAIT_2 waits for the peer's FIN forever
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_2);
+	}
+
+	// ---- 4. close() during connect() does not report the connect as successful ----
+
+	@Test
+	void synSent_3_10_4_closeWhileConnectBlocksFailsTheConnect() {
+		Simulation sim = Fixtures.simulation("linux", Map.of());
+		Fixtures f = new Fixtures(sim, sim.openPair(80, 40000, false, false).id());
+		long since = sim.nextSeq();
+		assertThat(f.close(Side.CLIENT)).isEqualTo(0);
+		List<TraceEvent> ev = sim.eventsSince(since);
+		TraceEvent.Call connect = Fixtures.firstCompletedCall(ev);
+		assertThat(connect.call()).isEqualTo("connect");
+		assertThat(connect.result()).isEqualTo("ECONNABORTED");
+		assertThat(Fixtures.states(ev)).containsExactly("client SYN_SENT>CLOSED");
+	}
+
+	// ---- 15. shutdown(SHUT_WR) in SYN_SENT aborts the connect ----
+
+	@Test
+	void synSent_linux_inetShutdown_shutdownWrAbortsTheConnectAndReturnsZero() {
+		Simulation sim = Fixtures.simulation("linux", Map.of());
+		Fixtures f = new Fixtures(sim, sim.openPair(80, 40000, false, false).id());
+		long since = sim.nextSeq();
+		assertThat(f.shutdown(Side.CLIENT, "SHUT_WR")).isEqualTo(0);
+		List<TraceEvent> ev = sim.eventsSince(since);
+		assertThat(Fixtures.states(ev)).containsExactly("client SYN_SENT>CLOSED");
+		TraceEvent.Call connect = Fixtures.firstCompletedCall(ev);
+		assertThat(connect.call()).isEqualTo("connect");
+		assertThat(connect.result()).isEqualTo("ECONNRESET");
+		// the SYN still reaches the server; its SYN,ACK finds no connection: RST
+		sim.advance(30);
+		assertThat(f.sentSince(since)).containsExactly("server SYN,ACK", "client RST");
+	}
+
+	// ---- 9. tcp_synack_retries = 5 ----
+
+	@Test
+	void synReceived_linux_tcpSynackRetries_synAckIsRetransmittedFiveTimesThenTheRequestIsDropped() {
+		Simulation sim = Fixtures.simulation("linux", Map.of());
+		Fixtures f = new Fixtures(sim, sim.openPair(80, 40000, false, false).id());
+		f.apply(new PairEvent.Fault(Side.SERVER, PairEvent.FaultAction.DROP, SegmentMatch.SYN, 100, 0, 0));
+		f.apply(new PairEvent.Fault(Side.CLIENT, PairEvent.FaultAction.DROP, SegmentMatch.SYN, 100, 0, 0));
+		sim.advance(10);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.SYN_RECEIVED);
+		sim.advance(70_000);
+		// 1 + 5 retransmissions at +1, +3, +7, +15, +31 s; given up at +63 s
+		assertThat(Fixtures.finsSent(sim, null, 0)).isEmpty();
+		List<Double> synAcks = Fixtures.segments(sim.eventsSince(0), "sent")
+			.stream()
+			.filter(s -> Fixtures.brief(s).equals("server SYN,ACK"))
+			.map(s -> s.timeMs() - 10)
+			.toList();
+		assertThat(synAcks).containsExactly(0.0, 1_000.0, 3_000.0, 7_000.0, 15_000.0, 31_000.0);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
+		assertThat(Fixtures.states(sim.eventsSince(0))).contains("server SYN_RECEIVED>CLOSED");
+	}
+
 }

@@ -68,7 +68,9 @@ class SocketCallTest {
 		Simulation sim = Fixtures.simulation("linux", Map.of());
 		int id = sim.openPair(80, 40000, false, false).id();
 		assertThat(sim.apply(id, new PairEvent.Close(Side.SERVER)).result()).isEqualTo("ENOTCONN");
-		assertThat(sim.apply(id, new PairEvent.Shutdown(Side.CLIENT, "SHUT_WR")).result()).isEqualTo("ENOTCONN");
+		assertThat(sim.apply(id, new PairEvent.Shutdown(Side.SERVER, "SHUT_WR")).result()).isEqualTo("ENOTCONN");
+		// (the connecting client's shutdown aborts the connect: ConformanceTest, issue 14
+		// #15)
 	}
 
 	@Test
