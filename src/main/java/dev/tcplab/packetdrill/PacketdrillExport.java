@@ -69,6 +69,8 @@ public final class PacketdrillExport {
 
 		String call;
 
+		TraceEvent.Segment segment;
+
 		Line(long timeUs, Kind kind, String text) {
 			this.timeUs = timeUs;
 			this.kind = kind;
@@ -127,7 +129,9 @@ public final class PacketdrillExport {
 			}
 			if (e instanceof TraceEvent.Segment s) {
 				if ("sent".equals(s.event()) && local.equals(s.from())) {
-					lines.add(new Line(t, Kind.OUT, "> " + segment(s, localIsn, remoteIsn, false, mss)));
+					Line out = new Line(t, Kind.OUT, "> " + segment(s, localIsn, remoteIsn, false, mss));
+					out.segment = s;
+					lines.add(out);
 				}
 				else if ("delivered".equals(s.event()) && local.equals(s.to())) {
 					lines.add(new Line(t, Kind.IN, "< " + segment(s, remoteIsn, localIsn, true, mss)));
@@ -151,7 +155,8 @@ public final class PacketdrillExport {
 				// before
 				// them
 				int at = lines.size();
-				while (at > barrier && lines.get(at - 1).kind == Kind.OUT && lines.get(at - 1).timeUs == t) {
+				while (at > barrier && lines.get(at - 1).kind == Kind.OUT && lines.get(at - 1).timeUs == t
+						&& causedBy(c.call(), lines.get(at - 1).segment)) {
 					at--;
 				}
 				if (!c.blocking() && "abort".equals(c.call())) {
@@ -183,6 +188,20 @@ public final class PacketdrillExport {
 				return;
 			}
 		}
+	}
+
+	/**
+	 * Whether a segment sent in the same instant can be the effect of this call (a
+	 * delivery's own answer, e.g. a quick ACK, must stay before a read that followed it).
+	 */
+	static boolean causedBy(String call, TraceEvent.Segment s) {
+		List<String> f = s.flags();
+		return switch (call) {
+			case "connect" -> f.contains("SYN");
+			case "close", "abort", "shutdown" -> f.contains("FIN") || f.contains("RST") || s.len() > 0;
+			case "send" -> s.len() > 0 || f.contains("FIN");
+			default -> false;
+		};
 	}
 
 	private static long isn(List<TraceEvent> events, String role) {
