@@ -52,6 +52,14 @@ final class Listener extends Endpoint {
 		}
 	}
 
+	/** A child closed before it was accepted: it no longer counts against the backlog. */
+	void childClosed(Tcb t) {
+		if (!t.accepted) {
+			t.accepted = true; // no longer pending
+			pendingChildren--;
+		}
+	}
+
 	/** The listeners of the server host by port. */
 	static final class Table {
 
@@ -77,14 +85,6 @@ final class Listener extends Endpoint {
 			byPort.put(l.port, l);
 		}
 
-	}
-
-	/** A child closed before it was accepted: it no longer counts against the backlog. */
-	void childClosed(Tcb t) {
-		if (!t.accepted) {
-			t.accepted = true; // no longer pending
-			pendingChildren--;
-		}
 	}
 
 }

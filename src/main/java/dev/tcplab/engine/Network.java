@@ -4,8 +4,11 @@ import static dev.tcplab.engine.Segment.ACK;
 import static dev.tcplab.engine.Segment.RST;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import dev.tcplab.engine.internal.SegmentPool;
 
@@ -47,7 +50,7 @@ final class Network {
 			return e.address[Engine.CLIENT_HOST];
 		}
 		if (clientAddresses == null || clientAddresses.length <= client) {
-			clientAddresses = java.util.Arrays.copyOf(clientAddresses == null ? new String[0] : clientAddresses,
+			clientAddresses = Arrays.copyOf(clientAddresses == null ? new String[0] : clientAddresses,
 					Math.max(client + 1, 64));
 		}
 		String s = clientAddresses[client];
@@ -82,8 +85,8 @@ final class Network {
 	Map<String, Object> connectArgs(int serverPort) {
 		String a = e.address[Engine.SERVER_HOST];
 		if (lastConnectArgs == null || lastConnectPort != serverPort || lastConnectAddress != a) {
-			lastConnectArgs = java.util.Collections
-				.unmodifiableSortedMap(new java.util.TreeMap<>(Map.of("address", a, "port", serverPort)));
+			lastConnectArgs = Collections
+				.unmodifiableSortedMap(new TreeMap<>(Map.of("address", a, "port", serverPort)));
 			lastConnectPort = serverPort;
 			lastConnectAddress = a;
 		}

@@ -44,8 +44,9 @@ import java.util.Map;
  * @param ephemeralLow lowest ephemeral port (Linux ip_local_port_range 32768)
  * @param ephemeralHigh highest ephemeral port (Linux 60999)
  * @param tailLossProbe send one tail loss probe (RFC 8985 §7, Linux) before the first RTO
- * of a flight: the tail is resent once without backing off, so Linux's lost-last-ACK
- * resends come at about +200, +400, +800, +1600 ms instead of +200, +600, +1400, +3000 ms
+ * of a flight when its timeout (2·SRTT + RTO_min) comes no later than the RTO: the tail
+ * is resent once without backing off, so on loopback Linux's lost-last-ACK resends come
+ * at about +200, +400, +800, +1600 ms instead of +200, +600, +1400, +3000 ms
  * @param rtoFormula how an RTT sample sets the RTO: "rfc6298" = max(RTO_min, SRTT +
  * max(G, 4·RTTVAR)) with G = 1 ms (RFC 6298 §2.3, §2.4); "linux" = SRTT + max(RTO_min,
  * 4·RTTVAR) (Linux {@code tcp_set_rto}/{@code tcp_rtt_estimator}: the minimum bounds the

@@ -640,12 +640,16 @@ final class Tcb extends Endpoint {
 				long after = currentRto();
 				if (c.tailLossProbe() && !retransmission && !probeSent && backoff == 0 && (flags & SYN) == 0) {
 					// RFC 8985 §7.2 / Linux tcp_schedule_loss_probe: PTO = 2·SRTT (+
-					// RTO_min when one segment is
-					// outstanding), never later than the RTO itself
+					// RTO_min when one segment is outstanding, + 2 ms with more). The
+					// probe fires only when it comes no later than the RTO; otherwise the
+					// RTO fires first and backs off (measured on Linux 6.18: with a 10 ms
+					// RTT plain doubling from ≈ 213 ms, on loopback a probe at ≈ 207 ms)
 					long pto = srttUs < 0 ? after
 							: 2 * srttUs + ((sndNxt - sndUna) <= c.mss() ? c.rtoMinMs() * 1000 : 2_000);
-					after = Math.min(after, pto);
-					probeArmed = true;
+					if (pto <= after) {
+						after = pto;
+						probeArmed = true;
+					}
 				}
 				arm(T_RETRANSMIT, after, false);
 			}
@@ -1343,7 +1347,8 @@ final class Tcb extends Endpoint {
 				}
 			}
 		}
-		arm(T_RETRANSMIT, currentRto(), false);
+		// emit() re-armed the timer with the backed-off RTO (one "armed" event per
+		// firing); with nothing left to resend no timer runs (RFC 6298 §5.2)
 	}
 
 	/**

@@ -378,4 +378,52 @@ class ConformanceTest {
 		assertThat(Fixtures.states(sim.eventsSince(0))).contains("server SYN_RECEIVED>CLOSED");
 	}
 
+	// ---- 17. one timer event per RTO/TLP firing ----
+
+	@Test
+	void lastAck_rfc6298_5_5_eachRetransmissionTimeoutLogsFiredThenOneArmed() {
+		Fixtures f = Fixtures.established().finWait2();
+		f.recv(Side.SERVER);
+		f.fault(Side.SERVER, PairEvent.FaultAction.DROP, SegmentMatch.FIN, 3);
+		long since = f.sim.nextSeq();
+		f.close(Side.SERVER);
+		f.sim.advance(3_000);
+		List<String> actions = Fixtures.timers(f.sim.eventsSince(since), "RETRANSMIT")
+			.stream()
+			.filter(t -> t.endpoint().equals("server"))
+			.map(TraceEvent.Timer::action)
+			.toList();
+		assertThat(actions).containsExactly("armed", "fired", "armed", "fired", "armed", "fired", "armed", "cancelled");
+	}
+
+	// ---- tcp-facts.md: tail loss probe only when it comes before the RTO ----
+
+	/** Offsets of the server's FIN sends in LAST_ACK while every FIN is lost. */
+	private static List<Double> lostFinSchedule(double latencyMs) {
+		Simulation sim = new Simulation(
+				SimulationConfig.of("linux", 7, Map.of()).withPinnedIsn(true).withLatencyMs(latencyMs));
+		Fixtures f = new Fixtures(sim, sim.openPair(80, 40000, false, true).id());
+		f.sim.advance(100);
+		f.close(Side.CLIENT);
+		f.sim.advance(300);
+		f.recv(Side.SERVER);
+		f.fault(Side.SERVER, PairEvent.FaultAction.DROP, SegmentMatch.FIN, 10);
+		double t0 = sim.nowMs();
+		f.close(Side.SERVER);
+		sim.advance(4_000);
+		return Fixtures.finsSent(sim, "server", t0);
+	}
+
+	@Test
+	void lastAck_linux_tcpScheduleLossProbe_with20msRttTheRtoComesFirstAndDoubles() {
+		// RTT 20 ms: PTO = 2·20 + 200 = 240 ms > RTO = 20 + 200 = 220 ms: no probe
+		assertThat(lostFinSchedule(10)).containsExactly(0.0, 220.0, 660.0, 1540.0, 3300.0);
+	}
+
+	@Test
+	void lastAck_linux_tcpScheduleLossProbe_onLoopbackTheProbeFiresThenTheRtoDoubles() {
+		// RTT 0: PTO = 200 ms = RTO: the probe at +200, then RTOs 200, 400, 800, 1600 ms
+		assertThat(lostFinSchedule(0)).containsExactly(0.0, 200.0, 400.0, 800.0, 1600.0, 3200.0);
+	}
+
 }

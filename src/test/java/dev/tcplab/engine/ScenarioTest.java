@@ -108,9 +108,9 @@ class ScenarioTest {
 		assertThat(f.sentSince(since)).containsExactly("server FIN,ACK", "client ACK", "server FIN,ACK", "client ACK",
 				"server FIN,ACK", "client ACK");
 		double rto = "linux".equals(profile) ? 220 : 1000;
-		// linux: a tail loss probe (RFC 8985 §7) at +RTO, then the RTO itself, not yet
-		// backed off; rfc9293: RTO, 2·RTO
-		double second = "linux".equals(profile) ? 2 * rto : 3 * rto;
+		// RTO, then 2·RTO (linux: no tail loss probe, which would come after the RTO
+		// with a 20 ms RTT — tcp-facts.md)
+		double second = 3 * rto;
 		assertThat(Fixtures.segments(ev, "sent")
 			.stream()
 			.filter(s -> s.from().equals("server"))

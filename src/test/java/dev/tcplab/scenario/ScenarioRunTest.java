@@ -105,9 +105,8 @@ class ScenarioRunTest {
 							: List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2"),
 					List.of("LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT"), hs("C:FIN,ACK", "S:ACK"), null);
 			// linux: the client's TCB is gone, a bare RST answers (RFC 9293 §3.10.7.1);
-			// rfc9293: the orphan aborts on data and answers with the same reply-form
-			// RST <SEQ=SEG.ACK> (§3.5.2; what Linux and BSD send, checked with
-			// packetdrill)
+			// rfc9293: the orphan answers data with the bare <SEQ=SEG.ACK><CTL=RST> too
+			// (issue 14 #7)
 			case "fin-wait-2-timeout" ->
 				new Expect(List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSED"),
 						List.of("LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT", "CLOSED"),
