@@ -86,12 +86,15 @@ public final class Runner {
 
 		final long endUs;
 
+		final long tolUs;
+
 		final Verdict verdict;
 
-		Pending(Script.Syscall call, String engineName, long endUs, Verdict verdict) {
+		Pending(Script.Syscall call, String engineName, long endUs, long tolUs, Verdict verdict) {
 			this.call = call;
 			this.engineName = engineName;
 			this.endUs = endUs;
+			this.tolUs = tolUs;
 			this.verdict = verdict;
 		}
 
@@ -102,6 +105,13 @@ public final class Runner {
 	private final Simulation sim;
 
 	private final long tol;
+
+	/**
+	 * packetdrill's dynamic tolerance: at least this share of the time since the previous
+	 * event ({@code --tolerance_percent}, default 12.5 as packetdrill's config.c: the
+	 * worst-case inaccuracy of the kernel's timer wheel).
+	 */
+	private final double tolPct;
 
 	private final List<Verdict> verdicts = new ArrayList<>();
 
@@ -144,6 +154,7 @@ public final class Runner {
 		this.script = script;
 		this.sim = sim;
 		this.tol = toleranceUs;
+		this.tolPct = tolerancePercent(script);
 		this.cursor = sim.nextSeq();
 	}
 
@@ -165,6 +176,32 @@ public final class Runner {
 		return DEFAULT_TOLERANCE_US;
 	}
 
+	/** {@code --tolerance_percent=}, else packetdrill's default 12.5. */
+	public static double tolerancePercent(Script script) {
+		for (Script.Option o : script.options()) {
+			if (o.name().equals("tolerance_percent") && o.value() != null) {
+				try {
+					double v = Double.parseDouble(o.value());
+					if (v >= 0 && v <= 100) {
+						return v;
+					}
+				}
+				catch (NumberFormatException ex) {
+					// reported as a skipped option line
+				}
+			}
+		}
+		return DEFAULT_TOLERANCE_PERCENT;
+	}
+
+	/** packetdrill's default {@code --tolerance_percent}. */
+	public static final double DEFAULT_TOLERANCE_PERCENT = 12.5;
+
+	/** The tolerance for an event {@code deltaUs} after the previous one. */
+	private long tolerance(long deltaUs) {
+		return Math.max(tol, (long) (tolPct / 100.0 * Math.max(0, deltaUs)));
+	}
+
 	/** Runs {@code script} on {@code sim}, a fresh simulation (latency 0 is best). */
 	public static Outcome run(Script script, Simulation sim) {
 		Runner r = new Runner(script, sim, tolerance(script));
@@ -175,6 +212,11 @@ public final class Runner {
 		for (Script.Option o : script.options()) {
 			if (o.name().equals("tolerance_usecs") && tol == parseOr(o.value(), -1)) {
 				verdicts.add(new Verdict(o.line(), "ok", "tolerance " + tol + " µs"));
+			}
+			else if (o.name().equals("tolerance_percent") && o.value() != null && o.value().matches("\\d+(\\.\\d+)?")
+					&& Double.parseDouble(o.value()) <= 100) {
+				verdicts.add(
+						new Verdict(o.line(), "ok", "tolerance " + tolPct + " % of the time since the previous event"));
 			}
 			else {
 				verdicts.add(new Verdict(o.line(), "skipped", "option --" + o.name() + " is not modelled by the lab"));
@@ -227,7 +269,7 @@ public final class Runner {
 		while (true) {
 			long deadline = Long.MAX_VALUE;
 			for (Pending p : pending) {
-				deadline = Math.min(deadline, p.endUs + tol);
+				deadline = Math.min(deadline, p.endUs + p.tolUs);
 			}
 			if (deadline >= us) {
 				break;
@@ -248,7 +290,7 @@ public final class Runner {
 
 	private void overdue(long at) {
 		for (Pending p : new ArrayList<>(pending)) {
-			if (p.endUs + tol <= at) {
+			if (p.endUs + p.tolUs <= at) {
 				pending.remove(p);
 				p.verdict.status = "failed";
 				fail(p.verdict, p.call.line(),
@@ -305,7 +347,7 @@ public final class Runner {
 					fail(p.verdict, p.call.line(), p.call.name() + "() returned " + actualText(actual), exp,
 							actualText(actual));
 				}
-				if (Math.abs(t - p.endUs) > tol) {
+				if (Math.abs(t - p.endUs) > p.tolUs) {
 					p.verdict.status = "failed";
 					fail(p.verdict, p.call.line(),
 							"timing error: expected system call return at " + secs(p.endUs) + " s but it returned at "
@@ -348,9 +390,14 @@ public final class Runner {
 				inject(p);
 			}
 			else {
+				long last = prevUs;
 				prevUs = at;
 				long rangeEnd = p.time() != null && p.time().rangeEndUs() >= 0 ? base + p.time().rangeEndUs() : -1;
-				expectOutbound(p, at, rangeEnd);
+				long sentAt = expectOutbound(p, at, rangeEnd, tolerance(at - last));
+				// packetdrill: the next relative time counts from when the packet was
+				// seen
+				// (run.c adjust_relative_event_times: now, not the script time)
+				prevUs = Math.max(at, sentAt);
 			}
 			return;
 		}
@@ -390,7 +437,7 @@ public final class Runner {
 
 	private void finish() {
 		while (!pending.isEmpty()) {
-			long deadline = pending.stream().mapToLong(p -> p.endUs + tol).min().getAsLong();
+			long deadline = pending.stream().mapToLong(p -> p.endUs + p.tolUs).min().getAsLong();
 			moveClock(deadline);
 			overdue(deadline);
 		}
@@ -481,7 +528,7 @@ public final class Runner {
 		v.message = notes.isEmpty() ? "injected" : "injected; " + String.join("; ", notes);
 	}
 
-	private void expectOutbound(Script.Packet p, long at, long rangeEnd) {
+	private long expectOutbound(Script.Packet p, long at, long rangeEnd, long tol) {
 		Verdict v = verdict(p.line(), "ok", null);
 		boolean any = p.time() != null && p.time().any();
 		long lo = any ? Long.MIN_VALUE : at - tol;
@@ -539,6 +586,7 @@ public final class Runner {
 			notes.add("options not checked");
 		}
 		v.message = String.join("; ", notes);
+		return t;
 	}
 
 	static String letters(List<String> flags) {
@@ -813,14 +861,14 @@ public final class Runner {
 								+ "start...end for a blocking call)",
 						expected(c) + " at " + secs(at) + " s", "blocked");
 			}
-			Pending p = new Pending(c, engineName, end, v);
+			Pending p = new Pending(c, engineName, end, tolerance(end - at), v);
 			pending.add(p);
 			v.status = "ok";
 			v.message = "blocking";
 			// a completion recorded in the same instant (nothing is), or later
 			return;
 		}
-		if (end >= 0 && Math.abs(end - at) > tol) {
+		if (end >= 0 && Math.abs(end - at) > tolerance(end - at)) {
 			fail(v, c.line(),
 					"timing error: expected system call return at " + secs(end) + " s but it returned at once ("
 							+ secs(at) + " s)",
