@@ -39,8 +39,9 @@ export function actionRequest(side, action, fields = {}) {
 	}
 }
 
-/** How a request reads in the results list: close(), shutdown(SHUT_WR), lose next FIN, … */
-export function describeAction(body) {
+/** How a request reads in the results list: close(), shutdown(SHUT_WR), lose next FIN, … (t localises the words). */
+export function describeAction(body, t = null) {
+	const tr = (key, en, p) => (t ? t(key, p) : en);
 	switch (body.type) {
 		case 'close':
 		case 'recv':
@@ -55,13 +56,13 @@ export function describeAction(body) {
 		case 'lose':
 		case 'duplicate':
 		case 'hold':
-			return `${body.type} next ${body.segment}`;
+			return tr(`act.${body.type}`, `${body.type} next ${body.segment}`, { segment: body.segment });
 		case 'delay':
-			return `delay next ${body.segment} by ${body.ms} ms`;
+			return tr('act.delay', `delay next ${body.segment} by ${body.ms} ms`, { segment: body.segment, ms: body.ms });
 		case 'release':
-			return 'release held segments';
+			return tr('act.release', 'release held segments');
 		case 'resend-fin':
-			return 'resend FIN';
+			return tr('act.resendFin', 'resend FIN');
 		default:
 			return body.type;
 	}

@@ -5,9 +5,10 @@ import { detectLanguage, translate, applyTranslations, formatMs, noteText } from
 import { layoutLadder, renderLadder, flagText } from './ladder.js';
 import { renderStateDiagram } from './statediagram.js';
 import { runningTimers, countdown } from './timers.js';
-import { curlSnippet, pythonSnippet } from './export.js';
+import { curlSnippet, pythonSnippet, pairTiming } from './export.js';
 import { actionRequest, describeAction } from './actions.js';
 import { createScenarioView } from './scenarios.js';
+import { completionOf, errnoKey } from './results.js';
 import { censusSeries, renderCensus } from './census.js';
 import { mountPacketdrill } from './packetdrill.js';
 
@@ -33,11 +34,29 @@ let snapshotTimer = null;
 let focusedSegment = null;
 let ladderHandle = null;
 let snippetKind = 'curl';
+let lastFreshStep = null;
+let pendingFresh = null;
+let ladderSimId = null;
+let followTail = true;
 
 // ------------------------------------------------------------------ simulation lifecycle
 
+function resetDetails() {
+	focusedSegment = null;
+	lastFreshStep = null;
+	const dl = $('seg-fields');
+	while (dl.firstChild) {
+		dl.removeChild(dl.firstChild);
+	}
+	$('seg-hint').hidden = false;
+	pendingEvents = [];
+	document.activeElement?.closest?.('#ladder g.seg')?.blur();
+	ladderHandle?.highlight(null);
+}
+
 async function startSimulation(profile) {
 	stopFollowing();
+	resetDetails();
 	setStatus(t('sim.loading'));
 	const seed = Math.floor(Math.random() * 1e9);
 	// the handshake runs on a manual clock so it starts at 0 ms; then the clock follows wall time
@@ -57,6 +76,7 @@ async function startSimulation(profile) {
 
 async function openExisting(id) {
 	stopFollowing();
+	resetDetails();
 	try {
 		const sim = await api.getSimulation(id);
 		store.loadSimulation(sim);
@@ -98,7 +118,7 @@ function follow() {
 		},
 		event: (e) => {
 			if (id === store.state.simId) {
-				store.addEvents([e]);
+				queueEvent(e);
 				scheduleSnapshot();
 			}
 		},
@@ -115,6 +135,26 @@ function follow() {
 		status: (s) => store.set({ connection: s }),
 		unavailable: () => startPolling(),
 	});
+}
+
+// stream events are queued and appended once per animation frame (a burst of events costs one render)
+let pendingEvents = [];
+let pendingFrame = 0;
+const nextFrame = (fn) => (typeof requestAnimationFrame === 'function' && document.visibilityState !== 'hidden'
+	? requestAnimationFrame(fn) : setTimeout(fn, 16));
+
+function queueEvent(e) {
+	pendingEvents.push(e);
+	if (!pendingFrame) {
+		pendingFrame = nextFrame(flushEvents);
+	}
+}
+
+function flushEvents() {
+	pendingFrame = 0;
+	const list = pendingEvents;
+	pendingEvents = [];
+	store.addEvents(list);
 }
 
 function startPolling() {
@@ -158,7 +198,7 @@ async function refreshSnapshot() {
 
 function setUrl(p) {
 	const u = new URL(location.href);
-	for (const k of ['sim', 'scenario']) {
+	for (const k of ['sim', 'scenario', 'step', 'profile']) {
 		u.searchParams.delete(k);
 	}
 	for (const [k, v] of Object.entries(p)) {
@@ -183,13 +223,74 @@ async function doPairAction(side, action, fields) {
 	if (!simId || pairId == null) {
 		return;
 	}
+	let target = simId;
+	let targetPair = pairId;
 	if (store.state.scenario) {
-		// keep driving the scenario's simulation by hand: from here on its clock runs in real time
+		const branched = await leaveScenarioForControls();
+		if (branched === false) {
+			return;
+		}
+		target = store.state.simId;
+		targetPair = branched ? (focusPairIdFor(targetPair) ?? targetPair) : targetPair;
+	}
+	return applyPairAction(target, targetPair, side, action, fields);
+}
+
+function focusPairIdFor(id) {
+	const ids = pairIds(store.state.sim, store.state.events);
+	return ids.includes(id) ? id : (ids.length ? ids[ids.length - 1] : null);
+}
+
+/**
+ * The controls act on what the reader sees. Showing the whole run: keep driving that simulation (its clock
+ * now runs in real time). Showing an earlier step: branch a new simulation that replays steps 1..N with the
+ * same seed (untilStep) and say so. Returns true when branched, false when branching failed.
+ */
+async function leaveScenarioForControls() {
+	const sc = store.state.scenario;
+	const simId = store.state.simId;
+	if (store.state.reveal == null || sc.step >= sc.narration.length - 1) {
 		leaveScenario();
 		await api.clock(simId, { clock: 'realtime', paused: false }).then((c) => store.setClock(c)).catch(() => {});
+		return null;
 	}
+	const n = sc.step + 1;
+	const title = pickTitle(sc);
+	try {
+		const run = await api.runScenario(sc.name, { profile: sc.profile || undefined, seed: sc.seed ?? undefined, untilStep: n });
+		scenarioView.leave({ silent: true });
+		stopFollowing();
+		resetDetails();
+		let sim;
+		try {
+			sim = await api.getSimulation(run.simulationId);
+		}
+		catch {
+			sim = { id: run.simulationId, profile: run.profile, pairs: [], nowMs: 0, clock: 'manual' };
+		}
+		store.loadSimulation(sim);
+		store.addEvents(run.trace || []);
+		await api.clock(sim.id, { clock: 'realtime', paused: false }).then((c) => store.setClock(c)).catch(() => {});
+		setUrl({ sim: sim.id });
+		follow();
+		store.set({ message: t('branch.done', { n, title }) });
+		addResult({ text: t('branch.done', { n, title }) });
+		return true;
+	}
+	catch (e) {
+		addResult({ text: t('branch.failed', { n, message: e.message || String(e) }), errno: true });
+		return false;
+	}
+}
+
+function pickTitle(sc) {
+	const tt = sc.def?.title;
+	return (tt && (tt[store.state.lang] || tt.en)) || sc.name;
+}
+
+async function applyPairAction(simId, pairId, side, action, fields) {
 	const body = actionRequest(side, action, fields);
-	const label = describeAction(body);
+	const label = describeAction(body, t);
 	const estimate = currentNow();
 	try {
 		const res = await api.event(simId, pairId, body);
@@ -197,7 +298,11 @@ async function doPairAction(side, action, fields) {
 		const atMs = res.trace && res.trace.length ? res.trace[0].timeMs : estimate;
 		store.logAction({ op: 'event', pair: pairId, body, atMs });
 		store.addEvents(res.trace || []);
-		addResult({ side, label, result: res.result });
+		if (res.traceContinuesAt != null) {
+			await catchUp();
+		}
+		const first = (res.trace || []).find((e) => e.type === 'call' && e.endpoint === side);
+		addResult({ side, label, result: res.result, pending: res.result === 'pending' && first ? { pair: pairId, side, call: first.call, seq: first.seq } : null });
 	}
 	catch (e) {
 		addResult({ side, label, error: e });
@@ -206,13 +311,21 @@ async function doPairAction(side, action, fields) {
 }
 
 async function doClock(body) {
-	const { simId } = store.state;
-	if (!simId) {
+	if (!store.state.simId) {
 		return;
 	}
+	if (store.state.scenario && store.state.reveal != null) {
+		if (await leaveScenarioForControls() === false) {
+			return;
+		}
+	}
+	const { simId } = store.state;
 	try {
 		const res = await api.clock(simId, body);
 		store.addEvents(res.trace || []);
+		if (res.traceContinuesAt != null) {
+			await catchUp(); // the answer carried only the first events (docs/reliability.md)
+		}
 		if (body.step || body.runUntilIdle) {
 			store.logAction({ op: 'clock', body, atMs: currentNow(), afterMs: res.nowMs });
 		}
@@ -228,6 +341,9 @@ async function doClock(body) {
 
 async function openPair(ev) {
 	ev.preventDefault();
+	if (store.state.scenario && await leaveScenarioForControls() === false) {
+		return;
+	}
 	const { simId } = store.state;
 	const cp = $('client-port').value.trim();
 	const sp = $('server-port').value.trim();
@@ -235,22 +351,25 @@ async function openPair(ev) {
 	if (cp) {
 		body.clientPort = Number(cp);
 	}
-	const label = `connect(${cp ? `:${cp}` : 'ephemeral'} → :${body.serverPort})`;
+	const label = `connect(${cp ? `:${cp}` : t('pair.clientPort.hint')} → :${body.serverPort})`;
 	try {
-		const atMs = currentNow();
+		const estimate = currentNow();
 		const pair = await api.openPair(simId, body);
-		await refreshSnapshot();
-		store.logAction({ op: 'pair', body, atMs, afterMs: store.state.sim?.nowMs, pairId: pair.id });
-		store.set({ pairId: pair.id });
-		addResult({ label, result: `pair ${pair.id}, port ${pair.client?.port}` });
 		await catchUp();
+		await refreshSnapshot();
+		// the pair's own events say when it was opened and when its handshake ended: a replay on a manual
+		// clock opens it at the same virtual time and its clock stands where the handshake ended
+		const { atMs, afterMs } = pairTiming(store.state.events, pair.id, estimate);
+		store.logAction({ op: 'pair', body, atMs, afterMs, pairId: pair.id });
+		store.set({ pairId: pair.id });
+		addResult({ label, result: t('act.pair', { id: pair.id, port: pair.client?.port }) });
 	}
 	catch (e) {
 		addResult({ label, error: e, result: e.problem?.errno });
 	}
 }
 
-function addResult({ side, label, result, error, text, errno }) {
+function addResult({ side, label, result, error, text, errno, pending }) {
 	let line;
 	let isErr = !!errno;
 	const who = side ? `${t(side === 'server' ? 'side.server' : 'side.client')}: ` : '';
@@ -264,14 +383,20 @@ function addResult({ side, label, result, error, text, errno }) {
 		isErr = true;
 	}
 	else if (typeof result === 'string' && /^E[A-Z]+$/.test(result)) {
-		line = t('result.errno', { call: who + label, result, meaning: t(`errno.${result}`) });
+		line = t('result.errno', { call: who + label, result, meaning: errnoMeaning(result, side) });
 		isErr = true;
 	}
 	else {
 		line = t('result.ok', { call: who + label, result: result === 'pending' ? t('pending') : String(result) });
 	}
-	store.addResult({ text: line, errno: isErr, atMs: currentNow() });
+	store.addResult({ text: line, errno: isErr, atMs: currentNow(), pending: pending || null, who, label });
 }
+
+/** EPIPE after an RST is not "already shut down writing": the connection was reset. */
+function errnoMeaning(result, side) {
+	return t(errnoKey(store.state.events, focusPairId(), side, result));
+}
+
 
 // ------------------------------------------------------------------ scenario view
 
@@ -286,17 +411,25 @@ const scenarioView = createScenarioView({
 		catch {
 			sim = { id: run.simulationId, profile: run.profile, pairs: [], nowMs: 0, clock: 'manual' };
 		}
+		resetDetails();
 		store.loadSimulation(sim);
 		store.addEvents(run.trace || []);
 		const ids = pairIds(sim, store.state.events);
 		if (ids.length > 1 && ids.length <= 4) {
 			store.set({ pairId: 'all' });
 		}
+		else if (ids.length > 4) {
+			store.set({ pairId: samplePairs(ids)[0] });
+		}
 		setUrl({ scenario: run.name, sim: run.simulationId });
 	},
 	onLeave: () => {
 		setUrl({ sim: store.state.simId });
 		follow();
+	},
+	onStep: (sc) => {
+		setUrl({ scenario: sc.name, sim: store.state.simId, step: store.state.reveal == null ? 'all' : sc.step + 1,
+			profile: sc.profileParam || null });
 	},
 });
 
@@ -305,6 +438,25 @@ function leaveScenario() {
 }
 
 // ------------------------------------------------------------------ rendering
+
+let renderKeys = null;
+let renderFrame = 0;
+
+/** Store changes are collected and drawn once per animation frame. */
+function scheduleRender(changed) {
+	renderKeys = renderKeys || new Set();
+	for (const k of changed) {
+		renderKeys.add(k);
+	}
+	if (!renderFrame) {
+		renderFrame = nextFrame(() => {
+			renderFrame = 0;
+			const keys = [...renderKeys];
+			renderKeys = null;
+			render(keys);
+		});
+	}
+}
 
 function render(changed) {
 	const all = !changed;
@@ -317,18 +469,18 @@ function render(changed) {
 	if (has('lang', 'sim', 'events', 'pairId')) {
 		renderPairSelect();
 	}
-	if (has('lang', 'events', 'reveal', 'pairId', 'sim')) {
+	if (has('lang', 'events', 'reveal', 'pairId', 'sim', 'scenario')) {
 		renderLadderView();
 		renderNotes();
 	}
-	if (has('lang', 'events', 'reveal', 'pairId', 'sim')) {
+	if (has('lang', 'events', 'reveal', 'pairId', 'sim', 'scenario')) {
 		renderStates();
 	}
 	if (has('lang', 'clock', 'events', 'reveal', 'sim')) {
 		renderClock();
 		renderTimers();
 	}
-	if (has('lang', 'results')) {
+	if (has('lang', 'results', 'events')) {
 		renderResults();
 	}
 	if (has('lang', 'actions', 'simId', 'sim')) {
@@ -339,6 +491,15 @@ function render(changed) {
 	}
 	if (has('lang', 'scenario', 'reveal')) {
 		scenarioView.render();
+		const sc = store.state.scenario;
+		const branching = !!sc && store.state.reveal != null && sc.step < sc.narration.length - 1;
+		$('branch-hint').hidden = !branching;
+		$('branch-hint').textContent = branching ? t('branch.hint') : '';
+	}
+	if (pendingFresh) {
+		const f = pendingFresh;
+		pendingFresh = null;
+		showFresh(f.layout, f.box);
 	}
 }
 
@@ -366,8 +527,10 @@ function renderShare() {
 }
 
 function pairLabel(p) {
-	const c = p.client ? `${p.client.address}:${p.client.port}` : '?';
-	const s = p.server ? `${p.server.address}:${p.server.port}` : '?';
+	// a phone shows ports only, so the whole choice fits the menu
+	const narrow = window.innerWidth < 500;
+	const c = p.client ? `${narrow ? '' : p.client.address}:${p.client.port}` : '?';
+	const s = p.server ? `${narrow ? '' : p.server.address}:${p.server.port}` : '?';
 	return t('pair.option', { id: p.id, client: c, server: s });
 }
 
@@ -377,8 +540,54 @@ function focusPairId() {
 	if (pairId !== 'all') {
 		return pairId;
 	}
+	const sc = store.state.scenario;
+	if (sc && store.state.reveal != null) {
+		const p = stepPair(sc.narration[sc.step], store.state.events);
+		if (p != null) {
+			return p;
+		}
+	}
+	// the newest pair that the visible trace already shows
+	const vis = store.visible();
+	for (let i = vis.length - 1; i >= 0; i--) {
+		if (vis[i].pair != null && vis[i].type === 'state') {
+			return vis[i].pair;
+		}
+	}
 	const ids = pairIds(store.state.sim, store.state.events);
 	return ids.length ? ids[ids.length - 1] : null;
+}
+
+/** The pair most of a step's state changes are about. */
+function stepPair(step, events) {
+	if (!step) {
+		return null;
+	}
+	const count = new Map();
+	for (const e of events) {
+		if (e.seq >= step.fromSeq && e.seq < step.toSeq && e.pair != null && (e.type === 'state' || e.type === 'segment' || e.type === 'call')) {
+			count.set(e.pair, (count.get(e.pair) || 0) + 1);
+		}
+	}
+	let best = null;
+	for (const [p, n] of count) {
+		if (best == null || n > count.get(best)) {
+			best = p;
+		}
+	}
+	return best;
+}
+
+/** For loads: at most 24 sample connections, spread over the run (first, last and evenly between). */
+function samplePairs(ids) {
+	if (ids.length <= 24) {
+		return ids;
+	}
+	const out = new Set();
+	for (let i = 0; i < 24; i++) {
+		out.add(ids[Math.round((i * (ids.length - 1)) / 23)]);
+	}
+	return [...out];
 }
 
 function currentPair() {
@@ -388,9 +597,27 @@ function currentPair() {
 
 function renderPairSelect() {
 	const sel = $('pair-select');
-	const ids = pairIds(store.state.sim, store.state.events);
+	const all = pairIds(store.state.sim, store.state.events);
+	const load = all.length > 24;
+	const ids = load ? samplePairs(all) : all;
+	if (load && store.state.pairId != null && store.state.pairId !== 'all' && !ids.includes(store.state.pairId)) {
+		ids.push(store.state.pairId);
+	}
 	while (sel.firstChild) {
 		sel.removeChild(sel.firstChild);
+	}
+	$('load-hint').hidden = !load;
+	if (load) {
+		$('load-hint').textContent = t('pair.loadHint', { n: all.length });
+		for (const id of ids) {
+			const o = document.createElement('option');
+			o.value = String(id);
+			o.textContent = t('pair.sample', { id, total: all.length });
+			sel.appendChild(o);
+		}
+		sel.value = String(store.state.pairId);
+		sel.disabled = false;
+		return;
 	}
 	if (ids.length > 1) {
 		const o = document.createElement('option');
@@ -420,10 +647,18 @@ function ladderWidth() {
 function renderLadderView() {
 	const events = store.visible();
 	const pair = currentPair();
-	const active = document.activeElement?.closest?.('#ladder g.seg');
+	// keyboard focus on a segment is kept across redraws of the same simulation only (ids repeat across simulations)
+	const active = ladderSimId === store.state.simId ? document.activeElement?.closest?.('#ladder g.seg') : null;
 	const activeId = active ? active.getAttribute('data-id') : null;
+	ladderSimId = store.state.simId;
 	const all = store.state.pairId === 'all';
-	const layout = layoutLadder(events, { pair: all ? null : store.state.pairId, width: ladderWidth(), tagPairs: all, top: 22 });
+	const scroller = document.querySelector('.ladder-scroll');
+	// follow the tail only while the reader is at the tail (defect 2)
+	if (scroller && scroller.scrollHeight > scroller.clientHeight + 2) {
+		followTail = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 40;
+	}
+	const layout = layoutLadder(events, { pair: all ? null : store.state.pairId, width: ladderWidth(), tagPairs: all, top: 22,
+		nowMs: visibleNow(), t, formatMs });
 	ladderHandle = renderLadder($('ladder'), layout, {
 		t, formatMs,
 		clientName: pair?.client ? (all ? pair.client.address : `${pair.client.address}:${pair.client.port}`) : '',
@@ -432,7 +667,7 @@ function renderLadderView() {
 		freshFromSeq: freshFrom(),
 		headerSvg: $('ladder-head'),
 	});
-	$('ladder-empty').hidden = layout.arrows.length > 0;
+	$('ladder-empty').hidden = layout.arrows.length + layout.states.length + layout.calls.length > 0;
 	if (activeId != null) {
 		// a re-render must not steal the keyboard focus from the segment being read
 		$('ladder').querySelector(`g.seg[data-id="${CSS.escape(activeId)}"]`)?.focus({ preventScroll: true });
@@ -443,10 +678,50 @@ function renderLadderView() {
 			ladderHandle.highlight(a.id);
 		}
 	}
-	const scroller = document.querySelector('.ladder-scroll');
-	if (scroller) {
+	const sc = store.state.scenario;
+	const stepKey = sc && !sc.replaying ? `${store.state.simId}/${sc.step}/${store.state.reveal}/${store.state.pairId}` : null;
+	if (stepKey && ladderHandle.freshBox && stepKey !== lastFreshStep) {
+		lastFreshStep = stepKey;
+		// scrolled once the whole page is drawn: the pinned narration's height decides where
+		pendingFresh = { layout, box: ladderHandle.freshBox };
+	}
+	else if (scroller && followTail && !stepKey) {
 		scroller.scrollTop = scroller.scrollHeight;
 	}
+}
+
+/**
+ * Brings what the step added into view (defect 1): inside the ladder's own scroll box on wide screens, in the
+ * page below the pinned narration on phones.
+ */
+function showFresh(layout, box) {
+	const svg = $('ladder');
+	const scroller = document.querySelector('.ladder-scroll');
+	const scale = svg.getBoundingClientRect().width / layout.width || 1;
+	const top = box.y * scale;
+	const h = box.h * scale;
+	const inner = scroller.scrollHeight > scroller.clientHeight + 2;
+	if (inner) {
+		const room = scroller.clientHeight;
+		scroller.scrollTop = Math.max(0, top - Math.max(12, (room - h) / 3));
+		const r = scroller.getBoundingClientRect();
+		if (r.top < 0 || r.bottom > window.innerHeight) {
+			$('ladder-panel').scrollIntoView({ block: 'start' });
+		}
+		return;
+	}
+	const narration = $('narration');
+	const pinned = narration && !narration.hidden && getComputedStyle(narration).position === 'sticky'
+		? narration.getBoundingClientRect().height : 0;
+	const svgTop = svg.getBoundingClientRect().top + window.scrollY;
+	const head = $('ladder-head').getBoundingClientRect().height;
+	const free = window.innerHeight - pinned;
+	// the whole panel from its heading when that shows the new items too, else the new items a third down
+	const panelTop = $('ladder-panel').getBoundingClientRect().top + window.scrollY - pinned - 6;
+	const freshTop = svgTop + top;
+	const fits = freshTop - panelTop >= pinned && freshTop + h - panelTop <= window.innerHeight - 10;
+	const want = fits ? panelTop : svgTop + top - pinned - Math.max(8 + head, (free - h) / 3);
+	window.scrollTo({ top: Math.max(0, want), behavior: 'instant' });
 }
 
 /** In a scenario, what the current step added is drawn heavier. */
@@ -476,7 +751,7 @@ function showSegment(a) {
 		['relSeq / relAck', `${r.relSeq} / ${r.relAck}`],
 		['len', r.len],
 		['window', r.window],
-		['retransmission', r.retransmission ? 'yes' : 'no'],
+		['retransmission', r.retransmission ? t('yes') : t('no')],
 		['answers', a.answers != null ? `#${a.answers} (${t('ladder.answers', { id: a.answers })})` : '–'],
 		['events', a.events.map((e) => `${e.event} @ ${formatMs(e.timeMs)}`).join(', ')],
 	];
@@ -506,12 +781,18 @@ function renderNotes() {
 }
 
 function renderStates() {
-	const eps = store.endpoints()[focusPairId()] || {};
+	const focus = focusPairId();
+	const eps = store.endpoints()[focus] || {};
+	const tagged = store.state.pairId === 'all' || pairIds(store.state.sim, store.state.events).length > 1;
+	$('now-states').textContent = t('now.states', {
+		client: `${tagged ? `p${focus} ` : ''}${t('side.client')} ${eps.client?.state ?? '–'}`,
+		server: `${t('side.server')} ${eps.server?.state ?? '–'}`,
+	});
 	for (const fig of document.querySelectorAll('figure.diagram')) {
 		const side = fig.dataset.side;
 		const ep = eps[side];
 		const sideName = t(side === 'server' ? 'side.server' : 'side.client');
-		fig.querySelector('.d-title').textContent = sideName;
+		fig.querySelector('.d-title').textContent = tagged && focus != null ? `${sideName} (p${focus})` : sideName;
 		fig.querySelector('.d-current').textContent = ep?.state ? t('states.current', { state: ep.state }) : '';
 		const svg = fig.querySelector('svg');
 		svg.setAttribute('aria-label', t('states.aria', { side: sideName, state: ep?.state ?? '–' }));
@@ -593,7 +874,8 @@ function renderTimers() {
 	}
 	const chart = $('census-chart');
 	const drawn = renderCensus(chart, censusSeries(events), { formatMs, title: t('timers.censusChart') });
-	chart.hidden = !drawn;
+	// an <svg> has no hidden property: the attribute is what hides it (defect 7)
+	chart.toggleAttribute('hidden', !drawn);
 	if (drawn) {
 		chart.setAttribute('aria-label', t('timers.censusChart'));
 	}
@@ -613,8 +895,16 @@ function renderResults() {
 	$('results-empty').hidden = store.state.results.length > 0;
 	for (const r of store.state.results.slice(0, 8)) {
 		const li = document.createElement('li');
-		li.className = r.errno ? 'errno' : '';
-		li.textContent = `${r.errno ? '⚠ ' : '✓ '}${r.text}`;
+		let text = r.text;
+		let err = r.errno;
+		const done = r.pending ? completionOf(store.state.events, r.pending) : null;
+		if (done) {
+			const res = String(done.result);
+			err = /^E[A-Z]+$/.test(res);
+			text = t('result.ok', { call: r.who + r.label, result: t('pending.done', { result: err ? `${res} (${t(`errno.${res}`)})` : res }) });
+		}
+		li.className = err ? 'errno' : '';
+		li.textContent = `${err ? '⚠ ' : '✓ '}${text}`;
 		ol.appendChild(li);
 	}
 }
@@ -723,15 +1013,19 @@ function wire() {
 	let resizeTimer = null;
 	window.addEventListener('resize', () => {
 		clearTimeout(resizeTimer);
-		resizeTimer = setTimeout(() => renderLadderView(), 150);
+		resizeTimer = setTimeout(() => {
+			renderLadderView();
+			renderPairSelect();
+		}, 150);
 	});
-	store.addEventListener('change', (e) => render(e.detail.changed));
+	store.addEventListener('change', (e) => scheduleRender(e.detail.changed));
 	// countdowns between clock reports
 	setInterval(() => {
 		const c = store.state.clock;
 		if (c && c.mode === 'realtime' && !c.paused && store.state.reveal == null) {
 			renderClock();
 			renderTimers();
+			ladderHandle?.tick(visibleNow());
 		}
 	}, 250);
 }

@@ -44,6 +44,20 @@ export function replayRequests(actions, endMs = null) {
 	return out;
 }
 
+/**
+ * When a pair opened from the page took effect, for the replay: it opens at its first event's virtual time and,
+ * because a replay's manual clock runs the handshake, stands afterwards where both ends were ESTABLISHED.
+ * (Wall-clock estimates are off by the request's round trip; the trace is not.)
+ */
+export function pairTiming(events, pairId, fallbackMs = null) {
+	const mine = events.filter((e) => e.pair === pairId);
+	const est = mine.filter((e) => e.type === 'state' && e.to === 'ESTABLISHED');
+	return {
+		atMs: mine.length ? mine[0].timeMs : fallbackMs,
+		afterMs: est.length ? Math.max(...est.map((e) => e.timeMs)) : fallbackMs,
+	};
+}
+
 function round(ms) {
 	return Math.round(ms * 1000) / 1000;
 }

@@ -3,6 +3,7 @@
 // of the same time to a sub-row, so labels never overlap. Long pauses are compressed and marked with ⋯.
 
 import { el } from './svg.js';
+import { translate, formatMs as defaultFormatMs } from './i18n.js';
 
 export const LADDER_DEFAULTS = {
 	width: 640,
@@ -16,8 +17,8 @@ export const LADDER_DEFAULTS = {
 
 /** Horizontal geometry for a given width: time column, client line, server line, label room. */
 export function columns(width) {
-	const timeCol = width < 500 ? 0 : 58;
-	const out = Math.max(width < 500 ? 98 : 82, Math.min(150, Math.round(width * 0.24)));
+	const timeCol = width < 500 ? 34 : 58;
+	const out = Math.max(width < 500 ? 96 : 82, Math.min(150, Math.round(width * 0.24)));
 	return { timeCol, xClient: timeCol + out, xServer: width - out, out, compact: width < 500 };
 }
 
@@ -37,12 +38,26 @@ export function segmentLabel(seg, compact = false) {
 	if (seg.len > 0) {
 		nums.push(`len=${seg.len}`);
 	}
-	return compact ? [flags, nums.join(' ')] : [`${flags} ${nums.join(' ')}`];
+	if (!compact) {
+		return [`${flags} ${nums.join(' ')}`];
+	}
+	// a phone has about 18 characters between the lines: the payload length gets its own line when needed
+	const line = nums.join(' ');
+	return line.length > 18 && seg.len > 0 ? [flags, nums.slice(0, -1).join(' '), nums[nums.length - 1]] : [flags, line];
 }
 
 /** A socket call as text: close(), shutdown(SHUT_WR), send(100), and its result (or … when it blocks). */
 export function callText(e) {
-	const args = e.args ? Object.values(e.args).filter((v) => v !== null && v !== undefined) : [];
+	let args = e.args ? Object.values(e.args).filter((v) => v !== null && v !== undefined) : [];
+	if (e.call === 'setsockopt' && e.args?.option) {
+		// the engine keeps arguments sorted by name; a reader expects setsockopt(SO_LINGER, {1, 2})
+		const { option, onoff, seconds, ...rest } = e.args;
+		args = [option];
+		if (onoff != null) {
+			args.push(`{${onoff}, ${seconds ?? 0}}`);
+		}
+		args.push(...Object.values(rest).filter((v) => v !== null && v !== undefined));
+	}
 	const name = `${e.call}(${args.join(', ')})`;
 	let result;
 	if (e.blocking && !e.completed) {
@@ -59,29 +74,262 @@ export function callText(e) {
 		blocking: !!e.blocking && !e.completed, completed: !!e.completed };
 }
 
-function estWidth(text, fontPx = 11) {
-	return text.length * fontPx * 0.62;
+const WIDE = /[\u1100-\u11ff\u3000-\u9fff\uac00-\ud7a3\uff00-\uffef]/;
+
+/** Estimated width of a text in px: the ladder uses a monospace font (0.6 em), CJK glyphs are twice as wide. */
+export function estWidth(text, fontPx = 11) {
+	let n = 0;
+	for (const ch of String(text)) {
+		n += WIDE.test(ch) ? 1.75 : 1;
+	}
+	return n * fontPx * 0.62;
+}
+
+/** Boxes bucketed by 64-unit bands of y, so a query looks only at its neighbours (long ladders stay linear). */
+class BoxIndex {
+	constructor() {
+		this.bands = new Map();
+		this.all = [];
+		this.query = 0;
+	}
+
+	add(box, item = box) {
+		const e = { box, item };
+		this.all.push(e);
+		for (let k = Math.floor(box.y / 64); k <= Math.floor((box.y + box.h) / 64); k++) {
+			let list = this.bands.get(k);
+			if (!list) {
+				list = [];
+				this.bands.set(k, list);
+			}
+			list.push(e);
+		}
+	}
+
+	/** Entries whose box may overlap the given box (each at most once). */
+	near(box, pad = 0) {
+		const k0 = Math.floor((box.y - pad) / 64);
+		const k1 = Math.floor((box.y + box.h + pad) / 64);
+		if (k0 === k1) {
+			return this.bands.get(k0) || [];
+		}
+		const mark = ++this.query;
+		const out = [];
+		for (let k = k0; k <= k1; k++) {
+			for (const e of this.bands.get(k) || []) {
+				if (e.mark !== mark) {
+					e.mark = mark;
+					out.push(e);
+				}
+			}
+		}
+		return out;
+	}
+}
+
+/** Do two boxes {x, y, w, h} overlap (touching does not count)? */
+export function overlaps(a, b, pad = 0) {
+	return a.x < b.x + b.w + pad && b.x < a.x + a.w + pad && a.y < b.y + b.h + pad && b.y < a.y + a.h + pad;
+}
+
+/** Does the arrow's shaft pass through the box? (Liang–Barsky clipping of the segment against the box.) */
+export function segmentHitsBox(a, b) {
+	const dx = a.x2 - a.x1;
+	const dy = a.y2 - a.y1;
+	let t0 = 0;
+	let t1 = 1;
+	const edges = [[-dx, a.x1 - b.x], [dx, b.x + b.w - a.x1], [-dy, a.y1 - b.y], [dy, b.y + b.h - a.y1]];
+	for (const [p, q] of edges) {
+		if (p === 0) {
+			if (q < 0) {
+				return false;
+			}
+		}
+		else {
+			const r = q / p;
+			if (p < 0) {
+				t0 = Math.max(t0, r);
+			}
+			else {
+				t1 = Math.min(t1, r);
+			}
+			if (t0 > t1) {
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/** Splits a call's text into lines no wider than maxPx, breaking after ", " and before " = ". */
+export function wrapCall(text, maxPx, fontPx = 10.5) {
+	if (estWidth(text, fontPx) <= maxPx) {
+		return [text];
+	}
+	const parts = text.split(/(?<=, )|(?<=\()|(?= = )|(?<=[^,=] )(?=[^=])/);
+	const lines = [];
+	let cur = '';
+	for (const part of parts) {
+		if (cur && estWidth(cur + part, fontPx) > maxPx) {
+			lines.push(cur.trimEnd());
+			cur = part.trimStart();
+		}
+		else {
+			cur += part;
+		}
+	}
+	if (cur) {
+		lines.push(cur);
+	}
+	// a part longer than the room is cut hard rather than drawn over the time column
+	const max = Math.max(4, Math.floor(maxPx / (fontPx * 0.62)));
+	return lines.flatMap((ln) => {
+		const out = [];
+		let rest = ln;
+		while (estWidth(rest, fontPx) > maxPx && rest.length > max) {
+			out.push(rest.slice(0, max));
+			rest = rest.slice(max);
+		}
+		out.push(rest);
+		return out;
+	});
+}
+
+/** States whose duration is the lesson: drawn as bars along the endpoint's line. */
+export const BAR_STATES = ['TIME_WAIT', 'FIN_WAIT_2', 'CLOSE_WAIT'];
+const BAR_TIMER = { TIME_WAIT: 'TIME_WAIT', FIN_WAIT_2: 'FIN_WAIT_2' };
+
+/**
+ * Long-lived intervals of each endpoint: the bar states and a close() blocked by SO_LINGER. Each bar:
+ * {pair, side, kind (state name or 'LINGER'), startMs, endMs|null, startSeq, endSeq, timerMs (the timer's
+ * full length when one runs), expiresAtMs, restarts: [{timeMs, seq, expiresAtMs}]}.
+ */
+export function timeBars(events) {
+	const open = new Map();
+	const bars = [];
+	const key = (pair, side) => `${pair}/${side}`;
+	for (const e of events) {
+		if (e.endpoint !== 'client' && e.endpoint !== 'server') {
+			continue;
+		}
+		const k = key(e.pair, e.endpoint);
+		if (e.type === 'state') {
+			const cur = open.get(k);
+			if (cur && cur.kind !== 'LINGER') {
+				cur.endMs = e.timeMs;
+				cur.endSeq = e.seq;
+				open.delete(k);
+			}
+			if (BAR_STATES.includes(e.to)) {
+				const bar = { pair: e.pair, side: e.endpoint, kind: e.to, startMs: e.timeMs, endMs: null, startSeq: e.seq, endSeq: null,
+					timerMs: null, expiresAtMs: null, restarts: [] };
+				bars.push(bar);
+				open.set(k, bar);
+			}
+		}
+		else if (e.type === 'timer') {
+			const cur = open.get(k);
+			const lk = open.get(`${k}/linger`);
+			if (cur && BAR_TIMER[cur.kind] === e.timer && e.expiresAtMs != null) {
+				if (e.action === 'restarted' || (e.action === 'armed' && cur.timerMs != null)) {
+					cur.restarts.push({ timeMs: e.timeMs, seq: e.seq, expiresAtMs: e.expiresAtMs });
+				}
+				else if (e.action === 'armed') {
+					cur.timerMs = e.expiresAtMs - e.timeMs;
+				}
+				cur.expiresAtMs = e.expiresAtMs;
+			}
+			if (lk && e.timer === 'LINGER' && e.expiresAtMs != null && (e.action === 'armed' || e.action === 'restarted')) {
+				lk.timerMs = e.expiresAtMs - lk.startMs;
+				lk.expiresAtMs = e.expiresAtMs;
+			}
+		}
+		else if (e.type === 'call' && e.call === 'close') {
+			if (e.blocking && !e.completed) {
+				const bar = { pair: e.pair, side: e.endpoint, kind: 'LINGER', startMs: e.timeMs, endMs: null, startSeq: e.seq, endSeq: null,
+					timerMs: null, expiresAtMs: null, restarts: [] };
+				bars.push(bar);
+				open.set(`${k}/linger`, bar);
+			}
+			else if (e.completed && open.has(`${k}/linger`)) {
+				const bar = open.get(`${k}/linger`);
+				bar.endMs = e.timeMs;
+				bar.endSeq = e.seq;
+				bar.result = e.result;
+				open.delete(`${k}/linger`);
+			}
+		}
+	}
+	// a state left in the instant it was entered has no duration to show
+	return bars.filter((b) => b.endMs == null || b.endMs > b.startMs);
 }
 
 /**
- * Lays out one pair's part of the trace.
+ * The text beside a bar: what the bar is and how long it lasts (the true length, whatever the drawing
+ * compresses), plus a live countdown while it runs. t and formatMs come from i18n.
+ */
+export function barText(bar, nowMs, t, formatMs) {
+	// the state box above the bar names the state; a blocked close() needs its name said
+	const name = bar.kind === 'LINGER' ? `${t('bar.linger')}: ` : '';
+	if (bar.endMs != null) {
+		return { head: name + t('bar.lasted', { dt: formatMs(bar.endMs - bar.startMs) }), live: null };
+	}
+	const head = name + (bar.timerMs != null
+		? t(bar.kind === 'TIME_WAIT' ? 'bar.2msl' : 'bar.timer', { dt: formatMs(bar.timerMs) })
+		: t('bar.waiting'));
+	const live = bar.expiresAtMs != null
+		? t('bar.left', { dt: formatMs(Math.max(0, bar.expiresAtMs - nowMs)) })
+		: t('bar.sofar', { dt: formatMs(Math.max(0, nowMs - bar.startMs)) });
+	return { head, live };
+}
+
+const english = (k, p) => translate('en', k, p);
+
+/**
+ * Lays out one pair's part of the trace (or every pair with tagPairs).
  * @param events trace events (any pair, seq order)
- * @param opts {pair, width, ...LADDER_DEFAULTS}
- * @returns {width, height, xClient, xServer, rows, gaps, arrows, states, calls, compact}
+ * @param opts {pair, width, nowMs, t, formatMs, tagPairs, ...LADDER_DEFAULTS}
+ * @returns {width, height, xClient, xServer, rows, gaps, arrows, states, calls, bars, boxes, collisions, compact}
+ * Every text gets a box ({x, y, w, h}, in drawing units); labels are placed so that no two boxes overlap, and
+ * when that cannot be done the rows are spread further apart.
  */
 export function layoutLadder(events, opts = {}) {
-	const o = { ...LADDER_DEFAULTS, ...opts };
+	let l = null;
+	for (let extra = 0; extra <= 4; extra++) {
+		l = layoutOnce(events, { ...opts, rowGapExtra: extra * 12 });
+		if (l.collisions === 0) {
+			return l;
+		}
+	}
+	return l;
+}
+
+function layoutOnce(events, opts) {
+	const o = { ...LADDER_DEFAULTS, t: english, formatMs: defaultFormatMs, ...opts };
+	o.rowGap += o.rowGapExtra || 0;
+	const { t, formatMs } = o;
 	const { timeCol, xClient, xServer, out, compact } = columns(o.width);
 	const xOf = (side) => (side === 'server' ? xServer : xClient);
 	const mine = events.filter((e) => o.pair == null || e.pair === o.pair);
+	const nowMs = o.nowMs ?? (mine.length ? mine[mine.length - 1].timeMs : 0);
+	const outerW = out - 14;
+	const fixed = new BoxIndex(); // boxes of texts that do not move
+	const addFixed = (b) => {
+		fixed.add(b);
+		return b;
+	};
 
 	const rows = [];
 	const gaps = [];
 	let row = null;
+	const newRow = (y, timeMs, sub) => {
+		row = { y, timeMs, slots: new Set(), sub };
+		rows.push(row);
+		return row;
+	};
 	const place = (timeMs, slot) => {
 		if (row === null) {
-			row = { y: o.top, timeMs, slots: new Set() };
-			rows.push(row);
+			newRow(o.top, timeMs, false);
 		}
 		else if (timeMs > row.timeMs) {
 			const dt = timeMs - row.timeMs;
@@ -90,20 +338,64 @@ export function layoutLadder(events, opts = {}) {
 				gaps.push({ y: row.y + o.rowGap / 2 + o.gapExtra / 2, dtMs: dt });
 				y += o.gapExtra;
 			}
-			row = { y, timeMs, slots: new Set() };
-			rows.push(row);
+			newRow(y, timeMs, false);
 		}
 		else if (row.slots.has(slot)) {
-			row = { y: row.y + o.subGap, timeMs: row.timeMs, slots: new Set(), sub: true };
-			rows.push(row);
+			newRow(row.y + o.subGap, row.timeMs, true);
 		}
 		row.slots.add(slot);
 		return row.y;
+	};
+	// the outer side of each line holds state boxes, calls and bar texts, top to bottom: free from this y on
+	const outerFree = { client: -Infinity, server: -Infinity };
+	const placeOuter = (timeMs, side, slot, topOffset) => {
+		let y = place(timeMs, slot);
+		if (y - topOffset < outerFree[side]) {
+			newRow(outerFree[side] + topOffset, timeMs, true);
+			row.slots.add(slot);
+			y = row.y;
+		}
+		return y;
+	};
+	const outerText = (side, y, lines, cls, fontPx = 10.5) => {
+		const right = side === 'server';
+		const x = right ? xServer + 8 : xClient - 8;
+		const items = lines.map((text, i) => {
+			const w = estWidth(text, fontPx);
+			const box = addFixed({ x: right ? x : x - w, y: y - 6 + i * 12, w, h: 12 });
+			return { text, x, y: y + 4 + i * 12, anchor: right ? 'start' : 'end', cls, box };
+		});
+		outerFree[side] = Math.max(outerFree[side], y + 6 + (lines.length - 1) * 12 + 3);
+		return items;
+	};
+
+	const bars = timeBars(mine);
+	const barByStart = new Map(bars.map((b) => [b.startSeq, b]));
+	const barByEnd = new Map(bars.filter((b) => b.endSeq != null).map((b) => [b.endSeq, b]));
+	const restartBySeq = new Map();
+	for (const b of bars) {
+		for (const r of b.restarts) {
+			restartBySeq.set(r.seq, { bar: b, r });
+		}
+	}
+	const barLabels = [];
+	const addBarLabel = (bar, side, y) => {
+		const { head, live } = barText(bar, nowMs, t, formatMs);
+		// the countdown's widest form keeps its room while it counts down
+		const lines = [head, ...(live != null ? [live] : [])].flatMap((x) => wrapCall(x, outerW));
+		const items = outerText(side, y, lines, 'bar-text');
+		if (live != null) {
+			items[items.length - 1].cls = 'bar-text bar-live';
+		}
+		barLabels.push(...items);
+		bar.labelItems = items;
 	};
 
 	const segs = new Map();
 	const states = [];
 	const calls = [];
+	const markers = [];
+	const tag = (e) => (o.tagPairs ? `p${e.pair} ` : '');
 	for (const e of mine) {
 		if (e.type === 'state') {
 			if (e.endpoint !== 'client' && e.endpoint !== 'server') {
@@ -112,30 +404,52 @@ export function layoutLadder(events, opts = {}) {
 			if (row && row.timeMs === e.timeMs && row.slots.has(`${e.endpoint}-call`)) {
 				row.slots.add(`${e.endpoint}-out`);
 			}
-			const y = place(e.timeMs, `${e.endpoint}-out`);
+			const y = placeOuter(e.timeMs, e.endpoint, `${e.endpoint}-out`, 9);
+			const text = `${tag(e)}${e.to}`;
+			// a pair tag that does not fit beside the line goes on a line of its own
+			const lines = estWidth(text, 10.5) + 9 > out - 8 && o.tagPairs ? [`p${e.pair}`, e.to] : [text];
+			const w = Math.max(...lines.map((x) => estWidth(x, 10.5))) + 9;
+			const h = 17 + (lines.length - 1) * 12;
+			const right = e.endpoint === 'server';
+			const box = addFixed({ x: right ? xOf(e.endpoint) + 5 : xOf(e.endpoint) - 5 - w, y: y - 9, w, h });
+			outerFree[e.endpoint] = Math.max(outerFree[e.endpoint], y - 9 + h + 3);
 			states.push({ side: e.endpoint, x: xOf(e.endpoint), y, from: e.from, to: e.to, cause: e.cause, timeMs: e.timeMs, seq: e.seq,
-				text: o.tagPairs ? `p${e.pair} ${e.to}` : e.to });
+				text, lines, box, pair: e.pair });
+			const bar = barByStart.get(e.seq);
+			if (bar) {
+				bar.y1 = y;
+				addBarLabel(bar, e.endpoint, outerFree[e.endpoint] + 6);
+			}
 		}
 		else if (e.type === 'call') {
 			if (e.endpoint !== 'client' && e.endpoint !== 'server') {
 				continue;
 			}
-			const y = place(e.timeMs, `${e.endpoint}-call`);
 			const c = callText(e);
-			const tag = o.tagPairs ? `p${e.pair} ` : '';
-			const oneLine = `${tag}${c.name}${c.result !== '' ? ` = ${c.result}` : ''}${c.eof}`;
-			const name = estWidth(c.name, 10.5) > out - 10 ? `${e.call}(…)` : c.name;
-			const mark = c.errno || c.completed ? 2 : 0; // the ⚠ or ↳ drawn in front
-			const lines = estWidth(oneLine, 10.5) + mark * 7 > out - 12 ? [name, `= ${c.result}${c.eof}`] : [oneLine];
-			calls.push({ side: e.endpoint, x: xOf(e.endpoint), y, lines, full: oneLine, errno: c.errno, blocking: c.blocking,
-				completed: c.completed, timeMs: e.timeMs, seq: e.seq, call: e.call, result: e.result });
-			const underState = states.some((st) => st.side === e.endpoint && st.y === y);
-			calls[calls.length - 1].below = underState;
-			if (lines.length > 1 || underState) {
-				// the label needs the room of the next sub-row on this side
-				row = { ...row, y: row.y + o.subGap * (lines.length > 1 && underState ? 1.2 : 0.6),
-					slots: new Set([`${e.endpoint}-out`, `${e.endpoint}-call`]), sub: true };
-				rows.push(row);
+			const mark = (c.errno ? '⚠ ' : '') + (c.completed ? '↳ ' : '');
+			const full = `${tag(e)}${c.name}${c.result !== '' ? ` = ${c.result}` : ''}${c.eof}`;
+			const lines = wrapCall(mark + full, outerW);
+			const underState = row && row.timeMs === e.timeMs && row.slots.has(`${e.endpoint}-out`);
+			const y = placeOuter(e.timeMs, e.endpoint, `${e.endpoint}-call`, 6);
+			const items = outerText(e.endpoint, y, lines, 'call-text');
+			calls.push({ side: e.endpoint, x: xOf(e.endpoint), y, lines, items, full, errno: c.errno, blocking: c.blocking,
+				completed: c.completed, timeMs: e.timeMs, seq: e.seq, call: e.call, result: e.result, below: !!underState, pair: e.pair });
+			const bar = barByStart.get(e.seq);
+			if (bar) {
+				bar.y1 = y;
+				addBarLabel(bar, e.endpoint, outerFree[e.endpoint] + 6);
+			}
+			const ended = barByEnd.get(e.seq);
+			if (ended && ended.kind === 'LINGER') {
+				ended.y2 = y;
+			}
+		}
+		else if (e.type === 'timer') {
+			const hit = restartBySeq.get(e.seq);
+			if (hit) {
+				const y = placeOuter(e.timeMs, e.endpoint, `${e.endpoint}-out`, 6);
+				const items = outerText(e.endpoint, y, wrapCall(t('bar.restarted', { name: hit.bar.kind }), outerW), 'bar-text bar-restart');
+				markers.push({ side: e.endpoint, x: xOf(e.endpoint), y, items, pair: e.pair, bar: hit.bar });
 			}
 		}
 		else if (e.type === 'segment') {
@@ -184,12 +498,17 @@ export function layoutLadder(events, opts = {}) {
 			}
 		}
 	}
+	for (const s of states) {
+		const b = barByEnd.get(s.seq);
+		if (b && b.kind !== 'LINGER') {
+			b.y2 = s.y;
+		}
+	}
 
 	const arrows = [];
 	for (const s of segs.values()) {
 		const raw = s.raw;
 		if (s.y1 === undefined) {
-			// first seen after trace compaction or without a sent event: start where we first saw it
 			continue;
 		}
 		const x1 = xOf(raw.from);
@@ -204,7 +523,7 @@ export function layoutLadder(events, opts = {}) {
 		}
 		else if (s.dropped) {
 			x2 = (x1 + xTo) / 2;
-			y2 = s.y1 + o.rowGap / 2;
+			y2 = s.y1 + o.rowGap * 0.4;
 			kind = 'dropped';
 		}
 		else {
@@ -213,36 +532,152 @@ export function layoutLadder(events, opts = {}) {
 			kind = 'inflight';
 		}
 		const tags = [...s.tags];
+		const label = o.tagPairs ? tagFirst(segmentLabel(raw, compact), `p${raw.pair}`) : segmentLabel(raw, compact);
 		arrows.push({
-			id: s.id,
-			from: raw.from,
-			to: raw.to,
-			x1, y1: s.y1, x2, y2,
-			kind,
+			id: s.id, from: raw.from, to: raw.to, x1, y1: s.y1, x2, y2, kind,
 			dashed: kind !== 'delivered' || tags.length > 0,
-			tags,
-			flags: raw.flags || [],
-			relSeq: raw.relSeq,
-			relAck: raw.relAck,
-			len: raw.len,
-			answers: raw.answers ?? null,
-			label: o.tagPairs ? tagFirst(segmentLabel(raw, compact), `p${raw.pair}`) : segmentLabel(raw, compact),
-			pair: raw.pair,
-			raw,
-			events: s.events,
-			sentAtMs: s.sentAtMs,
-			deliveredAtMs: s.deliveredAtMs ?? null,
-			droppedAtMs: s.droppedAtMs ?? null,
+			tags, flags: raw.flags || [], relSeq: raw.relSeq, relAck: raw.relAck, len: raw.len,
+			answers: raw.answers ?? null, label, pair: raw.pair, raw, events: s.events,
+			sentAtMs: s.sentAtMs, deliveredAtMs: s.deliveredAtMs ?? null, droppedAtMs: s.droppedAtMs ?? null,
 		});
 	}
 	arrows.sort((a, b) => a.y1 - b.y1 || a.id - b.id);
 
 	const lastY = rows.length ? rows[rows.length - 1].y : o.top;
 	const maxArrowY = arrows.reduce((m, a) => Math.max(m, a.y2), 0);
-	const height = Math.max(lastY, maxArrowY) + o.bottom + (rows.length ? 10 : 30);
+	const maxOuter = Math.max(outerFree.client, outerFree.server, 0);
+	const height = Math.max(lastY, maxArrowY, maxOuter) + o.bottom + (rows.length ? 10 : 30);
+
+	// fixed texts between the lines: "lost" marks, gap marks (moved aside when a mark is there), time labels
+	for (const a of arrows) {
+		if (a.kind === 'dropped') {
+			const toRight = a.x2 > a.x1;
+			const text = `✕ ${t('ladder.lost')}`;
+			const w = estWidth(text, 11);
+			a.lost = { text, x: a.x2 + (toRight ? 12 : -12), y: a.y2 + 4, anchor: toRight ? 'start' : 'end' };
+			a.lost.box = addFixed({ x: toRight ? a.lost.x : a.lost.x - w, y: a.y2 - 6, w, h: 13 });
+		}
+	}
+
+	for (const g of gaps) {
+		const text = t('ladder.gap', { dt: formatMs(g.dtMs) });
+		const w = estWidth(text, 10.5);
+		g.text = text;
+		const mid = (xClient + xServer) / 2;
+		const cands = [mid, mid - w / 2 - 24, mid + w / 2 + 24, xClient + 6 + w / 2, xServer - 6 - w / 2];
+		let box = null;
+		for (const cx of cands) {
+			box = { x: cx - w / 2, y: g.y - 7, w, h: 13 };
+			if (!fixed.near(box, 1).some((x) => overlaps(x.box, box, 1))) {
+				g.x = cx;
+				break;
+			}
+			g.x = cx;
+		}
+		g.box = addFixed(box);
+	}
+	const times = [];
+	const timeFont = compact ? 9 : 10;
+	for (const r of rows) {
+		if (!r.sub && timeCol > 0) {
+			const text = formatMs(r.timeMs);
+			const w = estWidth(text, timeFont);
+			const prev = times[times.length - 1];
+			const box = { x: 2, y: r.y - 5, w, h: 11 };
+			if (!prev || !overlaps(prev.box, box)) {
+				times.push({ text, x: 2, y: r.y + 4, box: addFixed(box) });
+			}
+		}
+	}
+	// segment labels: horizontal, beside their arrow, at the first spot along it that no other text uses
+	const placed = new BoxIndex();
+	const arrowIndex = new BoxIndex();
+	for (const a of arrows) {
+		const x = Math.min(a.x1, a.x2);
+		const y = Math.min(a.y1, a.y2);
+		arrowIndex.add({ x, y, w: Math.abs(a.x2 - a.x1), h: Math.abs(a.y2 - a.y1) }, a);
+	}
+	let collisions = 0;
+	const lo = xClient + 6;
+	const hi = xServer - 6;
+	for (const a of arrows) {
+		const lines = [...a.label];
+		const tagText = a.tags.map((x) => tagName(x, t)).join(', ');
+		if (tagText) {
+			lines.unshift(`${a.tags.includes('held') && a.tags.length === 1 ? '‖' : '↻'} ${tagText}`);
+		}
+		const w = Math.max(...lines.map((ln) => estWidth(ln, 11)));
+		const h = lines.length * 12 + 1;
+		let best = null;
+		let bestScore = Infinity;
+		const ts = a.kind === 'delivered' ? [0.5, 0.35, 0.65, 0.25, 0.75, 0.15, 0.85] : [0.45, 0.25, 0.7];
+		for (const side of [-1, 1]) {
+			for (const f of ts) {
+				const px = a.x1 + (a.x2 - a.x1) * f;
+				const py = a.y1 + (a.y2 - a.y1) * f;
+				let x = px - w / 2;
+				x = Math.max(lo, Math.min(hi - w, x));
+				const y = side < 0 ? py - 3 - h : py + 3;
+				const box = { x, y, w, h };
+				let score = 0;
+				for (const e of fixed.near(box, 1)) {
+					if (overlaps(box, e.box, 1)) {
+						score += 10;
+					}
+				}
+				for (const e of placed.near(box, 1)) {
+					if (overlaps(box, e.box, 1)) {
+						score += 10;
+					}
+				}
+				if (box.y < o.top - 14) {
+					score += 10;
+				}
+				// a label lying across another arrow reads as that arrow's label
+				for (const { item: other } of arrowIndex.near(box)) {
+					if (other !== a && segmentHitsBox(other, box)) {
+						score += 1.5;
+					}
+				}
+				score += Math.abs(f - 0.5) + (side > 0 ? 0.3 : 0);
+				if (score < bestScore) {
+					bestScore = score;
+					best = box;
+				}
+			}
+			if (bestScore < 10) {
+				break;
+			}
+		}
+		if (bestScore >= 10) {
+			collisions++;
+		}
+		placed.add(best);
+		a.labelBox = best;
+		a.labelLines = lines.map((text, i) => ({ text, x: best.x + w / 2, y: best.y + 10 + i * 12, cls: i === 0 && tagText ? 'seg-tag' : 'seg-label' }));
+	}
+	// outer texts of one side must not run into each other either (they are stacked, so this only trips on bugs)
+	for (const e of fixed.all) {
+		for (const f of fixed.near(e.box)) {
+			if (f !== e && e.box !== f.box && overlaps(e.box, f.box, -0.5)) {
+				collisions += 0.5; // each pair is met twice
+			}
+		}
+	}
+	collisions = Math.ceil(collisions);
+	for (const b of bars) {
+		if (b.y1 === undefined) {
+			continue;
+		}
+		b.x = xOf(b.side);
+		b.y2 = b.y2 ?? (height - 12);
+		b.ongoing = b.endMs == null;
+	}
+
 	return {
-		width: o.width, height, xClient, xServer, timeCol, out, compact,
+		width: o.width, height, xClient, xServer, timeCol, out, compact, nowMs,
 		rows: rows.map(({ y, timeMs, sub }) => ({ y, timeMs, sub: !!sub })), gaps, arrows, states, calls,
+		bars: bars.filter((b) => b.y1 !== undefined), markers, barLabels, times, collisions,
 	};
 }
 
@@ -263,11 +698,12 @@ export function relatedSegments(layout, id) {
 
 
 /**
- * Draws a layout into an <svg>. opts: {t (i18n), formatMs, clientName, serverName, onFocus(arrow|null)}.
- * Only SVG text nodes carry data; nothing is parsed as markup.
+ * Draws a layout into an <svg>. opts: {t (i18n), formatMs, clientName, serverName, onFocus(arrow|null),
+ * freshFromSeq, headerSvg}. Only SVG text nodes carry data; nothing is parsed as markup. Returns
+ * {freshBox (what the step added, in drawing units), tick(nowMs) (live countdowns), highlight(id)}.
  */
 export function renderLadder(svg, layout, opts) {
-	const { t, formatMs } = opts;
+	const { t } = opts;
 	while (svg.firstChild) {
 		svg.removeChild(svg.firstChild);
 	}
@@ -305,32 +741,65 @@ export function renderLadder(svg, layout, opts) {
 	svg.appendChild(el('line', { x1: layout.xClient, y1: lineTop, x2: layout.xClient, y2: layout.height - 6, class: 'timeline' }));
 	svg.appendChild(el('line', { x1: layout.xServer, y1: lineTop, x2: layout.xServer, y2: layout.height - 6, class: 'timeline' }));
 
-	// time labels and gaps
-	if (layout.timeCol > 0) {
-		for (const r of layout.rows) {
-			if (!r.sub) {
-				svg.appendChild(el('text', { x: 4, y: r.y + 4, class: 'time' }, formatMs(r.timeMs)));
+	const from = opts.freshFromSeq;
+	const isFresh = (seq) => from != null && seq != null && seq >= from;
+	const fresh = [];
+	const noteFresh = (b) => fresh.push(b);
+
+	// long-lived states as bars along the line; the text gives their true length
+	const live = [];
+	for (const b of layout.bars) {
+		const lengthMs = b.endMs != null ? b.endMs - b.startMs : b.timerMs;
+		const g = el('g', { class: `bar bar-${b.kind}${b.ongoing ? ' bar-ongoing' : ''}${isFresh(b.startSeq) ? ' fresh' : ''}`,
+			'data-side': b.side, 'data-kind': b.kind, 'data-length-ms': lengthMs != null ? String(Math.round(lengthMs * 1000) / 1000) : '' });
+		g.appendChild(el('rect', { x: b.x - 4, y: b.y1, width: 8, height: Math.max(2, b.y2 - b.y1), rx: 2, class: 'bar-rect' }));
+		if (b.ongoing) {
+			g.appendChild(el('path', { d: `M${b.x - 6},${b.y2} L${b.x},${b.y2 + 8} L${b.x + 6},${b.y2}`, class: 'bar-more' }));
+		}
+		for (const m of layout.markers.filter((x) => x.bar === b)) {
+			g.appendChild(el('line', { x1: b.x - 9, y1: m.y, x2: b.x + 9, y2: m.y, class: 'bar-restart-mark' }));
+		}
+		for (const it of b.labelItems || []) {
+			const text = el('text', { x: it.x, y: it.y, 'text-anchor': it.anchor, class: it.cls }, it.text);
+			g.appendChild(text);
+			if (it.cls.includes('bar-live')) {
+				live.push({ text, bar: b });
 			}
 		}
+		g.appendChild(el('title', {}, `${b.kind}: ${opts.formatMs(b.startMs)} – ${b.endMs != null ? opts.formatMs(b.endMs) : '…'}`));
+		svg.appendChild(g);
+		if (isFresh(b.startSeq)) {
+			noteFresh({ y: b.y1 - 10, h: 40 });
+		}
+	}
+	for (const m of layout.markers) {
+		const g = el('g', { class: `bar-marker${m.items.length ? '' : ''}`, 'data-side': m.side });
+		for (const it of m.items) {
+			g.appendChild(el('text', { x: it.x, y: it.y, 'text-anchor': it.anchor, class: it.cls }, it.text));
+		}
+		svg.appendChild(g);
+	}
+
+	for (const tm of layout.times) {
+		svg.appendChild(el('text', { x: tm.x, y: tm.y, class: `time${layout.compact ? ' time-compact' : ''}` }, tm.text));
 	}
 	for (const g of layout.gaps) {
 		const gg = el('g', { class: 'gap' });
 		gg.appendChild(el('line', { x1: layout.xClient - 20, y1: g.y, x2: layout.xServer + 20, y2: g.y, class: 'gap-line' }));
-		gg.appendChild(el('text', { x: (layout.xClient + layout.xServer) / 2, y: g.y + 4, 'text-anchor': 'middle', class: 'gap-text' },
-			t('ladder.gap', { dt: formatMs(g.dtMs) })));
+		gg.appendChild(el('text', { x: g.x, y: g.y + 4, 'text-anchor': 'middle', class: 'gap-text' }, g.text));
 		svg.appendChild(gg);
 	}
 
 	// arrows
 	const arrowGroups = new Map();
 	for (const a of layout.arrows) {
-		const fresh = opts.freshFromSeq != null && a.events[0].seq >= opts.freshFromSeq;
+		const f = isFresh(a.events[0].seq);
 		const g = el('g', {
-			class: `seg seg-${a.kind} ${a.tags.map((x) => `tag-${x}`).join(' ')}${fresh ? ' fresh' : ''}`,
+			class: `seg seg-${a.kind} ${a.tags.map((x) => `tag-${x}`).join(' ')}${f ? ' fresh' : ''}`,
 			tabindex: 0,
 			role: 'button',
 			'data-id': a.id,
-			'aria-label': arrowAria(a, t, formatMs),
+			'aria-label': arrowAria(a, t, opts.formatMs),
 		});
 		g.appendChild(el('line', { x1: a.x1, y1: a.y1, x2: a.x2, y2: a.y2, class: 'hit' }));
 		g.appendChild(el('line', {
@@ -341,25 +810,12 @@ export function renderLadder(svg, layout, opts) {
 		if (a.kind === 'dropped') {
 			const s = 7;
 			g.appendChild(el('path', { d: `M${a.x2 - s},${a.y2 - s} L${a.x2 + s},${a.y2 + s} M${a.x2 + s},${a.y2 - s} L${a.x2 - s},${a.y2 + s}`, class: 'cross' }));
-			const toRight = a.x2 > a.x1;
-			g.appendChild(el('text', { x: a.x2 + (toRight ? 12 : -12), y: a.y2 + 4, 'text-anchor': toRight ? 'start' : 'end', class: 'lost-text' }, `✕ ${t('ladder.lost')}`));
+			g.appendChild(el('text', { x: a.lost.x, y: a.lost.y, 'text-anchor': a.lost.anchor, class: 'lost-text' }, a.lost.text));
 		}
-		const mx = a.kind === 'delivered' ? (a.x1 + a.x2) / 2 : (a.x1 * 0.55 + a.x2 * 0.45);
-		const my = a.kind === 'delivered' ? (a.y1 + a.y2) / 2 : (a.y1 * 0.55 + a.y2 * 0.45);
-		const lines = [...a.label];
-		const tagText = a.tags.map((x) => tagName(x, t)).join(', ');
-		if (tagText) {
-			lines.unshift(`↻ ${tagText}`.replace('↻ ' + t('ladder.held'), '‖ ' + t('ladder.held')));
+		for (const ln of a.labelLines) {
+			g.appendChild(el('text', { x: ln.x, y: ln.y, 'text-anchor': 'middle', class: ln.cls }, ln.text));
 		}
-		const lineH = 12;
-		const y0 = my - 5 - (lines.length - 1) * lineH;
-		const rot = `rotate(${labelAngle(a).toFixed(2)} ${mx.toFixed(1)} ${my.toFixed(1)})`;
-		lines.forEach((ln, i) => {
-			g.appendChild(el('text', { x: mx, y: y0 + i * lineH, 'text-anchor': 'middle', transform: rot,
-				class: i === 0 && tagText ? 'seg-tag' : 'seg-label' }, ln));
-		});
-		const title = el('title', {}, arrowAria(a, t, formatMs));
-		g.appendChild(title);
+		g.appendChild(el('title', {}, arrowAria(a, t, opts.formatMs)));
 		if (opts.onFocus) {
 			const on = () => opts.onFocus(a);
 			g.addEventListener('mouseenter', on);
@@ -368,38 +824,58 @@ export function renderLadder(svg, layout, opts) {
 		}
 		arrowGroups.set(a.id, g);
 		svg.appendChild(g);
+		if (f) {
+			noteFresh({ y: Math.min(a.y1, a.labelBox.y), h: Math.max(a.y2, a.y1) - Math.min(a.y1, a.labelBox.y) + 6 });
+		}
 	}
 
 	// state changes: boxes on the outer side of each line
 	for (const s of layout.states) {
-		const right = s.side === 'server';
-		const text = s.text ?? s.to;
-		const w = estWidth(text, 10.5) + 9;
-		const x = right ? s.x + 5 : s.x - 5 - w;
-		const fresh = opts.freshFromSeq != null && s.seq >= opts.freshFromSeq;
-		const g = el('g', { class: `state-change state-${s.to}${fresh ? ' fresh' : ''}`, 'data-side': s.side });
-		g.appendChild(el('rect', { x, y: s.y - 9, width: w, height: 17, rx: 3, class: 'state-box' }));
-		g.appendChild(el('text', { x: x + w / 2, y: s.y + 4, 'text-anchor': 'middle', class: 'state-text' }, text));
-		g.appendChild(el('title', {}, `${s.from} → ${s.to}: ${s.cause ?? ''} (${formatMs(s.timeMs)})`));
+		const f = isFresh(s.seq);
+		const g = el('g', { class: `state-change state-${s.to}${f ? ' fresh' : ''}`, 'data-side': s.side });
+		g.appendChild(el('rect', { x: s.box.x, y: s.box.y, width: s.box.w, height: s.box.h, rx: 3, class: 'state-box' }));
+		s.lines.forEach((ln, i) => {
+			g.appendChild(el('text', { x: s.box.x + s.box.w / 2, y: s.y + 4 + i * 12, 'text-anchor': 'middle',
+				class: i === s.lines.length - 1 ? 'state-text' : 'state-tag' }, ln));
+		});
+		g.appendChild(el('title', {}, `${s.from} → ${s.to}: ${s.cause ?? ''} (${opts.formatMs(s.timeMs)})`));
 		g.appendChild(el('circle', { cx: s.x, cy: s.y, r: 3, class: 'state-dot' }));
 		svg.appendChild(g);
+		if (f) {
+			noteFresh({ y: s.box.y, h: s.box.h });
+		}
 	}
 
-	// calls beside the lines (under the state box when both happen at once)
+	// calls beside the lines
 	for (const c of layout.calls) {
-		const right = c.side === 'server';
-		const x = right ? c.x + 8 : c.x - 8;
-		const dy = c.below ? 17 : 0;
-		const g = el('g', { class: `call${c.errno ? ' call-errno' : ''}${c.blocking ? ' call-blocking' : ''}`, 'data-side': c.side });
-		c.lines.forEach((ln, i) => {
-			g.appendChild(el('text', { x, y: c.y + 4 + dy + i * 12, 'text-anchor': right ? 'start' : 'end', class: 'call-text' },
-				(i === 0 && c.errno ? '⚠ ' : '') + (i === 0 && c.completed ? '↳ ' : '') + ln));
-		});
+		const f = isFresh(c.seq);
+		const g = el('g', { class: `call${c.errno ? ' call-errno' : ''}${c.blocking ? ' call-blocking' : ''}${f ? ' fresh' : ''}`, 'data-side': c.side });
+		for (const it of c.items) {
+			g.appendChild(el('text', { x: it.x, y: it.y, 'text-anchor': it.anchor, class: it.cls }, it.text));
+		}
 		g.appendChild(el('title', {}, c.full));
 		svg.appendChild(g);
+		if (f) {
+			noteFresh({ y: c.items[0].box.y, h: c.items.length * 12 });
+		}
 	}
 
+	let freshBox = null;
+	if (fresh.length) {
+		const top = Math.min(...fresh.map((b) => b.y));
+		const bottom = Math.max(...fresh.map((b) => b.y + b.h));
+		freshBox = { y: top, h: bottom - top };
+	}
 	return {
+		freshBox,
+		tick(nowMs) {
+			for (const { text, bar } of live) {
+				const x = barText(bar, nowMs, t, opts.formatMs).live;
+				if (x != null && text.textContent !== x) {
+					text.textContent = x;
+				}
+			}
+		},
 		highlight(id) {
 			for (const g of arrowGroups.values()) {
 				g.classList.remove('focused', 'answered', 'answering');

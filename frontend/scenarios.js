@@ -1,5 +1,6 @@
 // Guided scenarios: list, run, and walk through the narration step by step (or replay it slowly).
 import { pick } from './i18n.js';
+import { questionForStep, score } from './quiz.js';
 
 /**
  * The last seq to show at a narration step (index 0-based). A step produced the events fromSeq ≤ seq < toSeq
@@ -28,20 +29,23 @@ export function replaySeqs(events) {
 	return events.filter((e) => e.type === 'segment' || e.type === 'state' || e.type === 'call').map((e) => e.seq);
 }
 
-export function createScenarioView({ store, api, t, $, onLoaded, onLeave }) {
+export function createScenarioView({ store, api, t, $, onLoaded, onLeave, onStep = () => {} }) {
 	let list = [];
 	let replayTimer = null;
+	let drawnQuestion = null;
 
 	const current = () => store.state.scenario;
 
-	const setStep = (step) => {
+	const setStep = (step, extra = {}) => {
 		const sc = current();
 		if (!sc) {
 			return;
 		}
 		stopReplay();
 		const n = Math.max(0, Math.min(step, sc.narration.length - 1));
-		store.set({ scenario: { ...sc, step: n }, reveal: revealForStep(sc.narration, n) });
+		store.set({ scenario: { ...sc, step: n, quiz: sc.quiz ? { ...sc.quiz, pending: null } : null, ...extra },
+			reveal: revealForStep(sc.narration, n) });
+		onStep(current());
 	};
 
 	const stopReplay = () => {
@@ -118,16 +122,72 @@ export function createScenarioView({ store, api, t, $, onLoaded, onLeave }) {
 		async run(name, { profile, step } = {}) {
 			stopReplay();
 			const run = await api.runScenario(name, profile ? { profile } : {});
+			drawnQuestion = null;
 			const def = list.find((x) => x.name === name) || { name, title: run.title, summary: run.summary };
 			await onLoaded({ ...run, name });
 			$('scenario-select').value = name;
 			const narration = run.narration || [];
 			const all = step === 'all';
 			const index = all ? narration.length - 1 : Math.max(0, (Number(step) || 1) - 1);
-			store.set({ scenario: { name, def, narration, step: Math.min(index, Math.max(0, narration.length - 1)), replaying: false },
-				reveal: all ? null : revealForStep(narration, index) });
+			store.set({ scenario: { name, def, narration, step: Math.min(index, Math.max(0, narration.length - 1)), replaying: false,
+				seed: run.seed ?? null, profile: run.profile ?? profile ?? null, profileParam: profile || null, quiz: null },
+			reveal: all ? null : revealForStep(narration, index) });
+			onStep(current());
 			$('scenario-select').value = name;
 			$('narration').focus?.();
+		},
+
+		renderQuiz(sc) {
+			const quiz = sc.quiz;
+			const box = $('quiz');
+			const pending = quiz?.pending;
+			box.hidden = !pending;
+			$('narration').classList.toggle('asking', !!pending);
+			if (pending) {
+				const q = pending.q;
+				const key = `${pending.index}/${store.state.lang}`;
+				const many = sc.narration.some((n) => (n.expectations || []).some((x) => x.pair != null && x.pair !== 1));
+				const side = (x) => (x === 'client' || x === 'server' ? t(`side.${x}`) : x)
+					+ (many && q.expectation.pair != null ? ` (p${q.expectation.pair})` : '');
+				$('quiz-question').textContent = `${t('quiz.question', { n: pending.index + 1 })}: ${t(q.key, { ...q.params, side: side(q.params.side) })}`;
+				if (drawnQuestion !== key) {
+					drawnQuestion = key;
+					const host = $('quiz-choices');
+					while (host.firstChild) {
+						host.removeChild(host.firstChild);
+					}
+					q.choices.forEach((c, i) => {
+						const label = document.createElement('label');
+						const input = document.createElement('input');
+						input.type = 'radio';
+						input.name = 'quiz-choice';
+						input.value = String(i);
+						input.required = true;
+						const span = document.createElement('span');
+						span.textContent = c.labelKey ? t(c.labelKey) : c.value;
+						label.append(input, span);
+						host.appendChild(label);
+					});
+					host.querySelector('input')?.focus({ preventScroll: true });
+				}
+			}
+			else {
+				drawnQuestion = null;
+			}
+			const fb = $('quiz-feedback');
+			const lines = [];
+			if (quiz?.feedback) {
+				lines.push(quiz.feedback.right ? t('quiz.right', { answer: quiz.feedback.answer }) : t('quiz.wrong', { answer: quiz.feedback.answer }));
+			}
+			if (quiz?.feedback === null && quiz.none) {
+				lines.push(t('quiz.none'));
+			}
+			const done = quiz && sc.step >= sc.narration.length - 1 && !pending;
+			fb.hidden = lines.length === 0;
+			fb.textContent = lines.join(' ');
+			fb.className = `quiz-feedback${quiz?.feedback ? (quiz.feedback.right ? ' right' : ' wrong') : ''}`;
+			$('quiz-score').hidden = !done;
+			$('quiz-score').textContent = done ? t('quiz.score', score(quiz.answers)) : '';
 		},
 
 		leave({ silent = false } = {}) {
@@ -156,8 +216,12 @@ export function createScenarioView({ store, api, t, $, onLoaded, onLeave }) {
 			$('narration-step').textContent = total ? t('scenarios.step', { n: sc.step + 1, total }) : '';
 			$('narration-step-title').textContent = step ? pick(step.title, lang) : '';
 			$('narration-text').textContent = step ? pick(step.text, lang) : '';
+			const quiz = sc.quiz;
 			$('step-prev').disabled = sc.step <= 0 && store.state.reveal != null;
-			$('step-next').disabled = sc.step >= total - 1 && store.state.reveal == null;
+			$('step-next').disabled = (sc.step >= total - 1 && store.state.reveal == null) || !!quiz?.pending;
+			$('quiz-toggle').setAttribute('aria-pressed', String(!!quiz));
+			$('quiz-toggle').textContent = t('quiz.toggle');
+			view.renderQuiz(sc);
 			$('replay').textContent = sc.replaying ? t('scenarios.stop') : t('scenarios.replay');
 			$('replay').setAttribute('aria-pressed', String(!!sc.replaying));
 			$('narration-lang').textContent = t('lang.toggle');
@@ -184,9 +248,54 @@ export function createScenarioView({ store, api, t, $, onLoaded, onLeave }) {
 		if (sc.step >= sc.narration.length - 1) {
 			stopReplay();
 			store.set({ reveal: null });
+			onStep(current());
+			return;
+		}
+		if (sc.quiz) {
+			// predict, then reveal: the next step stays hidden until its question is answered
+			const index = sc.step + 1;
+			const q = questionForStep(sc.narration[index], index);
+			if (q) {
+				stopReplay();
+				store.set({ scenario: { ...sc, quiz: { ...sc.quiz, pending: { index, q }, feedback: null, none: false } } });
+				return;
+			}
+			setStep(index, { quiz: { ...sc.quiz, pending: null, feedback: null, none: true } });
 			return;
 		}
 		setStep(sc.step + 1);
+	});
+	$('quiz-toggle').addEventListener('click', () => {
+		const sc = current();
+		if (!sc) {
+			return;
+		}
+		if (sc.quiz) {
+			store.set({ scenario: { ...sc, quiz: null } });
+			return;
+		}
+		// a quiz starts from the first step; every later step is asked before it is shown
+		stopReplay();
+		const s0 = { ...sc, quiz: { answers: {}, pending: null, feedback: null, none: false } };
+		store.set({ scenario: s0 });
+		setStep(0, { quiz: s0.quiz });
+		$('step-next').focus();
+	});
+	$('quiz-form').addEventListener('submit', (ev) => {
+		ev.preventDefault();
+		const sc = current();
+		const pending = sc?.quiz?.pending;
+		const picked = $('quiz-form').querySelector('input[name="quiz-choice"]:checked');
+		if (!pending || !picked) {
+			return;
+		}
+		const choice = pending.q.choices[Number(picked.value)];
+		const right = !!choice?.correct;
+		const answerChoice = pending.q.choices.find((c) => c.correct);
+		const answer = answerChoice.labelKey ? t(answerChoice.labelKey) : answerChoice.value;
+		const answers = { ...sc.quiz.answers, [pending.index]: right };
+		setStep(pending.index, { quiz: { ...sc.quiz, answers, pending: null, feedback: { right, answer }, none: false } });
+		$('step-next').focus();
 	});
 	$('step-prev').addEventListener('click', () => {
 		const sc = current();
@@ -198,7 +307,8 @@ export function createScenarioView({ store, api, t, $, onLoaded, onLeave }) {
 		const sc = current();
 		stopReplay();
 		if (sc) {
-			store.set({ scenario: { ...sc, step: sc.narration.length - 1 }, reveal: null });
+			store.set({ scenario: { ...sc, step: sc.narration.length - 1, quiz: sc.quiz ? { ...sc.quiz, pending: null } : null }, reveal: null });
+			onStep(current());
 		}
 	});
 	$('replay').addEventListener('click', replay);

@@ -4,27 +4,27 @@
 
 import { el } from './svg.js';
 
-export const NODE_W = 104;
+export const NODE_W = 114;
 export const NODE_H = 26;
 
-/** Node positions (centre) in a 360 × 390 drawing. */
+/** Node positions (centre) in a 360 × 324 drawing. */
 export const NODES = {
-	CLOSED: { x: 180, y: 20, label: 'CLOSED' },
-	LISTEN: { x: 180, y: 70, label: 'LISTEN' },
-	SYN_RECEIVED: { x: 62, y: 120, label: 'SYN_RECEIVED' },
-	SYN_SENT: { x: 298, y: 120, label: 'SYN_SENT' },
-	ESTABLISHED: { x: 180, y: 170, label: 'ESTABLISHED' },
-	FIN_WAIT_1: { x: 62, y: 225, label: 'FIN_WAIT_1' },
-	CLOSE_WAIT: { x: 298, y: 225, label: 'CLOSE_WAIT' },
-	FIN_WAIT_2: { x: 62, y: 285, label: 'FIN_WAIT_2' },
-	CLOSING: { x: 180, y: 285, label: 'CLOSING' },
-	LAST_ACK: { x: 298, y: 285, label: 'LAST_ACK' },
-	TIME_WAIT: { x: 62, y: 355, label: 'TIME_WAIT' },
-	CLOSED_END: { x: 298, y: 355, label: 'CLOSED' },
+	CLOSED: { x: 180, y: 18, label: 'CLOSED' },
+	LISTEN: { x: 180, y: 60, label: 'LISTEN' },
+	SYN_RECEIVED: { x: 62, y: 102, label: 'SYN_RECEIVED' },
+	SYN_SENT: { x: 298, y: 102, label: 'SYN_SENT' },
+	ESTABLISHED: { x: 180, y: 144, label: 'ESTABLISHED' },
+	FIN_WAIT_1: { x: 62, y: 192, label: 'FIN_WAIT_1' },
+	CLOSE_WAIT: { x: 298, y: 192, label: 'CLOSE_WAIT' },
+	FIN_WAIT_2: { x: 62, y: 244, label: 'FIN_WAIT_2' },
+	CLOSING: { x: 180, y: 244, label: 'CLOSING' },
+	LAST_ACK: { x: 298, y: 244, label: 'LAST_ACK' },
+	TIME_WAIT: { x: 62, y: 304, label: 'TIME_WAIT' },
+	CLOSED_END: { x: 298, y: 304, label: 'CLOSED' },
 };
 
 export const DIAGRAM_W = 360;
-export const DIAGRAM_H = 380;
+export const DIAGRAM_H = 324;
 
 /** The transitions of the RFC figure, with its own edge labels (event / action). */
 export const EDGES = [
@@ -140,7 +140,7 @@ export function renderStateDiagram(svg, endpoint, { idPrefix = 'sd' } = {}) {
 
 	if (hiGeom && focus.cause) {
 		const text = focus.cause;
-		const w = text.length * 6.4 + 10;
+		const w = text.length * 7.4 + 10;
 		const x = Math.min(Math.max(hiGeom.mx - w / 2, 2), DIAGRAM_W - w - 2);
 		const g = el('g', { class: 'cause' });
 		g.appendChild(el('rect', { x, y: hiGeom.my - 9, width: w, height: 17, rx: 3 }));

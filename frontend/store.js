@@ -6,6 +6,19 @@ export function mergeEvents(existing, incoming) {
 	if (!incoming || incoming.length === 0) {
 		return existing;
 	}
+	// fast path: the stream delivers events in seq order after the ones we have, so they are appended
+	let last = existing.length ? existing[existing.length - 1].seq : -1;
+	let ordered = true;
+	for (const e of incoming) {
+		if (!e || typeof e.seq !== 'number' || e.seq <= last) {
+			ordered = false;
+			break;
+		}
+		last = e.seq;
+	}
+	if (ordered) {
+		return existing.concat(incoming);
+	}
 	const bySeq = new Map(existing.map((e) => [e.seq, e]));
 	let added = false;
 	for (const e of incoming) {

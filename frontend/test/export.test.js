@@ -1,6 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { replayRequests, curlSnippet, pythonSnippet, pyLiteral } from '../export.js';
+import { replayRequests, curlSnippet, pythonSnippet, pyLiteral, pairTiming } from '../export.js';
+import { scenarioRun } from './fixtures.js';
 import { actionRequest, describeAction } from '../actions.js';
 
 const session = [
@@ -54,4 +55,22 @@ test('buttons map to the contract\'s event bodies', () => {
 	assert.throws(() => actionRequest('client', 'explode'));
 	assert.equal(describeAction(actionRequest('client', 'shutdown', { how: 'SHUT_WR' })), 'shutdown(SHUT_WR)');
 	assert.equal(describeAction(actionRequest('client', 'lose', { segment: 'ACK' })), 'lose next ACK');
+});
+
+test('a pair opened later replays at its own handshake time, so later calls replay when they happened in the page', () => {
+	// the second pair of old-duplicate opens long after the first; a close on it must replay at its trace time
+	const trace = scenarioRun('old-duplicate').trace;
+	const p2 = trace.filter((e) => e.pair === 2);
+	const { atMs, afterMs } = pairTiming(trace, 2, 0);
+	assert.equal(atMs, p2[0].timeMs);
+	assert.ok(afterMs > atMs && afterMs - atMs <= 40, `handshake ends ${afterMs - atMs} ms later`);
+	const closeAt = afterMs + 256.65;
+	const reqs = replayRequests([
+		{ op: 'create', body: { seed: 1 }, atMs: 0 },
+		{ op: 'pair', body: {}, atMs: atMs, afterMs, pairId: 2 },
+		{ op: 'event', pair: 2, body: { type: 'close', side: 'client' }, atMs: closeAt },
+	]);
+	const advances = reqs.filter((r) => r.body?.advanceMs != null).map((r) => r.body.advanceMs);
+	assert.deepEqual(advances, [atMs, Math.round((closeAt - afterMs) * 1000) / 1000]);
+	assert.equal(pairTiming([], 9, 123).atMs, 123, 'no event yet: the estimate');
 });

@@ -1,6 +1,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { layoutLadder, columns, segmentLabel, flagText, callText, relatedSegments } from '../ladder.js';
+import { layoutLadder, columns, segmentLabel, flagText, callText, relatedSegments, overlaps, wrapCall, timeBars, barText } from '../ladder.js';
+import { scenarioRun } from './fixtures.js';
+import { translate, formatMs } from '../i18n.js';
 import { normalClose, lostLastAck } from './fixtures.js';
 
 test('every segment of the normal close becomes a delivered arrow that slants downwards', () => {
@@ -53,16 +55,18 @@ test('labels on the same side of a line never share a row', () => {
 test('calls are shown beside the line with their results', () => {
 	const l = layoutLadder(normalClose(), { pair: 1, width: 640 });
 	const texts = l.calls.map((c) => `${c.side}:${c.lines.join(' ')}`);
-	assert.deepEqual(texts, ['client:close() = 0', 'server:recv() = 0 (EOF)', 'server:close() = 0']);
+	assert.deepEqual(texts, ['client:connect(10.0.0.1, 80) = …', 'client:↳ connect() = 0', 'server:accept(80) = 0', 'client:close() = 0', 'server:recv() = 0 (EOF)', 'server:close() = 0']);
 	assert.equal(callText({ call: 'send', args: { bytes: 100 }, result: 'EPIPE' }).errno, true);
 	assert.equal(callText({ call: 'close', args: {}, result: null, blocking: true }).result, '…');
 	assert.equal(callText({ call: 'shutdown', args: { how: 'SHUT_WR' }, result: 0 }).name, 'shutdown(SHUT_WR)');
+	assert.equal(callText({ call: 'setsockopt', args: { onoff: 1, option: 'SO_LINGER', seconds: 0 }, result: 0 }).name, 'setsockopt(SO_LINGER, {1, 0})');
+	assert.equal(callText({ call: 'setsockopt', args: { on: 1, option: 'SO_REUSEADDR' }, result: 0 }).name, 'setsockopt(SO_REUSEADDR, 1)');
 });
 
 test('a long pause is compressed and marked as a gap', () => {
 	const l = layoutLadder(normalClose(), { pair: 1, width: 640 });
 	const gapDts = l.gaps.map((g) => g.dtMs);
-	assert.ok(gapDts.includes(970), `handshake → close gap, got ${gapDts}`);
+	assert.ok(gapDts.includes(51), `ACK of FIN → recv() gap, got ${gapDts}`);
 	assert.ok(gapDts.includes(59990), 'TIME_WAIT gap');
 	assert.ok(l.height < 1200, `the 60 s TIME_WAIT must not stretch the drawing (height ${l.height})`);
 });
@@ -88,21 +92,25 @@ test('hovering an ACK finds the segment it acknowledges', () => {
 });
 
 test('a segment still in flight is drawn part way', () => {
-	const events = normalClose().slice(0, 13); // up to the FIN being sent
-	const l = layoutLadder(events, { pair: 1, width: 640 });
-	const fin = l.arrows.find((a) => a.id === 4);
+	const all = normalClose();
+	const finSent = all.find((e) => e.type === 'segment' && e.event === 'sent' && e.flags.includes('FIN'));
+	const l = layoutLadder(all.filter((e) => e.seq <= finSent.seq), { pair: 1, width: 640 });
+	const fin = l.arrows.find((a) => a.id === finSent.id);
 	assert.equal(fin.kind, 'inflight');
 	assert.ok(fin.x2 > fin.x1 && fin.x2 < l.xServer);
 });
 
-test('narrow screens get compact two-line labels and keep room for state names', () => {
-	const c = columns(360);
+test('narrow screens get compact two-line labels, a time column and room for state names', () => {
+	const c = columns(370);
 	assert.equal(c.compact, true);
-	assert.ok(c.xServer - c.xClient >= 150);
+	assert.ok(c.timeCol > 0, 'phones see the time too');
+	assert.ok(c.xServer - c.xClient >= 130);
 	assert.ok(c.out >= 82, 'room for FIN_WAIT_1 beside the line');
-	const l = layoutLadder(normalClose(), { pair: 1, width: 360 });
+	const l = layoutLadder(normalClose(), { pair: 1, width: 370 });
 	assert.equal(l.arrows[0].label.length, 2);
-	assert.ok(l.arrows.every((a) => a.x1 <= 360 && a.x2 <= 360));
+	assert.ok(l.arrows.every((a) => a.x1 <= 370 && a.x2 <= 370));
+	assert.ok(l.times.length > 3);
+	assert.equal(l.collisions, 0);
 });
 
 test('other pairs are filtered out', () => {
@@ -112,19 +120,13 @@ test('other pairs are filtered out', () => {
 });
 
 test('a call recorded right after its state change is drawn under the state box, never on it', () => {
-	const ev = normalClose();
-	const i = ev.findIndex((e) => e.type === 'call' && e.call === 'close' && e.endpoint === 'client');
-	[ev[i], ev[i + 1]] = [ev[i + 1], ev[i]]; // the engine records the transition first, then the call's result
-	ev.forEach((e, n) => { e.seq = n; });
-	const l = layoutLadder(ev, { pair: 1, width: 640 });
+	const l = layoutLadder(normalClose(), { pair: 1, width: 640 });
 	const st = l.states.find((s) => s.to === 'FIN_WAIT_1');
 	const call = l.calls.find((c) => c.call === 'close' && c.side === 'client');
-	assert.equal(call.y, st.y);
-	assert.equal(call.below, true);
-	const fin = l.arrows.find((a) => a.id === 4);
-	assert.ok(fin.y1 > st.y, 'the FIN leaves below the labels');
-	const next = l.states.find((s) => s.to === 'FIN_WAIT_2');
-	assert.ok(next.y - (call.y + 17) >= 20, 'the next label on the line keeps its distance');
+	assert.ok(call.y > st.y);
+	assert.ok(!overlaps(call.items[0].box, st.box));
+	const next = l.states.find((s) => s.side === 'client' && s.to === 'FIN_WAIT_2');
+	assert.ok(next.box.y >= call.items.at(-1).box.y + 12, 'the next label on the line keeps its distance');
 });
 
 test('all pairs share the two host lines, each label tagged with its pair', () => {
@@ -135,4 +137,105 @@ test('all pairs share the two host lines, each label tagged with its pair', () =
 	assert.ok(l.arrows.some((a) => a.label[0].startsWith('p2 ')));
 	assert.ok(l.states.some((s) => s.text === 'p1 TIME_WAIT'));
 	assert.ok(l.calls.some((c) => c.lines[0].startsWith('p2 close()')));
+});
+
+const REAL = ['active-close', 'lost-last-ack', 'simultaneous-close', 'linger-default', 'linger-timeout', 'old-duplicate', 'fin-wait-2-timeout', 'faults'];
+const en = (k, p) => translate('en', k, p);
+
+function textBoxes(l) {
+	return [
+		...l.arrows.map((a) => [`seg ${a.id}`, a.labelBox]),
+		...l.arrows.filter((a) => a.lost).map((a) => [`lost ${a.id}`, a.lost.box]),
+		...l.states.map((s) => [`state ${s.text}`, s.box]),
+		...l.calls.flatMap((c) => c.items.map((it) => [`call ${it.text}`, it.box])),
+		...l.barLabels.map((it) => [`bar ${it.text}`, it.box]),
+		...l.markers.flatMap((m) => m.items.map((it) => [`mark ${it.text}`, it.box])),
+		...l.gaps.map((g) => [`gap ${g.text}`, g.box]),
+		...l.times.map((x) => [`time ${x.text}`, x.box]),
+	];
+}
+
+test('no two ladder texts overlap: every step of the real scenarios, one pair or all, desktop and phone widths', () => {
+	for (const name of REAL) {
+		const run = scenarioRun(name);
+		// the faults trace (duplicate, delay, a held ACK released across other arrows) has no steps: all of it
+		const steps = run.narration.length ? run.narration : [{ step: 'all', toSeq: Infinity }];
+		for (const step of steps) {
+			const events = run.trace.filter((e) => e.seq < step.toSeq);
+			for (const width of [640, 370]) {
+				for (const tagPairs of [false, true]) {
+					const l = layoutLadder(events, { pair: tagPairs ? null : 1, tagPairs, width, t: en, formatMs });
+					const boxes = textBoxes(l);
+					for (let i = 0; i < boxes.length; i++) {
+						for (let j = i + 1; j < boxes.length; j++) {
+							assert.ok(!overlaps(boxes[i][1], boxes[j][1]),
+								`${name} step ${step.step} width ${width}${tagPairs ? ' all pairs' : ''}: ${boxes[i][0]} overlaps ${boxes[j][0]}`);
+						}
+					}
+					for (const [what, b] of boxes) {
+						assert.ok(b.x >= 0 && b.x + b.w <= width + 0.5, `${name} ${width}: ${what} leaves the drawing`);
+					}
+				}
+			}
+		}
+	}
+});
+
+test('simultaneous close: the crossing FINs and ACKs get labels of their own', () => {
+	const run = scenarioRun('simultaneous-close');
+	const l = layoutLadder(run.trace, { pair: 1, width: 640, t: en, formatMs });
+	const fins = l.arrows.filter((a) => a.flags.includes('FIN') && !a.flags.includes('SYN'));
+	assert.equal(fins.length, 2);
+	assert.ok(!overlaps(fins[0].labelBox, fins[1].labelBox));
+});
+
+test('long calls wrap instead of hiding their arguments or result', () => {
+	const lines = wrapCall('setsockopt(SO_LINGER, {1, 0}) = 0', 110);
+	assert.ok(lines.length > 1);
+	assert.equal(lines.join('').replace(/\s+/g, ''), 'setsockopt(SO_LINGER,{1,0})=0');
+	assert.ok(lines.every((x) => !x.includes('SO_LI') || x.includes('SO_LINGER')), `no word is cut: ${lines}`);
+	const l = layoutLadder(scenarioRun('linger-default').trace, { pair: 1, width: 370, t: en, formatMs });
+	const so = l.calls.find((c) => c.call === 'setsockopt');
+	if (so) {
+		assert.match(so.lines.join(' '), /= 0/);
+	}
+});
+
+test('TIME_WAIT is a bar with its true length and a restart by the retransmitted FIN is marked', () => {
+	const run = scenarioRun('lost-last-ack');
+	const bars = timeBars(run.trace);
+	const tw = bars.find((b) => b.kind === 'TIME_WAIT');
+	assert.equal(tw.timerMs, 60000, '2MSL on linux');
+	assert.equal(tw.restarts.length, 1);
+	assert.equal(tw.endMs - tw.startMs, tw.restarts[0].timeMs + 60000 - tw.startMs, 'ends 2MSL after the restart');
+	const step4 = run.trace.filter((e) => e.seq < run.narration[3].toSeq);
+	const l = layoutLadder(step4, { pair: 1, width: 640, t: en, formatMs });
+	const bar = l.bars.find((b) => b.kind === 'TIME_WAIT');
+	assert.equal(bar.ongoing, true);
+	assert.equal(l.markers.length, 1, 'the restart is drawn on the bar');
+	const now = step4.at(-1).timeMs;
+	const { head, live } = barText(bar, now, en, formatMs);
+	assert.equal(head, '2MSL = 60 s');
+	assert.equal(live, `${formatMs(bar.expiresAtMs - now)} left`);
+	assert.ok(bar.y2 > bar.y1 && bar.y2 < l.height, 'an ongoing bar runs to the end of the drawing');
+	const done = layoutLadder(run.trace, { pair: 1, width: 640, t: en, formatMs }).bars.find((b) => b.kind === 'TIME_WAIT');
+	assert.match(barText(done, 0, en, formatMs).head, /lasted 60\.22 s/);
+});
+
+test('CLOSE_WAIT and FIN_WAIT_2 are bars too; a close() blocked by SO_LINGER is a bar until it returns', () => {
+	const kinds = timeBars(scenarioRun('active-close').trace).map((b) => `${b.side}:${b.kind}`);
+	assert.deepEqual(kinds, ['server:CLOSE_WAIT', 'client:FIN_WAIT_2', 'client:TIME_WAIT']);
+	const linger = timeBars(scenarioRun('linger-timeout').trace).find((b) => b.kind === 'LINGER');
+	assert.ok(linger, 'linger-timeout blocks close()');
+	assert.ok(linger.endMs > linger.startMs);
+});
+
+test('on a phone no segment label is wider than the room between the lines', () => {
+	for (const name of REAL) {
+		const l = layoutLadder(scenarioRun(name).trace, { pair: 1, width: 370, t: en, formatMs });
+		for (const a of l.arrows) {
+			assert.ok(a.labelBox.x >= l.xClient && a.labelBox.x + a.labelBox.w <= l.xServer,
+				`${name} #${a.id} ${a.label.join(' / ')}: ${Math.round(a.labelBox.x)}..${Math.round(a.labelBox.x + a.labelBox.w)}`);
+		}
+	}
 });

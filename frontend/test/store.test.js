@@ -33,7 +33,7 @@ test('a snapshot baseline is used until the trace mentions the endpoint', () => 
 
 test('revealing a scenario step shows the state at that point', () => {
 	const ev = lostLastAck();
-	const dropSeq = ev.find((e) => e.type === 'segment' && e.event === 'dropped').seq;
+	const dropSeq = ev.find((e) => e.type === 'state' && e.to === 'TIME_WAIT').seq;
 	const eps = deriveEndpoints(visibleEvents(ev, dropSeq));
 	assert.equal(eps[1].server.state, 'LAST_ACK');
 	assert.equal(eps[1].client.state, 'TIME_WAIT');
@@ -69,4 +69,26 @@ test('virtual now moves with wall time × speed only while a realtime clock runs
 
 test('pair ids come from snapshot and trace', () => {
 	assert.deepEqual(pairIds({ pairs: [{ id: 2 }] }, [{ seq: 0, pair: 1 }, { seq: 1, pair: null }]), [1, 2]);
+});
+
+test('stream events that follow the trace are appended without re-sorting; a burst of 20,000 stays fast', () => {
+	const s = new Store();
+	s.loadSimulation({ id: 'x', nowMs: 0, pairs: [] });
+	let changes = 0;
+	s.addEventListener('change', () => changes++);
+	const t0 = performance.now();
+	for (let i = 0; i < 20000; i += 50) {
+		const batch = [];
+		for (let k = i; k < i + 50; k++) {
+			batch.push({ seq: k, type: 'note', timeMs: k });
+		}
+		s.addEvents(batch);
+	}
+	const ms = performance.now() - t0;
+	assert.equal(s.state.events.length, 20000);
+	assert.deepEqual(s.state.events.slice(0, 3).map((e) => e.seq), [0, 1, 2]);
+	assert.equal(changes, 400, 'one change per batch');
+	assert.ok(ms < 2000, `appending took ${ms} ms`);
+	// out-of-order input still ends sorted and without duplicates
+	assert.deepEqual(mergeEvents([{ seq: 1 }, { seq: 3 }], [{ seq: 2 }, { seq: 4 }, { seq: 3 }]).map((e) => e.seq), [1, 2, 3, 4]);
 });

@@ -10,11 +10,15 @@ import org.slf4j.LoggerFactory;
 
 import dev.tcplab.engine.EngineException;
 import dev.tcplab.scenario.ScenarioNotFoundException;
+import dev.tcplab.simulation.EventBudgetExceededException;
 import dev.tcplab.simulation.LimitExceededException;
 import dev.tcplab.simulation.RateLimitedException;
 import dev.tcplab.simulation.SimulationNotFoundException;
+import dev.tcplab.web.Problems;
 
 import jakarta.servlet.http.HttpServletRequest;
+
+import org.apache.tomcat.util.http.InvalidParameterException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -32,6 +36,7 @@ import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.server.PayloadTooLargeException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -46,12 +51,38 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ApiProblemHandler.class);
 
+	/**
+	 * Longest detail sent back: a rejected value is quoted by its prefix, never echoed
+	 * whole.
+	 */
+	static final int MAX_DETAIL = 400;
+
+	/** Longest rejected value quoted in {@code errors[].rejected}. */
+	static final int MAX_REJECTED = 64;
+
 	private static final java.util.regex.Pattern INTERNAL_NAME = java.util.regex.Pattern
 		.compile("(?:[a-z][a-z0-9_]*+\\.)++([A-Z][A-Za-z0-9_$]*+)");
 
 	@ExceptionHandler(IllegalArgumentException.class)
 	ResponseEntity<ProblemDetail> badRequest(IllegalArgumentException ex, HttpServletRequest request) {
 		return problem(HttpStatus.BAD_REQUEST, "Invalid request", ex.getMessage(), request, Map.of());
+	}
+
+	/**
+	 * Tomcat could not decode the query or form parameters (e.g. {@code ?%zz=1}): a
+	 * malformed request.
+	 */
+	@ExceptionHandler(InvalidParameterException.class)
+	ResponseEntity<ProblemDetail> malformedParameters(InvalidParameterException ex, HttpServletRequest request) {
+		return problem(HttpStatus.BAD_REQUEST, "Malformed request",
+				"the query string or form parameters are not valid percent-encoded UTF-8", request, Map.of());
+	}
+
+	/** The body limit was passed while reading a body of unknown length. */
+	@ExceptionHandler(PayloadTooLargeException.class)
+	ResponseEntity<ProblemDetail> tooLarge(PayloadTooLargeException ex, HttpServletRequest request) {
+		String detail = ex.getCause() == null ? "the request body is too large" : ex.getCause().getMessage();
+		return problem(HttpStatus.CONTENT_TOO_LARGE, "Request body too large", detail, request, Map.of());
 	}
 
 	@ExceptionHandler(SimulationNotFoundException.class)
@@ -80,6 +111,11 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 	ResponseEntity<ProblemDetail> limit(LimitExceededException ex, HttpServletRequest request) {
 		ResponseEntity<ProblemDetail> answer = problem(HttpStatus.TOO_MANY_REQUESTS, "Limit exceeded", ex.getMessage(),
 				request, Map.of("limit", ex.limit()));
+		if (ex instanceof EventBudgetExceededException budget) {
+			answer.getBody().setProperty("nowMs", budget.nowMs());
+			answer.getBody().setProperty("traceFrom", budget.traceFrom());
+			answer.getBody().setProperty("nextSeq", budget.nextSeq());
+		}
 		if (ex instanceof RateLimitedException rl) {
 			answer.getBody().setProperty("retryAfterSeconds", rl.retryAfterSeconds());
 			return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
@@ -93,8 +129,9 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
 	ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException ex, HttpServletRequest request) {
 		String type = ex.getRequiredType() == null ? "a valid value" : ex.getRequiredType().getSimpleName();
-		return problem(HttpStatus.BAD_REQUEST, "Invalid request",
-				"parameter \"" + ex.getName() + "\" must be " + article(type) + ", got \"" + ex.getValue() + "\"",
+		return problem(
+				HttpStatus.BAD_REQUEST, "Invalid request", "parameter \"" + ex.getName() + "\" must be " + article(type)
+						+ ", got \"" + Problems.shorten(String.valueOf(ex.getValue()), MAX_REJECTED) + "\"",
 				request, Map.of());
 	}
 
@@ -109,6 +146,13 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof PayloadTooLargeException tooLarge && request instanceof ServletWebRequest swr) {
+				return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+					.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+					.body(tooLarge(tooLarge, swr.getRequest()).getBody());
+			}
+		}
 		String detail = "the request body is not valid JSON for this route";
 		Throwable cause = ex.getMostSpecificCause();
 		if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
@@ -157,8 +201,11 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body, HttpHeaders headers,
 			HttpStatusCode statusCode, WebRequest request) {
-		if (body instanceof ProblemDetail pd && pd.getInstance() == null && request instanceof ServletWebRequest swr) {
-			pd.setInstance(URI.create(swr.getRequest().getRequestURI()));
+		if (body instanceof ProblemDetail pd) {
+			if (pd.getInstance() == null && request instanceof ServletWebRequest swr) {
+				pd.setInstance(URI.create(ProblemStatuses.safeUri(swr.getRequest().getRequestURI())));
+			}
+			pd.setDetail(Problems.shorten(pd.getDetail(), MAX_DETAIL));
 		}
 		ResponseEntity<Object> answer = super.handleExceptionInternal(ex, body, headers, statusCode, request);
 		if (answer != null && answer.getBody() instanceof ProblemDetail) {
@@ -172,7 +219,7 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 
 	private static Map<String, Object> fieldError(FieldError e) {
 		return Map.of("field", e.getField(), "message", String.valueOf(e.getDefaultMessage()), "rejected",
-				String.valueOf(e.getRejectedValue()));
+				Problems.shorten(String.valueOf(e.getRejectedValue()), MAX_REJECTED));
 	}
 
 	private static String article(String type) {
@@ -185,9 +232,9 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 
 	private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail,
 			HttpServletRequest request, Map<String, Object> properties) {
-		ProblemDetail pd = ProblemDetail.forStatusAndDetail(status, detail);
+		ProblemDetail pd = ProblemDetail.forStatusAndDetail(status, Problems.shorten(detail, MAX_DETAIL));
 		pd.setTitle(title);
-		pd.setInstance(URI.create(request.getRequestURI()));
+		pd.setInstance(URI.create(ProblemStatuses.safeUri(request.getRequestURI())));
 		properties.forEach(pd::setProperty);
 		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
 	}

@@ -1,5 +1,7 @@
 package dev.tcplab.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -12,5 +14,7 @@ import dev.tcplab.engine.TraceEvent;
 record EventResponse(@Schema(
 		description = "Socket calls: 0, a byte count, an errno name (EPIPE, ENOTCONN, …) or \"pending\" for a blocking call; faults and pokes: \"ok\"",
 		example = "0") Object result,
-		@Schema(description = "Trace events this call produced, in seq order") List<TraceEvent> trace) {
+		@Schema(description = "Trace events this call produced, in seq order") List<TraceEvent> trace,
+		@Schema(description = "Present when the trace was cut at tcplab.budget.max-inline-trace-events: "
+				+ "read the rest with GET …/trace?since=traceContinuesAt") @JsonInclude(JsonInclude.Include.NON_NULL) Long traceContinuesAt) {
 }

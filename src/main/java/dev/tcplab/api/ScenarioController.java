@@ -17,6 +17,7 @@ import dev.tcplab.scenario.ScenarioRunner.NarrationStep;
 import dev.tcplab.scenario.ScenarioRunner.Run;
 import dev.tcplab.scenario.Text;
 
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -27,7 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Built-in narrated scenarios. */
 @RestController
-@RequestMapping("/api/scenarios")
+@RequestMapping(path = "/api/scenarios", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "scenarios", description = "Built-in, narrated teardown scenarios (English and Korean)")
 class ScenarioController {
 
@@ -87,7 +88,10 @@ class ScenarioController {
 			content = @Content(mediaType = "application/problem+json"))
 	ResponseEntity<RunJson> run(@PathVariable String name,
 			@Valid @RequestBody(required = false) ScenarioRunRequest request) {
-		Run r = runner.run(name, request == null ? null : request.profile(), request == null ? null : request.seed());
+		String profile = request == null ? null : request.profile();
+		Long seed = request == null ? null : request.seed();
+		Integer untilStep = request == null ? null : request.untilStep();
+		Run r = untilStep == null ? runner.run(name, profile, seed) : runner.run(name, profile, seed, untilStep);
 		return ResponseEntity.created(URI.create("/api/simulations/" + r.simulationId()))
 			.body(new RunJson(r.simulationId(), r.name(), r.title(), r.profile(), r.seed(), r.trace(), r.narration()));
 	}

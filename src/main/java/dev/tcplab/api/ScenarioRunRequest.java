@@ -11,5 +11,7 @@ record ScenarioRunRequest(
 		@Schema(description = "Stack profile", example = "linux",
 				defaultValue = "linux") @Size(max = 32) String profile,
 		@Schema(description = "RNG seed; random when absent",
-				example = "7") @Min(0) @Max(9_007_199_254_740_991L) Long seed) {
+				example = "7") @Min(0) @Max(9_007_199_254_740_991L) Long seed,
+		@Schema(description = "Run only steps 1..untilStep and leave the simulation live there (to branch from a step)",
+				example = "2") @Min(1) @Max(1000) Integer untilStep) {
 }

@@ -32,7 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** The simulation routes of design.md's REST contract. */
 @RestController
-@RequestMapping("/api/simulations")
+@RequestMapping(path = "/api/simulations", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "simulations",
 		description = "Create simulations, open pairs, drive socket calls and faults, move the clock, read the trace")
 class SimulationController {
@@ -111,7 +111,8 @@ class SimulationController {
 	EventResponse event(@PathVariable String id, @PathVariable int pairId,
 			@Valid @RequestBody PairEventRequest request) {
 		EventResult r = service.apply(id, pairId, request.toEvent());
-		return new EventResponse(r.result(), r.trace());
+		InlineTrace t = InlineTrace.of(r.trace(), service.budget().maxInlineTraceEvents());
+		return new EventResponse(r.result(), t.events(), t.continuesAt());
 	}
 
 	@PostMapping("/{id}/clock")
@@ -121,8 +122,9 @@ class SimulationController {
 			content = @Content(mediaType = "application/problem+json"))
 	ClockResponse clock(@PathVariable String id, @Valid @RequestBody ClockRequest request) {
 		ClockOutcome o = service.clock(id, request.toCommand(service.properties().maxAdvanceMs()));
-		return new ClockResponse(o.nowMs(), o.result(), o.trace(), o.clock().wireName(), o.paused(), o.speed(),
-				o.nextEventAtMs());
+		InlineTrace t = InlineTrace.of(o.trace(), service.budget().maxInlineTraceEvents());
+		return new ClockResponse(o.nowMs(), o.result(), t.events(), o.clock().wireName(), o.paused(), o.speed(),
+				o.nextEventAtMs(), t.continuesAt());
 	}
 
 	@GetMapping("/{id}/trace")
@@ -136,7 +138,7 @@ class SimulationController {
 		return new TraceResponse(t.events(), t.nextSeq(), t.oldestSeq(), t.truncated() ? Boolean.TRUE : null);
 	}
 
-	@GetMapping("/{id}/trace.pcap")
+	@GetMapping(path = "/{id}/trace.pcap", produces = PcapWriter.MEDIA_TYPE)
 	@Operation(summary = "Download the segments as a pcap file",
 			description = "libpcap, LINKTYPE_RAW (IPv4), one record per sent segment, virtual timestamps, correct checksums; opens in Wireshark/tshark.")
 	@ApiResponse(responseCode = "200",

@@ -304,6 +304,69 @@ public final class Simulation {
 		return new EventResult(result, e.rec.since(start));
 	}
 
+	/** Result of a clock action that stopped at its event budget. */
+	public static final String BUDGET = "budget";
+
+	/**
+	 * {@link #advance} that runs at most {@code maxEvents} scheduled events. If more were
+	 * due it stops after the last one run: the clock stays at that event's time, the rest
+	 * stays pending, the result is {@value #BUDGET}.
+	 */
+	public EventResult advance(double ms, long maxEvents) {
+		long target = e.now + toMicros("ms", ms);
+		long start = e.rec.nextSeq();
+		if (!runBudgeted(target, maxEvents)) {
+			return new EventResult(BUDGET, e.rec.since(start));
+		}
+		e.now = target;
+		return new EventResult("ok", e.rec.since(start));
+	}
+
+	/**
+	 * {@link #advanceSilently} within an event budget (see
+	 * {@link #advance(double, long)}).
+	 * @return false when the budget stopped it before {@code ms} had passed
+	 */
+	public boolean advanceSilently(double ms, long maxEvents) {
+		long target = e.now + toMicros("ms", ms);
+		if (!runBudgeted(target, maxEvents)) {
+			return false;
+		}
+		e.now = target;
+		return true;
+	}
+
+	/**
+	 * {@link #runUntilIdle} within an event budget: "idle", "limit", or {@value #BUDGET}
+	 * (the clock stays at the last event run).
+	 */
+	public EventResult runUntilIdle(double maxMs, long maxEvents) {
+		long limit = e.now + toMicros("maxMs", maxMs);
+		long start = e.rec.nextSeq();
+		if (!runBudgeted(limit, maxEvents)) {
+			return new EventResult(BUDGET, e.rec.since(start));
+		}
+		if (e.nextEventAt() < 0) {
+			return new EventResult("idle", e.rec.since(start));
+		}
+		e.now = limit;
+		return new EventResult("limit", e.rec.since(start));
+	}
+
+	/** Runs due events up to {@code limitUs}; false if the budget ran out first. */
+	private boolean runBudgeted(long limitUs, long maxEvents) {
+		if (maxEvents < 1) {
+			throw new IllegalArgumentException("maxEvents must be positive, got " + maxEvents);
+		}
+		long[] left = { maxEvents };
+		e.runUntil(limitUs, () -> --left[0] <= 0);
+		if (left[0] > 0) {
+			return true;
+		}
+		long next = e.nextEventAt();
+		return next < 0 || next > limitUs;
+	}
+
 	private static long toMicros(String name, double ms) {
 		if (!(ms >= 0) || ms > 1e12) {
 			throw new IllegalArgumentException(name + " must be a non-negative number of milliseconds, got " + ms);

@@ -22,7 +22,7 @@ public final class Snapshots {
 	 * before connect).
 	 */
 	public record EndpointView(String endpoint, String address, int port, TcpState state, Long iss, Long irs,
-			Long sndUna, Long sndNxt, Integer sndWnd, Long rcvNxt, Integer rcvWnd, int sendBuffered, int recvBuffered,
+			Long sndUna, Long sndNxt, Integer sndWnd, Long rcvNxt, Integer rcvWnd, long sendBuffered, int recvBuffered,
 			boolean orphan, boolean shutRd, boolean shutWr, boolean reuseAddr, int lingerOnoff, int lingerSeconds,
 			String pendingCall, List<TimerView> timers) {
 	}

@@ -74,6 +74,9 @@ import java.util.Map;
  * generator, raised above the old SND.NXT if needed (RFC 1122 §4.2.2.13)
  * @param synAckRetries SYN,ACK retransmissions of a passive SYN_RECEIVED connection
  * before the request is dropped (Linux tcp_synack_retries = 5, about 63 s in all)
+ * @param challengeAckIntervalMs minimum time between two challenge or out-of-window ACKs
+ * of one connection or TIME_WAIT (RFC 5961 §7; Linux tcp_invalid_ratelimit = 500 ms, per
+ * socket — segments with data are exempt from the out-of-window limit); 0 = no limit
  */
 public record StackConstants(String profile, long mslMs, long timeWaitMs, long rtoInitialMs, long rtoMinMs,
 		long rtoMaxMs, int retries2, int orphanRetries, int synRetries, long delayedAckMs, boolean quickAck,
@@ -81,7 +84,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		boolean synReopensTimeWait, int mss, int windowBytes, int ephemeralLow, int ephemeralHigh,
 		boolean tailLossProbe, String rtoFormula, boolean timeWaitRstChallengeAck, boolean shutRdKeepsData,
 		boolean rstOnDataAfterShutRd, boolean requestSockets, boolean timeWaitAckRestarts, int reopenIsnOffset,
-		int synAckRetries) {
+		int synAckRetries, long challengeAckIntervalMs) {
 
 	/**
 	 * {@link #rtoFormula()}: RFC 6298 §2, RTO = max(RTO_min, SRTT + max(G, 4·RTTVAR)).
@@ -90,6 +93,12 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 
 	/** {@link #rtoFormula()}: Linux, RTO = SRTT + max(RTO_min, 4·RTTVAR). */
 	public static final String RTO_LINUX = "linux";
+
+	/**
+	 * Smallest MSS accepted: the default send MSS of RFC 9293 §3.7.1 (RFC 1122 §4.2.2.6),
+	 * so one window is at most ⌈65535 / 536⌉ = 123 segments.
+	 */
+	public static final int MIN_MSS = 536;
 
 	/** Names of the built-in profiles. */
 	public static final List<String> PROFILES = List.of("rfc9293", "linux", "bsd", "windows");
@@ -119,8 +128,10 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		if (twReuse < 0 || twReuse > 2) {
 			throw new IllegalArgumentException("twReuse must be 0, 1 or 2");
 		}
-		if (mss < 1 || mss > 65495) {
-			throw new IllegalArgumentException("mss must be between 1 and 65495");
+		// a tiny MSS multiplies the segments per window (Linux added a floor,
+		// tcp_min_snd_mss, after CVE-2019-11479); 536 is RFC 9293's default send MSS
+		if (mss < MIN_MSS || mss > 65495) {
+			throw new IllegalArgumentException("mss must be between " + MIN_MSS + " and 65495, got " + mss);
 		}
 		if (windowBytes < 1 || windowBytes > 65535) {
 			throw new IllegalArgumentException("windowBytes must be between 1 and 65535 (no window scaling)");
@@ -165,24 +176,24 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 			// timeout, RST kills TIME_WAIT.
 			case "rfc9293" -> new StackConstants("rfc9293", 120_000, 240_000, 1_000, 1_000, 60_000, 15, 8, 6, 200,
 					false, 0, true, "EWOULDBLOCK", false, 0, true, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true,
-					false, false, false, false, 0, 6);
+					false, false, false, false, 0, 6, 0);
 			// Linux 6.x: TCP_TIMEWAIT_LEN 60 s, RTO min 200 ms / max 120 s,
 			// tcp_fin_timeout 60 s, delayed ACK ~40 ms,
 			// quick-ACK on fresh connections, close() after linger timeout returns 0,
 			// tcp_rfc1337=0, tcp_tw_reuse=2.
 			case "linux" -> new StackConstants("linux", 30_000, 60_000, 1_000, 200, 120_000, 15, 8, 6, 40, true, 60_000,
 					true, "0", false, 0, true, 1460, 65535, 32768, 60999, true, RTO_LINUX, false, true, true, true,
-					true, 65537, 5);
+					true, 65537, 5, 500);
 			// FreeBSD: MSL 30 s (TIME_WAIT 60 s), RTO min 30 ms, delayed ACK 100 ms,
 			// linger timeout EWOULDBLOCK.
 			case "bsd" -> new StackConstants("bsd", 30_000, 60_000, 1_000, 30, 64_000, 12, 8, 6, 100, false, 60_000,
 					true, "EWOULDBLOCK", false, 0, true, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true, false,
-					false, false, false, 0, 6);
+					false, false, false, 0, 6, 0);
 			// Windows: TcpTimedWaitDelay 120 s, RTO min 300 ms, delayed ACK 200 ms,
 			// FIN_WAIT_2 timeout 120 s.
 			case "windows" -> new StackConstants("windows", 60_000, 120_000, 1_000, 300, 60_000, 5, 5, 2, 200, false,
 					120_000, true, "EWOULDBLOCK", false, 0, false, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true,
-					false, false, false, false, 0, 2);
+					false, false, false, false, 0, 2, 0);
 			default -> throw new IllegalArgumentException(
 					"unknown profile \"" + name + "\"; known profiles: " + String.join(", ", PROFILES));
 		};

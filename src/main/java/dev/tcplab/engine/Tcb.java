@@ -87,10 +87,27 @@ final class Tcb extends Endpoint {
 
 	int sndWnd;
 
+	/**
+	 * SND.WL1, SND.WL2: sequence and ack numbers of the segment last used to update
+	 * SND.WND.
+	 */
+	int sndWl1;
+
+	int sndWl2;
+
 	int rcvNxt;
 
-	/** Bytes the application queued that were not transmitted yet. */
-	int sendQueue;
+	/**
+	 * SO_SNDBUF: the most bytes one socket holds unsent or unacknowledged (Linux
+	 * {@code tcp_wmem} max, 4 MiB). A send into a full buffer answers EWOULDBLOCK, into a
+	 * nearly full one a partial count, as a non-blocking socket does (send(2)).
+	 */
+	static final long SEND_BUFFER_BYTES = 4L << 20;
+
+	/**
+	 * Bytes the application queued that were not transmitted yet (64-bit: never wraps).
+	 */
+	long sendQueue;
 
 	/** Bytes received in order and not read by the application yet. */
 	int recvBuffered;
@@ -231,8 +248,8 @@ final class Tcb extends Endpoint {
 		return appClosed && pendingCall != CALL_CLOSE;
 	}
 
-	int sendBuffered() {
-		int unacked = 0;
+	long sendBuffered() {
+		long unacked = 0;
 		if (synchronizedVars) {
 			unacked = sndNxt - sndUna;
 			if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
@@ -275,19 +292,36 @@ final class Tcb extends Endpoint {
 				return synchronizedVars ? "EPIPE" : "ENOTCONN";
 			case SYN_SENT, SYN_RECEIVED:
 				// §3.10.2: queue the data for transmission after entering ESTABLISHED
-				sendQueue += bytes;
-				return bytes;
+				return enqueue(bytes);
 			case ESTABLISHED, CLOSE_WAIT:
 				if (shutWr) {
 					return "EPIPE";
 				}
-				sendQueue += bytes;
+				Object queued = enqueue(bytes);
 				output();
-				return bytes;
+				return queued;
 			default:
 				// FIN_WAIT_1/2, CLOSING, LAST_ACK, TIME_WAIT: "error: connection closing"
 				return "EPIPE";
 		}
+	}
+
+	/**
+	 * Takes as much of a SEND as the send buffer has room for (§3.10.2 "if there is
+	 * insufficient space to remember this buffer, simply return 'error: insufficient
+	 * resources'"; a non-blocking socket answers EWOULDBLOCK or a partial count).
+	 */
+	private Object enqueue(int bytes) {
+		if (bytes == 0) {
+			return 0;
+		}
+		long room = SEND_BUFFER_BYTES - sendBuffered();
+		if (room <= 0) {
+			return "EWOULDBLOCK";
+		}
+		int n = (int) Math.min(bytes, room);
+		sendQueue += n;
+		return n;
 	}
 
 	/** RECEIVE, §3.10.3. */
@@ -555,7 +589,7 @@ final class Tcb extends Endpoint {
 			if (room <= 0) {
 				break;
 			}
-			int n = Math.min(Math.min(c.mss(), sendQueue), room);
+			int n = (int) Math.min(Math.min(c.mss(), sendQueue), room);
 			sendQueue -= n;
 			// PSH only on the segment that empties the send queue (Linux tcp_push marks
 			// the
@@ -786,6 +820,7 @@ final class Tcb extends Endpoint {
 		irs = s.seq;
 		rcvNxt = s.seq + 1;
 		sndWnd = s.window;
+		sndWl1 = s.seq;
 		iss = givenIss != null ? givenIss : e.isn.next(e.now, Engine.SERVER_HOST, s.client, l.port, s.srcPort);
 		sndUna = iss;
 		sndNxt = iss;
@@ -843,6 +878,8 @@ final class Tcb extends Endpoint {
 		irs = s.seq;
 		rcvNxt = s.seq + 1;
 		sndWnd = s.window;
+		sndWl1 = s.seq;
+		sndWl2 = s.ack;
 		answerId = s.id;
 		if (ackOk) {
 			ackAdvance(s.ack);
@@ -873,7 +910,7 @@ final class Tcb extends Endpoint {
 		}
 		// first: check sequence number (acceptability test)
 		if (!acceptable(s)) {
-			if (!s.has(RST)) {
+			if (!s.has(RST) && !oowAckLimited(s, false)) {
 				sendAck();
 			}
 			return;
@@ -883,9 +920,11 @@ final class Tcb extends Endpoint {
 		boolean passive = state == TcpState.SYN_RECEIVED && listener != null;
 		if (s.has(RST)) {
 			if (s.seq != rcvNxt) {
-				e.note(this, "CHALLENGE_ACK",
-						"RST inside the window but not at RCV.NXT: challenge ACK (RFC 5961 §3.2)");
-				sendAck();
+				if (!oowAckLimited(s, true)) {
+					e.note(this, "CHALLENGE_ACK",
+							"RST inside the window but not at RCV.NXT: challenge ACK (RFC 5961 §3.2)");
+					sendAck();
+				}
 				return;
 			}
 			switch (state) {
@@ -948,8 +987,10 @@ final class Tcb extends Endpoint {
 				e.setState(this, TcpState.CLOSED, "rcv SYN");
 				return;
 			}
-			e.note(this, "CHALLENGE_ACK", "SYN in a synchronized state: challenge ACK (RFC 5961 §4)");
-			sendAck();
+			if (!oowAckLimited(s, true)) {
+				e.note(this, "CHALLENGE_ACK", "SYN in a synchronized state: challenge ACK (RFC 5961 §4)");
+				sendAck();
+			}
 			return;
 		}
 		// fifth: check the ACK field
@@ -960,6 +1001,8 @@ final class Tcb extends Endpoint {
 			if (gt(s.ack, sndUna) && le(s.ack, sndNxt)) {
 				e.setState(this, TcpState.ESTABLISHED, "rcv ACK of SYN");
 				sndWnd = s.window;
+				sndWl1 = s.seq;
+				sndWl2 = s.ack;
 				ackAdvance(s.ack);
 				if (listener != null) {
 					listener.accept(e, this);
@@ -980,13 +1023,14 @@ final class Tcb extends Endpoint {
 		if (gt(s.ack, sndUna)) {
 			ackAdvance(s.ack);
 		}
-		if (ge(s.ack, sndUna)) {
-			// "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated" —
-			// the RFC then guards the update with SND.WL1/SND.WL2 (only a segment newer
-			// than the last update may change SND.WND). They are not kept here: every
-			// acceptable ACK updates the window, so an old, reordered segment could
-			// shrink it (the links do not reorder unless a DELAY fault does).
+		if (ge(s.ack, sndUna) && (lt(sndWl1, s.seq) || (sndWl1 == s.seq && le(sndWl2, s.ack)))) {
+			// "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated. If
+			// (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set
+			// SND.WND <- SEG.WND, set SND.WL1 <- SEG.SEQ, and set SND.WL2 <- SEG.ACK":
+			// an old, reordered segment cannot reset the window
 			sndWnd = s.window;
+			sndWl1 = s.seq;
+			sndWl2 = s.ack;
 		}
 		switch (state) {
 			case FIN_WAIT_1:
@@ -1122,6 +1166,30 @@ final class Tcb extends Endpoint {
 			scheduleAck(true);
 			wakeReader();
 		}
+	}
+
+	/** Time of this connection's last challenge or out-of-window ACK in µs, or −1. */
+	long lastOowAckUs = -1;
+
+	/**
+	 * RFC 5961 §7 ACK throttling as Linux does it ({@code tcp_oow_rate_limited},
+	 * {@code tcp_send_challenge_ack}): at most one challenge or out-of-window ACK per
+	 * {@code challengeAckIntervalMs} per connection; an out-of-window segment with data
+	 * (and no SYN) is exempt. True = this ACK is suppressed; false = send it (and it
+	 * counts).
+	 */
+	private boolean oowAckLimited(Segment s, boolean challenge) {
+		if (!challenge && s.len > 0 && !s.has(SYN)) {
+			return false;
+		}
+		long gap = c.challengeAckIntervalMs() * 1000;
+		if (gap > 0 && lastOowAckUs >= 0 && e.now - lastOowAckUs < gap) {
+			e.note(this, "ACK_RATE_LIMITED", "challenge/out-of-window ACK suppressed: one per "
+					+ c.challengeAckIntervalMs() + " ms (RFC 5961 §7)");
+			return true;
+		}
+		lastOowAckUs = e.now;
+		return false;
 	}
 
 	/** RFC 9293 §3.10.7.4 "first": the four cases of the acceptability test. */

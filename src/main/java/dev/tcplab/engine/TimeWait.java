@@ -97,6 +97,9 @@ final class TimeWait {
 				return;
 			}
 			// otherwise: ACK (RFC 5961 challenge ACK / Linux TCP_TW_ACK)
+			if (oowAckLimited(r, s)) {
+				return;
+			}
 			e.net.sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt,
 					0, r.iss, r.irs, -1);
 			return;
@@ -121,8 +124,10 @@ final class TimeWait {
 				armTimer(r, true);
 				return;
 			}
-			e.net.sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt,
-					0, r.iss, r.irs, -1);
+			if (!oowAckLimited(r, s)) {
+				e.net.sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt,
+						r.rcvNxt, 0, r.iss, r.irs, -1);
+			}
 			if (s.has(ACK)) {
 				e.note(r, "TIME_WAIT_RESTARTED",
 						"a segment with ACK outside the window restarts the TIME_WAIT timer (Linux)");
@@ -136,6 +141,25 @@ final class TimeWait {
 			e.net.sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt,
 					0, r.iss, r.irs, -1);
 		}
+	}
+
+	/**
+	 * RFC 5961 §7 as Linux's {@code tcp_timewait_check_oow_rate_limit}: TIME_WAIT answers
+	 * at most one pure ACK or SYN per {@code challengeAckIntervalMs}; segments with data
+	 * or FIN are exempt. True = suppress this ACK. (A detached row forgets the time.)
+	 */
+	private boolean oowAckLimited(TimeWaitRecord r, Segment s) {
+		if (s.segLen() > 0 && !s.has(SYN)) {
+			return false;
+		}
+		long gap = c.challengeAckIntervalMs() * 1000;
+		if (gap > 0 && r.lastOowAckUs >= 0 && e.now - r.lastOowAckUs < gap) {
+			e.note(r, "ACK_RATE_LIMITED",
+					"TIME_WAIT ACK suppressed: one per " + c.challengeAckIntervalMs() + " ms (RFC 5961 §7)");
+			return true;
+		}
+		r.lastOowAckUs = e.now;
+		return false;
 	}
 
 	/**

@@ -29,6 +29,12 @@ final class TimeWaitRecord extends Endpoint {
 
 	final boolean clientSide;
 
+	/**
+	 * Time of its last rate-limited ACK in µs, or −1 (RFC 5961 §7; not kept in a detached
+	 * row).
+	 */
+	long lastOowAckUs = -1;
+
 	/** Its row in {@link TimeWaitRows} (generation, deadline, detached state). */
 	int row;
 

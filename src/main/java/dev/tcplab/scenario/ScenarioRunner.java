@@ -35,7 +35,12 @@ public class ScenarioRunner {
 	 * One narrated step of a run; {@code fromSeq ≤ seq < toSeq} are the trace events it
 	 * produced.
 	 */
-	public record NarrationStep(int step, long fromSeq, long toSeq, Text title, Text text) {
+	public record NarrationStep(int step, long fromSeq, long toSeq, Text title, Text text, boolean pause,
+			List<Map<String, Object>> expectations) {
+
+		public NarrationStep(int step, long fromSeq, long toSeq, Text title, Text text) {
+			this(step, fromSeq, toSeq, title, text, false, List.of());
+		}
 	}
 
 	/** A finished run. */
@@ -64,7 +69,19 @@ public class ScenarioRunner {
 	 * @throws dev.tcplab.simulation.LimitExceededException when the instance is full
 	 */
 	public Run run(String name, String profile, Long seed) {
+		return run(name, profile, seed, null);
+	}
+
+	/**
+	 * Runs steps 1..untilStep only (all when null) and leaves the simulation live there.
+	 * @throws IllegalArgumentException for an untilStep outside 1..steps
+	 */
+	public Run run(String name, String profile, Long seed, Integer untilStep) {
 		Scenario scenario = scenario(name);
+		if (untilStep != null && (untilStep < 1 || untilStep > scenario.steps().size())) {
+			throw new IllegalArgumentException(
+					"untilStep must be between 1 and " + scenario.steps().size() + " for " + name);
+		}
 		Scenario.Setup setup = scenario.setup();
 		LiveSimulation live = simulations.create(
 				new SimulationService.Spec(profile, seed, null, "manual", null, setup.overrides(), setup.traceLevel(),
@@ -76,11 +93,14 @@ public class ScenarioRunner {
 				List<NarrationStep> narration = new ArrayList<>();
 				int n = 0;
 				for (ScenarioStep step : scenario.steps()) {
+					if (untilStep != null && n >= untilStep) {
+						break;
+					}
 					long from = engine.nextSeq();
 					step.action().run(script);
 					long to = engine.nextSeq();
 					narration.add(new NarrationStep(++n, from, to, fill(step.title(), script.vars()),
-							fill(step.text(), script.vars())));
+							fill(step.text(), script.vars()), false, stubExpectations(engine.eventsSince(from), to)));
 				}
 				return new Run(s.id(), scenario.name(), scenario.title(), s.profile(), s.seed(), engine.eventsSince(0),
 						List.copyOf(narration));
@@ -90,6 +110,55 @@ public class ScenarioRunner {
 			simulations.delete(live.id());
 			throw ex;
 		}
+	}
+
+	/**
+	 * Stub until the scenario documents carry their own expectations: what a step
+	 * produced (its state changes, finished calls and the first segment it sent), in the
+	 * shape of the real expectations.
+	 */
+	static List<Map<String, Object>> stubExpectations(List<TraceEvent> events, long toSeq) {
+		List<Map<String, Object>> out = new ArrayList<>();
+		boolean segment = false;
+		for (TraceEvent e : events) {
+			if (e.seq() >= toSeq) {
+				break;
+			}
+			Map<String, Object> x = new java.util.LinkedHashMap<>();
+			if (e instanceof TraceEvent.State st && !"listener".equals(st.endpoint())) {
+				x.put("kind", "state");
+				x.put("pair", st.pair());
+				x.put("endpoint", st.endpoint());
+				x.put("from", st.from().name());
+				x.put("to", st.to().name());
+				x.put("text", st.endpoint() + " " + st.from() + " -> " + st.to());
+			}
+			else if (e instanceof TraceEvent.Call c && (!c.blocking() || c.completed()) && c.result() != null) {
+				x.put("kind", "call");
+				x.put("pair", c.pair());
+				x.put("endpoint", c.endpoint());
+				x.put("call", c.call());
+				x.put("result", String.valueOf(c.result()));
+				x.put("text", c.endpoint() + " " + c.call() + "() = " + c.result());
+			}
+			else if (e instanceof TraceEvent.Segment sg && !segment && "sent".equals(sg.event())) {
+				segment = true;
+				x.put("kind", "segment");
+				x.put("pair", sg.pair());
+				x.put("from", sg.from());
+				x.put("to", sg.to());
+				x.put("flags", sg.flags());
+				x.put("retransmission", sg.retransmission());
+				x.put("text", sg.from() + " sends " + String.join(",", sg.flags()));
+			}
+			else {
+				continue;
+			}
+			x.put("negate", false);
+			x.put("passed", true);
+			out.add(x);
+		}
+		return List.copyOf(out);
 	}
 
 	static Text fill(Text t, Map<String, String> vars) {

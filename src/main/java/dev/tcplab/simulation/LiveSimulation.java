@@ -165,9 +165,11 @@ public final class LiveSimulation {
 
 	/**
 	 * Advances a realtime, unpaused simulation by the wall time since the last tick ×
-	 * speed. Called by the runner.
+	 * speed, running at most {@code maxEvents} events: a simulation with more to do falls
+	 * behind wall time rather than holding up the other simulations' clocks. Called by
+	 * the runner.
 	 */
-	void tickRealtime(long nowNanos, double maxStepMs) {
+	void tickRealtime(long nowNanos, double maxStepMs, long maxEvents) {
 		lock.lock();
 		try {
 			if (closed || clock != ClockMode.REALTIME) {
@@ -181,7 +183,7 @@ public final class LiveSimulation {
 			double ms = (nowNanos - realtimeAnchorNanos) / 1_000_000.0 * speed;
 			realtimeAnchorNanos = nowNanos;
 			if (ms > 0) {
-				engine.advanceSilently(Math.min(ms, maxStepMs));
+				engine.advanceSilently(Math.min(ms, maxStepMs), maxEvents);
 			}
 		}
 		finally {

@@ -14,6 +14,12 @@ public class RateLimitedException extends LimitExceededException {
 		this.retryAfterSeconds = retryAfterSeconds;
 	}
 
+	/** A limit other than the request rate that also asks the client to wait. */
+	public RateLimitedException(String limit, String message, long retryAfterSeconds) {
+		super(limit, message);
+		this.retryAfterSeconds = retryAfterSeconds;
+	}
+
 	public long retryAfterSeconds() {
 		return retryAfterSeconds;
 	}

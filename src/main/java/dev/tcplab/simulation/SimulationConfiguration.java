@@ -6,7 +6,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
-@EnableConfigurationProperties(TcplabProperties.class)
+@EnableConfigurationProperties({ TcplabProperties.class, BudgetProperties.class })
 class SimulationConfiguration {
 
 }

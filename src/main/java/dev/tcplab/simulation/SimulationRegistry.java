@@ -31,10 +31,28 @@ public class SimulationRegistry {
 
 	private final TcplabProperties properties;
 
+	private final SimulationBudget budget;
+
+	private final CurrentClient currentClient;
+
+	/** Owner and birth of each live simulation, for the per-client cap and lifetime. */
+	private final Map<String, Held> held = new ConcurrentHashMap<>();
+
+	private final Map<String, AtomicInteger> perClient = new ConcurrentHashMap<>();
+
 	private long tickCount;
 
-	public SimulationRegistry(TcplabProperties properties) {
+	public SimulationRegistry(TcplabProperties properties, SimulationBudget budget, CurrentClient currentClient) {
 		this.properties = properties;
+		this.budget = budget;
+		this.currentClient = currentClient;
+	}
+
+	private record Held(String owner, long bornNanos) {
+	}
+
+	public SimulationBudget budget() {
+		return this.budget;
 	}
 
 	public TcplabProperties properties() {
@@ -51,24 +69,35 @@ public class SimulationRegistry {
 		if (!(speed >= 0.01 && speed <= 1000)) {
 			throw new IllegalArgumentException("speed must be between 0.01 and 1000, got " + speed);
 		}
-		if (reserved.incrementAndGet() > properties.maxSimulations()) {
+		String owner = currentClient.address();
+		int perClientLimit = budget.properties().maxSimulationsPerClient();
+		AtomicInteger mine = perClient.computeIfAbsent(owner, k -> new AtomicInteger());
+		if (mine.incrementAndGet() > perClientLimit) {
+			mine.decrementAndGet();
+			throw new LimitExceededException("maxSimulationsPerClient", "you already hold " + perClientLimit
+					+ " live simulations (the limit per client); delete one you no longer need");
+		}
+		if (reserved.incrementAndGet() > budget.maxSimulations()) {
 			reserved.decrementAndGet();
-			throw new LimitExceededException("maxSimulations",
-					"this instance already runs " + properties.maxSimulations()
-							+ " simulations (the limit); delete one you no longer need or try again later");
+			mine.decrementAndGet();
+			throw new LimitExceededException("maxSimulations", "this instance already runs " + budget.maxSimulations()
+					+ " simulations (the limit); delete one you no longer need or try again later");
 		}
 		try {
+			budget.requireMemory();
 			SimulationConfig capped = config.withTraceLevel(config.traceLevel(),
 					Math.min(config.maxTraceEvents(), properties.maxTraceEvents()));
 			Simulation engine = new Simulation(capped);
 			String id = UUID.randomUUID().toString();
 			LiveSimulation live = new LiveSimulation(id, profile, config.seed(), engine, clock, speed,
 					System.nanoTime());
+			held.put(id, new Held(owner, System.nanoTime()));
 			simulations.put(id, live);
 			return live;
 		}
 		catch (RuntimeException ex) {
 			reserved.decrementAndGet();
+			mine.decrementAndGet();
 			throw ex;
 		}
 	}
@@ -96,8 +125,25 @@ public class SimulationRegistry {
 		if (s == null) {
 			throw new SimulationNotFoundException(id);
 		}
-		reserved.decrementAndGet();
+		released(s);
 		s.close("deleted");
+	}
+
+	private void released(LiveSimulation s) {
+		reserved.decrementAndGet();
+		Held h = held.remove(s.id());
+		if (h != null) {
+			AtomicInteger n = perClient.get(h.owner());
+			if (n != null && n.decrementAndGet() <= 0) {
+				perClient.remove(h.owner(), n);
+			}
+		}
+	}
+
+	/** Live simulations held by one client address. */
+	public int heldBy(String owner) {
+		AtomicInteger n = perClient.get(owner);
+		return n == null ? 0 : n.get();
 	}
 
 	public Collection<LiveSimulation> all() {
@@ -109,18 +155,24 @@ public class SimulationRegistry {
 	}
 
 	/**
-	 * Evicts simulations idle for longer than {@code idleTtl}; their viewers get
-	 * {@code closed: evicted}.
+	 * Evicts simulations idle for longer than {@code idleTtl} (viewers get
+	 * {@code closed: evicted}) and, watched or not, those older than
+	 * {@code tcplab.budget.max-lifetime} ({@code closed: expired}): a viewer's heartbeats
+	 * do not keep a simulation alive forever.
 	 */
 	@Scheduled(fixedDelayString = "${tcplab.eviction-interval:PT30S}")
 	public void evictIdle() {
 		long now = System.nanoTime();
 		long ttl = properties.idleTtl().toNanos();
+		long lifetime = budget.properties().maxLifetime().toNanos();
 		for (LiveSimulation s : simulations.values()) {
 			boolean watched = s.subscriberCount() > 0;
-			if (!watched && now - s.lastAccessNanos() > ttl && simulations.remove(s.id(), s)) {
-				reserved.decrementAndGet();
-				s.close("evicted");
+			Held h = held.get(s.id());
+			boolean expired = h != null && now - h.bornNanos() > lifetime;
+			boolean idle = !watched && now - s.lastAccessNanos() > ttl;
+			if ((expired || idle) && simulations.remove(s.id(), s)) {
+				released(s);
+				s.close(expired ? "expired" : "evicted");
 			}
 		}
 	}
@@ -135,7 +187,7 @@ public class SimulationRegistry {
 		boolean announce = (++tickCount % 5) == 0;
 		for (LiveSimulation s : simulations.values()) {
 			try {
-				s.tickRealtime(now, properties.maxAdvanceMs());
+				s.tickRealtime(now, properties.maxAdvanceMs(), budget.properties().maxEventsPerTick());
 				if (announce) {
 					s.notifyClockLocked();
 				}

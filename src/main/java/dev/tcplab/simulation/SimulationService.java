@@ -37,6 +37,11 @@ public class SimulationService {
 		return properties;
 	}
 
+	/** The per-client and per-request budgets. */
+	public BudgetProperties budget() {
+		return registry.budget().properties();
+	}
+
 	/**
 	 * What a client may choose when creating a simulation; nulls mean "default".
 	 */
@@ -116,6 +121,14 @@ public class SimulationService {
 		return registry.get(id).withLock(SimulationService::snapshotLocked);
 	}
 
+	/**
+	 * The snapshot of a simulation whose lock the caller holds (inside
+	 * {@link LiveSimulation#withLock}).
+	 */
+	public Snapshot snapshotOf(LiveSimulation locked) {
+		return snapshotLocked(locked);
+	}
+
 	/** The snapshot of a simulation whose lock the caller holds. */
 	public static Snapshot snapshotLocked(LiveSimulation s) {
 		Simulation engine = s.engine();
@@ -187,15 +200,20 @@ public class SimulationService {
 				s.setPaused(cmd.paused());
 			}
 			Simulation engine = s.engine();
+			int maxEvents = budget().maxEventsPerRequest();
+			long traceFrom = engine.nextSeq();
 			EventResult r = null;
 			if ("advance".equals(cmd.action())) {
-				r = engine.advance(cmd.ms());
+				r = engine.advance(cmd.ms(), maxEvents);
 			}
 			else if ("runUntilIdle".equals(cmd.action())) {
-				r = engine.runUntilIdle(cmd.ms());
+				r = engine.runUntilIdle(cmd.ms(), maxEvents);
 			}
 			else if ("step".equals(cmd.action())) {
 				r = engine.step();
+			}
+			if (r != null && Simulation.BUDGET.equals(r.result())) {
+				throw new EventBudgetExceededException(maxEvents, engine.nowMs(), traceFrom, engine.nextSeq());
 			}
 			return new ClockOutcome(engine.nowMs(), r == null ? "ok" : r.result(), r == null ? List.of() : r.trace(),
 					s.clock(), s.paused(), s.speed(), engine.nextEventAtMs());

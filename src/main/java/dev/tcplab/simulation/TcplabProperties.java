@@ -7,7 +7,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Limits of one instance (application.yaml, prefix {@code tcplab}).
  *
- * @param maxSimulations live simulations per instance
+ * @param maxSimulations live simulations per instance; 0 (the default) = as many as fit
+ * in the heap at their largest ({@link SimulationBudget})
  * @param maxPairs pairs per simulation
  * @param maxTraceEvents trace events kept per simulation (older ones are compacted)
  * @param maxAdvanceMs largest clock advance (or runUntilIdle limit) per request
@@ -21,7 +22,7 @@ public record TcplabProperties(int maxSimulations, int maxPairs, int maxTraceEve
 		Duration idleTtl, Duration realtimeTick, int requestsPerSecond, int requestBurst) {
 
 	public TcplabProperties {
-		maxSimulations = maxSimulations <= 0 ? 1000 : maxSimulations;
+		maxSimulations = Math.max(0, maxSimulations);
 		maxPairs = maxPairs <= 0 ? 64 : maxPairs;
 		maxTraceEvents = maxTraceEvents <= 0 ? 100_000 : maxTraceEvents;
 		maxAdvanceMs = maxAdvanceMs <= 0 ? 3_600_000 : maxAdvanceMs;

@@ -19,10 +19,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * asynchronous, so a few threads serve thousands of viewers)
  * @param allowedOrigins origin patterns allowed to open the WebSocket ({@code *} = any;
  * simulations are guarded by their unguessable id, not by cookies)
+ * @param maxViewers viewers this instance serves at once; more are refused with 429
+ * @param maxViewersPerClient viewers one client address may hold at once
  */
 @ConfigurationProperties("tcplab.stream")
 public record StreamProperties(Duration sendTimeLimit, int bufferSizeLimit, Duration heartbeatInterval,
-		int senderThreads, List<String> allowedOrigins) {
+		int senderThreads, List<String> allowedOrigins, int maxViewers, int maxViewersPerClient) {
 
 	public StreamProperties {
 		sendTimeLimit = sendTimeLimit == null || sendTimeLimit.isNegative() || sendTimeLimit.isZero()
@@ -31,6 +33,8 @@ public record StreamProperties(Duration sendTimeLimit, int bufferSizeLimit, Dura
 		heartbeatInterval = heartbeatInterval == null || heartbeatInterval.isNegative() || heartbeatInterval.isZero()
 				? Duration.ofSeconds(25) : heartbeatInterval;
 		senderThreads = senderThreads <= 0 ? 2 : senderThreads;
+		maxViewers = maxViewers <= 0 ? 2000 : maxViewers;
+		maxViewersPerClient = maxViewersPerClient <= 0 ? 16 : maxViewersPerClient;
 		allowedOrigins = allowedOrigins == null || allowedOrigins.isEmpty() ? List.of("*")
 				: List.copyOf(allowedOrigins);
 	}

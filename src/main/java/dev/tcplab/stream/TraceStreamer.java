@@ -1,29 +1,33 @@
 package dev.tcplab.stream;
 
+import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 
+import dev.tcplab.api.SimulationJson;
 import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.simulation.LiveSimulation;
+import dev.tcplab.simulation.SimulationService;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.TaskExecutor;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
@@ -37,7 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
  * may wait on a stuck socket, so they never run on a sender or simulation thread).
  */
 @Component
-public class TraceStreamer {
+public class TraceStreamer implements SmartLifecycle {
 
 	/**
 	 * Tomcat's per-session limit on blocking writes, which its close handshake with code
@@ -53,6 +57,9 @@ public class TraceStreamer {
 
 	private static final Log logger = LogFactory.getLog(TraceStreamer.class);
 
+	/** Largest client frame the container buffers (larger ones are closed with 1009). */
+	private static final int MAX_CLIENT_FRAME = 1024;
+
 	private final StreamProperties properties;
 
 	private final JsonMapper jsonMapper;
@@ -65,26 +72,136 @@ public class TraceStreamer {
 	 */
 	private final Map<LiveSimulation, EventText> lastText = Collections.synchronizedMap(new WeakHashMap<>());
 
-	private final ThreadPoolExecutor senders;
+	private final TaskExecutor senders;
 
-	private final ExecutorService closers;
+	private final TaskExecutor closers;
 
-	private final ScheduledExecutorService sweeper;
+	private final TaskScheduler sweeper;
+
+	private final SimulationService simulations;
 
 	private final AtomicLong droppedViewers = new AtomicLong();
 
-	public TraceStreamer(StreamProperties properties, JsonMapper jsonMapper) {
+	/** Viewer slots per client address, reserved at the handshake. */
+	private final Map<String, AtomicInteger> perClient = new ConcurrentHashMap<>();
+
+	private final AtomicInteger reserved = new AtomicInteger();
+
+	private volatile ScheduledFuture<?> sweeping;
+
+	private volatile boolean running;
+
+	public TraceStreamer(StreamProperties properties, JsonMapper jsonMapper, SimulationService simulations,
+			@Qualifier(StreamConfiguration.SENDERS) TaskExecutor senders,
+			@Qualifier(StreamConfiguration.CLOSERS) TaskExecutor closers,
+			@Qualifier(StreamConfiguration.SWEEPER) TaskScheduler sweeper) {
 		this.properties = properties;
 		this.jsonMapper = jsonMapper;
-		this.senders = new ThreadPoolExecutor(properties.senderThreads(), properties.senderThreads(), 60,
-				TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemon("ws-send-"));
-		this.closers = Executors.newCachedThreadPool(daemon("ws-close-"));
-		this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("ws-sweep-"));
-		long period = Math.max(100, Math.min(1000, properties.heartbeatInterval().toMillis() / 4));
-		this.sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+		this.simulations = simulations;
+		this.senders = senders;
+		this.closers = closers;
+		this.sweeper = sweeper;
 	}
 
-	StreamProperties properties() {
+	// ---- lifecycle: started with the context, stopped before the web server ----
+
+	@Override
+	public void start() {
+		long period = Math.max(100, Math.min(1000, this.properties.heartbeatInterval().toMillis() / 4));
+		this.sweeping = this.sweeper.scheduleWithFixedDelay(this::sweep, Duration.ofMillis(period));
+		this.running = true;
+	}
+
+	/**
+	 * Graceful shutdown: every viewer gets a 1001 (going away) close frame, sent in
+	 * parallel and waited for up to the send time limit. Runs in the highest lifecycle
+	 * phase, so before the web server stops taking requests and closes connections.
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+		ScheduledFuture<?> s = this.sweeping;
+		if (s != null) {
+			s.cancel(false);
+		}
+		List<Viewer> open = List.copyOf(this.viewers);
+		CountDownLatch closed = new CountDownLatch(open.size());
+		for (Viewer v : open) {
+			v.finish();
+			this.viewers.remove(v);
+			try {
+				this.closers.execute(() -> {
+					try {
+						closeQuietly(v.session(), CloseStatus.GOING_AWAY.withReason("server shutting down"));
+					}
+					finally {
+						closed.countDown();
+					}
+				});
+			}
+			catch (RuntimeException ex) {
+				closed.countDown();
+			}
+		}
+		try {
+			closed.await(this.properties.sendTimeLimit().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	// ---- viewer slots ----
+
+	/**
+	 * Reserves a viewer slot for {@code client}.
+	 * @return null when reserved, otherwise the limit that is full
+	 * ({@code maxViewersPerClient} or {@code maxViewers})
+	 */
+	String reserve(String client) {
+		AtomicInteger mine = this.perClient.computeIfAbsent(client, k -> new AtomicInteger());
+		if (mine.incrementAndGet() > this.properties.maxViewersPerClient()) {
+			releaseCount(client, mine);
+			return "maxViewersPerClient";
+		}
+		if (this.reserved.incrementAndGet() > this.properties.maxViewers()) {
+			this.reserved.decrementAndGet();
+			releaseCount(client, mine);
+			return "maxViewers";
+		}
+		return null;
+	}
+
+	void release(String client) {
+		this.reserved.decrementAndGet();
+		AtomicInteger mine = this.perClient.get(client);
+		if (mine != null) {
+			releaseCount(client, mine);
+		}
+	}
+
+	private void releaseCount(String client, AtomicInteger mine) {
+		if (mine.decrementAndGet() <= 0) {
+			this.perClient.remove(client, mine);
+		}
+	}
+
+	/** Viewer slots held now (reserved at handshakes, released when sessions end). */
+	public int reservedViewers() {
+		return this.reserved.get();
+	}
+
+	/** The API's view of a simulation whose lock the caller holds. */
+	SimulationJson snapshotUnderLock(LiveSimulation locked) {
+		return SimulationJson.of(this.simulations.snapshotOf(locked));
+	}
+
+	public StreamProperties properties() {
 		return this.properties;
 	}
 
@@ -107,6 +224,11 @@ public class TraceStreamer {
 			closeQuietly(session, CloseStatus.SERVER_ERROR.withReason("no asynchronous send available"));
 			return;
 		}
+		// the stream is one-way (a client data frame closes it with 1008): never buffer
+		// much
+		// of one
+		nativeSession.setMaxTextMessageBufferSize(MAX_CLIENT_FRAME);
+		nativeSession.setMaxBinaryMessageBufferSize(MAX_CLIENT_FRAME);
 		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, this.properties.sendTimeLimit().toMillis());
 		nativeSession.getUserProperties()
 			.put(TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT, this.properties.sendTimeLimit().toMillis());
@@ -119,6 +241,9 @@ public class TraceStreamer {
 
 	/** The client closed or the transport failed. */
 	void closed(WebSocketSession session) {
+		if (session.getAttributes().remove(SimulationHandshakeInterceptor.CLIENT) instanceof String client) {
+			release(client);
+		}
 		Object v = session.getAttributes().get(Viewer.class.getName());
 		if (v instanceof Viewer viewer) {
 			viewer.finish();
@@ -214,27 +339,6 @@ public class TraceStreamer {
 		catch (Exception ex) {
 			// the peer is gone or stuck; the container aborts the connection
 		}
-	}
-
-	@PreDestroy
-	void shutdown() {
-		this.sweeper.shutdownNow();
-		for (Viewer v : this.viewers) {
-			v.finish();
-			closeQuietly(v.session(), CloseStatus.GOING_AWAY);
-		}
-		this.viewers.clear();
-		this.senders.shutdownNow();
-		this.closers.shutdownNow();
-	}
-
-	private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-		AtomicInteger n = new AtomicInteger();
-		return r -> {
-			Thread t = new Thread(r, prefix + n.incrementAndGet());
-			t.setDaemon(true);
-			return t;
-		};
 	}
 
 	/** Only touched under the owning simulation's lock. */

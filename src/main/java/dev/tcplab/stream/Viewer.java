@@ -13,7 +13,6 @@ import dev.tcplab.api.SimulationJson;
 import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationNotFoundException;
-import dev.tcplab.simulation.SimulationService;
 import dev.tcplab.simulation.TraceSubscriber;
 
 import org.springframework.web.socket.CloseStatus;
@@ -157,7 +156,7 @@ final class Viewer implements TraceSubscriber {
 		List<TraceEvent> history;
 		try {
 			history = this.live.withLock(s -> {
-				json[0] = SimulationJson.of(SimulationService.snapshotLocked(s));
+				json[0] = this.streamer.snapshotUnderLock(s);
 				bounds[0] = s.engine().nextSeq();
 				bounds[1] = s.engine().oldestSeq();
 				this.firstSeq = Math.max(requested, bounds[1]);

@@ -25,7 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "tcplab.requests-per-second=1000000", "tcplab.request-burst=1000000",
-				"tcplab.max-simulations=60", "tcplab.max-pairs=8",
+				"tcplab.max-simulations=60", "tcplab.max-pairs=8", "tcplab.budget.max-simulations-per-client=1000",
 				"logging.level.org.springframework.web.servlet.PageNotFound=ERROR" })
 class ApiFuzzTest {
 

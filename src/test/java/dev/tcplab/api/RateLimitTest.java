@@ -17,7 +17,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * not; simulations cap at 429.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "tcplab.requests-per-second=1", "tcplab.request-burst=6", "tcplab.max-simulations=2" })
+		properties = { "tcplab.requests-per-second=1", "tcplab.request-burst=6", "tcplab.max-simulations=2",
+				// forwarded headers on, with the shipped trusted-proxy list (none)
+				"server.forward-headers-strategy=native" })
 class RateLimitTest {
 
 	@LocalServerPort
@@ -47,6 +49,27 @@ class RateLimitTest {
 			.hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
 		assertThat(last.json().get("limit").asString()).isEqualTo("requestsPerSecond");
 		assertThat(http.get("/actuator/health").status()).as("health is not rate limited").isEqualTo(200);
+	}
+
+	/**
+	 * X-Forwarded-For counts only from a trusted proxy (server.tomcat.remoteip
+	 * .internal-proxies, empty by default): a client rotating it stays one client.
+	 */
+	@Test
+	void aRotatingXForwardedForFromAnUntrustedClientDoesNotBypassTheLimit() throws Exception {
+		java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+		int limited = 0;
+		for (int i = 0; i < 20; i++) {
+			java.net.http.HttpRequest r = java.net.http.HttpRequest
+				.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/scenarios"))
+				.header("X-Forwarded-For", "198.51.100." + (i + 1))
+				.build();
+			if (client.send(r, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 429) {
+				limited++;
+			}
+		}
+		assertThat(limited).as("requests limited out of 20 with 20 different X-Forwarded-For")
+			.isGreaterThanOrEqualTo(13);
 	}
 
 }

@@ -24,6 +24,7 @@ import dev.tcplab.scenario.ScenarioRunner.NarrationStep;
 import dev.tcplab.scenario.ScenarioRunner.Run;
 import dev.tcplab.scenario.ScenarioStep;
 import dev.tcplab.scenario.Text;
+import dev.tcplab.simulation.ClientCpuBudget;
 import dev.tcplab.simulation.ClientRateLimiter;
 import dev.tcplab.simulation.LimitExceededException;
 
@@ -45,6 +46,9 @@ class ScenarioControllerTest {
 
 	@MockitoBean
 	ClientRateLimiter limiter;
+
+	@MockitoBean
+	ClientCpuBudget cpu;
 
 	static final Scenario DEMO = new Scenario("active-close", Text.of("Active close", "능동 종료"),
 			Text.of("The client closes first", "클라이언트가 먼저 닫습니다"), Text.of("quote", "인용"), Scenario.Setup.standard(),

@@ -47,6 +47,8 @@ import dev.tcplab.engine.TcpFlag;
 import dev.tcplab.engine.TcpState;
 import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.engine.TraceLevel;
+import dev.tcplab.simulation.BudgetProperties;
+import dev.tcplab.simulation.ClientCpuBudget;
 import dev.tcplab.simulation.ClientRateLimiter;
 import dev.tcplab.simulation.ClockMode;
 import dev.tcplab.simulation.LimitExceededException;
@@ -81,10 +83,15 @@ class SimulationControllerTest {
 	@MockitoBean
 	ClientRateLimiter limiter;
 
+	@MockitoBean
+	ClientCpuBudget cpu;
+
 	@BeforeEach
 	void properties() {
 		when(service.properties()).thenReturn(
 				new TcplabProperties(10, 4, 1000, 3_600_000, Duration.ofMinutes(30), Duration.ofMillis(50), 50, 200));
+		when(service.budget()).thenReturn(new BudgetProperties(20, Duration.ofHours(4), 100_000, 5000, 1000, 250, 3000,
+				200, 40960, null, 0.6, 0.9));
 	}
 
 	static EndpointView endpoint(String role, String address, int port, TcpState state) {

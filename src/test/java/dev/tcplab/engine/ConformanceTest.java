@@ -426,4 +426,71 @@ class ConformanceTest {
 		assertThat(lostFinSchedule(0)).containsExactly(0.0, 200.0, 400.0, 800.0, 1600.0, 3200.0);
 	}
 
+	// ---- 12. challenge ACKs are rate-limited (Linux: one per 500 ms per socket) ----
+
+	@Test
+	void established_linux_tcpSendChallengeAck_rfc5961_7_oneChallengeAckPer500ms() {
+		Fixtures f = Fixtures.established();
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), 5001L + 100, null, 0));
+		f.sim.advance(100);
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), 5001L + 200, null, 0));
+		f.sim.advance(100);
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.SYN), 5001L + 300, null, 0));
+		f.sim.advance(400);
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), 5001L + 400, null, 0));
+		f.sim.advance(100);
+		assertThat(f.sentSince(since)).containsExactly("server RST", "client ACK", "server RST", "server SYN",
+				"server RST", "client ACK");
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.ESTABLISHED);
+	}
+
+	@Test
+	void established_rfc9293_everyInWindowRstDrawsAChallengeAck() {
+		Fixtures f = Fixtures.established("rfc9293", Map.of());
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), 5001L + 100, null, 0));
+		f.sim.advance(100);
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), 5001L + 200, null, 0));
+		f.sim.advance(100);
+		assertThat(f.sentSince(since)).containsExactly("server RST", "client ACK", "server RST", "client ACK");
+	}
+
+	@Test
+	void timeWait_linux_tcpTimewaitCheckOowRateLimit_oneAckPer500ms() {
+		Fixtures f = Fixtures.established().timeWait();
+		long since = f.sim.nextSeq();
+		// out-of-window SYNs below RCV.NXT: TIME_WAIT answers the first with its ACK only
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.SYN), CLIENT_TW_RCV_NXT - 10, null, 0));
+		f.sim.advance(15);
+		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.SYN), CLIENT_TW_RCV_NXT - 20, null, 0));
+		f.sim.advance(15);
+		// the second SYN (at +15 ms) draws nothing; the RST is the closed server's answer
+		// to the first ACK
+		assertThat(f.sentSince(since)).containsExactly("server SYN", "client ACK", "server SYN", "server RST");
+		assertThat(Fixtures.notes(f.sim.eventsSince(since))).contains("ACK_RATE_LIMITED");
+	}
+
+	// ---- 18. SND.WL1/SND.WL2 guard the send-window update ----
+
+	@Test
+	void established_3_10_7_4_fifth_olderSegmentDoesNotResetTheSendWindow() {
+		Fixtures f = Fixtures.established("linux", Map.of("windowBytes", 2000, "mss", 1000));
+		f.send(Side.CLIENT, 2000); // fills the server's window: it advertises 0
+		f.sim.advance(100);
+		assertThat(f.ep(Side.CLIENT).sndWnd()).isZero();
+		// A (data, window 0) is delayed; B (window update 2000, later sequence) overtakes
+		f.apply(new PairEvent.Fault(Side.SERVER, PairEvent.FaultAction.DELAY, SegmentMatch.DATA, 1, 0, 50));
+		f.send(Side.SERVER, 100);
+		assertThat(f.recv(Side.SERVER)).isEqualTo(2000);
+		f.sim.advance(20);
+		assertThat(f.ep(Side.CLIENT).sndWnd()).isEqualTo(2000);
+		f.sim.advance(60); // A arrives: SEG.SEQ < SND.WL1, the window stays
+		assertThat(f.recv(Side.CLIENT)).isEqualTo(100);
+		assertThat(f.ep(Side.CLIENT).sndWnd()).isEqualTo(2000);
+		long since = f.sim.nextSeq();
+		f.send(Side.CLIENT, 500);
+		assertThat(f.sentSince(since)).containsExactly("client PSH,ACK len=500");
+	}
+
 }

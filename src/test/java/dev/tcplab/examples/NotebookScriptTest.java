@@ -24,7 +24,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * {@code tcplab_demo.ipynb} with python3 against the app on a random port. Skipped only
  * when python3 is missing outside CI.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// every test client is 127.0.0.1: the per-client simulation cap would count them all as
+// one
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "tcplab.budget.max-simulations-per-client=1000")
 class NotebookScriptTest {
 
 	@LocalServerPort

@@ -216,7 +216,13 @@ public final class StreamLoadHarness {
 			String out) throws Exception {
 		ConfigurableApplicationContext ctx = SpringApplication.run(TcplabApplication.class, "--server.port=0",
 				"--logging.level.root=WARN", "--spring.main.banner-mode=off",
-				"--tcplab.max-simulations=" + Math.max(1000, simulationCount), "--tcplab.idle-ttl=PT1H");
+				"--tcplab.max-simulations=" + Math.max(1000, simulationCount), "--tcplab.idle-ttl=PT1H",
+				// one local client opens everything: lift the per-client caps; small
+				// traces so
+				// the simulations fit the memory budget
+				"--tcplab.max-trace-events=5000", "--tcplab.budget.max-simulations-per-client=1000000",
+				"--tcplab.stream.max-viewers=1000000", "--tcplab.stream.max-viewers-per-client=1000000",
+				"--tcplab.requests-per-second=1000000", "--tcplab.request-burst=1000000");
 		int port = Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port"));
 		SimulationRegistry registry = ctx.getBean(SimulationRegistry.class);
 		TraceStreamer streamer = ctx.getBean(TraceStreamer.class);

@@ -36,7 +36,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "tcplab.stream.buffer-size-limit=262144", "tcplab.stream.send-time-limit=PT3S",
-				"tcplab.stream.heartbeat-interval=PT1S" })
+				"tcplab.stream.heartbeat-interval=PT1S",
+				// fifty viewers from one test client
+				"tcplab.stream.max-viewers-per-client=100" })
 class TraceStreamIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);

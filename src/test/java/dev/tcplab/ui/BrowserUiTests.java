@@ -38,7 +38,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Without a browser the tests are skipped locally; under {@code CI=true} a missing
  * browser fails them.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// every test client is 127.0.0.1: the per-client simulation cap would count them all as
+// one
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "tcplab.budget.max-simulations-per-client=1000")
 class BrowserUiTests {
 
 	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -124,6 +127,9 @@ class BrowserUiTests {
 		screenshot("normal-close");
 
 		driver.manage().window().setSize(new Dimension(390, 844));
+		// the ladder is laid out again for the phone's width (compact labels, no scaling
+		// down)
+		waitFor(() -> ((Number) js("return document.getElementById('ladder').viewBox.baseVal.width")).intValue() < 500);
 		waitFor(() -> ladderStates("client").contains("TIME_WAIT"));
 		scrollTo("ladder-panel");
 		screenshot("normal-close-phone");
@@ -232,6 +238,251 @@ class BrowserUiTests {
 		assertThat(driver.getCurrentUrl()).contains("sim=");
 		assertThat(driver.findElement(By.id("snippet")).getAttribute("value")).contains("\"how\":\"SHUT_WR\"");
 		screenshot("errno");
+	}
+
+	// ------------------------------------------------------------------ what a tutorial
+	// reader sees (issue 13)
+
+	/**
+	 * Every text in the ladder, with its box in the page, grouped by the element it
+	 * belongs to (one arrow's label lines, one call's lines, one bar's texts).
+	 */
+	private static final String LABEL_OVERLAPS = """
+			const texts = [...document.querySelectorAll('#ladder text')];
+			const group = (t) => t.closest('g.seg, g.call, g.bar, g.state-change, g.gap, g.bar-marker') || t;
+			const boxes = texts.map((t) => ({ t, g: group(t), r: t.getBoundingClientRect() }))
+				.filter((b) => b.r.width > 0 && b.r.height > 0);
+			const out = [];
+			for (let i = 0; i < boxes.length; i++) {
+				for (let j = i + 1; j < boxes.length; j++) {
+					const a = boxes[i], b = boxes[j];
+					if (a.g === b.g) continue;
+					const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+					const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+					if (w > 1 && h > 1) out.push(a.t.textContent + ' <> ' + b.t.textContent);
+				}
+			}
+			return out;""";
+
+	/**
+	 * What the step added that a reader cannot see (off-screen or under the pinned
+	 * narration).
+	 */
+	private static final String FRESH_HIDDEN = """
+			const fresh = [...document.querySelectorAll('#ladder .fresh text, #ladder g.seg.fresh line.shaft')];
+			if (fresh.length === 0) return ['nothing marked fresh'];
+			const out = [];
+			for (const el of fresh) {
+				const r = el.getBoundingClientRect();
+				if (r.width === 0 && r.height === 0) continue;
+				const x = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1);
+				const y = r.top + r.height / 2;
+				if (r.top < 0 || r.bottom > innerHeight) { out.push('off-screen: ' + (el.textContent || 'arrow') + ' at y=' + Math.round(r.top)); continue; }
+				const hit = document.elementFromPoint(x, y);
+				if (!hit || !hit.closest('#ladder')) out.push('covered: ' + (el.textContent || 'arrow') + ' by ' + (hit && (hit.id || hit.className)));
+			}
+			return out;""";
+
+	@Test
+	void aStepsNewItemsAreInTheViewportAtBothWidths() throws IOException {
+		for (int[] size : new int[][] { { 1280, 800 }, { 390, 844 } }) {
+			driver.manage().window().setSize(new Dimension(size[0], size[1]));
+			open("/?lang=en&scenario=lost-last-ack&step=1");
+			for (int step = 2; step <= 4; step++) {
+				String before = driver.findElement(By.id("narration-step")).getText();
+				driver.findElement(By.id("step-next")).click();
+				waitFor(() -> !driver.findElement(By.id("narration-step")).getText().equals(before));
+				waitFor(() -> !driver.findElements(By.cssSelector("#ladder .fresh")).isEmpty());
+				List<?> hidden = (List<?>) js(FRESH_HIDDEN);
+				assertThat(hidden).as("step %d at %dx%d", step, size[0], size[1]).isEmpty();
+			}
+			Number nextTop = (Number) js("return document.getElementById('step-next').getBoundingClientRect().top");
+			assertThat(nextTop.doubleValue()).as("Next stays on screen").isBetween(0.0, (double) size[1] - 30);
+			assertThat(driver.getCurrentUrl()).contains("step=4");
+			screenshot("lost-last-ack-step4-" + size[0]);
+			assertThat((List<?>) js(LABEL_OVERLAPS)).isEmpty();
+		}
+	}
+
+	@Test
+	void noTwoLadderLabelsOverlapAtBothWidths() throws IOException {
+		String[][] cases = { { "simultaneous-close", "2" }, { "linger-default", "2" }, { "old-duplicate", "all" },
+				{ "lost-last-ack", "all" }, { "linger-timeout", "all" } };
+		for (int[] size : new int[][] { { 1280, 800 }, { 390, 844 } }) {
+			driver.manage().window().setSize(new Dimension(size[0], size[1]));
+			for (String[] c : cases) {
+				open("/?lang=en&scenario=" + c[0] + "&step=" + c[1]);
+				waitFor(() -> ((Number) js("return window.tcplab.state.scenario ? 1 : 0")).intValue() == 1);
+				List<?> overlaps = (List<?>) js(LABEL_OVERLAPS);
+				assertThat(overlaps).as("%s step %s at %d px", c[0], c[1], size[0]).isEmpty();
+				List<?> wider = (List<?>) js("""
+						const svg = document.getElementById('ladder').getBoundingClientRect();
+						return [...document.querySelectorAll('#ladder text')].filter((t) => {
+							const r = t.getBoundingClientRect();
+							return r.width > 0 && (r.left < svg.left - 1 || r.right > svg.right + 1);
+						}).map((t) => t.textContent);""");
+				assertThat(wider).as("texts cut at the edges: %s at %d px", c[0], size[0]).isEmpty();
+				if (c[0].equals("old-duplicate")) {
+					// "all pairs": the diagrams show the pair the story is about, never
+					// "No transition yet"
+					assertThat(new Select(driver.findElement(By.id("pair-select"))).getFirstSelectedOption()
+						.getAttribute("value")).isEqualTo("all");
+					assertThat(driver.findElement(By.cssSelector("figure[data-side=client] .d-current")).getText())
+						.startsWith("Current state:");
+					assertThat(driver.findElement(By.cssSelector("figure[data-side=server] .d-last")).getText())
+						.doesNotContain("No transition yet");
+				}
+				if (!c[0].startsWith("linger-t")) {
+					screenshot(c[0] + "-" + c[1] + "-" + size[0]);
+				}
+			}
+		}
+		// the lesson is in the whole call, never in "…"
+		open("/?lang=en&scenario=linger-default&step=all");
+		assertThat(String.join(" | ", ladderCalls("client")) + String.join(" | ", ladderCalls("server")))
+			.doesNotContain("(…)");
+	}
+
+	@Test
+	void timeWaitIsABarWithItsTrueLengthAndARestartIsShown() throws IOException {
+		open("/?lang=en&scenario=active-close&step=all");
+		WebElement tw = driver.findElement(By.cssSelector("#ladder g.bar-TIME_WAIT"));
+		assertThat(tw.getAttribute("data-length-ms")).isEqualTo("60000");
+		assertThat(tw.getText()).contains("lasted 60 s");
+		int barHeight = tw.findElement(By.cssSelector("rect.bar-rect")).getRect().getHeight();
+		assertThat(barHeight).as("the 60 s are compressed, not drawn to scale").isBetween(20, 400);
+		assertThat(driver.findElements(By.cssSelector("#ladder g.bar-CLOSE_WAIT, #ladder g.bar-FIN_WAIT_2")))
+			.hasSize(2);
+
+		open("/?lang=en&scenario=lost-last-ack&step=4");
+		WebElement running = driver.findElement(By.cssSelector("#ladder g.bar-TIME_WAIT"));
+		assertThat(running.getAttribute("class")).contains("bar-ongoing");
+		assertThat(running.getAttribute("data-length-ms")).isEqualTo("60000");
+		assertThat(running.getText()).contains("2MSL = 60 s").containsPattern("5\\d(\\.\\d+)? s left");
+		assertThat(driver.findElements(By.cssSelector("#ladder g.bar-TIME_WAIT line.bar-restart-mark"))).hasSize(1);
+		assertThat(driver.findElement(By.cssSelector("#ladder g.bar-marker")).getText()).contains("2MSL restarted");
+
+		open("/?lang=en&scenario=linger-timeout&step=all");
+		assertThat(driver.findElements(By.cssSelector("#ladder g.bar-LINGER"))).isNotEmpty();
+	}
+
+	@Test
+	void aFullQuizRunAsksBeforeEachStepAndScoresAtTheEnd() throws IOException {
+		open("/?lang=en&scenario=lost-last-ack&step=1");
+		driver.findElement(By.id("quiz-toggle")).click();
+		waitFor(() -> "true".equals(driver.findElement(By.id("quiz-toggle")).getAttribute("aria-pressed")));
+		int asked = 0;
+		int right = 0;
+		for (int guard = 0; guard < 20 && driver.findElement(By.id("step-next")).isEnabled()
+				&& driver.findElement(By.id("quiz-score")).getText().isEmpty(); guard++) {
+			String stepBefore = driver.findElement(By.id("narration-step")).getText();
+			int shownBefore = driver.findElements(By.cssSelector("#ladder g.seg")).size();
+			driver.findElement(By.id("step-next")).click();
+			waitFor(() -> driver.findElement(By.id("quiz")).isDisplayed()
+					|| !driver.findElement(By.id("narration-step")).getText().equals(stepBefore));
+			if (!driver.findElement(By.id("quiz")).isDisplayed()) {
+				continue;
+			}
+			asked++;
+			// the step stays hidden until the reader answered
+			assertThat(driver.findElement(By.id("narration-step")).getText()).isEqualTo(stepBefore);
+			assertThat(driver.findElements(By.cssSelector("#ladder g.seg"))).hasSize(shownBefore);
+			List<WebElement> choices = driver.findElements(By.cssSelector("#quiz-choices input[type=radio]"));
+			assertThat(choices.size()).isBetween(2, 4);
+			assertThat(driver.findElement(By.id("quiz-question")).getText()).contains("?");
+			// keyboard only: the first choice has the focus; space picks it, Enter
+			// submits
+			choices.get(0).sendKeys(org.openqa.selenium.Keys.SPACE);
+			choices.get(0).sendKeys(org.openqa.selenium.Keys.ENTER);
+			waitFor(() -> !driver.findElement(By.id("narration-step")).getText().equals(stepBefore));
+			String feedback = driver.findElement(By.id("quiz-feedback")).getText();
+			assertThat(feedback).matches("(?s)(✓ Right|✗ Not quite).*");
+			if (feedback.startsWith("✓")) {
+				right++;
+			}
+			if (asked == 1) {
+				screenshot("quiz-answered");
+			}
+		}
+		assertThat(asked).as("questions asked").isGreaterThanOrEqualTo(3);
+		assertThat(driver.findElement(By.id("quiz-score")).getText())
+			.isEqualTo("Quiz score: " + right + " of " + asked + " right.");
+		screenshot("quiz-score");
+	}
+
+	@Test
+	void controlsAtAStepBranchANewSimulationFromThatStep() throws IOException {
+		open("/?lang=en&scenario=active-close&step=2");
+		String scenarioSim = (String) js("return window.tcplab.state.simId");
+		assertThat(driver.findElement(By.id("branch-hint")).isDisplayed()).isTrue();
+		click("server", "recv");
+		waitFor(() -> driver.findElement(By.id("results")).getText().contains("branched from step 2"));
+		waitFor(() -> driver.findElement(By.id("results")).getText().contains("recv() → 0"));
+		assertThat(js("return window.tcplab.state.simId")).isNotEqualTo(scenarioSim);
+		assertThat(driver.findElement(By.id("results")).getText()).doesNotContain("EBADF");
+		Number last = (Number) js("const e = window.tcplab.state.events; return e[e.length - 1].timeMs");
+		assertThat(last.doubleValue()).as("the clock continues from step 2, not from the end").isLessThan(5000);
+		assertThat(driver.getCurrentUrl()).doesNotContain("step=").doesNotContain("scenario=");
+	}
+
+	@Test
+	void loadsShowTheCensusAndASampleConnection() throws IOException {
+		driver.get("http://localhost:" + this.port + "/?lang=en&scenario=busy-server-time-wait&step=all");
+		waitFor(() -> driver.findElement(By.id("census-chart")).isDisplayed());
+		assertThat(driver.findElement(By.id("census-chart")).getText()).contains("TIME_WAIT");
+		int options = new Select(driver.findElement(By.id("pair-select"))).getOptions().size();
+		assertThat(options).isBetween(2, 25);
+		assertThat(driver.findElement(By.id("load-hint")).isDisplayed()).isTrue();
+		waitFor(() -> !ladderStates("client").isEmpty() || !ladderStates("server").isEmpty());
+		screenshot("busy-server");
+	}
+
+	@Test
+	void segmentDetailsDoNotSurviveANewSimulation() {
+		open("/?lang=en");
+		WebElement seg = driver.findElement(By.cssSelector("#ladder g.seg"));
+		js("arguments[0].focus()", seg);
+		waitFor(() -> !driver.findElement(By.id("seg-fields")).getText().isBlank());
+		Object before = js("return window.tcplab.state.simId");
+		driver.findElement(By.id("new-sim")).click();
+		waitFor(() -> !before.equals(js("return window.tcplab.state.simId"))
+				&& !driver.findElements(By.cssSelector("#ladder g.seg")).isEmpty());
+		waitFor(() -> driver.findElement(By.id("seg-fields")).getText().isBlank()
+				&& driver.findElement(By.id("seg-hint")).isDisplayed());
+		assertThat(driver.findElements(By.cssSelector("#ladder g.seg.focused"))).isEmpty();
+	}
+
+	@Test
+	void theLadderFollowsNewEventsOnlyWhileTheReaderIsAtTheTail() {
+		open("/?lang=en");
+		waitForLadderState("server", "ESTABLISHED");
+		String scroller = "document.querySelector('.ladder-scroll')";
+		for (int i = 0; i < 14 && ((Number) js("const s = " + scroller + "; return s.scrollHeight - s.clientHeight"))
+			.intValue() < 150; i++) {
+			int before = driver.findElements(By.cssSelector("#ladder g.seg")).size();
+			click("client", "send");
+			waitFor(() -> driver.findElements(By.cssSelector("#ladder g.seg")).size() > before);
+		}
+		assertThat(((Number) js("const s = " + scroller + "; return s.scrollHeight - s.clientHeight")).intValue())
+			.as("the ladder scrolls inside its box")
+			.isGreaterThan(100);
+		// a reader who scrolled up to read stays where they are
+		js(scroller + ".scrollTop = 0");
+		int before = driver.findElements(By.cssSelector("#ladder g.seg")).size();
+		click("client", "send");
+		waitFor(() -> driver.findElements(By.cssSelector("#ladder g.seg")).size() > before + 1);
+		assertThat(((Number) js("return " + scroller + ".scrollTop")).intValue()).isZero();
+		// at the tail, the ladder follows
+		js("const s = " + scroller + "; s.scrollTop = s.scrollHeight");
+		int more = driver.findElements(By.cssSelector("#ladder g.seg")).size();
+		click("client", "send");
+		waitFor(() -> driver.findElements(By.cssSelector("#ladder g.seg")).size() > more + 1);
+		waitFor(() -> ((Number) js("const s = " + scroller + "; return s.scrollHeight - s.clientHeight - s.scrollTop"))
+			.intValue() <= 2);
+	}
+
+	private Object js(String script, Object... args) {
+		return ((JavascriptExecutor) driver).executeScript(script, args);
 	}
 
 	// ------------------------------------------------------------------ helpers

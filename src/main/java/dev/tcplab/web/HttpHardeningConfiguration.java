@@ -1,0 +1,115 @@
+package dev.tcplab.web;
+
+import java.io.IOException;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.apache.catalina.Host;
+import org.apache.catalina.core.StandardHost;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Cross-cutting HTTP protections that sit in front of every route: Tomcat's own error
+ * answers as problem+json ({@link ProblemErrorReportValve}), a request body limit, and
+ * the response headers {@code X-Content-Type-Options}, {@code Referrer-Policy} and
+ * {@code Content-Security-Policy}. Limits Tomcat already has (header size, form size,
+ * swallow size, trusted proxies) are set in application.yaml.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(HttpProperties.class)
+class HttpHardeningConfiguration {
+
+	/** Tomcat's host answers its own errors (before any servlet) with problem+json. */
+	@Bean
+	WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReportValve() {
+		return factory -> factory.addContextCustomizers(context -> {
+			Host host = (Host) context.getParent();
+			if (host instanceof StandardHost standard) {
+				standard.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+			}
+		});
+	}
+
+	@Bean
+	SecurityHeadersFilter securityHeadersFilter(HttpProperties properties) {
+		return new SecurityHeadersFilter(properties);
+	}
+
+	@Bean
+	RequestBodyLimitFilter requestBodyLimitFilter(HttpProperties properties) {
+		return new RequestBodyLimitFilter(properties.maxRequestBody().toBytes());
+	}
+
+	/** Headers every answer carries, errors included. */
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	static final class SecurityHeadersFilter extends OncePerRequestFilter {
+
+		private final HttpProperties properties;
+
+		SecurityHeadersFilter(HttpProperties properties) {
+			this.properties = properties;
+		}
+
+		@Override
+		protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+				throws ServletException, IOException {
+			response.setHeader("X-Content-Type-Options", "nosniff");
+			response.setHeader("Referrer-Policy", this.properties.referrerPolicy());
+			response.setHeader("Content-Security-Policy", this.properties.contentSecurityPolicy());
+			chain.doFilter(request, response);
+		}
+
+		@Override
+		protected boolean shouldNotFilterErrorDispatch() {
+			return false;
+		}
+
+	}
+
+	/**
+	 * Refuses a body larger than the limit with 413 before it is read: by its
+	 * {@code Content-Length}, or, for a chunked body, as soon as the reader passes the
+	 * limit ({@link LimitedRequest}). The 413 goes through the servlet container's error
+	 * page, so it is problem+json like every other error.
+	 */
+	@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+	static final class RequestBodyLimitFilter extends OncePerRequestFilter {
+
+		private final long limit;
+
+		RequestBodyLimitFilter(long limit) {
+			this.limit = limit;
+		}
+
+		@Override
+		protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+				throws ServletException, IOException {
+			long length = request.getContentLengthLong();
+			if (length > this.limit) {
+				// Tomcat swallows at most server.tomcat.max-swallow-size of the rest,
+				// then
+				// closes the connection
+				response.setHeader(HttpHeaders.CONNECTION, "close");
+				response.sendError(HttpStatus.CONTENT_TOO_LARGE.value(), "the request body has " + length
+						+ " bytes; the limit is " + this.limit + " bytes (tcplab.http.max-request-body)");
+				return;
+			}
+			chain.doFilter(length < 0 ? new LimitedRequest(request, this.limit) : request, response);
+		}
+
+	}
+
+}

@@ -1,0 +1,59 @@
+package dev.tcplab.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tcplab.TcplabApplication;
+import dev.tcplab.reliability.RawHttp.Response;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Shutting the server down closes every live stream with 1001 (going away, RFC 6455
+ * §7.4.1), as docs/stream.md promises, instead of dropping the connection.
+ */
+class GracefulShutdownTest {
+
+	@Test
+	void viewersGetA1001CloseWhenTheServerShutsDown() throws Exception {
+		ConfigurableApplicationContext ctx = new SpringApplicationBuilder(TcplabApplication.class).run(
+				"--server.port=0", "--spring.main.banner-mode=off", "--logging.level.root=WARN",
+				"--spring.jmx.enabled=false");
+		try {
+			int port = Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port"));
+			RawHttp http = new RawHttp("127.0.0.1", port);
+			Response created = http.post("/api/simulations", "{}");
+			assertThat(created.status()).isEqualTo(201);
+			String id = JsonMapper.builder().build().readTree(created.body()).get("id").asString();
+			Response ws = http.send(RawHttp.handshake("/ws/simulations/" + id));
+			assertThat(ws.status()).isEqualTo(101);
+			Socket socket = ws.upgraded();
+			CompletableFuture<Integer> close = CompletableFuture.supplyAsync(() -> {
+				try {
+					return RawHttp.awaitCloseCode(socket);
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			});
+			ctx.close();
+			assertThat(close.get(30, TimeUnit.SECONDS)).isEqualTo(1001);
+			RawHttp.closeQuietly(socket);
+		}
+		finally {
+			if (ctx.isActive()) {
+				ctx.close();
+			}
+		}
+	}
+
+}
