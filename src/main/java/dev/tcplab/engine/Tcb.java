@@ -1179,7 +1179,9 @@ final class Tcb extends Endpoint {
 	 * counts).
 	 */
 	private boolean oowAckLimited(Segment s, boolean challenge) {
-		if (!challenge && s.len > 0 && !s.has(SYN)) {
+		if (!challenge && s.segLen() > 0 && !s.has(SYN)) {
+			// tcp_oow_rate_limited: seq != end_seq — data or FIN — is never limited (a
+			// retransmitted FIN is always ACKed; packetdrill, linger-timeout exported)
 			return false;
 		}
 		long gap = c.challengeAckIntervalMs() * 1000;

@@ -86,4 +86,26 @@ class KernelFindingsTest {
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSE_WAIT);
 	}
 
+	/**
+	 * Linux {@code tcp_oow_rate_limited} exempts segments with seq != end_seq: every
+	 * retransmitted FIN reaching CLOSE_WAIT is ACKed, however close together
+	 * (packetdrill, linger-timeout server side: FINs at +220 and +440 ms both draw an
+	 * ACK).
+	 */
+	@Test
+	void tcpOowRateLimited_retransmittedFinsAreAlwaysAcked() {
+		Fixtures f = Fixtures.established().finWait2();
+		var c = f.ep(Side.CLIENT);
+		long since = f.sim.nextSeq();
+		for (int i = 0; i < 3; i++) {
+			f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.FIN, TcpFlag.ACK), c.sndNxt() - 1, null,
+					0));
+			f.sim.advance(200);
+		}
+		assertThat(Fixtures.segments(f.sim.eventsSince(since), "sent")
+			.stream()
+			.filter(s -> s.from().equals("server"))
+			.map(Fixtures::brief)).containsExactly("server ACK", "server ACK", "server ACK");
+	}
+
 }

@@ -14,7 +14,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** GET …/pairs/{pairId}/packetdrill: the script's form and the errors. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "tcplab.requests-per-second=100000", "tcplab.request-burst=100000" })
+		properties = { "tcplab.requests-per-second=100000", "tcplab.request-burst=100000",
+				"tcplab.budget.max-simulations-per-client=1000" })
 class PacketdrillExportApiTest {
 
 	@LocalServerPort

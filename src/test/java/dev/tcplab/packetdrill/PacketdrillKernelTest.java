@@ -28,7 +28,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * for a stated reason that the test checks is still true.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "tcplab.requests-per-second=100000", "tcplab.request-burst=100000" })
+		properties = { "tcplab.requests-per-second=100000", "tcplab.request-burst=100000",
+				"tcplab.budget.max-simulations-per-client=1000" })
 class PacketdrillKernelTest {
 
 	/**
@@ -45,6 +46,14 @@ class PacketdrillKernelTest {
 
 	static final double MAX_SCRIPT_MS = 15_000;
 
+	/**
+	 * Exported scripts the kernel disagrees with because of an engine defect that issue
+	 * 14 left open. The test requires them to still fail (so fixing the engine makes this
+	 * test name the entry to remove) and every other script to pass.
+	 */
+	static final Map<String, String> KNOWN_ENGINE_DEFECTS = Map.of("linger-default-pair1-server.pkt",
+			"issue 14 #16 (left open): Linux quick-ACKs each of three back-to-back segments (up to 16 quick ACKs); the engine quick-ACKs only until the first payload, so one ACK covers the last two");
+
 	@LocalServerPort
 	int port;
 
@@ -58,14 +67,24 @@ class PacketdrillKernelTest {
 		List<Path> scripts = exportAll(leftOut);
 		Map<Path, RunOnKernel.Outcome> outcomes = RunOnKernel.run(scripts);
 		List<String> failures = new ArrayList<>();
+		List<String> nowPassing = new ArrayList<>();
 		outcomes.forEach((f, o) -> {
-			if (!o.passed()) {
+			String known = KNOWN_ENGINE_DEFECTS.get(f.getFileName().toString());
+			if (!o.passed() && known == null) {
 				failures.add(f.getFileName() + ":\n" + o.detail());
 			}
+			if (o.passed() && known != null) {
+				nowPassing.add(f.getFileName() + " (" + known + ")");
+			}
 		});
-		System.out.println("packetdrill on the real kernel: " + (outcomes.size() - failures.size()) + " of "
-				+ outcomes.size() + " exported scripts pass; left out: " + leftOut);
+		System.out
+			.println("packetdrill on the real kernel: " + outcomes.values().stream().filter(o -> o.passed()).count()
+					+ " of " + outcomes.size() + " exported scripts pass; known engine defects: "
+					+ KNOWN_ENGINE_DEFECTS.keySet() + "; left out: " + leftOut);
 		assertThat(failures).as("exported scripts the real kernel disagrees with").isEmpty();
+		assertThat(nowPassing)
+			.as("scripts listed as known engine defects now pass: remove them from KNOWN_ENGINE_DEFECTS")
+			.isEmpty();
 	}
 
 	/**

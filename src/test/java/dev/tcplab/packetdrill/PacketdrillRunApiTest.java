@@ -20,7 +20,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * POST /api/packetdrill/runs: verdicts, failures, errors, and the simulation it leaves.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "tcplab.requests-per-second=100000", "tcplab.request-burst=100000" })
+		properties = { "tcplab.requests-per-second=100000", "tcplab.request-burst=100000",
+				"tcplab.budget.max-simulations-per-client=1000" })
 class PacketdrillRunApiTest {
 
 	static final String SERVER = """

@@ -30,7 +30,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * highlighted with expected vs actual. Skipped without a browser locally, a failure under
  * {@code CI=true} (as {@code BrowserUiTests}).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "tcplab.budget.max-simulations-per-client=1000")
 class PacketdrillUiTests {
 
 	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
