@@ -11,6 +11,7 @@ import { createScenarioView } from './scenarios.js';
 import { completionOf, errnoKey } from './results.js';
 import { censusSeries, renderCensus } from './census.js';
 import { mountPacketdrill } from './packetdrill.js';
+import { initAuthors } from './authors-ui.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -1096,9 +1097,27 @@ async function main() {
 	});
 	render(null);
 	await scenarioView.loadList().catch(() => {});
+	// issue 17: comparisons, "Write your own", embeds and downloads (frontend/authors-ui.js)
+	let authors = { openDocument: async () => { throw new Error('authors tools unavailable'); }, openComparison: async () => false };
+	try {
+		authors = initAuthors({ store, scenarioView, $, onError: (e) => addResult({ label: 'tcplab', error: e }) });
+	}
+	catch (e) {
+		// the page works without the authors' tools
+		addResult({ label: 'tcplab', error: e });
+	}
 	const scenario = params.get('scenario');
 	const sim = params.get('sim');
-	if (scenario) {
+	if (params.get('doc')) {
+		try {
+			await authors.openDocument(params.get('doc'), { step: params.get('step') || undefined });
+		}
+		catch (e) {
+			await startSimulation($('profile').value);
+			addResult({ label: 'doc', error: e });
+		}
+	}
+	else if (scenario) {
 		try {
 			await scenarioView.run(scenario, { profile: params.get('profile') || undefined, step: params.get('step') || undefined });
 		}
@@ -1113,6 +1132,9 @@ async function main() {
 	}
 	else {
 		await startSimulation($('profile').value);
+	}
+	if (params.get('compare') && store.state.scenario) {
+		await authors.openComparison(params.get('compare')).catch((e) => addResult({ label: 'compare', error: e }));
 	}
 }
 

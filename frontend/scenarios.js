@@ -119,18 +119,20 @@ export function createScenarioView({ store, api, t, $, onLoaded, onLeave, onStep
 		},
 
 		/** Runs a scenario; step is 1-based, "all" shows the whole run (as ?step= in a shared link). */
-		async run(name, { profile, step } = {}) {
+		async run(name, { profile, step, runner, docText } = {}) {
 			stopReplay();
-			const run = await api.runScenario(name, profile ? { profile } : {});
+			// runner: an author's document already run (POST /api/scenarios/runs) instead of a built-in one
+			const run = runner ? await runner() : await api.runScenario(name, profile ? { profile } : {});
 			drawnQuestion = null;
-			const def = list.find((x) => x.name === name) || { name, title: run.title, summary: run.summary };
+			const def = (!runner && list.find((x) => x.name === name)) || { name, title: run.title, summary: run.summary };
 			await onLoaded({ ...run, name });
 			$('scenario-select').value = name;
 			const narration = run.narration || [];
 			const all = step === 'all';
 			const index = all ? narration.length - 1 : Math.max(0, (Number(step) || 1) - 1);
 			store.set({ scenario: { name, def, narration, step: Math.min(index, Math.max(0, narration.length - 1)), replaying: false,
-				seed: run.seed ?? null, profile: run.profile ?? profile ?? null, profileParam: profile || null, quiz: null },
+				seed: run.seed ?? null, profile: run.profile ?? profile ?? null, profileParam: profile || null, quiz: null,
+				docText: docText ?? null },
 			reveal: all ? null : revealForStep(narration, index) });
 			onStep(current());
 			$('scenario-select').value = name;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """tcplab from a notebook: the same cells as tcplab_demo.ipynb, as a plain script.
 
-Uses only the Python standard library (urllib, json). Run against a tcplab server:
+Uses the tcplab_client package from clients/python (standard library only). Run against a tcplab server:
 
     python3 examples/notebook/tcplab_demo.py --base-url http://localhost:8080 --out lost-last-ack.pcap
 
@@ -10,68 +10,18 @@ create a simulation, open a pair, close the client, lose the client's last ACK, 
 the state sequence of both endpoints and save the segments as a pcap file (open it in Wireshark).
 """
 import argparse
-import json
+import os
 import sys
-import urllib.error
-import urllib.request
 
-
-class Tcplab:
-    """A tiny client for the tcplab REST API (see docs/api.md)."""
-
-    def __init__(self, base_url):
-        self.base = base_url.rstrip("/")
-
-    def call(self, method, path, body=None, raw=False):
-        data = None if body is None else json.dumps(body).encode("utf-8")
-        req = urllib.request.Request(self.base + path, data=data, method=method)
-        if data is not None:
-            req.add_header("Content-Type", "application/json")
-        try:
-            with urllib.request.urlopen(req, timeout=60) as resp:
-                payload = resp.read()
-        except urllib.error.HTTPError as err:
-            problem = err.read().decode("utf-8", "replace")
-            raise RuntimeError(f"{method} {path} -> {err.code}: {problem}") from None
-        if raw:
-            return payload
-        return json.loads(payload) if payload else None
-
-    def create(self, **fields):
-        return self.call("POST", "/api/simulations", fields)
-
-    def pair(self, sim_id, **fields):
-        return self.call("POST", f"/api/simulations/{sim_id}/pairs", fields)
-
-    def event(self, sim_id, pair_id, **event):
-        return self.call("POST", f"/api/simulations/{sim_id}/pairs/{pair_id}/events", event)
-
-    def clock(self, sim_id, **fields):
-        return self.call("POST", f"/api/simulations/{sim_id}/clock", fields)
-
-    def trace(self, sim_id, since=0):
-        return self.call("GET", f"/api/simulations/{sim_id}/trace?since={since}")
-
-    def pcap(self, sim_id):
-        return self.call("GET", f"/api/simulations/{sim_id}/trace.pcap", raw=True)
-
-    def run_scenario(self, name, **fields):
-        return self.call("POST", f"/api/scenarios/{name}/runs", fields)
-
-
-def state_sequence(events, endpoint, pair=1):
-    """['ESTABLISHED', 'FIN_WAIT_1', ...] for one endpoint of a pair."""
-    seq = []
-    for e in events:
-        if e["type"] == "state" and e.get("pair") == pair and e["endpoint"] == endpoint:
-            if not seq:
-                seq.append(e["from"])
-            seq.append(e["to"])
-    return seq
+try:
+    import tcplab_client  # pip install --no-build-isolation ./clients/python
+except ImportError:  # not installed: use the copy in this repository
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "clients", "python", "src"))
+from tcplab_client import Lab
 
 
 def ladder(events, pair=1):
-    """One line per segment put on the wire, like a ladder diagram."""
+    """One line per segment put on the wire, like a ladder diagram (text; sim.ladder() draws one)."""
     lines = []
     for e in events:
         if e["type"] == "segment" and e.get("pair") == pair and e["event"] in ("sent", "dropped"):
@@ -92,48 +42,40 @@ def main(argv=None):
     parser.add_argument("--lang", default="en", choices=["en", "ko"])
     parser.add_argument("--out", default="lost-last-ack.pcap")
     args = parser.parse_args(argv)
-    lab = Tcplab(args.base_url)
+    lab = Lab(args.base_url)
 
     # Cell 1: a built-in scenario with its narration
     run = lab.run_scenario("lost-last-ack", profile=args.profile, seed=42)
-    print(f"# scenario {run['name']} on {run['profile']} (simulation {run['simulationId']})")
-    for step in run["narration"]:
-        print(f"[{step['step']}] {step['title'][args.lang]}  (trace seq {step['fromSeq']}..{step['toSeq'] - 1})")
-        print(f"    {step['text'][args.lang]}")
+    print(f"# scenario {run.data['name']} on {run.data['profile']} (simulation {run.simulation_id})")
+    print(run.story(args.lang))
 
     # Cell 2: the same situation by hand
-    sim = lab.create(profile=args.profile, seed=42)
-    sim_id = sim["id"]
-    print(f"\n# simulation {sim_id}: profile {sim['profile']}, TIME_WAIT {sim['constants']['timeWaitMs']} ms")
-    pair = lab.pair(sim_id)
-    p = pair["id"]
-    print(f"pair {p}: client {pair['client']['address']}:{pair['client']['port']} {pair['client']['state']}, "
-          f"server {pair['server']['address']}:{pair['server']['port']} {pair['server']['state']}")
+    sim = lab.simulation(profile=args.profile, seed=42)
+    print(f"\n# simulation {sim.id}: profile {sim.profile}, TIME_WAIT {sim.data['constants']['timeWaitMs']} ms")
+    pair = sim.pair()
+    print(pair)
 
     # Cell 3: the client closes, the server reads EOF, the client's last ACK will be lost
-    print("close(client) ->", lab.event(sim_id, p, type="close", side="client")["result"])
-    lab.clock(sim_id, advanceMs=100)
-    print("recv(server)  ->", lab.event(sim_id, p, type="recv", side="server")["result"])
-    lab.event(sim_id, p, type="lose", side="client", segment="ACK", count=1)
-    print("close(server) ->", lab.event(sim_id, p, type="close", side="server")["result"])
+    print("close(client) ->", sim.close("client"))
+    sim.advance(100)
+    print("recv(server)  ->", sim.recv("server"))
+    sim.lose("client", "ACK", count=1)
+    print("close(server) ->", sim.close("server"))
 
     # Cell 4: advance the virtual clock past the server's retransmission
-    now = lab.clock(sim_id, advanceMs=2000)["nowMs"]
-    print(f"virtual time now {now} ms")
+    print(f"virtual time now {sim.advance(2000)} ms")
 
     # Cell 5: the state sequence and the ladder
-    events = lab.trace(sim_id)["events"]
-    print("client:", " -> ".join(state_sequence(events, "client", p)))
-    print("server:", " -> ".join(state_sequence(events, "server", p)))
-    for line in ladder(events, p):
+    print("client:", " -> ".join(sim.states("client")))
+    print("server:", " -> ".join(sim.states("server")))
+    for line in ladder(sim.trace(), pair.id):
         print(line)
 
     # Cell 6: TIME_WAIT runs out; save the pcap for Wireshark
-    lab.clock(sim_id, runUntilIdle=True)
-    events = lab.trace(sim_id)["events"]
-    print("client after TIME_WAIT:", " -> ".join(state_sequence(events, "client", p)))
+    sim.run_until_idle()
+    print("client after TIME_WAIT:", " -> ".join(sim.states("client")))
     with open(args.out, "wb") as f:
-        f.write(lab.pcap(sim_id))
+        f.write(sim.pcap())
     print(f"saved {args.out}")
     return 0
 

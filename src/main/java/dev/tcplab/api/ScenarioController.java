@@ -16,6 +16,7 @@ import dev.tcplab.scenario.ScenarioRunner;
 import dev.tcplab.scenario.ScenarioRunner.NarrationStep;
 import dev.tcplab.scenario.ScenarioRunner.Run;
 import dev.tcplab.scenario.Text;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -42,15 +43,17 @@ class ScenarioController {
 	@Schema(description = "A built-in scenario")
 	record ScenarioJson(@Schema(example = "lost-last-ack") String name, Text title, Text summary, @Schema(
 			description = "The article's own Korean sentences for this situation and an English translation; null when the article does not cover it") Text article,
+			@Schema(description = "Profiles the scenario is offered for",
+					example = "[\"rfc9293\",\"linux\",\"bsd\",\"windows\"]") List<String> profiles,
 			List<StepJson> steps) {
 
 		static ScenarioJson of(Scenario s) {
-			return new ScenarioJson(s.name(), s.title(), s.summary(), s.article(),
-					s.steps().stream().map(st -> new StepJson(st.title())).toList());
+			return new ScenarioJson(s.name(), s.title(), s.summary(), s.article(), s.profiles(),
+					s.steps().stream().map(st -> new StepJson(st.title(), st.pause())).toList());
 		}
 	}
 
-	record StepJson(Text title) {
+	record StepJson(Text title, boolean pause) {
 	}
 
 	/** A finished run. */
@@ -69,18 +72,20 @@ class ScenarioController {
 	}
 
 	@GetMapping("/{name}")
-	@Operation(summary = "Describe one scenario")
+	@Operation(summary = "One scenario's document",
+			description = "The scenario document as written in src/main/resources/scenarios/NAME.yaml, as JSON: name, title, summary, article, profiles, setup and steps (title, text or textByProfile, pause, do, expect, expectByProfile). Its format is described in docs/api.md.")
 	@ApiResponse(responseCode = "404", description = "Unknown scenario",
 			content = @Content(mediaType = "application/problem+json"))
-	ScenarioJson one(@PathVariable String name) {
-		return ScenarioJson.of(runner.scenario(name));
+	JsonNode one(@PathVariable String name) {
+		return runner.scenario(name).document();
 	}
 
 	@PostMapping("/{name}/runs")
 	@Operation(summary = "Run a scenario",
-			description = "Creates a simulation (manual clock), runs every step to completion and answers the trace with narration tied to seq ranges. The simulation stays live: open it with GET /api/simulations/{simulationId}.")
+			description = "Creates a simulation (manual clock), runs every step (or steps 1..untilStep) and answers the trace with narration tied to seq ranges, each step's expectations checked against its range. The simulation stays live where the last step run left it: open it with GET /api/simulations/{simulationId}.")
 	@ApiResponse(responseCode = "201", description = "Ran")
-	@ApiResponse(responseCode = "400", description = "Unknown profile",
+	@ApiResponse(responseCode = "400",
+			description = "Unknown profile, a profile the scenario is not offered for, untilStep outside 1..steps",
 			content = @Content(mediaType = "application/problem+json"))
 	@ApiResponse(responseCode = "404", description = "Unknown scenario",
 			content = @Content(mediaType = "application/problem+json"))
@@ -88,10 +93,8 @@ class ScenarioController {
 			content = @Content(mediaType = "application/problem+json"))
 	ResponseEntity<RunJson> run(@PathVariable String name,
 			@Valid @RequestBody(required = false) ScenarioRunRequest request) {
-		String profile = request == null ? null : request.profile();
-		Long seed = request == null ? null : request.seed();
-		Integer untilStep = request == null ? null : request.untilStep();
-		Run r = untilStep == null ? runner.run(name, profile, seed) : runner.run(name, profile, seed, untilStep);
+		Run r = runner.run(name, request == null ? null : request.profile(), request == null ? null : request.seed(),
+				request == null ? null : request.untilStep());
 		return ResponseEntity.created(URI.create("/api/simulations/" + r.simulationId()))
 			.body(new RunJson(r.simulationId(), r.name(), r.title(), r.profile(), r.seed(), r.trace(), r.narration()));
 	}

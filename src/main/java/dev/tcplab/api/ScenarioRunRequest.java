@@ -12,6 +12,6 @@ record ScenarioRunRequest(
 				defaultValue = "linux") @Size(max = 32) String profile,
 		@Schema(description = "RNG seed; random when absent",
 				example = "7") @Min(0) @Max(9_007_199_254_740_991L) Long seed,
-		@Schema(description = "Run only steps 1..untilStep and leave the simulation live there (to branch from a step)",
-				example = "2") @Min(1) @Max(1000) Integer untilStep) {
+		@Schema(description = "Run only steps 1..untilStep; the simulation stays live there (default: every step)",
+				example = "3") @Min(1) @Max(100) Integer untilStep) {
 }

@@ -115,7 +115,7 @@ final class Engine {
 		this.address = new String[] { config.clientAddress(), config.serverAddress() };
 		this.net = new Network(this, config.latencyMs());
 		SplittableRandom rng = new SplittableRandom(config.seed());
-		this.isn = new Isn(config.pinnedIsn(), rng.nextLong());
+		this.isn = new Isn(config.pinnedIsn(), config.constants().timeWaitMs() > 0, rng.nextLong());
 		this.ports = new Ports(this, rng);
 		this.tw = new TimeWait(this);
 		this.linuxRto = StackConstants.RTO_LINUX.equals(c.rtoFormula());

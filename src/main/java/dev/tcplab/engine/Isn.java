@@ -8,6 +8,14 @@ import java.util.Map;
  * remoteport, secretkey), M a 4 µs clock and F a keyed hash; or, with {@code pinnedIsn},
  * client 1000 / server 5000 + 100,000 per reincarnation of the same 4-tuple (readable
  * traces).
+ * <p>
+ * Teaching ISNs have no clock: what remembers an earlier incarnation of a 4-tuple is its
+ * TIME_WAIT (RFC 6191 and Linux take the reopened connection's ISN from it). On a stack
+ * without TIME_WAIT ({@code timeWaitMs = 0}) nothing remembers it, so every incarnation
+ * starts again at 1000 / 5000, and an old duplicate of the previous incarnation carries
+ * exactly the sequence numbers the new one expects: the hazard TIME_WAIT exists to
+ * prevent (RFC 9293 §3.4.1 "Knowing When to Keep Quiet"). Real ISNs (RFC 6528) keep
+ * moving with their clock, which makes the collision rarer, not impossible.
  */
 final class Isn {
 
@@ -19,8 +27,12 @@ final class Isn {
 	/** Reincarnations per 4-tuple (pinned ISNs only). */
 	private Map<Long, Integer> incarnations;
 
-	Isn(boolean pinned, long secret) {
+	/** Whether pinned ISNs move up per incarnation (only while TIME_WAIT exists). */
+	private final boolean stepPerIncarnation;
+
+	Isn(boolean pinned, boolean stepPerIncarnation, long secret) {
 		this.pinned = pinned;
+		this.stepPerIncarnation = stepPerIncarnation;
 		this.secret = secret;
 	}
 
@@ -41,7 +53,7 @@ final class Isn {
 			else {
 				inc = incarnations.getOrDefault(tuple, 0);
 			}
-			return (host == Engine.CLIENT_HOST ? 1000 : 5000) + 100_000 * inc;
+			return (host == Engine.CLIENT_HOST ? 1000 : 5000) + (stepPerIncarnation ? 100_000 * inc : 0);
 		}
 		long f = mix64(secret ^ Engine.key(host, client, localPort, remotePort) * 0x9E3779B97F4A7C15L);
 		return (int) (nowUs / 4 + f);

@@ -55,6 +55,10 @@ final class LoadRun {
 		int port = e.allocateEphemeral(client, spec.serverPort());
 		if (port < 0) {
 			connectFailures++;
+			// a refused connect() is a socket call too: traced with its errno, no pair
+			e.callEvent(null, "client", "connect",
+					java.util.Map.of("address", e.address[Engine.SERVER_HOST], "port", spec.serverPort()),
+					Errno.EADDRNOTAVAIL.name());
 		}
 		else {
 			started++;

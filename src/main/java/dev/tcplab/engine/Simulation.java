@@ -84,6 +84,7 @@ public final class Simulation {
 			checkPort("clientPort", clientPort);
 			Errno err = e.bindCheck(clientPort, serverPort, clientReuseAddr);
 			if (err != null) {
+				refused(clientReuseAddr, "bind", Map.of("port", clientPort), err);
 				throw new EngineException(err,
 						"bind() to client port " + clientPort + " failed with " + err
 								+ ": the port is still held (e.g. by a connection in TIME_WAIT)"
@@ -94,6 +95,8 @@ public final class Simulation {
 		else {
 			port = e.allocateEphemeral(serverPort);
 			if (port < 0) {
+				refused(clientReuseAddr, "connect",
+						Map.of("address", e.address[Engine.SERVER_HOST], "port", serverPort), Errno.EADDRNOTAVAIL);
 				throw new EngineException(Errno.EADDRNOTAVAIL,
 						"connect() failed with EADDRNOTAVAIL: no free ephemeral port in " + e.c.ephemeralLow() + ".."
 								+ e.c.ephemeralHigh());
@@ -104,6 +107,18 @@ public final class Simulation {
 			e.runUntil(e.now + 3_600_000_000L, () -> established(p) || Pair.closed(p.client));
 		}
 		return p;
+	}
+
+	/**
+	 * A refused open is still a socket call the application made: it is traced (no pair
+	 * exists for it, so {@code pair} is null) with its errno before the refusal is
+	 * thrown.
+	 */
+	private void refused(boolean reuseAddr, String call, Map<String, Object> args, Errno err) {
+		if (reuseAddr) {
+			e.callEvent(null, "client", "setsockopt", Map.of("option", "SO_REUSEADDR", "on", 1), 0);
+		}
+		e.callEvent(null, "client", call, args, err.name());
 	}
 
 	private static boolean established(Pair p) {

@@ -1100,6 +1100,9 @@ final class Tcb extends Endpoint {
 									afterShutRd ? "rcv data after shutdown()" : "rcv data after close()");
 							return;
 						}
+						if (s.pairNo != 0 && s.pairNo != pairNo()) {
+							noteDataFromOtherConnection(s, skip, fresh);
+						}
 						rcvNxt += fresh;
 						if (!shutRd || c.shutRdKeepsData()) {
 							recvBuffered += fresh;
@@ -1460,6 +1463,19 @@ final class Tcb extends Endpoint {
 
 	Map<String, Object> lingerArgs() {
 		return Map.of("option", "SO_LINGER", "onoff", lingerOnoff, "seconds", lingerSeconds);
+	}
+
+	/**
+	 * Not a TCP rule but what the lab can see and TCP cannot: the bytes just accepted
+	 * were sent by another connection (an earlier incarnation of this 4-tuple). That is
+	 * the hazard TIME_WAIT exists to prevent (RFC 9293 §3.4.1 "Knowing When to Keep
+	 * Quiet"; RFC 1337 hazard H1): an old duplicate taken as new data.
+	 */
+	private void noteDataFromOtherConnection(Segment s, int skip, int fresh) {
+		e.note(this, "DATA_FROM_OTHER_CONNECTION",
+				fresh + " bytes at relSeq " + (s.seq + skip - irs)
+						+ " were accepted as this connection's data, but pair " + s.pairNo
+						+ " sent them: an old duplicate from an earlier connection on the same 4-tuple");
 	}
 
 }

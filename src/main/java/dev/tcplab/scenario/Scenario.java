@@ -3,15 +3,24 @@ package dev.tcplab.scenario;
 import java.util.List;
 import java.util.Map;
 
+import tools.jackson.databind.JsonNode;
+
 /**
- * A built-in, narrated scenario: a scripted sequence of engine steps.
+ * A narrated scenario read from a scenario document
+ * ({@code src/main/resources/scenarios/}, format in {@link ScenarioDocuments}).
  *
  * @param name stable URL name, e.g. {@code lost-last-ack}
+ * @param file where the document came from (named in problems)
  * @param article the article's own Korean sentences for this situation and a faithful
  * English translation, or null when the article does not cover it
+ * @param profiles the stack profiles it is offered for (its narration and expectations
+ * hold on each of them)
  * @param setup how the simulation is built besides profile and seed
+ * @param document the document as written (JSON tree), for {@code GET
+ * /api/scenarios/{name}}
  */
-public record Scenario(String name, Text title, Text summary, Text article, Setup setup, List<ScenarioStep> steps) {
+public record Scenario(String name, String file, Text title, Text summary, Text article, List<String> profiles,
+		Setup setup, List<ScenarioStep> steps, JsonNode document) {
 
 	/**
 	 * Simulation settings of a scenario.
@@ -28,22 +37,6 @@ public record Scenario(String name, Text title, Text summary, Text article, Setu
 
 		public static Setup standard() {
 			return new Setup(Map.of(), null, null, true, "full", true);
-		}
-
-		public Setup withOverrides(Map<String, Object> o) {
-			return new Setup(o, clientAddress, serverAddress, pinnedIsn, traceLevel, retainClosed);
-		}
-
-		public Setup withAddresses(String client, String server) {
-			return new Setup(overrides, client, server, pinnedIsn, traceLevel, retainClosed);
-		}
-
-		/**
-		 * Load runs: closed pairs are dropped and only states, calls, notes and census
-		 * events are traced.
-		 */
-		public Setup forLoad() {
-			return new Setup(overrides, clientAddress, serverAddress, pinnedIsn, "states", false);
 		}
 	}
 }

@@ -3,8 +3,9 @@ package dev.tcplab.scenario;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 import dev.tcplab.engine.Simulation;
 import dev.tcplab.engine.TraceEvent;
@@ -14,14 +15,13 @@ import dev.tcplab.simulation.SimulationService;
 import org.springframework.stereotype.Service;
 
 /**
- * Runs a built-in scenario on a new live simulation (manual clock, so the UI can open it
- * by id afterwards and keep driving it). Each step's narration is tied to the half-open
- * trace range {@code [fromSeq, toSeq)} that the step produced.
+ * Runs a scenario on a new live simulation (manual clock, so the UI can open it by id
+ * afterwards and keep driving it). Each step's narration is tied to the half-open trace
+ * range {@code [fromSeq, toSeq)} that the step produced, and each of the step's
+ * expectations is checked against that range.
  */
 @Service
 public class ScenarioRunner {
-
-	private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_]+)}");
 
 	private final SimulationService simulations;
 
@@ -34,13 +34,15 @@ public class ScenarioRunner {
 	/**
 	 * One narrated step of a run; {@code fromSeq ≤ seq < toSeq} are the trace events it
 	 * produced.
+	 *
+	 * @param neutral the narration with the profile's constants left as placeholders
+	 * (what must read the same on every profile unless the step is written per profile);
+	 * null for a step written per profile
 	 */
-	public record NarrationStep(int step, long fromSeq, long toSeq, Text title, Text text, boolean pause,
-			List<Map<String, Object>> expectations) {
-
-		public NarrationStep(int step, long fromSeq, long toSeq, Text title, Text text) {
-			this(step, fromSeq, toSeq, title, text, false, List.of());
-		}
+	public record NarrationStep(int step, long fromSeq, long toSeq, Text title, Text text,
+			@Schema(description = "The step only explains; it may produce no events") boolean pause,
+			@Schema(description = "What the step claims about its range, each checked") List<Expectation> expectations,
+			@JsonIgnore Text neutral) {
 	}
 
 	/** A finished run. */
@@ -62,25 +64,36 @@ public class ScenarioRunner {
 			.orElseThrow(() -> new ScenarioNotFoundException(name, scenarios.stream().map(Scenario::name).toList()));
 	}
 
-	/**
-	 * Creates a simulation and runs every step of the scenario on it.
-	 * @throws ScenarioNotFoundException for an unknown name
-	 * @throws IllegalArgumentException for an unknown profile
-	 * @throws dev.tcplab.simulation.LimitExceededException when the instance is full
-	 */
+	/** Runs every step of a built-in scenario. */
 	public Run run(String name, String profile, Long seed) {
-		return run(name, profile, seed, null);
+		return run(scenario(name), profile, seed, null);
 	}
 
 	/**
-	 * Runs steps 1..untilStep only (all when null) and leaves the simulation live there.
-	 * @throws IllegalArgumentException for an untilStep outside 1..steps
+	 * Runs steps 1..{@code untilStep} (null = all) of a built-in scenario.
+	 * @throws ScenarioNotFoundException for an unknown name
 	 */
 	public Run run(String name, String profile, Long seed, Integer untilStep) {
-		Scenario scenario = scenario(name);
+		return run(scenario(name), profile, seed, untilStep);
+	}
+
+	/**
+	 * Creates a simulation and runs the steps of the scenario on it: all of them, or
+	 * steps 1..{@code untilStep}, after which the simulation stays live where that step
+	 * left it.
+	 * @throws IllegalArgumentException for an unknown profile, one the scenario is not
+	 * offered for, or a step number outside 1..steps
+	 * @throws dev.tcplab.simulation.LimitExceededException when the instance is full
+	 */
+	public Run run(Scenario scenario, String profile, Long seed, Integer untilStep) {
+		String p = profile == null ? "linux" : profile.trim().toLowerCase(java.util.Locale.ROOT);
+		if (dev.tcplab.engine.StackConstants.PROFILES.contains(p) && !scenario.profiles().contains(p)) {
+			throw new IllegalArgumentException("scenario \"" + scenario.name() + "\" is offered for the profiles "
+					+ String.join(", ", scenario.profiles()) + ", not \"" + p + "\"");
+		}
 		if (untilStep != null && (untilStep < 1 || untilStep > scenario.steps().size())) {
-			throw new IllegalArgumentException(
-					"untilStep must be between 1 and " + scenario.steps().size() + " for " + name);
+			throw new IllegalArgumentException("untilStep must be between 1 and " + scenario.steps().size()
+					+ " (the steps of \"" + scenario.name() + "\"), got " + untilStep);
 		}
 		Scenario.Setup setup = scenario.setup();
 		LiveSimulation live = simulations.create(
@@ -89,21 +102,9 @@ public class ScenarioRunner {
 		try {
 			return live.withLock(s -> {
 				Simulation engine = s.engine();
-				ScenarioScript script = new ScenarioScript(engine);
-				List<NarrationStep> narration = new ArrayList<>();
-				int n = 0;
-				for (ScenarioStep step : scenario.steps()) {
-					if (untilStep != null && n >= untilStep) {
-						break;
-					}
-					long from = engine.nextSeq();
-					step.action().run(script);
-					long to = engine.nextSeq();
-					narration.add(new NarrationStep(++n, from, to, fill(step.title(), script.vars()),
-							fill(step.text(), script.vars()), false, stubExpectations(engine.eventsSince(from), to)));
-				}
+				List<NarrationStep> narration = play(scenario, engine, untilStep);
 				return new Run(s.id(), scenario.name(), scenario.title(), s.profile(), s.seed(), engine.eventsSince(0),
-						List.copyOf(narration));
+						narration);
 			});
 		}
 		catch (RuntimeException ex) {
@@ -113,68 +114,44 @@ public class ScenarioRunner {
 	}
 
 	/**
-	 * Stub until the scenario documents carry their own expectations: what a step
-	 * produced (its state changes, finished calls and the first segment it sent), in the
-	 * shape of the real expectations.
+	 * Runs steps 1..{@code untilStep} (null = all) of {@code scenario} on {@code engine}
+	 * and checks each step's expectations against the events it produced.
 	 */
-	static List<Map<String, Object>> stubExpectations(List<TraceEvent> events, long toSeq) {
-		List<Map<String, Object>> out = new ArrayList<>();
-		boolean segment = false;
-		for (TraceEvent e : events) {
-			if (e.seq() >= toSeq) {
-				break;
-			}
-			Map<String, Object> x = new java.util.LinkedHashMap<>();
-			if (e instanceof TraceEvent.State st && !"listener".equals(st.endpoint())) {
-				x.put("kind", "state");
-				x.put("pair", st.pair());
-				x.put("endpoint", st.endpoint());
-				x.put("from", st.from().name());
-				x.put("to", st.to().name());
-				x.put("text", st.endpoint() + " " + st.from() + " -> " + st.to());
-			}
-			else if (e instanceof TraceEvent.Call c && (!c.blocking() || c.completed()) && c.result() != null) {
-				x.put("kind", "call");
-				x.put("pair", c.pair());
-				x.put("endpoint", c.endpoint());
-				x.put("call", c.call());
-				x.put("result", String.valueOf(c.result()));
-				x.put("text", c.endpoint() + " " + c.call() + "() = " + c.result());
-			}
-			else if (e instanceof TraceEvent.Segment sg && !segment && "sent".equals(sg.event())) {
-				segment = true;
-				x.put("kind", "segment");
-				x.put("pair", sg.pair());
-				x.put("from", sg.from());
-				x.put("to", sg.to());
-				x.put("flags", sg.flags());
-				x.put("retransmission", sg.retransmission());
-				x.put("text", sg.from() + " sends " + String.join(",", sg.flags()));
-			}
-			else {
-				continue;
-			}
-			x.put("negate", false);
-			x.put("passed", true);
-			out.add(x);
+	public static List<NarrationStep> play(Scenario scenario, Simulation engine, Integer untilStep) {
+		String profile = engine.constants().profile();
+		ScenarioScript script = new ScenarioScript(engine);
+		List<NarrationStep> narration = new ArrayList<>();
+		int last = untilStep == null ? scenario.steps().size() : untilStep;
+		for (int n = 1; n <= last; n++) {
+			ScenarioStep step = scenario.steps().get(n - 1);
+			long from = engine.nextSeq();
+			step.action().run(script);
+			long to = engine.nextSeq();
+			List<TraceEvent> events = engine.eventsSince(from);
+			List<Expectation> checked = step.expectations(profile)
+				.stream()
+				.map(e -> e.checked(e.holds(events)))
+				.toList();
+			Map<String, String> vars = script.vars();
+			Text text = step.text(profile);
+			narration.add(new NarrationStep(n, from, to, ScenarioDocuments.fill(step.title(), vars, engine.constants()),
+					ScenarioDocuments.fill(text, vars, engine.constants()), step.pause(), checked,
+					step.perProfile() ? null : ScenarioDocuments.fill(text, neutral(vars, step.profileVars()), null)));
 		}
-		return List.copyOf(out);
+		return List.copyOf(narration);
+	}
+
+	private static Map<String, String> neutral(Map<String, String> vars, java.util.Set<String> profileVars) {
+		if (profileVars.isEmpty()) {
+			return vars;
+		}
+		Map<String, String> out = new java.util.HashMap<>(vars);
+		profileVars.forEach(v -> out.put(v, "{" + v + "}"));
+		return out;
 	}
 
 	static Text fill(Text t, Map<String, String> vars) {
-		return new Text(fill(t.en(), vars, "en"), fill(t.ko(), vars, "ko"));
-	}
-
-	private static String fill(String s, Map<String, String> vars, String lang) {
-		Matcher m = PLACEHOLDER.matcher(s);
-		StringBuilder out = new StringBuilder();
-		while (m.find()) {
-			String key = m.group(1);
-			String v = vars.getOrDefault(key + "." + lang, vars.get(key));
-			m.appendReplacement(out, Matcher.quoteReplacement(v == null ? m.group() : v));
-		}
-		m.appendTail(out);
-		return out.toString();
+		return ScenarioDocuments.fill(t, vars, null);
 	}
 
 }

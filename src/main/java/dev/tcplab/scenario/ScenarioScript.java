@@ -35,6 +35,12 @@ public final class ScenarioScript {
 
 	private int pair;
 
+	/** The last open of a {@code repeat} body was refused (ends the repeat). */
+	boolean openFailed;
+
+	/** A {@code repeat} is running. */
+	boolean inRepeat;
+
 	ScenarioScript(Simulation engine) {
 		this.engine = engine;
 	}
@@ -93,17 +99,22 @@ public final class ScenarioScript {
 	}
 
 	/**
-	 * Tries to open a pair; on a refusal records the errno in variable {@code name} and
-	 * returns null.
+	 * Tries to open a pair; records 0 or the errno of the refusal in variable
+	 * {@code name} (when given) and returns the pair id or null.
 	 */
 	public Integer tryOpen(String name, int serverPort, Integer clientPort, boolean reuseAddr) {
 		try {
 			int id = open(serverPort, clientPort, reuseAddr);
-			set(name, "OK");
+			if (name != null) {
+				set(name, 0);
+			}
 			return id;
 		}
 		catch (EngineException ex) {
-			set(name, ex.errno().name());
+			// the refused bind()/connect() is in the trace as a call with this errno
+			if (name != null) {
+				set(name, ex.errno().name());
+			}
 			return null;
 		}
 	}

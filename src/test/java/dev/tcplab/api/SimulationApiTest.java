@@ -148,6 +148,14 @@ class SimulationApiTest {
 		assertThat(again.status()).isEqualTo(409);
 		assertThat(again.contentType()).startsWith("application/problem+json");
 		assertThat(again.json().get("errno").asString()).isEqualTo("EADDRINUSE");
+		// the refused bind() is a traced call all the same (issue 14)
+		JsonNode last = null;
+		for (JsonNode e : http.get("/api/simulations/" + id + "/trace?since=0").json().get("events")) {
+			last = e;
+		}
+		assertThat(last.get("type").asString()).isEqualTo("call");
+		assertThat(last.get("call").asString()).isEqualTo("bind");
+		assertThat(last.get("result").asString()).isEqualTo("EADDRINUSE");
 		assertThat(http.post("/api/simulations/" + id + "/pairs", "{\"clientPort\":1501,\"serverPort\":23}").status())
 			.isEqualTo(201);
 		assertThat(http.post("/api/simulations/" + id + "/pairs", null).status()).isEqualTo(201);

@@ -46,7 +46,11 @@ class NotebookScriptTest {
 	}
 
 	static String run(Path dir, String... command) throws Exception {
-		Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+		ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+		// the notebook imports tcplab_client; here it runs from a temporary folder, so
+		// point at the repository's copy
+		pb.environment().put("PYTHONPATH", Path.of("clients/python/src").toAbsolutePath().toString());
+		Process p = pb.start();
 		String out = new String(p.getInputStream().readAllBytes());
 		assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
 		assertThat(p.exitValue()).as(out).isZero();

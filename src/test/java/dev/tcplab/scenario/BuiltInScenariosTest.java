@@ -46,11 +46,13 @@ class BuiltInScenariosTest {
 			for (ScenarioStep step : s.steps()) {
 				assertThat(step.title().en()).isNotBlank();
 				assertThat(step.title().ko()).isNotBlank();
-				assertThat(step.text().en()).isNotBlank();
-				assertThat(step.text().ko()).containsPattern("[가-힣]");
-				assertThat(placeholders(step.text().en()))
-					.as("same placeholders in both languages: " + step.title().en())
-					.isEqualTo(placeholders(step.text().ko()));
+				for (String profile : s.profiles()) {
+					Text text = step.text(profile);
+					assertThat(text.en()).isNotBlank();
+					assertThat(text.ko()).containsPattern("[가-힣]");
+					assertThat(placeholders(text.en())).as("same placeholders in both languages: " + step.title().en())
+						.isEqualTo(placeholders(text.ko()));
+				}
 			}
 		}
 		assertThat(names).hasSize(18);
@@ -92,6 +94,10 @@ class BuiltInScenariosTest {
 				Map.of("r", "0", "x.en", "fine", "x.ko", "좋음"));
 		assertThat(t).isEqualTo(Text.of("close() returned 0; fine", "close()는 0을 리턴; 좋음"));
 		assertThat(ScenarioRunner.fill(Text.of("{missing}", "{missing}"), Map.of()).en()).isEqualTo("{missing}");
+		// profile constants: as they are, or milliseconds as seconds
+		Text c = ScenarioDocuments.fill(Text.of("{const.timeWaitMs:s} s, {const.rtoMinMs} ms", "{const.timeWaitMs:s}초"),
+				Map.of(), dev.tcplab.engine.StackConstants.forProfile("linux"));
+		assertThat(c).isEqualTo(Text.of("60 s, 200 ms", "60초"));
 	}
 
 }
