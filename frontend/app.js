@@ -10,6 +10,7 @@ import { actionRequest, describeAction } from './actions.js';
 import { createScenarioView } from './scenarios.js';
 import { completionOf, errnoKey } from './results.js';
 import { censusSeries, renderCensus } from './census.js';
+import { mountPacketdrill } from './packetdrill.js';
 import { initAuthors } from './authors-ui.js';
 
 const $ = (id) => document.getElementById(id);
@@ -1087,6 +1088,13 @@ async function main() {
 		document.body.classList.add('embed');
 	}
 	wire();
+	mountPacketdrill({
+		openSimulation: async (id) => {
+			setUrl({ sim: id });
+			await openExisting(id);
+		},
+		current: () => ({ simId: store.state.sim?.id, pairId: focusPairId() }),
+	});
 	render(null);
 	await scenarioView.loadList().catch(() => {});
 	// issue 17: comparisons, "Write your own", embeds and downloads (frontend/authors-ui.js)

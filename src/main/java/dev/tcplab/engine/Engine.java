@@ -658,4 +658,56 @@ final class Engine {
 		return p;
 	}
 
+	static int hostOf(Side side) {
+		return side == Side.CLIENT ? CLIENT_HOST : SERVER_HOST;
+	}
+
+	/**
+	 * Opens a pair whose other side is played from outside (issue 15, packetdrill
+	 * runner). {@code local} CLIENT: a client socket on {@code clientPort} connects to
+	 * {@code serverPort} (no listener is made; the SYN goes out). {@code local} SERVER: a
+	 * listener on {@code serverPort} waits for the external client on {@code clientPort}.
+	 * Segments to the external side stop in {@link Network#transmit}.
+	 */
+	Pair openExternal(Side local, int serverPort, int clientPort, int externalIsn) {
+		Pair p = new Pair(nextPairId++, serverPort, clientPort);
+		p.external = local.peer();
+		p.externalIsn = externalIsn;
+		pairs.put(p.id, p);
+		if (local == Side.SERVER) {
+			p.listener = listener(serverPort, p);
+			return p;
+		}
+		Tcb t = new Tcb(this, p, Side.CLIENT, CLIENT_HOST, 0, clientPort, serverPort, false);
+		p.client = t;
+		ports.clientPorts(0).acquire(clientPort, false);
+		t.portHeld = true;
+		connPut(t.key, t);
+		t.connect();
+		if (rec.states) {
+			callEvent(t, "client", "connect", net.connectArgs(serverPort), CallResult.PENDING);
+		}
+		return p;
+	}
+
+	/**
+	 * A segment from the external side of {@code p} arrives now at the local side (no
+	 * link, no fault rules): trace "sent" and "delivered", then the usual demultiplexing.
+	 */
+	void injectExternal(Pair p, int flags, int seq, int ack, int len, int window) {
+		int src = hostOf(p.external);
+		int srcPort = p.external == Side.CLIENT ? p.clientPort : p.serverPort;
+		int dstPort = p.external == Side.CLIENT ? p.serverPort : p.clientPort;
+		Endpoint local = p.endpoint(p.external.peer());
+		int localIss = local instanceof Tcb t && t.synchronizedVars ? t.iss
+				: local instanceof TimeWaitRecord r ? r.iss : 0;
+		Segment s = new Segment(nextSegmentId(), p, p.id, src, p.clientNo, srcPort, dstPort, flags, seq,
+				(flags & Segment.ACK) != 0 ? ack : 0, len, window, false, seq - p.externalIsn,
+				(flags & Segment.ACK) != 0 ? ack - localIss : 0, -1);
+		if (rec.segments) {
+			net.traceSegment("sent", s);
+		}
+		arrive(s);
+	}
+
 }

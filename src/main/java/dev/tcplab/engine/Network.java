@@ -152,6 +152,16 @@ final class Network {
 			traceSegment("sent", s);
 		}
 		Pair p = s.pair;
+		if (p != null && p.external != null && Engine.hostOf(p.external) != s.srcHost) {
+			// the peer is outside the engine (packetdrill runner): the segment has
+			// reached
+			// it, no link
+			if (e.rec.segments) {
+				traceSegment("delivered", s);
+			}
+			recycle(s);
+			return;
+		}
 		List<FaultRule> rules = p == null ? null : p.rulesOrNull(s.srcHost);
 		if (rules != null && !rules.isEmpty()) {
 			FaultRule r = matchRule(rules, s);

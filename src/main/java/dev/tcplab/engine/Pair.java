@@ -60,6 +60,16 @@ final class Pair {
 
 	boolean forgotten;
 
+	/**
+	 * The side played from outside the engine (a packetdrill script), or null: segments
+	 * to it are captured, not delivered, and its segments are injected
+	 * ({@link Engine#openExternal}).
+	 */
+	Side external;
+
+	/** The external side's ISN, for relative numbers in the trace. */
+	int externalIsn;
+
 	Pair(int id, int serverPort, int clientPort) {
 		this.id = id;
 		this.serverPort = serverPort;

@@ -169,9 +169,61 @@ public final class Simulation {
 		if (event == null) {
 			throw new IllegalArgumentException("an event must be given");
 		}
+		if (p.external == event.side()) {
+			throw new IllegalArgumentException("the " + event.side().wireName() + " side of pair " + pairId
+					+ " is played from outside the lab (a packetdrill script)");
+		}
 		long start = e.rec.nextSeq();
 		Object result = PairEvents.apply(e, p, event);
 		return new EventResult(result, e.rec.since(start));
+	}
+
+	/**
+	 * Opens a pair whose {@code local.peer()} side is played from outside the engine — a
+	 * packetdrill script with no TCP stack behind it (issue 15). Segments the local side
+	 * sends to it are recorded ("sent", then "delivered" at once) and go no further;
+	 * {@link #injectExternal} brings its segments in. {@code local} CLIENT: connect() is
+	 * issued from {@code clientPort} to {@code serverPort} now (blocking; completes on
+	 * the SYN,ACK). {@code local} SERVER: a listener on {@code serverPort} waits for a
+	 * SYN from {@code clientPort}.
+	 * @param externalIsn the external side's initial sequence number (for relative
+	 * numbers in the trace)
+	 * @throws IllegalArgumentException for ports outside 1..65535
+	 * @throws EngineException EADDRINUSE when the client port or listener port is taken
+	 */
+	public PairView openExternalPair(Side local, int serverPort, int clientPort, long externalIsn) {
+		if (local == null) {
+			throw new IllegalArgumentException("local side must be given");
+		}
+		checkPort("serverPort", serverPort);
+		checkPort("clientPort", clientPort);
+		if (local == Side.CLIENT && e.bindCheck(clientPort, serverPort, false) != null) {
+			throw new EngineException(Errno.EADDRINUSE, "client port " + clientPort + " is in use");
+		}
+		return e.pairView(e.openExternal(local, serverPort, clientPort, (int) externalIsn));
+	}
+
+	/**
+	 * A segment from the external side of pair {@code pairId} arrives at the local side
+	 * now (absolute sequence and acknowledgment numbers).
+	 * @throws java.util.NoSuchElementException for an unknown pair
+	 * @throws IllegalArgumentException when the pair has no external side, or for bad
+	 * fields
+	 */
+	public EventResult injectExternal(int pairId, List<TcpFlag> flags, long seq, long ack, int len, int window) {
+		Pair p = requirePair(pairId);
+		if (p.external == null) {
+			throw new IllegalArgumentException("pair " + pairId + " has no external side");
+		}
+		if (flags == null || flags.stream().anyMatch(java.util.Objects::isNull)) {
+			throw new IllegalArgumentException("flags must be given");
+		}
+		if (len < 0 || len > 65535 || window < 0 || window > 65535) {
+			throw new IllegalArgumentException("len and window must be between 0 and 65535");
+		}
+		long start = e.rec.nextSeq();
+		e.injectExternal(p, Segment.flagsOf(flags), (int) seq, (int) ack, len, window);
+		return new EventResult("ok", e.rec.since(start));
 	}
 
 	/**

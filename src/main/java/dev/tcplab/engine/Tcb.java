@@ -119,6 +119,14 @@ final class Tcb extends Endpoint {
 	/** The peer's FIN has been received (recv returns 0 once the buffer is drained). */
 	boolean peerFin;
 
+	/**
+	 * A FIN that arrived after a gap (out of order), remembered until the gap is filled,
+	 * and its sequence number.
+	 */
+	boolean oooFin;
+
+	int oooFinSeq;
+
 	/** Error to report to the application once (ECONNRESET, ETIMEDOUT, ECONNREFUSED). */
 	Errno softError;
 
@@ -581,7 +589,12 @@ final class Tcb extends Endpoint {
 			}
 			int n = (int) Math.min(Math.min(c.mss(), sendQueue), room);
 			sendQueue -= n;
-			int flags = ACK | PSH;
+			// PSH only on the segment that empties the send queue (Linux tcp_push marks
+			// the
+			// last skb of a write; BSD tcp_output pushes when the buffer empties) —
+			// checked
+			// against the real kernel with packetdrill (docs/engine.md)
+			int flags = sendQueue == 0 ? ACK | PSH : ACK;
 			boolean fin = sendQueue == 0 && finQueued && !finSent;
 			if (fin) {
 				flags |= FIN;
@@ -1110,11 +1123,21 @@ final class Tcb extends Endpoint {
 			// a FIN beyond a gap is not accepted: an immediate duplicate ACK asks for the
 			// gap (RFC 9293 §3.10.7.4 seventh/eighth, RFC 5681 §4.2; Linux measured)
 			e.note(this, "OUT_OF_ORDER_FIN", "FIN after a gap: not accepted, duplicate ACK for RCV.NXT");
+			// Linux keeps the FIN in its out-of-order queue: once the gap is filled one
+			// ACK
+			// covers data and FIN (tcp_ofo_queue; packetdrill, fin-after-gap-dup-ack.pkt)
+			oooFin = true;
+			oooFinSeq = s.seq + s.len;
 			sendAck();
 			return;
 		}
 		boolean finNow = s.has(FIN) && s.seq + s.len == rcvNxt && !peerFin;
+		if (!finNow && oooFin && !peerFin && rcvNxt == oooFinSeq && fresh > 0) {
+			// the gap before a remembered FIN is filled: the FIN is taken now
+			finNow = true;
+		}
 		if (finNow) {
+			oooFin = false;
 			rcvNxt++;
 			peerFin = true;
 			answerId = s.id;
@@ -1157,7 +1180,9 @@ final class Tcb extends Endpoint {
 	 * counts).
 	 */
 	private boolean oowAckLimited(Segment s, boolean challenge) {
-		if (!challenge && s.len > 0 && !s.has(SYN)) {
+		if (!challenge && s.segLen() > 0 && !s.has(SYN)) {
+			// tcp_oow_rate_limited: seq != end_seq — data or FIN — is never limited (a
+			// retransmitted FIN is always ACKed; packetdrill, linger-timeout exported)
 			return false;
 		}
 		long gap = c.challengeAckIntervalMs() * 1000;
@@ -1386,7 +1411,11 @@ final class Tcb extends Endpoint {
 				if (n > 0) {
 					int len = Math.min(n, c.mss());
 					boolean fin = finSent && len == n;
-					emit(ACK | PSH | (fin ? FIN : 0), sndUna, len, true);
+					// the resent segment keeps the PSH it had: only the one that ends the
+					// data
+					// sent so far carried it
+					boolean push = len == n && sendQueue == 0;
+					emit(ACK | (push ? PSH : 0) | (fin ? FIN : 0), sndUna, len, true);
 				}
 				else if (finSent && !finAcked()) {
 					emit(FIN | ACK, finSeq, 0, true);

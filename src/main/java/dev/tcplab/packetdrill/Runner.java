@@ -1,0 +1,942 @@
+package dev.tcplab.packetdrill;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.tcplab.engine.EngineException;
+import dev.tcplab.engine.PairEvent;
+import dev.tcplab.engine.Side;
+import dev.tcplab.engine.Simulation;
+import dev.tcplab.engine.Snapshots.EndpointView;
+import dev.tcplab.engine.TcpFlag;
+import dev.tcplab.engine.TcpState;
+import dev.tcplab.engine.TraceEvent;
+import dev.tcplab.packetdrill.Script.Expr;
+
+/**
+ * Runs a packetdrill script against one tcplab endpoint (issue 15, "Runner"). The local
+ * end is the endpoint the script's system calls create; the remote end is the script
+ * itself, with no TCP stack behind it ({@link Simulation#openExternalPair}). {@code <}
+ * lines are injected at their times, {@code >} lines are matched against what the local
+ * end sends (flags, relative sequence range, ack; timing within the tolerance; windows
+ * and options are not checked), system calls run with socket semantics. The first failing
+ * line stops the run, as packetdrill does.
+ */
+public final class Runner {
+
+	/** packetdrill's default when neither the script nor the command line says. */
+	public static final long DEFAULT_TOLERANCE_US = 15_000;
+
+	/** The script's (remote) port and the local port, as packetdrill's defaults. */
+	static final int SERVER_PORT = 8080;
+
+	static final int CLIENT_PORT = 40000;
+
+	/** The script side's initial sequence number (relative 0). */
+	static final long REMOTE_ISN = 1_000_000L;
+
+	static final long MAX_SCRIPT_US = 3_600_000_000L;
+
+	/** One line's verdict: ok, failed, skipped or unsupported. */
+	public record LineResult(int line, String status, String message) {
+	}
+
+	/** The first failing line. */
+	public record Failure(int line, String message, String expected, String actual) {
+	}
+
+	/** A finished run. */
+	public record Outcome(boolean passed, Failure failure, List<LineResult> lines, long toleranceUs) {
+	}
+
+	private static final class Stop extends RuntimeException {
+
+		Stop() {
+			super(null, null, false, false);
+		}
+
+	}
+
+	private static final class Verdict {
+
+		final int line;
+
+		String status;
+
+		String message;
+
+		Verdict(int line, String status, String message) {
+			this.line = line;
+			this.status = status;
+			this.message = message;
+		}
+
+	}
+
+	private static final class Pending {
+
+		final Script.Syscall call;
+
+		final String engineName;
+
+		final long endUs;
+
+		final long tolUs;
+
+		final Verdict verdict;
+
+		Pending(Script.Syscall call, String engineName, long endUs, long tolUs, Verdict verdict) {
+			this.call = call;
+			this.engineName = engineName;
+			this.endUs = endUs;
+			this.tolUs = tolUs;
+			this.verdict = verdict;
+		}
+
+	}
+
+	private final Script script;
+
+	private final Simulation sim;
+
+	private final long tol;
+
+	/**
+	 * packetdrill's dynamic tolerance: at least this share of the time since the previous
+	 * event ({@code --tolerance_percent}, default 12.5 as packetdrill's config.c: the
+	 * worst-case inaccuracy of the kernel's timer wheel).
+	 */
+	private final double tolPct;
+
+	private final List<Verdict> verdicts = new ArrayList<>();
+
+	private Failure failure;
+
+	private boolean unsupported;
+
+	private long cursor;
+
+	private long prevUs;
+
+	private Integer pairId;
+
+	private Side local;
+
+	private Long localIsn;
+
+	private int remoteWscale;
+
+	private final ArrayDeque<TraceEvent.Segment> sent = new ArrayDeque<>();
+
+	private final List<Pending> pending = new ArrayList<>();
+
+	private boolean acceptable;
+
+	private int nextFd = 3;
+
+	/** fd → "socket", "listener", "conn" or "closed". */
+	private final Map<Integer, String> fds = new TreeMap<>();
+
+	private Integer connFd;
+
+	private final java.util.Set<Integer> nonBlocking = new java.util.HashSet<>();
+
+	private int[] pendingLinger;
+
+	private boolean pendingReuse;
+
+	private Runner(Script script, Simulation sim, long toleranceUs) {
+		this.script = script;
+		this.sim = sim;
+		this.tol = toleranceUs;
+		this.tolPct = tolerancePercent(script);
+		this.cursor = sim.nextSeq();
+	}
+
+	/** The tolerance a script asks for ({@code --tolerance_usecs=}), else the default. */
+	public static long tolerance(Script script) {
+		for (Script.Option o : script.options()) {
+			if (o.name().equals("tolerance_usecs") && o.value() != null) {
+				try {
+					long v = Long.parseLong(o.value());
+					if (v >= 0 && v <= 10_000_000) {
+						return v;
+					}
+				}
+				catch (NumberFormatException ex) {
+					// reported as a skipped option line below
+				}
+			}
+		}
+		return DEFAULT_TOLERANCE_US;
+	}
+
+	/** {@code --tolerance_percent=}, else packetdrill's default 12.5. */
+	public static double tolerancePercent(Script script) {
+		for (Script.Option o : script.options()) {
+			if (o.name().equals("tolerance_percent") && o.value() != null) {
+				try {
+					double v = Double.parseDouble(o.value());
+					if (v >= 0 && v <= 100) {
+						return v;
+					}
+				}
+				catch (NumberFormatException ex) {
+					// reported as a skipped option line
+				}
+			}
+		}
+		return DEFAULT_TOLERANCE_PERCENT;
+	}
+
+	/** packetdrill's default {@code --tolerance_percent}. */
+	public static final double DEFAULT_TOLERANCE_PERCENT = 12.5;
+
+	/** The tolerance for an event {@code deltaUs} after the previous one. */
+	private long tolerance(long deltaUs) {
+		return Math.max(tol, (long) (tolPct / 100.0 * Math.max(0, deltaUs)));
+	}
+
+	/** Runs {@code script} on {@code sim}, a fresh simulation (latency 0 is best). */
+	public static Outcome run(Script script, Simulation sim) {
+		Runner r = new Runner(script, sim, tolerance(script));
+		return r.run();
+	}
+
+	private Outcome run() {
+		for (Script.Option o : script.options()) {
+			if (o.name().equals("tolerance_usecs") && tol == parseOr(o.value(), -1)) {
+				verdicts.add(new Verdict(o.line(), "ok", "tolerance " + tol + " µs"));
+			}
+			else if (o.name().equals("tolerance_percent") && o.value() != null && o.value().matches("\\d+(\\.\\d+)?")
+					&& Double.parseDouble(o.value()) <= 100) {
+				verdicts.add(
+						new Verdict(o.line(), "ok", "tolerance " + tolPct + " % of the time since the previous event"));
+			}
+			else {
+				verdicts.add(new Verdict(o.line(), "skipped", "option --" + o.name() + " is not modelled by the lab"));
+			}
+		}
+		try {
+			for (Script.Statement st : script.statements()) {
+				statement(st);
+			}
+			finish();
+		}
+		catch (Stop stop) {
+			// the failure is recorded
+		}
+		verdicts.sort(Comparator.comparingInt(v -> v.line));
+		List<LineResult> lines = verdicts.stream().map(v -> new LineResult(v.line, v.status, v.message)).toList();
+		return new Outcome(failure == null && !unsupported, failure, lines, tol);
+	}
+
+	private static long parseOr(String s, long dflt) {
+		try {
+			return Long.parseLong(s);
+		}
+		catch (NumberFormatException | NullPointerException ex) {
+			return dflt;
+		}
+	}
+
+	// ---- time ----
+
+	private long now() {
+		return sim.nowMicros();
+	}
+
+	private long start(Script.Time t) {
+		if (t == null) {
+			return prevUs;
+		}
+		if (t.any()) {
+			return Math.max(prevUs, now());
+		}
+		return (t.relative() ? prevUs : 0) + t.us();
+	}
+
+	private long base(Script.Time t) {
+		return t != null && t.relative() ? prevUs : 0;
+	}
+
+	private void advanceTo(long us) {
+		while (true) {
+			long deadline = Long.MAX_VALUE;
+			for (Pending p : pending) {
+				deadline = Math.min(deadline, p.endUs + p.tolUs);
+			}
+			if (deadline >= us) {
+				break;
+			}
+			moveClock(deadline);
+			overdue(deadline);
+		}
+		moveClock(us);
+	}
+
+	private void moveClock(long us) {
+		long n = now();
+		if (us >= n) {
+			sim.advanceSilently((us - n) / 1000.0);
+		}
+		collect();
+	}
+
+	private void overdue(long at) {
+		for (Pending p : new ArrayList<>(pending)) {
+			if (p.endUs + p.tolUs <= at) {
+				pending.remove(p);
+				p.verdict.status = "failed";
+				fail(p.verdict, p.call.line(),
+						"timing error: expected system call return at " + secs(p.endUs)
+								+ " s, but it was still blocked at " + secs(at) + " s",
+						expected(p.call) + " at " + secs(p.endUs) + " s", "still blocked");
+			}
+		}
+	}
+
+	// ---- trace ----
+
+	private void collect() {
+		List<TraceEvent> events = sim.eventsSince(cursor);
+		cursor = sim.nextSeq();
+		if (pairId == null) {
+			return;
+		}
+		String role = local.wireName();
+		for (TraceEvent e : events) {
+			if (e.pair() == null || e.pair().intValue() != pairId) {
+				continue;
+			}
+			if (e instanceof TraceEvent.Segment s && "sent".equals(s.event()) && role.equals(s.from())) {
+				if (localIsn == null && s.flags().contains("SYN")) {
+					localIsn = s.tcpSeq();
+				}
+				sent.add(s);
+			}
+			else if (e instanceof TraceEvent.Call c && role.equals(c.endpoint())) {
+				if ("accept".equals(c.call())) {
+					acceptable = true;
+					resolve("accept", e.timeMs(), null);
+				}
+				else if (c.completed()) {
+					resolve(c.call(), e.timeMs(), c.result());
+				}
+			}
+		}
+	}
+
+	private void resolve(String engineName, double timeMs, Object result) {
+		for (Pending p : pending) {
+			if (p.engineName.equals(engineName)) {
+				pending.remove(p);
+				long t = Math.round(timeMs * 1000);
+				Object actual = result;
+				if ("accept".equals(engineName)) {
+					actual = acceptFd();
+				}
+				String exp = expected(p.call);
+				if (!matches(p.call, actual)) {
+					p.verdict.status = "failed";
+					fail(p.verdict, p.call.line(), p.call.name() + "() returned " + actualText(actual), exp,
+							actualText(actual));
+				}
+				if (Math.abs(t - p.endUs) > p.tolUs) {
+					p.verdict.status = "failed";
+					fail(p.verdict, p.call.line(),
+							"timing error: expected system call return at " + secs(p.endUs) + " s but it returned at "
+									+ secs(t) + " s",
+							"return at " + secs(p.endUs) + " s", "return at " + secs(t) + " s");
+				}
+				p.verdict.status = "ok";
+				p.verdict.message = "returned " + actualText(actual) + " at " + secs(t) + " s";
+				return;
+			}
+		}
+	}
+
+	// ---- statements ----
+
+	private void statement(Script.Statement st) {
+		if (st instanceof Script.Shell sh) {
+			verdicts.add(new Verdict(sh.line(), "skipped", "shell command not run by the lab: `" + sh.command() + "`"));
+			return;
+		}
+		long at = start(timeOf(st));
+		if (at > MAX_SCRIPT_US) {
+			Verdict v = verdict(st.line(), "failed", null);
+			fail(v, st.line(), "event time " + secs(at) + " s is beyond the lab's one-hour limit for a script",
+					"at most 3600 s", secs(at) + " s");
+		}
+		if (st instanceof Script.Unsupported u) {
+			prevUs = at;
+			unsupported = true;
+			verdicts.add(new Verdict(u.line(), "unsupported", u.reason()));
+			return;
+		}
+		// packetdrill: the end of a time range and of a blocking call count from the same
+		// base as the start (the previous event's time, or 0)
+		long base = base(timeOf(st));
+		if (st instanceof Script.Packet p) {
+			if (p.inbound()) {
+				advanceTo(Math.max(at, now()));
+				prevUs = at;
+				inject(p);
+			}
+			else {
+				long last = prevUs;
+				prevUs = at;
+				long rangeEnd = p.time() != null && p.time().rangeEndUs() >= 0 ? base + p.time().rangeEndUs() : -1;
+				long sentAt = expectOutbound(p, at, rangeEnd, tolerance(at - last));
+				// packetdrill: the next relative time counts from when the packet was
+				// seen
+				// (run.c adjust_relative_event_times: now, not the script time)
+				prevUs = Math.max(at, sentAt);
+			}
+			return;
+		}
+		if (st instanceof Script.Syscall c) {
+			advanceTo(Math.max(at, now()));
+			prevUs = at;
+			long end = c.time() != null && c.time().endUs() >= 0 ? base + c.time().endUs() : -1;
+			syscall(c, at, end);
+		}
+	}
+
+	private static Script.Time timeOf(Script.Statement st) {
+		if (st instanceof Script.Packet p) {
+			return p.time();
+		}
+		if (st instanceof Script.Syscall c) {
+			return c.time();
+		}
+		if (st instanceof Script.Unsupported u) {
+			return u.time();
+		}
+		return null;
+	}
+
+	private Verdict verdict(int line, String status, String message) {
+		Verdict v = new Verdict(line, status, message);
+		verdicts.add(v);
+		return v;
+	}
+
+	private void fail(Verdict v, int line, String message, String expected, String actual) {
+		v.status = "failed";
+		v.message = message;
+		failure = new Failure(line, message, expected, actual);
+		throw new Stop();
+	}
+
+	private void finish() {
+		while (!pending.isEmpty()) {
+			long deadline = pending.stream().mapToLong(p -> p.endUs + p.tolUs).min().getAsLong();
+			moveClock(deadline);
+			overdue(deadline);
+		}
+	}
+
+	// ---- packets ----
+
+	private static int flagBits(String flags) {
+		int f = 0;
+		for (char c : flags.toCharArray()) {
+			f |= switch (c) {
+				case 'F' -> 1;
+				case 'S' -> 2;
+				case 'R' -> 4;
+				case 'P' -> 8;
+				case '.' -> 16;
+				case 'U' -> 32;
+				case 'E' -> 64;
+				case 'W' -> 128;
+				default -> 0;
+			};
+		}
+		return f;
+	}
+
+	private static int flagBits(List<String> names) {
+		int f = 0;
+		for (String n : names) {
+			f |= switch (n) {
+				case "FIN" -> 1;
+				case "SYN" -> 2;
+				case "RST" -> 4;
+				case "PSH" -> 8;
+				case "ACK" -> 16;
+				default -> 0;
+			};
+		}
+		return f;
+	}
+
+	private void inject(Script.Packet p) {
+		Verdict v = verdict(p.line(), "ok", null);
+		if (pairId == null) {
+			unsupported = true;
+			v.status = "unsupported";
+			v.message = "a segment before the script made a socket (listen or connect) has no endpoint to go to in the lab";
+			return;
+		}
+		int bits = flagBits(p.flags());
+		List<TcpFlag> flags = new ArrayList<>();
+		for (TcpFlag f : TcpFlag.values()) {
+			int b = switch (f) {
+				case FIN -> 1;
+				case SYN -> 2;
+				case RST -> 4;
+				case PSH -> 8;
+				case ACK -> 16;
+			};
+			if ((bits & b) != 0) {
+				flags.add(f);
+			}
+		}
+		List<String> notes = new ArrayList<>();
+		if ((bits & (32 | 64 | 128)) != 0) {
+			notes.add("URG/ECE/CWR flags are not modelled");
+		}
+		int window = sim.constants().windowBytes();
+		if ((bits & 2) != 0 && p.options() != null) {
+			java.util.regex.Matcher m = java.util.regex.Pattern.compile("wscale (\\d+)").matcher(p.options());
+			if (m.find()) {
+				remoteWscale = Math.min(14, Integer.parseInt(m.group(1)));
+			}
+		}
+		if (p.win() != null) {
+			long w = (bits & 2) != 0 ? p.win() : p.win() << remoteWscale;
+			window = (int) Math.max(0, Math.min(65535, w));
+			if (w > 65535) {
+				notes.add("window " + w + " capped at 65535 (no window scaling in the lab)");
+			}
+		}
+		if (p.options() != null) {
+			notes.add("TCP options not modelled: <" + p.options() + ">");
+		}
+		long seq = REMOTE_ISN + p.start();
+		long ack = p.ack() == null ? 0 : (localIsn == null ? 0 : localIsn) + p.ack();
+		sim.injectExternal(pairId, flags, seq & 0xFFFFFFFFL, ack & 0xFFFFFFFFL, p.len(), window);
+		collect();
+		v.message = notes.isEmpty() ? "injected" : "injected; " + String.join("; ", notes);
+	}
+
+	private long expectOutbound(Script.Packet p, long at, long rangeEnd, long tol) {
+		Verdict v = verdict(p.line(), "ok", null);
+		boolean any = p.time() != null && p.time().any();
+		long lo = any ? Long.MIN_VALUE : at - tol;
+		long hi = any ? now() + 600_000_000L : (rangeEnd >= 0 ? rangeEnd : at) + tol;
+		while (sent.isEmpty()) {
+			Double next = sim.nextEventAtMs();
+			long nextUs = next == null ? Long.MAX_VALUE : Math.round(next * 1000);
+			if (nextUs > hi) {
+				advanceTo(hi);
+				break;
+			}
+			advanceTo(nextUs);
+		}
+		String exp = (p.flags() + " " + p.start() + ":" + p.end() + "(" + p.len() + ")"
+				+ (p.ack() == null ? "" : " ack " + p.ack()))
+			.strip();
+		if (sent.isEmpty()) {
+			fail(v, p.line(), "timed out waiting for packet " + exp + " (nothing was sent by " + secs(hi) + " s)",
+					exp + " at " + secs(at) + " s", "nothing sent");
+		}
+		TraceEvent.Segment s = sent.poll();
+		long isn = localIsn == null ? 0 : localIsn;
+		long seq = (s.tcpSeq() - isn) & 0xFFFFFFFFL;
+		long ack = (s.ack() - REMOTE_ISN) & 0xFFFFFFFFL;
+		int actualBits = flagBits(s.flags());
+		String act = letters(s.flags()) + " " + seq + ":" + ((seq + s.len()) & 0xFFFFFFFFL) + "(" + s.len() + ")"
+				+ (s.flags().contains("ACK") ? " ack " + ack : "");
+		long t = Math.round(s.timeMs() * 1000);
+		String where = " (sent at " + secs(t) + " s)";
+		if (flagBits(p.flags()) != actualBits) {
+			fail(v, p.line(), "live packet flags: expected " + p.flags() + " but the lab sent " + letters(s.flags()),
+					exp, act + where);
+		}
+		if (seq != (p.start() & 0xFFFFFFFFL) || s.len() != p.len()) {
+			fail(v, p.line(),
+					"live packet sequence range: expected " + p.start() + ":" + p.end() + "(" + p.len()
+							+ ") but the lab sent " + seq + ":" + ((seq + s.len()) & 0xFFFFFFFFL) + "(" + s.len() + ")",
+					exp, act + where);
+		}
+		if (p.ack() != null && ack != (p.ack() & 0xFFFFFFFFL)) {
+			fail(v, p.line(), "live packet ack: expected " + p.ack() + " but the lab sent " + ack, exp, act + where);
+		}
+		if (t < lo || t > hi) {
+			fail(v, p.line(),
+					"timing error: expected outbound packet at " + secs(at) + " s but it was sent at " + secs(t)
+							+ " s (tolerance " + secs(tol) + " s)",
+					exp + " at " + secs(at) + " s", act + " at " + secs(t) + " s");
+		}
+		List<String> notes = new ArrayList<>();
+		notes.add("matched " + act + " at " + secs(t) + " s");
+		if (p.win() != null) {
+			notes.add("window not checked");
+		}
+		if (p.options() != null && !p.options().equals("...")) {
+			notes.add("options not checked");
+		}
+		v.message = String.join("; ", notes);
+		return t;
+	}
+
+	static String letters(List<String> flags) {
+		return PacketdrillExport.flags(flags);
+	}
+
+	// ---- system calls ----
+
+	private EndpointView localView() {
+		var pv = sim.pair(pairId);
+		return local == Side.CLIENT ? pv.client() : pv.server();
+	}
+
+	private Integer fd(Script.Syscall c) {
+		if (c.args().isEmpty()) {
+			return null;
+		}
+		Long n = c.args().get(0).number();
+		return n == null ? null : n.intValue();
+	}
+
+	private Object applyEvent(PairEvent ev) {
+		return sim.apply(pairId, ev).result();
+	}
+
+	private Object acceptFd() {
+		int fd = nextFd++;
+		fds.put(fd, "conn");
+		connFd = fd;
+		return fd;
+	}
+
+	private void syscall(Script.Syscall c, long at, long end) {
+		Verdict v = verdict(c.line(), "ok", null);
+		Integer fd = fd(c);
+		String kind = fd == null ? null : fds.get(fd);
+		boolean conn = kind != null && kind.equals("conn");
+		Object result;
+		String engineName = null;
+		switch (c.name()) {
+			case "socket" -> {
+				int n = nextFd++;
+				fds.put(n, "socket");
+				result = n;
+			}
+			case "setsockopt" -> {
+				String opt = c.args().size() > 2 ? c.args().get(2).text() : null;
+				if (kind == null) {
+					result = "EBADF";
+				}
+				else if ("SO_REUSEADDR".equals(opt)) {
+					Long on = c.args().size() > 3 && c.args().get(3).items().size() == 1
+							? c.args().get(3).items().get(0).number() : null;
+					if (conn && pairId != null) {
+						result = applyEvent(new PairEvent.SetReuseAddr(local, on != null && on != 0));
+					}
+					else {
+						pendingReuse = on != null && on != 0;
+						result = 0;
+					}
+				}
+				else if ("SO_LINGER".equals(opt) && c.args().size() > 3) {
+					Expr l = c.args().get(3);
+					Long onoff = l.member("onoff") == null ? null : l.member("onoff").number();
+					Long secs = l.member("linger") == null ? null : l.member("linger").number();
+					if (onoff == null || secs == null) {
+						unsupported(v, "SO_LINGER needs {onoff=N, linger=N}");
+						return;
+					}
+					if (conn && pairId != null) {
+						result = applyEvent(new PairEvent.SetLinger(local, onoff.intValue(), secs.intValue()));
+					}
+					else {
+						pendingLinger = new int[] { onoff.intValue(), secs.intValue() };
+						result = 0;
+					}
+				}
+				else {
+					v.status = "skipped";
+					v.message = "socket option " + opt + " is not modelled by the lab";
+					return;
+				}
+			}
+			case "getsockopt", "getsockname", "getpeername", "poll", "epoll_create", "epoll_ctl", "epoll_wait" -> {
+				v.status = "skipped";
+				v.message = c.name() + "() is not modelled by the lab";
+				return;
+			}
+			case "fcntl" -> {
+				String cmd = c.args().size() > 1 ? c.args().get(1).text() : null;
+				if (kind == null) {
+					result = "EBADF";
+				}
+				else if ("F_SETFL".equals(cmd)) {
+					if (c.args().size() > 2 && c.args().get(2).mentions("O_NONBLOCK")) {
+						nonBlocking.add(fd);
+					}
+					else {
+						nonBlocking.remove(fd);
+					}
+					result = 0;
+				}
+				else if ("F_GETFL".equals(cmd)) {
+					result = 2 | (nonBlocking.contains(fd) ? 0x800 : 0);
+				}
+				else {
+					unsupported(v, "fcntl " + cmd + " is not modelled");
+					return;
+				}
+			}
+			case "bind" -> result = kind == null ? "EBADF" : 0;
+			case "listen" -> {
+				if (kind == null) {
+					result = "EBADF";
+				}
+				else if (pairId != null) {
+					unsupported(v, "the lab runs one connection per script");
+					return;
+				}
+				else {
+					local = Side.SERVER;
+					pairId = sim.openExternalPair(Side.SERVER, SERVER_PORT, CLIENT_PORT, REMOTE_ISN).id();
+					fds.put(fd, "listener");
+					collect();
+					result = 0;
+				}
+			}
+			case "accept", "accept4" -> {
+				if (!"listener".equals(kind)) {
+					result = kind == null ? "EBADF" : "EINVAL";
+				}
+				else if (connFd != null) {
+					unsupported(v, "the lab runs one connection per script");
+					return;
+				}
+				else if (acceptable) {
+					result = acceptFd();
+					applyPendingOptions();
+				}
+				else if (nonBlocking.contains(fd)) {
+					result = "EAGAIN";
+				}
+				else {
+					result = Tcb_PENDING;
+					engineName = "accept";
+				}
+			}
+			case "connect" -> {
+				if (kind == null) {
+					result = "EBADF";
+				}
+				else if (pairId != null) {
+					result = "EISCONN";
+				}
+				else {
+					local = Side.CLIENT;
+					try {
+						pairId = sim.openExternalPair(Side.CLIENT, SERVER_PORT, CLIENT_PORT, REMOTE_ISN).id();
+					}
+					catch (EngineException ex) {
+						result = ex.errno().name();
+						break;
+					}
+					fds.put(fd, "conn");
+					connFd = fd;
+					applyPendingOptions();
+					collect();
+					if (nonBlocking.contains(fd)) {
+						result = "EINPROGRESS";
+					}
+					else {
+						result = Tcb_PENDING;
+						engineName = "connect";
+					}
+				}
+			}
+			case "read", "recv", "recvfrom" -> {
+				Long max = c.args().size() > 2 ? c.args().get(2).number() : null;
+				if (!conn) {
+					result = kind == null || kind.equals("closed") ? "EBADF" : "ENOTCONN";
+				}
+				else if (max == null || max < 0) {
+					unsupported(v, c.name() + " needs a byte count as its third argument");
+					return;
+				}
+				else if (nonBlocking.contains(fd) && wouldBlock()) {
+					result = "EAGAIN";
+				}
+				else {
+					result = applyEvent(new PairEvent.Recv(local, max.intValue()));
+					engineName = "recv";
+				}
+			}
+			case "write", "send", "sendto" -> {
+				Long n = c.args().size() > 2 ? c.args().get(2).number() : null;
+				if (!conn) {
+					result = kind == null || kind.equals("closed") ? "EBADF" : "ENOTCONN";
+				}
+				else if (n == null || n < 0 || n > 64 * 1024 * 1024) {
+					unsupported(v, c.name() + " needs a byte count (up to 64 MiB) as its third argument");
+					return;
+				}
+				else {
+					result = applyEvent(new PairEvent.Send(local, n.intValue()));
+				}
+			}
+			case "shutdown" -> {
+				String how = c.args().size() > 1 ? c.args().get(1).text() : null;
+				if (!conn) {
+					result = kind == null || kind.equals("closed") ? "EBADF" : "ENOTCONN";
+				}
+				else if (!"SHUT_RD".equals(how) && !"SHUT_WR".equals(how) && !"SHUT_RDWR".equals(how)) {
+					unsupported(v, "shutdown how must be SHUT_RD, SHUT_WR or SHUT_RDWR");
+					return;
+				}
+				else {
+					result = applyEvent(new PairEvent.Shutdown(local, how));
+				}
+			}
+			case "close" -> {
+				if (kind == null || kind.equals("closed")) {
+					result = "EBADF";
+				}
+				else if (conn) {
+					fds.put(fd, "closed");
+					result = applyEvent(new PairEvent.Close(local));
+					engineName = "close";
+				}
+				else if (kind.equals("listener")) {
+					fds.put(fd, "closed");
+					v.status = "skipped";
+					v.message = "closing the listening socket is not modelled (the lab's listener stays)";
+					return;
+				}
+				else {
+					fds.put(fd, "closed");
+					result = 0;
+				}
+			}
+			case "ioctl" -> {
+				String req = c.args().size() > 1 ? c.args().get(1).text() : null;
+				if (!"SIOCINQ".equals(req) && !"FIONREAD".equals(req)) {
+					unsupported(v, "ioctl " + req + " is not modelled");
+					return;
+				}
+				if (!conn) {
+					result = kind == null ? "EBADF" : "EINVAL";
+				}
+				else {
+					int have = localView().recvBuffered();
+					Expr arg = c.args().size() > 2 ? c.args().get(2) : null;
+					Long want = arg != null && arg.kind() == Expr.Kind.ARRAY && arg.items().size() == 1
+							? arg.items().get(0).number() : null;
+					if (want != null && want != have) {
+						fail(v, c.line(),
+								"ioctl(" + req + ") reports " + have + " bytes to read, the script expects " + want,
+								"[" + want + "]", "[" + have + "]");
+					}
+					result = 0;
+				}
+			}
+			default -> {
+				unsupported(v, c.name() + "() is not supported by the lab");
+				return;
+			}
+		}
+		collect();
+		if (Tcb_PENDING.equals(result)) {
+			if (end < 0) {
+				fail(v, c.line(),
+						c.name() + "() blocked, but the script expects it to return at once (write "
+								+ "start...end for a blocking call)",
+						expected(c) + " at " + secs(at) + " s", "blocked");
+			}
+			Pending p = new Pending(c, engineName, end, tolerance(end - at), v);
+			pending.add(p);
+			v.status = "ok";
+			v.message = "blocking";
+			// a completion recorded in the same instant (nothing is), or later
+			return;
+		}
+		if (end >= 0 && Math.abs(end - at) > tolerance(end - at)) {
+			fail(v, c.line(),
+					"timing error: expected system call return at " + secs(end) + " s but it returned at once ("
+							+ secs(at) + " s)",
+					"return at " + secs(end) + " s", actualText(result) + " at " + secs(at) + " s");
+		}
+		if (!matches(c, result)) {
+			fail(v, c.line(), c.name() + "() returned " + actualText(result) + ", the script expects " + expected(c),
+					expected(c), actualText(result));
+		}
+		v.message = "returned " + actualText(result);
+	}
+
+	/** The engine's answer for a call that blocks. */
+	private static final String Tcb_PENDING = "pending";
+
+	private boolean wouldBlock() {
+		EndpointView ep = localView();
+		if (ep.recvBuffered() > 0 || ep.shutRd()) {
+			return false;
+		}
+		TcpState s = ep.state();
+		return s == TcpState.SYN_SENT || s == TcpState.SYN_RECEIVED || s == TcpState.ESTABLISHED
+				|| s == TcpState.FIN_WAIT_1 || s == TcpState.FIN_WAIT_2;
+	}
+
+	private void applyPendingOptions() {
+		if (pendingLinger != null) {
+			applyEvent(new PairEvent.SetLinger(local, pendingLinger[0], pendingLinger[1]));
+			pendingLinger = null;
+		}
+		if (pendingReuse) {
+			applyEvent(new PairEvent.SetReuseAddr(local, true));
+			pendingReuse = false;
+		}
+	}
+
+	private void unsupported(Verdict v, String why) {
+		unsupported = true;
+		v.status = "unsupported";
+		v.message = why;
+	}
+
+	private static String expected(Script.Syscall c) {
+		return c.result() + (c.errno() == null ? "" : " " + c.errno());
+	}
+
+	private static String actualText(Object r) {
+		if (r instanceof Number n) {
+			return Long.toString(n.longValue());
+		}
+		String s = String.valueOf(r);
+		return "-1 " + ("EWOULDBLOCK".equals(s) ? "EAGAIN" : s);
+	}
+
+	static boolean matches(Script.Syscall c, Object actual) {
+		if ("...".equals(c.result())) {
+			return true;
+		}
+		if (actual instanceof Number n) {
+			return c.errno() == null && parseOr(c.result(), Long.MIN_VALUE) == n.longValue();
+		}
+		String errno = "EWOULDBLOCK".equals(actual) ? "EAGAIN" : String.valueOf(actual);
+		String want = "EWOULDBLOCK".equals(c.errno()) ? "EAGAIN" : c.errno();
+		return "-1".equals(c.result()) && errno.equals(want);
+	}
+
+	static String secs(long us) {
+		return String.format(Locale.ROOT, "%.6f", us / 1e6);
+	}
+
+}

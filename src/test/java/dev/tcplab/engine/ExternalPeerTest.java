@@ -1,0 +1,71 @@
+package dev.tcplab.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine hook of the packetdrill runner (issue 15): a pair whose other side is
+ * outside the engine. Its segments are injected now (no link, no fault rules); what the
+ * local side sends to it is recorded and goes no further.
+ */
+class ExternalPeerTest {
+
+	static Simulation sim() {
+		return new Simulation(SimulationConfig.of("linux", 3, Map.of()).withLatencyMs(0));
+	}
+
+	/**
+	 * RFC 9293 §3.10.7.3 SYN-SENT: a SYN,ACK acknowledging our SYN completes connect().
+	 */
+	@Test
+	void localClient_synIsCapturedAndAnInjectedSynAckEstablishes() {
+		Simulation s = sim();
+		var pair = s.openExternalPair(Side.CLIENT, 8080, 40000, 1_000_000L);
+		List<TraceEvent.Segment> sent = Fixtures.segments(s.eventsSince(0), "sent");
+		assertThat(sent).extracting(Fixtures::brief).containsExactly("client SYN");
+		assertThat(Fixtures.segments(s.eventsSince(0), "delivered")).hasSize(1);
+		assertThat(pair.server().state()).isEqualTo(TcpState.CLOSED);
+		assertThat(pair.listener()).isNull();
+		long iss = sent.get(0).tcpSeq();
+		s.advance(10);
+		long since = s.nextSeq();
+		s.injectExternal(pair.id(), List.of(TcpFlag.SYN, TcpFlag.ACK), 1_000_000L, iss + 1, 0, 65535);
+		assertThat(s.pair(pair.id()).client().state()).isEqualTo(TcpState.ESTABLISHED);
+		List<TraceEvent.Segment> out = Fixtures.segments(s.eventsSince(since), "sent");
+		assertThat(out).extracting(Fixtures::brief).containsExactly("server SYN,ACK", "client ACK");
+		assertThat(out.get(0).relSeq()).isZero();
+		assertThat(out.get(0).relAck()).isEqualTo(1);
+		assertThat(out.get(1).timeMs()).isEqualTo(10.0);
+		assertThat(Fixtures.lastCompletedCall(s.eventsSince(since)).result()).isEqualTo(0);
+	}
+
+	/** §3.10.7.2 LISTEN: the injected SYN makes a child; its SYN,ACK is captured. */
+	@Test
+	void localServer_injectedHandshakeIsAccepted() {
+		Simulation s = sim();
+		var pair = s.openExternalPair(Side.SERVER, 8080, 40000, 1_000_000L);
+		assertThat(pair.listener().state()).isEqualTo(TcpState.LISTEN);
+		s.injectExternal(pair.id(), List.of(TcpFlag.SYN), 1_000_000L, 0, 0, 65535);
+		List<TraceEvent.Segment> sent = Fixtures.segments(s.eventsSince(0), "sent");
+		assertThat(sent).extracting(Fixtures::brief).containsExactly("client SYN", "server SYN,ACK");
+		long iss = sent.get(1).tcpSeq();
+		s.injectExternal(pair.id(), List.of(TcpFlag.ACK), 1_000_001L, iss + 1, 0, 65535);
+		assertThat(s.pair(pair.id()).server().state()).isEqualTo(TcpState.ESTABLISHED);
+		assertThat(s.eventsSince(0)).anyMatch(e -> e instanceof TraceEvent.Call c && c.call().equals("accept"));
+		// the other side cannot be driven from the lab
+		assertThatThrownBy(() -> s.apply(pair.id(), new PairEvent.Close(Side.CLIENT)))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("played from outside");
+		// an ordinary pair has no external side to inject from
+		Simulation other = sim();
+		int id = other.openPair(80, null, false, true).id();
+		assertThatThrownBy(() -> other.injectExternal(id, List.of(TcpFlag.ACK), 0, 0, 0, 0))
+			.isInstanceOf(IllegalArgumentException.class);
+	}
+
+}

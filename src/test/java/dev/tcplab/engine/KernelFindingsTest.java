@@ -1,0 +1,111 @@
+package dev.tcplab.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tcplab.engine.PairEvent.FaultAction;
+
+/**
+ * Engine behaviour that packetdrill runs against the real Linux kernel forced (issue 15;
+ * each case is recorded in docs/engine.md, "Checked against the real kernel").
+ */
+class KernelFindingsTest {
+
+	/**
+	 * Linux {@code tcp_push()} marks only the last skb of a write with PSH: a 4000-byte
+	 * write with MSS 1460 leaves as ". 1460", ". 1460", "P. 1080" (packetdrill,
+	 * linger-default exported, Linux 6.18).
+	 */
+	@Test
+	void tcpPush_onlyTheSegmentThatEmptiesTheSendQueueCarriesPsh() {
+		Fixtures f = Fixtures.established();
+		long since = f.sim.nextSeq();
+		assertThat(f.send(Side.CLIENT, 4000)).isEqualTo(4000);
+		assertThat(f.sentSince(since)).containsExactly("client ACK len=1460", "client ACK len=1460",
+				"client PSH,ACK len=1080");
+	}
+
+	/**
+	 * A retransmitted segment keeps the PSH it had (Linux resends the skb as it was): the
+	 * first of two segments is resent without PSH.
+	 */
+	@Test
+	void tcpRetransmitSkb_resentHeadSegmentHasNoPshWhenMoreDataFollowed() {
+		Fixtures f = Fixtures.established();
+		f.fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.DATA, 1);
+		long since = f.sim.nextSeq();
+		f.send(Side.CLIENT, 2000);
+		f.sim.advance(1_000);
+		assertThat(f.sentSince(since)).startsWith("client ACK len=1460", "client PSH,ACK len=540");
+		assertThat(Fixtures.segments(f.sim.eventsSince(since), "sent")
+			.stream()
+			.filter(TraceEvent.Segment::retransmission)
+			.map(Fixtures::brief)).first().isEqualTo("client ACK len=1460");
+	}
+
+	/**
+	 * Data reaching an orphan (the application closed; FIN_WAIT_2) draws a reset built
+	 * from that segment: Linux {@code tcp_rcv_state_process} aborts (TCPAbortOnData) and
+	 * {@code tcp_v4_send_reset} answers {@code <SEQ=SEG.ACK><CTL=RST>} — a bare RST, no
+	 * ACK (packetdrill on Linux 6.18: "R 102:102(0)", not "R. … ack 1").
+	 */
+	@Test
+	void tcpAbortOnData_dataToAnOrphanDrawsABareRstAtSegAck() {
+		Fixtures f = Fixtures.established().finWait2();
+		long since = f.sim.nextSeq();
+		f.send(Side.SERVER, 10);
+		f.sim.advance(50);
+		assertThat(f.sentSince(since)).containsExactly("server PSH,ACK len=10", "client RST");
+		TraceEvent.Segment rst = Fixtures.segments(f.sim.eventsSince(since), "sent").get(1);
+		TraceEvent.Segment data = Fixtures.segments(f.sim.eventsSince(since), "sent").get(0);
+		assertThat(rst.tcpSeq()).isEqualTo(data.ack());
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
+	}
+
+	/**
+	 * A FIN after a gap draws a duplicate ACK at once (issue 14 #11); Linux keeps it in
+	 * the out-of-order queue, so when the gap is filled one ACK covers data and FIN
+	 * (tcp_ofo_queue; packetdrill fin-after-gap-dup-ack.pkt on Linux 6.18).
+	 */
+	@Test
+	void tcpOfoQueue_finAfterAGapIsTakenWhenTheGapIsFilled() {
+		Fixtures f = Fixtures.established();
+		var c = f.ep(Side.CLIENT);
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.FIN, TcpFlag.ACK), c.sndNxt() + 100, null,
+				0));
+		f.sim.advance(20);
+		f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.PSH, TcpFlag.ACK), c.sndNxt(), null, 100));
+		f.sim.advance(20);
+		var acks = Fixtures.segments(f.sim.eventsSince(since), "sent")
+			.stream()
+			.filter(s -> s.from().equals("server"))
+			.toList();
+		assertThat(acks).extracting(TraceEvent.Segment::relAck).containsExactly(1L, 102L);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSE_WAIT);
+	}
+
+	/**
+	 * Linux {@code tcp_oow_rate_limited} exempts segments with seq != end_seq: every
+	 * retransmitted FIN reaching CLOSE_WAIT is ACKed, however close together
+	 * (packetdrill, linger-timeout server side: FINs at +220 and +440 ms both draw an
+	 * ACK).
+	 */
+	@Test
+	void tcpOowRateLimited_retransmittedFinsAreAlwaysAcked() {
+		Fixtures f = Fixtures.established().finWait2();
+		var c = f.ep(Side.CLIENT);
+		long since = f.sim.nextSeq();
+		for (int i = 0; i < 3; i++) {
+			f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.FIN, TcpFlag.ACK), c.sndNxt() - 1, null,
+					0));
+			f.sim.advance(200);
+		}
+		assertThat(Fixtures.segments(f.sim.eventsSince(since), "sent")
+			.stream()
+			.filter(s -> s.from().equals("server"))
+			.map(Fixtures::brief)).containsExactly("server ACK", "server ACK", "server ACK");
+	}
+
+}
