@@ -4,6 +4,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
 import dev.tcplab.engine.EventResult;
 import dev.tcplab.engine.PairEvent;
 import dev.tcplab.engine.Simulation;
@@ -83,7 +86,14 @@ public class SimulationService {
 	public record ClockCommand(ClockMode clock, Boolean paused, Double speed, ClockAction action) {
 	}
 
-	/** The time action of a clock request. */
+	/**
+	 * The time action of a clock request. Journaled as JSON, so it names its kind
+	 * ({@code "kind": "advance" | "runUntilIdle" | "step"}) for the rebuild to read back.
+	 */
+	@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+	@JsonSubTypes({ @JsonSubTypes.Type(value = ClockAction.Advance.class, name = "advance"),
+			@JsonSubTypes.Type(value = ClockAction.RunUntilIdle.class, name = "runUntilIdle"),
+			@JsonSubTypes.Type(value = ClockAction.Step.class, name = "step") })
 	public sealed interface ClockAction {
 
 		/**

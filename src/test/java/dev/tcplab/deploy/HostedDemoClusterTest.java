@@ -317,7 +317,7 @@ class HostedDemoClusterTest {
 	}
 
 	@Test
-	void fiftySimulationsSurviveTheLossOfAnInstance() throws Exception {
+	void shouldFiftySimulationsSurviveTheLossOfAnInstance() throws Exception {
 		// create through nginx (round robin) and run the first op: the owner is known
 		// then
 		List<Sim> sims = new ArrayList<>();

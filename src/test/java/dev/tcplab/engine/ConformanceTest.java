@@ -41,8 +41,9 @@ class ConformanceTest {
 
 	// ---- 1. RST in TIME_WAIT: Linux kills only at exactly RCV.NXT ----
 
+	// timeWait · linux · tcpTimewaitStateProcess · rstInWindowNotAtRcvNxtIsIgnored
 	@Test
-	void timeWait_linux_tcpTimewaitStateProcess_rstInWindowNotAtRcvNxtIsIgnored() {
+	void shouldRstInWindowNotAtRcvNxtIsIgnoredInTimeWaitOnLinux() {
 		Fixtures f = Fixtures.established().timeWait();
 		assertThat(inject(f, Side.SERVER, CLIENT_TW_RCV_NXT + 100, null, 0, TcpFlag.RST)).containsExactly("server RST");
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.TIME_WAIT);
@@ -51,8 +52,10 @@ class ConformanceTest {
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
 	}
 
+	// timeWait · rfc9293 · 3 · 10 · 7 · 4 · rfc5961 · 3 · 2 ·
+	// rstInWindowNotAtRcvNxtDrawsChallengeAck
 	@Test
-	void timeWait_rfc9293_3_10_7_4_rfc5961_3_2_rstInWindowNotAtRcvNxtDrawsChallengeAck() {
+	void shouldRstInWindowNotAtRcvNxtDrawsChallengeAckInTimeWaitOnRfc9293() {
 		Fixtures f = Fixtures.established("rfc9293", Map.of()).timeWait();
 		long since = f.sim.nextSeq();
 		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), CLIENT_TW_RCV_NXT + 100, null, 0));
@@ -68,8 +71,9 @@ class ConformanceTest {
 
 	// ---- 3. ABORT in LAST_ACK / CLOSING deletes the TCB without RST ----
 
+	// abort · 3 · 10 · 5 · linux · tcpNeedReset · lingerZeroCloseInLastAckSendsNoRst
 	@Test
-	void abort_3_10_5_linux_tcpNeedReset_lingerZeroCloseInLastAckSendsNoRst() {
+	void shouldLingerZeroCloseInLastAckSendsNoRstInAbortOnLinux() {
 		Fixtures f = Fixtures.established().finWait2();
 		f.shutdown(Side.SERVER, "SHUT_WR");
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.LAST_ACK);
@@ -79,8 +83,9 @@ class ConformanceTest {
 		assertThat(f.statesSince(since)).containsExactly("server LAST_ACK>CLOSED");
 	}
 
+	// abort · 3 · 10 · 5 · linux · tcpNeedReset · lingerZeroCloseInClosingSendsNoRst
 	@Test
-	void abort_3_10_5_linux_tcpNeedReset_lingerZeroCloseInClosingSendsNoRst() {
+	void shouldLingerZeroCloseInClosingSendsNoRstInAbortOnLinux() {
 		Fixtures f = Fixtures.established();
 		f.shutdown(Side.CLIENT, "SHUT_WR");
 		f.shutdown(Side.SERVER, "SHUT_WR");
@@ -94,11 +99,12 @@ class ConformanceTest {
 
 	// ---- 5. a lingering close() answered by RST returns 0 ----
 
+	// lingerN · linux · tcpClose · lingeringCloseAnsweredByRstReturnsZero
 	@Test
-	void lingerN_linux_tcpClose_lingeringCloseAnsweredByRstReturnsZero() {
+	void shouldLingeringCloseAnsweredByRstReturnsZeroInLingerNOnLinux() {
 		Fixtures f = Fixtures.established();
 		f.apply(new PairEvent.SetLinger(Side.CLIENT, 1, 5));
-		assertThat(f.close(Side.CLIENT)).isEqualTo(CallResult.PENDING);
+		assertThat(f.close(Side.CLIENT)).hasToString(CallResult.PENDING.toString());
 		// the peer answers the FIN with an RST at exactly RCV.NXT
 		long since = f.sim.nextSeq();
 		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), 5001L, null, 0));
@@ -112,8 +118,9 @@ class ConformanceTest {
 
 	// ---- 6. shutdown(SHUT_RD) keeps the data already received (Linux) ----
 
+	// shutdownRd · linux · tcpShutdown · queuedDataIsStillReadThenZero
 	@Test
-	void shutdownRd_linux_tcpShutdown_queuedDataIsStillReadThenZero() {
+	void shouldQueuedDataIsStillReadThenZeroInShutdownRdOnLinux() {
 		Fixtures f = Fixtures.established();
 		f.send(Side.CLIENT, 300);
 		f.sim.advance(20);
@@ -122,8 +129,9 @@ class ConformanceTest {
 		assertThat(f.recv(Side.SERVER)).isEqualTo(0);
 	}
 
+	// shutdownRd · bsd · sorflush · queuedDataIsDiscardedAndCloseSendsFin
 	@Test
-	void shutdownRd_bsd_sorflush_queuedDataIsDiscardedAndCloseSendsFin() {
+	void shouldQueuedDataIsDiscardedAndCloseSendsFinInShutdownRdOnBsd() {
 		Fixtures f = Fixtures.established("bsd", Map.of());
 		f.send(Side.CLIENT, 300);
 		f.sim.advance(200);
@@ -136,8 +144,9 @@ class ConformanceTest {
 
 	// ---- 7. data after shutdown(SHUT_RDWR) in FIN_WAIT_1/2 draws RST (Linux) ----
 
+	// finWait2 · linux · tcpRcvStateProcess · dataAfterShutdownRdwrDrawsBareRstAndResets
 	@Test
-	void finWait2_linux_tcpRcvStateProcess_dataAfterShutdownRdwrDrawsBareRstAndResets() {
+	void shouldDataAfterShutdownRdwrDrawsBareRstAndResetsInFinWait2OnLinux() {
 		Fixtures f = Fixtures.established();
 		f.shutdown(Side.CLIENT, "SHUT_RDWR");
 		f.sim.advance(300);
@@ -153,8 +162,9 @@ class ConformanceTest {
 		assertThat(f.recv(Side.CLIENT)).isEqualTo("ECONNRESET");
 	}
 
+	// finWait1 · rfc1122 · 4 · 2 · 2 · 13 · dataReachingAnOrphanDrawsBareRst
 	@Test
-	void finWait1_rfc1122_4_2_2_13_dataReachingAnOrphanDrawsBareRst() {
+	void shouldDataReachingAnOrphanDrawsBareRstInFinWait1() {
 		Fixtures f = Fixtures.established();
 		long since = f.sim.nextSeq();
 		f.close(Side.CLIENT);
@@ -166,8 +176,9 @@ class ConformanceTest {
 		assertThat(f.statesSince(since)).contains("client FIN_WAIT_1>CLOSED");
 	}
 
+	// finWait2 · rfc9293 · 3 · 10 · 7 · 4 · dataAfterShutdownRdwrIsAckedNotReset
 	@Test
-	void finWait2_rfc9293_3_10_7_4_dataAfterShutdownRdwrIsAckedNotReset() {
+	void shouldDataAfterShutdownRdwrIsAckedNotResetInFinWait2OnRfc9293() {
 		Fixtures f = Fixtures.established("rfc9293", Map.of());
 		f.shutdown(Side.CLIENT, "SHUT_RDWR");
 		f.sim.advance(300);
@@ -178,8 +189,10 @@ class ConformanceTest {
 
 	// ---- 10. RST or SYN reaching a passive SYN_RECEIVED ----
 
+	// synReceived · linux · tcpCheckReq ·
+	// rstNotAtRcvNxtDrawsChallengeAckExactRstDropsTheRequest
 	@Test
-	void synReceived_linux_tcpCheckReq_rstNotAtRcvNxtDrawsChallengeAckExactRstDropsTheRequest() {
+	void shouldRstNotAtRcvNxtDrawsChallengeAckExactRstDropsTheRequestInSynReceivedOnLinux() {
 		// measured on Linux 6.18 with packetdrill
 		Fixtures f = synReceived("linux");
 		assertThat(inject(f, Side.CLIENT, 1001 + 100, null, 0, TcpFlag.RST)).containsExactly("client RST",
@@ -192,16 +205,19 @@ class ConformanceTest {
 		assertThat(f.sim.pair(f.pair).listener().state()).isEqualTo(TcpState.LISTEN);
 	}
 
+	// synReceived · linux · tcpCheckReq · inWindowSynDrawsRstAndDropsTheRequest
 	@Test
-	void synReceived_linux_tcpCheckReq_inWindowSynDrawsRstAndDropsTheRequest() {
+	void shouldInWindowSynDrawsRstAndDropsTheRequestInSynReceivedOnLinux() {
 		Fixtures f = synReceived("linux");
 		assertThat(inject(f, Side.CLIENT, 1001 + 100, null, 0, TcpFlag.SYN)).containsExactly("client SYN",
 				"server RST,ACK");
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
 	}
 
+	// synReceived · rfc9293 · 3 · 10 · 7 · 4 · rfc5961 ·
+	// rstNotAtRcvNxtDrawsChallengeAckAndExactRstReturnsToListen
 	@Test
-	void synReceived_rfc9293_3_10_7_4_rfc5961_rstNotAtRcvNxtDrawsChallengeAckAndExactRstReturnsToListen() {
+	void shouldRstNotAtRcvNxtDrawsChallengeAckAndExactRstReturnsToListenInSynReceivedOnRfc9293() {
 		Fixtures f = synReceived("rfc9293");
 		assertThat(inject(f, Side.CLIENT, 1001 + 100, null, 0, TcpFlag.RST)).containsExactly("client RST",
 				"server ACK");
@@ -213,8 +229,10 @@ class ConformanceTest {
 		assertThat(f.sim.pair(f.pair).listener().state()).isEqualTo(TcpState.LISTEN);
 	}
 
+	// synReceived · rfc9293 · 3 · 10 · 7 · 4 · fourth ·
+	// synReturnsPassiveOpenToListenWithoutReply
 	@Test
-	void synReceived_rfc9293_3_10_7_4_fourth_synReturnsPassiveOpenToListenWithoutReply() {
+	void shouldSynReturnsPassiveOpenToListenWithoutReplyInSynReceivedOnRfc9293() {
 		Fixtures f = synReceived("rfc9293");
 		long since = f.sim.nextSeq();
 		assertThat(inject(f, Side.CLIENT, 1001 + 100, null, 0, TcpFlag.SYN)).containsExactly("client SYN");
@@ -224,8 +242,10 @@ class ConformanceTest {
 
 	// ---- 11. a FIN after a gap draws an immediate duplicate ACK ----
 
+	// established · 3 · 10 · 7 · 4 · rfc5681 · 4 · 2 ·
+	// finAfterGapDrawsImmediateDuplicateAck
 	@Test
-	void established_3_10_7_4_rfc5681_4_2_finAfterGapDrawsImmediateDuplicateAck() {
+	void shouldFinAfterGapDrawsImmediateDuplicateAckInEstablished() {
 		Fixtures f = Fixtures.established();
 		long since = f.sim.nextSeq();
 		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.FIN, TcpFlag.ACK), 5001L + 100, 1001L, 0));
@@ -243,16 +263,19 @@ class ConformanceTest {
 		return f.ep(Side.CLIENT).timers().get(0).expiresAtMs();
 	}
 
+	// timeWait · linux · tcpTimewaitStateProcess · bareAckAtRcvNxtRestartsTimerSilently
 	@Test
-	void timeWait_linux_tcpTimewaitStateProcess_bareAckAtRcvNxtRestartsTimerSilently() {
+	void shouldBareAckAtRcvNxtRestartsTimerSilentlyInTimeWaitOnLinux() {
 		Fixtures f = Fixtures.established().timeWait();
 		f.sim.advance(1_000);
 		assertThat(inject(f, Side.SERVER, CLIENT_TW_RCV_NXT, 1002L, 0, TcpFlag.ACK)).containsExactly("server ACK");
 		assertThat(timeWaitDeadline(f)).isEqualTo(f.sim.nowMs() - 10 + 60_000);
 	}
 
+	// timeWait · linux · tcpTimewaitStateProcess ·
+	// outOfWindowAckIsAnsweredAndRestartsTimer
 	@Test
-	void timeWait_linux_tcpTimewaitStateProcess_outOfWindowAckIsAnsweredAndRestartsTimer() {
+	void shouldOutOfWindowAckIsAnsweredAndRestartsTimerInTimeWaitOnLinux() {
 		Fixtures f = Fixtures.established().timeWait();
 		f.sim.advance(1_000);
 		long since = f.sim.nextSeq();
@@ -263,8 +286,9 @@ class ConformanceTest {
 		assertThat(timeWaitDeadline(f)).isEqualTo(f.sim.nowMs() - 5 + 60_000);
 	}
 
+	// timeWait · rfc9293 · 3 · 10 · 7 · 4 · bareAckDoesNotRestartTimer
 	@Test
-	void timeWait_rfc9293_3_10_7_4_bareAckDoesNotRestartTimer() {
+	void shouldBareAckDoesNotRestartTimerInTimeWaitOnRfc9293() {
 		Fixtures f = Fixtures.established("rfc9293", Map.of()).timeWait();
 		double deadline = timeWaitDeadline(f);
 		f.sim.advance(1_000);
@@ -294,21 +318,24 @@ class ConformanceTest {
 			.tcpSeq();
 	}
 
+	// timeWaitReopen · linux · tcpTimewaitStateProcess · issIsOldSndNxtPlus65537
 	@Test
-	void timeWaitReopen_linux_tcpTimewaitStateProcess_issIsOldSndNxtPlus65537() {
+	void shouldIssIsOldSndNxtPlus65537InTimeWaitReopenOnLinux() {
 		// the old server SND.NXT: ISS 5000 + SYN + FIN
 		assertThat(reopenedIss("linux")).isEqualTo(5002 + 65537);
 	}
 
+	// timeWaitReopen · rfc1122 · 4 · 2 · 2 · 13 · issIsAboveTheOldSndNxt
 	@Test
-	void timeWaitReopen_rfc1122_4_2_2_13_issIsAboveTheOldSndNxt() {
+	void shouldIssIsAboveTheOldSndNxtInTimeWaitReopen() {
 		assertThat(reopenedIss("rfc9293")).isGreaterThan(5002);
 	}
 
 	// ---- 2. no retransmission timer with nothing outstanding ----
 
+	// finWait2 · rfc6298 · 5 · 2 · finResentAfterItsAckArmsNoTimerAndHalfCloseLivesOn
 	@Test
-	void finWait2_rfc6298_5_2_finResentAfterItsAckArmsNoTimerAndHalfCloseLivesOn() {
+	void shouldFinResentAfterItsAckArmsNoTimerAndHalfCloseLivesOnInFinWait2() {
 		Fixtures f = Fixtures.established();
 		f.shutdown(Side.CLIENT, "SHUT_WR");
 		f.sim.advance(300);
@@ -324,8 +351,9 @@ class ConformanceTest {
 
 	// ---- 4. close() during connect() does not report the connect as successful ----
 
+	// synSent · 3 · 10 · 4 · closeWhileConnectBlocksFailsTheConnect
 	@Test
-	void synSent_3_10_4_closeWhileConnectBlocksFailsTheConnect() {
+	void shouldCloseWhileConnectBlocksFailsTheConnectInSynSent() {
 		Simulation sim = Fixtures.simulation("linux", Map.of());
 		Fixtures f = new Fixtures(sim, sim.openPair(80, 40000, false, false).id());
 		long since = sim.nextSeq();
@@ -339,8 +367,9 @@ class ConformanceTest {
 
 	// ---- 15. shutdown(SHUT_WR) in SYN_SENT aborts the connect ----
 
+	// synSent · linux · inetShutdown · shutdownWrAbortsTheConnectAndReturnsZero
 	@Test
-	void synSent_linux_inetShutdown_shutdownWrAbortsTheConnectAndReturnsZero() {
+	void shouldShutdownWrAbortsTheConnectAndReturnsZeroInSynSentOnLinux() {
 		Simulation sim = Fixtures.simulation("linux", Map.of());
 		Fixtures f = new Fixtures(sim, sim.openPair(80, 40000, false, false).id());
 		long since = sim.nextSeq();
@@ -357,8 +386,10 @@ class ConformanceTest {
 
 	// ---- 9. tcp_synack_retries = 5 ----
 
+	// synReceived · linux · tcpSynackRetries ·
+	// synAckIsRetransmittedFiveTimesThenTheRequestIsDropped
 	@Test
-	void synReceived_linux_tcpSynackRetries_synAckIsRetransmittedFiveTimesThenTheRequestIsDropped() {
+	void shouldSynAckIsRetransmittedFiveTimesThenTheRequestIsDroppedInSynReceivedOnLinux() {
 		Simulation sim = Fixtures.simulation("linux", Map.of());
 		Fixtures f = new Fixtures(sim, sim.openPair(80, 40000, false, false).id());
 		f.apply(new PairEvent.Fault(Side.SERVER, PairEvent.FaultAction.DROP, SegmentMatch.SYN, 100, 0, 0));
@@ -380,8 +411,9 @@ class ConformanceTest {
 
 	// ---- 17. one timer event per RTO/TLP firing ----
 
+	// lastAck · rfc6298 · 5 · 5 · eachRetransmissionTimeoutLogsFiredThenOneArmed
 	@Test
-	void lastAck_rfc6298_5_5_eachRetransmissionTimeoutLogsFiredThenOneArmed() {
+	void shouldEachRetransmissionTimeoutLogsFiredThenOneArmedInLastAck() {
 		Fixtures f = Fixtures.established().finWait2();
 		f.recv(Side.SERVER);
 		f.fault(Side.SERVER, PairEvent.FaultAction.DROP, SegmentMatch.FIN, 3);
@@ -414,22 +446,25 @@ class ConformanceTest {
 		return Fixtures.finsSent(sim, "server", t0);
 	}
 
+	// lastAck · linux · tcpScheduleLossProbe · with20msRttTheRtoComesFirstAndDoubles
 	@Test
-	void lastAck_linux_tcpScheduleLossProbe_with20msRttTheRtoComesFirstAndDoubles() {
+	void shouldWith20msRttTheRtoComesFirstAndDoublesInLastAckOnLinux() {
 		// RTT 20 ms: PTO = 2·20 + 200 = 240 ms > RTO = 20 + 200 = 220 ms: no probe
 		assertThat(lostFinSchedule(10)).containsExactly(0.0, 220.0, 660.0, 1540.0, 3300.0);
 	}
 
+	// lastAck · linux · tcpScheduleLossProbe · onLoopbackTheProbeFiresThenTheRtoDoubles
 	@Test
-	void lastAck_linux_tcpScheduleLossProbe_onLoopbackTheProbeFiresThenTheRtoDoubles() {
+	void shouldOnLoopbackTheProbeFiresThenTheRtoDoublesInLastAckOnLinux() {
 		// RTT 0: PTO = 200 ms = RTO: the probe at +200, then RTOs 200, 400, 800, 1600 ms
 		assertThat(lostFinSchedule(0)).containsExactly(0.0, 200.0, 400.0, 800.0, 1600.0, 3200.0);
 	}
 
 	// ---- 12. challenge ACKs are rate-limited (Linux: one per 500 ms per socket) ----
 
+	// established · linux · tcpSendChallengeAck · rfc5961 · 7 · oneChallengeAckPer500ms
 	@Test
-	void established_linux_tcpSendChallengeAck_rfc5961_7_oneChallengeAckPer500ms() {
+	void shouldOneChallengeAckPer500msInEstablishedOnLinux() {
 		Fixtures f = Fixtures.established();
 		long since = f.sim.nextSeq();
 		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), 5001L + 100, null, 0));
@@ -445,8 +480,9 @@ class ConformanceTest {
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.ESTABLISHED);
 	}
 
+	// established · rfc9293 · everyInWindowRstDrawsAChallengeAck
 	@Test
-	void established_rfc9293_everyInWindowRstDrawsAChallengeAck() {
+	void shouldEveryInWindowRstDrawsAChallengeAckInEstablishedOnRfc9293() {
 		Fixtures f = Fixtures.established("rfc9293", Map.of());
 		long since = f.sim.nextSeq();
 		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), 5001L + 100, null, 0));
@@ -456,8 +492,9 @@ class ConformanceTest {
 		assertThat(f.sentSince(since)).containsExactly("server RST", "client ACK", "server RST", "client ACK");
 	}
 
+	// timeWait · linux · tcpTimewaitCheckOowRateLimit · oneAckPer500ms
 	@Test
-	void timeWait_linux_tcpTimewaitCheckOowRateLimit_oneAckPer500ms() {
+	void shouldOneAckPer500msInTimeWaitOnLinux() {
 		Fixtures f = Fixtures.established().timeWait();
 		long since = f.sim.nextSeq();
 		// out-of-window SYNs below RCV.NXT: TIME_WAIT answers the first with its ACK only
@@ -473,8 +510,9 @@ class ConformanceTest {
 
 	// ---- 18. SND.WL1/SND.WL2 guard the send-window update ----
 
+	// established · 3 · 10 · 7 · 4 · fifth · olderSegmentDoesNotResetTheSendWindow
 	@Test
-	void established_3_10_7_4_fifth_olderSegmentDoesNotResetTheSendWindow() {
+	void shouldOlderSegmentDoesNotResetTheSendWindowInEstablished() {
 		Fixtures f = Fixtures.established("linux", Map.of("windowBytes", 2000, "mss", 1000));
 		f.send(Side.CLIENT, 2000); // fills the server's window: it advertises 0
 		f.sim.advance(100);
@@ -495,8 +533,9 @@ class ConformanceTest {
 
 	// ---- 8 (part). a bare FIN at RCV.NXT is accepted at zero window (Linux) ----
 
+	// established · linux · tcpDataQueue · bareFinAtZeroWindowIsAccepted
 	@Test
-	void established_linux_tcpDataQueue_bareFinAtZeroWindowIsAccepted() {
+	void shouldBareFinAtZeroWindowIsAcceptedInEstablishedOnLinux() {
 		Fixtures f = Fixtures.established("linux", Map.of("windowBytes", 1000, "mss", 1000));
 		f.send(Side.CLIENT, 1000); // the server does not read: its window is 0
 		f.sim.advance(100);
@@ -505,8 +544,9 @@ class ConformanceTest {
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSE_WAIT);
 	}
 
+	// established · rfc9293 · 3 · 10 · 7 · 4 · first · bareFinAtZeroWindowIsNotAcceptable
 	@Test
-	void established_rfc9293_3_10_7_4_first_bareFinAtZeroWindowIsNotAcceptable() {
+	void shouldBareFinAtZeroWindowIsNotAcceptableInEstablishedOnRfc9293() {
 		Fixtures f = Fixtures.established("rfc9293", Map.of("windowBytes", 1000, "mss", 1000));
 		f.send(Side.CLIENT, 1000);
 		f.sim.advance(300);

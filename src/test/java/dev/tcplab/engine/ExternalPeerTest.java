@@ -22,8 +22,9 @@ class ExternalPeerTest {
 	/**
 	 * RFC 9293 §3.10.7.3 SYN-SENT: a SYN,ACK acknowledging our SYN completes connect().
 	 */
+	// localClient · synIsCapturedAndAnInjectedSynAckEstablishes
 	@Test
-	void localClient_synIsCapturedAndAnInjectedSynAckEstablishes() {
+	void shouldSynIsCapturedAndAnInjectedSynAckEstablishesInLocalClient() {
 		Simulation s = sim();
 		var pair = s.openExternalPair(Side.CLIENT, 8080, 40000, 1_000_000L);
 		List<TraceEvent.Segment> sent = Fixtures.segments(s.eventsSince(0), "sent");
@@ -45,8 +46,9 @@ class ExternalPeerTest {
 	}
 
 	/** §3.10.7.2 LISTEN: the injected SYN makes a child; its SYN,ACK is captured. */
+	// localServer · injectedHandshakeIsAccepted
 	@Test
-	void localServer_injectedHandshakeIsAccepted() {
+	void shouldInjectedHandshakeIsAcceptedInLocalServer() {
 		Simulation s = sim();
 		var pair = s.openExternalPair(Side.SERVER, 8080, 40000, 1_000_000L);
 		assertThat(pair.listener().state()).isEqualTo(TcpState.LISTEN);

@@ -17,8 +17,9 @@ class KernelFindingsTest {
 	 * write with MSS 1460 leaves as ". 1460", ". 1460", "P. 1080" (packetdrill,
 	 * linger-default exported, Linux 6.18).
 	 */
+	// tcpPush · onlyTheSegmentThatEmptiesTheSendQueueCarriesPsh
 	@Test
-	void tcpPush_onlyTheSegmentThatEmptiesTheSendQueueCarriesPsh() {
+	void shouldOnlyTheSegmentThatEmptiesTheSendQueueCarriesPshInTcpPush() {
 		Fixtures f = Fixtures.established();
 		long since = f.sim.nextSeq();
 		assertThat(f.send(Side.CLIENT, 4000)).isEqualTo(4000);
@@ -30,8 +31,9 @@ class KernelFindingsTest {
 	 * A retransmitted segment keeps the PSH it had (Linux resends the skb as it was): the
 	 * first of two segments is resent without PSH.
 	 */
+	// tcpRetransmitSkb · resentHeadSegmentHasNoPshWhenMoreDataFollowed
 	@Test
-	void tcpRetransmitSkb_resentHeadSegmentHasNoPshWhenMoreDataFollowed() {
+	void shouldResentHeadSegmentHasNoPshWhenMoreDataFollowedInTcpRetransmitSkb() {
 		Fixtures f = Fixtures.established();
 		f.fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.DATA, 1);
 		long since = f.sim.nextSeq();
@@ -50,8 +52,9 @@ class KernelFindingsTest {
 	 * {@code tcp_v4_send_reset} answers {@code <SEQ=SEG.ACK><CTL=RST>} — a bare RST, no
 	 * ACK (packetdrill on Linux 6.18: "R 102:102(0)", not "R. … ack 1").
 	 */
+	// tcpAbortOnData · dataToAnOrphanDrawsABareRstAtSegAck
 	@Test
-	void tcpAbortOnData_dataToAnOrphanDrawsABareRstAtSegAck() {
+	void shouldDataToAnOrphanDrawsABareRstAtSegAckInTcpAbortOnData() {
 		Fixtures f = Fixtures.established().finWait2();
 		long since = f.sim.nextSeq();
 		f.send(Side.SERVER, 10);
@@ -68,8 +71,9 @@ class KernelFindingsTest {
 	 * the out-of-order queue, so when the gap is filled one ACK covers data and FIN
 	 * (tcp_ofo_queue; packetdrill fin-after-gap-dup-ack.pkt on Linux 6.18).
 	 */
+	// tcpOfoQueue · finAfterAGapIsTakenWhenTheGapIsFilled
 	@Test
-	void tcpOfoQueue_finAfterAGapIsTakenWhenTheGapIsFilled() {
+	void shouldFinAfterAGapIsTakenWhenTheGapIsFilledInTcpOfoQueue() {
 		Fixtures f = Fixtures.established();
 		var c = f.ep(Side.CLIENT);
 		long since = f.sim.nextSeq();
@@ -92,8 +96,9 @@ class KernelFindingsTest {
 	 * (packetdrill, linger-timeout server side: FINs at +220 and +440 ms both draw an
 	 * ACK).
 	 */
+	// tcpOowRateLimited · retransmittedFinsAreAlwaysAcked
 	@Test
-	void tcpOowRateLimited_retransmittedFinsAreAlwaysAcked() {
+	void shouldRetransmittedFinsAreAlwaysAckedInTcpOowRateLimited() {
 		Fixtures f = Fixtures.established().finWait2();
 		var c = f.ep(Side.CLIENT);
 		long since = f.sim.nextSeq();

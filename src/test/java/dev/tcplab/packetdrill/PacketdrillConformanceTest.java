@@ -70,7 +70,7 @@ class PacketdrillConformanceTest {
 	}
 
 	@Test
-	void upstreamCloseAndShutdownScriptsPassOnTheLinuxProfile() throws IOException {
+	void shouldUpstreamCloseAndShutdownScriptsPassOnTheLinuxProfile() throws IOException {
 		Assumptions.assumeTrue(Files.isDirectory(UPSTREAM), "skipped: " + UPSTREAM.toAbsolutePath().normalize()
 				+ " is not there (the upstream packetdrill scripts are read from ../shared, never copied)");
 		List<Path> scripts = scripts(UPSTREAM);
@@ -86,7 +86,7 @@ class PacketdrillConformanceTest {
 			"issue 14 #16 (left open): the engine quick-ACKs only until the first payload; Linux up to 16 times");
 
 	@Test
-	void ownScriptsPassOnTheLinuxProfile() throws IOException {
+	void shouldOwnScriptsPassOnTheLinuxProfile() throws IOException {
 		List<Path> scripts = scripts(OWN);
 		assertThat(scripts).as("the project's own scripts").hasSizeGreaterThanOrEqualTo(10);
 		Map<String, String> failed = failures(scripts);
@@ -99,7 +99,7 @@ class PacketdrillConformanceTest {
 	}
 
 	@Test
-	void ownScriptsPassOnTheRealKernel() throws Exception {
+	void shouldOwnScriptsPassOnTheRealKernel() throws Exception {
 		List<Path> scripts = scripts(OWN);
 		Map<Path, RunOnKernel.Outcome> outcomes = RunOnKernel.run(scripts);
 		List<String> failed = new ArrayList<>();

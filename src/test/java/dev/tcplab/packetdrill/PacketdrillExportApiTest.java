@@ -51,7 +51,7 @@ class PacketdrillExportApiTest {
 	}
 
 	@Test
-	void clientSideIsTheLocalKernelWithRelativeSeqsTimesAndErrnoForm() {
+	void shouldClientSideIsTheLocalKernelWithRelativeSeqsTimesAndErrnoForm() {
 		String sim = closedPair();
 		HttpJson.Answer a = http.get("/api/simulations/" + sim + "/pairs/1/packetdrill?side=client");
 		assertThat(a.status()).isEqualTo(200);
@@ -71,7 +71,7 @@ class PacketdrillExportApiTest {
 	}
 
 	@Test
-	void bothSidesPassOnTheRealKernel() throws Exception {
+	void shouldBothSidesPassOnTheRealKernel() throws Exception {
 		String sim = closedPair();
 		java.nio.file.Path dir = java.nio.file.Files
 			.createDirectories(java.nio.file.Path.of("target", "packetdrill-api"));
@@ -86,7 +86,7 @@ class PacketdrillExportApiTest {
 	}
 
 	@Test
-	void serverSideListensAcceptsAndReadsWithItsOwnDescriptor() {
+	void shouldServerSideListensAcceptsAndReadsWithItsOwnDescriptor() {
 		String sim = closedPair();
 		String s = http.get("/api/simulations/" + sim + "/pairs/1/packetdrill?side=server").text();
 		assertThat(s).contains("setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0", "listen(3, 128) = 0",
@@ -95,7 +95,7 @@ class PacketdrillExportApiTest {
 	}
 
 	@Test
-	void unknownSimulationOrPairIs404AndABadSideIs400() {
+	void shouldUnknownSimulationOrPairIs404AndABadSideIs400() {
 		String sim = closedPair();
 		HttpJson.Answer noSim = http.get("/api/simulations/nope/pairs/1/packetdrill?side=client");
 		assertThat(noSim.status()).isEqualTo(404);

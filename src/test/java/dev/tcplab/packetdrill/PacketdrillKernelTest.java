@@ -61,7 +61,7 @@ class PacketdrillKernelTest {
 	JsonMapper json;
 
 	@Test
-	void everyExportOfEveryBuiltInScenarioPassesOnTheRealKernel() throws Exception {
+	void shouldEveryExportOfEveryBuiltInScenarioPassesOnTheRealKernel() throws Exception {
 		RunOnKernel.tool();
 		Map<String, String> leftOut = new LinkedHashMap<>();
 		List<Path> scripts = exportAll(leftOut);
@@ -93,7 +93,7 @@ class PacketdrillKernelTest {
 	 * runner read packetdrill the same way (no kernel needed).
 	 */
 	@Test
-	void everyExportPassesThroughTheLabRunner() throws Exception {
+	void shouldEveryExportPassesThroughTheLabRunner() throws Exception {
 		HttpJson http = new HttpJson(port, json);
 		List<String> failures = new ArrayList<>();
 		List<Path> scripts = exportAll(new LinkedHashMap<>());

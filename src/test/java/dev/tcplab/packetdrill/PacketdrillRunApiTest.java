@@ -65,7 +65,7 @@ class PacketdrillRunApiTest {
 	}
 
 	@Test
-	void passingScriptGivesVerdictsPerLineAndAnOrdinarySimulation() {
+	void shouldPassingScriptGivesVerdictsPerLineAndAnOrdinarySimulation() {
 		HttpJson.Answer a = run(SERVER);
 		assertThat(a.status()).as(a.text()).isEqualTo(200);
 		JsonNode r = a.json();
@@ -85,7 +85,7 @@ class PacketdrillRunApiTest {
 	}
 
 	@Test
-	void firstFailingLineStopsTheRunWithExpectedAndActual() {
+	void shouldFirstFailingLineStopsTheRunWithExpectedAndActual() {
 		HttpJson.Answer a = run(SERVER.replace("+0 > . 1:1(0) ack 2", "+0 > . 1:1(0) ack 5"));
 		JsonNode r = a.json();
 		assertThat(r.get("passed").asBoolean()).isFalse();
@@ -96,7 +96,7 @@ class PacketdrillRunApiTest {
 	}
 
 	@Test
-	void unsupportedConstructsAreReportedAndFailTheRun() {
+	void shouldUnsupportedConstructsAreReportedAndFailTheRun() {
 		JsonNode r = run(SERVER + "+0 < udp (1000)\n").json();
 		assertThat(r.get("passed").asBoolean()).isFalse();
 		assertThat(r.get("failure").isNull()).isTrue();
@@ -106,7 +106,7 @@ class PacketdrillRunApiTest {
 	}
 
 	@Test
-	void syntaxErrorIs400NamingLineAndColumnAndCreatesNothing() {
+	void shouldSyntaxErrorIs400NamingLineAndColumnAndCreatesNothing() {
 		int before = registry.size();
 		HttpJson.Answer a = run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 > Q 0:0(0)\n");
 		assertThat(a.status()).isEqualTo(400);
@@ -118,7 +118,7 @@ class PacketdrillRunApiTest {
 	}
 
 	@Test
-	void scriptOver64KiBIs413AndAnUnknownProfile400() {
+	void shouldScriptOver64KiBIs413AndAnUnknownProfile400() {
 		HttpJson.Answer big = run("// " + "x".repeat(64 * 1024) + "\n");
 		assertThat(big.status()).isEqualTo(413);
 		assertThat(big.contentType()).startsWith("application/problem+json");

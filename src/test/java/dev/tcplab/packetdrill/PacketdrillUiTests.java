@@ -84,7 +84,7 @@ class PacketdrillUiTests {
 	}
 
 	@Test
-	void exampleRunsAsASimulationAndAWrongLineShowsExpectedAndActual() throws IOException {
+	void shouldExampleRunsAsASimulationAndAWrongLineShowsExpectedAndActual() throws IOException {
 		driver.get("http://localhost:" + port + "/?lang=en");
 		waitFor(() -> !driver.findElements(By.id("pd-script")).isEmpty());
 		String example = driver.findElement(By.id("pd-script")).getAttribute("value");

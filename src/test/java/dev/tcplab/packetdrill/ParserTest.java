@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ParserTest {
 
 	@Test
-	void readsOptionsTimesPacketsCallsAndComments() {
+	void shouldReadsOptionsTimesPacketsCallsAndComments() {
 		Script s = Parser.parse("""
 				--tolerance_usecs=25000
 				// a comment
@@ -51,13 +51,13 @@ class ParserTest {
 	}
 
 	@Test
-	void unsupportedPacketsAndCodeBlocksAreReadNotRejected() {
+	void shouldUnsupportedPacketsAndCodeBlocksAreReadNotRejected() {
 		Script s = Parser.parse("0 < udp (1000)\n+0 %{ print(tcpi_rto) }%\n");
 		assertThat(s.statements()).allMatch(st -> st instanceof Script.Unsupported);
 	}
 
 	@Test
-	void syntaxErrorsNameLineAndColumn() {
+	void shouldSyntaxErrorsNameLineAndColumn() {
 		assertThatThrownBy(() -> Parser.parse("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 > S 0:0(0\n"))
 			.isInstanceOfSatisfying(Parser.SyntaxException.class, e -> {
 				assertThat(e.line()).isEqualTo(2);

@@ -27,7 +27,7 @@ class RunnerTest {
 	 * +432, +880 ms) pass; with --tolerance_percent=0 the third one (lab: +840) does not.
 	 */
 	@Test
-	void dynamicToleranceIsAShareOfTheTimeSinceThePreviousEvent() throws Exception {
+	void shouldDynamicToleranceIsAShareOfTheTimeSinceThePreviousEvent() throws Exception {
 		String script = Files.readString(Path.of("src/test/resources/packetdrill/fin-retransmit-backoff.pkt"));
 		Runner.Outcome pass = run(script);
 		assertThat(pass.passed()).as(String.valueOf(pass.failure())).isTrue();
@@ -38,7 +38,7 @@ class RunnerTest {
 	}
 
 	@Test
-	void aBlockingCallWithoutStartEndFailsAndOneThatNeverReturnsFailsAtItsDeadline() {
+	void shouldABlockingCallWithoutStartEndFailsAndOneThatNeverReturnsFailsAtItsDeadline() {
 		String head = """
 				0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
 				+0 connect(3, ..., ...) = 0

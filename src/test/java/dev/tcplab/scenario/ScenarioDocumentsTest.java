@@ -40,7 +40,7 @@ class ScenarioDocumentsTest {
 	}
 
 	@Test
-	void aGoodDocumentReadsWithBothExpectationForms() {
+	void shouldAGoodDocumentReadsWithBothExpectationForms() {
 		Scenario s = ScenarioDocuments.parse(GOOD, "doc.yaml", "close");
 		assertThat(s.name()).isEqualTo("close");
 		assertThat(s.profiles()).containsExactlyInAnyOrder("linux", "rfc9293", "bsd", "windows");
@@ -53,7 +53,7 @@ class ScenarioDocumentsTest {
 	}
 
 	@Test
-	void everyProblemIsNamedWithFileStepAndField() {
+	void shouldEveryProblemIsNamedWithFileStepAndField() {
 		List<Problem> p = problems(
 				"""
 						title: {en: Broken, ko: 고장}
@@ -88,7 +88,7 @@ class ScenarioDocumentsTest {
 	}
 
 	@Test
-	void yamlSyntaxErrorsNameTheLine() {
+	void shouldYamlSyntaxErrorsNameTheLine() {
 		List<Problem> p = problems("title: {en: x, ko: y\nsteps: [");
 		assertThat(p).singleElement()
 			.satisfies(
@@ -101,7 +101,7 @@ class ScenarioDocumentsTest {
 	}
 
 	@Test
-	void anActionThatFailsOnlyWhenRunIsNamedWithItsStep() {
+	void shouldAnActionThatFailsOnlyWhenRunIsNamedWithItsStep() {
 		Scenario s = ScenarioDocuments.parse("""
 				title: {en: Wrong pair, ko: 잘못된 쌍}
 				summary: {en: Uses a pair that does not exist, ko: 없는 쌍을 씀}
@@ -124,14 +124,14 @@ class ScenarioDocumentsTest {
 	}
 
 	@Test
-	void aBuiltInMustCarryItsFileName() {
+	void shouldABuiltInMustCarryItsFileName() {
 		assertThatThrownBy(() -> ScenarioDocuments.parse("name: other\n" + GOOD, "scenarios/close.yaml", "close"))
 			.isInstanceOf(ScenarioDocumentException.class)
 			.hasMessageContaining("scenarios/close.yaml, name: is \"other\" but the file is named \"close\"");
 	}
 
 	@Test
-	void expectationLinesReadBackAsTheyAreWritten() {
+	void shouldExpectationLinesReadBackAsTheyAreWritten() {
 		for (String line : List.of("state client FIN_WAIT_2 → TIME_WAIT", "no state client TIME_WAIT → *",
 				"call client bind → EADDRINUSE", "call server accept", "segment server→client FIN,ACK retransmission",
 				"segment client→server ACK dropped", "no segment server→client * original delivered pair 2",

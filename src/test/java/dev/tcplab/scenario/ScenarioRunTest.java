@@ -294,7 +294,7 @@ class ScenarioRunTest {
 	 * (the UI branches a simulation from the step shown).
 	 */
 	@Test
-	void untilStepRunsTheFirstStepsAndLeavesTheSimulationLiveThere() {
+	void shouldUntilStepRunsTheFirstStepsAndLeavesTheSimulationLiveThere() {
 		Answer a = http.post("/api/scenarios/active-close/runs", "{\"profile\":\"linux\",\"seed\":1,\"untilStep\":2}");
 		assertThat(a.status()).as(a.text()).isEqualTo(201);
 		JsonNode narration = a.json().get("narration");
@@ -315,7 +315,7 @@ class ScenarioRunTest {
 	}
 
 	@Test
-	void oneScenarioIsItsDocument() {
+	void shouldOneScenarioIsItsDocument() {
 		Answer a = http.get("/api/scenarios/old-duplicate");
 		assertThat(a.status()).isEqualTo(200);
 		JsonNode doc = a.json();
@@ -331,7 +331,7 @@ class ScenarioRunTest {
 	}
 
 	@Test
-	void aScenarioRunsOnlyOnTheProfilesItIsOfferedFor() {
+	void shouldAScenarioRunsOnlyOnTheProfilesItIsOfferedFor() {
 		Scenario linuxOnly = ScenarioDocuments.parse("""
 				title: {en: Linux only, ko: 리눅스 전용}
 				summary: {en: Only on linux, ko: 리눅스에서만}

@@ -67,7 +67,7 @@ class JournalReplayTest {
 	}
 
 	@Test
-	void everyBuiltInScenarioRebuildsByteIdentical() {
+	void shouldEveryBuiltInScenarioRebuildsByteIdentical() {
 		for (Scenario sc : scenarios.scenarios()) {
 			for (String profile : List.of("linux", "bsd")) {
 				var run = scenarios.run(sc.name(), profile, 7L);
@@ -95,7 +95,7 @@ class JournalReplayTest {
 
 	@Test
 	@org.junit.jupiter.api.Timeout(300)
-	void randomRequestSequencesRebuildByteIdentical() {
+	void shouldRandomRequestSequencesRebuildByteIdentical() {
 		String[] profiles = { "linux", "rfc9293", "bsd", "windows" };
 		for (int seed = 1; seed <= 12; seed++) {
 			Random rnd = new Random(seed);
@@ -178,7 +178,7 @@ class JournalReplayTest {
 	}
 
 	@Test
-	void pauseSpeedAndClockModeAreRestored() {
+	void shouldPauseSpeedAndClockModeAreRestored() {
 		String id = service.create(new Spec("linux", 3L, null, "realtime", 2.0, null, null, null, null, null, null))
 			.id();
 		service.clock(id, new ClockCommand(null, true, 7.5, null));
@@ -196,7 +196,7 @@ class JournalReplayTest {
 	 * it, so the clock running on regenerates the very same events.
 	 */
 	@Test
-	void realtimeRebuildRestoresTheLastEntryAndTheClockRegeneratesTheRest() throws Exception {
+	void shouldRealtimeRebuildRestoresTheLastEntryAndTheClockRegeneratesTheRest() throws Exception {
 		String id = service
 			.create(new Spec("linux", 11L, null, "realtime", 20.0, Map.of("timeWaitMs", 4000), null, null, null, true,
 					null))
@@ -232,7 +232,7 @@ class JournalReplayTest {
 	}
 
 	@Test
-	void deleteRemovesTheJournalAndRetentionExpiresIt() throws InterruptedException {
+	void shouldDeleteRemovesTheJournalAndRetentionExpiresIt() throws InterruptedException {
 		String id = service.create(new Spec("linux", 1L, null, null, null, null, null, null, null, null, null)).id();
 		service.openPair(id, 80, null, false, true);
 		service.delete(id);
@@ -254,7 +254,7 @@ class JournalReplayTest {
 	}
 
 	@Test
-	void aRefusedRequestIsJournaledAndRefusedAgainOnReplay() {
+	void shouldARefusedRequestIsJournaledAndRefusedAgainOnReplay() {
 		String id = service.create(new Spec("linux", 5L, null, null, null, null, null, null, null, null, null)).id();
 		service.openPair(id, 80, 1500, false, true);
 		// the engine refuses a second pair on the same pinned port (EADDRINUSE) after the

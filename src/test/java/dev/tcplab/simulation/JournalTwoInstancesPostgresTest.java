@@ -79,7 +79,7 @@ class JournalTwoInstancesPostgresTest {
 	}
 
 	@Test
-	void twoInstancesShareOneJournal() {
+	void shouldTwoInstancesShareOneJournal() {
 		SimulationService sa = service(a);
 		SimulationService sb = service(b);
 		String id = sa.create(new Spec("linux", 42L, null, null, null, null, null, null, null, null, null)).id();
@@ -130,7 +130,7 @@ class JournalTwoInstancesPostgresTest {
 	}
 
 	@Test
-	void theEmbeddedH2FileJournalSurvivesARestart() throws Exception {
+	void shouldTheEmbeddedH2FileJournalSurvivesARestart() throws Exception {
 		Path dir = Files.createTempDirectory("tcplab-journal");
 		// command-line arguments outrank the tests' in-memory datasource
 		// (config/application.yaml)
