@@ -116,7 +116,8 @@ export function mountPacketdrill({ openSimulation, current, fetchImpl = (...a) =
 			area,
 			el('p', { class: 'row' }, el('label', {}, 'profile ', profile), run)),
 		status, lines);
-	const anchor = document.getElementById('ladder-panel');
+	// below the ladder and its pinned side column, never inside their two-column grid
+	const anchor = document.querySelector('.stage') || document.getElementById('ladder-panel');
 	if (anchor && anchor.parentNode) {
 		anchor.parentNode.insertBefore(panel, anchor.nextSibling);
 	}
