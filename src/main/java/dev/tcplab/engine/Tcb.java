@@ -1014,7 +1014,14 @@ final class Tcb extends Endpoint {
 			}
 		}
 		if (gt(s.ack, sndNxt)) {
-			// acks something not yet sent: send an ACK, drop the segment
+			// acks something not yet sent: §3.10.7.4 fifth "send an ACK, drop the
+			// segment, and return"; Linux (tcp_ack, ACK_UNSENT_DATA) drops it silently,
+			// which also ends the ACK war two desynchronised ends would otherwise start
+			if (c.ackOfUnsentDataDropped()) {
+				e.note(this, "ACK_OF_UNSENT_DATA",
+						"the segment acknowledges data never sent: dropped without an answer (Linux)");
+				return;
+			}
 			sendAck();
 			return;
 		}

@@ -113,4 +113,31 @@ class KernelFindingsTest {
 			.map(Fixtures::brief)).containsExactly("server ACK", "server ACK", "server ACK");
 	}
 
+	/**
+	 * RFC 9293 §3.10.7.4 fifth: "If the ACK acks something not yet sent (SEG.ACK &gt;
+	 * SND.NXT), then send an ACK, drop the segment, and return." Linux {@code tcp_ack}
+	 * drops it without an answer (SKB_DROP_REASON_TCP_ACK_UNSENT_DATA; packetdrill
+	 * established-ack-of-unsent-data-dropped.pkt on Linux 6.18). Without that, an old
+	 * duplicate accepted by a new incarnation starts an endless ACK exchange.
+	 */
+	// tcpAck · ackOfUnsentDataIsDroppedSilently
+	@Test
+	void shouldDropAnAckOfUnsentDataSilentlyOnLinuxButAnswerItOnRfc9293() {
+		for (String profile : java.util.List.of("linux", "rfc9293")) {
+			Fixtures f = Fixtures.established(profile, java.util.Map.of());
+			long since = f.sim.nextSeq();
+			// pinned ISNs: client 1000, server 5000; the server has sent nothing yet
+			f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.ACK), 1001L, 5101L, 0));
+			f.sim.advance(100);
+			java.util.List<String> sent = f.sentSince(since);
+			if (profile.equals("linux")) {
+				assertThat(sent).as(profile).containsExactly("client ACK");
+			}
+			else {
+				assertThat(sent).as(profile).containsExactly("client ACK", "server ACK");
+			}
+			assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.ESTABLISHED);
+		}
+	}
+
 }
