@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import dev.tcplab.TcplabApplication;
+import dev.tcplab.stream.TraceStreamer;
 import dev.tcplab.reliability.RawHttp.Response;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,6 +38,15 @@ class GracefulShutdownTest {
 			Response ws = http.send(RawHttp.handshake("/ws/simulations/" + id));
 			assertThat(ws.status()).isEqualTo(101);
 			Socket socket = ws.upgraded();
+			// the 101 is sent before the viewer is registered: wait until it is, so the
+			// shutdown meets a connected viewer (a handshake still registering is not
+			// what this test is about)
+			TraceStreamer streamer = ctx.getBean(TraceStreamer.class);
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			while (streamer.viewerCount() < 1 && System.nanoTime() < deadline) {
+				Thread.sleep(10);
+			}
+			assertThat(streamer.viewerCount()).as("the viewer is registered").isEqualTo(1);
 			CompletableFuture<Integer> close = CompletableFuture.supplyAsync(() -> {
 				try {
 					return RawHttp.awaitCloseCode(socket);
