@@ -8,17 +8,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.tcplab.testing.HeadlessChromium;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -34,10 +32,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 		properties = "tcplab.budget.max-simulations-per-client=1000")
 class PacketdrillUiTests {
 
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
 	private static WebDriver driver;
 
 	@LocalServerPort
@@ -45,18 +39,7 @@ class PacketdrillUiTests {
 
 	@BeforeAll
 	static void startBrowser() throws IOException {
-		boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-		if (!present && "true".equals(System.getenv("CI"))) {
-			throw new IllegalStateException("CI=true but " + CHROMIUM + " or " + CHROMEDRIVER + " is missing");
-		}
-		Assumptions.assumeTrue(present, "no Chromium/chromedriver on this machine: browser tests skipped");
-		System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(CHROMIUM.toString());
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-				"--no-first-run", "--lang=en-US", "--window-size=1280,1600");
-		driver = new ChromeDriver(options);
-		Files.createDirectories(Path.of("target", "screenshots"));
+		driver = HeadlessChromium.start("1280,1600");
 	}
 
 	@AfterAll

@@ -9,10 +9,10 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.tcplab.testing.HeadlessChromium;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -20,8 +20,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -38,11 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AuthorUiTests {
 
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
-	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+	private static final Path SCREENSHOTS = HeadlessChromium.SCREENSHOTS;
 
 	private static WebDriver driver;
 
@@ -51,19 +45,7 @@ class AuthorUiTests {
 
 	@BeforeAll
 	static void startBrowser() throws IOException {
-		boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-		if (!present && "true".equals(System.getenv("CI"))) {
-			throw new IllegalStateException("CI=true but " + CHROMIUM + " or " + CHROMEDRIVER + " is missing");
-		}
-		Assumptions.assumeTrue(present, "no Chromium/chromedriver on this machine: browser tests skipped");
-		System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(CHROMIUM.toString());
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-				"--lang=en-US", "--window-size=1280,800");
-		driver = new ChromeDriver(options);
-		Files.createDirectories(SCREENSHOTS);
+		driver = HeadlessChromium.start("1280,800");
 	}
 
 	@AfterAll
