@@ -47,6 +47,9 @@ public record TraceSummary(Map<String, List<String>> states, List<String> wire, 
 	 */
 	public static final String MISDELIVERED_NOTE = "DATA_FROM_OTHER_CONNECTION";
 
+	private static final java.util.regex.Pattern MISDELIVERED_TEXT = java.util.regex.Pattern
+		.compile("(\\d+) bytes.*?relSeq (\\d+).*?pair (\\d+)");
+
 	private static final List<TcpState> HELD = List.of(TcpState.TIME_WAIT, TcpState.FIN_WAIT_2);
 
 	/** The summary of a trace whose simulation's clock stands at its last event. */
@@ -141,8 +144,7 @@ public record TraceSummary(Map<String, List<String>> states, List<String> wire, 
 	 * pair F" in its structured prefix: {@code text} is "N bytes … pair F …".
 	 */
 	private static Misdelivery parse(TraceEvent.Note n) {
-		java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) bytes.*?relSeq (\\d+).*?pair (\\d+)")
-			.matcher(n.text());
+		java.util.regex.Matcher m = MISDELIVERED_TEXT.matcher(n.text());
 		int bytes = 0;
 		long relSeq = 0;
 		int from = -1;

@@ -79,10 +79,25 @@ public final class Parser {
 
 	// ---- lexer ----
 
+	/** The lexer's position: current line (1-based) and the index where it starts. */
+	private int line;
+
+	private int lineStart;
+
+	/** Moves the lexer's line count over the newlines in {@code src[from, to)}. */
+	private void countLines(int from, int to) {
+		for (int k = from; k < to; k++) {
+			if (src.charAt(k) == '\n') {
+				line++;
+				lineStart = k + 1;
+			}
+		}
+	}
+
 	private void lex() {
 		int i = 0;
-		int line = 1;
-		int lineStart = 0;
+		line = 1;
+		lineStart = 0;
 		int depth = 0;
 		int openLine = 0;
 		int openCol = 0;
@@ -115,12 +130,7 @@ public final class Parser {
 				if (end < 0) {
 					throw new SyntaxException(line, col, "unterminated /* comment");
 				}
-				for (int k = i; k < end; k++) {
-					if (src.charAt(k) == '\n') {
-						line++;
-						lineStart = k + 1;
-					}
-				}
+				countLines(i, end);
 				i = end + 2;
 				continue;
 			}
@@ -130,12 +140,7 @@ public final class Parser {
 					throw new SyntaxException(line, col, "unterminated %{ code block");
 				}
 				tokens.add(new Token(T.CODE, src.substring(i, end + 2), line, col));
-				for (int k = i; k < end; k++) {
-					if (src.charAt(k) == '\n') {
-						line++;
-						lineStart = k + 1;
-					}
-				}
+				countLines(i, end);
 				i = end + 2;
 				continue;
 			}
@@ -145,12 +150,7 @@ public final class Parser {
 					throw new SyntaxException(line, col, "unterminated backtick command");
 				}
 				tokens.add(new Token(T.BACKTICK, src.substring(i + 1, end), line, col));
-				for (int k = i; k < end; k++) {
-					if (src.charAt(k) == '\n') {
-						line++;
-						lineStart = k + 1;
-					}
-				}
+				countLines(i, end);
 				i = end + 1;
 				continue;
 			}
