@@ -182,6 +182,9 @@ const STRINGS = {
 		'note.TAIL_LOSS_PROBE': 'tail loss probe: the unacknowledged tail is sent again once, without backing off the RTO (Linux, RFC 8985)',
 		'note.TIME_WAIT_ASSASSINATED': 'an RST ended TIME_WAIT early (TIME-WAIT assassination, RFC 1337)',
 		'note.TIME_WAIT_REOPENED': 'a new SYN reopened the connection from TIME_WAIT (RFC 6191)',
+		'note.WINDOW_PROBE': 'zero-window probe: the persist timer asks the peer for its window (RFC 9293 §3.8.6.1)',
+		'note.ZERO_WINDOW_DROP': 'no room in the receive window: the data is dropped, its ACK field still counts',
+		'note.PERSIST_LIMIT': 'window probes went unanswered: the connection is dropped',
 	},
 	ko: {
 		'app.title': 'tcplab — TCP 연결 종료 실험실',
@@ -362,6 +365,9 @@ const STRINGS = {
 		'note.TAIL_LOSS_PROBE': '꼬리 손실 탐지(TLP): 확인 응답을 받지 못한 마지막 세그먼트를 RTO 를 늘리지 않고 한 번 더 보냄 (Linux, RFC 8985)',
 		'note.TIME_WAIT_ASSASSINATED': 'RST 가 TIME_WAIT 를 일찍 끝냄 (TIME-WAIT 암살, RFC 1337)',
 		'note.TIME_WAIT_REOPENED': '새 SYN 이 TIME_WAIT 상태의 연결을 다시 엶 (RFC 6191)',
+		'note.WINDOW_PROBE': '제로 윈도 프로브: 영속(persist) 타이머가 상대에게 윈도 크기를 묻습니다 (RFC 9293 §3.8.6.1)',
+		'note.ZERO_WINDOW_DROP': '수신 윈도에 자리가 없음: 데이터는 버리지만 ACK 필드는 처리합니다',
+		'note.PERSIST_LIMIT': '윈도 프로브에 응답이 없음: 연결을 끊음',
 	},
 };
 

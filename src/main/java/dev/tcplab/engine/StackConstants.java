@@ -25,8 +25,10 @@ import java.util.Map;
  * tcp_orphan_retries 0 = 8)
  * @param synRetries SYN retransmissions before connect() fails with ETIMEDOUT
  * @param delayedAckMs delayed ACK timeout (RFC 1122 §4.2.3.2; Linux ~40 ms)
- * @param quickAck ACK immediately while no data has flowed (Linux quick-ACK mode on fresh
- * connections)
+ * @param quickAck Linux's receive-side ACK engine: up to 16 quick ACKs on a fresh
+ * connection, interactive (pingpong) mode after a reply or the peer's FIN, delayed ACK
+ * then (tcp_event_data_recv, __tcp_ack_snd_check); false = RFC 1122 delayed ACK with an
+ * ACK for every second segment
  * @param finWait2TimeoutMs orphaned FIN_WAIT_2 lifetime (Linux tcp_fin_timeout 60 s); 0 =
  * wait forever
  * @param rstOnUnreadClose close() with unread received data sends RST instead of FIN (RFC
@@ -86,6 +88,10 @@ import java.util.Map;
  * (SEG.ACK &gt; SND.NXT) is dropped silently (Linux tcp_ack:
  * SKB_DROP_REASON_TCP_ACK_UNSENT_DATA, measured with packetdrill); false = RFC 9293
  * §3.10.7.4 fifth: "send an ACK, drop the segment, and return"
+ * @param finWaitsForWindow a FIN is sent only when the peer's window has room for it, and
+ * waits behind a zero window for the persist timer's probes like data (Linux
+ * tcp_snd_wnd_test, measured with packetdrill); false = the FIN goes out whatever the
+ * window (BSD tcp_output)
  */
 public record StackConstants(String profile, long mslMs, long timeWaitMs, long rtoInitialMs, long rtoMinMs,
 		long rtoMaxMs, int retries2, int orphanRetries, int synRetries, long delayedAckMs, boolean quickAck,
@@ -93,7 +99,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		boolean synReopensTimeWait, int mss, int windowBytes, int ephemeralLow, int ephemeralHigh,
 		boolean tailLossProbe, String rtoFormula, boolean timeWaitRstChallengeAck, boolean shutRdKeepsData,
 		boolean rstOnDataAfterShutRd, boolean requestSockets, boolean timeWaitAckRestarts, int reopenIsnOffset,
-		int synAckRetries, long challengeAckIntervalMs, boolean acceptFinAtZeroWindow, boolean ackOfUnsentDataDropped) {
+		int synAckRetries, long challengeAckIntervalMs, boolean acceptFinAtZeroWindow, boolean ackOfUnsentDataDropped,
+		boolean finWaitsForWindow) {
 
 	/**
 	 * {@link #rtoFormula()}: RFC 6298 §2, RTO = max(RTO_min, SRTT + max(G, 4·RTTVAR)).
@@ -188,24 +195,24 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 			// timeout, RST kills TIME_WAIT.
 			case "rfc9293" -> new StackConstants("rfc9293", 120_000, 240_000, 1_000, 1_000, 60_000, 15, 8, 6, 200,
 					false, 0, true, EWOULDBLOCK, false, 0, true, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true,
-					false, false, false, false, 0, 6, 0, false, false);
+					false, false, false, false, 0, 6, 0, false, false, false);
 			// Linux 6.x: TCP_TIMEWAIT_LEN 60 s, RTO min 200 ms / max 120 s,
 			// tcp_fin_timeout 60 s, delayed ACK ~40 ms,
 			// quick-ACK on fresh connections, close() after linger timeout returns 0,
 			// tcp_rfc1337=0, tcp_tw_reuse=2.
 			case "linux" -> new StackConstants("linux", 30_000, 60_000, 1_000, 200, 120_000, 15, 8, 6, 40, true, 60_000,
 					true, CallResult.ZERO, false, 0, true, 1460, 65535, 32768, 60999, true, RTO_LINUX, false, true,
-					true, true, true, 65537, 5, 500, true, true);
+					true, true, true, 65537, 5, 500, true, true, true);
 			// FreeBSD: MSL 30 s (TIME_WAIT 60 s), RTO min 30 ms, delayed ACK 100 ms,
 			// linger timeout EWOULDBLOCK.
 			case "bsd" -> new StackConstants("bsd", 30_000, 60_000, 1_000, 30, 64_000, 12, 8, 6, 100, false, 60_000,
 					true, EWOULDBLOCK, false, 0, true, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true, false,
-					false, false, false, 0, 6, 0, false, false);
+					false, false, false, 0, 6, 0, false, false, false);
 			// Windows: TcpTimedWaitDelay 120 s, RTO min 300 ms, delayed ACK 200 ms,
 			// FIN_WAIT_2 timeout 120 s.
 			case "windows" -> new StackConstants("windows", 60_000, 120_000, 1_000, 300, 60_000, 5, 5, 2, 200, false,
 					120_000, true, EWOULDBLOCK, false, 0, false, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true,
-					false, false, false, false, 0, 2, 0, false, false);
+					false, false, false, false, 0, 2, 0, false, false, false);
 			default -> throw new IllegalArgumentException(
 					"unknown profile \"" + name + "\"; known profiles: " + String.join(", ", PROFILES));
 		};

@@ -149,10 +149,67 @@ final class Tcb extends Endpoint {
 
 	Integer pendingMax;
 
-	/** Some payload arrived on this connection (ends Linux quick-ACK mode). */
-	boolean dataReceived;
-
 	int unackedSegments;
+
+	// Linux's receive-side ACK engine (quickAck profiles; tcp_input.c,
+	// inet_connection_sock.h)
+
+	/** Linux TCP_MAX_QUICKACKS: the most quick ACKs one (re)entry grants. */
+	static final int MAX_QUICK_ACKS = 16;
+
+	/** Linux TCP_MSS_DEFAULT: the receive-MSS estimate before a larger segment came. */
+	static final int RCV_MSS_DEFAULT = 536;
+
+	/**
+	 * {@code icsk_ack.ato} in µs: 0 until the first payload arrives (an ACK owed before
+	 * then goes out at once), then the delayed-ACK timeout.
+	 */
+	long ackTimeoutUs;
+
+	/** {@code icsk_ack.quick}: ACKs left to send at once (tcp_in_quickack_mode). */
+	int quickAcksLeft;
+
+	/**
+	 * Interactive ("pingpong") mode: the application answered within the ACK timeout of
+	 * the last data, or the peer's FIN arrived; ACKs wait to ride on a reply.
+	 */
+	boolean pingpong;
+
+	/** {@code icsk_ack.lrcvtime}: when payload last arrived, in µs. */
+	long lastDataUs;
+
+	/** {@code icsk_ack.rcv_mss}: estimate of the peer's segment size. */
+	int rcvMssEstimate;
+
+	/** {@code rcv_wup}: RCV.NXT when the last ACK (window update) was sent. */
+	int rcvWup;
+
+	/** {@code inet_csk_schedule_ack}: received data or FIN is owed an ACK. */
+	boolean ackOwed;
+
+	/** {@code ICSK_ACK_PUSHED}/{@code ICSK_ACK_PUSHED2} of the owed ACK. */
+	boolean ackPushed, ackPushed2;
+
+	/** {@code icsk_ack.last_seg_size}. */
+	int lastSegSize;
+
+	/** The window the last ACK advertised. */
+	int rcvWndAtLastAck;
+
+	/** Linux TCP_MIN_MSS. */
+	static final int MIN_MSS = 88;
+
+	// The persist timer (RFC 9293 §3.8.6.1; Linux's ICSK_TIME_PROBE0 shares the
+	// retransmission timer's slot, as here)
+
+	/** The RETRANSMIT slot runs as the PERSIST timer (zero-window probes). */
+	boolean persisting;
+
+	/** Unanswered window probes ({@code icsk_probes_out}). */
+	int probesOut;
+
+	/** Backoff of the probe interval. */
+	int persistBackoff;
 
 	/**
 	 * Id of the latest received segment whose data/SYN/FIN the next ACK answers, or −1.
@@ -365,6 +422,9 @@ final class Tcb extends Endpoint {
 		if (n > 0 && before < c.mss() && rcvWnd() >= c.mss() && state != TcpState.CLOSED
 				&& state != TcpState.TIME_WAIT) {
 			sendAck();
+		}
+		else if (n > 0) {
+			ackAfterRead();
 		}
 		return n;
 	}
@@ -595,7 +655,7 @@ final class Tcb extends Endpoint {
 			// checked
 			// against the real kernel with packetdrill (docs/engine.md)
 			int flags = sendQueue == 0 ? ACK | PSH : ACK;
-			boolean fin = sendQueue == 0 && finQueued && !finSent;
+			boolean fin = sendQueue == 0 && finQueued && !finSent && (!c.finWaitsForWindow() || room > n);
 			if (fin) {
 				flags |= FIN;
 				finSent = true;
@@ -605,11 +665,102 @@ final class Tcb extends Endpoint {
 			sndNxt += n + (fin ? 1 : 0);
 			emit(flags, seq, n, false);
 		}
-		if (sendQueue == 0 && finQueued && !finSent) {
+		if (sendQueue == 0 && finQueued && !finSent && (!c.finWaitsForWindow() || sendRoom() > 0)) {
 			finSent = true;
 			finSeq = sndNxt;
 			sndNxt++;
 			emit(FIN | ACK, finSeq, 0, false);
+		}
+		if (waitingForWindow()) {
+			checkProbeTimer();
+		}
+	}
+
+	/** Usable send window: SND.UNA + SND.WND − SND.NXT. */
+	private int sendRoom() {
+		return sndWnd - (sndNxt - sndUna);
+	}
+
+	/** Data or a FIN is queued that the peer's window does not let out. */
+	private boolean waitingForWindow() {
+		return sendQueue > 0 || (finQueued && !finSent);
+	}
+
+	/**
+	 * Linux {@code tcp_check_probe_timer}: with something waiting for window and nothing
+	 * in flight, no ACK would ever reopen the window if the peer's window update were
+	 * lost, so the persist timer starts (RFC 9293 §3.8.6.1, RFC 1122 §4.2.2.17).
+	 */
+	private void checkProbeTimer() {
+		if (sndNxt == sndUna && timerAt(T_RETRANSMIT) < 0 && state != TcpState.SYN_SENT
+				&& state != TcpState.SYN_RECEIVED) {
+			persisting = true;
+			arm(T_RETRANSMIT, probeInterval(), false);
+		}
+	}
+
+	/**
+	 * Linux {@code tcp_probe0_when}: max(RTO, RTO_min), doubled per probe, at most
+	 * RTO_max.
+	 */
+	private long probeInterval() {
+		long base = Math.max(rtoUs, c.rtoMinMs() * 1000);
+		return Math.min(base << Math.min(persistBackoff, 30), c.rtoMaxMs() * 1000);
+	}
+
+	/**
+	 * The persist timer fired (Linux {@code tcp_probe_timer}, {@code tcp_send_probe0}): a
+	 * zero-length segment with SEG.SEQ = SND.UNA − 1 is old to the peer, so it must
+	 * answer with an ACK carrying its current window (RFC 9293 §3.8.6.1 allows "or
+	 * retransmit"; BSD and Windows send one byte of new data instead, not modelled).
+	 * Answered probes reset the count; the connection gives up only when probes go
+	 * unanswered (retries2, or orphanRetries for an orphan, which also gives up once the
+	 * interval has reached RTO_max).
+	 */
+	private void persistTimeout() {
+		if (sndNxt != sndUna || !waitingForWindow()) {
+			probesOut = 0;
+			persistBackoff = 0;
+			return;
+		}
+		int max = orphan() ? c.orphanRetries() : c.retries2();
+		boolean alive = probeInterval() < c.rtoMaxMs() * 1000;
+		if (probesOut >= max || (orphan() && !alive && persistBackoff >= max)) {
+			softError = Errno.ETIMEDOUT;
+			e.note(this, "PERSIST_LIMIT",
+					"gave up after " + probesOut + " unanswered window probes" + (orphan() ? " (orphan retries)" : ""));
+			e.setState(this, TcpState.CLOSED, "window probe limit");
+			return;
+		}
+		e.note(this, "WINDOW_PROBE",
+				"the peer's window is 0: probe with SEG.SEQ = SND.UNA − 1, which the peer must answer with its window"
+						+ " (RFC 9293 §3.8.6.1; Linux tcp_xmit_probe_skb)");
+		emit(ACK, sndUna - 1, 0, false);
+		probesOut++;
+		if (persistBackoff < c.retries2()) {
+			persistBackoff++;
+		}
+		persisting = true;
+		arm(T_RETRANSMIT, probeInterval(), false);
+	}
+
+	/**
+	 * An acceptable ACK arrived while nothing was in flight (Linux {@code tcp_ack}
+	 * {@code icsk_probes_out = 0}, then {@code tcp_ack_probe}): a window that now lets
+	 * the queued data or FIN out stops the persist timer; a window still closed restarts
+	 * it from now.
+	 */
+	private void windowProbeAnswered() {
+		probesOut = 0;
+		if (!persisting) {
+			return;
+		}
+		if (sendRoom() > 0) {
+			cancel(T_RETRANSMIT);
+			persistBackoff = 0;
+		}
+		else {
+			arm(T_RETRANSMIT, probeInterval(), true);
 		}
 	}
 
@@ -648,6 +799,7 @@ final class Tcb extends Endpoint {
 			answers = answerId;
 			answerId = -1;
 			unackedSegments = 0;
+			ackSent();
 			if (timerAt(T_DELAYED_ACK) >= 0) {
 				cancel(T_DELAYED_ACK);
 			}
@@ -655,6 +807,9 @@ final class Tcb extends Endpoint {
 		Segment s = e.net.segment(pair, pair == null ? 0 : pair.id, host, client, localPort, remotePort, flags, seq,
 				ack, len, rcvWnd(), retransmission, seq - iss, (flags & ACK) != 0 ? ack - irs : 0, answers);
 		int segLen = s.segLen();
+		if (len > 0) {
+			dataSent();
+		}
 		e.net.transmit(s); // s may be delivered and recycled later: do not use it after
 							// this
 
@@ -662,6 +817,10 @@ final class Tcb extends Endpoint {
 		// timer: no timer runs with nothing outstanding (RFC 6298 §5.2), e.g. a FIN
 		// resent after it was ACKed
 		boolean consumes = (len > 0 || (flags & (SYN | FIN)) != 0) && gt(seq + segLen, sndUna);
+		if (consumes && persisting) {
+			cancel(T_RETRANSMIT);
+			persistBackoff = 0;
+		}
 		if (consumes && (flags & RST) == 0) {
 			if (!retransmission && !timing) {
 				timing = true;
@@ -906,9 +1065,18 @@ final class Tcb extends Endpoint {
 			emit(SYN | ACK, iss, 0, true);
 			return;
 		}
-		// first: check sequence number (acceptability test)
-		if (!acceptable(s)) {
+		// first: check sequence number (acceptability test). "If the RCV.WND is zero, no
+		// segments will be acceptable, but special allowance should be made to accept
+		// valid ACKs": a segment at the window's edge goes on for its ACK field, its text
+		// is dropped in the seventh step (BSD tcp_input "window is closed", Linux
+		// tcp_data_queue zero-window drop)
+		boolean atClosedWindow = rcvWnd() == 0 && s.len > 0 && s.seq == rcvNxt && !s.has(SYN) && !s.has(RST);
+		if (!atClosedWindow && !acceptable(s)) {
 			if (!s.has(RST) && !oowAckLimited(s, false)) {
+				if (s.len > 0 && lt(s.seq, rcvNxt)) {
+					// Linux tcp_send_dupack: old data means our ACK was lost
+					enterQuickAckMode();
+				}
 				sendAck();
 			}
 			return;
@@ -1025,6 +1193,7 @@ final class Tcb extends Endpoint {
 			sendAck();
 			return;
 		}
+		int priorInFlight = sndNxt - sndUna;
 		if (gt(s.ack, sndUna)) {
 			ackAdvance(s.ack);
 		}
@@ -1036,6 +1205,9 @@ final class Tcb extends Endpoint {
 			sndWnd = s.window;
 			sndWl1 = s.seq;
 			sndWl2 = s.ack;
+		}
+		if (priorInFlight == 0) {
+			windowProbeAnswered();
 		}
 		switch (state) {
 			case FIN_WAIT_1:
@@ -1055,6 +1227,7 @@ final class Tcb extends Endpoint {
 					enterTimeWait("rcv ACK of FIN");
 					return;
 				}
+				output(); // a FIN still held behind a zero window may go now
 				return;
 			case LAST_ACK:
 				// "if our FIN is now acknowledged, delete the TCB, enter the CLOSED
@@ -1062,6 +1235,9 @@ final class Tcb extends Endpoint {
 				if (finAcked()) {
 					finAckedForLinger();
 					e.setState(this, TcpState.CLOSED, "rcv ACK of FIN");
+				}
+				else {
+					output();
 				}
 				return;
 			default:
@@ -1071,6 +1247,16 @@ final class Tcb extends Endpoint {
 		// sixth: check the URG bit — not modelled (no urgent data)
 		// seventh: process the segment text
 		int fresh = 0;
+		if (atClosedWindow
+				&& (state == TcpState.ESTABLISHED || state == TcpState.FIN_WAIT_1 || state == TcpState.FIN_WAIT_2)) {
+			// no room: the text (and a FIN behind it) is dropped, the ACK tells the
+			// window
+			e.note(this, "ZERO_WINDOW_DROP", "data at RCV.NXT while RCV.WND = 0: its ACK field is processed,"
+					+ " its text dropped, and an ACK repeats the closed window (RFC 9293 §3.10.7.4)");
+			enterQuickAckMode();
+			sendAck();
+			return;
+		}
 		if (s.len > 0) {
 			switch (state) {
 				case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2 -> {
@@ -1139,9 +1325,12 @@ final class Tcb extends Endpoint {
 			return;
 		}
 		boolean finNow = s.has(FIN) && s.seq + s.len == rcvNxt && !peerFin;
+		boolean gapFilled = false;
 		if (!finNow && oooFin && !peerFin && rcvNxt == oooFinSeq && fresh > 0) {
-			// the gap before a remembered FIN is filled: the FIN is taken now
+			// the gap before a remembered FIN is filled: the FIN is taken now, and the
+			// ACK goes at once (RFC 5681 §4.2; Linux tcp_data_queue ICSK_ACK_NOW)
 			finNow = true;
+			gapFilled = true;
 		}
 		if (finNow) {
 			oooFin = false;
@@ -1151,7 +1340,12 @@ final class Tcb extends Endpoint {
 			switch (state) {
 				case ESTABLISHED -> {
 					e.setState(this, TcpState.CLOSE_WAIT, "rcv FIN");
-					scheduleAck(fresh > 0);
+					if (c.quickAck()) {
+						// Linux tcp_fin: CLOSE_WAIT enters interactive mode, so the ACK
+						// waits for the application's own FIN unless no data ever came
+						pingpong = true;
+					}
+					scheduleAck(s, fresh, gapFilled);
 				}
 				case FIN_WAIT_1 -> {
 					// our FIN not yet ACKed (else we would be in FIN-WAIT-2):
@@ -1171,7 +1365,7 @@ final class Tcb extends Endpoint {
 			return;
 		}
 		if (fresh > 0) {
-			scheduleAck(true);
+			scheduleAck(s, fresh, false);
 			wakeReader();
 		}
 	}
@@ -1248,20 +1442,150 @@ final class Tcb extends Endpoint {
 	}
 
 	/**
-	 * ACK policy for received data or FIN (RFC 1122 §4.2.3.2): immediately while in
-	 * quick-ACK mode (Linux, no data received before) or for every second segment;
-	 * otherwise after the delayed-ACK timeout.
+	 * ACK policy for segment {@code s}, with {@code fresh} new bytes and/or a FIN (RFC
+	 * 1122 §4.2.3.2): at once for every second segment or when {@code ackNow}, otherwise
+	 * after the delayed-ACK timeout. With {@code quickAck} it is Linux's:
+	 * {@link #linuxScheduleAck}.
 	 */
-	private void scheduleAck(boolean data) {
-		boolean quick = c.quickAck() && !dataReceived;
-		if (data) {
-			dataReceived = true;
+	private void scheduleAck(Segment s, int fresh, boolean ackNow) {
+		if (c.quickAck()) {
+			linuxScheduleAck(fresh > 0 ? s.len : 0, s.has(PSH), ackNow);
+			return;
 		}
-		if (quick || c.delayedAckMs() == 0 || unackedSegments >= 2) {
+		if (ackNow || c.delayedAckMs() == 0 || unackedSegments >= 2) {
 			sendAck();
 		}
 		else if (timerAt(T_DELAYED_ACK) < 0) {
 			arm(T_DELAYED_ACK, c.delayedAckMs() * 1000, false);
+		}
+	}
+
+	/**
+	 * Linux 6.18's receive-side ACK decision, {@code tcp_event_data_recv} then
+	 * {@code __tcp_ack_snd_check} (checked with packetdrill on the kernel,
+	 * quick-ack-fresh-connection.pkt and tcp-facts.md):
+	 * <ul>
+	 * <li>the first payload grants up to 16 quick ACKs ({@code tcp_incr_quickack}: window
+	 * / (2 × receive MSS), at least 2), and so does payload after a silence longer than
+	 * the RTO;</li>
+	 * <li>the ACK goes at once while quick ACKs are left and the connection is not
+	 * interactive ({@code tcp_in_quickack_mode}), or when more than one full segment is
+	 * unacknowledged;</li>
+	 * <li>otherwise the delayed-ACK timer runs ({@code tcp_send_delayed_ack}); before any
+	 * payload its timeout is 0, so the ACK of a bare FIN on a fresh connection leaves at
+	 * once.</li>
+	 * </ul>
+	 * Not modelled: the adaptive ATO (it stays at {@code delayedAckMs}, which Linux's
+	 * bounds keep it at when the RTT is under 40 ms) and the receive-window condition of
+	 * the full-segment rule.
+	 */
+	private void linuxScheduleAck(int len, boolean psh, boolean ackNow) {
+		ackOwed = true;
+		if (len > 0) {
+			measureRcvMss(len, psh);
+			if (ackTimeoutUs == 0) {
+				grantQuickAcks();
+				ackTimeoutUs = c.delayedAckMs() * 1000;
+			}
+			else if (e.now - lastDataUs > currentRto()) {
+				grantQuickAcks();
+			}
+			lastDataUs = e.now;
+		}
+		boolean quickMode = quickAcksLeft > 0 && !pingpong;
+		// "more than one full frame received ... and right edge of window advances far
+		// enough": here the window has not shrunk since the last ACK
+		boolean fullFrames = rcvNxt - rcvWup > rcvMss() && rcvWnd() >= rcvWndAtLastAck;
+		if (ackNow || quickMode || fullFrames || ackTimeoutUs == 0) {
+			sendAck();
+		}
+		else if (timerAt(T_DELAYED_ACK) < 0) {
+			arm(T_DELAYED_ACK, ackTimeoutUs, false);
+		}
+	}
+
+	/**
+	 * Linux {@code tcp_measure_rcv_mss}: a segment at least the estimate raises it; a
+	 * smaller one marks the pending ACK "pushed" (twice: "pushed2"), unless it is one of
+	 * a run of equal full-looking segments without PSH, which sets the estimate.
+	 */
+	private void measureRcvMss(int len, boolean psh) {
+		if (len >= rcvMss()) {
+			rcvMssEstimate = Math.min(len, c.mss());
+			if (psh) {
+				ackPushed = true;
+			}
+			return;
+		}
+		if (len >= RCV_MSS_DEFAULT || (len >= MIN_MSS && !psh)) {
+			int previous = lastSegSize;
+			lastSegSize = len;
+			if (len == previous) {
+				rcvMssEstimate = len;
+				return;
+			}
+		}
+		if (ackPushed) {
+			ackPushed2 = true;
+		}
+		ackPushed = true;
+	}
+
+	/**
+	 * Linux {@code tcp_cleanup_rbuf} after a read: an owed ACK goes now when more than
+	 * one full segment is unacknowledged, or when the read emptied the buffer after a
+	 * pushed segment (two, in interactive mode).
+	 */
+	private void ackAfterRead() {
+		if (c.quickAck() && ackOwed && state.ordinal() >= TcpState.ESTABLISHED.ordinal() && state != TcpState.TIME_WAIT
+				&& (rcvNxt - rcvWup > rcvMss() || (recvBuffered == 0 && (ackPushed2 || (ackPushed && !pingpong))))) {
+			sendAck();
+		}
+	}
+
+	private int rcvMss() {
+		return rcvMssEstimate > 0 ? rcvMssEstimate : Math.min(RCV_MSS_DEFAULT, c.mss());
+	}
+
+	/** Linux {@code tcp_incr_quickack}. */
+	private void grantQuickAcks() {
+		int quick = c.windowBytes() / (2 * rcvMss());
+		quick = Math.min(quick == 0 ? 2 : quick, MAX_QUICK_ACKS);
+		quickAcksLeft = Math.max(quickAcksLeft, quick);
+	}
+
+	/**
+	 * Linux {@code tcp_enter_quickack_mode}: a retransmission or out-of-window data asks
+	 * for immediate ACKs again and ends interactive mode.
+	 */
+	private void enterQuickAckMode() {
+		if (c.quickAck()) {
+			grantQuickAcks();
+			pingpong = false;
+			ackTimeoutUs = c.delayedAckMs() * 1000;
+		}
+	}
+
+	/** Linux {@code tcp_event_ack_sent}/{@code tcp_dec_quickack_mode}. */
+	private void ackSent() {
+		rcvWup = rcvNxt;
+		rcvWndAtLastAck = rcvWnd();
+		ackPushed = false;
+		ackPushed2 = false;
+		if (ackOwed && quickAcksLeft > 0) {
+			quickAcksLeft--;
+		}
+		ackOwed = false;
+	}
+
+	/**
+	 * Linux {@code tcp_event_data_sent}: data sent within the ACK timeout of the last
+	 * data received is a reply, and the connection becomes interactive (pingpong,
+	 * TCP_PINGPONG_THRESH 1).
+	 */
+	private void dataSent() {
+		if (c.quickAck() && ackTimeoutUs > 0 && e.now - lastDataUs < ackTimeoutUs) {
+			pingpong = true;
 		}
 	}
 
@@ -1321,7 +1645,7 @@ final class Tcb extends Endpoint {
 
 	void arm(int timer, long afterUs, boolean restart) {
 		boolean wasArmed = e.timers.arm(slot, timer, e.now, afterUs);
-		e.timerEvent(this, TIMER_NAMES[timer], wasArmed ? "restarted" : "armed", e.now + afterUs);
+		e.timerEvent(this, timerName(timer), wasArmed ? "restarted" : "armed", e.now + afterUs);
 	}
 
 	void cancel(int timer) {
@@ -1329,7 +1653,15 @@ final class Tcb extends Endpoint {
 			return;
 		}
 		e.timers.cancel(slot, timer);
-		e.timerEvent(this, TIMER_NAMES[timer], "cancelled", -1);
+		e.timerEvent(this, timerName(timer), "cancelled", -1);
+		if (timer == T_RETRANSMIT) {
+			persisting = false;
+		}
+	}
+
+	/** The trace name of a timer slot: the RETRANSMIT slot is PERSIST while probing. */
+	String timerName(int timer) {
+		return timer == T_RETRANSMIT && persisting ? "PERSIST" : TIMER_NAMES[timer];
 	}
 
 	void cancelAll() {
@@ -1350,10 +1682,23 @@ final class Tcb extends Endpoint {
 	 * {@link TimeWait#expire}.
 	 */
 	void onTimer(int timer) {
-		e.timerEvent(this, TIMER_NAMES[timer], "fired", -1);
+		e.timerEvent(this, timerName(timer), "fired", -1);
 		switch (timer) {
-			case T_RETRANSMIT -> retransmissionTimeout();
-			case T_DELAYED_ACK -> sendAck();
+			case T_RETRANSMIT -> {
+				if (persisting) {
+					persisting = false;
+					persistTimeout();
+				}
+				else {
+					retransmissionTimeout();
+				}
+			}
+			case T_DELAYED_ACK -> {
+				// Linux tcp_delack_timer_handler: a delayed ACK that had to fire ends
+				// interactive mode
+				pingpong = false;
+				sendAck();
+			}
 			case T_FIN_WAIT_2 -> {
 				// Linux tcp_fin_timeout: the orphaned FIN-WAIT-2 connection is dropped
 				// silently

@@ -31,7 +31,7 @@ final class Views {
 			List<TimerView> timers = new ArrayList<>(2);
 			for (int i = 0; i < 4; i++) {
 				if (t.timerAt(i) >= 0) {
-					timers.add(new TimerView(Tcb.TIMER_NAMES[i], t.timerAt(i) / 1000.0));
+					timers.add(new TimerView(t.timerName(i), t.timerAt(i) / 1000.0));
 				}
 			}
 			boolean v = t.synchronizedVars;

@@ -539,8 +539,9 @@ class ConformanceTest {
 		Fixtures f = Fixtures.established("linux", Map.of("windowBytes", 1000, "mss", 1000));
 		f.send(Side.CLIENT, 1000); // the server does not read: its window is 0
 		f.sim.advance(100);
-		f.close(Side.CLIENT);
-		f.sim.advance(10);
+		// a Linux sender would hold its FIN (below); "some stacks are known to send bare
+		// FIN packets in a loop even if we send RWIN 0"
+		inject(f, Side.CLIENT, 2001, 5001L, 0, TcpFlag.FIN, TcpFlag.ACK);
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSE_WAIT);
 	}
 
@@ -553,6 +554,196 @@ class ConformanceTest {
 		f.close(Side.CLIENT);
 		f.sim.advance(10);
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.ESTABLISHED);
+	}
+
+	// ---- 16. Linux quick-ACK mode and interactive (pingpong) mode ----
+
+	/**
+	 * Injects {@code count} back-to-back client data segments of {@code len} bytes from
+	 * SEQ {@code seq}, 11 ms apart (each arrives before the next leaves); answers, per
+	 * segment, whether the server's ACK left before the next one.
+	 */
+	private static List<Boolean> ackedAtOnce(Fixtures f, long seq, int count, int len, TcpFlag... flags) {
+		List<Boolean> out = new java.util.ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			long since = f.sim.nextSeq();
+			f.apply(new PairEvent.Inject(Side.CLIENT, List.of(flags), seq + (long) i * len, 5001L, len));
+			f.sim.advance(11);
+			out.add(f.sentSince(since).contains("server ACK"));
+		}
+		return out;
+	}
+
+	// established · linux · tcpIncrQuickack · tcpInQuickackMode ·
+	// sixteenQuickAcksThenDelayed
+	// (packetdrill quick-ack-sixteen-then-delayed.pkt passes on the kernel)
+	@Test
+	void shouldQuickAckSixteenSegmentsThenDelayTheSeventeenthInEstablishedOnLinux() {
+		Fixtures f = Fixtures.established();
+		List<Boolean> acked = ackedAtOnce(f, 1001, 17, 1000, TcpFlag.ACK);
+		assertThat(acked.subList(0, 16)).as("TCP_MAX_QUICKACKS immediate ACKs").containsOnly(true);
+		assertThat(acked.get(16)).as("the 17th waits for the delayed-ACK timer").isFalse();
+		long since = f.sim.nextSeq();
+		f.sim.advance(40);
+		assertThat(f.sentSince(since)).containsExactly("server ACK");
+		assertThat(Fixtures.timers(f.sim.eventsSince(since), "DELAYED_ACK"))
+			.extracting(t -> t.endpoint() + " " + t.action())
+			.contains("server fired");
+	}
+
+	// established · rfc1122 · 4 · 2 · 3 · 2 · everySecondSegment (no quick ACKs off
+	// linux)
+	@Test
+	void shouldAckEverySecondSegmentFromTheFirstInEstablishedOnRfc9293() {
+		Fixtures f = Fixtures.established("rfc9293", Map.of());
+		assertThat(ackedAtOnce(f, 1001, 4, 1000, TcpFlag.ACK)).containsExactly(false, true, false, true);
+	}
+
+	/**
+	 * One request/response exchange: the server replies 1 ms after the request arrived,
+	 * within the ACK timeout, so the connection is interactive (Linux
+	 * tcp_event_data_sent).
+	 */
+	private static Fixtures interactive(Fixtures f) {
+		f.send(Side.CLIENT, 100);
+		f.sim.advance(11);
+		f.recv(Side.SERVER);
+		f.send(Side.SERVER, 100);
+		f.sim.advance(100);
+		f.recv(Side.CLIENT);
+		return f;
+	}
+
+	// established · linux · tcpEventDataSent · pingpong · nextRequestAckIsDelayed
+	// (packetdrill pingpong-delayed-ack.pkt passes on the kernel)
+	@Test
+	void shouldDelayTheAckOfTheNextRequestAfterAReplyInEstablishedOnLinux() {
+		Fixtures f = interactive(Fixtures.established());
+		long since = f.sim.nextSeq();
+		f.send(Side.CLIENT, 100);
+		f.sim.advance(11);
+		assertThat(f.sentSince(since)).as("interactive: the ACK waits to ride on a reply")
+			.containsExactly("client PSH,ACK len=100");
+		f.sim.advance(40);
+		assertThat(f.sentSince(since)).containsExactly("client PSH,ACK len=100", "server ACK");
+		// the delayed ACK that had to fire ends interactive mode
+		// (tcp_delack_timer_handler)
+		long next = f.sim.nextSeq();
+		f.recv(Side.SERVER);
+		f.send(Side.CLIENT, 100);
+		f.sim.advance(11);
+		assertThat(f.sentSince(next)).containsExactly("client PSH,ACK len=100", "server ACK");
+	}
+
+	// established · linux · tcpEventDataSent · pingpong · replyCarriesTheAck
+	@Test
+	void shouldCarryTheAckOnAReplyWithinTheDelayInEstablishedOnLinux() {
+		Fixtures f = interactive(Fixtures.established());
+		long since = f.sim.nextSeq();
+		f.send(Side.CLIENT, 100);
+		f.sim.advance(20);
+		f.recv(Side.SERVER);
+		f.send(Side.SERVER, 100);
+		f.sim.advance(100);
+		assertThat(f.sentSince(since)).containsExactly("client PSH,ACK len=100", "server PSH,ACK len=100",
+				"client ACK");
+	}
+
+	// established · linux · tcpCleanupRbuf · readEmptyingPushedDataAcksAtOnce
+	// (packetdrill ack-at-read-after-quick-acks.pkt passes on the kernel)
+	@Test
+	void shouldAckWhenTheReadEmptiesPushedDataInEstablishedOnLinux() {
+		Fixtures f = Fixtures.established();
+		assertThat(ackedAtOnce(f, 1001, 16, 1000, TcpFlag.ACK)).containsOnly(true);
+		f.recv(Side.SERVER);
+		assertThat(ackedAtOnce(f, 17001, 1, 100, TcpFlag.PSH, TcpFlag.ACK)).containsExactly(false);
+		long since = f.sim.nextSeq();
+		f.recv(Side.SERVER);
+		assertThat(f.sentSince(since)).containsExactly("server ACK");
+	}
+
+	// established · linux · tcpDataQueue · gapFilledAcksAtOnce · rfc5681 · 4 · 2
+	@Test
+	void shouldAckAtOnceWhenTheGapBeforeAFinIsFilledInEstablishedOnLinux() {
+		Fixtures f = Fixtures.established().afterData();
+		long seq = 1101; // after the request of afterData
+		inject(f, Side.CLIENT, seq + 100, 5201L, 0, TcpFlag.FIN, TcpFlag.ACK);
+		f.sim.advance(100); // past the duplicate ACK
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Inject(Side.CLIENT, List.of(TcpFlag.PSH, TcpFlag.ACK), seq, 5201L, 100));
+		f.sim.advance(11);
+		assertThat(f.sentSince(since)).containsExactly("client PSH,ACK len=100", "server ACK");
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSE_WAIT);
+	}
+
+	// ---- 8 (rest). zero window: the ACK field still counts; the sender probes ----
+
+	// established · rfc9293 · 3 · 10 · 7 · 4 · first ·
+	// ackFieldOfDataAtZeroWindowIsProcessed
+	// ("special allowance should be made to accept valid ACKs"; BSD tcp_input, Linux
+	// tcp_data_queue zero-window drop)
+	@Test
+	void shouldProcessTheAckFieldOfDataAtAZeroWindowInEstablished() {
+		for (String profile : List.of("linux", "rfc9293")) {
+			Fixtures f = Fixtures.established(profile, Map.of("windowBytes", 1000, "mss", 1000));
+			f.send(Side.CLIENT, 1000); // the server does not read: its window is 0
+			f.sim.advance(300);
+			f.lose(Side.CLIENT, SegmentMatch.ACK);
+			f.send(Side.SERVER, 100); // the client's ACK of it is lost
+			f.sim.advance(15);
+			long since = f.sim.nextSeq();
+			// the client's next data carries the ACK; the server has no room for the
+			// text
+			f.apply(new PairEvent.Inject(Side.CLIENT, List.of(TcpFlag.PSH, TcpFlag.ACK), 2001L, 5101L, 100));
+			f.sim.advance(5000);
+			assertThat(f.ep(Side.SERVER).sndUna()).as(profile + ": SND.UNA after the ACK field").isEqualTo(5101L);
+			assertThat(f.sentSince(since)).as(profile + ": no retransmission of acknowledged data")
+				.doesNotContain("server PSH,ACK len=100");
+			assertThat(f.ep(Side.SERVER).rcvNxt()).as(profile + ": the text is dropped").isEqualTo(2001L);
+			assertThat(Fixtures.notes(f.sim.eventsSince(since))).contains("ZERO_WINDOW_DROP");
+		}
+	}
+
+	// finWait1 · linux · tcpSndWndTest · tcpProbeTimer · finWaitsBehindZeroWindow
+	// (packetdrill zero-window-fin-waits-for-probe.pkt passes on the kernel)
+	@Test
+	void shouldHoldTheFinBehindAZeroWindowAndProbeInFinWait1OnLinux() {
+		Fixtures f = Fixtures.established("linux", Map.of("windowBytes", 1000, "mss", 1000));
+		f.send(Side.CLIENT, 1000);
+		f.sim.advance(300); // ACKed with window 0
+		long since = f.sim.nextSeq();
+		f.close(Side.CLIENT);
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_1);
+		f.sim.advance(1000);
+		List<String> sent = f.sentSince(since);
+		assertThat(sent).as("no FIN while the window is 0; probes answered with window 0")
+			.doesNotContain("client FIN,ACK")
+			.containsSubsequence("client ACK", "server ACK", "client ACK");
+		assertThat(Fixtures.notes(f.sim.eventsSince(since))).contains("WINDOW_PROBE");
+		assertThat(Fixtures.timers(f.sim.eventsSince(since), "PERSIST")).isNotEmpty();
+		// the server reads: its window update lets the FIN out
+		long read = f.sim.nextSeq();
+		f.recv(Side.SERVER);
+		f.sim.advance(100);
+		assertThat(f.sentSince(read)).containsSubsequence("server ACK", "client FIN,ACK");
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_2);
+	}
+
+	// established · rfc9293 · 3 · 8 · 6 · 1 · zeroWindowProbingSurvivesALostWindowUpdate
+	@Test
+	void shouldProbeAZeroWindowWhenTheWindowUpdateIsLostInEstablished() {
+		for (String profile : StackConstants.PROFILES) {
+			Fixtures f = Fixtures.established(profile, Map.of("windowBytes", 1000, "mss", 1000));
+			f.send(Side.CLIENT, 2000); // 1000 leave, 1000 wait for window
+			f.sim.advance(1500);
+			assertThat(f.ep(Side.CLIENT).sendBuffered()).as(profile).isEqualTo(1000);
+			f.lose(Side.SERVER, SegmentMatch.ACK);
+			f.recv(Side.SERVER); // the window update is lost
+			f.sim.advance(60_000);
+			assertThat(f.ep(Side.SERVER).recvBuffered()).as(profile + ": the probe found the open window")
+				.isEqualTo(1000);
+			assertThat(f.ep(Side.CLIENT).sendBuffered()).as(profile).isZero();
+		}
 	}
 
 }

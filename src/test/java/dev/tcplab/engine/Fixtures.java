@@ -43,7 +43,10 @@ final class Fixtures {
 		return established("linux", Map.of());
 	}
 
-	/** Established, and one request/response exchanged and read (ends quick-ACK mode). */
+	/**
+	 * Established, and one request/response exchanged and read (data has flowed: the ACK
+	 * of a FIN is delayed on Linux).
+	 */
 	Fixtures afterData() {
 		send(Side.CLIENT, 100);
 		sim.advance(100);

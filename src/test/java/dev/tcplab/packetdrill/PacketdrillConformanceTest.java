@@ -79,11 +79,11 @@ class PacketdrillConformanceTest {
 	}
 
 	/**
-	 * Own scripts (true on Linux) that the lab fails because of an engine defect issue 14
-	 * left open; they must still fail, so a fix makes this test name the entry to remove.
+	 * Own scripts (true on Linux) that the lab fails because of a known engine defect
+	 * (none today); each must still fail, so a fix makes this test name the entry to
+	 * remove.
 	 */
-	static final Map<String, String> KNOWN_ENGINE_DEFECTS = Map.of("quick-ack-fresh-connection.pkt",
-			"issue 14 #16 (left open): the engine quick-ACKs only until the first payload; Linux up to 16 times");
+	static final Map<String, String> KNOWN_ENGINE_DEFECTS = Map.of();
 
 	@Test
 	void shouldOwnScriptsPassOnTheLinuxProfile() throws IOException {

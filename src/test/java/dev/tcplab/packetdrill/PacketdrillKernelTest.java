@@ -47,12 +47,11 @@ class PacketdrillKernelTest {
 	static final double MAX_SCRIPT_MS = 15_000;
 
 	/**
-	 * Exported scripts the kernel disagrees with because of an engine defect that issue
-	 * 14 left open. The test requires them to still fail (so fixing the engine makes this
-	 * test name the entry to remove) and every other script to pass.
+	 * Exported scripts the kernel disagrees with because of a known engine defect (none
+	 * today). The test requires them to still fail (so fixing the engine makes this test
+	 * name the entry to remove) and every other script to pass.
 	 */
-	static final Map<String, String> KNOWN_ENGINE_DEFECTS = Map.of("linger-default-pair1-server.pkt",
-			"issue 14 #16 (left open): Linux quick-ACKs each of three back-to-back segments (up to 16 quick ACKs); the engine quick-ACKs only until the first payload, so one ACK covers the last two");
+	static final Map<String, String> KNOWN_ENGINE_DEFECTS = Map.of();
 
 	@LocalServerPort
 	int port;
