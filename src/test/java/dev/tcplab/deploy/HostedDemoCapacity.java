@@ -37,6 +37,11 @@ import tools.jackson.databind.json.JsonMapper;
  * ./mvnw -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
  * java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" dev.tcplab.deploy.HostedDemoCapacity users=100 seconds=20
  * </pre>
+ *
+ * Options: {@code thinkMs=N} (each user pauses between flows; default 0, a closed loop),
+ * {@code startup=false} (skip the startup figures), {@code dbParams=&k=v} (appended to
+ * the PostgreSQL JDBC URL of (b)), {@code bArgs="--a=b --c=d"} (more arguments for the
+ * instances of (b)).
  */
 public final class HostedDemoCapacity {
 
@@ -54,14 +59,22 @@ public final class HostedDemoCapacity {
 	private HostedDemoCapacity() {
 	}
 
+	static long thinkMs;
+
 	public static void main(String[] args) throws Exception {
 		Map<String, String> opts = new ConcurrentHashMap<>();
 		for (String a : args) {
 			int eq = a.indexOf('=');
-			opts.put(a.substring(0, eq), a.substring(eq + 1));
+			if (eq > 0) {
+				opts.put(a.substring(0, eq), a.substring(eq + 1));
+			}
 		}
 		int users = Integer.parseInt(opts.getOrDefault("users", "100"));
 		int seconds = Integer.parseInt(opts.getOrDefault("seconds", "20"));
+		// pause of each virtual user between two flows (0: a closed loop, where latency
+		// is
+		// users / throughput by Little's law)
+		thinkMs = Long.parseLong(opts.getOrDefault("thinkMs", "0"));
 		String nginxBinary = HostedDemoClusterTest.findNginx();
 		if (nginxBinary == null) {
 			throw new IllegalStateException("nginx is needed (apt-get install nginx)");
@@ -69,8 +82,16 @@ public final class HostedDemoCapacity {
 		work = Files.createTempDirectory("tcplab-capacity");
 		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
 			String db = postgres.getJdbcUrl("postgres", "postgres");
-			System.out.println("## startup to health UP (" + Runtime.getRuntime().availableProcessors() + " cpus)");
-			startupFigures(db);
+			if (!"false".equals(opts.get("startup"))) {
+				System.out.println("## startup to health UP (" + Runtime.getRuntime().availableProcessors() + " cpus)");
+				startupFigures(db);
+			}
+			// extra arguments for the journaling instances of (b), space-separated
+			List<String> bArgs = new ArrayList<>(
+					List.of("--spring.datasource.url=" + db + opts.getOrDefault("dbParams", "")));
+			if (opts.containsKey("bArgs")) {
+				bArgs.addAll(List.of(opts.get("bArgs").split(" ")));
+			}
 
 			System.out.println("## (a) one instance, memory only");
 			int a = port();
@@ -86,8 +107,8 @@ public final class HostedDemoCapacity {
 			System.out.println("## (b) two instances journaling to PostgreSQL");
 			int b1 = port();
 			int b2 = port();
-			Process app1 = startApp("b1", b1, List.of(), List.of("--spring.datasource.url=" + db));
-			Process app2 = startApp("b2", b2, List.of(), List.of("--spring.datasource.url=" + db));
+			Process app1 = startApp("b1", b1, List.of(), bArgs);
+			Process app2 = startApp("b2", b2, List.of(), bArgs);
 			waitHealthy(b1, app1);
 			waitHealthy(b2, app2);
 			int nginxB = port();
@@ -300,6 +321,9 @@ public final class HostedDemoCapacity {
 						boolean measured = System.nanoTime() >= warmupEnd;
 						try {
 							long[] lat = flow(base, user);
+							if (thinkMs > 0) {
+								Thread.sleep(thinkMs);
+							}
 							if (measured) {
 								for (long l : lat) {
 									if (count[0] == mine[0].length) {
