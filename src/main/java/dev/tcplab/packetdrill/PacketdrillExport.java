@@ -155,8 +155,12 @@ public final class PacketdrillExport {
 				// before
 				// them
 				int at = lines.size();
+				boolean deliveredNow = false;
+				for (int i = barrier; i < lines.size(); i++) {
+					deliveredNow |= lines.get(i).kind == Kind.IN && lines.get(i).timeUs == t;
+				}
 				while (at > barrier && lines.get(at - 1).kind == Kind.OUT && lines.get(at - 1).timeUs == t
-						&& causedBy(c.call(), lines.get(at - 1).segment)) {
+						&& causedBy(c.call(), lines.get(at - 1).segment, deliveredNow)) {
 					at--;
 				}
 				if (!c.blocking() && "abort".equals(c.call())) {
@@ -192,11 +196,14 @@ public final class PacketdrillExport {
 
 	/**
 	 * Whether a segment sent in the same instant can be the effect of this call (a
-	 * delivery's own answer, e.g. a quick ACK, must stay before a read that followed it).
+	 * delivery's own answer, e.g. a quick ACK, must stay before a read that followed it;
+	 * a bare ACK with no delivery in that instant is the read's: a window update, or
+	 * Linux's ACK at read, tcp_cleanup_rbuf).
 	 */
-	static boolean causedBy(String call, TraceEvent.Segment s) {
+	static boolean causedBy(String call, TraceEvent.Segment s, boolean deliveredNow) {
 		List<String> f = s.flags();
 		return switch (call) {
+			case "recv" -> !deliveredNow && s.len() == 0 && f.equals(List.of("ACK"));
 			case "connect" -> f.contains("SYN");
 			case "close", "abort", "shutdown" -> f.contains("FIN") || f.contains("RST") || s.len() > 0;
 			case "send" -> s.len() > 0 || f.contains("FIN");

@@ -85,6 +85,32 @@ class PacketdrillExportApiTest {
 		RunOnKernel.run(files).forEach((f, o) -> assertThat(o.passed()).as("%s: %s", f, o.detail()).isTrue());
 	}
 
+	// a read that reopens a closed window sends the window update (RFC 9293 §3.8.6.2.2):
+	// the read goes before the ACK it caused, the delivery's own ACK stays before a read
+	@Test
+	void shouldPutTheReadBeforeTheWindowUpdateItCaused() {
+		String sim = http
+			.post("/api/simulations",
+					"{\"profile\":\"linux\",\"seed\":42," + "\"overrides\":{\"windowBytes\":1000,\"mss\":1000}}")
+			.json()
+			.get("id")
+			.asString();
+		http.post("/api/simulations/" + sim + "/pairs", "{}");
+		event(sim, "{\"type\":\"send\",\"side\":\"client\",\"bytes\":1000}");
+		http.post("/api/simulations/" + sim + "/clock", "{\"advanceMs\":100}");
+		event(sim, "{\"type\":\"recv\",\"side\":\"server\"}");
+		http.post("/api/simulations/" + sim + "/clock", "{\"advanceMs\":100}");
+		java.util.List<String> lines = http.get("/api/simulations/" + sim + "/pairs/1/packetdrill?side=server")
+			.text()
+			.lines()
+			.filter(l -> !l.startsWith("//") && !l.startsWith("`") && !l.isBlank())
+			.map(l -> l.substring(14))
+			.toList();
+		assertThat(lines).containsSubsequence("< P. 1:1001(1000) ack 1 win 1000", "> . 1:1(0) ack 1001",
+				"read(4, ..., 65536) = 1000", "> . 1:1(0) ack 1001");
+		assertThat(lines.get(lines.size() - 2)).isEqualTo("read(4, ..., 65536) = 1000");
+	}
+
 	@Test
 	void shouldServerSideListensAcceptsAndReadsWithItsOwnDescriptor() {
 		String sim = closedPair();
