@@ -108,6 +108,12 @@ final class Engine {
 	 */
 	final boolean linuxRto;
 
+	/**
+	 * {@link StackConstants#rtoFormula()} is "freebsd": FreeBSD's {@code TCPT_RANGESET}
+	 * adds {@code tcp_rexmit_slop} to RFC 6298's SRTT + 4·RTTVAR.
+	 */
+	final boolean freebsdRto;
+
 	Engine(SimulationConfig config) {
 		this.config = config;
 		this.c = config.constants();
@@ -119,6 +125,7 @@ final class Engine {
 		this.ports = new Ports(this, rng);
 		this.tw = new TimeWait(this);
 		this.linuxRto = StackConstants.RTO_LINUX.equals(c.rtoFormula());
+		this.freebsdRto = StackConstants.RTO_FREEBSD.equals(c.rtoFormula());
 	}
 
 	static long key(int host, int localPort, int remotePort) {

@@ -53,7 +53,9 @@ import java.util.Map;
  * @param rtoFormula how an RTT sample sets the RTO: "rfc6298" = max(RTO_min, SRTT +
  * max(G, 4·RTTVAR)) with G = 1 ms (RFC 6298 §2.3, §2.4); "linux" = SRTT + max(RTO_min,
  * 4·RTTVAR) (Linux {@code tcp_set_rto}/{@code tcp_rtt_estimator}: the minimum bounds the
- * variance term, not the sum)
+ * variance term, not the sum); "freebsd" = max(RTO_min, SRTT + 4·RTTVAR + 200 ms)
+ * (FreeBSD {@code TCPT_RANGESET} adds {@code tcp_rexmit_slop}, 200 ms by default, so the
+ * RTO stays above the peer's delayed ACK although {@code tcp_rexmit_min} is 30 ms)
  * @param timeWaitRstChallengeAck an RST inside the window but not exactly at RCV.NXT
  * reaching TIME_WAIT draws a challenge ACK (RFC 9293 §3.10.7.4 with RFC 5961 §3.2); false
  * = it is silently ignored (Linux tcp_timewait_state_process)
@@ -110,6 +112,15 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 	/** {@link #rtoFormula()}: Linux, RTO = SRTT + max(RTO_min, 4·RTTVAR). */
 	public static final String RTO_LINUX = "linux";
 
+	/**
+	 * {@link #rtoFormula()}: FreeBSD, RTO = max(RTO_min, SRTT + 4·RTTVAR + slop), slop
+	 * {@value #FREEBSD_REXMIT_SLOP_MS} ms.
+	 */
+	public static final String RTO_FREEBSD = "freebsd";
+
+	/** FreeBSD's default {@code net.inet.tcp.rexmit_slop} (TCPTV_CPU_VAR, hz/5). */
+	public static final int FREEBSD_REXMIT_SLOP_MS = 200;
+
 	private static final CallResult EWOULDBLOCK = CallResult.failed(Errno.EWOULDBLOCK);
 
 	/**
@@ -141,8 +152,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 				&& !CallResult.failed(Errno.ETIMEDOUT).equals(lingerTimeoutErrno)) {
 			throw new IllegalArgumentException("lingerTimeoutErrno must be \"0\", \"EWOULDBLOCK\" or \"ETIMEDOUT\"");
 		}
-		if (!RTO_RFC6298.equals(rtoFormula) && !RTO_LINUX.equals(rtoFormula)) {
-			throw new IllegalArgumentException("rtoFormula must be \"rfc6298\" or \"linux\"");
+		if (!RTO_RFC6298.equals(rtoFormula) && !RTO_LINUX.equals(rtoFormula) && !RTO_FREEBSD.equals(rtoFormula)) {
+			throw new IllegalArgumentException("rtoFormula must be \"rfc6298\", \"linux\" or \"freebsd\"");
 		}
 		if (twReuse < 0 || twReuse > 2) {
 			throw new IllegalArgumentException("twReuse must be 0, 1 or 2");
@@ -206,7 +217,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 			// FreeBSD: MSL 30 s (TIME_WAIT 60 s), RTO min 30 ms, delayed ACK 100 ms,
 			// linger timeout EWOULDBLOCK.
 			case "bsd" -> new StackConstants("bsd", 30_000, 60_000, 1_000, 30, 64_000, 12, 8, 6, 100, false, 60_000,
-					true, EWOULDBLOCK, false, 0, true, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true, false,
+					true, EWOULDBLOCK, false, 0, true, 1460, 65535, 49152, 65535, false, RTO_FREEBSD, true, false,
 					false, false, false, 0, 6, 0, false, false, false);
 			// Windows: TcpTimedWaitDelay 120 s, RTO min 300 ms, delayed ACK 200 ms,
 			// FIN_WAIT_2 timeout 120 s.

@@ -854,7 +854,8 @@ final class Tcb extends Endpoint {
 
 	/**
 	 * RFC 6298 §2, or Linux's variant RTO = SRTT + max(RTO_min, 4·RTTVAR) when the
-	 * constant {@code rtoFormula} is "linux".
+	 * constant {@code rtoFormula} is "linux", or FreeBSD's max(RTO_min, SRTT + 4·RTTVAR +
+	 * 200 ms) when it is "freebsd".
 	 */
 	private void rttSample(long r) {
 		if (srttUs < 0) {
@@ -869,6 +870,9 @@ final class Tcb extends Endpoint {
 		long rto;
 		if (e.linuxRto) {
 			rto = srttUs + Math.max(min, 4 * rttvarUs);
+		}
+		else if (e.freebsdRto) {
+			rto = Math.max(min, srttUs + 4 * rttvarUs + StackConstants.FREEBSD_REXMIT_SLOP_MS * 1000L);
 		}
 		else {
 			rto = Math.max(min, srttUs + Math.max(1000, 4 * rttvarUs));

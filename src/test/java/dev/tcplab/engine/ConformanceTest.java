@@ -746,4 +746,20 @@ class ConformanceTest {
 		}
 	}
 
+	// ---- bsd: FreeBSD's RTO keeps tcp_rexmit_slop above the peer's delayed ACK ----
+
+	// established · bsd · freebsd · TCPT_RANGESET · tcpRexmitSlop ·
+	// noSpuriousRetransmission
+	@Test
+	void shouldNotRetransmitBeforeTheDelayedAckInEstablishedOnBsd() {
+		Fixtures f = Fixtures.established("bsd", Map.of());
+		long since = f.sim.nextSeq();
+		f.send(Side.CLIENT, 100);
+		f.sim.advance(400);
+		// RTO = max(30 ms, SRTT 20 + 4·RTTVAR 40 + slop 200) = 260 ms > delayed ACK 100
+		// ms
+		assertThat(f.sentSince(since)).containsExactly("client PSH,ACK len=100", "server ACK");
+		assertThat(f.sent()).noneMatch(TraceEvent.Segment::retransmission);
+	}
+
 }
