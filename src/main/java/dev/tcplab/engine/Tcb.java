@@ -127,6 +127,19 @@ final class Tcb extends Endpoint {
 
 	int oooFinSeq;
 
+	/**
+	 * Most ranges of out-of-order data held at once; a segment beyond that is dropped.
+	 */
+	static final int MAX_HELD_RANGES = 64;
+
+	/**
+	 * Out-of-order data held for later (RFC 9293 §3.10.7.4 seventh): [start, end) ranges
+	 * of sequence space above RCV.NXT, sorted and disjoint; null until needed.
+	 */
+	int[] heldStart, heldEnd;
+
+	int heldCount;
+
 	/** Error to report to the application once (ECONNRESET, ETIMEDOUT, ECONNREFUSED). */
 	Errno softError;
 
@@ -1251,6 +1264,7 @@ final class Tcb extends Endpoint {
 		// sixth: check the URG bit — not modelled (no urgent data)
 		// seventh: process the segment text
 		int fresh = 0;
+		boolean gapFilled = false;
 		if (atClosedWindow
 				&& (state == TcpState.ESTABLISHED || state == TcpState.FIN_WAIT_1 || state == TcpState.FIN_WAIT_2)) {
 			// no room: the text (and a FIN behind it) is dropped, the ACK tells the
@@ -1264,15 +1278,12 @@ final class Tcb extends Endpoint {
 		if (s.len > 0) {
 			switch (state) {
 				case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2 -> {
-					if (gt(s.seq, rcvNxt)) {
-						// out of order: not queued by this model; duplicate ACK asks for
-						// the gap
-						sendAck();
-						return;
-					}
-					int skip = rcvNxt - s.seq;
-					fresh = Math.min(s.len - skip, rcvWnd());
-					if (fresh > 0) {
+					// data after a gap "SHOULD be held for later processing" (Linux
+					// tcp_data_queue_ofo, BSD tcp_reass)
+					boolean ahead = gt(s.seq, rcvNxt);
+					int skip = ahead ? 0 : rcvNxt - s.seq;
+					fresh = ahead ? 0 : Math.min(s.len - skip, rcvWnd());
+					if (fresh > 0 || ahead) {
 						boolean afterShutRd = shutRd && !appClosed && c.rstOnDataAfterShutRd()
 								&& state != TcpState.ESTABLISHED;
 						if ((appClosed && c.rstOnUnreadClose()) || afterShutRd) {
@@ -1295,12 +1306,20 @@ final class Tcb extends Endpoint {
 									afterShutRd ? "rcv data after shutdown()" : "rcv data after close()");
 							return;
 						}
+					}
+					if (ahead) {
+						holdOutOfOrder(s);
+						return;
+					}
+					if (fresh > 0) {
 						if (s.pairNo != 0 && s.pairNo != pairNo()) {
 							noteDataFromOtherConnection(s, skip, fresh);
 						}
 						rcvNxt += fresh;
+						gapFilled = heldCount > 0;
+						int held = takeHeldData();
 						if (!shutRd || c.shutRdKeepsData()) {
-							recvBuffered += fresh;
+							recvBuffered += fresh + held;
 						}
 						answerId = s.id;
 						unackedSegments++;
@@ -1329,7 +1348,6 @@ final class Tcb extends Endpoint {
 			return;
 		}
 		boolean finNow = s.has(FIN) && s.seq + s.len == rcvNxt && !peerFin;
-		boolean gapFilled = false;
 		if (!finNow && oooFin && !peerFin && rcvNxt == oooFinSeq && fresh > 0) {
 			// the gap before a remembered FIN is filled: the FIN is taken now, and the
 			// ACK goes at once (RFC 5681 §4.2; Linux tcp_data_queue ICSK_ACK_NOW)
@@ -1369,7 +1387,8 @@ final class Tcb extends Endpoint {
 			return;
 		}
 		if (fresh > 0) {
-			scheduleAck(s, fresh, false);
+			// filling a gap is ACKed at once (RFC 5681 §4.2; Linux ICSK_ACK_NOW)
+			scheduleAck(s, fresh, gapFilled);
 			wakeReader();
 		}
 	}
@@ -1829,6 +1848,98 @@ final class Tcb extends Endpoint {
 	 * the hazard TIME_WAIT exists to prevent (RFC 9293 §3.4.1 "Knowing When to Keep
 	 * Quiet"; RFC 1337 hazard H1): an old duplicate taken as new data.
 	 */
+	/**
+	 * Holds the text of a segment that starts beyond RCV.NXT (Linux
+	 * {@code tcp_data_queue_ofo}, BSD {@code tcp_reass}): the part inside the window is
+	 * kept, a FIN behind it remembered, and an immediate duplicate ACK asks for the gap
+	 * (RFC 5681 §4.2).
+	 */
+	private void holdOutOfOrder(Segment s) {
+		int end = s.seq + s.len;
+		int windowEnd = rcvNxt + rcvWnd();
+		boolean whole = le(end, windowEnd);
+		if (!whole) {
+			end = windowEnd;
+		}
+		if (gt(end, s.seq) && hold(s.seq, end)) {
+			if (s.pairNo != 0 && s.pairNo != pairNo()) {
+				noteDataFromOtherConnection(s, 0, end - s.seq);
+			}
+			e.note(this, "OUT_OF_ORDER_DATA", (end - s.seq) + " bytes after a gap held for later"
+					+ " (RFC 9293 §3.10.7.4 seventh): duplicate ACK for RCV.NXT");
+			if (whole && s.has(FIN) && !peerFin) {
+				oooFin = true;
+				oooFinSeq = s.seq + s.len;
+			}
+		}
+		if (c.quickAck()) {
+			ackOwed = true; // tcp_data_queue_ofo schedules the ACK it sends at once
+		}
+		sendAck();
+	}
+
+	/** Adds [start, end) to the held ranges, merged; false when there is no room. */
+	private boolean hold(int start, int end) {
+		if (heldStart == null) {
+			heldStart = new int[4];
+			heldEnd = new int[4];
+		}
+		int i = 0;
+		while (i < heldCount && lt(heldStart[i], start)) {
+			i++;
+		}
+		if (heldCount == heldStart.length) {
+			if (heldCount == MAX_HELD_RANGES) {
+				return false;
+			}
+			heldStart = java.util.Arrays.copyOf(heldStart, heldCount * 2);
+			heldEnd = java.util.Arrays.copyOf(heldEnd, heldCount * 2);
+		}
+		System.arraycopy(heldStart, i, heldStart, i + 1, heldCount - i);
+		System.arraycopy(heldEnd, i, heldEnd, i + 1, heldCount - i);
+		heldStart[i] = start;
+		heldEnd[i] = end;
+		heldCount++;
+		// merge overlapping or touching neighbours
+		int w = 0;
+		for (int r = 1; r < heldCount; r++) {
+			if (le(heldStart[r], heldEnd[w])) {
+				if (gt(heldEnd[r], heldEnd[w])) {
+					heldEnd[w] = heldEnd[r];
+				}
+			}
+			else {
+				w++;
+				heldStart[w] = heldStart[r];
+				heldEnd[w] = heldEnd[r];
+			}
+		}
+		heldCount = w + 1;
+		return true;
+	}
+
+	/**
+	 * Moves held data that RCV.NXT has reached into sequence (Linux
+	 * {@code tcp_ofo_queue}): RCV.NXT advances past it. Returns the bytes taken.
+	 */
+	private int takeHeldData() {
+		int taken = 0;
+		int drop = 0;
+		while (drop < heldCount && le(heldStart[drop], rcvNxt)) {
+			if (gt(heldEnd[drop], rcvNxt)) {
+				taken += heldEnd[drop] - rcvNxt;
+				rcvNxt = heldEnd[drop];
+			}
+			drop++;
+		}
+		if (drop > 0) {
+			System.arraycopy(heldStart, drop, heldStart, 0, heldCount - drop);
+			System.arraycopy(heldEnd, drop, heldEnd, 0, heldCount - drop);
+			heldCount -= drop;
+		}
+		return taken;
+	}
+
 	private void noteDataFromOtherConnection(Segment s, int skip, int fresh) {
 		e.note(this, "DATA_FROM_OTHER_CONNECTION",
 				fresh + " bytes at relSeq " + (s.seq + skip - irs)

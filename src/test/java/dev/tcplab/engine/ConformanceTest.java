@@ -762,4 +762,29 @@ class ConformanceTest {
 		assertThat(f.sent()).noneMatch(TraceEvent.Segment::retransmission);
 	}
 
+	// ---- out-of-order data is held for later ----
+
+	// established · rfc9293 · 3 · 10 · 7 · 4 · seventh · heldForLaterProcessing ·
+	// rfc5681 · 4 · 2 · linux · tcpDataQueueOfo
+	// (packetdrill out-of-order-data-queued.pkt passes on the kernel)
+	@Test
+	void shouldHoldDataAfterAGapAndAckItAllWhenTheGapIsFilledInEstablished() {
+		for (String profile : StackConstants.PROFILES) {
+			Fixtures f = Fixtures.established(profile, Map.of());
+			long since = f.sim.nextSeq();
+			f.apply(new PairEvent.Inject(Side.CLIENT, List.of(TcpFlag.PSH, TcpFlag.ACK), 1101L, 5001L, 100));
+			f.sim.advance(11);
+			assertThat(f.sentSince(since)).as(profile + ": an immediate duplicate ACK")
+				.containsExactly("client PSH,ACK len=100", "server ACK");
+			assertThat(f.ep(Side.SERVER).rcvNxt()).isEqualTo(1001L);
+			long fill = f.sim.nextSeq();
+			f.apply(new PairEvent.Inject(Side.CLIENT, List.of(TcpFlag.PSH, TcpFlag.ACK), 1001L, 5001L, 100));
+			f.sim.advance(11);
+			assertThat(f.sentSince(fill)).as(profile + ": the gap filled is ACKed at once")
+				.containsExactly("client PSH,ACK len=100", "server ACK");
+			assertThat(f.ep(Side.SERVER).rcvNxt()).as(profile).isEqualTo(1201L);
+			assertThat(f.recv(Side.SERVER)).as(profile).hasToString("200");
+		}
+	}
+
 }

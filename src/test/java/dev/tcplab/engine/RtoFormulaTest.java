@@ -41,7 +41,9 @@ class RtoFormulaTest {
 	@Test
 	void shouldSelectEachProfilesRtoFormula() {
 		assertThat(StackConstants.forProfile("linux").rtoFormula()).isEqualTo(StackConstants.RTO_LINUX);
-		for (String p : List.of("rfc9293", "bsd", "windows")) {
+		// FreeBSD TCPT_RANGESET: tcp_rexmit_slop on top of RFC 6298
+		assertThat(StackConstants.forProfile("bsd").rtoFormula()).isEqualTo(StackConstants.RTO_FREEBSD);
+		for (String p : List.of("rfc9293", "windows")) {
 			assertThat(StackConstants.forProfile(p).rtoFormula()).isEqualTo(StackConstants.RTO_RFC6298);
 		}
 	}
