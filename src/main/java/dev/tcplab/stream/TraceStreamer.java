@@ -127,8 +127,10 @@ public class TraceStreamer implements SmartLifecycle {
 		List<Viewer> open = List.copyOf(this.viewers);
 		CountDownLatch closed = new CountDownLatch(open.size());
 		for (Viewer v : open) {
+			if (!this.viewers.remove(v)) {
+				continue; // closed meanwhile, or by open() (below)
+			}
 			v.finish();
-			this.viewers.remove(v);
 			try {
 				this.closers.execute(() -> {
 					try {
@@ -236,6 +238,13 @@ public class TraceStreamer implements SmartLifecycle {
 		Viewer viewer = new Viewer(session, remote, live, since, this);
 		session.getAttributes().put(Viewer.class.getName(), viewer);
 		this.viewers.add(viewer);
+		if (!this.running && this.viewers.remove(viewer)) {
+			// the 101 went out before stop() began, the registration came after it
+			// copied the viewers: this one is closed here, with the same 1001
+			viewer.finish();
+			closeQuietly(session, CloseStatus.GOING_AWAY.withReason("server shutting down"));
+			return;
+		}
 		viewer.start();
 	}
 

@@ -39,8 +39,8 @@ class GracefulShutdownTest {
 			assertThat(ws.status()).isEqualTo(101);
 			Socket socket = ws.upgraded();
 			// the 101 is sent before the viewer is registered: wait until it is, so the
-			// shutdown meets a connected viewer (a handshake still registering is not
-			// what this test is about)
+			// shutdown meets a connected viewer (a handshake still registering is the
+			// next test)
 			TraceStreamer streamer = ctx.getBean(TraceStreamer.class);
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 			while (streamer.viewerCount() < 1 && System.nanoTime() < deadline) {
@@ -63,6 +63,32 @@ class GracefulShutdownTest {
 			if (ctx.isActive()) {
 				ctx.close();
 			}
+		}
+	}
+
+	// a handshake whose 101 went out just before the shutdown began registers its
+	// viewer after the streamer stopped: it still gets 1001, not a dropped connection
+	@Test
+	void shouldCloseAViewerThatRegistersAfterTheShutdownBeganWith1001() throws Exception {
+		ConfigurableApplicationContext ctx = new SpringApplicationBuilder(TcplabApplication.class).run(
+				"--server.port=0", "--spring.main.banner-mode=off", "--logging.level.root=WARN",
+				"--spring.jmx.enabled=false");
+		try {
+			int port = Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port"));
+			RawHttp http = new RawHttp("127.0.0.1", port);
+			Response created = http.post("/api/simulations", "{}");
+			String id = JsonMapper.builder().build().readTree(created.body()).get("id").asString();
+			TraceStreamer streamer = ctx.getBean(TraceStreamer.class);
+			streamer.stop(); // the shutdown's first step; the web server still answers
+			Response ws = http.send(RawHttp.handshake("/ws/simulations/" + id));
+			assertThat(ws.status()).isEqualTo(101);
+			Socket socket = ws.upgraded();
+			assertThat(RawHttp.awaitCloseCode(socket)).isEqualTo(1001);
+			RawHttp.closeQuietly(socket);
+			assertThat(streamer.viewerCount()).isZero();
+		}
+		finally {
+			ctx.close();
 		}
 	}
 
