@@ -1,7 +1,10 @@
 package dev.tcplab.simulation;
 
 import java.time.Clock;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -254,6 +257,31 @@ public class SimulationJournal {
 		catch (DataAccessException ex) {
 			throw new JournalUnavailableException("the journal could not be read: " + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * The number of the last entry of each of {@code ids} that has a journal (ids without
+	 * one are absent from the answer), in batches of 500.
+	 */
+	Map<String, Long> heads(Collection<String> ids) {
+		Map<String, Long> out = new HashMap<>();
+		List<String> all = List.copyOf(ids);
+		try {
+			for (int from = 0; from < all.size(); from += 500) {
+				List<String> batch = all.subList(from, Math.min(all.size(), from + 500));
+				String marks = String.join(",", java.util.Collections.nCopies(batch.size(), "?"));
+				jdbc()
+					.sql("SELECT simulation_id, MAX(entry_no) FROM tcplab_journal_entry WHERE simulation_id IN ("
+							+ marks + ") GROUP BY simulation_id")
+					.params(batch.toArray())
+					.query((rs, i) -> out.put(rs.getString(1), rs.getLong(2)))
+					.list();
+			}
+		}
+		catch (DataAccessException ex) {
+			throw new JournalUnavailableException("the journal could not be read: " + ex.getMessage(), ex);
+		}
+		return out;
 	}
 
 	/** Deletes a simulation's journal; false when there was none. */

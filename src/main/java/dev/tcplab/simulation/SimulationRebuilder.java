@@ -1,5 +1,6 @@
 package dev.tcplab.simulation;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -98,6 +99,39 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 			}
 			return rebuild(id);
 		}
+	}
+
+	@Override
+	public int discardOutdated() {
+		Map<String, LiveSimulation> journaled = new HashMap<>();
+		for (LiveSimulation s : registry.all()) {
+			if (s.id().length() <= 64 && journaled(s)) {
+				journaled.put(s.id(), s);
+			}
+		}
+		if (journaled.isEmpty()) {
+			return 0;
+		}
+		Map<String, Long> heads = journal.heads(journaled.keySet());
+		int dropped = 0;
+		for (LiveSimulation s : journaled.values()) {
+			Long head = heads.get(s.id());
+			boolean outdated;
+			try {
+				outdated = head == null || s.withLock(c -> c.journalNext() <= head);
+			}
+			catch (SimulationNotFoundException closedMeanwhile) {
+				continue;
+			}
+			if (outdated && registry.discard(s, head == null ? "deleted" : "moved")) {
+				dropped++;
+			}
+		}
+		if (dropped > 0) {
+			logger.info("at the simulation limit: dropped " + dropped
+					+ " in-memory copies that other instances moved on or deleted");
+		}
+		return dropped;
 	}
 
 	@Override

@@ -66,6 +66,24 @@ public class SimulationRegistry {
 	 * @throws IllegalArgumentException for an invalid config or speed
 	 */
 	public LiveSimulation create(String profile, SimulationConfig config, ClockMode clock, double speed) {
+		try {
+			return tryCreate(profile, config, clock, speed);
+		}
+		catch (LimitExceededException full) {
+			// behind a proxy, copies that other instances now own, or deleted, still
+			// count
+			// here until they are looked at again: drop those, then try once more
+			// (a concurrent request may have dropped them a moment ago: try again anyway)
+			Loader l = loader;
+			if (l == null) {
+				throw full;
+			}
+			l.discardOutdated();
+			return tryCreate(profile, config, clock, speed);
+		}
+	}
+
+	private LiveSimulation tryCreate(String profile, SimulationConfig config, ClockMode clock, double speed) {
 		LiveSimulation.requireSpeed(speed);
 		String owner = currentClient.address();
 		int perClientLimit = budget.properties().maxSimulationsPerClient();
@@ -158,6 +176,15 @@ public class SimulationRegistry {
 		 * journal too), not only its in-memory copy.
 		 */
 		default void ended(String id) {
+		}
+
+		/**
+		 * Drops every in-memory copy that the journal shows another instance moved on (or
+		 * deleted).
+		 * @return how many were dropped
+		 */
+		default int discardOutdated() {
+			return 0;
 		}
 
 	}

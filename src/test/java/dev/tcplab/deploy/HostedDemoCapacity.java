@@ -38,10 +38,12 @@ import tools.jackson.databind.json.JsonMapper;
  * java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" dev.tcplab.deploy.HostedDemoCapacity users=100 seconds=20
  * </pre>
  *
- * Options: {@code thinkMs=N} (each user pauses between flows; default 0, a closed loop),
- * {@code startup=false} (skip the startup figures), {@code dbParams=&k=v} (appended to
- * the PostgreSQL JDBC URL of (b)), {@code bArgs="--a=b --c=d"} (more arguments for the
- * instances of (b)).
+ * Options: {@code warmupSeconds=N} (load before measuring, default 5), {@code thinkMs=N}
+ * (each user pauses between flows; default 0, a closed loop), {@code startup=false} (skip
+ * the startup figures), {@code dbParams=&k=v} (appended to the PostgreSQL JDBC URL of
+ * (b)), {@code bArgs="--a=b --c=d"} (more arguments for the instances of (b)),
+ * {@code bJvm="-XX:..."} (JVM options of the instance of (b) that survives, e.g. a flight
+ * recording).
  */
 public final class HostedDemoCapacity {
 
@@ -61,6 +63,9 @@ public final class HostedDemoCapacity {
 
 	static long thinkMs;
 
+	/** Load before the measured seconds (the JIT of freshly started instances). */
+	static long warmupSeconds;
+
 	public static void main(String[] args) throws Exception {
 		Map<String, String> opts = new ConcurrentHashMap<>();
 		for (String a : args) {
@@ -75,6 +80,7 @@ public final class HostedDemoCapacity {
 		// is
 		// users / throughput by Little's law)
 		thinkMs = Long.parseLong(opts.getOrDefault("thinkMs", "0"));
+		warmupSeconds = Long.parseLong(opts.getOrDefault("warmupSeconds", "5"));
 		String nginxBinary = HostedDemoClusterTest.findNginx();
 		if (nginxBinary == null) {
 			throw new IllegalStateException("nginx is needed (apt-get install nginx)");
@@ -107,8 +113,9 @@ public final class HostedDemoCapacity {
 			System.out.println("## (b) two instances journaling to PostgreSQL");
 			int b1 = port();
 			int b2 = port();
+			List<String> bJvm = opts.containsKey("bJvm") ? List.of(opts.get("bJvm").split(" ")) : List.of();
 			Process app1 = startApp("b1", b1, List.of(), bArgs);
-			Process app2 = startApp("b2", b2, List.of(), bArgs);
+			Process app2 = startApp("b2", b2, bJvm, bArgs);
 			waitHealthy(b1, app1);
 			waitHealthy(b2, app2);
 			int nginxB = port();
@@ -307,7 +314,7 @@ public final class HostedDemoCapacity {
 		String base = "http://127.0.0.1:" + nginxPort + "/api/simulations";
 		AtomicLong flows = new AtomicLong();
 		AtomicLong errors = new AtomicLong();
-		long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
 		long end = warmupEnd + TimeUnit.SECONDS.toNanos(seconds);
 		List<long[]> perUser = new ArrayList<>();
 		CountDownLatch finished = new CountDownLatch(users);
@@ -335,8 +342,8 @@ public final class HostedDemoCapacity {
 							}
 						}
 						catch (Exception ex) {
-							if (measured) {
-								errors.incrementAndGet();
+							if (measured && errors.incrementAndGet() <= 3) {
+								System.out.println("error: " + ex);
 							}
 						}
 					}

@@ -115,6 +115,48 @@ class JournalTwoInstancesPostgresTest {
 		assertThat(b.getBean(SimulationRegistry.class).held(id)).isEmpty();
 	}
 
+	// behind a proxy a simulation is often created on one instance and then owned by the
+	// other: the creator's copies must not fill its limit once the other moved them on
+	@Test
+	void shouldDropCopiesOtherInstancesMovedOnWhenTheLimitIsReached() {
+		String url = postgres.getJdbcUrl("postgres", "postgres");
+		ConfigurableApplicationContext small = new SpringApplicationBuilder(TcplabApplication.class)
+			.web(WebApplicationType.NONE)
+			.run("--spring.datasource.url=" + url, "--spring.main.banner-mode=off", "--logging.level.root=WARN",
+					"--tcplab.budget.max-simulations-per-client=3");
+		try {
+			SimulationService creator = service(small);
+			SimulationService owner = service(a);
+			List<String> ids = new java.util.ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				ids.add(creator.create(new Spec("linux", 42L + i, null, null, null, null, null, null, null, null, null))
+					.id());
+			}
+			assertThatThrownBy(
+					() -> creator.create(new Spec("linux", 9L, null, null, null, null, null, null, null, null, null)))
+				.isInstanceOf(LimitExceededException.class);
+			// the other instance takes two over (rebuild, then an append) and deletes one
+			owner.openPair(ids.get(0), 80, null, false, true);
+			owner.openPair(ids.get(1), 80, null, false, true);
+			owner.delete(ids.get(2));
+			String fourth = creator.create(new Spec("linux", 9L, null, null, null, null, null, null, null, null, null))
+				.id();
+			SimulationRegistry registry = small.getBean(SimulationRegistry.class);
+			assertThat(registry.held(fourth)).isPresent();
+			assertThat(ids).allMatch(id -> registry.held(id).isEmpty());
+			// a copy that is still current is kept: the limit holds again
+			assertThatThrownBy(() -> {
+				creator.create(new Spec("linux", 10L, null, null, null, null, null, null, null, null, null));
+				creator.create(new Spec("linux", 11L, null, null, null, null, null, null, null, null, null));
+				creator.create(new Spec("linux", 12L, null, null, null, null, null, null, null, null, null));
+			}).isInstanceOf(LimitExceededException.class);
+			assertThat(registry.held(fourth)).isPresent();
+		}
+		finally {
+			small.close();
+		}
+	}
+
 	/** The same requests on one instance, without any rebuild. */
 	private String reference(SimulationService s) {
 		String id = s.create(new Spec("linux", 42L, null, null, null, null, null, null, null, null, null)).id();
