@@ -24,17 +24,27 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class GracefulShutdownTest {
 
+	static ConfigurableApplicationContext start() {
+		return new SpringApplicationBuilder(TcplabApplication.class).run("--server.port=0",
+				"--spring.main.banner-mode=off", "--logging.level.root=WARN", "--spring.jmx.enabled=false");
+	}
+
+	static RawHttp client(ConfigurableApplicationContext ctx) {
+		return new RawHttp("127.0.0.1", Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port")));
+	}
+
+	static String createSimulation(RawHttp http) {
+		Response created = http.post("/api/simulations", "{}");
+		assertThat(created.status()).isEqualTo(201);
+		return JsonMapper.builder().build().readTree(created.body()).get("id").asString();
+	}
+
 	@Test
 	void shouldCloseViewersWith1001WhenTheServerShutsDown() throws Exception {
-		ConfigurableApplicationContext ctx = new SpringApplicationBuilder(TcplabApplication.class).run(
-				"--server.port=0", "--spring.main.banner-mode=off", "--logging.level.root=WARN",
-				"--spring.jmx.enabled=false");
+		ConfigurableApplicationContext ctx = start();
 		try {
-			int port = Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port"));
-			RawHttp http = new RawHttp("127.0.0.1", port);
-			Response created = http.post("/api/simulations", "{}");
-			assertThat(created.status()).isEqualTo(201);
-			String id = JsonMapper.builder().build().readTree(created.body()).get("id").asString();
+			RawHttp http = client(ctx);
+			String id = createSimulation(http);
 			Response ws = http.send(RawHttp.handshake("/ws/simulations/" + id));
 			assertThat(ws.status()).isEqualTo(101);
 			Socket socket = ws.upgraded();
@@ -70,14 +80,10 @@ class GracefulShutdownTest {
 	// viewer after the streamer stopped: it still gets 1001, not a dropped connection
 	@Test
 	void shouldCloseAViewerThatRegistersAfterTheShutdownBeganWith1001() throws Exception {
-		ConfigurableApplicationContext ctx = new SpringApplicationBuilder(TcplabApplication.class).run(
-				"--server.port=0", "--spring.main.banner-mode=off", "--logging.level.root=WARN",
-				"--spring.jmx.enabled=false");
+		ConfigurableApplicationContext ctx = start();
 		try {
-			int port = Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port"));
-			RawHttp http = new RawHttp("127.0.0.1", port);
-			Response created = http.post("/api/simulations", "{}");
-			String id = JsonMapper.builder().build().readTree(created.body()).get("id").asString();
+			RawHttp http = client(ctx);
+			String id = createSimulation(http);
 			TraceStreamer streamer = ctx.getBean(TraceStreamer.class);
 			streamer.stop(); // the shutdown's first step; the web server still answers
 			Response ws = http.send(RawHttp.handshake("/ws/simulations/" + id));
