@@ -38,12 +38,13 @@ import tools.jackson.databind.json.JsonMapper;
  * java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" dev.tcplab.deploy.HostedDemoCapacity users=100 seconds=20
  * </pre>
  *
- * Options: {@code warmupSeconds=N} (load before measuring, default 5), {@code thinkMs=N}
- * (each user pauses between flows; default 0, a closed loop), {@code startup=false} (skip
- * the startup figures), {@code dbParams=&k=v} (appended to the PostgreSQL JDBC URL of
- * (b)), {@code bArgs="--a=b --c=d"} (more arguments for the instances of (b)),
- * {@code bJvm="-XX:..."} (JVM options of the instance of (b) that survives, e.g. a flight
- * recording).
+ * Options: {@code journalOne=true} (also one instance journaling to PostgreSQL, between
+ * (a) and (b)), {@code warmupSeconds=N} (load before measuring, default 5),
+ * {@code thinkMs=N} (each user pauses between flows; default 0, a closed loop),
+ * {@code startup=false} (skip the startup figures), {@code dbParams=&k=v} (appended to
+ * the PostgreSQL JDBC URL of (b)), {@code bArgs="--a=b --c=d"} (more arguments for the
+ * instances of (b)), {@code bJvm="-XX:..."} (JVM options of the instance of (b) that
+ * survives, e.g. a flight recording).
  */
 public final class HostedDemoCapacity {
 
@@ -109,6 +110,21 @@ public final class HostedDemoCapacity {
 			Stats sa = load(nginxA, users, seconds);
 			stop(nginx);
 			stop(appA);
+
+			if ("true".equals(opts.get("journalOne"))) {
+				// (a') one instance journaling to PostgreSQL: journaling apart from the
+				// second instance
+				System.out.println("## (a') one instance journaling to PostgreSQL");
+				int j = port();
+				Process appJ = startApp("j", j, List.of(), bArgs);
+				waitHealthy(j, appJ);
+				int nginxJ = port();
+				nginx = startNginx(nginxBinary, "j", nginxJ, j, j);
+				Stats sj = load(nginxJ, users, seconds);
+				stop(nginx);
+				stop(appJ);
+				System.out.println(sj.row("(a') one instance + PostgreSQL journal"));
+			}
 
 			System.out.println("## (b) two instances journaling to PostgreSQL");
 			int b1 = port();
