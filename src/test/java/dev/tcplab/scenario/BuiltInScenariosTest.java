@@ -56,7 +56,7 @@ class BuiltInScenariosTest {
 				}
 			}
 		}
-		assertThat(names).hasSize(18);
+		assertThat(names).hasSize(19);
 	}
 
 	static Set<String> placeholders(String s) {
