@@ -209,8 +209,11 @@ final class Tcb extends Endpoint {
 	/** The window the last ACK advertised. */
 	int rcvWndAtLastAck;
 
-	/** Linux TCP_MIN_MSS. */
-	static final int MIN_MSS = 88;
+	/**
+	 * Linux TCP_MIN_MSS (not {@link StackConstants#MIN_MSS}, the lab's floor on the
+	 * configured MSS).
+	 */
+	static final int TCP_MIN_MSS = 88;
 
 	// The persist timer (RFC 9293 §3.8.6.1; Linux's ICSK_TIME_PROBE0 shares the
 	// retransmission timer's slot, as here)
@@ -707,9 +710,20 @@ final class Tcb extends Endpoint {
 	private void checkProbeTimer() {
 		if (sndNxt == sndUna && timerAt(T_RETRANSMIT) < 0 && state != TcpState.SYN_SENT
 				&& state != TcpState.SYN_RECEIVED) {
-			persisting = true;
-			arm(T_RETRANSMIT, probeInterval(), false);
+			armPersist();
 		}
+	}
+
+	/** (Re)starts the RETRANSMIT slot as the persist timer, at {@link #probeInterval}. */
+	private void armPersist() {
+		persisting = true;
+		arm(T_RETRANSMIT, probeInterval(), false);
+	}
+
+	/** Stops the persist timer and forgets its backoff: the window let something out. */
+	private void stopPersist() {
+		cancel(T_RETRANSMIT);
+		persistBackoff = 0;
 	}
 
 	/**
@@ -753,8 +767,7 @@ final class Tcb extends Endpoint {
 		if (persistBackoff < c.retries2()) {
 			persistBackoff++;
 		}
-		persisting = true;
-		arm(T_RETRANSMIT, probeInterval(), false);
+		armPersist();
 	}
 
 	/**
@@ -769,11 +782,10 @@ final class Tcb extends Endpoint {
 			return;
 		}
 		if (sendRoom() > 0) {
-			cancel(T_RETRANSMIT);
-			persistBackoff = 0;
+			stopPersist();
 		}
 		else {
-			arm(T_RETRANSMIT, probeInterval(), true);
+			armPersist();
 		}
 	}
 
@@ -831,8 +843,7 @@ final class Tcb extends Endpoint {
 		// resent after it was ACKed
 		boolean consumes = (len > 0 || (flags & (SYN | FIN)) != 0) && gt(seq + segLen, sndUna);
 		if (consumes && persisting) {
-			cancel(T_RETRANSMIT);
-			persistBackoff = 0;
+			stopPersist();
 		}
 		if (consumes && (flags & RST) == 0) {
 			if (!retransmission && !timing) {
@@ -1540,7 +1551,7 @@ final class Tcb extends Endpoint {
 			}
 			return;
 		}
-		if (len >= RCV_MSS_DEFAULT || (len >= MIN_MSS && !psh)) {
+		if (len >= RCV_MSS_DEFAULT || (len >= TCP_MIN_MSS && !psh)) {
 			int previous = lastSegSize;
 			lastSegSize = len;
 			if (len == previous) {

@@ -101,28 +101,16 @@ public final class HostedDemoCapacity {
 			}
 
 			System.out.println("## (a) one instance, memory only");
-			int a = port();
-			Process appA = startApp("a", a, List.of(), List.of("--tcplab.journal.enabled=false",
-					"--spring.datasource.url=jdbc:h2:mem:capacity", "--spring.flyway.enabled=false"));
-			waitHealthy(a, appA);
-			int nginxA = port();
-			Process nginx = startNginx(nginxBinary, "a", nginxA, a, a);
-			Stats sa = load(nginxA, users, seconds);
-			stop(nginx);
-			stop(appA);
+			Stats sa = oneInstance(
+					nginxBinary, "a", List.of("--tcplab.journal.enabled=false",
+							"--spring.datasource.url=jdbc:h2:mem:capacity", "--spring.flyway.enabled=false"),
+					users, seconds);
 
 			if ("true".equals(opts.get("journalOne"))) {
 				// (a') one instance journaling to PostgreSQL: journaling apart from the
 				// second instance
 				System.out.println("## (a') one instance journaling to PostgreSQL");
-				int j = port();
-				Process appJ = startApp("j", j, List.of(), bArgs);
-				waitHealthy(j, appJ);
-				int nginxJ = port();
-				nginx = startNginx(nginxBinary, "j", nginxJ, j, j);
-				Stats sj = load(nginxJ, users, seconds);
-				stop(nginx);
-				stop(appJ);
+				Stats sj = oneInstance(nginxBinary, "j", bArgs, users, seconds);
 				System.out.println(sj.row("(a') one instance + PostgreSQL journal"));
 			}
 
@@ -135,7 +123,7 @@ public final class HostedDemoCapacity {
 			waitHealthy(b1, app1);
 			waitHealthy(b2, app2);
 			int nginxB = port();
-			nginx = startNginx(nginxBinary, "b", nginxB, b1, b2);
+			Process nginx = startNginx(nginxBinary, "b", nginxB, b1, b2);
 			Stats sb = load(nginxB, users, seconds);
 			long failoverMs = failover(nginxB, b1, app1);
 			stop(nginx);
@@ -157,6 +145,20 @@ public final class HostedDemoCapacity {
 				p.destroyForcibly();
 			}
 		}
+	}
+
+	/** One instance behind nginx under load, then both stopped. */
+	static Stats oneInstance(String nginxBinary, String name, List<String> args, int users, int seconds)
+			throws Exception {
+		int app = port();
+		Process process = startApp(name, app, List.of(), args);
+		waitHealthy(app, process);
+		int proxy = port();
+		Process nginx = startNginx(nginxBinary, name, proxy, app, app);
+		Stats stats = load(proxy, users, seconds);
+		stop(nginx);
+		stop(process);
+		return stats;
 	}
 
 	static int port() throws IOException {
