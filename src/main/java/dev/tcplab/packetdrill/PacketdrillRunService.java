@@ -5,6 +5,7 @@ import java.util.List;
 import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationService;
+import dev.tcplab.simulation.SimulationSpec;
 
 import org.springframework.stereotype.Service;
 
@@ -39,7 +40,7 @@ public class PacketdrillRunService {
 	public RunResult run(String profile, Long seed, String text) {
 		Script script = Parser.parse(text);
 		LiveSimulation live = simulations
-			.create(new SimulationService.Spec(profile, seed, 0.0, null, null, null, null, null, null, null, null));
+			.create(new SimulationSpec(profile, seed, 0.0, null, null, null, null, null, null, null, null));
 		return live.withLock(l -> {
 			Runner.Outcome o = Runner.run(script, l.engine());
 			return new RunResult(l.id(), l.profile(), o.passed(), o.toleranceUs(), o.failure(), o.lines(),

@@ -13,6 +13,7 @@ import dev.tcplab.simulation.JournalReplayer;
 import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationJournal;
 import dev.tcplab.simulation.SimulationService;
+import dev.tcplab.simulation.SimulationSpec;
 
 import org.springframework.stereotype.Service;
 
@@ -125,9 +126,9 @@ public class ScenarioRunner implements JournalReplayer {
 					+ " (the steps of \"" + scenario.name() + "\"), got " + untilStep);
 		}
 		Scenario.Setup setup = scenario.setup();
-		LiveSimulation live = simulations.create(
-				new SimulationService.Spec(profile, seed, null, "manual", null, setup.overrides(), setup.traceLevel(),
-						setup.clientAddress(), setup.serverAddress(), setup.pinnedIsn(), setup.retainClosed()));
+		LiveSimulation live = simulations
+			.create(new SimulationSpec(profile, seed, null, "manual", null, setup.overrides(), setup.traceLevel(),
+					setup.clientAddress(), setup.serverAddress(), setup.pinnedIsn(), setup.retainClosed()));
 		try {
 			return live.withLock(s -> {
 				if (scenarios.contains(scenario)) {

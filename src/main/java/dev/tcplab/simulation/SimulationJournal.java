@@ -152,7 +152,7 @@ public class SimulationJournal {
 	 * Journals a new simulation's creation request (entry 0). A rebuild records nothing.
 	 * @throws JournalUnavailableException when the database cannot be written
 	 */
-	void created(LiveSimulation live, SimulationService.Spec resolved) {
+	void created(LiveSimulation live, SimulationSpec resolved) {
 		if (!enabled() || Rebuild.current() != null) {
 			return;
 		}

@@ -169,7 +169,7 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 		long started = System.nanoTime();
 		LiveSimulation live;
 		try (Rebuild rebuild = Rebuild.begin(id)) {
-			SimulationService.Spec spec = journal.fromJson(entries.get(0).payload(), SimulationService.Spec.class);
+			SimulationSpec spec = journal.fromJson(entries.get(0).payload(), SimulationSpec.class);
 			live = service.create(spec);
 			try {
 				live.withLock(s -> {

@@ -1,5 +1,7 @@
 package dev.tcplab.simulation;
 
+import dev.tcplab.visitor.CurrentClient;
+
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;

@@ -1,7 +1,6 @@
 package dev.tcplab.simulation;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
@@ -46,14 +45,6 @@ public class SimulationService {
 	/** The per-client and per-request budgets. */
 	public BudgetProperties budget() {
 		return registry.budget().properties();
-	}
-
-	/**
-	 * What a client may choose when creating a simulation; nulls mean "default".
-	 */
-	public record Spec(String profile, Long seed, Double latencyMs, String clock, Double speed,
-			Map<String, Object> overrides, String traceLevel, String clientAddress, String serverAddress,
-			Boolean pinnedIsn, Boolean retainClosedPairs) {
 	}
 
 	/**
@@ -164,7 +155,7 @@ public class SimulationService {
 	 * level or address
 	 * @throws LimitExceededException when the instance is full
 	 */
-	public LiveSimulation create(Spec spec) {
+	public LiveSimulation create(SimulationSpec spec) {
 		String profile = spec.profile() == null ? "linux" : spec.profile().trim().toLowerCase(java.util.Locale.ROOT);
 		StackConstants constants = StackConstants.forProfile(profile).withOverrides(spec.overrides());
 		long seed = spec.seed() != null ? spec.seed() : ThreadLocalRandom.current().nextLong(0, 1L << 53);
@@ -182,9 +173,9 @@ public class SimulationService {
 		LiveSimulation live = registry.create(profile, config, clock, speed);
 		try {
 			journal.created(live,
-					new Spec(spec.profile(), seed, spec.latencyMs(), spec.clock(), spec.speed(), spec.overrides(),
-							spec.traceLevel(), spec.clientAddress(), spec.serverAddress(), spec.pinnedIsn(),
-							spec.retainClosedPairs()));
+					new SimulationSpec(spec.profile(), seed, spec.latencyMs(), spec.clock(), spec.speed(),
+							spec.overrides(), spec.traceLevel(), spec.clientAddress(), spec.serverAddress(),
+							spec.pinnedIsn(), spec.retainClosedPairs()));
 		}
 		catch (RuntimeException ex) {
 			registry.discard(live, "not journaled");
@@ -217,7 +208,7 @@ public class SimulationService {
 	}
 
 	/** {@link #create} and the new simulation's snapshot. */
-	public Snapshot createSnapshot(Spec spec) {
+	public Snapshot createSnapshot(SimulationSpec spec) {
 		return create(spec).withLock(SimulationService::snapshotLocked);
 	}
 

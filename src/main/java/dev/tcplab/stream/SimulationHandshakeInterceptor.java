@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.tcplab.simulation.ClientRateLimiter;
+import dev.tcplab.visitor.ClientRateLimiter;
 import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationRegistry;
 import dev.tcplab.web.Problems;

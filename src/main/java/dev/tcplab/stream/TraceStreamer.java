@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 
-import dev.tcplab.api.SimulationJson;
+import dev.tcplab.simulation.SimulationJson;
 import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationService;

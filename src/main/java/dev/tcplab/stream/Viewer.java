@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendResult;
 
-import dev.tcplab.api.SimulationJson;
+import dev.tcplab.simulation.SimulationJson;
 import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationNotFoundException;
