@@ -165,8 +165,7 @@ final class Network {
 		Pair p = s.pair;
 		if (p != null && p.external != null && Host.of(p.external) != s.srcHost) {
 			// the peer is outside the engine (packetdrill runner): the segment has
-			// reached
-			// it, no link
+			// reached it, no link
 			if (e.rec.segments) {
 				traceSegment("delivered", s);
 			}

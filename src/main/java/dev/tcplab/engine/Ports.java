@@ -52,8 +52,7 @@ final class Ports {
 			pt = new PortTable();
 			extraClientPorts[client] = pt;
 			// each further client host starts its ephemeral search at its own
-			// pseudo-random port (no RNG draw, so
-			// runs with one client are unchanged)
+			// pseudo-random port (no RNG draw, so runs with one client are unchanged)
 			int span = c.ephemeralHigh() - c.ephemeralLow() + 1;
 			extraCursors[client] = c.ephemeralLow() + (int) Long.remainderUnsigned(isn.keyedHash(client), span);
 		}

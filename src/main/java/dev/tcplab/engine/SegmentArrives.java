@@ -133,9 +133,9 @@ final class SegmentArrives {
 			}
 			return;
 		}
-		// third: check the security — not modelled (no security compartments)
-		// fourth: check the SYN bit; fifth: "if neither of the SYN or RST bits is set,
-		// then drop the segment and return"
+		// third: check the security — not modelled (no security compartments) fourth:
+		// check the SYN bit; fifth: "if neither of the SYN or RST bits is set, then drop
+		// the segment and return"
 		if (!s.has(SYN)) {
 			return;
 		}
@@ -181,8 +181,8 @@ final class SegmentArrives {
 		if (!first(t, s, atClosedWindow) || !second(t, s) || !fourth(t, s) || !fifth(t, s)) {
 			return;
 		}
-		// third (security) is not modelled (no security compartments), nor sixth (URG:
-		// no urgent data)
+		// third (security) is not modelled (no security compartments), nor sixth (URG: no
+		// urgent data)
 		int fresh = seventh(t, s, atClosedWindow);
 		if (fresh >= 0) {
 			eighth(t, s, fresh);
@@ -249,9 +249,8 @@ final class SegmentArrives {
 			case SYN_RECEIVED -> {
 				// "If this connection was initiated with a passive OPEN ..., then return
 				// this connection to LISTEN state": the child is deleted, the listener
-				// goes
-				// on listening (Linux 6.18 measured: an RST at RCV.NXT drops the request
-				// silently, one elsewhere in the window draws a challenge ACK)
+				// goes on listening (Linux 6.18 measured: an RST at RCV.NXT drops the
+				// request silently, one elsewhere in the window draws a challenge ACK)
 				if (t.listener != null) {
 					cx.note(t, "BACK_TO_LISTEN",
 							"RST in SYN_RECEIVED of a passive open: the connection returns to LISTEN"
@@ -359,8 +358,8 @@ final class SegmentArrives {
 		if (ge(s.ack, t.sndUna) && (lt(t.sndWl1, s.seq) || (t.sndWl1 == s.seq && le(t.sndWl2, s.ack)))) {
 			// "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated. If
 			// (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set
-			// SND.WND <- SEG.WND, set SND.WL1 <- SEG.SEQ, and set SND.WL2 <- SEG.ACK":
-			// an old, reordered segment cannot reset the window
+			// SND.WND <- SEG.WND, set SND.WL1 <- SEG.SEQ, and set SND.WL2 <- SEG.ACK": an
+			// old, reordered segment cannot reset the window
 			t.sndWnd = s.window;
 			t.sndWl1 = s.seq;
 			t.sndWl2 = s.ack;

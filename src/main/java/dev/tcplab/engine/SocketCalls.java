@@ -148,8 +148,7 @@ final class SocketCalls {
 			case SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, FIN_WAIT_2:
 				if (t.recvBuffered > 0 && t.c.rstOnUnreadClose() && t.state != TcpState.SYN_RECEIVED) {
 					// RFC 1122 §4.2.2.13, RFC 2525 §2.17: data was unread at close ->
-					// RST,
-					// not FIN
+					// RST, not FIN
 					cx.note(t, "RST_UNREAD_DATA", t.recvBuffered + " unread byte(s) at close(): RST instead of FIN");
 					t.sendReset();
 					t.softError = null;

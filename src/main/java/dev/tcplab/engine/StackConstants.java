@@ -173,8 +173,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 			throw new IllegalArgumentException(
 					"ephemeral port range must satisfy 1 <= ephemeralLow <= ephemeralHigh <= 65535");
 		}
-		long max = 10L * 24 * 3600 * 1000; // ten days of virtual time is absurd for any
-											// TCP timer
+		// ten days of virtual time is absurd for any TCP timer
+		long max = 10L * 24 * 3600 * 1000;
 		for (long v : new long[] { mslMs, timeWaitMs, rtoInitialMs, rtoMinMs, rtoMaxMs, delayedAckMs,
 				finWait2TimeoutMs }) {
 			if (v > max) {

@@ -85,8 +85,8 @@ final class Tcb extends Socket {
 	/** The listener of a passive open, or null. */
 	Listener listener;
 
-	// ---- RFC 9293 §3.3.1 ----
-	// Not kept: SND.UP and RCV.UP (urgent data is not modelled).
+	// ---- RFC 9293 §3.3.1 ---- Not kept: SND.UP and RCV.UP (urgent data is not
+	// modelled).
 	boolean synchronizedVars;
 
 	int iss;
@@ -331,8 +331,8 @@ final class Tcb extends Socket {
 				}
 			}
 			else if (pendingCall == CALL_CLOSE) {
-				// a lingering close() reports no error, even when the FIN was answered
-				// by RST or the retries ran out (Linux tcp_close / sk_stream_wait_close)
+				// a lingering close() reports no error, even when the FIN was answered by
+				// RST or the retries ran out (Linux tcp_close / sk_stream_wait_close)
 				softError = null;
 				complete(CallResult.ZERO);
 			}

@@ -105,8 +105,7 @@ final class TimeWait {
 		// eighth: a FIN
 		if (s.has(FIN) && s.seq + s.len + 1 == r.rcvNxt) {
 			// "The only thing that can arrive in this state is a retransmission of the
-			// remote FIN. Acknowledge it,
-			// and restart the 2 MSL timeout."
+			// remote FIN. Acknowledge it, and restart the 2 MSL timeout."
 			e.note(r, "TIME_WAIT_ACK_RESENT_FIN", "TIME_WAIT ACKs the retransmitted FIN and restarts its 2MSL timer");
 			replyAck(r, s, s.id);
 			armTimer(r, true);
@@ -114,8 +113,8 @@ final class TimeWait {
 		}
 		if (c.timeWaitAckRestarts()) {
 			// Linux tcp_timewait_state_process: a bare segment exactly at RCV.NXT only
-			// restarts the timer; anything else is answered with TIME_WAIT's ACK and,
-			// if it carries an ACK, restarts the timer too
+			// restarts the timer; anything else is answered with TIME_WAIT's ACK and, if
+			// it carries an ACK, restarts the timer too
 			if (s.seq == r.rcvNxt && s.segLen() == 0) {
 				e.note(r, "TIME_WAIT_RESTARTED", "an ACK at RCV.NXT restarts the TIME_WAIT timer (Linux)");
 				armTimer(r, true);
@@ -318,8 +317,8 @@ final class TimeWait {
 			e.ports.clientPorts(r.client()).release(r.localPort(), r.reuseAddr);
 		}
 		if (r.owner != null) {
-			r.owner.state = TcpState.CLOSED; // the socket handle mirrors its record
-												// (census counted the record)
+			// the socket handle mirrors its record (census counted the record)
+			r.owner.state = TcpState.CLOSED;
 		}
 		if (r.pair != null) {
 			e.checkPair(r.pair);
