@@ -62,7 +62,27 @@ public class SimulationService {
 	 */
 	public record Snapshot(String id, String profile, long seed, ClockMode clock, double speed, boolean paused,
 			double latencyMs, TraceLevel traceLevel, boolean pinnedIsn, String clientAddress, String serverAddress,
-			SimulationView view) {
+			SimulationView view, EngineInfo engine) {
+	}
+
+	/**
+	 * Which engine made what the simulation shows (docs/operations.md "Upgrades").
+	 *
+	 * @param version this engine's behaviour version
+	 * @param recordedBy the versions that wrote its journal, when any differs (else null)
+	 * @param traceMatchesRecording whether this engine's replay equals the recorded trace
+	 * (null: same engine, or nothing recorded to compare)
+	 * @param recordedTraceServed true when the trace shown is the recorded one (the
+	 * simulation is then read-only)
+	 */
+	@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+	public record EngineInfo(int version, java.util.SortedSet<Integer> recordedBy, Boolean traceMatchesRecording,
+			boolean recordedTraceServed) {
+
+		public static EngineInfo current() {
+			return new EngineInfo(dev.tcplab.engine.EngineVersion.BEHAVIOUR, null, null, false);
+		}
+
 	}
 
 	/**
@@ -200,7 +220,7 @@ public class SimulationService {
 	 * reaches the caller as a retryable {@link StaleCopyException}.
 	 */
 	private <T> T mutate(String id, java.util.function.Function<LiveSimulation, T> action) {
-		LiveSimulation s = registry.get(id);
+		LiveSimulation s = registry.getForUpdate(id);
 		try {
 			return s.withLock(action);
 		}
@@ -213,6 +233,18 @@ public class SimulationService {
 			}
 			// this copy was dropped meanwhile (moved, stale): ask again
 			return registry.get(id).withLock(action);
+		}
+		catch (JournalUnavailableException | RecordedByOtherEngineException | LimitExceededException ex) {
+			throw ex;
+		}
+		catch (RuntimeException refused) {
+			// refused by a check before the append, on a copy not compared with the
+			// journal: if another instance moved the simulation on, ask the current copy
+			if (journal.enabled() && !s.isClosed() && registry.behind(s)) {
+				registry.discard(s, "moved");
+				return registry.get(id).withLock(action);
+			}
+			throw refused;
 		}
 	}
 
@@ -253,8 +285,11 @@ public class SimulationService {
 	public static Snapshot snapshotLocked(LiveSimulation s) {
 		Simulation engine = s.engine();
 		SimulationConfig c = engine.config();
+		EngineInfo info = s.recordedBy() == null ? EngineInfo.current()
+				: new EngineInfo(dev.tcplab.engine.EngineVersion.BEHAVIOUR, s.recordedBy(), s.traceMatchesRecording(),
+						s.recordedTrace() != null);
 		return new Snapshot(s.id(), s.profile(), s.seed(), s.clock(), s.speed(), s.paused(), c.latencyMs(),
-				c.traceLevel(), c.pinnedIsn(), c.clientAddress(), c.serverAddress(), engine.view());
+				c.traceLevel(), c.pinnedIsn(), c.clientAddress(), c.serverAddress(), engine.view(), info);
 	}
 
 	/**
@@ -344,9 +379,11 @@ public class SimulationService {
 		}
 		return registry.get(id).withLock(s -> {
 			Simulation engine = s.engine();
-			long oldest = engine.oldestSeq();
-			List<TraceEvent> events = engine.eventsSince(since);
-			long next = engine.nextSeq();
+			List<TraceEvent> recorded = s.recordedTrace();
+			long oldest = recorded == null ? engine.oldestSeq() : recorded.isEmpty() ? 0 : recorded.get(0).seq();
+			List<TraceEvent> events = s.eventsSince(since);
+			long next = recorded == null ? engine.nextSeq()
+					: recorded.isEmpty() ? 0 : recorded.get(recorded.size() - 1).seq() + 1;
 			if (limit != null && events.size() > limit) {
 				events = List.copyOf(events.subList(0, limit));
 				next = events.get(events.size() - 1).seq() + 1;
@@ -357,7 +394,7 @@ public class SimulationService {
 
 	/** Every kept trace event, for exports. */
 	public List<TraceEvent> allEvents(String id) {
-		return registry.get(id).withLock(s -> s.engine().eventsSince(0));
+		return registry.get(id).withLock(s -> s.eventsSince(0));
 	}
 
 	static TraceLevel parseTraceLevel(String s) {
