@@ -30,7 +30,7 @@ cleanup() {
   for c in "${CONTAINERS[@]}"; do
     if [ "$rc" -ne 0 ]; then
       echo "---- logs of $c" >&2
-      "${P[@]}" logs --tail 40 "$c" >&2 2>/dev/null || true
+      "${P[@]}" logs --tail 15 "$c" 2>&1 | cut -c1-400 >&2 || true
     fi
     "${P[@]}" rm -f "$c" >/dev/null 2>&1 || true
   done
@@ -150,7 +150,7 @@ NGINX_PID=$!
 wait_http "http://127.0.0.1:$NGINX_PORT/actuator/health/readiness" "$(now_ms)" >/dev/null
 BASE="http://127.0.0.1:$NGINX_PORT/api/simulations"
 
-post() { curl -fsS -D "$WORK/headers" -H 'content-type: application/json' -d "$2" "$BASE/$1"; }
+post() { curl -fsS -D "$WORK/headers" -H 'content-type: application/json' -d "$2" "$BASE${1:+/$1}"; }
 id=$(post "" '{"profile":"linux","seed":42}' | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
 [ -n "$id" ] || fail "no simulation created through nginx"
 post "$id/pairs" '{}' >/dev/null

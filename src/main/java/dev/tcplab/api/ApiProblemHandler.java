@@ -149,7 +149,12 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(dev.tcplab.simulation.JournalUnavailableException.class)
 	ResponseEntity<ProblemDetail> journalUnavailable(dev.tcplab.simulation.JournalUnavailableException ex,
 			HttpServletRequest request) {
-		log.warn("journal unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(), ex.getMessage());
+		if (ex.maybeStored()) {
+			// while the circuit is open every request is refused at once: not logged one
+			// by
+			// one (the circuit logs when it opens and closes)
+			log.warn("journal unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(), ex.getMessage());
+		}
 		Refusals.name(request, "journal");
 		return retryLater("Journal unavailable",
 				"the simulation journal (database) cannot be reached; the request was not applied, retry it", request);

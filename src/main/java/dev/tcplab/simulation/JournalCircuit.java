@@ -71,8 +71,12 @@ final class JournalCircuit {
 		if (System.nanoTime() - openUntilNanos >= 0 && probing.compareAndSet(false, true)) {
 			return true;
 		}
-		throw new JournalUnavailableException(
-				"the simulation journal (database) is unreachable; retry in a moment (circuit open)", null);
+		throw refusal();
+	}
+
+	private static JournalUnavailableException refusal() {
+		return new JournalUnavailableException(
+				"the simulation journal (database) is unreachable; retry in a moment (circuit open)", null, false);
 	}
 
 	/**
@@ -81,8 +85,7 @@ final class JournalCircuit {
 	 */
 	void acquireOrRefuse() {
 		if (open && System.nanoTime() - openUntilNanos < 0) {
-			throw new JournalUnavailableException(
-					"the simulation journal (database) is unreachable; retry in a moment (circuit open)", null);
+			throw refusal();
 		}
 	}
 

@@ -29,6 +29,66 @@ public final class JournalDamage {
 
 	private volatile String fileReport;
 
+	/** The marker file beside an H2 journal file: written once the journal holds data. */
+	private volatile java.nio.file.Path marker;
+
+	private final java.util.concurrent.atomic.AtomicBoolean markerWritten = new java.util.concurrent.atomic.AtomicBoolean();
+
+	void marker(java.nio.file.Path marker) {
+		this.marker = marker;
+	}
+
+	/**
+	 * Notes that the journal holds data, and its newest simulation (epoch ms of
+	 * creation): a later start that finds the file missing, empty, or gone back in time
+	 * (H2 rolls a file with a damaged end back to its last intact version without a word)
+	 * reports it ({@link JournalFileGuard}).
+	 */
+	void noteData(long simulations, long newestCreatedAt) {
+		java.nio.file.Path m = marker;
+		if (m == null || simulations <= 0) {
+			return;
+		}
+		try {
+			java.nio.file.Files.writeString(m,
+					"# this H2 journal held simulations; if its file is ever missing, empty or older, tcplab reports it\n"
+							+ "simulations=" + simulations + "\nnewest=" + newestCreatedAt + "\nwritten="
+							+ java.time.Instant.now() + "\n");
+		}
+		catch (java.io.IOException ex) {
+			logger.warn("could not write the journal marker " + m + ": " + ex);
+		}
+	}
+
+	/**
+	 * {@link #noteData(long, long)} once per process, when the first simulation is
+	 * journaled.
+	 */
+	void noteData() {
+		if (markerWritten.compareAndSet(false, true) && marker != null && !java.nio.file.Files.exists(marker)) {
+			noteData(1, 0);
+		}
+	}
+
+	boolean hasMarker() {
+		return marker != null;
+	}
+
+	/** The newest creation time the marker recorded (0 when none). */
+	static long newestIn(java.nio.file.Path marker) {
+		try {
+			for (String line : java.nio.file.Files.readAllLines(marker)) {
+				if (line.startsWith("newest=")) {
+					return Long.parseLong(line.substring(7).trim());
+				}
+			}
+		}
+		catch (java.io.IOException | NumberFormatException ex) {
+			// an unreadable marker says only that data existed
+		}
+		return 0;
+	}
+
 	/** The start-up check's finding about the journal file, or null when it was sound. */
 	public String fileReport() {
 		return fileReport;
@@ -63,6 +123,15 @@ public final class JournalDamage {
 					+ (cause == null ? "" : " (" + cause + ")"));
 		}
 		return new JournalDamagedException(id, reason, cause);
+	}
+
+	/**
+	 * The answer for a simulation the journal does not have while the start-up check
+	 * found the file damaged or lost: it may have been lost with it (410).
+	 */
+	JournalDamagedException lost(String id) {
+		return new JournalDamagedException(id, "it is not in the journal, and the journal file was found damaged or"
+				+ " lost when this instance started, so it may have been lost with it", null);
 	}
 
 	/**

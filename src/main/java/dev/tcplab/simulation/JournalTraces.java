@@ -77,6 +77,7 @@ class JournalTraces implements SmartLifecycle {
 				logger.warn("could not write the recorded trace of " + s.id() + ": " + ex);
 			}
 		}
+		journal.noteContents();
 	}
 
 	/** Queues the part of the trace of {@code s} that is not written yet. */
@@ -184,6 +185,7 @@ class JournalTraces implements SmartLifecycle {
 			running = false;
 			flushAll();
 			journal.drain();
+			journal.noteContents();
 		}
 	}
 

@@ -238,6 +238,7 @@ public class SimulationJournal implements DisposableBean {
 		await(new JournalWriter.Append(live.id(), 0, 0, CREATE, json, now, EngineVersion.BEHAVIOUR, owner, bytes,
 				new CompletableFuture<>()), "the simulation could not be journaled");
 		clientUsage.computeIfPresent(owner, (k, v) -> new long[] { v[0] + bytes, v[1] });
+		damage.noteData();
 		live.withLock(s -> {
 			s.journalNext(1);
 			s.journalBytes(bytes);
@@ -293,7 +294,11 @@ public class SimulationJournal implements DisposableBean {
 			throw new SimulationNotFoundException(s.id());
 		}
 		catch (JournalUnavailableException ex) {
-			registry.discard(s, "journal unavailable");
+			if (ex.maybeStored()) {
+				// whether the entry was stored is unknown: this copy may be behind its
+				// journal
+				registry.discard(s, "journal unavailable");
+			}
 			throw ex;
 		}
 		s.journalNext(n + 1);
@@ -319,7 +324,7 @@ public class SimulationJournal implements DisposableBean {
 			if (cause instanceof JournalUnavailableException unavailable) {
 				throw unavailable;
 			}
-			throw new JournalUnavailableException(what + ": " + cause.getMessage(), cause);
+			throw new JournalUnavailableException(what + ": " + firstLine(cause), cause);
 		}
 		catch (TimeoutException ex) {
 			circuit.failure(ex, false);
@@ -330,6 +335,10 @@ public class SimulationJournal implements DisposableBean {
 			Thread.currentThread().interrupt();
 			throw new JournalUnavailableException(what + ": interrupted", ex);
 		}
+	}
+
+	private static String firstLine(Throwable t) {
+		return String.valueOf(t.getMessage()).lines().findFirst().orElse(t.toString());
 	}
 
 	/**
@@ -568,6 +577,24 @@ public class SimulationJournal implements DisposableBean {
 					+ (failed > 0 ? ", " + failed + " could not be deleted" : ""));
 		}
 		return deleted;
+	}
+
+	/**
+	 * Writes the marker beside an H2 journal file: how many simulations it holds and the
+	 * newest one's creation time (every trace flush and at shutdown).
+	 */
+	void noteContents() {
+		if (!enabled() || !damage.hasMarker() || circuit.state() != JournalCircuit.State.CLOSED) {
+			return;
+		}
+		try {
+			jdbc().query("SELECT COUNT(*), COALESCE(MAX(created_at), 0) FROM tcplab_simulation", rs -> {
+				damage.noteData(rs.getLong(1), rs.getLong(2));
+			});
+		}
+		catch (DataAccessException ex) {
+			logger.debug("could not read the journal's contents for its marker: " + ex);
+		}
 	}
 
 	/**

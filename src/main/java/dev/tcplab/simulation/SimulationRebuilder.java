@@ -89,6 +89,9 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 			if (held != null) {
 				registry.discard(held, "deleted");
 			}
+			else if (journal.damage().fileReport() != null) {
+				throw journal.damage().lost(id);
+			}
 			return null;
 		}
 		if (held != null) {

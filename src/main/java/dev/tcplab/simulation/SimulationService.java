@@ -89,7 +89,13 @@ public class SimulationService {
 	 * A slice of the trace. {@code truncated}: events before {@code oldestSeq} that were
 	 * asked for are gone.
 	 */
-	public record TraceSlice(List<TraceEvent> events, long nextSeq, long oldestSeq, boolean truncated) {
+	public record TraceSlice(List<TraceEvent> events, long nextSeq, long oldestSeq, boolean truncated,
+			int engineVersion) {
+
+		public TraceSlice(List<TraceEvent> events, long nextSeq, long oldestSeq, boolean truncated) {
+			this(events, nextSeq, oldestSeq, truncated, dev.tcplab.engine.EngineVersion.BEHAVIOUR);
+		}
+
 	}
 
 	/** What a clock request did. */
@@ -388,7 +394,9 @@ public class SimulationService {
 				events = List.copyOf(events.subList(0, limit));
 				next = events.get(events.size() - 1).seq() + 1;
 			}
-			return new TraceSlice(events, next, oldest, since < oldest);
+			int version = recorded == null || s.recordedBy() == null ? dev.tcplab.engine.EngineVersion.BEHAVIOUR
+					: s.recordedBy().last();
+			return new TraceSlice(events, next, oldest, since < oldest, version);
 		});
 	}
 
