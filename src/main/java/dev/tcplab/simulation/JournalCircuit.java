@@ -129,6 +129,7 @@ final class JournalCircuit {
 			return false;
 		}
 		return ex instanceof DataAccessException || ex instanceof SQLException
+				|| ex instanceof org.springframework.transaction.TransactionException
 				|| ex instanceof java.util.concurrent.TimeoutException;
 	}
 

@@ -11,7 +11,8 @@ public class JournalUnavailableException extends RuntimeException {
 	private final boolean maybeStored;
 
 	public JournalUnavailableException(String message, Throwable cause) {
-		this(message, cause, !(cause == null || cause instanceof CannotGetJdbcConnectionException));
+		this(message, cause, !(cause == null || cause instanceof CannotGetJdbcConnectionException
+				|| cause instanceof org.springframework.transaction.CannotCreateTransactionException));
 	}
 
 	JournalUnavailableException(String message, Throwable cause, boolean maybeStored) {

@@ -207,7 +207,7 @@ final class JournalWriter {
 			account(batch);
 			batch.forEach(op -> op.done().complete(null));
 		}
-		catch (DataAccessException ex) {
+		catch (DataAccessException | org.springframework.transaction.TransactionException ex) {
 			if (circuit.failure(ex, probe) || batch.size() == 1) {
 				// the database is out of reach (or this was the only operation): same
 				// answer
@@ -226,6 +226,10 @@ final class JournalWriter {
 					op.done().completeExceptionally(single);
 				}
 			}
+		}
+		catch (RuntimeException ex) {
+			circuit.failure(ex, probe);
+			throw ex;
 		}
 		finally {
 			writeTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);

@@ -509,7 +509,12 @@ public class SimulationJournal implements DisposableBean {
 			if (simulationId != null && JournalDamage.isCorruption(ex)) {
 				throw damage.simulation(simulationId, "its rows cannot be read from the database file", ex);
 			}
-			throw new JournalUnavailableException("the journal could not be read: " + ex.getMessage(), ex);
+			throw new JournalUnavailableException("the journal could not be read: " + firstLine(ex), ex);
+		}
+		catch (RuntimeException ex) {
+			// whatever it was, a probe of a half-open circuit is over
+			circuit.failure(ex, probe);
+			throw ex;
 		}
 	}
 
@@ -522,7 +527,11 @@ public class SimulationJournal implements DisposableBean {
 		}
 		catch (DataAccessException ex) {
 			circuit.failure(ex, probe);
-			throw new JournalUnavailableException(what + ": " + ex.getMessage(), ex);
+			throw new JournalUnavailableException(what + ": " + firstLine(ex), ex);
+		}
+		catch (RuntimeException ex) {
+			circuit.failure(ex, probe);
+			throw ex;
 		}
 	}
 
