@@ -137,7 +137,9 @@ class JournalTraces implements SmartLifecycle {
 		}
 		List<TraceEvent> replayed = s.engine().eventsSince(recorded.isEmpty() ? 0 : recorded.get(0).seq());
 		List<TraceEvent> comparable = replayed.stream().filter(e -> e.seq() < storedTo).toList();
-		boolean same = mapper().writeValueAsString(comparable).equals(mapper().writeValueAsString(recorded));
+		boolean same = mapper().writerFor(EVENTS)
+			.writeValueAsString(comparable)
+			.equals(mapper().writerFor(EVENTS).writeValueAsString(recorded));
 		if (same) {
 			s.rebuiltByAnotherEngine(versions, true, null);
 		}
@@ -156,7 +158,7 @@ class JournalTraces implements SmartLifecycle {
 	byte[] encode(List<TraceEvent> events) {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
-			gz.write(mapper().writeValueAsBytes(events));
+			gz.write(mapper().writerFor(EVENTS).writeValueAsBytes(events));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
