@@ -44,7 +44,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code startup=false} (skip the startup figures), {@code dbParams=&k=v} (appended to
  * the PostgreSQL JDBC URL of (b)), {@code bArgs="--a=b --c=d"} (more arguments for the
  * instances of (b)), {@code bJvm="-XX:..."} (JVM options of the instance of (b) that
- * survives, e.g. a flight recording).
+ * survives, e.g. a flight recording), {@code beforeCp=CLASSPATH} (instead of all that: a
+ * before/after run of the journal against a previous build's classes, with CPU µs per
+ * request of the app and of PostgreSQL; see {@link #abRun}).
  */
 public final class HostedDemoCapacity {
 
