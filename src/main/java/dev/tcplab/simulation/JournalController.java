@@ -33,7 +33,9 @@ class JournalController {
 			example = "50") double atMs,
 			@Schema(description = "create, pair, event, clock or scenario", example = "event") String kind,
 			@Schema(description = "The request as the service accepted it (JSON)") @JsonRawValue String request,
-			@Schema(description = "Wall-clock time of the entry (epoch ms)") long recordedAt) {
+			@Schema(description = "Wall-clock time of the entry (epoch ms)") long recordedAt,
+			@Schema(description = "Behaviour version of the engine that applied the request (0: not recorded, before versions were kept)",
+					example = "1") int engineVersion) {
 	}
 
 	@GetMapping("/{id}/journal")
@@ -51,7 +53,7 @@ class JournalController {
 		}
 		return entries.stream()
 			.map(e -> new EntryJson(e.entryNo(), e.virtualTimeMicros() / 1000.0, e.kind(), e.payload(),
-					e.recordedAtMillis()))
+					e.recordedAtMillis(), e.engineVersion()))
 			.toList();
 	}
 

@@ -48,6 +48,24 @@ public final class LiveSimulation {
 	 */
 	private long journalNext;
 
+	/** Bytes of this simulation's journal (guarded by the lock). */
+	private long journalBytes;
+
+	/**
+	 * The trace as recorded by another engine version, served instead of this engine's
+	 * when the two differ (docs/decisions.md "Upgrades"); null normally.
+	 */
+	private volatile List<TraceEvent> recordedTrace;
+
+	/** Engine versions that wrote this simulation's journal, when not only this one. */
+	private volatile java.util.SortedSet<Integer> recordedBy;
+
+	/** True when a rebuild by this engine gave the recorded trace unchanged. */
+	private volatile Boolean traceMatchesRecording;
+
+	/** Trace events up to this seq are written behind the journal (recorded trace). */
+	private long traceStoredTo;
+
 	/** Slowest realtime speed factor (for Bean Validation annotations too). */
 	public static final String MIN_SPEED = "0.01";
 
@@ -161,7 +179,7 @@ public final class LiveSimulation {
 	 */
 	public List<TraceEvent> subscribe(TraceSubscriber subscriber, long since) {
 		return withLock(s -> {
-			List<TraceEvent> backlog = engine.eventsSince(since);
+			List<TraceEvent> backlog = eventsSince(since);
 			for (TraceEvent e : backlog) {
 				subscriber.onEvent(e);
 			}
@@ -194,6 +212,69 @@ public final class LiveSimulation {
 	void journalNext(long next) {
 		requireLocked();
 		this.journalNext = next;
+	}
+
+	long journalBytes() {
+		requireLocked();
+		return journalBytes;
+	}
+
+	void journalBytes(long bytes) {
+		requireLocked();
+		this.journalBytes = bytes;
+	}
+
+	long traceStoredTo() {
+		requireLocked();
+		return traceStoredTo;
+	}
+
+	void traceStoredTo(long seq) {
+		requireLocked();
+		this.traceStoredTo = seq;
+	}
+
+	/**
+	 * The trace recorded by another engine version that this simulation serves (it is
+	 * then read-only), or null.
+	 */
+	public List<TraceEvent> recordedTrace() {
+		return recordedTrace;
+	}
+
+	/**
+	 * The engine versions that wrote this simulation's journal when any differs from this
+	 * engine's, else null.
+	 */
+	public java.util.SortedSet<Integer> recordedBy() {
+		return recordedBy;
+	}
+
+	/**
+	 * Whether this engine's replay gave the recorded trace (null: no other engine version
+	 * involved, or nothing recorded to compare with).
+	 */
+	public Boolean traceMatchesRecording() {
+		return traceMatchesRecording;
+	}
+
+	void rebuiltByAnotherEngine(java.util.SortedSet<Integer> versions, Boolean matches, List<TraceEvent> recorded) {
+		this.recordedBy = versions;
+		this.traceMatchesRecording = matches;
+		this.recordedTrace = recorded;
+	}
+
+	/**
+	 * Kept trace events with seq ≥ since: the recorded trace when this simulation serves
+	 * one, else the engine's. Only inside {@link #withLock}.
+	 */
+	public List<TraceEvent> eventsSince(long since) {
+		requireLocked();
+		List<TraceEvent> recorded = recordedTrace;
+		if (recorded == null) {
+			return engine.eventsSince(since);
+		}
+		return recorded.stream().filter(e -> e.seq() >= since).toList();
 	}
 
 	/**

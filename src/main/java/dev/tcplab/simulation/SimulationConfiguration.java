@@ -1,6 +1,7 @@
 package dev.tcplab.simulation;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
@@ -8,5 +9,11 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 @EnableConfigurationProperties({ TcplabProperties.class, BudgetProperties.class, JournalProperties.class })
 class SimulationConfiguration {
+
+	/** Checks an H2 journal file before Flyway opens it (docs/operations.md). */
+	@Bean
+	static JournalFileGuard journalFileGuard(JournalDamage damage) {
+		return new JournalFileGuard(damage);
+	}
 
 }

@@ -135,7 +135,8 @@ class SimulationController {
 			@Parameter(description = "Most events to return; nextSeq then points after the last one") @RequestParam(
 					required = false) Integer limit) {
 		TraceSlice t = service.trace(id, since, limit);
-		return new TraceResponse(t.events(), t.nextSeq(), t.oldestSeq(), t.truncated() ? Boolean.TRUE : null);
+		return new TraceResponse(t.events(), t.nextSeq(), t.oldestSeq(), t.truncated() ? Boolean.TRUE : null,
+				t.engineVersion());
 	}
 
 	@GetMapping(path = "/{id}/trace.pcap", produces = PcapWriter.MEDIA_TYPE)

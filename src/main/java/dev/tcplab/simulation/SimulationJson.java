@@ -29,13 +29,14 @@ public record SimulationJson(
 		@Schema(description = "Endpoints per TCP state") Map<TcpState, Integer> census,
 		@Schema(description = "Seq the next trace event will get") long nextSeq,
 		@Schema(description = "Smallest seq still kept (moves on when the trace is compacted)") long oldestSeq,
-		@Schema(description = "Virtual time of the next scheduled event, null when idle") Double nextEventAtMs) {
+		@Schema(description = "Virtual time of the next scheduled event, null when idle") Double nextEventAtMs,
+		@Schema(description = "The engine version that made what this simulation shows. When its journal was written by another engine version, recordedBy lists those versions and traceMatchesRecording says whether this engine's replay gave the same trace; when it did not, recordedTraceServed is true: the trace shown is the recorded one and the simulation is read-only (409 on changes)") SimulationService.EngineInfo engine) {
 
 	public static SimulationJson of(Snapshot s) {
 		SimulationView v = s.view();
 		return new SimulationJson(s.id(), s.profile(), s.seed(), s.clock().wireName(), s.speed(), s.paused(), v.nowMs(),
 				s.latencyMs(), s.traceLevel().name().toLowerCase(java.util.Locale.ROOT), s.pinnedIsn(),
 				s.clientAddress(), s.serverAddress(), v.constants(), v.pairs(), v.census(), v.nextSeq(), v.oldestSeq(),
-				v.nextEventAtMs());
+				v.nextEventAtMs(), s.engine());
 	}
 }

@@ -138,6 +138,31 @@ public class SimulationRegistry {
 		return s;
 	}
 
+	/**
+	 * The simulation for a mutating request: the in-memory copy without asking the
+	 * journal whether it is current (the conditional append finds out), else a rebuild.
+	 * @throws SimulationNotFoundException for an unknown id
+	 */
+	LiveSimulation getForUpdate(String id) {
+		Rebuild rebuild = Rebuild.current();
+		if (rebuild != null && id != null && id.equals(rebuild.id())) {
+			return rebuild.live();
+		}
+		LiveSimulation s = id == null ? null : simulations.get(id);
+		Loader l = loader;
+		LiveSimulation found = l == null ? s : l.currentForUpdate(id, s);
+		if (found == null) {
+			throw new SimulationNotFoundException(id);
+		}
+		return found;
+	}
+
+	/** Whether the journal shows this copy behind (false without a journal). */
+	boolean behind(LiveSimulation s) {
+		Loader l = loader;
+		return l != null && l.behind(s);
+	}
+
 	public Optional<LiveSimulation> find(String id) {
 		return Optional.ofNullable(lookup(id));
 	}
@@ -172,6 +197,18 @@ public class SimulationRegistry {
 		 * does not exist (any more)
 		 */
 		LiveSimulation current(String id, LiveSimulation held);
+
+		/**
+		 * {@link #current} for a mutating request, which may skip the freshness read.
+		 */
+		default LiveSimulation currentForUpdate(String id, LiveSimulation held) {
+			return current(id, held);
+		}
+
+		/** Whether the journal shows this copy behind. */
+		default boolean behind(LiveSimulation held) {
+			return false;
+		}
 
 		/**
 		 * A simulation reached {@code tcplab.budget.max-lifetime}: it ends for good (its

@@ -53,14 +53,40 @@ public class SimulationService {
 	 */
 	public record Snapshot(String id, String profile, long seed, ClockMode clock, double speed, boolean paused,
 			double latencyMs, TraceLevel traceLevel, boolean pinnedIsn, String clientAddress, String serverAddress,
-			SimulationView view) {
+			SimulationView view, EngineInfo engine) {
+	}
+
+	/**
+	 * Which engine made what the simulation shows (docs/operations.md "Upgrades").
+	 *
+	 * @param version this engine's behaviour version
+	 * @param recordedBy the versions that wrote its journal, when any differs (else null)
+	 * @param traceMatchesRecording whether this engine's replay equals the recorded trace
+	 * (null: same engine, or nothing recorded to compare)
+	 * @param recordedTraceServed true when the trace shown is the recorded one (the
+	 * simulation is then read-only)
+	 */
+	@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+	public record EngineInfo(int version, java.util.SortedSet<Integer> recordedBy, Boolean traceMatchesRecording,
+			boolean recordedTraceServed) {
+
+		public static EngineInfo current() {
+			return new EngineInfo(dev.tcplab.engine.EngineVersion.BEHAVIOUR, null, null, false);
+		}
+
 	}
 
 	/**
 	 * A slice of the trace. {@code truncated}: events before {@code oldestSeq} that were
 	 * asked for are gone.
 	 */
-	public record TraceSlice(List<TraceEvent> events, long nextSeq, long oldestSeq, boolean truncated) {
+	public record TraceSlice(List<TraceEvent> events, long nextSeq, long oldestSeq, boolean truncated,
+			int engineVersion) {
+
+		public TraceSlice(List<TraceEvent> events, long nextSeq, long oldestSeq, boolean truncated) {
+			this(events, nextSeq, oldestSeq, truncated, dev.tcplab.engine.EngineVersion.BEHAVIOUR);
+		}
+
 	}
 
 	/** What a clock request did. */
@@ -191,7 +217,7 @@ public class SimulationService {
 	 * reaches the caller as a retryable {@link StaleCopyException}.
 	 */
 	private <T> T mutate(String id, java.util.function.Function<LiveSimulation, T> action) {
-		LiveSimulation s = registry.get(id);
+		LiveSimulation s = registry.getForUpdate(id);
 		try {
 			return s.withLock(action);
 		}
@@ -204,6 +230,18 @@ public class SimulationService {
 			}
 			// this copy was dropped meanwhile (moved, stale): ask again
 			return registry.get(id).withLock(action);
+		}
+		catch (JournalUnavailableException | RecordedByOtherEngineException | LimitExceededException ex) {
+			throw ex;
+		}
+		catch (RuntimeException refused) {
+			// refused by a check before the append, on a copy not compared with the
+			// journal: if another instance moved the simulation on, ask the current copy
+			if (journal.enabled() && !s.isClosed() && registry.behind(s)) {
+				registry.discard(s, "moved");
+				return registry.get(id).withLock(action);
+			}
+			throw refused;
 		}
 	}
 
@@ -244,8 +282,11 @@ public class SimulationService {
 	public static Snapshot snapshotLocked(LiveSimulation s) {
 		Simulation engine = s.engine();
 		SimulationConfig c = engine.config();
+		EngineInfo info = s.recordedBy() == null ? EngineInfo.current()
+				: new EngineInfo(dev.tcplab.engine.EngineVersion.BEHAVIOUR, s.recordedBy(), s.traceMatchesRecording(),
+						s.recordedTrace() != null);
 		return new Snapshot(s.id(), s.profile(), s.seed(), s.clock(), s.speed(), s.paused(), c.latencyMs(),
-				c.traceLevel(), c.pinnedIsn(), c.clientAddress(), c.serverAddress(), engine.view());
+				c.traceLevel(), c.pinnedIsn(), c.clientAddress(), c.serverAddress(), engine.view(), info);
 	}
 
 	/**
@@ -335,20 +376,24 @@ public class SimulationService {
 		}
 		return registry.get(id).withLock(s -> {
 			Simulation engine = s.engine();
-			long oldest = engine.oldestSeq();
-			List<TraceEvent> events = engine.eventsSince(since);
-			long next = engine.nextSeq();
+			List<TraceEvent> recorded = s.recordedTrace();
+			long oldest = recorded == null ? engine.oldestSeq() : recorded.isEmpty() ? 0 : recorded.get(0).seq();
+			List<TraceEvent> events = s.eventsSince(since);
+			long next = recorded == null ? engine.nextSeq()
+					: recorded.isEmpty() ? 0 : recorded.get(recorded.size() - 1).seq() + 1;
 			if (limit != null && events.size() > limit) {
 				events = List.copyOf(events.subList(0, limit));
 				next = events.get(events.size() - 1).seq() + 1;
 			}
-			return new TraceSlice(events, next, oldest, since < oldest);
+			int version = recorded == null || s.recordedBy() == null ? dev.tcplab.engine.EngineVersion.BEHAVIOUR
+					: s.recordedBy().last();
+			return new TraceSlice(events, next, oldest, since < oldest, version);
 		});
 	}
 
 	/** Every kept trace event, for exports. */
 	public List<TraceEvent> allEvents(String id) {
-		return registry.get(id).withLock(s -> s.engine().eventsSince(0));
+		return registry.get(id).withLock(s -> s.eventsSince(0));
 	}
 
 	static TraceLevel parseTraceLevel(String s) {

@@ -15,5 +15,7 @@ record TraceResponse(@Schema(description = "Events in seq order") List<TraceEven
 		@Schema(description = "Smallest seq still kept; compaction of long traces moves it on",
 				example = "0") long oldestSeq,
 		@Schema(description = "Present and true when `since` was older than oldestSeq: the events in between were compacted away",
-				example = "true") @JsonInclude(JsonInclude.Include.NON_NULL) Boolean truncated) {
+				example = "true") @JsonInclude(JsonInclude.Include.NON_NULL) Boolean truncated,
+		@Schema(description = "Behaviour version of the engine that made these events (docs/operations.md \"Upgrades\"); another version when the simulation serves a trace recorded by it",
+				example = "1") int engineVersion) {
 }

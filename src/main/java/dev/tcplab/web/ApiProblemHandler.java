@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.tcplab.engine.EngineException;
+import dev.tcplab.ops.Refusals;
 import dev.tcplab.scenario.ScenarioDocuments;
 import dev.tcplab.scenario.ScenarioNotFoundException;
 import dev.tcplab.simulation.EventBudgetExceededException;
@@ -144,15 +145,44 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(dev.tcplab.simulation.StaleCopyException.class)
 	ResponseEntity<ProblemDetail> staleCopy(dev.tcplab.simulation.StaleCopyException ex, HttpServletRequest request) {
+		Refusals.name(request, "staleCopy");
 		return retryLater("Changed through another instance", ex.getMessage(), request);
 	}
 
 	@ExceptionHandler(dev.tcplab.simulation.JournalUnavailableException.class)
 	ResponseEntity<ProblemDetail> journalUnavailable(dev.tcplab.simulation.JournalUnavailableException ex,
 			HttpServletRequest request) {
-		log.warn("journal unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(), ex.getMessage());
+		if (ex.maybeStored()) {
+			// while the circuit is open every request is refused at once: not logged one
+			// by
+			// one (the circuit logs when it opens and closes)
+			log.warn("journal unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(), ex.getMessage());
+		}
+		Refusals.name(request, "journal");
 		return retryLater("Journal unavailable",
 				"the simulation journal (database) cannot be reached; the request was not applied, retry it", request);
+	}
+
+	/** The journal of this simulation is damaged: it is gone for good (issue 27). */
+	@ExceptionHandler(dev.tcplab.simulation.JournalDamagedException.class)
+	ResponseEntity<ProblemDetail> journalDamaged(dev.tcplab.simulation.JournalDamagedException ex,
+			HttpServletRequest request) {
+		return problem(HttpStatus.GONE, "Simulation journal damaged", ex.getMessage(), request, Map.of());
+	}
+
+	/** The whole journal is full: 507 until retention frees space (issue 20). */
+	@ExceptionHandler(dev.tcplab.simulation.JournalFullException.class)
+	ResponseEntity<ProblemDetail> journalFull(dev.tcplab.simulation.JournalFullException ex,
+			HttpServletRequest request) {
+		return problem(HttpStatus.INSUFFICIENT_STORAGE, "Journal full", ex.getMessage(), request,
+				Map.of("limit", "journalBytesTotal"));
+	}
+
+	/** Recorded by another engine version that replays differently: read-only. */
+	@ExceptionHandler(dev.tcplab.simulation.RecordedByOtherEngineException.class)
+	ResponseEntity<ProblemDetail> recordedByOtherEngine(dev.tcplab.simulation.RecordedByOtherEngineException ex,
+			HttpServletRequest request) {
+		return problem(HttpStatus.CONFLICT, "Recorded by another engine version", ex.getMessage(), request, Map.of());
 	}
 
 	/** 503 with Retry-After: the request was not applied and may simply be sent again. */
@@ -283,6 +313,12 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 		pd.setTitle(title);
 		pd.setInstance(URI.create(ProblemStatuses.safeUri(request.getRequestURI())));
 		properties.forEach(pd::setProperty);
+		if (properties.get("limit") instanceof String limit) {
+			Refusals.name(request, limit);
+		}
+		else if (status == HttpStatus.CONTENT_TOO_LARGE) {
+			Refusals.name(request, "requestBody");
+		}
 		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
 	}
 

@@ -252,11 +252,34 @@ class JournalReplayTest {
 		long cutoff = System.currentTimeMillis();
 		Thread.sleep(5);
 		service.openPair(kept, 80, null, false, true); // a later entry keeps it
-		assertThat(journal.deleteOlderThan(cutoff)).contains(old).doesNotContain(kept);
+		assertThat(journal.deleteOlderThan(cutoff, cutoff)).contains(old).doesNotContain(kept);
 		assertThat(registry.held(old)).isEmpty();
 		assertThatThrownBy(() -> service.snapshot(old)).isInstanceOf(SimulationNotFoundException.class);
 		assertThat(service.snapshot(kept).view().pairs()).hasSize(1);
 		service.delete(kept);
+	}
+
+	// issue 20: runs nobody kept expire after the short retention, kept (shared) ones
+	// after
+	// the long one
+	@Test
+	void shouldRunsNobodyKeptExpireSoonerThanKeptOnes() throws InterruptedException {
+		String unkept = service
+			.create(new SimulationSpec("linux", 3L, null, null, null, null, null, null, null, null, null))
+			.id();
+		String shared = service
+			.create(new SimulationSpec("linux", 4L, null, null, null, null, null, null, null, null, null))
+			.id();
+		assertThat(journal.keep(shared)).isTrue();
+		assertThat(journal.kept(shared)).isTrue();
+		assertThat(journal.kept(unkept)).isFalse();
+		Thread.sleep(5);
+		long now = System.currentTimeMillis();
+		// the short retention has passed for both, the long one for neither
+		assertThat(journal.deleteOlderThan(now - 60_000, now)).contains(unkept).doesNotContain(shared);
+		assertThat(journal.entries(shared)).hasSize(1);
+		assertThat(journal.usage("local").clientBytes()).isPositive();
+		service.delete(shared);
 	}
 
 	@Test

@@ -105,7 +105,7 @@ class SimulationControllerTest {
 		SimulationView view = new SimulationView(30.0, StackConstants.forProfile("linux").asMap(), pairs,
 				Map.of(TcpState.ESTABLISHED, 2, TcpState.LISTEN, 1), 12, 0, null);
 		return new Snapshot(ID, "linux", 42, ClockMode.MANUAL, 1.0, false, 10, TraceLevel.FULL, false, "10.0.0.2",
-				"10.0.0.1", view);
+				"10.0.0.1", view, SimulationService.EngineInfo.current());
 	}
 
 	static TraceEvent.State state(long seq) {
