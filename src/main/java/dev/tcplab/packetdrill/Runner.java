@@ -17,6 +17,7 @@ import dev.tcplab.engine.TcpFlag;
 import dev.tcplab.engine.TcpState;
 import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.packetdrill.Script.Expr;
+import dev.tcplab.simulation.JobBudget;
 
 /**
  * Runs a packetdrill script against one tcplab endpoint (issue 15, "Runner"). The local
@@ -104,6 +105,9 @@ public final class Runner {
 
 	private final Simulation sim;
 
+	/** Checked at every line and between slices of every clock move. */
+	private final JobBudget budget;
+
 	private final long tol;
 
 	/**
@@ -150,9 +154,10 @@ public final class Runner {
 
 	private boolean pendingReuse;
 
-	private Runner(Script script, Simulation sim, long toleranceUs) {
+	private Runner(Script script, Simulation sim, long toleranceUs, JobBudget budget) {
 		this.script = script;
 		this.sim = sim;
+		this.budget = budget;
 		this.tol = toleranceUs;
 		this.tolPct = tolerancePercent(script);
 		this.cursor = sim.nextSeq();
@@ -204,7 +209,15 @@ public final class Runner {
 
 	/** Runs {@code script} on {@code sim}, a fresh simulation (latency 0 is best). */
 	public static Outcome run(Script script, Simulation sim) {
-		Runner r = new Runner(script, sim, tolerance(script));
+		return run(script, sim, JobBudget.unlimited());
+	}
+
+	/**
+	 * {@link #run(Script, Simulation)} within a job's budget, checked at every line and
+	 * between slices of every clock move.
+	 */
+	public static Outcome run(Script script, Simulation sim, JobBudget budget) {
+		Runner r = new Runner(script, sim, tolerance(script), budget);
 		return r.run();
 	}
 
@@ -224,6 +237,7 @@ public final class Runner {
 		}
 		try {
 			for (Script.Statement st : script.statements()) {
+				budget.checkpoint();
 				statement(st);
 			}
 			finish();
@@ -274,6 +288,7 @@ public final class Runner {
 			if (deadline >= us) {
 				break;
 			}
+			budget.checkpoint();
 			moveClock(deadline);
 			overdue(deadline);
 		}
@@ -283,7 +298,7 @@ public final class Runner {
 	private void moveClock(long us) {
 		long n = now();
 		if (us >= n) {
-			sim.advanceSilently((us - n) / 1000.0);
+			budget.advance(sim, (us - n) / 1000.0);
 		}
 		collect();
 	}
@@ -437,6 +452,7 @@ public final class Runner {
 
 	private void finish() {
 		while (!pending.isEmpty()) {
+			budget.checkpoint();
 			long deadline = pending.stream().mapToLong(p -> p.endUs + p.tolUs).min().getAsLong();
 			moveClock(deadline);
 			overdue(deadline);
@@ -534,6 +550,7 @@ public final class Runner {
 		long lo = any ? Long.MIN_VALUE : at - tol;
 		long hi = any ? now() + 600_000_000L : (rangeEnd >= 0 ? rangeEnd : at) + tol;
 		while (sent.isEmpty()) {
+			budget.checkpoint();
 			Double next = sim.nextEventAtMs();
 			long nextUs = next == null ? Long.MAX_VALUE : Math.round(next * 1000);
 			if (nextUs > hi) {

@@ -44,13 +44,22 @@ public class SimulationRegistry {
 
 	private long tickCount;
 
-	public SimulationRegistry(TcplabProperties properties, SimulationBudget budget, CurrentClient currentClient) {
+	private final long lockWaitNanos;
+
+	public SimulationRegistry(TcplabProperties properties, SimulationBudget budget, CurrentClient currentClient,
+			JobProperties jobs) {
 		this.properties = properties;
 		this.budget = budget;
 		this.currentClient = currentClient;
+		this.lockWaitNanos = jobs.lockWait().toNanos();
 	}
 
-	private record Held(String owner, long bornNanos) {
+	/**
+	 * Owner, birth and origin of a live simulation. {@code bornNanos} counts from the
+	 * simulation's creation, also for a copy rebuilt from the journal (so idling until it
+	 * is evicted does not renew its lifetime).
+	 */
+	private record Held(String owner, long bornNanos, JobKind kind) {
 	}
 
 	public SimulationBudget budget() {
@@ -68,8 +77,19 @@ public class SimulationRegistry {
 	 * @throws IllegalArgumentException for an invalid config or speed
 	 */
 	public LiveSimulation create(String profile, SimulationConfig config, ClockMode clock, double speed) {
+		return create(profile, config, clock, speed, JobKind.SIMULATION);
+	}
+
+	/**
+	 * Creates and registers a simulation made by a job of {@code kind} (what made it is
+	 * known here, for quotas and lifetimes that differ by kind).
+	 * @throws LimitExceededException when the instance already holds
+	 * {@code maxSimulations}
+	 * @throws IllegalArgumentException for an invalid config or speed
+	 */
+	public LiveSimulation create(String profile, SimulationConfig config, ClockMode clock, double speed, JobKind kind) {
 		try {
-			return tryCreate(profile, config, clock, speed);
+			return tryCreate(profile, config, clock, speed, kind);
 		}
 		catch (LimitExceededException full) {
 			// behind a proxy, copies that other instances now own, or deleted, still
@@ -81,11 +101,12 @@ public class SimulationRegistry {
 				throw full;
 			}
 			l.discardOutdated();
-			return tryCreate(profile, config, clock, speed);
+			return tryCreate(profile, config, clock, speed, kind);
 		}
 	}
 
-	private LiveSimulation tryCreate(String profile, SimulationConfig config, ClockMode clock, double speed) {
+	private LiveSimulation tryCreate(String profile, SimulationConfig config, ClockMode clock, double speed,
+			JobKind kind) {
 		LiveSimulation.requireSpeed(speed);
 		String owner = currentClient.address();
 		int perClientLimit = budget.properties().maxSimulationsPerClient();
@@ -108,9 +129,12 @@ public class SimulationRegistry {
 			Simulation engine = new Simulation(capped);
 			Rebuild rebuild = Rebuild.current();
 			String id = rebuild != null ? rebuild.id() : UUID.randomUUID().toString();
-			LiveSimulation live = new LiveSimulation(id, profile, config.seed(), engine, clock, speed,
-					System.nanoTime());
-			held.put(id, new Held(owner, System.nanoTime()));
+			long now = System.nanoTime();
+			LiveSimulation live = new LiveSimulation(id, profile, config.seed(), engine, clock, speed, now,
+					lockWaitNanos);
+			long born = rebuild != null && rebuild.createdAtMillis() > 0
+					? now - Math.max(0, System.currentTimeMillis() - rebuild.createdAtMillis()) * 1_000_000 : now;
+			held.put(id, new Held(owner, born, kind));
 			if (rebuild != null) {
 				// a rebuild from the journal: registered by adopt() once every entry is
 				// applied
