@@ -252,7 +252,11 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 					throw new IllegalStateException("journal of simulation " + s.id() + " has entry " + e.entryNo()
 							+ " of unknown kind \"" + e.kind() + "\"");
 				}
-				yield () -> r.replay(s, e.payload(), JobBudget.forReplay(jobs));
+				yield () -> {
+					JobBudget budget = JobBudget.forReplay(jobs);
+					budget.bind(s);
+					r.replay(s, e.payload(), budget);
+				};
 			}
 		};
 		try {
