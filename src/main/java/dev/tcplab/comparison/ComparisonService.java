@@ -12,7 +12,7 @@ import dev.tcplab.scenario.Scenario;
 import dev.tcplab.scenario.ScenarioRunner;
 import dev.tcplab.scenario.ScenarioRunner.Run;
 import dev.tcplab.simulation.Job;
-import dev.tcplab.simulation.JobKind;
+import dev.tcplab.simulation.SimulationKind;
 import dev.tcplab.simulation.SimulationService;
 
 import org.springframework.stereotype.Service;
@@ -83,7 +83,7 @@ public class ComparisonService {
 	public Comparison compare(Scenario scenario, List<Variant> variants) {
 		check(variants);
 		List<VariantRun> runs = new ArrayList<>();
-		try (Job job = simulations.job(JobKind.COMPARISON)) {
+		try (Job job = simulations.job(SimulationKind.COMPARISON)) {
 			for (Variant v : variants) {
 				Scenario base = v.scenario() != null ? v.scenario() : scenario;
 				Map<String, Object> overrides = new LinkedHashMap<>(base.setup().overrides());

@@ -8,7 +8,7 @@ import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.simulation.InlineTrace;
 import dev.tcplab.simulation.Job;
 import dev.tcplab.simulation.JobBudget;
-import dev.tcplab.simulation.JobKind;
+import dev.tcplab.simulation.SimulationKind;
 import dev.tcplab.simulation.JournalReplayer;
 import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationJournal;
@@ -66,10 +66,10 @@ public class PacketdrillRunService implements JournalReplayer {
 	 */
 	public RunResult run(String profile, Long seed, String text) {
 		Script script = Parser.parse(text);
-		try (Job job = simulations.job(JobKind.PACKETDRILL)) {
+		try (Job job = simulations.job(SimulationKind.PACKETDRILL)) {
 			RunResult r = job.run(
 					new SimulationSpec(profile, seed, 0.0, null, null, null, null, null, null, null, null),
-					JOURNAL_KIND, new JournaledScript(text), (l, budget) -> {
+					"packetdrill script", JOURNAL_KIND, new JournaledScript(text), (l, budget) -> {
 						Runner.Outcome o = Runner.run(script, l.engine(), budget);
 						InlineTrace t = InlineTrace.of(l.engine().eventsSince(0),
 								simulations.budget().maxInlineTraceEvents());

@@ -13,7 +13,7 @@ import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.simulation.InlineTrace;
 import dev.tcplab.simulation.Job;
 import dev.tcplab.simulation.JobBudget;
-import dev.tcplab.simulation.JobKind;
+import dev.tcplab.simulation.SimulationKind;
 import dev.tcplab.simulation.JournalReplayer;
 import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationJournal;
@@ -167,7 +167,7 @@ public class ScenarioRunner implements JournalReplayer {
 	 * the run's budget ran out (nothing is left behind)
 	 */
 	public Run run(Scenario scenario, String profile, Long seed, Integer untilStep) {
-		try (Job job = simulations.job(builtIn(scenario) ? JobKind.SCENARIO : JobKind.DOCUMENT)) {
+		try (Job job = simulations.job(builtIn(scenario) ? SimulationKind.SCENARIO : SimulationKind.AUTHORED)) {
 			Run r = run(job, scenario, profile, seed, untilStep);
 			job.commit();
 			return r;
@@ -193,7 +193,7 @@ public class ScenarioRunner implements JournalReplayer {
 				setup.traceLevel(), setup.clientAddress(), setup.serverAddress(), setup.pinnedIsn(),
 				setup.retainClosed());
 		boolean builtIn = builtIn(scenario);
-		return job.run(spec, builtIn ? JOURNAL_KIND : DOCUMENT_KIND, builtIn
+		return job.run(spec, scenario.name(), builtIn ? JOURNAL_KIND : DOCUMENT_KIND, builtIn
 				? new JournaledRun(scenario.name(), untilStep) : new JournaledDocument(scenario.document(), untilStep),
 				(s, budget) -> {
 					Simulation engine = s.engine();

@@ -13,8 +13,9 @@ import java.util.function.BiFunction;
  * simulation it made, journal included, so a rejected job leaves nothing behind.
  *
  * <pre>
- * try (Job job = simulations.job(JobKind.PACKETDRILL)) {
- *     Result r = job.run(spec, "packetdrill", new ScriptEntry(text), (live, budget) -&gt; …);
+ * try (Job job = simulations.job(SimulationKind.PACKETDRILL)) {
+ *     Result r = job.run(spec, "packetdrill script", "packetdrill", new ScriptEntry(text),
+ *             (live, budget) -&gt; …);
  *     job.commit();
  *     return r;
  * }
@@ -24,7 +25,7 @@ public final class Job implements AutoCloseable {
 
 	private final SimulationService service;
 
-	private final JobKind kind;
+	private final SimulationKind kind;
 
 	private final JobBudget budget;
 
@@ -34,14 +35,14 @@ public final class Job implements AutoCloseable {
 
 	private boolean committed;
 
-	Job(SimulationService service, JobKind kind, JobBudget budget, JobGate.Admission admission) {
+	Job(SimulationService service, SimulationKind kind, JobBudget budget, JobGate.Admission admission) {
 		this.service = service;
 		this.kind = kind;
 		this.budget = budget;
 		this.admission = admission;
 	}
 
-	public JobKind kind() {
+	public SimulationKind kind() {
 		return kind;
 	}
 
@@ -52,15 +53,16 @@ public final class Job implements AutoCloseable {
 	/**
 	 * Creates a simulation for this job, journals the job's entry on it and runs
 	 * {@code body} with its lock held, within the job's budget.
+	 * @param label a short description of the simulation (a scenario's name, …)
 	 * @param entryKind the journal entry kind a {@link JournalReplayer} replays
 	 * @param entry the entry's payload: everything the replay needs to run the job again
 	 * (the document or script text itself where there is no name to find it by), or null
 	 * to keep the simulation in memory only (a restart or another instance then answers
 	 * 404 for it)
 	 */
-	public <T> T run(SimulationSpec spec, String entryKind, Object entry,
+	public <T> T run(SimulationSpec spec, String label, String entryKind, Object entry,
 			BiFunction<LiveSimulation, JobBudget, T> body) {
-		LiveSimulation live = service.create(spec, kind);
+		LiveSimulation live = service.create(spec, kind, label);
 		made.add(live.id());
 		return live.withLock(s -> {
 			if (entry != null) {

@@ -3,8 +3,8 @@ package dev.tcplab.simulation;
 /**
  * Replays journal entries of a kind the simulation package does not know itself (a
  * scenario run, an author's document, a packetdrill script, a capture replay: the jobs of
- * {@link JobKind} that {@link SimulationService#job} journals). Implementations are
- * Spring beans; they run with the simulation's lock held and must do exactly what the
+ * {@link SimulationKind} that {@link SimulationService#job} journals). Implementations
+ * are Spring beans; they run with the simulation's lock held and must do exactly what the
  * original request did.
  */
 public interface JournalReplayer {

@@ -55,11 +55,11 @@ public class SimulationRegistry {
 	}
 
 	/**
-	 * Owner, birth and origin of a live simulation. {@code bornNanos} counts from the
+	 * Owner and birth of a live simulation. {@code bornNanos} counts from the
 	 * simulation's creation, also for a copy rebuilt from the journal (so idling until it
 	 * is evicted does not renew its lifetime).
 	 */
-	private record Held(String owner, long bornNanos, JobKind kind) {
+	private record Held(String owner, long bornNanos) {
 	}
 
 	public SimulationBudget budget() {
@@ -77,19 +77,8 @@ public class SimulationRegistry {
 	 * @throws IllegalArgumentException for an invalid config or speed
 	 */
 	public LiveSimulation create(String profile, SimulationConfig config, ClockMode clock, double speed) {
-		return create(profile, config, clock, speed, JobKind.SIMULATION);
-	}
-
-	/**
-	 * Creates and registers a simulation made by a job of {@code kind} (what made it is
-	 * known here, for quotas and lifetimes that differ by kind).
-	 * @throws LimitExceededException when the instance already holds
-	 * {@code maxSimulations}
-	 * @throws IllegalArgumentException for an invalid config or speed
-	 */
-	public LiveSimulation create(String profile, SimulationConfig config, ClockMode clock, double speed, JobKind kind) {
 		try {
-			return tryCreate(profile, config, clock, speed, kind);
+			return tryCreate(profile, config, clock, speed);
 		}
 		catch (LimitExceededException full) {
 			// behind a proxy, copies that other instances now own, or deleted, still
@@ -101,12 +90,11 @@ public class SimulationRegistry {
 				throw full;
 			}
 			l.discardOutdated();
-			return tryCreate(profile, config, clock, speed, kind);
+			return tryCreate(profile, config, clock, speed);
 		}
 	}
 
-	private LiveSimulation tryCreate(String profile, SimulationConfig config, ClockMode clock, double speed,
-			JobKind kind) {
+	private LiveSimulation tryCreate(String profile, SimulationConfig config, ClockMode clock, double speed) {
 		LiveSimulation.requireSpeed(speed);
 		String owner = currentClient.address();
 		int perClientLimit = budget.properties().maxSimulationsPerClient();
@@ -134,7 +122,7 @@ public class SimulationRegistry {
 					lockWaitNanos);
 			long born = rebuild != null && rebuild.createdAtMillis() > 0
 					? now - Math.max(0, System.currentTimeMillis() - rebuild.createdAtMillis()) * 1_000_000 : now;
-			held.put(id, new Held(owner, born, kind));
+			held.put(id, new Held(owner, born));
 			if (rebuild != null) {
 				// a rebuild from the journal: registered by adopt() once every entry is
 				// applied

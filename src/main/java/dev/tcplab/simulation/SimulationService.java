@@ -24,8 +24,8 @@ import org.springframework.stereotype.Service;
  * every argument checked before the engine is touched, so a rejected request leaves the
  * simulation exactly as it was. Jobs that make their own simulation (scenario runs,
  * documents, comparisons, packetdrill scripts, capture replays) go through
- * {@link #job(JobKind)}: admitted, budgeted while they run, journaled by their own entry.
- * Everything is journaled before the engine runs (docs/decisions.md, "One door").
+ * {@link #job(SimulationKind)}: admitted, budgeted while they run, journaled by their own
+ * entry. Everything is journaled before the engine runs (docs/decisions.md, "One door").
  */
 @Service
 public class SimulationService {
@@ -55,13 +55,22 @@ public class SimulationService {
 	}
 
 	/**
+	 * Creates a simulation for a job of {@code kind}, described by {@code label} (e.g. a
+	 * scenario's name): the one place where what makes a simulation is known at its
+	 * creation, for the lifetimes and quotas that differ by kind (issue 20).
+	 */
+	LiveSimulation create(SimulationSpec spec, SimulationKind kind, String label) {
+		return create(spec);
+	}
+
+	/**
 	 * Starts a job of the current request that makes its own simulations: admitted now
 	 * (at most {@code concurrent-per-client} per visitor and {@code concurrent} per
 	 * instance at once), budgeted from now. Close it (try-with-resources); see
 	 * {@link Job}.
 	 * @throws JobBudgetExceededException 429 {@code jobsPerClient} / {@code jobsBusy}
 	 */
-	public Job job(JobKind kind) {
+	public Job job(SimulationKind kind) {
 		if (!kind.oneShot()) {
 			throw new IllegalArgumentException(kind + " is a request on an existing simulation, not a job");
 		}
@@ -187,14 +196,6 @@ public class SimulationService {
 	 * @throws LimitExceededException when the instance is full
 	 */
 	public LiveSimulation create(SimulationSpec spec) {
-		return create(spec, JobKind.SIMULATION);
-	}
-
-	/**
-	 * {@link #create(SimulationSpec)} for a job of {@code kind}: what makes the
-	 * simulation is known from its creation on.
-	 */
-	public LiveSimulation create(SimulationSpec spec, JobKind kind) {
 		String profile = spec.profile() == null ? "linux" : spec.profile().trim().toLowerCase(java.util.Locale.ROOT);
 		StackConstants constants = StackConstants.forProfile(profile).withOverrides(spec.overrides());
 		long seed = spec.seed() != null ? spec.seed() : ThreadLocalRandom.current().nextLong(0, 1L << 53);
@@ -209,7 +210,7 @@ public class SimulationService {
 		double speed = spec.speed() == null ? 1.0 : spec.speed();
 		SimulationConfig config = new SimulationConfig(constants, seed, latency, level, properties.maxTraceEvents(),
 				client, server, !Boolean.FALSE.equals(spec.retainClosedPairs()), Boolean.TRUE.equals(spec.pinnedIsn()));
-		LiveSimulation live = registry.create(profile, config, clock, speed, kind);
+		LiveSimulation live = registry.create(profile, config, clock, speed);
 		try {
 			journal.created(live,
 					new SimulationSpec(spec.profile(), seed, spec.latencyMs(), spec.clock(), spec.speed(),

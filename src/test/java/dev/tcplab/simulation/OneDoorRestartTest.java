@@ -179,11 +179,11 @@ class OneDoorRestartTest {
 					SCRIPT.getBytes(StandardCharsets.UTF_8))));
 			// a replay job, as the capture package runs one
 			SimulationService service = first.getBean(SimulationService.class);
-			try (Job job = service.job(JobKind.REPLAY)) {
+			try (Job job = service.job(SimulationKind.REPLAY)) {
 				TestReplayEntry entry = new TestReplayEntry(3, 2000);
 				made.put("replay",
 						job.run(new SimulationSpec("rfc9293", 9L, null, null, null, null, null, null, null, true, null),
-								"test-replay", entry, (s, budget) -> TestReplay.play(s, entry, budget)));
+								"test replay", "test-replay", entry, (s, budget) -> TestReplay.play(s, entry, budget)));
 				job.commit();
 			}
 			for (var e : made.entrySet()) {
