@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tcplab.simulation.JobProperties;
 
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -23,6 +24,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * {@link ApiProblemHandler}.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(JobProperties.class)
 class RateLimitInterceptor implements HandlerInterceptor, WebMvcConfigurer {
 
 	private static final String IN_PROGRESS = RateLimitInterceptor.class.getName() + ".inProgress";

@@ -17,10 +17,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * The request rate per client ({@link ClientRateLimiter}) also on the routes outside
- * {@code /api}: the OpenAPI document ({@code /v3/api-docs}, 46 KB per answer), the
- * Swagger UI's configuration and the actuator ({@code /actuator/**}), which Spring MVC's
- * interceptors do not reach. Static files are not limited.
+ * A request rate per client on the routes outside {@code /api}: the OpenAPI document
+ * ({@code /v3/api-docs}, 46 KB per answer), the Swagger UI and the actuator
+ * ({@code /actuator/**}), which Spring MVC's interceptors do not reach. The same rate as
+ * the API's ({@code tcplab.requests-per-second}, {@code request-burst}) but a bucket of
+ * its own, so a client (or a proxy's address) at its API limit still gets its health
+ * checks answered. Static files are not limited.
  */
 @Component
 class ReadOnlyRateLimitFilter extends OncePerRequestFilter {
@@ -43,7 +45,7 @@ class ReadOnlyRateLimitFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		long wait = this.limiter.tryAcquire(request.getRemoteAddr());
+		long wait = this.limiter.tryAcquireOutsideApi(request.getRemoteAddr());
 		if (wait <= 0) {
 			chain.doFilter(request, response);
 			return;

@@ -217,7 +217,7 @@ public final class HostileSoakHarness {
 		void start() {
 			for (int c = 0; c < clients; c++) {
 				RawHttp http = new RawHttp("127.0.1." + (c + 1), port, 30_000);
-				Thread t = new Thread(() -> {
+				threads.add(daemon("notebook-" + c, () -> {
 					while (running.get()) {
 						try {
 							flow(http);
@@ -226,18 +226,12 @@ public final class HostileSoakHarness {
 							errors.incrementAndGet();
 						}
 					}
-				}, "notebook-" + c);
-				t.setDaemon(true);
-				t.start();
-				threads.add(t);
+				}));
 			}
 		}
 
 		void stop() throws InterruptedException {
-			running.set(false);
-			for (Thread t : threads) {
-				t.join(30_000);
-			}
+			HostileSoakHarness.stop(running, threads);
 		}
 
 		Phase measure(int seconds, Process app) throws InterruptedException {
@@ -328,7 +322,7 @@ public final class HostileSoakHarness {
 				int n = i;
 				// like curl -m5: the attacker gives up after 5 s and sends the next one
 				RawHttp http = new RawHttp("127.0.2.1", port, 5_000);
-				Thread t = new Thread(() -> {
+				threads.add(daemon("attacker-" + i, () -> {
 					int round = n;
 					while (running.get()) {
 						Response r = switch (round++ % 5) {
@@ -343,20 +337,28 @@ public final class HostileSoakHarness {
 							Notebooks.pause(200);
 						}
 					}
-				}, "attacker-" + i);
-				t.setDaemon(true);
-				t.start();
-				threads.add(t);
+				}));
 			}
 		}
 
 		void stop() throws InterruptedException {
-			running.set(false);
-			for (Thread t : threads) {
-				t.join(30_000);
-			}
+			HostileSoakHarness.stop(running, threads);
 		}
 
+	}
+
+	static Thread daemon(String name, Runnable body) {
+		Thread t = new Thread(body, name);
+		t.setDaemon(true);
+		t.start();
+		return t;
+	}
+
+	static void stop(AtomicBoolean running, List<Thread> threads) throws InterruptedException {
+		running.set(false);
+		for (Thread t : threads) {
+			t.join(30_000);
+		}
 	}
 
 }

@@ -28,6 +28,7 @@ import dev.tcplab.reliability.RawHttp.Response;
 import dev.tcplab.scenario.ScenarioDocuments;
 import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationRegistry;
+import dev.tcplab.testing.PacketdrillScripts;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -310,16 +311,7 @@ class HostileVisitorTest {
 
 	/** A 64 KB script that writes a window and ACKs it, line after line. */
 	static String windowsScript() {
-		StringBuilder b = new StringBuilder("""
-				0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
-				+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
-				+0 bind(3, ..., ...) = 0
-				+0 listen(3, 1) = 0
-				+0 < S 0:0(0) win 65535 <mss 1460>
-				+0 > S. 0:0(0) ack 1 <...>
-				+0 < . 1:1(0) ack 1 win 65535
-				+0 accept(3, ..., ...) = 4
-				""");
+		StringBuilder b = new StringBuilder(PacketdrillScripts.PASSIVE_OPEN);
 		long acked = 1;
 		while (b.length() < 63 * 1024) {
 			acked += 65535;

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.tcplab.engine.TcpState;
 import dev.tcplab.engine.TraceEvent;
+import dev.tcplab.simulation.InlineTrace;
 import dev.tcplab.visitor.ClientCpuBudget;
 import dev.tcplab.visitor.ClientRateLimiter;
 import dev.tcplab.simulation.LimitExceededException;
@@ -93,6 +94,7 @@ class ScenarioControllerTest {
 		TraceEvent state = new TraceEvent.State(0, 0, 1, "client", TcpState.ESTABLISHED, TcpState.FIN_WAIT_1,
 				"close()");
 		Expectation met = Expectation.parse("state client ESTABLISHED → FIN_WAIT_1").checked(true);
+		when(runner.inline(any())).thenAnswer(call -> InlineTrace.of(call.getArgument(0), 1000));
 		when(runner.run("active-close", "rfc9293", 7L, 1)).thenReturn(new Run("sim-1", "active-close", DEMO.title(),
 				"rfc9293", 7, List.of(state), List.of(new NarrationStep(1, 0, 1, Text.of("Close", "닫기"),
 						Text.of("t", "설명"), false, List.of(met), null))));

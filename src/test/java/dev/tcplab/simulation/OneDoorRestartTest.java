@@ -17,6 +17,7 @@ import dev.tcplab.engine.PairEvent;
 import dev.tcplab.engine.Side;
 import dev.tcplab.testing.HttpJson;
 import dev.tcplab.testing.HttpJson.Answer;
+import dev.tcplab.testing.PacketdrillScripts;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -114,15 +115,7 @@ class OneDoorRestartTest {
 			    do: [{close: client}, {advance: 15}, idle]
 			""";
 
-	static final String SCRIPT = """
-			0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
-			+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
-			+0 bind(3, ..., ...) = 0
-			+0 listen(3, 1) = 0
-			+0 < S 0:0(0) win 65535 <mss 1460>
-			+0 > S. 0:0(0) ack 1 <...>
-			+.01 < . 1:1(0) ack 1 win 65535
-			+0 accept(3, ..., ...) = 4
+	static final String SCRIPT = PacketdrillScripts.PASSIVE_OPEN + """
 			+.01 write(4, ..., 3000) = 3000
 			+.01 < . 1:1(0) ack 3001 win 65535
 			+.01 < F. 1:1(0) ack 3001 win 65535
