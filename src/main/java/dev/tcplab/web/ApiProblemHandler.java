@@ -33,6 +33,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponse;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.lang.Nullable;
@@ -319,6 +320,11 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body, HttpHeaders headers,
 			HttpStatusCode statusCode, WebRequest request) {
+		if (body == null && ex instanceof ErrorResponse error) {
+			// the framework's own problem: give it a safe instance here (a path such as
+			// "//x" is not a URI, and Spring's fallback would fail on it)
+			body = error.getBody();
+		}
 		if (body instanceof ProblemDetail pd) {
 			if (pd.getInstance() == null && request instanceof ServletWebRequest swr) {
 				pd.setInstance(URI.create(ProblemStatuses.safeUri(swr.getRequest().getRequestURI())));

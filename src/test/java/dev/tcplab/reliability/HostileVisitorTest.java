@@ -406,6 +406,34 @@ class HostileVisitorTest {
 		assertThat((output.getOut() + output.getErr()).substring(logged)).doesNotContain(" ERROR ");
 	}
 
+	// finding 3: one address could fill the disk through the log within its limits (86 KB
+	// of ERROR per nested script, a 7.7 KB stack trace per out-of-range parameter, a WARN
+	// line per client error); now a client error leaves no line
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void shouldWriteNothingToTheLogForAFloodOfClientErrors(CapturedOutput output) {
+		int logged = output.getOut().length() + output.getErr().length();
+		byte[] nested = ("0 socket(" + "a=".repeat(20_000) + "1) = 3\n").getBytes(StandardCharsets.UTF_8);
+		byte[] docBody = doc("[\"open\"]").getBytes(StandardCharsets.UTF_8);
+		for (int i = 0; i < 100; i++) {
+			RawHttp http = client(80 + i % 4);
+			Response r = switch (i % 5) {
+				case 0 -> http.post("/api/packetdrill/runs", "text/plain", nested);
+				case 1 -> http.post("/api/scenarios/runs?untilStep=0", "application/json", docBody);
+				case 2 -> http.post("/", "text/plain", new byte[0]);
+				case 3 ->
+					http.send(("POST //api/x HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+						.getBytes(StandardCharsets.ISO_8859_1));
+				default -> http.send(("GET / HTTP/1.1\r\nHost: t\r\nAccept: garbage\r\nConnection: close\r\n\r\n")
+					.getBytes(StandardCharsets.ISO_8859_1));
+			};
+			assertThat(r.status()).as(r.body()).isBetween(200, 499);
+		}
+		String log = (output.getOut() + output.getErr()).substring(logged);
+		System.out.printf("reliability: 100 client errors wrote %d bytes of log%n", log.length());
+		assertThat(log.length()).as(log.substring(0, Math.min(2000, log.length()))).isLessThan(1_000);
+	}
+
 	// ---- finding 6: the stream ----
 
 	// finding 6: after its 1008 close the stream kept reading a flooding client's frames

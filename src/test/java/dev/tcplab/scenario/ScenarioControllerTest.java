@@ -16,6 +16,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import java.util.List;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.tcplab.engine.TcpState;
@@ -58,6 +59,11 @@ class ScenarioControllerTest {
 			    expect: ["state client ESTABLISHED → FIN_WAIT_1"]
 			""", "demo.yaml", "active-close");
 
+	@BeforeEach
+	void inlineTraces() {
+		when(runner.inline(any())).thenAnswer(call -> InlineTrace.of(call.getArgument(0), 1000));
+	}
+
 	@Test
 	void shouldListScenariosWithBothLanguages() throws Exception {
 		when(runner.scenarios()).thenReturn(List.of(DEMO));
@@ -94,7 +100,6 @@ class ScenarioControllerTest {
 		TraceEvent state = new TraceEvent.State(0, 0, 1, "client", TcpState.ESTABLISHED, TcpState.FIN_WAIT_1,
 				"close()");
 		Expectation met = Expectation.parse("state client ESTABLISHED → FIN_WAIT_1").checked(true);
-		when(runner.inline(any())).thenAnswer(call -> InlineTrace.of(call.getArgument(0), 1000));
 		when(runner.run("active-close", "rfc9293", 7L, 1)).thenReturn(new Run("sim-1", "active-close", DEMO.title(),
 				"rfc9293", 7, List.of(state), List.of(new NarrationStep(1, 0, 1, Text.of("Close", "닫기"),
 						Text.of("t", "설명"), false, List.of(met), null))));

@@ -261,7 +261,7 @@ class ScenarioRunTest {
 		if (e.controlFlags() != null) {
 			assertThat(flags(trace, true)).as("SYN/FIN/RST segments").isEqualTo(e.controlFlags());
 		}
-		specifics(name, profile, run);
+		specifics(name, profile, run, trace);
 
 		// the simulation stays live under its id, with a manual clock
 		Answer sim = http.get("/api/simulations/" + id);
@@ -271,8 +271,7 @@ class ScenarioRunTest {
 		assertThat(http.delete("/api/simulations/" + id).status()).isEqualTo(204);
 	}
 
-	private void specifics(String name, String profile, JsonNode run) {
-		JsonNode trace = run.get("trace");
+	private void specifics(String name, String profile, JsonNode run, JsonNode trace) {
 		String text = run.get("narration").toString();
 		switch (name) {
 			case "old-duplicate" -> {
