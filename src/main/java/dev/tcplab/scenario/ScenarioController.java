@@ -6,6 +6,7 @@ import dev.tcplab.scenario.ScenarioRunner.Run;
 import java.net.URI;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -14,6 +15,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 
 import dev.tcplab.engine.TraceEvent;
+import dev.tcplab.simulation.InlineTrace;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.MediaType;
@@ -58,8 +60,10 @@ class ScenarioController {
 	@Schema(description = "A finished scenario run; the simulation stays live (manual clock) under simulationId")
 	record RunJson(@Schema(example = "3f1c2b9e-3a44-4a5e-9d2b-0c7f1f1b6a10") String simulationId,
 			@Schema(example = "lost-last-ack") String name, Text title, @Schema(example = "linux") String profile,
-			long seed, @Schema(description = "The whole trace of the run") List<TraceEvent> trace,
-			@Schema(description = "One entry per step; the step produced the events with fromSeq ≤ seq < toSeq") List<NarrationStep> narration) {
+			long seed,
+			@Schema(description = "The trace of the run, at most tcplab.budget.max-inline-trace-events events (see traceContinuesAt)") List<TraceEvent> trace,
+			@Schema(description = "One entry per step; the step produced the events with fromSeq ≤ seq < toSeq") List<NarrationStep> narration,
+			@Schema(description = "Present when the trace was cut: read the rest with GET /api/simulations/{simulationId}/trace?since=traceContinuesAt") @JsonInclude(JsonInclude.Include.NON_NULL) Long traceContinuesAt) {
 	}
 
 	@GetMapping
@@ -80,7 +84,7 @@ class ScenarioController {
 
 	@PostMapping("/{name}/runs")
 	@Operation(summary = "Run a scenario",
-			description = "Creates a simulation (manual clock), runs every step (or steps 1..untilStep) and answers the trace with narration tied to seq ranges, each step's expectations checked against its range. The simulation stays live where the last step run left it: open it with GET /api/simulations/{simulationId}.")
+			description = "Creates a simulation (manual clock), runs every step (or steps 1..untilStep) and answers the trace with narration tied to seq ranges, each step's expectations checked against its range. The simulation stays live where the last step run left it: open it with GET /api/simulations/{simulationId}. At most tcplab.budget.max-inline-trace-events trace events come inline; traceContinuesAt then says where GET …/trace?since= reads on.")
 	@ApiResponse(responseCode = "201", description = "Ran")
 	@ApiResponse(responseCode = "400",
 			description = "Unknown profile, a profile the scenario is not offered for, untilStep outside 1..steps",
@@ -93,8 +97,10 @@ class ScenarioController {
 			@Valid @RequestBody(required = false) ScenarioRunRequest request) {
 		Run r = runner.run(name, request == null ? null : request.profile(), request == null ? null : request.seed(),
 				request == null ? null : request.untilStep());
+		InlineTrace t = runner.inline(r.trace());
 		return ResponseEntity.created(URI.create("/api/simulations/" + r.simulationId()))
-			.body(new RunJson(r.simulationId(), r.name(), r.title(), r.profile(), r.seed(), r.trace(), r.narration()));
+			.body(new RunJson(r.simulationId(), r.name(), r.title(), r.profile(), r.seed(), t.events(), r.narration(),
+					t.continuesAt()));
 	}
 
 }

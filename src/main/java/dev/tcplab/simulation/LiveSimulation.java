@@ -1,7 +1,10 @@
 package dev.tcplab.simulation;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -41,6 +44,14 @@ public final class LiveSimulation {
 	private long realtimeAnchorNanos;
 
 	private volatile boolean closed;
+
+	/** Why it was closed; the close is finished by whoever holds the lock next. */
+	private final AtomicReference<String> closeReason = new AtomicReference<>();
+
+	private boolean closeFinished;
+
+	/** Longest wait for the lock of a request (nanoseconds). */
+	private final long lockWaitNanos;
 
 	/**
 	 * The journal entry number the next accepted mutating request gets (guarded by the
@@ -87,7 +98,13 @@ public final class LiveSimulation {
 
 	LiveSimulation(String id, String profile, long seed, Simulation engine, ClockMode clock, double speed,
 			long nowNanos) {
+		this(id, profile, seed, engine, clock, speed, nowNanos, JobProperties.defaults().lockWait().toNanos());
+	}
+
+	LiveSimulation(String id, String profile, long seed, Simulation engine, ClockMode clock, double speed,
+			long nowNanos, long lockWaitNanos) {
 		requireSpeed(speed);
+		this.lockWaitNanos = lockWaitNanos;
 		this.id = id;
 		this.profile = profile;
 		this.seed = seed;
@@ -113,17 +130,61 @@ public final class LiveSimulation {
 
 	/**
 	 * Runs {@code action} on the engine with this simulation's lock held and marks it as
-	 * used.
+	 * used. Waits for the lock at most {@code tcplab.budget.jobs.lock-wait}.
 	 * @throws SimulationNotFoundException if the simulation was closed meanwhile
+	 * @throws SimulationBusyException when another request held it all that time
 	 */
 	public <T> T withLock(Function<LiveSimulation, T> action) {
-		lock.lock();
+		acquire();
 		try {
 			if (closed) {
 				throw new SimulationNotFoundException(id);
 			}
 			lastAccessNanos = System.nanoTime();
 			return action.apply(this);
+		}
+		finally {
+			release();
+		}
+	}
+
+	/**
+	 * Runs {@code action} with the lock held if nobody holds it now (sweeps that must not
+	 * wait for a busy simulation); empty when busy or closed. Does not count as use.
+	 */
+	public <T> Optional<T> ifFree(Function<LiveSimulation, T> action) {
+		if (!lock.tryLock()) {
+			return Optional.empty();
+		}
+		try {
+			return closed ? Optional.empty() : Optional.ofNullable(action.apply(this));
+		}
+		finally {
+			release();
+		}
+	}
+
+	private void acquire() {
+		if (lock.tryLock()) {
+			return;
+		}
+		long started = System.nanoTime();
+		try {
+			if (lock.tryLock(lockWaitNanos, TimeUnit.NANOSECONDS)) {
+				return;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		throw new SimulationBusyException(id, (System.nanoTime() - started) / 1_000_000);
+	}
+
+	private void release() {
+		try {
+			if (closed) {
+				finishClose();
+			}
 		}
 		finally {
 			lock.unlock();
@@ -200,7 +261,8 @@ public final class LiveSimulation {
 		return lastAccessNanos;
 	}
 
-	boolean isClosed() {
+	/** Closed (deleted, evicted, expired, moved): a job on it stops at its next check. */
+	public boolean isClosed() {
 		return closed;
 	}
 
@@ -284,7 +346,10 @@ public final class LiveSimulation {
 	 * the runner.
 	 */
 	void tickRealtime(long nowNanos, double maxStepMs, long maxEvents) {
-		lock.lock();
+		if (!lock.tryLock()) {
+			// busy with a request: its clock catches up at the next tick
+			return;
+		}
 		try {
 			if (closed || clock != ClockMode.REALTIME) {
 				realtimeAnchorNanos = nowNanos;
@@ -301,7 +366,7 @@ public final class LiveSimulation {
 			}
 		}
 		finally {
-			lock.unlock();
+			release();
 		}
 	}
 
@@ -314,33 +379,36 @@ public final class LiveSimulation {
 	}
 
 	void notifyClockLocked() {
-		lock.lock();
-		try {
-			if (!closed) {
-				notifyClock();
-			}
-		}
-		finally {
-			lock.unlock();
+		ifFree(s -> {
+			notifyClock();
+			return null;
+		});
+	}
+
+	/**
+	 * Closes this copy: no request gets it any more, viewers get {@code closed: reason}.
+	 * Never waits: when the lock is busy, its holder finishes the close as it lets go.
+	 */
+	void close(String reason) {
+		closeReason.compareAndSet(null, reason);
+		closed = true;
+		if (lock.tryLock()) {
+			release();
 		}
 	}
 
-	void close(String reason) {
-		lock.lock();
-		try {
-			if (closed) {
-				return;
-			}
-			closed = true;
-			engine.setTraceListener(null);
-			for (TraceSubscriber s : subscribers) {
-				s.onClosed(reason);
-			}
-			subscribers.clear();
+	/** With the lock held, once. */
+	private void finishClose() {
+		if (closeFinished) {
+			return;
 		}
-		finally {
-			lock.unlock();
+		closeFinished = true;
+		engine.setTraceListener(null);
+		String reason = closeReason.get();
+		for (TraceSubscriber s : subscribers) {
+			s.onClosed(reason);
 		}
+		subscribers.clear();
 	}
 
 	private void publish(TraceEvent event) {

@@ -44,12 +44,21 @@ public class SimulationRegistry {
 
 	private long tickCount;
 
-	public SimulationRegistry(TcplabProperties properties, SimulationBudget budget, CurrentClient currentClient) {
+	private final long lockWaitNanos;
+
+	public SimulationRegistry(TcplabProperties properties, SimulationBudget budget, CurrentClient currentClient,
+			JobProperties jobs) {
 		this.properties = properties;
 		this.budget = budget;
 		this.currentClient = currentClient;
+		this.lockWaitNanos = jobs.lockWait().toNanos();
 	}
 
+	/**
+	 * Owner and birth of a live simulation. {@code bornNanos} counts from the
+	 * simulation's creation, also for a copy rebuilt from the journal (so idling until it
+	 * is evicted does not renew its lifetime).
+	 */
 	private record Held(String owner, long bornNanos) {
 	}
 
@@ -108,9 +117,12 @@ public class SimulationRegistry {
 			Simulation engine = new Simulation(capped);
 			Rebuild rebuild = Rebuild.current();
 			String id = rebuild != null ? rebuild.id() : UUID.randomUUID().toString();
-			LiveSimulation live = new LiveSimulation(id, profile, config.seed(), engine, clock, speed,
-					System.nanoTime());
-			held.put(id, new Held(owner, System.nanoTime()));
+			long now = System.nanoTime();
+			LiveSimulation live = new LiveSimulation(id, profile, config.seed(), engine, clock, speed, now,
+					lockWaitNanos);
+			long born = rebuild != null && rebuild.createdAtMillis() > 0
+					? now - Math.max(0, System.currentTimeMillis() - rebuild.createdAtMillis()) * 1_000_000 : now;
+			held.put(id, new Held(owner, born));
 			if (rebuild != null) {
 				// a rebuild from the journal: registered by adopt() once every entry is
 				// applied

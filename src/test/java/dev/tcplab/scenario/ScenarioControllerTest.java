@@ -16,10 +16,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import java.util.List;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.tcplab.engine.TcpState;
 import dev.tcplab.engine.TraceEvent;
+import dev.tcplab.simulation.InlineTrace;
 import dev.tcplab.visitor.ClientCpuBudget;
 import dev.tcplab.visitor.ClientRateLimiter;
 import dev.tcplab.simulation.LimitExceededException;
@@ -56,6 +58,11 @@ class ScenarioControllerTest {
 			    do: [open, {close: client}]
 			    expect: ["state client ESTABLISHED → FIN_WAIT_1"]
 			""", "demo.yaml", "active-close");
+
+	@BeforeEach
+	void inlineTraces() {
+		when(runner.inline(any())).thenAnswer(call -> InlineTrace.of(call.getArgument(0), 1000));
+	}
 
 	@Test
 	void shouldListScenariosWithBothLanguages() throws Exception {

@@ -188,11 +188,10 @@ class JournalDamageTest {
 		if (o.statuses().containsKey(410)) {
 			assertThat(o.journalHealth().get("status").asString()).isEqualTo("DAMAGED");
 		}
-		assertThat(o.served()).as("served simulations carry every recorded event")
-			.allSatisfy(view -> {
-				assertThat(view.get("nowMs").asDouble()).isEqualTo(50.0);
-				assertThat(view.get("pairs")).hasSize(1);
-			});
+		assertThat(o.served()).as("served simulations carry every recorded event").allSatisfy(view -> {
+			assertThat(view.get("nowMs").asDouble()).isEqualTo(50.0);
+			assertThat(view.get("pairs")).hasSize(1);
+		});
 	}
 
 	@Test
