@@ -11,6 +11,7 @@ import java.util.Set;
 import dev.tcplab.scenario.Scenario;
 import dev.tcplab.scenario.ScenarioRunner;
 import dev.tcplab.scenario.ScenarioRunner.Run;
+import dev.tcplab.simulation.SimulationKind;
 import dev.tcplab.simulation.SimulationService;
 
 import org.springframework.stereotype.Service;
@@ -80,7 +81,7 @@ public class ComparisonService {
 					overrides.putAll(v.overrides());
 				}
 				Scenario variant = withOverrides(base, overrides);
-				Run run = runner.run(variant, v.profile(), v.seed(), null);
+				Run run = runner.run(variant, v.profile(), v.seed(), null, SimulationKind.COMPARISON);
 				boolean passed = run.narration()
 					.stream()
 					.flatMap(n -> n.expectations().stream())

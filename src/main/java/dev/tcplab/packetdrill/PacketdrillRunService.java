@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.simulation.LiveSimulation;
+import dev.tcplab.simulation.SimulationKind;
 import dev.tcplab.simulation.SimulationService;
 import dev.tcplab.simulation.SimulationSpec;
 
@@ -40,12 +41,25 @@ public class PacketdrillRunService {
 	public RunResult run(String profile, Long seed, String text) {
 		Script script = Parser.parse(text);
 		LiveSimulation live = simulations
-			.create(new SimulationSpec(profile, seed, 0.0, null, null, null, null, null, null, null, null));
+			.create(new SimulationSpec(profile, seed, 0.0, null, null, null, null, null, null, null, null)
+				.withOrigin(SimulationKind.PACKETDRILL, label(text)));
 		return live.withLock(l -> {
 			Runner.Outcome o = Runner.run(script, l.engine());
 			return new RunResult(l.id(), l.profile(), o.passed(), o.toleranceUs(), o.failure(), o.lines(),
 					l.engine().eventsSince(0));
 		});
+	}
+
+	/** A label for the owner's list: the script's first comment, if any. */
+	static String label(String text) {
+		for (String line : text.split("\n", 50)) {
+			String l = line.strip();
+			if (l.startsWith("//") && !l.substring(2).isBlank()) {
+				String c = l.substring(2).strip();
+				return c.length() > 80 ? c.substring(0, 80) + "…" : c;
+			}
+		}
+		return "packetdrill script";
 	}
 
 }

@@ -12,6 +12,7 @@ import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.simulation.JournalReplayer;
 import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationJournal;
+import dev.tcplab.simulation.SimulationKind;
 import dev.tcplab.simulation.SimulationService;
 import dev.tcplab.simulation.SimulationSpec;
 
@@ -116,6 +117,14 @@ public class ScenarioRunner implements JournalReplayer {
 	 * @throws dev.tcplab.simulation.LimitExceededException when the instance is full
 	 */
 	public Run run(Scenario scenario, String profile, Long seed, Integer untilStep) {
+		return run(scenario, profile, seed, untilStep, null);
+	}
+
+	/**
+	 * {@link #run(Scenario, String, Long, Integer)} for {@code kind} (null: a built-in
+	 * scenario's run or an authored one's, as {@code scenario} is).
+	 */
+	public Run run(Scenario scenario, String profile, Long seed, Integer untilStep, SimulationKind kind) {
 		String p = profile == null ? "linux" : profile.trim().toLowerCase(java.util.Locale.ROOT);
 		if (dev.tcplab.engine.StackConstants.PROFILES.contains(p) && !scenario.profiles().contains(p)) {
 			throw new IllegalArgumentException("scenario \"" + scenario.name() + "\" is offered for the profiles "
@@ -126,12 +135,15 @@ public class ScenarioRunner implements JournalReplayer {
 					+ " (the steps of \"" + scenario.name() + "\"), got " + untilStep);
 		}
 		Scenario.Setup setup = scenario.setup();
+		boolean builtIn = scenarios.contains(scenario);
+		SimulationKind origin = kind != null ? kind : builtIn ? SimulationKind.SCENARIO : SimulationKind.AUTHORED;
 		LiveSimulation live = simulations
 			.create(new SimulationSpec(profile, seed, null, "manual", null, setup.overrides(), setup.traceLevel(),
-					setup.clientAddress(), setup.serverAddress(), setup.pinnedIsn(), setup.retainClosed()));
+					setup.clientAddress(), setup.serverAddress(), setup.pinnedIsn(), setup.retainClosed())
+				.withOrigin(origin, scenario.name()));
 		try {
 			return live.withLock(s -> {
-				if (scenarios.contains(scenario)) {
+				if (builtIn) {
 					journal.record(s, JOURNAL_KIND, new JournaledRun(scenario.name(), untilStep));
 				}
 				else {

@@ -6,7 +6,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
-@EnableConfigurationProperties({ TcplabProperties.class, BudgetProperties.class, JournalProperties.class })
+@EnableConfigurationProperties({ TcplabProperties.class, BudgetProperties.class, JournalProperties.class,
+		OwnershipProperties.class })
 class SimulationConfiguration {
 
 }

@@ -32,10 +32,13 @@ public class SimulationService {
 
 	private final SimulationJournal journal;
 
-	public SimulationService(SimulationRegistry registry, SimulationJournal journal) {
+	private final SimulationOwnership ownership;
+
+	public SimulationService(SimulationRegistry registry, SimulationJournal journal, SimulationOwnership ownership) {
 		this.registry = registry;
 		this.properties = registry.properties();
 		this.journal = journal;
+		this.ownership = ownership;
 	}
 
 	public TcplabProperties properties() {
@@ -170,12 +173,13 @@ public class SimulationService {
 		double speed = spec.speed() == null ? 1.0 : spec.speed();
 		SimulationConfig config = new SimulationConfig(constants, seed, latency, level, properties.maxTraceEvents(),
 				client, server, !Boolean.FALSE.equals(spec.retainClosedPairs()), Boolean.TRUE.equals(spec.pinnedIsn()));
-		LiveSimulation live = registry.create(profile, config, clock, speed);
+		LiveSimulation live = registry.create(profile, config, clock, speed, spec.originKind(), spec.label());
 		try {
 			journal.created(live,
 					new SimulationSpec(spec.profile(), seed, spec.latencyMs(), spec.clock(), spec.speed(),
 							spec.overrides(), spec.traceLevel(), spec.clientAddress(), spec.serverAddress(),
-							spec.pinnedIsn(), spec.retainClosedPairs()));
+							spec.pinnedIsn(), spec.retainClosedPairs(), spec.kind(), spec.label()));
+			ownership.created(live);
 		}
 		catch (RuntimeException ex) {
 			registry.discard(live, "not journaled");

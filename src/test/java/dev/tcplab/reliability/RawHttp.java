@@ -17,19 +17,19 @@ import java.util.Map;
  * test can act as several clients and send requests no HTTP library would (malformed
  * request lines, bad versions, raw bytes).
  */
-final class RawHttp {
+public final class RawHttp {
 
 	/**
 	 * An answer; status −1 when the server closed without answering, 0 for an HTTP/0.9
 	 * answer (no status line, no headers: the body alone).
 	 */
-	record Response(int status, Map<String, String> headers, String body, Socket upgraded) {
+	public record Response(int status, Map<String, String> headers, String body, Socket upgraded) {
 
-		String header(String name) {
+		public String header(String name) {
 			return this.headers.get(name.toLowerCase(Locale.ROOT));
 		}
 
-		boolean isProblemJson() {
+		public boolean isProblemJson() {
 			String ct = header("content-type");
 			return ct != null && ct.startsWith("application/problem+json");
 		}
@@ -39,23 +39,40 @@ final class RawHttp {
 
 	private final int port;
 
-	RawHttp(String local, int port) {
+	public RawHttp(String local, int port) {
 		this.local = local;
 		this.port = port;
 	}
 
-	Response get(String path) {
+	public Response get(String path) {
 		return send(("GET " + path + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
 			.getBytes(StandardCharsets.ISO_8859_1));
 	}
 
-	Response post(String path, String json) {
+	public Response post(String path, String json) {
 		byte[] body = json.getBytes(StandardCharsets.UTF_8);
 		byte[] head = ("POST " + path
 				+ " HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Type: application/json\r\n" + "Content-Length: "
 				+ body.length + "\r\n\r\n")
 			.getBytes(StandardCharsets.ISO_8859_1);
 		return send(concat(head, body));
+	}
+
+	/**
+	 * One request with extra header lines ({@code name → value}) and an optional body of
+	 * {@code contentType}.
+	 */
+	public Response request(String method, String path, Map<String, String> headers, String contentType, byte[] body) {
+		StringBuilder head = new StringBuilder(method).append(' ')
+			.append(path)
+			.append(" HTTP/1.1\r\nHost: t\r\nConnection: close\r\n");
+		headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+		if (body != null) {
+			head.append("Content-Type: ").append(contentType).append("\r\n");
+		}
+		head.append("Content-Length: ").append(body == null ? 0 : body.length).append("\r\n\r\n");
+		byte[] h = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+		return send(body == null ? h : concat(h, body));
 	}
 
 	static byte[] concat(byte[] a, byte[] b) {
@@ -66,7 +83,7 @@ final class RawHttp {
 	}
 
 	/** Sends raw bytes on a fresh connection and reads one answer. */
-	Response send(byte[] request) {
+	public Response send(byte[] request) {
 		Socket s = new Socket();
 		try {
 			s.bind(new InetSocketAddress(InetAddress.getByName(this.local), 0));
