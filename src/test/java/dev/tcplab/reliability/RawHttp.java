@@ -188,7 +188,7 @@ public final class RawHttp {
 		return b.toString();
 	}
 
-	static void closeQuietly(Socket s) {
+	public static void closeQuietly(Socket s) {
 		try {
 			s.close();
 		}
@@ -198,7 +198,7 @@ public final class RawHttp {
 	}
 
 	/** A WebSocket handshake request for {@code path}. */
-	static byte[] handshake(String path) {
+	public static byte[] handshake(String path) {
 		return ("GET " + path + " HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
 				+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
 			.getBytes(StandardCharsets.ISO_8859_1);
