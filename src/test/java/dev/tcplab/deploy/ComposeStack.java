@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.tcplab.testing.NginxProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.yaml.snakeyaml.Yaml;
 
@@ -55,7 +56,7 @@ final class ComposeStack implements AutoCloseable {
 
 	int nginxPort;
 
-	Process nginx;
+	NginxProcess nginx;
 
 	boolean keepLogs;
 
@@ -69,13 +70,10 @@ final class ComposeStack implements AutoCloseable {
 	 * (null: this test run's classpath).
 	 */
 	static ComposeStack start(Path repo, String classpath) throws Exception {
-		String nginxBinary = HostedDemoClusterTest.findNginx();
-		if (nginxBinary == null) {
-			throw new IllegalStateException("nginx is not installed");
-		}
+		NginxProcess.requireBinary();
 		ComposeStack stack = new ComposeStack(repo, Files.createTempDirectory("tcplab-compose"));
 		try {
-			stack.boot(nginxBinary, classpath == null ? System.getProperty("java.class.path") : classpath);
+			stack.boot(classpath == null ? System.getProperty("java.class.path") : classpath);
 		}
 		catch (Exception | Error ex) {
 			stack.keepLogs = true;
@@ -86,7 +84,7 @@ final class ComposeStack implements AutoCloseable {
 	}
 
 	@SuppressWarnings("unchecked")
-	private void boot(String nginxBinary, String classpath) throws Exception {
+	private void boot(String classpath) throws Exception {
 		Map<String, Object> compose = new Yaml().load(Files.readString(repo.resolve("deploy/compose.yaml")));
 		Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
 		Map<String, String> hostMap = new LinkedHashMap<>();
@@ -159,14 +157,7 @@ final class ComposeStack implements AutoCloseable {
 			conf = conf.replace("server " + m.getKey(), "server " + m.getValue());
 		}
 		conf = conf.replace("listen 8080;", "listen 127.0.0.1:" + this.nginxPort + ";");
-		Files.writeString(this.work.resolve("nginx.conf"), conf);
-		this.nginx = new ProcessBuilder(nginxBinary, "-p", this.work.toString(), "-c",
-				this.work.resolve("nginx.conf").toString(), "-e", this.work.resolve("nginx-error.log").toString(), "-g",
-				"daemon off; pid " + this.work.resolve("nginx.pid") + ";")
-			.redirectErrorStream(true)
-			.redirectOutput(this.work.resolve("nginx.out").toFile())
-			.start();
-		this.processes.add(this.nginx);
+		this.nginx = NginxProcess.start(conf, this.work.resolve("nginx"), this.nginxPort);
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
 		while (true) {
 			try {
@@ -175,12 +166,10 @@ final class ComposeStack implements AutoCloseable {
 				}
 			}
 			catch (IOException notYet) {
-				// not listening yet
+				// not passing requests on yet
 			}
-			if (System.nanoTime() > deadline || !this.nginx.isAlive()) {
-				throw new IllegalStateException(
-						"nginx did not start: " + Files.readString(this.work.resolve("nginx.out"))
-								+ Files.readString(this.work.resolve("nginx-error.log")));
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("nginx does not pass requests on: " + this.nginx.log());
 			}
 			Thread.sleep(100);
 		}
@@ -203,7 +192,8 @@ final class ComposeStack implements AutoCloseable {
 	}
 
 	private void waitHealthy(int port, Process p, String app) throws Exception {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+		// a cold JVM on a busy 2-core machine: minutes, not seconds
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(420);
 		while (System.nanoTime() < deadline && p.isAlive()) {
 			try {
 				HttpResponse<String> r = get("http://127.0.0.1:" + port + "/actuator/health");
@@ -321,6 +311,9 @@ final class ComposeStack implements AutoCloseable {
 
 	@Override
 	public void close() throws Exception {
+		if (this.nginx != null) {
+			this.nginx.close();
+		}
 		for (Process p : this.processes) {
 			p.destroy();
 		}

@@ -1,7 +1,6 @@
 package dev.tcplab.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -26,6 +24,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import dev.tcplab.reliability.RawHttp;
+import dev.tcplab.testing.NginxProcess;
 import dev.tcplab.testing.Visitor;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,7 +46,7 @@ import tools.jackson.databind.json.JsonMapper;
  * against another checkout's deploy files and classes (the before/after figures of
  * docs/performance.md).
  */
-@Timeout(value = 12, unit = TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VisitorJourneyTest {
 
@@ -61,12 +60,7 @@ class VisitorJourneyTest {
 
 	@BeforeAll
 	static void start() throws Exception {
-		if (HostedDemoClusterTest.findNginx() == null) {
-			if ("true".equals(System.getenv("CI"))) {
-				fail("nginx is required under CI=true (Debian package nginx; .ci/run installs it)");
-			}
-			Assumptions.abort("nginx is not installed here: skipping the visitor journey (apt-get install nginx)");
-		}
+		NginxProcess.requireBinary();
 		Path repo = Path.of(System.getProperty("journey.repo", "."));
 		String classes = System.getProperty("journey.classes");
 		String classpath = classes == null ? null
