@@ -1,0 +1,118 @@
+package dev.tcplab.deploy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import dev.tcplab.reliability.RawHttp;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The findings of issue 20 measured on any checkout (a probe, kept out of
+ * {@code ./mvnw verify}), on the stack of its {@code deploy/compose.yaml}
+ * ({@link ComposeStack}):
+ * <ol>
+ * <li>one reader (one address, straight to an instance) runs every built-in scenario on 2
+ * profiles, then 32 packetdrill scripts: the first 429, if any;</li>
+ * <li>through nginx, address A creates 20 simulations, then address B creates one;</li>
+ * <li>straight to one instance, 20 addresses create 20 simulations each, then a newcomer
+ * creates one.</li>
+ * </ol>
+ *
+ * <pre>
+ * java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" dev.tcplab.deploy.IssueTwentyProbe [repo=DIR classes=DIR]
+ * </pre>
+ */
+public final class IssueTwentyProbe {
+
+	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private IssueTwentyProbe() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		String repo = ".";
+		String classes = null;
+		for (String a : args) {
+			if (a.startsWith("repo=")) {
+				repo = a.substring(5);
+			}
+			if (a.startsWith("classes=")) {
+				classes = a.substring(8);
+			}
+		}
+		String cp = classes == null ? null
+				: Stream
+					.concat(Stream.of(classes),
+							Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+								.filter(p -> !p.endsWith("target/classes") && !p.endsWith("target/test-classes")))
+					.reduce((x, y) -> x + java.io.File.pathSeparator + y)
+					.orElseThrow();
+		List<String> scripts = new ArrayList<>();
+		try (Stream<Path> files = Files.list(Path.of("src/test/resources/packetdrill"))) {
+			for (Path p : files.filter(p -> p.toString().endsWith(".pkt")).sorted().toList()) {
+				scripts.add(Files.readString(p));
+			}
+		}
+		try (ComposeStack stack = ComposeStack.start(Path.of(repo), cp)) {
+			int direct = stack.appPorts.values().iterator().next();
+			List<String> names = new ArrayList<>();
+			JSON.readTree(ComposeStack.get(stack.url("/api/scenarios")).body())
+				.forEach(s -> names.add(s.get("name").asString()));
+			// 1
+			RawHttp reader = new RawHttp("127.0.0.2", direct);
+			int run = 0;
+			String first = null;
+			for (String profile : List.of("linux", "bsd")) {
+				for (String name : names) {
+					run++;
+					RawHttp.Response r = reader.post("/api/scenarios/" + name + "/runs",
+							"{\"profile\":\"" + profile + "\"}");
+					if (r.status() != 201 && first == null) {
+						first = "scenario run " + run + " → " + r.status() + " " + r.body();
+					}
+				}
+			}
+			int pd = 0;
+			String firstPd = null;
+			for (int i = 0; i < 32; i++) {
+				pd++;
+				RawHttp.Response r = reader.request("POST", "/api/packetdrill/runs?profile=linux", Map.of(),
+						"text/plain",
+						scripts.get(i % scripts.size()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+				if (r.status() != 200 && firstPd == null) {
+					firstPd = "packetdrill run " + pd + " → " + r.status() + " " + r.body();
+				}
+			}
+			System.out.println("finding 1: " + run + " scenario runs: " + (first == null ? "no refusal" : first));
+			System.out.println("finding 1: 32 packetdrill runs: " + (firstPd == null ? "no refusal" : firstPd));
+			// 2
+			RawHttp a = new RawHttp("127.0.0.3", stack.nginxPort);
+			int aOk = 0;
+			for (int i = 0; i < 20; i++) {
+				aOk += a.post("/api/simulations", "{}").status() == 201 ? 1 : 0;
+			}
+			RawHttp.Response b = new RawHttp("127.0.0.4", stack.nginxPort).post("/api/simulations", "{}");
+			System.out.println("finding 2: through nginx, A created " + aOk + " of 20; then B: " + b.status() + " "
+					+ (b.status() == 201 ? "" : b.body()));
+			// 3
+			int filled = 0;
+			long started = System.nanoTime();
+			for (int n = 0; n < 20; n++) {
+				RawHttp c = new RawHttp("127.0.1." + (10 + n), direct);
+				for (int i = 0; i < 20; i++) {
+					filled += c.post("/api/simulations", "{}").status() == 201 ? 1 : 0;
+				}
+			}
+			double s = (System.nanoTime() - started) / 1e9;
+			RawHttp.Response newcomer = new RawHttp("127.0.1.99", direct).post("/api/simulations", "{}");
+			System.out.printf(java.util.Locale.ROOT,
+					"finding 3: 20 addresses × 20 creations: %d created in %.1f s; a newcomer: %d %s%n", filled, s,
+					newcomer.status(), newcomer.status() == 201 ? "" : newcomer.body());
+		}
+	}
+
+}
