@@ -90,12 +90,12 @@ public final class IssueTwentyProbe {
 			System.out.println("finding 1: " + run + " scenario runs: " + (first == null ? "no refusal" : first));
 			System.out.println("finding 1: 32 packetdrill runs: " + (firstPd == null ? "no refusal" : firstPd));
 			// 2
-			RawHttp a = new RawHttp("127.0.0.3", stack.nginxPort);
+			RawHttp a = new RawHttp("127.0.0.3", stack.nginxPort, false);
 			int aOk = 0;
 			for (int i = 0; i < 20; i++) {
 				aOk += a.post("/api/simulations", "{}").status() == 201 ? 1 : 0;
 			}
-			RawHttp.Response b = new RawHttp("127.0.0.4", stack.nginxPort).post("/api/simulations", "{}");
+			RawHttp.Response b = new RawHttp("127.0.0.4", stack.nginxPort, false).post("/api/simulations", "{}");
 			System.out.println("finding 2: through nginx, A created " + aOk + " of 20; then B: " + b.status() + " "
 					+ (b.status() == 201 ? "" : b.body()));
 			// 3

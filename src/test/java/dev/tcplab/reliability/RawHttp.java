@@ -39,9 +39,21 @@ public final class RawHttp {
 
 	private final int port;
 
+	/**
+	 * Whether the request is followed by a half-close (shutdownOutput): a server waiting
+	 * for a promised body sees the end. nginx takes it for a client that went away and
+	 * drops the request (499), so clients of nginx do not.
+	 */
+	private final boolean halfClose;
+
 	public RawHttp(String local, int port) {
+		this(local, port, true);
+	}
+
+	public RawHttp(String local, int port, boolean halfClose) {
 		this.local = local;
 		this.port = port;
+		this.halfClose = halfClose;
 	}
 
 	public Response get(String path) {
@@ -88,12 +100,13 @@ public final class RawHttp {
 		try {
 			s.bind(new InetSocketAddress(InetAddress.getByName(this.local), 0));
 			s.connect(new InetSocketAddress("127.0.0.1", this.port), 5000);
-			s.setSoTimeout(5_000);
+			s.setSoTimeout(this.halfClose ? 5_000 : 60_000);
 			OutputStream out = s.getOutputStream();
 			try {
 				out.write(request);
 				out.flush();
-				if (!new String(request, StandardCharsets.ISO_8859_1).contains("Upgrade: websocket")) {
+				if (this.halfClose
+						&& !new String(request, StandardCharsets.ISO_8859_1).contains("Upgrade: websocket")) {
 					// nothing more will come: a server waiting for a promised body sees
 					// the end
 					s.shutdownOutput();

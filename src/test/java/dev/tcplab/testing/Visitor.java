@@ -67,7 +67,7 @@ public final class Visitor {
 
 	public Visitor(String address, int port, Tally tally) {
 		this.address = address;
-		this.http = new RawHttp(address, port);
+		this.http = new RawHttp(address, port, false);
 		this.tally = tally;
 	}
 
