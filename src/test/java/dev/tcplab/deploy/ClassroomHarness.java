@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -50,13 +49,7 @@ public final class ClassroomHarness {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> opts = new ConcurrentHashMap<>();
-		for (String a : args) {
-			int eq = a.indexOf('=');
-			if (eq > 0) {
-				opts.put(a.substring(0, eq), a.substring(eq + 1));
-			}
-		}
+		Map<String, String> opts = ComposeStack.options(args);
 		int visitors = Integer.parseInt(opts.getOrDefault("visitors", "100"));
 		double minutes = Double.parseDouble(opts.getOrDefault("minutes", "10"));
 		String[] think = opts.getOrDefault("thinkMs", "2000..8000").split("\\.\\.");
@@ -64,13 +57,7 @@ public final class ClassroomHarness {
 		long thinkMax = Long.parseLong(think[think.length - 1]);
 		long seed = Long.parseLong(opts.getOrDefault("seed", "1"));
 		String classes = opts.get("classes");
-		String classpath = classes == null ? null
-				: Stream
-					.concat(Stream.of(classes),
-							Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-								.filter(p -> !p.endsWith("target/classes") && !p.endsWith("target/test-classes")))
-					.reduce((a, b) -> a + java.io.File.pathSeparator + b)
-					.orElseThrow();
+		String classpath = ComposeStack.classpathWith(classes);
 		List<String> scripts = new ArrayList<>();
 		try (Stream<Path> files = Files.list(Path.of("src/test/resources/packetdrill"))) {
 			for (Path p : files.filter(p -> p.toString().endsWith(".pkt")).sorted().toList()) {

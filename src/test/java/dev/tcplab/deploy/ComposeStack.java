@@ -66,6 +66,34 @@ final class ComposeStack implements AutoCloseable {
 	}
 
 	/**
+	 * This run's classpath with {@code classes} (another checkout's compiled application)
+	 * in place of this checkout's own classes; null for null.
+	 */
+	static String classpathWith(String classes) {
+		if (classes == null) {
+			return null;
+		}
+		return java.util.stream.Stream
+			.concat(java.util.stream.Stream.of(classes),
+					java.util.stream.Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+						.filter(p -> !p.endsWith("target/classes") && !p.endsWith("target/test-classes")))
+			.reduce((a, b) -> a + java.io.File.pathSeparator + b)
+			.orElseThrow();
+	}
+
+	/** {@code key=value} arguments of a harness's main. */
+	static Map<String, String> options(String[] args) {
+		Map<String, String> opts = new LinkedHashMap<>();
+		for (String a : args) {
+			int eq = a.indexOf('=');
+			if (eq > 0) {
+				opts.put(a.substring(0, eq), a.substring(eq + 1));
+			}
+		}
+		return opts;
+	}
+
+	/**
 	 * Starts the stack of {@code repo}'s deploy files. {@code classpath}: the application
 	 * (null: this test run's classpath).
 	 */

@@ -17,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <ol>
  * <li>one reader (one address, straight to an instance) runs every built-in scenario on 2
  * profiles, then 32 packetdrill scripts: the first 429, if any;</li>
- * <li>through nginx, address A creates 20 simulations, then address B creates one;</li>
+ * <li>through nginx, address A creates 40 simulations (20 on each instance), then address
+ * B creates one;</li>
  * <li>straight to one instance, 20 addresses create 20 simulations each, then a newcomer
  * creates one.</li>
  * </ol>
@@ -34,23 +35,10 @@ public final class IssueTwentyProbe {
 	}
 
 	public static void main(String[] args) throws Exception {
-		String repo = ".";
-		String classes = null;
-		for (String a : args) {
-			if (a.startsWith("repo=")) {
-				repo = a.substring(5);
-			}
-			if (a.startsWith("classes=")) {
-				classes = a.substring(8);
-			}
-		}
-		String cp = classes == null ? null
-				: Stream
-					.concat(Stream.of(classes),
-							Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-								.filter(p -> !p.endsWith("target/classes") && !p.endsWith("target/test-classes")))
-					.reduce((x, y) -> x + java.io.File.pathSeparator + y)
-					.orElseThrow();
+		Map<String, String> opts = ComposeStack.options(args);
+		String repo = opts.getOrDefault("repo", ".");
+		String classes = opts.get("classes");
+		String cp = ComposeStack.classpathWith(classes);
 		List<String> scripts = new ArrayList<>();
 		try (Stream<Path> files = Files.list(Path.of("src/test/resources/packetdrill"))) {
 			for (Path p : files.filter(p -> p.toString().endsWith(".pkt")).sorted().toList()) {
@@ -92,11 +80,12 @@ public final class IssueTwentyProbe {
 			// 2
 			RawHttp a = new RawHttp("127.0.0.3", stack.nginxPort, false);
 			int aOk = 0;
-			for (int i = 0; i < 20; i++) {
+			// round robin: 20 on each instance, a client's share on both
+			for (int i = 0; i < 40; i++) {
 				aOk += a.post("/api/simulations", "{}").status() == 201 ? 1 : 0;
 			}
 			RawHttp.Response b = new RawHttp("127.0.0.4", stack.nginxPort, false).post("/api/simulations", "{}");
-			System.out.println("finding 2: through nginx, A created " + aOk + " of 20; then B: " + b.status() + " "
+			System.out.println("finding 2: through nginx, A created " + aOk + " of 40; then B: " + b.status() + " "
 					+ (b.status() == 201 ? "" : b.body()));
 			// 3
 			int filled = 0;

@@ -62,13 +62,7 @@ class VisitorJourneyTest {
 		NginxProcess.requireBinary();
 		Path repo = Path.of(System.getProperty("journey.repo", "."));
 		String classes = System.getProperty("journey.classes");
-		String classpath = classes == null ? null
-				: Stream
-					.concat(Stream.of(classes),
-							Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-								.filter(p -> !p.endsWith("target/classes") && !p.endsWith("target/test-classes")))
-					.reduce((a, b) -> a + java.io.File.pathSeparator + b)
-					.orElseThrow();
+		String classpath = ComposeStack.classpathWith(classes);
 		stack = ComposeStack.start(repo, classpath);
 	}
 
