@@ -322,7 +322,15 @@ public final class LiveSimulation {
 	void close(String reason) {
 		lock.lock();
 		try {
-			closeLocked(reason);
+			if (closed) {
+				return;
+			}
+			closed = true;
+			engine.setTraceListener(null);
+			for (TraceSubscriber s : subscribers) {
+				s.onClosed(reason);
+			}
+			subscribers.clear();
 		}
 		finally {
 			lock.unlock();
@@ -343,24 +351,13 @@ public final class LiveSimulation {
 				return false;
 			}
 			action.run();
-			closeLocked(reason);
+			// the lock is held (and reentrant): the close cannot wait
+			close(reason);
 			return true;
 		}
 		finally {
 			lock.unlock();
 		}
-	}
-
-	private void closeLocked(String reason) {
-		if (closed) {
-			return;
-		}
-		closed = true;
-		engine.setTraceListener(null);
-		for (TraceSubscriber s : subscribers) {
-			s.onClosed(reason);
-		}
-		subscribers.clear();
 	}
 
 	private void publish(TraceEvent event) {

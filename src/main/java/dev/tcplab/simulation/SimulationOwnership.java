@@ -200,7 +200,10 @@ public class SimulationOwnership implements InfoContributor {
 		}
 		for (LiveSimulation s : registry.all()) {
 			if (key.equals(s.ownerKey()) && !out.containsKey(s.id())) {
-				out.put(s.id(), item(s, durable(s)));
+				// not in the journal's rows: memory only (an authored run, or the journal
+				// is
+				// off); never waits for a simulation's lock
+				out.put(s.id(), item(s, false));
 			}
 		}
 		List<Owned> list = new ArrayList<>(out.values());
@@ -306,6 +309,10 @@ public class SimulationOwnership implements InfoContributor {
 				continue;
 			}
 			try {
+				if (row(e.getKey()).map(Row::kept).orElse(false)) {
+					// kept meanwhile through a copy on another instance
+					continue;
+				}
 				if (journal.enabled()) {
 					journal.delete(e.getKey());
 				}

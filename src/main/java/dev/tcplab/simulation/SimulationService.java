@@ -189,6 +189,15 @@ public class SimulationService {
 	}
 
 	/**
+	 * Creates a simulation made by {@code kind}, described by {@code label} (e.g. a
+	 * scenario's name): what makes a simulation decides its lifetime and where it stands
+	 * when memory is short (docs/decisions.md, "Issue 20").
+	 */
+	public LiveSimulation create(SimulationSpec spec, SimulationKind kind, String label) {
+		return create(spec.withOrigin(kind, label));
+	}
+
+	/**
 	 * Runs a mutating action on a simulation; when this copy turns out to be stale (its
 	 * journal append collided with another instance's), the copy has been dropped and the
 	 * action is applied once more on a copy rebuilt from the journal. A second collision
