@@ -68,8 +68,8 @@ public class PacketdrillRunService implements JournalReplayer {
 		Script script = Parser.parse(text);
 		try (Job job = simulations.job(SimulationKind.PACKETDRILL)) {
 			RunResult r = job.run(
-					new SimulationSpec(profile, seed, 0.0, null, null, null, null, null, null, null, null),
-					"packetdrill script", JOURNAL_KIND, new JournaledScript(text), (l, budget) -> {
+					new SimulationSpec(profile, seed, 0.0, null, null, null, null, null, null, null, null), label(text),
+					JOURNAL_KIND, new JournaledScript(text), (l, budget) -> {
 						Runner.Outcome o = Runner.run(script, l.engine(), budget);
 						InlineTrace t = InlineTrace.of(l.engine().eventsSince(0),
 								simulations.budget().maxInlineTraceEvents());
@@ -90,6 +90,18 @@ public class PacketdrillRunService implements JournalReplayer {
 	public void replay(LiveSimulation simulation, String payload, JobBudget budget) {
 		JournaledScript entry = journal.fromJson(payload, JournaledScript.class);
 		Runner.run(Parser.parse(entry.script()), simulation.engine(), budget);
+	}
+
+	/** A label for the owner's list: the script's first comment, if any. */
+	static String label(String text) {
+		for (String line : text.split("\n", 50)) {
+			String l = line.strip();
+			if (l.startsWith("//") && !l.substring(2).isBlank()) {
+				String c = l.substring(2).strip();
+				return c.length() > 80 ? c.substring(0, 80) + "…" : c;
+			}
+		}
+		return "packetdrill script";
 	}
 
 }

@@ -17,6 +17,7 @@ import dev.tcplab.simulation.SimulationKind;
 import dev.tcplab.simulation.JournalReplayer;
 import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationJournal;
+import dev.tcplab.simulation.SimulationKind;
 import dev.tcplab.simulation.SimulationService;
 import dev.tcplab.simulation.SimulationSpec;
 

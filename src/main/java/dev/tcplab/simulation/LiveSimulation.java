@@ -77,6 +77,21 @@ public final class LiveSimulation {
 	/** Trace events up to this seq are written behind the journal (recorded trace). */
 	private long traceStoredTo;
 
+	/** What made it (docs/decisions.md, issue 20); set before the copy is published. */
+	private volatile SimulationKind kind = SimulationKind.SIMULATION;
+
+	private volatile String label;
+
+	/** The client address whose request created (or rebuilt) this copy. */
+	private volatile String visitor = "local";
+
+	/** The hash of its owner's key ({@code tcplab_owner} cookie), or null. */
+	private volatile String ownerKey;
+
+	private volatile boolean kept;
+
+	private volatile long createdAtMillis = System.currentTimeMillis();
+
 	/** Slowest realtime speed factor (for Bean Validation annotations too). */
 	public static final String MIN_SPEED = "0.01";
 
@@ -126,6 +141,66 @@ public final class LiveSimulation {
 
 	public long seed() {
 		return seed;
+	}
+
+	/** What made this simulation. */
+	public SimulationKind kind() {
+		return kind;
+	}
+
+	/** A short description for its owner's list, or null. */
+	public String label() {
+		return label;
+	}
+
+	/**
+	 * The client address whose request made this in-memory copy (created it, or rebuilt
+	 * it from the journal): the copy counts against that address's share.
+	 */
+	public String visitor() {
+		return visitor;
+	}
+
+	/** The hash of the owner's key, or null when the creator sent none. */
+	public String ownerKey() {
+		return ownerKey;
+	}
+
+	/**
+	 * Kept (shared): someone asked for it to outlive the visit. An unkept one-shot run is
+	 * the first to go from memory, and its journal may expire early.
+	 */
+	public boolean kept() {
+		return kept;
+	}
+
+	/**
+	 * Wall-clock time of its creation (epoch ms; for a rebuilt copy, of the original).
+	 */
+	public long createdAtMillis() {
+		return createdAtMillis;
+	}
+
+	void origin(SimulationKind kind, String label, String visitor, String ownerKey) {
+		this.kind = kind;
+		this.label = label;
+		this.visitor = visitor;
+		this.ownerKey = ownerKey;
+	}
+
+	void ownership(String ownerKey, boolean kept, long createdAtMillis) {
+		this.ownerKey = ownerKey;
+		this.kept = kept;
+		this.createdAtMillis = createdAtMillis;
+	}
+
+	void kept(boolean kept) {
+		this.kept = kept;
+	}
+
+	/** A request is running on it right now (its lock is held). */
+	boolean busy() {
+		return lock.isLocked();
 	}
 
 	/**
@@ -409,6 +484,29 @@ public final class LiveSimulation {
 			s.onClosed(reason);
 		}
 		subscribers.clear();
+	}
+
+	/**
+	 * Runs {@code action} and then closes this simulation, both only if no request holds
+	 * it: never waits for its lock.
+	 * @return false (and nothing done) when it is busy or already closed
+	 */
+	boolean closeIfIdle(String reason, Runnable action) {
+		if (!lock.tryLock()) {
+			return false;
+		}
+		try {
+			if (closed) {
+				return false;
+			}
+			action.run();
+			// the lock is held (and reentrant): the close cannot wait
+			close(reason);
+			return true;
+		}
+		finally {
+			lock.unlock();
+		}
 	}
 
 	private void publish(TraceEvent event) {

@@ -39,8 +39,11 @@ class SimulationController {
 
 	private final SimulationService service;
 
-	SimulationController(SimulationService service) {
+	private final SimulationOwnership ownership;
+
+	SimulationController(SimulationService service, SimulationOwnership ownership) {
 		this.service = service;
+		this.ownership = ownership;
 	}
 
 	@PostMapping
@@ -67,11 +70,21 @@ class SimulationController {
 	}
 
 	@DeleteMapping("/{id}")
-	@Operation(summary = "Delete a simulation", description = "Its WebSocket viewers get a closed message.")
+	@Operation(summary = "Delete a simulation",
+			description = "Its WebSocket viewers get a closed message. With graceMs (what a page sends when it is left) it is deleted that long from now unless it is used again meanwhile, so a reload finds it: 202.")
 	@ApiResponse(responseCode = "204", description = "Deleted")
+	@ApiResponse(responseCode = "202", description = "Will be deleted after graceMs unless used again")
 	@ApiResponse(responseCode = "404", description = "Unknown simulation",
 			content = @Content(mediaType = "application/problem+json"))
-	ResponseEntity<Void> delete(@PathVariable String id) {
+	@ApiResponse(responseCode = "409", description = "graceMs on a kept simulation",
+			content = @Content(mediaType = "application/problem+json"))
+	ResponseEntity<Void> delete(@PathVariable String id, @Parameter(
+			description = "Delete only if nobody uses it for this long (ms, at most tcplab.ownership.max-release-grace)",
+			example = "10000") @RequestParam(required = false) Long graceMs) {
+		if (graceMs != null && graceMs != 0) {
+			ownership.release(id, graceMs);
+			return ResponseEntity.accepted().build();
+		}
 		service.delete(id);
 		return ResponseEntity.noContent().build();
 	}

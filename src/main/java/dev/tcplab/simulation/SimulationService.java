@@ -38,11 +38,15 @@ public class SimulationService {
 
 	private final JobGate jobs;
 
-	public SimulationService(SimulationRegistry registry, SimulationJournal journal, JobGate jobs) {
+	private final SimulationOwnership ownership;
+
+	public SimulationService(SimulationRegistry registry, SimulationJournal journal, JobGate jobs,
+			SimulationOwnership ownership) {
 		this.registry = registry;
 		this.properties = registry.properties();
 		this.journal = journal;
 		this.jobs = jobs;
+		this.ownership = ownership;
 	}
 
 	SimulationJournal journal() {
@@ -52,15 +56,6 @@ public class SimulationService {
 	/** The limits of jobs (tcplab.budget.jobs). */
 	public JobProperties jobProperties() {
 		return jobs.properties();
-	}
-
-	/**
-	 * Creates a simulation for a job of {@code kind}, described by {@code label} (e.g. a
-	 * scenario's name): the one place where what makes a simulation is known at its
-	 * creation, for the lifetimes and quotas that differ by kind (issue 20).
-	 */
-	LiveSimulation create(SimulationSpec spec, SimulationKind kind, String label) {
-		return create(spec);
 	}
 
 	/**
@@ -236,18 +231,28 @@ public class SimulationService {
 		double speed = spec.speed() == null ? 1.0 : spec.speed();
 		SimulationConfig config = new SimulationConfig(constants, seed, latency, level, properties.maxTraceEvents(),
 				client, server, !Boolean.FALSE.equals(spec.retainClosedPairs()), Boolean.TRUE.equals(spec.pinnedIsn()));
-		LiveSimulation live = registry.create(profile, config, clock, speed);
+		LiveSimulation live = registry.create(profile, config, clock, speed, spec.originKind(), spec.label());
 		try {
 			journal.created(live,
 					new SimulationSpec(spec.profile(), seed, spec.latencyMs(), spec.clock(), spec.speed(),
 							spec.overrides(), spec.traceLevel(), spec.clientAddress(), spec.serverAddress(),
-							spec.pinnedIsn(), spec.retainClosedPairs()));
+							spec.pinnedIsn(), spec.retainClosedPairs(), spec.kind(), spec.label()));
+			ownership.created(live);
 		}
 		catch (RuntimeException ex) {
 			registry.discard(live, "not journaled");
 			throw ex;
 		}
 		return live;
+	}
+
+	/**
+	 * Creates a simulation made by {@code kind}, described by {@code label} (e.g. a
+	 * scenario's name): what makes a simulation decides its lifetime and where it stands
+	 * when memory is short (docs/decisions.md, "Issue 20").
+	 */
+	public LiveSimulation create(SimulationSpec spec, SimulationKind kind, String label) {
+		return create(spec.withOrigin(kind, label));
 	}
 
 	/**

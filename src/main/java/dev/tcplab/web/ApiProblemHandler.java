@@ -149,10 +149,13 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 			answer.getBody().setProperty("traceFrom", budget.traceFrom());
 			answer.getBody().setProperty("nextSeq", budget.nextSeq());
 		}
-		if (ex instanceof RateLimitedException rl) {
-			answer.getBody().setProperty("retryAfterSeconds", rl.retryAfterSeconds());
+		if (ex.action() != null) {
+			answer.getBody().setProperty("action", ex.action());
+		}
+		if (ex instanceof RateLimitedException || ex.retryAfterSeconds() > 0) {
+			answer.getBody().setProperty("retryAfterSeconds", ex.retryAfterSeconds());
 			return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-				.header(HttpHeaders.RETRY_AFTER, Long.toString(rl.retryAfterSeconds()))
+				.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()))
 				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 				.body(answer.getBody());
 		}
