@@ -6,14 +6,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.tcplab.engine.PairEvent;
+import dev.tcplab.json.VocabularyModule;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DataAccessException;
@@ -61,24 +60,11 @@ public class SimulationJournal {
 	record PairEntry(int serverPort, Integer clientPort, boolean clientReuseAddr, boolean establish) {
 	}
 
-	/** Payload of an {@code event} entry: the event the API accepted, for one pair. */
+	/**
+	 * Payload of an {@code event} entry: the event the API accepted, for one pair, in the
+	 * events route's own JSON ({@link VocabularyModule}).
+	 */
 	record EventEntry(int pairId, PairEvent event) {
-	}
-
-	@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-	@JsonSubTypes({ @JsonSubTypes.Type(value = PairEvent.Close.class, name = "close"),
-			@JsonSubTypes.Type(value = PairEvent.Shutdown.class, name = "shutdown"),
-			@JsonSubTypes.Type(value = PairEvent.Send.class, name = "send"),
-			@JsonSubTypes.Type(value = PairEvent.Recv.class, name = "recv"),
-			@JsonSubTypes.Type(value = PairEvent.Abort.class, name = "abort"),
-			@JsonSubTypes.Type(value = PairEvent.SetLinger.class, name = "linger"),
-			@JsonSubTypes.Type(value = PairEvent.SetReuseAddr.class, name = "reuseaddr"),
-			@JsonSubTypes.Type(value = PairEvent.Fault.class, name = "fault"),
-			@JsonSubTypes.Type(value = PairEvent.Release.class, name = "release"),
-			@JsonSubTypes.Type(value = PairEvent.ResendFin.class, name = "resend-fin"),
-			@JsonSubTypes.Type(value = PairEvent.Inject.class, name = "inject") })
-	interface PairEventMixin {
-
 	}
 
 	private final JournalProperties properties;
@@ -89,7 +75,7 @@ public class SimulationJournal {
 
 	private final ObjectProvider<PlatformTransactionManager> txProvider;
 
-	private final JsonMapper mapper = JsonMapper.builder().addMixIn(PairEvent.class, PairEventMixin.class).build();
+	private final JsonMapper mapper = JsonMapper.builder().addModule(VocabularyModule.withJournalV1Names()).build();
 
 	private final Clock clock = Clock.systemUTC();
 

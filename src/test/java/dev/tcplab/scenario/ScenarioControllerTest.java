@@ -92,7 +92,7 @@ class ScenarioControllerTest {
 	void shouldRunAndAnswer201WithNarration() throws Exception {
 		TraceEvent state = new TraceEvent.State(0, 0, 1, "client", TcpState.ESTABLISHED, TcpState.FIN_WAIT_1,
 				"close()");
-		Expectation met = Expectation.parse("state client ESTABLISHED → FIN_WAIT_1").checked(true);
+		Expectation.Checked met = Expectation.parse("state client ESTABLISHED → FIN_WAIT_1").checked(true);
 		when(runner.run("active-close", "rfc9293", 7L, 1)).thenReturn(new Run("sim-1", "active-close", DEMO.title(),
 				"rfc9293", 7, List.of(state), List.of(new NarrationStep(1, 0, 1, Text.of("Close", "닫기"),
 						Text.of("t", "설명"), false, List.of(met), null))));

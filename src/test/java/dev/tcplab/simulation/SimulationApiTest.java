@@ -238,7 +238,7 @@ class SimulationApiTest {
 		assertThat(schemas.get("PairEventRequest").get("example")).isNotNull();
 		// every event type is its own documented schema, selected by "type"
 		JsonNode mapping = schemas.get("PairEventRequest").get("discriminator").get("mapping");
-		assertThat(mapping.propertyNames()).containsExactlyElementsOf(PairEventRequest.TYPES);
+		assertThat(mapping.propertyNames()).containsExactlyElementsOf(dev.tcplab.json.VocabularyModule.EVENT_TYPES);
 		assertThat(schemas.get("DelayEvent").get("description").asString()).contains("Delay");
 		assertThat(schemas.get("DelayEvent").get("required").values()).extracting(JsonNode::asString)
 			.contains("side", "segment", "ms");
