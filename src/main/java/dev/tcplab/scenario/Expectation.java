@@ -91,6 +91,7 @@ public sealed interface Expectation {
 	}
 
 	/** A state transition. */
+	@Schema(name = "StateExpectation")
 	record State(boolean negate, Integer pair, @Schema(example = "client") String endpoint,
 			@Schema(example = "FIN_WAIT_2") String from,
 			@Schema(example = "TIME_WAIT") String to) implements Expectation {
@@ -118,6 +119,7 @@ public sealed interface Expectation {
 	/**
 	 * A socket call; a blocking call's first event has result {@code pending}.
 	 */
+	@Schema(name = "CallExpectation")
 	record Call(boolean negate, Integer pair, String endpoint, String call, String result) implements Expectation {
 
 		public Call {
@@ -142,6 +144,7 @@ public sealed interface Expectation {
 	 * A segment from one endpoint to the other; {@code flags} is the exact set (null =
 	 * any), {@code event} what happened to it ({@code sent} when not given).
 	 */
+	@Schema(name = "SegmentExpectation")
 	record Segment(boolean negate, Integer pair, String from, String to, String event, List<TcpFlag> flags,
 			Boolean retransmission) implements Expectation {
 
@@ -176,6 +179,7 @@ public sealed interface Expectation {
 	}
 
 	/** A timer of an endpoint. */
+	@Schema(name = "TimerExpectation")
 	record Timer(boolean negate, Integer pair, String endpoint, String timer, String action) implements Expectation {
 
 		public Timer {
@@ -198,6 +202,7 @@ public sealed interface Expectation {
 	}
 
 	/** A note; {@code contains} is looked for in its code and text, in any case. */
+	@Schema(name = "NoteExpectation")
 	record Note(boolean negate, Integer pair, String endpoint, String contains) implements Expectation {
 
 		public Note {
