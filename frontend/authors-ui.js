@@ -2,7 +2,7 @@
 // and ladder downloads. Builds its own DOM next to the scenario panel so app.js and index.html need only a hook.
 
 import { PRESETS, presetsFor, variantsFromParam, drawnEvents, markDifferences, sharedTimeAxis, renderVariant, formatValue, fromDivergence, heldBySide, capDifferences, CMP } from './compare.js';
-import { runDocument, problemText, locateProblem } from './author.js';
+import { runDocument, problemText, locateProblem, withSchema } from './author.js';
 import { encodeDocument, decodeDocument, viewUrl, embedSnippet, embedHeight, replaceParams, downloadSvg, downloadPng } from './embed.js';
 import { formatMs, pick } from './i18n.js';
 
@@ -32,8 +32,8 @@ const S = {
 	'aspect.expectations': { en: 'expectations hold', ko: '기대 충족' },
 	'sum.misdelivered': { en: '{n} misdelivered', ko: '잘못 전달 {n}건' },
 	'author.title': { en: 'Write your own scenario', ko: '나만의 시나리오 작성' },
-	'author.hint': { en: 'The document format of docs/api.md, as JSON or YAML. Run it: the ladder below shows the run, mistakes are listed here by step and field.',
-		ko: 'docs/api.md의 문서 형식(JSON 또는 YAML)입니다. 실행하면 아래 사다리 그림에 결과가 나오고, 잘못된 곳은 단계와 필드별로 여기에 표시됩니다.' },
+	'author.hint': { en: 'The document format of docs/api.md, as JSON or YAML; its JSON Schema is at /api/scenarios/schema for your editor. Run it: the ladder below shows the run, mistakes are listed here by step and field.',
+		ko: 'docs/api.md의 문서 형식(JSON 또는 YAML)입니다. 편집기에서 쓸 JSON 스키마는 /api/scenarios/schema에 있습니다. 실행하면 아래 사다리 그림에 결과가 나오고, 잘못된 곳은 단계와 필드별로 여기에 표시됩니다.' },
 	'author.run': { en: 'Run', ko: '실행' },
 	'author.running': { en: 'Running…', ko: '실행 중…' },
 	'author.share': { en: 'Share link', ko: '공유 링크' },
@@ -299,7 +299,8 @@ export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 		}
 		if (!editorBox.hidden && !editor.value) {
 			const name = current();
-			const doc = store.state.scenario?.docText || (name ? JSON.stringify(await fetchJson(`/api/scenarios/${encodeURIComponent(name)}`), null, 2) : '');
+			const doc = store.state.scenario?.docText
+				|| (name ? JSON.stringify(withSchema(await fetchJson(`/api/scenarios/${encodeURIComponent(name)}`), location.origin), null, 2) : '');
 			editor.value = doc;
 		}
 		renderTools();

@@ -95,7 +95,7 @@ public class ComparisonService {
 				boolean passed = run.narration()
 					.stream()
 					.flatMap(n -> n.expectations().stream())
-					.allMatch(e -> e.passed() == null || e.passed());
+					.allMatch(e -> e.passed());
 				runs.add(new VariantRun(v.label().strip(), run.profile(), run.seed(),
 						v.overrides() == null ? Map.of() : v.overrides(), run.simulationId(), run,
 						TraceSummary.of(run.trace()), passed));

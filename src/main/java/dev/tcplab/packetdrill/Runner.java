@@ -800,8 +800,9 @@ public final class Runner {
 				if (!conn) {
 					result = kind == null || kind.equals("closed") ? "EBADF" : "ENOTCONN";
 				}
-				else if (max == null || max < 0) {
-					unsupported(v, Parser.excerpt(c.name()) + " needs a byte count as its third argument");
+				else if (max == null || max < 0 || max > PairEvent.MAX_BYTES) {
+					unsupported(v,
+							Parser.excerpt(c.name()) + " needs a byte count (up to 64 MiB) as its third argument");
 					return;
 				}
 				else if (nonBlocking.contains(fd) && wouldBlock()) {
@@ -817,7 +818,7 @@ public final class Runner {
 				if (!conn) {
 					result = kind == null || kind.equals("closed") ? "EBADF" : "ENOTCONN";
 				}
-				else if (n == null || n < 0 || n > 64 * 1024 * 1024) {
+				else if (n == null || n < 0 || n > PairEvent.MAX_BYTES) {
 					unsupported(v,
 							Parser.excerpt(c.name()) + " needs a byte count (up to 64 MiB) as its third argument");
 					return;

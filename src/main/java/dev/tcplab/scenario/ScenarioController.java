@@ -4,6 +4,7 @@ import dev.tcplab.scenario.ScenarioRunner.NarrationStep;
 import dev.tcplab.scenario.ScenarioRunner.Run;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -18,6 +19,7 @@ import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.simulation.InlineTrace;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,6 +34,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = "/api/scenarios", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "scenarios", description = "Built-in, narrated teardown scenarios (English and Korean)")
 class ScenarioController {
+
+	/** The media type of a JSON Schema. */
+	static final String SCHEMA_MEDIA_TYPE = "application/schema+json";
 
 	private final ScenarioRunner runner;
 
@@ -71,6 +76,15 @@ class ScenarioController {
 			description = "Names, titles, summaries, the article's sentences and step titles in English and Korean.")
 	List<ScenarioJson> list() {
 		return runner.scenarios().stream().map(ScenarioJson::of).toList();
+	}
+
+	@GetMapping(path = "/schema", produces = { SCHEMA_MEDIA_TYPE, MediaType.APPLICATION_JSON_VALUE })
+	@Operation(summary = "The JSON Schema of scenario documents",
+			description = "JSON Schema 2020-12 of the documents GET /api/scenarios/{name} answers and POST /api/scenarios/runs takes (YAML or JSON): give it to an editor or a validator. The service checks every document against it first; what a schema cannot say (placeholders, per-profile narration, the one-line expectations) it checks after. Its $defs also hold the events route's body schemas.")
+	@ApiResponse(responseCode = "200", description = "The schema",
+			content = @Content(mediaType = SCHEMA_MEDIA_TYPE, schema = @Schema(type = "object")))
+	ResponseEntity<String> schema() {
+		return ResponseEntity.ok().cacheControl(CacheControl.maxAge(Duration.ofHours(1))).body(ScenarioSchema.text());
 	}
 
 	@GetMapping("/{name}")

@@ -54,7 +54,7 @@ class ScenarioDocumentController {
 			boolean passed = r.narration()
 				.stream()
 				.flatMap(n -> n.expectations().stream())
-				.allMatch(e -> e.passed() == null || e.passed());
+				.allMatch(Expectation.Checked::passed);
 			return new DocumentRunJson(r.simulationId(), r.name(), r.title(), r.profile(), r.seed(), passed, t.events(),
 					r.narration(), t.continuesAt());
 		}

@@ -114,7 +114,7 @@ public class ScenarioRunner implements JournalReplayer {
 	 */
 	public record NarrationStep(int step, long fromSeq, long toSeq, Text title, Text text,
 			@Schema(description = "The step only explains; it may produce no events") boolean pause,
-			@Schema(description = "What the step claims about its range, each checked") List<Expectation> expectations,
+			@Schema(description = "What the step claims about its range, each checked") List<Expectation.Checked> expectations,
 			@JsonIgnore Text neutral) {
 	}
 
@@ -241,7 +241,7 @@ public class ScenarioRunner implements JournalReplayer {
 			}
 			long to = engine.nextSeq();
 			List<TraceEvent> events = engine.eventsSince(from);
-			List<Expectation> checked = step.expectations(profile)
+			List<Expectation.Checked> checked = step.expectations(profile)
 				.stream()
 				.map(e -> e.checked(e.holds(events)))
 				.toList();

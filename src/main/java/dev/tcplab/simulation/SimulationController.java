@@ -15,6 +15,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 
 import dev.tcplab.engine.EventResult;
+import dev.tcplab.engine.PairEvent;
 import dev.tcplab.engine.Snapshots.PairView;
 import dev.tcplab.export.PcapWriter;
 
@@ -36,6 +37,13 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "simulations",
 		description = "Create simulations, open pairs, drive socket calls and faults, move the clock, read the trace")
 class SimulationController {
+
+	/**
+	 * The events' schemas in the OpenAPI document come from the scenario document
+	 * schema's definitions (web.EventSchemas), as the events' JSON comes from
+	 * json.VocabularyModule.
+	 */
+	static final String EVENT_SCHEMA = "#/components/schemas/PairEventRequest";
 
 	private final SimulationService service;
 
@@ -122,8 +130,9 @@ class SimulationController {
 	@ApiResponse(responseCode = "404", description = "Unknown simulation or pair",
 			content = @Content(mediaType = "application/problem+json"))
 	EventResponse event(@PathVariable String id, @PathVariable int pairId,
-			@Valid @RequestBody PairEventRequest request) {
-		EventResult r = service.apply(id, pairId, request.toEvent());
+			@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+					content = @Content(schema = @Schema(ref = EVENT_SCHEMA))) @RequestBody PairEvent event) {
+		EventResult r = service.apply(id, pairId, event);
 		InlineTrace t = InlineTrace.of(r.trace(), service.budget().maxInlineTraceEvents());
 		return new EventResponse(r.result(), t.events(), t.continuesAt());
 	}

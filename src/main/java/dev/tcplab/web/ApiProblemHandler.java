@@ -1,7 +1,6 @@
 package dev.tcplab.web;
 
 import dev.tcplab.simulation.JournalUnavailableException;
-import dev.tcplab.simulation.PairEventRequest;
 import dev.tcplab.simulation.StaleCopyException;
 
 import java.net.URI;
@@ -14,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.tcplab.engine.EngineException;
 import dev.tcplab.ops.Refusals;
+import dev.tcplab.json.InvalidEventException;
 import dev.tcplab.scenario.ScenarioDocuments;
 import dev.tcplab.scenario.ScenarioNotFoundException;
 import dev.tcplab.simulation.EventBudgetExceededException;
@@ -301,13 +301,20 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 		}
 		String detail = "the request body is not valid JSON for this route";
 		Throwable cause = ex.getMostSpecificCause();
-		if (cause instanceof InvalidTypeIdException bad && bad.getBaseType() != null
-				&& bad.getBaseType().hasRawClass(PairEventRequest.class)) {
-			String known = "; known types: " + String.join(", ", PairEventRequest.TYPES);
-			detail = bad.getTypeId() == null ? "an event needs a \"type\"" + known
-					: "unknown event type \"" + bad.getTypeId() + "\"" + known;
+		if (cause instanceof InvalidEventException bad) {
+			// an event the engine's records refuse (or whose JSON does not make one): the
+			// same shape as a failed validation
+			String message = bad.getOriginalMessage();
+			ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, message);
+			body.setTitle("Invalid request");
+			body.setProperty("errors",
+					List.of(Map.of("field", bad.field(), "message",
+							message.startsWith(bad.field() + " ") ? message.substring(bad.field().length() + 1)
+									: message,
+							"rejected", Problems.shorten(String.valueOf(bad.getValue()), MAX_REJECTED))));
+			return handleExceptionInternal(ex, body, headers, HttpStatus.BAD_REQUEST, request);
 		}
-		else if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
+		if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
 			detail = cause.getMessage();
 		}
 		else if (cause != null && cause.getMessage() != null) {

@@ -95,11 +95,27 @@ class ScenarioControllerTest {
 			.andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("active-close")));
 	}
 
+	/** Issue 26: the scenario document schema is served for editors and other tools. */
+	@Test
+	void shouldServeTheScenarioDocumentSchema() throws Exception {
+		mvc.perform(get("/api/scenarios/schema"))
+			.andExpect(status().isOk())
+			.andExpect(content().contentTypeCompatibleWith("application/schema+json"))
+			.andExpect(header().string("Cache-Control", org.hamcrest.Matchers.containsString("max-age=3600")))
+			.andExpect(content().string(ScenarioSchema.text()))
+			.andExpect(jsonPath("$.$schema").value("https://json-schema.org/draft/2020-12/schema"))
+			.andExpect(jsonPath("$.$defs.bytes.maximum").value(dev.tcplab.engine.PairEvent.MAX_BYTES));
+		mvc.perform(get("/api/scenarios/schema").accept(MediaType.APPLICATION_JSON))
+			.andExpect(status().isOk())
+			.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON));
+		verify(runner, org.mockito.Mockito.never()).scenario(any());
+	}
+
 	@Test
 	void shouldRunAndAnswer201WithNarration() throws Exception {
 		TraceEvent state = new TraceEvent.State(0, 0, 1, "client", TcpState.ESTABLISHED, TcpState.FIN_WAIT_1,
 				"close()");
-		Expectation met = Expectation.parse("state client ESTABLISHED → FIN_WAIT_1").checked(true);
+		Expectation.Checked met = Expectation.parse("state client ESTABLISHED → FIN_WAIT_1").checked(true);
 		when(runner.run("active-close", "rfc9293", 7L, 1)).thenReturn(new Run("sim-1", "active-close", DEMO.title(),
 				"rfc9293", 7, List.of(state), List.of(new NarrationStep(1, 0, 1, Text.of("Close", "닫기"),
 						Text.of("t", "설명"), false, List.of(met), null))));
