@@ -82,7 +82,7 @@ public final class HostedDemoCapacity {
 		// users / throughput by Little's law)
 		thinkMs = Long.parseLong(opts.getOrDefault("thinkMs", "0"));
 		warmupSeconds = Long.parseLong(opts.getOrDefault("warmupSeconds", "5"));
-		String nginxBinary = HostedDemoClusterTest.findNginx();
+		String nginxBinary = dev.tcplab.testing.NginxProcess.binary();
 		if (nginxBinary == null) {
 			throw new IllegalStateException("nginx is needed (apt-get install nginx)");
 		}
