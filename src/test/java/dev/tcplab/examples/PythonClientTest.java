@@ -77,8 +77,8 @@ class PythonClientTest {
 		// py.typed is in it)
 		assertThat(run(tmp, Map.of(), List.of(venvPython, "-c", "import tcplab_client; print(tcplab_client.__file__)")))
 			.contains(venv.toString());
-		List<String> pytest = new ArrayList<>(List.of(venvPython, "-m", "pytest", "-q", "-rs", "--durations=5", "-p", "no:cacheprovider",
-				client.resolve("tests").toString()));
+		List<String> pytest = new ArrayList<>(List.of(venvPython, "-m", "pytest", "-q", "-rs", "--durations=5", "-p",
+				"no:cacheprovider", client.resolve("tests").toString()));
 		String out = run(tmp, Map.of("TCPLAB_URL", "http://127.0.0.1:" + port, "MPLBACKEND", "Agg"), pytest);
 		System.out.println(out);
 		assertThat(out).containsPattern("\\d+ passed").doesNotContain("failed");
