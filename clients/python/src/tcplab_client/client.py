@@ -1,18 +1,7 @@
 """The tcplab REST API (docs/api.md) as Python objects: :class:`Lab`, :class:`Simulation`, :class:`Pair`.
 
 A :class:`Lab` holds one keep-alive HTTP session; everything made through it can be deleted in one go by
-using it as a context manager::
-
-    with Lab("http://localhost:8080") as lab:
-        sim = lab.simulation(profile="linux", seed=42)
-        p = sim.pair()
-        p.lose("client", "ACK")
-        p.close("client")
-        sim.advance(50)
-        p.close("server")
-        sim.run_until_idle()
-        print(p.states("client"))
-    # every simulation made in the block is deleted here
+using it as a context manager (``with Lab(url) as lab:``, see the package's example).
 """
 
 from __future__ import annotations

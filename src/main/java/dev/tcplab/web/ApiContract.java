@@ -774,6 +774,9 @@ class ApiContract {
 		for (JsonNode content : contents) {
 			content.properties().forEach(m -> {
 				ObjectNode media = (ObjectNode) m.getValue();
+				if (!media.has("schema") && m.getKey().startsWith("text/")) {
+					media.putObject("schema").put("type", "string");
+				}
 				if (media.has("example") || media.has("examples") || !media.has("schema")) {
 					return;
 				}
