@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * What a socket call returns: a number (0 or a byte count), an {@link Errno}, or
- * "pending" for a call that blocks (design.md "Events"). Trace events and
+ * "pending" for a call that blocks (docs/api.md "Events"). Trace events and
  * {@link EventResult} carry its {@link #wire() wire form}, which is what the JSON shows.
  */
 public sealed interface CallResult {

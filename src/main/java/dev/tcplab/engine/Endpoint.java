@@ -4,7 +4,7 @@ package dev.tcplab.engine;
  * Anything that has a TCP state: a full connection ({@link Tcb}), a compact TIME_WAIT
  * record ({@link TimeWaitRecord}) or a listening socket ({@link Listener}). Every state
  * change of every endpoint goes through
- * {@link Engine#setState(Endpoint, TcpState, String)}.
+ * {@link Context#setState(Endpoint, TcpState, String)}.
  */
 abstract class Endpoint {
 

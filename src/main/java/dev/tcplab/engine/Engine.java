@@ -1,69 +1,35 @@
 package dev.tcplab.engine;
 
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 
-import dev.tcplab.engine.Snapshots.PairView;
 import dev.tcplab.engine.internal.ConnTable;
-import dev.tcplab.engine.internal.EventQueue;
 import dev.tcplab.engine.internal.TimerTable;
-import dev.tcplab.engine.internal.TraceRing;
 
 /**
- * The world behind {@link Simulation}: the virtual clock and the event loop, the two
- * hosts (0 = client, 1 = server) with their connection table, demultiplexing of arriving
- * segments, the one {@link #setState} and the life of a pair. The TCP rules live in
- * {@link Tcb} (user calls, SEGMENT ARRIVES for every state, timeouts), {@link TimeWait},
- * {@link Listener}, {@link Network}, {@link Ports} and {@link Isn}; the mechanism (event
- * queue, timer table, tables) in {@code dev.tcplab.engine.internal}. Package-private; the
- * facade validates arguments and turns results into {@link EventResult}s.
+ * The world behind {@link Simulation}: the {@link Context} every rule sees (clock,
+ * constants, trace, census, timers) plus the event loop, the two hosts with their
+ * connection table, demultiplexing of arriving segments and the life of a pair. The TCP
+ * rules live in {@link Tcb} and its parts, {@link SegmentArrives}, {@link SocketCalls},
+ * {@link TimeWait}, {@link Listener}, {@link Network}, {@link Ports} and {@link Isn}; the
+ * mechanism (event queue, timer table, tables) in {@code dev.tcplab.engine.internal}.
+ * Package-private; the facade validates arguments and turns results into
+ * {@link EventResult}s.
  */
-final class Engine {
-
-	static final int CLIENT_HOST = 0;
-
-	static final int SERVER_HOST = 1;
+final class Engine extends Context {
 
 	static final int LISTEN_BACKLOG = 4096;
 
-	final SimulationConfig config;
+	/** The target of an {@link #EV_CALLBACK} entry: a driver's own scheduled event. */
+	interface Scheduled {
 
-	final StackConstants c;
+		void fire(Engine e, long arg);
 
-	final TraceRing rec;
-
-	/** Kinds of event-queue entries. */
-	static final int EV_SEGMENT = 0;
-
-	static final int EV_TIMER = 1;
-
-	static final int EV_TIME_WAIT_EXPIRY = 2;
-
-	static final int EV_LOAD_CONNECT = 3;
-
-	static final int EV_CENSUS = 4;
-
-	final EventQueue sched = new EventQueue(this::staleEntry);
-
-	/** The four timers of every TCB, indexed by the TCB's {@link Tcb#slot}. */
-	final TimerTable<Tcb> timers = new TimerTable<>(sched, EV_TIMER);
-
-	/** A cancelled timer's entry is dropped as soon as it reaches a lane's head. */
-	private boolean staleEntry(int kind, long arg) {
-		return kind == EV_TIMER && timers.stale(arg);
 	}
 
-	/** Virtual time in microseconds. */
-	long now;
-
-	final String[] address;
-
 	final Network net;
-
-	final Isn isn;
 
 	final Ports ports;
 
@@ -96,109 +62,67 @@ final class Engine {
 
 	private int nextPairId = 1;
 
-	final int[] census = new int[TcpState.values().length];
-
 	long lifecycles;
 
-	LoadRun load;
+	/** The workload of the load run, if one was started. */
+	Tcb.Application load;
 
-	/**
-	 * {@link StackConstants#rtoFormula()} is "linux": RTO = SRTT + max(RTO_min,
-	 * 4·RTTVAR); otherwise RFC 6298 §2.
-	 */
-	final boolean linuxRto;
-
-	/**
-	 * {@link StackConstants#rtoFormula()} is "freebsd": FreeBSD's {@code TCPT_RANGESET}
-	 * adds {@code tcp_rexmit_slop} to RFC 6298's SRTT + 4·RTTVAR.
-	 */
-	final boolean freebsdRto;
+	/** Lifecycles of the load run's pairs completed so far. */
+	long loadCompleted;
 
 	Engine(SimulationConfig config) {
-		this.config = config;
-		this.c = config.constants();
-		this.rec = new TraceRing(config.traceLevel(), config.maxTraceEvents());
-		this.address = new String[] { config.clientAddress(), config.serverAddress() };
+		this(config, new SplittableRandom(config.seed()));
+	}
+
+	private Engine(SimulationConfig config, SplittableRandom rng) {
+		super(config, rng.nextLong());
 		this.net = new Network(this, config.latencyMs());
-		SplittableRandom rng = new SplittableRandom(config.seed());
-		this.isn = new Isn(config.pinnedIsn(), config.constants().timeWaitMs() > 0, rng.nextLong());
-		this.ports = new Ports(this, rng);
+		this.ports = new Ports(c, isn, rng);
 		this.tw = new TimeWait(this);
-		this.linuxRto = StackConstants.RTO_LINUX.equals(c.rtoFormula());
-		this.freebsdRto = StackConstants.RTO_FREEBSD.equals(c.rtoFormula());
-	}
-
-	static long key(int host, int localPort, int remotePort) {
-		return ConnTable.key(host, 0, localPort, remotePort);
-	}
-
-	/**
-	 * Key of a connection of client host number {@code client} (0 =
-	 * {@code config.clientAddress}) or its server side.
-	 */
-	static long key(int host, int client, int localPort, int remotePort) {
-		return ConnTable.key(host, client, localPort, remotePort);
-	}
-
-	static String offsetAddress(String base, int offset) {
-		return Network.offsetAddress(base, offset);
 	}
 
 	String address(int host, int client) {
 		return net.address(host, client);
 	}
 
-	double ms() {
-		return now / 1000.0;
-	}
-
-	static String role(int host) {
-		return host == CLIENT_HOST ? "client" : "server";
-	}
-
 	// ---- entry points of the facade (Simulation, PairEvents, LoadRun)
 
-	long nextSegmentId() {
-		return net.nextSegmentId();
-	}
-
-	void transmit(Segment s) {
-		net.transmit(s);
-	}
-
-	void sendRaw(int host, int client, int localPort, int remotePort, Pair p, int pairNo, int flags, int seq, int ack,
-			int len, int iss, int irs, long answers) {
-		net.sendRaw(host, client, localPort, remotePort, p, pairNo, flags, seq, ack, len, iss, irs, answers);
-	}
-
-	void release(Pair p, Side side) {
-		net.release(p, side);
-	}
-
-	int allocateEphemeral(int serverPort) {
-		return ports.allocateEphemeral(0, serverPort);
-	}
-
+	/**
+	 * An ephemeral port of client host number {@code client} for a connect() to
+	 * {@code serverPort}, or −1 when none is free. With {@code twReuse = 1} (Linux
+	 * {@code tcp_tw_reuse}) and no free port, a client TIME_WAIT on the same destination
+	 * that is at least 1 s old gives up its tuple.
+	 */
 	int allocateEphemeral(int client, int serverPort) {
-		return ports.allocateEphemeral(client, serverPort);
+		int p = ports.allocateEphemeral(client);
+		if (p < 0 && c.twReuse() == 1) {
+			p = tw.reuse(client, ports.cursor(client), c.ephemeralLow(), c.ephemeralHigh(), serverPort);
+			if (p >= 0) {
+				ports.moveCursor(client, p);
+			}
+		}
+		return p;
 	}
 
+	/**
+	 * bind() on the client host: EADDRINUSE while anything holds the port, unless every
+	 * holder and the new socket set SO_REUSEADDR and the exact tuple is free.
+	 */
 	Errno bindCheck(int port, int serverPort, boolean reuseAddr) {
-		return ports.bindCheck(port, serverPort, reuseAddr);
-	}
-
-	PairView pairView(Pair p) {
-		return Views.pair(this, p);
+		var pt = ports.clientPorts(0);
+		if (pt.users(port) == 0) {
+			return null;
+		}
+		long key = Host.key(Host.CLIENT, 0, port, serverPort);
+		if (reuseAddr && pt.exclusiveUsers(port) == 0 && conns.get(key) < 0 && tw.rows.find(key) < 0) {
+			return null;
+		}
+		return Errno.EADDRINUSE;
 	}
 
 	// =====================================================================================================
 	// The event loop (the queue is internal/EventQueue, the timers internal/TimerTable)
 	// =====================================================================================================
-
-	/** A timer slot for a new TCB. */
-	int allocTimerSlot(Tcb t) {
-		return timers.alloc(t);
-	}
 
 	/** Gives the TCB's slot back: every queue entry of its timers goes stale. */
 	void freeTimerSlot(Tcb t) {
@@ -282,105 +206,43 @@ final class Engine {
 				arrive(s);
 				net.recycle(s);
 			}
-			case EV_TIMER -> timers.fire(arg).onTimer(TimerTable.timer(arg));
+			case EV_TIMER -> ((Tcb) timers.fire(arg)).onTimer(Timer.ALL[TimerTable.timer(arg)]);
 			case EV_TIME_WAIT_EXPIRY -> tw.expire(arg);
-			case EV_LOAD_CONNECT -> ((LoadRun) target).connectTick(this);
-			case EV_CENSUS -> ((LoadRun) target).censusTick(this);
+			case EV_CALLBACK -> ((Scheduled) target).fire(this, arg);
 			default -> throw new IllegalStateException("unknown event kind " + kind);
 		}
 	}
 
 	// =====================================================================================================
-	// State transitions and trace
+	// What the rules tell the engine (Context)
 	// =====================================================================================================
 
-	/**
-	 * The one place where every endpoint changes state (smoltcp's {@code set_state}):
-	 * keeps the census, records the state event with its cause, and cleans up on CLOSED.
-	 */
-	void setState(Endpoint ep, TcpState to, String cause) {
-		TcpState from = ep.state;
-		if (from == to) {
-			return;
+	@Override
+	void closed(Endpoint ep) {
+		if (ep instanceof Tcb t) {
+			tcbClosed(t);
 		}
-		if (ep.counted) {
-			census[from.ordinal()]--;
-		}
-		ep.state = to;
-		if (to != TcpState.CLOSED) {
-			census[to.ordinal()]++;
-			ep.counted = true;
-		}
-		else {
-			ep.counted = false;
-		}
-		if (rec.states) {
-			rec.state(now, ep.pairNo(), ep.role(), from, to, cause);
-		}
-		if (to == TcpState.CLOSED) {
-			if (ep instanceof Tcb t) {
-				tcbClosed(t);
-			}
-			else if (ep instanceof TimeWaitRecord r) {
-				tw.recordClosed(r);
-			}
+		else if (ep instanceof TimeWaitRecord r) {
+			tw.recordClosed(r);
 		}
 	}
 
-	void note(Endpoint ep, String code, String text) {
-		if (rec.states) {
-			rec.note(now, ep == null ? 0 : ep.pairNo(), ep == null ? null : ep.role(), code, text);
+	@Override
+	void timeWait(Endpoint ep) {
+		if (ep instanceof Tcb t) {
+			tw.compact(t);
 		}
 	}
 
-	void note(Pair p, String endpoint, String code, String text) {
-		if (rec.states) {
-			rec.note(now, p == null ? 0 : p.id, endpoint, code, text);
+	@Override
+	void released(Endpoint ep) {
+		Tcb t = (Tcb) ep;
+		if (t.state == TcpState.TIME_WAIT) {
+			tw.releaseOwner(t);
 		}
-	}
-
-	void timerEvent(Endpoint ep, String timer, String action, long atUs) {
-		if (rec.segments) {
-			timerEvent(ep.pairNo(), ep.role(), timer, action, atUs);
+		else if (t.state == TcpState.CLOSED) {
+			checkPair(t.pair);
 		}
-	}
-
-	void timerEvent(int pairNo, String endpoint, String timer, String action, long atUs) {
-		if (rec.segments) {
-			rec.add(new TraceEvent.Timer(rec.nextSeq(), ms(), pairNo == 0 ? null : Integer.valueOf(pairNo), endpoint,
-					timer, action, atUs < 0 ? null : atUs / 1000.0));
-		}
-	}
-
-	void callEvent(Endpoint ep, String endpoint, String call, Map<String, Object> args, CallResult result) {
-		if (rec.states) {
-			boolean blocking = result == CallResult.PENDING;
-			rec.call(now, ep == null ? 0 : ep.pairNo(), endpoint, call, args == null ? Map.of() : args,
-					blocking ? null : result.wire(), blocking, false);
-		}
-	}
-
-	void callCompleted(Tcb t, int call, Integer max, CallResult result) {
-		if (rec.states) {
-			String name = switch (call) {
-				case Tcb.CALL_RECV -> "recv";
-				case Tcb.CALL_CLOSE -> "close";
-				case Tcb.CALL_CONNECT -> "connect";
-				default -> "call";
-			};
-			Map<String, Object> args = call == Tcb.CALL_RECV && max != null ? Map.of("max", max) : Map.of();
-			rec.call(now, t.pairNo(), t.role(), name, args, result.wire(), false, true);
-		}
-	}
-
-	Map<TcpState, Integer> censusMap() {
-		Map<TcpState, Integer> m = new EnumMap<>(TcpState.class);
-		for (TcpState s : TcpState.values()) {
-			if (s != TcpState.CLOSED) {
-				m.put(s, census[s.ordinal()]);
-			}
-		}
-		return m;
 	}
 
 	// =====================================================================================================
@@ -389,20 +251,22 @@ final class Engine {
 
 	/**
 	 * A segment reaches its destination host: demultiplex to a connection (TCB or
-	 * TIME_WAIT record), else a listener, else nothing; {@link Tcb#segmentArrives} takes
-	 * it from there.
+	 * TIME_WAIT record), else a listener, else nothing, and SEGMENT ARRIVES for what was
+	 * found (RFC 9293 §3.10.7): {@link SegmentArrives} for a TCB (§3.10.7.3, §3.10.7.4),
+	 * a listener (§3.10.7.2) or nothing (§3.10.7.1 CLOSED), {@link TimeWait#arrives} for
+	 * TIME-WAIT.
 	 */
 	private void arrive(Segment s) {
 		if (rec.segments) {
 			net.traceSegment("delivered", s);
 		}
 		int dstHost = 1 - s.srcHost;
-		long k = key(dstHost, s.client, s.dstPort, s.srcPort);
+		long k = Host.key(dstHost, s.client, s.dstPort, s.srcPort);
 		// fast path: the segment's own pair usually holds the destination endpoint
 		Endpoint ep = null;
 		Pair sp = s.pair;
 		if (sp != null) {
-			Endpoint cand = dstHost == SERVER_HOST ? sp.server : sp.client;
+			Endpoint cand = dstHost == Host.SERVER ? sp.server : sp.client;
 			if (cand != null && cand.inConns && connKey(cand) == k) {
 				ep = cand;
 			}
@@ -410,10 +274,36 @@ final class Engine {
 		if (ep == null) {
 			ep = connGet(k);
 		}
-		if (ep == null && dstHost == SERVER_HOST) {
-			ep = listenerOn(s.dstPort);
+		if (ep instanceof Tcb t) {
+			SegmentArrives.arrives(t, s);
 		}
-		Tcb.segmentArrives(this, ep, dstHost, s);
+		else if (ep instanceof TimeWaitRecord r) {
+			tw.arrives(r, s);
+		}
+		else {
+			Listener l = dstHost == Host.SERVER ? listenerOn(s.dstPort) : null;
+			if (l != null && l.state == TcpState.LISTEN) {
+				listen(l, s, null);
+			}
+			else {
+				SegmentArrives.closed(this, net, dstHost, s);
+			}
+		}
+	}
+
+	/**
+	 * A segment reaches listener {@code l} (§3.10.7.2): a SYN that makes a child puts it
+	 * into the connection table and its pair, then opens it with ISS {@code iss} (a SYN
+	 * reopening TIME_WAIT) or the ISN generator's (null).
+	 */
+	void listen(Listener l, Segment s, Integer iss) {
+		if (!SegmentArrives.listen(this, net, l, s)) {
+			return;
+		}
+		Pair p = childPair(s);
+		Tcb child = new Tcb(this, net, p, Side.SERVER, Host.SERVER, s.client, l.port, s.srcPort, true);
+		childCreated(child, l, p);
+		SegmentArrives.passiveOpen(child, l, s, iss);
 	}
 
 	/**
@@ -472,7 +362,7 @@ final class Engine {
 	 */
 	Pair childPair(Segment s) {
 		Pair p = null;
-		Endpoint peer = endpoint(conns.get(key(CLIENT_HOST, s.client, s.srcPort, s.dstPort)));
+		Endpoint peer = endpoint(conns.get(Host.key(Host.CLIENT, s.client, s.srcPort, s.dstPort)));
 		if (peer instanceof Tcb ct) {
 			p = ct.pair;
 		}
@@ -490,7 +380,7 @@ final class Engine {
 		if (p != null && p.load) {
 			child.app = load;
 			if (load != null) {
-				load.configure(child);
+				load.attached(child);
 			}
 		}
 		connPut(child.key, child);
@@ -521,20 +411,6 @@ final class Engine {
 		return l;
 	}
 
-	/**
-	 * The application let go of socket {@code t} (its close() returned): a TIME_WAIT
-	 * record that the handle still mirrored lives on alone, a CLOSED socket is done;
-	 * either may finish the pair.
-	 */
-	void socketClosed(Tcb t) {
-		if (t.state == TcpState.TIME_WAIT) {
-			tw.releaseOwner(t);
-		}
-		else if (t.state == TcpState.CLOSED) {
-			checkPair(t.pair);
-		}
-	}
-
 	private void tcbClosed(Tcb t) {
 		if (t.inConns) {
 			connRemove(t.key);
@@ -543,8 +419,10 @@ final class Engine {
 			t.portHeld = false;
 			ports.clientPorts(t.client).release(t.localPort, t.boundReuse);
 		}
-		if (t.listener != null) {
-			t.listener.childClosed(t);
+		if (t.listener != null && !t.accepted) {
+			// a child closed before it was accepted no longer counts against the backlog
+			t.accepted = true;
+			t.listener.pendingChildren--;
 		}
 		t.onClosed();
 		freeTimerSlot(t);
@@ -561,8 +439,8 @@ final class Engine {
 		if (!p.finished && Pair.closed(p.client) && Pair.closed(p.server)) {
 			p.finished = true;
 			lifecycles++;
-			if (p.load && load != null) {
-				load.completed++;
+			if (p.load) {
+				loadCompleted++;
 			}
 		}
 		if (!config.retainClosedPairs() && !p.forgotten && done(p.client) && done(p.server)) {
@@ -633,11 +511,11 @@ final class Engine {
 			pairs.put(p.id, p);
 		}
 		p.listener = listener(serverPort, p);
-		Tcb t = new Tcb(this, p, Side.CLIENT, CLIENT_HOST, client, clientPort, serverPort, reuseAddr);
+		Tcb t = new Tcb(this, net, p, Side.CLIENT, Host.CLIENT, client, clientPort, serverPort, reuseAddr);
 		p.client = t;
 		if (loadPair) {
 			t.app = load;
-			load.configure(t);
+			load.attached(t);
 		}
 		ports.clientPorts(client).acquire(clientPort, reuseAddr);
 		t.portHeld = true;
@@ -658,15 +536,11 @@ final class Engine {
 				callEvent(t, "client", "bind", Map.of("port", clientPort), CallResult.ZERO);
 			}
 		}
-		t.connect();
+		SocketCalls.connect(t);
 		if (rec.states) {
 			callEvent(t, "client", "connect", net.connectArgs(serverPort), CallResult.PENDING);
 		}
 		return p;
-	}
-
-	static int hostOf(Side side) {
-		return side == Side.CLIENT ? CLIENT_HOST : SERVER_HOST;
 	}
 
 	/**
@@ -685,12 +559,12 @@ final class Engine {
 			p.listener = listener(serverPort, p);
 			return p;
 		}
-		Tcb t = new Tcb(this, p, Side.CLIENT, CLIENT_HOST, 0, clientPort, serverPort, false);
+		Tcb t = new Tcb(this, net, p, Side.CLIENT, Host.CLIENT, 0, clientPort, serverPort, false);
 		p.client = t;
 		ports.clientPorts(0).acquire(clientPort, false);
 		t.portHeld = true;
 		connPut(t.key, t);
-		t.connect();
+		SocketCalls.connect(t);
 		if (rec.states) {
 			callEvent(t, "client", "connect", net.connectArgs(serverPort), CallResult.PENDING);
 		}
@@ -702,13 +576,13 @@ final class Engine {
 	 * link, no fault rules): trace "sent" and "delivered", then the usual demultiplexing.
 	 */
 	void injectExternal(Pair p, int flags, int seq, int ack, int len, int window) {
-		int src = hostOf(p.external);
+		int src = Host.of(p.external);
 		int srcPort = p.external == Side.CLIENT ? p.clientPort : p.serverPort;
 		int dstPort = p.external == Side.CLIENT ? p.serverPort : p.clientPort;
 		Endpoint local = p.endpoint(p.external.peer());
 		int localIss = local instanceof Tcb t && t.synchronizedVars ? t.iss
 				: local instanceof TimeWaitRecord r ? r.iss : 0;
-		Segment s = new Segment(nextSegmentId(), p, p.id, src, p.clientNo, srcPort, dstPort, flags, seq,
+		Segment s = new Segment(net.nextSegmentId(), p, p.id, src, p.clientNo, srcPort, dstPort, flags, seq,
 				(flags & Segment.ACK) != 0 ? ack : 0, len, window, false, seq - p.externalIsn,
 				(flags & Segment.ACK) != 0 ? ack - localIss : 0, -1);
 		if (rec.segments) {

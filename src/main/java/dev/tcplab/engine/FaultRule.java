@@ -2,7 +2,10 @@ package dev.tcplab.engine;
 
 import dev.tcplab.engine.PairEvent.FaultAction;
 
-/** A fault rule on one direction of a pair (design.md "Fault rules"). */
+/**
+ * A fault rule on one direction of a pair (docs/api.md "Events": lose, duplicate, hold,
+ * delay).
+ */
 final class FaultRule {
 
 	final FaultAction action;

@@ -39,23 +39,23 @@ final class Isn {
 	/** The ISN of a connection of {@code host} opened at {@code nowUs}. */
 	int next(long nowUs, int host, int client, int localPort, int remotePort) {
 		if (pinned) {
-			int clientPort = host == Engine.CLIENT_HOST ? localPort : remotePort;
-			int serverPort = host == Engine.CLIENT_HOST ? remotePort : localPort;
+			int clientPort = host == Host.CLIENT ? localPort : remotePort;
+			int serverPort = host == Host.CLIENT ? remotePort : localPort;
 			long tuple = ((long) client << 32) | ((long) clientPort << 16) | serverPort;
 			if (incarnations == null) {
 				incarnations = new HashMap<>();
 			}
 			int inc;
-			if (host == Engine.CLIENT_HOST) {
+			if (host == Host.CLIENT) {
 				inc = incarnations.getOrDefault(tuple, -1) + 1;
 				incarnations.put(tuple, inc);
 			}
 			else {
 				inc = incarnations.getOrDefault(tuple, 0);
 			}
-			return (host == Engine.CLIENT_HOST ? 1000 : 5000) + (stepPerIncarnation ? 100_000 * inc : 0);
+			return (host == Host.CLIENT ? 1000 : 5000) + (stepPerIncarnation ? 100_000 * inc : 0);
 		}
-		long f = mix64(secret ^ Engine.key(host, client, localPort, remotePort) * 0x9E3779B97F4A7C15L);
+		long f = mix64(secret ^ Host.key(host, client, localPort, remotePort) * 0x9E3779B97F4A7C15L);
 		return (int) (nowUs / 4 + f);
 	}
 

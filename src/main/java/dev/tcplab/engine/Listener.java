@@ -6,9 +6,9 @@ import java.util.Map;
 /**
  * A listening socket on the server host (RFC 9293 §3.10.1 passive OPEN, the LISTEN
  * state). Incoming SYNs create child connections in SYN_RECEIVED
- * ({@link Tcb#listenArrives}, §3.10.7.2) while fewer than {@link #backlog} are pending;
- * children are accepted automatically once ESTABLISHED. The listener has SO_REUSEADDR set
- * (as servers do) and its children inherit it.
+ * ({@link SegmentArrives#listen}, §3.10.7.2) while fewer than {@link #backlog} are
+ * pending; children are accepted automatically once ESTABLISHED. The listener has
+ * SO_REUSEADDR set (as servers do) and its children inherit it.
  */
 final class Listener extends Endpoint {
 
@@ -36,29 +36,6 @@ final class Listener extends Endpoint {
 	/** Whether the backlog of children not yet accepted is full (a SYN is dropped). */
 	boolean backlogFull() {
 		return pendingChildren >= backlog;
-	}
-
-	/** A child reached ESTABLISHED: accept() returns it (auto-accept). */
-	void accept(Engine e, Tcb t) {
-		if (!t.accepted) {
-			t.accepted = true;
-			pendingChildren--;
-			if (e.rec.states) {
-				e.callEvent(t, "server", "accept", t.localPort == port ? acceptArgs : Map.of("port", t.localPort),
-						CallResult.ZERO);
-			}
-			if (t.app != null) {
-				t.app.established(t);
-			}
-		}
-	}
-
-	/** A child closed before it was accepted: it no longer counts against the backlog. */
-	void childClosed(Tcb t) {
-		if (!t.accepted) {
-			t.accepted = true; // no longer pending
-			pendingChildren--;
-		}
 	}
 
 	/** The listeners of the server host by port. */

@@ -9,7 +9,10 @@ import dev.tcplab.engine.LoadSpec.LoadStats;
  * the closer closes first and the other side closes when it reads EOF. Also the census
  * ticker.
  */
-final class LoadRun {
+final class LoadRun implements Tcb.Application, Engine.Scheduled {
+
+	/** {@link Engine.Scheduled} arguments: the next connection start, a census tick. */
+	private static final long CONNECT = 0, CENSUS = 1;
 
 	final LoadSpec spec;
 
@@ -23,8 +26,6 @@ final class LoadRun {
 
 	long started;
 
-	long completed;
-
 	long connectFailures;
 
 	long peakTimeWait;
@@ -34,7 +35,7 @@ final class LoadRun {
 		this.startUs = e.now;
 		this.endUs = e.now + spec.durationMs() * 1000;
 		this.censusUs = spec.censusIntervalMs() * 1000;
-		e.sched.schedule(startUs, Engine.EV_LOAD_CONNECT, this, 0);
+		e.sched.schedule(startUs, Context.EV_CALLBACK, this, CONNECT);
 		// the TIME_WAITs this load will hold at once (one per connection for 2MSL): room
 		// for them up front instead of doubling rings and columns while it runs
 		long twUs = e.c.timeWaitMs() * 1000;
@@ -46,18 +47,28 @@ final class LoadRun {
 			e.tw.rows.ensureCapacity(expected);
 		}
 		if (censusUs > 0) {
-			e.sched.schedule(startUs + censusUs, Engine.EV_CENSUS, this, 0);
+			e.sched.schedule(startUs + censusUs, Context.EV_CALLBACK, this, CENSUS);
 		}
 	}
 
-	void connectTick(Engine e) {
+	@Override
+	public void fire(Engine e, long arg) {
+		if (arg == CONNECT) {
+			connectTick(e);
+		}
+		else {
+			censusTick(e);
+		}
+	}
+
+	private void connectTick(Engine e) {
 		int client = (int) (k % spec.clients());
 		int port = e.allocateEphemeral(client, spec.serverPort());
 		if (port < 0) {
 			connectFailures++;
 			// a refused connect() is a socket call too: traced with its errno, no pair
 			e.callEvent(null, "client", "connect",
-					java.util.Map.of("address", e.address[Engine.SERVER_HOST], "port", spec.serverPort()),
+					java.util.Map.of("address", e.address[Host.SERVER], "port", spec.serverPort()),
 					CallResult.failed(Errno.EADDRNOTAVAIL));
 		}
 		else {
@@ -68,17 +79,17 @@ final class LoadRun {
 		k++;
 		long next = startUs + k * 1_000_000L / spec.connectionsPerSecond();
 		if (next < endUs) {
-			e.sched.schedule(next, Engine.EV_LOAD_CONNECT, this, 0);
+			e.sched.schedule(next, Context.EV_CALLBACK, this, CONNECT);
 		}
 	}
 
-	void censusTick(Engine e) {
+	private void censusTick(Engine e) {
 		peak(e);
 		if (e.rec.states) {
 			e.rec.add(new TraceEvent.Census(e.rec.nextSeq(), e.ms(), null, e.censusMap(), e.lifecycles));
 		}
-		if (e.now < endUs || started > completed) {
-			e.sched.schedule(e.now + censusUs, Engine.EV_CENSUS, this, 0);
+		if (e.now < endUs || started > e.loadCompleted) {
+			e.sched.schedule(e.now + censusUs, Context.EV_CALLBACK, this, CENSUS);
 		}
 	}
 
@@ -90,17 +101,19 @@ final class LoadRun {
 	}
 
 	/** A new socket of this workload: the closer gets the workload's SO_LINGER. */
-	void configure(Tcb t) {
+	@Override
+	public void attached(Tcb t) {
 		if (t.side == spec.closer()) {
 			t.lingerOnoff = spec.lingerOnoff();
 			t.lingerSeconds = spec.lingerSeconds();
 		}
 	}
 
-	void established(Tcb t) {
+	@Override
+	public void established(Tcb t) {
 		if (t.side == Side.CLIENT) {
 			if (spec.requestBytes() > 0) {
-				t.send(spec.requestBytes());
+				SocketCalls.send(t, spec.requestBytes());
 			}
 			else {
 				clientProgress(t);
@@ -111,7 +124,8 @@ final class LoadRun {
 		}
 	}
 
-	void afterSegment(Tcb t) {
+	@Override
+	public void afterSegment(Tcb t) {
 		if (t.appClosed) {
 			return;
 		}
@@ -127,34 +141,30 @@ final class LoadRun {
 			clientProgress(t);
 		}
 		if (!t.appClosed && t.peerFin) {
-			t.close();
+			SocketCalls.close(t);
 		}
 	}
 
 	private void clientProgress(Tcb t) {
 		if (spec.closer() == Side.CLIENT && !t.appClosed && t.appRead >= spec.responseBytes()
 				&& (t.state == TcpState.ESTABLISHED || t.state == TcpState.CLOSE_WAIT)) {
-			t.close();
+			SocketCalls.close(t);
 		}
 	}
 
 	private void respond(Tcb t) {
 		t.appResponded = true;
 		if (spec.responseBytes() > 0) {
-			t.send(spec.responseBytes());
+			SocketCalls.send(t, spec.responseBytes());
 		}
 		if (spec.closer() == Side.SERVER) {
-			t.close();
+			SocketCalls.close(t);
 		}
-	}
-
-	void closed(Tcb t) {
-		// nothing: lifecycles are counted by the engine when both ends are CLOSED
 	}
 
 	LoadStats stats(Engine e) {
 		peak(e);
-		return new LoadStats(started, completed, connectFailures, peakTimeWait, e.censusMap());
+		return new LoadStats(started, e.loadCompleted, connectFailures, peakTimeWait, e.censusMap());
 	}
 
 }

@@ -1,6 +1,5 @@
 package dev.tcplab.engine;
 
-import static dev.tcplab.engine.Segment.ACK;
 import static dev.tcplab.engine.Segment.RST;
 
 import java.util.ArrayDeque;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.tcplab.engine.internal.SegmentPool;
+import dev.tcplab.engine.tcb.Seq;
 
 /**
  * The wire between the hosts: one link in each direction with {@code latencyMs} one-way
@@ -20,7 +20,7 @@ import dev.tcplab.engine.internal.SegmentPool;
  */
 final class Network {
 
-	private final Engine e;
+	private final Context e;
 
 	final long latencyUs;
 
@@ -36,7 +36,7 @@ final class Network {
 	 */
 	private final SegmentPool<Segment> segments = new SegmentPool<>();
 
-	Network(Engine e, double latencyMs) {
+	Network(Context e, double latencyMs) {
 		this.e = e;
 		this.latencyUs = Math.round(latencyMs * 1000);
 	}
@@ -47,7 +47,7 @@ final class Network {
 	 */
 	String clientAddress(int client) {
 		if (client == 0) {
-			return e.address[Engine.CLIENT_HOST];
+			return e.address[Host.CLIENT];
 		}
 		if (clientAddresses == null || clientAddresses.length <= client) {
 			clientAddresses = Arrays.copyOf(clientAddresses == null ? new String[0] : clientAddresses,
@@ -55,7 +55,7 @@ final class Network {
 		}
 		String s = clientAddresses[client];
 		if (s == null) {
-			s = offsetAddress(e.address[Engine.CLIENT_HOST], client);
+			s = offsetAddress(e.address[Host.CLIENT], client);
 			clientAddresses[client] = s;
 		}
 		return s;
@@ -75,7 +75,7 @@ final class Network {
 	}
 
 	String address(int host, int client) {
-		return host == Engine.CLIENT_HOST ? clientAddress(client) : e.address[Engine.SERVER_HOST];
+		return host == Host.CLIENT ? clientAddress(client) : e.address[Host.SERVER];
 	}
 
 	/**
@@ -83,7 +83,7 @@ final class Network {
 	 * them; the last one is reused while address and port stay the same (immutable).
 	 */
 	Map<String, Object> connectArgs(int serverPort) {
-		String a = e.address[Engine.SERVER_HOST];
+		String a = e.address[Host.SERVER];
 		if (lastConnectArgs == null || lastConnectPort != serverPort || lastConnectAddress != a) {
 			lastConnectArgs = Collections
 				.unmodifiableSortedMap(new TreeMap<>(Map.of("address", a, "port", serverPort)));
@@ -134,12 +134,23 @@ final class Network {
 		}
 	}
 
-	/** A segment not tied to a TCB (RSTs, TIME_WAIT ACKs, injections). */
-	void sendRaw(int host, int client, int localPort, int remotePort, Pair p, int pairNo, int flags, int seq, int ack,
-			int len, int iss, int irs, long answers) {
-		Segment s = segment(p, pairNo, host, client, localPort, remotePort, flags, seq, ack, len,
-				(flags & RST) != 0 ? 0 : e.c.windowBytes(), false, seq - iss, (flags & ACK) != 0 ? ack - irs : 0,
-				answers);
+	/**
+	 * Sends {@code r} back along the tuple of segment {@code to}, as endpoint of pair
+	 * {@code p} (number {@code pairNo}; the pair's fault rules apply): a reply outside
+	 * any TCB's send sequence (RSTs, TIME_WAIT's ACKs).
+	 */
+	void reply(Segment to, Pair p, int pairNo, Reply r) {
+		send(1 - to.srcHost, to.client, to.dstPort, to.srcPort, p, pairNo, r);
+	}
+
+	/**
+	 * Sends {@code r} from {@code host}'s port {@code localPort} (client host
+	 * {@code client}) to {@code remotePort}: a segment not tied to a TCB.
+	 */
+	void send(int host, int client, int localPort, int remotePort, Pair p, int pairNo, Reply r) {
+		int flags = r.flags();
+		Segment s = segment(p, pairNo, host, client, localPort, remotePort, flags, r.seq(), r.ack(), 0,
+				(flags & RST) != 0 ? 0 : e.c.windowBytes(), false, r.relSeq(), r.relAck(), r.answers());
 		transmit(s);
 	}
 
@@ -152,10 +163,9 @@ final class Network {
 			traceSegment("sent", s);
 		}
 		Pair p = s.pair;
-		if (p != null && p.external != null && Engine.hostOf(p.external) != s.srcHost) {
+		if (p != null && p.external != null && Host.of(p.external) != s.srcHost) {
 			// the peer is outside the engine (packetdrill runner): the segment has
-			// reached
-			// it, no link
+			// reached it, no link
 			if (e.rec.segments) {
 				traceSegment("delivered", s);
 			}
@@ -224,17 +234,16 @@ final class Network {
 
 	private void deliverLater(Segment s, long extraUs) {
 		if (s.index >= 0) {
-			e.sched.scheduleAfter(e.now, latencyUs + extraUs, Engine.EV_SEGMENT, null, s.index);
+			e.sched.scheduleAfter(e.now, latencyUs + extraUs, Context.EV_SEGMENT, null, s.index);
 		}
 		else {
-			e.sched.scheduleAfter(e.now, latencyUs + extraUs, Engine.EV_SEGMENT, s, 0);
+			e.sched.scheduleAfter(e.now, latencyUs + extraUs, Context.EV_SEGMENT, s, 0);
 		}
 	}
 
 	/** Sends the segments held on the {@code side}'s link, in order. */
 	void release(Pair p, Side side) {
-		ArrayDeque<Segment> q = p.held == null ? null
-				: p.held[side == Side.CLIENT ? Engine.CLIENT_HOST : Engine.SERVER_HOST];
+		ArrayDeque<Segment> q = p.held == null ? null : p.held[side == Side.CLIENT ? Host.CLIENT : Host.SERVER];
 		if (q == null) {
 			return;
 		}
@@ -250,10 +259,9 @@ final class Network {
 	void traceSegment(String event, Segment s) {
 		int dstHost = 1 - s.srcHost;
 		e.rec.add(new TraceEvent.Segment(e.rec.nextSeq(), e.ms(), s.pairNo == 0 ? null : Integer.valueOf(s.pairNo),
-				event, s.id, Engine.role(s.srcHost), Engine.role(dstHost),
-				address(s.srcHost, s.client) + ":" + s.srcPort, address(dstHost, s.client) + ":" + s.dstPort,
-				s.flagNames(), Seq.u32(s.seq), Seq.u32(s.ack), s.len, s.window, s.retransmission, Seq.u32(s.relSeq),
-				Seq.u32(s.relAck), s.answers < 0 ? null : s.answers));
+				event, s.id, Host.role(s.srcHost), Host.role(dstHost), address(s.srcHost, s.client) + ":" + s.srcPort,
+				address(dstHost, s.client) + ":" + s.dstPort, s.flagNames(), Seq.u32(s.seq), Seq.u32(s.ack), s.len,
+				s.window, s.retransmission, Seq.u32(s.relSeq), Seq.u32(s.relAck), s.answers < 0 ? null : s.answers));
 	}
 
 }

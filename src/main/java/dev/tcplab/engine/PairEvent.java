@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * Something a user does to one side of a pair: a socket call, a network fault rule or a
- * protocol poke (design.md, events for {@code …/events}). Applied with
+ * protocol poke (docs/api.md "Events", for {@code …/events}). Applied with
  * {@link Simulation#apply(int, PairEvent)}. Each record checks its own arguments when it
  * is built ({@link IllegalArgumentException} naming the argument), so a malformed event
  * never reaches a simulation.
@@ -311,7 +311,7 @@ public sealed interface PairEvent {
 
 	}
 
-	/** Fault actions (design.md "Fault rules"). */
+	/** Fault actions (docs/api.md "Events": lose, duplicate, hold, delay). */
 	enum FaultAction {
 
 		DROP, DUPLICATE, DELAY, HOLD

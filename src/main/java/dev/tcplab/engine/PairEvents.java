@@ -18,7 +18,7 @@ final class PairEvents {
 		Side side = ev.side();
 		String who = side.wireName();
 		Endpoint ep = p.endpoint(side);
-		int host = side == Side.CLIENT ? Engine.CLIENT_HOST : Engine.SERVER_HOST;
+		int host = side == Side.CLIENT ? Host.CLIENT : Host.SERVER;
 		if (ev instanceof PairEvent.Fault f) {
 			p.rules(host).add(new FaultRule(f.action(), f.segment(), f.count(), f.nth(), f.delayMs() * 1000));
 			if (e.rec.states) {
@@ -31,17 +31,18 @@ final class PairEvents {
 		}
 		if (ev instanceof PairEvent.Release) {
 			e.note(p, who, "RELEASE", "held segments sent by the " + who + " are released");
-			e.release(p, side);
+			e.net.release(p, side);
 			return "ok";
 		}
 		if (ev instanceof PairEvent.ResendFin) {
 			String r;
 			if (ep instanceof Tcb t) {
-				r = t.resendFin();
+				r = SocketCalls.resendFin(t);
 			}
 			else if (ep instanceof TimeWaitRecord tw && tw.state == TcpState.TIME_WAIT) {
-				e.sendRaw(tw.host(), tw.client(), tw.localPort(), tw.remotePort(), p, p.id, FIN | ACK, tw.sndNxt - 1,
-						tw.rcvNxt, 0, tw.iss, tw.irs, -1);
+				int seq = tw.sndNxt - 1;
+				e.net.send(tw.host(), tw.client(), tw.localPort(), tw.remotePort(), p, p.id,
+						new Reply(FIN | ACK, seq, tw.rcvNxt, seq - tw.iss, tw.rcvNxt - tw.irs, -1));
 				r = "ok";
 			}
 			else {
@@ -75,10 +76,10 @@ final class PairEvents {
 			int ack = in.ack() == null ? rcvNxt : (int) (long) in.ack();
 			int flags = Segment.flagsOf(in.flags());
 			e.note(p, who, "INJECT", "a raw segment " + in.flags() + " is injected as if sent by the " + who);
-			Segment s = new Segment(e.nextSegmentId(), p, p.id, host, p.clientNo, local, remote, flags, seq,
+			Segment s = new Segment(e.net.nextSegmentId(), p, p.id, host, p.clientNo, local, remote, flags, seq,
 					(flags & ACK) != 0 ? ack : 0, in.len(), e.c.windowBytes(), false, seq - iss,
 					(flags & ACK) != 0 ? ack - irs : 0, -1);
-			e.transmit(s);
+			e.net.transmit(s);
 			return "ok";
 		}
 		return call(e, p, (PairEvent.SocketCall) ev, who, ep).wire();
@@ -97,7 +98,7 @@ final class PairEvents {
 		}
 		CallResult result;
 		if (ev instanceof PairEvent.Close) {
-			result = t.close();
+			result = SocketCalls.close(t);
 		}
 		else if (ev instanceof PairEvent.Abort) {
 			if (t.appClosed) {
@@ -109,7 +110,7 @@ final class PairEvents {
 				if (e.rec.states) {
 					e.callEvent(t, who, "setsockopt", t.lingerArgs(), CallResult.ZERO);
 				}
-				result = t.close();
+				result = SocketCalls.close(t);
 				if (e.rec.states) {
 					e.callEvent(t, who, "close", Map.of(), result);
 				}
@@ -117,13 +118,13 @@ final class PairEvents {
 			}
 		}
 		else if (ev instanceof PairEvent.Shutdown s) {
-			result = t.shutdown(s.how().rd(), s.how().wr());
+			result = SocketCalls.shutdown(t, s.how().rd(), s.how().wr());
 		}
 		else if (ev instanceof PairEvent.Send s) {
-			result = s.bytes() == 0 && !t.appClosed ? CallResult.ZERO : t.send(s.bytes());
+			result = s.bytes() == 0 && !t.appClosed ? CallResult.ZERO : SocketCalls.send(t, s.bytes());
 		}
 		else if (ev instanceof PairEvent.Recv r) {
-			result = t.recv(r.max());
+			result = SocketCalls.recv(t, r.max());
 		}
 		else if (ev instanceof PairEvent.SetLinger l) {
 			if (t.appClosed) {

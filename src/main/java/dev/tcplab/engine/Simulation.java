@@ -25,6 +25,9 @@ public final class Simulation {
 
 	private final Engine e;
 
+	/** The load run, once started. */
+	private LoadRun load;
+
 	public Simulation(SimulationConfig config) {
 		if (config == null) {
 			throw new IllegalArgumentException("config must be given");
@@ -66,7 +69,7 @@ public final class Simulation {
 	 * @throws IllegalArgumentException for ports outside 1..65535
 	 */
 	public PairView openPair(int serverPort, Integer clientPort, boolean clientReuseAddr, boolean establish) {
-		return e.pairView(open(serverPort, clientPort, clientReuseAddr, establish));
+		return Views.pair(e, open(serverPort, clientPort, clientReuseAddr, establish));
 	}
 
 	/**
@@ -93,10 +96,10 @@ public final class Simulation {
 			port = clientPort;
 		}
 		else {
-			port = e.allocateEphemeral(serverPort);
+			port = e.allocateEphemeral(0, serverPort);
 			if (port < 0) {
-				refused(clientReuseAddr, "connect",
-						Map.of("address", e.address[Engine.SERVER_HOST], "port", serverPort), Errno.EADDRNOTAVAIL);
+				refused(clientReuseAddr, "connect", Map.of("address", e.address[Host.SERVER], "port", serverPort),
+						Errno.EADDRNOTAVAIL);
 				throw new EngineException(Errno.EADDRNOTAVAIL,
 						"connect() failed with EADDRNOTAVAIL: no free ephemeral port in " + e.c.ephemeralLow() + ".."
 								+ e.c.ephemeralHigh());
@@ -144,7 +147,7 @@ public final class Simulation {
 	 * @throws java.util.NoSuchElementException for an unknown pair id
 	 */
 	public PairView pair(int pairId) {
-		return e.pairView(requirePair(pairId));
+		return Views.pair(e, requirePair(pairId));
 	}
 
 	public boolean hasPair(int pairId) {
@@ -200,7 +203,7 @@ public final class Simulation {
 		if (local == Side.CLIENT && e.bindCheck(clientPort, serverPort, false) != null) {
 			throw new EngineException(Errno.EADDRINUSE, "client port " + clientPort + " is in use");
 		}
-		return e.pairView(e.openExternal(local, serverPort, clientPort, (int) externalIsn));
+		return Views.pair(e, e.openExternal(local, serverPort, clientPort, (int) externalIsn));
 	}
 
 	/**
@@ -373,17 +376,18 @@ public final class Simulation {
 		if (spec.clients() > 1) {
 			// the further client addresses are derived from config.clientAddress: it must
 			// be IPv4
-			Engine.offsetAddress(e.address[Engine.CLIENT_HOST], spec.clients() - 1);
+			Network.offsetAddress(e.address[Host.CLIENT], spec.clients() - 1);
 		}
-		if (e.load != null) {
+		if (load != null) {
 			throw new IllegalStateException("a load run was already started on this simulation");
 		}
-		e.load = new LoadRun(e, spec);
+		load = new LoadRun(e, spec);
+		e.load = load;
 	}
 
 	/** Progress of the workload, or null if none was started. */
 	public LoadStats loadStats() {
-		return e.load == null ? null : e.load.stats(e);
+		return load == null ? null : load.stats(e);
 	}
 
 	/** Trace events with seq ≥ max(since, oldestSeq()), in order. */
@@ -430,7 +434,7 @@ public final class Simulation {
 	public SimulationView view() {
 		List<PairView> views = new ArrayList<>(e.pairs.size());
 		for (Pair p : e.pairs.values()) {
-			views.add(e.pairView(p));
+			views.add(Views.pair(e, p));
 		}
 		Map<String, Object> constants = new LinkedHashMap<>(e.c.asMap());
 		return new SimulationView(nowMs(), constants, views, census(), nextSeq(), oldestSeq(), nextEventAtMs());

@@ -31,7 +31,7 @@ public final class Snapshots {
 	public record ListenerView(String endpoint, String address, int port, TcpState state, int backlog) {
 	}
 
-	/** A client/server connection pair, as design.md's pair JSON. */
+	/** A client/server connection pair, as docs/api.md "Simulation JSON" shows it. */
 	public record PairView(int id, EndpointView client, EndpointView server, ListenerView listener) {
 	}
 

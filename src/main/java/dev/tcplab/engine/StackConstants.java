@@ -8,9 +8,10 @@ import java.util.Map;
 
 /**
  * Every tunable of a stack profile. All durations are in milliseconds of virtual time. A
- * profile is a named preset ({@link #forProfile(String)}); each value can be overridden
- * per simulation by its record component name ({@link #withOverrides(Map)}), e.g.
- * {@code timeWaitMs = 0} to show what breaks without TIME_WAIT.
+ * profile is a named preset ({@link #forProfile(String)} defines them as differences from
+ * RFC 9293, each with its source); each value can be overridden per simulation by its
+ * record component name ({@link #withOverrides(Map)}), e.g. {@code timeWaitMs = 0} to
+ * show what breaks without TIME_WAIT.
  *
  * @param profile preset this was derived from: rfc9293, linux, bsd or windows
  * @param mslMs maximum segment lifetime (RFC 9293 §3.4.1)
@@ -38,8 +39,10 @@ import java.util.Map;
  * in overrides)
  * @param rfc1337 true = ignore RST in TIME_WAIT (RFC 1337 fix, Linux tcp_rfc1337=1);
  * false = RST kills it (RFC 9293)
- * @param twReuse allow an outgoing connect to reuse a tuple in TIME_WAIT (Linux
- * tcp_tw_reuse); 0 = never
+ * @param twReuse Linux tcp_tw_reuse: whether an outgoing connect may take over a tuple in
+ * TIME_WAIT; 0 = never, 1 = yes (modelled: when no ephemeral port is free, a client
+ * TIME_WAIT to the same destination at least 1 s old), 2 = for loopback connections only
+ * (Linux 6.18's default), which acts as 0 in the lab: its hosts are not loopback
  * @param synReopensTimeWait a new SYN with a higher ISN reopens a TIME_WAIT connection
  * (RFC 1122 §4.2.2.13, RFC 6191)
  * @param mss maximum segment size in bytes
@@ -121,13 +124,13 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 	/** FreeBSD's default {@code net.inet.tcp.rexmit_slop} (TCPTV_CPU_VAR, hz/5). */
 	public static final int FREEBSD_REXMIT_SLOP_MS = 200;
 
-	private static final CallResult EWOULDBLOCK = CallResult.failed(Errno.EWOULDBLOCK);
-
 	/**
 	 * Smallest MSS accepted: the default send MSS of RFC 9293 §3.7.1 (RFC 1122 §4.2.2.6),
 	 * so one window is at most ⌈65535 / 536⌉ = 123 segments.
 	 */
 	public static final int MIN_MSS = 536;
+
+	private static final CallResult EWOULDBLOCK = CallResult.failed(Errno.EWOULDBLOCK);
 
 	/** Names of the built-in profiles. */
 	public static final List<String> PROFILES = List.of("rfc9293", "linux", "bsd", "windows");
@@ -170,8 +173,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 			throw new IllegalArgumentException(
 					"ephemeral port range must satisfy 1 <= ephemeralLow <= ephemeralHigh <= 65535");
 		}
-		long max = 10L * 24 * 3600 * 1000; // ten days of virtual time is absurd for any
-											// TCP timer
+		// ten days of virtual time is absurd for any TCP timer
+		long max = 10L * 24 * 3600 * 1000;
 		for (long v : new long[] { mslMs, timeWaitMs, rtoInitialMs, rtoMinMs, rtoMaxMs, delayedAckMs,
 				finWait2TimeoutMs }) {
 			if (v > max) {
@@ -196,37 +199,178 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 	}
 
 	/**
-	 * The preset of a profile.
+	 * The preset of a profile (null = linux), defined as its differences from RFC 9293:
+	 * {@link Draft} holds every constant at its RFC 9293 value, one line each with its
+	 * source (the defaults live there and nowhere else), and each other profile changes
+	 * only what differs, one line per constant with the sysctl, kernel symbol or vendor
+	 * document it comes from.
 	 * @throws IllegalArgumentException for an unknown profile name
 	 */
 	public static StackConstants forProfile(String name) {
 		String p = name == null ? "linux" : name.trim().toLowerCase(Locale.ROOT);
 		return switch (p) {
-			// RFC 9293: MSL 2 min, TIME_WAIT 4 min, RTO per RFC 6298 (min 1 s), no orphan
-			// timeout, RST kills TIME_WAIT.
-			case "rfc9293" -> new StackConstants("rfc9293", 120_000, 240_000, 1_000, 1_000, 60_000, 15, 8, 6, 200,
-					false, 0, true, EWOULDBLOCK, false, 0, true, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true,
-					false, false, false, false, 0, 6, 0, false, false, false);
-			// Linux 6.x: TCP_TIMEWAIT_LEN 60 s, RTO min 200 ms / max 120 s,
-			// tcp_fin_timeout 60 s, delayed ACK ~40 ms,
-			// quick-ACK on fresh connections, close() after linger timeout returns 0,
-			// tcp_rfc1337=0, tcp_tw_reuse=2.
-			case "linux" -> new StackConstants("linux", 30_000, 60_000, 1_000, 200, 120_000, 15, 8, 6, 40, true, 60_000,
-					true, CallResult.ZERO, false, 0, true, 1460, 65535, 32768, 60999, true, RTO_LINUX, false, true,
-					true, true, true, 65537, 5, 500, true, true, true);
-			// FreeBSD: MSL 30 s (TIME_WAIT 60 s), RTO min 30 ms, delayed ACK 100 ms,
-			// linger timeout EWOULDBLOCK.
-			case "bsd" -> new StackConstants("bsd", 30_000, 60_000, 1_000, 30, 64_000, 12, 8, 6, 100, false, 60_000,
-					true, EWOULDBLOCK, false, 0, true, 1460, 65535, 49152, 65535, false, RTO_FREEBSD, true, false,
-					false, false, false, 0, 6, 0, false, false, false);
-			// Windows: TcpTimedWaitDelay 120 s, RTO min 300 ms, delayed ACK 200 ms,
-			// FIN_WAIT_2 timeout 120 s.
-			case "windows" -> new StackConstants("windows", 60_000, 120_000, 1_000, 300, 60_000, 5, 5, 2, 200, false,
-					120_000, true, EWOULDBLOCK, false, 0, false, 1460, 65535, 49152, 65535, false, RTO_RFC6298, true,
-					false, false, false, false, 0, 2, 0, false, false, false);
+			case "rfc9293" -> new Draft().build();
+			case "linux" -> linux();
+			case "bsd" -> bsd();
+			case "windows" -> windows();
 			default -> throw new IllegalArgumentException(
 					"unknown profile \"" + name + "\"; known profiles: " + String.join(", ", PROFILES));
 		};
+	}
+
+	/**
+	 * Linux 6.18 with its default sysctls (checked against the kernel with packetdrill,
+	 * docs/tcp-facts.md). Equal to RFC 9293's: rtoInitialMs (TCP_TIMEOUT_INIT 1 s),
+	 * retries2 (tcp_retries2 = 15), orphanRetries (tcp_orphan_retries = 0, which
+	 * tcp_orphan_retries() reads as 8), synRetries (tcp_syn_retries = 6), rfc1337
+	 * (tcp_rfc1337 = 0), rstOnUnreadClose (tcp_close), synReopensTimeWait
+	 * (tcp_timewait_state_process).
+	 */
+	private static StackConstants linux() {
+		Draft d = new Draft();
+		d.profile = "linux";
+		d.mslMs = 30_000; // half of TCP_TIMEWAIT_LEN
+		d.timeWaitMs = 60_000; // TCP_TIMEWAIT_LEN
+		d.rtoMinMs = 200; // TCP_RTO_MIN
+		d.rtoMaxMs = 120_000; // TCP_RTO_MAX
+		d.delayedAckMs = 40; // TCP_DELACK_MIN
+		d.quickAck = true; // tcp_incr_quickack, pingpong
+		d.finWait2TimeoutMs = 60_000; // tcp_fin_timeout
+		d.lingerTimeoutErrno = CallResult.ZERO; // tcp_close returns 0
+		d.twReuse = 2; // tcp_tw_reuse = 2 (loopback only)
+		d.ephemeralLow = 32768; // ip_local_port_range
+		d.ephemeralHigh = 60999;
+		d.tailLossProbe = true; // tcp_early_retrans = 3
+		d.rtoFormula = RTO_LINUX; // __tcp_set_rto
+		d.timeWaitRstChallengeAck = false; // tcp_timewait_state_process
+		d.shutRdKeepsData = true; // tcp_recvmsg, measured
+		d.rstOnDataAfterShutRd = true; // tcp_rcv_state_process
+		d.requestSockets = true; // tcp_check_req
+		d.timeWaitAckRestarts = true; // tcp_timewait_state_process
+		d.reopenIsnOffset = 65537; // tcp_timewait_state_process
+		d.synAckRetries = 5; // tcp_synack_retries
+		d.challengeAckIntervalMs = 500; // tcp_invalid_ratelimit
+		d.acceptFinAtZeroWindow = true; // tcp_data_queue
+		d.ackOfUnsentDataDropped = true; // tcp_ack: ACK_UNSENT_DATA drop
+		d.finWaitsForWindow = true; // tcp_snd_wnd_test
+		return d.build();
+	}
+
+	/** FreeBSD 14 with its default sysctls. */
+	private static StackConstants bsd() {
+		Draft d = new Draft();
+		d.profile = "bsd";
+		d.mslMs = 30_000; // net.inet.tcp.msl
+		d.timeWaitMs = 60_000; // 2·MSL
+		d.rtoMinMs = 30; // net.inet.tcp.rexmit_min
+		d.rtoMaxMs = 64_000; // TCPTV_REXMTMAX
+		d.retries2 = 12; // TCP_MAXRXTSHIFT
+		d.delayedAckMs = 100; // net.inet.tcp.delacktime
+		d.finWait2TimeoutMs = 60_000; // tcp.finwait2_timeout
+		d.rtoFormula = RTO_FREEBSD; // TCPT_RANGESET, rexmit_slop
+		return d.build();
+	}
+
+	/** Windows (Server 2003 onwards registry defaults, TCP chimney documentation). */
+	private static StackConstants windows() {
+		Draft d = new Draft();
+		d.profile = "windows";
+		d.mslMs = 60_000; // half of TcpTimedWaitDelay
+		d.timeWaitMs = 120_000; // TcpTimedWaitDelay = 0x78
+		d.rtoMinMs = 300; // Set-NetTCPSetting -MinRtoMs
+		d.retries2 = 5; // TcpMaxDataRetransmissions
+		d.orphanRetries = 5; // as TcpMaxDataRetransmissions
+		d.synRetries = 2; // TcpMaxConnectRetransmissions
+		d.finWait2TimeoutMs = 120_000; // "FIN_WAIT_2 Timer" (chimney)
+		d.synReopensTimeWait = false; // ACK, the client RSTs
+		d.synAckRetries = 2; // as TcpMaxConnectRetransmissions
+		return d.build();
+	}
+
+	/**
+	 * Every constant of {@link StackConstants}, initialised to its RFC 9293 value: the
+	 * {@code rfc9293} profile and the starting point of every other. Where RFC 9293 and
+	 * the RFCs it cites name no value, the comment says which the lab takes and why.
+	 */
+	private static final class Draft {
+
+		String profile = "rfc9293";
+
+		long mslMs = 120_000; // RFC 9293 §3.4.1: MSL 2 minutes
+
+		long timeWaitMs = 240_000; // RFC 9293 §3.10.7.4: 2·MSL
+
+		long rtoInitialMs = 1_000; // RFC 6298 §2.1
+
+		long rtoMinMs = 1_000; // RFC 6298 §2.4
+
+		long rtoMaxMs = 60_000; // RFC 6298 §2.5
+
+		int retries2 = 15; // RFC 1122 §4.2.3.5 R2; Linux's count
+
+		int orphanRetries = 8; // no RFC value; Linux's
+
+		int synRetries = 6; // RFC 1122 §4.2.3.5; Linux's count
+
+		long delayedAckMs = 200; // RFC 1122 §4.2.3.2: < 500 ms
+
+		boolean quickAck = false; // RFC 1122 §4.2.3.2
+
+		long finWait2TimeoutMs = 0; // RFC 9293: none
+
+		boolean rstOnUnreadClose = true; // RFC 1122 §4.2.2.13, RFC 2525 §2.17
+
+		CallResult lingerTimeoutErrno = EWOULDBLOCK; // 4.4BSD soclose
+
+		boolean rfc1337 = false; // RFC 9293 §3.10.7.4 second
+
+		int twReuse = 0; // RFC 9293 §3.6.1
+
+		boolean synReopensTimeWait = true; // RFC 1122 §4.2.2.13, RFC 6191
+
+		int mss = 1460; // RFC 9293 §3.7.1, Ethernet
+
+		int windowBytes = 65535; // RFC 9293 §3.1, no scaling
+
+		int ephemeralLow = 49152; // RFC 6335 §6
+
+		int ephemeralHigh = 65535;
+
+		boolean tailLossProbe = false; // RFC 8985 §7 is optional
+
+		String rtoFormula = RTO_RFC6298; // RFC 6298 §2
+
+		boolean timeWaitRstChallengeAck = true; // RFC 5961 §3.2
+
+		boolean shutRdKeepsData = false; // 4.4BSD sorflush
+
+		boolean rstOnDataAfterShutRd = false; // no RFC rule
+
+		boolean requestSockets = false; // RFC 9293 §3.10.7.4
+
+		boolean timeWaitAckRestarts = false; // RFC 9293 §3.10.7.4
+
+		int reopenIsnOffset = 0; // RFC 1122 §4.2.2.13
+
+		int synAckRetries = 6; // RFC 1122 §4.2.3.5
+
+		long challengeAckIntervalMs = 0; // RFC 5961 §7 (optional)
+
+		boolean acceptFinAtZeroWindow = false; // RFC 9293 §3.10.7.4 first
+
+		boolean ackOfUnsentDataDropped = false; // RFC 9293 §3.10.7.4 fifth
+
+		boolean finWaitsForWindow = false; // BSD tcp_output
+
+		StackConstants build() {
+			return new StackConstants(profile, mslMs, timeWaitMs, rtoInitialMs, rtoMinMs, rtoMaxMs, retries2,
+					orphanRetries, synRetries, delayedAckMs, quickAck, finWait2TimeoutMs, rstOnUnreadClose,
+					lingerTimeoutErrno, rfc1337, twReuse, synReopensTimeWait, mss, windowBytes, ephemeralLow,
+					ephemeralHigh, tailLossProbe, rtoFormula, timeWaitRstChallengeAck, shutRdKeepsData,
+					rstOnDataAfterShutRd, requestSockets, timeWaitAckRestarts, reopenIsnOffset, synAckRetries,
+					challengeAckIntervalMs, acceptFinAtZeroWindow, ackOfUnsentDataDropped, finWaitsForWindow);
+		}
+
 	}
 
 	/**

@@ -4,9 +4,9 @@ import static dev.tcplab.engine.Segment.ACK;
 import static dev.tcplab.engine.Segment.FIN;
 import static dev.tcplab.engine.Segment.RST;
 import static dev.tcplab.engine.Segment.SYN;
-import static dev.tcplab.engine.Seq.gt;
-import static dev.tcplab.engine.Seq.le;
-import static dev.tcplab.engine.Seq.lt;
+import static dev.tcplab.engine.tcb.Seq.gt;
+import static dev.tcplab.engine.tcb.Seq.le;
+import static dev.tcplab.engine.tcb.Seq.lt;
 
 import dev.tcplab.engine.internal.TimeWaitRows;
 
@@ -54,8 +54,7 @@ final class TimeWait {
 				if (c.timeWaitRstChallengeAck()) {
 					e.note(r, "CHALLENGE_ACK",
 							"RST in TIME_WAIT inside the window but not at RCV.NXT: challenge ACK (RFC 5961 §3.2)");
-					e.net.sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt,
-							r.rcvNxt, 0, r.iss, r.irs, -1);
+					replyAck(r, s, -1);
 				}
 				else {
 					e.note(r, "TIME_WAIT_RST_IGNORED",
@@ -75,7 +74,7 @@ final class TimeWait {
 		}
 		// fourth: a SYN
 		if (s.has(SYN) && !s.has(ACK)) {
-			Listener l = host == Engine.SERVER_HOST ? e.listenerOn(r.localPort()) : null;
+			Listener l = host == Host.SERVER ? e.listenerOn(r.localPort()) : null;
 			if (c.synReopensTimeWait() && l != null && gt(s.seq, r.rcvNxt)) {
 				// RFC 1122 §4.2.2.13 / RFC 6191: a new SYN with a higher ISN reopens the
 				// TIME-WAIT connection
@@ -86,47 +85,43 @@ final class TimeWait {
 				// the new incarnation's sequence space starts above the old one (RFC 1122
 				// §4.2.2.13); Linux takes the old SND.NXT + 65537
 				// (tcp_timewait_state_process)
-				int isn = e.isn.next(e.now, Engine.SERVER_HOST, r.client(), r.localPort(), r.remotePort());
+				int isn = e.isn.next(e.now, Host.SERVER, r.client(), r.localPort(), r.remotePort());
 				if (c.reopenIsnOffset() > 0) {
 					isn = r.sndNxt + c.reopenIsnOffset();
 				}
 				else if (!gt(isn, r.sndNxt)) {
 					isn = r.sndNxt + 1;
 				}
-				Tcb.listenArrives(e, l, s, isn);
+				e.listen(l, s, isn);
 				return;
 			}
 			// otherwise: ACK (RFC 5961 challenge ACK / Linux TCP_TW_ACK)
 			if (oowAckLimited(r, s)) {
 				return;
 			}
-			e.net.sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt,
-					0, r.iss, r.irs, -1);
+			replyAck(r, s, -1);
 			return;
 		}
 		// eighth: a FIN
 		if (s.has(FIN) && s.seq + s.len + 1 == r.rcvNxt) {
 			// "The only thing that can arrive in this state is a retransmission of the
-			// remote FIN. Acknowledge it,
-			// and restart the 2 MSL timeout."
+			// remote FIN. Acknowledge it, and restart the 2 MSL timeout."
 			e.note(r, "TIME_WAIT_ACK_RESENT_FIN", "TIME_WAIT ACKs the retransmitted FIN and restarts its 2MSL timer");
-			e.net.sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt,
-					0, r.iss, r.irs, s.id);
+			replyAck(r, s, s.id);
 			armTimer(r, true);
 			return;
 		}
 		if (c.timeWaitAckRestarts()) {
 			// Linux tcp_timewait_state_process: a bare segment exactly at RCV.NXT only
-			// restarts the timer; anything else is answered with TIME_WAIT's ACK and,
-			// if it carries an ACK, restarts the timer too
+			// restarts the timer; anything else is answered with TIME_WAIT's ACK and, if
+			// it carries an ACK, restarts the timer too
 			if (s.seq == r.rcvNxt && s.segLen() == 0) {
 				e.note(r, "TIME_WAIT_RESTARTED", "an ACK at RCV.NXT restarts the TIME_WAIT timer (Linux)");
 				armTimer(r, true);
 				return;
 			}
 			if (!oowAckLimited(r, s)) {
-				e.net.sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt,
-						r.rcvNxt, 0, r.iss, r.irs, -1);
+				replyAck(r, s, -1);
 			}
 			if (s.has(ACK)) {
 				e.note(r, "TIME_WAIT_RESTARTED",
@@ -138,9 +133,16 @@ final class TimeWait {
 		if (s.segLen() > 0 || !(le(r.rcvNxt, s.seq) && lt(s.seq, r.rcvNxt + c.windowBytes()))) {
 			// first: anything else that occupies sequence space or is out of window:
 			// "send an acknowledgment in reply"
-			e.net.sendRaw(host, r.client(), r.localPort(), r.remotePort(), r.pair, r.pairNo(), ACK, r.sndNxt, r.rcvNxt,
-					0, r.iss, r.irs, -1);
+			replyAck(r, s, -1);
 		}
+	}
+
+	/**
+	 * TIME_WAIT's ACK, {@code <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>}, in reply to {@code s}
+	 * (answering segment {@code answers}, or −1).
+	 */
+	private void replyAck(TimeWaitRecord r, Segment s, long answers) {
+		e.net.reply(s, r.pair, r.pairNo(), Reply.ack(r.sndNxt, r.rcvNxt, r.iss, r.irs, answers));
 	}
 
 	/**
@@ -283,8 +285,8 @@ final class TimeWait {
 		}
 		if ((f & TimeWaitRows.COMPLETES) != 0) {
 			e.lifecycles++;
-			if ((f & TimeWaitRows.LOAD) != 0 && e.load != null) {
-				e.load.completed++;
+			if ((f & TimeWaitRows.LOAD) != 0) {
+				e.loadCompleted++;
 			}
 		}
 		rows.release(row);
@@ -315,16 +317,16 @@ final class TimeWait {
 			e.ports.clientPorts(r.client()).release(r.localPort(), r.reuseAddr);
 		}
 		if (r.owner != null) {
-			r.owner.state = TcpState.CLOSED; // the socket handle mirrors its record
-												// (census counted the record)
+			// the socket handle mirrors its record (census counted the record)
+			r.owner.state = TcpState.CLOSED;
 		}
 		if (r.pair != null) {
 			e.checkPair(r.pair);
 		}
 		else if (r.completesLifecycle) {
 			e.lifecycles++;
-			if (r.loadPair && e.load != null) {
-				e.load.completed++;
+			if (r.loadPair) {
+				e.loadCompleted++;
 			}
 		}
 	}
@@ -341,7 +343,7 @@ final class TimeWait {
 			if (pt.users(port) != 1) {
 				continue;
 			}
-			if (e.connGet(Engine.key(Engine.CLIENT_HOST, client, port, serverPort)) instanceof TimeWaitRecord r
+			if (e.connGet(Host.key(Host.CLIENT, client, port, serverPort)) instanceof TimeWaitRecord r
 					&& e.now - (rows.expiresUs(r.row) - c.timeWaitMs() * 1000) >= 1_000_000) {
 				e.note(r, "TIME_WAIT_REUSED", "tcp_tw_reuse: a new connection takes over this TIME_WAIT tuple");
 				cancelTimer(r);

@@ -42,7 +42,7 @@ final class TimeWaitRecord extends Endpoint {
 	 * The socket handle whose application has not closed yet (it mirrors this record's
 	 * state), or null.
 	 */
-	Tcb owner;
+	Endpoint owner;
 
 	/** Number of the forgotten pair (0 while {@link #pair} is set). */
 	private int pairNo;

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One entry of a simulation's trace (design.md "Trace events"). Every event has a
+ * One entry of a simulation's trace (docs/engine.md "Trace events"). Every event has a
  * {@code seq} (0, 1, 2, … contiguous per simulation), a virtual {@code timeMs} and a
  * {@code type}; {@code pair} is null where no pair applies. The JSON form is the record
  * components plus {@code "type": type()}.

@@ -7,6 +7,7 @@ import dev.tcplab.engine.Snapshots.EndpointView;
 import dev.tcplab.engine.Snapshots.ListenerView;
 import dev.tcplab.engine.Snapshots.PairView;
 import dev.tcplab.engine.Snapshots.TimerView;
+import dev.tcplab.engine.tcb.Seq;
 
 /** Snapshots of a pair's sockets for the API ({@link Snapshots}). */
 final class Views {
@@ -17,9 +18,9 @@ final class Views {
 	static PairView pair(Engine e, Pair p) {
 		Listener l = p.listener;
 		ListenerView lv = l == null ? null
-				: new ListenerView("listener", e.address[Engine.SERVER_HOST], l.port, l.state, l.backlog);
-		return new PairView(p.id, endpoint(e, p.client, "client", Engine.CLIENT_HOST, p.clientNo, p.clientPort),
-				endpoint(e, p.server, "server", Engine.SERVER_HOST, p.clientNo, p.serverPort), lv);
+				: new ListenerView("listener", e.address[Host.SERVER], l.port, l.state, l.backlog);
+		return new PairView(p.id, endpoint(e, p.client, "client", Host.CLIENT, p.clientNo, p.clientPort),
+				endpoint(e, p.server, "server", Host.SERVER, p.clientNo, p.serverPort), lv);
 	}
 
 	private static EndpointView endpoint(Engine e, Endpoint ep, String role, int host, int client, int port) {
@@ -29,17 +30,17 @@ final class Views {
 				return record(e, r, t.state, false, t.shutRd, t.shutWr, t.lingerOnoff, t.lingerSeconds, t.recvBuffered);
 			}
 			List<TimerView> timers = new ArrayList<>(2);
-			for (int i = 0; i < 4; i++) {
-				if (t.timerAt(i) >= 0) {
-					timers.add(new TimerView(t.timerName(i), t.timerAt(i) / 1000.0));
+			for (Timer timer : Timer.ALL) {
+				if (t.timerAt(timer) >= 0) {
+					timers.add(new TimerView(t.timerName(timer), t.timerAt(timer) / 1000.0));
 				}
 			}
 			boolean v = t.synchronizedVars;
 			boolean hasIrs = v && t.state != TcpState.SYN_SENT;
 			String pending = switch (t.pendingCall) {
-				case Tcb.CALL_RECV -> "recv";
-				case Tcb.CALL_CLOSE -> "close";
-				case Tcb.CALL_CONNECT -> "connect";
+				case Socket.CALL_RECV -> "recv";
+				case Socket.CALL_CLOSE -> "close";
+				case Socket.CALL_CONNECT -> "connect";
 				default -> null;
 			};
 			return new EndpointView(role, e.address(host, client), port, t.state, v ? Seq.u32(t.iss) : null,

@@ -9,9 +9,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Packet-level checks of the engine defects of issue 14 and of the packetdrill-measured
- * facts of tcp-facts.md: given this state and this segment (or call), this segment goes
- * out and this state follows. Each test names the RFC section or the Linux function whose
- * behaviour it checks. Pinned ISNs: client 1000, server 5000; 10 ms one-way latency.
+ * facts of docs/tcp-facts.md: given this state and this segment (or call), this segment
+ * goes out and this state follows. Each test names the RFC section or the Linux function
+ * whose behaviour it checks. Pinned ISNs: client 1000, server 5000; 10 ms one-way
+ * latency.
  */
 class ConformanceTest {
 
@@ -43,7 +44,7 @@ class ConformanceTest {
 
 	// timeWait · linux · tcpTimewaitStateProcess · rstInWindowNotAtRcvNxtIsIgnored
 	@Test
-	void shouldRstInWindowNotAtRcvNxtIsIgnoredInTimeWaitOnLinux() {
+	void shouldIgnoreAnInWindowRstNotAtRcvNxtInTimeWaitOnLinux() {
 		Fixtures f = Fixtures.established().timeWait();
 		assertThat(inject(f, Side.SERVER, CLIENT_TW_RCV_NXT + 100, null, 0, TcpFlag.RST)).containsExactly("server RST");
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.TIME_WAIT);
@@ -55,7 +56,7 @@ class ConformanceTest {
 	// timeWait · rfc9293 · 3 · 10 · 7 · 4 · rfc5961 · 3 · 2 ·
 	// rstInWindowNotAtRcvNxtDrawsChallengeAck
 	@Test
-	void shouldRstInWindowNotAtRcvNxtDrawsChallengeAckInTimeWaitOnRfc9293() {
+	void shouldAnswerAnInWindowRstNotAtRcvNxtWithAChallengeAckInTimeWaitOnRfc9293() {
 		Fixtures f = Fixtures.established("rfc9293", Map.of()).timeWait();
 		long since = f.sim.nextSeq();
 		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), CLIENT_TW_RCV_NXT + 100, null, 0));
@@ -73,7 +74,7 @@ class ConformanceTest {
 
 	// abort · 3 · 10 · 5 · linux · tcpNeedReset · lingerZeroCloseInLastAckSendsNoRst
 	@Test
-	void shouldLingerZeroCloseInLastAckSendsNoRstInAbortOnLinux() {
+	void shouldSendNoRstOnALingerZeroCloseInLastAckOnLinux() {
 		Fixtures f = Fixtures.established().finWait2();
 		f.shutdown(Side.SERVER, "SHUT_WR");
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.LAST_ACK);
@@ -85,7 +86,7 @@ class ConformanceTest {
 
 	// abort · 3 · 10 · 5 · linux · tcpNeedReset · lingerZeroCloseInClosingSendsNoRst
 	@Test
-	void shouldLingerZeroCloseInClosingSendsNoRstInAbortOnLinux() {
+	void shouldSendNoRstOnALingerZeroCloseInClosingOnLinux() {
 		Fixtures f = Fixtures.established();
 		f.shutdown(Side.CLIENT, "SHUT_WR");
 		f.shutdown(Side.SERVER, "SHUT_WR");
@@ -101,7 +102,7 @@ class ConformanceTest {
 
 	// lingerN · linux · tcpClose · lingeringCloseAnsweredByRstReturnsZero
 	@Test
-	void shouldLingeringCloseAnsweredByRstReturnsZeroInLingerNOnLinux() {
+	void shouldReturnZeroFromALingeringCloseAnsweredByRstOnLinux() {
 		Fixtures f = Fixtures.established();
 		f.apply(new PairEvent.SetLinger(Side.CLIENT, 1, 5));
 		assertThat(f.close(Side.CLIENT)).hasToString(CallResult.PENDING.toString());
@@ -120,7 +121,7 @@ class ConformanceTest {
 
 	// shutdownRd · linux · tcpShutdown · queuedDataIsStillReadThenZero
 	@Test
-	void shouldQueuedDataIsStillReadThenZeroInShutdownRdOnLinux() {
+	void shouldStillReadQueuedDataThenZeroAfterShutdownRdOnLinux() {
 		Fixtures f = Fixtures.established();
 		f.send(Side.CLIENT, 300);
 		f.sim.advance(20);
@@ -131,7 +132,7 @@ class ConformanceTest {
 
 	// shutdownRd · bsd · sorflush · queuedDataIsDiscardedAndCloseSendsFin
 	@Test
-	void shouldQueuedDataIsDiscardedAndCloseSendsFinInShutdownRdOnBsd() {
+	void shouldDiscardQueuedDataOnShutdownRdSoCloseSendsFinOnBsd() {
 		Fixtures f = Fixtures.established("bsd", Map.of());
 		f.send(Side.CLIENT, 300);
 		f.sim.advance(200);
@@ -146,7 +147,7 @@ class ConformanceTest {
 
 	// finWait2 · linux · tcpRcvStateProcess · dataAfterShutdownRdwrDrawsBareRstAndResets
 	@Test
-	void shouldDataAfterShutdownRdwrDrawsBareRstAndResetsInFinWait2OnLinux() {
+	void shouldResetWithABareRstOnDataAfterShutdownRdwrInFinWait2OnLinux() {
 		Fixtures f = Fixtures.established();
 		f.shutdown(Side.CLIENT, "SHUT_RDWR");
 		f.sim.advance(300);
@@ -164,7 +165,7 @@ class ConformanceTest {
 
 	// finWait1 · rfc1122 · 4 · 2 · 2 · 13 · dataReachingAnOrphanDrawsBareRst
 	@Test
-	void shouldDataReachingAnOrphanDrawsBareRstInFinWait1() {
+	void shouldAnswerDataReachingAnOrphanWithABareRstInFinWait1() {
 		Fixtures f = Fixtures.established();
 		long since = f.sim.nextSeq();
 		f.close(Side.CLIENT);
@@ -178,7 +179,7 @@ class ConformanceTest {
 
 	// finWait2 · rfc9293 · 3 · 10 · 7 · 4 · dataAfterShutdownRdwrIsAckedNotReset
 	@Test
-	void shouldDataAfterShutdownRdwrIsAckedNotResetInFinWait2OnRfc9293() {
+	void shouldAckNotResetDataAfterShutdownRdwrInFinWait2OnRfc9293() {
 		Fixtures f = Fixtures.established("rfc9293", Map.of());
 		f.shutdown(Side.CLIENT, "SHUT_RDWR");
 		f.sim.advance(300);
@@ -192,7 +193,7 @@ class ConformanceTest {
 	// synReceived · linux · tcpCheckReq ·
 	// rstNotAtRcvNxtDrawsChallengeAckExactRstDropsTheRequest
 	@Test
-	void shouldRstNotAtRcvNxtDrawsChallengeAckExactRstDropsTheRequestInSynReceivedOnLinux() {
+	void shouldChallengeAnRstNotAtRcvNxtAndDropTheRequestOnAnExactRstInSynReceivedOnLinux() {
 		// measured on Linux 6.18 with packetdrill
 		Fixtures f = synReceived("linux");
 		assertThat(inject(f, Side.CLIENT, 1001 + 100, null, 0, TcpFlag.RST)).containsExactly("client RST",
@@ -207,7 +208,7 @@ class ConformanceTest {
 
 	// synReceived · linux · tcpCheckReq · inWindowSynDrawsRstAndDropsTheRequest
 	@Test
-	void shouldInWindowSynDrawsRstAndDropsTheRequestInSynReceivedOnLinux() {
+	void shouldAnswerAnInWindowSynWithRstAndDropTheRequestInSynReceivedOnLinux() {
 		Fixtures f = synReceived("linux");
 		assertThat(inject(f, Side.CLIENT, 1001 + 100, null, 0, TcpFlag.SYN)).containsExactly("client SYN",
 				"server RST,ACK");
@@ -217,7 +218,7 @@ class ConformanceTest {
 	// synReceived · rfc9293 · 3 · 10 · 7 · 4 · rfc5961 ·
 	// rstNotAtRcvNxtDrawsChallengeAckAndExactRstReturnsToListen
 	@Test
-	void shouldRstNotAtRcvNxtDrawsChallengeAckAndExactRstReturnsToListenInSynReceivedOnRfc9293() {
+	void shouldChallengeAnRstNotAtRcvNxtAndReturnToListenOnAnExactRstInSynReceivedOnRfc9293() {
 		Fixtures f = synReceived("rfc9293");
 		assertThat(inject(f, Side.CLIENT, 1001 + 100, null, 0, TcpFlag.RST)).containsExactly("client RST",
 				"server ACK");
@@ -232,7 +233,7 @@ class ConformanceTest {
 	// synReceived · rfc9293 · 3 · 10 · 7 · 4 · fourth ·
 	// synReturnsPassiveOpenToListenWithoutReply
 	@Test
-	void shouldSynReturnsPassiveOpenToListenWithoutReplyInSynReceivedOnRfc9293() {
+	void shouldReturnAPassiveOpenToListenWithoutReplyOnASynInSynReceivedOnRfc9293() {
 		Fixtures f = synReceived("rfc9293");
 		long since = f.sim.nextSeq();
 		assertThat(inject(f, Side.CLIENT, 1001 + 100, null, 0, TcpFlag.SYN)).containsExactly("client SYN");
@@ -245,7 +246,7 @@ class ConformanceTest {
 	// established · 3 · 10 · 7 · 4 · rfc5681 · 4 · 2 ·
 	// finAfterGapDrawsImmediateDuplicateAck
 	@Test
-	void shouldFinAfterGapDrawsImmediateDuplicateAckInEstablished() {
+	void shouldAnswerAFinAfterAGapWithAnImmediateDuplicateAckInEstablished() {
 		Fixtures f = Fixtures.established();
 		long since = f.sim.nextSeq();
 		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.FIN, TcpFlag.ACK), 5001L + 100, 1001L, 0));
@@ -265,7 +266,7 @@ class ConformanceTest {
 
 	// timeWait · linux · tcpTimewaitStateProcess · bareAckAtRcvNxtRestartsTimerSilently
 	@Test
-	void shouldBareAckAtRcvNxtRestartsTimerSilentlyInTimeWaitOnLinux() {
+	void shouldRestartTheTimerSilentlyOnABareAckAtRcvNxtInTimeWaitOnLinux() {
 		Fixtures f = Fixtures.established().timeWait();
 		f.sim.advance(1_000);
 		assertThat(inject(f, Side.SERVER, CLIENT_TW_RCV_NXT, 1002L, 0, TcpFlag.ACK)).containsExactly("server ACK");
@@ -275,20 +276,20 @@ class ConformanceTest {
 	// timeWait · linux · tcpTimewaitStateProcess ·
 	// outOfWindowAckIsAnsweredAndRestartsTimer
 	@Test
-	void shouldOutOfWindowAckIsAnsweredAndRestartsTimerInTimeWaitOnLinux() {
+	void shouldAnswerAnOutOfWindowAckAndRestartTheTimerInTimeWaitOnLinux() {
 		Fixtures f = Fixtures.established().timeWait();
 		f.sim.advance(1_000);
 		long since = f.sim.nextSeq();
 		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.ACK), CLIENT_TW_RCV_NXT + 70_000, 1002L, 0));
-		f.sim.advance(15); // (the reply then reaches the closed server, whose RST would
-							// end it)
+		// (the reply then reaches the closed server, whose RST would end it)
+		f.sim.advance(15);
 		assertThat(f.sentSince(since)).containsExactly("server ACK", "client ACK");
 		assertThat(timeWaitDeadline(f)).isEqualTo(f.sim.nowMs() - 5 + 60_000);
 	}
 
 	// timeWait · rfc9293 · 3 · 10 · 7 · 4 · bareAckDoesNotRestartTimer
 	@Test
-	void shouldBareAckDoesNotRestartTimerInTimeWaitOnRfc9293() {
+	void shouldNotRestartTheTimerOnABareAckInTimeWaitOnRfc9293() {
 		Fixtures f = Fixtures.established("rfc9293", Map.of()).timeWait();
 		double deadline = timeWaitDeadline(f);
 		f.sim.advance(1_000);
@@ -320,14 +321,14 @@ class ConformanceTest {
 
 	// timeWaitReopen · linux · tcpTimewaitStateProcess · issIsOldSndNxtPlus65537
 	@Test
-	void shouldIssIsOldSndNxtPlus65537InTimeWaitReopenOnLinux() {
+	void shouldChooseTheOldSndNxtPlus65537AsIssInTimeWaitReopenOnLinux() {
 		// the old server SND.NXT: ISS 5000 + SYN + FIN
 		assertThat(reopenedIss("linux")).isEqualTo(5002 + 65537);
 	}
 
 	// timeWaitReopen · rfc1122 · 4 · 2 · 2 · 13 · issIsAboveTheOldSndNxt
 	@Test
-	void shouldIssIsAboveTheOldSndNxtInTimeWaitReopen() {
+	void shouldChooseAnIssAboveTheOldSndNxtInTimeWaitReopen() {
 		assertThat(reopenedIss("rfc9293")).isGreaterThan(5002);
 	}
 
@@ -335,7 +336,7 @@ class ConformanceTest {
 
 	// finWait2 · rfc6298 · 5 · 2 · finResentAfterItsAckArmsNoTimerAndHalfCloseLivesOn
 	@Test
-	void shouldFinResentAfterItsAckArmsNoTimerAndHalfCloseLivesOnInFinWait2() {
+	void shouldArmNoTimerForAFinResentAfterItsAckSoTheHalfCloseLivesOnInFinWait2() {
 		Fixtures f = Fixtures.established();
 		f.shutdown(Side.CLIENT, "SHUT_WR");
 		f.sim.advance(300);
@@ -353,7 +354,7 @@ class ConformanceTest {
 
 	// synSent · 3 · 10 · 4 · closeWhileConnectBlocksFailsTheConnect
 	@Test
-	void shouldCloseWhileConnectBlocksFailsTheConnectInSynSent() {
+	void shouldFailABlockedConnectWhenCloseIsCalledInSynSent() {
 		Simulation sim = Fixtures.simulation("linux", Map.of());
 		Fixtures f = new Fixtures(sim, sim.openPair(80, 40000, false, false).id());
 		long since = sim.nextSeq();
@@ -369,7 +370,7 @@ class ConformanceTest {
 
 	// synSent · linux · inetShutdown · shutdownWrAbortsTheConnectAndReturnsZero
 	@Test
-	void shouldShutdownWrAbortsTheConnectAndReturnsZeroInSynSentOnLinux() {
+	void shouldAbortTheConnectAndReturnZeroOnShutdownWrInSynSentOnLinux() {
 		Simulation sim = Fixtures.simulation("linux", Map.of());
 		Fixtures f = new Fixtures(sim, sim.openPair(80, 40000, false, false).id());
 		long since = sim.nextSeq();
@@ -389,7 +390,7 @@ class ConformanceTest {
 	// synReceived · linux · tcpSynackRetries ·
 	// synAckIsRetransmittedFiveTimesThenTheRequestIsDropped
 	@Test
-	void shouldSynAckIsRetransmittedFiveTimesThenTheRequestIsDroppedInSynReceivedOnLinux() {
+	void shouldRetransmitTheSynAckFiveTimesThenDropTheRequestInSynReceivedOnLinux() {
 		Simulation sim = Fixtures.simulation("linux", Map.of());
 		Fixtures f = new Fixtures(sim, sim.openPair(80, 40000, false, false).id());
 		f.apply(new PairEvent.Fault(Side.SERVER, PairEvent.FaultAction.DROP, SegmentMatch.SYN, 100, 0, 0));
@@ -413,7 +414,7 @@ class ConformanceTest {
 
 	// lastAck · rfc6298 · 5 · 5 · eachRetransmissionTimeoutLogsFiredThenOneArmed
 	@Test
-	void shouldEachRetransmissionTimeoutLogsFiredThenOneArmedInLastAck() {
+	void shouldLogFiredThenOneArmedForEachRetransmissionTimeoutInLastAck() {
 		Fixtures f = Fixtures.established().finWait2();
 		f.recv(Side.SERVER);
 		f.fault(Side.SERVER, PairEvent.FaultAction.DROP, SegmentMatch.FIN, 3);
@@ -428,7 +429,7 @@ class ConformanceTest {
 		assertThat(actions).containsExactly("armed", "fired", "armed", "fired", "armed", "fired", "armed", "cancelled");
 	}
 
-	// ---- tcp-facts.md: tail loss probe only when it comes before the RTO ----
+	// ---- docs/tcp-facts.md: tail loss probe only when it comes before the RTO ----
 
 	/** Offsets of the server's FIN sends in LAST_ACK while every FIN is lost. */
 	private static List<Double> lostFinSchedule(double latencyMs) {
@@ -448,14 +449,14 @@ class ConformanceTest {
 
 	// lastAck · linux · tcpScheduleLossProbe · with20msRttTheRtoComesFirstAndDoubles
 	@Test
-	void shouldWith20msRttTheRtoComesFirstAndDoublesInLastAckOnLinux() {
+	void shouldLetTheRtoComeFirstAndDoubleWithA20msRttInLastAckOnLinux() {
 		// RTT 20 ms: PTO = 2·20 + 200 = 240 ms > RTO = 20 + 200 = 220 ms: no probe
 		assertThat(lostFinSchedule(10)).containsExactly(0.0, 220.0, 660.0, 1540.0, 3300.0);
 	}
 
 	// lastAck · linux · tcpScheduleLossProbe · onLoopbackTheProbeFiresThenTheRtoDoubles
 	@Test
-	void shouldOnLoopbackTheProbeFiresThenTheRtoDoublesInLastAckOnLinux() {
+	void shouldFireTheProbeThenDoubleTheRtoOnLoopbackInLastAckOnLinux() {
 		// RTT 0: PTO = 200 ms = RTO: the probe at +200, then RTOs 200, 400, 800, 1600 ms
 		assertThat(lostFinSchedule(0)).containsExactly(0.0, 200.0, 400.0, 800.0, 1600.0, 3200.0);
 	}
@@ -464,7 +465,7 @@ class ConformanceTest {
 
 	// established · linux · tcpSendChallengeAck · rfc5961 · 7 · oneChallengeAckPer500ms
 	@Test
-	void shouldOneChallengeAckPer500msInEstablishedOnLinux() {
+	void shouldSendAtMostOneChallengeAckPer500msInEstablishedOnLinux() {
 		Fixtures f = Fixtures.established();
 		long since = f.sim.nextSeq();
 		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), 5001L + 100, null, 0));
@@ -482,7 +483,7 @@ class ConformanceTest {
 
 	// established · rfc9293 · everyInWindowRstDrawsAChallengeAck
 	@Test
-	void shouldEveryInWindowRstDrawsAChallengeAckInEstablishedOnRfc9293() {
+	void shouldAnswerEveryInWindowRstWithAChallengeAckInEstablishedOnRfc9293() {
 		Fixtures f = Fixtures.established("rfc9293", Map.of());
 		long since = f.sim.nextSeq();
 		f.apply(new PairEvent.Inject(Side.SERVER, List.of(TcpFlag.RST), 5001L + 100, null, 0));
@@ -494,7 +495,7 @@ class ConformanceTest {
 
 	// timeWait · linux · tcpTimewaitCheckOowRateLimit · oneAckPer500ms
 	@Test
-	void shouldOneAckPer500msInTimeWaitOnLinux() {
+	void shouldSendAtMostOneAckPer500msInTimeWaitOnLinux() {
 		Fixtures f = Fixtures.established().timeWait();
 		long since = f.sim.nextSeq();
 		// out-of-window SYNs below RCV.NXT: TIME_WAIT answers the first with its ACK only
@@ -512,7 +513,7 @@ class ConformanceTest {
 
 	// established · 3 · 10 · 7 · 4 · fifth · olderSegmentDoesNotResetTheSendWindow
 	@Test
-	void shouldOlderSegmentDoesNotResetTheSendWindowInEstablished() {
+	void shouldKeepTheSendWindowWhenAnOlderSegmentArrivesInEstablished() {
 		Fixtures f = Fixtures.established("linux", Map.of("windowBytes", 2000, "mss", 1000));
 		f.send(Side.CLIENT, 2000); // fills the server's window: it advertises 0
 		f.sim.advance(100);
@@ -535,7 +536,7 @@ class ConformanceTest {
 
 	// established · linux · tcpDataQueue · bareFinAtZeroWindowIsAccepted
 	@Test
-	void shouldBareFinAtZeroWindowIsAcceptedInEstablishedOnLinux() {
+	void shouldAcceptABareFinAtAZeroWindowInEstablishedOnLinux() {
 		Fixtures f = Fixtures.established("linux", Map.of("windowBytes", 1000, "mss", 1000));
 		f.send(Side.CLIENT, 1000); // the server does not read: its window is 0
 		f.sim.advance(100);
@@ -547,7 +548,7 @@ class ConformanceTest {
 
 	// established · rfc9293 · 3 · 10 · 7 · 4 · first · bareFinAtZeroWindowIsNotAcceptable
 	@Test
-	void shouldBareFinAtZeroWindowIsNotAcceptableInEstablishedOnRfc9293() {
+	void shouldRefuseABareFinAtAZeroWindowInEstablishedOnRfc9293() {
 		Fixtures f = Fixtures.established("rfc9293", Map.of("windowBytes", 1000, "mss", 1000));
 		f.send(Side.CLIENT, 1000);
 		f.sim.advance(300);
@@ -575,8 +576,8 @@ class ConformanceTest {
 	}
 
 	// established · linux · tcpIncrQuickack · tcpInQuickackMode ·
-	// sixteenQuickAcksThenDelayed
-	// (packetdrill quick-ack-sixteen-then-delayed.pkt passes on the kernel)
+	// sixteenQuickAcksThenDelayed (packetdrill quick-ack-sixteen-then-delayed.pkt passes
+	// on the kernel)
 	@Test
 	void shouldQuickAckSixteenSegmentsThenDelayTheSeventeenthInEstablishedOnLinux() {
 		Fixtures f = Fixtures.established();
@@ -679,9 +680,8 @@ class ConformanceTest {
 	// ---- 8 (rest). zero window: the ACK field still counts; the sender probes ----
 
 	// established · rfc9293 · 3 · 10 · 7 · 4 · first ·
-	// ackFieldOfDataAtZeroWindowIsProcessed
-	// ("special allowance should be made to accept valid ACKs"; BSD tcp_input, Linux
-	// tcp_data_queue zero-window drop)
+	// ackFieldOfDataAtZeroWindowIsProcessed ("special allowance should be made to accept
+	// valid ACKs"; BSD tcp_input, Linux tcp_data_queue zero-window drop)
 	@Test
 	void shouldProcessTheAckFieldOfDataAtAZeroWindowInEstablished() {
 		for (String profile : List.of("linux", "rfc9293")) {
@@ -692,8 +692,7 @@ class ConformanceTest {
 			f.send(Side.SERVER, 100); // the client's ACK of it is lost
 			f.sim.advance(15);
 			long since = f.sim.nextSeq();
-			// the client's next data carries the ACK; the server has no room for the
-			// text
+			// the client's next data carries the ACK; the server has no room for the text
 			f.apply(new PairEvent.Inject(Side.CLIENT, List.of(TcpFlag.PSH, TcpFlag.ACK), 2001L, 5101L, 100));
 			f.sim.advance(5000);
 			assertThat(f.ep(Side.SERVER).sndUna()).as(profile + ": SND.UNA after the ACK field").isEqualTo(5101L);
@@ -764,9 +763,9 @@ class ConformanceTest {
 
 	// ---- out-of-order data is held for later ----
 
-	// established · rfc9293 · 3 · 10 · 7 · 4 · seventh · heldForLaterProcessing ·
-	// rfc5681 · 4 · 2 · linux · tcpDataQueueOfo
-	// (packetdrill out-of-order-data-queued.pkt passes on the kernel)
+	// established · rfc9293 · 3 · 10 · 7 · 4 · seventh · heldForLaterProcessing · rfc5681
+	// · 4 · 2 · linux · tcpDataQueueOfo (packetdrill out-of-order-data-queued.pkt passes
+	// on the kernel)
 	@Test
 	void shouldHoldDataAfterAGapAndAckItAllWhenTheGapIsFilledInEstablished() {
 		for (String profile : StackConstants.PROFILES) {

@@ -16,9 +16,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine's package shape (issue 11): the TCP rules in {@code dev.tcplab.engine}, the
+ * The engine's shape (issues 11 and 24): the TCP rules in {@code dev.tcplab.engine}, the
  * mechanism in {@code dev.tcplab.engine.internal}, which knows no rule class and which
- * nothing outside the engine uses, and no framework inside the engine.
+ * nothing outside the engine uses; the TCB's parts in {@code dev.tcplab.engine.tcb},
+ * which know nothing of the engine; the rule classes below the {@link Engine} (they see
+ * its {@link Context}); and no framework inside the engine.
  */
 class EngineArchitectureTest {
 
@@ -80,6 +82,68 @@ class EngineArchitectureTest {
 			.resideInAPackage("dev.tcplab.engine..")
 			.should()
 			.dependOnClassesThat(resideInAPackage("dev.tcplab..").and(not(resideInAPackage("dev.tcplab.engine.."))))
+			.check(main);
+	}
+
+	/**
+	 * The TCB's parts (RTT estimator, ACK policy, reassembly queue, sequence arithmetic)
+	 * depend on the JDK and each other only: no rule class, no engine state.
+	 */
+	@Test
+	void shouldKeepTheTcbPartsFreeOfTheEngine() {
+		classes().that()
+			.resideInAPackage("dev.tcplab.engine.tcb..")
+			.should()
+			.onlyDependOnClassesThat(resideInAnyPackage("java..", "dev.tcplab.engine.tcb.."))
+			.check(main);
+	}
+
+	/** Only the engine uses the TCB's parts (main code and tests alike). */
+	@Test
+	void shouldKeepTheTcbPartsToTheEngine() {
+		noClasses().that()
+			.resideOutsideOfPackage("dev.tcplab.engine..")
+			.should()
+			.dependOnClassesThat(resideInAPackage("dev.tcplab.engine.tcb.."))
+			.check(all);
+	}
+
+	/**
+	 * The rule classes sit below the engine and see only its {@link Context}: no arrow
+	 * from a TCP rule, the wire or an endpoint up to {@link Engine}, and none from the
+	 * TCB up to the code that drives it.
+	 */
+	@Test
+	void shouldKeepTheRuleClassesBelowTheEngine() {
+		noClasses().that()
+			.belongToAnyOf(Tcb.class, Socket.class, SegmentArrives.class, SocketCalls.class, Context.class,
+					Network.class, Listener.class, TimeWaitRecord.class, Endpoint.class, Isn.class, Ports.class,
+					Reply.class, Host.class, Timer.class)
+			.should()
+			.dependOnClassesThat()
+			.belongToAnyOf(Engine.class)
+			.check(main);
+		noClasses().that()
+			.belongToAnyOf(Tcb.class, Socket.class)
+			.should()
+			.dependOnClassesThat()
+			.belongToAnyOf(SegmentArrives.class, SocketCalls.class, TimeWait.class, LoadRun.class, PairEvents.class,
+					Simulation.class, Views.class)
+			.check(main);
+	}
+
+	/**
+	 * The context every rule sees knows none of them: it names endpoints, never the TCB
+	 * or the classes that act on it.
+	 */
+	@Test
+	void shouldKeepTheContextBelowTheRules() {
+		noClasses().that()
+			.belongToAnyOf(Context.class)
+			.should()
+			.dependOnClassesThat()
+			.belongToAnyOf(Tcb.class, Socket.class, SegmentArrives.class, SocketCalls.class, TimeWait.class,
+					Network.class, Listener.class, LoadRun.class)
 			.check(main);
 	}
 

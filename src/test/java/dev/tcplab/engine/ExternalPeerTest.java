@@ -24,7 +24,7 @@ class ExternalPeerTest {
 	 */
 	// localClient · synIsCapturedAndAnInjectedSynAckEstablishes
 	@Test
-	void shouldSynIsCapturedAndAnInjectedSynAckEstablishesInLocalClient() {
+	void shouldCaptureTheSynAndEstablishOnAnInjectedSynAckInALocalClient() {
 		Simulation s = sim();
 		var pair = s.openExternalPair(Side.CLIENT, 8080, 40000, 1_000_000L);
 		List<TraceEvent.Segment> sent = Fixtures.segments(s.eventsSince(0), "sent");
@@ -48,7 +48,7 @@ class ExternalPeerTest {
 	/** §3.10.7.2 LISTEN: the injected SYN makes a child; its SYN,ACK is captured. */
 	// localServer · injectedHandshakeIsAccepted
 	@Test
-	void shouldInjectedHandshakeIsAcceptedInLocalServer() {
+	void shouldAcceptAnInjectedHandshakeInALocalServer() {
 		Simulation s = sim();
 		var pair = s.openExternalPair(Side.SERVER, 8080, 40000, 1_000_000L);
 		assertThat(pair.listener().state()).isEqualTo(TcpState.LISTEN);

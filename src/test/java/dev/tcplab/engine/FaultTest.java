@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import dev.tcplab.engine.PairEvent.FaultAction;
 
 /**
- * Fault rules on one direction of a pair (design.md "Fault rules") and the resend-FIN /
- * inject pokes.
+ * Fault rules on one direction of a pair (docs/api.md "Events": lose, duplicate, hold,
+ * delay) and the resend-FIN / inject pokes.
  */
 class FaultTest {
 

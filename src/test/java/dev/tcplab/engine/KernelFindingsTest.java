@@ -19,7 +19,7 @@ class KernelFindingsTest {
 	 */
 	// tcpPush · onlyTheSegmentThatEmptiesTheSendQueueCarriesPsh
 	@Test
-	void shouldOnlyTheSegmentThatEmptiesTheSendQueueCarriesPshInTcpPush() {
+	void shouldSetPshOnlyOnTheSegmentThatEmptiesTheSendQueueInTcpPush() {
 		Fixtures f = Fixtures.established();
 		long since = f.sim.nextSeq();
 		assertThat(f.send(Side.CLIENT, 4000)).isEqualTo(4000);
@@ -33,7 +33,7 @@ class KernelFindingsTest {
 	 */
 	// tcpRetransmitSkb · resentHeadSegmentHasNoPshWhenMoreDataFollowed
 	@Test
-	void shouldResentHeadSegmentHasNoPshWhenMoreDataFollowedInTcpRetransmitSkb() {
+	void shouldResendTheHeadSegmentWithoutPshWhenMoreDataFollowedInTcpRetransmitSkb() {
 		Fixtures f = Fixtures.established();
 		f.fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.DATA, 1);
 		long since = f.sim.nextSeq();
@@ -54,7 +54,7 @@ class KernelFindingsTest {
 	 */
 	// tcpAbortOnData · dataToAnOrphanDrawsABareRstAtSegAck
 	@Test
-	void shouldDataToAnOrphanDrawsABareRstAtSegAckInTcpAbortOnData() {
+	void shouldAnswerDataToAnOrphanWithABareRstAtSegAckInTcpAbortOnData() {
 		Fixtures f = Fixtures.established().finWait2();
 		long since = f.sim.nextSeq();
 		f.send(Side.SERVER, 10);
@@ -73,7 +73,7 @@ class KernelFindingsTest {
 	 */
 	// tcpOfoQueue · finAfterAGapIsTakenWhenTheGapIsFilled
 	@Test
-	void shouldFinAfterAGapIsTakenWhenTheGapIsFilledInTcpOfoQueue() {
+	void shouldTakeAFinAfterAGapWhenTheGapIsFilledInTcpOfoQueue() {
 		Fixtures f = Fixtures.established();
 		var c = f.ep(Side.CLIENT);
 		long since = f.sim.nextSeq();
@@ -98,7 +98,7 @@ class KernelFindingsTest {
 	 */
 	// tcpOowRateLimited · retransmittedFinsAreAlwaysAcked
 	@Test
-	void shouldRetransmittedFinsAreAlwaysAckedInTcpOowRateLimited() {
+	void shouldAlwaysAckRetransmittedFinsInTcpOowRateLimited() {
 		Fixtures f = Fixtures.established().finWait2();
 		var c = f.ep(Side.CLIENT);
 		long since = f.sim.nextSeq();

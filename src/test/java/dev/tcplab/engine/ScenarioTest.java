@@ -12,7 +12,8 @@ import dev.tcplab.engine.PairEvent.FaultAction;
 
 /**
  * Whole scenarios (the article's situations) asserting the complete flag and state
- * sequences, for the linux and rfc9293 profiles (RFC 9293 §3.6, §3.10.7.4; tcp-facts.md).
+ * sequences, for the linux and rfc9293 profiles (RFC 9293 §3.6, §3.10.7.4;
+ * docs/tcp-facts.md).
  */
 class ScenarioTest {
 
@@ -31,8 +32,8 @@ class ScenarioTest {
 		Fixtures f = established(profile);
 		long since = f.sim.nextSeq();
 		f.close(Side.CLIENT);
-		f.sim.advance(300); // longer than any delayed ACK: the server's ACK goes out
-							// alone
+		// longer than any delayed ACK: the server's ACK goes out alone
+		f.sim.advance(300);
 		f.recv(Side.SERVER);
 		f.close(Side.SERVER);
 		double lastFin = f.sim.nowMs();
@@ -111,8 +112,8 @@ class ScenarioTest {
 		assertThat(f.sentSince(since)).containsExactly("server FIN,ACK", "client ACK", "server FIN,ACK", "client ACK",
 				"server FIN,ACK", "client ACK");
 		double rto = "linux".equals(profile) ? 220 : 1000;
-		// RTO, then 2·RTO (linux: no tail loss probe, which would come after the RTO
-		// with a 20 ms RTT — tcp-facts.md)
+		// RTO, then 2·RTO (linux: no tail loss probe, which would come after the RTO with
+		// a 20 ms RTT — docs/tcp-facts.md)
 		double second = 3 * rto;
 		assertThat(Fixtures.segments(ev, "sent")
 			.stream()

@@ -150,8 +150,8 @@ class SocketCallTest {
 		EventResult r = f.sim.advance(30);
 		TraceEvent.Call done = Fixtures.firstCompletedCall(r.trace());
 		assertThat(done.result()).isEqualTo(0);
-		assertThat(done.timeMs()).isEqualTo(f.sim.nowMs() - 10); // when the ACK of the
-																	// FIN arrived
+		// when the ACK of the FIN arrived
+		assertThat(done.timeMs()).isEqualTo(f.sim.nowMs() - 10);
 		assertThat(Fixtures.timers(r.trace(), "LINGER")).extracting(TraceEvent.Timer::action)
 			.containsExactly("cancelled");
 	}
@@ -171,7 +171,7 @@ class SocketCallTest {
 		assertThat(f.ep(Side.CLIENT).orphan()).isTrue();
 		List<Double> fins = Fixtures.finsSent(f.sim, null, closedAt);
 		// RTO doubling from 220 ms (no tail loss probe: with a 20 ms RTT the RTO comes
-		// first, tcp-facts.md)
+		// first, docs/tcp-facts.md)
 		assertThat(fins).startsWith(0.0, 220.0, 660.0, 1540.0);
 	}
 

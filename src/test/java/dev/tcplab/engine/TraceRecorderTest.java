@@ -95,8 +95,8 @@ class TraceRecorderTest {
 
 	@Test
 	void shouldGiveBackFromTheRingTheEventsAListenerHears() {
-		// the same run twice: with a listener every event is built at once; without
-		// one, state, call and note events live in the ring's columns until read
+		// the same run twice: with a listener every event is built at once; without one,
+		// state, call and note events live in the ring's columns until read
 		SimulationConfig config = SimulationConfig.of("linux", 9, Map.of())
 			.withTraceLevel(TraceLevel.STATES, 40)
 			.withRetainClosedPairs(false);

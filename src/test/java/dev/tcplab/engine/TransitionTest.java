@@ -28,11 +28,8 @@ class TransitionTest {
 		Fixtures f = new Fixtures(sim, p.id());
 		assertThat(f.sentSince(0)).containsExactly("client SYN");
 		assertThat(p.client().timers()).extracting(t -> t.timer()).containsExactly("RETRANSMIT");
-		assertThat(p.client().timers().get(0).expiresAtMs()).isEqualTo(1000.0); // RFC
-																				// 6298
-																				// §2.1
-																				// initial
-																				// RTO 1 s
+		// RFC 6298 §2.1 initial RTO 1 s
+		assertThat(p.client().timers().get(0).expiresAtMs()).isEqualTo(1000.0);
 	}
 
 	// RFC 9293 §3.10.7.2 LISTEN
@@ -141,9 +138,8 @@ class TransitionTest {
 		List<TraceEvent> ev = f.sim.eventsSince(since);
 		List<TraceEvent.Segment> sent = Fixtures.segments(ev, "sent");
 		assertThat(Fixtures.brief(sent.get(1))).isEqualTo("server ACK");
-		assertThat(sent.get(1).timeMs()).isEqualTo(finSent + 10 + 40); // RFC 1122
-																		// §4.2.3.2, Linux
-																		// ~40 ms
+		// RFC 1122 §4.2.3.2, Linux ~40 ms
+		assertThat(sent.get(1).timeMs()).isEqualTo(finSent + 10 + 40);
 		assertThat(Fixtures.timers(ev, "DELAYED_ACK")).extracting(TraceEvent.Timer::action)
 			.containsExactly("armed", "fired");
 	}
@@ -305,10 +301,11 @@ class TransitionTest {
 	@Test
 	// RFC 9293 §3.10.8, RFC 6298 §5.5
 	void shouldBackOffExponentiallyWithoutATailLossProbeInLastAckOnLinux() {
-		// tcp-facts.md (Linux 6.18, packetdrill, 10 ms RTT): +213, +432, +880, +1720 ms
+		// docs/tcp-facts.md (Linux 6.18, packetdrill, 10 ms RTT): +213, +432, +880, +1720
+		// ms
 		// between sends, plain RTO doubling: the tail loss probe (2·SRTT + RTO_min) would
-		// come after the RTO, so none is sent. Here RTO = 200 ms + 2 x 10 ms latency.
-		// (On loopback the probe comes first: ConformanceTest.)
+		// come after the RTO, so none is sent. Here RTO = 200 ms + 2 x 10 ms latency. (On
+		// loopback the probe comes first: ConformanceTest.)
 		Fixtures f = Fixtures.established().finWait2();
 
 		f.fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.ACK, 4);
@@ -355,8 +352,7 @@ class TransitionTest {
 		TraceEvent.Call closeDone = Fixtures.lastCompletedCall(ev);
 		assertThat(closeDone.call()).isEqualTo("close");
 		// the lingering close() ends with the RST but reports no error (Linux measured
-		// with
-		// packetdrill, tcp-facts.md; issue 14 #5)
+		// with packetdrill, docs/tcp-facts.md; issue 14 #5)
 		assertThat(closeDone.result()).isEqualTo(0);
 	}
 

@@ -61,8 +61,8 @@ class TimerTableTest {
 		timers.arm(a, 1, 0, 300); // queued at 300
 		timers.arm(b, 1, 0, 200);
 		runUntil(0);
-		timers.arm(a, 1, 100, 200); // moved later to 300... then armed again for 300 with
-									// a later order
+		// moved later to 300... then armed again for 300 with a later order
+		timers.arm(a, 1, 100, 200);
 		timers.arm(b, 1, 100, 200); // b: 300, armed after a
 		runUntil(1_000);
 		assertThat(fired).containsExactly("300:a/1", "300:b/1");
