@@ -66,7 +66,9 @@ class SimulationController {
 		return SimulationJson.of(service.snapshot(id));
 	}
 
-	@DeleteMapping("/{id}")
+	// no body: any Accept will do (a client that accepts only problem+json must not get
+	// 406)
+	@DeleteMapping(path = "/{id}", produces = MediaType.ALL_VALUE)
 	@Operation(summary = "Delete a simulation", description = "Its WebSocket viewers get a closed message.")
 	@ApiResponse(responseCode = "204", description = "Deleted")
 	@ApiResponse(responseCode = "404", description = "Unknown simulation",

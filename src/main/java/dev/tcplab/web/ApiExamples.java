@@ -113,7 +113,8 @@ final class ApiExamples {
 					default -> "text";
 				});
 			default:
-				return null;
+				// no type: any JSON value; an empty object is one
+				return schema.has("not") ? null : F.objectNode();
 		}
 	}
 
