@@ -34,7 +34,8 @@ class JournalController {
 			description = "Virtual time (ms) at which the request was applied; a rebuild advances the clock to it first",
 			example = "50") double atMs,
 			@Schema(description = "create, pair, event, clock or scenario", example = "event") String kind,
-			@Schema(description = "The request as the service accepted it (JSON)") @JsonRawValue String request,
+			@Schema(description = "The request as the service accepted it (a JSON object)",
+					type = "object") @JsonRawValue String request,
 			@Schema(description = "Wall-clock time of the entry (epoch ms)") long recordedAt,
 			@Schema(description = "Behaviour version of the engine that applied the request (0: not recorded, before versions were kept)",
 					example = "1") int engineVersion) {
