@@ -912,13 +912,16 @@ export function renderLadder(svg, layout, opts) {
 			class: `shaft${a.dashed ? ' dashed' : ''}`,
 			'marker-end': a.kind === 'delivered' ? 'url(#arrow-head)' : null,
 		}));
+		// the texts in the order the accessible name reads them (label, then "✕ lost")
+		// (a trailing space, which SVG does not draw, keeps the lines apart in the text a screen reader gets)
+		a.labelLines.forEach((ln, i) => {
+			const sep = i < a.labelLines.length - 1 || a.kind === 'dropped' ? ' ' : '';
+			g.appendChild(el('text', { x: ln.x, y: ln.y, 'text-anchor': 'middle', class: ln.cls }, ln.text + sep));
+		});
 		if (a.kind === 'dropped') {
 			const sz = 7;
 			g.appendChild(el('path', { d: `M${a.x2 - sz},${a.y2 - sz} L${a.x2 + sz},${a.y2 + sz} M${a.x2 + sz},${a.y2 - sz} L${a.x2 - sz},${a.y2 + sz}`, class: 'cross' }));
 			g.appendChild(el('text', { x: a.lost.x, y: a.lost.y, 'text-anchor': a.lost.anchor, class: 'lost-text' }, a.lost.text));
-		}
-		for (const ln of a.labelLines) {
-			g.appendChild(el('text', { x: ln.x, y: ln.y, 'text-anchor': 'middle', class: ln.cls }, ln.text));
 		}
 		g.appendChild(el('title', {}, arrowAria(a, t, opts.formatMs)));
 		if (opts.onFocus) {
@@ -1056,17 +1059,15 @@ function tagName(tag, t) {
 	return t({ retransmission: 'ladder.retrans', duplicate: 'ladder.dup', delayed: 'ladder.delayed', held: 'ladder.held', probe: 'ladder.probe' }[tag] || tag);
 }
 
-/** Text that describes one arrow for screen readers and tooltips. */
+/**
+ * Text that describes one arrow for screen readers and tooltips: first what the arrow shows, in the order it
+ * shows it (so the spoken name contains the visible text), then its id, direction, time and what it answers.
+ */
 export function arrowAria(a, t, formatMs) {
-	const parts = [`#${a.id} ${t(a.from === 'client' ? 'side.client' : 'side.server')} → ${t(a.to === 'client' ? 'side.client' : 'side.server')}`,
-		a.label.join(' ')];
-	if (a.tags.length) {
-		parts.push(a.tags.map((x) => tagName(x, t)).join(', '));
-	}
-	if (a.kind === 'dropped') {
-		parts.push(`✕ ${t('ladder.lost')}`);
-	}
-	parts.push(formatMs(a.sentAtMs));
+	const shown = (a.labelLines ? a.labelLines.map((l) => l.text) : a.label).join(' ');
+	const parts = [a.kind === 'dropped' ? `${shown} ✕ ${t('ladder.lost')}` : shown,
+		`#${a.id} ${t(a.from === 'client' ? 'side.client' : 'side.server')} → ${t(a.to === 'client' ? 'side.client' : 'side.server')}`,
+		formatMs(a.sentAtMs)];
 	if (a.answers != null) {
 		parts.push(t('ladder.answers', { id: a.answers }));
 	}

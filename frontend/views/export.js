@@ -17,6 +17,7 @@ export function createExportView({ store, api, t, location }) {
 				$(`tab-${k}`).setAttribute('aria-selected', String(kind === k));
 				$(`tab-${k}`).tabIndex = kind === k ? 0 : -1;
 			}
+			$('snippet-panel').setAttribute('aria-labelledby', `tab-${kind}`);
 		},
 	};
 	const choose = (k) => {

@@ -28,6 +28,8 @@ export function createHeaderView({ store, t, onNewSimulation, onProfile, onToggl
 			if (!changed || changed.has('lang')) {
 				document.documentElement.lang = state.lang;
 				applyTranslations(document, state.lang);
+				// the toggle names the other language in that language
+				$('lang-toggle').lang = state.lang === 'ko' ? 'en' : 'ko';
 			}
 			if (state.sim?.profile && (!changed || changed.has('sim'))) {
 				$('profile').value = state.sim.profile;

@@ -105,6 +105,8 @@ export function createNarrationView({ store, t, scenario, onToggleLanguage }) {
 			$('replay').textContent = m.replaying ? t('scenarios.stop') : t('scenarios.replay');
 			$('replay').setAttribute('aria-pressed', String(m.replaying));
 			$('narration-lang').textContent = t('lang.toggle');
+			$('narration-lang').lang = state.lang === 'ko' ? 'en' : 'ko';
+			$('narration-lang').title = t('lang.toggle.aria');
 			$('article').hidden = !m.article;
 			if (m.article) {
 				$('article-ko').textContent = m.article.ko;

@@ -17,7 +17,8 @@ export function createPacketdrillView({ store, t, openRun, fetchImpl = (...a) =>
 	const profileLabel = h('label', { for: 'pd-profile', id: 'pd-profile-label' });
 	const run = h('button', { type: 'button', id: 'pd-run', 'data-command': 'run' });
 	const status = h('p', { id: 'pd-status', class: 'hint', 'aria-live': 'polite' });
-	const lines = h('ol', { id: 'pd-lines', class: 'pd-lines' });
+	// the verdict list scrolls: it takes the focus so a keyboard can scroll it too
+	const lines = h('ol', { id: 'pd-lines', class: 'pd-lines', tabindex: '0' });
 	const exportClient = h('button', { type: 'button', id: 'pd-export-client', 'data-command': 'export', 'data-side': 'client' });
 	const exportServer = h('button', { type: 'button', id: 'pd-export-server', 'data-command': 'export', 'data-side': 'server' });
 	const why = h('p', { id: 'pd-export-why', class: 'hint', hidden: true });
@@ -132,6 +133,7 @@ export function createPacketdrillView({ store, t, openRun, fetchImpl = (...a) =>
 		render(state, changed) {
 			if (!changed || changed.has('lang')) {
 				summaryEl.textContent = t('pd.runTitle');
+				lines.setAttribute('aria-label', t('pd.verdicts'));
 				intro.textContent = t('pd.intro');
 				label.textContent = t('pd.script');
 				profileLabel.textContent = t('profile.label');

@@ -2,6 +2,8 @@ package dev.tcplab.ui;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -189,6 +191,21 @@ class AuthorUiTests {
 		waitFor(() -> driver.findElement(By.id("narration-title")).getText().contains("My own close"));
 		driver.findElement(By.id("step-next")).click();
 		waitFor(() -> query().contains("step=2") && query().contains("doc="));
+	}
+
+	@Test
+	void shouldLeaveTheHostPageWhereItIsWhenAComparisonEmbedLoads() {
+		String src = "http://localhost:" + this.port + "/?scenario=old-duplicate&compare=timewait&embed=1&lang=en";
+		String host = "<!doctype html><p style='height:1500px'>host</p><iframe id='f' src='" + src
+				+ "' width='1000' height='700'></iframe><p style='height:1500px'>after</p>";
+		driver
+			.get("data:text/html;charset=utf-8," + URLEncoder.encode(host, StandardCharsets.UTF_8).replace("+", "%20"));
+		driver.switchTo().frame("f");
+		waitFor(() -> driver.findElements(By.cssSelector("#compare-panel .cmp-col svg")).size() == 2);
+		// no packetdrill panel and no authors' tools in an embed
+		assertThat(driver.findElement(By.id("packetdrill-panel")).isDisplayed()).isFalse();
+		driver.switchTo().defaultContent();
+		assertThat(((Number) js("return window.scrollY")).intValue()).as("the host page did not move").isZero();
 	}
 
 	// ------------------------------------------------------------------ helpers
