@@ -561,6 +561,10 @@ function layoutOnce(events, opts) {
 			}
 		}
 	}
+	// a step that let the clock run past its last event ("five minutes pass") ends with that pause
+	if (o.endMs != null && row && o.endMs - row.timeMs >= o.gapThresholdMs) {
+		place(o.endMs, 'end');
+	}
 	for (const s of states) {
 		const b = barByEnd.get(s.seq);
 		if (b && b.kind !== 'LINGER') {

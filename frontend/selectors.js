@@ -79,9 +79,16 @@ export function visibleNow(state, wallNowMs = Date.now()) {
 	const ev = state.events;
 	if (state.reveal != null) {
 		const v = visibleEvents(ev, state.reveal);
-		return v.length ? v[v.length - 1].timeMs : 0;
+		return Math.max(v.length ? v[v.length - 1].timeMs : 0, stepEndMs(state) ?? 0);
 	}
 	return virtualNow(state.clock, wallNowMs, ev.length ? ev[ev.length - 1].timeMs : 0);
+}
+
+/** When the step shown ended (the clock may stand after its last event), or null outside a step. */
+export function stepEndMs(state) {
+	const sc = state.scenario;
+	const step = sc && !sc.replaying ? sc.narration[sc.step] : null;
+	return step && step.endMs != null && state.reveal === step.toSeq - 1 ? step.endMs : null;
 }
 
 /** The seq from which the current step's items are drawn heavier (null outside a step or during a replay). */

@@ -4,7 +4,7 @@ import { pairIds } from '../store.js';
 import { layoutLadder, renderLadder, flagText, ladderRows } from '../ladder.js';
 import { formatterFor, noteText } from '../i18n.js';
 import { censusSeries, renderCensus, censusSummary } from '../census.js';
-import { focusPairId, pairRecord, samplePairs, visibleNow, freshFromSeq, isLoad } from '../selectors.js';
+import { focusPairId, pairRecord, samplePairs, visibleNow, freshFromSeq, isLoad, stepEndMs } from '../selectors.js';
 import { $, h, fill } from './dom.js';
 
 /** The rows of "Segment details" for an arrow of the layout: [name, value]. */
@@ -189,7 +189,7 @@ export function createLadderView({ store, t }) {
 		}
 		const formatMs = fmt();
 		const layout = layoutLadder(events, { pair: all ? null : state.pairId, width: width(), tagPairs: all, top: 22,
-			nowMs: visibleNow(state), t, formatMs, timeWaitMs: state.sim?.constants?.timeWaitMs ?? null });
+			nowMs: visibleNow(state), endMs: stepEndMs(state), t, formatMs, timeWaitMs: state.sim?.constants?.timeWaitMs ?? null });
 		handle = renderLadder($('ladder'), layout, {
 			t, formatMs, focusId: activeId != null ? Number(activeId) : focusedSegment,
 			clientName: pair?.client ? (all ? pair.client.address : `${pair.client.address}:${pair.client.port}`) : '',
