@@ -886,7 +886,9 @@ export function renderLadder(svg, layout, opts) {
 		g.appendChild(el('title', {}, `${sideName(b.side, t)}: ${b.kind} ${opts.formatMs(b.startMs)} – ${b.endMs != null ? opts.formatMs(b.endMs) : '…'}`));
 		svg.appendChild(g);
 		if (isFresh(b.startSeq)) {
-			noteFresh({ y: b.y1 - 10, h: 40 });
+			for (const it of b.labelItems || []) {
+				noteFresh(it.box);
+			}
 		}
 	}
 	for (const g of layout.gaps) {
@@ -901,7 +903,6 @@ export function renderLadder(svg, layout, opts) {
 	const arrowGroups = new Map();
 	const order = [];
 	for (const a of layout.arrows) {
-		const firstFresh = isFresh(a.events[0].seq);
 		const f = a.events.some((e) => isFresh(e.seq));
 		const g = el('g', {
 			class: `seg seg-${a.kind} ${a.tags.map((x) => `tag-${x}`).join(' ')}${f ? ' fresh' : ''}`,
@@ -938,15 +939,10 @@ export function renderLadder(svg, layout, opts) {
 		order.push(a.id);
 		items.push({ timeMs: a.sentAtMs, seq: a.events[0].seq, node: g });
 		if (f) {
-			const lb = a.labelBox;
-			if (firstFresh) {
-				const top = Math.min(a.y1, lb.y);
-				noteFresh({ y: top, h: Math.max(a.y2, a.y1, lb.y + lb.h) - top + 6 });
-			}
-			else {
-				// sent in an earlier step, arriving in this one: what is new is the arrival
-				const top = Math.min(a.y2 - 24, lb.y);
-				noteFresh({ y: top, h: Math.max(a.y2, lb.y + lb.h) - top + 6 });
+			// what must be read: the label (and "✕ lost"); the arrow itself passes next to it
+			noteFresh(a.labelBox);
+			if (a.lost) {
+				noteFresh(a.lost.box);
 			}
 		}
 	}
@@ -978,7 +974,9 @@ export function renderLadder(svg, layout, opts) {
 		g.appendChild(el('title', {}, `${sideName(c.side, t)}: ${c.full} · ${opts.formatMs(c.timeMs)}`));
 		items.push({ timeMs: c.timeMs, seq: c.seq, node: g });
 		if (f) {
-			noteFresh({ y: c.items[0].box.y, h: c.items.length * 12 });
+			for (const it of c.items) {
+				noteFresh(it.box);
+			}
 		}
 	}
 	for (const m of layout.markers) {

@@ -21,6 +21,22 @@ function shownBefore(events, step, pair, side) {
 	return s;
 }
 
+/** Every question of every scenario: fn({name, run, step, index, q}). */
+function eachQuestion(fn) {
+	let n = 0;
+	for (const name of SCENARIOS) {
+		const run = scenarioRun(name);
+		run.narration.forEach((step, index) => {
+			const q = questionForStep(step, index, run.trace, run.narration);
+			if (q) {
+				n++;
+				fn({ name, run, step, index, q });
+			}
+		});
+	}
+	return n;
+}
+
 function ask(name, stepNo) {
 	const run = scenarioRun(name);
 	const i = stepNo - 1;
@@ -28,41 +44,32 @@ function ask(name, stepNo) {
 }
 
 test('every question of every scenario is about a claim its step\'s trace shows, with one right choice', () => {
-	let asked = 0;
-	for (const name of SCENARIOS) {
-		const run = scenarioRun(name);
-		run.narration.forEach((step, i) => {
-			const q = questionForStep(step, i, run.trace, run.narration);
-			if (!q) {
-				return;
-			}
-			asked++;
-			const where = `${name} step ${i + 1}`;
-			assert.ok(q.choices.length >= 2 && q.choices.length <= 4, `${where}: ${q.choices.length} choices`);
-			assert.equal(q.choices.filter((c) => c.correct).length, 1, where);
-			assert.equal(new Set(q.choices.map((c) => c.value)).size, q.choices.length, where);
-			assert.ok(step.expectations.includes(q.expectation), `${where}: the claim is an expectation of this step`);
-			assert.deepEqual(questionForStep(step, i, run.trace, run.narration), q, 'deterministic');
-			const mine = run.trace.filter((e) => e.seq >= step.fromSeq && e.seq < step.toSeq);
-			const x = q.expectation;
-			if (q.kind === 'state') {
-				const pair = mine.find((e) => e.type === 'state' && e.endpoint === x.endpoint && e.to === q.answer)?.pair;
-				assert.ok(pair != null, `${where}: the step's trace shows ${x.endpoint} entering ${q.answer}`);
-				// the premise is what the screen shows before the step, never the expectation's "from"
-				assert.equal(q.params.from ?? null, shownBefore(run.trace, step, pair, x.endpoint), `${where}: premise`);
-				assert.ok(!q.choices.some((c) => !c.correct && c.value === q.params.from), `${where}: the state it is in is not offered`);
-			}
-			if (q.kind === 'call') {
-				assert.ok(mine.some((e) => e.type === 'call' && e.call === x.call && e.endpoint === x.endpoint
-					&& (String(e.result) === q.answer || (q.answer === BLOCKS && e.blocking))), `${where}: the call and its result are in the step`);
-			}
-			if (q.kind === 'segment') {
-				const first = mine.find((e) => e.type === 'segment' && e.event === 'sent' && e.from === x.from);
-				const flags = ['SYN', 'FIN', 'RST', 'PSH', 'ACK'].filter((f) => first?.flags.includes(f)).join(',');
-				assert.equal(q.answer.split(' ')[0], flags, `${where}: the side's next segment is the answer`);
-			}
-		});
-	}
+	const asked = eachQuestion(({ name, run, step, index: i, q }) => {
+		const where = `${name} step ${i + 1}`;
+		assert.ok(q.choices.length >= 2 && q.choices.length <= 4, `${where}: ${q.choices.length} choices`);
+		assert.equal(q.choices.filter((c) => c.correct).length, 1, where);
+		assert.equal(new Set(q.choices.map((c) => c.value)).size, q.choices.length, where);
+		assert.ok(step.expectations.includes(q.expectation), `${where}: the claim is an expectation of this step`);
+		assert.deepEqual(questionForStep(step, i, run.trace, run.narration), q, 'deterministic');
+		const mine = run.trace.filter((e) => e.seq >= step.fromSeq && e.seq < step.toSeq);
+		const x = q.expectation;
+		if (q.kind === 'state') {
+			const pair = mine.find((e) => e.type === 'state' && e.endpoint === x.endpoint && e.to === q.answer)?.pair;
+			assert.ok(pair != null, `${where}: the step's trace shows ${x.endpoint} entering ${q.answer}`);
+			// the premise is what the screen shows before the step, never the expectation's "from"
+			assert.equal(q.params.from ?? null, shownBefore(run.trace, step, pair, x.endpoint), `${where}: premise`);
+			assert.ok(!q.choices.some((c) => !c.correct && c.value === q.params.from), `${where}: the state it is in is not offered`);
+		}
+		if (q.kind === 'call') {
+			assert.ok(mine.some((e) => e.type === 'call' && e.call === x.call && e.endpoint === x.endpoint
+				&& (String(e.result) === q.answer || (q.answer === BLOCKS && e.blocking))), `${where}: the call and its result are in the step`);
+		}
+		if (q.kind === 'segment') {
+			const first = mine.find((e) => e.type === 'segment' && e.event === 'sent' && e.from === x.from);
+			const flags = ['SYN', 'FIN', 'RST', 'PSH', 'ACK'].filter((f) => first?.flags.includes(f)).join(',');
+			assert.equal(q.answer.split(' ')[0], flags, `${where}: the side's next segment is the answer`);
+		}
+	});
 	assert.ok(asked >= 50, `questions asked: ${asked}`);
 });
 
@@ -104,21 +111,14 @@ test('the lesson is asked before trivia: an RST, a blocked close(), a retransmis
 });
 
 test('Korean questions attach particles to the word (클라이언트는, 서버가) and read without English', () => {
-	for (const name of SCENARIOS) {
-		const run = scenarioRun(name);
-		run.narration.forEach((step, i) => {
-			const q = questionForStep(step, i, run.trace, run.narration);
-			if (!q) {
-				return;
-			}
-			const text = questionText(q, ko);
-			assert.doesNotMatch(text, /[A-Za-z0-9_)\]] (는|은|가|이|의|를|을|에|로) /, `${name} ${i + 1}: ${text}`);
-			assert.doesNotMatch(text, /\b(The|What|Which|client|server)\b/, `${name} ${i + 1}: ${text}`);
-			for (const c of q.choices) {
-				assert.doesNotMatch(choiceText(c, ko), /\b(again|nothing|blocks)\b/);
-			}
-		});
-	}
+	eachQuestion(({ name, index: i, q }) => {
+		const text = questionText(q, ko);
+		assert.doesNotMatch(text, /[A-Za-z0-9_)\]] (는|은|가|이|의|를|을|에|로) /, `${name} ${i + 1}: ${text}`);
+		assert.doesNotMatch(text, /\b(The|What|Which|client|server)\b/, `${name} ${i + 1}: ${text}`);
+		for (const c of q.choices) {
+			assert.doesNotMatch(choiceText(c, ko), /\b(again|nothing|blocks)\b/);
+		}
+	});
 	assert.equal(questionText(ask('active-close', 2).q, ko), '클라이언트는 지금 ESTABLISHED 상태입니다. 다음에는 어떤 상태가 될까요?');
 	assert.equal(questionText(ask('close-unread-data', 3).q, ko), '서버가 다음에 보내는 세그먼트는 무엇일까요?');
 });

@@ -1,6 +1,7 @@
 // "Export & reproduce": pcap and JSON downloads, and the curl/Python script that replays what the reader did.
 import { curlSnippet, pythonSnippet } from '../export.js';
-import { $, h } from './dom.js';
+import { saveFile } from '../embed.js';
+import { $ } from './dom.js';
 
 export function createExportView({ store, api, t, location }) {
 	let kind = 'curl';
@@ -54,14 +55,8 @@ export function createExportView({ store, api, t, location }) {
 		catch {
 			data = { events: store.state.events, nextSeq: store.state.nextSeq };
 		}
-		const blob = new Blob([JSON.stringify({ simulation: store.state.sim, ...data }, null, 2)], { type: 'application/json' });
-		const a = h('a', { href: URL.createObjectURL(blob), download: `tcplab-${id.slice(0, 8)}.json` });
-		document.body.appendChild(a);
-		a.click();
-		setTimeout(() => {
-			URL.revokeObjectURL(a.href);
-			a.remove();
-		}, 1000);
+		saveFile(new Blob([JSON.stringify({ simulation: store.state.sim, ...data }, null, 2)], { type: 'application/json' }),
+			`tcplab-${id.slice(0, 8)}.json`);
 	});
 	return view;
 }

@@ -2,6 +2,7 @@
 // export the current pair as a script. Its look is in app.css (the Content-Security-Policy allows no inline styles).
 import { EXAMPLE, exportUrl, verdictRows, localSummary, exportableSides } from '../packetdrill.js';
 import { focusPairId } from '../selectors.js';
+import { saveFile } from '../embed.js';
 import { $, h, fill, delegate } from './dom.js';
 
 const PROFILES = ['linux', 'rfc9293', 'bsd', 'windows'];
@@ -110,10 +111,7 @@ export function createPacketdrillView({ store, t, openRun, fetchImpl = (...a) =>
 			status.textContent = detail;
 			return;
 		}
-		const a = h('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/plain' })), download: `tcplab-pair${pairId}-${side}.pkt` });
-		document.body.appendChild(a);
-		a.click();
-		a.remove();
+		saveFile(new Blob([text], { type: 'text/plain' }), `tcplab-pair${pairId}-${side}.pkt`);
 		status.textContent = t('pd.exported', { pair: pairId, side: t(`side.${side}`) });
 	}
 

@@ -2,8 +2,6 @@ package dev.tcplab.ui;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -195,11 +193,23 @@ class AuthorUiTests {
 
 	@Test
 	void shouldLeaveTheHostPageWhereItIsWhenAComparisonEmbedLoads() {
-		String src = "http://localhost:" + this.port + "/?scenario=old-duplicate&compare=timewait&embed=1&lang=en";
-		String host = "<!doctype html><p style='height:1500px'>host</p><iframe id='f' src='" + src
-				+ "' width='1000' height='700'></iframe><p style='height:1500px'>after</p>";
-		driver
-			.get("data:text/html;charset=utf-8," + URLEncoder.encode(host, StandardCharsets.UTF_8).replace("+", "%20"));
+		// a host page from the same server (Chromium keeps public pages from framing a
+		// local server): a tall page
+		// with the embed in the middle, built with the DOM (the server's CSP allows no
+		// inline style)
+		driver.get("http://localhost:" + this.port + "/app.css");
+		js("""
+				const doc = document;
+				doc.body.replaceChildren();
+				const spacer = () => { const p = doc.createElement('p'); p.style.height = '1500px'; p.textContent = 'host'; return p; };
+				const f = doc.createElement('iframe');
+				f.id = 'f';
+				f.width = '1000';
+				f.height = '700';
+				f.src = arguments[0];
+				doc.body.append(spacer(), f, spacer());
+				window.scrollTo(0, 0);""",
+				"http://localhost:" + this.port + "/?scenario=old-duplicate&compare=timewait&embed=1&lang=en");
 		driver.switchTo().frame("f");
 		waitFor(() -> driver.findElements(By.cssSelector("#compare-panel .cmp-col svg")).size() == 2);
 		// no packetdrill panel and no authors' tools in an embed
