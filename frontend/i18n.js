@@ -360,7 +360,7 @@ const STRINGS = {
 		'scenarios.article.ko': '한국어 원문',
 		'scenarios.article.en': '영어',
 		'scenarios.none': '사용할 수 있는 시나리오가 없습니다.',
-		'scenarios.exit': '시나리오 나가기',
+		'scenarios.exit': '나가기',
 		'export.title': '내보내기 및 재현',
 		'export.pcap': 'pcap 다운로드',
 		'export.json': 'JSON 트레이스 다운로드',

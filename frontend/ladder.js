@@ -59,7 +59,8 @@ export function windowsThatMatter(events) {
 	const last = new Map();
 	const out = new Map();
 	for (const e of events) {
-		if (e.type !== 'segment' || e.event !== 'sent' || e.window == null) {
+		// an RST's window means nothing (Linux sends 0)
+		if (e.type !== 'segment' || e.event !== 'sent' || e.window == null || (e.flags || []).includes('RST')) {
 			continue;
 		}
 		const k = `${e.pair}/${e.from}`;

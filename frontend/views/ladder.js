@@ -90,7 +90,7 @@ export function createLadderView({ store, t }) {
 	let handle = null;
 	let drawnSim = null;
 	let lastFreshStep = null;
-	let pendingFresh = null;
+	let pendingFresh = null; // {layout, box, reveal}: shown once every view has drawn
 	let followTail = true;
 	const scroller = () => document.querySelector('.ladder-scroll');
 
@@ -209,10 +209,16 @@ export function createLadderView({ store, t }) {
 		}
 		const sc = state.scenario;
 		const stepKey = sc && !sc.replaying ? `${state.simId}/${sc.step}/${state.reveal}/${state.pairId}` : null;
-		if (stepKey && handle.freshBox && stepKey !== lastFreshStep) {
+		current = stepKey && handle.freshBox ? { layout, box: handle.freshBox } : null;
+		if (current && stepKey !== lastFreshStep) {
 			lastFreshStep = stepKey;
-			// scrolled once the whole page is drawn: the pinned narration's height decides where
-			pendingFresh = { layout, box: handle.freshBox };
+			readerScrolled = false;
+			// scrolled once the whole page is drawn: the narration's height decides the ladder box's
+			pendingFresh = { ...current, reveal: true };
+		}
+		else if (current && !readerScrolled) {
+			// the same step drawn again (a new width, the other language): its items stay in view
+			pendingFresh = { ...current, reveal: false };
 		}
 		else if (box && followTail && !stepKey) {
 			box.scrollTop = box.scrollHeight;
@@ -232,11 +238,37 @@ export function createLadderView({ store, t }) {
 	 * Brings what the step added into view inside the ladder's own scroll box. The page moves only when the reading
 	 * frame (narration and ladder, one screen high) is not wholly on screen, and then to show exactly the frame.
 	 */
-	function showFresh(layout, fresh) {
+	function showFresh(layout, fresh, reveal = true) {
 		const box = scroller();
-		revealFrame();
+		if (reveal) {
+			revealFrame();
+		}
 		const scale = $('ladder').getBoundingClientRect().width / layout.width || 1;
-		box.scrollTop = freshScrollTop({ top: fresh.y * scale, height: fresh.h * scale }, box.scrollTop, box.clientHeight);
+		const top = freshScrollTop({ top: fresh.y * scale, height: fresh.h * scale }, box.scrollTop, box.clientHeight);
+		if (top !== box.scrollTop) {
+			ownScroll = top;
+			box.scrollTop = top;
+		}
+	}
+
+	// the ladder box changes size after a step was shown (fonts arrive, the narration grows): its items stay in
+	// view until the reader scrolls the ladder
+	let current = null;
+	let readerScrolled = false;
+	let ownScroll = null;
+	scroller().addEventListener('scroll', () => {
+		if (ownScroll != null && Math.abs(scroller().scrollTop - ownScroll) < 2) {
+			ownScroll = null;
+			return;
+		}
+		readerScrolled = true;
+	}, { passive: true });
+	if (typeof ResizeObserver === 'function') {
+		new ResizeObserver(() => {
+			if (current && !readerScrolled) {
+				showFresh(current.layout, current.box, false);
+			}
+		}).observe(scroller());
 	}
 
 	let resizeTimer = null;
@@ -268,7 +300,7 @@ export function createLadderView({ store, t }) {
 			if (pendingFresh) {
 				const f = pendingFresh;
 				pendingFresh = null;
-				showFresh(f.layout, f.box);
+				showFresh(f.layout, f.box, f.reveal);
 			}
 		},
 		/** Countdowns between clock reports. */
