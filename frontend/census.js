@@ -99,19 +99,21 @@ export function censusSummary(data, t, formatMs) {
  * Draws the series, the TIME_WAIT peak and the failed calls; returns false (and draws nothing) when there are
  * fewer than two points.
  */
-export function renderCensus(svg, data, { formatMs, title, t = null }) {
+export function renderCensus(svg, data, { formatMs, title, t = null, compact = false }) {
 	while (svg.firstChild) {
 		svg.removeChild(svg.firstChild);
 	}
 	if (data.times.length < 2 || data.max === 0) {
 		return false;
 	}
-	const W = 520;
-	const H = 170;
-	const L = 44;
-	const R = 118;
+	// a phone: a narrower drawing (so its text is not scaled down) with the legend under the plot
+	const W = compact ? 360 : 520;
+	const H = compact ? 210 : 170;
+	const L = compact ? 34 : 44;
+	const R = compact ? 8 : 118;
 	const T = 20;
-	const B = 24;
+	const B = compact ? 64 : 24;
+	const legendAt = (i) => (compact ? { x: L + (i % 2) * 160, y: H - 40 + Math.floor(i / 2) * 14 } : { x: W - R + 6, y: 14 + i * 22 });
 	svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
 	const t0 = data.times[0];
 	const t1 = data.times[data.times.length - 1];
@@ -122,8 +124,8 @@ export function renderCensus(svg, data, { formatMs, title, t = null }) {
 	svg.appendChild(el('line', { x1: L, y1: H - B, x2: W - R, y2: H - B, class: 'axis' }));
 	svg.appendChild(el('text', { x: L - 4, y: T + 8, 'text-anchor': 'end', class: 'tick' }, String(data.max)));
 	svg.appendChild(el('text', { x: L - 4, y: H - B, 'text-anchor': 'end', class: 'tick' }, '0'));
-	svg.appendChild(el('text', { x: L, y: H - 6, class: 'tick' }, formatMs(t0)));
-	svg.appendChild(el('text', { x: W - R, y: H - 6, 'text-anchor': 'end', class: 'tick' }, formatMs(t1)));
+	svg.appendChild(el('text', { x: L, y: H - B + 14, class: 'tick' }, formatMs(t0)));
+	svg.appendChild(el('text', { x: W - R, y: H - B + 14, 'text-anchor': 'end', class: 'tick' }, formatMs(t1)));
 	Object.entries(data.series).forEach(([state, values], i) => {
 		// a step line: a count holds until the next change
 		const pts = [];
@@ -136,8 +138,11 @@ export function renderCensus(svg, data, { formatMs, title, t = null }) {
 		const dash = DASHES[CENSUS_STATES.indexOf(state)] || '';
 		svg.appendChild(el('polyline', { points: pts.join(' '), class: `series s-${state}`, ...(dash ? { 'stroke-dasharray': dash } : {}) }));
 		const last = values[values.length - 1];
-		svg.appendChild(el('text', { x: W - R + 6, y: 14 + i * 22, class: `legend s-${state}` }, `${state} ${last}`));
-		svg.appendChild(el('line', { x1: W - R + 6, y1: 19 + i * 22, x2: W - 4, y2: 19 + i * 22, class: `series s-${state}`, ...(dash ? { 'stroke-dasharray': dash } : {}) }));
+		const at = legendAt(i);
+		svg.appendChild(el('text', { x: at.x + (compact ? 26 : 0), y: at.y, class: `census-legend s-${state}` }, `${state} ${last}`));
+		svg.appendChild(compact
+			? el('line', { x1: at.x, y1: at.y - 4, x2: at.x + 22, y2: at.y - 4, class: `series s-${state}`, ...(dash ? { 'stroke-dasharray': dash } : {}) })
+			: el('line', { x1: at.x, y1: at.y + 5, x2: W - 4, y2: at.y + 5, class: `series s-${state}`, ...(dash ? { 'stroke-dasharray': dash } : {}) }));
 	});
 	const label = (key, p, fallback) => (t ? t(key, p) : fallback);
 	for (const f of data.failures) {

@@ -211,7 +211,7 @@ export function wrapCall(text, maxPx, fontPx = 10.5) {
 	if (estWidth(text, fontPx) <= maxPx) {
 		return [text];
 	}
-	const parts = text.split(/(?<=, )|(?<=\()|(?= = )|(?<=[^,=] )(?=[^=])/);
+	const parts = text.split(/(?<=, )|(?<=\()(?!EOF\))|(?= = )|(?<=[^,=] )(?=[^=])/);
 	const lines = [];
 	let cur = '';
 	for (const part of parts) {
@@ -711,13 +711,14 @@ function layoutOnce(events, opts) {
 				if (box.y < o.top - 14) {
 					score += 10;
 				}
-				// a label lying across another arrow reads as that arrow's label
+				// a label lying across another arrow reads as that arrow's label; a late arrival's label belongs at
+				// its arrival even so (the arrows there are the story it interrupts)
 				for (const { item: other } of arrowIndex.near(box)) {
 					if (other !== a && segmentHitsBox(other, box)) {
-						score += 1.5;
+						score += late ? 0.3 : 1.5;
 					}
 				}
-				score += Math.abs(f - aim) + (side > 0 ? 0.3 : 0);
+				score += (late ? 3 : 1) * Math.abs(f - aim) + (side > 0 ? 0.3 : 0);
 				if (score < bestScore) {
 					bestScore = score;
 					best = box;

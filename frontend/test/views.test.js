@@ -6,7 +6,7 @@ import { narrationModel } from '../views/narration.js';
 import { headerModel } from '../views/header.js';
 import { resultItems } from '../views/results.js';
 import { clockModel } from '../views/clock.js';
-import { segmentRows, pairOptions } from '../views/ladder.js';
+import { segmentRows, pairOptions, freshScrollTop } from '../views/ladder.js';
 import { viewsFor } from '../views/render-loop.js';
 import { stepPair, samplePairs, focusPairId, visibleNow, freshFromSeq, branching } from '../selectors.js';
 import { layoutLadder } from '../ladder.js';
@@ -102,4 +102,18 @@ test('views are drawn only when a key they name changed', () => {
 	assert.deepEqual(viewsFor([a, b, all], new Set(['reveal'])), [b, all]);
 	assert.deepEqual(viewsFor([a, b], null), [a, b]);
 	assert.ok(new Store() instanceof EventTarget);
+});
+
+test('the ladder box moves only as far as the step\'s new items need, and never cuts them at the bottom', () => {
+	// already in view: stays
+	assert.equal(freshScrollTop({ top: 100, height: 50 }, 60, 300), 60);
+	// below the view: brought in, a quarter down
+	const st = freshScrollTop({ top: 900, height: 100 }, 0, 300);
+	assert.ok(900 - st > 0 && 900 + 100 - st <= 300, `${st}`);
+	// nearly as tall as the view: the whole of it, with what margin there is
+	const tall = freshScrollTop({ top: 17, height: 334 }, 5, 341);
+	assert.ok(tall <= 17 && 17 + 334 - tall <= 341, `${tall}`);
+	// taller than the view: from its first item
+	assert.equal(freshScrollTop({ top: 500, height: 900 }, 0, 300), 498);
+	assert.equal(freshScrollTop({ top: 0, height: 10 }, 400, 300), 0);
 });

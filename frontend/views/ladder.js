@@ -59,17 +59,22 @@ export function pairOptions(state, t, narrow = false) {
 
 /**
  * Where the ladder's scroll box should stand to show a step's new items ({top, height} in the drawing's pixels):
- * where it is when they are already in view, else with them a quarter down (their top when they do not fit).
+ * where it is when they are already in view, else with them a quarter down (never cut at the bottom); when they
+ * do not fit, from their first one.
  */
 export function freshScrollTop(fresh, scrollTop, viewHeight) {
-	const margin = 8;
-	if (fresh.top >= scrollTop + margin && fresh.top + fresh.height <= scrollTop + viewHeight - margin) {
+	if (fresh.height > viewHeight) {
+		return Math.max(0, Math.round(fresh.top - 2));
+	}
+	const margin = Math.min(8, (viewHeight - fresh.height) / 2);
+	// the positions that show all of it with the margin: lo ≤ scrollTop ≤ hi
+	const lo = fresh.top + fresh.height + margin - viewHeight;
+	const hi = fresh.top - margin;
+	if (scrollTop >= lo && scrollTop <= hi) {
 		return scrollTop;
 	}
-	if (fresh.height + 2 * margin >= viewHeight) {
-		return Math.max(0, fresh.top - margin);
-	}
-	return Math.max(0, Math.round(fresh.top - Math.min((viewHeight - fresh.height) / 4, viewHeight / 4)));
+	const ideal = fresh.top - (viewHeight - fresh.height) / 4;
+	return Math.max(0, Math.round(Math.min(hi, Math.max(lo, ideal))));
 }
 
 /**
@@ -154,7 +159,7 @@ export function createLadderView({ store, t }) {
 	function renderCensusChart(state) {
 		const chart = $('census-chart');
 		const data = censusSeries(store.visible(), { load: isLoad(state), endMs: visibleNow(state) });
-		const drawn = renderCensus(chart, data, { formatMs: fmt(), title: t('timers.censusChart'), t });
+		const drawn = renderCensus(chart, data, { formatMs: fmt(), title: t('timers.censusChart'), t, compact: window.innerWidth < 640 });
 		// an <svg> has no hidden property: the attribute is what hides it
 		chart.toggleAttribute('hidden', !drawn);
 		if (drawn) {
@@ -187,6 +192,7 @@ export function createLadderView({ store, t }) {
 		if (box && box.scrollHeight > box.clientHeight + 2) {
 			followTail = box.scrollTop + box.clientHeight >= box.scrollHeight - 40;
 		}
+		quietUntil = performance.now() + 400;
 		const formatMs = fmt();
 		const layout = layoutLadder(events, { pair: all ? null : state.pairId, width: width(), tagPairs: all, top: 22,
 			nowMs: visibleNow(state), endMs: stepEndMs(state), t, formatMs, timeWaitMs: state.sim?.constants?.timeWaitMs ?? null });
@@ -256,12 +262,15 @@ export function createLadderView({ store, t }) {
 	let current = null;
 	let readerScrolled = false;
 	let ownScroll = null;
+	let quietUntil = 0; // a redraw that changes the ladder's height moves its scroll position too: not the reader
 	scroller().addEventListener('scroll', () => {
 		if (ownScroll != null && Math.abs(scroller().scrollTop - ownScroll) < 2) {
 			ownScroll = null;
 			return;
 		}
-		readerScrolled = true;
+		if (performance.now() > quietUntil) {
+			readerScrolled = true;
+		}
 	}, { passive: true });
 	if (typeof ResizeObserver === 'function') {
 		new ResizeObserver(() => {
@@ -277,6 +286,7 @@ export function createLadderView({ store, t }) {
 		resizeTimer = setTimeout(() => {
 			renderLadderView(store.state);
 			renderPairSelect(store.state);
+			renderCensusChart(store.state);
 		}, 150);
 	});
 

@@ -149,21 +149,23 @@ class ReaderUiTests {
 			String first = size[0] > 900 ? "en" : "ko";
 			String second = first.equals("en") ? "ko" : "en";
 			for (String name : names) {
-				open("/?lang=" + first + "&scenario=" + name + "&step=1");
+				// a deep link to the last step (as a shared link opens it), back in one language, the first step
+				// in both, forward in the other
+				open("/?lang=" + first + "&scenario=" + name + "&step=99");
 				int total = ((Number) js("return window.tcplab.state.scenario.narration.length")).intValue();
-				// forward in one language, the last step in both, back in the other
-				for (int step = 1; step <= total; step++) {
-					if (step > 1) {
-						press("step-next", step);
+				assertThat(((Number) js("return window.tcplab.state.scenario.step")).intValue()).isEqualTo(total - 1);
+				for (int step = total; step >= 1; step--) {
+					if (step < total) {
+						press("step-prev", step);
 					}
 					checked += check(problems, name, step, size, first);
 				}
 				js("document.getElementById('lang-toggle').click()");
 				waitFor(() -> second.equals(js("return document.documentElement.lang")));
 				settle();
-				checked += check(problems, name, total, size, second);
-				for (int step = total - 1; step >= 1; step--) {
-					press("step-prev", step);
+				checked += check(problems, name, 1, size, second);
+				for (int step = 2; step <= total; step++) {
+					press("step-next", step);
 					checked += check(problems, name, step, size, second);
 				}
 				assertThat(HeadlessChromium.consoleErrors(driver)).as("console errors in %s at %d px", name, size[0])
