@@ -70,6 +70,14 @@ public final class HeadlessChromium {
 		return driver;
 	}
 
+	/** Quits the browser if there is one; returns null for the caller's field. */
+	public static WebDriver stop(WebDriver driver) {
+		if (driver != null) {
+			driver.quit();
+		}
+		return null;
+	}
+
 	/**
 	 * The console errors the page logged since the last call (a Content-Security-Policy
 	 * violation is one), as "level message" lines.

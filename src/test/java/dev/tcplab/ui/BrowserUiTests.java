@@ -58,10 +58,7 @@ class BrowserUiTests {
 
 	@AfterAll
 	static void stopBrowser() {
-		if (driver != null) {
-			driver.quit();
-			driver = null;
-		}
+		driver = HeadlessChromium.stop(driver);
 	}
 
 	@BeforeEach

@@ -75,10 +75,7 @@ class ReaderUiTests {
 
 	@AfterAll
 	static void stopBrowser() {
-		if (driver != null) {
-			driver.quit();
-			driver = null;
-		}
+		driver = HeadlessChromium.stop(driver);
 	}
 
 	@BeforeEach
@@ -149,7 +146,8 @@ class ReaderUiTests {
 			String first = size[0] > 900 ? "en" : "ko";
 			String second = first.equals("en") ? "ko" : "en";
 			for (String name : names) {
-				// a deep link to the last step (as a shared link opens it), back in one language, the first step
+				// a deep link to the last step (as a shared link opens it), back in one
+				// language, the first step
 				// in both, forward in the other
 				open("/?lang=" + first + "&scenario=" + name + "&step=99");
 				int total = ((Number) js("return window.tcplab.state.scenario.narration.length")).intValue();
@@ -237,6 +235,7 @@ class ReaderUiTests {
 		assertThat(driver.findElement(By.cssSelector("#pd-lines li.failed")).getCssValue("outline-style"))
 			.isEqualTo("solid");
 		axe(found, "the packetdrill panel");
+		js("document.getElementById('packetdrill-panel').scrollIntoView()");
 		screenshot("packetdrill-failed-line");
 		assertThat(found).isEmpty();
 	}
