@@ -21,6 +21,7 @@ const S = {
 	'cmp.none': { en: 'No difference in states, segments, calls, held time or delivered data.', ko: '상태, 세그먼트, 호출, 유지 시간, 전달된 데이터에 차이가 없습니다.' },
 	'cmp.aspect': { en: 'Aspect', ko: '항목' },
 	'cmp.close': { en: 'Close comparison', ko: '비교 닫기' },
+	'cmp.cols': { en: 'The variants side by side', ko: '변형을 나란히 보기' },
 	'cmp.swipe': { en: 'The other variants are to the right: scroll the ladders sideways.', ko: '다른 변형은 오른쪽에 있습니다. 사다리 그림을 옆으로 넘겨 보세요.' },
 	'cmp.moreRows': { en: '… and {n} more connections differ', ko: '… 그리고 {n}개의 연결이 더 다릅니다' },
 	'cmp.more': { en: 'only the first {n} connections are drawn', ko: '처음 {n}개의 연결만 그립니다' },
@@ -87,7 +88,7 @@ export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 	const stage = document.querySelector('.stage');
 	stage.parentNode.insertBefore(cmpPanel, stage);
 
-	const editor = h('textarea', { id: 'author-doc', rows: '16', spellcheck: 'false', 'aria-describedby': 'author-hint' });
+	const editor = h('textarea', { id: 'author-doc', rows: '16', spellcheck: 'false', 'aria-labelledby': 'author-h', 'aria-describedby': 'author-hint' });
 	const problems = h('ul', { id: 'author-problems', class: 'author-problems', 'aria-live': 'polite' });
 	const status = h('p', { id: 'author-status', class: 'author-status', 'aria-live': 'polite' });
 	const shareInput = h('input', { id: 'author-share', readonly: '', 'aria-label': 'share link' });
@@ -197,7 +198,13 @@ export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 		comparison = await fetchJson('/api/comparisons', body);
 		renderComparison();
 		renderEmbed();
-		cmpPanel.scrollIntoView?.({ block: 'start' });
+		// scrollIntoView would scroll the page that embeds this one too: in an embed the frame's own window moves
+		if (store.state.embed) {
+			window.scrollTo({ top: cmpPanel.getBoundingClientRect().top + window.scrollY, behavior: 'instant' });
+		}
+		else {
+			cmpPanel.scrollIntoView?.({ block: 'start' });
+		}
 		return true;
 	}
 
@@ -238,7 +245,8 @@ export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 		const width = Math.max(270, Math.min(CMP.width, Math.floor(avail / vs.length) - 12));
 		const o = { ...CMP, width, out: Math.round(width * 0.29) };
 		const axis = sharedTimeAxis(evs, o);
-		const cols = h('div', { class: 'cmp-cols' });
+		// the columns scroll sideways on a phone: the box takes the focus so the keyboard can scroll it
+		const cols = h('div', { class: 'cmp-cols', role: 'region', tabindex: '0', 'aria-label': tr('cmp.cols') });
 		vs.forEach((v, i) => {
 			const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
 			svg.setAttribute('role', 'img');

@@ -112,7 +112,9 @@ public class ScenarioRunner implements JournalReplayer {
 	 * (what must read the same on every profile unless the step is written per profile);
 	 * null for a step written per profile
 	 */
-	public record NarrationStep(int step, long fromSeq, long toSeq, Text title, Text text,
+	public record NarrationStep(int step, long fromSeq, long toSeq, @Schema(
+			description = "The virtual time when the step ended (ms); the clock may stand after its last event") double endMs,
+			Text title, Text text,
 			@Schema(description = "The step only explains; it may produce no events") boolean pause,
 			@Schema(description = "What the step claims about its range, each checked") List<Expectation.Checked> expectations,
 			@JsonIgnore Text neutral) {
@@ -247,7 +249,8 @@ public class ScenarioRunner implements JournalReplayer {
 				.toList();
 			Map<String, String> vars = script.vars();
 			Text text = step.text(profile);
-			narration.add(new NarrationStep(n, from, to, ScenarioDocuments.fill(step.title(), vars, engine.constants()),
+			narration.add(new NarrationStep(n, from, to, engine.nowMs(),
+					ScenarioDocuments.fill(step.title(), vars, engine.constants()),
 					ScenarioDocuments.fill(text, vars, engine.constants()), step.pause(), checked,
 					step.perProfile() ? null : ScenarioDocuments.fill(text, neutral(vars, step.profileVars()), null)));
 		}

@@ -117,7 +117,7 @@ class ScenarioControllerTest {
 				"close()");
 		Expectation.Checked met = Expectation.parse("state client ESTABLISHED → FIN_WAIT_1").checked(true);
 		when(runner.run("active-close", "rfc9293", 7L, 1)).thenReturn(new Run("sim-1", "active-close", DEMO.title(),
-				"rfc9293", 7, List.of(state), List.of(new NarrationStep(1, 0, 1, Text.of("Close", "닫기"),
+				"rfc9293", 7, List.of(state), List.of(new NarrationStep(1, 0, 1, 10.0, Text.of("Close", "닫기"),
 						Text.of("t", "설명"), false, List.of(met), null))));
 		mvc.perform(post("/api/scenarios/active-close/runs").contentType(MediaType.APPLICATION_JSON)
 			.content("{\"profile\":\"rfc9293\",\"seed\":7,\"untilStep\":1}"))
@@ -126,6 +126,7 @@ class ScenarioControllerTest {
 			.andExpect(jsonPath("$.simulationId").value("sim-1"))
 			.andExpect(jsonPath("$.trace[0].type").value("state"))
 			.andExpect(jsonPath("$.narration[0].step").value(1))
+			.andExpect(jsonPath("$.narration[0].endMs").value(10.0))
 			.andExpect(jsonPath("$.narration[0].fromSeq").value(0))
 			.andExpect(jsonPath("$.narration[0].toSeq").value(1))
 			.andExpect(jsonPath("$.narration[0].title.ko").value("닫기"))
