@@ -1,0 +1,154 @@
+package dev.tcplab.capture;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.tcplab.engine.TcpState;
+
+/**
+ * The kernel's own record of a kernel-made capture ({@code NAME.kernel}, written by
+ * {@code src/test/captures/record.py}): the {@code sock:inet_sock_set_state} events of
+ * each TCP socket and the time-wait mini-sockets seen in {@code /proc/net/tcp}, turned
+ * into each connection socket's state sequence.
+ * <p>
+ * Linux moves a socket to TIME_WAIT by replacing it with a time-wait mini-socket: the
+ * tracepoint reports the full socket's {@code FIN_WAIT2 → CLOSE} (or
+ * {@code CLOSING → CLOSE}), and the mini-socket carries on in TIME_WAIT (sub-state 06)
+ * or, for an orphaned FIN_WAIT_2 (tcp_time_wait with TCP_FIN_WAIT2), in FIN_WAIT_2
+ * (sub-state 05) until tcp_fin_timeout. So a {@code → CLOSE} followed by a mini-socket of
+ * the same tuple reads as {@code → TIME_WAIT} (or as staying in FIN_WAIT_2), and the
+ * mini-socket's disappearance as {@code → CLOSED}. Listening sockets are left out.
+ */
+final class KernelRecord {
+
+	/** One connection socket: its tuple as the kernel saw it and its states in order. */
+	record Socket(String local, String remote, long firstNs, List<TcpState> states) {
+	}
+
+	private static final TcpState[] LINUX = { null, TcpState.ESTABLISHED, TcpState.SYN_SENT, TcpState.SYN_RECEIVED,
+			TcpState.FIN_WAIT_1, TcpState.FIN_WAIT_2, TcpState.TIME_WAIT, TcpState.CLOSED, TcpState.CLOSE_WAIT,
+			TcpState.LAST_ACK, TcpState.LISTEN, TcpState.CLOSING };
+
+	private KernelRecord() {
+	}
+
+	private record Tw(long ns, String local, String remote, String st) {
+	}
+
+	private static final class Open {
+
+		final String local, remote;
+
+		final long firstNs;
+
+		final List<TcpState> states = new ArrayList<>();
+
+		long closedNs = -1;
+
+		Open(String local, String remote, long firstNs) {
+			this.local = local;
+			this.remote = remote;
+			this.firstNs = firstNs;
+		}
+
+		Open withLocal(String local, List<Open> sockets, Map<String, Open> bySk, String sk) {
+			Open o = new Open(local, this.remote, this.firstNs);
+			o.states.addAll(this.states);
+			o.closedNs = this.closedNs;
+			sockets.set(sockets.indexOf(this), o);
+			bySk.put(sk, o);
+			return o;
+		}
+
+	}
+
+	static List<Socket> read(Path file) throws IOException {
+		List<Open> sockets = new ArrayList<>();
+		Map<String, Open> bySk = new LinkedHashMap<>();
+		List<Tw> tws = new ArrayList<>();
+		for (String line : Files.readAllLines(file)) {
+			String[] f = line.trim().split("\\s+");
+			if (f[0].equals("tw")) {
+				tws.add(new Tw(Long.parseLong(f[1]), f[2], f[3], f[4]));
+				continue;
+			}
+			if (!f[0].equals("sk")) {
+				continue;
+			}
+			long ns = Long.parseLong(f[1]);
+			String sk = f[2], local = f[3], remote = f[4];
+			int from = Integer.parseInt(f[5]), to = Integer.parseInt(f[6]);
+			if (remote.endsWith(":0") || from == 10 && to == 7 || to == 10) {
+				continue; // a listener
+			}
+			Open o = bySk.get(sk);
+			boolean starts = (from == 7 && to == 2) || (from == 10 && to == 3);
+			if (o != null && !starts && o.local.endsWith(":0") && o.remote.equals(remote)) {
+				o = o.withLocal(local, sockets, bySk, sk); // connect() chose the port
+															// after SYN_SENT
+			}
+			if (o == null || starts || !o.local.equals(local) || !o.remote.equals(remote)) {
+				o = new Open(local, remote, ns);
+				bySk.put(sk, o);
+				sockets.add(o);
+				o.states.add(LINUX[from]);
+			}
+			o.states.add(LINUX[to]);
+			if (to == 7) {
+				o.closedNs = ns;
+			}
+		}
+		List<Socket> out = new ArrayList<>();
+		for (Open o : sockets) {
+			List<TcpState> states = new ArrayList<>(o.states);
+			if (o.closedNs >= 0) {
+				miniSocket(o, states, tws, sockets);
+			}
+			out.add(new Socket(o.local, o.remote, o.firstNs, List.copyOf(states)));
+		}
+		return out;
+	}
+
+	/** Follows the time-wait mini-socket that replaced a socket at its CLOSE. */
+	private static void miniSocket(Open o, List<TcpState> states, List<Tw> tws, List<Open> sockets) {
+		long until = Long.MAX_VALUE;
+		for (Open other : sockets) {
+			if (other != o && other.local.equals(o.local) && other.remote.equals(o.remote)
+					&& other.firstNs > o.closedNs) {
+				until = Math.min(until, other.firstNs);
+			}
+		}
+		boolean following = false;
+		for (Tw t : tws) {
+			if (!t.local().equals(o.local) || !t.remote().equals(o.remote) || t.ns() < o.closedNs - 1_000_000) {
+				continue;
+			}
+			if (!following) {
+				if (t.ns() > Math.min(until, o.closedNs + 50_000_000) || t.st().equals("--")) {
+					return;
+				}
+				following = true;
+				states.remove(states.size() - 1); // the full socket's CLOSE
+				if (t.st().equals("06")) {
+					states.add(TcpState.TIME_WAIT);
+				}
+				continue;
+			}
+			switch (t.st()) {
+				case "06" -> states.add(TcpState.TIME_WAIT);
+				case "--" -> {
+					states.add(TcpState.CLOSED);
+					return;
+				}
+				default -> {
+				}
+			}
+		}
+	}
+
+}
