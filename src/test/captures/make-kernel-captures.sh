@@ -18,7 +18,8 @@ mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
 # one capture (tried twice: bpftrace can be slow to attach on a busy machine); RESUME=1 keeps those made
 rec() {
   if [ "${RESUME:-}" = 1 ] && [ -e "$out/$1.kernel" ]; then return; fi
-  unshare -n python3 "$here/record.py" "$out" "$@" || unshare -n python3 "$here/record.py" "$out" "$@"
+  unshare -n python3 "$here/record.py" "$out" "$@" || unshare -n python3 "$here/record.py" "$out" "$@" \
+    || echo "NOT KEPT: $1 (it failed twice; see above)"
 }
 
 # the built-in scenarios with real sockets on loopback (Ethernet link type; a few in other formats)

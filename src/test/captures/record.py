@@ -90,7 +90,8 @@ def run_packetdrill(pkt, tmp):
     marker = os.path.abspath(tmp + ".end")
     with open(pkt) as src, open(copy, "w") as dst:
         dst.write(src.read().rstrip("\n") + "\n")
-        dst.write("+.05 `python3 -c 'import time; print(time.monotonic_ns(), time.time_ns())' > %s`\n" % marker)
+        dst.write("+.05 `python3 -c 'import time; print(time.monotonic_ns(), time.time_ns())' > %s;"
+                  " cat /proc/net/tcp /proc/net/tcp6 >> %s`\n" % (marker, marker))
     try:
         r = subprocess.run([find_packetdrill(), "--tolerance_usecs=15000", os.path.basename(copy)],
                            cwd=os.path.dirname(copy), capture_output=True, text=True, timeout=120)
@@ -187,9 +188,23 @@ def main():
         # packetdrill's teardown after the script (it resets or closes what is left) is not part of
         # the situation: the capture and the record stop where the script ended
         with open(tmp + ".end") as fh:
-            mono, real = (int(x) for x in fh.read().split())
+            mono, real = (int(x) for x in fh.readline().split())
+            snapshot = fh.read().splitlines()
         end = mono
         lines = [l for l in lines if int(l.split()[1]) <= mono]
+        # the time-wait mini-sockets alive at the end, from the snapshot taken then (the poller may
+        # lag on a busy machine)
+        alive = {}
+        for l in lines:
+            f = l.split()
+            if f[0] == "tw":
+                alive[(f[2], f[3])] = f[4]
+        for row in snapshot:
+            col = row.split()
+            if len(col) > 5 and col[0] != "sl" and col[5].split(":")[0] == "03":
+                key = (proc_addr(col[1]), proc_addr(col[2]))
+                if alive.get(key) != col[3]:
+                    lines.append("tw %d %s %s %s" % (mono, key[0], key[1], col[3]))
         cut = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(real // 10**9)) + ".%09d" % (real % 10**9)
         subprocess.run(["editcap", "-B", cut, tmp + ".pcap", tmp + ".cut.pcap"], check=True,
                        env=dict(os.environ, TZ="UTC"))

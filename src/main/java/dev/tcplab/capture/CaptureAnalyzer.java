@@ -110,7 +110,7 @@ public final class CaptureAnalyzer {
 
 	private long startNs = Long.MIN_VALUE, nowNs;
 
-	private long sinceSweep;
+	private long sinceSweep, lastSweepNs;
 
 	private long tcpPackets;
 
@@ -189,8 +189,10 @@ public final class CaptureAnalyzer {
 			c.closing = true;
 		}
 		this.peakOpen = Math.max(this.peakOpen, this.open.size() + this.closing.size());
-		if (++this.sinceSweep >= 4096) {
+		// every 4096 segments or every second of capture time
+		if (++this.sinceSweep >= 4096 || this.nowNs - this.lastSweepNs > 1_000_000_000L) {
 			this.sinceSweep = 0;
+			this.lastSweepNs = this.nowNs;
 			sweep();
 		}
 	}

@@ -531,6 +531,15 @@ final class Inference {
 		}
 
 		/**
+		 * This endpoint's first segment after the SYN,ACK {@code i} is a RST without ACK.
+		 */
+		boolean closedInSynSent(int i) {
+			PacketLog l = Inference.this.log;
+			int q = firstSend(i, k -> true);
+			return q >= 0 && l.has(q, TcpPacket.RST) && !l.has(q, TcpPacket.ACK);
+		}
+
+		/**
 		 * close() or shutdown(SHUT_WR): a side that goes on acknowledging data shut down.
 		 */
 		String closeCall(int finIndex) {
@@ -602,7 +611,13 @@ final class Inference {
 				return;
 			}
 			if (synF) {
-				if (this.state == TcpState.SYN_SENT) {
+				if (this.state == TcpState.SYN_SENT && closedInSynSent(i)) {
+					// a bare RST answers the SYN,ACK: no socket any more, it was closed
+					// in
+					// SYN_SENT (a live one would ACK it)
+					change(TcpState.CLOSED, "close()", t, pkt, true);
+				}
+				else if (this.state == TcpState.SYN_SENT) {
 					change(TcpState.ESTABLISHED, "rcv SYN,ACK", t, pkt, inf);
 				}
 				return;

@@ -86,6 +86,9 @@ final class KernelRecord {
 			if (remote.endsWith(":0") || from == 10 && to == 7 || to == 10) {
 				continue; // a listener
 			}
+			if (from == to) {
+				continue; // tcp_set_state to the state it is in (shutdown in FIN_WAIT2)
+			}
 			Open o = bySk.get(sk);
 			boolean starts = (from == 7 && to == 2) || (from == 10 && to == 3);
 			if (o != null && !starts && o.local.endsWith(":0") && o.remote.equals(remote)) {
