@@ -7,6 +7,8 @@ real kernel"). Run as root inside a fresh network namespace (make-kernel-capture
 It writes OUT_DIR/NAME.pcap (or .pcapng) and OUT_DIR/NAME.kernel:
   - `sk NS SKADDR LOCAL REMOTE OLD NEW` for every sock:inet_sock_set_state event of a TCP socket in this
     namespace (bpftrace, states.bt; NS is CLOCK_MONOTONIC nanoseconds, states are Linux's numbers);
+  - `twt NS TIMER start|cancel|expire` for the time-wait mini-sockets' timer (tw_timer_handler), which
+    catches a mini-socket too short-lived for the poll below;
   - `tw NS LOCAL REMOTE ST` whenever a time-wait mini-socket appears, changes sub-state (ST 05 = FIN_WAIT2,
     06 = TIME_WAIT) or disappears (ST --) in /proc/net/tcp{,6} (polled every 2 ms; the tracepoint does not
     report TIME_WAIT, which Linux keeps in a separate mini-socket).
@@ -181,7 +183,7 @@ def main():
     if failed:
         raise SystemExit(name + ": " + failed)
     with open(tmp + ".bt") as fh:
-        sk_lines = [l.strip() for l in fh if l.startswith("sk ")]
+        sk_lines = [l.strip() for l in fh if l.startswith("sk ") or l.startswith("twt ")]
     lines = sk_lines + tw_lines
     end = None
     if pkt:

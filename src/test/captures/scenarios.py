@@ -273,14 +273,20 @@ def fill(c, s):
     return sent
 
 
-def fin_wait_1_zero_window():
-    """The server stops reading; the client closes behind a zero window, the FIN waits for the
-    persist timer's probes; the server reads and the FIN goes out."""
+def filled_pair():
+    """A pair with small buffers whose server does not read: the client's data fills its window."""
     l = listener()
     l.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     c, s = connect(l)
     c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
     fill(c, s)
+    return l, c, s
+
+
+def fin_wait_1_zero_window():
+    """The server stops reading; the client closes behind a zero window, the FIN waits for the
+    persist timer's probes; the server reads and the FIN goes out."""
+    l, c, s = filled_pair()
     c.close()
     time.sleep(1.5)
     recv_all(s)
@@ -291,11 +297,7 @@ def fin_wait_1_zero_window():
 def linger_timeout():
     """SO_LINGER {1, 1} with data the peer does not read: close() waits 1 s, returns, and the orphan
     goes on in FIN_WAIT_1 until the server reads."""
-    l = listener()
-    l.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    c, s = connect(l)
-    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
-    fill(c, s)
+    l, c, s = filled_pair()
     c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 1))
     c.close()
     time.sleep(0.5)

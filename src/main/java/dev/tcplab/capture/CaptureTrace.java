@@ -149,6 +149,29 @@ final class CaptureTrace {
 		return e == 0 ? "client" : "server";
 	}
 
+	/** A segment event's fields up to {@code relAck}, in the trace schema's order. */
+	private static Map<String, Object> segmentEvent(int n, Segment s, String[] addrs, String event, String to) {
+		Map<String, Object> e = new LinkedHashMap<>();
+		e.put("type", "segment");
+		e.put("timeMs", CaptureService.round(s.timeMs()));
+		e.put("pair", n);
+		e.put("event", event);
+		e.put("id", s.packet());
+		e.put("from", role(s.from()));
+		e.put("to", to);
+		e.put("src", addrs[0]);
+		e.put("dst", addrs[1]);
+		e.put("flags", flags(s.flags()));
+		e.put("tcpSeq", s.seq());
+		e.put("ack", s.ack());
+		e.put("len", s.len());
+		e.put("window", s.window());
+		e.put("retransmission", s.retransmission());
+		e.put("relSeq", s.relSeq());
+		e.put("relAck", s.relAck());
+		return e;
+	}
+
 	/** Sorted by time; at one instant segments first, then what they caused. */
 	private record Pending(double timeMs, int rank, long order, Map<String, Object> event) {
 	}
@@ -172,24 +195,7 @@ final class CaptureTrace {
 				answers = endsAt.get(1 - s.from()).get(s.ack());
 				lastAck[s.from()] = s.ack();
 			}
-			Map<String, Object> e = new LinkedHashMap<>();
-			e.put("type", "segment");
-			e.put("timeMs", CaptureService.round(s.timeMs()));
-			e.put("pair", n);
-			e.put("event", "sent");
-			e.put("id", s.packet());
-			e.put("from", role(s.from()));
-			e.put("to", role(1 - s.from()));
-			e.put("src", addrs.get(i)[0]);
-			e.put("dst", addrs.get(i)[1]);
-			e.put("flags", flags(s.flags()));
-			e.put("tcpSeq", s.seq());
-			e.put("ack", s.ack());
-			e.put("len", s.len());
-			e.put("window", s.window());
-			e.put("retransmission", s.retransmission());
-			e.put("relSeq", s.relSeq());
-			e.put("relAck", s.relAck());
+			Map<String, Object> e = segmentEvent(n, s, addrs.get(i), "sent", role(1 - s.from()));
 			e.put("answers", answers);
 			e.put("packet", s.packet());
 			out.add(new Pending(s.timeMs(), 0, order++, e));
@@ -200,24 +206,7 @@ final class CaptureTrace {
 				continue;
 			}
 			Segment s = segments.get(i);
-			Map<String, Object> e = new LinkedHashMap<>();
-			e.put("type", "segment");
-			e.put("timeMs", CaptureService.round(s.timeMs()));
-			e.put("pair", n);
-			e.put("event", "dropped");
-			e.put("id", s.packet());
-			e.put("from", role(s.from()));
-			e.put("to", role(d.endpoint()));
-			e.put("src", addrs.get(i)[0]);
-			e.put("dst", addrs.get(i)[1]);
-			e.put("flags", flags(s.flags()));
-			e.put("tcpSeq", s.seq());
-			e.put("ack", s.ack());
-			e.put("len", s.len());
-			e.put("window", s.window());
-			e.put("retransmission", s.retransmission());
-			e.put("relSeq", s.relSeq());
-			e.put("relAck", s.relAck());
+			Map<String, Object> e = segmentEvent(n, s, addrs.get(i), "dropped", role(d.endpoint()));
 			e.put("answers", null);
 			e.put("packet", s.packet());
 			e.put("inferred", true);
