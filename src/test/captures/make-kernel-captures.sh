@@ -49,7 +49,11 @@ for f in "$repo"/src/test/resources/packetdrill/*.pkt; do
 done
 if [ -n "$upstream" ]; then
   for f in "$upstream"/close/*.pkt "$upstream"/shutdown/*.pkt; do
-    rec "upstream-$(basename "$(dirname "$f")")-$(basename "$f" .pkt)" --pkt "$f" --iface any
+    name="upstream-$(basename "$(dirname "$f")")-$(basename "$f" .pkt)"
+    # its last segment (the kernel's ACK of the peer's FIN) was missing from every tcpdump capture made
+    # here (2026-12-06), though the kernel sent it (the script passes): a capture loss, not judged
+    if [ "$name" = upstream-close-close-local-close-then-remote-fin ]; then echo "NOT KEPT: $name"; continue; fi
+    rec "$name" --pkt "$f" --iface any
   done
 fi
 ls "$out" | wc -l

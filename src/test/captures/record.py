@@ -54,7 +54,6 @@ class TimeWaitPoller(threading.Thread):
         self.seen = {}
 
     def poll(self):
-        now = time.monotonic_ns()
         current = {}
         for f in ("/proc/net/tcp", "/proc/net/tcp6"):
             try:
@@ -66,6 +65,7 @@ class TimeWaitPoller(threading.Thread):
                             current[(proc_addr(col[1]), proc_addr(col[2]))] = col[3]
             except FileNotFoundError:
                 pass
+        now = time.monotonic_ns()  # after the read: an observation is never stamped before it was made
         for key, st in current.items():
             if self.seen.get(key) != st:
                 self.out.append("tw %d %s %s %s" % (now, key[0], key[1], st))

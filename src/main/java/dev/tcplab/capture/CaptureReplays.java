@@ -268,6 +268,9 @@ class CaptureReplays {
 		return flags.stream().filter(f -> !f.equals("PSH")).sorted().toList();
 	}
 
+	/** How long after the capture's last packet the replay is still compared. */
+	static final double COMPARED_AFTER_MS = 1000;
+
 	/** At most this many segments of each side are aligned (the rest is left out). */
 	static final int MAX_ALIGNED = 1500;
 
@@ -281,7 +284,15 @@ class CaptureReplays {
 		}
 		List<Token> rep = new ArrayList<>();
 		Map<String, List<String>> replayStates = new LinkedHashMap<>();
+		// the replay runs on (TIME_WAIT expires, retransmissions give up); what it does
+		// later
+		// than a second past the capture's last packet has nothing to be compared with
+		double until = (t.segments().isEmpty() ? 0 : t.segments().get(t.segments().size() - 1).timeMs()) - origin
+				+ COMPARED_AFTER_MS;
 		for (TraceEvent e : events) {
+			if (e.timeMs() - simOrigin > until) {
+				continue;
+			}
 			if (e instanceof TraceEvent.Segment s && s.event().equals("sent") && rep.size() < MAX_ALIGNED) {
 				rep.add(new Token(s.from(), comparable(s.flags()), s.relSeq(), s.relAck(), s.len(),
 						s.timeMs() - simOrigin, s.id()));

@@ -133,9 +133,13 @@ final class KernelRecord {
 	 * s and is seen by the poll or the end snapshot).
 	 */
 	private static void timedMiniSocket(Open o, List<TcpState> states, List<TwTimer> timers) {
+		TcpState before = states.size() >= 2 ? states.get(states.size() - 2) : null;
+		if (before != TcpState.FIN_WAIT_2 && before != TcpState.CLOSING) {
+			return; // tcp_time_wait() replaces only these
+		}
 		String timer = null;
 		for (TwTimer t : timers) {
-			if (timer == null && t.what().equals("start") && t.ns() <= o.closedNs && t.ns() >= o.closedNs - 500_000) {
+			if (timer == null && t.what().equals("start") && t.ns() <= o.closedNs && t.ns() >= o.closedNs - 100_000) {
 				timer = t.timer();
 			}
 		}
@@ -165,8 +169,14 @@ final class KernelRecord {
 		}
 		boolean following = false;
 		for (Tw t : tws) {
-			if (!t.local().equals(o.local) || !t.remote().equals(o.remote) || t.ns() < o.closedNs - 1_000_000) {
+			// older recordings stamped an observation when the poll began, up to tens of
+			// ms
+			// before it read /proc on a busy machine
+			if (!t.local().equals(o.local) || !t.remote().equals(o.remote) || t.ns() < o.closedNs - 100_000_000) {
 				continue;
+			}
+			if (following && t.ns() > until) {
+				break;
 			}
 			if (!following) {
 				if (t.ns() > until || t.st().equals("--")) {
@@ -180,7 +190,11 @@ final class KernelRecord {
 				continue;
 			}
 			switch (t.st()) {
-				case "06" -> states.add(TcpState.TIME_WAIT);
+				case "06" -> {
+					if (states.get(states.size() - 1) != TcpState.TIME_WAIT) {
+						states.add(TcpState.TIME_WAIT);
+					}
+				}
 				case "--" -> {
 					states.add(TcpState.CLOSED);
 					return true;
@@ -188,6 +202,10 @@ final class KernelRecord {
 				default -> {
 				}
 			}
+		}
+		if (following && until != Long.MAX_VALUE) {
+			// the tuple was taken by a new socket: the mini-socket was gone by then
+			states.add(TcpState.CLOSED);
 		}
 		return following;
 	}
