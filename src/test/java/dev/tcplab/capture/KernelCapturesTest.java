@@ -102,6 +102,22 @@ class KernelCapturesTest {
 		return (k.v6 ? "[" + addr + "]" : addr) + ":" + port;
 	}
 
+	// every connection socket the kernel recorded is matched to an endpoint of the
+	// capture
+	// and judged (none is left out), over all kept captures
+	@Test
+	void shouldJudgeEveryConnectionSocketTheKernelRecorded() throws IOException {
+		int endpoints = 0, sockets = 0;
+		List<Path> files = captures();
+		for (Path f : files) {
+			endpoints += judge(f).endpoints();
+			sockets += KernelRecord.read(f).size();
+		}
+		System.out.printf("kernel-made captures: %d, endpoints judged: %d of %d kernel sockets%n", files.size(),
+				endpoints, sockets);
+		assertThat(endpoints).isEqualTo(sockets).isGreaterThan(80);
+	}
+
 	// RFC 9293 §3.10 as Linux implements it (tcp_rcv_state_process, tcp_fin,
 	// tcp_time_wait, tcp_close): every endpoint's inferred states equal the kernel's
 	@TestFactory
