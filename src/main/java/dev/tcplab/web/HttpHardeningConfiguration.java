@@ -49,8 +49,9 @@ class HttpHardeningConfiguration {
 	}
 
 	@Bean
-	RequestBodyLimitFilter requestBodyLimitFilter(HttpProperties properties) {
-		return new RequestBodyLimitFilter(properties.maxRequestBody().toBytes());
+	RequestBodyLimitFilter requestBodyLimitFilter(HttpProperties properties,
+			org.springframework.beans.factory.ObjectProvider<LargeRequestBody> large) {
+		return new RequestBodyLimitFilter(properties.maxRequestBody().toBytes(), large.orderedStream().toList());
 	}
 
 	@Bean
@@ -182,24 +183,34 @@ class HttpHardeningConfiguration {
 
 		private final long limit;
 
-		RequestBodyLimitFilter(long limit) {
+		private final java.util.List<LargeRequestBody> large;
+
+		RequestBodyLimitFilter(long limit, java.util.List<LargeRequestBody> large) {
 			this.limit = limit;
+			this.large = large;
 		}
 
 		@Override
 		protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 				throws ServletException, IOException {
 			long length = request.getContentLengthLong();
-			if (length > this.limit) {
+			long limit = this.limit;
+			for (LargeRequestBody route : this.large) {
+				if (route.applies(request)) {
+					limit = Math.max(limit, route.maxBytes());
+				}
+			}
+			if (length > limit) {
 				// Tomcat swallows at most server.tomcat.max-swallow-size of the rest,
 				// then
 				// closes the connection
 				response.setHeader(HttpHeaders.CONNECTION, "close");
-				response.sendError(HttpStatus.CONTENT_TOO_LARGE.value(), "the request body has " + length
-						+ " bytes; the limit is " + this.limit + " bytes (tcplab.http.max-request-body)");
+				response.sendError(HttpStatus.CONTENT_TOO_LARGE.value(),
+						"the request body has " + length + " bytes; the limit is " + limit + " bytes"
+								+ (limit == this.limit ? " (tcplab.http.max-request-body)" : " for this route"));
 				return;
 			}
-			chain.doFilter(length < 0 ? new LimitedRequest(request, this.limit) : request, response);
+			chain.doFilter(length < 0 ? new LimitedRequest(request, limit) : request, response);
 		}
 
 	}
