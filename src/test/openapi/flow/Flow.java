@@ -45,7 +45,7 @@ public class Flow {
 		if (simulations.getSimulation(id).getNowMs() < 60000) {
 			throw new AssertionError("TIME_WAIT's minute did not pass");
 		}
-		simulations.deleteSimulation(id);
+		simulations.deleteSimulation(id, null);
 		try {
 			simulations.getSimulation(id);
 			throw new AssertionError("a deleted simulation was found");

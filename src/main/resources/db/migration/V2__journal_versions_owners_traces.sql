@@ -18,7 +18,7 @@ UPDATE tcplab_simulation SET kept = TRUE,
     last_at = COALESCE((SELECT MAX(e.recorded_at) FROM tcplab_journal_entry e
                         WHERE e.simulation_id = tcplab_simulation.id), created_at);
 
-CREATE INDEX tcplab_simulation_owner ON tcplab_simulation (owner);
+CREATE INDEX tcplab_simulation_by_owner ON tcplab_simulation (owner);
 CREATE INDEX tcplab_simulation_last_at ON tcplab_simulation (last_at);
 
 -- The recorded trace, in compressed chunks of consecutive events [from_seq, to_seq) as the engine version named

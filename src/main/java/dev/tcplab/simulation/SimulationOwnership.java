@@ -131,6 +131,11 @@ public class SimulationOwnership implements InfoContributor {
 				.params(live.id(), live.ownerKey(), shorten(live.visitor(), 64), live.kind().wireName(),
 						shorten(live.label(), 200), shorten(live.profile(), 32), null, live.createdAtMillis())
 				.update();
+			if (!live.kind().oneShot()) {
+				// a simulation someone drives is wanted: its journal gets the long retention
+				// (the share link's promise), as a kept run's does
+				journal.keep(live.id());
+			}
 		}
 		catch (DataAccessException ex) {
 			try {
@@ -264,6 +269,8 @@ public class SimulationOwnership implements InfoContributor {
 		catch (DataAccessException ex) {
 			throw new JournalUnavailableException("the simulation could not be kept: " + ex.getMessage(), ex);
 		}
+		// the journal's retention follows: a kept run expires after tcplab.journal.retention
+		journal.keep(id);
 		s.kept(true);
 		releases.remove(id);
 		return item(s, true);
