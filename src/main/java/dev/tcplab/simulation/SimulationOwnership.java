@@ -132,7 +132,8 @@ public class SimulationOwnership implements InfoContributor {
 						shorten(live.label(), 200), shorten(live.profile(), 32), null, live.createdAtMillis())
 				.update();
 			if (!live.kind().oneShot()) {
-				// a simulation someone drives is wanted: its journal gets the long retention
+				// a simulation someone drives is wanted: its journal gets the long
+				// retention
 				// (the share link's promise), as a kept run's does
 				journal.keep(live.id());
 			}
@@ -269,7 +270,8 @@ public class SimulationOwnership implements InfoContributor {
 		catch (DataAccessException ex) {
 			throw new JournalUnavailableException("the simulation could not be kept: " + ex.getMessage(), ex);
 		}
-		// the journal's retention follows: a kept run expires after tcplab.journal.retention
+		// the journal's retention follows: a kept run expires after
+		// tcplab.journal.retention
 		journal.keep(id);
 		s.kept(true);
 		releases.remove(id);

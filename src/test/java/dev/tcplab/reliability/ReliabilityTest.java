@@ -481,7 +481,11 @@ class ReliabilityTest {
 					requests[0], simulations, refusedTotal, refused, highWater >> 20, retained >> 20,
 					(long) (512 * 0.6), latencies.size(), p50, p95, max, bystanderErrors);
 		assertThat(refused).containsKey("400 mss");
-		assertThat(refused.keySet()).anyMatch(k -> k.startsWith("429 maxSimulations"));
+		// a visitor at its share (8 here) no longer gets 429 maxSimulationsPerClient: its
+		// least recently used copy leaves memory instead (docs/decisions.md, issue 20),
+		// so
+		// the two attackers hold at most two shares in memory (and the bystander one)
+		assertThat(registry.size()).as("simulations in memory after the attack").isLessThanOrEqualTo(2 * 8 + 1);
 		assertThat(refused.keySet()).allMatch(k -> k.startsWith("4"));
 		assertThat(retained).as("heap retained by the attack").isLessThan(512L * 1024 * 1024 * 6 / 10);
 		assertThat(bystanderErrors).isEmpty();
