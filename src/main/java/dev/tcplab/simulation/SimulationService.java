@@ -292,7 +292,15 @@ public class SimulationService {
 
 	/** {@link #create} and the new simulation's snapshot. */
 	public Snapshot createSnapshot(SimulationSpec spec) {
-		return create(spec).withLock(SimulationService::snapshotLocked);
+		LiveSimulation live = create(spec);
+		try {
+			return live.withLock(SimulationService::snapshotLocked);
+		}
+		catch (SimulationNotFoundException evicted) {
+			// another request at the same share made room by dropping this copy before
+			// it was answered: its journal brings it back
+			return registry.get(live.id()).withLock(SimulationService::snapshotLocked);
+		}
 	}
 
 	public LiveSimulation get(String id) {

@@ -263,8 +263,13 @@ class HostileVisitorTest {
 			for (Future<Response> f : creates) {
 				statuses.merge(f.get(30, TimeUnit.SECONDS).status(), 1, Integer::sum);
 			}
-			assertThat(statuses.keySet()).as("creates at the limit are refused, none hangs: %s", statuses)
-				.containsOnly(429);
+			// at the limit a create makes room by dropping an idle copy of the address
+			// above
+			// its share (issue 20's fair shares; held and just-made copies are never
+			// dropped)
+			// or is refused: none hangs, none fails
+			assertThat(statuses.keySet()).as("creates at the limit answer or are refused, none hangs: %s", statuses)
+				.isSubsetOf(201, 429);
 			// a request for a held simulation waits at most lock-wait
 			long t0 = System.nanoTime();
 			Response busy = holder.get("/api/simulations/" + held.get(0));
