@@ -142,7 +142,12 @@ final class ComposeStack implements AutoCloseable {
 		}
 		Map<String, String> imageEnv = dockerfileEnv(Files.readString(repo.resolve("Dockerfile")));
 		for (Map.Entry<String, Map<String, Object>> e : services.entrySet()) {
-			if (!e.getValue().containsKey("build")) {
+			// an instance of the app: the service that builds the image, or one that runs
+			// it
+			// (compose builds it once; deploy/compose.yaml)
+			boolean app = e.getValue().containsKey("build")
+					|| String.valueOf(e.getValue().getOrDefault("image", "")).contains("tcplab");
+			if (!app) {
 				continue;
 			}
 			int port = HostedDemoClusterTest.freePort();
