@@ -726,7 +726,9 @@ class ApiContract {
 		ObjectNode e = JsonNodeFactory.instance.objectNode();
 		String instance = path.replace("{id}", "8a6edde2-0198-438d-b740-8fc457119cc9")
 			.replace("{pairId}", "1")
-			.replace("{name}", "lost-last-ack");
+			.replace("{name}", "lost-last-ack")
+			// any other path variable ({n}, a capture's id, …): a URI reference still
+			.replaceAll("\\{[^}]*}", "1");
 		switch (status) {
 			case 400 -> e.put("title", "Invalid request")
 				.put("detail", "profile must be one of rfc9293, linux, bsd, windows, got \"solaris\"");

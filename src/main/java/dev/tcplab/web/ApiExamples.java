@@ -29,6 +29,25 @@ final class ApiExamples {
 		return sample(schema, schemas, new HashSet<>(), 0);
 	}
 
+	/**
+	 * A variant's example names its variant: the discriminator property set to the
+	 * mapping key of {@code ref}, as a client reading the union needs it.
+	 */
+	private static JsonNode withDiscriminator(JsonNode v, JsonNode discriminator, String ref) {
+		if (v == null || !v.isObject() || !discriminator.has("propertyName")) {
+			return v;
+		}
+		String property = discriminator.get("propertyName").asString();
+		for (var m : discriminator.path("mapping").properties()) {
+			if (m.getValue().asString().equals(ref)) {
+				ObjectNode copy = ((ObjectNode) v).deepCopy();
+				copy.put(property, m.getKey());
+				return copy;
+			}
+		}
+		return v;
+	}
+
 	private static JsonNode sample(JsonNode schema, ObjectNode schemas, Set<String> expanding, int depth) {
 		if (schema == null || !schema.isObject() || depth > MAX_DEPTH) {
 			return null;
@@ -62,7 +81,9 @@ final class ApiExamples {
 		}
 		for (String key : new String[] { "oneOf", "anyOf" }) {
 			if (schema.has(key) && !schema.get(key).isEmpty()) {
-				return sample(schema.get(key).get(0), schemas, expanding, depth + 1);
+				JsonNode first = schema.get(key).get(0);
+				JsonNode v = sample(first, schemas, expanding, depth + 1);
+				return withDiscriminator(v, schema.path("discriminator"), first.path("$ref").asString(""));
 			}
 		}
 		if (schema.has("allOf")) {
@@ -73,6 +94,14 @@ final class ApiExamples {
 					merged.setAll((ObjectNode) s);
 				}
 			}
+			// the schema's own properties next to allOf (e.g. a checked expectation's
+			// "passed")
+			schema.path("properties").properties().forEach(e -> {
+				JsonNode v = sample(e.getValue(), schemas, expanding, depth + 1);
+				if (v != null) {
+					merged.set(e.getKey(), v);
+				}
+			});
 			return merged;
 		}
 		String type = type(schema);
