@@ -67,13 +67,13 @@ class ComposeFileTest {
 	}
 
 	@Test
-	void shouldComposeFileMatchTheComposeSchema() throws IOException {
+	void shouldMatchTheComposeSchema() throws IOException {
 		List<Error> errors = schema.validate(compose(composeText()));
 		assertThat(errors).as("schema errors").isEmpty();
 	}
 
 	@Test
-	void shouldSchemaRejectABrokenComposeFile() throws IOException {
+	void shouldHaveTheSchemaRejectABrokenComposeFile() throws IOException {
 		// the check is not vacuous: a memory limit of the wrong type and an unknown key
 		// are
 		// refused

@@ -290,7 +290,7 @@ class HostedDemoClusterTest {
 	}
 
 	@Test
-	void shouldFiftySimulationsSurviveTheLossOfAnInstance() throws Exception {
+	void shouldKeepFiftySimulationsThroughTheLossOfAnInstance() throws Exception {
 		// create through nginx (round robin) and run the first op: the owner is known
 		// then
 		List<Sim> sims = new ArrayList<>();

@@ -146,7 +146,7 @@ class ScenarioExpectationsTest {
 
 	/** The checker itself can fail: each rule is broken once by a made-up document. */
 	@Test
-	void shouldTheCheckCatchesAFalseClaimAnEmptyStepAndUndeclaredProfileDifferences() {
+	void shouldCatchAFalseClaimAnEmptyStepAndUndeclaredProfileDifferences() {
 		Scenario lying = ScenarioDocuments.parse("""
 				title: {en: Lies, ko: 거짓말}
 				summary: {en: Three false claims, ko: 거짓 주장 세 개}

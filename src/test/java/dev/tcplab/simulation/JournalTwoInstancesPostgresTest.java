@@ -78,7 +78,7 @@ class JournalTwoInstancesPostgresTest {
 	}
 
 	@Test
-	void shouldTwoInstancesShareOneJournal() {
+	void shouldShareOneJournalBetweenTwoInstances() {
 		SimulationService sa = service(a);
 		SimulationService sb = service(b);
 		String id = sa.create(new SimulationSpec("linux", 42L, null, null, null, null, null, null, null, null, null))
@@ -175,7 +175,7 @@ class JournalTwoInstancesPostgresTest {
 	}
 
 	@Test
-	void shouldTheEmbeddedH2FileJournalSurvivesARestart() throws Exception {
+	void shouldKeepTheEmbeddedH2FileJournalAcrossARestart() throws Exception {
 		Path dir = Files.createTempDirectory("tcplab-journal");
 		// command-line arguments outrank the tests' in-memory datasource
 		// (config/application.yaml)
