@@ -181,8 +181,8 @@ final class CaptureTrace {
 		List<Pending> out = new ArrayList<>();
 		long order = 0;
 		Map<Long, Integer> byPacket = new HashMap<>();
-		// the latest segment of each direction ending at a sequence number: what an ACK
-		// answers
+		// the latest segment of each direction ending
+		// at a sequence number: what an ACK answers
 		List<Map<Long, Long>> endsAt = List.of(new HashMap<>(), new HashMap<>());
 		long[] lastAck = { -1, -1 };
 		for (int i = 0; i < segments.size(); i++) {

@@ -74,9 +74,8 @@ class ComposeFileTest {
 
 	@Test
 	void shouldHaveTheSchemaRejectABrokenComposeFile() throws IOException {
-		// the check is not vacuous: a memory limit of the wrong type and an unknown key
-		// are
-		// refused
+		// the check is not vacuous: a memory limit of
+		// the wrong type and an unknown key are refused
 		String broken = composeText().replace("memory: 1g", "memory: [1]")
 			.replace("restart: unless-stopped", "restart: unless-stopped\n  restarts: 3");
 		assertThat(schema.validate(compose(broken))).hasSizeGreaterThanOrEqualTo(2);

@@ -234,8 +234,8 @@ class ScenarioRunTest {
 				}
 			}
 			assertThat(n.get("text").get("ko").asString()).containsPattern("[가-힣]");
-			// issue 14: each entry says whether it is a pause and carries its checked
-			// claims
+			// issue 14: each entry says whether it is
+			// a pause and carries its checked claims
 			assertThat(n.get("pause").isBoolean()).isTrue();
 			assertThat(n.has("neutral")).isFalse();
 			for (JsonNode x : n.get("expectations")) {

@@ -259,9 +259,8 @@ class JournalReplayTest {
 		service.delete(kept);
 	}
 
-	// issue 20: runs nobody kept expire after the short retention, kept (shared) ones
-	// after
-	// the long one
+	// issue 20: runs nobody kept expire after the short
+	// retention, kept (shared) ones after the long one
 	@Test
 	void shouldExpireRunsNobodyKeptSoonerThanKeptOnes() throws InterruptedException {
 		String unkept = service

@@ -236,9 +236,9 @@ class SimulationApiTest {
 		assertThat(paths.get("/api/simulations").get("post").get("summary").asString()).isNotBlank();
 		JsonNode schemas = docs.json().get("components").get("schemas");
 		assertThat(schemas.get("PairEventRequest").get("examples")).isNotEmpty();
-		// the events route's body is the union of the event schemas, taken from the
-		// scenario
-		// document schema's definitions with nothing left pointing outside the document
+		// the events route's body is the union of the event
+		// schemas, taken from the scenario document schema's
+		// definitions with nothing left pointing outside the document
 		assertThat(paths.get("/api/simulations/{id}/pairs/{pairId}/events")
 			.get("post")
 			.get("requestBody")
