@@ -31,7 +31,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The simulation routes of design.md's REST contract. */
+/** The simulation routes of the REST contract (docs/api.md). */
 @RestController
 @RequestMapping(path = "/api/simulations", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "simulations",

@@ -22,7 +22,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * The REST journey of design.md against the real engine: create, pair, lose the last ACK,
+ * The REST journey of docs/api.md against the real engine: create, pair, lose the last ACK,
  * clock, trace, pcap, limits.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
