@@ -24,11 +24,11 @@ import dev.tcplab.engine.StackConstants;
 
 /**
  * One connection's trace in the simulation's trace-event schema (docs/api.md "Trace"):
- * its packets are read again from the file (from the connection's first
- * record), every segment becomes a {@code segment} event (event {@code sent}, the
- * capture's time, {@code packet} = its number), and the inference adds {@code state},
- * {@code timer}, {@code note} and {@code dropped} events; whatever the inference supplied
- * (a time, a timer, a loss, a note) carries {@code "inferred": true}.
+ * its packets are read again from the file (from the connection's first record), every
+ * segment becomes a {@code segment} event (event {@code sent}, the capture's time,
+ * {@code packet} = its number), and the inference adds {@code state}, {@code timer},
+ * {@code note} and {@code dropped} events; whatever the inference supplied (a time, a
+ * timer, a loss, a note) carries {@code "inferred": true}.
  */
 final class CaptureTrace {
 

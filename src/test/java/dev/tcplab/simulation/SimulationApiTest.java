@@ -22,8 +22,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * The REST journey of docs/api.md against the real engine: create, pair, lose the last ACK,
- * clock, trace, pcap, limits.
+ * The REST journey of docs/api.md against the real engine: create, pair, lose the last
+ * ACK, clock, trace, pcap, limits.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "tcplab.requests-per-second=100000", "tcplab.request-burst=100000", "tcplab.max-pairs=3",
