@@ -1,4 +1,4 @@
-// Control buttons → request bodies for POST …/pairs/{pairId}/events (design.md "Events").
+// Control buttons → request bodies for POST …/pairs/{pairId}/events (docs/api.md "Events").
 
 /**
  * Builds the event body for one button. fields are the string values of the side's inputs:

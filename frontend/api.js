@@ -1,4 +1,4 @@
-// REST client and WebSocket stream for the tcplab service (design.md "REST contract").
+// REST client and WebSocket stream for the tcplab service (docs/api.md).
 
 export class ApiError extends Error {
 	constructor(status, problem) {

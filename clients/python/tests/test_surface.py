@@ -47,7 +47,7 @@ def test_the_package_says_it_is_typed():
 
 def test_each_status_has_its_exception():
     cases = {400: errors.BadRequest, 404: errors.NotFound, 409: errors.Conflict, 413: errors.PayloadTooLarge,
-             429: errors.RateLimited, 503: errors.ServiceUnavailable, 500: errors.ServerError, 418: errors.ProblemError}
+             422: errors.UnprocessableContent, 429: errors.RateLimited, 503: errors.ServiceUnavailable, 500: errors.ServerError, 418: errors.ProblemError}
     for status, cls in cases.items():
         err = errors.problem_error("GET", "/x", status, {"title": "t", "detail": "d"})
         assert type(err) is cls and isinstance(err, errors.TcplabError) and err.status == status
@@ -55,6 +55,8 @@ def test_each_status_has_its_exception():
     assert isinstance(scenario, errors.InvalidScenario) and scenario.problems == [{"field": "f"}]
     limited = errors.problem_error("GET", "/x", 429, {"limit": "requestsPerSecond"}, {"Retry-After": "3"})
     assert limited.limit == "requestsPerSecond" and limited.retry_after == 3.0
+    unreadable = errors.problem_error("POST", "/api/captures", 422, {"kind": "truncated", "packet": 4, "offset": 286})
+    assert (unreadable.kind, unreadable.packet, unreadable.offset) == ("truncated", 4, 286)
 
 
 def test_the_reference_is_what_the_docstrings_say():

@@ -19,8 +19,9 @@ sys.path.insert(0, os.path.join(HERE, "..", "src"))
 import tcplab_client  # noqa: E402
 import importlib  # noqa: E402
 
-errors, frames, ladder, stream, client = (importlib.import_module(f"tcplab_client.{m}")
-                                         for m in ("errors", "frames", "ladder", "stream", "client"))
+errors, frames, ladder, stream, client, captures = (importlib.import_module(f"tcplab_client.{m}")
+                                                   for m in ("errors", "frames", "ladder", "stream", "client",
+                                                             "captures"))
 
 OUT = os.path.join(HERE, "..", "docs", "reference.md")
 ROLE = re.compile(r":(?:meth|class|attr|func|mod|exc):`~?([^`]+)`")
@@ -129,6 +130,7 @@ def render():
     sections = [
         ("The lab and its simulations", client, ["Lab", "Simulation", "Pair"]),
         ("Runs", client, ["ScenarioRun", "Comparison", "PacketdrillRun", "OwnedSimulation"]),
+        ("Your own captures", captures, ["Capture", "CaptureConnection"]),
         ("The live stream", stream, ["Stream"]),
         ("Ladder diagrams", ladder, ["Ladder"]),
         ("Errors", errors, [c for c in errors.__all__ if inspect.isclass(getattr(errors, c))]),

@@ -3,9 +3,10 @@
 # the real kernel"): each built-in scenario's situation played with real sockets, and each packetdrill
 # teardown script, on this machine's kernel, in a fresh network namespace, with tcpdump capturing and the
 # kernel's own state changes recorded (record.py). Needs root, unshare, bpftrace, tcpdump, iptables,
-# editcap and packetdrill (shared/tools/packetdrill beside the repository, or $PACKETDRILL).
+# editcap and packetdrill (google/packetdrill, built: $PACKETDRILL, else record.py looks beside the repository).
 #   bash src/test/captures/make-kernel-captures.sh [UPSTREAM_DIR]
-# UPSTREAM_DIR: the Linux developers' close/ and shutdown/ packetdrill tests (shared/packetdrill/upstream).
+# UPSTREAM_DIR: the Linux developers' close/ and shutdown/ packetdrill tests (google/packetdrill's
+# gtests/net/tcp).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)

@@ -2,8 +2,8 @@
 
 One keep-alive HTTP session (``requests``), retries that honour ``Retry-After`` and ``retryable`` 503s,
 an exception per kind of error, pandas DataFrames with nullable integer columns, matplotlib ladder
-diagrams, the live trace over the WebSocket (``websocket-client``), and a context manager that deletes
-what it made::
+diagrams, the live trace over the WebSocket (``websocket-client``), your own pcap files explained
+(``lab.capture("server.pcap")``), and a context manager that deletes what it made::
 
     from tcplab_client import Lab
 
@@ -23,18 +23,20 @@ Requires ``requests`` (Debian: python3-requests); ``pandas``, ``matplotlib`` and
 The reference (every public method) is ``clients/python/docs/reference.md``.
 """
 
+from .captures import Capture, CaptureConnection
 from .client import Comparison, Lab, OwnedSimulation, PacketdrillRun, Pair, ScenarioRun, Simulation
 from .errors import (BadRequest, Conflict, InvalidScenario, MethodNotAllowed, NotAcceptable, NotFound,
                      PayloadTooLarge, ProblemError, RateLimited, ServerError, ServiceUnavailable, StreamError,
-                     TcplabError, TransportError, UnsupportedMediaType)
+                     TcplabError, TransportError, UnprocessableContent, UnsupportedMediaType)
 from .ladder import Ladder, ladder, state_sequence
 from .stream import Stream
 
 __all__ = [
     "Lab", "Simulation", "Pair", "ScenarioRun", "Comparison", "PacketdrillRun", "OwnedSimulation", "Stream",
+    "Capture", "CaptureConnection",
     "Ladder", "ladder", "state_sequence",
     "TcplabError", "TransportError", "StreamError", "ProblemError", "BadRequest", "InvalidScenario", "NotFound",
-    "MethodNotAllowed", "NotAcceptable", "Conflict", "PayloadTooLarge", "UnsupportedMediaType", "RateLimited",
+    "MethodNotAllowed", "NotAcceptable", "Conflict", "PayloadTooLarge", "UnsupportedMediaType", "UnprocessableContent", "RateLimited",
     "ServerError", "ServiceUnavailable",
 ]
-__version__ = "0.3.0"
+__version__ = "0.4.0"

@@ -6,7 +6,8 @@ using it as a context manager (``with Lab(url) as lab:``, see the package's exam
 
 from __future__ import annotations
 
-from typing import (TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union)
+import os
+from typing import (TYPE_CHECKING, Any, BinaryIO, Dict, Iterable, List, Mapping, Optional, Sequence, Union)
 
 try:  # Python 3.8+
     from typing import Literal
@@ -14,6 +15,7 @@ except ImportError:  # pragma: no cover
     from typing_extensions import Literal  # type: ignore
 
 from ._transport import Transport
+from .captures import Capture
 from .errors import NotFound
 from .ladder import ladder as _draw_ladder
 from .ladder import state_sequence
@@ -57,8 +59,8 @@ class Lab:
 
     It talks over one keep-alive HTTP connection (a ``requests.Session``), waits and retries when the server
     says so (429 with ``Retry-After``, 503 with ``retryable``), keeps the owner key the server gives in its
-    cookie jar, and remembers every simulation made through it: ``with Lab(url) as lab:`` deletes them all
-    when the block ends (:meth:`cleanup`), and closes the connection.
+    cookie jar, and remembers every simulation and capture made through it: ``with Lab(url) as lab:``
+    deletes them all when the block ends (:meth:`cleanup`), and closes the connection.
 
     :param url: the server's base URL.
     :param timeout: seconds to wait for each answer.
@@ -78,6 +80,7 @@ class Lab:
         if owner_key:
             self._transport.session.cookies.set("tcplab_owner", owner_key, path="/api")
         self._created: Dict[str, None] = {}
+        self._captures: Dict[str, None] = {}
 
     # ---- lifecycle ----
     def __enter__(self) -> "Lab":
@@ -95,11 +98,14 @@ class Lab:
 
     def cleanup(self) -> int:
         """Deletes every simulation made through this lab and not deleted yet (simulations, scenario runs,
-        comparisons' variants, packetdrill runs); answers how many were deleted. Ones already gone count
-        as deleted."""
+        comparisons' variants, packetdrill runs, replays of captures), then every capture it imported;
+        answers how many simulations and captures were deleted. Ones already gone count as deleted."""
         count = 0
         for sid in list(self._created):
             self.delete(sid)
+            count += 1
+        for cid in list(self._captures):
+            self.delete_capture(cid)
             count += 1
         return count
 
@@ -122,6 +128,11 @@ class Lab:
         """How many requests were sent again so far (after ``Retry-After``, ``retryable`` or a failed
         connection)."""
         return self._transport.retried
+
+    @property
+    def created_captures(self) -> List[str]:
+        """Ids of the captures imported through this lab that it has not deleted (oldest first)."""
+        return list(self._captures)
 
     def __repr__(self) -> str:
         return f"Lab({self.url!r}, {len(self._created)} simulations made here)"
@@ -265,6 +276,54 @@ class Lab:
                               content_type="text/plain")
         self._made(answer.get("simulationId"))
         return PacketdrillRun(self, answer)
+
+
+    # ---- captures ----
+    def capture(self, source: Union[str, "os.PathLike[str]", bytes, BinaryIO], profile: Optional[str] = None, *,
+                allow_truncated: bool = False) -> Capture:
+        """Imports a pcap or pcapng file (``POST /api/captures``, docs/captures.md) and answers its
+        :class:`~tcplab_client.Capture`: the TCP connections found, each with both endpoints' inferred
+        states, a summary and diagnostics (:meth:`Capture.connections_df` lists them as a DataFrame).
+
+        :param source: a path to the file, its bytes, or a binary file object.
+        :param profile: the stack profile the states are inferred with (the server's default: ``linux``).
+        :param allow_truncated: read the packets of a file cut short (otherwise refused).
+
+        A file that cannot be read raises :class:`~tcplab_client.UnprocessableContent` (``kind``:
+        ``truncated``, ``corrupt``, ``unsupported``); a file too large :class:`~tcplab_client.PayloadTooLarge`;
+        holding too many captures :class:`~tcplab_client.RateLimited` (delete one: :meth:`delete_capture`).
+        """
+        if isinstance(source, (bytes, bytearray)):
+            body = bytes(source)
+        elif isinstance(source, (str, os.PathLike)):
+            with open(source, "rb") as f:
+                body = f.read()
+        else:
+            body = source.read()
+        answer = self.request("POST", "/api/captures", body, content_type="application/vnd.tcpdump.pcap",
+                              params={"profile": profile, "allowTruncated": True if allow_truncated else None})
+        self._captures[answer["id"]] = None
+        return Capture(self, answer)
+
+    def open_capture(self, capture_id: str) -> Capture:
+        """An imported capture by id (``GET /api/captures/{id}``, which moves its expiry on). Raises
+        :class:`~tcplab_client.NotFound` when it was deleted or expired (unread for an hour)."""
+        return Capture(self, self.request("GET", f"/api/captures/{_q(capture_id)}"))
+
+    def my_captures(self) -> List[Dict[str, Any]]:
+        """The captures this client holds on the server (``GET /api/captures?mine=true``):
+        ``[{id, bytes, connections, createdAt, expiresAt}]``; they count against its limits."""
+        return list(self.request("GET", "/api/captures", params={"mine": True}) or [])
+
+    def delete_capture(self, capture_id: str) -> bool:
+        """Deletes a capture (its file and document); answers False when it was already gone (404)."""
+        try:
+            self.request("DELETE", f"/api/captures/{_q(capture_id)}")
+            return True
+        except NotFound:
+            return False
+        finally:
+            self._captures.pop(capture_id, None)
 
 
 class _Calls:

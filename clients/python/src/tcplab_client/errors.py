@@ -24,6 +24,7 @@ the status picks the subclass, so callers catch what they can act on::
         ├── Conflict              409: refused by the simulated socket API (errno)
         ├── PayloadTooLarge       413
         ├── UnsupportedMediaType  415
+        ├── UnprocessableContent  422: a capture file that cannot be read (kind, packet, offset)
         ├── RateLimited           429: a limit (limit, retry_after)
         ├── ServerError           5xx
         │   └── ServiceUnavailable  503: not applied; retryable says it may simply be sent again
@@ -47,6 +48,7 @@ __all__ = [
     "Conflict",
     "PayloadTooLarge",
     "UnsupportedMediaType",
+    "UnprocessableContent",
     "RateLimited",
     "ServerError",
     "ServiceUnavailable",
@@ -120,7 +122,8 @@ class InvalidScenario(BadRequest):
 
 
 class NotFound(ProblemError):
-    """404: unknown simulation, pair or scenario; also a simulation deleted or whose journal expired."""
+    """404: unknown simulation, pair, scenario or capture; also a simulation deleted or whose journal
+    expired, and a capture deleted or expired."""
 
 
 class MethodNotAllowed(ProblemError):
@@ -146,6 +149,27 @@ class PayloadTooLarge(ProblemError):
 
 class UnsupportedMediaType(ProblemError):
     """415: the body's content type is not one this route reads."""
+
+
+class UnprocessableContent(ProblemError):
+    """422: the body is of a type the route reads, but its content cannot be read: a capture file cut
+    short, corrupt or unsupported (``kind``), with where reading stopped (``packet``, ``offset``)."""
+
+    @property
+    def kind(self) -> Optional[str]:
+        """``"truncated"`` (send it again with ``allow_truncated=True`` to read what is whole),
+        ``"corrupt"`` or ``"unsupported"``."""
+        return self.problem.get("kind")
+
+    @property
+    def packet(self) -> Optional[int]:
+        """The packet number where reading stopped (0: the file header)."""
+        return self.problem.get("packet")
+
+    @property
+    def offset(self) -> Optional[int]:
+        """The byte offset in the file where reading stopped."""
+        return self.problem.get("offset")
 
 
 class RateLimited(ProblemError):
@@ -194,6 +218,7 @@ _BY_STATUS: Dict[int, Type[ProblemError]] = {
     409: Conflict,
     413: PayloadTooLarge,
     415: UnsupportedMediaType,
+    422: UnprocessableContent,
     429: RateLimited,
     503: ServiceUnavailable,
 }

@@ -9,7 +9,8 @@ from typing import Any, Iterable, Mapping
 # integer column with <NA> there, never float64.
 INTEGER_COLUMNS = frozenset({
     "seq", "pair", "id", "tcpSeq", "ack", "relSeq", "relAck", "len", "window", "answers", "count", "nth",
-    "entry", "recordedAt", "fromSeq", "toSeq", "step", "createdAt", "viewers",
+    "entry", "recordedAt", "fromSeq", "toSeq", "step", "createdAt", "viewers", "packet", "packets", "previous",
+    "firstPacket", "lastPacket", "clientBytes", "serverBytes",
 })
 
 
@@ -25,6 +26,8 @@ def frame(rows: Iterable[Mapping[str, Any]]):
         # judge by the JSON values, not by the column pandas made of them (ints with gaps become floats)
         values = [r[name] for r in rows if r.get(name) is not None]
         if not values:
+            if name in INTEGER_COLUMNS:  # absent on every row (e.g. no connection has a previous one)
+                df[name] = pd.array([None] * len(rows), dtype="Int64")
             continue
         if all(isinstance(v, bool) for v in values):
             df[name] = pd.array([r.get(name) for r in rows], dtype="boolean")

@@ -30,11 +30,15 @@ def state_sequence(events: Iterable[Event], endpoint: str, pair: Optional[int] =
     return seq
 
 
-def layout(events: Iterable[Event], pair: int = 1) -> Dict[str, Any]:
+def layout(events: Iterable[Event], pair: int = 1, observed: bool = False) -> Dict[str, Any]:
     """What :func:`ladder` draws, as plain data (so it can be tested without matplotlib).
 
     Answers ``{"rows": {timeMs: y}, "arrows": [...], "states": [...], "gaps": [...]}`` where an
-    arrow is ``{id, from, to, t0, t1, label, lost, retransmission}`` and y grows downwards.
+    arrow is ``{id, from, to, t0, t1, label, lost, retransmission, observed}`` and y grows downwards.
+
+    A simulation's segment is drawn from ``sent`` to ``delivered`` (or ``dropped``). With ``observed``
+    (a capture's trace, seen at one capture point), a segment sent and never said to be dropped is drawn
+    where it was captured (``t1 == t0``, ``observed`` true: :func:`ladder` draws a short slant).
     """
     mine = [e for e in events if e.get("pair") == pair and e.get("type") in ("segment", "state")]
     sent: Dict[Any, Dict[str, Any]] = {}
@@ -54,12 +58,20 @@ def layout(events: Iterable[Event], pair: int = 1) -> Dict[str, Any]:
             if "ACK" in e.get("flags", []):
                 label += f" ack={e.get('relAck')}"
             sent[e["id"]] = {"id": e["id"], "from": e["from"], "to": e["to"], "t0": e["timeMs"], "t1": None,
-                             "label": label, "lost": False, "retransmission": bool(e.get("retransmission"))}
+                             "label": label, "lost": False, "retransmission": bool(e.get("retransmission")),
+                             "observed": False}
         elif kind in ("delivered", "dropped") and e.get("id") in sent:
             a = dict(sent[e["id"]])
             a["t1"] = e["timeMs"]
             a["lost"] = kind == "dropped"
+            a["observed"] = observed  # a capture's inferred loss: drawn from where it was captured
             arrows.append(a)
+    if observed:
+        ended = {a["id"] for a in arrows}
+        for sid, s in sent.items():
+            if sid not in ended:
+                arrows.append(dict(s, t1=s["t0"], observed=True))
+        arrows.sort(key=lambda a: (a["t0"], a["id"]))
     times = sorted({a["t0"] for a in arrows} | {a["t1"] for a in arrows} | {s["t"] for s in states})
     rows: Dict[float, float] = {}
     gaps: List[Dict[str, float]] = []
@@ -109,10 +121,12 @@ class Ladder:
         return f"<Ladder {self.title or ''}: {len(self.axes.texts)} labels>"
 
 
-def ladder(events: Iterable[Event], pair: int = 1, ax: Any = None, title: Optional[str] = None) -> Any:
+def ladder(events: Iterable[Event], pair: int = 1, ax: Any = None, title: Optional[str] = None,
+           observed: bool = False) -> Any:
     """Draws the ladder of ``pair``. Without ``ax``, answers a :class:`Ladder` (shown once inline in
-    Jupyter); with a matplotlib ``ax`` of your own, draws on it and answers that Axes."""
-    data = layout(events, pair)
+    Jupyter); with a matplotlib ``ax`` of your own, draws on it and answers that Axes. ``observed``: the
+    events are a capture's (see :func:`layout`)."""
+    data = layout(events, pair, observed)
     rows = data["rows"]
     height = max(3.0, 0.6 * (max(rows.values(), default=0) + 2))
     own = ax is None
@@ -128,6 +142,10 @@ def ladder(events: Iterable[Event], pair: int = 1, ax: Any = None, title: Option
         ax.text(xv, -0.8, name, ha="center", va="bottom", fontsize=11, fontweight="bold")
     for a in data["arrows"]:
         y0, y1 = rows[a["t0"]], rows[a["t1"]]
+        if a["observed"]:
+            # captured, not seen arriving: a short slant towards the receiver (a lost one's cross
+            # half-way along it)
+            y1 = y0 + (0.6 if a["lost"] else 0.3)
         x0, x1 = x[a["from"]], x[a["to"]]
         colour = "#c62828" if a["retransmission"] else "#1565c0"
         if a["lost"]:

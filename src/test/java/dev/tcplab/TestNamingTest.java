@@ -14,9 +14,10 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 
 /**
- * One test naming convention (conventions.md, after spring-petclinic): a test is named
- * for the behaviour it proves, {@code shouldRejectUnknownProfile}. The RFC section or
- * Linux function a protocol test checks goes into a comment above it.
+ * One test naming convention (docs/decisions.md, "Issue 11: the rest of the code", after
+ * spring-petclinic): a test is named for the behaviour it proves,
+ * {@code shouldRejectUnknownProfile}. The RFC section or Linux function a protocol test
+ * checks goes into a comment above it.
  */
 class TestNamingTest {
 
@@ -43,7 +44,7 @@ class TestNamingTest {
 		}
 		// an empty scan would let the rule pass: this test must have been found
 		assertThat(tests).contains("shouldNameEveryTestShouldAndTheBehaviour");
-		assertThat(misnamed).as("tests are named for behaviour, shouldX (conventions.md)").isEmpty();
+		assertThat(misnamed).as("tests are named for behaviour, shouldX (docs/decisions.md)").isEmpty();
 	}
 
 }

@@ -172,8 +172,8 @@ class CaptureReplays {
 				unread.put(c.endpoint(), true);
 			}
 		}
-		// data: one send per burst, read by the peer when the next burst goes the other
-		// way
+		// data: one send per burst, read by the peer
+		// when the next burst goes the other way
 		int burstFrom = -1;
 		long burstBytes = 0;
 		double burstAt = 0, burstEnd = 0;
@@ -286,9 +286,9 @@ class CaptureReplays {
 		}
 		List<Token> rep = new ArrayList<>();
 		Map<String, List<String>> replayStates = new LinkedHashMap<>();
-		// the replay runs on (TIME_WAIT expires, retransmissions give up); what it does
-		// later
-		// than a second past the capture's last packet has nothing to be compared with
+		// the replay runs on (TIME_WAIT expires, retransmissions
+		// give up); what it does later than a second past the
+		// capture's last packet has nothing to be compared with
 		double until = (t.segments().isEmpty() ? 0 : t.segments().get(t.segments().size() - 1).timeMs()) - origin
 				+ COMPARED_AFTER_MS;
 		for (TraceEvent e : events) {
@@ -307,8 +307,8 @@ class CaptureReplays {
 				seq.add(st.to().name());
 			}
 		}
-		// longest common subsequence of identical segments, then the gaps paired by
-		// direction
+		// longest common subsequence of identical
+		// segments, then the gaps paired by direction
 		int[][] lcs = new int[cap.size() + 1][rep.size() + 1];
 		for (int i = cap.size() - 1; i >= 0; i--) {
 			for (int j = rep.size() - 1; j >= 0; j--) {

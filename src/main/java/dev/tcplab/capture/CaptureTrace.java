@@ -23,12 +23,12 @@ import dev.tcplab.capture.PacketLog.Seq;
 import dev.tcplab.engine.StackConstants;
 
 /**
- * One connection's trace in the simulation's trace-event schema (design.md "Trace
- * events"): its packets are read again from the file (from the connection's first
- * record), every segment becomes a {@code segment} event (event {@code sent}, the
- * capture's time, {@code packet} = its number), and the inference adds {@code state},
- * {@code timer}, {@code note} and {@code dropped} events; whatever the inference supplied
- * (a time, a timer, a loss, a note) carries {@code "inferred": true}.
+ * One connection's trace in the simulation's trace-event schema (docs/api.md "Trace"):
+ * its packets are read again from the file (from the connection's first record), every
+ * segment becomes a {@code segment} event (event {@code sent}, the capture's time,
+ * {@code packet} = its number), and the inference adds {@code state}, {@code timer},
+ * {@code note} and {@code dropped} events; whatever the inference supplied (a time, a
+ * timer, a loss, a note) carries {@code "inferred": true}.
  */
 final class CaptureTrace {
 
@@ -181,8 +181,8 @@ final class CaptureTrace {
 		List<Pending> out = new ArrayList<>();
 		long order = 0;
 		Map<Long, Integer> byPacket = new HashMap<>();
-		// the latest segment of each direction ending at a sequence number: what an ACK
-		// answers
+		// the latest segment of each direction ending
+		// at a sequence number: what an ACK answers
 		List<Map<Long, Long>> endsAt = List.of(new HashMap<>(), new HashMap<>());
 		long[] lastAck = { -1, -1 };
 		for (int i = 0; i < segments.size(); i++) {

@@ -286,8 +286,8 @@ final class Diagnoser {
 			if (finIdx < 0) {
 				continue;
 			}
-			// the peer's window was zero, this side only probed, and the FIN left once it
-			// reopened
+			// the peer's window was zero, this side only
+			// probed, and the FIN left once it reopened
 			int zero = -1, reopen = -1;
 			List<Long> probes = new ArrayList<>();
 			for (int i = 0; i < finIdx; i++) {

@@ -388,9 +388,9 @@ final class Inference {
 				}
 			}
 			if (q < 0) {
-				// no evidence: the copies did not reach this endpoint (a TCP answers
-				// these
-				// at once); when the capture point is not this endpoint's, it cannot tell
+				// no evidence: the copies did not reach this endpoint
+				// (a TCP answers these at once); when the capture
+				// point is not this endpoint's, it cannot tell
 				for (int i = 0; i < l.n; i++) {
 					if (copy.test(i)) {
 						placed[i] = true;
@@ -612,9 +612,8 @@ final class Inference {
 			}
 			if (synF) {
 				if (this.state == TcpState.SYN_SENT && closedInSynSent(i)) {
-					// a bare RST answers the SYN,ACK: no socket any more, it was closed
-					// in
-					// SYN_SENT (a live one would ACK it)
+					// a bare RST answers the SYN,ACK: no socket any more,
+					// it was closed in SYN_SENT (a live one would ACK it)
 					change(TcpState.CLOSED, "close()", t, pkt, true);
 				}
 				else if (this.state == TcpState.SYN_SENT) {
@@ -691,9 +690,8 @@ final class Inference {
 			}
 			// RFC 5961 §3.2 (Linux tcp_validate_incoming): only a RST at RCV.NXT resets;
 			// elsewhere in the window it draws a challenge ACK
-			// Linux tcp_reset_check also takes a RST one below RCV.NXT once the peer's
-			// FIN
-			// was received (the peer resets with its FIN's sequence number)
+			// Linux tcp_reset_check also takes a RST one below RCV.NXT once the
+			// peer's FIN was received (the peer resets with its FIN's sequence number)
 			boolean exact = !this.lastAckKnown && !this.peerEndKnown || this.lastAckKnown && l.seq[i] == this.lastAck
 					|| this.peerEndKnown && l.seq[i] == this.peerEnd
 					|| linux() && this.lastAckKnown && l.seq[i] + 1 == this.lastAck && this.finReceived

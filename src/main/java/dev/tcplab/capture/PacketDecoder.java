@@ -124,8 +124,8 @@ public final class PacketDecoder {
 		p.dstHi = 0;
 		p.srcLo = u32(d, off + 12) & 0xFFFFFFFFL;
 		p.dstLo = u32(d, off + 16) & 0xFFFFFFFFL;
-		// a capture made before TSO splits (or with offloads) may carry 0 here: take the
-		// captured length
+		// a capture made before TSO splits (or with offloads)
+		// may carry 0 here: take the captured length
 		int ipEnd = total >= ihl ? off + total : -1;
 		return tcp(d, off + ihl, len, ipEnd, p);
 	}

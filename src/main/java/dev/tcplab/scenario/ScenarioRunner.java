@@ -236,8 +236,7 @@ public class ScenarioRunner implements JournalReplayer {
 			}
 			catch (java.util.NoSuchElementException | IllegalArgumentException | IllegalStateException ex) {
 				// an action the document got wrong in a way only running it shows (e.g.
-				// use: 7
-				// with two pairs): named like any other problem of the document
+				// use: 7 with two pairs): named like any other problem of the document
 				throw new ScenarioDocuments.ScenarioDocumentException(
 						List.of(new ScenarioDocuments.Problem(scenario.file(), n, "do", ex.getMessage())));
 			}

@@ -143,8 +143,8 @@ public final class JournalDamage {
 		for (Throwable t = ex; t != null; t = t.getCause()) {
 			if (t instanceof SQLException sql) {
 				String state = sql.getSQLState();
-				// H2 90030 FILE_CORRUPTED_1; PostgreSQL XX001 data_corrupted, XX002
-				// index_corrupted
+				// H2 90030 FILE_CORRUPTED_1; PostgreSQL
+				// XX001 data_corrupted, XX002 index_corrupted
 				if (sql.getErrorCode() == 90030 || "XX001".equals(state) || "XX002".equals(state)) {
 					return true;
 				}

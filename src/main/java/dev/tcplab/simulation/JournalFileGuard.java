@@ -199,9 +199,8 @@ public class JournalFileGuard implements BeanPostProcessor {
 			}
 		}
 		catch (SQLException | RuntimeException | AssertionError ex) {
-			// AssertionError: H2's own checks (with -ea, as under tests) on a page it
-			// cannot
-			// decode
+			// AssertionError: H2's own checks (with -ea,
+			// as under tests) on a page it cannot decode
 			outcome = "nothing could be salvaged (" + ex.getMessage()
 					+ "); starting with an empty journal (simulations journaled before answer 410)";
 			Files.deleteIfExists(file);

@@ -117,8 +117,8 @@ class JournalTraces implements SmartLifecycle {
 		entries.forEach(e -> versions.add(e.engineVersion()));
 		List<SimulationJournal.TraceChunk> chunks = null;
 		if (versions.size() == 1 && versions.first() == EngineVersion.BEHAVIOUR) {
-			// the same engine: the trace is the recorded one; write on from where it
-			// stands
+			// the same engine: the trace is the recorded
+			// one; write on from where it stands
 			s.traceStoredTo(storedTo(s.id()));
 			return;
 		}
@@ -198,9 +198,8 @@ class JournalTraces implements SmartLifecycle {
 
 	@Override
 	public int getPhase() {
-		// after the web server's graceful shutdown (DEFAULT_PHASE - 1024): no request
-		// changes
-		// a trace any more
+		// after the web server's graceful shutdown
+		// (DEFAULT_PHASE - 1024): no request changes a trace any more
 		return SmartLifecycle.DEFAULT_PHASE - 1500;
 	}
 

@@ -209,9 +209,8 @@ final class JournalWriter {
 		}
 		catch (DataAccessException | org.springframework.transaction.TransactionException ex) {
 			if (circuit.failure(ex, probe) || batch.size() == 1) {
-				// the database is out of reach (or this was the only operation): same
-				// answer
-				// for all
+				// the database is out of reach (or this was
+				// the only operation): same answer for all
 				batch.forEach(op -> op.done().completeExceptionally(ex));
 				return;
 			}

@@ -31,7 +31,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The simulation routes of design.md's REST contract. */
+/** The simulation routes of the REST contract (docs/api.md). */
 @RestController
 @RequestMapping(path = "/api/simulations", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "simulations",
@@ -77,8 +77,8 @@ class SimulationController {
 		return SimulationJson.of(service.snapshot(id));
 	}
 
-	// no body: any Accept will do (a client that accepts only problem+json must not get
-	// 406)
+	// no body: any Accept will do (a client that
+	// accepts only problem+json must not get 406)
 	@DeleteMapping(path = "/{id}", produces = MediaType.ALL_VALUE)
 	@Operation(summary = "Delete a simulation",
 			description = "Its WebSocket viewers get a closed message. With graceMs (what a page sends when it is left) it is deleted that long from now unless it is used again meanwhile, so a reload finds it: 202.")

@@ -284,8 +284,8 @@ public class SimulationJournal implements DisposableBean {
 		}
 		catch (JournalUnavailableException ex) {
 			if (ex.maybeStored()) {
-				// whether the entry was stored is unknown: this copy may be behind its
-				// journal
+				// whether the entry was stored is unknown:
+				// this copy may be behind its journal
 				registry.discard(s, "journal unavailable");
 			}
 			throw ex;

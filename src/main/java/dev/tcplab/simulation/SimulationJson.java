@@ -12,7 +12,7 @@ import dev.tcplab.engine.Snapshots.SimulationView;
 import dev.tcplab.engine.TcpState;
 
 /**
- * The simulation JSON of design.md: engine view plus the service's clock settings. The
+ * The simulation JSON of docs/api.md: engine view plus the service's clock settings. The
  * REST answers and the WebSocket snapshot both use it, so a client can treat them alike.
  */
 @Schema(description = "A live simulation")

@@ -206,9 +206,8 @@ public class SimulationOwnership implements InfoContributor {
 		}
 		for (LiveSimulation s : registry.all()) {
 			if (key.equals(s.ownerKey()) && !out.containsKey(s.id())) {
-				// not in the journal's rows: memory only (an authored run, or the journal
-				// is
-				// off); never waits for a simulation's lock
+				// not in the journal's rows: memory only (an authored run,
+				// or the journal is off); never waits for a simulation's lock
 				out.put(s.id(), item(s, false));
 			}
 		}

@@ -83,8 +83,7 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 		catch (JournalUnavailableException outage) {
 			if (held != null) {
 				// the database is out of reach: a read is served from memory (no instance
-				// can
-				// change the simulation meanwhile: every change needs the journal)
+				// can change the simulation meanwhile: every change needs the journal)
 				return held;
 			}
 			throw outage;
@@ -100,9 +99,8 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 			return null;
 		}
 		if (held != null) {
-			// the journal head was read before taking the lock: a copy at least that far
-			// is
-			// current (appends on this instance happen under the same lock)
+			// the journal head was read before taking the lock: a copy at least that
+			// far is current (appends on this instance happen under the same lock)
 			Boolean fresh;
 			try {
 				fresh = held.withLock(s -> s.journalNext() > head);
@@ -115,8 +113,8 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 			}
 			registry.discard(held, "moved");
 		}
-		// one rebuild per id at a time; a request waits for another's rebuild at most
-		// lock-wait
+		// one rebuild per id at a time; a request
+		// waits for another's rebuild at most lock-wait
 		ReentrantLock stripe = stripes[Math.floorMod(id.hashCode(), stripes.length)];
 		long started = System.nanoTime();
 		boolean locked;

@@ -117,8 +117,7 @@ public class SimulationRegistry {
 		}
 		catch (LimitExceededException full) {
 			// behind a proxy, copies that other instances now own, or deleted, still
-			// count
-			// here until they are looked at again: drop those, then try once more
+			// count here until they are looked at again: drop those, then try once more
 			// (a concurrent request may have dropped them a moment ago: try again anyway)
 			Loader l = loader;
 			if (l == null) {
@@ -172,8 +171,8 @@ public class SimulationRegistry {
 					? now - Math.max(0, System.currentTimeMillis() - rebuild.createdAtMillis()) * 1_000_000 : now;
 			held.put(id, new Held(visitor, born));
 			if (rebuild != null) {
-				// a rebuild from the journal: registered by adopt() once every entry is
-				// applied
+				// a rebuild from the journal: registered
+				// by adopt() once every entry is applied
 				rebuild.built(live);
 				return live;
 			}
@@ -225,9 +224,8 @@ public class SimulationRegistry {
 				continue;
 			}
 			if (s.subscriberCount() > 0) {
-				// a page shows it: only an address above its fair share loses such a
-				// copy,
-				// and only to one below it
+				// a page shows it: only an address above its fair
+				// share loses such a copy, and only to one below it
 				boolean overShare = counts.getOrDefault(s.visitor(), 0) > fairShare && requesterHolds < fairShare;
 				if (ownShare || !overShare) {
 					continue;

@@ -246,9 +246,8 @@ public class TraceStreamer implements SmartLifecycle {
 			closeQuietly(session, CloseStatus.SERVER_ERROR.withReason("no asynchronous send available"));
 			return;
 		}
-		// the stream is one-way (a client data frame closes it with 1008): never buffer
-		// much
-		// of one
+		// the stream is one-way (a client data frame
+		// closes it with 1008): never buffer much of one
 		nativeSession.setMaxTextMessageBufferSize(MAX_CLIENT_FRAME);
 		nativeSession.setMaxBinaryMessageBufferSize(MAX_CLIENT_FRAME);
 		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, this.properties.sendTimeLimit().toMillis());

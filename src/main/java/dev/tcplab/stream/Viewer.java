@@ -99,8 +99,8 @@ final class Viewer implements TraceSubscriber {
 	private final java.util.concurrent.atomic.AtomicInteger sendState = new java.util.concurrent.atomic.AtomicInteger(
 			RETURNED);
 
-	// Touched only by the pump (serialised through `pumping`) and by start() before the
-	// first pump.
+	// Touched only by the pump (serialised through
+	// `pumping`) and by start() before the first pump.
 	private List<Outbound> prefix = List.of();
 
 	private int prefixIndex;

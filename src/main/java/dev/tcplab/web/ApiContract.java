@@ -272,8 +272,7 @@ class ApiContract {
 			mapping.put(v.getKey(), REF + name);
 		}
 		// references to a variant, and lists of all variants, point to the renamed
-		// variant
-		// or the parent (whose own schema is replaced only afterwards)
+		// variant or the parent (whose own schema is replaced only afterwards)
 		JsonNode before = schemas.get(p.parent());
 		rewrite(doc, renamed, p.parent());
 		ObjectNode parent = JsonNodeFactory.instance.objectNode();

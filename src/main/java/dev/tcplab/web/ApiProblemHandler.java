@@ -226,9 +226,8 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 	ResponseEntity<ProblemDetail> journalUnavailable(dev.tcplab.simulation.JournalUnavailableException ex,
 			HttpServletRequest request) {
 		if (ex.maybeStored()) {
-			// while the circuit is open every request is refused at once: not logged one
-			// by
-			// one (the circuit logs when it opens and closes)
+			// while the circuit is open every request is refused at once: not
+			// logged one by one (the circuit logs when it opens and closes)
 			ERRORS.warn(log, "journal unavailable on " + request.getMethod() + " "
 					+ Problems.shorten(ProblemStatuses.safeUri(request.getRequestURI()), 200) + ": " + ex.getMessage());
 		}

@@ -201,9 +201,8 @@ class HttpHardeningConfiguration {
 				}
 			}
 			if (length > limit) {
-				// Tomcat swallows at most server.tomcat.max-swallow-size of the rest,
-				// then
-				// closes the connection
+				// Tomcat swallows at most server.tomcat.max-swallow-size
+				// of the rest, then closes the connection
 				response.setHeader(HttpHeaders.CONNECTION, "close");
 				response.sendError(HttpStatus.CONTENT_TOO_LARGE.value(),
 						"the request body has " + length + " bytes; the limit is " + limit + " bytes"

@@ -92,8 +92,8 @@ final class LoopbackLifecycles {
 			clients.awaitTermination((long) maxSeconds + 30, TimeUnit.SECONDS);
 			double seconds = (System.nanoTime() - t0) / 1e9;
 			double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
-			Thread.sleep(200); // let the server side finish its last close before
-								// counting TIME_WAITs
+			// let the server side finish its last close before counting TIME_WAITs
+			Thread.sleep(200);
 			long[] tw = countTimeWait(port);
 			listener.close();
 			servers.shutdown();

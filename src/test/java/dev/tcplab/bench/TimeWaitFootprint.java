@@ -67,8 +67,8 @@ public final class TimeWaitFootprint {
 			long durationMs = Math.max(1, count * 1000L / rate);
 			sim.startLoad(new LoadSpec(rate, durationMs, closer, EngineWorkloads.REQUEST_BYTES,
 					EngineWorkloads.RESPONSE_BYTES, 0, EngineWorkloads.SERVER_PORT, 0, 0));
-			sim.advance(durationMs + 5_000); // all closes done, no TIME_WAIT expired yet
-												// (60 s)
+			// all closes done, no TIME_WAIT expired yet (60 s)
+			sim.advance(durationMs + 5_000);
 		}
 		Map<TcpState, Integer> census = sim.census();
 		int tw = census.getOrDefault(TcpState.TIME_WAIT, 0);
@@ -103,10 +103,8 @@ public final class TimeWaitFootprint {
 
 		if (pairs > 0) {
 			Simulation est = new Simulation(EngineWorkloads.config(TraceLevel.NONE, overrides));
-			est.openPair(EngineWorkloads.SERVER_PORT, null, false, true); // the listener
-																			// exists
-																			// before the
-																			// baseline
+			// the listener exists before the baseline
+			est.openPair(EngineWorkloads.SERVER_PORT, null, false, true);
 			long e0 = HeapWatch.usedAfterFullGc(5);
 			long j0 = jolTotalSize(est);
 			for (int i = 1; i < pairs; i++) {
@@ -135,8 +133,8 @@ public final class TimeWaitFootprint {
 		for (int i = 0; i < count; i++) {
 			ids[i] = sim.openPair(EngineWorkloads.SERVER_PORT + i / perPort, 1024 + i % perPort, true, false).id();
 			if (i % 1000 == 999) {
-				sim.advance(50); // handshakes done and accepted, so the listen backlog
-									// never overflows
+				// handshakes done and accepted, so the listen backlog never overflows
+				sim.advance(50);
 			}
 		}
 		sim.advance(100);

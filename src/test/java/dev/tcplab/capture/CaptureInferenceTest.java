@@ -101,9 +101,9 @@ class CaptureInferenceTest {
 				TcpState.TIME_WAIT);
 	}
 
-	// RFC 9293 §3.10.7.4: CLOSE_WAIT starts when the server's TCP processes the FIN,
-	// which
-	// its ACK shows; a capture at the client sees that ACK a round trip after the FIN
+	// RFC 9293 §3.10.7.4: CLOSE_WAIT starts when the server's
+	// TCP processes the FIN, which its ACK shows; a capture
+	// at the client sees that ACK a round trip after the FIN
 	@Test
 	void shouldStartCloseWaitWhenTheServerAcknowledgesTheFinInAClientSideCapture() throws IOException {
 		PcapBuilder b = new PcapBuilder().handshake(0, 20, 0.05, 1000, 5000);
@@ -129,8 +129,8 @@ class CaptureInferenceTest {
 		PcapBuilder b = new PcapBuilder().handshake(0, 0.05, 0.05, 1000, 5000);
 		b.at(10, true, FIN | ACK, 1001, 5001, 0);
 		b.at(10.05, false, FIN | ACK, 5001, 1002, 0);
-		b.at(10.1, true, ACK, 1002, 5002, 0); // lost after the capture point: the FIN
-												// comes again
+		// lost after the capture point: the FIN comes again
+		b.at(10.1, true, ACK, 1002, 5002, 0);
 		b.at(220, false, FIN | ACK, 5001, 1002, 0);
 		b.at(220.05, true, ACK, 1002, 5002, 0);
 		Tracked c = analyze(b.pcap(false, false)).get(0);
@@ -212,8 +212,8 @@ class CaptureInferenceTest {
 		assertThat(c.get(0).result.changes()).anyMatch(ch -> ch.cause().equals("connect() reused the port"));
 	}
 
-	// memory bounded by open connections: finished ones leave once their hold time is
-	// over
+	// memory bounded by open connections: finished
+	// ones leave once their hold time is over
 	@Test
 	void shouldHoldOnlyTheConnectionsOpenWithinTheHoldTime() throws IOException {
 		PcapBuilder b = new PcapBuilder();

@@ -58,9 +58,8 @@ class KernelCapturesTest {
 		List<KernelRecord.Socket> sockets = KernelRecord.read(kernelFile);
 		List<String> mismatches = new ArrayList<>();
 		int compared = 0;
-		// the kernel's sockets of one tuple and role, in order, meet the connections of
-		// that
-		// tuple in order (each incarnation has its own socket)
+		// the kernel's sockets of one tuple and role, in order, meet the
+		// connections of that tuple in order (each incarnation has its own socket)
 		java.util.Set<String> used = new java.util.HashSet<>();
 		for (KernelRecord.Socket s : sockets) {
 			Tracked match = null;
@@ -102,9 +101,8 @@ class KernelCapturesTest {
 		return (k.v6 ? "[" + addr + "]" : addr) + ":" + port;
 	}
 
-	// every connection socket the kernel recorded is matched to an endpoint of the
-	// capture
-	// and judged (none is left out), over all kept captures
+	// every connection socket the kernel recorded is matched to an endpoint
+	// of the capture and judged (none is left out), over all kept captures
 	@Test
 	void shouldJudgeEveryConnectionSocketTheKernelRecorded() throws IOException {
 		int endpoints = 0, sockets = 0;

@@ -101,8 +101,8 @@ final class KernelRecord {
 			Open o = bySk.get(sk);
 			boolean starts = (from == 7 && to == 2) || (from == 10 && to == 3);
 			if (o != null && !starts && o.local.endsWith(":0") && o.remote.equals(remote)) {
-				o = o.withLocal(local, sockets, bySk, sk); // connect() chose the port
-															// after SYN_SENT
+				// connect() chose the port after SYN_SENT
+				o = o.withLocal(local, sockets, bySk, sk);
 			}
 			if (o == null || starts || !o.local.equals(local) || !o.remote.equals(remote)) {
 				o = new Open(local, remote, ns);
@@ -169,9 +169,8 @@ final class KernelRecord {
 		}
 		boolean following = false;
 		for (Tw t : tws) {
-			// older recordings stamped an observation when the poll began, up to tens of
-			// ms
-			// before it read /proc on a busy machine
+			// older recordings stamped an observation when the poll began,
+			// up to tens of ms before it read /proc on a busy machine
 			if (!t.local().equals(o.local) || !t.remote().equals(o.remote) || t.ns() < o.closedNs - 100_000_000) {
 				continue;
 			}

@@ -39,8 +39,8 @@ class TraceSummaryTest {
 		assertThat(s.segments().get("retransmissions")).isPositive();
 		assertThat(s.calls()).contains("client close() = 0", "server close() = 0");
 		TraceSummary.Held tw = s.held().get("pair 1 client").get("TIME_WAIT");
-		// 2MSL (60 s on linux), restarted once by the retransmitted FIN that arrived ~220
-		// ms later
+		// 2MSL (60 s on linux), restarted once by the
+		// retransmitted FIN that arrived ~220 ms later
 		assertThat(tw.ms()).isGreaterThan(60_000.0).isLessThan(61_000.0);
 		assertThat(tw.ongoing()).isFalse();
 		assertThat(s.held().get("pair 1 client").get("FIN_WAIT_2").ms()).isPositive();

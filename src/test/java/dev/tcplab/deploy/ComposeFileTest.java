@@ -67,16 +67,15 @@ class ComposeFileTest {
 	}
 
 	@Test
-	void shouldComposeFileMatchTheComposeSchema() throws IOException {
+	void shouldMatchTheComposeSchema() throws IOException {
 		List<Error> errors = schema.validate(compose(composeText()));
 		assertThat(errors).as("schema errors").isEmpty();
 	}
 
 	@Test
-	void shouldSchemaRejectABrokenComposeFile() throws IOException {
-		// the check is not vacuous: a memory limit of the wrong type and an unknown key
-		// are
-		// refused
+	void shouldHaveTheSchemaRejectABrokenComposeFile() throws IOException {
+		// the check is not vacuous: a memory limit of
+		// the wrong type and an unknown key are refused
 		String broken = composeText().replace("memory: 1g", "memory: [1]")
 			.replace("restart: unless-stopped", "restart: unless-stopped\n  restarts: 3");
 		assertThat(schema.validate(compose(broken))).hasSizeGreaterThanOrEqualTo(2);

@@ -79,9 +79,8 @@ public final class HostedDemoCapacity {
 		}
 		int users = Integer.parseInt(opts.getOrDefault("users", "100"));
 		int seconds = Integer.parseInt(opts.getOrDefault("seconds", "20"));
-		// pause of each virtual user between two flows (0: a closed loop, where latency
-		// is
-		// users / throughput by Little's law)
+		// pause of each virtual user between two flows (0: a closed
+		// loop, where latency is users / throughput by Little's law)
 		thinkMs = Long.parseLong(opts.getOrDefault("thinkMs", "0"));
 		warmupSeconds = Long.parseLong(opts.getOrDefault("warmupSeconds", "5"));
 		String nginxBinary = dev.tcplab.testing.NginxProcess.binary();
@@ -113,8 +112,8 @@ public final class HostedDemoCapacity {
 					users, seconds);
 
 			if ("true".equals(opts.get("journalOne"))) {
-				// (a') one instance journaling to PostgreSQL: journaling apart from the
-				// second instance
+				// (a') one instance journaling to PostgreSQL:
+				// journaling apart from the second instance
 				System.out.println("## (a') one instance journaling to PostgreSQL");
 				Stats sj = oneInstance(nginxBinary, "j", bArgs, users, seconds);
 				System.out.println(sj.row("(a') one instance + PostgreSQL journal"));

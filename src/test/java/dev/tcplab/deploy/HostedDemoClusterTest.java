@@ -293,9 +293,9 @@ class HostedDemoClusterTest {
 	}
 
 	@Test
-	void shouldFiftySimulationsSurviveTheLossOfAnInstance() throws Exception {
-		// create through nginx (round robin) and run the first op: the owner is known
-		// then
+	void shouldKeepFiftySimulationsThroughTheLossOfAnInstance() throws Exception {
+		// create through nginx (round robin) and
+		// run the first op: the owner is known then
 		List<Sim> sims = new ArrayList<>();
 		for (int i = 0; i < SIMULATIONS; i++) {
 			HttpResponse<String> r = post(nginxUrl("/api/simulations"), createBody(i));
@@ -315,8 +315,8 @@ class HostedDemoClusterTest {
 		Viewer viewer = new Viewer(watched.id);
 		viewer.connect(0);
 
-		// drive all 50 on 8 threads; kill A with SIGKILL when about half of the requests
-		// are done
+		// drive all 50 on 8 threads; kill A with SIGKILL
+		// when about half of the requests are done
 		int total = SIMULATIONS * (OPS.size() - 1);
 		AtomicInteger done = new AtomicInteger();
 		AtomicLong killedAt = new AtomicLong();
@@ -352,15 +352,15 @@ class HostedDemoClusterTest {
 		assertThat(appA.waitFor(10, TimeUnit.SECONDS)).isTrue();
 		assertThat(killedAt.get()).isNotZero();
 
-		// no acknowledged request lost: each journal holds the creation and every applied
-		// op
+		// no acknowledged request lost: each journal
+		// holds the creation and every applied op
 		for (Sim sim : sims) {
 			assertThat(sim.applied).isEqualTo(OPS.size());
 			assertThat(journalEntries(sim)).as("journal of simulation " + sim.index).isEqualTo(1 + OPS.size());
 		}
 
-		// every trace equals a single-instance reference run (the surviving instance,
-		// direct)
+		// every trace equals a single-instance
+		// reference run (the surviving instance, direct)
 		for (Sim sim : sims) {
 			String trace = get(nginxUrl("/api/simulations/" + sim.id + "/trace?since=0")).body();
 			assertThat(trace).as("simulation " + sim.index).isEqualTo(referenceTrace(sim.index));

@@ -89,9 +89,8 @@ class VisitorJourneyTest {
 	 * What one visitor does; returns the id of the page's simulation (left at the end).
 	 */
 	static String lesson(Visitor v, int n, List<String> scenarios, List<String> scripts) {
-		// the page: static files, the scenario list, a simulation with a pair on a
-		// realtime
-		// clock, its trace, its stream
+		// the page: static files, the scenario list, a simulation
+		// with a pair on a realtime clock, its trace, its stream
 		v.send("GET", "/", null);
 		v.send("GET", "/app.js", null);
 		v.json("GET", "/api/scenarios", null, 200);
@@ -139,8 +138,8 @@ class VisitorJourneyTest {
 				tally.failures.incrementAndGet();
 			}
 		}
-		// the page is left (pagehide): deleted unless a reload comes back within the
-		// grace
+		// the page is left (pagehide): deleted
+		// unless a reload comes back within the grace
 		v.send("DELETE", "/api/simulations/" + page + "?graceMs=3000", null);
 		return page;
 	}
@@ -229,8 +228,8 @@ class VisitorJourneyTest {
 		System.out.printf(Locale.ROOT,
 				"journey: visitors holding simulations per instance: %s; after 10 forged through nginx %s; after 10 forged straight to %s %s%n",
 				before, through, app, after);
-		// forged addresses believed would add 10; copies idling out can only take some
-		// away
+		// forged addresses believed would add 10;
+		// copies idling out can only take some away
 		for (String a : before.keySet()) {
 			assertThat(through.get(a) - before.get(a)).as("%s: new visitors from one address forging 10", a)
 				.isLessThanOrEqualTo(1);

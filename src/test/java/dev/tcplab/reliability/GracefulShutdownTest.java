@@ -48,9 +48,9 @@ class GracefulShutdownTest {
 			Response ws = http.send(RawHttp.handshake("/ws/simulations/" + id));
 			assertThat(ws.status()).isEqualTo(101);
 			Socket socket = ws.upgraded();
-			// the 101 is sent before the viewer is registered: wait until it is, so the
-			// shutdown meets a connected viewer (a handshake still registering is the
-			// next test)
+			// the 101 is sent before the viewer is registered: wait
+			// until it is, so the shutdown meets a connected viewer
+			// (a handshake still registering is the next test)
 			TraceStreamer streamer = ctx.getBean(TraceStreamer.class);
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 			while (streamer.viewerCount() < 1 && System.nanoTime() < deadline) {

@@ -478,8 +478,8 @@ class HostileVisitorTest {
 		}
 	}
 
-	// finding 6: 126 addresses took all 2,000 viewer slots; now a newcomer still finds
-	// one
+	// finding 6: 126 addresses took all 2,000
+	// viewer slots; now a newcomer still finds one
 	@Test
 	void shouldKeepAViewerSlotForANewcomerWhenManyAddressesFillTheInstance() throws Exception {
 		Response created = client(35).post("/api/simulations", "{}");

@@ -139,8 +139,8 @@ public final class RawHttp {
 				out.flush();
 				if (this.halfClose
 						&& !new String(request, StandardCharsets.ISO_8859_1).contains("Upgrade: websocket")) {
-					// nothing more will come: a server waiting for a promised body sees
-					// the end
+					// nothing more will come: a server
+					// waiting for a promised body sees the end
 					s.shutdownOutput();
 				}
 			}

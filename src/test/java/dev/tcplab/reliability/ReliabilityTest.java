@@ -307,8 +307,8 @@ class ReliabilityTest {
 			statuses.merge(r.status(), 1, Integer::sum);
 			String shown = new String(request, 0, Math.min(200, request.length), StandardCharsets.ISO_8859_1);
 			if (r.status() == 0) {
-				// HTTP/0.9 has no status line: the body must still be a client-error
-				// problem
+				// HTTP/0.9 has no status line: the body
+				// must still be a client-error problem
 				JsonNode answer = r.body().startsWith("{\"") ? this.json.readTree(r.body()) : null;
 				if (answer != null && answer.has("status") && answer.has("title")) {
 					assertThat(answer.get("status").asInt()).as(shown).isBetween(400, 499);
@@ -428,10 +428,9 @@ class ReliabilityTest {
 					Response tiny = http.post("/api/simulations", "{\"overrides\":{\"mss\":1}}");
 					requests[0]++;
 					count(refused, tiny);
-					// an attacker that honours Retry-After: the request rate is not what
-					// this
-					// recipe is about, and on a fast machine it would end the attack
-					// early
+					// an attacker that honours Retry-After: the request
+					// rate is not what this recipe is about, and on
+					// a fast machine it would end the attack early
 					Response created = waitingOutTheRateLimit(
 							() -> http.post("/api/simulations", "{\"overrides\":{\"mss\":536}}"));
 					requests[0]++;

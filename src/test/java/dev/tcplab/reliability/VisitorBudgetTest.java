@@ -58,8 +58,8 @@ class VisitorBudgetTest {
 		assertThat(this.registry.size()).isEqualTo(before);
 	}
 
-	// finding 6: an evicted simulation was rebuilt with a fresh lifetime, so idling
-	// escaped tcplab.budget.max-lifetime
+	// finding 6: an evicted simulation was rebuilt with a fresh
+	// lifetime, so idling escaped tcplab.budget.max-lifetime
 	@Test
 	void shouldCountALifetimeFromCreationAcrossEvictionAndRebuild() throws Exception {
 		RawHttp http = new RawHttp("127.0.0.71", this.port);

@@ -79,7 +79,7 @@ class ScenarioControllerTest {
 	}
 
 	@Test
-	void shouldDescribeOneScenarioOr404() throws Exception {
+	void shouldDescribeOneScenarioOrAnswer404() throws Exception {
 		when(runner.scenario("active-close")).thenReturn(DEMO);
 		mvc.perform(get("/api/scenarios/active-close"))
 			.andExpect(status().isOk())

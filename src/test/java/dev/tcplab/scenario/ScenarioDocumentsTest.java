@@ -40,7 +40,7 @@ class ScenarioDocumentsTest {
 	}
 
 	@Test
-	void shouldAGoodDocumentReadsWithBothExpectationForms() {
+	void shouldReadAGoodDocumentWithBothExpectationForms() {
 		Scenario s = ScenarioDocuments.parse(GOOD, "doc.yaml", "close");
 		assertThat(s.name()).isEqualTo("close");
 		assertThat(s.profiles()).containsExactlyInAnyOrder("linux", "rfc9293", "bsd", "windows");
@@ -54,7 +54,7 @@ class ScenarioDocumentsTest {
 	}
 
 	@Test
-	void shouldEveryProblemIsNamedWithFileStepAndField() {
+	void shouldNameEveryProblemWithFileStepAndField() {
 		List<Problem> p = problems(
 				"""
 						title: {en: Broken, ko: 고장}
@@ -89,7 +89,7 @@ class ScenarioDocumentsTest {
 	}
 
 	@Test
-	void shouldYamlSyntaxErrorsNameTheLine() {
+	void shouldNameTheLineOfAYamlSyntaxError() {
 		List<Problem> p = problems("title: {en: x, ko: y\nsteps: [");
 		assertThat(p).singleElement()
 			.satisfies(
@@ -102,7 +102,7 @@ class ScenarioDocumentsTest {
 	}
 
 	@Test
-	void shouldAnActionThatFailsOnlyWhenRunIsNamedWithItsStep() {
+	void shouldNameAnActionThatFailsOnlyWhenRunWithItsStep() {
 		Scenario s = ScenarioDocuments.parse("""
 				title: {en: Wrong pair, ko: 잘못된 쌍}
 				summary: {en: Uses a pair that does not exist, ko: 없는 쌍을 씀}
@@ -125,14 +125,14 @@ class ScenarioDocumentsTest {
 	}
 
 	@Test
-	void shouldABuiltInMustCarryItsFileName() {
+	void shouldRequireABuiltInToCarryItsFileName() {
 		assertThatThrownBy(() -> ScenarioDocuments.parse("name: other\n" + GOOD, "scenarios/close.yaml", "close"))
 			.isInstanceOf(ScenarioDocumentException.class)
 			.hasMessageContaining("scenarios/close.yaml, name: is \"other\" but the file is named \"close\"");
 	}
 
 	@Test
-	void shouldExpectationLinesReadBackAsTheyAreWritten() {
+	void shouldReadExpectationLinesBackAsTheyAreWritten() {
 		for (String line : List.of("state client FIN_WAIT_2 → TIME_WAIT", "no state client TIME_WAIT → *",
 				"call client bind → EADDRINUSE", "call server accept", "segment server→client FIN,ACK retransmission",
 				"segment client→server ACK dropped", "no segment server→client * original delivered pair 2",

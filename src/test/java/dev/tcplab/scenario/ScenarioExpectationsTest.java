@@ -146,7 +146,7 @@ class ScenarioExpectationsTest {
 
 	/** The checker itself can fail: each rule is broken once by a made-up document. */
 	@Test
-	void shouldTheCheckCatchesAFalseClaimAnEmptyStepAndUndeclaredProfileDifferences() {
+	void shouldCatchAFalseClaimAnEmptyStepAndUndeclaredProfileDifferences() {
 		Scenario lying = ScenarioDocuments.parse("""
 				title: {en: Lies, ko: 거짓말}
 				summary: {en: Three false claims, ko: 거짓 주장 세 개}
@@ -172,8 +172,8 @@ class ScenarioExpectationsTest {
 			.contains("produced no events but is not marked pause: true");
 		assertThat(check(lying)).noneMatch(f -> f.contains("differs per profile"));
 
-		// the same placeholder filled with a value that depends on the profile, not
-		// declared
+		// the same placeholder filled with a value
+		// that depends on the profile, not declared
 		Scenario undeclared = ScenarioDocuments.parse("""
 				title: {en: Timing, ko: 시간}
 				summary: {en: A measured time, ko: 측정한 시간}

@@ -234,8 +234,8 @@ class ScenarioRunTest {
 				}
 			}
 			assertThat(n.get("text").get("ko").asString()).containsPattern("[가-힣]");
-			// issue 14: each entry says whether it is a pause and carries its checked
-			// claims
+			// issue 14: each entry says whether it is
+			// a pause and carries its checked claims
 			assertThat(n.get("pause").isBoolean()).isTrue();
 			assertThat(n.has("neutral")).isFalse();
 			for (JsonNode x : n.get("expectations")) {
@@ -322,7 +322,7 @@ class ScenarioRunTest {
 	 * (the UI branches a simulation from the step shown).
 	 */
 	@Test
-	void shouldUntilStepRunsTheFirstStepsAndLeavesTheSimulationLiveThere() {
+	void shouldRunTheFirstStepsUntilStepAndLeaveTheSimulationLiveThere() {
 		Answer a = http.post("/api/scenarios/active-close/runs", "{\"profile\":\"linux\",\"seed\":1,\"untilStep\":2}");
 		assertThat(a.status()).as(a.text()).isEqualTo(201);
 		JsonNode narration = a.json().get("narration");
@@ -343,7 +343,7 @@ class ScenarioRunTest {
 	}
 
 	@Test
-	void shouldOneScenarioIsItsDocument() {
+	void shouldServeAScenarioAsItsDocument() {
 		Answer a = http.get("/api/scenarios/old-duplicate");
 		assertThat(a.status()).isEqualTo(200);
 		JsonNode doc = a.json();
@@ -359,7 +359,7 @@ class ScenarioRunTest {
 	}
 
 	@Test
-	void shouldAScenarioRunsOnlyOnTheProfilesItIsOfferedFor() {
+	void shouldRunAScenarioOnlyOnTheProfilesItIsOfferedFor() {
 		Scenario linuxOnly = ScenarioDocuments.parse("""
 				title: {en: Linux only, ko: 리눅스 전용}
 				summary: {en: Only on linux, ko: 리눅스에서만}

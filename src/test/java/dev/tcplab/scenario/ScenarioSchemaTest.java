@@ -123,7 +123,7 @@ class ScenarioSchemaTest {
 	}
 
 	@Test
-	void shouldEveryBuiltInDocumentPassTheSchema() {
+	void shouldPassEveryBuiltInDocumentThroughTheSchema() {
 		YAMLMapper yaml = YAMLMapper.builder().build();
 		for (String name : BuiltInScenarios.NAMES) {
 			assertThat(ScenarioSchema.check(yaml.readTree(BuiltInScenarios.source(name)), name)).as(name).isEmpty();

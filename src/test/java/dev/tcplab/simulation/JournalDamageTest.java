@@ -101,8 +101,8 @@ class JournalDamageTest {
 					assertThat(JSON.readTree(r.body()).get("detail").asString()).contains("damaged");
 				}
 			}
-			// the cleanup keeps working (nothing is old enough here, but it must not
-			// fail)
+			// the cleanup keeps working (nothing is
+			// old enough here, but it must not fail)
 			ctx.getBean(SimulationJournal.class).deleteExpired();
 			HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/api/simulations"))
 				.header("content-type", "application/json")

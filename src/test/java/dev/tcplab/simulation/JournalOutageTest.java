@@ -196,9 +196,8 @@ class JournalOutageTest {
 			System.out.println("outage: load answers by phase " + byPhase + ", slowest " + worst
 					+ " ms; back to normal " + recoveredMs + " ms after the database");
 			assertThat(worst.get("down")).as("slowest answer under load while down").isLessThan(2000);
-			// (a client's loop reads the phase once per round: a round begun just before
-			// the
-			// stop may still create and delete)
+			// (a client's loop reads the phase once per round: a round
+			// begun just before the stop may still create and delete)
 			assertThat(byPhase.get("down").keySet()).isSubsetOf(200, 201, 204, 503);
 			assertThat(byPhase.get("back").keySet()).as("after recovery").isSubsetOf(200, 201, 204);
 		}

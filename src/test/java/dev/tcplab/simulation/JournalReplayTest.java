@@ -66,7 +66,7 @@ class JournalReplayTest {
 	}
 
 	@Test
-	void shouldEveryBuiltInScenarioRebuildsByteIdentical() {
+	void shouldRebuildEveryBuiltInScenarioByteIdentical() {
 		for (Scenario sc : scenarios.scenarios()) {
 			for (String profile : List.of("linux", "bsd")) {
 				var run = scenarios.run(sc.name(), profile, 7L);
@@ -94,7 +94,7 @@ class JournalReplayTest {
 
 	@Test
 	@org.junit.jupiter.api.Timeout(300)
-	void shouldRandomRequestSequencesRebuildByteIdentical() {
+	void shouldRebuildRandomRequestSequencesByteIdentical() {
 		String[] profiles = { "linux", "rfc9293", "bsd", "windows" };
 		for (int seed = 1; seed <= 12; seed++) {
 			Random rnd = new Random(seed);
@@ -177,7 +177,7 @@ class JournalReplayTest {
 	}
 
 	@Test
-	void shouldPauseSpeedAndClockModeAreRestored() {
+	void shouldRestorePauseSpeedAndClockMode() {
 		String id = service
 			.create(new SimulationSpec("linux", 3L, null, "realtime", 2.0, null, null, null, null, null, null))
 			.id();
@@ -196,7 +196,7 @@ class JournalReplayTest {
 	 * it, so the clock running on regenerates the very same events.
 	 */
 	@Test
-	void shouldRealtimeRebuildRestoresTheLastEntryAndTheClockRegeneratesTheRest() throws Exception {
+	void shouldRestoreTheLastEntryInARealtimeRebuildAndLetTheClockRegenerateTheRest() throws Exception {
 		String id = service
 			.create(new SimulationSpec("linux", 11L, null, "realtime", 20.0, Map.of("timeWaitMs", 4000), null, null,
 					null, true, null))
@@ -232,7 +232,7 @@ class JournalReplayTest {
 	}
 
 	@Test
-	void shouldDeleteRemovesTheJournalAndRetentionExpiresIt() throws InterruptedException {
+	void shouldRemoveTheJournalOnDeleteAndExpireItAfterRetention() throws InterruptedException {
 		String id = service
 			.create(new SimulationSpec("linux", 1L, null, null, null, null, null, null, null, null, null))
 			.id();
@@ -259,11 +259,10 @@ class JournalReplayTest {
 		service.delete(kept);
 	}
 
-	// issue 20: runs nobody kept expire after the short retention, kept (shared) ones
-	// after
-	// the long one
+	// issue 20: runs nobody kept expire after the short
+	// retention, kept (shared) ones after the long one
 	@Test
-	void shouldRunsNobodyKeptExpireSoonerThanKeptOnes() throws InterruptedException {
+	void shouldExpireRunsNobodyKeptSoonerThanKeptOnes() throws InterruptedException {
 		String unkept = service
 			.create(new SimulationSpec("linux", 3L, null, null, null, null, null, null, null, null, null))
 			.id();
@@ -283,7 +282,7 @@ class JournalReplayTest {
 	}
 
 	@Test
-	void shouldARefusedRequestIsJournaledAndRefusedAgainOnReplay() {
+	void shouldJournalARefusedRequestAndRefuseItAgainOnReplay() {
 		String id = service
 			.create(new SimulationSpec("linux", 5L, null, null, null, null, null, null, null, null, null))
 			.id();

@@ -78,7 +78,7 @@ class JournalTwoInstancesPostgresTest {
 	}
 
 	@Test
-	void shouldTwoInstancesShareOneJournal() {
+	void shouldShareOneJournalBetweenTwoInstances() {
 		SimulationService sa = service(a);
 		SimulationService sb = service(b);
 		String id = sa.create(new SimulationSpec("linux", 42L, null, null, null, null, null, null, null, null, null))
@@ -104,8 +104,8 @@ class JournalTwoInstancesPostgresTest {
 		// a checks before serving: its copy is behind, so it rebuilds
 		sa.clock(id, new ClockCommand(null, null, null, new ClockAction.RunUntilIdle(600_000)));
 		String both = trace(a, id);
-		assertThat(trace(b, id)).isNotEqualTo(both); // b serves its (stale) copy: no
-														// check
+		// b serves its (stale) copy: no check
+		assertThat(trace(b, id)).isNotEqualTo(both);
 		assertThat(both).isEqualTo(reference(sa));
 
 		// a delete through one instance is gone for the other
@@ -175,10 +175,10 @@ class JournalTwoInstancesPostgresTest {
 	}
 
 	@Test
-	void shouldTheEmbeddedH2FileJournalSurvivesARestart() throws Exception {
+	void shouldKeepTheEmbeddedH2FileJournalAcrossARestart() throws Exception {
 		Path dir = Files.createTempDirectory("tcplab-journal");
-		// command-line arguments outrank the tests' in-memory datasource
-		// (config/application.yaml)
+		// command-line arguments outrank the tests'
+		// in-memory datasource (config/application.yaml)
 		String[] args = { "--spring.datasource.url=jdbc:h2:file:" + dir + "/tcplab;WRITE_DELAY=0",
 				"--spring.main.banner-mode=off", "--logging.level.root=WARN" };
 		String id;

@@ -40,7 +40,7 @@ class JournalV1CompatibilityTest {
 	JsonMapper json;
 
 	@Test
-	void shouldRowsOfTheFirstFormatStillReplayToTheSameTrace() throws Exception {
+	void shouldStillReplayRowsOfTheFirstFormatToTheSameTrace() throws Exception {
 		JsonNode fixture;
 		try (InputStream in = getClass().getResourceAsStream("/journal/v1-journal.json")) {
 			assertThat(in).as("src/test/resources/journal/v1-journal.json").isNotNull();

@@ -151,9 +151,8 @@ class OwnershipTest {
 		assertThat(a.mine()).containsExactly(mineA);
 	}
 
-	// issue 20, finding 3: a few addresses filling the instance do not keep a newcomer
-	// out;
-	// the heaviest address gives up its least recently used copy
+	// issue 20, finding 3: a few addresses filling the instance do not keep a
+	// newcomer out; the heaviest address gives up its least recently used copy
 	@Test
 	void shouldMakeRoomForANewcomerWhenAFewAddressesFilledTheInstance() {
 		List<Visitor> heavy = List.of(new Visitor("127.0.0.31"), new Visitor("127.0.0.32"), new Visitor("127.0.0.33"),

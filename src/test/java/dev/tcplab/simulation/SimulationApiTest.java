@@ -22,8 +22,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * The REST journey of design.md against the real engine: create, pair, lose the last ACK,
- * clock, trace, pcap, limits.
+ * The REST journey of docs/api.md against the real engine: create, pair, lose the last
+ * ACK, clock, trace, pcap, limits.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "tcplab.requests-per-second=100000", "tcplab.request-burst=100000", "tcplab.max-pairs=3",
@@ -236,9 +236,9 @@ class SimulationApiTest {
 		assertThat(paths.get("/api/simulations").get("post").get("summary").asString()).isNotBlank();
 		JsonNode schemas = docs.json().get("components").get("schemas");
 		assertThat(schemas.get("PairEventRequest").get("examples")).isNotEmpty();
-		// the events route's body is the union of the event schemas, taken from the
-		// scenario
-		// document schema's definitions with nothing left pointing outside the document
+		// the events route's body is the union of the event
+		// schemas, taken from the scenario document schema's
+		// definitions with nothing left pointing outside the document
 		assertThat(paths.get("/api/simulations/{id}/pairs/{pairId}/events")
 			.get("post")
 			.get("requestBody")

@@ -217,9 +217,8 @@ public final class StreamLoadHarness {
 		ConfigurableApplicationContext ctx = SpringApplication.run(TcplabApplication.class, "--server.port=0",
 				"--logging.level.root=WARN", "--spring.main.banner-mode=off",
 				"--tcplab.max-simulations=" + Math.max(1000, simulationCount), "--tcplab.idle-ttl=PT1H",
-				// one local client opens everything: lift the per-client caps; small
-				// traces so
-				// the simulations fit the memory budget
+				// one local client opens everything: lift the per-client
+				// caps; small traces so the simulations fit the memory budget
 				"--tcplab.max-trace-events=5000", "--tcplab.budget.max-simulations-per-client=1000000",
 				"--tcplab.stream.max-viewers=1000000", "--tcplab.stream.max-viewers-per-client=1000000",
 				"--tcplab.requests-per-second=1000000", "--tcplab.request-burst=1000000");
@@ -265,8 +264,8 @@ public final class StreamLoadHarness {
 		System.out.printf("connected %d viewers to %d simulations in %.1f s (server sees %d)%n", connected,
 				simulationCount, connectSeconds, streamer.viewerCount());
 
-		// produce: every simulation opens a pair and closes its previous one every
-		// intervalMs (staggered)
+		// produce: every simulation opens a pair and closes
+		// its previous one every intervalMs (staggered)
 		ScheduledExecutorService producers = Executors.newScheduledThreadPool(1);
 		Map<String, Integer> previous = new ConcurrentHashMap<>();
 		for (int i = 0; i < sims.size(); i++) {

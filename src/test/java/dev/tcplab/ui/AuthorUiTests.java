@@ -192,8 +192,8 @@ class AuthorUiTests {
 	void shouldLeaveTheHostPageWhereItIsWhenAComparisonEmbedLoads() {
 		// a host page from the same server (Chromium keeps public pages from framing a
 		// local server): a tall page
-		// with the embed in the middle, built with the DOM (the server's CSP allows no
-		// inline style)
+		// with the embed in the middle, built with the
+		// DOM (the server's CSP allows no inline style)
 		driver.get("http://localhost:" + this.port + "/app.css");
 		js("""
 				const doc = document;

@@ -103,8 +103,8 @@ class BrowserUiTests {
 		screenshot("normal-close");
 
 		driver.manage().window().setSize(new Dimension(390, 844));
-		// the ladder is laid out again for the phone's width (compact labels, no scaling
-		// down)
+		// the ladder is laid out again for the phone's
+		// width (compact labels, no scaling down)
 		waitFor(() -> ((Number) js("return document.getElementById('ladder').viewBox.baseVal.width")).intValue() < 500);
 		waitFor(() -> ladderStates("client").contains("TIME_WAIT"));
 		scrollTo("ladder-panel");
@@ -121,8 +121,8 @@ class BrowserUiTests {
 		waitForLadderState("client", "FIN_WAIT_2");
 		click("server", "recv");
 		click("server", "close");
-		// the server retransmits its FIN; once the client's ACK of it arrives the server
-		// is CLOSED
+		// the server retransmits its FIN; once the
+		// client's ACK of it arrives the server is CLOSED
 		waitForLadderState("server", "CLOSED");
 		waitFor(() -> {
 			List<WebElement> dropped = driver.findElements(By.cssSelector("#ladder g.seg-dropped"));
@@ -173,8 +173,8 @@ class BrowserUiTests {
 		driver.findElement(By.id("narration-lang")).click();
 		waitFor(() -> !HANGUL.matcher(driver.findElement(By.id("narration-text")).getText()).find());
 
-		// "replay slowly" starts from the first event and reveals the run one event at a
-		// time
+		// "replay slowly" starts from the first event
+		// and reveals the run one event at a time
 		int all = driver.findElements(By.cssSelector("#ladder g.seg")).size();
 		driver.findElement(By.id("replay")).click();
 		assertThat(driver.findElement(By.id("replay")).getText()).isEqualTo("Stop replay");
@@ -300,8 +300,8 @@ class BrowserUiTests {
 
 	@Test
 	void shouldDrawTheBusyServersStoryTheCensusPeakAndTheFailingConnect() throws IOException {
-		// step 1: the server's TIME_WAITs last 2MSL (a states-only trace records no
-		// timers)
+		// step 1: the server's TIME_WAITs last 2MSL
+		// (a states-only trace records no timers)
 		driver.get("http://localhost:" + this.port + "/?lang=en&scenario=busy-server-time-wait&step=1");
 		waitFor(() -> driver.findElement(By.id("census-chart")).isDisplayed());
 		waitFor(() -> !driver.findElements(By.cssSelector("#ladder g.bar-TIME_WAIT")).isEmpty());
@@ -309,8 +309,8 @@ class BrowserUiTests {
 			.doesNotContain("waiting for the app");
 		assertThat(driver.findElement(By.id("timers")).getText()).contains("state changes only")
 			.doesNotContain("No timer running");
-		// step 3: the census runs over the whole run, TIME_WAIT at its peak, connect()
-		// fails
+		// step 3: the census runs over the whole
+		// run, TIME_WAIT at its peak, connect() fails
 		driver.findElement(By.id("step-next")).click();
 		driver.findElement(By.id("step-next")).click();
 		waitFor(() -> driver.findElement(By.id("narration-step")).getText().startsWith("Step 3"));

@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fails when a committed fixture no longer matches the engine. A stale fixture is
  * rewritten (outside CI), so the failure is fixed by committing the new files.
  */
-// shares the end-to-end tests' context: it needs only the scenario runner and the
-// JsonMapper
+// shares the end-to-end tests' context: it needs
+// only the scenario runner and the JsonMapper
 @ServerTest
 class FrontendFixturesTest {
 

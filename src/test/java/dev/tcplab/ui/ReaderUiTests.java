@@ -206,8 +206,8 @@ class ReaderUiTests {
 			js("document.getElementById('quiz-toggle').click()");
 			waitFor(() -> "true"
 				.equals(js("return document.getElementById('quiz-toggle').getAttribute('aria-pressed')")));
-			// the quiz starts over from step 1; step 2 of this story asks nothing, step 3
-			// does
+			// the quiz starts over from step 1; step 2
+			// of this story asks nothing, step 3 does
 			for (int i = 0; i < 3 && Boolean.TRUE.equals(js("return document.getElementById('quiz').hidden")); i++) {
 				js("document.getElementById('step-next').click()");
 				settle();
@@ -277,8 +277,8 @@ class ReaderUiTests {
 					if ("radio".equals(js("return document.activeElement.type"))) {
 						asked++;
 						assertThat((Boolean) js("return document.getElementById('step-next').disabled")).isTrue();
-						keys(Keys.ARROW_DOWN); // a choice with the arrows, as a radio
-												// group goes
+						// a choice with the arrows, as a radio group goes
+						keys(Keys.ARROW_DOWN);
 						keys(Keys.ENTER); // the form's submit
 						waitFor(() -> "step-next".equals(activeId()));
 						assertThat(driver.findElement(By.id("quiz-feedback")).getText()).as(where)

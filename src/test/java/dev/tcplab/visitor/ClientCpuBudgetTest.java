@@ -25,8 +25,8 @@ class ClientCpuBudgetTest {
 	void shouldMakeAClientThatOverdrewItsCpuTimeWaitWhileOthersDoNot() {
 		ClientCpuBudget cpu = budget();
 		assertThatNoException().isThrownBy(() -> cpu.check("10.0.0.1"));
-		cpu.charge("10.0.0.1", Duration.ofSeconds(4).toNanos()); // 3 s burst, 1 s
-																	// overdrawn
+		// 3 s burst, 1 s overdrawn
+		cpu.charge("10.0.0.1", Duration.ofSeconds(4).toNanos());
 		assertThatThrownBy(() -> cpu.check("10.0.0.1")).isInstanceOf(RateLimitedException.class).satisfies(ex -> {
 			RateLimitedException rl = (RateLimitedException) ex;
 			assertThat(rl.limit()).isEqualTo("cpuTime");
