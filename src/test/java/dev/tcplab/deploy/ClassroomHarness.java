@@ -117,7 +117,8 @@ public final class ClassroomHarness {
 			long simulations = 0;
 			long kept = 0;
 			String db = stack.appEnvironments.values().iterator().next().get("SPRING_DATASOURCE_URL");
-			String dbName = db.substring(db.lastIndexOf('/') + 1);
+			// the URL may carry parameters (?connectTimeout=…): the name ends before them
+			String dbName = db.substring(db.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
 			try (Connection c = stack.postgres.getDatabase("postgres", dbName).getConnection();
 					Statement st = c.createStatement()) {
 				try (ResultSet rs = st.executeQuery("SELECT pg_total_relation_size('tcplab_journal_entry')"
