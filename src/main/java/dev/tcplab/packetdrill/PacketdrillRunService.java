@@ -1,6 +1,7 @@
 package dev.tcplab.packetdrill;
 
 import java.util.List;
+import java.util.Map;
 
 import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.simulation.LiveSimulation;
@@ -28,7 +29,8 @@ public class PacketdrillRunService {
 
 	/** A finished run. */
 	public record RunResult(String simulationId, String profile, boolean passed, long toleranceUsecs,
-			Runner.Failure failure, List<Runner.LineResult> lines, List<TraceEvent> trace) {
+			Runner.Failure failure, List<Runner.LineResult> lines, List<Runner.UnsupportedLine> unsupported,
+			List<TraceEvent> trace) {
 	}
 
 	/**
@@ -39,12 +41,14 @@ public class PacketdrillRunService {
 	 */
 	public RunResult run(String profile, Long seed, String text) {
 		Script script = Parser.parse(text);
-		LiveSimulation live = simulations
-			.create(new SimulationSpec(profile, seed, 0.0, null, null, null, null, null, null, null, null));
+		// the script's leading sysctls set the simulation's constants
+		Map<String, Object> overrides = Sysctl.overrides(script);
+		LiveSimulation live = simulations.create(new SimulationSpec(profile, seed, 0.0, null, null,
+				overrides.isEmpty() ? null : overrides, null, null, null, null, null));
 		return live.withLock(l -> {
 			Runner.Outcome o = Runner.run(script, l.engine());
 			return new RunResult(l.id(), l.profile(), o.passed(), o.toleranceUs(), o.failure(), o.lines(),
-					l.engine().eventsSince(0));
+					o.unsupported(), l.engine().eventsSince(0));
 		});
 	}
 

@@ -612,7 +612,9 @@ public final class Parser {
 			}
 			return new Expr(Expr.Kind.OR, null, null, items);
 		}
-		if (peek().is("=") && first.kind() == Expr.Kind.WORD) {
+		if (peek().is("=") && (first.kind() == Expr.Kind.WORD || first.kind() == Expr.Kind.CALL)) {
+			// name=expr; also packetdrill's msghdr members with a length:
+			// msg_iov(1)=[...], msg_name(...)=..., msg_control(48)=[...]
 			next();
 			return new Expr(Expr.Kind.ASSIGN, null, first.text(), List.of(expr()));
 		}

@@ -50,8 +50,15 @@ public final class Runner {
 	public record Failure(int line, String message, String expected, String actual) {
 	}
 
-	/** A finished run. */
-	public record Outcome(boolean passed, Failure failure, List<LineResult> lines, long toleranceUs) {
+	/** A line the lab cannot model, and why (the rest of the script still runs). */
+	public record UnsupportedLine(int line, String reason) {
+	}
+
+	/**
+	 * A finished run; {@code unsupported} lists the lines whose status is "unsupported".
+	 */
+	public record Outcome(boolean passed, Failure failure, List<LineResult> lines, long toleranceUs,
+			List<UnsupportedLine> unsupported) {
 	}
 
 	private static final class Stop extends RuntimeException {
@@ -150,6 +157,9 @@ public final class Runner {
 
 	private boolean pendingReuse;
 
+	/** No packet or system call has run yet (sysctls still apply). */
+	private boolean beforeFirstEvent = true;
+
 	private Runner(Script script, Simulation sim, long toleranceUs) {
 		this.script = script;
 		this.sim = sim;
@@ -218,6 +228,9 @@ public final class Runner {
 				verdicts.add(
 						new Verdict(o.line(), "ok", "tolerance " + tolPct + " % of the time since the previous event"));
 			}
+			else if (o.name().equals("strict_segments") && o.value() == null) {
+				verdicts.add(new Verdict(o.line(), "ok", "the lab always matches one sent segment per > line"));
+			}
 			else {
 				verdicts.add(new Verdict(o.line(), "skipped", "option --" + o.name() + " is not modelled by the lab"));
 			}
@@ -233,7 +246,11 @@ public final class Runner {
 		}
 		verdicts.sort(Comparator.comparingInt(v -> v.line));
 		List<LineResult> lines = verdicts.stream().map(v -> new LineResult(v.line, v.status, v.message)).toList();
-		return new Outcome(failure == null && !unsupported, failure, lines, tol);
+		List<UnsupportedLine> notModelled = lines.stream()
+			.filter(l -> l.status().equals("unsupported"))
+			.map(l -> new UnsupportedLine(l.line(), l.message()))
+			.toList();
+		return new Outcome(failure == null && !unsupported, failure, lines, tol, notModelled);
 	}
 
 	private static long parseOr(String s, long dflt) {
@@ -365,9 +382,10 @@ public final class Runner {
 
 	private void statement(Script.Statement st) {
 		if (st instanceof Script.Shell sh) {
-			verdicts.add(new Verdict(sh.line(), "skipped", "shell command not run by the lab: `" + sh.command() + "`"));
+			shell(sh);
 			return;
 		}
+		beforeFirstEvent = false;
 		long at = start(timeOf(st));
 		if (at > MAX_SCRIPT_US) {
 			Verdict v = verdict(st.line(), "failed", null);
@@ -407,6 +425,53 @@ public final class Runner {
 			long end = c.time() != null && c.time().endUs() >= 0 ? base + c.time().endUs() : -1;
 			syscall(c, at, end);
 		}
+	}
+
+	/**
+	 * A shell line: its sysctl settings ({@link Sysctl}) are checked against the
+	 * simulation's constants (set from the leading shell lines when it was made); other
+	 * commands are not run.
+	 */
+	private void shell(Script.Shell sh) {
+		List<Sysctl.Setting> settings = Sysctl.settings(sh.command());
+		if (settings == null) {
+			verdicts.add(new Verdict(sh.line(), "skipped", "shell command not run by the lab: `" + sh.command() + "`"));
+			return;
+		}
+		Map<String, Object> constants = sim.constants().asMap();
+		String status = "skipped";
+		List<String> notes = new ArrayList<>();
+		for (Sysctl.Setting s : settings) {
+			Sysctl.Effect e = Sysctl.effect(s);
+			String st = e.status();
+			String note = s.name() + "=" + s.value() + ": " + e.note();
+			if (!e.overrides().isEmpty()) {
+				boolean applied = e.overrides()
+					.entrySet()
+					.stream()
+					.allMatch(o -> String.valueOf(o.getValue()).equals(String.valueOf(constants.get(o.getKey()))));
+				if (!beforeFirstEvent) {
+					st = "unsupported";
+					note += " (not applied: the lab's constants are fixed when the script's first packet or system "
+							+ "call runs; put the sysctl before it)";
+				}
+				else if (!applied) {
+					st = "unsupported";
+					note += " (not applied: the simulation was made without it)";
+				}
+				else {
+					note += " (" + e.overrides() + ")";
+				}
+			}
+			if (st.equals("unsupported") || st.equals("ok") && status.equals("skipped")) {
+				status = st;
+			}
+			notes.add(note);
+		}
+		if (status.equals("unsupported")) {
+			unsupported = true;
+		}
+		verdicts.add(new Verdict(sh.line(), status, "sysctl " + String.join("; ", notes)));
 	}
 
 	private static Script.Time timeOf(Script.Statement st) {
@@ -763,13 +828,17 @@ public final class Runner {
 					}
 				}
 			}
-			case "read", "recv", "recvfrom" -> {
-				Long max = c.args().size() > 2 ? c.args().get(2).number() : null;
+			case "read", "recv", "recvfrom", "recvmsg" -> {
+				Long max = byteCount(c);
+				if (controlMessages(c)) {
+					unsupported(v, c.name() + "() with control messages (msg_control) is not modelled by the lab");
+					return;
+				}
 				if (!conn) {
 					result = kind == null || kind.equals("closed") ? "EBADF" : "ENOTCONN";
 				}
 				else if (max == null || max < 0) {
-					unsupported(v, c.name() + " needs a byte count as its third argument");
+					unsupported(v, c.name() + " needs a byte count (the third argument, or msg_iov's lengths)");
 					return;
 				}
 				else if (nonBlocking.contains(fd) && wouldBlock()) {
@@ -780,13 +849,18 @@ public final class Runner {
 					engineName = "recv";
 				}
 			}
-			case "write", "send", "sendto" -> {
-				Long n = c.args().size() > 2 ? c.args().get(2).number() : null;
+			case "write", "send", "sendto", "sendmsg" -> {
+				Long n = byteCount(c);
+				if (controlMessages(c)) {
+					unsupported(v, c.name() + "() with control messages (msg_control) is not modelled by the lab");
+					return;
+				}
 				if (!conn) {
 					result = kind == null || kind.equals("closed") ? "EBADF" : "ENOTCONN";
 				}
 				else if (n == null || n < 0 || n > 64 * 1024 * 1024) {
-					unsupported(v, c.name() + " needs a byte count (up to 64 MiB) as its third argument");
+					unsupported(v,
+							c.name() + " needs a byte count (up to 64 MiB): the third argument, or msg_iov's lengths");
 					return;
 				}
 				else {
@@ -879,6 +953,37 @@ public final class Runner {
 					expected(c), actualText(result));
 		}
 		v.message = "returned " + actualText(result);
+	}
+
+	/**
+	 * The byte count of a read/write call: its third argument, or for
+	 * {@code recvmsg}/{@code sendmsg} the sum of the {@code msg_iov} lengths
+	 * ({@code {msg_name(...)=..., msg_iov(1)=[{..., 1000}], msg_flags=0}}).
+	 */
+	private static Long byteCount(Script.Syscall c) {
+		if (!c.name().endsWith("msg")) {
+			return c.args().size() > 2 ? c.args().get(2).number() : null;
+		}
+		Expr iov = c.args().size() > 1 ? c.args().get(1).member("msg_iov") : null;
+		if (iov == null || iov.kind() != Expr.Kind.ARRAY) {
+			return null;
+		}
+		long total = 0;
+		for (Expr e : iov.items()) {
+			Long len = e.kind() == Expr.Kind.STRUCT && e.items().size() == 2 ? e.items().get(1).number() : null;
+			if (len == null) {
+				return null;
+			}
+			total += len;
+		}
+		return total;
+	}
+
+	/** Whether a recvmsg/sendmsg carries control messages (ancillary data). */
+	private static boolean controlMessages(Script.Syscall c) {
+		Expr msg = c.name().endsWith("msg") && c.args().size() > 1 ? c.args().get(1) : null;
+		Expr control = msg == null ? null : msg.member("msg_control");
+		return control != null && !(control.kind() == Expr.Kind.ARRAY && control.items().isEmpty());
 	}
 
 	/** The engine's answer for a call that blocks. */
