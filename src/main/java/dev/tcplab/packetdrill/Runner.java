@@ -97,6 +97,9 @@ public final class Runner {
 
 		final Verdict verdict;
 
+		/** The pair whose call this is. */
+		int pair;
+
 		Pending(Script.Syscall call, String engineName, long endUs, long tolUs, Verdict verdict) {
 			this.call = call;
 			this.engineName = engineName;
@@ -142,7 +145,23 @@ public final class Runner {
 
 	private final List<Pending> pending = new ArrayList<>();
 
-	private boolean acceptable;
+	/** Connections the local end has ready for accept() (accept events not yet taken). */
+	private int acceptable;
+
+	/**
+	 * Every connection of the script, pair id → the local side; {@link #pairId} is the
+	 * one under test (packetdrill's socket_under_test: the latest listen or connect),
+	 * which the script's packets belong to.
+	 */
+	private final Map<Integer, Side> pairs = new TreeMap<>();
+
+	/** fd → the pair of a connected socket. */
+	private final Map<Integer, Integer> fdPairs = new TreeMap<>();
+
+	/** The pair and local side of the system call running now. */
+	private Integer callPair;
+
+	private Side callSide;
 
 	private int nextFd = 3;
 
@@ -326,12 +345,15 @@ public final class Runner {
 		if (pairId == null) {
 			return;
 		}
-		String role = local.wireName();
 		for (TraceEvent e : events) {
-			if (e.pair() == null || e.pair().intValue() != pairId) {
+			Side side = e.pair() == null ? null : pairs.get(e.pair());
+			if (side == null) {
 				continue;
 			}
-			if (e instanceof TraceEvent.Segment s && "sent".equals(s.event()) && role.equals(s.from())) {
+			String role = side.wireName();
+			boolean underTest = e.pair().intValue() == pairId;
+			// packetdrill sees only the packets of the socket under test
+			if (underTest && e instanceof TraceEvent.Segment s && "sent".equals(s.event()) && role.equals(s.from())) {
 				if (localIsn == null && s.flags().contains("SYN")) {
 					localIsn = s.tcpSeq();
 				}
@@ -339,24 +361,25 @@ public final class Runner {
 			}
 			else if (e instanceof TraceEvent.Call c && role.equals(c.endpoint())) {
 				if ("accept".equals(c.call())) {
-					acceptable = true;
-					resolve("accept", e.timeMs(), null);
+					acceptable++;
+					resolve("accept", e.timeMs(), null, e.pair());
 				}
 				else if (c.completed()) {
-					resolve(c.call(), e.timeMs(), c.result());
+					resolve(c.call(), e.timeMs(), c.result(), e.pair());
 				}
 			}
 		}
 	}
 
-	private void resolve(String engineName, double timeMs, Object result) {
+	private void resolve(String engineName, double timeMs, Object result, int pair) {
 		for (Pending p : pending) {
-			if (p.engineName.equals(engineName)) {
+			if (p.engineName.equals(engineName) && p.pair == pair) {
 				pending.remove(p);
 				long t = Math.round(timeMs * 1000);
 				Object actual = result;
 				if ("accept".equals(engineName)) {
-					actual = acceptFd();
+					acceptable--;
+					actual = acceptFd(p.call, pair);
 				}
 				String exp = expected(p.call);
 				if (!matches(p.call, actual)) {
@@ -661,8 +684,8 @@ public final class Runner {
 	// ---- system calls ----
 
 	private EndpointView localView() {
-		var pv = sim.pair(pairId);
-		return local == Side.CLIENT ? pv.client() : pv.server();
+		var pv = sim.pair(callPair);
+		return callSide == Side.CLIENT ? pv.client() : pv.server();
 	}
 
 	private Integer fd(Script.Syscall c) {
@@ -674,14 +697,53 @@ public final class Runner {
 	}
 
 	private Object applyEvent(PairEvent ev) {
-		return sim.apply(pairId, ev).result();
+		return sim.apply(callPair, ev).result();
 	}
 
-	private Object acceptFd() {
-		int fd = nextFd++;
+	/**
+	 * A new descriptor for a socket() or accept(): the script's own number when it names
+	 * a free one (packetdrill maps script fds to live ones and checks only that the live
+	 * one is valid, run_system_call.c CHECK_FD), else the next unused one.
+	 */
+	private int newFd(Script.Syscall c) {
+		long want = parseOr(c.result(), -1);
+		if (want >= 0 && want < 65536 && (!fds.containsKey((int) want) || "closed".equals(fds.get((int) want)))) {
+			nextFd = Math.max(nextFd, (int) want + 1);
+			return (int) want;
+		}
+		while (fds.containsKey(nextFd) && !"closed".equals(fds.get(nextFd))) {
+			nextFd++;
+		}
+		return nextFd++;
+	}
+
+	private Object acceptFd(Script.Syscall c, int pair) {
+		int fd = newFd(c);
 		fds.put(fd, "conn");
+		fdPairs.put(fd, pair);
 		connFd = fd;
+		callPair = pair;
+		callSide = pairs.get(pair);
+		applyPendingOptions();
 		return fd;
+	}
+
+	/**
+	 * Opens a connection of the script (listen or connect) and makes it the one under
+	 * test; every one after the first uses the next client port, as packetdrill gives
+	 * each new connection a fresh 4-tuple.
+	 */
+	private int openConnection(Side side) {
+		int id = sim.openExternalPair(side, SERVER_PORT, CLIENT_PORT + pairs.size(), REMOTE_ISN).id();
+		pairs.put(id, side);
+		pairId = id;
+		local = side;
+		localIsn = null;
+		sent.clear();
+		acceptable = 0;
+		callPair = id;
+		callSide = side;
+		return id;
 	}
 
 	private void syscall(Script.Syscall c, long at, long end) {
@@ -689,11 +751,13 @@ public final class Runner {
 		Integer fd = fd(c);
 		String kind = fd == null ? null : fds.get(fd);
 		boolean conn = kind != null && kind.equals("conn");
+		callPair = fd != null && fdPairs.containsKey(fd) ? fdPairs.get(fd) : pairId;
+		callSide = callPair == null ? local : pairs.get(callPair);
 		Object result;
 		String engineName = null;
 		switch (c.name()) {
 			case "socket" -> {
-				int n = nextFd++;
+				int n = newFd(c);
 				fds.put(n, "socket");
 				result = n;
 			}
@@ -706,7 +770,7 @@ public final class Runner {
 					Long on = c.args().size() > 3 && c.args().get(3).items().size() == 1
 							? c.args().get(3).items().get(0).number() : null;
 					if (conn && pairId != null) {
-						result = applyEvent(new PairEvent.SetReuseAddr(local, on != null && on != 0));
+						result = applyEvent(new PairEvent.SetReuseAddr(callSide, on != null && on != 0));
 					}
 					else {
 						pendingReuse = on != null && on != 0;
@@ -722,7 +786,7 @@ public final class Runner {
 						return;
 					}
 					if (conn && pairId != null) {
-						result = applyEvent(new PairEvent.SetLinger(local, onoff.intValue(), secs.intValue()));
+						result = applyEvent(new PairEvent.SetLinger(callSide, onoff.intValue(), secs.intValue()));
 					}
 					else {
 						pendingLinger = new int[] { onoff.intValue(), secs.intValue() };
@@ -767,13 +831,8 @@ public final class Runner {
 				if (kind == null) {
 					result = "EBADF";
 				}
-				else if (pairId != null) {
-					unsupported(v, "the lab runs one connection per script");
-					return;
-				}
 				else {
-					local = Side.SERVER;
-					pairId = sim.openExternalPair(Side.SERVER, SERVER_PORT, CLIENT_PORT, REMOTE_ISN).id();
+					openConnection(Side.SERVER);
 					fds.put(fd, "listener");
 					collect();
 					result = 0;
@@ -783,13 +842,9 @@ public final class Runner {
 				if (!"listener".equals(kind)) {
 					result = kind == null ? "EBADF" : "EINVAL";
 				}
-				else if (connFd != null) {
-					unsupported(v, "the lab runs one connection per script");
-					return;
-				}
-				else if (acceptable) {
-					result = acceptFd();
-					applyPendingOptions();
+				else if (acceptable > 0) {
+					acceptable--;
+					result = acceptFd(c, pairId);
 				}
 				else if (nonBlocking.contains(fd)) {
 					result = "EAGAIN";
@@ -803,19 +858,19 @@ public final class Runner {
 				if (kind == null) {
 					result = "EBADF";
 				}
-				else if (pairId != null) {
+				else if (conn) {
 					result = "EISCONN";
 				}
 				else {
-					local = Side.CLIENT;
 					try {
-						pairId = sim.openExternalPair(Side.CLIENT, SERVER_PORT, CLIENT_PORT, REMOTE_ISN).id();
+						openConnection(Side.CLIENT);
 					}
 					catch (EngineException ex) {
 						result = ex.errno().name();
 						break;
 					}
 					fds.put(fd, "conn");
+					fdPairs.put(fd, pairId);
 					connFd = fd;
 					applyPendingOptions();
 					collect();
@@ -845,7 +900,7 @@ public final class Runner {
 					result = "EAGAIN";
 				}
 				else {
-					result = applyEvent(new PairEvent.Recv(local, max.intValue()));
+					result = applyEvent(new PairEvent.Recv(callSide, max.intValue()));
 					engineName = "recv";
 				}
 			}
@@ -864,7 +919,7 @@ public final class Runner {
 					return;
 				}
 				else {
-					result = applyEvent(new PairEvent.Send(local, n.intValue()));
+					result = applyEvent(new PairEvent.Send(callSide, n.intValue()));
 				}
 			}
 			case "shutdown" -> {
@@ -877,7 +932,7 @@ public final class Runner {
 					return;
 				}
 				else {
-					result = applyEvent(new PairEvent.Shutdown(local, how));
+					result = applyEvent(new PairEvent.Shutdown(callSide, how));
 				}
 			}
 			case "close" -> {
@@ -886,7 +941,7 @@ public final class Runner {
 				}
 				else if (conn) {
 					fds.put(fd, "closed");
-					result = applyEvent(new PairEvent.Close(local));
+					result = applyEvent(new PairEvent.Close(callSide));
 					engineName = "close";
 				}
 				else if (kind.equals("listener")) {
@@ -936,6 +991,7 @@ public final class Runner {
 						expected(c) + " at " + secs(at) + " s", "blocked");
 			}
 			Pending p = new Pending(c, engineName, end, tolerance(end - at), v);
+			p.pair = callPair;
 			pending.add(p);
 			v.status = "ok";
 			v.message = "blocking";
@@ -1001,11 +1057,11 @@ public final class Runner {
 
 	private void applyPendingOptions() {
 		if (pendingLinger != null) {
-			applyEvent(new PairEvent.SetLinger(local, pendingLinger[0], pendingLinger[1]));
+			applyEvent(new PairEvent.SetLinger(callSide, pendingLinger[0], pendingLinger[1]));
 			pendingLinger = null;
 		}
 		if (pendingReuse) {
-			applyEvent(new PairEvent.SetReuseAddr(local, true));
+			applyEvent(new PairEvent.SetReuseAddr(callSide, true));
 			pendingReuse = false;
 		}
 	}

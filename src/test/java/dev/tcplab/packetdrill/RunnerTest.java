@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import dev.tcplab.engine.Simulation;
 import dev.tcplab.engine.SimulationConfig;
+import dev.tcplab.engine.TraceEvent;
 
 /** Timing rules of the runner, as packetdrill's run.c applies them. */
 class RunnerTest {
@@ -150,6 +152,50 @@ class RunnerTest {
 			.isEqualTo("unsupported");
 		assertThat(Sysctl.effect(new Sysctl.Setting("net.core.somaxconn", "10")).status()).isEqualTo("unsupported");
 		assertThat(Sysctl.effect(new Sysctl.Setting("net.ipv4.tcp_timestamps", "0")).status()).isEqualTo("ok");
+	}
+
+	static Simulation simulation(Script s) {
+		return new Simulation(SimulationConfig.of("linux", 1, Sysctl.overrides(s)).withLatencyMs(0));
+	}
+
+	/**
+	 * Several connections per script, as packetdrill runs them (one socket under test:
+	 * the latest listen or connect). Client: the second socket() + connect() is a second
+	 * pair from the next port, its SYN numbered from its own ISN, while the first stays
+	 * in TIME_WAIT (RFC 9293 §3.10.7.4). Server: the SYN that reopens TIME_WAIT (RFC
+	 * 6191) is accepted a second time on the same listener, in the same pair.
+	 */
+	@Test
+	void shouldRunSeveralConnectionsPerScript() throws Exception {
+		Script client = Parser
+			.parse(Files.readString(Path.of("src/test/resources/packetdrill/client-two-connections.pkt")));
+		Simulation sim = simulation(client);
+		Runner.Outcome o = Runner.run(client, sim);
+		assertThat(o.passed()).as(String.valueOf(o.failure()) + o.unsupported()).isTrue();
+		assertThat(sim.pairIds()).hasSize(2);
+		var first = sim.pair(sim.pairIds().get(0));
+		var second = sim.pair(sim.pairIds().get(1));
+		assertThat(first.client().state()).isEqualTo(dev.tcplab.engine.TcpState.TIME_WAIT);
+		assertThat(second.client().port()).isNotEqualTo(first.client().port());
+		List<TraceEvent.Segment> syns = sim.eventsSince(0)
+			.stream()
+			.filter(e -> e instanceof TraceEvent.Segment s && "sent".equals(s.event())
+					&& s.flags().equals(List.of("SYN")))
+			.map(e -> (TraceEvent.Segment) e)
+			.toList();
+		assertThat(syns).extracting(TraceEvent.Segment::pair)
+			.containsExactly(sim.pairIds().get(0), sim.pairIds().get(1));
+
+		Script server = Parser
+			.parse(Files.readString(Path.of("src/test/resources/packetdrill/tw-reopen-second-accept.pkt")));
+		Simulation sim2 = simulation(server);
+		Runner.Outcome o2 = Runner.run(server, sim2);
+		assertThat(o2.passed()).as(String.valueOf(o2.failure()) + o2.unsupported()).isTrue();
+		assertThat(o2.lines()).filteredOn(l -> l.message() != null && l.message().startsWith("returned 5")).hasSize(1);
+		assertThat(sim2.pairIds()).hasSize(1);
+		assertThat(sim2.pair(sim2.pairIds().get(0)).server().state()).isEqualTo(dev.tcplab.engine.TcpState.ESTABLISHED);
+		// before, the second accept was unsupported ("one connection per script")
+		assertThat(o2.unsupported()).isEmpty();
 	}
 
 }
