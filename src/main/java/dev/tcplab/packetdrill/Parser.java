@@ -24,6 +24,9 @@ public final class Parser {
 
 		private final int column;
 
+		/** The offending line as written (set by {@link Parser#parse}). */
+		private String excerpt = "";
+
 		SyntaxException(int line, int column, String message) {
 			super("line " + line + ", column " + column + ": " + message);
 			this.line = line;
@@ -36,6 +39,11 @@ public final class Parser {
 
 		public int column() {
 			return column;
+		}
+
+		/** The offending line of the script, as written. */
+		public String excerpt() {
+			return excerpt;
 		}
 
 	}
@@ -73,8 +81,15 @@ public final class Parser {
 
 	public static Script parse(String text) {
 		Parser p = new Parser(text == null ? "" : text);
-		p.lex();
-		return p.script();
+		try {
+			p.lex();
+			return p.script();
+		}
+		catch (SyntaxException ex) {
+			int i = ex.line() - 1;
+			ex.excerpt = i >= 0 && i < p.sourceLines.length ? p.sourceLines[i].stripTrailing() : "";
+			throw ex;
+		}
 	}
 
 	// ---- lexer ----

@@ -103,6 +103,45 @@ class PacketdrillRunApiTest {
 		JsonNode last = r.get("lines").get(r.get("lines").size() - 1);
 		assertThat(last.get("status").asString()).isEqualTo("unsupported");
 		assertThat(last.get("line").asInt()).isEqualTo(17);
+		assertThat(r.get("unsupported")).hasSize(1);
+		assertThat(r.get("unsupported").get(0).get("line").asInt()).isEqualTo(17);
+		assertThat(r.get("unsupported").get(0).get("reason").asString()).contains("udp");
+	}
+
+	/**
+	 * A line the lab cannot model in the middle of the script (a code block, recvmsg with
+	 * control messages, an unknown sysctl) is listed, not a 400, and the lines after it
+	 * still run and match: the peer's FIN is ACKed and the close sends FIN.
+	 */
+	@Test
+	void shouldUnmodelledLinesMidScriptAreListedAndTheRestRuns() {
+		String script = SERVER.replace("+.01 < F. 1:1(0) ack 1 win 65535\n",
+				"""
+						+0 %{ assert tcpi_state == 1 }%
+						+0 recvmsg(4, {msg_name(...)=..., msg_iov(1)=[{..., 10}], msg_flags=0, msg_control(32)=[{cmsg_level=SOL_IP, cmsg_type=IP_TOS, cmsg_data=0}]}, 0) = -1 EAGAIN
+						+0 `sysctl -q net.core.somaxconn=10`
+						+.01 < F. 1:1(0) ack 1 win 65535
+						""");
+		HttpJson.Answer a = run(script);
+		assertThat(a.status()).as(a.text()).isEqualTo(200);
+		JsonNode r = a.json();
+		assertThat(r.get("failure").isNull()).as(a.text()).isTrue();
+		assertThat(r.get("unsupported")).hasSize(3);
+		assertThat(r.get("unsupported").get(1).get("reason").asString()).contains("msg_control");
+		assertThat(r.get("unsupported").get(2).get("reason").asString()).contains("net.core.somaxconn");
+		JsonNode lines = r.get("lines");
+		assertThat(lines.get(lines.size() - 1).get("status").asString()).isEqualTo("ok");
+		assertThat(r.get("trace").toString()).contains("\"to\":\"CLOSED\"");
+	}
+
+	/** A leading sysctl sets the run's constants (GET /api/simulations/{id} shows it). */
+	@Test
+	void shouldLeadingSysctlSetsTheRunsConstants() {
+		JsonNode r = run(SERVER.replace("`../common/defaults.sh`", "`sysctl -q net.ipv4.tcp_fin_timeout=7`")).json();
+		assertThat(r.get("passed").asBoolean()).as(r.toString()).isTrue();
+		assertThat(r.get("lines").get(1).get("status").asString()).isEqualTo("ok");
+		JsonNode constants = http.get("/api/simulations/" + r.get("simulationId").asString()).json().get("constants");
+		assertThat(constants.get("finWait2TimeoutMs").asLong()).isEqualTo(7000);
 	}
 
 	@Test
@@ -114,6 +153,7 @@ class PacketdrillRunApiTest {
 		assertThat(a.json().get("line").asInt()).isEqualTo(2);
 		assertThat(a.json().get("column").asInt()).isEqualTo(6);
 		assertThat(a.json().get("detail").asString()).contains("line 2, column 6");
+		assertThat(a.json().get("excerpt").asString()).isEqualTo("+0 > Q 0:0(0)");
 		assertThat(registry.size()).isEqualTo(before);
 	}
 
