@@ -793,6 +793,11 @@ public final class Runner {
 						result = 0;
 					}
 				}
+				else if (opt != null && opt.startsWith("TCP_FASTOPEN")) {
+					// it changes what the handshake carries: not a no-op
+					unsupported(v, "TCP Fast Open (" + opt + ") is not modelled by the lab");
+					return;
+				}
 				else {
 					v.status = "skipped";
 					v.message = "socket option " + opt + " is not modelled by the lab";
@@ -906,6 +911,10 @@ public final class Runner {
 			}
 			case "write", "send", "sendto", "sendmsg" -> {
 				Long n = byteCount(c);
+				if (c.args().stream().anyMatch(a -> a.mentions("MSG_FASTOPEN"))) {
+					unsupported(v, "TCP Fast Open (MSG_FASTOPEN) is not modelled by the lab");
+					return;
+				}
 				if (controlMessages(c)) {
 					unsupported(v, c.name() + "() with control messages (msg_control) is not modelled by the lab");
 					return;

@@ -198,4 +198,28 @@ class RunnerTest {
 		assertThat(o2.unsupported()).isEmpty();
 	}
 
+	/**
+	 * TCP Fast Open (RFC 7413) is not modelled: TCP_FASTOPEN on the listener is
+	 * unsupported (not a silent no-op), and the SYN's data is not taken, so a script that
+	 * expects the SYN,ACK to acknowledge it fails there.
+	 */
+	@Test
+	void shouldMarkTcpFastOpenUnsupported() {
+		Runner.Outcome o = run("""
+				0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+				+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
+				+0 bind(3, ..., ...) = 0
+				+0 listen(3, 1) = 0
+				+0 setsockopt(3, SOL_TCP, TCP_FASTOPEN, [2], 4) = 0
+				+0 < S 0:1000(1000) win 32792 <mss 1460,sackOK,nop,nop>
+				+0 > S. 0:0(0) ack 1001 <mss 1460,nop,nop,sackOK>
+				""");
+		assertThat(o.unsupported()).singleElement().satisfies(u -> {
+			assertThat(u.line()).isEqualTo(5);
+			assertThat(u.reason()).contains("Fast Open");
+		});
+		assertThat(o.failure().line()).isEqualTo(7);
+		assertThat(o.failure().actual()).startsWith("S. 0:0(0) ack 1 ");
+	}
+
 }
