@@ -24,17 +24,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 				"tcplab.budget.max-simulations-per-client=1000" })
 class PacketdrillRunApiTest {
 
-	static final String SERVER = """
-			--tolerance_usecs=20000
-			`../common/defaults.sh`
-			0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
-			+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
-			+0 bind(3, ..., ...) = 0
-			+0 listen(3, 1) = 0
-			+0 < S 0:0(0) win 65535 <mss 1460>
-			+0 > S. 0:0(0) ack 1 <...>
-			+.01 < . 1:1(0) ack 1 win 65535
-			+0 accept(3, ..., ...) = 4
+	static final String SERVER = "--tolerance_usecs=20000\n`../common/defaults.sh`\n" + RunnerTest.ACCEPTED + """
 			+.01 < F. 1:1(0) ack 1 win 65535
 			+0 > . 1:1(0) ack 2
 			+0 read(4, ..., 1000) = 0
