@@ -483,7 +483,7 @@ public final class Runner {
 					note += " (not applied: the simulation was made without it)";
 				}
 				else {
-					note += " (" + e.overrides() + ")";
+					note += " (applied: " + e.overrides() + ")";
 				}
 			}
 			if (st.equals("unsupported") || st.equals("ok") && status.equals("skipped")) {
