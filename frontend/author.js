@@ -1,6 +1,18 @@
 // "Write your own": a scenario document editor (a plain textarea, JSON or YAML) that runs the document with
 // POST /api/scenarios/runs and shows the server's problems in place. The pure helpers are tested under node.
 
+/** Where the JSON Schema of scenario documents is served. */
+export const SCHEMA_PATH = '/api/scenarios/schema';
+
+/**
+ * A document as the editor shows it: naming its JSON Schema in "$schema" (which the service accepts and ignores),
+ * so that an editor such as VS Code checks and completes the text when it is copied there.
+ */
+export function withSchema(doc, origin) {
+	const { $schema, ...rest } = doc || {};
+	return { $schema: new URL(SCHEMA_PATH, origin).href, ...rest };
+}
+
 /** The content type a document is sent as: JSON when it looks like a JSON object, YAML otherwise. */
 export function contentTypeOf(text) {
 	return /^\s*\{/.test(text || '') ? 'application/json' : 'application/yaml';

@@ -2,7 +2,7 @@
 // and ladder downloads. Builds its own DOM next to the scenario panel so app.js and index.html need only a hook.
 
 import { PRESETS, presetsFor, variantsFromParam, drawnEvents, markDifferences, sharedTimeAxis, renderVariant, formatValue, fromDivergence, heldBySide, capDifferences, CMP } from './compare.js';
-import { runDocument, problemText, locateProblem } from './author.js';
+import { runDocument, problemText, locateProblem, withSchema } from './author.js';
 import { encodeDocument, decodeDocument, viewUrl, embedSnippet, embedHeight, replaceParams, downloadSvg, downloadPng } from './embed.js';
 import { formatMs, pick } from './i18n.js';
 
@@ -21,6 +21,7 @@ const S = {
 	'cmp.none': { en: 'No difference in states, segments, calls, held time or delivered data.', ko: '상태, 세그먼트, 호출, 유지 시간, 전달된 데이터에 차이가 없습니다.' },
 	'cmp.aspect': { en: 'Aspect', ko: '항목' },
 	'cmp.close': { en: 'Close comparison', ko: '비교 닫기' },
+	'cmp.cols': { en: 'The variants side by side', ko: '변형을 나란히 보기' },
 	'cmp.swipe': { en: 'The other variants are to the right: scroll the ladders sideways.', ko: '다른 변형은 오른쪽에 있습니다. 사다리 그림을 옆으로 넘겨 보세요.' },
 	'cmp.moreRows': { en: '… and {n} more connections differ', ko: '… 그리고 {n}개의 연결이 더 다릅니다' },
 	'cmp.more': { en: 'only the first {n} connections are drawn', ko: '처음 {n}개의 연결만 그립니다' },
@@ -32,8 +33,8 @@ const S = {
 	'aspect.expectations': { en: 'expectations hold', ko: '기대 충족' },
 	'sum.misdelivered': { en: '{n} misdelivered', ko: '잘못 전달 {n}건' },
 	'author.title': { en: 'Write your own scenario', ko: '나만의 시나리오 작성' },
-	'author.hint': { en: 'The document format of docs/api.md, as JSON or YAML. Run it: the ladder below shows the run, mistakes are listed here by step and field.',
-		ko: 'docs/api.md의 문서 형식(JSON 또는 YAML)입니다. 실행하면 아래 사다리 그림에 결과가 나오고, 잘못된 곳은 단계와 필드별로 여기에 표시됩니다.' },
+	'author.hint': { en: 'The document format of docs/api.md, as JSON or YAML; its JSON Schema is at /api/scenarios/schema for your editor. Run it: the ladder below shows the run, mistakes are listed here by step and field.',
+		ko: 'docs/api.md의 문서 형식(JSON 또는 YAML)입니다. 편집기에서 쓸 JSON 스키마는 /api/scenarios/schema에 있습니다. 실행하면 아래 사다리 그림에 결과가 나오고, 잘못된 곳은 단계와 필드별로 여기에 표시됩니다.' },
 	'author.run': { en: 'Run', ko: '실행' },
 	'author.running': { en: 'Running…', ko: '실행 중…' },
 	'author.share': { en: 'Share link', ko: '공유 링크' },
@@ -87,7 +88,7 @@ export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 	const stage = document.querySelector('.stage');
 	stage.parentNode.insertBefore(cmpPanel, stage);
 
-	const editor = h('textarea', { id: 'author-doc', rows: '16', spellcheck: 'false', 'aria-describedby': 'author-hint' });
+	const editor = h('textarea', { id: 'author-doc', rows: '16', spellcheck: 'false', 'aria-labelledby': 'author-h', 'aria-describedby': 'author-hint' });
 	const problems = h('ul', { id: 'author-problems', class: 'author-problems', 'aria-live': 'polite' });
 	const status = h('p', { id: 'author-status', class: 'author-status', 'aria-live': 'polite' });
 	const shareInput = h('input', { id: 'author-share', readonly: '', 'aria-label': 'share link' });
@@ -197,7 +198,13 @@ export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 		comparison = await fetchJson('/api/comparisons', body);
 		renderComparison();
 		renderEmbed();
-		cmpPanel.scrollIntoView?.({ block: 'start' });
+		// scrollIntoView would scroll the page that embeds this one too: in an embed the frame's own window moves
+		if (store.state.embed) {
+			window.scrollTo({ top: cmpPanel.getBoundingClientRect().top + window.scrollY, behavior: 'instant' });
+		}
+		else {
+			cmpPanel.scrollIntoView?.({ block: 'start' });
+		}
 		return true;
 	}
 
@@ -238,7 +245,8 @@ export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 		const width = Math.max(270, Math.min(CMP.width, Math.floor(avail / vs.length) - 12));
 		const o = { ...CMP, width, out: Math.round(width * 0.29) };
 		const axis = sharedTimeAxis(evs, o);
-		const cols = h('div', { class: 'cmp-cols' });
+		// the columns scroll sideways on a phone: the box takes the focus so the keyboard can scroll it
+		const cols = h('div', { class: 'cmp-cols', role: 'region', tabindex: '0', 'aria-label': tr('cmp.cols') });
 		vs.forEach((v, i) => {
 			const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
 			svg.setAttribute('role', 'img');
@@ -299,7 +307,8 @@ export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 		}
 		if (!editorBox.hidden && !editor.value) {
 			const name = current();
-			const doc = store.state.scenario?.docText || (name ? JSON.stringify(await fetchJson(`/api/scenarios/${encodeURIComponent(name)}`), null, 2) : '');
+			const doc = store.state.scenario?.docText
+				|| (name ? JSON.stringify(withSchema(await fetchJson(`/api/scenarios/${encodeURIComponent(name)}`), location.origin), null, 2) : '');
 			editor.value = doc;
 		}
 		renderTools();

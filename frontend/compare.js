@@ -3,7 +3,7 @@
 // Pure layout functions are tested under node (frontend/test/compare.test.js); renderComparison draws.
 
 import { el } from './svg.js';
-import { flagText } from './ladder.js';
+import { flagText, estWidth, overlaps } from './ladder.js';
 
 /** Ready-made comparisons offered on a scenario's page, by preset id (the value of ?compare=). */
 export const PRESETS = {
@@ -188,9 +188,6 @@ export function renderVariant(svg, evs, axis, marked, { label, formatMs, misdeli
 	for (const x of [xC, xS]) {
 		svg.appendChild(el('line', { x1: x, y1: 20, x2: x, y2: axis.height - 8, class: 'cmp-line' }));
 	}
-	for (const [t, r] of axis.rows) {
-		svg.appendChild(el('text', { x: 2, y: r.y + 4, class: 'cmp-time' }, formatMs(t)));
-	}
 	for (const g of axis.gaps) {
 		svg.appendChild(el('text', { x: xC + (xS - xC) / 2, y: g.y + 4, class: 'cmp-gap', 'text-anchor': 'middle' }, `⋯ ${formatMs(g.dtMs)} ⋯`));
 	}
@@ -226,7 +223,44 @@ export function renderVariant(svg, evs, axis, marked, { label, formatMs, misdeli
 			const y = slot(e.timeMs, e.endpoint);
 			const text = e.type === 'state' ? e.to : `${e.call}()${e.result == null ? ' …' : ` = ${e.result}`}`;
 			labels.push({ x: e.endpoint === 'server' ? xS + 5 : xC - 5, y, anchor: e.endpoint === 'server' ? 'start' : 'end', text,
-				cls: `${e.type === 'state' ? 'cmp-state' : 'cmp-call'}${marked.has(e.seq) ? ' diff' : ''}`, seq: e.seq });
+				cls: `${e.type === 'state' ? 'cmp-state' : 'cmp-call'}${marked.has(e.seq) ? ' diff' : ''}`, seq: e.seq, fontPx: e.type === 'state' ? 10.5 : 9.5 });
+		}
+	}
+	// texts that do not move; the flags of each arrow are then placed where they cover none of them (nor each other)
+	const taken = [];
+	const boxOf = (x, y, text, fontPx, anchor) => {
+		const w = estWidth(text, fontPx);
+		const left = anchor === 'end' ? x - w : anchor === 'middle' ? x - w / 2 : x;
+		return { x: left, y: y - fontPx + 1, w, h: fontPx + 1 };
+	};
+	for (const l of labels) {
+		l.box = boxOf(l.x, l.y + 4, l.text, l.fontPx, l.anchor);
+		taken.push(l.box);
+	}
+	for (const g of axis.gaps) {
+		taken.push(boxOf(xC + (xS - xC) / 2, g.y + 4, `⋯ ${formatMs(g.dtMs)} ⋯`, 9.5, 'middle'));
+	}
+	const notes = [];
+	for (const m of misdelivered) {
+		const r = axis.rows.get(m.timeMs);
+		if (!r) {
+			continue;
+		}
+		const text = lang === 'ko' ? `⚠ 다른 연결(#${m.fromPair})의 ${m.bytes}바이트 수신` : `⚠ ${m.bytes} B from connection #${m.fromPair}`;
+		const x = m.endpoint === 'server' ? xS - 5 : xC + 5;
+		const anchor = m.endpoint === 'server' ? 'end' : 'start';
+		const y = r.y + o.sub + 4;
+		const box = boxOf(x, y, text, 10, anchor);
+		taken.push(box);
+		notes.push({ x, y, anchor, text });
+	}
+	// a time whose row a wide call on the client side runs into is left out here: the other columns show it
+	for (const [t, r] of axis.rows) {
+		const text = formatMs(t);
+		const box = boxOf(2, r.y + 4, text, 9.5, 'start');
+		if (!taken.some((b) => overlaps(b, box, 1))) {
+			svg.appendChild(el('text', { x: 2, y: r.y + 4, class: 'cmp-time' }, text));
+			taken.push(box);
 		}
 	}
 	for (const s of segs.values()) {
@@ -248,24 +282,35 @@ export function renderVariant(svg, evs, axis, marked, { label, formatMs, misdeli
 		g.appendChild(el('path', { d: `M${x2},${y2} l${-7 * dir},-3.5 l0,7 z`, class: 'cmp-head' }));
 		if (s.dropped) {
 			g.appendChild(el('text', { x: x2, y: y2 + 4, 'text-anchor': 'middle', class: 'cmp-x' }, '✕'));
+			taken.push(boxOf(x2, y2 + 4, '✕', 12, 'middle'));
 		}
 		const len = s.e.len ? ` ${s.e.len}B` : '';
-		g.appendChild(el('text', { x: (x1 + x2) / 2, y: (s.y1 + y2) / 2 - 3, 'text-anchor': 'middle', class: 'cmp-flags' }, `${flagText(s.e.flags)}${len}`));
-		g.appendChild(el('title', {}, `${s.e.from} → ${s.e.to} ${flagText(s.e.flags)}${len} @ ${formatMs(s.e.timeMs)}${s.dropped ? ' (lost)' : ''}`));
+		const text = `${flagText(s.e.flags)}${len}`;
+		let best = null;
+		for (const f of [0.5, 0.32, 0.68, 0.2, 0.8]) {
+			for (const dy of [-3, 11]) {
+				const x = x1 + (x2 - x1) * f;
+				const y = s.y1 + (y2 - s.y1) * f + dy;
+				const box = boxOf(x, y, text, 9.5, 'middle');
+				const hits = taken.filter((b) => overlaps(b, box, 0.5)).length;
+				if (!best || hits < best.hits) {
+					best = { x, y, box, hits };
+				}
+			}
+			if (best.hits === 0) {
+				break;
+			}
+		}
+		taken.push(best.box);
+		g.appendChild(el('text', { x: best.x, y: best.y, 'text-anchor': 'middle', class: 'cmp-flags' }, text));
+		g.appendChild(el('title', {}, `${s.e.from} → ${s.e.to} ${text} @ ${formatMs(s.e.timeMs)}${s.dropped ? ' (lost)' : ''}`));
 		svg.appendChild(g);
 	}
 	for (const l of labels) {
-		const t = el('text', { x: l.x, y: l.y + 4, 'text-anchor': l.anchor, class: l.cls, 'data-seq': l.seq }, l.text);
-		svg.appendChild(t);
+		svg.appendChild(el('text', { x: l.x, y: l.y + 4, 'text-anchor': l.anchor, class: l.cls, 'data-seq': l.seq }, l.text));
 	}
-	for (const m of misdelivered) {
-		const r = axis.rows.get(m.timeMs);
-		if (!r) {
-			continue;
-		}
-		const text = lang === 'ko' ? `⚠ 다른 연결(#${m.fromPair})의 ${m.bytes}바이트 수신` : `⚠ ${m.bytes} B from connection #${m.fromPair}`;
-		const x = m.endpoint === 'server' ? xS - 5 : xC + 5;
-		svg.appendChild(el('text', { x, y: r.y + o.sub + 4, 'text-anchor': m.endpoint === 'server' ? 'end' : 'start', class: 'cmp-misdelivered diff' }, text));
+	for (const n of notes) {
+		svg.appendChild(el('text', { x: n.x, y: n.y, 'text-anchor': n.anchor, class: 'cmp-misdelivered diff' }, n.text));
 	}
 	svg.setAttribute('aria-label', label);
 }

@@ -149,7 +149,8 @@ function inlineStyles(src, dst) {
 	}
 }
 
-function save(blob, name) {
+/** Saves a blob as a file the browser downloads. */
+export function saveFile(blob, name) {
 	const a = document.createElement('a');
 	a.href = URL.createObjectURL(blob);
 	a.download = name;
@@ -163,7 +164,7 @@ function save(blob, name) {
 
 export function downloadSvg(svgs, name, opts = {}) {
 	const { text } = standaloneSvg(svgs, opts);
-	save(new Blob([text], { type: 'image/svg+xml' }), name);
+	saveFile(new Blob([text], { type: 'image/svg+xml' }), name);
 	return text;
 }
 
@@ -186,7 +187,7 @@ export async function downloadPng(svgs, name, opts = {}, scale = 2) {
 		ctx.scale(scale, scale);
 		ctx.drawImage(img, 0, 0, width, height);
 		const blob = await new Promise((ok) => canvas.toBlob(ok, 'image/png'));
-		save(blob, name);
+		saveFile(blob, name);
 		return blob;
 	}
 	finally {

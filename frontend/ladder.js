@@ -28,8 +28,11 @@ export function flagText(flags) {
 	return [...(flags || [])].sort((a, b) => order.indexOf(a) - order.indexOf(b)).join(',');
 }
 
-/** The label lines of a segment arrow: flags, then relative seq/ack and payload length. */
-export function segmentLabel(seg, compact = false) {
+/**
+ * The label lines of a segment arrow: flags, then relative seq/ack and payload length, and the advertised window
+ * when it matters (opts.window: a number, or null to leave it out) — as Wireshark's flow graph shows it.
+ */
+export function segmentLabel(seg, compact = false, { window = null } = {}) {
 	const flags = flagText(seg.flags);
 	const nums = [`seq=${seg.relSeq}`];
 	if ((seg.flags || []).includes('ACK')) {
@@ -38,12 +41,54 @@ export function segmentLabel(seg, compact = false) {
 	if (seg.len > 0) {
 		nums.push(`len=${seg.len}`);
 	}
+	const win = window != null ? `win=${window}` : null;
 	if (!compact) {
-		return [`${flags} ${nums.join(' ')}`];
+		return [[flags, ...nums, win].filter(Boolean).join(' ')];
 	}
 	// a phone has about 18 characters between the lines: the payload length gets its own line when needed
+	const head = win ? `${flags} ${win}` : flags;
 	const line = nums.join(' ');
-	return line.length > 18 && seg.len > 0 ? [flags, nums.slice(0, -1).join(' '), nums[nums.length - 1]] : [flags, line];
+	return line.length > 18 && seg.len > 0 ? [head, nums.slice(0, -1).join(' '), nums[nums.length - 1]] : [head, line];
+}
+
+/**
+ * Which segments show their window (by segment id): a zero window, one smaller than the sender's last one
+ * (shrinking), and the first one after a zero window (the window opens again). Others leave it out.
+ */
+export function windowsThatMatter(events) {
+	const last = new Map();
+	const out = new Map();
+	for (const e of events) {
+		// an RST's window means nothing (Linux sends 0)
+		if (e.type !== 'segment' || e.event !== 'sent' || e.window == null || (e.flags || []).includes('RST')) {
+			continue;
+		}
+		const k = `${e.pair}/${e.from}`;
+		const prev = last.get(k);
+		if (!(e.flags || []).includes('SYN') && (e.window === 0 || (prev != null && (e.window < prev || prev === 0)))) {
+			out.set(e.id, e.window);
+		}
+		last.set(k, e.window);
+	}
+	return out;
+}
+
+/** The segments that are zero-window probes (by id): the engine notes WINDOW_PROBE just before sending one. */
+export function windowProbes(events) {
+	const out = new Set();
+	let probe = null;
+	for (const e of events) {
+		if (e.type === 'note' && e.code === 'WINDOW_PROBE') {
+			probe = e;
+		}
+		else if (probe && e.type === 'segment' && e.event === 'sent') {
+			if (e.pair === probe.pair && e.from === probe.endpoint && e.timeMs === probe.timeMs) {
+				out.add(e.id);
+			}
+			probe = null;
+		}
+	}
+	return out;
 }
 
 /** A socket call as text: close(), shutdown(SHUT_WR), send(100), and its result (or … when it blocks). */
@@ -166,7 +211,7 @@ export function wrapCall(text, maxPx, fontPx = 10.5) {
 	if (estWidth(text, fontPx) <= maxPx) {
 		return [text];
 	}
-	const parts = text.split(/(?<=, )|(?<=\()|(?= = )|(?<=[^,=] )(?=[^=])/);
+	const parts = text.split(/(?<=, )|(?<=\()(?!EOF\))|(?= = )|(?<=[^,=] )(?=[^=])/);
 	const lines = [];
 	let cur = '';
 	for (const part of parts) {
@@ -266,21 +311,34 @@ export function timeBars(events) {
 
 /**
  * The text beside a bar: what the bar is and how long it lasts (the true length, whatever the drawing
- * compresses), plus a live countdown while it runs. t and formatMs come from i18n.
+ * compresses), plus a live countdown while it runs. t and formatMs come from i18n. opts.timeWaitMs is the
+ * simulation's TIME_WAIT length, for traces that do not record timers (load runs trace states only).
  */
-export function barText(bar, nowMs, t, formatMs) {
+export function barText(bar, nowMs, t, formatMs, { timeWaitMs = null } = {}) {
 	// the state box above the bar names the state; a blocked close() needs its name said
 	const name = bar.kind === 'LINGER' ? `${t('bar.linger')}: ` : '';
 	if (bar.endMs != null) {
 		return { head: name + t('bar.lasted', { dt: formatMs(bar.endMs - bar.startMs) }), live: null };
 	}
-	const head = name + (bar.timerMs != null
-		? t(bar.kind === 'TIME_WAIT' ? 'bar.2msl' : 'bar.timer', { dt: formatMs(bar.timerMs) })
-		: t('bar.waiting'));
-	const live = bar.expiresAtMs != null
-		? t('bar.left', { dt: formatMs(Math.max(0, bar.expiresAtMs - nowMs)) })
+	let timerMs = bar.timerMs;
+	let expiresAtMs = bar.expiresAtMs;
+	if (timerMs == null && bar.kind === 'TIME_WAIT' && timeWaitMs != null && !bar.timersTraced) {
+		timerMs = timeWaitMs;
+		expiresAtMs = bar.startMs + timeWaitMs;
+	}
+	let head;
+	if (timerMs != null) {
+		head = t(bar.kind === 'TIME_WAIT' ? 'bar.2msl' : 'bar.timer', { dt: formatMs(timerMs) });
+	}
+	else {
+		// what the endpoint is waiting for: only CLOSE_WAIT waits for its application (to call close())
+		head = t({ CLOSE_WAIT: 'bar.waitingApp', FIN_WAIT_2: 'bar.waitingFin', LINGER: 'bar.waitingAck', TIME_WAIT: 'bar.waiting2msl' }[bar.kind]
+			|| 'bar.waiting');
+	}
+	const live = expiresAtMs != null
+		? t('bar.left', { dt: formatMs(Math.max(0, expiresAtMs - nowMs)) })
 		: t('bar.sofar', { dt: formatMs(Math.max(0, nowMs - bar.startMs)) });
-	return { head, live };
+	return { head: name + head, live };
 }
 
 const english = (k, p) => translate('en', k, p);
@@ -310,7 +368,8 @@ function layoutOnce(events, opts) {
 	const { t, formatMs } = o;
 	const { timeCol, xClient, xServer, out, compact } = columns(o.width);
 	const xOf = (side) => (side === 'server' ? xServer : xClient);
-	const mine = events.filter((e) => o.pair == null || e.pair === o.pair);
+	// a call without a pair (a connect() or bind() that failed before a connection existed) belongs to every view
+	const mine = events.filter((e) => o.pair == null || e.pair === o.pair || (e.pair == null && e.type === 'call'));
 	const nowMs = o.nowMs ?? (mine.length ? mine[mine.length - 1].timeMs : 0);
 	const outerW = out - 14;
 	const fixed = new BoxIndex(); // boxes of texts that do not move
@@ -370,6 +429,10 @@ function layoutOnce(events, opts) {
 	};
 
 	const bars = timeBars(mine);
+	// a states-only trace (a load run) records no timers: a TIME_WAIT bar then takes the simulation's 2MSL
+	const barOpts = { timeWaitMs: mine.some((e) => e.type === 'timer') ? null : (o.timeWaitMs ?? null) };
+	const shownWindows = windowsThatMatter(mine);
+	const probes = windowProbes(mine);
 	const barByStart = new Map(bars.map((b) => [b.startSeq, b]));
 	const barByEnd = new Map(bars.filter((b) => b.endSeq != null).map((b) => [b.endSeq, b]));
 	const restartBySeq = new Map();
@@ -380,7 +443,7 @@ function layoutOnce(events, opts) {
 	}
 	const barLabels = [];
 	const addBarLabel = (bar, side, y) => {
-		const { head, live } = barText(bar, nowMs, t, formatMs);
+		const { head, live } = barText(bar, nowMs, t, formatMs, barOpts);
 		// the countdown's widest form keeps its room while it counts down
 		const lines = [head, ...(live != null ? [live] : [])].flatMap((x) => wrapCall(x, outerW));
 		const items = outerText(side, y, lines, 'bar-text');
@@ -395,7 +458,8 @@ function layoutOnce(events, opts) {
 	const states = [];
 	const calls = [];
 	const markers = [];
-	const tag = (e) => (o.tagPairs ? `p${e.pair} ` : '');
+	// a call without a pair (a bind() or connect() that failed before a connection existed) gets no tag
+	const tag = (e) => (o.tagPairs && e.pair != null ? `p${e.pair} ` : '');
 	for (const e of mine) {
 		if (e.type === 'state') {
 			if (e.endpoint !== 'client' && e.endpoint !== 'server') {
@@ -449,7 +513,7 @@ function layoutOnce(events, opts) {
 			if (hit) {
 				const y = placeOuter(e.timeMs, e.endpoint, `${e.endpoint}-out`, 6);
 				const items = outerText(e.endpoint, y, wrapCall(t('bar.restarted', { name: hit.bar.kind }), outerW), 'bar-text bar-restart');
-				markers.push({ side: e.endpoint, x: xOf(e.endpoint), y, items, pair: e.pair, bar: hit.bar });
+				markers.push({ side: e.endpoint, x: xOf(e.endpoint), y, items, pair: e.pair, bar: hit.bar, timeMs: e.timeMs, seq: e.seq });
 			}
 		}
 		else if (e.type === 'segment') {
@@ -498,6 +562,10 @@ function layoutOnce(events, opts) {
 			}
 		}
 	}
+	// a step that let the clock run past its last event ("five minutes pass") ends with that pause
+	if (o.endMs != null && row && o.endMs - row.timeMs >= o.gapThresholdMs) {
+		place(o.endMs, 'end');
+	}
 	for (const s of states) {
 		const b = barByEnd.get(s.seq);
 		if (b && b.kind !== 'LINGER') {
@@ -532,10 +600,15 @@ function layoutOnce(events, opts) {
 			kind = 'inflight';
 		}
 		const tags = [...s.tags];
-		const label = o.tagPairs ? tagFirst(segmentLabel(raw, compact), `p${raw.pair}`) : segmentLabel(raw, compact);
+		if (probes.has(s.id)) {
+			tags.push('probe');
+		}
+		const own = segmentLabel(raw, compact, { window: shownWindows.get(s.id) ?? null });
+		const label = o.tagPairs && raw.pair != null ? tagFirst(own, `p${raw.pair}`) : own;
 		arrows.push({
 			id: s.id, from: raw.from, to: raw.to, x1, y1: s.y1, x2, y2, kind,
-			dashed: kind !== 'delivered' || tags.length > 0,
+			// a probe is an ordinary new segment: it is tagged, not dashed
+			dashed: kind !== 'delivered' || s.tags.size > 0,
 			tags, flags: raw.flags || [], relSeq: raw.relSeq, relAck: raw.relAck, len: raw.len,
 			answers: raw.answers ?? null, label, pair: raw.pair, raw, events: s.events,
 			sentAtMs: s.sentAtMs, deliveredAtMs: s.deliveredAtMs ?? null, droppedAtMs: s.droppedAtMs ?? null,
@@ -604,13 +677,18 @@ function layoutOnce(events, opts) {
 		const lines = [...a.label];
 		const tagText = a.tags.map((x) => tagName(x, t)).join(', ');
 		if (tagText) {
-			lines.unshift(`${a.tags.includes('held') && a.tags.length === 1 ? '‖' : '↻'} ${tagText}`);
+			const mark = a.tags.some((x) => ['retransmission', 'duplicate', 'delayed'].includes(x)) ? '↻ ' : a.tags.includes('held') ? '‖ ' : '';
+			lines.unshift(`${mark}${tagText}`);
 		}
 		const w = Math.max(...lines.map((ln) => estWidth(ln, 11)));
 		const h = lines.length * 12 + 1;
 		let best = null;
 		let bestScore = Infinity;
-		const ts = a.kind === 'delivered' ? [0.5, 0.35, 0.65, 0.25, 0.75, 0.15, 0.85] : [0.45, 0.25, 0.7];
+		// a segment that arrives long after it was sent (held, delayed) is about its arrival: its label sits near
+		// the end of the arrow, where the reader's eye is
+		const late = a.kind === 'delivered' && a.y2 - a.y1 > 4 * o.rowGap;
+		const ts = late ? [0.85, 0.78, 0.92, 0.7, 0.6, 0.5] : a.kind === 'delivered' ? [0.5, 0.35, 0.65, 0.25, 0.75, 0.15, 0.85] : [0.45, 0.25, 0.7];
+		const aim = late ? 0.85 : 0.5;
 		for (const side of [-1, 1]) {
 			for (const f of ts) {
 				const px = a.x1 + (a.x2 - a.x1) * f;
@@ -633,13 +711,14 @@ function layoutOnce(events, opts) {
 				if (box.y < o.top - 14) {
 					score += 10;
 				}
-				// a label lying across another arrow reads as that arrow's label
+				// a label lying across another arrow reads as that arrow's label; a late arrival's label belongs at
+				// its arrival even so (the arrows there are the story it interrupts)
 				for (const { item: other } of arrowIndex.near(box)) {
 					if (other !== a && segmentHitsBox(other, box)) {
-						score += 1.5;
+						score += late ? 0.3 : 1.5;
 					}
 				}
-				score += Math.abs(f - 0.5) + (side > 0 ? 0.3 : 0);
+				score += (late ? 3 : 1) * Math.abs(f - aim) + (side > 0 ? 0.3 : 0);
 				if (score < bestScore) {
 					bestScore = score;
 					best = box;
@@ -677,7 +756,7 @@ function layoutOnce(events, opts) {
 	return {
 		width: o.width, height, xClient, xServer, timeCol, out, compact, nowMs,
 		rows: rows.map(({ y, timeMs, sub }) => ({ y, timeMs, sub: !!sub })), gaps, arrows, states, calls,
-		bars: bars.filter((b) => b.y1 !== undefined), markers, barLabels, times, collisions,
+		bars: bars.filter((b) => b.y1 !== undefined), markers, barLabels, times, collisions, barOpts, tagged: !!o.tagPairs,
 	};
 }
 
@@ -694,13 +773,47 @@ export function relatedSegments(layout, id) {
 	};
 }
 
+const sideName = (side, t) => t(side === 'server' ? 'side.server' : 'side.client');
+
+/** What happened to a segment, for the table and screen readers: delivered at …, lost, still on its way. */
+function fate(a, t, formatMs) {
+	if (a.kind === 'delivered') {
+		return `${t('table.delivered')} ${formatMs(a.deliveredAtMs)}`;
+	}
+	return a.kind === 'dropped' ? `✕ ${t('table.dropped')}` : '…';
+}
+
+/**
+ * The ladder as rows of a table, in time order: {timeMs, seq, side, kind (segment|state|call), what, fresh}.
+ * Segments are listed when sent, with their fate; states and calls with the side they belong to.
+ */
+export function ladderRows(layout, { t, formatMs, freshFromSeq = null }) {
+	const isFresh = (seq) => freshFromSeq != null && seq >= freshFromSeq;
+	const rows = [];
+	for (const a of layout.arrows) {
+		const tags = a.tags.map((x) => tagName(x, t)).join(', ');
+		rows.push({ timeMs: a.sentAtMs, seq: a.events[0].seq, side: t(a.from === 'client' ? 'table.both' : 'table.back'), kind: 'segment',
+			what: [a.label.join(' '), tags, fate(a, t, formatMs)].filter(Boolean).join(' · '), fresh: a.events.some((e) => isFresh(e.seq)) });
+	}
+	for (const st of layout.states) {
+		rows.push({ timeMs: st.timeMs, seq: st.seq, side: sideName(st.side, t), kind: 'state',
+			what: `${st.pair != null && layout.tagged ? `p${st.pair} ` : ''}${st.from} → ${st.to}${st.cause ? ` (${st.cause})` : ''}`, fresh: isFresh(st.seq) });
+	}
+	for (const c of layout.calls) {
+		rows.push({ timeMs: c.timeMs, seq: c.seq, side: sideName(c.side, t), kind: 'call', what: c.full, fresh: isFresh(c.seq) });
+	}
+	return rows.sort((x, y) => x.timeMs - y.timeMs || x.seq - y.seq);
+}
+
 // ---------------------------------------------------------------- rendering (browser only)
 
 
 /**
  * Draws a layout into an <svg>. opts: {t (i18n), formatMs, clientName, serverName, onFocus(arrow|null),
- * freshFromSeq, headerSvg}. Only SVG text nodes carry data; nothing is parsed as markup. Returns
- * {freshBox (what the step added, in drawing units), tick(nowMs) (live countdowns), highlight(id)}.
+ * freshFromSeq, headerSvg, focusId}. Only SVG text nodes carry data; nothing is parsed as markup. The lines, bars
+ * and gaps are drawn first; segments, state changes and calls follow in time order (the order a screen reader
+ * reads them), each named with its side. One segment is in the tab order; the arrow keys move between segments.
+ * Returns {freshBox (what the step added, in drawing units), tick(nowMs) (live countdowns), highlight(id)}.
  */
 export function renderLadder(svg, layout, opts) {
 	const { t } = opts;
@@ -737,9 +850,15 @@ export function renderLadder(svg, layout, opts) {
 		head.appendChild(el('text', { x: layout.xServer, y: 33, 'text-anchor': 'middle', class: 'addr' }, opts.serverName));
 	}
 	headSvg.appendChild(head);
+	// what only shows time (lines, the time column, gap lines) is decoration: the items carry their times
+	const back = el('g', { class: 'ladder-back', 'aria-hidden': 'true' });
+	svg.appendChild(back);
 	const lineTop = opts.headerSvg ? 0 : 40;
-	svg.appendChild(el('line', { x1: layout.xClient, y1: lineTop, x2: layout.xClient, y2: layout.height - 6, class: 'timeline' }));
-	svg.appendChild(el('line', { x1: layout.xServer, y1: lineTop, x2: layout.xServer, y2: layout.height - 6, class: 'timeline' }));
+	back.appendChild(el('line', { x1: layout.xClient, y1: lineTop, x2: layout.xClient, y2: layout.height - 6, class: 'timeline' }));
+	back.appendChild(el('line', { x1: layout.xServer, y1: lineTop, x2: layout.xServer, y2: layout.height - 6, class: 'timeline' }));
+	for (const tm of layout.times) {
+		back.appendChild(el('text', { x: tm.x, y: tm.y, class: `time${layout.compact ? ' time-compact' : ''}` }, tm.text));
+	}
 
 	const from = opts.freshFromSeq;
 	const isFresh = (seq) => from != null && seq != null && seq >= from;
@@ -766,22 +885,13 @@ export function renderLadder(svg, layout, opts) {
 				live.push({ text, bar: b });
 			}
 		}
-		g.appendChild(el('title', {}, `${b.kind}: ${opts.formatMs(b.startMs)} – ${b.endMs != null ? opts.formatMs(b.endMs) : '…'}`));
+		g.appendChild(el('title', {}, `${sideName(b.side, t)}: ${b.kind} ${opts.formatMs(b.startMs)} – ${b.endMs != null ? opts.formatMs(b.endMs) : '…'}`));
 		svg.appendChild(g);
 		if (isFresh(b.startSeq)) {
-			noteFresh({ y: b.y1 - 10, h: 40 });
+			for (const it of b.labelItems || []) {
+				noteFresh(it.box);
+			}
 		}
-	}
-	for (const m of layout.markers) {
-		const g = el('g', { class: `bar-marker${m.items.length ? '' : ''}`, 'data-side': m.side });
-		for (const it of m.items) {
-			g.appendChild(el('text', { x: it.x, y: it.y, 'text-anchor': it.anchor, class: it.cls }, it.text));
-		}
-		svg.appendChild(g);
-	}
-
-	for (const tm of layout.times) {
-		svg.appendChild(el('text', { x: tm.x, y: tm.y, class: `time${layout.compact ? ' time-compact' : ''}` }, tm.text));
 	}
 	for (const g of layout.gaps) {
 		const gg = el('g', { class: 'gap' });
@@ -790,13 +900,15 @@ export function renderLadder(svg, layout, opts) {
 		svg.appendChild(gg);
 	}
 
-	// arrows
+	// the items, in time order
+	const items = [];
 	const arrowGroups = new Map();
+	const order = [];
 	for (const a of layout.arrows) {
-		const f = isFresh(a.events[0].seq);
+		const f = a.events.some((e) => isFresh(e.seq));
 		const g = el('g', {
 			class: `seg seg-${a.kind} ${a.tags.map((x) => `tag-${x}`).join(' ')}${f ? ' fresh' : ''}`,
-			tabindex: 0,
+			tabindex: -1,
 			role: 'button',
 			'data-id': a.id,
 			'aria-label': arrowAria(a, t, opts.formatMs),
@@ -807,13 +919,16 @@ export function renderLadder(svg, layout, opts) {
 			class: `shaft${a.dashed ? ' dashed' : ''}`,
 			'marker-end': a.kind === 'delivered' ? 'url(#arrow-head)' : null,
 		}));
+		// the texts in the order the accessible name reads them (label, then "✕ lost")
+		// (a trailing space, which SVG does not draw, keeps the lines apart in the text a screen reader gets)
+		a.labelLines.forEach((ln, i) => {
+			const sep = i < a.labelLines.length - 1 || a.kind === 'dropped' ? ' ' : '';
+			g.appendChild(el('text', { x: ln.x, y: ln.y, 'text-anchor': 'middle', class: ln.cls }, ln.text + sep));
+		});
 		if (a.kind === 'dropped') {
-			const s = 7;
-			g.appendChild(el('path', { d: `M${a.x2 - s},${a.y2 - s} L${a.x2 + s},${a.y2 + s} M${a.x2 + s},${a.y2 - s} L${a.x2 - s},${a.y2 + s}`, class: 'cross' }));
+			const sz = 7;
+			g.appendChild(el('path', { d: `M${a.x2 - sz},${a.y2 - sz} L${a.x2 + sz},${a.y2 + sz} M${a.x2 + sz},${a.y2 - sz} L${a.x2 - sz},${a.y2 + sz}`, class: 'cross' }));
 			g.appendChild(el('text', { x: a.lost.x, y: a.lost.y, 'text-anchor': a.lost.anchor, class: 'lost-text' }, a.lost.text));
-		}
-		for (const ln of a.labelLines) {
-			g.appendChild(el('text', { x: ln.x, y: ln.y, 'text-anchor': 'middle', class: ln.cls }, ln.text));
 		}
 		g.appendChild(el('title', {}, arrowAria(a, t, opts.formatMs)));
 		if (opts.onFocus) {
@@ -823,26 +938,31 @@ export function renderLadder(svg, layout, opts) {
 			g.addEventListener('click', on);
 		}
 		arrowGroups.set(a.id, g);
-		svg.appendChild(g);
+		order.push(a.id);
+		items.push({ timeMs: a.sentAtMs, seq: a.events[0].seq, node: g });
 		if (f) {
-			noteFresh({ y: Math.min(a.y1, a.labelBox.y), h: Math.max(a.y2, a.y1) - Math.min(a.y1, a.labelBox.y) + 6 });
+			// what must be read: the label (and "✕ lost"); the arrow itself passes next to it
+			noteFresh(a.labelBox);
+			if (a.lost) {
+				noteFresh(a.lost.box);
+			}
 		}
 	}
 
 	// state changes: boxes on the outer side of each line
-	for (const s of layout.states) {
-		const f = isFresh(s.seq);
-		const g = el('g', { class: `state-change state-${s.to}${f ? ' fresh' : ''}`, 'data-side': s.side });
-		g.appendChild(el('rect', { x: s.box.x, y: s.box.y, width: s.box.w, height: s.box.h, rx: 3, class: 'state-box' }));
-		s.lines.forEach((ln, i) => {
-			g.appendChild(el('text', { x: s.box.x + s.box.w / 2, y: s.y + 4 + i * 12, 'text-anchor': 'middle',
-				class: i === s.lines.length - 1 ? 'state-text' : 'state-tag' }, ln));
+	for (const st of layout.states) {
+		const f = isFresh(st.seq);
+		const g = el('g', { class: `state-change state-${st.to}${f ? ' fresh' : ''}`, 'data-side': st.side });
+		g.appendChild(el('rect', { x: st.box.x, y: st.box.y, width: st.box.w, height: st.box.h, rx: 3, class: 'state-box' }));
+		st.lines.forEach((ln, i) => {
+			g.appendChild(el('text', { x: st.box.x + st.box.w / 2, y: st.y + 4 + i * 12, 'text-anchor': 'middle',
+				class: i === st.lines.length - 1 ? 'state-text' : 'state-tag' }, ln));
 		});
-		g.appendChild(el('title', {}, `${s.from} → ${s.to}: ${s.cause ?? ''} (${opts.formatMs(s.timeMs)})`));
-		g.appendChild(el('circle', { cx: s.x, cy: s.y, r: 3, class: 'state-dot' }));
-		svg.appendChild(g);
+		g.appendChild(el('title', {}, `${sideName(st.side, t)}: ${st.from} → ${st.to}${st.cause ? ` (${st.cause})` : ''} · ${opts.formatMs(st.timeMs)}`));
+		g.appendChild(el('circle', { cx: st.x, cy: st.y, r: 3, class: 'state-dot' }));
+		items.push({ timeMs: st.timeMs, seq: st.seq, node: g });
 		if (f) {
-			noteFresh({ y: s.box.y, h: s.box.h });
+			noteFresh({ y: st.box.y, h: st.box.h });
 		}
 	}
 
@@ -853,12 +973,47 @@ export function renderLadder(svg, layout, opts) {
 		for (const it of c.items) {
 			g.appendChild(el('text', { x: it.x, y: it.y, 'text-anchor': it.anchor, class: it.cls }, it.text));
 		}
-		g.appendChild(el('title', {}, c.full));
-		svg.appendChild(g);
+		g.appendChild(el('title', {}, `${sideName(c.side, t)}: ${c.full} · ${opts.formatMs(c.timeMs)}`));
+		items.push({ timeMs: c.timeMs, seq: c.seq, node: g });
 		if (f) {
-			noteFresh({ y: c.items[0].box.y, h: c.items.length * 12 });
+			for (const it of c.items) {
+				noteFresh(it.box);
+			}
 		}
 	}
+	for (const m of layout.markers) {
+		const g = el('g', { class: 'bar-marker', 'data-side': m.side });
+		for (const it of m.items) {
+			g.appendChild(el('text', { x: it.x, y: it.y, 'text-anchor': it.anchor, class: it.cls }, it.text));
+		}
+		items.push({ timeMs: m.timeMs ?? 0, seq: m.seq ?? 0, node: g });
+	}
+	items.sort((x, y) => x.timeMs - y.timeMs || x.seq - y.seq);
+	for (const it of items) {
+		svg.appendChild(it.node);
+	}
+
+	// one tab stop: the segment asked for, else the step's first new one, else the last
+	const firstFresh = layout.arrows.find((a) => a.events.some((e) => isFresh(e.seq)));
+	let current = arrowGroups.has(opts.focusId) ? opts.focusId : (firstFresh?.id ?? order[order.length - 1]);
+	arrowGroups.get(current)?.setAttribute('tabindex', '0');
+	const byTime = [...items].filter((it) => it.node.classList.contains('seg')).map((it) => Number(it.node.getAttribute('data-id')));
+	svg.onkeydown = (ev) => {
+		const at = byTime.indexOf(Number(ev.target?.closest?.('g.seg')?.getAttribute('data-id')));
+		if (at < 0) {
+			return;
+		}
+		const next = { ArrowDown: at + 1, ArrowRight: at + 1, ArrowUp: at - 1, ArrowLeft: at - 1, Home: 0, End: byTime.length - 1 }[ev.key];
+		if (next == null || next < 0 || next >= byTime.length) {
+			return;
+		}
+		ev.preventDefault();
+		arrowGroups.get(current)?.setAttribute('tabindex', '-1');
+		current = byTime[next];
+		const g = arrowGroups.get(current);
+		g.setAttribute('tabindex', '0');
+		g.focus();
+	};
 
 	let freshBox = null;
 	if (fresh.length) {
@@ -870,7 +1025,7 @@ export function renderLadder(svg, layout, opts) {
 		freshBox,
 		tick(nowMs) {
 			for (const { text, bar } of live) {
-				const x = barText(bar, nowMs, t, opts.formatMs).live;
+				const x = barText(bar, nowMs, t, opts.formatMs, layout.barOpts).live;
 				if (x != null && text.textContent !== x) {
 					text.textContent = x;
 				}
@@ -905,20 +1060,18 @@ export function labelAngle(a) {
 }
 
 function tagName(tag, t) {
-	return t({ retransmission: 'ladder.retrans', duplicate: 'ladder.dup', delayed: 'ladder.delayed', held: 'ladder.held' }[tag] || tag);
+	return t({ retransmission: 'ladder.retrans', duplicate: 'ladder.dup', delayed: 'ladder.delayed', held: 'ladder.held', probe: 'ladder.probe' }[tag] || tag);
 }
 
-/** Text that describes one arrow for screen readers and tooltips. */
+/**
+ * Text that describes one arrow for screen readers and tooltips: first what the arrow shows, in the order it
+ * shows it (so the spoken name contains the visible text), then its id, direction, time and what it answers.
+ */
 export function arrowAria(a, t, formatMs) {
-	const parts = [`#${a.id} ${t(a.from === 'client' ? 'side.client' : 'side.server')} → ${t(a.to === 'client' ? 'side.client' : 'side.server')}`,
-		a.label.join(' ')];
-	if (a.tags.length) {
-		parts.push(a.tags.map((x) => tagName(x, t)).join(', '));
-	}
-	if (a.kind === 'dropped') {
-		parts.push(`✕ ${t('ladder.lost')}`);
-	}
-	parts.push(formatMs(a.sentAtMs));
+	const shown = (a.labelLines ? a.labelLines.map((l) => l.text) : a.label).join(' ');
+	const parts = [a.kind === 'dropped' ? `${shown} ✕ ${t('ladder.lost')}` : shown,
+		`#${a.id} ${t(a.from === 'client' ? 'side.client' : 'side.server')} → ${t(a.to === 'client' ? 'side.client' : 'side.server')}`,
+		formatMs(a.sentAtMs)];
 	if (a.answers != null) {
 		parts.push(t('ladder.answers', { id: a.answers }));
 	}

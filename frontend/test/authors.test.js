@@ -2,7 +2,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { presetsFor, variantsFromParam, loadOnly, drawnEvents, markDifferences, sharedTimeAxis, formatValue, fromDivergence, heldBySide, capDifferences } from '../compare.js';
-import { contentTypeOf, problemText, locateProblem } from '../author.js';
+import { contentTypeOf, problemText, locateProblem, withSchema } from '../author.js';
 import { encodeDocument, decodeDocument, viewUrl, embedSnippet, embedHeight } from '../embed.js';
 
 const fixture = (n) => JSON.parse(readFileSync(new URL(`./fixtures/${n}.json`, import.meta.url)));
@@ -124,4 +124,10 @@ test('many connections are summed per side and their rows capped', () => {
 	assert.deepEqual(capped[5], { aspect: 'states', more: 6 });
 	const doc = { steps: [{ do: [{ load: { closer: 'server' } }], expect: ['call client connect → 0', 'state server * → TIME_WAIT'] }] };
 	assert.deepEqual(loadOnly(doc, 'client').steps[0].expect, ['call client connect → 0', 'state client * → TIME_WAIT']);
+});
+
+test('the editor names the served JSON Schema first in a JSON document, once', () => {
+	const doc = withSchema({ name: 'active-close', $schema: 'old', steps: [] }, 'http://localhost:8080');
+	assert.deepEqual(Object.keys(doc), ['$schema', 'name', 'steps']);
+	assert.equal(doc.$schema, 'http://localhost:8080/api/scenarios/schema');
 });

@@ -1,6 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { layoutLadder, columns, segmentLabel, flagText, callText, relatedSegments, overlaps, wrapCall, timeBars, barText } from '../ladder.js';
+import { layoutLadder, columns, segmentLabel, flagText, callText, relatedSegments, overlaps, wrapCall, timeBars, barText, windowsThatMatter,
+	windowProbes, ladderRows } from '../ladder.js';
 import { scenarioRun } from './fixtures.js';
 import { translate, formatMs } from '../i18n.js';
 import { normalClose, lostLastAck } from './fixtures.js';
@@ -238,4 +239,88 @@ test('on a phone no segment label is wider than the room between the lines', () 
 				`${name} #${a.id} ${a.label.join(' / ')}: ${Math.round(a.labelBox.x)}..${Math.round(a.labelBox.x + a.labelBox.w)}`);
 		}
 	}
+});
+
+test('the window is in a label where it matters: zero, smaller than before, open again; a probe is tagged', () => {
+	const events = scenarioRun('fin-wait-1-zero-window').trace;
+	const wins = windowsThatMatter(events);
+	const sent = (id) => events.find((e) => e.type === 'segment' && e.event === 'sent' && e.id === id);
+	assert.ok([...wins.values()].includes(0), 'the zero window of step 2');
+	for (const [id, w] of wins) {
+		assert.equal(w, sent(id).window);
+		assert.ok(!sent(id).flags.includes('SYN'), 'a SYN\'s window is where it starts, not news');
+	}
+	const l = layoutLadder(events, { pair: 1, width: 640, t: en, formatMs });
+	const zero = l.arrows.find((a) => a.label[0].includes('win=0'));
+	assert.deepEqual(zero.label, ['ACK seq=1 ack=1001 win=0']);
+	assert.ok(l.arrows.some((a) => a.label[0] === 'ACK seq=1 ack=1001 win=1000'), 'the window update after zero');
+	const probes = windowProbes(events);
+	assert.ok(probes.size >= 2, 'linux probes the zero window');
+	for (const a of l.arrows.filter((x) => probes.has(x.id))) {
+		assert.deepEqual(a.tags, ['probe']);
+		assert.equal(a.dashed, false, 'a probe is new data, not a retransmission');
+		assert.equal(a.labelLines[0].text, 'window probe');
+	}
+	assert.ok(!l.arrows.some((a) => a.flags.includes('SYN') && a.label[0].includes('win=')));
+	// phones: the window goes with the flags
+	assert.deepEqual(segmentLabel({ flags: ['ACK'], relSeq: 1, relAck: 1001, len: 0 }, true, { window: 0 }), ['ACK win=0', 'seq=1 ack=1001']);
+	// an RST's window (Linux sends 0) is no news
+	assert.equal(windowsThatMatter([{ type: 'segment', event: 'sent', id: 1, pair: 1, from: 'server', flags: ['RST'], window: 0 }]).size, 0);
+});
+
+test('a bar says what it waits for: only CLOSE_WAIT waits for the app; a states-only TIME_WAIT takes 2MSL', () => {
+	const bar = (kind, extra = {}) => ({ kind, startMs: 0, endMs: null, timerMs: null, expiresAtMs: null, restarts: [], ...extra });
+	assert.equal(barText(bar('CLOSE_WAIT'), 10, en, formatMs).head, 'waiting for the app to close()');
+	assert.equal(barText(bar('FIN_WAIT_2'), 10, en, formatMs).head, 'waiting for the peer\'s FIN');
+	assert.equal(barText(bar('LINGER'), 10, en, formatMs).head, 'close() blocked: until the FIN is acknowledged');
+	const tw = barText(bar('TIME_WAIT', { startMs: 1000 }), 2000, en, formatMs, { timeWaitMs: 60000 });
+	assert.deepEqual(tw, { head: '2MSL = 60 s', live: '59 s left' });
+	// half-close: the client's FIN_WAIT_2 has no timer (it did not close()), so it waits for the FIN
+	const half = layoutLadder(scenarioRun('half-close').trace.filter((e) => e.seq < scenarioRun('half-close').narration[3].toSeq),
+		{ pair: 1, width: 640, t: en, formatMs });
+	const fw2 = half.bars.find((b) => b.kind === 'FIN_WAIT_2');
+	assert.match(fw2.labelItems.map((it) => it.text).join(' '), /^waiting for the peer's FIN/);
+	for (const name of REAL) {
+		const l = layoutLadder(scenarioRun(name).trace, { pair: 1, width: 640, t: en, formatMs });
+		for (const b of l.bars.filter((x) => x.kind !== 'CLOSE_WAIT')) {
+			assert.doesNotMatch(b.labelItems.map((it) => it.text).join(' '), /app/, `${name}: ${b.kind} does not wait for the app`);
+		}
+	}
+});
+
+test('a call without a pair is drawn in every view, never tagged "pnull"', () => {
+	const run = scenarioRun('old-duplicate');
+	const all = layoutLadder(run.trace, { width: 640, tagPairs: true, t: en, formatMs });
+	const bind = all.calls.find((c) => c.pair == null);
+	assert.ok(bind.full.startsWith('bind(1500) = EADDRINUSE'), bind.full);
+	assert.ok(!all.calls.some((c) => c.full.includes('pnull')));
+	const one = layoutLadder(run.trace, { pair: 2, width: 640, t: en, formatMs });
+	assert.ok(one.calls.some((c) => c.pair == null && c.errno), 'the failed bind() beside connection 2');
+});
+
+test('the table lists the ladder in time order with sides; a segment arriving late is drawn with its label near the arrival', () => {
+	const run = scenarioRun('old-duplicate');
+	const l = layoutLadder(run.trace, { width: 640, tagPairs: true, t: en, formatMs });
+	const rows = ladderRows(l, { t: en, formatMs, freshFromSeq: run.narration[4].fromSeq });
+	for (let i = 1; i < rows.length; i++) {
+		assert.ok(rows[i].timeMs > rows[i - 1].timeMs || (rows[i].timeMs === rows[i - 1].timeMs && rows[i].seq > rows[i - 1].seq), 'time order');
+	}
+	assert.deepEqual([...new Set(rows.map((r) => r.kind))].sort(), ['call', 'segment', 'state']);
+	assert.ok(rows.some((r) => r.kind === 'state' && r.side === 'Client' && r.what.startsWith('p1 TIME_WAIT → CLOSED')));
+	assert.ok(rows.some((r) => r.kind === 'segment' && r.side === 'client → server'));
+	const held = l.arrows.find((a) => a.tags.includes('held'));
+	assert.ok(rows.find((r) => r.seq === held.events[0].seq).fresh, 'delivered in step 5: new in step 5');
+	const labelMid = held.labelBox.y + held.labelBox.h / 2;
+	assert.ok(labelMid > held.y1 + (held.y2 - held.y1) / 2, 'the label is in the arrival half of the arrow');
+});
+
+test('a step that lets the clock run past its last event ends with that pause', () => {
+	const run = scenarioRun('close-wait-leak');
+	const step = run.narration[3];
+	assert.ok(step.endMs >= 300000, 'five minutes pass');
+	const events = run.trace.filter((e) => e.seq < step.toSeq);
+	const l = layoutLadder(events, { pair: 1, width: 640, endMs: step.endMs, t: en, formatMs });
+	assert.equal(l.rows.at(-1).timeMs, step.endMs);
+	assert.ok(l.gaps.at(-1).dtMs >= 200000);
+	assert.ok(l.times.some((x) => x.text === formatMs(step.endMs)));
 });

@@ -4,30 +4,42 @@ Time runs downwards. Long idle gaps (a 60 s TIME_WAIT) are compressed, as in the
 labelled with their true length. Each segment is an arrow from the sender's line to the
 receiver's; a lost segment ends in a cross half-way; a retransmission is drawn in red; each
 state change is written on its endpoint's line.
+
+The figure is made without ``pyplot``, so Jupyter shows it exactly once: as the value of the cell
+(:class:`Ladder` has ``_repr_png_``), never a second time when pyplot flushes its figures.
 """
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 GAP_MS = 250.0  # a longer quiet stretch is drawn as one compressed step
 
+Event = Mapping[str, Any]
 
-def state_sequence(events, endpoint, pair=1):
-    """``['CLOSED', 'SYN_SENT', 'ESTABLISHED', ...]`` for one endpoint of a pair."""
-    seq = []
+
+def state_sequence(events: Iterable[Event], endpoint: str, pair: Optional[int] = 1) -> List[str]:
+    """``['CLOSED', 'SYN_SENT', 'ESTABLISHED', ...]``: the states of one endpoint (``client``, ``server``
+    or ``listener``) of a pair, read from the trace's state events (``pair=None``: any pair)."""
+    seq: List[str] = []
     for e in events:
-        if e.get("type") == "state" and e.get("pair") == pair and e.get("endpoint") == endpoint:
+        if e.get("type") == "state" and (pair is None or e.get("pair") == pair) and e.get("endpoint") == endpoint:
             if not seq:
                 seq.append(e["from"])
             seq.append(e["to"])
     return seq
 
 
-def layout(events, pair=1):
+def layout(events: Iterable[Event], pair: int = 1) -> Dict[str, Any]:
     """What :func:`ladder` draws, as plain data (so it can be tested without matplotlib).
 
     Answers ``{"rows": {timeMs: y}, "arrows": [...], "states": [...], "gaps": [...]}`` where an
     arrow is ``{id, from, to, t0, t1, label, lost, retransmission}`` and y grows downwards.
     """
     mine = [e for e in events if e.get("pair") == pair and e.get("type") in ("segment", "state")]
-    sent, arrows, states = {}, [], []
+    sent: Dict[Any, Dict[str, Any]] = {}
+    arrows: List[Dict[str, Any]] = []
+    states: List[Dict[str, Any]] = []
     for e in mine:
         if e["type"] == "state":
             if e.get("endpoint") in ("client", "server"):
@@ -49,7 +61,9 @@ def layout(events, pair=1):
             a["lost"] = kind == "dropped"
             arrows.append(a)
     times = sorted({a["t0"] for a in arrows} | {a["t1"] for a in arrows} | {s["t"] for s in states})
-    rows, gaps, y, prev = {}, [], 0.0, None
+    rows: Dict[float, float] = {}
+    gaps: List[Dict[str, float]] = []
+    y, prev = 0.0, None
     for t in times:
         if prev is not None:
             dt = t - prev
@@ -62,17 +76,51 @@ def layout(events, pair=1):
     return {"rows": rows, "arrows": arrows, "states": states, "gaps": gaps}
 
 
-def ladder(events, pair=1, ax=None, title=None):
-    """Draws the ladder of ``pair``; answers the matplotlib Figure (shown inline in Jupyter)."""
-    import matplotlib.pyplot as plt
+class Ladder:
+    """A drawn ladder diagram. In Jupyter it shows itself once as the cell's value (PNG); elsewhere
+    save it with :meth:`savefig`. ``figure`` is the matplotlib Figure, ``axes`` its one Axes."""
 
+    def __init__(self, figure: Any, title: Optional[str] = None) -> None:
+        self.figure = figure
+        self.title = title
+
+    @property
+    def axes(self) -> Any:
+        """The matplotlib Axes the ladder is drawn on."""
+        return self.figure.axes[0]
+
+    def texts(self) -> List[str]:
+        """Every text written on the diagram (endpoint names, segment labels, states, times)."""
+        return [t.get_text() for t in self.axes.texts]
+
+    def savefig(self, fname: Any, **kwargs: Any) -> None:
+        """Saves the diagram (``matplotlib.figure.Figure.savefig``; e.g. ``"ladder.png"`` or ``.svg``)."""
+        kwargs.setdefault("bbox_inches", "tight")
+        self.figure.savefig(fname, **kwargs)
+
+    def _repr_png_(self) -> bytes:
+        import io
+
+        buf = io.BytesIO()
+        self.savefig(buf, format="png", dpi=100)
+        return buf.getvalue()
+
+    def __repr__(self) -> str:
+        return f"<Ladder {self.title or ''}: {len(self.axes.texts)} labels>"
+
+
+def ladder(events: Iterable[Event], pair: int = 1, ax: Any = None, title: Optional[str] = None) -> Any:
+    """Draws the ladder of ``pair``. Without ``ax``, answers a :class:`Ladder` (shown once inline in
+    Jupyter); with a matplotlib ``ax`` of your own, draws on it and answers that Axes."""
     data = layout(events, pair)
     rows = data["rows"]
     height = max(3.0, 0.6 * (max(rows.values(), default=0) + 2))
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(8, height))
-    else:
-        fig = ax.figure
+    own = ax is None
+    if own:
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(8, height))
+        ax = fig.add_subplot()
     x = {"client": 0.0, "server": 1.0}
     bottom = max(rows.values(), default=0) + 1
     for name, xv in x.items():
@@ -113,4 +161,4 @@ def ladder(events, pair=1, ax=None, title=None):
     ax.axis("off")
     if title:
         ax.set_title(title)
-    return fig
+    return Ladder(ax.figure, title) if own else ax

@@ -8,6 +8,7 @@ import dev.tcplab.comparison.ComparisonService.VariantRun;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -25,6 +26,8 @@ import dev.tcplab.scenario.Scenario;
 import dev.tcplab.scenario.ScenarioDocuments;
 import dev.tcplab.scenario.ScenarioRunner;
 import dev.tcplab.scenario.ScenarioRunner.NarrationStep;
+import dev.tcplab.simulation.InlineTrace;
+import dev.tcplab.simulation.SimulationService;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.ResponseEntity;
@@ -41,9 +44,12 @@ class ComparisonController {
 
 	private final ScenarioRunner runner;
 
-	ComparisonController(ComparisonService comparisons, ScenarioRunner runner) {
+	private final SimulationService simulations;
+
+	ComparisonController(ComparisonService comparisons, ScenarioRunner runner, SimulationService simulations) {
 		this.comparisons = comparisons;
 		this.runner = runner;
+		this.simulations = simulations;
 	}
 
 	@Schema(description = "A what-if comparison",
@@ -68,17 +74,21 @@ class ComparisonController {
 	@Schema(description = "One variant's run")
 	record VariantRunJson(String label, String profile, long seed, Map<String, Object> overrides, String simulationId,
 			@Schema(description = "Whether every step's expectations held") boolean expectationsPassed,
-			TraceSummary summary, List<NarrationStep> narration, List<TraceEvent> trace) {
+			@Schema(description = "Read off the whole trace; each list holds at most tcplab.budget.max-inline-trace-events entries") TraceSummary summary,
+			List<NarrationStep> narration,
+			@Schema(description = "At most tcplab.budget.max-inline-trace-events events (see traceContinuesAt)") List<TraceEvent> trace,
+			@Schema(description = "Present when the trace was cut: read the rest with GET /api/simulations/{simulationId}/trace?since=traceContinuesAt") @JsonInclude(JsonInclude.Include.NON_NULL) Long traceContinuesAt) {
 
-		static VariantRunJson of(VariantRun v) {
+		static VariantRunJson of(VariantRun v, int max) {
+			InlineTrace t = InlineTrace.of(v.run().trace(), max);
 			return new VariantRunJson(v.label(), v.profile(), v.seed(), v.overrides(), v.simulationId(),
-					v.expectationsPassed(), v.summary(), v.run().narration(), v.run().trace());
+					v.expectationsPassed(), v.summary().capped(max), v.run().narration(), t.events(), t.continuesAt());
 		}
 	}
 
 	@Schema(description = "A finished comparison")
 	record ComparisonJson(String scenario, List<VariantRunJson> variants, @Schema(
-			description = "Each aspect whose value differs between the variants") List<Difference> differences) {
+			description = "Each aspect whose value differs between the variants (list values hold at most tcplab.budget.max-inline-trace-events entries)") List<Difference> differences) {
 	}
 
 	@PostMapping("/api/comparisons")
@@ -97,8 +107,10 @@ class ComparisonController {
 					v.scenario() == null || v.scenario().isNull() ? null : scenario(v.scenario())))
 			.toList();
 		Comparison c = comparisons.compare(scenario, variants);
-		ComparisonJson body = new ComparisonJson(c.scenario(), c.variants().stream().map(VariantRunJson::of).toList(),
-				c.differences());
+		int max = simulations.budget().maxInlineTraceEvents();
+		ComparisonJson body = new ComparisonJson(c.scenario(),
+				c.variants().stream().map(v -> VariantRunJson.of(v, max)).toList(),
+				c.differences().stream().map(d -> d.capped(max)).toList());
 		return ResponseEntity.ok(body);
 	}
 

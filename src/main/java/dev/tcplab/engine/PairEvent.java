@@ -1,5 +1,6 @@
 package dev.tcplab.engine;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,18 +10,68 @@ import java.util.Objects;
  * Something a user does to one side of a pair: a socket call, a network fault rule or a
  * protocol poke (docs/api.md "Events", for {@code …/events}). Applied with
  * {@link Simulation#apply(int, PairEvent)}. Each record checks its own arguments when it
- * is built ({@link IllegalArgumentException} naming the argument), so a malformed event
- * never reaches a simulation.
+ * is built ({@link InvalidArgument} naming the argument), so a malformed event never
+ * reaches a simulation. These records are the event vocabulary's only definition: the
+ * service binds its JSON and YAML to them and keeps no limits of its own.
  */
 public sealed interface PairEvent {
 
+	// ---- the one set of limits (REST, the journal, scenario documents and packetdrill
+	// scripts all build events through these records)
+
+	/** Largest byte count of send() and recv() (64 MiB). */
+	int MAX_BYTES = 64 * 1024 * 1024;
+
+	/** Largest {@code count} and {@code nth} of a fault. */
+	int MAX_FAULT_COUNT = 1000;
+
+	/** Largest delay of a DELAY fault (one hour). */
+	long MAX_DELAY_MS = 3_600_000;
+
+	/** Largest SO_LINGER time (one hour). */
+	int MAX_LINGER_SECONDS = 3600;
+
+	/**
+	 * Largest payload of an injected segment: an IPv4 packet of 65535 bytes less the IP
+	 * and TCP headers (20 bytes each), so the pcap export can hold it.
+	 */
+	int MAX_INJECT_LEN = 65_535 - 40;
+
+	/** Largest raw sequence or acknowledgment number (32 bits unsigned). */
+	long MAX_SEQ = 0xFFFF_FFFFL;
+
 	Side side();
+
+	/**
+	 * An argument an event record refuses; {@link #argument()} names it as the event's
+	 * JSON names it (side, bytes, count, …).
+	 */
+	final class InvalidArgument extends IllegalArgumentException {
+
+		private final String argument;
+
+		InvalidArgument(String argument, String message) {
+			super(argument + " " + message);
+			this.argument = argument;
+		}
+
+		public String argument() {
+			return this.argument;
+		}
+
+	}
 
 	private static Side requireSide(Side side) {
 		if (side == null) {
-			throw new IllegalArgumentException("an event needs a side");
+			throw new InvalidArgument("side", "is missing: client or server");
 		}
 		return side;
+	}
+
+	private static void between(String argument, long value, long min, long max) {
+		if (value < min || value > max) {
+			throw new InvalidArgument(argument, "must be between " + min + " and " + max + ", got " + value);
+		}
 	}
 
 	// ---- socket calls (RFC 9293 §3.10.1–3.10.6 user calls) ----
@@ -65,7 +116,7 @@ public sealed interface PairEvent {
 		public Shutdown {
 			requireSide(side);
 			if (how == null) {
-				throw new IllegalArgumentException("how must be SHUT_RD, SHUT_WR or SHUT_RDWR, got nothing");
+				throw new InvalidArgument("how", "must be SHUT_RD, SHUT_WR or SHUT_RDWR, got nothing");
 			}
 		}
 
@@ -126,8 +177,8 @@ public sealed interface PairEvent {
 					}
 				}
 			}
-			throw new IllegalArgumentException(
-					"how must be SHUT_RD, SHUT_WR or SHUT_RDWR, got " + (how == null ? "nothing" : "\"" + how + "\""));
+			throw new InvalidArgument("how",
+					"must be SHUT_RD, SHUT_WR or SHUT_RDWR, got " + (how == null ? "nothing" : "\"" + how + "\""));
 		}
 
 	}
@@ -137,9 +188,7 @@ public sealed interface PairEvent {
 
 		public Send {
 			requireSide(side);
-			if (bytes < 0) {
-				throw new IllegalArgumentException("bytes must not be negative, got " + bytes);
-			}
+			between("bytes", bytes, 0, MAX_BYTES);
 		}
 
 		@Override
@@ -162,8 +211,8 @@ public sealed interface PairEvent {
 
 		public Recv {
 			requireSide(side);
-			if (max != null && max < 0) {
-				throw new IllegalArgumentException("max must not be negative, got " + max);
+			if (max != null) {
+				between("max", max, 0, MAX_BYTES);
 			}
 		}
 
@@ -198,12 +247,8 @@ public sealed interface PairEvent {
 
 		public SetLinger {
 			requireSide(side);
-			if (onoff != 0 && onoff != 1) {
-				throw new IllegalArgumentException("SO_LINGER onoff must be 0 or 1, got " + onoff);
-			}
-			if (seconds < 0 || seconds > 3600) {
-				throw new IllegalArgumentException("SO_LINGER seconds must be between 0 and 3600, got " + seconds);
-			}
+			between("onoff", onoff, 0, 1);
+			between("seconds", seconds, 0, MAX_LINGER_SECONDS);
 		}
 
 		@Override
@@ -250,17 +295,17 @@ public sealed interface PairEvent {
 
 		public Fault {
 			requireSide(side);
-			if (action == null || segment == null) {
-				throw new IllegalArgumentException("a fault needs an action and a segment class");
+			if (action == null) {
+				throw new InvalidArgument("action", "is missing: DROP, DUPLICATE, DELAY or HOLD");
 			}
-			if (count < 1) {
-				throw new IllegalArgumentException("count must be at least 1, got " + count);
+			if (segment == null) {
+				throw new InvalidArgument("segment", "is missing: FIN, ACK, SYN, RST, DATA or ANY");
 			}
-			if (nth < 0) {
-				throw new IllegalArgumentException("nth must not be negative, got " + nth);
-			}
-			if (delayMs < 0 || delayMs > 3_600_000) {
-				throw new IllegalArgumentException("delayMs must be between 0 and 3600000, got " + delayMs);
+			between("count", count, 1, MAX_FAULT_COUNT);
+			between("nth", nth, 0, MAX_FAULT_COUNT);
+			between("ms", delayMs, 0, MAX_DELAY_MS);
+			if (delayMs != 0 && action != FaultAction.DELAY) {
+				throw new InvalidArgument("ms", "is only for delay faults, got " + delayMs + " for " + action);
 			}
 		}
 
@@ -297,15 +342,16 @@ public sealed interface PairEvent {
 
 		public Inject {
 			requireSide(side);
-			if (flags == null || flags.stream().anyMatch(Objects::isNull)) {
-				throw new IllegalArgumentException("inject needs a list of flags");
+			if (flags == null || flags.isEmpty() || flags.stream().anyMatch(Objects::isNull)) {
+				throw new InvalidArgument("flags", "must list at least one of SYN, ACK, FIN, RST, PSH");
 			}
-			flags = List.copyOf(flags);
-			if (len < 0 || len > 65535) {
-				throw new IllegalArgumentException("len must be between 0 and 65535, got " + len);
+			flags = List.copyOf(new LinkedHashSet<>(flags));
+			between("len", len, 0, MAX_INJECT_LEN);
+			if (seq != null) {
+				between("seq", seq, 0, MAX_SEQ);
 			}
-			if ((seq != null && (seq < 0 || seq > 0xFFFFFFFFL)) || (ack != null && (ack < 0 || ack > 0xFFFFFFFFL))) {
-				throw new IllegalArgumentException("seq and ack must be 32-bit unsigned numbers");
+			if (ack != null) {
+				between("ack", ack, 0, MAX_SEQ);
 			}
 		}
 

@@ -17,6 +17,7 @@ import dev.tcplab.engine.TcpFlag;
 import dev.tcplab.engine.TcpState;
 import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.packetdrill.Script.Expr;
+import dev.tcplab.simulation.JobBudget;
 
 /**
  * Runs a packetdrill script against one tcplab endpoint (issue 15, "Runner"). The local
@@ -41,6 +42,13 @@ public final class Runner {
 	static final long REMOTE_ISN = 1_000_000L;
 
 	static final long MAX_SCRIPT_US = 3_600_000_000L;
+
+	/** Longest verdict message (it may quote the script). */
+	static final int MAX_MESSAGE = 240;
+
+	private static String cap(String s) {
+		return s == null || s.length() <= MAX_MESSAGE ? s : s.substring(0, MAX_MESSAGE) + "…";
+	}
 
 	/** One line's verdict: ok, failed, skipped or unsupported. */
 	public record LineResult(int line, String status, String message) {
@@ -114,6 +122,9 @@ public final class Runner {
 
 	private final Simulation sim;
 
+	/** Checked at every line and between slices of every clock move. */
+	private final JobBudget budget;
+
 	private final long tol;
 
 	/**
@@ -179,9 +190,10 @@ public final class Runner {
 	/** No packet or system call has run yet (sysctls still apply). */
 	private boolean beforeFirstEvent = true;
 
-	private Runner(Script script, Simulation sim, long toleranceUs) {
+	private Runner(Script script, Simulation sim, long toleranceUs, JobBudget budget) {
 		this.script = script;
 		this.sim = sim;
+		this.budget = budget;
 		this.tol = toleranceUs;
 		this.tolPct = tolerancePercent(script);
 		this.cursor = sim.nextSeq();
@@ -233,7 +245,15 @@ public final class Runner {
 
 	/** Runs {@code script} on {@code sim}, a fresh simulation (latency 0 is best). */
 	public static Outcome run(Script script, Simulation sim) {
-		Runner r = new Runner(script, sim, tolerance(script));
+		return run(script, sim, JobBudget.unlimited());
+	}
+
+	/**
+	 * {@link #run(Script, Simulation)} within a job's budget, checked at every line and
+	 * between slices of every clock move.
+	 */
+	public static Outcome run(Script script, Simulation sim, JobBudget budget) {
+		Runner r = new Runner(script, sim, tolerance(script), budget);
 		return r.run();
 	}
 
@@ -256,6 +276,7 @@ public final class Runner {
 		}
 		try {
 			for (Script.Statement st : script.statements()) {
+				budget.checkpoint();
 				statement(st);
 			}
 			finish();
@@ -264,12 +285,14 @@ public final class Runner {
 			// the failure is recorded
 		}
 		verdicts.sort(Comparator.comparingInt(v -> v.line));
-		List<LineResult> lines = verdicts.stream().map(v -> new LineResult(v.line, v.status, v.message)).toList();
+		List<LineResult> lines = verdicts.stream().map(v -> new LineResult(v.line, v.status, cap(v.message))).toList();
+		Failure f = failure == null ? null
+				: new Failure(failure.line(), cap(failure.message()), cap(failure.expected()), cap(failure.actual()));
 		List<UnsupportedLine> notModelled = lines.stream()
 			.filter(l -> l.status().equals("unsupported"))
 			.map(l -> new UnsupportedLine(l.line(), l.message()))
 			.toList();
-		return new Outcome(failure == null && !unsupported, failure, lines, tol, notModelled);
+		return new Outcome(f == null && !unsupported, f, lines, tol, notModelled);
 	}
 
 	private static long parseOr(String s, long dflt) {
@@ -310,6 +333,7 @@ public final class Runner {
 			if (deadline >= us) {
 				break;
 			}
+			budget.checkpoint();
 			moveClock(deadline);
 			overdue(deadline);
 		}
@@ -319,7 +343,7 @@ public final class Runner {
 	private void moveClock(long us) {
 		long n = now();
 		if (us >= n) {
-			sim.advanceSilently((us - n) / 1000.0);
+			budget.advance(sim, (us - n) / 1000.0);
 		}
 		collect();
 	}
@@ -446,6 +470,11 @@ public final class Runner {
 			advanceTo(Math.max(at, now()));
 			prevUs = at;
 			long end = c.time() != null && c.time().endUs() >= 0 ? base + c.time().endUs() : -1;
+			if (end > MAX_SCRIPT_US) {
+				Verdict v = verdict(st.line(), "failed", null);
+				fail(v, st.line(), "return time " + secs(end) + " s is beyond the lab's one-hour limit for a script",
+						"at most 3600 s", secs(end) + " s");
+			}
 			syscall(c, at, end);
 		}
 	}
@@ -458,7 +487,8 @@ public final class Runner {
 	private void shell(Script.Shell sh) {
 		List<Sysctl.Setting> settings = Sysctl.settings(sh.command());
 		if (settings == null) {
-			verdicts.add(new Verdict(sh.line(), "skipped", "shell command not run by the lab: `" + sh.command() + "`"));
+			verdicts.add(new Verdict(sh.line(), "skipped",
+					"shell command not run by the lab: `" + Parser.excerpt(sh.command()) + "`"));
 			return;
 		}
 		Map<String, Object> constants = sim.constants().asMap();
@@ -467,7 +497,7 @@ public final class Runner {
 		for (Sysctl.Setting s : settings) {
 			Sysctl.Effect e = Sysctl.effect(s);
 			String st = e.status();
-			String note = s.name() + "=" + s.value() + ": " + e.note();
+			String note = Parser.excerpt(s.name() + "=" + s.value()) + ": " + Parser.excerpt(e.note());
 			if (!e.overrides().isEmpty()) {
 				boolean applied = e.overrides()
 					.entrySet()
@@ -525,6 +555,7 @@ public final class Runner {
 
 	private void finish() {
 		while (!pending.isEmpty()) {
+			budget.checkpoint();
 			long deadline = pending.stream().mapToLong(p -> p.endUs + p.tolUs).min().getAsLong();
 			moveClock(deadline);
 			overdue(deadline);
@@ -607,7 +638,7 @@ public final class Runner {
 			}
 		}
 		if (p.options() != null) {
-			notes.add("TCP options not modelled: <" + p.options() + ">");
+			notes.add("TCP options not modelled: <" + Parser.excerpt(p.options()) + ">");
 		}
 		long seq = REMOTE_ISN + p.start();
 		long ack = p.ack() == null ? 0 : (localIsn == null ? 0 : localIsn) + p.ack();
@@ -622,6 +653,7 @@ public final class Runner {
 		long lo = any ? Long.MIN_VALUE : at - tol;
 		long hi = any ? now() + 600_000_000L : (rangeEnd >= 0 ? rangeEnd : at) + tol;
 		while (sent.isEmpty()) {
+			budget.checkpoint();
 			Double next = sim.nextEventAtMs();
 			long nextUs = next == null ? Long.MAX_VALUE : Math.round(next * 1000);
 			if (nextUs > hi) {
@@ -800,13 +832,13 @@ public final class Runner {
 				}
 				else {
 					v.status = "skipped";
-					v.message = "socket option " + opt + " is not modelled by the lab";
+					v.message = "socket option " + Parser.excerpt(opt) + " is not modelled by the lab";
 					return;
 				}
 			}
 			case "getsockopt", "getsockname", "getpeername", "poll", "epoll_create", "epoll_ctl", "epoll_wait" -> {
 				v.status = "skipped";
-				v.message = c.name() + "() is not modelled by the lab";
+				v.message = Parser.excerpt(c.name()) + "() is not modelled by the lab";
 				return;
 			}
 			case "fcntl" -> {
@@ -827,7 +859,7 @@ public final class Runner {
 					result = 2 | (nonBlocking.contains(fd) ? 0x800 : 0);
 				}
 				else {
-					unsupported(v, "fcntl " + cmd + " is not modelled");
+					unsupported(v, "fcntl " + Parser.excerpt(cmd) + " is not modelled");
 					return;
 				}
 			}
@@ -897,8 +929,9 @@ public final class Runner {
 				if (!conn) {
 					result = kind == null || kind.equals("closed") ? "EBADF" : "ENOTCONN";
 				}
-				else if (max == null || max < 0) {
-					unsupported(v, c.name() + " needs a byte count (the third argument, or msg_iov's lengths)");
+				else if (max == null || max < 0 || max > PairEvent.MAX_BYTES) {
+					unsupported(v, Parser.excerpt(c.name())
+							+ " needs a byte count (up to 64 MiB): the third argument, or msg_iov's lengths");
 					return;
 				}
 				else if (nonBlocking.contains(fd) && wouldBlock()) {
@@ -922,9 +955,9 @@ public final class Runner {
 				if (!conn) {
 					result = kind == null || kind.equals("closed") ? "EBADF" : "ENOTCONN";
 				}
-				else if (n == null || n < 0 || n > 64 * 1024 * 1024) {
-					unsupported(v,
-							c.name() + " needs a byte count (up to 64 MiB): the third argument, or msg_iov's lengths");
+				else if (n == null || n < 0 || n > PairEvent.MAX_BYTES) {
+					unsupported(v, Parser.excerpt(c.name())
+							+ " needs a byte count (up to 64 MiB): the third argument, or msg_iov's lengths");
 					return;
 				}
 				else {
@@ -967,7 +1000,7 @@ public final class Runner {
 			case "ioctl" -> {
 				String req = c.args().size() > 1 ? c.args().get(1).text() : null;
 				if (!"SIOCINQ".equals(req) && !"FIONREAD".equals(req)) {
-					unsupported(v, "ioctl " + req + " is not modelled");
+					unsupported(v, "ioctl " + Parser.excerpt(req) + " is not modelled");
 					return;
 				}
 				if (!conn) {
@@ -987,7 +1020,7 @@ public final class Runner {
 				}
 			}
 			default -> {
-				unsupported(v, c.name() + "() is not supported by the lab");
+				unsupported(v, Parser.excerpt(c.name()) + "() is not supported by the lab");
 				return;
 			}
 		}
@@ -995,7 +1028,7 @@ public final class Runner {
 		if (Tcb_PENDING.equals(result)) {
 			if (end < 0) {
 				fail(v, c.line(),
-						c.name() + "() blocked, but the script expects it to return at once (write "
+						Parser.excerpt(c.name()) + "() blocked, but the script expects it to return at once (write "
 								+ "start...end for a blocking call)",
 						expected(c) + " at " + secs(at) + " s", "blocked");
 			}
@@ -1014,8 +1047,8 @@ public final class Runner {
 					"return at " + secs(end) + " s", actualText(result) + " at " + secs(at) + " s");
 		}
 		if (!matches(c, result)) {
-			fail(v, c.line(), c.name() + "() returned " + actualText(result) + ", the script expects " + expected(c),
-					expected(c), actualText(result));
+			fail(v, c.line(), Parser.excerpt(c.name()) + "() returned " + actualText(result) + ", the script expects "
+					+ expected(c), expected(c), actualText(result));
 		}
 		v.message = "returned " + actualText(result);
 	}
@@ -1082,7 +1115,7 @@ public final class Runner {
 	}
 
 	private static String expected(Script.Syscall c) {
-		return c.result() + (c.errno() == null ? "" : " " + c.errno());
+		return Parser.excerpt(c.result()) + (c.errno() == null ? "" : " " + Parser.excerpt(c.errno()));
 	}
 
 	private static String actualText(Object r) {

@@ -1,152 +1,253 @@
 package dev.tcplab.scenario;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.swagger.v3.oas.annotations.media.Schema;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.annotation.JsonSerialize;
+import tools.jackson.databind.node.ObjectNode;
 
+import dev.tcplab.engine.TcpFlag;
+import dev.tcplab.engine.TcpState;
 import dev.tcplab.engine.TraceEvent;
 
 /**
  * A claim of a scenario step about its own trace range {@code [fromSeq, toSeq)}: an event
- * of this shape appears there ({@code negate = false}) or does not ({@code negate}).
- * Absent fields match anything; {@code "*"} in {@code from}, {@code to} or {@code result}
- * too. In a scenario document an expectation is written either as this object or as its
- * one-line {@link #text} form, e.g. {@code state client FIN_WAIT_2 →
- * TIME_WAIT}, {@code no state client TIME_WAIT → *}, {@code call client bind →
- * EADDRINUSE}, {@code segment server→client FIN,ACK retransmission},
+ * of this shape appears there ({@code negate = false}) or does not ({@code negate}). One
+ * record per kind of trace event it is about; absent fields match anything, and so does
+ * {@code "*"} in {@code from}, {@code to} or {@code result}. In a scenario document an
+ * expectation is written either as an object with its {@code kind} or as its one-line
+ * {@link #text} form, e.g. {@code state client FIN_WAIT_2 → TIME_WAIT},
+ * {@code no state client TIME_WAIT → *}, {@code call client bind → EADDRINUSE},
+ * {@code segment server→client FIN,ACK retransmission},
  * {@code segment client→server ACK dropped}, {@code timer client TIME_WAIT fired},
  * {@code note server RST_UNREAD_DATA}; {@code pair N} at the end restricts it to one
- * pair.
- * <p>
- * For segments, {@code from}/{@code to} are the sending and receiving endpoint,
- * {@code flags} the exact set of flags ({@code *} = any) and {@code event} defaults to
- * {@code sent}. For calls, a blocking call's first event has result {@code pending}. For
- * notes, {@code contains} is looked for in the note's code and text.
+ * pair. Each record checks its fields when it is built ({@link IllegalArgumentException}
+ * naming what is wrong).
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "kind")
+@JsonSubTypes({ @JsonSubTypes.Type(value = Expectation.State.class, name = "state"),
+		@JsonSubTypes.Type(value = Expectation.Call.class, name = "call"),
+		@JsonSubTypes.Type(value = Expectation.Segment.class, name = "segment"),
+		@JsonSubTypes.Type(value = Expectation.Timer.class, name = "timer"),
+		@JsonSubTypes.Type(value = Expectation.Note.class, name = "note") })
+@JsonIgnoreProperties(value = "text", allowGetters = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@Schema(description = "An event a scenario step claims (or, with negate, denies) in its trace range")
-public record Expectation(@Schema(example = "state") String kind, boolean negate, Integer pair,
-		@Schema(example = "client") String endpoint, @Schema(example = "FIN_WAIT_2") String from,
-		@Schema(example = "TIME_WAIT") String to, String call, String result, String event, List<String> flags,
-		Boolean retransmission, String timer, String action, String contains,
-		@Schema(example = "state client FIN_WAIT_2 → TIME_WAIT") String text,
-		@Schema(description = "Whether the run met it; absent in a scenario's document") Boolean passed) {
+@Schema(description = "An event a scenario step claims (or, with negate, denies) in its trace range; kind selects which")
+public sealed interface Expectation {
 
-	static final Set<String> KINDS = Set.of("state", "call", "segment", "timer", "note");
+	/** Endpoints an expectation may name. */
+	Set<String> ENDPOINTS = Set.of("client", "server", "listener");
 
-	static final Set<String> ENDPOINTS = Set.of("client", "server", "listener");
+	/** What can happen to a segment ({@link Segment#event}). */
+	List<String> SEGMENT_EVENTS = List.of("sent", "delivered", "dropped", "duplicated", "delayed", "held", "released");
 
-	static final Set<String> SEGMENT_EVENTS = Set.of("sent", "delivered", "dropped", "duplicated", "delayed", "held",
-			"released");
+	/** What can happen to a timer ({@link Timer#action}). */
+	List<String> TIMER_ACTIONS = List.of("armed", "restarted", "cancelled", "fired");
 
-	static final Set<String> TIMER_ACTIONS = Set.of("armed", "restarted", "cancelled", "fired");
+	/** The kinds, in the order the one-line form lists them in messages. */
+	List<String> KINDS = List.of("call", "note", "segment", "state", "timer");
 
-	/** The same expectation, checked. */
-	public Expectation checked(boolean ok) {
-		return new Expectation(kind, negate, pair, endpoint, from, to, call, result, event, flags, retransmission,
-				timer, action, contains, text, ok);
-	}
+	/** The event must not appear. */
+	boolean negate();
+
+	/** Only events of this pair count; null = any pair. */
+	Integer pair();
+
+	/** Whether one event has this shape (ignoring {@link #negate}). */
+	boolean matches(TraceEvent e);
+
+	/** The one-line form without {@code no} and {@code pair}. */
+	String describeShape();
 
 	/** Whether {@code events} (one step's range) meet this expectation. */
-	public boolean holds(List<TraceEvent> events) {
-		boolean found = events.stream().anyMatch(this::matches);
-		return negate != found;
+	default boolean holds(List<TraceEvent> events) {
+		boolean found = events.stream().anyMatch(e -> (pair() == null || pair().equals(e.pair())) && matches(e));
+		return negate() != found;
 	}
 
-	/** Whether one event has this shape (ignoring {@code negate}). */
-	public boolean matches(TraceEvent e) {
-		if (pair != null && !pair.equals(e.pair())) {
-			return false;
+	/** The one-line form (what {@link #parse} reads). */
+	@JsonProperty("text")
+	@Schema(example = "state client FIN_WAIT_2 → TIME_WAIT")
+	default String text() {
+		return (negate() ? "no " : "") + describeShape() + (pair() == null ? "" : " pair " + pair());
+	}
+
+	/** This expectation with whether a run met it. */
+	default Checked checked(boolean passed) {
+		return new Checked(this, passed);
+	}
+
+	/** A state transition. */
+	@Schema(name = "StateExpectation")
+	record State(boolean negate, Integer pair, @Schema(example = "client") String endpoint,
+			@Schema(example = "FIN_WAIT_2") String from,
+			@Schema(example = "TIME_WAIT") String to) implements Expectation {
+
+		public State {
+			pair = positive(pair);
+			endpoint = endpointOrAny(endpoint);
+			from = stateOrAny(from);
+			to = stateOrAny(to);
 		}
-		return switch (kind) {
-			case "state" -> e instanceof TraceEvent.State s && any(endpoint, s.endpoint()) && any(from, s.from().name())
-					&& any(to, s.to().name());
-			case "call" -> e instanceof TraceEvent.Call c && any(endpoint, c.endpoint()) && any(call, c.call())
-					&& any(result, c.result() == null ? "pending" : String.valueOf(c.result()));
-			case "segment" -> e instanceof TraceEvent.Segment g && any(from, g.from()) && any(to, g.to())
-					&& any(event, g.event()) && (flags == null || new HashSet<>(flags).equals(new HashSet<>(g.flags())))
-					&& (retransmission == null || retransmission == g.retransmission());
-			case "timer" -> e instanceof TraceEvent.Timer t && any(endpoint, t.endpoint()) && any(timer, t.timer())
-					&& any(action, t.action());
-			case "note" -> e instanceof TraceEvent.Note n && any(endpoint, n.endpoint())
-					&& (contains == null || (n.code() + " " + n.text()).toLowerCase(Locale.ROOT)
-						.contains(contains.toLowerCase(Locale.ROOT)));
-			default -> false;
-		};
-	}
 
-	private static boolean any(String want, String have) {
-		return want == null || "*".equals(want) || want.equals(have);
-	}
-
-	/** The one-line form of this expectation (what {@link #parse} reads). */
-	public String describe() {
-		StringBuilder b = new StringBuilder(negate ? "no " : "").append(kind);
-		switch (kind) {
-			case "state" ->
-				b.append(' ').append(or(endpoint)).append(' ').append(or(from)).append(" → ").append(or(to));
-			case "call" -> {
-				b.append(' ').append(or(endpoint)).append(' ').append(or(call));
-				if (result != null) {
-					b.append(" → ").append(result);
-				}
-			}
-			case "segment" -> {
-				b.append(' ')
-					.append(or(from))
-					.append('→')
-					.append(or(to))
-					.append(' ')
-					.append(flags == null ? "*" : String.join(",", flags));
-				if (Boolean.TRUE.equals(retransmission)) {
-					b.append(" retransmission");
-				}
-				else if (Boolean.FALSE.equals(retransmission)) {
-					b.append(" original");
-				}
-				if (event != null && !event.equals("sent")) {
-					b.append(' ').append(event);
-				}
-			}
-			case "timer" -> {
-				b.append(' ').append(or(endpoint)).append(' ').append(or(timer));
-				if (action != null) {
-					b.append(' ').append(action);
-				}
-			}
-			case "note" -> {
-				if (endpoint != null) {
-					b.append(' ').append(endpoint);
-				}
-				if (contains != null) {
-					b.append(' ').append(contains.matches("\\S+") ? contains : "\"" + contains + "\"");
-				}
-			}
-			default -> {
-			}
+		@Override
+		public boolean matches(TraceEvent e) {
+			return e instanceof TraceEvent.State s && any(this.endpoint, s.endpoint())
+					&& any(this.from, s.from().name()) && any(this.to, s.to().name());
 		}
-		if (pair != null) {
-			b.append(" pair ").append(pair);
+
+		@Override
+		public String describeShape() {
+			return "state " + or(this.endpoint) + " " + or(this.from) + " → " + or(this.to);
 		}
-		return b.toString();
+
 	}
 
-	private static String or(String s) {
-		return s == null ? "*" : s;
+	/**
+	 * A socket call; a blocking call's first event has result {@code pending}.
+	 */
+	@Schema(name = "CallExpectation")
+	record Call(boolean negate, Integer pair, String endpoint, String call, String result) implements Expectation {
+
+		public Call {
+			pair = positive(pair);
+			endpoint = endpointOrAny(endpoint);
+		}
+
+		@Override
+		public boolean matches(TraceEvent e) {
+			return e instanceof TraceEvent.Call c && any(this.endpoint, c.endpoint()) && any(this.call, c.call())
+					&& any(this.result, c.result() == null ? "pending" : String.valueOf(c.result()));
+		}
+
+		@Override
+		public String describeShape() {
+			return "call " + or(this.endpoint) + " " + or(this.call) + (this.result == null ? "" : " → " + this.result);
+		}
+
 	}
 
-	/** This expectation with its {@code text} filled in from its fields. */
-	Expectation described() {
-		Expectation e = new Expectation(kind, negate, pair, endpoint, from, to, call, result, event, flags,
-				retransmission, timer, action, contains, null, passed);
-		return new Expectation(kind, negate, pair, endpoint, from, to, call, result, event, flags, retransmission,
-				timer, action, contains, e.describe(), passed);
+	/**
+	 * A segment from one endpoint to the other; {@code flags} is the exact set (null =
+	 * any), {@code event} what happened to it ({@code sent} when not given).
+	 */
+	@Schema(name = "SegmentExpectation")
+	record Segment(boolean negate, Integer pair, String from, String to, String event, List<TcpFlag> flags,
+			Boolean retransmission) implements Expectation {
+
+		public Segment {
+			pair = positive(pair);
+			from = endpointOrAny(from);
+			to = endpointOrAny(to);
+			event = event == null ? "sent" : oneOf("event", event, SEGMENT_EVENTS);
+			flags = flags == null ? null : List.copyOf(flags);
+		}
+
+		@Override
+		public boolean matches(TraceEvent e) {
+			return e instanceof TraceEvent.Segment g && any(this.from, g.from()) && any(this.to, g.to())
+					&& this.event.equals(g.event())
+					&& (this.flags == null || names(this.flags).equals(Set.copyOf(g.flags())))
+					&& (this.retransmission == null || this.retransmission == g.retransmission());
+		}
+
+		@Override
+		public String describeShape() {
+			return "segment " + or(this.from) + "→" + or(this.to) + " "
+					+ (this.flags == null ? "*" : String.join(",", this.flags.stream().map(Enum::name).toList()))
+					+ (this.retransmission == null ? "" : this.retransmission ? " retransmission" : " original")
+					+ (this.event.equals("sent") ? "" : " " + this.event);
+		}
+
+		private static Set<String> names(List<TcpFlag> flags) {
+			return Set.copyOf(flags.stream().map(Enum::name).toList());
+		}
+
 	}
+
+	/** A timer of an endpoint. */
+	@Schema(name = "TimerExpectation")
+	record Timer(boolean negate, Integer pair, String endpoint, String timer, String action) implements Expectation {
+
+		public Timer {
+			pair = positive(pair);
+			endpoint = endpointOrAny(endpoint);
+			action = action == null ? null : oneOf("action", action, TIMER_ACTIONS);
+		}
+
+		@Override
+		public boolean matches(TraceEvent e) {
+			return e instanceof TraceEvent.Timer t && any(this.endpoint, t.endpoint()) && any(this.timer, t.timer())
+					&& any(this.action, t.action());
+		}
+
+		@Override
+		public String describeShape() {
+			return "timer " + or(this.endpoint) + " " + or(this.timer) + (this.action == null ? "" : " " + this.action);
+		}
+
+	}
+
+	/** A note; {@code contains} is looked for in its code and text, in any case. */
+	@Schema(name = "NoteExpectation")
+	record Note(boolean negate, Integer pair, String endpoint, String contains) implements Expectation {
+
+		public Note {
+			pair = positive(pair);
+			endpoint = endpointOrAny(endpoint);
+		}
+
+		@Override
+		public boolean matches(TraceEvent e) {
+			return e instanceof TraceEvent.Note n && any(this.endpoint, n.endpoint())
+					&& (this.contains == null || (n.code() + " " + n.text()).toLowerCase(Locale.ROOT)
+						.contains(this.contains.toLowerCase(Locale.ROOT)));
+		}
+
+		@Override
+		public String describeShape() {
+			return "note" + (this.endpoint == null ? "" : " " + this.endpoint) + (this.contains == null ? ""
+					: " " + (this.contains.matches("\\S+") ? this.contains : "\"" + this.contains + "\""));
+		}
+
+	}
+
+	/**
+	 * An expectation and whether a run met it: its JSON is the expectation's plus passed.
+	 */
+	@JsonSerialize(using = Checked.Json.class)
+	@Schema(description = "An expectation (its fields, kind and text) and whether the run met it",
+			allOf = Expectation.class)
+	record Checked(@Schema(hidden = true) Expectation expectation,
+			@Schema(description = "Whether the run met it") boolean passed) {
+
+		static final class Json extends ValueSerializer<Checked> {
+
+			@Override
+			public void serialize(Checked c, JsonGenerator g, SerializationContext ctxt) {
+				ObjectNode node = ctxt.valueToTree(c.expectation());
+				node.put("passed", c.passed());
+				ctxt.writeTree(g, node);
+			}
+
+		}
+
+	}
+
+	// ------------------------------------------------------------ the one-line form
 
 	/**
 	 * Reads the one-line form.
@@ -157,137 +258,70 @@ public record Expectation(@Schema(example = "state") String kind, boolean negate
 			throw new IllegalArgumentException("an expectation must not be empty");
 		}
 		String s = line.trim().replace("->", "→").replace("→", " → ");
-		List<String> tokens = new ArrayList<>(List.of(s.split("\\s+")));
-		boolean negate = false;
-		if (tokens.get(0).equals("no")) {
-			negate = true;
-			tokens.remove(0);
+		List<String> t = new ArrayList<>(List.of(s.split("\\s+")));
+		boolean negate = t.get(0).equals("no");
+		if (negate) {
+			t.remove(0);
 		}
 		Integer pair = null;
-		int n = tokens.size();
-		if (n >= 2 && tokens.get(n - 2).equals("pair")) {
-			pair = parsePair(tokens.get(n - 1));
-			tokens.remove(n - 1);
-			tokens.remove(n - 2);
+		int n = t.size();
+		if (n >= 2 && t.get(n - 2).equals("pair")) {
+			pair = parsePair(t.remove(n - 1));
+			t.remove(n - 2);
 		}
-		if (tokens.isEmpty()) {
-			throw new IllegalArgumentException("an expectation needs a kind: " + String.join(", ", sorted(KINDS)));
+		if (t.isEmpty()) {
+			throw new IllegalArgumentException("an expectation needs a kind: " + String.join(", ", KINDS));
 		}
-		String kind = tokens.remove(0);
-		Expectation e = switch (kind) {
+		String kind = t.remove(0);
+		switch (kind) {
 			case "state" -> {
-				// state ENDPOINT FROM → TO
-				expect(tokens.size() == 4 && tokens.get(2).equals("→"), "state ENDPOINT FROM → TO", line);
-				yield new Expectation(kind, negate, pair, endpoint(tokens.get(0)), state(tokens.get(1)),
-						state(tokens.get(3)), null, null, null, null, null, null, null, null, null, null);
+				form(t.size() == 4 && t.get(2).equals("→"), "state ENDPOINT FROM → TO", line);
+				return new State(negate, pair, t.get(0), t.get(1), t.get(3));
 			}
 			case "call" -> {
-				// call ENDPOINT NAME [→ RESULT]
-				expect(tokens.size() == 2 || (tokens.size() == 4 && tokens.get(2).equals("→")),
-						"call ENDPOINT NAME → RESULT", line);
-				yield new Expectation(kind, negate, pair, endpoint(tokens.get(0)), null, null, tokens.get(1),
-						tokens.size() == 4 ? tokens.get(3) : null, null, null, null, null, null, null, null, null);
+				form(t.size() == 2 || (t.size() == 4 && t.get(2).equals("→")), "call ENDPOINT NAME → RESULT", line);
+				return new Call(negate, pair, t.get(0), t.get(1), t.size() == 4 ? t.get(3) : null);
 			}
 			case "segment" -> {
-				// segment FROM → TO FLAGS [retransmission|original] [EVENT]
-				expect(tokens.size() >= 4 && tokens.get(1).equals("→"),
+				form(t.size() >= 4 && t.get(1).equals("→"),
 						"segment FROM→TO FLAGS [retransmission|original] [sent|delivered|dropped|…]", line);
 				Boolean retx = null;
-				String event = "sent";
-				for (String t : tokens.subList(4, tokens.size())) {
-					if (t.equals("retransmission")) {
-						retx = true;
+				String event = null;
+				for (String w : t.subList(4, t.size())) {
+					if (w.equals("retransmission") || w.equals("original")) {
+						retx = w.equals("retransmission");
 					}
-					else if (t.equals("original")) {
-						retx = false;
-					}
-					else if (SEGMENT_EVENTS.contains(t)) {
-						event = t;
+					else if (SEGMENT_EVENTS.contains(w)) {
+						event = w;
 					}
 					else {
-						throw new IllegalArgumentException("unknown word \"" + t
+						throw new IllegalArgumentException("unknown word \"" + w
 								+ "\" in a segment expectation; after the flags come \"retransmission\", \"original\" or one of "
-								+ String.join(", ", sorted(SEGMENT_EVENTS)));
+								+ String.join(", ", SEGMENT_EVENTS.stream().sorted().toList()));
 					}
 				}
-				yield new Expectation(kind, negate, pair, null, endpoint(tokens.get(0)), endpoint(tokens.get(2)), null,
-						null, event, flags(tokens.get(3)), retx, null, null, null, null, null);
+				return new Segment(negate, pair, t.get(0), t.get(2), event, flags(t.get(3)), retx);
 			}
 			case "timer" -> {
-				// timer ENDPOINT NAME [ACTION]
-				expect(tokens.size() == 2 || tokens.size() == 3,
-						"timer ENDPOINT NAME [armed|restarted|cancelled|fired]", line);
-				String action = tokens.size() == 3 ? tokens.get(2) : null;
-				if (action != null && !TIMER_ACTIONS.contains(action)) {
-					throw new IllegalArgumentException("unknown timer action \"" + action + "\"; one of "
-							+ String.join(", ", sorted(TIMER_ACTIONS)));
+				form(t.size() == 2 || t.size() == 3, "timer ENDPOINT NAME [armed|restarted|cancelled|fired]", line);
+				if (t.size() == 3 && !TIMER_ACTIONS.contains(t.get(2))) {
+					throw new IllegalArgumentException("unknown timer action \"" + t.get(2) + "\"; one of "
+							+ String.join(", ", TIMER_ACTIONS.stream().sorted().toList()));
 				}
-				yield new Expectation(kind, negate, pair, endpoint(tokens.get(0)), null, null, null, null, null, null,
-						null, tokens.get(1), action, null, null, null);
+				return new Timer(negate, pair, t.get(0), t.get(1), t.size() == 3 ? t.get(2) : null);
 			}
 			case "note" -> {
-				// note [ENDPOINT] [TEXT]
-				String endpoint = null;
-				if (!tokens.isEmpty() && (ENDPOINTS.contains(tokens.get(0)) || tokens.get(0).equals("*"))) {
-					endpoint = endpoint(tokens.remove(0));
-				}
-				String contains = tokens.isEmpty() ? null : String.join(" ", tokens).replaceAll("^\"|\"$", "");
-				yield new Expectation(kind, negate, pair, endpoint, null, null, null, null, null, null, null, null,
-						null, contains, null, null);
+				String endpoint = !t.isEmpty() && (ENDPOINTS.contains(t.get(0)) || t.get(0).equals("*")) ? t.remove(0)
+						: null;
+				String contains = t.isEmpty() ? null : String.join(" ", t).replaceAll("^\"|\"$", "");
+				return new Note(negate, pair, endpoint, contains);
 			}
-			default -> throw new IllegalArgumentException(
-					"unknown kind \"" + kind + "\"; one of " + String.join(", ", sorted(KINDS)));
-		};
-		return e.described();
+			default ->
+				throw new IllegalArgumentException("unknown kind \"" + kind + "\"; one of " + String.join(", ", KINDS));
+		}
 	}
 
-	/**
-	 * Checks an expectation given as an object and fills in its text.
-	 * @throws IllegalArgumentException naming what is wrong
-	 */
-	static Expectation validate(Expectation e) {
-		if (e.kind() == null || !KINDS.contains(e.kind())) {
-			throw new IllegalArgumentException(
-					"kind must be one of " + String.join(", ", sorted(KINDS)) + ", got " + quote(e.kind()));
-		}
-		if (e.endpoint() != null) {
-			endpoint(e.endpoint());
-		}
-		if (e.kind().equals("segment")) {
-			if (e.from() != null) {
-				endpoint(e.from());
-			}
-			if (e.to() != null) {
-				endpoint(e.to());
-			}
-			if (e.event() != null && !SEGMENT_EVENTS.contains(e.event())) {
-				throw new IllegalArgumentException("event must be one of " + String.join(", ", sorted(SEGMENT_EVENTS))
-						+ ", got " + quote(e.event()));
-			}
-		}
-		else if (e.kind().equals("state")) {
-			if (e.from() != null) {
-				state(e.from());
-			}
-			if (e.to() != null) {
-				state(e.to());
-			}
-		}
-		if (e.action() != null && !TIMER_ACTIONS.contains(e.action())) {
-			throw new IllegalArgumentException(
-					"action must be one of " + String.join(", ", sorted(TIMER_ACTIONS)) + ", got " + quote(e.action()));
-		}
-		Expectation base = e.kind().equals("segment") && e.event() == null
-				? new Expectation(e.kind(), e.negate(), e.pair(), e.endpoint(), e.from(), e.to(), e.call(), e.result(),
-						"sent", e.flags(), e.retransmission(), e.timer(), e.action(), e.contains(), null, null)
-				: e;
-		return new Expectation(base.kind(), base.negate(), base.pair(), base.endpoint(), base.from(), base.to(),
-				base.call(), base.result(), base.event(), base.flags(), base.retransmission(), base.timer(),
-				base.action(), base.contains(), null, null)
-			.described();
-	}
-
-	private static void expect(boolean ok, String form, String line) {
+	private static void form(boolean ok, String form, String line) {
 		if (!ok) {
 			throw new IllegalArgumentException("\"" + line + "\" does not read as \"" + form + "\"");
 		}
@@ -295,60 +329,72 @@ public record Expectation(@Schema(example = "state") String kind, boolean negate
 
 	private static Integer parsePair(String s) {
 		try {
-			int p = Integer.parseInt(s);
-			if (p >= 1) {
-				return p;
-			}
+			return positive(Integer.valueOf(s));
 		}
 		catch (NumberFormatException ex) {
-			// reported below
-		}
-		throw new IllegalArgumentException("pair must be a positive number, got \"" + s + "\"");
-	}
-
-	private static String endpoint(String s) {
-		if (s.equals("*") || ENDPOINTS.contains(s)) {
-			return s.equals("*") ? null : s;
-		}
-		throw new IllegalArgumentException("endpoint must be one of client, server, listener or *, got \"" + s + "\"");
-	}
-
-	private static String state(String s) {
-		if (s.equals("*")) {
-			return s;
-		}
-		try {
-			dev.tcplab.engine.TcpState.valueOf(s);
-			return s;
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("unknown TCP state \"" + s + "\"; one of "
-					+ java.util.Arrays.stream(dev.tcplab.engine.TcpState.values()).map(Enum::name).toList() + " or *");
+			throw new IllegalArgumentException("pair must be a positive number, got \"" + s + "\"");
 		}
 	}
 
-	private static List<String> flags(String s) {
+	private static List<TcpFlag> flags(String s) {
 		if (s.equals("*")) {
 			return null;
 		}
-		List<String> out = new ArrayList<>();
+		List<TcpFlag> out = new ArrayList<>();
 		for (String f : s.split(",")) {
 			try {
-				out.add(dev.tcplab.engine.TcpFlag.valueOf(f).name());
+				out.add(TcpFlag.valueOf(f));
 			}
 			catch (IllegalArgumentException ex) {
 				throw new IllegalArgumentException("unknown TCP flag \"" + f + "\"; flags are written like FIN,ACK");
 			}
 		}
-		return List.copyOf(out);
+		return out;
 	}
 
-	private static String quote(String s) {
-		return s == null ? "nothing" : "\"" + s + "\"";
+	// ------------------------------------------------------------ field checks
+
+	private static Integer positive(Integer pair) {
+		if (pair != null && pair < 1) {
+			throw new IllegalArgumentException("pair must be a positive number, got " + pair);
+		}
+		return pair;
 	}
 
-	private static List<String> sorted(Set<String> s) {
-		return s.stream().sorted().toList();
+	/** An endpoint; {@code *} (any) is kept as null. */
+	private static String endpointOrAny(String s) {
+		if (s == null || s.equals("*")) {
+			return null;
+		}
+		if (!ENDPOINTS.contains(s)) {
+			throw new IllegalArgumentException(
+					"endpoint must be one of client, server, listener or *, got \"" + s + "\"");
+		}
+		return s;
+	}
+
+	private static String stateOrAny(String s) {
+		if (s != null && !s.equals("*") && Arrays.stream(TcpState.values()).noneMatch(v -> v.name().equals(s))) {
+			throw new IllegalArgumentException("unknown TCP state \"" + s + "\"; one of "
+					+ EnumSet.allOf(TcpState.class).stream().map(Enum::name).toList() + " or *");
+		}
+		return s;
+	}
+
+	private static String oneOf(String field, String value, List<String> known) {
+		if (!known.contains(value)) {
+			throw new IllegalArgumentException(field + " must be one of "
+					+ String.join(", ", known.stream().sorted().toList()) + ", got \"" + value + "\"");
+		}
+		return value;
+	}
+
+	private static boolean any(String want, String have) {
+		return want == null || "*".equals(want) || want.equals(have);
+	}
+
+	private static String or(String s) {
+		return s == null ? "*" : s;
 	}
 
 }

@@ -4,8 +4,10 @@ import dev.tcplab.scenario.ScenarioRunner.NarrationStep;
 import dev.tcplab.scenario.ScenarioRunner.Run;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -14,8 +16,10 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 
 import dev.tcplab.engine.TraceEvent;
+import dev.tcplab.simulation.InlineTrace;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,6 +34,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = "/api/scenarios", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "scenarios", description = "Built-in, narrated teardown scenarios (English and Korean)")
 class ScenarioController {
+
+	/** The media type of a JSON Schema. */
+	static final String SCHEMA_MEDIA_TYPE = "application/schema+json";
 
 	private final ScenarioRunner runner;
 
@@ -58,8 +65,10 @@ class ScenarioController {
 	@Schema(description = "A finished scenario run; the simulation stays live (manual clock) under simulationId")
 	record RunJson(@Schema(example = "3f1c2b9e-3a44-4a5e-9d2b-0c7f1f1b6a10") String simulationId,
 			@Schema(example = "lost-last-ack") String name, Text title, @Schema(example = "linux") String profile,
-			long seed, @Schema(description = "The whole trace of the run") List<TraceEvent> trace,
-			@Schema(description = "One entry per step; the step produced the events with fromSeq ≤ seq < toSeq") List<NarrationStep> narration) {
+			long seed,
+			@Schema(description = "The trace of the run, at most tcplab.budget.max-inline-trace-events events (see traceContinuesAt)") List<TraceEvent> trace,
+			@Schema(description = "One entry per step; the step produced the events with fromSeq ≤ seq < toSeq") List<NarrationStep> narration,
+			@Schema(description = "Present when the trace was cut: read the rest with GET /api/simulations/{simulationId}/trace?since=traceContinuesAt") @JsonInclude(JsonInclude.Include.NON_NULL) Long traceContinuesAt) {
 	}
 
 	@GetMapping
@@ -67,6 +76,15 @@ class ScenarioController {
 			description = "Names, titles, summaries, the article's sentences and step titles in English and Korean.")
 	List<ScenarioJson> list() {
 		return runner.scenarios().stream().map(ScenarioJson::of).toList();
+	}
+
+	@GetMapping(path = "/schema", produces = { SCHEMA_MEDIA_TYPE, MediaType.APPLICATION_JSON_VALUE })
+	@Operation(summary = "The JSON Schema of scenario documents",
+			description = "JSON Schema 2020-12 of the documents GET /api/scenarios/{name} answers and POST /api/scenarios/runs takes (YAML or JSON): give it to an editor or a validator. The service checks every document against it first; what a schema cannot say (placeholders, per-profile narration, the one-line expectations) it checks after. Its $defs also hold the events route's body schemas.")
+	@ApiResponse(responseCode = "200", description = "The schema",
+			content = @Content(mediaType = SCHEMA_MEDIA_TYPE, schema = @Schema(type = "object")))
+	ResponseEntity<String> schema() {
+		return ResponseEntity.ok().cacheControl(CacheControl.maxAge(Duration.ofHours(1))).body(ScenarioSchema.text());
 	}
 
 	@GetMapping("/{name}")
@@ -80,7 +98,7 @@ class ScenarioController {
 
 	@PostMapping("/{name}/runs")
 	@Operation(summary = "Run a scenario",
-			description = "Creates a simulation (manual clock), runs every step (or steps 1..untilStep) and answers the trace with narration tied to seq ranges, each step's expectations checked against its range. The simulation stays live where the last step run left it: open it with GET /api/simulations/{simulationId}.")
+			description = "Creates a simulation (manual clock), runs every step (or steps 1..untilStep) and answers the trace with narration tied to seq ranges, each step's expectations checked against its range. The simulation stays live where the last step run left it: open it with GET /api/simulations/{simulationId}. At most tcplab.budget.max-inline-trace-events trace events come inline; traceContinuesAt then says where GET …/trace?since= reads on.")
 	@ApiResponse(responseCode = "201", description = "Ran")
 	@ApiResponse(responseCode = "400",
 			description = "Unknown profile, a profile the scenario is not offered for, untilStep outside 1..steps",
@@ -93,8 +111,10 @@ class ScenarioController {
 			@Valid @RequestBody(required = false) ScenarioRunRequest request) {
 		Run r = runner.run(name, request == null ? null : request.profile(), request == null ? null : request.seed(),
 				request == null ? null : request.untilStep());
+		InlineTrace t = runner.inline(r.trace());
 		return ResponseEntity.created(URI.create("/api/simulations/" + r.simulationId()))
-			.body(new RunJson(r.simulationId(), r.name(), r.title(), r.profile(), r.seed(), r.trace(), r.narration()));
+			.body(new RunJson(r.simulationId(), r.name(), r.title(), r.profile(), r.seed(), t.events(), r.narration(),
+					t.continuesAt()));
 	}
 
 }

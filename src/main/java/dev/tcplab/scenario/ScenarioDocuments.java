@@ -5,61 +5,38 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.tcplab.engine.LoadSpec;
-import dev.tcplab.engine.PairEvent;
-import dev.tcplab.engine.PairEvent.FaultAction;
-import dev.tcplab.engine.SegmentMatch;
-import dev.tcplab.engine.Side;
-import dev.tcplab.engine.StackConstants;
-import dev.tcplab.engine.TcpFlag;
-import dev.tcplab.engine.TcpState;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
+import dev.tcplab.engine.LoadSpec;
+import dev.tcplab.engine.PairEvent;
+import dev.tcplab.engine.Side;
+import dev.tcplab.engine.StackConstants;
+import dev.tcplab.engine.TcpState;
+import dev.tcplab.json.InvalidEventException;
+import dev.tcplab.json.VocabularyModule;
+
 /**
  * Reads and checks scenario documents: YAML (or JSON, which is YAML too), one scenario
- * per document. Every problem found is reported at once, each naming the file, the step
- * (1-based) and the field, e.g.
- * {@code old-duplicate.yaml, step 4, do[0].open.clientPort: must be a whole number between 1 and 65535}.
+ * per document, in the format of docs/api.md ("Scenario documents"). A document is first
+ * checked against its JSON Schema ({@link ScenarioSchema}); then this reader checks what
+ * a schema cannot say (placeholders, profiles named per step, exactly one condition, the
+ * one-line expectations) and builds the steps. The socket calls and faults of a step are
+ * pair events bound by {@link VocabularyModule} exactly as the events route binds them,
+ * so the engine's records check them. Every problem found is reported at once, each
+ * naming the file, the step (1-based) and the field, e.g.
+ * {@code old-duplicate.yaml, step 4, do[0].open.clientPort: must be a whole number between 1 and 65535, got 70000}.
  * The same reader serves the built-in files and documents submitted over HTTP.
- *
- * <pre>
- * name: lost-last-ack            # optional; a built-in's must equal its file name
- * title:   {en: …, ko: …}
- * summary: {en: …, ko: …}
- * article: {en: …, ko: …}        # the article's sentences, optional
- * profiles: [linux, rfc9293]     # optional, default: every profile
- * setup: {overrides: {timeWaitMs: 0}, clientAddress: …, serverAddress: …,
- *         pinnedIsn: true, traceLevel: full|states, retainClosed: true}
- * steps:
- *   - title: {en: …, ko: …}
- *     text: {en: …, ko: …}       # or textByProfile: {linux: {en, ko}, "rfc9293,bsd": {en, ko}}
- *     pause: false               # true: the step only explains and may produce no events
- *     do: [open, {close: client}, settle]
- *     expect: ["state client ESTABLISHED → FIN_WAIT_1"]
- *     expectByProfile: {linux: […]}
- * </pre>
- *
- * Actions ({@code do}): {@code open} / {@code {open: {serverPort, clientPort, reuseAddr,
- * into}}}, {@code {use: PAIR}}, socket calls
- * {@code close, shutdown (how), send (bytes), recv (max),
- * abort, linger (onoff, seconds)} with {@code side} and optional {@code into} (the result
- * becomes narration variable {@code {into}}), faults {@code lose, duplicate, delay (ms),
- * hold} with {@code side, segment, count, nth}, {@code release}, {@code resendFin},
- * {@code inject (flags, seq, ack, len)}, the clock {@code advance (ms)}, {@code settle},
- * {@code idle}, {@code runUntil (side and one of state, received, callDone; maxMs)},
- * captures {@code state (side, into)}, {@code census (state, into)}, {@code clock (into;
- * the virtual time in seconds, to 0.1 s)}, {@code completed (side, call, into)}, a
- * generated {@code load} and {@code repeat (max, do, count, elapsed)}, which stops at the
- * first refused open.
  */
 public final class ScenarioDocuments {
 
@@ -68,13 +45,32 @@ public final class ScenarioDocuments {
 
 	private static final YAMLMapper YAML = YAMLMapper.builder()
 		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-		.disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+		.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+		.addModule(new VocabularyModule())
 		.build();
 
-	/** Largest document accepted (characters). */
-	public static final int MAX_CHARS = 256 * 1024;
+	/**
+	 * Largest document accepted (characters): the request body limit
+	 * ({@code tcplab.http.max-request-body}, 64 KB), which a document over HTTP cannot
+	 * pass anyway.
+	 */
+	public static final int MAX_CHARS = 64 * 1024;
 
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_.:]+)}");
+
+	/**
+	 * Actions that may be given one scalar instead of a mapping ({@code close: client}),
+	 * and the argument it stands for.
+	 */
+	static final Map<String, String> SHORTHAND = Map.of("close", "side", "abort", "side", "shutdown", "side", "recv",
+			"side", "release", "side", "resendFin", "side", "use", "pair", "advance", "ms");
+
+	/** Actions that are pair events, and the events route's {@code type} for each. */
+	static final Map<String, String> EVENTS = Map.ofEntries(Map.entry("close", "close"), Map.entry("abort", "abort"),
+			Map.entry("shutdown", "shutdown"), Map.entry("send", "send"), Map.entry("recv", "recv"),
+			Map.entry("linger", "setsockopt"), Map.entry("lose", "lose"), Map.entry("duplicate", "duplicate"),
+			Map.entry("delay", "delay"), Map.entry("hold", "hold"), Map.entry("release", "release"),
+			Map.entry("resendFin", "resend-fin"), Map.entry("inject", "inject"));
 
 	/** One thing wrong with a document. {@code step} is 1-based, null outside steps. */
 	@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
@@ -132,14 +128,34 @@ public final class ScenarioDocuments {
 
 	/** Reads a document already parsed into a tree (e.g. a JSON request body). */
 	public static Scenario read(JsonNode tree, String file, String expectedName) {
-		return new Reader(file).document(tree, expectedName);
+		if (tree == null || !tree.isObject()) {
+			throw new ScenarioDocumentException(List
+				.of(new Problem(file, null, null, "a scenario document is a mapping with title, summary and steps, got "
+						+ ScenarioSchema.kind(tree))));
+		}
+		Reader r = new Reader(file, ScenarioSchema.check(tree, file));
+		Scenario s = r.document(tree, expectedName);
+		List<Problem> all = new ArrayList<>(r.schema);
+		all.addAll(r.problems);
+		all.sort(java.util.Comparator.comparing(p -> p.step() == null ? 0 : p.step()));
+		if (!all.isEmpty()) {
+			throw new ScenarioDocumentException(all);
+		}
+		return s;
 	}
 
 	// ---------------------------------------------------------------- the reader
 
+	/**
+	 * Checks what the schema cannot and builds the scenario. It reads a document the
+	 * schema found problems in as far as it can (so that every problem is reported at
+	 * once) but skips each part the schema already refused.
+	 */
 	private static final class Reader {
 
 		final String file;
+
+		final List<Problem> schema;
 
 		final List<Problem> problems = new ArrayList<>();
 
@@ -150,60 +166,56 @@ public final class ScenarioDocuments {
 		/** Narration variables that actions of the steps read so far set. */
 		final Set<String> defined = new LinkedHashSet<>();
 
-		Reader(String file) {
+		Reader(String file, List<Problem> schema) {
 			this.file = file;
+			this.schema = schema;
 		}
 
 		void problem(String field, String message) {
 			problems.add(new Problem(file, step, field, message));
 		}
 
+		/** Whether the schema found nothing wrong at, above or below {@code field}. */
+		boolean clean(String field) {
+			return schema.stream().noneMatch(p -> Objects.equals(p.step(), step) && overlap(p.field(), field));
+		}
+
+		private static boolean overlap(String a, String b) {
+			return a == null || b == null || a.equals(b) || within(a, b) || within(b, a);
+		}
+
+		private static boolean within(String inner, String outer) {
+			return inner.startsWith(outer)
+					&& (inner.charAt(outer.length()) == '.' || inner.charAt(outer.length()) == '[');
+		}
+
 		Scenario document(JsonNode tree, String expectedName) {
-			if (tree == null || !tree.isObject()) {
-				problem(null, "a scenario document is a mapping with title, summary and steps");
-				throw new ScenarioDocumentException(problems);
-			}
-			known(tree, "", Set.of("name", "title", "summary", "article", "profiles", "setup", "steps"));
 			String name = expectedName;
 			JsonNode n = tree.get("name");
-			if (n != null && !n.isNull()) {
-				if (!n.isString() || !n.asString().matches("[a-z0-9][a-z0-9-]{0,63}")) {
-					problem("name", "must be lower-case letters, digits and dashes (at most 64), got " + n);
-				}
-				else if (expectedName != null && !n.asString().equals(expectedName)) {
+			if (n != null && n.isString() && clean("name")) {
+				if (expectedName != null && !n.asString().equals(expectedName)) {
 					problem("name", "is \"" + n.asString() + "\" but the file is named \"" + expectedName + "\"");
 				}
-				else {
-					name = n.asString();
-				}
+				name = n.asString();
 			}
 			if (name == null) {
 				name = "submitted";
 			}
-			Text title = text(tree.get("title"), "title", true);
-			Text summary = text(tree.get("summary"), "summary", true);
-			Text article = tree.get("article") == null || tree.get("article").isNull() ? null
-					: text(tree.get("article"), "article", true);
+			Text title = text(tree.get("title"), "title");
+			Text summary = text(tree.get("summary"), "summary");
+			Text article = text(tree.get("article"), "article");
 			profiles = profiles(tree.get("profiles"));
 			Scenario.Setup setup = setup(tree.get("setup"));
 			List<ScenarioStep> steps = new ArrayList<>();
-			JsonNode list = tree.get("steps");
-			if (list == null || !list.isArray() || list.isEmpty()) {
-				problem("steps", "a scenario needs a list of at least one step");
-			}
-			else if (list.size() > 100) {
-				problem("steps", "at most 100 steps, got " + list.size());
-			}
-			else {
-				for (int i = 0; i < list.size(); i++) {
-					step = i + 1;
-					steps.add(step(list.get(i)));
+			JsonNode list = tree.path("steps");
+			for (int i = 0; i < list.size() && list.isArray(); i++) {
+				step = i + 1;
+				ScenarioStep st = step(list.get(i));
+				if (st != null) {
+					steps.add(st);
 				}
-				step = null;
 			}
-			if (!problems.isEmpty()) {
-				throw new ScenarioDocumentException(problems);
-			}
+			step = null;
 			ObjectNode doc = YAML.createObjectNode();
 			doc.put("name", name);
 			for (var e : tree.properties()) {
@@ -214,195 +226,95 @@ public final class ScenarioDocuments {
 			return new Scenario(name, file, title, summary, article, profiles, setup, List.copyOf(steps), doc);
 		}
 
-		void known(JsonNode obj, String prefix, Set<String> names) {
-			for (String k : obj.propertyNames()) {
-				if (!names.contains(k)) {
-					problem(prefix + k,
-							"unknown field; known fields here: " + String.join(", ", names.stream().sorted().toList()));
-				}
-			}
-		}
-
-		Text text(JsonNode n, String field, boolean required) {
-			if (n == null || n.isNull()) {
-				if (required) {
-					problem(field, "missing: give {en: …, ko: …}");
-				}
+		/** An {@code {en, ko}} text whose languages use the same placeholders. */
+		Text text(JsonNode n, String field) {
+			if (n == null || !n.path("en").isString() || !n.path("ko").isString()) {
 				return null;
 			}
-			if (!n.isObject()) {
-				problem(field, "must be {en: …, ko: …}, got " + kind(n));
-				return null;
+			Text t = new Text(n.get("en").asString().strip(), n.get("ko").asString().strip());
+			if (!placeholders(t.en()).equals(placeholders(t.ko()))) {
+				problem(field, "English and Korean use different placeholders: " + placeholders(t.en()) + " vs "
+						+ placeholders(t.ko()));
 			}
-			known(n, field + ".", Set.of("en", "ko"));
-			String en = string(n.get("en"), field + ".en");
-			String ko = string(n.get("ko"), field + ".ko");
-			if (en == null || ko == null) {
-				return null;
-			}
-			if (!placeholders(en).equals(placeholders(ko))) {
-				problem(field, "English and Korean use different placeholders: " + placeholders(en) + " vs "
-						+ placeholders(ko));
-			}
-			return new Text(en, ko);
-		}
-
-		String string(JsonNode n, String field) {
-			if (n == null || n.isNull()) {
-				problem(field, "missing");
-				return null;
-			}
-			if (!n.isString() || n.asString().isBlank()) {
-				problem(field, "must be a non-empty text, got " + kind(n));
-				return null;
-			}
-			return n.asString().strip();
+			return t;
 		}
 
 		List<String> profiles(JsonNode n) {
-			if (n == null || n.isNull()) {
-				return StackConstants.PROFILES;
-			}
 			List<String> out = new ArrayList<>();
-			if (!n.isArray() || n.isEmpty()) {
-				problem("profiles", "must be a list of profiles, some of " + StackConstants.PROFILES);
-				return StackConstants.PROFILES;
-			}
-			for (int i = 0; i < n.size(); i++) {
-				String p = n.get(i).isString() ? n.get(i).asString() : null;
-				if (p == null || !StackConstants.PROFILES.contains(p)) {
-					problem("profiles[" + i + "]",
-							"unknown profile " + n.get(i) + "; known: " + StackConstants.PROFILES);
-				}
-				else if (!out.contains(p)) {
-					out.add(p);
-				}
+			if (n != null) {
+				n.forEach(p -> {
+					if (StackConstants.PROFILES.contains(p.asString("")) && !out.contains(p.asString())) {
+						out.add(p.asString());
+					}
+				});
 			}
 			return out.isEmpty() ? StackConstants.PROFILES : List.copyOf(out);
 		}
 
 		Scenario.Setup setup(JsonNode n) {
-			Scenario.Setup std = Scenario.Setup.standard();
-			if (n == null || n.isNull()) {
-				return std;
+			if (n == null || !n.isObject()) {
+				return Scenario.Setup.standard();
 			}
-			if (!n.isObject()) {
-				problem("setup", "must be a mapping, got " + kind(n));
-				return std;
-			}
-			known(n, "setup.",
-					Set.of("overrides", "clientAddress", "serverAddress", "pinnedIsn", "traceLevel", "retainClosed"));
 			Map<String, Object> overrides = new LinkedHashMap<>();
-			JsonNode o = n.get("overrides");
-			if (o != null && !o.isNull()) {
-				if (!o.isObject()) {
-					problem("setup.overrides", "must be a mapping of stack constants, got " + kind(o));
+			for (var e : n.path("overrides").properties()) {
+				JsonNode v = e.getValue();
+				overrides.put(e.getKey(), v.isNumber() ? (Object) v.numberValue()
+						: v.isBoolean() ? (Object) v.asBoolean() : v.asString());
+			}
+			for (String p : clean("setup.overrides") ? profiles : List.<String>of()) {
+				try {
+					StackConstants.forProfile(p).withOverrides(overrides);
 				}
-				else {
-					for (var e : o.properties()) {
-						JsonNode v = e.getValue();
-						overrides.put(e.getKey(), v.isNumber() ? (Object) v.numberValue()
-								: v.isBoolean() ? (Object) v.asBoolean() : v.asString());
-					}
-					for (String p : profiles) {
-						try {
-							StackConstants.forProfile(p).withOverrides(overrides);
-						}
-						catch (IllegalArgumentException ex) {
-							problem("setup.overrides", ex.getMessage() + " (profile " + p + ")");
-							break;
-						}
-					}
+				catch (IllegalArgumentException ex) {
+					problem("setup.overrides", ex.getMessage() + " (profile " + p + ")");
+					break;
 				}
 			}
-			String client = address(n.get("clientAddress"), "setup.clientAddress");
-			String server = address(n.get("serverAddress"), "setup.serverAddress");
-			boolean pinned = bool(n.get("pinnedIsn"), "setup.pinnedIsn", true);
-			String level = "full";
-			JsonNode l = n.get("traceLevel");
-			if (l != null && !l.isNull()) {
-				if (!l.isString() || !Set.of("full", "states").contains(l.asString())) {
-					problem("setup.traceLevel", "must be \"full\" or \"states\", got " + l);
-				}
-				else {
-					level = l.asString();
-				}
-			}
-			boolean retain = bool(n.get("retainClosed"), "setup.retainClosed", true);
-			return new Scenario.Setup(Map.copyOf(overrides), client, server, pinned, level, retain);
-		}
-
-		String address(JsonNode n, String field) {
-			if (n == null || n.isNull()) {
-				return null;
-			}
-			if (!n.isString() || !n.asString()
-				.matches("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)")) {
-				problem(field, "must be an IPv4 address like 10.0.0.2, got " + n);
-				return null;
-			}
-			return n.asString();
-		}
-
-		boolean bool(JsonNode n, String field, boolean dflt) {
-			if (n == null || n.isNull()) {
-				return dflt;
-			}
-			if (!n.isBoolean()) {
-				problem(field, "must be true or false, got " + n);
-				return dflt;
-			}
-			return n.asBoolean();
+			return new Scenario.Setup(Map.copyOf(overrides), n.path("clientAddress").asString(null),
+					n.path("serverAddress").asString(null), n.path("pinnedIsn").asBoolean(true),
+					n.path("traceLevel").asString("full"), n.path("retainClosed").asBoolean(true));
 		}
 
 		ScenarioStep step(JsonNode n) {
 			if (n == null || !n.isObject()) {
-				problem(null, "a step is a mapping with title, text, do and expect; got " + kind(n));
 				return null;
 			}
-			known(n, "", Set.of("title", "text", "textByProfile", "profileVars", "pause", "do", "expect",
-					"expectByProfile"));
-			Text title = text(n.get("title"), "title", true);
+			Text title = text(n.get("title"), "title");
 			Text text = null;
 			Map<String, Text> byProfile = new LinkedHashMap<>();
 			JsonNode t = n.get("text");
 			JsonNode tp = n.get("textByProfile");
-			if ((t == null || t.isNull()) == (tp == null || tp.isNull())) {
+			if (absent(t) == absent(tp)) {
 				problem("text", "give exactly one of text (the same on every profile) and textByProfile");
 			}
-			else if (t != null && !t.isNull()) {
-				text = text(t, "text", true);
+			else if (!absent(t)) {
+				text = text(t, "text");
 			}
 			else {
-				perProfile(tp, "textByProfile", true, (v, field) -> text(v, field, true), byProfile);
+				perProfile(tp, "textByProfile", true, this::text, byProfile);
 			}
-			boolean pause = bool(n.get("pause"), "pause", false);
+			boolean pause = n.path("pause").asBoolean(false);
 			List<ScenarioStep.Action> actions = actions(n.get("do"), "do");
-			if (actions.isEmpty() && !pause) {
+			if (n.path("do").isEmpty() && !pause && clean("do")) {
 				problem("do", "a step that does nothing must be marked pause: true");
 			}
 			List<Expectation> expect = expectations(n.get("expect"), "expect");
 			Map<String, List<Expectation>> expectByProfile = new LinkedHashMap<>();
-			JsonNode ep = n.get("expectByProfile");
-			if (ep != null && !ep.isNull()) {
-				perProfile(ep, "expectByProfile", false, (v, field) -> expectations(v, field), expectByProfile);
+			if (!absent(n.get("expectByProfile"))) {
+				perProfile(n.get("expectByProfile"), "expectByProfile", false, this::expectations, expectByProfile);
 			}
 			Set<String> profileVars = new LinkedHashSet<>();
-			JsonNode pv = n.get("profileVars");
-			if (pv != null && !pv.isNull()) {
-				if (!pv.isArray()) {
-					problem("profileVars", "must be a list of placeholder names whose values differ per profile");
-				}
-				else {
-					pv.forEach(v -> profileVars.add(v.asString()));
-				}
-			}
+			n.path("profileVars").forEach(v -> profileVars.add(v.asString()));
 			checkPlaceholders(title, "title", profileVars);
 			checkPlaceholders(text, "text", profileVars);
 			byProfile.forEach((p, pt) -> checkPlaceholders(pt, "textByProfile." + p, profileVars));
 			List<ScenarioStep.Action> body = List.copyOf(actions);
 			return new ScenarioStep(title, text, Map.copyOf(byProfile), Set.copyOf(profileVars), pause,
 					s -> runAll(body, s), expect, Map.copyOf(expectByProfile));
+		}
+
+		private static boolean absent(JsonNode n) {
+			return n == null || n.isNull();
 		}
 
 		void checkPlaceholders(Text t, String field, Set<String> profileVars) {
@@ -435,10 +347,9 @@ public final class ScenarioDocuments {
 			}
 		}
 
-		<T> void perProfile(JsonNode n, String field, boolean complete,
-				java.util.function.BiFunction<JsonNode, String, T> read, Map<String, T> out) {
+		<T> void perProfile(JsonNode n, String field, boolean complete, BiFunction<JsonNode, String, T> read,
+				Map<String, T> out) {
 			if (!n.isObject()) {
-				problem(field, "must map profiles (e.g. linux, or \"rfc9293,bsd\") to values, got " + kind(n));
 				return;
 			}
 			for (var e : n.properties()) {
@@ -468,34 +379,18 @@ public final class ScenarioDocuments {
 		}
 
 		List<Expectation> expectations(JsonNode n, String field) {
-			if (n == null || n.isNull()) {
-				return List.of();
-			}
-			if (!n.isArray()) {
-				problem(field, "must be a list of expectations, got " + kind(n));
-				return List.of();
-			}
 			List<Expectation> out = new ArrayList<>();
-			for (int i = 0; i < n.size(); i++) {
+			for (int i = 0; n != null && n.isArray() && i < n.size(); i++) {
 				JsonNode e = n.get(i);
 				String f = field + "[" + i + "]";
+				if (!clean(f)) {
+					continue;
+				}
 				try {
-					if (e.isString()) {
-						out.add(Expectation.parse(e.asString()));
-					}
-					else if (e.isObject()) {
-						known(e, f + ".", Set.of("kind", "negate", "pair", "endpoint", "from", "to", "call", "result",
-								"event", "flags", "retransmission", "timer", "action", "contains", "text"));
-						out.add(Expectation.validate(YAML.treeToValue(e, Expectation.class)));
-					}
-					else {
-						problem(f,
-								"an expectation is a line like \"state client FIN_WAIT_2 → TIME_WAIT\" or an object, got "
-										+ kind(e));
-					}
+					out.add(e.isString() ? Expectation.parse(e.asString()) : YAML.treeToValue(e, Expectation.class));
 				}
 				catch (IllegalArgumentException | JacksonException ex) {
-					problem(f, ex.getMessage());
+					problem(f, reason(ex));
 				}
 			}
 			return List.copyOf(out);
@@ -504,15 +399,8 @@ public final class ScenarioDocuments {
 		// ------------------------------------------------------------ actions
 
 		List<ScenarioStep.Action> actions(JsonNode n, String field) {
-			if (n == null || n.isNull()) {
-				return List.of();
-			}
-			if (!n.isArray()) {
-				problem(field, "must be a list of actions, got " + kind(n));
-				return List.of();
-			}
 			List<ScenarioStep.Action> out = new ArrayList<>();
-			for (int i = 0; i < n.size(); i++) {
+			for (int i = 0; n != null && n.isArray() && i < n.size(); i++) {
 				ScenarioStep.Action a = action(n.get(i), field + "[" + i + "]");
 				if (a != null) {
 					out.add(a);
@@ -523,10 +411,9 @@ public final class ScenarioDocuments {
 
 		ScenarioStep.Action action(JsonNode n, String field) {
 			String verb;
-			JsonNode arg;
+			JsonNode arg = null;
 			if (n.isString()) {
 				verb = n.asString();
-				arg = null;
 			}
 			else if (n.isObject() && n.size() == 1) {
 				var e = n.properties().iterator().next();
@@ -534,396 +421,159 @@ public final class ScenarioDocuments {
 				arg = e.getValue();
 			}
 			else {
-				problem(field, "an action is a name (e.g. settle) or a mapping with one name (e.g. close: client), got "
-						+ kind(n));
 				return null;
 			}
-			Args a = new Args(this, field + "." + verb, arg, PRIMARY.get(verb));
-			ScenarioStep.Action action = switch (verb) {
+			ObjectNode a = YAML.createObjectNode();
+			if (arg != null && arg.isObject()) {
+				a.setAll((ObjectNode) arg);
+			}
+			else if (arg != null && !arg.isNull() && SHORTHAND.containsKey(verb)) {
+				a.set(SHORTHAND.get(verb), arg);
+			}
+			define(verb, a);
+			String at = field + "." + verb;
+			if (!clean(field)) {
+				return null;
+			}
+			if (EVENTS.containsKey(verb)) {
+				return event(verb, a, at);
+			}
+			Side side = a.has("side") ? Side.parse(a.get("side").asString()) : Side.CLIENT;
+			String into = a.path("into").asString(null);
+			return switch (verb) {
 				case "open" -> {
-					a.known("serverPort", "clientPort", "reuseAddr", "into");
-					int server = a.integer("serverPort", 1, 65535, 80);
-					Integer client = a.optInteger("clientPort", 1, 65535);
-					boolean reuse = a.bool("reuseAddr", false);
-					String into = a.var("into");
-					defined.add("pair");
-					defined.add("clientPort");
+					int server = a.path("serverPort").asInt(80);
+					Integer client = a.has("clientPort") ? a.get("clientPort").asInt() : null;
+					boolean reuse = a.path("reuseAddr").asBoolean(false);
 					yield s -> {
-						Integer id = s.tryOpen(into, server, client, reuse);
-						if (id == null) {
+						if (s.tryOpen(into, server, client, reuse) == null) {
 							s.openFailed = true;
 						}
 					};
 				}
 				case "use" -> {
-					a.known("pair");
-					int pair = a.integer("pair", 1, Integer.MAX_VALUE, -1);
+					int pair = a.get("pair").asInt();
 					yield s -> s.use(pair);
 				}
-				case "close" -> call(a, side -> new PairEvent.Close(side));
-				case "abort" -> call(a, side -> new PairEvent.Abort(side));
-				case "shutdown" -> {
-					String how = a.string("how", "SHUT_WR");
-					if (how != null && !Set.of("SHUT_RD", "SHUT_WR", "SHUT_RDWR").contains(how)) {
-						problem(a.field + ".how", "must be SHUT_RD, SHUT_WR or SHUT_RDWR, got \"" + how + "\"");
-					}
-					yield call(a, side -> new PairEvent.Shutdown(side, how), "how");
-				}
-				case "send" -> {
-					int bytes = a.integer("bytes", 0, 100_000_000, -1);
-					yield call(a, side -> new PairEvent.Send(side, bytes), "bytes");
-				}
-				case "recv" -> {
-					Integer max = a.optInteger("max", 0, Integer.MAX_VALUE);
-					yield call(a, side -> new PairEvent.Recv(side, max), "max");
-				}
-				case "linger" -> {
-					int onoff = a.integer("onoff", 0, 1, -1);
-					int seconds = a.integer("seconds", 0, 3600, 0);
-					yield call(a, side -> new PairEvent.SetLinger(side, onoff, seconds), "onoff", "seconds");
-				}
-				case "lose", "duplicate", "delay", "hold" -> {
-					a.known("side", "segment", "count", "nth", "ms");
-					Side side = a.side();
-					SegmentMatch what = a.enumValue("segment", SegmentMatch.class, null);
-					int count = a.integer("count", 1, 1_000_000, 1);
-					int nth = a.integer("nth", 0, 1_000_000, 0);
-					long ms = verb.equals("delay") ? a.integer("ms", 0, 3_600_000, -1) : 0;
-					if (!verb.equals("delay") && a.has("ms")) {
-						problem(a.field + ".ms", "only delay takes ms");
-					}
-					FaultAction fa = switch (verb) {
-						case "lose" -> FaultAction.DROP;
-						case "duplicate" -> FaultAction.DUPLICATE;
-						case "delay" -> FaultAction.DELAY;
-						default -> FaultAction.HOLD;
-					};
-					yield s -> s.apply(new PairEvent.Fault(side, fa, what, count, nth, ms));
-				}
-				case "release" -> {
-					a.known("side");
-					Side side = a.side();
-					yield s -> s.apply(new PairEvent.Release(side));
-				}
-				case "resendFin" -> {
-					a.known("side");
-					Side side = a.side();
-					yield s -> s.apply(new PairEvent.ResendFin(side));
-				}
-				case "inject" -> {
-					a.known("side", "flags", "seq", "ack", "len");
-					Side side = a.side();
-					List<TcpFlag> flags = a.flags("flags");
-					Long seq = a.optLong("seq");
-					Long ack = a.optLong("ack");
-					int len = a.integer("len", 0, 65535, 0);
-					yield s -> s.apply(new PairEvent.Inject(side, flags, seq, ack, len));
-				}
+				case "settle" -> ScenarioScript::settle;
+				case "idle" -> ScenarioScript::idle;
 				case "advance" -> {
-					a.known("ms", "plus");
-					long ms = a.integer("ms", 0, 86_400_000, -1);
-					String plus = a.has("plus") ? a.string("plus", null) : null;
+					long ms = a.get("ms").asLong();
+					String plus = a.path("plus").asString(null);
 					if (plus != null && !(StackConstants.forProfile("linux").asMap().get(plus) instanceof Long)) {
-						problem(a.field + ".plus",
-								"must name a duration constant such as timeWaitMs, got \"" + plus + "\"");
+						problem(at + ".plus", "must name a duration constant such as timeWaitMs, got \"" + plus + "\"");
 					}
 					yield s -> s
 						.advance(ms + (plus == null ? 0 : ((Number) s.constants().asMap().get(plus)).doubleValue()));
 				}
-				case "settle" -> {
-					a.known();
-					yield ScenarioScript::settle;
-				}
-				case "idle" -> {
-					a.known();
-					yield ScenarioScript::idle;
-				}
 				case "runUntil" -> {
-					a.known("side", "state", "received", "callDone", "maxMs");
-					Side side = a.side();
-					TcpState state = a.enumValue("state", TcpState.class, null);
-					Integer received = a.optInteger("received", 1, Integer.MAX_VALUE);
-					boolean callDone = a.bool("callDone", false);
-					long maxMs = a.integer("maxMs", 1, 86_400_000, 600_000);
-					int conditions = (a.has("state") ? 1 : 0) + (received != null ? 1 : 0) + (callDone ? 1 : 0);
-					if (conditions != 1) {
-						problem(a.field, "give exactly one condition: state, received (bytes) or callDone: true");
+					TcpState state = a.has("state") ? TcpState.valueOf(a.get("state").asString()) : null;
+					Integer received = a.has("received") ? a.get("received").asInt() : null;
+					boolean callDone = a.path("callDone").asBoolean(false);
+					long maxMs = a.path("maxMs").asLong(600_000);
+					if ((state != null ? 1 : 0) + (received != null ? 1 : 0) + (callDone ? 1 : 0) != 1) {
+						problem(at, "give exactly one condition: state, received (bytes) or callDone: true");
 					}
 					yield s -> s.runUntil(() -> state != null ? s.state(side) == state : received != null
 							? s.endpoint(side).recvBuffered() >= received : s.endpoint(side).pendingCall() == null,
 							maxMs);
 				}
-				case "state" -> {
-					a.known("side", "into");
-					Side side = a.side();
-					String into = a.requiredVar();
-					yield s -> s.set(into, s.state(side));
-				}
-				case "clock" -> {
-					a.known("into");
-					String into = a.requiredVar();
-					yield s -> s.set(into, ScenarioScript.secs(Math.round(s.engine().nowMs() / 100.0) * 100.0));
-				}
+				case "state" -> s -> s.set(into, s.state(side));
+				case "clock" -> s -> s.set(into, ScenarioScript.secs(Math.round(s.engine().nowMs() / 100.0) * 100.0));
 				case "census" -> {
-					a.known("state", "into");
-					TcpState state = a.enumValue("state", TcpState.class, null);
-					String into = a.requiredVar();
+					TcpState state = TcpState.valueOf(a.get("state").asString());
 					yield s -> s.set(into, s.engine().census().getOrDefault(state, 0));
 				}
 				case "completed" -> {
-					a.known("side", "call", "into");
-					Side side = a.side();
-					String callName = a.string("call", null);
-					String into = a.requiredVar();
-					yield s -> s.set(into, s.completedResult(side, callName));
+					String call = a.get("call").asString();
+					yield s -> s.set(into, s.completedResult(side, call));
 				}
 				case "load" -> {
-					a.known("connectionsPerSecond", "durationMs", "closer", "requestBytes", "responseBytes",
-							"censusIntervalMs", "serverPort");
-					int cps = a.integer("connectionsPerSecond", 1, 10_000, -1);
-					int duration = a.integer("durationMs", 1, 60_000, -1);
-					Side closer = Side.parse(a.string("closer", "client"));
-					int req = a.integer("requestBytes", 0, 1_000_000, 0);
-					int resp = a.integer("responseBytes", 0, 1_000_000, 0);
-					int census = a.integer("censusIntervalMs", 0, 60_000, 0);
-					int port = a.integer("serverPort", 1, 65535, 80);
-					yield s -> s.startLoad(new LoadSpec(cps, duration, closer, req, resp, census, port, 0, 0));
+					LoadSpec load = new LoadSpec(a.get("connectionsPerSecond").asInt(), a.get("durationMs").asLong(),
+							Side.parse(a.path("closer").asString("client")), a.path("requestBytes").asInt(0),
+							a.path("responseBytes").asInt(0), a.path("censusIntervalMs").asLong(0),
+							a.path("serverPort").asInt(80), 0, 0);
+					yield s -> s.startLoad(load);
 				}
 				case "repeat" -> {
-					a.known("max", "do", "count", "elapsed");
-					int max = a.integer("max", 1, 10_000, -1);
-					String count = a.var("count");
-					String elapsed = a.var("elapsed");
-					List<ScenarioStep.Action> body = List
-						.copyOf(actions(a.obj == null ? null : a.obj.get("do"), a.field + ".do"));
-					if (body.isEmpty()) {
-						problem(a.field + ".do", "repeat needs actions");
-					}
+					int max = a.get("max").asInt();
+					String count = a.path("count").asString(null);
+					String elapsed = a.path("elapsed").asString(null);
+					List<ScenarioStep.Action> body = List.copyOf(actions(a.get("do"), at + ".do"));
 					yield s -> repeat(s, max, body, count, elapsed);
 				}
-				default -> {
-					problem(field, "unknown action \"" + verb + "\"; known: " + String.join(", ", PRIMARY.keySet()));
-					yield null;
-				}
+				default -> throw new IllegalStateException(verb);
 			};
-			return action;
 		}
 
-		ScenarioStep.Action call(Args a, Function<Side, PairEvent> event, String... more) {
-			List<String> names = new ArrayList<>(List.of("side", "into"));
-			names.addAll(List.of(more));
-			a.known(names.toArray(String[]::new));
-			Side side = a.side();
-			String into = a.var("into");
+		/**
+		 * A socket call or fault: the events route's JSON, bound to the engine's event
+		 * record by the one binding there is.
+		 */
+		ScenarioStep.Action event(String verb, ObjectNode a, String at) {
+			ObjectNode json = YAML.createObjectNode();
+			json.put("type", EVENTS.get(verb));
+			json.setAll(a);
+			json.remove("into");
+			if (verb.equals("shutdown") && !json.has("how")) {
+				json.put("how", "SHUT_WR");
+			}
+			if (verb.equals("linger")) {
+				json.put("option", "SO_LINGER");
+				json.put("seconds", a.path("seconds").asInt(0));
+			}
+			PairEvent event;
+			try {
+				event = YAML.treeToValue(json, PairEvent.class);
+			}
+			catch (InvalidEventException ex) {
+				problem(at + "." + ex.field(),
+						ex.getOriginalMessage().replaceFirst("^" + Pattern.quote(ex.field()) + " ", ""));
+				return null;
+			}
+			String into = a.path("into").asString(null);
 			return s -> {
-				Object r = s.apply(event.apply(side));
+				Object r = s.apply(event);
 				if (into != null) {
 					s.set(into, r);
 				}
 			};
 		}
 
+		/**
+		 * The narration variables an action sets (also those of a repeat's body, which is
+		 * read only when the schema found nothing wrong in it).
+		 */
+		void define(String verb, JsonNode a) {
+			for (String v : List.of("into", "count", "elapsed")) {
+				if (a.path(v).isString() && (v.equals("into") || verb.equals("repeat"))) {
+					defined.add(a.get(v).asString());
+				}
+			}
+			if (verb.equals("open")) {
+				defined.add("pair");
+				defined.add("clientPort");
+			}
+			for (JsonNode inner : verb.equals("repeat") ? a.path("do") : YAML.createArrayNode()) {
+				if (inner.isString()) {
+					define(inner.asString(), YAML.createObjectNode());
+				}
+				else if (inner.isObject() && inner.size() == 1) {
+					var e = inner.properties().iterator().next();
+					define(e.getKey(), e.getValue());
+				}
+			}
+		}
+
 	}
 
-	/** The argument a scalar stands for, per action (null: the action takes none). */
-	private static final Map<String, String> PRIMARY = new LinkedHashMap<>();
-
-	static {
-		for (String v : List.of("close", "abort", "shutdown", "recv", "release", "resendFin")) {
-			PRIMARY.put(v, "side");
+	/** The message of a binding failure, without Jackson's location. */
+	private static String reason(Exception ex) {
+		Throwable t = ex;
+		while (t instanceof JacksonException && t.getCause() != null) {
+			t = t.getCause();
 		}
-		PRIMARY.put("send", null);
-		PRIMARY.put("linger", null);
-		PRIMARY.put("open", null);
-		PRIMARY.put("use", "pair");
-		PRIMARY.put("lose", null);
-		PRIMARY.put("duplicate", null);
-		PRIMARY.put("delay", null);
-		PRIMARY.put("hold", null);
-		PRIMARY.put("inject", null);
-		PRIMARY.put("advance", "ms");
-		PRIMARY.put("settle", null);
-		PRIMARY.put("idle", null);
-		PRIMARY.put("runUntil", null);
-		PRIMARY.put("state", null);
-		PRIMARY.put("census", null);
-		PRIMARY.put("clock", null);
-		PRIMARY.put("completed", null);
-		PRIMARY.put("load", null);
-		PRIMARY.put("repeat", null);
-	}
-
-	/** The arguments of one action, read with problems reported under its field. */
-	private static final class Args {
-
-		final Reader r;
-
-		final String field;
-
-		final JsonNode obj;
-
-		final JsonNode scalar;
-
-		final String primary;
-
-		Args(Reader r, String field, JsonNode arg, String primary) {
-			this.r = r;
-			this.field = field;
-			this.primary = primary;
-			if (arg == null || arg.isNull()) {
-				obj = null;
-				scalar = null;
-			}
-			else if (arg.isObject()) {
-				obj = arg;
-				scalar = null;
-			}
-			else {
-				obj = null;
-				scalar = arg;
-				if (primary == null) {
-					r.problem(field, "takes a mapping of arguments, got " + kind(arg));
-				}
-			}
-		}
-
-		JsonNode get(String name) {
-			if (obj != null) {
-				return obj.get(name);
-			}
-			return name.equals(primary) ? scalar : null;
-		}
-
-		boolean has(String name) {
-			JsonNode n = get(name);
-			return n != null && !n.isNull();
-		}
-
-		void known(String... names) {
-			if (obj != null) {
-				r.known(obj, field + ".", Set.of(names));
-			}
-		}
-
-		Side side() {
-			JsonNode n = get("side");
-			if (n == null || !n.isString() || !Set.of("client", "server").contains(n.asString())) {
-				r.problem(field + ".side", "must be client or server, got " + (n == null ? "nothing" : n.toString()));
-				return Side.CLIENT;
-			}
-			return Side.parse(n.asString());
-		}
-
-		int integer(String name, int min, int max, int dflt) {
-			Integer v = optInteger(name, min, max);
-			if (v == null) {
-				if (dflt == -1 && !has(name)) {
-					r.problem(field + "." + name, "missing: a whole number between " + min + " and " + max);
-				}
-				return dflt;
-			}
-			return v;
-		}
-
-		Integer optInteger(String name, int min, int max) {
-			JsonNode n = get(name);
-			if (n == null || n.isNull()) {
-				return null;
-			}
-			if (!n.isIntegralNumber() || n.asLong() < min || n.asLong() > max) {
-				r.problem(field + "." + name, "must be a whole number between " + min + " and " + max + ", got " + n);
-				return null;
-			}
-			return n.asInt();
-		}
-
-		Long optLong(String name) {
-			JsonNode n = get(name);
-			if (n == null || n.isNull()) {
-				return null;
-			}
-			if (!n.isIntegralNumber() || n.asLong() < 0 || n.asLong() > 0xFFFFFFFFL) {
-				r.problem(field + "." + name, "must be a 32-bit unsigned number, got " + n);
-				return null;
-			}
-			return n.asLong();
-		}
-
-		boolean bool(String name, boolean dflt) {
-			return r.bool(get(name), field + "." + name, dflt);
-		}
-
-		String string(String name, String dflt) {
-			JsonNode n = get(name);
-			if (n == null || n.isNull()) {
-				if (dflt == null) {
-					r.problem(field + "." + name, "missing");
-				}
-				return dflt;
-			}
-			if (!n.isString()) {
-				r.problem(field + "." + name, "must be a text, got " + n);
-				return dflt;
-			}
-			return n.asString();
-		}
-
-		String var(String name) {
-			JsonNode n = get(name);
-			if (n == null || n.isNull()) {
-				return null;
-			}
-			if (!n.isString() || !n.asString().matches("[A-Za-z][A-Za-z0-9_]{0,31}")) {
-				r.problem(field + "." + name, "must be a variable name (letters, digits, _), got " + n);
-				return null;
-			}
-			r.defined.add(n.asString());
-			return n.asString();
-		}
-
-		String requiredVar() {
-			String v = var("into");
-			if (v == null && !has("into")) {
-				r.problem(field + ".into", "missing: the variable to set");
-			}
-			return v;
-		}
-
-		<E extends Enum<E>> E enumValue(String name, Class<E> type, E dflt) {
-			JsonNode n = get(name);
-			if (n == null || n.isNull()) {
-				if (dflt == null && !name.equals("state")) {
-					r.problem(field + "." + name, "missing: one of " + List.of(type.getEnumConstants()));
-				}
-				return dflt;
-			}
-			try {
-				return Enum.valueOf(type, n.asString());
-			}
-			catch (IllegalArgumentException ex) {
-				r.problem(field + "." + name, "must be one of " + List.of(type.getEnumConstants()) + ", got " + n);
-				return dflt;
-			}
-		}
-
-		List<TcpFlag> flags(String name) {
-			JsonNode n = get(name);
-			if (n == null || !n.isArray() || n.isEmpty()) {
-				r.problem(field + "." + name, "must be a list of flags like [FIN, ACK]");
-				return List.of();
-			}
-			List<TcpFlag> out = new ArrayList<>();
-			for (JsonNode f : n) {
-				try {
-					out.add(TcpFlag.valueOf(f.asString()));
-				}
-				catch (IllegalArgumentException ex) {
-					r.problem(field + "." + name, "unknown flag " + f + "; one of " + List.of(TcpFlag.values()));
-				}
-			}
-			return out;
-		}
-
+		return t instanceof JacksonException j ? j.getOriginalMessage() : t.getMessage();
 	}
 
 	// ---------------------------------------------------------------- running
@@ -1012,19 +662,6 @@ public final class ScenarioDocuments {
 		}
 		m.appendTail(out);
 		return out.toString();
-	}
-
-	static String kind(JsonNode n) {
-		if (n == null || n.isNull()) {
-			return "nothing";
-		}
-		if (n.isObject()) {
-			return "a mapping";
-		}
-		if (n.isArray()) {
-			return "a list";
-		}
-		return n.toString();
 	}
 
 }

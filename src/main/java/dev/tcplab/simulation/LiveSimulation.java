@@ -1,7 +1,10 @@
 package dev.tcplab.simulation;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -42,6 +45,14 @@ public final class LiveSimulation {
 
 	private volatile boolean closed;
 
+	/** Why it was closed; the close is finished by whoever holds the lock next. */
+	private final AtomicReference<String> closeReason = new AtomicReference<>();
+
+	private boolean closeFinished;
+
+	/** Longest wait for the lock of a request (nanoseconds). */
+	private final long lockWaitNanos;
+
 	/**
 	 * The journal entry number the next accepted mutating request gets (guarded by the
 	 * lock; see {@link SimulationJournal}).
@@ -66,6 +77,21 @@ public final class LiveSimulation {
 	/** Trace events up to this seq are written behind the journal (recorded trace). */
 	private long traceStoredTo;
 
+	/** What made it (docs/decisions.md, issue 20); set before the copy is published. */
+	private volatile SimulationKind kind = SimulationKind.SIMULATION;
+
+	private volatile String label;
+
+	/** The client address whose request created (or rebuilt) this copy. */
+	private volatile String visitor = "local";
+
+	/** The hash of its owner's key ({@code tcplab_owner} cookie), or null. */
+	private volatile String ownerKey;
+
+	private volatile boolean kept;
+
+	private volatile long createdAtMillis = System.currentTimeMillis();
+
 	/** Slowest realtime speed factor (for Bean Validation annotations too). */
 	public static final String MIN_SPEED = "0.01";
 
@@ -87,7 +113,13 @@ public final class LiveSimulation {
 
 	LiveSimulation(String id, String profile, long seed, Simulation engine, ClockMode clock, double speed,
 			long nowNanos) {
+		this(id, profile, seed, engine, clock, speed, nowNanos, JobProperties.defaults().lockWait().toNanos());
+	}
+
+	LiveSimulation(String id, String profile, long seed, Simulation engine, ClockMode clock, double speed,
+			long nowNanos, long lockWaitNanos) {
 		requireSpeed(speed);
+		this.lockWaitNanos = lockWaitNanos;
 		this.id = id;
 		this.profile = profile;
 		this.seed = seed;
@@ -111,19 +143,123 @@ public final class LiveSimulation {
 		return seed;
 	}
 
+	/** What made this simulation. */
+	public SimulationKind kind() {
+		return kind;
+	}
+
+	/** A short description for its owner's list, or null. */
+	public String label() {
+		return label;
+	}
+
+	/**
+	 * The client address whose request made this in-memory copy (created it, or rebuilt
+	 * it from the journal): the copy counts against that address's share.
+	 */
+	public String visitor() {
+		return visitor;
+	}
+
+	/** The hash of the owner's key, or null when the creator sent none. */
+	public String ownerKey() {
+		return ownerKey;
+	}
+
+	/**
+	 * Kept (shared): someone asked for it to outlive the visit. An unkept one-shot run is
+	 * the first to go from memory, and its journal may expire early.
+	 */
+	public boolean kept() {
+		return kept;
+	}
+
+	/**
+	 * Wall-clock time of its creation (epoch ms; for a rebuilt copy, of the original).
+	 */
+	public long createdAtMillis() {
+		return createdAtMillis;
+	}
+
+	void origin(SimulationKind kind, String label, String visitor, String ownerKey) {
+		this.kind = kind;
+		this.label = label;
+		this.visitor = visitor;
+		this.ownerKey = ownerKey;
+	}
+
+	void ownership(String ownerKey, boolean kept, long createdAtMillis) {
+		this.ownerKey = ownerKey;
+		this.kept = kept;
+		this.createdAtMillis = createdAtMillis;
+	}
+
+	void kept(boolean kept) {
+		this.kept = kept;
+	}
+
+	/** A request is running on it right now (its lock is held). */
+	boolean busy() {
+		return lock.isLocked();
+	}
+
 	/**
 	 * Runs {@code action} on the engine with this simulation's lock held and marks it as
-	 * used.
+	 * used. Waits for the lock at most {@code tcplab.budget.jobs.lock-wait}.
 	 * @throws SimulationNotFoundException if the simulation was closed meanwhile
+	 * @throws SimulationBusyException when another request held it all that time
 	 */
 	public <T> T withLock(Function<LiveSimulation, T> action) {
-		lock.lock();
+		acquire();
 		try {
 			if (closed) {
 				throw new SimulationNotFoundException(id);
 			}
 			lastAccessNanos = System.nanoTime();
 			return action.apply(this);
+		}
+		finally {
+			release();
+		}
+	}
+
+	/**
+	 * Runs {@code action} with the lock held if nobody holds it now (sweeps that must not
+	 * wait for a busy simulation); empty when busy or closed. Does not count as use.
+	 */
+	public <T> Optional<T> ifFree(Function<LiveSimulation, T> action) {
+		if (!lock.tryLock()) {
+			return Optional.empty();
+		}
+		try {
+			return closed ? Optional.empty() : Optional.ofNullable(action.apply(this));
+		}
+		finally {
+			release();
+		}
+	}
+
+	private void acquire() {
+		if (lock.tryLock()) {
+			return;
+		}
+		long started = System.nanoTime();
+		try {
+			if (lock.tryLock(lockWaitNanos, TimeUnit.NANOSECONDS)) {
+				return;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		throw new SimulationBusyException(id, (System.nanoTime() - started) / 1_000_000);
+	}
+
+	private void release() {
+		try {
+			if (closed) {
+				finishClose();
+			}
 		}
 		finally {
 			lock.unlock();
@@ -200,7 +336,8 @@ public final class LiveSimulation {
 		return lastAccessNanos;
 	}
 
-	boolean isClosed() {
+	/** Closed (deleted, evicted, expired, moved): a job on it stops at its next check. */
+	public boolean isClosed() {
 		return closed;
 	}
 
@@ -284,7 +421,10 @@ public final class LiveSimulation {
 	 * the runner.
 	 */
 	void tickRealtime(long nowNanos, double maxStepMs, long maxEvents) {
-		lock.lock();
+		if (!lock.tryLock()) {
+			// busy with a request: its clock catches up at the next tick
+			return;
+		}
 		try {
 			if (closed || clock != ClockMode.REALTIME) {
 				realtimeAnchorNanos = nowNanos;
@@ -301,7 +441,7 @@ public final class LiveSimulation {
 			}
 		}
 		finally {
-			lock.unlock();
+			release();
 		}
 	}
 
@@ -314,29 +454,55 @@ public final class LiveSimulation {
 	}
 
 	void notifyClockLocked() {
-		lock.lock();
-		try {
-			if (!closed) {
-				notifyClock();
-			}
-		}
-		finally {
-			lock.unlock();
+		ifFree(s -> {
+			notifyClock();
+			return null;
+		});
+	}
+
+	/**
+	 * Closes this copy: no request gets it any more, viewers get {@code closed: reason}.
+	 * Never waits: when the lock is busy, its holder finishes the close as it lets go.
+	 */
+	void close(String reason) {
+		closeReason.compareAndSet(null, reason);
+		closed = true;
+		if (lock.tryLock()) {
+			release();
 		}
 	}
 
-	void close(String reason) {
-		lock.lock();
+	/** With the lock held, once. */
+	private void finishClose() {
+		if (closeFinished) {
+			return;
+		}
+		closeFinished = true;
+		engine.setTraceListener(null);
+		String reason = closeReason.get();
+		for (TraceSubscriber s : subscribers) {
+			s.onClosed(reason);
+		}
+		subscribers.clear();
+	}
+
+	/**
+	 * Runs {@code action} and then closes this simulation, both only if no request holds
+	 * it: never waits for its lock.
+	 * @return false (and nothing done) when it is busy or already closed
+	 */
+	boolean closeIfIdle(String reason, Runnable action) {
+		if (!lock.tryLock()) {
+			return false;
+		}
 		try {
 			if (closed) {
-				return;
+				return false;
 			}
-			closed = true;
-			engine.setTraceListener(null);
-			for (TraceSubscriber s : subscribers) {
-				s.onClosed(reason);
-			}
-			subscribers.clear();
+			action.run();
+			// the lock is held (and reentrant): the close cannot wait
+			close(reason);
+			return true;
 		}
 		finally {
 			lock.unlock();

@@ -7,7 +7,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
-@EnableConfigurationProperties({ TcplabProperties.class, BudgetProperties.class, JournalProperties.class })
+@EnableConfigurationProperties({ TcplabProperties.class, BudgetProperties.class, JournalProperties.class,
+		JobProperties.class, OwnershipProperties.class })
 class SimulationConfiguration {
 
 	/** Checks an H2 journal file before Flyway opens it (docs/operations.md). */

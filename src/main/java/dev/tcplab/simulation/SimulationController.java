@@ -15,6 +15,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 
 import dev.tcplab.engine.EventResult;
+import dev.tcplab.engine.PairEvent;
 import dev.tcplab.engine.Snapshots.PairView;
 import dev.tcplab.export.PcapWriter;
 
@@ -37,10 +38,20 @@ import org.springframework.web.bind.annotation.RestController;
 		description = "Create simulations, open pairs, drive socket calls and faults, move the clock, read the trace")
 class SimulationController {
 
+	/**
+	 * The events' schemas in the OpenAPI document come from the scenario document
+	 * schema's definitions (web.EventSchemas), as the events' JSON comes from
+	 * json.VocabularyModule.
+	 */
+	static final String EVENT_SCHEMA = "#/components/schemas/PairEventRequest";
+
 	private final SimulationService service;
 
-	SimulationController(SimulationService service) {
+	private final SimulationOwnership ownership;
+
+	SimulationController(SimulationService service, SimulationOwnership ownership) {
 		this.service = service;
+		this.ownership = ownership;
 	}
 
 	@PostMapping
@@ -66,12 +77,24 @@ class SimulationController {
 		return SimulationJson.of(service.snapshot(id));
 	}
 
-	@DeleteMapping("/{id}")
-	@Operation(summary = "Delete a simulation", description = "Its WebSocket viewers get a closed message.")
+	// no body: any Accept will do (a client that accepts only problem+json must not get
+	// 406)
+	@DeleteMapping(path = "/{id}", produces = MediaType.ALL_VALUE)
+	@Operation(summary = "Delete a simulation",
+			description = "Its WebSocket viewers get a closed message. With graceMs (what a page sends when it is left) it is deleted that long from now unless it is used again meanwhile, so a reload finds it: 202.")
 	@ApiResponse(responseCode = "204", description = "Deleted")
+	@ApiResponse(responseCode = "202", description = "Will be deleted after graceMs unless used again")
 	@ApiResponse(responseCode = "404", description = "Unknown simulation",
 			content = @Content(mediaType = "application/problem+json"))
-	ResponseEntity<Void> delete(@PathVariable String id) {
+	@ApiResponse(responseCode = "409", description = "graceMs on a kept simulation",
+			content = @Content(mediaType = "application/problem+json"))
+	ResponseEntity<Void> delete(@PathVariable String id, @Parameter(
+			description = "Delete only if nobody uses it for this long (ms, at most tcplab.ownership.max-release-grace)",
+			example = "10000") @RequestParam(required = false) Long graceMs) {
+		if (graceMs != null && graceMs != 0) {
+			ownership.release(id, graceMs);
+			return ResponseEntity.accepted().build();
+		}
 		service.delete(id);
 		return ResponseEntity.noContent().build();
 	}
@@ -109,8 +132,9 @@ class SimulationController {
 	@ApiResponse(responseCode = "404", description = "Unknown simulation or pair",
 			content = @Content(mediaType = "application/problem+json"))
 	EventResponse event(@PathVariable String id, @PathVariable int pairId,
-			@Valid @RequestBody PairEventRequest request) {
-		EventResult r = service.apply(id, pairId, request.toEvent());
+			@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+					content = @Content(schema = @Schema(ref = EVENT_SCHEMA))) @RequestBody PairEvent event) {
+		EventResult r = service.apply(id, pairId, event);
 		InlineTrace t = InlineTrace.of(r.trace(), service.budget().maxInlineTraceEvents());
 		return new EventResponse(r.result(), t.events(), t.continuesAt());
 	}

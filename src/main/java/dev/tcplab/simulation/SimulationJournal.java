@@ -24,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.tcplab.visitor.CurrentClient;
 import dev.tcplab.engine.EngineVersion;
 import dev.tcplab.engine.PairEvent;
+import dev.tcplab.json.VocabularyModule;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
@@ -96,24 +97,11 @@ public class SimulationJournal implements DisposableBean {
 	record PairEntry(int serverPort, Integer clientPort, boolean clientReuseAddr, boolean establish) {
 	}
 
-	/** Payload of an {@code event} entry: the event the API accepted, for one pair. */
+	/**
+	 * Payload of an {@code event} entry: the event the API accepted, for one pair, in the
+	 * events route's own JSON ({@link VocabularyModule}).
+	 */
 	record EventEntry(int pairId, PairEvent event) {
-	}
-
-	@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-	@JsonSubTypes({ @JsonSubTypes.Type(value = PairEvent.Close.class, name = "close"),
-			@JsonSubTypes.Type(value = PairEvent.Shutdown.class, name = "shutdown"),
-			@JsonSubTypes.Type(value = PairEvent.Send.class, name = "send"),
-			@JsonSubTypes.Type(value = PairEvent.Recv.class, name = "recv"),
-			@JsonSubTypes.Type(value = PairEvent.Abort.class, name = "abort"),
-			@JsonSubTypes.Type(value = PairEvent.SetLinger.class, name = "linger"),
-			@JsonSubTypes.Type(value = PairEvent.SetReuseAddr.class, name = "reuseaddr"),
-			@JsonSubTypes.Type(value = PairEvent.Fault.class, name = "fault"),
-			@JsonSubTypes.Type(value = PairEvent.Release.class, name = "release"),
-			@JsonSubTypes.Type(value = PairEvent.ResendFin.class, name = "resend-fin"),
-			@JsonSubTypes.Type(value = PairEvent.Inject.class, name = "inject") })
-	interface PairEventMixin {
-
 	}
 
 	private final JournalProperties properties;
@@ -126,7 +114,7 @@ public class SimulationJournal implements DisposableBean {
 
 	private final ObjectProvider<PlatformTransactionManager> txProvider;
 
-	private final JsonMapper mapper = JsonMapper.builder().addMixIn(PairEvent.class, PairEventMixin.class).build();
+	private final JsonMapper mapper = JsonMapper.builder().addModule(VocabularyModule.withJournalV1Names()).build();
 
 	private final Clock clock = Clock.systemUTC();
 

@@ -3,6 +3,8 @@ package dev.tcplab.simulation;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -40,19 +42,22 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 
 	private volatile Map<String, JournalReplayer> replayers;
 
-	private final Object[] stripes = new Object[64];
+	private final ReentrantLock[] stripes = new ReentrantLock[64];
+
+	private final JobProperties jobs;
 
 	private final JournalTraces traces;
 
 	SimulationRebuilder(SimulationJournal journal, SimulationRegistry registry, SimulationService service,
-			ObjectProvider<JournalReplayer> replayers, JournalTraces traces) {
+			ObjectProvider<JournalReplayer> replayers, JournalTraces traces, JobProperties jobs) {
 		this.journal = journal;
 		this.traces = traces;
 		this.registry = registry;
 		this.service = service;
 		this.replayerProvider = replayers;
+		this.jobs = jobs;
 		for (int i = 0; i < stripes.length; i++) {
-			stripes[i] = new Object();
+			stripes[i] = new ReentrantLock();
 		}
 	}
 
@@ -110,12 +115,30 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 			}
 			registry.discard(held, "moved");
 		}
-		synchronized (stripes[Math.floorMod(id.hashCode(), stripes.length)]) {
+		// one rebuild per id at a time; a request waits for another's rebuild at most
+		// lock-wait
+		ReentrantLock stripe = stripes[Math.floorMod(id.hashCode(), stripes.length)];
+		long started = System.nanoTime();
+		boolean locked;
+		try {
+			locked = stripe.tryLock(jobs.lockWait().toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			locked = false;
+		}
+		if (!locked) {
+			throw new SimulationBusyException(id, (System.nanoTime() - started) / 1_000_000);
+		}
+		try {
 			LiveSimulation other = registry.held(id).orElse(null);
 			if (other != null && other != held) {
 				return other;
 			}
 			return rebuild(id);
+		}
+		finally {
+			stripe.unlock();
 		}
 	}
 
@@ -150,7 +173,8 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 	public int discardOutdated() {
 		Map<String, LiveSimulation> journaled = new HashMap<>();
 		for (LiveSimulation s : registry.all()) {
-			if (s.id().length() <= 64 && journaled(s)) {
+			// a busy simulation is in use, hence not outdated: skipped, never waited for
+			if (s.id().length() <= 64 && s.ifFree(c -> c.journalNext() > 0).orElse(false)) {
 				journaled.put(s.id(), s);
 			}
 		}
@@ -161,13 +185,8 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 		int dropped = 0;
 		for (LiveSimulation s : journaled.values()) {
 			Long head = heads.get(s.id());
-			boolean outdated;
-			try {
-				outdated = head == null || s.withLock(c -> c.journalNext() <= head);
-			}
-			catch (SimulationNotFoundException closedMeanwhile) {
-				continue;
-			}
+			boolean outdated = head == null ? s.ifFree(c -> true).orElse(false)
+					: s.ifFree(c -> c.journalNext() <= head).orElse(false);
 			if (outdated && registry.discard(s, head == null ? "deleted" : "moved")) {
 				dropped++;
 			}
@@ -214,9 +233,15 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 		if (!SimulationJournal.CREATE.equals(entries.get(0).kind()) || entries.get(0).entryNo() != 0) {
 			throw journal.damage().simulation(id, "its creation entry is missing", null);
 		}
+		long createdAt = entries.get(0).recordedAtMillis();
+		if (System.currentTimeMillis() - createdAt > registry.budget().properties().maxLifetime().toMillis()) {
+			// idling until evicted does not renew a lifetime: it ended while evicted
+			ended(id);
+			return null;
+		}
 		long started = System.nanoTime();
 		LiveSimulation live;
-		try (Rebuild rebuild = Rebuild.begin(id)) {
+		try (Rebuild rebuild = Rebuild.begin(id, createdAt)) {
 			SimulationSpec spec;
 			try {
 				spec = journal.fromJson(entries.get(0).payload(), SimulationSpec.class);
@@ -317,7 +342,11 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 					throw new IllegalStateException(
 							"entry " + e.entryNo() + " is of unknown kind \"" + e.kind() + "\"");
 				}
-				yield () -> r.replay(s, e.payload());
+				yield () -> {
+					JobBudget budget = JobBudget.forReplay(jobs);
+					budget.bind(s);
+					r.replay(s, e.payload(), budget);
+				};
 			}
 		};
 	}

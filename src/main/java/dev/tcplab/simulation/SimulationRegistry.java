@@ -1,8 +1,13 @@
 package dev.tcplab.simulation;
 
 import dev.tcplab.visitor.CurrentClient;
+import dev.tcplab.visitor.OwnerKey;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -21,6 +26,15 @@ import org.springframework.stereotype.Service;
 /**
  * The live simulations of this instance, keyed by random UUIDs. Creates them within the
  * instance limit, evicts idle ones, and drives realtime clocks.
+ * <p>
+ * Memory is a cache of the journal (docs/decisions.md, issues 16 and 20): a visitor is
+ * never refused for what they hold but do not use. At a client address's share
+ * ({@code tcplab.budget.max-simulations-per-client}) a new simulation drops that
+ * address's least recently used copy; at the instance limit it drops the least recently
+ * used copy of the address that holds the most. Only copies nobody uses are dropped (no
+ * request in progress, no viewer), unless the heaviest address holds more than its fair
+ * share of the instance and the newcomer less: then its watched copies go too. A dropped
+ * copy of a journaled simulation comes back from the journal when it is asked for.
  */
 @Service
 public class SimulationRegistry {
@@ -37,20 +51,38 @@ public class SimulationRegistry {
 
 	private final CurrentClient currentClient;
 
+	private final OwnerKey ownerKey;
+
+	private final OwnershipProperties ownership;
+
 	/** Owner and birth of each live simulation, for the per-client cap and lifetime. */
 	private final Map<String, Held> held = new ConcurrentHashMap<>();
 
 	private final Map<String, AtomicInteger> perClient = new ConcurrentHashMap<>();
 
+	/** Admission decisions (count, pick a copy to drop, reserve) one at a time. */
+	private final Object admission = new Object();
+
 	private long tickCount;
 
-	public SimulationRegistry(TcplabProperties properties, SimulationBudget budget, CurrentClient currentClient) {
+	private final long lockWaitNanos;
+
+	public SimulationRegistry(TcplabProperties properties, SimulationBudget budget, CurrentClient currentClient,
+			JobProperties jobs, OwnerKey ownerKey, OwnershipProperties ownership) {
 		this.properties = properties;
 		this.budget = budget;
 		this.currentClient = currentClient;
+		this.lockWaitNanos = jobs.lockWait().toNanos();
+		this.ownerKey = ownerKey;
+		this.ownership = ownership;
 	}
 
-	private record Held(String owner, long bornNanos) {
+	/**
+	 * Holder and birth of a live simulation. {@code bornNanos} counts from the
+	 * simulation's creation, also for a copy rebuilt from the journal (so idling until it
+	 * is evicted does not renew its lifetime).
+	 */
+	private record Held(String visitor, long bornNanos) {
 	}
 
 	public SimulationBudget budget() {
@@ -62,14 +94,26 @@ public class SimulationRegistry {
 	}
 
 	/**
-	 * Creates and registers a simulation.
+	 * Creates and registers a simulation made by {@code POST /api/simulations}.
 	 * @throws LimitExceededException when the instance already holds
-	 * {@code maxSimulations}
+	 * {@code maxSimulations} that are all in use
 	 * @throws IllegalArgumentException for an invalid config or speed
 	 */
 	public LiveSimulation create(String profile, SimulationConfig config, ClockMode clock, double speed) {
+		return create(profile, config, clock, speed, SimulationKind.SIMULATION, null);
+	}
+
+	/**
+	 * Creates and registers a simulation made by {@code kind} (see the class comment for
+	 * what happens at the limits).
+	 * @throws LimitExceededException when the client's share or the instance is full of
+	 * simulations in use
+	 * @throws IllegalArgumentException for an invalid config or speed
+	 */
+	public LiveSimulation create(String profile, SimulationConfig config, ClockMode clock, double speed,
+			SimulationKind kind, String label) {
 		try {
-			return tryCreate(profile, config, clock, speed);
+			return tryCreate(profile, config, clock, speed, kind, label);
 		}
 		catch (LimitExceededException full) {
 			// behind a proxy, copies that other instances now own, or deleted, still
@@ -81,36 +125,52 @@ public class SimulationRegistry {
 				throw full;
 			}
 			l.discardOutdated();
-			return tryCreate(profile, config, clock, speed);
+			return tryCreate(profile, config, clock, speed, kind, label);
 		}
 	}
 
-	private LiveSimulation tryCreate(String profile, SimulationConfig config, ClockMode clock, double speed) {
+	private LiveSimulation tryCreate(String profile, SimulationConfig config, ClockMode clock, double speed,
+			SimulationKind kind, String label) {
 		LiveSimulation.requireSpeed(speed);
-		String owner = currentClient.address();
-		int perClientLimit = budget.properties().maxSimulationsPerClient();
-		AtomicInteger mine = perClient.computeIfAbsent(owner, k -> new AtomicInteger());
-		if (mine.incrementAndGet() > perClientLimit) {
-			mine.decrementAndGet();
-			throw new LimitExceededException("maxSimulationsPerClient", "you already hold " + perClientLimit
-					+ " live simulations (the limit per client); delete one you no longer need");
-		}
-		if (reserved.incrementAndGet() > budget.maxSimulations()) {
-			reserved.decrementAndGet();
-			mine.decrementAndGet();
-			throw new LimitExceededException("maxSimulations", "this instance already runs " + budget.maxSimulations()
-					+ " simulations (the limit); delete one you no longer need or try again later");
+		String visitor = currentClient.address();
+		Rebuild rebuild = Rebuild.current();
+		// a rebuilt copy gets its owner back from the journal (SimulationOwnership)
+		String owner = rebuild != null ? null : ownerKey.currentOrIssue();
+		AtomicInteger mine;
+		synchronized (admission) {
+			mine = perClient.computeIfAbsent(visitor, k -> new AtomicInteger());
+			int perClientLimit = budget.properties().maxSimulationsPerClient();
+			if (mine.get() >= perClientLimit && !evictOne(visitor, true)) {
+				throw new LimitExceededException("maxSimulationsPerClient", "all " + perClientLimit
+						+ " simulations this address holds here (tcplab.budget.max-simulations-per-client) are in use"
+						+ " right now: each has a request in progress or a page showing it",
+						"close a page that shows one, or delete one you no longer need:"
+								+ " GET /api/simulations?mine=true lists yours, DELETE /api/simulations/{id} deletes one",
+						1);
+			}
+			if (reserved.get() >= budget.maxSimulations() && !evictOne(visitor, false)) {
+				throw new LimitExceededException("maxSimulations", "this instance holds its limit of "
+						+ budget.maxSimulations() + " simulations and every one is in use right now",
+						"try again in a few seconds", 2);
+			}
+			reserved.incrementAndGet();
+			mine.incrementAndGet();
+			// perClient entries are dropped when they reach 0 (released): keep ours
+			perClient.putIfAbsent(visitor, mine);
 		}
 		try {
 			budget.requireMemory();
 			SimulationConfig capped = config.withTraceLevel(config.traceLevel(),
 					Math.min(config.maxTraceEvents(), properties.maxTraceEvents()));
 			Simulation engine = new Simulation(capped);
-			Rebuild rebuild = Rebuild.current();
 			String id = rebuild != null ? rebuild.id() : UUID.randomUUID().toString();
-			LiveSimulation live = new LiveSimulation(id, profile, config.seed(), engine, clock, speed,
-					System.nanoTime());
-			held.put(id, new Held(owner, System.nanoTime()));
+			long now = System.nanoTime();
+			LiveSimulation live = new LiveSimulation(id, profile, config.seed(), engine, clock, speed, now,
+					lockWaitNanos);
+			live.origin(kind == null ? SimulationKind.SIMULATION : kind, label, visitor, owner);
+			long born = rebuild != null && rebuild.createdAtMillis() > 0
+					? now - Math.max(0, System.currentTimeMillis() - rebuild.createdAtMillis()) * 1_000_000 : now;
+			held.put(id, new Held(visitor, born));
 			if (rebuild != null) {
 				// a rebuild from the journal: registered by adopt() once every entry is
 				// applied
@@ -122,9 +182,69 @@ public class SimulationRegistry {
 		}
 		catch (RuntimeException ex) {
 			reserved.decrementAndGet();
-			mine.decrementAndGet();
+			if (mine.decrementAndGet() <= 0) {
+				perClient.remove(visitor, mine);
+			}
 			throw ex;
 		}
+	}
+
+	/**
+	 * Drops one in-memory copy to make room for {@code requester} (called under
+	 * {@link #admission}): the least recently used copy that nobody uses of the requester
+	 * ({@code ownShare}) or of the address holding the most (the instance limit). Kept
+	 * copies go after unkept ones. Never waits for a simulation's lock.
+	 * @return false when nothing could be dropped
+	 */
+	private boolean evictOne(String requester, boolean ownShare) {
+		Map<String, Integer> counts = new HashMap<>();
+		perClient.forEach((k, v) -> counts.put(k, v.get()));
+		int requesterHolds = counts.getOrDefault(requester, 0);
+		int holders = counts.size() + (counts.containsKey(requester) ? 0 : 1);
+		int fairShare = Math.max(1, budget.maxSimulations() / holders);
+		List<LiveSimulation> candidates = new ArrayList<>();
+		for (LiveSimulation s : simulations.values()) {
+			if (!ownShare || requester.equals(s.visitor())) {
+				candidates.add(s);
+			}
+		}
+		candidates.sort(Comparator.<LiveSimulation>comparingInt(s -> -counts.getOrDefault(s.visitor(), 0))
+			.thenComparingInt(s -> s.subscriberCount() > 0 ? 1 : 0)
+			.thenComparingInt(s -> s.kept() ? 1 : 0)
+			.thenComparingLong(LiveSimulation::lastAccessNanos));
+		for (LiveSimulation s : candidates) {
+			if (s.subscriberCount() > 0) {
+				// a page shows it: only an address above its fair share loses such a
+				// copy,
+				// and only to one below it
+				boolean overShare = counts.getOrDefault(s.visitor(), 0) > fairShare && requesterHolds < fairShare;
+				if (ownShare || !overShare) {
+					continue;
+				}
+			}
+			if (evict(s, "evicted")) {
+				if (logger.isDebugEnabled()) {
+					logger.debug("made room for " + requester + ": dropped the in-memory copy of " + s.id() + " ("
+							+ s.visitor() + " holds " + counts.getOrDefault(s.visitor(), 0) + ")");
+				}
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Drops the in-memory copy {@code s} (its journal stays) unless a request holds it.
+	 */
+	private boolean evict(LiveSimulation s, String reason) {
+		boolean[] dropped = { false };
+		s.closeIfIdle(reason, () -> {
+			if (simulations.remove(s.id(), s)) {
+				released(s);
+				dropped[0] = true;
+			}
+		});
+		return dropped[0];
 	}
 
 	/**
@@ -297,17 +417,22 @@ public class SimulationRegistry {
 		reserved.decrementAndGet();
 		Held h = held.remove(s.id());
 		if (h != null) {
-			AtomicInteger n = perClient.get(h.owner());
+			AtomicInteger n = perClient.get(h.visitor());
 			if (n != null && n.decrementAndGet() <= 0) {
-				perClient.remove(h.owner(), n);
+				perClient.remove(h.visitor(), n);
 			}
 		}
 	}
 
 	/** Live simulations held by one client address. */
-	public int heldBy(String owner) {
-		AtomicInteger n = perClient.get(owner);
+	public int heldBy(String visitor) {
+		AtomicInteger n = perClient.get(visitor);
 		return n == null ? 0 : n.get();
+	}
+
+	/** Client addresses holding at least one simulation here. */
+	public int visitors() {
+		return perClient.size();
 	}
 
 	public Collection<LiveSimulation> all() {
@@ -319,21 +444,24 @@ public class SimulationRegistry {
 	}
 
 	/**
-	 * Evicts simulations idle for longer than {@code idleTtl} (viewers get
-	 * {@code closed: evicted}) and, watched or not, those older than
-	 * {@code tcplab.budget.max-lifetime} ({@code closed: expired}): a viewer's heartbeats
-	 * do not keep a simulation alive forever.
+	 * Evicts simulations idle for longer than {@code idleTtl} (unkept one-shot runs:
+	 * {@code tcplab.ownership.one-shot-idle-ttl}; viewers get {@code closed: evicted})
+	 * and, watched or not, those older than {@code tcplab.budget.max-lifetime}
+	 * ({@code closed: expired}): a viewer's heartbeats do not keep a simulation alive
+	 * forever.
 	 */
 	@Scheduled(fixedDelayString = "${tcplab.eviction-interval:PT30S}")
 	public void evictIdle() {
 		long now = System.nanoTime();
 		long ttl = properties.idleTtl().toNanos();
+		long oneShotTtl = Math.min(ttl, ownership.oneShotIdleTtl().toNanos());
 		long lifetime = budget.properties().maxLifetime().toNanos();
 		for (LiveSimulation s : simulations.values()) {
 			boolean watched = s.subscriberCount() > 0;
 			Held h = held.get(s.id());
 			boolean expired = h != null && now - h.bornNanos() > lifetime;
-			boolean idle = !watched && now - s.lastAccessNanos() > ttl;
+			long idleTtl = s.kind().oneShot() && !s.kept() ? oneShotTtl : ttl;
+			boolean idle = !watched && now - s.lastAccessNanos() > idleTtl;
 			if ((expired || idle) && simulations.remove(s.id(), s)) {
 				released(s);
 				s.close(expired ? "expired" : "evicted");

@@ -19,9 +19,13 @@ import dev.tcplab.engine.TraceLevel;
 import org.springframework.stereotype.Service;
 
 /**
- * Per-simulation operations of the REST API. Every operation runs under
- * {@link LiveSimulation#withLock}, and every argument is checked before the engine is
- * touched, so a rejected request leaves the simulation exactly as it was.
+ * The one door through which anything changes a simulation. Per-simulation operations of
+ * the REST API (pairs, events, clock) run under {@link LiveSimulation#withLock}, with
+ * every argument checked before the engine is touched, so a rejected request leaves the
+ * simulation exactly as it was. Jobs that make their own simulation (scenario runs,
+ * documents, comparisons, packetdrill scripts, capture replays) go through
+ * {@link #job(SimulationKind)}: admitted, budgeted while they run, journaled by their own
+ * entry. Everything is journaled before the engine runs (docs/decisions.md, "One door").
  */
 @Service
 public class SimulationService {
@@ -32,10 +36,41 @@ public class SimulationService {
 
 	private final SimulationJournal journal;
 
-	public SimulationService(SimulationRegistry registry, SimulationJournal journal) {
+	private final JobGate jobs;
+
+	private final SimulationOwnership ownership;
+
+	public SimulationService(SimulationRegistry registry, SimulationJournal journal, JobGate jobs,
+			SimulationOwnership ownership) {
 		this.registry = registry;
 		this.properties = registry.properties();
 		this.journal = journal;
+		this.jobs = jobs;
+		this.ownership = ownership;
+	}
+
+	SimulationJournal journal() {
+		return journal;
+	}
+
+	/** The limits of jobs (tcplab.budget.jobs). */
+	public JobProperties jobProperties() {
+		return jobs.properties();
+	}
+
+	/**
+	 * Starts a job of the current request that makes its own simulations: admitted now
+	 * (at most {@code concurrent-per-client} per visitor and {@code concurrent} per
+	 * instance at once), budgeted from now. Close it (try-with-resources); see
+	 * {@link Job}.
+	 * @throws JobBudgetExceededException 429 {@code jobsPerClient} / {@code jobsBusy}
+	 */
+	public Job job(SimulationKind kind) {
+		if (!kind.oneShot()) {
+			throw new IllegalArgumentException(kind + " is a request on an existing simulation, not a job");
+		}
+		JobGate.Admission admission = jobs.admit();
+		return new Job(this, kind, jobs.budget(), admission);
 	}
 
 	public TcplabProperties properties() {
@@ -196,18 +231,28 @@ public class SimulationService {
 		double speed = spec.speed() == null ? 1.0 : spec.speed();
 		SimulationConfig config = new SimulationConfig(constants, seed, latency, level, properties.maxTraceEvents(),
 				client, server, !Boolean.FALSE.equals(spec.retainClosedPairs()), Boolean.TRUE.equals(spec.pinnedIsn()));
-		LiveSimulation live = registry.create(profile, config, clock, speed);
+		LiveSimulation live = registry.create(profile, config, clock, speed, spec.originKind(), spec.label());
 		try {
 			journal.created(live,
 					new SimulationSpec(spec.profile(), seed, spec.latencyMs(), spec.clock(), spec.speed(),
 							spec.overrides(), spec.traceLevel(), spec.clientAddress(), spec.serverAddress(),
-							spec.pinnedIsn(), spec.retainClosedPairs()));
+							spec.pinnedIsn(), spec.retainClosedPairs(), spec.kind(), spec.label()));
+			ownership.created(live);
 		}
 		catch (RuntimeException ex) {
 			registry.discard(live, "not journaled");
 			throw ex;
 		}
 		return live;
+	}
+
+	/**
+	 * Creates a simulation made by {@code kind}, described by {@code label} (e.g. a
+	 * scenario's name): what makes a simulation decides its lifetime and where it stands
+	 * when memory is short (docs/decisions.md, "Issue 20").
+	 */
+	public LiveSimulation create(SimulationSpec spec, SimulationKind kind, String label) {
+		return create(spec.withOrigin(kind, label));
 	}
 
 	/**

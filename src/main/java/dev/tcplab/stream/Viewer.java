@@ -172,6 +172,12 @@ final class Viewer implements TraceSubscriber {
 					Outbound.close(new CloseStatus(1000, "not-found"))), List.of());
 			return;
 		}
+		catch (dev.tcplab.simulation.SimulationBusyException ex) {
+			// busy with a long request: 1013 "try again later"
+			startWith(List.of(Outbound.close(CloseStatus.SERVICE_OVERLOAD.withReason("simulation busy; reconnect"))),
+					List.of());
+			return;
+		}
 		catch (RuntimeException ex) {
 			this.live.unsubscribe(this);
 			startWith(List.of(Outbound.close(CloseStatus.SERVER_ERROR.withReason("could not read the simulation"))),

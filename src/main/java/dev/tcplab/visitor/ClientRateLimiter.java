@@ -15,11 +15,15 @@ public class ClientRateLimiter {
 
 	private final TokenBuckets buckets;
 
+	/** The same rate for the routes outside /api (docs, actuator), counted apart. */
+	private final TokenBuckets outsideApi;
+
 	private final TcplabProperties properties;
 
 	public ClientRateLimiter(TcplabProperties properties) {
 		this.properties = properties;
 		this.buckets = new TokenBuckets(properties.requestBurst(), properties.requestsPerSecond());
+		this.outsideApi = new TokenBuckets(properties.requestBurst(), properties.requestsPerSecond());
 	}
 
 	/**
@@ -46,9 +50,20 @@ public class ClientRateLimiter {
 		return this.buckets.tryTake(client, 1, nowNanos);
 	}
 
+	/**
+	 * Takes one token for {@code client} from its bucket for the routes outside
+	 * {@code /api} ({@code /v3/api-docs}, {@code /actuator/**}): the same rate, counted
+	 * apart, so a client at its API limit still gets its health checks answered.
+	 * @return 0 when the request may go ahead, otherwise the seconds to wait (≥ 1)
+	 */
+	public long tryAcquireOutsideApi(String client) {
+		return this.outsideApi.tryTake(client, 1, System.nanoTime());
+	}
+
 	@Scheduled(fixedDelay = 60_000)
 	void forgetIdle() {
 		this.buckets.forgetFull(System.nanoTime());
+		this.outsideApi.forgetFull(System.nanoTime());
 	}
 
 	int clients() {

@@ -19,4 +19,16 @@ public class CurrentClient {
 		return "local";
 	}
 
+	/**
+	 * Where the CPU time of a job the current request runs is charged: the request's
+	 * {@link ClientCpuBudget.Meter}, or nothing outside a request.
+	 */
+	public dev.tcplab.simulation.CpuAccount cpuAccount() {
+		if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes a
+				&& a.getRequest().getAttribute(ClientCpuBudget.METER) instanceof ClientCpuBudget.Meter meter) {
+			return meter;
+		}
+		return dev.tcplab.simulation.CpuAccount.NONE;
+	}
+
 }

@@ -1,7 +1,6 @@
 package dev.tcplab.web;
 
 import dev.tcplab.simulation.JournalUnavailableException;
-import dev.tcplab.simulation.PairEventRequest;
 import dev.tcplab.simulation.StaleCopyException;
 
 import java.net.URI;
@@ -14,14 +13,18 @@ import org.slf4j.LoggerFactory;
 
 import dev.tcplab.engine.EngineException;
 import dev.tcplab.ops.Refusals;
+import dev.tcplab.json.InvalidEventException;
 import dev.tcplab.scenario.ScenarioDocuments;
 import dev.tcplab.scenario.ScenarioNotFoundException;
 import dev.tcplab.simulation.EventBudgetExceededException;
+import dev.tcplab.simulation.JobBudgetExceededException;
+import dev.tcplab.simulation.SimulationBusyException;
 import dev.tcplab.simulation.LimitExceededException;
 import dev.tcplab.visitor.RateLimitedException;
 import dev.tcplab.simulation.SimulationNotFoundException;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.ConstraintViolationException;
 import tools.jackson.databind.exc.InvalidTypeIdException;
 
 import org.apache.tomcat.util.http.InvalidParameterException;
@@ -31,6 +34,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponse;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.lang.Nullable;
@@ -56,6 +60,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 class ApiProblemHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ApiProblemHandler.class);
+
+	/** Server faults are logged with their stack trace, but not without bound. */
+	private static final RateLimitedLog ERRORS = RateLimitedLog.errors();
 
 	/**
 	 * Longest detail sent back: a rejected value is quoted by its prefix, never echoed
@@ -126,6 +133,15 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(LimitExceededException.class)
 	ResponseEntity<ProblemDetail> limit(LimitExceededException ex, HttpServletRequest request) {
+		if (ex instanceof JobBudgetExceededException job) {
+			return jobBudget(job, request);
+		}
+		if (ex instanceof SimulationBusyException busy) {
+			return withRetryAfter(
+					problem(HttpStatus.TOO_MANY_REQUESTS, "Simulation busy", ex.getMessage(), request,
+							Map.of("limit", ex.limit(), "retryAfterSeconds", busy.retryAfterSeconds())),
+					busy.retryAfterSeconds());
+		}
 		ResponseEntity<ProblemDetail> answer = problem(HttpStatus.TOO_MANY_REQUESTS, "Limit exceeded", ex.getMessage(),
 				request, Map.of("limit", ex.limit()));
 		if (ex instanceof EventBudgetExceededException budget) {
@@ -133,14 +149,71 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 			answer.getBody().setProperty("traceFrom", budget.traceFrom());
 			answer.getBody().setProperty("nextSeq", budget.nextSeq());
 		}
-		if (ex instanceof RateLimitedException rl) {
-			answer.getBody().setProperty("retryAfterSeconds", rl.retryAfterSeconds());
+		if (ex.action() != null) {
+			answer.getBody().setProperty("action", ex.action());
+		}
+		if (ex instanceof RateLimitedException || ex.retryAfterSeconds() > 0) {
+			answer.getBody().setProperty("retryAfterSeconds", ex.retryAfterSeconds());
 			return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-				.header(HttpHeaders.RETRY_AFTER, Long.toString(rl.retryAfterSeconds()))
+				.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()))
 				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 				.body(answer.getBody());
 		}
 		return answer;
+	}
+
+	/**
+	 * A job stopped by its budget (nothing of it was kept): 413 when the job is too large
+	 * for the budget (the same request would be stopped again), 429 with Retry-After when
+	 * the moment is (the server or this visitor is busy). {@code limit} names the budget,
+	 * {@code max} its value; the detail says how to stay inside it.
+	 */
+	private static ResponseEntity<ProblemDetail> jobBudget(JobBudgetExceededException ex, HttpServletRequest request) {
+		HttpStatus status = ex.sizeOfTheJob() ? HttpStatus.CONTENT_TOO_LARGE : HttpStatus.TOO_MANY_REQUESTS;
+		ResponseEntity<ProblemDetail> answer = problem(status,
+				ex.sizeOfTheJob() ? "Job too large for its budget" : "Job budget exceeded", ex.getMessage(), request,
+				Map.of("limit", ex.limit(), "max", ex.max()));
+		if (ex.retryAfterSeconds() > 0) {
+			answer.getBody().setProperty("retryAfterSeconds", ex.retryAfterSeconds());
+			return withRetryAfter(answer, ex.retryAfterSeconds());
+		}
+		return answer;
+	}
+
+	private static ResponseEntity<ProblemDetail> withRetryAfter(ResponseEntity<ProblemDetail> answer, long seconds) {
+		return ResponseEntity.status(answer.getStatusCode())
+			.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(answer.getBody());
+	}
+
+	/**
+	 * Bean Validation of a controller's parameters through method validation
+	 * ({@code @Validated}): a request value out of range, e.g. {@code untilStep=0}.
+	 */
+	@ExceptionHandler(ConstraintViolationException.class)
+	ResponseEntity<ProblemDetail> constraintViolation(ConstraintViolationException ex, HttpServletRequest request) {
+		List<Map<String, Object>> errors = ex.getConstraintViolations()
+			.stream()
+			.sorted(java.util.Comparator.comparing(v -> String.valueOf(v.getPropertyPath())))
+			.map(v -> Map.<String, Object>of("field", parameterName(v.getPropertyPath()), "message",
+					String.valueOf(v.getMessage()), "rejected",
+					Problems.shorten(String.valueOf(v.getInvalidValue()), MAX_REJECTED)))
+			.toList();
+		String detail = errors.isEmpty() ? "the request is invalid"
+				: String.join("; ", errors.stream().map(e -> e.get("field") + " " + e.get("message")).toList());
+		return problem(HttpStatus.BAD_REQUEST, "Invalid request", detail, request, Map.of("errors", errors));
+	}
+
+	/** The last node of a violation's path: the request parameter's name. */
+	private static String parameterName(jakarta.validation.Path path) {
+		String name = String.valueOf(path);
+		for (jakarta.validation.Path.Node n : path) {
+			if (n.getName() != null) {
+				name = n.getName();
+			}
+		}
+		return name;
 	}
 
 	@ExceptionHandler(dev.tcplab.simulation.StaleCopyException.class)
@@ -156,7 +229,8 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 			// while the circuit is open every request is refused at once: not logged one
 			// by
 			// one (the circuit logs when it opens and closes)
-			log.warn("journal unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(), ex.getMessage());
+			ERRORS.warn(log, "journal unavailable on " + request.getMethod() + " "
+					+ Problems.shorten(ProblemStatuses.safeUri(request.getRequestURI()), 200) + ": " + ex.getMessage());
 		}
 		Refusals.name(request, "journal");
 		return retryLater("Journal unavailable",
@@ -208,7 +282,8 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<ProblemDetail> unexpected(Exception ex, HttpServletRequest request) {
-		log.error("unexpected error on {} {}", request.getMethod(), request.getRequestURI(), ex);
+		ERRORS.error(log, "unexpected error on " + request.getMethod() + " "
+				+ Problems.shorten(ProblemStatuses.safeUri(request.getRequestURI()), 200), ex);
 		return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
 				"the server failed on this request; the simulation was left as it was before the failing step", request,
 				Map.of());
@@ -226,13 +301,20 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 		}
 		String detail = "the request body is not valid JSON for this route";
 		Throwable cause = ex.getMostSpecificCause();
-		if (cause instanceof InvalidTypeIdException bad && bad.getBaseType() != null
-				&& bad.getBaseType().hasRawClass(PairEventRequest.class)) {
-			String known = "; known types: " + String.join(", ", PairEventRequest.TYPES);
-			detail = bad.getTypeId() == null ? "an event needs a \"type\"" + known
-					: "unknown event type \"" + bad.getTypeId() + "\"" + known;
+		if (cause instanceof InvalidEventException bad) {
+			// an event the engine's records refuse (or whose JSON does not make one): the
+			// same shape as a failed validation
+			String message = bad.getOriginalMessage();
+			ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, message);
+			body.setTitle("Invalid request");
+			body.setProperty("errors",
+					List.of(Map.of("field", bad.field(), "message",
+							message.startsWith(bad.field() + " ") ? message.substring(bad.field().length() + 1)
+									: message,
+							"rejected", Problems.shorten(String.valueOf(bad.getValue()), MAX_REJECTED))));
+			return handleExceptionInternal(ex, body, headers, HttpStatus.BAD_REQUEST, request);
 		}
-		else if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
+		if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
 			detail = cause.getMessage();
 		}
 		else if (cause != null && cause.getMessage() != null) {
@@ -278,6 +360,11 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body, HttpHeaders headers,
 			HttpStatusCode statusCode, WebRequest request) {
+		if (body == null && ex instanceof ErrorResponse error) {
+			// the framework's own problem: give it a safe instance here (a path such as
+			// "//x" is not a URI, and Spring's fallback would fail on it)
+			body = error.getBody();
+		}
 		if (body instanceof ProblemDetail pd) {
 			if (pd.getInstance() == null && request instanceof ServletWebRequest swr) {
 				pd.setInstance(URI.create(ProblemStatuses.safeUri(swr.getRequest().getRequestURI())));

@@ -2,7 +2,6 @@ package dev.tcplab.web;
 
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.info.Info;
-import io.swagger.v3.oas.annotations.info.License;
 
 import org.springframework.context.annotation.Configuration;
 
@@ -14,8 +13,7 @@ import org.springframework.context.annotation.Configuration;
 @OpenAPIDefinition(info = @Info(title = "tcplab API", version = "1", description = """
 		A deterministic TCP connection-teardown laboratory. Create a simulation (one virtual network with its own \
 		virtual clock), open client/server pairs, drive socket calls and network faults, move the clock and read the \
-		trace or a pcap. Errors are RFC 9457 problem details (application/problem+json). See docs/api.md.""",
-		license = @License(name = "see repository")))
+		trace or a pcap. Errors are RFC 9457 problem details (application/problem+json). See docs/api.md."""))
 class OpenApiConfiguration {
 
 }

@@ -30,6 +30,8 @@ class ProblemErrorController implements ErrorController {
 
 	private static final Logger log = LoggerFactory.getLogger(ProblemErrorController.class);
 
+	private static final RateLimitedLog ERRORS = RateLimitedLog.errors();
+
 	@RequestMapping("${server.error.path:/error}")
 	ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
 		Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
@@ -46,7 +48,8 @@ class ProblemErrorController implements ErrorController {
 			Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
 			Throwable ex = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
 			if (status.is5xxServerError()) {
-				log.error("unhandled error on {} {}", request.getMethod(), uri, ex);
+				ERRORS.error(log, "unhandled error on " + request.getMethod() + " "
+						+ Problems.shorten(ProblemStatuses.safeUri(uri), 200), ex);
 				detail = "the server failed on this request";
 			}
 			else if (message instanceof String m && !m.isBlank()) {

@@ -16,11 +16,13 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * Installs {@code clients/python} offline ({@code pip install --no-build-isolation}) into
- * a temporary folder and runs its pytest suite against the app on a random port, with
- * Debian's python3 (python3-pytest, python3-pandas, python3-matplotlib: {@code .ci/run}
- * installs them). Locally, without pytest, the test reports a skip; under {@code CI=true}
- * it fails instead, and no pytest test may be skipped there.
+ * Installs {@code clients/python} offline the way its README says for Debian's python3
+ * (PEP 668: a venv with {@code --system-site-packages}, then
+ * {@code pip install --no-build-isolation --no-deps}) and runs its pytest suite against
+ * the app on a random port with the app's default limits (the suite's rate-limit test
+ * needs them). Debian's python3-pytest, -requests, -websocket, -pandas, -matplotlib and
+ * -venv come from {@code .ci/run}. Locally, without pytest, the test reports a skip;
+ * under {@code CI=true} it fails instead, and no pytest test may be skipped there.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class PythonClientTest {
@@ -66,14 +68,19 @@ class PythonClientTest {
 			.isTrue();
 		assumeTrue(python != null, "no python3 with pytest here (apt-get install python3-pytest)");
 		Path client = Path.of("clients/python").toAbsolutePath();
-		Path site = tmp.resolve("site");
-		run(tmp, Map.of(), List.of(python, "-m", "pip", "install", "--quiet", "--no-build-isolation", "--no-deps",
-				"--no-index", "--target", site.toString(), client.toString()));
-		List<String> pytest = new ArrayList<>(List.of(python, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
-				client.resolve("tests").toString()));
-		String out = run(tmp,
-				Map.of("TCPLAB_URL", "http://127.0.0.1:" + port, "PYTHONPATH", site.toString(), "MPLBACKEND", "Agg"),
-				pytest);
+		Path venv = tmp.resolve("venv");
+		run(tmp, Map.of(), List.of(python, "-m", "venv", "--system-site-packages", venv.toString()));
+		String venvPython = venv.resolve("bin/python").toString();
+		run(tmp, Map.of(), List.of(venvPython, "-m", "pip", "install", "--quiet", "--no-build-isolation", "--no-deps",
+				"--no-index", client.toString()));
+		// the installed copy, not the sources, is what the suite imports (it also checks
+		// py.typed is in it)
+		assertThat(run(tmp, Map.of(), List.of(venvPython, "-c", "import tcplab_client; print(tcplab_client.__file__)")))
+			.contains(venv.toString());
+		List<String> pytest = new ArrayList<>(List.of(venvPython, "-m", "pytest", "-q", "-rs", "--durations=5", "-p",
+				"no:cacheprovider", client.resolve("tests").toString()));
+		String out = run(tmp, Map.of("TCPLAB_URL", "http://127.0.0.1:" + port, "MPLBACKEND", "Agg"), pytest);
+		System.out.println(out);
 		assertThat(out).containsPattern("\\d+ passed").doesNotContain("failed");
 		if (CI) {
 			assertThat(out).as("under CI pandas and matplotlib are installed: nothing may be skipped")

@@ -11,6 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.tcplab.simulation.SimulationRegistry;
 import dev.tcplab.testing.HttpJson;
+import dev.tcplab.testing.PacketdrillScripts;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -24,14 +25,15 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 				"tcplab.budget.max-simulations-per-client=1000" })
 class PacketdrillRunApiTest {
 
-	static final String SERVER = "--tolerance_usecs=20000\n`../common/defaults.sh`\n" + RunnerTest.ACCEPTED + """
-			+.01 < F. 1:1(0) ack 1 win 65535
-			+0 > . 1:1(0) ack 2
-			+0 read(4, ..., 1000) = 0
-			+.01 close(4) = 0
-			+0 > F. 1:1(0) ack 2
-			+.01 < . 2:2(0) ack 2 win 65535
-			""";
+	static final String SERVER = "--tolerance_usecs=20000\n`../common/defaults.sh`\n" + PacketdrillScripts.PASSIVE_OPEN
+			+ """
+					+.01 < F. 1:1(0) ack 1 win 65535
+					+0 > . 1:1(0) ack 2
+					+0 read(4, ..., 1000) = 0
+					+.01 close(4) = 0
+					+0 > F. 1:1(0) ack 2
+					+.01 < . 2:2(0) ack 2 win 65535
+					""";
 
 	@LocalServerPort
 	int port;

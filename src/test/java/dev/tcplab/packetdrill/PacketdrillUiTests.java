@@ -44,10 +44,7 @@ class PacketdrillUiTests {
 
 	@AfterAll
 	static void stopBrowser() {
-		if (driver != null) {
-			driver.quit();
-			driver = null;
-		}
+		driver = HeadlessChromium.stop(driver);
 	}
 
 	private void waitFor(java.util.function.BooleanSupplier condition) {

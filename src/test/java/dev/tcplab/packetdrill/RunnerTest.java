@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import dev.tcplab.engine.Simulation;
 import dev.tcplab.engine.SimulationConfig;
 import dev.tcplab.engine.TraceEvent;
+import dev.tcplab.testing.PacketdrillScripts;
 
 /** Timing rules of the runner, as packetdrill's run.c applies them. */
 class RunnerTest {
@@ -77,28 +78,14 @@ class RunnerTest {
 	}
 
 	/**
-	 * A server script's first lines: listen, the handshake and accept() = 4 (lines 1-8).
-	 */
-	static final String ACCEPTED = """
-			0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
-			+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
-			+0 bind(3, ..., ...) = 0
-			+0 listen(3, 1) = 0
-			+0 < S 0:0(0) win 65535 <mss 1460>
-			+0 > S. 0:0(0) ack 1 <...>
-			+.01 < . 1:1(0) ack 1 win 65535
-			+0 accept(3, ..., ...) = 4
-			""";
-
-	/**
 	 * recvmsg with control messages (ancillary data) cannot be modelled: unsupported, and
 	 * the next line still runs. packetdrill's msghdr members with a length
 	 * ({@code msg_iov(1)=[...]}, {@code msg_control(48)=[...]}) parse.
 	 */
 	@Test
 	void shouldMarkRecvmsgWithControlMessagesUnsupportedAndGoOn() {
-		Runner.Outcome o = run(
-				ACCEPTED + """
+		Runner.Outcome o = run(PacketdrillScripts.PASSIVE_OPEN
+				+ """
 						+0 recvmsg(4, {msg_name(...)=..., msg_iov(1)=[{..., 100}], msg_flags=0, msg_control(48)=[{cmsg_level=SOL_SOCKET, cmsg_type=SCM_TIMESTAMPING, cmsg_data={scm_sec=0,scm_nsec=0}}]}, MSG_ERRQUEUE) = 100
 						+.01 < P. 1:101(100) ack 1 win 65535
 						+0 > . 1:1(0) ack 101

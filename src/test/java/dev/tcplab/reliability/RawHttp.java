@@ -17,19 +17,19 @@ import java.util.Map;
  * test can act as several clients and send requests no HTTP library would (malformed
  * request lines, bad versions, raw bytes).
  */
-final class RawHttp {
+public final class RawHttp {
 
 	/**
 	 * An answer; status −1 when the server closed without answering, 0 for an HTTP/0.9
 	 * answer (no status line, no headers: the body alone).
 	 */
-	record Response(int status, Map<String, String> headers, String body, Socket upgraded) {
+	public record Response(int status, Map<String, String> headers, String body, Socket upgraded) {
 
-		String header(String name) {
+		public String header(String name) {
 			return this.headers.get(name.toLowerCase(Locale.ROOT));
 		}
 
-		boolean isProblemJson() {
+		public boolean isProblemJson() {
 			String ct = header("content-type");
 			return ct != null && ct.startsWith("application/problem+json");
 		}
@@ -39,23 +39,84 @@ final class RawHttp {
 
 	private final int port;
 
-	RawHttp(String local, int port) {
-		this.local = local;
-		this.port = port;
+	private final int timeoutMs;
+
+	/**
+	 * Whether the request is followed by a half-close (shutdownOutput): a server waiting
+	 * for a promised body sees the end. nginx takes it for a client that went away and
+	 * drops the request (499), so clients of nginx do not.
+	 */
+	private final boolean halfClose;
+
+	public RawHttp(String local, int port) {
+		this(local, port, true);
 	}
 
-	Response get(String path) {
+	/** A client whose reads give up after {@code timeoutMs} (status −1). */
+	RawHttp(String local, int port, int timeoutMs) {
+		this(local, port, true, timeoutMs);
+	}
+
+	public RawHttp(String local, int port, boolean halfClose) {
+		this(local, port, halfClose, halfClose ? 5_000 : 60_000);
+	}
+
+	private RawHttp(String local, int port, boolean halfClose, int timeoutMs) {
+		this.local = local;
+		this.port = port;
+		this.halfClose = halfClose;
+		this.timeoutMs = timeoutMs;
+	}
+
+	public Response get(String path) {
 		return send(("GET " + path + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
 			.getBytes(StandardCharsets.ISO_8859_1));
 	}
 
-	Response post(String path, String json) {
+	public Response post(String path, String json) {
 		byte[] body = json.getBytes(StandardCharsets.UTF_8);
 		byte[] head = ("POST " + path
 				+ " HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Type: application/json\r\n" + "Content-Length: "
 				+ body.length + "\r\n\r\n")
 			.getBytes(StandardCharsets.ISO_8859_1);
 		return send(concat(head, body));
+	}
+
+	/**
+	 * A POST with a body of any content type and further header lines ("Name: value").
+	 */
+	Response post(String path, String contentType, byte[] body, String... headers) {
+		StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.1\r\nConnection: close\r\n");
+		boolean host = false;
+		for (String h : headers) {
+			head.append(h).append("\r\n");
+			host |= h.regionMatches(true, 0, "Host:", 0, 5);
+		}
+		if (!host) {
+			head.append("Host: t\r\n");
+		}
+		if (contentType != null) {
+			head.append("Content-Type: ").append(contentType).append("\r\n");
+		}
+		head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+		return send(concat(head.toString().getBytes(StandardCharsets.ISO_8859_1), body));
+	}
+
+	/**
+	 * One request with extra header lines ({@code name → value}) and an optional body of
+	 * {@code contentType}.
+	 */
+	public Response request(String method, String path, Map<String, String> headers, String contentType, byte[] body) {
+		StringBuilder head = new StringBuilder(method).append(' ')
+			.append(path)
+			.append(" HTTP/1.1\r\nHost: t\r\nConnection: close\r\n");
+		headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+		if (body != null) {
+			head.append("Content-Type: ").append(contentType).append("\r\n");
+		}
+		head.append("Content-Length: ").append(body == null ? 0 : body.length).append("\r\n\r\n");
+		byte[] h = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+		return send(body == null ? h : concat(h, body));
 	}
 
 	static byte[] concat(byte[] a, byte[] b) {
@@ -66,17 +127,18 @@ final class RawHttp {
 	}
 
 	/** Sends raw bytes on a fresh connection and reads one answer. */
-	Response send(byte[] request) {
+	public Response send(byte[] request) {
 		Socket s = new Socket();
 		try {
 			s.bind(new InetSocketAddress(InetAddress.getByName(this.local), 0));
 			s.connect(new InetSocketAddress("127.0.0.1", this.port), 5000);
-			s.setSoTimeout(5_000);
+			s.setSoTimeout(this.timeoutMs);
 			OutputStream out = s.getOutputStream();
 			try {
 				out.write(request);
 				out.flush();
-				if (!new String(request, StandardCharsets.ISO_8859_1).contains("Upgrade: websocket")) {
+				if (this.halfClose
+						&& !new String(request, StandardCharsets.ISO_8859_1).contains("Upgrade: websocket")) {
 					// nothing more will come: a server waiting for a promised body sees
 					// the end
 					s.shutdownOutput();
@@ -171,7 +233,7 @@ final class RawHttp {
 		return b.toString();
 	}
 
-	static void closeQuietly(Socket s) {
+	public static void closeQuietly(Socket s) {
 		try {
 			s.close();
 		}
@@ -181,7 +243,7 @@ final class RawHttp {
 	}
 
 	/** A WebSocket handshake request for {@code path}. */
-	static byte[] handshake(String path) {
+	public static byte[] handshake(String path) {
 		return ("GET " + path + " HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
 				+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
 			.getBytes(StandardCharsets.ISO_8859_1);

@@ -16,10 +16,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import java.util.List;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.tcplab.engine.TcpState;
 import dev.tcplab.engine.TraceEvent;
+import dev.tcplab.simulation.InlineTrace;
 import dev.tcplab.visitor.ClientCpuBudget;
 import dev.tcplab.visitor.ClientRateLimiter;
 import dev.tcplab.simulation.LimitExceededException;
@@ -57,6 +59,11 @@ class ScenarioControllerTest {
 			    expect: ["state client ESTABLISHED → FIN_WAIT_1"]
 			""", "demo.yaml", "active-close");
 
+	@BeforeEach
+	void inlineTraces() {
+		when(runner.inline(any())).thenAnswer(call -> InlineTrace.of(call.getArgument(0), 1000));
+	}
+
 	@Test
 	void shouldListScenariosWithBothLanguages() throws Exception {
 		when(runner.scenarios()).thenReturn(List.of(DEMO));
@@ -88,13 +95,29 @@ class ScenarioControllerTest {
 			.andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("active-close")));
 	}
 
+	/** Issue 26: the scenario document schema is served for editors and other tools. */
+	@Test
+	void shouldServeTheScenarioDocumentSchema() throws Exception {
+		mvc.perform(get("/api/scenarios/schema"))
+			.andExpect(status().isOk())
+			.andExpect(content().contentTypeCompatibleWith("application/schema+json"))
+			.andExpect(header().string("Cache-Control", org.hamcrest.Matchers.containsString("max-age=3600")))
+			.andExpect(content().string(ScenarioSchema.text()))
+			.andExpect(jsonPath("$.$schema").value("https://json-schema.org/draft/2020-12/schema"))
+			.andExpect(jsonPath("$.$defs.bytes.maximum").value(dev.tcplab.engine.PairEvent.MAX_BYTES));
+		mvc.perform(get("/api/scenarios/schema").accept(MediaType.APPLICATION_JSON))
+			.andExpect(status().isOk())
+			.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON));
+		verify(runner, org.mockito.Mockito.never()).scenario(any());
+	}
+
 	@Test
 	void shouldRunAndAnswer201WithNarration() throws Exception {
 		TraceEvent state = new TraceEvent.State(0, 0, 1, "client", TcpState.ESTABLISHED, TcpState.FIN_WAIT_1,
 				"close()");
-		Expectation met = Expectation.parse("state client ESTABLISHED → FIN_WAIT_1").checked(true);
+		Expectation.Checked met = Expectation.parse("state client ESTABLISHED → FIN_WAIT_1").checked(true);
 		when(runner.run("active-close", "rfc9293", 7L, 1)).thenReturn(new Run("sim-1", "active-close", DEMO.title(),
-				"rfc9293", 7, List.of(state), List.of(new NarrationStep(1, 0, 1, Text.of("Close", "닫기"),
+				"rfc9293", 7, List.of(state), List.of(new NarrationStep(1, 0, 1, 10.0, Text.of("Close", "닫기"),
 						Text.of("t", "설명"), false, List.of(met), null))));
 		mvc.perform(post("/api/scenarios/active-close/runs").contentType(MediaType.APPLICATION_JSON)
 			.content("{\"profile\":\"rfc9293\",\"seed\":7,\"untilStep\":1}"))
@@ -103,6 +126,7 @@ class ScenarioControllerTest {
 			.andExpect(jsonPath("$.simulationId").value("sim-1"))
 			.andExpect(jsonPath("$.trace[0].type").value("state"))
 			.andExpect(jsonPath("$.narration[0].step").value(1))
+			.andExpect(jsonPath("$.narration[0].endMs").value(10.0))
 			.andExpect(jsonPath("$.narration[0].fromSeq").value(0))
 			.andExpect(jsonPath("$.narration[0].toSeq").value(1))
 			.andExpect(jsonPath("$.narration[0].title.ko").value("닫기"))

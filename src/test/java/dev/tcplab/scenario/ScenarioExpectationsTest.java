@@ -106,9 +106,9 @@ class ScenarioExpectationsTest {
 				if (n.expectations().isEmpty() && !step.pause()) {
 					bad.add("claims nothing: a step that acts needs at least one expectation");
 				}
-				for (Expectation e : n.expectations()) {
+				for (Expectation.Checked e : n.expectations()) {
 					if (!e.passed()) {
-						bad.add("expectation not met: " + e.text());
+						bad.add("expectation not met: " + e.expectation().text());
 					}
 				}
 				for (String t : List.of(n.title().en(), n.title().ko(), n.text().en(), n.text().ko())) {

@@ -235,10 +235,22 @@ class SimulationApiTest {
 		}
 		assertThat(paths.get("/api/simulations").get("post").get("summary").asString()).isNotBlank();
 		JsonNode schemas = docs.json().get("components").get("schemas");
-		assertThat(schemas.get("PairEventRequest").get("example")).isNotNull();
+		assertThat(schemas.get("PairEventRequest").get("examples")).isNotEmpty();
+		// the events route's body is the union of the event schemas, taken from the
+		// scenario
+		// document schema's definitions with nothing left pointing outside the document
+		assertThat(paths.get("/api/simulations/{id}/pairs/{pairId}/events")
+			.get("post")
+			.get("requestBody")
+			.get("content")
+			.get("application/json")
+			.get("schema")
+			.get("$ref")
+			.asString()).isEqualTo("#/components/schemas/PairEventRequest");
+		assertThat(docs.text()).doesNotContain("#/$defs/").doesNotContain("(?i)");
 		// every event type is its own documented schema, selected by "type"
 		JsonNode mapping = schemas.get("PairEventRequest").get("discriminator").get("mapping");
-		assertThat(mapping.propertyNames()).containsExactlyElementsOf(PairEventRequest.TYPES);
+		assertThat(mapping.propertyNames()).containsExactlyElementsOf(dev.tcplab.json.VocabularyModule.EVENT_TYPES);
 		assertThat(schemas.get("DelayEvent").get("description").asString()).contains("Delay");
 		assertThat(schemas.get("DelayEvent").get("required").values()).extracting(JsonNode::asString)
 			.contains("side", "segment", "ms");

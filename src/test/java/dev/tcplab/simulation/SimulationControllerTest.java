@@ -77,6 +77,9 @@ class SimulationControllerTest {
 	SimulationService service;
 
 	@MockitoBean
+	SimulationOwnership ownership;
+
+	@MockitoBean
 	ClientRateLimiter limiter;
 
 	@MockitoBean

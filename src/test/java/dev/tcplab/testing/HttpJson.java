@@ -64,7 +64,12 @@ public final class HttpJson {
 		return send(b);
 	}
 
-	private Answer send(HttpRequest.Builder b) {
+	/** A request to {@code path} on the server, to add headers to and {@link #send}. */
+	public HttpRequest.Builder request(String path) {
+		return HttpRequest.newBuilder(URI.create(base + path));
+	}
+
+	public Answer send(HttpRequest.Builder b) {
 		try {
 			HttpResponse<byte[]> r = client.send(b.timeout(Duration.ofSeconds(60)).build(),
 					HttpResponse.BodyHandlers.ofByteArray());

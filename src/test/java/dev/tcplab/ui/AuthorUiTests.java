@@ -50,10 +50,7 @@ class AuthorUiTests {
 
 	@AfterAll
 	static void stopBrowser() {
-		if (driver != null) {
-			driver.quit();
-			driver = null;
-		}
+		driver = HeadlessChromium.stop(driver);
 	}
 
 	@BeforeEach
@@ -189,6 +186,33 @@ class AuthorUiTests {
 		waitFor(() -> driver.findElement(By.id("narration-title")).getText().contains("My own close"));
 		driver.findElement(By.id("step-next")).click();
 		waitFor(() -> query().contains("step=2") && query().contains("doc="));
+	}
+
+	@Test
+	void shouldLeaveTheHostPageWhereItIsWhenAComparisonEmbedLoads() {
+		// a host page from the same server (Chromium keeps public pages from framing a
+		// local server): a tall page
+		// with the embed in the middle, built with the DOM (the server's CSP allows no
+		// inline style)
+		driver.get("http://localhost:" + this.port + "/app.css");
+		js("""
+				const doc = document;
+				doc.body.replaceChildren();
+				const spacer = () => { const p = doc.createElement('p'); p.style.height = '1500px'; p.textContent = 'host'; return p; };
+				const f = doc.createElement('iframe');
+				f.id = 'f';
+				f.width = '1000';
+				f.height = '700';
+				f.src = arguments[0];
+				doc.body.append(spacer(), f, spacer());
+				window.scrollTo(0, 0);""",
+				"http://localhost:" + this.port + "/?scenario=old-duplicate&compare=timewait&embed=1&lang=en");
+		driver.switchTo().frame("f");
+		waitFor(() -> driver.findElements(By.cssSelector("#compare-panel .cmp-col svg")).size() == 2);
+		// no packetdrill panel and no authors' tools in an embed
+		assertThat(driver.findElement(By.id("packetdrill-panel")).isDisplayed()).isFalse();
+		driver.switchTo().defaultContent();
+		assertThat(((Number) js("return window.scrollY")).intValue()).as("the host page did not move").isZero();
 	}
 
 	// ------------------------------------------------------------------ helpers

@@ -58,10 +58,7 @@ class BrowserUiTests {
 
 	@AfterAll
 	static void stopBrowser() {
-		if (driver != null) {
-			driver.quit();
-			driver = null;
-		}
+		driver = HeadlessChromium.stop(driver);
 	}
 
 	@BeforeEach
@@ -197,6 +194,8 @@ class BrowserUiTests {
 		assertThat(driver.findElement(By.cssSelector("header.top")).isDisplayed()).isFalse();
 		assertThat(driver.findElement(By.id("controls-panel")).isDisplayed()).isFalse();
 		assertThat(driver.findElement(By.id("export-panel")).isDisplayed()).isFalse();
+		assertThat(driver.findElement(By.id("packetdrill-panel")).isDisplayed()).as("no packetdrill panel in an embed")
+			.isFalse();
 		assertThat(driver.findElement(By.id("embed-open")).isDisplayed()).isTrue();
 		assertThat(driver.findElement(By.id("embed-open")).getAttribute("href")).contains("sim=")
 			.doesNotContain("embed=1");
@@ -222,67 +221,6 @@ class BrowserUiTests {
 	// ------------------------------------------------------------------ what a tutorial
 	// reader sees (issue 13)
 
-	/**
-	 * Every text in the ladder, with its box in the page, grouped by the element it
-	 * belongs to (one arrow's label lines, one call's lines, one bar's texts).
-	 */
-	private static final String LABEL_OVERLAPS = """
-			const texts = [...document.querySelectorAll('#ladder text')];
-			const group = (t) => t.closest('g.seg, g.call, g.bar, g.state-change, g.gap, g.bar-marker') || t;
-			const boxes = texts.map((t) => ({ t, g: group(t), r: t.getBoundingClientRect() }))
-				.filter((b) => b.r.width > 0 && b.r.height > 0);
-			const out = [];
-			for (let i = 0; i < boxes.length; i++) {
-				for (let j = i + 1; j < boxes.length; j++) {
-					const a = boxes[i], b = boxes[j];
-					if (a.g === b.g) continue;
-					const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
-					const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
-					if (w > 1 && h > 1) out.push(a.t.textContent + ' <> ' + b.t.textContent);
-				}
-			}
-			return out;""";
-
-	/**
-	 * What the step added that a reader cannot see (off-screen or under the pinned
-	 * narration).
-	 */
-	private static final String FRESH_HIDDEN = """
-			const fresh = [...document.querySelectorAll('#ladder .fresh text, #ladder g.seg.fresh line.shaft')];
-			if (fresh.length === 0) return ['nothing marked fresh'];
-			const out = [];
-			for (const el of fresh) {
-				const r = el.getBoundingClientRect();
-				if (r.width === 0 && r.height === 0) continue;
-				const x = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1);
-				const y = r.top + r.height / 2;
-				if (r.top < 0 || r.bottom > innerHeight) { out.push('off-screen: ' + (el.textContent || 'arrow') + ' at y=' + Math.round(r.top)); continue; }
-				const hit = document.elementFromPoint(x, y);
-				if (!hit || !hit.closest('#ladder')) out.push('covered: ' + (el.textContent || 'arrow') + ' by ' + (hit && (hit.id || hit.className)));
-			}
-			return out;""";
-
-	@Test
-	void shouldBringAStepsNewItemsIntoTheViewportAtBothWidths() throws IOException {
-		for (int[] size : new int[][] { { 1280, 800 }, { 390, 844 } }) {
-			driver.manage().window().setSize(new Dimension(size[0], size[1]));
-			open("/?lang=en&scenario=lost-last-ack&step=1");
-			for (int step = 2; step <= 4; step++) {
-				String before = driver.findElement(By.id("narration-step")).getText();
-				driver.findElement(By.id("step-next")).click();
-				waitFor(() -> !driver.findElement(By.id("narration-step")).getText().equals(before));
-				waitFor(() -> !driver.findElements(By.cssSelector("#ladder .fresh")).isEmpty());
-				List<?> hidden = (List<?>) js(FRESH_HIDDEN);
-				assertThat(hidden).as("step %d at %dx%d", step, size[0], size[1]).isEmpty();
-			}
-			Number nextTop = (Number) js("return document.getElementById('step-next').getBoundingClientRect().top");
-			assertThat(nextTop.doubleValue()).as("Next stays on screen").isBetween(0.0, (double) size[1] - 30);
-			assertThat(driver.getCurrentUrl()).contains("step=4");
-			screenshot("lost-last-ack-step4-" + size[0]);
-			assertThat((List<?>) js(LABEL_OVERLAPS)).isEmpty();
-		}
-	}
-
 	@Test
 	void shouldNotOverlapAnyTwoLadderLabelsAtBothWidths() throws IOException {
 		String[][] cases = { { "simultaneous-close", "2" }, { "linger-default", "2" }, { "old-duplicate", "all" },
@@ -292,7 +230,7 @@ class BrowserUiTests {
 			for (String[] c : cases) {
 				open("/?lang=en&scenario=" + c[0] + "&step=" + c[1]);
 				waitFor(() -> ((Number) js("return window.tcplab.state.scenario ? 1 : 0")).intValue() == 1);
-				List<?> overlaps = (List<?>) js(LABEL_OVERLAPS);
+				List<?> overlaps = (List<?>) js(LadderScripts.LABEL_OVERLAPS);
 				assertThat(overlaps).as("%s step %s at %d px", c[0], c[1], size[0]).isEmpty();
 				List<?> wider = (List<?>) js("""
 						const svg = document.getElementById('ladder').getBoundingClientRect();
@@ -346,50 +284,6 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void shouldAskBeforeEachStepAndScoreAtTheEndOfAFullQuizRun() throws IOException {
-		open("/?lang=en&scenario=lost-last-ack&step=1");
-		driver.findElement(By.id("quiz-toggle")).click();
-		waitFor(() -> "true".equals(driver.findElement(By.id("quiz-toggle")).getAttribute("aria-pressed")));
-		int asked = 0;
-		int right = 0;
-		for (int guard = 0; guard < 20 && driver.findElement(By.id("step-next")).isEnabled()
-				&& driver.findElement(By.id("quiz-score")).getText().isEmpty(); guard++) {
-			String stepBefore = driver.findElement(By.id("narration-step")).getText();
-			int shownBefore = driver.findElements(By.cssSelector("#ladder g.seg")).size();
-			driver.findElement(By.id("step-next")).click();
-			waitFor(() -> driver.findElement(By.id("quiz")).isDisplayed()
-					|| !driver.findElement(By.id("narration-step")).getText().equals(stepBefore));
-			if (!driver.findElement(By.id("quiz")).isDisplayed()) {
-				continue;
-			}
-			asked++;
-			// the step stays hidden until the reader answered
-			assertThat(driver.findElement(By.id("narration-step")).getText()).isEqualTo(stepBefore);
-			assertThat(driver.findElements(By.cssSelector("#ladder g.seg"))).hasSize(shownBefore);
-			List<WebElement> choices = driver.findElements(By.cssSelector("#quiz-choices input[type=radio]"));
-			assertThat(choices.size()).isBetween(2, 4);
-			assertThat(driver.findElement(By.id("quiz-question")).getText()).contains("?");
-			// keyboard only: the first choice has the focus; space picks it, Enter
-			// submits
-			choices.get(0).sendKeys(org.openqa.selenium.Keys.SPACE);
-			choices.get(0).sendKeys(org.openqa.selenium.Keys.ENTER);
-			waitFor(() -> !driver.findElement(By.id("narration-step")).getText().equals(stepBefore));
-			String feedback = driver.findElement(By.id("quiz-feedback")).getText();
-			assertThat(feedback).matches("(?s)(✓ Right|✗ Not quite).*");
-			if (feedback.startsWith("✓")) {
-				right++;
-			}
-			if (asked == 1) {
-				screenshot("quiz-answered");
-			}
-		}
-		assertThat(asked).as("questions asked").isGreaterThanOrEqualTo(3);
-		assertThat(driver.findElement(By.id("quiz-score")).getText())
-			.isEqualTo("Quiz score: " + right + " of " + asked + " right.");
-		screenshot("quiz-score");
-	}
-
-	@Test
 	void shouldBranchANewSimulationFromAStepWithTheControls() throws IOException {
 		open("/?lang=en&scenario=active-close&step=2");
 		String scenarioSim = (String) js("return window.tcplab.state.simId");
@@ -405,14 +299,34 @@ class BrowserUiTests {
 	}
 
 	@Test
-	void shouldShowTheCensusAndASampleConnectionForLoads() throws IOException {
-		driver.get("http://localhost:" + this.port + "/?lang=en&scenario=busy-server-time-wait&step=all");
+	void shouldDrawTheBusyServersStoryTheCensusPeakAndTheFailingConnect() throws IOException {
+		// step 1: the server's TIME_WAITs last 2MSL (a states-only trace records no
+		// timers)
+		driver.get("http://localhost:" + this.port + "/?lang=en&scenario=busy-server-time-wait&step=1");
 		waitFor(() -> driver.findElement(By.id("census-chart")).isDisplayed());
-		assertThat(driver.findElement(By.id("census-chart")).getText()).contains("TIME_WAIT");
+		waitFor(() -> !driver.findElements(By.cssSelector("#ladder g.bar-TIME_WAIT")).isEmpty());
+		assertThat(driver.findElement(By.cssSelector("#ladder g.bar-TIME_WAIT")).getText()).contains("2MSL = 60 s")
+			.doesNotContain("waiting for the app");
+		assertThat(driver.findElement(By.id("timers")).getText()).contains("state changes only")
+			.doesNotContain("No timer running");
+		// step 3: the census runs over the whole run, TIME_WAIT at its peak, connect()
+		// fails
+		driver.findElement(By.id("step-next")).click();
+		driver.findElement(By.id("step-next")).click();
+		waitFor(() -> driver.findElement(By.id("narration-step")).getText().startsWith("Step 3"));
+		waitFor(() -> driver.findElement(By.id("census-chart")).getText().contains("EADDRNOTAVAIL"));
+		String chart = driver.findElement(By.id("census-chart")).getText();
+		assertThat(chart).contains("TIME_WAIT peak 300").contains("connect()").doesNotContain("LISTEN");
+		assertThat(driver.findElement(By.id("census-chart")).getAttribute("aria-label"))
+			.contains("TIME_WAIT peaks at 300")
+			.contains("connect() fails with EADDRNOTAVAIL");
+		// the ladder shows the connection the step ends with, and the failing connect()
+		Number pair = (Number) js("return window.tcplab.state.pairId");
+		assertThat(pair.intValue()).isEqualTo(500);
+		assertThat(ladderCalls("client")).anyMatch((c) -> c.startsWith("connect(") && c.endsWith("= EADDRNOTAVAIL"));
+		assertThat(driver.findElement(By.id("load-hint")).isDisplayed()).isTrue();
 		int options = new Select(driver.findElement(By.id("pair-select"))).getOptions().size();
 		assertThat(options).isBetween(2, 25);
-		assertThat(driver.findElement(By.id("load-hint")).isDisplayed()).isTrue();
-		waitFor(() -> !ladderStates("client").isEmpty() || !ladderStates("server").isEmpty());
 		screenshot("busy-server");
 	}
 
