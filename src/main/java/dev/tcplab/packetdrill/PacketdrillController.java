@@ -52,7 +52,7 @@ class PacketdrillController {
 
 	@PostMapping("/api/packetdrill/runs")
 	@Operation(summary = "Run a packetdrill script in the lab",
-			description = "The body is the script (text/plain, at most 64 KiB). The local end is a tcplab endpoint on the chosen profile; the remote end is the script, with no TCP stack behind it. '<' lines are injected at their times, '>' lines are matched (flags, relative sequence range, ack; timing within --tolerance_usecs, default 15000), system calls run with socket semantics. Shell lines and options the lab does not model are 'skipped'; constructs it cannot run are 'unsupported' and make passed false. The run is an ordinary simulation (trace, pcap, WebSocket).")
+			description = "The body is the script (text/plain, at most 64 KiB). The local end is a tcplab endpoint on the chosen profile; the remote end is the script, with no TCP stack behind it. '<' lines are injected at their times, '>' lines are matched (flags, relative sequence range, ack; timing within --tolerance_usecs, default 15000), system calls run with socket semantics. Shell lines and options the lab does not model are 'skipped'; constructs it cannot run (code blocks, control messages, unknown calls or sysctls) are 'unsupported', listed in 'unsupported' and make passed false, and the rest of the script still runs. Leading sysctl lines set the run's constants. The run is an ordinary simulation (trace, pcap, WebSocket).")
 	@ApiResponse(responseCode = "200",
 			description = "The run: passed, the first failure, a verdict per line, the trace")
 	@ApiResponse(responseCode = "400", description = "Syntax error (line and column) or unknown profile",
@@ -95,6 +95,7 @@ class PacketdrillController {
 		pd.setInstance(URI.create(request.getRequestURI()));
 		pd.setProperty("line", ex.line());
 		pd.setProperty("column", ex.column());
+		pd.setProperty("excerpt", ex.excerpt());
 		return ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
 	}
 

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.tcplab.engine.Side;
 import dev.tcplab.engine.StackConstants;
+import dev.tcplab.engine.TcpState;
 import dev.tcplab.engine.TraceEvent;
 
 /**
@@ -178,7 +179,61 @@ public final class PacketdrillExport {
 						+ " was still blocked when the trace ended (packetdrill cannot express a call that never returns)";
 			}
 		}
-		return header(src) + render(lines);
+		return header(src) + kernelNotes(src, pairEvents) + render(lines);
+	}
+
+	/** The first words of a header line naming why this side will fail on a kernel. */
+	public static final String KERNEL_FAILS = "// This side will not pass on a real Linux kernel: ";
+
+	/**
+	 * Why the chosen side, as the lab ran it, will not pass on a real Linux kernel (one
+	 * {@link #KERNEL_FAILS} line per reason; empty when none is known). Each reason is a
+	 * difference docs/packetdrill.md lists, detected in the pair's trace.
+	 */
+	static String kernelNotes(Source src, List<TraceEvent> pairEvents) {
+		String local = src.side().wireName();
+		StackConstants c = src.constants();
+		List<String> notes = new ArrayList<>();
+		int maxPeerWindow = 0;
+		boolean halfWindow = false;
+		boolean shrankWindow = false;
+		boolean timeWait = false;
+		for (TraceEvent e : pairEvents) {
+			if (e instanceof TraceEvent.Segment s && "delivered".equals(s.event()) && local.equals(s.to())) {
+				maxPeerWindow = Math.max(maxPeerWindow, s.window());
+			}
+			else if (e instanceof TraceEvent.Segment s && "sent".equals(s.event()) && local.equals(s.from())) {
+				// tcp_bound_to_half_wnd: at most half the largest window the peer offered
+				// (all of it when that is at most 536 bytes)
+				int cutoff = maxPeerWindow > StackConstants.MIN_MSS ? maxPeerWindow / 2 : maxPeerWindow;
+				halfWindow |= s.len() > 0 && cutoff > 0 && s.len() > cutoff;
+				shrankWindow |= c.windowBytes() < 65535 && !s.flags().contains("RST") && s.window() < c.windowBytes();
+			}
+			else if (e instanceof TraceEvent.State st && local.equals(st.endpoint())) {
+				timeWait |= st.to() == TcpState.TIME_WAIT || st.to() == TcpState.CLOSED
+						&& (st.from() == TcpState.FIN_WAIT_2 || st.from() == TcpState.CLOSING);
+			}
+		}
+		if (halfWindow) {
+			notes.add("it sent a segment longer than half the largest window the peer offered (" + maxPeerWindow
+					+ " bytes); Linux sends at most half (tcp_bound_to_half_wnd), so the kernel splits it in two and"
+					+ " packetdrill --strict_segments sees a shorter segment (without that option packetdrill merges"
+					+ " the pieces)");
+		}
+		if (shrankWindow) {
+			notes.add("its receive window shrank below the lab's small receive buffer (windowBytes " + c.windowBytes()
+					+ "); SO_RCVBUF is rounded and doubled on Linux, so the kernel's window never closes and its read"
+					+ " sends no window update");
+		}
+		if (timeWait && c.timeWaitMs() == 0) {
+			notes.add("it entered TIME_WAIT with timeWaitMs = 0, which Linux cannot do; with tcp_max_tw_buckets = 0"
+					+ " Linux answers the peer's FIN with RST instead of the last ACK");
+		}
+		StringBuilder b = new StringBuilder();
+		for (String n : notes) {
+			b.append(KERNEL_FAILS).append(n).append(".\n");
+		}
+		return b.isEmpty() ? "" : b.append('\n').toString();
 	}
 
 	private static void complete(List<Line> lines, TraceEvent.Call c, int fd, long t) {

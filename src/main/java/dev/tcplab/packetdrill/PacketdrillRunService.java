@@ -1,6 +1,7 @@
 package dev.tcplab.packetdrill;
 
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -52,8 +53,8 @@ public class PacketdrillRunService implements JournalReplayer {
 	 * {@code GET …/trace?since=traceContinuesAt}.
 	 */
 	public record RunResult(String simulationId, String profile, boolean passed, long toleranceUsecs,
-			Runner.Failure failure, List<Runner.LineResult> lines, List<TraceEvent> trace,
-			@JsonInclude(JsonInclude.Include.NON_NULL) Long traceContinuesAt) {
+			Runner.Failure failure, List<Runner.LineResult> lines, List<Runner.UnsupportedLine> unsupported,
+			List<TraceEvent> trace, @JsonInclude(JsonInclude.Include.NON_NULL) Long traceContinuesAt) {
 	}
 
 	/**
@@ -66,15 +67,18 @@ public class PacketdrillRunService implements JournalReplayer {
 	 */
 	public RunResult run(String profile, Long seed, String text) {
 		Script script = Parser.parse(text);
+		// the script's leading sysctls set the simulation's constants (journaled with it)
+		Map<String, Object> overrides = Sysctl.overrides(script);
 		try (Job job = simulations.job(SimulationKind.PACKETDRILL)) {
 			RunResult r = job.run(
-					new SimulationSpec(profile, seed, 0.0, null, null, null, null, null, null, null, null), label(text),
-					JOURNAL_KIND, new JournaledScript(text), (l, budget) -> {
+					new SimulationSpec(profile, seed, 0.0, null, null, overrides.isEmpty() ? null : overrides, null,
+							null, null, null, null),
+					label(text), JOURNAL_KIND, new JournaledScript(text), (l, budget) -> {
 						Runner.Outcome o = Runner.run(script, l.engine(), budget);
 						InlineTrace t = InlineTrace.of(l.engine().eventsSince(0),
 								simulations.budget().maxInlineTraceEvents());
 						return new RunResult(l.id(), l.profile(), o.passed(), o.toleranceUs(), o.failure(), o.lines(),
-								t.events(), t.continuesAt());
+								o.unsupported(), t.events(), t.continuesAt());
 					});
 			job.commit();
 			return r;

@@ -54,6 +54,9 @@ public final class Parser {
 
 		private final int column;
 
+		/** The offending line as written (set by {@link Parser#parse}). */
+		private String excerpt = "";
+
 		SyntaxException(int line, int column, String message) {
 			super("line " + line + ", column " + column + ": " + message);
 			this.line = line;
@@ -66,6 +69,11 @@ public final class Parser {
 
 		public int column() {
 			return column;
+		}
+
+		/** The offending line of the script, as written. */
+		public String excerpt() {
+			return excerpt;
 		}
 
 	}
@@ -106,8 +114,15 @@ public final class Parser {
 
 	public static Script parse(String text) {
 		Parser p = new Parser(text == null ? "" : text);
-		p.lex();
-		return p.script();
+		try {
+			p.lex();
+			return p.script();
+		}
+		catch (SyntaxException ex) {
+			int i = ex.line() - 1;
+			ex.excerpt = i >= 0 && i < p.sourceLines.length ? excerpt(p.sourceLines[i].stripTrailing()) : "";
+			throw ex;
+		}
 	}
 
 	// ---- lexer ----
@@ -671,7 +686,9 @@ public final class Parser {
 			}
 			return new Expr(Expr.Kind.OR, null, null, items);
 		}
-		if (peek().is("=") && first.kind() == Expr.Kind.WORD) {
+		if (peek().is("=") && (first.kind() == Expr.Kind.WORD || first.kind() == Expr.Kind.CALL)) {
+			// name=expr; also packetdrill's msghdr members with a length:
+			// msg_iov(1)=[...], msg_name(...)=..., msg_control(48)=[...]
 			next();
 			return new Expr(Expr.Kind.ASSIGN, null, first.text(), List.of(expr()));
 		}

@@ -58,8 +58,15 @@ public final class Runner {
 	public record Failure(int line, String message, String expected, String actual) {
 	}
 
-	/** A finished run. */
-	public record Outcome(boolean passed, Failure failure, List<LineResult> lines, long toleranceUs) {
+	/** A line the lab cannot model, and why (the rest of the script still runs). */
+	public record UnsupportedLine(int line, String reason) {
+	}
+
+	/**
+	 * A finished run; {@code unsupported} lists the lines whose status is "unsupported".
+	 */
+	public record Outcome(boolean passed, Failure failure, List<LineResult> lines, long toleranceUs,
+			List<UnsupportedLine> unsupported) {
 	}
 
 	private static final class Stop extends RuntimeException {
@@ -97,6 +104,9 @@ public final class Runner {
 		final long tolUs;
 
 		final Verdict verdict;
+
+		/** The pair whose call this is. */
+		int pair;
 
 		Pending(Script.Syscall call, String engineName, long endUs, long tolUs, Verdict verdict) {
 			this.call = call;
@@ -146,7 +156,23 @@ public final class Runner {
 
 	private final List<Pending> pending = new ArrayList<>();
 
-	private boolean acceptable;
+	/** Connections the local end has ready for accept() (accept events not yet taken). */
+	private int acceptable;
+
+	/**
+	 * Every connection of the script, pair id → the local side; {@link #pairId} is the
+	 * one under test (packetdrill's socket_under_test: the latest listen or connect),
+	 * which the script's packets belong to.
+	 */
+	private final Map<Integer, Side> pairs = new TreeMap<>();
+
+	/** fd → the pair of a connected socket. */
+	private final Map<Integer, Integer> fdPairs = new TreeMap<>();
+
+	/** The pair and local side of the system call running now. */
+	private Integer callPair;
+
+	private Side callSide;
 
 	private int nextFd = 3;
 
@@ -160,6 +186,9 @@ public final class Runner {
 	private int[] pendingLinger;
 
 	private boolean pendingReuse;
+
+	/** No packet or system call has run yet (sysctls still apply). */
+	private boolean beforeFirstEvent = true;
 
 	private Runner(Script script, Simulation sim, long toleranceUs, JobBudget budget) {
 		this.script = script;
@@ -238,6 +267,9 @@ public final class Runner {
 				verdicts.add(
 						new Verdict(o.line(), "ok", "tolerance " + tolPct + " % of the time since the previous event"));
 			}
+			else if (o.name().equals("strict_segments") && o.value() == null) {
+				verdicts.add(new Verdict(o.line(), "ok", "the lab always matches one sent segment per > line"));
+			}
 			else {
 				verdicts.add(new Verdict(o.line(), "skipped", "option --" + o.name() + " is not modelled by the lab"));
 			}
@@ -256,7 +288,11 @@ public final class Runner {
 		List<LineResult> lines = verdicts.stream().map(v -> new LineResult(v.line, v.status, cap(v.message))).toList();
 		Failure f = failure == null ? null
 				: new Failure(failure.line(), cap(failure.message()), cap(failure.expected()), cap(failure.actual()));
-		return new Outcome(f == null && !unsupported, f, lines, tol);
+		List<UnsupportedLine> notModelled = lines.stream()
+			.filter(l -> l.status().equals("unsupported"))
+			.map(l -> new UnsupportedLine(l.line(), l.message()))
+			.toList();
+		return new Outcome(f == null && !unsupported, f, lines, tol, notModelled);
 	}
 
 	private static long parseOr(String s, long dflt) {
@@ -333,12 +369,15 @@ public final class Runner {
 		if (pairId == null) {
 			return;
 		}
-		String role = local.wireName();
 		for (TraceEvent e : events) {
-			if (e.pair() == null || e.pair().intValue() != pairId) {
+			Side side = e.pair() == null ? null : pairs.get(e.pair());
+			if (side == null) {
 				continue;
 			}
-			if (e instanceof TraceEvent.Segment s && "sent".equals(s.event()) && role.equals(s.from())) {
+			String role = side.wireName();
+			boolean underTest = e.pair().intValue() == pairId;
+			// packetdrill sees only the packets of the socket under test
+			if (underTest && e instanceof TraceEvent.Segment s && "sent".equals(s.event()) && role.equals(s.from())) {
 				if (localIsn == null && s.flags().contains("SYN")) {
 					localIsn = s.tcpSeq();
 				}
@@ -346,24 +385,25 @@ public final class Runner {
 			}
 			else if (e instanceof TraceEvent.Call c && role.equals(c.endpoint())) {
 				if ("accept".equals(c.call())) {
-					acceptable = true;
-					resolve("accept", e.timeMs(), null);
+					acceptable++;
+					resolve("accept", e.timeMs(), null, e.pair());
 				}
 				else if (c.completed()) {
-					resolve(c.call(), e.timeMs(), c.result());
+					resolve(c.call(), e.timeMs(), c.result(), e.pair());
 				}
 			}
 		}
 	}
 
-	private void resolve(String engineName, double timeMs, Object result) {
+	private void resolve(String engineName, double timeMs, Object result, int pair) {
 		for (Pending p : pending) {
-			if (p.engineName.equals(engineName)) {
+			if (p.engineName.equals(engineName) && p.pair == pair) {
 				pending.remove(p);
 				long t = Math.round(timeMs * 1000);
 				Object actual = result;
 				if ("accept".equals(engineName)) {
-					actual = acceptFd();
+					acceptable--;
+					actual = acceptFd(p.call, pair);
 				}
 				String exp = expected(p.call);
 				if (!matches(p.call, actual)) {
@@ -389,10 +429,10 @@ public final class Runner {
 
 	private void statement(Script.Statement st) {
 		if (st instanceof Script.Shell sh) {
-			verdicts.add(new Verdict(sh.line(), "skipped",
-					"shell command not run by the lab: `" + Parser.excerpt(sh.command()) + "`"));
+			shell(sh);
 			return;
 		}
+		beforeFirstEvent = false;
 		long at = start(timeOf(st));
 		if (at > MAX_SCRIPT_US) {
 			Verdict v = verdict(st.line(), "failed", null);
@@ -437,6 +477,54 @@ public final class Runner {
 			}
 			syscall(c, at, end);
 		}
+	}
+
+	/**
+	 * A shell line: its sysctl settings ({@link Sysctl}) are checked against the
+	 * simulation's constants (set from the leading shell lines when it was made); other
+	 * commands are not run.
+	 */
+	private void shell(Script.Shell sh) {
+		List<Sysctl.Setting> settings = Sysctl.settings(sh.command());
+		if (settings == null) {
+			verdicts.add(new Verdict(sh.line(), "skipped",
+					"shell command not run by the lab: `" + Parser.excerpt(sh.command()) + "`"));
+			return;
+		}
+		Map<String, Object> constants = sim.constants().asMap();
+		String status = "skipped";
+		List<String> notes = new ArrayList<>();
+		for (Sysctl.Setting s : settings) {
+			Sysctl.Effect e = Sysctl.effect(s);
+			String st = e.status();
+			String note = Parser.excerpt(s.name() + "=" + s.value()) + ": " + Parser.excerpt(e.note());
+			if (!e.overrides().isEmpty()) {
+				boolean applied = e.overrides()
+					.entrySet()
+					.stream()
+					.allMatch(o -> String.valueOf(o.getValue()).equals(String.valueOf(constants.get(o.getKey()))));
+				if (!beforeFirstEvent) {
+					st = "unsupported";
+					note += " (not applied: the lab's constants are fixed when the script's first packet or system "
+							+ "call runs; put the sysctl before it)";
+				}
+				else if (!applied) {
+					st = "unsupported";
+					note += " (not applied: the simulation was made without it)";
+				}
+				else {
+					note += " (applied: " + e.overrides() + ")";
+				}
+			}
+			if (st.equals("unsupported") || st.equals("ok") && status.equals("skipped")) {
+				status = st;
+			}
+			notes.add(note);
+		}
+		if (status.equals("unsupported")) {
+			unsupported = true;
+		}
+		verdicts.add(new Verdict(sh.line(), status, "sysctl " + String.join("; ", notes)));
 	}
 
 	private static Script.Time timeOf(Script.Statement st) {
@@ -628,8 +716,8 @@ public final class Runner {
 	// ---- system calls ----
 
 	private EndpointView localView() {
-		var pv = sim.pair(pairId);
-		return local == Side.CLIENT ? pv.client() : pv.server();
+		var pv = sim.pair(callPair);
+		return callSide == Side.CLIENT ? pv.client() : pv.server();
 	}
 
 	private Integer fd(Script.Syscall c) {
@@ -641,14 +729,53 @@ public final class Runner {
 	}
 
 	private Object applyEvent(PairEvent ev) {
-		return sim.apply(pairId, ev).result();
+		return sim.apply(callPair, ev).result();
 	}
 
-	private Object acceptFd() {
-		int fd = nextFd++;
+	/**
+	 * A new descriptor for a socket() or accept(): the script's own number when it names
+	 * a free one (packetdrill maps script fds to live ones and checks only that the live
+	 * one is valid, run_system_call.c CHECK_FD), else the next unused one.
+	 */
+	private int newFd(Script.Syscall c) {
+		long want = parseOr(c.result(), -1);
+		if (want >= 0 && want < 65536 && (!fds.containsKey((int) want) || "closed".equals(fds.get((int) want)))) {
+			nextFd = Math.max(nextFd, (int) want + 1);
+			return (int) want;
+		}
+		while (fds.containsKey(nextFd) && !"closed".equals(fds.get(nextFd))) {
+			nextFd++;
+		}
+		return nextFd++;
+	}
+
+	private Object acceptFd(Script.Syscall c, int pair) {
+		int fd = newFd(c);
 		fds.put(fd, "conn");
+		fdPairs.put(fd, pair);
 		connFd = fd;
+		callPair = pair;
+		callSide = pairs.get(pair);
+		applyPendingOptions();
 		return fd;
+	}
+
+	/**
+	 * Opens a connection of the script (listen or connect) and makes it the one under
+	 * test; every one after the first uses the next client port, as packetdrill gives
+	 * each new connection a fresh 4-tuple.
+	 */
+	private int openConnection(Side side) {
+		int id = sim.openExternalPair(side, SERVER_PORT, CLIENT_PORT + pairs.size(), REMOTE_ISN).id();
+		pairs.put(id, side);
+		pairId = id;
+		local = side;
+		localIsn = null;
+		sent.clear();
+		acceptable = 0;
+		callPair = id;
+		callSide = side;
+		return id;
 	}
 
 	private void syscall(Script.Syscall c, long at, long end) {
@@ -656,11 +783,13 @@ public final class Runner {
 		Integer fd = fd(c);
 		String kind = fd == null ? null : fds.get(fd);
 		boolean conn = kind != null && kind.equals("conn");
+		callPair = fd != null && fdPairs.containsKey(fd) ? fdPairs.get(fd) : pairId;
+		callSide = callPair == null ? local : pairs.get(callPair);
 		Object result;
 		String engineName = null;
 		switch (c.name()) {
 			case "socket" -> {
-				int n = nextFd++;
+				int n = newFd(c);
 				fds.put(n, "socket");
 				result = n;
 			}
@@ -673,7 +802,7 @@ public final class Runner {
 					Long on = c.args().size() > 3 && c.args().get(3).items().size() == 1
 							? c.args().get(3).items().get(0).number() : null;
 					if (conn && pairId != null) {
-						result = applyEvent(new PairEvent.SetReuseAddr(local, on != null && on != 0));
+						result = applyEvent(new PairEvent.SetReuseAddr(callSide, on != null && on != 0));
 					}
 					else {
 						pendingReuse = on != null && on != 0;
@@ -689,12 +818,17 @@ public final class Runner {
 						return;
 					}
 					if (conn && pairId != null) {
-						result = applyEvent(new PairEvent.SetLinger(local, onoff.intValue(), secs.intValue()));
+						result = applyEvent(new PairEvent.SetLinger(callSide, onoff.intValue(), secs.intValue()));
 					}
 					else {
 						pendingLinger = new int[] { onoff.intValue(), secs.intValue() };
 						result = 0;
 					}
+				}
+				else if (opt != null && opt.startsWith("TCP_FASTOPEN")) {
+					// it changes what the handshake carries: not a no-op
+					unsupported(v, "TCP Fast Open (" + opt + ") is not modelled by the lab");
+					return;
 				}
 				else {
 					v.status = "skipped";
@@ -734,13 +868,8 @@ public final class Runner {
 				if (kind == null) {
 					result = "EBADF";
 				}
-				else if (pairId != null) {
-					unsupported(v, "the lab runs one connection per script");
-					return;
-				}
 				else {
-					local = Side.SERVER;
-					pairId = sim.openExternalPair(Side.SERVER, SERVER_PORT, CLIENT_PORT, REMOTE_ISN).id();
+					openConnection(Side.SERVER);
 					fds.put(fd, "listener");
 					collect();
 					result = 0;
@@ -750,13 +879,9 @@ public final class Runner {
 				if (!"listener".equals(kind)) {
 					result = kind == null ? "EBADF" : "EINVAL";
 				}
-				else if (connFd != null) {
-					unsupported(v, "the lab runs one connection per script");
-					return;
-				}
-				else if (acceptable) {
-					result = acceptFd();
-					applyPendingOptions();
+				else if (acceptable > 0) {
+					acceptable--;
+					result = acceptFd(c, pairId);
 				}
 				else if (nonBlocking.contains(fd)) {
 					result = "EAGAIN";
@@ -770,19 +895,19 @@ public final class Runner {
 				if (kind == null) {
 					result = "EBADF";
 				}
-				else if (pairId != null) {
+				else if (conn) {
 					result = "EISCONN";
 				}
 				else {
-					local = Side.CLIENT;
 					try {
-						pairId = sim.openExternalPair(Side.CLIENT, SERVER_PORT, CLIENT_PORT, REMOTE_ISN).id();
+						openConnection(Side.CLIENT);
 					}
 					catch (EngineException ex) {
 						result = ex.errno().name();
 						break;
 					}
 					fds.put(fd, "conn");
+					fdPairs.put(fd, pairId);
 					connFd = fd;
 					applyPendingOptions();
 					collect();
@@ -795,36 +920,48 @@ public final class Runner {
 					}
 				}
 			}
-			case "read", "recv", "recvfrom" -> {
-				Long max = c.args().size() > 2 ? c.args().get(2).number() : null;
+			case "read", "recv", "recvfrom", "recvmsg" -> {
+				Long max = byteCount(c);
+				if (controlMessages(c)) {
+					unsupported(v, c.name() + "() with control messages (msg_control) is not modelled by the lab");
+					return;
+				}
 				if (!conn) {
 					result = kind == null || kind.equals("closed") ? "EBADF" : "ENOTCONN";
 				}
 				else if (max == null || max < 0 || max > PairEvent.MAX_BYTES) {
-					unsupported(v,
-							Parser.excerpt(c.name()) + " needs a byte count (up to 64 MiB) as its third argument");
+					unsupported(v, Parser.excerpt(c.name())
+							+ " needs a byte count (up to 64 MiB): the third argument, or msg_iov's lengths");
 					return;
 				}
 				else if (nonBlocking.contains(fd) && wouldBlock()) {
 					result = "EAGAIN";
 				}
 				else {
-					result = applyEvent(new PairEvent.Recv(local, max.intValue()));
+					result = applyEvent(new PairEvent.Recv(callSide, max.intValue()));
 					engineName = "recv";
 				}
 			}
-			case "write", "send", "sendto" -> {
-				Long n = c.args().size() > 2 ? c.args().get(2).number() : null;
+			case "write", "send", "sendto", "sendmsg" -> {
+				Long n = byteCount(c);
+				if (c.args().stream().anyMatch(a -> a.mentions("MSG_FASTOPEN"))) {
+					unsupported(v, "TCP Fast Open (MSG_FASTOPEN) is not modelled by the lab");
+					return;
+				}
+				if (controlMessages(c)) {
+					unsupported(v, c.name() + "() with control messages (msg_control) is not modelled by the lab");
+					return;
+				}
 				if (!conn) {
 					result = kind == null || kind.equals("closed") ? "EBADF" : "ENOTCONN";
 				}
 				else if (n == null || n < 0 || n > PairEvent.MAX_BYTES) {
-					unsupported(v,
-							Parser.excerpt(c.name()) + " needs a byte count (up to 64 MiB) as its third argument");
+					unsupported(v, Parser.excerpt(c.name())
+							+ " needs a byte count (up to 64 MiB): the third argument, or msg_iov's lengths");
 					return;
 				}
 				else {
-					result = applyEvent(new PairEvent.Send(local, n.intValue()));
+					result = applyEvent(new PairEvent.Send(callSide, n.intValue()));
 				}
 			}
 			case "shutdown" -> {
@@ -837,7 +974,7 @@ public final class Runner {
 					return;
 				}
 				else {
-					result = applyEvent(new PairEvent.Shutdown(local, how));
+					result = applyEvent(new PairEvent.Shutdown(callSide, how));
 				}
 			}
 			case "close" -> {
@@ -846,7 +983,7 @@ public final class Runner {
 				}
 				else if (conn) {
 					fds.put(fd, "closed");
-					result = applyEvent(new PairEvent.Close(local));
+					result = applyEvent(new PairEvent.Close(callSide));
 					engineName = "close";
 				}
 				else if (kind.equals("listener")) {
@@ -896,6 +1033,7 @@ public final class Runner {
 						expected(c) + " at " + secs(at) + " s", "blocked");
 			}
 			Pending p = new Pending(c, engineName, end, tolerance(end - at), v);
+			p.pair = callPair;
 			pending.add(p);
 			v.status = "ok";
 			v.message = "blocking";
@@ -915,6 +1053,37 @@ public final class Runner {
 		v.message = "returned " + actualText(result);
 	}
 
+	/**
+	 * The byte count of a read/write call: its third argument, or for
+	 * {@code recvmsg}/{@code sendmsg} the sum of the {@code msg_iov} lengths
+	 * ({@code {msg_name(...)=..., msg_iov(1)=[{..., 1000}], msg_flags=0}}).
+	 */
+	private static Long byteCount(Script.Syscall c) {
+		if (!c.name().endsWith("msg")) {
+			return c.args().size() > 2 ? c.args().get(2).number() : null;
+		}
+		Expr iov = c.args().size() > 1 ? c.args().get(1).member("msg_iov") : null;
+		if (iov == null || iov.kind() != Expr.Kind.ARRAY) {
+			return null;
+		}
+		long total = 0;
+		for (Expr e : iov.items()) {
+			Long len = e.kind() == Expr.Kind.STRUCT && e.items().size() == 2 ? e.items().get(1).number() : null;
+			if (len == null) {
+				return null;
+			}
+			total += len;
+		}
+		return total;
+	}
+
+	/** Whether a recvmsg/sendmsg carries control messages (ancillary data). */
+	private static boolean controlMessages(Script.Syscall c) {
+		Expr msg = c.name().endsWith("msg") && c.args().size() > 1 ? c.args().get(1) : null;
+		Expr control = msg == null ? null : msg.member("msg_control");
+		return control != null && !(control.kind() == Expr.Kind.ARRAY && control.items().isEmpty());
+	}
+
 	/** The engine's answer for a call that blocks. */
 	private static final String Tcb_PENDING = "pending";
 
@@ -930,11 +1099,11 @@ public final class Runner {
 
 	private void applyPendingOptions() {
 		if (pendingLinger != null) {
-			applyEvent(new PairEvent.SetLinger(local, pendingLinger[0], pendingLinger[1]));
+			applyEvent(new PairEvent.SetLinger(callSide, pendingLinger[0], pendingLinger[1]));
 			pendingLinger = null;
 		}
 		if (pendingReuse) {
-			applyEvent(new PairEvent.SetReuseAddr(local, true));
+			applyEvent(new PairEvent.SetReuseAddr(callSide, true));
 			pendingReuse = false;
 		}
 	}

@@ -25,24 +25,15 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 				"tcplab.budget.max-simulations-per-client=1000" })
 class PacketdrillRunApiTest {
 
-	static final String SERVER = """
-			--tolerance_usecs=20000
-			`../common/defaults.sh`
-			0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
-			+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
-			+0 bind(3, ..., ...) = 0
-			+0 listen(3, 1) = 0
-			+0 < S 0:0(0) win 65535 <mss 1460>
-			+0 > S. 0:0(0) ack 1 <...>
-			+.01 < . 1:1(0) ack 1 win 65535
-			+0 accept(3, ..., ...) = 4
-			+.01 < F. 1:1(0) ack 1 win 65535
-			+0 > . 1:1(0) ack 2
-			+0 read(4, ..., 1000) = 0
-			+.01 close(4) = 0
-			+0 > F. 1:1(0) ack 2
-			+.01 < . 2:2(0) ack 2 win 65535
-			""";
+	static final String SERVER = "--tolerance_usecs=20000\n`../common/defaults.sh`\n" + PacketdrillScripts.PASSIVE_OPEN
+			+ """
+					+.01 < F. 1:1(0) ack 1 win 65535
+					+0 > . 1:1(0) ack 2
+					+0 read(4, ..., 1000) = 0
+					+.01 close(4) = 0
+					+0 > F. 1:1(0) ack 2
+					+.01 < . 2:2(0) ack 2 win 65535
+					""";
 
 	@LocalServerPort
 	int port;
@@ -104,6 +95,45 @@ class PacketdrillRunApiTest {
 		JsonNode last = r.get("lines").get(r.get("lines").size() - 1);
 		assertThat(last.get("status").asString()).isEqualTo("unsupported");
 		assertThat(last.get("line").asInt()).isEqualTo(17);
+		assertThat(r.get("unsupported")).hasSize(1);
+		assertThat(r.get("unsupported").get(0).get("line").asInt()).isEqualTo(17);
+		assertThat(r.get("unsupported").get(0).get("reason").asString()).contains("udp");
+	}
+
+	/**
+	 * A line the lab cannot model in the middle of the script (a code block, recvmsg with
+	 * control messages, an unknown sysctl) is listed, not a 400, and the lines after it
+	 * still run and match: the peer's FIN is ACKed and the close sends FIN.
+	 */
+	@Test
+	void shouldUnmodelledLinesMidScriptAreListedAndTheRestRuns() {
+		String script = SERVER.replace("+.01 < F. 1:1(0) ack 1 win 65535\n",
+				"""
+						+0 %{ assert tcpi_state == 1 }%
+						+0 recvmsg(4, {msg_name(...)=..., msg_iov(1)=[{..., 10}], msg_flags=0, msg_control(32)=[{cmsg_level=SOL_IP, cmsg_type=IP_TOS, cmsg_data=0}]}, 0) = -1 EAGAIN
+						+0 `sysctl -q net.core.somaxconn=10`
+						+.01 < F. 1:1(0) ack 1 win 65535
+						""");
+		HttpJson.Answer a = run(script);
+		assertThat(a.status()).as(a.text()).isEqualTo(200);
+		JsonNode r = a.json();
+		assertThat(r.get("failure").isNull()).as(a.text()).isTrue();
+		assertThat(r.get("unsupported")).hasSize(3);
+		assertThat(r.get("unsupported").get(1).get("reason").asString()).contains("msg_control");
+		assertThat(r.get("unsupported").get(2).get("reason").asString()).contains("net.core.somaxconn");
+		JsonNode lines = r.get("lines");
+		assertThat(lines.get(lines.size() - 1).get("status").asString()).isEqualTo("ok");
+		assertThat(r.get("trace").toString()).contains("\"to\":\"CLOSED\"");
+	}
+
+	/** A leading sysctl sets the run's constants (GET /api/simulations/{id} shows it). */
+	@Test
+	void shouldLeadingSysctlSetsTheRunsConstants() {
+		JsonNode r = run(SERVER.replace("`../common/defaults.sh`", "`sysctl -q net.ipv4.tcp_fin_timeout=7`")).json();
+		assertThat(r.get("passed").asBoolean()).as(r.toString()).isTrue();
+		assertThat(r.get("lines").get(1).get("status").asString()).isEqualTo("ok");
+		JsonNode constants = http.get("/api/simulations/" + r.get("simulationId").asString()).json().get("constants");
+		assertThat(constants.get("finWait2TimeoutMs").asLong()).isEqualTo(7000);
 	}
 
 	@Test
@@ -115,6 +145,7 @@ class PacketdrillRunApiTest {
 		assertThat(a.json().get("line").asInt()).isEqualTo(2);
 		assertThat(a.json().get("column").asInt()).isEqualTo(6);
 		assertThat(a.json().get("detail").asString()).contains("line 2, column 6");
+		assertThat(a.json().get("excerpt").asString()).isEqualTo("+0 > Q 0:0(0)");
 		assertThat(registry.size()).isEqualTo(before);
 	}
 
