@@ -199,7 +199,7 @@ public class SimulationRegistry {
 	 * A copy younger than this is never dropped to make room (its creator may still be
 	 * answering).
 	 */
-	static final long YOUNG_MS = 2_000;
+	static final long YOUNG_MS = 500;
 
 	private boolean evictOne(String requester, boolean ownShare) {
 		Map<String, Integer> counts = new HashMap<>();
