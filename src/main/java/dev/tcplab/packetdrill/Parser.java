@@ -9,11 +9,11 @@ import dev.tcplab.packetdrill.Script.Time;
 
 /**
  * A hand-written reader of packetdrill's script language (grammar: packetdrill's
- * {@code parser.y}, summarised in {@code tools/packetdrill/syntax.md}). One statement per
- * line; a line continues while parentheses, brackets or braces are open. {@code //} and
- * {@code /* *\/} comments are ignored. Packets other than TCP and {@code %{ }%} code
- * blocks are read as {@link Script.Unsupported}. Anything malformed is a
- * {@link SyntaxException} naming line and column.
+ * {@code parser.y}, the dialect the lab reads is in {@code docs/packetdrill.md}). One
+ * statement per line; a line continues while parentheses, brackets or braces are open.
+ * {@code //} and {@code /* *\/} comments are ignored. Packets other than TCP and
+ * {@code %{ }%} code blocks are read as {@link Script.Unsupported}. Anything malformed is
+ * a {@link SyntaxException} naming line and column.
  * <p>
  * It cannot be made to overflow or to spin: brackets and {@code a=b=…} chains nest at
  * most {@value #MAX_NESTING} levels, numbers have at most {@value #MAX_NUMBER_CHARS}

@@ -22,9 +22,9 @@ import dev.tcplab.engine.SimulationConfig;
  * Conformance of the runner (issue 15): the Linux TCP developers' close and shutdown
  * scripts (read from {@code ../shared/packetdrill/upstream} when present, never copied
  * into the project) and the project's own scripts
- * ({@code src/test/resources/packetdrill}, one per situation of tcp-facts.md) pass on the
- * {@code linux} profile; the project's own scripts also pass on the real kernel where
- * {@code run-on-kernel} can run.
+ * ({@code src/test/resources/packetdrill}, one per situation of docs/tcp-facts.md) pass
+ * on the {@code linux} profile; the project's own scripts also pass on the real kernel
+ * where {@code run-on-kernel} can run.
  */
 class PacketdrillConformanceTest {
 

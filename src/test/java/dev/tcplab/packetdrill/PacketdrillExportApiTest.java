@@ -71,7 +71,7 @@ class PacketdrillExportApiTest {
 	}
 
 	@Test
-	void shouldBothSidesPassOnTheRealKernel() throws Exception {
+	void shouldPassBothSidesOnTheRealKernel() throws Exception {
 		String sim = closedPair();
 		java.nio.file.Path dir = java.nio.file.Files
 			.createDirectories(java.nio.file.Path.of("target", "packetdrill-api"));

@@ -69,7 +69,7 @@ class PacketdrillKernelTest {
 	JsonMapper json;
 
 	@Test
-	void shouldEveryExportOfEveryBuiltInScenarioPassesOnTheRealKernel() throws Exception {
+	void shouldPassEveryExportOfEveryBuiltInScenarioOnTheRealKernel() throws Exception {
 		RunOnKernel.tool();
 		Map<String, String> leftOut = new LinkedHashMap<>();
 		List<Path> scripts = exportAll(leftOut);
@@ -114,7 +114,7 @@ class PacketdrillKernelTest {
 	 * runner read packetdrill the same way (no kernel needed).
 	 */
 	@Test
-	void shouldEveryExportPassesThroughTheLabRunner() throws Exception {
+	void shouldPassEveryExportThroughTheLabRunner() throws Exception {
 		HttpJson http = new HttpJson(port, json);
 		List<String> failures = new ArrayList<>();
 		List<Path> scripts = exportAll(new LinkedHashMap<>());

@@ -40,7 +40,7 @@ class RunnerTest {
 	}
 
 	@Test
-	void shouldABlockingCallWithoutStartEndFailsAndOneThatNeverReturnsFailsAtItsDeadline() {
+	void shouldFailABlockingCallWithoutStartEndAndOneThatNeverReturnsAtItsDeadline() {
 		String head = """
 				0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
 				+0 connect(3, ..., ...) = 0
