@@ -101,6 +101,10 @@ export function createOwnership({ base = '', fetchImpl = (...a) => fetch(...a), 
 		leave(id) {
 			return release(id, true);
 		},
+		/** The page is left: let go of everything it made and nobody kept (the shown one, a comparison's variants). */
+		leaveAll() {
+			return [...madeHere].filter((id) => release(id, true));
+		},
 	};
 }
 
