@@ -25,6 +25,8 @@ import dev.tcplab.testing.HeadlessChromium;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -180,10 +182,11 @@ class CaptureAndOwnershipUiTests {
 				+ " && document.querySelectorAll('#ladder g.seg').length > 0")));
 		String replay = String.valueOf(js("return window.tcplab.state.simId"));
 		waitFor(() -> driver.findElement(By.id("capture-replay-status")).getText().startsWith("Replayed:"));
-		assertThat((List<?>) js(
+		assertThat(js(
 				"return fetch('/api/simulations?mine=true').then((r) => r.json())"
 						+ ".then((m) => m.simulations.filter((s) => s.id === arguments[0]).map((s) => s.kind))",
 				replay))
+			.asInstanceOf(InstanceOfAssertFactories.LIST)
 			.containsExactly("replay");
 
 		// the deep link opens the capture with that connection on the stage, and no
