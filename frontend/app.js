@@ -38,7 +38,6 @@ const t = (key, p) => translate(store.state.lang, key, p);
 // issue 20: what the page creates is recorded as made here and let go when the page moves on or is left
 const ownership = createOwnership();
 const api = recordingApi(createApi(''), ownership);
-followOwnership({ store, ownership, win: window });
 const urls = createUrls({ store, location, history });
 
 let simulation = null;
@@ -60,6 +59,15 @@ const scenario = createScenarioController({
 simulation = createSimulationController({ store, api, t, connectStream, scenario, urls,
 	env: { location, nextFrame, setTimeout: (...a) => setTimeout(...a), clearTimeout: (x) => clearTimeout(x),
 		setInterval: (...a) => setInterval(...a), clearInterval: (x) => clearInterval(x) } });
+followOwnership({ store, ownership, win: window, beforeLeave: () => simulation.stopFollowing() });
+// back from the back/forward cache: the page stopped following when it was hidden; open what it shows again (a
+// simulation deleted meanwhile starts a new one and says so)
+window.addEventListener('pageshow', (ev) => {
+	if (ev.persisted && store.state.simId && !store.state.scenario) {
+		ownership.made(store.state.simId); // still this page's, if it outlived the grace
+		simulation.open(store.state.simId, { profile: $('profile').value }).catch(showFatal);
+	}
+});
 
 const toggleLanguage = () => {
 	const lang = store.state.lang === 'ko' ? 'en' : 'ko';

@@ -1,7 +1,7 @@
 // Captures (issue 22, docs/captures.md): upload a pcap/pcapng, open ?capture=ID, show a connection's trace on the
 // page's ladder and state diagrams (the store holds it as a simulation-like record with `capture` set), and
 // replay a connection in the lab. Changes the store's `capture` key; views/capture.js draws it.
-import { ProblemError } from '../ownership.js';
+import { requestJson } from '../ownership.js';
 import { captureSimulation, ladderEvents, uploadType } from '../capture.js';
 
 /**
@@ -10,25 +10,7 @@ import { captureSimulation, ladderEvents, uploadType } from '../capture.js';
  * @param openSimulation (id) => Promise: shows a simulation (the replay)
  */
 export function createCaptureController({ store, urls, ownership, show, openSimulation, fetchImpl = (...a) => fetch(...a) }) {
-	const request = async (method, url, { body, type } = {}) => {
-		const headers = { Accept: 'application/json, application/problem+json' };
-		if (type) {
-			headers['Content-Type'] = type;
-		}
-		const res = await fetchImpl(url, { method, headers, body, credentials: 'same-origin' });
-		const text = await res.text();
-		let data = null;
-		try {
-			data = text ? JSON.parse(text) : null;
-		}
-		catch {
-			data = { detail: text };
-		}
-		if (!res.ok) {
-			throw new ProblemError(res.status, data);
-		}
-		return data;
-	};
+	const request = (method, url, options) => requestJson(fetchImpl, method, url, options);
 	const base = (id) => `/api/captures/${encodeURIComponent(id)}`;
 	const set = (partial) => store.set({ capture: { ...(store.state.capture || {}), ...partial } });
 	let generation = 0;

@@ -17,8 +17,12 @@ export function recordingApi(api, ownership) {
 	};
 }
 
-/** Follows the store's simId (moveOn) and the page's pagehide (leave every simulation made here). */
-export function followOwnership({ store, ownership, win }) {
+/**
+ * Follows the store's simId (moveOn) and the page's pagehide (leave every simulation made here). `beforeLeave`
+ * runs first on pagehide: the page stops following (stream closed, no snapshot request in flight after the
+ * delete), since any request on the simulation after its deferred delete counts as using it again.
+ */
+export function followOwnership({ store, ownership, win, beforeLeave = () => {} }) {
 	let shown = store.state.simId;
 	store.addEventListener('change', (ev) => {
 		if (!ev.detail?.changed?.includes('simId')) {
@@ -28,5 +32,12 @@ export function followOwnership({ store, ownership, win }) {
 		ownership.moveOn(shown, next);
 		shown = next;
 	});
-	win?.addEventListener?.('pagehide', () => ownership.leaveAll());
+	win?.addEventListener?.('pagehide', () => {
+		try {
+			beforeLeave();
+		}
+		finally {
+			ownership.leaveAll();
+		}
+	});
 }

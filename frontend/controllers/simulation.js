@@ -173,6 +173,8 @@ export function createSimulationController({ store, api, t, connectStream, scena
 			stream = null;
 			env.clearInterval(pollTimer);
 			pollTimer = null;
+			env.clearTimeout(snapshotTimer);
+			snapshotTimer = null;
 			pending = [];
 			// a scenario step or a closed stream is not "live"
 			store.set({ connection: 'idle' });

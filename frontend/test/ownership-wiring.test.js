@@ -33,7 +33,9 @@ test('showing another simulation lets the previous one go; leaving the page lets
 	const o = createOwnership({ fetchImpl: f });
 	const store = new Store();
 	const listeners = {};
-	followOwnership({ store, ownership: o, win: { addEventListener: (type, fn) => { listeners[type] = fn; } } });
+	const order = [];
+	followOwnership({ store, ownership: o, win: { addEventListener: (type, fn) => { listeners[type] = fn; } },
+		beforeLeave: () => order.push(`stopped with ${f.calls.length} requests sent`) });
 	o.made('a', 'b', 'v1', 'v2');
 	store.set({ simId: 'a' });
 	assert.equal(f.calls.length, 0, 'nothing shown before: nothing let go');
@@ -42,6 +44,7 @@ test('showing another simulation lets the previous one go; leaving the page lets
 	store.set({ simId: 'b' });
 	assert.equal(f.calls.length, 1, 'a shared link the page did not make is not deleted');
 	listeners.pagehide();
+	assert.deepEqual(order, ['stopped with 1 requests sent'], 'the page stops following before it lets go');
 	assert.deepEqual(f.calls.slice(1).map((c) => c.url).sort(),
 		['/api/simulations/b?graceMs=10000', '/api/simulations/v1?graceMs=10000', '/api/simulations/v2?graceMs=10000']);
 	assert.ok(f.calls.slice(1).every((c) => c.init.keepalive === true && c.init.method === 'DELETE'));

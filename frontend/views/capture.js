@@ -202,7 +202,7 @@ export function createCaptureView({ store, t, capture, onError = () => {}, doc =
 				filters.diag = $('capture-diag').value;
 				filters.state = $('capture-state').value;
 				const skipped = Object.values(docNow.skipped || {}).reduce((a, b) => a + b, 0);
-				$('capture-summary').textContent = [t('capture.summary', { connections: docNow.connections?.length ?? 0,
+				$('capture-summary').textContent = [t('capture.summary', { connections: t(docNow.connections?.length === 1 ? 'capture.conns.one' : 'capture.conns.many', { n: docNow.connections?.length ?? 0 }),
 					packets: docNow.tcpPackets ?? '?', frames: docNow.frames ?? '?', duration: formatMs(docNow.durationMs ?? 0, state.lang) }),
 				skipped ? t('capture.skipped', { n: skipped }) : null].filter(Boolean).join(' · ');
 				if (docNow !== lastDoc) {

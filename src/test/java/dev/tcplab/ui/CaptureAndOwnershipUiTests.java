@@ -13,7 +13,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -89,6 +88,7 @@ class CaptureAndOwnershipUiTests {
 			runs.add(String.valueOf(js("return window.tcplab.state.simId")));
 		}
 		assertThat(runs).doesNotHaveDuplicates();
+		String current = runs.get(runs.size() - 1);
 		// never refused: no request of the page was answered 429, no result line says so
 		assertThat(js("return performance.getEntriesByType('resource').filter((e) => e.responseStatus === 429).length"))
 			.isEqualTo(0L);
@@ -96,11 +96,19 @@ class CaptureAndOwnershipUiTests {
 			.isEmpty();
 		// the page let go of the runs it left (deleted 10 s after it left each): what
 		// remains is the one shown
-		waitFor(() -> ((Number) js(mineCount())).intValue() <= 2);
+		List<?> left = List.of();
+		for (long end = System.nanoTime() + Duration.ofSeconds(60).toNanos(); System.nanoTime() < end;) {
+			left = (List<?>) js(mine());
+			if (left.size() <= 1) {
+				break;
+			}
+			sleep(1000);
+		}
+		assertThat(left).as("what the reader still holds").hasSize(1);
+		assertThat(String.valueOf(left.get(0))).startsWith(current + " scenario");
 
 		js("document.getElementById('mine-panel').open = true");
 		waitFor(() -> !driver.findElements(By.cssSelector("#mine-list .mine-item.here")).isEmpty());
-		String current = runs.get(runs.size() - 1);
 		assertThat(driver.findElement(By.cssSelector("#mine-list .mine-item.here")).getAttribute("data-id"))
 			.isEqualTo(current);
 		assertThat(driver.findElement(By.cssSelector("#mine-list .mine-item.here .mine-title")).getText())
@@ -202,8 +210,20 @@ class CaptureAndOwnershipUiTests {
 
 	// ------------------------------------------------------------------ helpers
 
-	private static String mineCount() {
-		return "return fetch('/api/simulations?mine=true').then((r) => r.json()).then((m) => m.simulations.length)";
+	/** The reader's own list as lines "id kind label inMemory viewers". */
+	private static String mine() {
+		return "return fetch('/api/simulations?mine=true').then((r) => r.json())"
+				+ ".then((m) => m.simulations.map((s) => [s.id, s.kind, s.label, s.inMemory, s.viewers].join(' ')))";
+	}
+
+	private static void sleep(long ms) {
+		try {
+			Thread.sleep(ms);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static String status(String path) {
@@ -225,18 +245,11 @@ class CaptureAndOwnershipUiTests {
 	}
 
 	private static void settle() {
-		((JavascriptExecutor) driver).executeAsyncScript(
-				"const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(1)));");
+		HeadlessChromium.settle(driver);
 	}
 
 	private static void resize(int width, int height) {
-		driver.manage().window().setSize(new Dimension(width, height));
-		List<?> inner = (List<?>) ((JavascriptExecutor) driver).executeScript("return [innerWidth, innerHeight]");
-		int dw = width - ((Number) inner.get(0)).intValue();
-		int dh = height - ((Number) inner.get(1)).intValue();
-		if (dw != 0 || dh != 0) {
-			driver.manage().window().setSize(new Dimension(width + dw, height + dh));
-		}
+		HeadlessChromium.resize(driver, width, height);
 	}
 
 	private Object js(String script, Object... args) {
