@@ -11,6 +11,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -61,6 +62,16 @@ class CaptureAndOwnershipUiTests {
 	@AfterAll
 	static void stopBrowser() {
 		driver = HeadlessChromium.stop(driver);
+	}
+
+	/**
+	 * Each test is a new visitor: a fresh owner cookie, so its list holds only what it
+	 * made.
+	 */
+	@BeforeEach
+	void newVisitor() {
+		driver.get(url("/api/scenarios"));
+		driver.manage().deleteAllCookies();
 	}
 
 	@Test
