@@ -114,7 +114,8 @@ views.push(createCaptureView({ store, t, capture, onError: (e) => simulation.add
 const mine = mountMySimulations({ ownership, anchor: document.querySelector('header.top .sim-info'), lang: () => store.state.lang,
 	current: () => store.state.simId, open: openSimulation, deletedCurrent: () => newSimulation($('profile').value),
 	onError: () => {} });
-views.push({ keys: ['lang', 'simId'], render: () => mine.render() });
+// an open list follows what the page makes (a new run is listed at once); a closed one refreshes when opened
+views.push({ keys: ['lang', 'simId'], render: (state, changed) => (changed?.has('simId') && mine.element.open ? mine.refresh() : mine.render()) });
 const loop = createRenderLoop(store, views, { nextFrame });
 
 // countdowns between clock reports
