@@ -21,6 +21,11 @@ import { createExportView } from './views/export.js';
 import { createPacketdrillView } from './views/packetdrill.js';
 import { createFocusView } from './views/focus.js';
 import { initAuthors } from './authors-ui.js';
+import { createOwnership } from './ownership.js';
+import { mountMySimulations } from './my-simulations.js';
+import { recordingApi, followOwnership } from './controllers/ownership.js';
+import { createCaptureController } from './controllers/capture.js';
+import { createCaptureView } from './views/capture.js';
 
 const params = new URLSearchParams(location.search);
 const storage = { get: (k) => { try { return localStorage.getItem(k); } catch { return null; } },
@@ -30,13 +35,16 @@ const store = new Store({
 	embed: params.get('embed') === '1',
 });
 const t = (key, p) => translate(store.state.lang, key, p);
-const api = createApi('');
+// issue 20: what the page creates is recorded as made here and let go when the page moves on or is left
+const ownership = createOwnership();
+const api = recordingApi(createApi(''), ownership);
 const urls = createUrls({ store, location, history });
 
 let simulation = null;
 const scenario = createScenarioController({
 	store, api,
 	onLoaded: async (run) => {
+		ownership.made(run.simulationId); // built-in and authored runs alike
 		const sim = await simulation.load(run);
 		store.set({ pairId: scenario.initialPair(sim) ?? store.state.pairId });
 		urls.set({ scenario: run.name, sim: run.simulationId });
@@ -51,6 +59,15 @@ const scenario = createScenarioController({
 simulation = createSimulationController({ store, api, t, connectStream, scenario, urls,
 	env: { location, nextFrame, setTimeout: (...a) => setTimeout(...a), clearTimeout: (x) => clearTimeout(x),
 		setInterval: (...a) => setInterval(...a), clearInterval: (x) => clearInterval(x) } });
+followOwnership({ store, ownership, win: window, beforeLeave: () => simulation.stopFollowing() });
+// back from the back/forward cache: the page stopped following when it was hidden; open what it shows again (a
+// simulation deleted meanwhile starts a new one and says so)
+window.addEventListener('pageshow', (ev) => {
+	if (ev.persisted && store.state.simId && !store.state.scenario) {
+		ownership.made(store.state.simId); // still this page's, if it outlived the grace
+		simulation.open(store.state.simId, { profile: $('profile').value }).catch(showFatal);
+	}
+});
 
 const toggleLanguage = () => {
 	const lang = store.state.lang === 'ko' ? 'en' : 'ko';
@@ -74,6 +91,7 @@ const views = [
 	createResultsView({ t }),
 	createExportView({ store, api, t, location }),
 	createPacketdrillView({ store, t, openRun: async (run) => {
+		ownership.made(run.simulationId);
 		scenario.leave({ silent: true });
 		urls.set({ sim: run.simulationId });
 		await simulation.open(run.simulationId);
@@ -81,6 +99,23 @@ const views = [
 	{ keys: '*', render: () => ladder.afterRender() },
 	createFocusView(),
 ];
+const openSimulation = async (id) => {
+	scenario.leave({ silent: true });
+	urls.set({ sim: id });
+	await simulation.open(id);
+};
+// issue 22: a capture's connection takes the stage like a simulation (its trace in the store, no stream)
+const capture = createCaptureController({ store, urls, ownership, openSimulation,
+	show: { leaveOthers: () => {
+		scenario.leave({ silent: true });
+		simulation.stopFollowing();
+	} } });
+views.push(createCaptureView({ store, t, capture, onError: (e) => simulation.addResult({ label: 'capture', error: e }) }));
+const mine = mountMySimulations({ ownership, anchor: document.querySelector('header.top .sim-info'), lang: () => store.state.lang,
+	current: () => store.state.simId, open: openSimulation, deletedCurrent: () => newSimulation($('profile').value),
+	onError: () => {} });
+// an open list follows what the page makes (a new run is listed at once); a closed one refreshes when opened
+views.push({ keys: ['lang', 'simId'], render: (state, changed) => (changed?.has('simId') && mine.element.open ? mine.refresh() : mine.render()) });
 const loop = createRenderLoop(store, views, { nextFrame });
 
 // countdowns between clock reports
@@ -104,7 +139,8 @@ async function main() {
 	// issue 17: comparisons, "Write your own", embeds and downloads (frontend/authors-ui.js)
 	let authors = { openDocument: async () => { throw new Error('authors tools unavailable'); }, openComparison: async () => false };
 	try {
-		authors = initAuthors({ store, scenarioView: scenario, $, onError: (e) => simulation.addResult({ label: 'tcplab', error: e }) });
+		authors = initAuthors({ store, scenarioView: scenario, $, onError: (e) => simulation.addResult({ label: 'tcplab', error: e }),
+			onMade: (...ids) => ownership.made(...ids), onRelease: (...ids) => ids.forEach((id) => ownership.moveOn(id, null)) });
 	}
 	catch (e) {
 		// the page works without the authors' tools
@@ -112,6 +148,16 @@ async function main() {
 	}
 	const profile = () => $('profile').value;
 	const step = params.get('step') || undefined;
+	if (params.get('capture')) {
+		const opened = capture.open(params.get('capture'), params.get('conn')).catch(() => null);
+		if (params.get('conn') && !params.get('sim')) {
+			// the connection takes the stage: no simulation of the page's own
+			await opened;
+			if (store.state.sim?.capture) {
+				return;
+			}
+		}
+	}
 	if (params.get('doc')) {
 		await authors.openDocument(params.get('doc'), { step }).catch(async (e) => {
 			await simulation.start(profile());

@@ -5,6 +5,7 @@ import { PRESETS, presetsFor, variantsFromParam, drawnEvents, markDifferences, s
 import { runDocument, problemText, locateProblem, withSchema } from './author.js';
 import { encodeDocument, decodeDocument, viewUrl, embedSnippet, embedHeight, replaceParams, downloadSvg, downloadPng } from './embed.js';
 import { formatMs, pick } from './i18n.js';
+import { ProblemError, problemAction } from './ownership.js';
 
 const S = {
 	'tools.label': { en: 'For authors', ko: '글쓴이를 위한 도구' },
@@ -48,7 +49,7 @@ const S = {
 };
 
 
-export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
+export function initAuthors({ store, scenarioView, $, onError = () => {}, onMade = () => {}, onRelease = () => {} }) {
 	const lang = () => store.state.lang;
 	const tr = (k, p = {}) => (S[k]?.[lang()] ?? S[k]?.en ?? k).replace(/\{(\w+)\}/g, (_, n) => (p[n] ?? ''));
 	const h = (tag, attrs = {}, ...kids) => {
@@ -195,7 +196,15 @@ export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 			// a YAML document: compare the built-in scenario of that name
 		}
 		const body = { scenario: ownDoc || scenario, variants };
-		comparison = await fetchJson('/api/comparisons', body);
+		try {
+			comparison = await fetchJson('/api/comparisons', body);
+		}
+		catch (e) {
+			// a refusal must not leave "Running every variant…" on screen: say what to do instead
+			renderComparisonShell(problemAction(e.problem, e.status).text || e.message);
+			throw e;
+		}
+		onMade(...(comparison.variants || []).map((v) => v.simulationId));
 		renderComparison();
 		renderEmbed();
 		// scrollIntoView would scroll the page that embeds this one too: in an embed the frame's own window moves
@@ -209,6 +218,7 @@ export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 	}
 
 	function closeComparison() {
+		onRelease(...(comparison?.variants || []).map((v) => v.simulationId));
 		comparison = null;
 		comparing = null;
 		cmpPanel.hidden = true;
@@ -287,7 +297,7 @@ export function initAuthors({ store, scenarioView, $, onError = () => {} }) {
 			: { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json, application/problem+json' }, body: JSON.stringify(body) });
 		const data = await res.json().catch(() => ({}));
 		if (!res.ok) {
-			throw new Error(data.detail || `HTTP ${res.status}`);
+			throw new ProblemError(res.status, data);
 		}
 		return data;
 	}

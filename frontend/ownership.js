@@ -23,6 +23,33 @@ export class ProblemError extends Error {
 }
 
 /**
+ * One JSON request (same-origin credentials, so the owner cookie goes along): the answer's JSON, null for 204, or
+ * a ProblemError carrying the problem+json of a refusal. `body` and its `type` are optional (a file, say).
+ */
+export async function requestJson(fetchImpl, method, url, { body, type } = {}) {
+	const headers = { Accept: 'application/json, application/problem+json' };
+	if (type) {
+		headers['Content-Type'] = type;
+	}
+	const res = await fetchImpl(url, { method, headers, body, credentials: 'same-origin' });
+	if (res.status === 204) {
+		return null;
+	}
+	const text = await res.text();
+	let data = null;
+	try {
+		data = text ? JSON.parse(text) : null;
+	}
+	catch {
+		data = { detail: text };
+	}
+	if (!res.ok) {
+		throw new ProblemError(res.status, data);
+	}
+	return data;
+}
+
+/**
  * The page's side of ownership. `made(id)` records a simulation this page created (a new simulation, a scenario
  * run, a packetdrill run, a comparison's variants); `moveOn(id)` is called when the page shows another one and
  * `leave(id)` on pagehide: either lets a simulation the page made (and nobody kept) go with a deferred delete, so a
@@ -32,24 +59,7 @@ export function createOwnership({ base = '', fetchImpl = (...a) => fetch(...a), 
 	const madeHere = new Set();
 	const kept = new Set();
 	const path = (id) => `${base}/api/simulations/${encodeURIComponent(id)}`;
-	const request = async (method, url) => {
-		const res = await fetchImpl(url, { method, headers: { Accept: 'application/json, application/problem+json' }, credentials: 'same-origin' });
-		if (res.status === 204) {
-			return null;
-		}
-		const text = await res.text();
-		let data = null;
-		try {
-			data = text ? JSON.parse(text) : null;
-		}
-		catch {
-			data = { detail: text };
-		}
-		if (!res.ok) {
-			throw new ProblemError(res.status, data);
-		}
-		return data;
-	};
+	const request = (method, url) => requestJson(fetchImpl, method, url);
 	const release = (id, keepalive) => {
 		if (!id || !madeHere.has(id) || kept.has(id)) {
 			return false;
@@ -100,6 +110,10 @@ export function createOwnership({ base = '', fetchImpl = (...a) => fetch(...a), 
 		/** The page is left (pagehide): let the shown simulation go; the request outlives the page. */
 		leave(id) {
 			return release(id, true);
+		},
+		/** The page is left: let go of everything it made and nobody kept (the shown one, a comparison's variants). */
+		leaveAll() {
+			return [...madeHere].filter((id) => release(id, true));
 		},
 	};
 }

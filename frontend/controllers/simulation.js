@@ -2,6 +2,7 @@
 // apply what the reader does (socket calls, faults, clock, new pairs). Changes the store; views draw it.
 import { pairIds } from '../store.js';
 import { ApiError } from '../api.js';
+import { problemAction } from '../ownership.js';
 import { actionRequest, describeAction } from '../actions.js';
 import { pairTiming } from '../export.js';
 import { errnoKey } from '../results.js';
@@ -15,6 +16,10 @@ export function resultLine({ side, label, result, error, text, errno }, t, meani
 	}
 	if (error) {
 		const eno = error.problem?.errno;
+		if (error.status === 429) {
+			// a refusal names what the reader can do about it (issue 20): the problem's action
+			return { text: t('result.refused', { call: who + label, action: problemAction(error.problem, 429).text || error.message }), errno: true, who };
+		}
 		return { text: eno ? t('result.errno', { call: who + label, result: eno, meaning: t(`errno.${eno}`) })
 			: t('result.httpError', { call: who + label, message: error.message }), errno: true, who };
 	}
@@ -168,6 +173,8 @@ export function createSimulationController({ store, api, t, connectStream, scena
 			stream = null;
 			env.clearInterval(pollTimer);
 			pollTimer = null;
+			env.clearTimeout(snapshotTimer);
+			snapshotTimer = null;
 			pending = [];
 			// a scenario step or a closed stream is not "live"
 			store.set({ connection: 'idle' });

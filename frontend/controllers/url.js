@@ -1,7 +1,7 @@
-// The address bar follows the view: ?sim=, ?scenario=&step=&profile= (shareable). Other parameters (lang,
-// compare, doc, embed) are kept; the authors' tools set those themselves.
+// The address bar follows the view: ?sim=, ?scenario=&step=&profile=, ?conn= (shareable). Other parameters (lang,
+// compare, doc, embed, capture) are kept unless set to null; the authors' tools set theirs themselves.
 
-const OWNED = ['sim', 'scenario', 'step', 'profile'];
+const OWNED = ['sim', 'scenario', 'step', 'profile', 'conn'];
 
 /** The address for a view: the owned parameters replaced by p (null values dropped), the others kept. */
 export function urlFor(href, p) {
@@ -12,6 +12,9 @@ export function urlFor(href, p) {
 	for (const [k, v] of Object.entries(p)) {
 		if (v != null) {
 			u.searchParams.set(k, v);
+		}
+		else {
+			u.searchParams.delete(k);
 		}
 	}
 	return u.toString();

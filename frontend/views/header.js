@@ -12,6 +12,26 @@ export function headerModel(state) {
 	};
 }
 
+/**
+ * The notice for a simulation whose journal another engine version wrote (docs/decisions.md, 2026-12-07 "UI
+ * notice"): {key, versions} or null. `recordedTraceServed` → the recording is served read-only; a replay that
+ * matched the recording → the same trace; `recordedBy: [0]` alone → recorded before versions were kept.
+ */
+export function engineNotice(engine) {
+	const by = engine?.recordedBy;
+	if (!by || !by.length) {
+		return null;
+	}
+	const versions = by.join(', ');
+	if (engine.recordedTraceServed) {
+		return { key: 'engine.otherServed', versions };
+	}
+	if (engine.traceMatchesRecording) {
+		return { key: 'engine.otherSame', versions };
+	}
+	return by.length === 1 && by[0] === 0 ? { key: 'engine.beforeVersions', versions } : { key: 'engine.other', versions };
+}
+
 export function createHeaderView({ store, t, onNewSimulation, onProfile, onToggleLanguage, location }) {
 	$('new-sim').addEventListener('click', () => onNewSimulation($('profile').value));
 	$('profile').addEventListener('change', () => onProfile($('profile').value));
@@ -42,6 +62,9 @@ export function createHeaderView({ store, t, onNewSimulation, onProfile, onToggl
 			a.textContent = m.simText;
 			a.title = t('sim.share');
 			$('conn-status').textContent = m.status;
+			const notice = engineNotice(state.sim?.engine);
+			$('engine-notice').hidden = !notice;
+			$('engine-notice').textContent = notice ? t(notice.key, { versions: notice.versions }) : '';
 			$('embed-open').href = u.toString();
 		},
 	};

@@ -222,6 +222,11 @@ export function createLadderView({ store, t }) {
 			// scrolled once the whole page is drawn: the narration's height decides the ladder box's
 			pendingFresh = { ...current, reveal: true };
 		}
+		else if (stepKey && !current && stepKey !== lastFreshStep) {
+			// a step that adds nothing drawable (time passes) still brings the reading frame on screen
+			lastFreshStep = stepKey;
+			pendingFresh = { reveal: true };
+		}
 		else if (current && !readerScrolled) {
 			// the same step drawn again (a new width, the other language): its items stay in view
 			pendingFresh = { ...current, reveal: false };
@@ -248,6 +253,9 @@ export function createLadderView({ store, t }) {
 		const box = scroller();
 		if (reveal) {
 			revealFrame();
+		}
+		if (!fresh) {
+			return;
 		}
 		const scale = $('ladder').getBoundingClientRect().width / layout.width || 1;
 		const top = freshScrollTop({ top: fresh.y * scale, height: fresh.h * scale }, box.scrollTop, box.clientHeight);

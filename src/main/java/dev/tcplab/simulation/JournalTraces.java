@@ -85,7 +85,9 @@ class JournalTraces implements SmartLifecycle {
 		long max = journal.properties().maxBytesPerSimulation().toBytes();
 		record Piece(long from, long to, List<TraceEvent> events) {
 		}
-		Piece piece = s.withLock(c -> {
+		// housekeeping, not a use: a left page's deferred delete and the idle eviction go
+		// on
+		Piece piece = s.withLockUnused(c -> {
 			if (c.journalNext() == 0 || c.recordedTrace() != null || c.journalBytes() >= max) {
 				return null;
 			}
@@ -101,7 +103,7 @@ class JournalTraces implements SmartLifecycle {
 			return;
 		}
 		byte[] data = encode(piece.events());
-		s.withLock(c -> {
+		s.withLockUnused(c -> {
 			c.journalBytes(c.journalBytes() + data.length);
 			return null;
 		});

@@ -210,12 +210,27 @@ public final class LiveSimulation {
 	 * @throws SimulationBusyException when another request held it all that time
 	 */
 	public <T> T withLock(Function<LiveSimulation, T> action) {
+		return locked(action, true);
+	}
+
+	/**
+	 * As {@link #withLock}, without marking the simulation as used: for the server's own
+	 * housekeeping (writing the recorded trace), which must neither keep an idle
+	 * simulation in memory nor count as the use that cancels a deferred delete.
+	 */
+	<T> T withLockUnused(Function<LiveSimulation, T> action) {
+		return locked(action, false);
+	}
+
+	private <T> T locked(Function<LiveSimulation, T> action, boolean use) {
 		acquire();
 		try {
 			if (closed) {
 				throw new SimulationNotFoundException(id);
 			}
-			lastAccessNanos = System.nanoTime();
+			if (use) {
+				lastAccessNanos = System.nanoTime();
+			}
 			return action.apply(this);
 		}
 		finally {

@@ -45,6 +45,9 @@ class OwnershipTest {
 	@Autowired
 	SimulationRegistry registry;
 
+	@Autowired
+	JournalTraces traces;
+
 	/** A visitor: one client address, and the cookies its answers set. */
 	final class Visitor {
 
@@ -211,6 +214,22 @@ class OwnershipTest {
 		Thread.sleep(2000);
 		assertThat(v.send("GET", "/api/simulations/" + reloaded, null).status()).as("used again: kept").isEqualTo(200);
 		assertThat(v.send("DELETE", "/api/simulations/" + reloaded + "?graceMs=600001", null).status()).isEqualTo(400);
+	}
+
+	// writing the recorded trace (every trace-flush-interval) is the server's own
+	// housekeeping: a page left during it is still deleted after its grace
+	@Test
+	void shouldDeleteALeftPageEvenWhenItsRecordedTraceIsWrittenDuringTheGrace() throws Exception {
+		Visitor v = new Visitor("127.0.0.53");
+		String left = v.create();
+		assertThat(v.send("DELETE", "/api/simulations/" + left + "?graceMs=1000", null).status()).isEqualTo(202);
+		traces.flushAll();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (registry.held(left).isPresent() && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+		}
+		assertThat(v.send("GET", "/api/simulations/" + left, null).status()).as("deleted after its grace")
+			.isEqualTo(404);
 	}
 
 	// the one per-address refusal left: every copy the address holds is in use (here: a

@@ -70,6 +70,26 @@ public final class HeadlessChromium {
 		return driver;
 	}
 
+	/**
+	 * Makes the page's viewport itself width × height (the window's frame takes some
+	 * room).
+	 */
+	public static void resize(WebDriver driver, int width, int height) {
+		driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, height));
+		List<?> inner = (List<?>) ((JavascriptExecutor) driver).executeScript("return [innerWidth, innerHeight]");
+		int dw = width - ((Number) inner.get(0)).intValue();
+		int dh = height - ((Number) inner.get(1)).intValue();
+		if (dw != 0 || dh != 0) {
+			driver.manage().window().setSize(new org.openqa.selenium.Dimension(width + dw, height + dh));
+		}
+	}
+
+	/** Waits two animation frames: the views have drawn and scrolled. */
+	public static void settle(WebDriver driver) {
+		((JavascriptExecutor) driver).executeAsyncScript(
+				"const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(1)));");
+	}
+
 	/** Quits the browser if there is one; returns null for the caller's field. */
 	public static WebDriver stop(WebDriver driver) {
 		if (driver != null) {

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
@@ -327,8 +326,7 @@ class ReaderUiTests {
 
 	/** Two animation frames: the views have drawn and the step has scrolled. */
 	private void settle() {
-		((JavascriptExecutor) driver).executeAsyncScript(
-				"const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(1)));");
+		HeadlessChromium.settle(driver);
 	}
 
 	private void keys(CharSequence key) {
@@ -341,14 +339,7 @@ class ReaderUiTests {
 	}
 
 	private static void resize(int width, int height) {
-		driver.manage().window().setSize(new Dimension(width, height));
-		// the window's frame takes some room: make the viewport itself width × height
-		List<?> inner = (List<?>) ((JavascriptExecutor) driver).executeScript("return [innerWidth, innerHeight]");
-		int dw = width - ((Number) inner.get(0)).intValue();
-		int dh = height - ((Number) inner.get(1)).intValue();
-		if (dw != 0 || dh != 0) {
-			driver.manage().window().setSize(new Dimension(width + dw, height + dh));
-		}
+		HeadlessChromium.resize(driver, width, height);
 	}
 
 	private Object js(String script, Object... args) {
