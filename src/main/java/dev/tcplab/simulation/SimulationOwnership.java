@@ -250,8 +250,8 @@ public class SimulationOwnership implements InfoContributor {
 		LiveSimulation s = registry.get(id);
 		if (!durable(s)) {
 			throw new ResponseStatusException(HttpStatus.CONFLICT,
-					"this simulation lives in memory only (a run of a submitted scenario document, or the journal is"
-							+ " off), so it cannot be kept; share the document instead (the page's link with ?doc=)");
+					"this simulation lives in memory only (the journal is off on this server), so it cannot be"
+							+ " kept; share a scenario document instead (the page's link with ?doc=)");
 		}
 		long now = clock.millis();
 		try {

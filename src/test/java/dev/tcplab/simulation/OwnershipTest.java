@@ -191,9 +191,11 @@ class OwnershipTest {
 				document.body().getBytes(StandardCharsets.UTF_8));
 		assertThat(run.status()).as(run.body()).isEqualTo(201);
 		String authored = JSON.readTree(run.body()).get("simulationId").asString();
-		RawHttp.Response notKeepable = v.send("POST", "/api/simulations/" + authored + "/keep", null);
-		assertThat(notKeepable.status()).as(notKeepable.body()).isEqualTo(409);
-		assertThat(notKeepable.isProblemJson()).isTrue();
+		// a submitted document's run is journaled with the document itself (one door,
+		// issue 24), so it can be kept and shared like a built-in scenario's run
+		RawHttp.Response keptRun = v.send("POST", "/api/simulations/" + authored + "/keep", null);
+		assertThat(keptRun.status()).as(keptRun.body()).isEqualTo(200);
+		assertThat(JSON.readTree(keptRun.body()).get("kept").asBoolean()).isTrue();
 	}
 
 	@Test
