@@ -340,15 +340,20 @@ final class SegmentArrives {
 			}
 		}
 		if (gt(s.ack, t.sndNxt)) {
-			// acks something not yet sent: "send an ACK, drop the segment, and return";
-			// Linux (tcp_ack, ACK_UNSENT_DATA) drops it silently, which also ends the ACK
-			// war two desynchronised ends would otherwise start
+			// acks something not yet sent: "send an ACK, drop the segment, and return" (a
+			// FIN or data on it is not taken). Linux tcp_ack sends it as a challenge ACK,
+			// rate-limited (tcp_send_challenge_ack), which keeps two desynchronised ends
+			// from an ACK war at full speed; packetdrill
+			// established-ack-of-unsent-data-answered.pkt
 			if (t.c.ackOfUnsentDataDropped()) {
-				cx.note(t, "ACK_OF_UNSENT_DATA",
-						"the segment acknowledges data never sent: dropped without an answer (Linux)");
+				cx.note(t, "ACK_OF_UNSENT_DATA", "the segment acknowledges data never sent: dropped without an answer");
 				return false;
 			}
-			t.sendAck();
+			if (!oowAckLimited(t, s, true)) {
+				cx.note(t, "ACK_OF_UNSENT_DATA",
+						"the segment acknowledges data never sent: ACK for RCV.NXT, segment dropped (RFC 9293 §3.10.7.4)");
+				t.sendAck();
+			}
 			return false;
 		}
 		int priorInFlight = t.sndNxt - t.sndUna;

@@ -90,9 +90,11 @@ import java.util.Map;
  * packets in a loop even if we send RWIN 0"); false = it is unacceptable like any segment
  * with length (RFC 9293 §3.10.7.4 first)
  * @param ackOfUnsentDataDropped a segment whose ACK acknowledges something not yet sent
- * (SEG.ACK &gt; SND.NXT) is dropped silently (Linux tcp_ack:
- * SKB_DROP_REASON_TCP_ACK_UNSENT_DATA, measured with packetdrill); false = RFC 9293
- * §3.10.7.4 fifth: "send an ACK, drop the segment, and return"
+ * (SEG.ACK &gt; SND.NXT) is dropped silently; false = RFC 9293 §3.10.7.4 fifth: "send an
+ * ACK, drop the segment, and return", which Linux does as a challenge ACK under the
+ * {@code challengeAckIntervalMs} limit (tcp_ack, measured with packetdrill
+ * --strict_segments). No built-in profile sets it since 2026-12-07 (Linux was believed to
+ * drop silently: packetdrill had merged its ACK into the next data segment)
  * @param finWaitsForWindow a FIN is sent only when the peer's window has room for it, and
  * waits behind a zero window for the persist timer's probes like data (Linux
  * tcp_snd_wnd_test, measured with packetdrill); false = the FIN goes out whatever the
@@ -251,7 +253,6 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		d.synAckRetries = 5; // tcp_synack_retries
 		d.challengeAckIntervalMs = 500; // tcp_invalid_ratelimit
 		d.acceptFinAtZeroWindow = true; // tcp_data_queue
-		d.ackOfUnsentDataDropped = true; // tcp_ack: ACK_UNSENT_DATA drop
 		d.finWaitsForWindow = true; // tcp_snd_wnd_test
 		return d.build();
 	}
@@ -358,7 +359,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 
 		boolean acceptFinAtZeroWindow = false; // RFC 9293 §3.10.7.4 first
 
-		boolean ackOfUnsentDataDropped = false; // RFC 9293 §3.10.7.4 fifth
+		boolean ackOfUnsentDataDropped = false; // RFC 9293 §3.10.7.4 fifth, Linux tcp_ack
 
 		boolean finWaitsForWindow = false; // BSD tcp_output
 
