@@ -259,8 +259,11 @@ final class SegmentArrives {
 				cx.setState(t, TcpState.CLOSED, "rcv RST");
 			}
 			case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> {
-				// "any outstanding RECEIVEs and SEND should receive 'reset' responses"
-				t.softError = Errno.ECONNRESET;
+				// "any outstanding RECEIVEs and SEND should receive 'reset' responses";
+				// Linux tcp_reset: EPIPE in CLOSE_WAIT (packetdrill
+				// close-wait-rst-epipe.pkt)
+				t.softError = t.state == TcpState.CLOSE_WAIT && t.c.closeWaitRstEpipe() ? Errno.EPIPE
+						: Errno.ECONNRESET;
 				t.sendQueue = 0;
 				cx.setState(t, TcpState.CLOSED, "rcv RST");
 			}

@@ -99,6 +99,10 @@ import java.util.Map;
  * waits behind a zero window for the persist timer's probes like data (Linux
  * tcp_snd_wnd_test, measured with packetdrill); false = the FIN goes out whatever the
  * window (BSD tcp_output)
+ * @param closeWaitRstEpipe an RST reaching CLOSE_WAIT leaves EPIPE for the next write(),
+ * and read() keeps returning 0 because the peer's FIN was seen (Linux tcp_reset,
+ * tcp_recvmsg_locked checks SOCK_DONE before sk_err; measured with packetdrill); false =
+ * the next call gets ECONNRESET (RFC 9293 §3.10.7.4 second: "reset" responses)
  */
 public record StackConstants(String profile, long mslMs, long timeWaitMs, long rtoInitialMs, long rtoMinMs,
 		long rtoMaxMs, int retries2, int orphanRetries, int synRetries, long delayedAckMs, boolean quickAck,
@@ -107,7 +111,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		boolean tailLossProbe, String rtoFormula, boolean timeWaitRstChallengeAck, boolean shutRdKeepsData,
 		boolean rstOnDataAfterShutRd, boolean requestSockets, boolean timeWaitAckRestarts, int reopenIsnOffset,
 		int synAckRetries, long challengeAckIntervalMs, boolean acceptFinAtZeroWindow, boolean ackOfUnsentDataDropped,
-		boolean finWaitsForWindow) {
+		boolean finWaitsForWindow, boolean closeWaitRstEpipe) {
 
 	/**
 	 * {@link #rtoFormula()}: RFC 6298 §2, RTO = max(RTO_min, SRTT + max(G, 4·RTTVAR)).
@@ -254,6 +258,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		d.challengeAckIntervalMs = 500; // tcp_invalid_ratelimit
 		d.acceptFinAtZeroWindow = true; // tcp_data_queue
 		d.finWaitsForWindow = true; // tcp_snd_wnd_test
+		d.closeWaitRstEpipe = true; // tcp_reset, tcp_recvmsg_locked
 		return d.build();
 	}
 
@@ -363,13 +368,16 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 
 		boolean finWaitsForWindow = false; // BSD tcp_output
 
+		boolean closeWaitRstEpipe = false; // RFC 9293 §3.10.7.4 second
+
 		StackConstants build() {
 			return new StackConstants(profile, mslMs, timeWaitMs, rtoInitialMs, rtoMinMs, rtoMaxMs, retries2,
 					orphanRetries, synRetries, delayedAckMs, quickAck, finWait2TimeoutMs, rstOnUnreadClose,
 					lingerTimeoutErrno, rfc1337, twReuse, synReopensTimeWait, mss, windowBytes, ephemeralLow,
 					ephemeralHigh, tailLossProbe, rtoFormula, timeWaitRstChallengeAck, shutRdKeepsData,
 					rstOnDataAfterShutRd, requestSockets, timeWaitAckRestarts, reopenIsnOffset, synAckRetries,
-					challengeAckIntervalMs, acceptFinAtZeroWindow, ackOfUnsentDataDropped, finWaitsForWindow);
+					challengeAckIntervalMs, acceptFinAtZeroWindow, ackOfUnsentDataDropped, finWaitsForWindow,
+					closeWaitRstEpipe);
 		}
 
 	}

@@ -156,4 +156,58 @@ class KernelFindingsTest {
 		assertThat(f.sentSince(since)).containsExactly("client ACK", "server ACK", "client ACK", "server ACK");
 	}
 
+	/**
+	 * RFC 9293 §3.10.7.4 second for CLOSE-WAIT as Linux {@code tcp_reset} does it: an RST
+	 * at RCV.NXT after the peer's FIN leaves EPIPE (not ECONNRESET) for the next write(),
+	 * and read() keeps returning 0, the EOF having been seen ({@code tcp_recvmsg_locked}
+	 * checks SOCK_DONE before sk_err); packetdrill close-wait-rst-epipe.pkt on Linux
+	 * 6.18.
+	 */
+	// tcpReset · closeWait · epipeForWriteZeroForRead
+	@Test
+	void shouldLeaveEpipeForWriteAndZeroForReadAfterRstInCloseWaitInTcpResetOnLinux() {
+		Fixtures f = Fixtures.established().finWait2();
+		assertThat(f.recv(Side.SERVER)).isEqualTo(0);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSE_WAIT);
+		f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.RST, TcpFlag.ACK), null, null, 0));
+		f.sim.advance(20);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
+		assertThat(f.recv(Side.SERVER)).isEqualTo(0);
+		assertThat(f.send(Side.SERVER, 10)).isEqualTo("EPIPE");
+		assertThat(f.recv(Side.SERVER)).isEqualTo(0);
+		assertThat(f.send(Side.SERVER, 10)).isEqualTo("EPIPE");
+	}
+
+	/** The same on rfc9293: the next call gets the "reset" response, ECONNRESET. */
+	// RFC 9293 §3.10.7.4 second · closeWait · resetResponse
+	@Test
+	void shouldAnswerEconnresetToTheNextCallAfterRstInCloseWaitOnRfc9293() {
+		Fixtures f = Fixtures.established("rfc9293", java.util.Map.of()).finWait2();
+		assertThat(f.recv(Side.SERVER)).isEqualTo(0);
+		f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.RST, TcpFlag.ACK), null, null, 0));
+		f.sim.advance(20);
+		assertThat(f.recv(Side.SERVER)).isEqualTo("ECONNRESET");
+		assertThat(f.send(Side.SERVER, 10)).isEqualTo("EPIPE");
+	}
+
+	/**
+	 * After an RST in ESTABLISHED the error is reported once (Linux {@code tcp_reset}
+	 * sets sk_err = ECONNRESET, {@code sock_error} clears it): write() → ECONNRESET, then
+	 * EPIPE; read() → 0; shutdown() → ENOTCONN. packetdrill
+	 * established-rst-errno-once.pkt.
+	 */
+	// tcpReset · established · errorReportedOnce
+	@Test
+	void shouldReportEconnresetOnceThenEpipeAfterRstInEstablishedInTcpReset() {
+		for (String profile : StackConstants.PROFILES) {
+			Fixtures f = Fixtures.established(profile, java.util.Map.of());
+			f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.RST, TcpFlag.ACK), null, null, 0));
+			f.sim.advance(20);
+			assertThat(f.send(Side.SERVER, 10)).as(profile).isEqualTo("ECONNRESET");
+			assertThat(f.send(Side.SERVER, 10)).as(profile).isEqualTo("EPIPE");
+			assertThat(f.recv(Side.SERVER)).as(profile).isEqualTo(0);
+			assertThat(f.shutdown(Side.SERVER, "SHUT_RDWR")).as(profile).isEqualTo("ENOTCONN");
+		}
+	}
+
 }
