@@ -239,6 +239,15 @@ final class SegmentArrives {
 		}
 		Context cx = t.cx;
 		if (s.seq != t.rcvNxt) {
+			if (t.state == TcpState.FIN_WAIT_2 && t.orphan() && t.c.orphanFinWait2AsTimeWait()) {
+				// Linux keeps an orphaned FIN-WAIT-2 as a timewait mini-socket, which any
+				// RST in the window kills (tcp_timewait_state_process; packetdrill
+				// orphan-fin-wait-2-rst-kills.pkt)
+				cx.note(t, "FIN_WAIT_2_RST_KILLED", "RST in the window reaches an orphaned FIN_WAIT_2, a timewait"
+						+ " mini-socket on Linux: the connection is gone, no challenge ACK");
+				cx.setState(t, TcpState.CLOSED, "rcv RST");
+				return false;
+			}
 			if (!oowAckLimited(t, s, true)) {
 				cx.note(t, "CHALLENGE_ACK", "RST inside the window but not at RCV.NXT: challenge ACK (RFC 5961 §3.2)");
 				t.sendAck();

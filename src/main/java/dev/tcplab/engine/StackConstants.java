@@ -103,6 +103,10 @@ import java.util.Map;
  * and read() keeps returning 0 because the peer's FIN was seen (Linux tcp_reset,
  * tcp_recvmsg_locked checks SOCK_DONE before sk_err; measured with packetdrill); false =
  * the next call gets ECONNRESET (RFC 9293 §3.10.7.4 second: "reset" responses)
+ * @param orphanFinWait2AsTimeWait an orphaned FIN_WAIT_2 (the application closed) is a
+ * timewait mini-socket, as Linux keeps it (tcp_time_wait with TCP_FIN_WAIT2,
+ * tcp_timewait_state_process): any RST in the window kills it without a challenge ACK;
+ * false = it keeps RFC 5961 §3.2 like an open FIN_WAIT_2 (measured with packetdrill)
  */
 public record StackConstants(String profile, long mslMs, long timeWaitMs, long rtoInitialMs, long rtoMinMs,
 		long rtoMaxMs, int retries2, int orphanRetries, int synRetries, long delayedAckMs, boolean quickAck,
@@ -111,7 +115,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		boolean tailLossProbe, String rtoFormula, boolean timeWaitRstChallengeAck, boolean shutRdKeepsData,
 		boolean rstOnDataAfterShutRd, boolean requestSockets, boolean timeWaitAckRestarts, int reopenIsnOffset,
 		int synAckRetries, long challengeAckIntervalMs, boolean acceptFinAtZeroWindow, boolean ackOfUnsentDataDropped,
-		boolean finWaitsForWindow, boolean closeWaitRstEpipe) {
+		boolean finWaitsForWindow, boolean closeWaitRstEpipe, boolean orphanFinWait2AsTimeWait) {
 
 	/**
 	 * {@link #rtoFormula()}: RFC 6298 §2, RTO = max(RTO_min, SRTT + max(G, 4·RTTVAR)).
@@ -259,6 +263,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		d.acceptFinAtZeroWindow = true; // tcp_data_queue
 		d.finWaitsForWindow = true; // tcp_snd_wnd_test
 		d.closeWaitRstEpipe = true; // tcp_reset, tcp_recvmsg_locked
+		d.orphanFinWait2AsTimeWait = true; // tcp_time_wait(TCP_FIN_WAIT2)
 		return d.build();
 	}
 
@@ -370,6 +375,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 
 		boolean closeWaitRstEpipe = false; // RFC 9293 §3.10.7.4 second
 
+		boolean orphanFinWait2AsTimeWait = false; // RFC 5961 §3.2 in FIN-WAIT-2
+
 		StackConstants build() {
 			return new StackConstants(profile, mslMs, timeWaitMs, rtoInitialMs, rtoMinMs, rtoMaxMs, retries2,
 					orphanRetries, synRetries, delayedAckMs, quickAck, finWait2TimeoutMs, rstOnUnreadClose,
@@ -377,7 +384,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 					ephemeralHigh, tailLossProbe, rtoFormula, timeWaitRstChallengeAck, shutRdKeepsData,
 					rstOnDataAfterShutRd, requestSockets, timeWaitAckRestarts, reopenIsnOffset, synAckRetries,
 					challengeAckIntervalMs, acceptFinAtZeroWindow, ackOfUnsentDataDropped, finWaitsForWindow,
-					closeWaitRstEpipe);
+					closeWaitRstEpipe, orphanFinWait2AsTimeWait);
 		}
 
 	}

@@ -210,4 +210,47 @@ class KernelFindingsTest {
 		}
 	}
 
+	/**
+	 * An orphaned FIN_WAIT_2 is a timewait mini-socket on Linux
+	 * ({@code tcp_timewait_state_process}): an RST in the window but not at RCV.NXT kills
+	 * it with no challenge ACK, and the peer's next FIN draws RST. An open FIN_WAIT_2
+	 * (after shutdown(SHUT_WR)) keeps RFC 5961 §3.2. packetdrill
+	 * orphan-fin-wait-2-rst-kills.pkt, open-fin-wait-2-rst-challenge.pkt.
+	 */
+	// tcpTimewaitStateProcess · orphanFinWait2 · inWindowRstKills
+	@Test
+	void shouldKillAnOrphanedFinWait2OnAnyInWindowRstInTcpTimewaitStateProcessOnLinux() {
+		Fixtures f = Fixtures.established().finWait2();
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_2);
+		long since = f.sim.nextSeq();
+		var c = f.ep(Side.CLIENT);
+		f.apply(new PairEvent.Inject(Side.SERVER, java.util.List.of(TcpFlag.RST, TcpFlag.ACK), c.rcvNxt() + 100, null,
+				0));
+		f.sim.advance(20);
+		assertThat(f.sentSince(since)).containsExactly("server RST,ACK");
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
+		f.apply(new PairEvent.Inject(Side.SERVER, java.util.List.of(TcpFlag.FIN, TcpFlag.ACK), c.rcvNxt(), null, 0));
+		f.sim.advance(20);
+		assertThat(f.sentSince(since)).endsWith("server FIN,ACK", "client RST");
+	}
+
+	/** RFC 5961 §3.2 in an open FIN_WAIT_2 (shutdown only), on every profile. */
+	// RFC 5961 §3.2 · openFinWait2 · challengeAck
+	@Test
+	void shouldAnswerAnInWindowRstWithAChallengeAckInAnOpenFinWait2() {
+		for (String profile : StackConstants.PROFILES) {
+			Fixtures f = Fixtures.established(profile, java.util.Map.of());
+			f.shutdown(Side.CLIENT, "SHUT_WR");
+			f.sim.advance(300);
+			assertThat(f.state(Side.CLIENT)).as(profile).isEqualTo(TcpState.FIN_WAIT_2);
+			long since = f.sim.nextSeq();
+			var c = f.ep(Side.CLIENT);
+			f.apply(new PairEvent.Inject(Side.SERVER, java.util.List.of(TcpFlag.RST, TcpFlag.ACK), c.rcvNxt() + 100,
+					null, 0));
+			f.sim.advance(20);
+			assertThat(f.sentSince(since)).as(profile).containsExactly("server RST,ACK", "client ACK");
+			assertThat(f.state(Side.CLIENT)).as(profile).isEqualTo(TcpState.FIN_WAIT_2);
+		}
+	}
+
 }
