@@ -173,6 +173,9 @@ final class SegmentArrives {
 			t.emit(SYN | ACK, t.iss, 0, true);
 			return;
 		}
+		if (simultaneousOpenCompleted(t, s)) {
+			return;
+		}
 		// "If the RCV.WND is zero, no segments will be acceptable, but special allowance
 		// should be made to accept valid ACKs": a segment at the window's edge goes on
 		// for its ACK field, its text is dropped in the seventh step (BSD tcp_input
@@ -187,6 +190,31 @@ final class SegmentArrives {
 		if (fresh >= 0) {
 			eighth(t, s, fresh);
 		}
+	}
+
+	/**
+	 * Linux {@code tcp_validate_incoming}: in a simultaneous open (an active open in
+	 * SYN-RECEIVED after crossed SYNs) the peer's SYN,ACK that acknowledges our SYN
+	 * completes the handshake; its SYN, already taken, is answered with an ACK at once
+	 * (packetdrill simultaneous-open.pkt). Elsewhere it is an old SYN: the first step
+	 * answers it with an ACK, and the peer's ACK completes the handshake.
+	 */
+	private static boolean simultaneousOpenCompleted(Tcb t, Segment s) {
+		if (t.state != TcpState.SYN_RECEIVED || t.listener != null || !s.has(SYN) || !s.has(ACK) || s.has(RST)
+				|| !t.c.synAckCompletesSimultaneousOpen() || s.seq + 1 != t.rcvNxt || s.ack != t.sndNxt) {
+			return false;
+		}
+		t.cx.note(t, "SIMULTANEOUS_OPEN", "the peer's SYN,ACK acknowledges our SYN: the simultaneous open is"
+				+ " complete, the SYN is ACKed (Linux tcp_validate_incoming)");
+		t.cx.setState(t, TcpState.ESTABLISHED, "rcv SYN,ACK");
+		t.sndWnd = s.window;
+		t.sndWl1 = s.seq;
+		t.sndWl2 = s.ack;
+		t.ackAdvance(s.ack);
+		t.sendAck();
+		t.completeConnect();
+		t.output();
+		return true;
 	}
 
 	/**
@@ -341,6 +369,10 @@ final class SegmentArrives {
 				t.ackAdvance(s.ack);
 				if (t.listener != null) {
 					accepted(t);
+				}
+				else {
+					// a simultaneous open: connect() returns
+					t.completeConnect();
 				}
 				t.output();
 			}

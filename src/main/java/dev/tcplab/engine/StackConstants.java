@@ -107,6 +107,11 @@ import java.util.Map;
  * timewait mini-socket, as Linux keeps it (tcp_time_wait with TCP_FIN_WAIT2,
  * tcp_timewait_state_process): any RST in the window kills it without a challenge ACK;
  * false = it keeps RFC 5961 §3.2 like an open FIN_WAIT_2 (measured with packetdrill)
+ * @param synAckCompletesSimultaneousOpen after crossed SYNs (an active open in
+ * SYN_RECEIVED), the peer's SYN,ACK acknowledging our SYN completes the handshake: it is
+ * ACKed and connect() returns (Linux tcp_validate_incoming lets it pass, measured with
+ * packetdrill); false = it is an old SYN and draws an ACK (RFC 9293 §3.10.7.4 first), and
+ * the peer's ACK completes the handshake
  */
 public record StackConstants(String profile, long mslMs, long timeWaitMs, long rtoInitialMs, long rtoMinMs,
 		long rtoMaxMs, int retries2, int orphanRetries, int synRetries, long delayedAckMs, boolean quickAck,
@@ -115,7 +120,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		boolean tailLossProbe, String rtoFormula, boolean timeWaitRstChallengeAck, boolean shutRdKeepsData,
 		boolean rstOnDataAfterShutRd, boolean requestSockets, boolean timeWaitAckRestarts, int reopenIsnOffset,
 		int synAckRetries, long challengeAckIntervalMs, boolean acceptFinAtZeroWindow, boolean ackOfUnsentDataDropped,
-		boolean finWaitsForWindow, boolean closeWaitRstEpipe, boolean orphanFinWait2AsTimeWait) {
+		boolean finWaitsForWindow, boolean closeWaitRstEpipe, boolean orphanFinWait2AsTimeWait,
+		boolean synAckCompletesSimultaneousOpen) {
 
 	/**
 	 * {@link #rtoFormula()}: RFC 6298 §2, RTO = max(RTO_min, SRTT + max(G, 4·RTTVAR)).
@@ -264,6 +270,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		d.finWaitsForWindow = true; // tcp_snd_wnd_test
 		d.closeWaitRstEpipe = true; // tcp_reset, tcp_recvmsg_locked
 		d.orphanFinWait2AsTimeWait = true; // tcp_time_wait(TCP_FIN_WAIT2)
+		d.synAckCompletesSimultaneousOpen = true; // tcp_validate_incoming
 		return d.build();
 	}
 
@@ -377,6 +384,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 
 		boolean orphanFinWait2AsTimeWait = false; // RFC 5961 §3.2 in FIN-WAIT-2
 
+		boolean synAckCompletesSimultaneousOpen = false; // RFC 9293 §3.10.7.4 first
+
 		StackConstants build() {
 			return new StackConstants(profile, mslMs, timeWaitMs, rtoInitialMs, rtoMinMs, rtoMaxMs, retries2,
 					orphanRetries, synRetries, delayedAckMs, quickAck, finWait2TimeoutMs, rstOnUnreadClose,
@@ -384,7 +393,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 					ephemeralHigh, tailLossProbe, rtoFormula, timeWaitRstChallengeAck, shutRdKeepsData,
 					rstOnDataAfterShutRd, requestSockets, timeWaitAckRestarts, reopenIsnOffset, synAckRetries,
 					challengeAckIntervalMs, acceptFinAtZeroWindow, ackOfUnsentDataDropped, finWaitsForWindow,
-					closeWaitRstEpipe, orphanFinWait2AsTimeWait);
+					closeWaitRstEpipe, orphanFinWait2AsTimeWait, synAckCompletesSimultaneousOpen);
 		}
 
 	}

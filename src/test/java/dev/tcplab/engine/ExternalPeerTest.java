@@ -70,4 +70,47 @@ class ExternalPeerTest {
 			.isInstanceOf(IllegalArgumentException.class);
 	}
 
+	static Simulation sim(String profile) {
+		return new Simulation(SimulationConfig.of(profile, 3, Map.of()).withLatencyMs(0));
+	}
+
+	/**
+	 * Simultaneous open, RFC 9293 §3.10.7.3 then §3.10.7.4: crossed SYNs take the client
+	 * to SYN_RECEIVED with a SYN,ACK; the peer's SYN,ACK then completes the handshake on
+	 * Linux ({@code tcp_validate_incoming}: ACKed at once, connect() returns 0;
+	 * packetdrill simultaneous-open.pkt). On rfc9293 it is an old SYN, answered with an
+	 * ACK, and the peer's ACK completes the handshake (connect() returns then).
+	 */
+	// tcpValidateIncoming · simultaneousOpen · synAckCompletesTheHandshake
+	@Test
+	void shouldCompleteASimultaneousOpenOnThePeersSynAckInTcpValidateIncoming() {
+		for (String profile : List.of("linux", "rfc9293")) {
+			Simulation s = sim(profile);
+			var pair = s.openExternalPair(Side.CLIENT, 8080, 40000, 1_000_000L);
+			long iss = Fixtures.segments(s.eventsSince(0), "sent").get(0).tcpSeq();
+			s.advance(10);
+			long since = s.nextSeq();
+			s.injectExternal(pair.id(), List.of(TcpFlag.SYN), 1_000_000L, 0, 0, 65535);
+			assertThat(s.pair(pair.id()).client().state()).as(profile).isEqualTo(TcpState.SYN_RECEIVED);
+			s.advance(10);
+			s.injectExternal(pair.id(), List.of(TcpFlag.SYN, TcpFlag.ACK), 1_000_000L, iss + 1, 0, 65535);
+			List<String> out = Fixtures.segments(s.eventsSince(since), "sent")
+				.stream()
+				.filter(g -> g.from().equals("client"))
+				.map(Fixtures::brief)
+				.toList();
+			assertThat(out).as(profile).containsExactly("client SYN,ACK", "client ACK");
+			if (profile.equals("linux")) {
+				assertThat(s.pair(pair.id()).client().state()).isEqualTo(TcpState.ESTABLISHED);
+				assertThat(Fixtures.lastCompletedCall(s.eventsSince(since)).result()).isEqualTo(0);
+			}
+			else {
+				assertThat(s.pair(pair.id()).client().state()).isEqualTo(TcpState.SYN_RECEIVED);
+				s.injectExternal(pair.id(), List.of(TcpFlag.ACK), 1_000_001L, iss + 1, 0, 65535);
+				assertThat(s.pair(pair.id()).client().state()).isEqualTo(TcpState.ESTABLISHED);
+				assertThat(Fixtures.lastCompletedCall(s.eventsSince(since)).result()).isEqualTo(0);
+			}
+		}
+	}
+
 }
