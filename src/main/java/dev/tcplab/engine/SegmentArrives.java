@@ -120,6 +120,15 @@ final class SegmentArrives {
 				if (!s.has(RST)) {
 					t.reply(s, Reply.reset(s, t.iss));
 				}
+				long retryMs = t.c.synSentBadAckRetryMs();
+				if (retryMs > 0 && t.retransmissions == 0) {
+					// Linux tcp_rcv_synsent_state_process: "Previous FIN/ACK or RST/ACK
+					// might be ignored", so the SYN is resent after TCP_TIMEOUT_MIN
+					// (packetdrill syn-sent-bad-ack-resends-syn.pkt)
+					t.cx.note(t, "SYN_RETRY_SOON", "unacceptable ACK in SYN_SENT: the SYN is resent in " + retryMs
+							+ " ms (Linux TCP_TIMEOUT_MIN)");
+					t.arm(Timer.RETRANSMIT, retryMs * 1000);
+				}
 				return;
 			}
 			ackOk = true;

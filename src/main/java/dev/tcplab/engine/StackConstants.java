@@ -112,6 +112,11 @@ import java.util.Map;
  * ACKed and connect() returns (Linux tcp_validate_incoming lets it pass, measured with
  * packetdrill); false = it is an old SYN and draws an ACK (RFC 9293 §3.10.7.4 first), and
  * the peer's ACK completes the handshake
+ * @param synSentBadAckRetryMs in SYN_SENT, a segment with an unacceptable ACK (an RST,ACK
+ * or a stale FIN,ACK, which draws an RST) re-arms the SYN timer to this many ms while the
+ * SYN was not retransmitted yet: Linux's TCP_TIMEOUT_MIN, two jiffies, 8 ms at
+ * CONFIG_HZ=250 (tcp_rcv_synsent_state_process, measured with packetdrill); 0 = the SYN
+ * waits for its RTO (RFC 9293 §3.10.7.3 only drops the segment)
  */
 public record StackConstants(String profile, long mslMs, long timeWaitMs, long rtoInitialMs, long rtoMinMs,
 		long rtoMaxMs, int retries2, int orphanRetries, int synRetries, long delayedAckMs, boolean quickAck,
@@ -121,7 +126,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		boolean rstOnDataAfterShutRd, boolean requestSockets, boolean timeWaitAckRestarts, int reopenIsnOffset,
 		int synAckRetries, long challengeAckIntervalMs, boolean acceptFinAtZeroWindow, boolean ackOfUnsentDataDropped,
 		boolean finWaitsForWindow, boolean closeWaitRstEpipe, boolean orphanFinWait2AsTimeWait,
-		boolean synAckCompletesSimultaneousOpen) {
+		boolean synAckCompletesSimultaneousOpen, long synSentBadAckRetryMs) {
 
 	/**
 	 * {@link #rtoFormula()}: RFC 6298 §2, RTO = max(RTO_min, SRTT + max(G, 4·RTTVAR)).
@@ -166,6 +171,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		requireNonNegative("synRetries", synRetries);
 		requireNonNegative("delayedAckMs", delayedAckMs);
 		requireNonNegative("finWait2TimeoutMs", finWait2TimeoutMs);
+		requireNonNegative("synSentBadAckRetryMs", synSentBadAckRetryMs);
 		if (!CallResult.ZERO.equals(lingerTimeoutErrno)
 				&& !CallResult.failed(Errno.EWOULDBLOCK).equals(lingerTimeoutErrno)
 				&& !CallResult.failed(Errno.ETIMEDOUT).equals(lingerTimeoutErrno)) {
@@ -191,8 +197,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		}
 		// ten days of virtual time is absurd for any TCP timer
 		long max = 10L * 24 * 3600 * 1000;
-		for (long v : new long[] { mslMs, timeWaitMs, rtoInitialMs, rtoMinMs, rtoMaxMs, delayedAckMs,
-				finWait2TimeoutMs }) {
+		for (long v : new long[] { mslMs, timeWaitMs, rtoInitialMs, rtoMinMs, rtoMaxMs, delayedAckMs, finWait2TimeoutMs,
+				synSentBadAckRetryMs }) {
 			if (v > max) {
 				throw new IllegalArgumentException("timer constants must be at most " + max + " ms");
 			}
@@ -271,6 +277,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		d.closeWaitRstEpipe = true; // tcp_reset, tcp_recvmsg_locked
 		d.orphanFinWait2AsTimeWait = true; // tcp_time_wait(TCP_FIN_WAIT2)
 		d.synAckCompletesSimultaneousOpen = true; // tcp_validate_incoming
+		d.synSentBadAckRetryMs = 8; // TCP_TIMEOUT_MIN, 2 jiffies at HZ=250
 		return d.build();
 	}
 
@@ -386,6 +393,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 
 		boolean synAckCompletesSimultaneousOpen = false; // RFC 9293 §3.10.7.4 first
 
+		long synSentBadAckRetryMs = 0; // RFC 9293 §3.10.7.3: drop, the RTO resends
+
 		StackConstants build() {
 			return new StackConstants(profile, mslMs, timeWaitMs, rtoInitialMs, rtoMinMs, rtoMaxMs, retries2,
 					orphanRetries, synRetries, delayedAckMs, quickAck, finWait2TimeoutMs, rstOnUnreadClose,
@@ -393,7 +402,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 					ephemeralHigh, tailLossProbe, rtoFormula, timeWaitRstChallengeAck, shutRdKeepsData,
 					rstOnDataAfterShutRd, requestSockets, timeWaitAckRestarts, reopenIsnOffset, synAckRetries,
 					challengeAckIntervalMs, acceptFinAtZeroWindow, ackOfUnsentDataDropped, finWaitsForWindow,
-					closeWaitRstEpipe, orphanFinWait2AsTimeWait, synAckCompletesSimultaneousOpen);
+					closeWaitRstEpipe, orphanFinWait2AsTimeWait, synAckCompletesSimultaneousOpen, synSentBadAckRetryMs);
 		}
 
 	}

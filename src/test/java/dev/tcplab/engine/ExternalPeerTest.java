@@ -113,4 +113,37 @@ class ExternalPeerTest {
 		}
 	}
 
+	/**
+	 * RFC 9293 §3.10.7.3 first: an unacceptable ACK in SYN-SENT is dropped (an RST,ACK)
+	 * or answered with {@code <SEQ=SEG.ACK><CTL=RST>} (a stale FIN,ACK). Linux
+	 * {@code tcp_rcv_synsent_state_process} also re-arms the SYN timer to
+	 * TCP_TIMEOUT_MIN: the SYN goes again 8 ms later, not after the 1 s RTO (packetdrill
+	 * syn-sent-bad-ack-resends-syn.pkt, syn-sent-stale-fin-ack-rst.pkt).
+	 */
+	// tcpRcvSynsentStateProcess · synSent · unacceptableAckResendsTheSynSoon
+	@Test
+	void shouldResendTheSynSoonAfterAnUnacceptableAckInSynSentInTcpRcvSynsentStateProcess() {
+		for (String profile : List.of("linux", "rfc9293")) {
+			for (List<TcpFlag> flags : List.of(List.of(TcpFlag.RST, TcpFlag.ACK), List.of(TcpFlag.FIN, TcpFlag.ACK))) {
+				Simulation s = sim(profile);
+				var pair = s.openExternalPair(Side.CLIENT, 8080, 40000, 1_000_000L);
+				s.advance(20);
+				long since = s.nextSeq();
+				s.injectExternal(pair.id(), flags, 1_000_700L, 12_345L, 0, 65535);
+				s.advance(2000);
+				List<TraceEvent.Segment> out = Fixtures.segments(s.eventsSince(since), "sent")
+					.stream()
+					.filter(g -> g.from().equals("client"))
+					.toList();
+				List<String> expected = flags.contains(TcpFlag.FIN) ? List.of("client RST", "client SYN")
+						: List.of("client SYN");
+				assertThat(out).extracting(Fixtures::brief)
+					.as(profile + flags)
+					.startsWith(expected.toArray(new String[0]));
+				TraceEvent.Segment syn = out.get(expected.size() - 1);
+				assertThat(syn.timeMs()).as(profile + flags).isEqualTo(profile.equals("linux") ? 28.0 : 1000.0);
+			}
+		}
+	}
+
 }
