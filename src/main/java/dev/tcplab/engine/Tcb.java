@@ -512,7 +512,7 @@ final class Tcb extends Socket {
 			ackNo = rcvNxt;
 			answers = answerId;
 			answerId = -1;
-			ack.ackSent(rcvNxt, rcvWnd());
+			ack.ackSent(rcvNxt, recvBuffered);
 			if (timerAt(Timer.DELAYED_ACK) >= 0) {
 				cancel(Timer.DELAYED_ACK);
 			}
@@ -585,7 +585,7 @@ final class Tcb extends Socket {
 	 * {@link AckPolicy} says whether the ACK goes now or the delayed-ACK timer runs.
 	 */
 	void scheduleAck(Segment s, int fresh) {
-		long delay = ack.received(fresh > 0 ? s.len : 0, s.has(PSH), cx.now, rtt.rtoUs(), rcvNxt, rcvWnd());
+		long delay = ack.received(fresh > 0 ? s.len : 0, s.has(PSH), cx.now, rtt.rtoUs(), rcvNxt, recvBuffered);
 		if (delay == AckPolicy.NOW) {
 			sendAck();
 		}

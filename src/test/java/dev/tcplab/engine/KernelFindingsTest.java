@@ -253,4 +253,35 @@ class KernelFindingsTest {
 		}
 	}
 
+	/**
+	 * Linux {@code __tcp_ack_snd_check} for a FIN carrying data on a fresh connection:
+	 * {@code tcp_fin} makes the connection interactive, so only "more than one full frame
+	 * with a window that did not shrink" sends the ACK at once. A FIN on a full 1460-byte
+	 * segment qualifies (the window Linux computes grows), one on 100 or 1000 bytes does
+	 * not and waits for the 40 ms delayed ACK; a bare FIN is ACKed at once (no data came
+	 * yet, ATO 0). The kernel's threshold lies between 1160 and 1170 bytes. packetdrill
+	 * fin-on-full-segment-acked-at-once.pkt, fin-with-data-delayed-ack.pkt.
+	 */
+	// tcpAckSndCheck · finWithData · fullSegmentAckedAtOnce
+	@Test
+	void shouldAckAFinOnAFullSegmentAtOnceButDelayOneOnAShortSegmentInTcpAckSndCheckOnLinux() {
+		for (int len : new int[] { 0, 100, 1000, 1160, 1170, 1460 }) {
+			Fixtures f = Fixtures.established();
+			long since = f.sim.nextSeq();
+			double t0 = f.sim.nowMs();
+			f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.FIN, TcpFlag.PSH, TcpFlag.ACK), null,
+					null, len));
+			f.sim.advance(200);
+			TraceEvent.Segment ack = Fixtures.segments(f.sim.eventsSince(since), "sent")
+				.stream()
+				.filter(g -> g.from().equals("server"))
+				.findFirst()
+				.orElseThrow();
+			double delay = ack.timeMs() - (t0 + 10);
+			assertThat(delay).as("FIN with " + len + " bytes").isEqualTo(len == 0 || len >= 1170 ? 0.0 : 40.0);
+			assertThat(ack.relAck()).isEqualTo(len + 2);
+			assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSE_WAIT);
+		}
+	}
+
 }
