@@ -104,6 +104,7 @@ final class SegmentArrives {
 		child.sndNxt = child.iss;
 		child.synchronizedVars = true;
 		child.answerId = s.id;
+		child.negotiate(s);
 		cx.setState(child, TcpState.SYN_RECEIVED, "rcv SYN");
 		child.emit(SYN | ACK, child.iss, 0, false);
 		child.sndNxt = child.iss + 1;
@@ -154,6 +155,7 @@ final class SegmentArrives {
 		t.sndWl1 = s.seq;
 		t.sndWl2 = s.ack;
 		t.answerId = s.id;
+		t.negotiate(s);
 		if (ackOk) {
 			t.ackAdvance(s.ack);
 		}
@@ -216,7 +218,7 @@ final class SegmentArrives {
 		t.cx.note(t, "SIMULTANEOUS_OPEN", "the peer's SYN,ACK acknowledges our SYN: the simultaneous open is"
 				+ " complete, the SYN is ACKed (Linux tcp_validate_incoming)");
 		t.cx.setState(t, TcpState.ESTABLISHED, "rcv SYN,ACK");
-		t.sndWnd = s.window;
+		t.sndWnd = t.peerWindow(s);
 		t.sndWl1 = s.seq;
 		t.sndWl2 = s.ack;
 		t.ackAdvance(s.ack);
@@ -372,7 +374,7 @@ final class SegmentArrives {
 		if (t.state == TcpState.SYN_RECEIVED) {
 			if (gt(s.ack, t.sndUna) && le(s.ack, t.sndNxt)) {
 				cx.setState(t, TcpState.ESTABLISHED, "rcv ACK of SYN");
-				t.sndWnd = s.window;
+				t.sndWnd = t.peerWindow(s);
 				t.sndWl1 = s.seq;
 				t.sndWl2 = s.ack;
 				t.ackAdvance(s.ack);
@@ -418,7 +420,7 @@ final class SegmentArrives {
 			// (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set
 			// SND.WND <- SEG.WND, set SND.WL1 <- SEG.SEQ, and set SND.WL2 <- SEG.ACK": an
 			// old, reordered segment cannot reset the window
-			t.sndWnd = s.window;
+			t.sndWnd = t.peerWindow(s);
 			t.sndWl1 = s.seq;
 			t.sndWl2 = s.ack;
 		}

@@ -117,6 +117,12 @@ import java.util.Map;
  * SYN was not retransmitted yet: Linux's TCP_TIMEOUT_MIN, two jiffies, 8 ms at
  * CONFIG_HZ=250 (tcp_rcv_synsent_state_process, measured with packetdrill); 0 = the SYN
  * waits for its RTO (RFC 9293 §3.10.7.3 only drops the segment)
+ * @param windowScale the shift count a SYN offers in the Window Scale option (RFC 7323
+ * §2), used when the peer's SYN offers one too: windows in other segments are sent
+ * shifted right by it; −1 = the option is not offered. Linux derives it from the largest
+ * receive buffer ({@code tcp_rmem[2]}, 32 MiB on the measured 6.18 kernel: 10); a
+ * simulation whose {@code windowBytes} is below 65535 (a small receive buffer, as after
+ * SO_RCVBUF) offers shift 0
  */
 public record StackConstants(String profile, long mslMs, long timeWaitMs, long rtoInitialMs, long rtoMinMs,
 		long rtoMaxMs, int retries2, int orphanRetries, int synRetries, long delayedAckMs, boolean quickAck,
@@ -126,7 +132,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		boolean rstOnDataAfterShutRd, boolean requestSockets, boolean timeWaitAckRestarts, int reopenIsnOffset,
 		int synAckRetries, long challengeAckIntervalMs, boolean acceptFinAtZeroWindow, boolean ackOfUnsentDataDropped,
 		boolean finWaitsForWindow, boolean closeWaitRstEpipe, boolean orphanFinWait2AsTimeWait,
-		boolean synAckCompletesSimultaneousOpen, long synSentBadAckRetryMs) {
+		boolean synAckCompletesSimultaneousOpen, long synSentBadAckRetryMs, int windowScale) {
 
 	/**
 	 * {@link #rtoFormula()}: RFC 6298 §2, RTO = max(RTO_min, SRTT + max(G, 4·RTTVAR)).
@@ -179,6 +185,9 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		}
 		if (!RTO_RFC6298.equals(rtoFormula) && !RTO_LINUX.equals(rtoFormula) && !RTO_FREEBSD.equals(rtoFormula)) {
 			throw new IllegalArgumentException("rtoFormula must be \"rfc6298\", \"linux\" or \"freebsd\"");
+		}
+		if (windowScale < -1 || windowScale > 14) {
+			throw new IllegalArgumentException("windowScale must be -1 (not offered) or 0 to 14 (RFC 7323 §2.3)");
 		}
 		if (twReuse < 0 || twReuse > 2) {
 			throw new IllegalArgumentException("twReuse must be 0, 1 or 2");
@@ -278,6 +287,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		d.orphanFinWait2AsTimeWait = true; // tcp_time_wait(TCP_FIN_WAIT2)
 		d.synAckCompletesSimultaneousOpen = true; // tcp_validate_incoming
 		d.synSentBadAckRetryMs = 8; // TCP_TIMEOUT_MIN, 2 jiffies at HZ=250
+		d.windowScale = 10; // tcp_rmem[2] 32 MiB, measured
 		return d.build();
 	}
 
@@ -293,6 +303,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		d.delayedAckMs = 100; // net.inet.tcp.delacktime
 		d.finWait2TimeoutMs = 60_000; // tcp.finwait2_timeout
 		d.rtoFormula = RTO_FREEBSD; // TCPT_RANGESET, rexmit_slop
+		d.windowScale = 6; // tcp_syncache, sb_max 2 MiB
 		return d.build();
 	}
 
@@ -309,6 +320,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		d.finWait2TimeoutMs = 120_000; // "FIN_WAIT_2 Timer" (chimney)
 		d.synReopensTimeWait = false; // ACK, the client RSTs
 		d.synAckRetries = 2; // as TcpMaxConnectRetransmissions
+		d.windowScale = 8; // receive window autotuning "normal"
 		return d.build();
 	}
 
@@ -395,14 +407,20 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 
 		long synSentBadAckRetryMs = 0; // RFC 9293 §3.10.7.3: drop, the RTO resends
 
+		int windowScale = -1; // RFC 7323 is not part of RFC 9293
+
+		/** The constants, each taken from the field of its name. */
 		StackConstants build() {
-			return new StackConstants(profile, mslMs, timeWaitMs, rtoInitialMs, rtoMinMs, rtoMaxMs, retries2,
-					orphanRetries, synRetries, delayedAckMs, quickAck, finWait2TimeoutMs, rstOnUnreadClose,
-					lingerTimeoutErrno, rfc1337, twReuse, synReopensTimeWait, mss, windowBytes, ephemeralLow,
-					ephemeralHigh, tailLossProbe, rtoFormula, timeWaitRstChallengeAck, shutRdKeepsData,
-					rstOnDataAfterShutRd, requestSockets, timeWaitAckRestarts, reopenIsnOffset, synAckRetries,
-					challengeAckIntervalMs, acceptFinAtZeroWindow, ackOfUnsentDataDropped, finWaitsForWindow,
-					closeWaitRstEpipe, orphanFinWait2AsTimeWait, synAckCompletesSimultaneousOpen, synSentBadAckRetryMs);
+			Map<String, Object> values = new LinkedHashMap<>();
+			for (RecordComponent c : StackConstants.class.getRecordComponents()) {
+				try {
+					values.put(c.getName(), Draft.class.getDeclaredField(c.getName()).get(this));
+				}
+				catch (ReflectiveOperationException ex) {
+					throw new IllegalStateException("StackConstants.Draft lacks the constant " + c.getName(), ex);
+				}
+			}
+			return construct(values);
 		}
 
 	}
@@ -451,6 +469,11 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 			}
 			values.put(key, coerce(key, values.get(key), e.getValue()));
 		}
+		return construct(values);
+	}
+
+	/** A record from its components by name (the canonical constructor validates). */
+	private static StackConstants construct(Map<String, Object> values) {
 		RecordComponent[] comps = StackConstants.class.getRecordComponents();
 		Object[] args = new Object[comps.length];
 		Class<?>[] types = new Class<?>[comps.length];
