@@ -271,6 +271,9 @@ async function leaveScenarioForControls() {
 		}
 		store.loadSimulation(sim);
 		store.addEvents(run.trace || []);
+		if (run.traceContinuesAt != null) {
+			await catchUp(); // the answer carried only the first events (docs/api.md)
+		}
 		await api.clock(sim.id, { clock: 'realtime', paused: false }).then((c) => store.setClock(c)).catch(() => {});
 		setUrl({ sim: sim.id });
 		follow();
@@ -415,6 +418,9 @@ const scenarioView = createScenarioView({
 		resetDetails();
 		store.loadSimulation(sim);
 		store.addEvents(run.trace || []);
+		if (run.traceContinuesAt != null) {
+			await catchUp(); // the answer carried only the first events (docs/api.md)
+		}
 		const ids = pairIds(sim, store.state.events);
 		if (ids.length > 1 && ids.length <= 4) {
 			store.set({ pairId: 'all' });

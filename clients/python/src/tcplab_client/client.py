@@ -248,6 +248,10 @@ class ScenarioRun:
         self.trace = data.get("trace", [])
         self.narration = data.get("narration", [])
         self.simulation_id = data.get("simulationId")
+        if data.get("traceContinuesAt") is not None:
+            # the answer carries the first events only: the rest from the simulation's trace
+            rest = Simulation(lab, {"id": self.simulation_id}).trace(since=data["traceContinuesAt"])
+            self.trace = self.trace + rest
 
     @property
     def simulation(self):

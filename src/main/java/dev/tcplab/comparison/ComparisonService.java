@@ -11,6 +11,8 @@ import java.util.Set;
 import dev.tcplab.scenario.Scenario;
 import dev.tcplab.scenario.ScenarioRunner;
 import dev.tcplab.scenario.ScenarioRunner.Run;
+import dev.tcplab.simulation.Job;
+import dev.tcplab.simulation.SimulationKind;
 import dev.tcplab.simulation.SimulationService;
 
 import org.springframework.stereotype.Service;
@@ -58,21 +60,30 @@ public class ComparisonService {
 	 * applies; {@code values} maps each variant's label to its value.
 	 */
 	public record Difference(String aspect, String endpoint, Map<String, Object> values) {
+
+		/** The same difference with list values cut to {@code max} entries. */
+		public Difference capped(int max) {
+			Map<String, Object> out = new LinkedHashMap<>();
+			values.forEach((label, v) -> out.put(label, v instanceof List<?> l ? TraceSummary.cap(l, max) : v));
+			return new Difference(aspect, endpoint, out);
+		}
+
 	}
 
 	public record Comparison(String scenario, List<VariantRun> variants, List<Difference> differences) {
 	}
 
 	/**
-	 * Runs every variant of {@code scenario}. A variant that cannot run (unknown profile,
-	 * bad override, instance full) fails the whole comparison, and the simulations
+	 * Runs every variant of {@code scenario}, as one job of the simulation service (one
+	 * budget for all variants). A variant that cannot run (unknown profile, bad override,
+	 * instance full, budget used up) fails the whole comparison, and the simulations
 	 * already made for it are deleted: a rejected request leaves nothing behind.
 	 * @throws IllegalArgumentException for a bad variant list
 	 */
 	public Comparison compare(Scenario scenario, List<Variant> variants) {
 		check(variants);
 		List<VariantRun> runs = new ArrayList<>();
-		try {
+		try (Job job = simulations.job(SimulationKind.COMPARISON)) {
 			for (Variant v : variants) {
 				Scenario base = v.scenario() != null ? v.scenario() : scenario;
 				Map<String, Object> overrides = new LinkedHashMap<>(base.setup().overrides());
@@ -80,7 +91,7 @@ public class ComparisonService {
 					overrides.putAll(v.overrides());
 				}
 				Scenario variant = withOverrides(base, overrides);
-				Run run = runner.run(variant, v.profile(), v.seed(), null);
+				Run run = runner.run(job, variant, v.profile(), v.seed(), null);
 				boolean passed = run.narration()
 					.stream()
 					.flatMap(n -> n.expectations().stream())
@@ -89,10 +100,7 @@ public class ComparisonService {
 						v.overrides() == null ? Map.of() : v.overrides(), run.simulationId(), run,
 						TraceSummary.of(run.trace()), passed));
 			}
-		}
-		catch (RuntimeException ex) {
-			runs.forEach(r -> simulations.delete(r.simulationId()));
-			throw ex;
+			job.commit();
 		}
 		return new Comparison(scenario.name(), List.copyOf(runs), differences(runs));
 	}

@@ -52,6 +52,20 @@ public record TraceSummary(Map<String, List<String>> states, List<String> wire, 
 
 	private static final List<TcpState> HELD = List.of(TcpState.TIME_WAIT, TcpState.FIN_WAIT_2);
 
+	/**
+	 * The same summary with each list cut to {@code max} entries (a load run puts
+	 * thousands of segments on the wire; an answer carries no more than an inline trace).
+	 */
+	public TraceSummary capped(int max) {
+		Map<String, List<String>> s = new LinkedHashMap<>();
+		states.forEach((k, v) -> s.put(k, cap(v, max)));
+		return new TraceSummary(s, cap(wire, max), segments, cap(calls, max), held, cap(misdelivered, max));
+	}
+
+	static <T> List<T> cap(List<T> list, int max) {
+		return list.size() <= max ? list : List.copyOf(list.subList(0, max));
+	}
+
 	/** The summary of a trace whose simulation's clock stands at its last event. */
 	public static TraceSummary of(List<TraceEvent> trace) {
 		return of(trace, trace.isEmpty() ? 0 : trace.get(trace.size() - 1).timeMs());

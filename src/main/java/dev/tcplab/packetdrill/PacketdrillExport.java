@@ -311,6 +311,8 @@ public final class PacketdrillExport {
 			.append(src.pairId())
 			.append(", side ")
 			.append(src.side().wireName())
+			.append(", engine version ")
+			.append(dev.tcplab.engine.EngineVersion.BEHAVIOUR)
 			.append('\n');
 		b.append("// The local kernel under test plays the ")
 			.append(src.side().wireName())

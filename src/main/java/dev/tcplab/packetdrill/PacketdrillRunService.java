@@ -2,32 +2,58 @@ package dev.tcplab.packetdrill;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import dev.tcplab.engine.TraceEvent;
+import dev.tcplab.simulation.InlineTrace;
+import dev.tcplab.simulation.Job;
+import dev.tcplab.simulation.JobBudget;
+import dev.tcplab.simulation.SimulationKind;
+import dev.tcplab.simulation.JournalReplayer;
 import dev.tcplab.simulation.LiveSimulation;
+import dev.tcplab.simulation.SimulationJournal;
 import dev.tcplab.simulation.SimulationService;
+import dev.tcplab.simulation.SimulationSpec;
 
 import org.springframework.stereotype.Service;
 
 /**
  * Runs a packetdrill script in a new, ordinary simulation (manual clock, 0 ms latency:
  * the script's own times are the arrival times), whose trace, pcap and WebSocket stream
- * work as for any other.
+ * work as for any other. A run is a job of the simulation service: budgeted while it runs
+ * (a stopped run leaves nothing behind) and journaled with the script itself
+ * ({@code packetdrill} entry), so a rebuild runs the script again to the same trace.
  */
 @Service
-public class PacketdrillRunService {
+public class PacketdrillRunService implements JournalReplayer {
 
 	/** Largest script accepted (64 KiB). */
 	public static final int MAX_SCRIPT_BYTES = 64 * 1024;
 
-	private final SimulationService simulations;
+	/** Journal entry kind of a script run. */
+	static final String JOURNAL_KIND = "packetdrill";
 
-	public PacketdrillRunService(SimulationService simulations) {
-		this.simulations = simulations;
+	/** Payload of a {@code packetdrill} journal entry: the script as submitted. */
+	record JournaledScript(String script) {
 	}
 
-	/** A finished run. */
+	private final SimulationService simulations;
+
+	private final SimulationJournal journal;
+
+	public PacketdrillRunService(SimulationService simulations, SimulationJournal journal) {
+		this.simulations = simulations;
+		this.journal = journal;
+	}
+
+	/**
+	 * A finished run; {@code trace} holds at most
+	 * {@code tcplab.budget.max-inline-trace-events} events, the rest is read with
+	 * {@code GET …/trace?since=traceContinuesAt}.
+	 */
 	public record RunResult(String simulationId, String profile, boolean passed, long toleranceUsecs,
-			Runner.Failure failure, List<Runner.LineResult> lines, List<TraceEvent> trace) {
+			Runner.Failure failure, List<Runner.LineResult> lines, List<TraceEvent> trace,
+			@JsonInclude(JsonInclude.Include.NON_NULL) Long traceContinuesAt) {
 	}
 
 	/**
@@ -35,16 +61,35 @@ public class PacketdrillRunService {
 	 * the script to its end or its first failing line.
 	 * @throws Parser.SyntaxException for a malformed script
 	 * @throws IllegalArgumentException for an unknown profile
+	 * @throws dev.tcplab.simulation.LimitExceededException when the instance is full or
+	 * the run's budget ran out (nothing is left behind)
 	 */
 	public RunResult run(String profile, Long seed, String text) {
 		Script script = Parser.parse(text);
-		LiveSimulation live = simulations
-			.create(new SimulationService.Spec(profile, seed, 0.0, null, null, null, null, null, null, null, null));
-		return live.withLock(l -> {
-			Runner.Outcome o = Runner.run(script, l.engine());
-			return new RunResult(l.id(), l.profile(), o.passed(), o.toleranceUs(), o.failure(), o.lines(),
-					l.engine().eventsSince(0));
-		});
+		try (Job job = simulations.job(SimulationKind.PACKETDRILL)) {
+			RunResult r = job.run(
+					new SimulationSpec(profile, seed, 0.0, null, null, null, null, null, null, null, null),
+					"packetdrill script", JOURNAL_KIND, new JournaledScript(text), (l, budget) -> {
+						Runner.Outcome o = Runner.run(script, l.engine(), budget);
+						InlineTrace t = InlineTrace.of(l.engine().eventsSince(0),
+								simulations.budget().maxInlineTraceEvents());
+						return new RunResult(l.id(), l.profile(), o.passed(), o.toleranceUs(), o.failure(), o.lines(),
+								t.events(), t.continuesAt());
+					});
+			job.commit();
+			return r;
+		}
+	}
+
+	@Override
+	public String kind() {
+		return JOURNAL_KIND;
+	}
+
+	@Override
+	public void replay(LiveSimulation simulation, String payload, JobBudget budget) {
+		JournaledScript entry = journal.fromJson(payload, JournaledScript.class);
+		Runner.run(Parser.parse(entry.script()), simulation.engine(), budget);
 	}
 
 }

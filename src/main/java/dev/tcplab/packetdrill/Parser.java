@@ -14,8 +14,38 @@ import dev.tcplab.packetdrill.Script.Time;
  * {@code /* *\/} comments are ignored. Packets other than TCP and {@code %{ }%} code
  * blocks are read as {@link Script.Unsupported}. Anything malformed is a
  * {@link SyntaxException} naming line and column.
+ * <p>
+ * It cannot be made to overflow or to spin: brackets and {@code a=b=…} chains nest at
+ * most {@value #MAX_NESTING} levels, numbers have at most {@value #MAX_NUMBER_CHARS}
+ * characters and times at most {@value #MAX_TIME_SECONDS} s, all checked before anything
+ * is computed from them; errors quote at most {@value #MAX_QUOTE} characters of the
+ * script.
  */
 public final class Parser {
+
+	/** Deepest nesting of brackets, braces, parentheses and {@code a=b=…} chains. */
+	public static final int MAX_NESTING = 32;
+
+	/** Longest number (digits, sign, point) read. */
+	static final int MAX_NUMBER_CHARS = 24;
+
+	/** Largest event time or time range, in seconds (a script runs an hour at most). */
+	static final long MAX_TIME_SECONDS = 10_000_000;
+
+	/** Longest piece of the script an error message quotes. */
+	static final int MAX_QUOTE = 40;
+
+	/**
+	 * At most {@value #MAX_QUOTE} characters of {@code s}, then "…": errors never echo a
+	 * script's input whole.
+	 */
+	static String excerpt(String s) {
+		if (s == null) {
+			return null;
+		}
+		String cut = s.length() <= MAX_QUOTE ? s : s.substring(0, MAX_QUOTE) + "… (" + s.length() + " characters)";
+		return cut.replaceAll("\\p{Cntrl}", " ");
+	}
 
 	/** A malformed script: 1-based line and column and what was expected. */
 	public static final class SyntaxException extends RuntimeException {
@@ -65,6 +95,9 @@ public final class Parser {
 	private final String[] sourceLines;
 
 	private int pos;
+
+	/** Nesting of the expression being read. */
+	private int depth;
 
 	private Parser(String src) {
 		this.src = src;
@@ -218,6 +251,10 @@ public final class Parser {
 					tokens.add(new Token(T.WORD, src.substring(i, k), line, col));
 				}
 				else {
+					if (k - i > MAX_NUMBER_CHARS) {
+						throw new SyntaxException(line, col, "a number of " + (k - i) + " characters ("
+								+ excerpt(src.substring(i, k)) + "); at most " + MAX_NUMBER_CHARS + " are read");
+					}
 					tokens.add(new Token(T.NUMBER, src.substring(i, k), line, col));
 				}
 				i = k;
@@ -240,6 +277,10 @@ public final class Parser {
 						openChar = ch;
 					}
 					depth++;
+					if (depth > MAX_NESTING) {
+						throw new SyntaxException(line, col,
+								"brackets nested more than " + MAX_NESTING + " levels deep");
+					}
 				}
 				else if ((ch == ')' || ch == ']' || ch == '}') && depth > 0) {
 					depth--;
@@ -248,7 +289,7 @@ public final class Parser {
 				i++;
 				continue;
 			}
-			throw new SyntaxException(line, col, "unexpected character '" + ch + "'");
+			throw new SyntaxException(line, col, "unexpected character '" + excerpt(String.valueOf(ch)) + "'");
 		}
 		if (depth > 0) {
 			throw new SyntaxException(openLine, openCol, "'" + openChar + "' is never closed");
@@ -279,7 +320,7 @@ public final class Parser {
 		String found = switch (t.type) {
 			case NEWLINE -> "end of line";
 			case EOF -> "end of script";
-			default -> "'" + t.text + "'";
+			default -> "'" + excerpt(t.text) + "'";
 		};
 		return new SyntaxException(t.line, t.col, "expected " + expected + ", found " + found);
 	}
@@ -308,7 +349,7 @@ public final class Parser {
 			return neg ? -v : v;
 		}
 		catch (NumberFormatException ex) {
-			throw new SyntaxException(t.line, t.col, what + " is out of range: " + t.text);
+			throw new SyntaxException(t.line, t.col, what + " is out of range: " + excerpt(t.text));
 		}
 	}
 
@@ -367,7 +408,7 @@ public final class Parser {
 		}
 		if (first.type == T.OPTION) {
 			throw new SyntaxException(first.line, first.col,
-					"options (" + first.text + ") must come before the events");
+					"options (" + excerpt(first.text) + ") must come before the events");
 		}
 		Time time = time();
 		Token t = peek();
@@ -423,14 +464,19 @@ public final class Parser {
 		if (t.type != T.NUMBER || t.text.startsWith("0x")) {
 			throw error(t, what);
 		}
+		BigDecimal seconds;
 		try {
-			return new BigDecimal(t.text).movePointRight(6)
-				.setScale(0, java.math.RoundingMode.HALF_UP)
-				.longValueExact();
+			// the lexer bounds a number's length, so this is cheap
+			seconds = new BigDecimal(t.text);
 		}
-		catch (ArithmeticException | NumberFormatException ex) {
-			throw new SyntaxException(t.line, t.col, what + " is not a valid time: " + t.text);
+		catch (NumberFormatException ex) {
+			throw new SyntaxException(t.line, t.col, what + " is not a valid time: " + excerpt(t.text));
 		}
+		if (seconds.compareTo(BigDecimal.valueOf(MAX_TIME_SECONDS)) > 0) {
+			throw new SyntaxException(t.line, t.col,
+					what + " " + excerpt(t.text) + " is too large: at most " + MAX_TIME_SECONDS + " s");
+		}
+		return seconds.movePointRight(6).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
 	}
 
 	private Script.Statement packet(int line, String text, Time time) {
@@ -461,8 +507,8 @@ public final class Parser {
 			if (t.type == T.WORD) {
 				for (char c : t.text.toCharArray()) {
 					if ("FSRPEWU".indexOf(c) < 0) {
-						throw new SyntaxException(t.line, t.col, "unknown TCP flag '" + c + "' in '" + t.text
-								+ "' (flags are F S R P E W U and . for ACK)");
+						throw new SyntaxException(t.line, t.col, "unknown TCP flag '" + excerpt(String.valueOf(c))
+								+ "' in '" + excerpt(t.text) + "' (flags are F S R P E W U and . for ACK)");
 					}
 				}
 				flags.append(next().text);
@@ -564,7 +610,7 @@ public final class Parser {
 
 	private Script.Statement syscall(int line, String text, Time time) {
 		Token name = next();
-		expectPunct("(", "'(' after the system call name " + name.text);
+		expectPunct("(", "'(' after the system call name " + excerpt(name.text));
 		List<Expr> args = new ArrayList<>();
 		if (!peek().is(")")) {
 			args.add(expr());
@@ -573,8 +619,8 @@ public final class Parser {
 				args.add(expr());
 			}
 		}
-		expectPunct(")", "',' or ')' in the arguments of " + name.text);
-		expectPunct("=", "'=' and the expected result of " + name.text);
+		expectPunct(")", "',' or ')' in the arguments of " + excerpt(name.text));
+		expectPunct("=", "'=' and the expected result of " + excerpt(name.text));
 		String result;
 		Token r = next();
 		if (r.is("-")) {
@@ -588,7 +634,7 @@ public final class Parser {
 			result = r.text;
 		}
 		else {
-			throw error(r, "the expected result of " + name.text);
+			throw error(r, "the expected result of " + excerpt(name.text));
 		}
 		String errno = null;
 		if (peek().type == T.WORD) {
@@ -602,6 +648,19 @@ public final class Parser {
 	}
 
 	private Expr expr() {
+		if (++depth > MAX_NESTING) {
+			Token t = peek();
+			throw new SyntaxException(t.line, t.col, "an argument nested more than " + MAX_NESTING + " levels deep");
+		}
+		try {
+			return exprAtDepth();
+		}
+		finally {
+			depth--;
+		}
+	}
+
+	private Expr exprAtDepth() {
 		Expr first = primary();
 		if (peek().is("|")) {
 			List<Expr> items = new ArrayList<>();
@@ -647,7 +706,7 @@ public final class Parser {
 						items.add(expr());
 					}
 				}
-				expectPunct(")", "')' closing " + t.text + "(");
+				expectPunct(")", "')' closing " + excerpt(t.text) + "(");
 				return new Expr(Expr.Kind.CALL, t.text, t.text, items);
 			}
 			return new Expr(Expr.Kind.WORD, t.text, null, List.of());

@@ -18,6 +18,7 @@ import dev.tcplab.engine.TcpOptions;
 import dev.tcplab.engine.TcpState;
 import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.packetdrill.Script.Expr;
+import dev.tcplab.simulation.JobBudget;
 
 /**
  * Runs a packetdrill script against one tcplab endpoint (issue 15, "Runner"). The local
@@ -43,6 +44,13 @@ public final class Runner {
 	static final long REMOTE_ISN = 1_000_000L;
 
 	static final long MAX_SCRIPT_US = 3_600_000_000L;
+
+	/** Longest verdict message (it may quote the script). */
+	static final int MAX_MESSAGE = 240;
+
+	private static String cap(String s) {
+		return s == null || s.length() <= MAX_MESSAGE ? s : s.substring(0, MAX_MESSAGE) + "…";
+	}
 
 	/** One line's verdict: ok, failed, skipped or unsupported. */
 	public record LineResult(int line, String status, String message) {
@@ -106,6 +114,9 @@ public final class Runner {
 
 	private final Simulation sim;
 
+	/** Checked at every line and between slices of every clock move. */
+	private final JobBudget budget;
+
 	private final long tol;
 
 	/**
@@ -156,9 +167,10 @@ public final class Runner {
 
 	private boolean pendingReuse;
 
-	private Runner(Script script, Simulation sim, long toleranceUs) {
+	private Runner(Script script, Simulation sim, long toleranceUs, JobBudget budget) {
 		this.script = script;
 		this.sim = sim;
+		this.budget = budget;
 		this.tol = toleranceUs;
 		this.tolPct = tolerancePercent(script);
 		this.cursor = sim.nextSeq();
@@ -210,7 +222,15 @@ public final class Runner {
 
 	/** Runs {@code script} on {@code sim}, a fresh simulation (latency 0 is best). */
 	public static Outcome run(Script script, Simulation sim) {
-		Runner r = new Runner(script, sim, tolerance(script));
+		return run(script, sim, JobBudget.unlimited());
+	}
+
+	/**
+	 * {@link #run(Script, Simulation)} within a job's budget, checked at every line and
+	 * between slices of every clock move.
+	 */
+	public static Outcome run(Script script, Simulation sim, JobBudget budget) {
+		Runner r = new Runner(script, sim, tolerance(script), budget);
 		return r.run();
 	}
 
@@ -230,6 +250,7 @@ public final class Runner {
 		}
 		try {
 			for (Script.Statement st : script.statements()) {
+				budget.checkpoint();
 				statement(st);
 			}
 			finish();
@@ -238,8 +259,10 @@ public final class Runner {
 			// the failure is recorded
 		}
 		verdicts.sort(Comparator.comparingInt(v -> v.line));
-		List<LineResult> lines = verdicts.stream().map(v -> new LineResult(v.line, v.status, v.message)).toList();
-		return new Outcome(failure == null && !unsupported, failure, lines, tol);
+		List<LineResult> lines = verdicts.stream().map(v -> new LineResult(v.line, v.status, cap(v.message))).toList();
+		Failure f = failure == null ? null
+				: new Failure(failure.line(), cap(failure.message()), cap(failure.expected()), cap(failure.actual()));
+		return new Outcome(f == null && !unsupported, f, lines, tol);
 	}
 
 	private static long parseOr(String s, long dflt) {
@@ -280,6 +303,7 @@ public final class Runner {
 			if (deadline >= us) {
 				break;
 			}
+			budget.checkpoint();
 			moveClock(deadline);
 			overdue(deadline);
 		}
@@ -289,7 +313,7 @@ public final class Runner {
 	private void moveClock(long us) {
 		long n = now();
 		if (us >= n) {
-			sim.advanceSilently((us - n) / 1000.0);
+			budget.advance(sim, (us - n) / 1000.0);
 		}
 		collect();
 	}
@@ -371,7 +395,8 @@ public final class Runner {
 
 	private void statement(Script.Statement st) {
 		if (st instanceof Script.Shell sh) {
-			verdicts.add(new Verdict(sh.line(), "skipped", "shell command not run by the lab: `" + sh.command() + "`"));
+			verdicts.add(new Verdict(sh.line(), "skipped",
+					"shell command not run by the lab: `" + Parser.excerpt(sh.command()) + "`"));
 			return;
 		}
 		long at = start(timeOf(st));
@@ -411,6 +436,11 @@ public final class Runner {
 			advanceTo(Math.max(at, now()));
 			prevUs = at;
 			long end = c.time() != null && c.time().endUs() >= 0 ? base + c.time().endUs() : -1;
+			if (end > MAX_SCRIPT_US) {
+				Verdict v = verdict(st.line(), "failed", null);
+				fail(v, st.line(), "return time " + secs(end) + " s is beyond the lab's one-hour limit for a script",
+						"at most 3600 s", secs(end) + " s");
+			}
 			syscall(c, at, end);
 		}
 	}
@@ -443,6 +473,7 @@ public final class Runner {
 
 	private void finish() {
 		while (!pending.isEmpty()) {
+			budget.checkpoint();
 			long deadline = pending.stream().mapToLong(p -> p.endUs + p.tolUs).min().getAsLong();
 			moveClock(deadline);
 			overdue(deadline);
@@ -521,7 +552,7 @@ public final class Runner {
 		if (p.options() != null && !p.options().equals("...")) {
 			TcpOptionText o = TcpOptionText.parse(p.options());
 			if (!o.unknown().isEmpty()) {
-				notes.add("TCP options not modelled: " + o.unknown());
+				notes.add("TCP options not modelled: " + Parser.excerpt(String.join(",", o.unknown())));
 			}
 			List<long[]> sack = null;
 			if (o.sack() != null) {
@@ -561,6 +592,7 @@ public final class Runner {
 		long lo = any ? Long.MIN_VALUE : at - tol;
 		long hi = any ? now() + 600_000_000L : (rangeEnd >= 0 ? rangeEnd : at) + tol;
 		while (sent.isEmpty()) {
+			budget.checkpoint();
 			Double next = sim.nextEventAtMs();
 			long nextUs = next == null ? Long.MAX_VALUE : Math.round(next * 1000);
 			if (nextUs > hi) {
@@ -709,13 +741,13 @@ public final class Runner {
 				}
 				else {
 					v.status = "skipped";
-					v.message = "socket option " + opt + " is not modelled by the lab";
+					v.message = "socket option " + Parser.excerpt(opt) + " is not modelled by the lab";
 					return;
 				}
 			}
 			case "getsockopt", "getsockname", "getpeername", "poll", "epoll_create", "epoll_ctl", "epoll_wait" -> {
 				v.status = "skipped";
-				v.message = c.name() + "() is not modelled by the lab";
+				v.message = Parser.excerpt(c.name()) + "() is not modelled by the lab";
 				return;
 			}
 			case "fcntl" -> {
@@ -736,7 +768,7 @@ public final class Runner {
 					result = 2 | (nonBlocking.contains(fd) ? 0x800 : 0);
 				}
 				else {
-					unsupported(v, "fcntl " + cmd + " is not modelled");
+					unsupported(v, "fcntl " + Parser.excerpt(cmd) + " is not modelled");
 					return;
 				}
 			}
@@ -812,7 +844,7 @@ public final class Runner {
 					result = kind == null || kind.equals("closed") ? "EBADF" : "ENOTCONN";
 				}
 				else if (max == null || max < 0) {
-					unsupported(v, c.name() + " needs a byte count as its third argument");
+					unsupported(v, Parser.excerpt(c.name()) + " needs a byte count as its third argument");
 					return;
 				}
 				else if (nonBlocking.contains(fd) && wouldBlock()) {
@@ -829,7 +861,8 @@ public final class Runner {
 					result = kind == null || kind.equals("closed") ? "EBADF" : "ENOTCONN";
 				}
 				else if (n == null || n < 0 || n > 64 * 1024 * 1024) {
-					unsupported(v, c.name() + " needs a byte count (up to 64 MiB) as its third argument");
+					unsupported(v,
+							Parser.excerpt(c.name()) + " needs a byte count (up to 64 MiB) as its third argument");
 					return;
 				}
 				else {
@@ -872,7 +905,7 @@ public final class Runner {
 			case "ioctl" -> {
 				String req = c.args().size() > 1 ? c.args().get(1).text() : null;
 				if (!"SIOCINQ".equals(req) && !"FIONREAD".equals(req)) {
-					unsupported(v, "ioctl " + req + " is not modelled");
+					unsupported(v, "ioctl " + Parser.excerpt(req) + " is not modelled");
 					return;
 				}
 				if (!conn) {
@@ -892,7 +925,7 @@ public final class Runner {
 				}
 			}
 			default -> {
-				unsupported(v, c.name() + "() is not supported by the lab");
+				unsupported(v, Parser.excerpt(c.name()) + "() is not supported by the lab");
 				return;
 			}
 		}
@@ -900,7 +933,7 @@ public final class Runner {
 		if (Tcb_PENDING.equals(result)) {
 			if (end < 0) {
 				fail(v, c.line(),
-						c.name() + "() blocked, but the script expects it to return at once (write "
+						Parser.excerpt(c.name()) + "() blocked, but the script expects it to return at once (write "
 								+ "start...end for a blocking call)",
 						expected(c) + " at " + secs(at) + " s", "blocked");
 			}
@@ -918,8 +951,8 @@ public final class Runner {
 					"return at " + secs(end) + " s", actualText(result) + " at " + secs(at) + " s");
 		}
 		if (!matches(c, result)) {
-			fail(v, c.line(), c.name() + "() returned " + actualText(result) + ", the script expects " + expected(c),
-					expected(c), actualText(result));
+			fail(v, c.line(), Parser.excerpt(c.name()) + "() returned " + actualText(result) + ", the script expects "
+					+ expected(c), expected(c), actualText(result));
 		}
 		v.message = "returned " + actualText(result);
 	}
@@ -955,7 +988,7 @@ public final class Runner {
 	}
 
 	private static String expected(Script.Syscall c) {
-		return c.result() + (c.errno() == null ? "" : " " + c.errno());
+		return Parser.excerpt(c.result()) + (c.errno() == null ? "" : " " + Parser.excerpt(c.errno()));
 	}
 
 	private static String actualText(Object r) {

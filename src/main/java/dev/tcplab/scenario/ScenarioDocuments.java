@@ -71,8 +71,12 @@ public final class ScenarioDocuments {
 		.disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 		.build();
 
-	/** Largest document accepted (characters). */
-	public static final int MAX_CHARS = 256 * 1024;
+	/**
+	 * Largest document accepted (characters): the request body limit
+	 * ({@code tcplab.http.max-request-body}, 64 KB), which a document over HTTP cannot
+	 * pass anyway.
+	 */
+	public static final int MAX_CHARS = 64 * 1024;
 
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_.:]+)}");
 

@@ -6,13 +6,19 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.swagger.v3.oas.annotations.media.Schema;
+import tools.jackson.databind.JsonNode;
 
 import dev.tcplab.engine.Simulation;
 import dev.tcplab.engine.TraceEvent;
+import dev.tcplab.simulation.InlineTrace;
+import dev.tcplab.simulation.Job;
+import dev.tcplab.simulation.JobBudget;
+import dev.tcplab.simulation.SimulationKind;
 import dev.tcplab.simulation.JournalReplayer;
 import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationJournal;
 import dev.tcplab.simulation.SimulationService;
+import dev.tcplab.simulation.SimulationSpec;
 
 import org.springframework.stereotype.Service;
 
@@ -20,22 +26,59 @@ import org.springframework.stereotype.Service;
  * Runs a scenario on a new live simulation (manual clock, so the UI can open it by id
  * afterwards and keep driving it). Each step's narration is tied to the half-open trace
  * range {@code [fromSeq, toSeq)} that the step produced, and each of the step's
- * expectations is checked against that range.
+ * expectations is checked against that range. A run is a job of the simulation service
+ * (budgeted while it runs, refused or stopped runs leave nothing behind), journaled so a
+ * rebuild replays it: a built-in scenario by its name, an author's document by the
+ * document itself.
  */
 @Service
 public class ScenarioRunner implements JournalReplayer {
 
 	/**
-	 * Journal entry kind of a scenario run: one entry (after the creation entry) that
-	 * replays every step of the named scenario.
+	 * Journal entry kind of a built-in scenario run: one entry (after the creation entry)
+	 * that replays every step of the named scenario.
 	 */
 	static final String JOURNAL_KIND = "scenario";
+
+	/**
+	 * Journal entry kind of a run of an author's document: the document itself, since it
+	 * cannot be found again by name.
+	 */
+	static final String DOCUMENT_KIND = "document";
 
 	/**
 	 * Payload of a {@code scenario} journal entry: the scenario and how far it ran
 	 * ({@code untilStep} null = every step).
 	 */
 	record JournaledRun(String name, Integer untilStep) {
+	}
+
+	/** Payload of a {@code document} journal entry: the document (JSON) and untilStep. */
+	record JournaledDocument(JsonNode document, Integer untilStep) {
+	}
+
+	/** Replays {@code document} entries. */
+	@org.springframework.stereotype.Component
+	static class DocumentReplayer implements JournalReplayer {
+
+		private final SimulationJournal journal;
+
+		DocumentReplayer(SimulationJournal journal) {
+			this.journal = journal;
+		}
+
+		@Override
+		public String kind() {
+			return DOCUMENT_KIND;
+		}
+
+		@Override
+		public void replay(LiveSimulation simulation, String payload, JobBudget budget) {
+			JournaledDocument run = journal.fromJson(payload, JournaledDocument.class);
+			Scenario scenario = ScenarioDocuments.read(run.document(), "document", null);
+			play(scenario, simulation.engine(), run.untilStep(), budget);
+		}
+
 	}
 
 	private final SimulationService simulations;
@@ -55,9 +98,9 @@ public class ScenarioRunner implements JournalReplayer {
 	}
 
 	@Override
-	public void replay(LiveSimulation simulation, String payload) {
+	public void replay(LiveSimulation simulation, String payload, JobBudget budget) {
 		JournaledRun run = journal.fromJson(payload, JournaledRun.class);
-		play(scenario(run.name()), simulation.engine(), run.untilStep());
+		play(scenario(run.name()), simulation.engine(), run.untilStep(), budget);
 	}
 
 	/**
@@ -77,6 +120,14 @@ public class ScenarioRunner implements JournalReplayer {
 	/** A finished run. */
 	public record Run(String simulationId, String name, Text title, String profile, long seed, List<TraceEvent> trace,
 			List<NarrationStep> narration) {
+	}
+
+	/**
+	 * The part of a run's trace an answer carries
+	 * ({@code tcplab.budget.max-inline-trace-events}).
+	 */
+	public InlineTrace inline(List<TraceEvent> trace) {
+		return InlineTrace.of(trace, simulations.budget().maxInlineTraceEvents());
 	}
 
 	public List<Scenario> scenarios() {
@@ -109,12 +160,25 @@ public class ScenarioRunner implements JournalReplayer {
 	/**
 	 * Creates a simulation and runs the steps of the scenario on it: all of them, or
 	 * steps 1..{@code untilStep}, after which the simulation stays live where that step
-	 * left it.
+	 * left it. A job of its own (a built-in scenario or an author's document).
 	 * @throws IllegalArgumentException for an unknown profile, one the scenario is not
 	 * offered for, or a step number outside 1..steps
-	 * @throws dev.tcplab.simulation.LimitExceededException when the instance is full
+	 * @throws dev.tcplab.simulation.LimitExceededException when the instance is full or
+	 * the run's budget ran out (nothing is left behind)
 	 */
 	public Run run(Scenario scenario, String profile, Long seed, Integer untilStep) {
+		try (Job job = simulations.job(builtIn(scenario) ? SimulationKind.SCENARIO : SimulationKind.AUTHORED)) {
+			Run r = run(job, scenario, profile, seed, untilStep);
+			job.commit();
+			return r;
+		}
+	}
+
+	/**
+	 * Runs the scenario on a new simulation as part of {@code job} (e.g. one variant of a
+	 * comparison), within the job's budget.
+	 */
+	public Run run(Job job, Scenario scenario, String profile, Long seed, Integer untilStep) {
 		String p = profile == null ? "linux" : profile.trim().toLowerCase(java.util.Locale.ROOT);
 		if (dev.tcplab.engine.StackConstants.PROFILES.contains(p) && !scenario.profiles().contains(p)) {
 			throw new IllegalArgumentException("scenario \"" + scenario.name() + "\" is offered for the profiles "
@@ -125,37 +189,40 @@ public class ScenarioRunner implements JournalReplayer {
 					+ " (the steps of \"" + scenario.name() + "\"), got " + untilStep);
 		}
 		Scenario.Setup setup = scenario.setup();
-		LiveSimulation live = simulations.create(
-				new SimulationService.Spec(profile, seed, null, "manual", null, setup.overrides(), setup.traceLevel(),
-						setup.clientAddress(), setup.serverAddress(), setup.pinnedIsn(), setup.retainClosed()));
-		try {
-			return live.withLock(s -> {
-				if (scenarios.contains(scenario)) {
-					journal.record(s, JOURNAL_KIND, new JournaledRun(scenario.name(), untilStep));
-				}
-				else {
-					// an authored scenario cannot be found again by name: memory only
-					journal.forget(s);
-				}
-				Simulation engine = s.engine();
-				List<NarrationStep> narration = play(scenario, engine, untilStep);
-				return new Run(s.id(), scenario.name(), scenario.title(), s.profile(), s.seed(), engine.eventsSince(0),
-						narration);
-			});
-		}
-		catch (RuntimeException ex) {
-			simulations.delete(live.id());
-			throw ex;
-		}
+		SimulationSpec spec = new SimulationSpec(profile, seed, null, "manual", null, setup.overrides(),
+				setup.traceLevel(), setup.clientAddress(), setup.serverAddress(), setup.pinnedIsn(),
+				setup.retainClosed());
+		boolean builtIn = builtIn(scenario);
+		return job.run(spec, scenario.name(), builtIn ? JOURNAL_KIND : DOCUMENT_KIND, builtIn
+				? new JournaledRun(scenario.name(), untilStep) : new JournaledDocument(scenario.document(), untilStep),
+				(s, budget) -> {
+					Simulation engine = s.engine();
+					List<NarrationStep> narration = play(scenario, engine, untilStep, budget);
+					return new Run(s.id(), scenario.name(), scenario.title(), s.profile(), s.seed(),
+							engine.eventsSince(0), narration);
+				});
+	}
+
+	/**
+	 * Whether {@code scenario} runs the steps of a built-in one (it may carry other
+	 * overrides, as a comparison's variant does): then its journal entry is the name.
+	 */
+	private boolean builtIn(Scenario scenario) {
+		return scenarios.stream().anyMatch(b -> b.name().equals(scenario.name()) && b.steps() == scenario.steps());
+	}
+
+	/** {@link #play(Scenario, Simulation, Integer, JobBudget)} without limits. */
+	public static List<NarrationStep> play(Scenario scenario, Simulation engine, Integer untilStep) {
+		return play(scenario, engine, untilStep, JobBudget.unlimited());
 	}
 
 	/**
 	 * Runs steps 1..{@code untilStep} (null = all) of {@code scenario} on {@code engine}
 	 * and checks each step's expectations against the events it produced.
 	 */
-	public static List<NarrationStep> play(Scenario scenario, Simulation engine, Integer untilStep) {
+	public static List<NarrationStep> play(Scenario scenario, Simulation engine, Integer untilStep, JobBudget budget) {
 		String profile = engine.constants().profile();
-		ScenarioScript script = new ScenarioScript(engine);
+		ScenarioScript script = new ScenarioScript(engine, budget);
 		List<NarrationStep> narration = new ArrayList<>();
 		int last = untilStep == null ? scenario.steps().size() : untilStep;
 		for (int n = 1; n <= last; n++) {

@@ -14,15 +14,20 @@ import dev.tcplab.engine.Snapshots.EndpointView;
 import dev.tcplab.engine.Snapshots.PairView;
 import dev.tcplab.engine.StackConstants;
 import dev.tcplab.engine.TcpState;
+import dev.tcplab.simulation.JobBudget;
 
 /**
  * What a scenario step can do: thin, named calls onto the engine of a simulation whose
  * lock the runner holds, plus variables for the narration. Every call goes through the
- * same public engine facade as the REST API.
+ * same public engine facade as the REST API, and every call is one operation of the run's
+ * {@link JobBudget}: the budget is checked at each, and clock moves run in slices with
+ * the budget checked between them, so no document runs unbounded.
  */
 public final class ScenarioScript {
 
 	private final Simulation engine;
+
+	private final JobBudget budget;
 
 	private final Map<String, String> vars = new HashMap<>();
 
@@ -34,11 +39,13 @@ public final class ScenarioScript {
 	/** A {@code repeat} is running. */
 	boolean inRepeat;
 
-	ScenarioScript(Simulation engine) {
+	ScenarioScript(Simulation engine, JobBudget budget) {
 		this.engine = engine;
+		this.budget = budget;
 	}
 
 	public Simulation engine() {
+		budget.checkpoint();
 		return engine;
 	}
 
@@ -54,6 +61,7 @@ public final class ScenarioScript {
 	}
 
 	public void use(int pairId) {
+		budget.checkpoint();
 		this.pair = pairId;
 	}
 
@@ -63,12 +71,14 @@ public final class ScenarioScript {
 
 	/** Sets a narration variable used as {@code {name}} in both languages. */
 	public void set(String name, Object value) {
+		budget.checkpoint();
 		vars.put(name, String.valueOf(value));
 	}
 
 	// ---- pairs ----
 
 	public int open(int serverPort, Integer clientPort, boolean reuseAddr) {
+		budget.checkpoint();
 		PairView p = engine.openPair(serverPort, clientPort, reuseAddr, true);
 		pair = p.id();
 		set("pair", p.id());
@@ -98,6 +108,7 @@ public final class ScenarioScript {
 	}
 
 	public PairView view() {
+		budget.checkpoint();
 		return engine.pair(pair);
 	}
 
@@ -113,13 +124,14 @@ public final class ScenarioScript {
 	// ---- socket calls ----
 
 	public Object apply(PairEvent event) {
+		budget.checkpoint();
 		return engine.apply(pair, event).result();
 	}
 
 	// ---- clock ----
 
 	public void advance(double ms) {
-		engine.advance(ms);
+		budget.advance(engine, ms);
 	}
 
 	/**
@@ -128,14 +140,15 @@ public final class ScenarioScript {
 	 * out but nothing was retransmitted.
 	 */
 	public void settle() {
-		engine.advance(constants().delayedAckMs() + 3 * engine.config().latencyMs() + 1);
+		budget.advance(engine, constants().delayedAckMs() + 3 * engine.config().latencyMs() + 1);
 	}
 
 	/**
 	 * Runs until nothing is pending (at most ten virtual minutes past the longest timer).
 	 */
 	public void idle() {
-		engine.runUntilIdle(Math.max(600_000, 4 * Math.max(constants().timeWaitMs(), constants().finWait2TimeoutMs())));
+		budget.runUntilIdle(engine,
+				Math.max(600_000, 4 * Math.max(constants().timeWaitMs(), constants().finWait2TimeoutMs())));
 	}
 
 	/**
@@ -145,6 +158,7 @@ public final class ScenarioScript {
 	public boolean runUntil(BooleanSupplier done, double maxMs) {
 		double end = engine.nowMs() + maxMs;
 		while (!done.getAsBoolean()) {
+			budget.checkpoint();
 			Double next = engine.nextEventAtMs();
 			if (next == null || next > end) {
 				return false;
@@ -159,6 +173,7 @@ public final class ScenarioScript {
 	 * the current pair, or null.
 	 */
 	public Object completedResult(Side side, String call) {
+		budget.checkpoint();
 		List<dev.tcplab.engine.TraceEvent> events = engine.eventsSince(0);
 		for (int i = events.size() - 1; i >= 0; i--) {
 			if (events.get(i) instanceof dev.tcplab.engine.TraceEvent.Call c && c.completed() && call.equals(c.call())
@@ -176,6 +191,7 @@ public final class ScenarioScript {
 	}
 
 	public void startLoad(LoadSpec spec) {
+		budget.checkpoint();
 		engine.startLoad(spec);
 	}
 

@@ -1,9 +1,11 @@
 package dev.tcplab.simulation;
 
 /**
- * Replays journal entries of a kind the simulation package does not know itself (for
- * example a scenario run). Implementations are Spring beans; they run with the
- * simulation's lock held and must do exactly what the original request did.
+ * Replays journal entries of a kind the simulation package does not know itself (a
+ * scenario run, an author's document, a packetdrill script, a capture replay: the jobs of
+ * {@link SimulationKind} that {@link SimulationService#job} journals). Implementations
+ * are Spring beans; they run with the simulation's lock held and must do exactly what the
+ * original request did.
  */
 public interface JournalReplayer {
 
@@ -13,7 +15,9 @@ public interface JournalReplayer {
 	/**
 	 * Applies one entry to a simulation being rebuilt.
 	 * @param payload the entry's JSON, as given to {@link SimulationJournal#record}
+	 * @param budget the job's budget for a replay (size limits only), to run the job
+	 * through as it ran the first time
 	 */
-	void replay(LiveSimulation simulation, String payload);
+	void replay(LiveSimulation simulation, String payload, JobBudget budget);
 
 }

@@ -1,7 +1,10 @@
 package dev.tcplab.simulation;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -42,11 +45,37 @@ public final class LiveSimulation {
 
 	private volatile boolean closed;
 
+	/** Why it was closed; the close is finished by whoever holds the lock next. */
+	private final AtomicReference<String> closeReason = new AtomicReference<>();
+
+	private boolean closeFinished;
+
+	/** Longest wait for the lock of a request (nanoseconds). */
+	private final long lockWaitNanos;
+
 	/**
 	 * The journal entry number the next accepted mutating request gets (guarded by the
 	 * lock; see {@link SimulationJournal}).
 	 */
 	private long journalNext;
+
+	/** Bytes of this simulation's journal (guarded by the lock). */
+	private long journalBytes;
+
+	/**
+	 * The trace as recorded by another engine version, served instead of this engine's
+	 * when the two differ (docs/decisions.md "Upgrades"); null normally.
+	 */
+	private volatile List<TraceEvent> recordedTrace;
+
+	/** Engine versions that wrote this simulation's journal, when not only this one. */
+	private volatile java.util.SortedSet<Integer> recordedBy;
+
+	/** True when a rebuild by this engine gave the recorded trace unchanged. */
+	private volatile Boolean traceMatchesRecording;
+
+	/** Trace events up to this seq are written behind the journal (recorded trace). */
+	private long traceStoredTo;
 
 	/** Slowest realtime speed factor (for Bean Validation annotations too). */
 	public static final String MIN_SPEED = "0.01";
@@ -69,7 +98,13 @@ public final class LiveSimulation {
 
 	LiveSimulation(String id, String profile, long seed, Simulation engine, ClockMode clock, double speed,
 			long nowNanos) {
+		this(id, profile, seed, engine, clock, speed, nowNanos, JobProperties.defaults().lockWait().toNanos());
+	}
+
+	LiveSimulation(String id, String profile, long seed, Simulation engine, ClockMode clock, double speed,
+			long nowNanos, long lockWaitNanos) {
 		requireSpeed(speed);
+		this.lockWaitNanos = lockWaitNanos;
 		this.id = id;
 		this.profile = profile;
 		this.seed = seed;
@@ -95,17 +130,61 @@ public final class LiveSimulation {
 
 	/**
 	 * Runs {@code action} on the engine with this simulation's lock held and marks it as
-	 * used.
+	 * used. Waits for the lock at most {@code tcplab.budget.jobs.lock-wait}.
 	 * @throws SimulationNotFoundException if the simulation was closed meanwhile
+	 * @throws SimulationBusyException when another request held it all that time
 	 */
 	public <T> T withLock(Function<LiveSimulation, T> action) {
-		lock.lock();
+		acquire();
 		try {
 			if (closed) {
 				throw new SimulationNotFoundException(id);
 			}
 			lastAccessNanos = System.nanoTime();
 			return action.apply(this);
+		}
+		finally {
+			release();
+		}
+	}
+
+	/**
+	 * Runs {@code action} with the lock held if nobody holds it now (sweeps that must not
+	 * wait for a busy simulation); empty when busy or closed. Does not count as use.
+	 */
+	public <T> Optional<T> ifFree(Function<LiveSimulation, T> action) {
+		if (!lock.tryLock()) {
+			return Optional.empty();
+		}
+		try {
+			return closed ? Optional.empty() : Optional.ofNullable(action.apply(this));
+		}
+		finally {
+			release();
+		}
+	}
+
+	private void acquire() {
+		if (lock.tryLock()) {
+			return;
+		}
+		long started = System.nanoTime();
+		try {
+			if (lock.tryLock(lockWaitNanos, TimeUnit.NANOSECONDS)) {
+				return;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		throw new SimulationBusyException(id, (System.nanoTime() - started) / 1_000_000);
+	}
+
+	private void release() {
+		try {
+			if (closed) {
+				finishClose();
+			}
 		}
 		finally {
 			lock.unlock();
@@ -161,7 +240,7 @@ public final class LiveSimulation {
 	 */
 	public List<TraceEvent> subscribe(TraceSubscriber subscriber, long since) {
 		return withLock(s -> {
-			List<TraceEvent> backlog = engine.eventsSince(since);
+			List<TraceEvent> backlog = eventsSince(since);
 			for (TraceEvent e : backlog) {
 				subscriber.onEvent(e);
 			}
@@ -182,7 +261,8 @@ public final class LiveSimulation {
 		return lastAccessNanos;
 	}
 
-	boolean isClosed() {
+	/** Closed (deleted, evicted, expired, moved): a job on it stops at its next check. */
+	public boolean isClosed() {
 		return closed;
 	}
 
@@ -196,6 +276,69 @@ public final class LiveSimulation {
 		this.journalNext = next;
 	}
 
+	long journalBytes() {
+		requireLocked();
+		return journalBytes;
+	}
+
+	void journalBytes(long bytes) {
+		requireLocked();
+		this.journalBytes = bytes;
+	}
+
+	long traceStoredTo() {
+		requireLocked();
+		return traceStoredTo;
+	}
+
+	void traceStoredTo(long seq) {
+		requireLocked();
+		this.traceStoredTo = seq;
+	}
+
+	/**
+	 * The trace recorded by another engine version that this simulation serves (it is
+	 * then read-only), or null.
+	 */
+	public List<TraceEvent> recordedTrace() {
+		return recordedTrace;
+	}
+
+	/**
+	 * The engine versions that wrote this simulation's journal when any differs from this
+	 * engine's, else null.
+	 */
+	public java.util.SortedSet<Integer> recordedBy() {
+		return recordedBy;
+	}
+
+	/**
+	 * Whether this engine's replay gave the recorded trace (null: no other engine version
+	 * involved, or nothing recorded to compare with).
+	 */
+	public Boolean traceMatchesRecording() {
+		return traceMatchesRecording;
+	}
+
+	void rebuiltByAnotherEngine(java.util.SortedSet<Integer> versions, Boolean matches, List<TraceEvent> recorded) {
+		this.recordedBy = versions;
+		this.traceMatchesRecording = matches;
+		this.recordedTrace = recorded;
+	}
+
+	/**
+	 * Kept trace events with seq ≥ since: the recorded trace when this simulation serves
+	 * one, else the engine's. Only inside {@link #withLock}.
+	 */
+	public List<TraceEvent> eventsSince(long since) {
+		requireLocked();
+		List<TraceEvent> recorded = recordedTrace;
+		if (recorded == null) {
+			return engine.eventsSince(since);
+		}
+		return recorded.stream().filter(e -> e.seq() >= since).toList();
+	}
+
 	/**
 	 * Advances a realtime, unpaused simulation by the wall time since the last tick ×
 	 * speed, running at most {@code maxEvents} events: a simulation with more to do falls
@@ -203,7 +346,10 @@ public final class LiveSimulation {
 	 * the runner.
 	 */
 	void tickRealtime(long nowNanos, double maxStepMs, long maxEvents) {
-		lock.lock();
+		if (!lock.tryLock()) {
+			// busy with a request: its clock catches up at the next tick
+			return;
+		}
 		try {
 			if (closed || clock != ClockMode.REALTIME) {
 				realtimeAnchorNanos = nowNanos;
@@ -220,7 +366,7 @@ public final class LiveSimulation {
 			}
 		}
 		finally {
-			lock.unlock();
+			release();
 		}
 	}
 
@@ -233,33 +379,36 @@ public final class LiveSimulation {
 	}
 
 	void notifyClockLocked() {
-		lock.lock();
-		try {
-			if (!closed) {
-				notifyClock();
-			}
-		}
-		finally {
-			lock.unlock();
+		ifFree(s -> {
+			notifyClock();
+			return null;
+		});
+	}
+
+	/**
+	 * Closes this copy: no request gets it any more, viewers get {@code closed: reason}.
+	 * Never waits: when the lock is busy, its holder finishes the close as it lets go.
+	 */
+	void close(String reason) {
+		closeReason.compareAndSet(null, reason);
+		closed = true;
+		if (lock.tryLock()) {
+			release();
 		}
 	}
 
-	void close(String reason) {
-		lock.lock();
-		try {
-			if (closed) {
-				return;
-			}
-			closed = true;
-			engine.setTraceListener(null);
-			for (TraceSubscriber s : subscribers) {
-				s.onClosed(reason);
-			}
-			subscribers.clear();
+	/** With the lock held, once. */
+	private void finishClose() {
+		if (closeFinished) {
+			return;
 		}
-		finally {
-			lock.unlock();
+		closeFinished = true;
+		engine.setTraceListener(null);
+		String reason = closeReason.get();
+		for (TraceSubscriber s : subscribers) {
+			s.onClosed(reason);
 		}
+		subscribers.clear();
 	}
 
 	private void publish(TraceEvent event) {

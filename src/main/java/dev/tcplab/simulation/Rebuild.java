@@ -13,15 +13,22 @@ final class Rebuild implements AutoCloseable {
 
 	private final Rebuild outer;
 
+	private final long createdAtMillis;
+
 	private LiveSimulation live;
 
-	private Rebuild(String id, Rebuild outer) {
+	private Rebuild(String id, long createdAtMillis, Rebuild outer) {
 		this.id = id;
+		this.createdAtMillis = createdAtMillis;
 		this.outer = outer;
 	}
 
-	static Rebuild begin(String id) {
-		Rebuild r = new Rebuild(id, CURRENT.get());
+	/**
+	 * @param createdAtMillis when the simulation was first created (epoch ms, its
+	 * journal's entry 0): its lifetime counts from then
+	 */
+	static Rebuild begin(String id, long createdAtMillis) {
+		Rebuild r = new Rebuild(id, createdAtMillis, CURRENT.get());
 		CURRENT.set(r);
 		return r;
 	}
@@ -33,6 +40,10 @@ final class Rebuild implements AutoCloseable {
 
 	String id() {
 		return id;
+	}
+
+	long createdAtMillis() {
+		return createdAtMillis;
 	}
 
 	LiveSimulation live() {

@@ -3,6 +3,8 @@ package dev.tcplab.simulation;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -40,16 +42,22 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 
 	private volatile Map<String, JournalReplayer> replayers;
 
-	private final Object[] stripes = new Object[64];
+	private final ReentrantLock[] stripes = new ReentrantLock[64];
+
+	private final JobProperties jobs;
+
+	private final JournalTraces traces;
 
 	SimulationRebuilder(SimulationJournal journal, SimulationRegistry registry, SimulationService service,
-			ObjectProvider<JournalReplayer> replayers) {
+			ObjectProvider<JournalReplayer> replayers, JournalTraces traces, JobProperties jobs) {
 		this.journal = journal;
+		this.traces = traces;
 		this.registry = registry;
 		this.service = service;
 		this.replayerProvider = replayers;
+		this.jobs = jobs;
 		for (int i = 0; i < stripes.length; i++) {
-			stripes[i] = new Object();
+			stripes[i] = new ReentrantLock();
 		}
 	}
 
@@ -68,11 +76,26 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 		if (held != null && (!journal.properties().checkFreshness() || !journaled(held))) {
 			return held;
 		}
-		long head = journal.head(id);
+		long head;
+		try {
+			head = journal.head(id);
+		}
+		catch (JournalUnavailableException outage) {
+			if (held != null) {
+				// the database is out of reach: a read is served from memory (no instance
+				// can
+				// change the simulation meanwhile: every change needs the journal)
+				return held;
+			}
+			throw outage;
+		}
 		if (head < 0) {
 			// never journaled here, deleted through another instance, or expired
 			if (held != null) {
 				registry.discard(held, "deleted");
+			}
+			else if (journal.damage().fileReport() != null) {
+				throw journal.damage().lost(id);
 			}
 			return null;
 		}
@@ -92,12 +115,57 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 			}
 			registry.discard(held, "moved");
 		}
-		synchronized (stripes[Math.floorMod(id.hashCode(), stripes.length)]) {
+		// one rebuild per id at a time; a request waits for another's rebuild at most
+		// lock-wait
+		ReentrantLock stripe = stripes[Math.floorMod(id.hashCode(), stripes.length)];
+		long started = System.nanoTime();
+		boolean locked;
+		try {
+			locked = stripe.tryLock(jobs.lockWait().toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			locked = false;
+		}
+		if (!locked) {
+			throw new SimulationBusyException(id, (System.nanoTime() - started) / 1_000_000);
+		}
+		try {
 			LiveSimulation other = registry.held(id).orElse(null);
 			if (other != null && other != held) {
 				return other;
 			}
 			return rebuild(id);
+		}
+		finally {
+			stripe.unlock();
+		}
+	}
+
+	/**
+	 * For a mutating request: the held copy as it is (a stale copy is found by the
+	 * conditional append itself, which costs no extra read), else a rebuild.
+	 */
+	@Override
+	public LiveSimulation currentForUpdate(String id, LiveSimulation held) {
+		if (held != null && !held.isClosed()) {
+			return held;
+		}
+		return current(id, held);
+	}
+
+	/** Whether a copy is behind the journal (another instance appended since). */
+	@Override
+	public boolean behind(LiveSimulation s) {
+		if (!journaled(s)) {
+			return false;
+		}
+		long head = journal.head(s.id());
+		try {
+			return s.withLock(c -> c.journalNext() <= head);
+		}
+		catch (SimulationNotFoundException closed) {
+			return true;
 		}
 	}
 
@@ -105,7 +173,8 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 	public int discardOutdated() {
 		Map<String, LiveSimulation> journaled = new HashMap<>();
 		for (LiveSimulation s : registry.all()) {
-			if (s.id().length() <= 64 && journaled(s)) {
+			// a busy simulation is in use, hence not outdated: skipped, never waited for
+			if (s.id().length() <= 64 && s.ifFree(c -> c.journalNext() > 0).orElse(false)) {
 				journaled.put(s.id(), s);
 			}
 		}
@@ -116,13 +185,8 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 		int dropped = 0;
 		for (LiveSimulation s : journaled.values()) {
 			Long head = heads.get(s.id());
-			boolean outdated;
-			try {
-				outdated = head == null || s.withLock(c -> c.journalNext() <= head);
-			}
-			catch (SimulationNotFoundException closedMeanwhile) {
-				continue;
-			}
+			boolean outdated = head == null ? s.ifFree(c -> true).orElse(false)
+					: s.ifFree(c -> c.journalNext() <= head).orElse(false);
 			if (outdated && registry.discard(s, head == null ? "deleted" : "moved")) {
 				dropped++;
 			}
@@ -163,19 +227,39 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 	 */
 	LiveSimulation rebuild(String id) {
 		List<SimulationJournal.Entry> entries = journal.entries(id);
-		if (entries.isEmpty() || !SimulationJournal.CREATE.equals(entries.get(0).kind())) {
+		if (entries.isEmpty()) {
+			return null;
+		}
+		if (!SimulationJournal.CREATE.equals(entries.get(0).kind()) || entries.get(0).entryNo() != 0) {
+			throw journal.damage().simulation(id, "its creation entry is missing", null);
+		}
+		long createdAt = entries.get(0).recordedAtMillis();
+		if (System.currentTimeMillis() - createdAt > registry.budget().properties().maxLifetime().toMillis()) {
+			// idling until evicted does not renew a lifetime: it ended while evicted
+			ended(id);
 			return null;
 		}
 		long started = System.nanoTime();
 		LiveSimulation live;
-		try (Rebuild rebuild = Rebuild.begin(id)) {
-			SimulationService.Spec spec = journal.fromJson(entries.get(0).payload(), SimulationService.Spec.class);
+		try (Rebuild rebuild = Rebuild.begin(id, createdAt)) {
+			SimulationSpec spec;
+			try {
+				spec = journal.fromJson(entries.get(0).payload(), SimulationSpec.class);
+			}
+			catch (IllegalStateException unreadable) {
+				throw journal.damage().simulation(id, "its creation entry cannot be read", unreadable);
+			}
 			live = service.create(spec);
 			try {
 				live.withLock(s -> {
 					replay(s, entries);
+					traces.afterRebuild(s, entries);
 					return null;
 				});
+			}
+			catch (DamagedEntryException ex) {
+				registry.abandon(live);
+				throw journal.damage().simulation(id, ex.getMessage(), ex.getCause());
 			}
 			catch (RuntimeException ex) {
 				registry.abandon(live);
@@ -191,12 +275,13 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 
 	private void replay(LiveSimulation s, List<SimulationJournal.Entry> entries) {
 		long expected = 1;
+		long bytes = entries.get(0).payload().length() + SimulationJournal.ENTRY_OVERHEAD;
 		for (SimulationJournal.Entry e : entries.subList(1, entries.size())) {
 			if (e.entryNo() != expected) {
-				throw new IllegalStateException("journal of simulation " + s.id() + " has entry " + e.entryNo()
-						+ " where " + expected + " was expected");
+				throw new DamagedEntryException("entry " + expected + " is missing", null);
 			}
 			expected++;
+			bytes += e.payload().length() + SimulationJournal.ENTRY_OVERHEAD;
 			long now = s.engine().nowMicros();
 			if (e.virtualTimeMicros() > now) {
 				s.engine().advanceSilently((e.virtualTimeMicros() - now) / 1000.0);
@@ -204,10 +289,40 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 			apply(s, e);
 		}
 		s.journalNext(expected);
+		s.journalBytes(bytes);
+	}
+
+	/** An entry that cannot be read or replayed: the journal is damaged. */
+	static final class DamagedEntryException extends RuntimeException {
+
+		DamagedEntryException(String message, Throwable cause) {
+			super(message, cause);
+		}
+
 	}
 
 	private void apply(LiveSimulation s, SimulationJournal.Entry e) {
-		Runnable action = switch (e.kind()) {
+		Runnable action;
+		try {
+			action = action(s, e);
+		}
+		catch (IllegalStateException unreadable) {
+			throw new DamagedEntryException("entry " + e.entryNo() + " cannot be read", unreadable);
+		}
+		try {
+			action.run();
+		}
+		catch (RuntimeException refused) {
+			// refused the first time too (the entry is written before the engine runs),
+			// and a refused request changes nothing
+			if (logger.isDebugEnabled()) {
+				logger.debug("journal entry " + e.entryNo() + " of " + s.id() + " refused again: " + refused);
+			}
+		}
+	}
+
+	private Runnable action(LiveSimulation s, SimulationJournal.Entry e) {
+		return switch (e.kind()) {
 			case SimulationJournal.PAIR -> {
 				SimulationJournal.PairEntry p = journal.fromJson(e.payload(), SimulationJournal.PairEntry.class);
 				yield () -> service.openPair(s.id(), p.serverPort(), p.clientPort(), p.clientReuseAddr(),
@@ -224,23 +339,16 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 			default -> {
 				JournalReplayer r = replayers().get(e.kind());
 				if (r == null) {
-					throw new IllegalStateException("journal of simulation " + s.id() + " has entry " + e.entryNo()
-							+ " of unknown kind \"" + e.kind() + "\"");
+					throw new IllegalStateException(
+							"entry " + e.entryNo() + " is of unknown kind \"" + e.kind() + "\"");
 				}
-				yield () -> r.replay(s, e.payload());
+				yield () -> {
+					JobBudget budget = JobBudget.forReplay(jobs);
+					budget.bind(s);
+					r.replay(s, e.payload(), budget);
+				};
 			}
 		};
-		try {
-			action.run();
-		}
-		catch (RuntimeException refused) {
-			// refused the first time too (the entry is written before the engine runs),
-			// and
-			// a refused request changes nothing
-			if (logger.isDebugEnabled()) {
-				logger.debug("journal entry " + e.entryNo() + " of " + s.id() + " refused again: " + refused);
-			}
-		}
 	}
 
 	private Map<String, JournalReplayer> replayers() {

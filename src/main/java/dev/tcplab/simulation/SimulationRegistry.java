@@ -1,5 +1,7 @@
 package dev.tcplab.simulation;
 
+import dev.tcplab.visitor.CurrentClient;
+
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -42,12 +44,21 @@ public class SimulationRegistry {
 
 	private long tickCount;
 
-	public SimulationRegistry(TcplabProperties properties, SimulationBudget budget, CurrentClient currentClient) {
+	private final long lockWaitNanos;
+
+	public SimulationRegistry(TcplabProperties properties, SimulationBudget budget, CurrentClient currentClient,
+			JobProperties jobs) {
 		this.properties = properties;
 		this.budget = budget;
 		this.currentClient = currentClient;
+		this.lockWaitNanos = jobs.lockWait().toNanos();
 	}
 
+	/**
+	 * Owner and birth of a live simulation. {@code bornNanos} counts from the
+	 * simulation's creation, also for a copy rebuilt from the journal (so idling until it
+	 * is evicted does not renew its lifetime).
+	 */
 	private record Held(String owner, long bornNanos) {
 	}
 
@@ -106,9 +117,12 @@ public class SimulationRegistry {
 			Simulation engine = new Simulation(capped);
 			Rebuild rebuild = Rebuild.current();
 			String id = rebuild != null ? rebuild.id() : UUID.randomUUID().toString();
-			LiveSimulation live = new LiveSimulation(id, profile, config.seed(), engine, clock, speed,
-					System.nanoTime());
-			held.put(id, new Held(owner, System.nanoTime()));
+			long now = System.nanoTime();
+			LiveSimulation live = new LiveSimulation(id, profile, config.seed(), engine, clock, speed, now,
+					lockWaitNanos);
+			long born = rebuild != null && rebuild.createdAtMillis() > 0
+					? now - Math.max(0, System.currentTimeMillis() - rebuild.createdAtMillis()) * 1_000_000 : now;
+			held.put(id, new Held(owner, born));
 			if (rebuild != null) {
 				// a rebuild from the journal: registered by adopt() once every entry is
 				// applied
@@ -134,6 +148,31 @@ public class SimulationRegistry {
 			throw new SimulationNotFoundException(id);
 		}
 		return s;
+	}
+
+	/**
+	 * The simulation for a mutating request: the in-memory copy without asking the
+	 * journal whether it is current (the conditional append finds out), else a rebuild.
+	 * @throws SimulationNotFoundException for an unknown id
+	 */
+	LiveSimulation getForUpdate(String id) {
+		Rebuild rebuild = Rebuild.current();
+		if (rebuild != null && id != null && id.equals(rebuild.id())) {
+			return rebuild.live();
+		}
+		LiveSimulation s = id == null ? null : simulations.get(id);
+		Loader l = loader;
+		LiveSimulation found = l == null ? s : l.currentForUpdate(id, s);
+		if (found == null) {
+			throw new SimulationNotFoundException(id);
+		}
+		return found;
+	}
+
+	/** Whether the journal shows this copy behind (false without a journal). */
+	boolean behind(LiveSimulation s) {
+		Loader l = loader;
+		return l != null && l.behind(s);
 	}
 
 	public Optional<LiveSimulation> find(String id) {
@@ -170,6 +209,18 @@ public class SimulationRegistry {
 		 * does not exist (any more)
 		 */
 		LiveSimulation current(String id, LiveSimulation held);
+
+		/**
+		 * {@link #current} for a mutating request, which may skip the freshness read.
+		 */
+		default LiveSimulation currentForUpdate(String id, LiveSimulation held) {
+			return current(id, held);
+		}
+
+		/** Whether the journal shows this copy behind. */
+		default boolean behind(LiveSimulation held) {
+			return false;
+		}
 
 		/**
 		 * A simulation reached {@code tcplab.budget.max-lifetime}: it ends for good (its

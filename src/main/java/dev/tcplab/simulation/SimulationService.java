@@ -1,7 +1,6 @@
 package dev.tcplab.simulation;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
@@ -20,9 +19,13 @@ import dev.tcplab.engine.TraceLevel;
 import org.springframework.stereotype.Service;
 
 /**
- * Per-simulation operations of the REST API. Every operation runs under
- * {@link LiveSimulation#withLock}, and every argument is checked before the engine is
- * touched, so a rejected request leaves the simulation exactly as it was.
+ * The one door through which anything changes a simulation. Per-simulation operations of
+ * the REST API (pairs, events, clock) run under {@link LiveSimulation#withLock}, with
+ * every argument checked before the engine is touched, so a rejected request leaves the
+ * simulation exactly as it was. Jobs that make their own simulation (scenario runs,
+ * documents, comparisons, packetdrill scripts, capture replays) go through
+ * {@link #job(SimulationKind)}: admitted, budgeted while they run, journaled by their own
+ * entry. Everything is journaled before the engine runs (docs/decisions.md, "One door").
  */
 @Service
 public class SimulationService {
@@ -33,10 +36,46 @@ public class SimulationService {
 
 	private final SimulationJournal journal;
 
-	public SimulationService(SimulationRegistry registry, SimulationJournal journal) {
+	private final JobGate jobs;
+
+	public SimulationService(SimulationRegistry registry, SimulationJournal journal, JobGate jobs) {
 		this.registry = registry;
 		this.properties = registry.properties();
 		this.journal = journal;
+		this.jobs = jobs;
+	}
+
+	SimulationJournal journal() {
+		return journal;
+	}
+
+	/** The limits of jobs (tcplab.budget.jobs). */
+	public JobProperties jobProperties() {
+		return jobs.properties();
+	}
+
+	/**
+	 * Creates a simulation for a job of {@code kind}, described by {@code label} (e.g. a
+	 * scenario's name): the one place where what makes a simulation is known at its
+	 * creation, for the lifetimes and quotas that differ by kind (issue 20).
+	 */
+	LiveSimulation create(SimulationSpec spec, SimulationKind kind, String label) {
+		return create(spec);
+	}
+
+	/**
+	 * Starts a job of the current request that makes its own simulations: admitted now
+	 * (at most {@code concurrent-per-client} per visitor and {@code concurrent} per
+	 * instance at once), budgeted from now. Close it (try-with-resources); see
+	 * {@link Job}.
+	 * @throws JobBudgetExceededException 429 {@code jobsPerClient} / {@code jobsBusy}
+	 */
+	public Job job(SimulationKind kind) {
+		if (!kind.oneShot()) {
+			throw new IllegalArgumentException(kind + " is a request on an existing simulation, not a job");
+		}
+		JobGate.Admission admission = jobs.admit();
+		return new Job(this, kind, jobs.budget(), admission);
 	}
 
 	public TcplabProperties properties() {
@@ -49,27 +88,45 @@ public class SimulationService {
 	}
 
 	/**
-	 * What a client may choose when creating a simulation; nulls mean "default".
-	 */
-	public record Spec(String profile, Long seed, Double latencyMs, String clock, Double speed,
-			Map<String, Object> overrides, String traceLevel, String clientAddress, String serverAddress,
-			Boolean pinnedIsn, Boolean retainClosedPairs) {
-	}
-
-	/**
 	 * A simulation as the API shows it: the engine's view plus the service's clock
 	 * settings.
 	 */
 	public record Snapshot(String id, String profile, long seed, ClockMode clock, double speed, boolean paused,
 			double latencyMs, TraceLevel traceLevel, boolean pinnedIsn, String clientAddress, String serverAddress,
-			SimulationView view) {
+			SimulationView view, EngineInfo engine) {
+	}
+
+	/**
+	 * Which engine made what the simulation shows (docs/operations.md "Upgrades").
+	 *
+	 * @param version this engine's behaviour version
+	 * @param recordedBy the versions that wrote its journal, when any differs (else null)
+	 * @param traceMatchesRecording whether this engine's replay equals the recorded trace
+	 * (null: same engine, or nothing recorded to compare)
+	 * @param recordedTraceServed true when the trace shown is the recorded one (the
+	 * simulation is then read-only)
+	 */
+	@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+	public record EngineInfo(int version, java.util.SortedSet<Integer> recordedBy, Boolean traceMatchesRecording,
+			boolean recordedTraceServed) {
+
+		public static EngineInfo current() {
+			return new EngineInfo(dev.tcplab.engine.EngineVersion.BEHAVIOUR, null, null, false);
+		}
+
 	}
 
 	/**
 	 * A slice of the trace. {@code truncated}: events before {@code oldestSeq} that were
 	 * asked for are gone.
 	 */
-	public record TraceSlice(List<TraceEvent> events, long nextSeq, long oldestSeq, boolean truncated) {
+	public record TraceSlice(List<TraceEvent> events, long nextSeq, long oldestSeq, boolean truncated,
+			int engineVersion) {
+
+		public TraceSlice(List<TraceEvent> events, long nextSeq, long oldestSeq, boolean truncated) {
+			this(events, nextSeq, oldestSeq, truncated, dev.tcplab.engine.EngineVersion.BEHAVIOUR);
+		}
+
 	}
 
 	/** What a clock request did. */
@@ -164,7 +221,7 @@ public class SimulationService {
 	 * level or address
 	 * @throws LimitExceededException when the instance is full
 	 */
-	public LiveSimulation create(Spec spec) {
+	public LiveSimulation create(SimulationSpec spec) {
 		String profile = spec.profile() == null ? "linux" : spec.profile().trim().toLowerCase(java.util.Locale.ROOT);
 		StackConstants constants = StackConstants.forProfile(profile).withOverrides(spec.overrides());
 		long seed = spec.seed() != null ? spec.seed() : ThreadLocalRandom.current().nextLong(0, 1L << 53);
@@ -182,9 +239,9 @@ public class SimulationService {
 		LiveSimulation live = registry.create(profile, config, clock, speed);
 		try {
 			journal.created(live,
-					new Spec(spec.profile(), seed, spec.latencyMs(), spec.clock(), spec.speed(), spec.overrides(),
-							spec.traceLevel(), spec.clientAddress(), spec.serverAddress(), spec.pinnedIsn(),
-							spec.retainClosedPairs()));
+					new SimulationSpec(spec.profile(), seed, spec.latencyMs(), spec.clock(), spec.speed(),
+							spec.overrides(), spec.traceLevel(), spec.clientAddress(), spec.serverAddress(),
+							spec.pinnedIsn(), spec.retainClosedPairs()));
 		}
 		catch (RuntimeException ex) {
 			registry.discard(live, "not journaled");
@@ -200,7 +257,7 @@ public class SimulationService {
 	 * reaches the caller as a retryable {@link StaleCopyException}.
 	 */
 	private <T> T mutate(String id, java.util.function.Function<LiveSimulation, T> action) {
-		LiveSimulation s = registry.get(id);
+		LiveSimulation s = registry.getForUpdate(id);
 		try {
 			return s.withLock(action);
 		}
@@ -214,10 +271,22 @@ public class SimulationService {
 			// this copy was dropped meanwhile (moved, stale): ask again
 			return registry.get(id).withLock(action);
 		}
+		catch (JournalUnavailableException | RecordedByOtherEngineException | LimitExceededException ex) {
+			throw ex;
+		}
+		catch (RuntimeException refused) {
+			// refused by a check before the append, on a copy not compared with the
+			// journal: if another instance moved the simulation on, ask the current copy
+			if (journal.enabled() && !s.isClosed() && registry.behind(s)) {
+				registry.discard(s, "moved");
+				return registry.get(id).withLock(action);
+			}
+			throw refused;
+		}
 	}
 
 	/** {@link #create} and the new simulation's snapshot. */
-	public Snapshot createSnapshot(Spec spec) {
+	public Snapshot createSnapshot(SimulationSpec spec) {
 		return create(spec).withLock(SimulationService::snapshotLocked);
 	}
 
@@ -253,8 +322,11 @@ public class SimulationService {
 	public static Snapshot snapshotLocked(LiveSimulation s) {
 		Simulation engine = s.engine();
 		SimulationConfig c = engine.config();
+		EngineInfo info = s.recordedBy() == null ? EngineInfo.current()
+				: new EngineInfo(dev.tcplab.engine.EngineVersion.BEHAVIOUR, s.recordedBy(), s.traceMatchesRecording(),
+						s.recordedTrace() != null);
 		return new Snapshot(s.id(), s.profile(), s.seed(), s.clock(), s.speed(), s.paused(), c.latencyMs(),
-				c.traceLevel(), c.pinnedIsn(), c.clientAddress(), c.serverAddress(), engine.view());
+				c.traceLevel(), c.pinnedIsn(), c.clientAddress(), c.serverAddress(), engine.view(), info);
 	}
 
 	/**
@@ -344,20 +416,24 @@ public class SimulationService {
 		}
 		return registry.get(id).withLock(s -> {
 			Simulation engine = s.engine();
-			long oldest = engine.oldestSeq();
-			List<TraceEvent> events = engine.eventsSince(since);
-			long next = engine.nextSeq();
+			List<TraceEvent> recorded = s.recordedTrace();
+			long oldest = recorded == null ? engine.oldestSeq() : recorded.isEmpty() ? 0 : recorded.get(0).seq();
+			List<TraceEvent> events = s.eventsSince(since);
+			long next = recorded == null ? engine.nextSeq()
+					: recorded.isEmpty() ? 0 : recorded.get(recorded.size() - 1).seq() + 1;
 			if (limit != null && events.size() > limit) {
 				events = List.copyOf(events.subList(0, limit));
 				next = events.get(events.size() - 1).seq() + 1;
 			}
-			return new TraceSlice(events, next, oldest, since < oldest);
+			int version = recorded == null || s.recordedBy() == null ? dev.tcplab.engine.EngineVersion.BEHAVIOUR
+					: s.recordedBy().last();
+			return new TraceSlice(events, next, oldest, since < oldest, version);
 		});
 	}
 
 	/** Every kept trace event, for exports. */
 	public List<TraceEvent> allEvents(String id) {
-		return registry.get(id).withLock(s -> s.engine().eventsSince(0));
+		return registry.get(id).withLock(s -> s.eventsSince(0));
 	}
 
 	static TraceLevel parseTraceLevel(String s) {

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.tcplab.simulation.ClientRateLimiter;
+import dev.tcplab.visitor.ClientRateLimiter;
 import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationRegistry;
 import dev.tcplab.web.Problems;
@@ -109,9 +109,9 @@ class SimulationHandshakeInterceptor implements HandshakeInterceptor {
 		String full = this.streamer.reserve(client);
 		if (full != null) {
 			refuse(request, response, HttpStatus.TOO_MANY_REQUESTS,
-					full.equals("maxViewersPerClient")
-							? "this client already watches " + this.streamer.properties().maxViewersPerClient()
-									+ " streams (tcplab.stream.max-viewers-per-client); close one first"
+					full.equals("maxViewersPerClient") ? "this client already watches its share of streams: "
+							+ this.streamer.properties().maxViewersPerClient()
+							+ " (tcplab.stream.max-viewers-per-client), fewer while the instance is more than half full; close one first"
 							: "this instance already serves " + this.streamer.properties().maxViewers()
 									+ " streams (tcplab.stream.max-viewers); try again later",
 					full);

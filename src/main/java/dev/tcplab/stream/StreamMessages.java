@@ -1,6 +1,6 @@
 package dev.tcplab.stream;
 
-import dev.tcplab.api.SimulationJson;
+import dev.tcplab.simulation.SimulationJson;
 
 /**
  * The stream's own (non-trace) messages. Trace events themselves are sent as the

@@ -11,7 +11,8 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 /**
  * {@code /ws/simulations/{id}?since=N}: streams a simulation's trace (docs/stream.md).
  * The stream is one-way: a client that sends a data frame is closed with 1008 (policy
- * violation); binary frames get {@link TextWebSocketHandler}'s 1003.
+ * violation) and its connection dropped at once, so nothing more it sends is read; binary
+ * frames get {@link TextWebSocketHandler}'s 1003.
  */
 @Component
 class TraceStreamHandler extends TextWebSocketHandler {
@@ -31,7 +32,7 @@ class TraceStreamHandler extends TextWebSocketHandler {
 
 	@Override
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) throws Exception {
-		session.close(CloseStatus.POLICY_VIOLATION.withReason("the stream is one-way; send no data"));
+		this.streamer.refuseData(session);
 	}
 
 	@Override

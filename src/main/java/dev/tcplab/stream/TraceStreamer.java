@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 
-import dev.tcplab.api.SimulationJson;
+import dev.tcplab.simulation.SimulationJson;
 import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationService;
@@ -161,13 +161,17 @@ public class TraceStreamer implements SmartLifecycle {
 	// ---- viewer slots ----
 
 	/**
-	 * Reserves a viewer slot for {@code client}.
+	 * Reserves a viewer slot for {@code client}. Fair across addresses: while the
+	 * instance is less than half full an address may hold {@code max-viewers-per-client}
+	 * viewers; above that its share shrinks with the slots left (down to one), so many
+	 * addresses together cannot take every slot while a newcomer still finds one.
 	 * @return null when reserved, otherwise the limit that is full
 	 * ({@code maxViewersPerClient} or {@code maxViewers})
 	 */
 	String reserve(String client) {
 		AtomicInteger mine = this.perClient.computeIfAbsent(client, k -> new AtomicInteger());
-		if (mine.incrementAndGet() > this.properties.maxViewersPerClient()) {
+		int held = mine.incrementAndGet();
+		if (held > this.properties.maxViewersPerClient() || held > fairShare(this.reserved.get())) {
 			releaseCount(client, mine);
 			return "maxViewersPerClient";
 		}
@@ -177,6 +181,22 @@ public class TraceStreamer implements SmartLifecycle {
 			return "maxViewers";
 		}
 		return null;
+	}
+
+	/**
+	 * Viewers one address may hold when {@code used} slots of the instance are taken: the
+	 * per-client limit up to half the instance, then shrinking with the free slots, never
+	 * below one.
+	 */
+	int fairShare(int used) {
+		int max = this.properties.maxViewers();
+		int half = max / 2;
+		int perClient = this.properties.maxViewersPerClient();
+		if (used < half) {
+			return perClient;
+		}
+		long free = Math.max(0, max - used);
+		return (int) Math.max(1, perClient * free / Math.max(1, max - half));
 	}
 
 	void release(String client) {
@@ -246,6 +266,24 @@ public class TraceStreamer implements SmartLifecycle {
 			return;
 		}
 		viewer.start();
+	}
+
+	/**
+	 * A client sent a data frame on the one-way stream: the 1008 close frame goes out and
+	 * the connection is closed with it, without waiting for the client's close frame
+	 * (which the container would otherwise wait for, reading and discarding whatever the
+	 * client keeps sending, for its session close timeout of 30 s).
+	 */
+	void refuseData(WebSocketSession session) throws java.io.IOException {
+		CloseStatus status = CloseStatus.POLICY_VIOLATION.withReason("the stream is one-way; send no data");
+		Session nativeSession = session instanceof NativeWebSocketSession n ? n.getNativeSession(Session.class) : null;
+		if (nativeSession instanceof org.apache.tomcat.websocket.WsSession ws) {
+			jakarta.websocket.CloseReason reason = new jakarta.websocket.CloseReason(
+					jakarta.websocket.CloseReason.CloseCodes.VIOLATED_POLICY, status.getReason());
+			ws.doClose(reason, reason, true);
+			return;
+		}
+		session.close(status);
 	}
 
 	/** The client closed or the transport failed. */

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendResult;
 
-import dev.tcplab.api.SimulationJson;
+import dev.tcplab.simulation.SimulationJson;
 import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationNotFoundException;
@@ -170,6 +170,12 @@ final class Viewer implements TraceSubscriber {
 		catch (SimulationNotFoundException ex) {
 			startWith(List.of(Outbound.control(this.streamer.write(new StreamMessages.Closed("not-found"))),
 					Outbound.close(new CloseStatus(1000, "not-found"))), List.of());
+			return;
+		}
+		catch (dev.tcplab.simulation.SimulationBusyException ex) {
+			// busy with a long request: 1013 "try again later"
+			startWith(List.of(Outbound.close(CloseStatus.SERVICE_OVERLOAD.withReason("simulation busy; reconnect"))),
+					List.of());
 			return;
 		}
 		catch (RuntimeException ex) {

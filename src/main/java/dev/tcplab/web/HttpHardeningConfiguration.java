@@ -53,6 +53,98 @@ class HttpHardeningConfiguration {
 		return new RequestBodyLimitFilter(properties.maxRequestBody().toBytes());
 	}
 
+	@Bean
+	CrossSiteRequestFilter crossSiteRequestFilter() {
+		return new CrossSiteRequestFilter();
+	}
+
+	/**
+	 * Refuses (403) a POST to {@code /api/**} that a page on another site can make a
+	 * visitor's browser send without asking first: one whose content type is a
+	 * CORS-safelisted one ({@code text/plain}, {@code application/x-www-form-urlencoded},
+	 * {@code multipart/form-data}) or none, from a foreign {@code Origin}. Browsers send
+	 * such a request without a CORS preflight; a JSON or YAML body is preflighted, so
+	 * CORS decides about those. The lab's own page (same origin, e.g. the packetdrill
+	 * paste box) and clients that send no {@code Origin} (curl, notebooks) are
+	 * unaffected. An origin is the page's own when its host and port are the {@code Host}
+	 * header's (the host alone when the header names no port), or when the browser says
+	 * {@code Sec-Fetch-Site: same-origin}.
+	 */
+	@Order(Ordered.HIGHEST_PRECEDENCE + 2)
+	static final class CrossSiteRequestFilter extends OncePerRequestFilter {
+
+		private static final java.util.Set<String> SIMPLE_TYPES = java.util.Set.of("text/plain",
+				"application/x-www-form-urlencoded", "multipart/form-data");
+
+		@Override
+		protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+				throws ServletException, IOException {
+			String origin = request.getHeader(HttpHeaders.ORIGIN);
+			if (origin != null && "POST".equalsIgnoreCase(request.getMethod())
+					&& request.getRequestURI().startsWith("/api/") && simpleType(request.getContentType())
+					&& !"same-origin".equalsIgnoreCase(request.getHeader("Sec-Fetch-Site"))
+					&& !sameOrigin(origin, request.getHeader(HttpHeaders.HOST))) {
+				response.sendError(HttpStatus.FORBIDDEN.value(), "a page on another site (Origin "
+						+ Problems.shorten(origin, 64) + ") may not send this request as "
+						+ (request.getContentType() == null ? "a body without a content type"
+								: Problems.shorten(request.getContentType(), 48))
+						+ ": browsers send that without asking this server first. Send it as application/json "
+						+ "(or application/yaml) or from this site's own page; clients without an Origin (curl, "
+						+ "notebooks) are not affected");
+				return;
+			}
+			chain.doFilter(request, response);
+		}
+
+		static boolean simpleType(String contentType) {
+			if (contentType == null || contentType.isBlank()) {
+				return true;
+			}
+			int semi = contentType.indexOf(';');
+			String type = (semi < 0 ? contentType : contentType.substring(0, semi)).strip()
+				.toLowerCase(java.util.Locale.ROOT);
+			return SIMPLE_TYPES.contains(type);
+		}
+
+		static boolean sameOrigin(String origin, String host) {
+			if (host == null || host.isBlank()) {
+				return false;
+			}
+			java.net.URI o;
+			try {
+				o = java.net.URI.create(origin.strip());
+			}
+			catch (IllegalArgumentException ex) {
+				return false;
+			}
+			if (o.getHost() == null || o.getScheme() == null) {
+				return false; // "null" (sandboxed pages, files) and garbage are foreign
+			}
+			String h = host.strip().toLowerCase(java.util.Locale.ROOT);
+			String hostName = h;
+			int port = -1;
+			int colon = h.lastIndexOf(':');
+			if (colon > h.lastIndexOf(']')) {
+				hostName = h.substring(0, colon);
+				try {
+					port = Integer.parseInt(h.substring(colon + 1));
+				}
+				catch (NumberFormatException ex) {
+					return false;
+				}
+			}
+			if (!hostName.equals(o.getHost().toLowerCase(java.util.Locale.ROOT))) {
+				return false;
+			}
+			if (port < 0) {
+				return true;
+			}
+			int originPort = o.getPort() >= 0 ? o.getPort() : "https".equalsIgnoreCase(o.getScheme()) ? 443 : 80;
+			return originPort == port;
+		}
+
+	}
+
 	/** Headers every answer carries, errors included. */
 	@Order(Ordered.HIGHEST_PRECEDENCE)
 	static final class SecurityHeadersFilter extends OncePerRequestFilter {

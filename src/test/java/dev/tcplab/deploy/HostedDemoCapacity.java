@@ -44,7 +44,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code startup=false} (skip the startup figures), {@code dbParams=&k=v} (appended to
  * the PostgreSQL JDBC URL of (b)), {@code bArgs="--a=b --c=d"} (more arguments for the
  * instances of (b)), {@code bJvm="-XX:..."} (JVM options of the instance of (b) that
- * survives, e.g. a flight recording).
+ * survives, e.g. a flight recording), {@code beforeCp=CLASSPATH} (instead of all that: a
+ * before/after run of the journal against a previous build's classes, with CPU µs per
+ * request of the app and of PostgreSQL; see {@link #abRun}).
  */
 public final class HostedDemoCapacity {
 
@@ -82,13 +84,17 @@ public final class HostedDemoCapacity {
 		// users / throughput by Little's law)
 		thinkMs = Long.parseLong(opts.getOrDefault("thinkMs", "0"));
 		warmupSeconds = Long.parseLong(opts.getOrDefault("warmupSeconds", "5"));
-		String nginxBinary = HostedDemoClusterTest.findNginx();
+		String nginxBinary = dev.tcplab.testing.NginxProcess.binary();
 		if (nginxBinary == null) {
 			throw new IllegalStateException("nginx is needed (apt-get install nginx)");
 		}
 		work = Files.createTempDirectory("tcplab-capacity");
-		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(work.resolve("pg")).start()) {
 			String db = postgres.getJdbcUrl("postgres", "postgres");
+			if (opts.containsKey("beforeCp")) {
+				abRun(nginxBinary, postgres, opts.get("beforeCp"), users, seconds);
+				return;
+			}
 			if (!"false".equals(opts.get("startup"))) {
 				System.out.println("## startup to health UP (" + Runtime.getRuntime().availableProcessors() + " cpus)");
 				startupFigures(db);
@@ -161,6 +167,84 @@ public final class HostedDemoCapacity {
 		return stats;
 	}
 
+	/**
+	 * Before/after in one run ({@code beforeCp=CLASSPATH}: the previous release's classes
+	 * and jars): (a) memory only, then one instance and two instances journaling to
+	 * PostgreSQL with the previous release and with this build (each on a database of its
+	 * own), in a closed loop and with 1 s think time; CPU µs per request of the app JVMs
+	 * and of PostgreSQL (postmaster and backends), from /proc.
+	 */
+	static void abRun(String nginxBinary, EmbeddedPostgres postgres, String beforeCp, int users, int seconds)
+			throws Exception {
+		String after = System.getProperty("java.class.path");
+		List<String[]> rows = new ArrayList<>();
+		long t0 = System.currentTimeMillis();
+		System.out.println("## (a) one instance, memory only");
+		Stats a = phase(
+				nginxBinary, "a", 1, after, List.of("--tcplab.journal.enabled=false",
+						"--spring.datasource.url=jdbc:h2:mem:capacity", "--spring.flyway.enabled=false"),
+				users, seconds, false);
+		rows.add(new String[] { "(a) one instance, memory only, closed loop", a.rowWithCpu("") });
+		int db = 0;
+		for (int instances : new int[] { 1, 2 }) {
+			for (long think : new long[] { 0, 1000 }) {
+				if (instances == 1 && think > 0) {
+					continue;
+				}
+				for (String which : new String[] { "before", "after" }) {
+					String name = which + instances + "-" + think;
+					String dbName = "ab" + (db++);
+					try (var c = postgres.getPostgresDatabase().getConnection()) {
+						c.createStatement().execute("CREATE DATABASE " + dbName);
+					}
+					thinkMs = think;
+					Stats s = phase(nginxBinary, name, instances, which.equals("before") ? beforeCp : after,
+							List.of("--spring.datasource.url=" + postgres.getJdbcUrl("postgres", dbName)), users,
+							seconds, true);
+					thinkMs = 0;
+					String label = "(" + (instances == 1 ? "a'" : "b") + ") " + instances + " instance"
+							+ (instances == 1 ? "" : "s") + " + journal, " + which
+							+ (think > 0 ? ", 1 s think time" : ", closed loop");
+					rows.add(new String[] { label, s.rowWithCpu("") });
+					System.out.println(s.rowWithCpu(label));
+				}
+			}
+		}
+		System.out.println();
+		System.out.printf("A/B run %s, %d s, load average before %s%n", java.time.Instant.ofEpochMilli(t0),
+				(System.currentTimeMillis() - t0) / 1000, Files.readString(Path.of("/proc/loadavg")).trim());
+		System.out.println("| " + users + " users, " + seconds
+				+ " s measured | flows/s | p50 ms | p99 ms | errors | app CPU µs/request | PostgreSQL CPU µs/request |");
+		System.out.println("|---|---|---|---|---|---|---|");
+		for (String[] r : rows) {
+			System.out.println(r[1].replaceFirst("\\|  \\|", "| " + r[0] + " |"));
+		}
+	}
+
+	/** One configuration behind nginx under load, then stopped. */
+	static Stats phase(String nginxBinary, String name, int instances, String classpath, List<String> args, int users,
+			int seconds, boolean withPostgres) throws Exception {
+		int p1 = port();
+		int p2 = instances > 1 ? port() : p1;
+		List<Process> apps = new ArrayList<>();
+		apps.add(startApp(name + "-1", p1, List.of(), args, classpath));
+		if (instances > 1) {
+			apps.add(startApp(name + "-2", p2, List.of(), args, classpath));
+		}
+		waitHealthy(p1, apps.get(0));
+		if (instances > 1) {
+			waitHealthy(p2, apps.get(1));
+		}
+		int proxy = port();
+		Process nginx = startNginx(nginxBinary, name, proxy, p1, p2);
+		Stats s = load(proxy, users, seconds, apps, withPostgres ? List.of("pg") : List.of());
+		stop(nginx);
+		for (Process p : apps) {
+			stop(p);
+		}
+		return s;
+	}
+
 	static int port() throws IOException {
 		try (ServerSocket s = new ServerSocket(0)) {
 			return s.getLocalPort();
@@ -168,10 +252,15 @@ public final class HostedDemoCapacity {
 	}
 
 	static Process startApp(String name, int port, List<String> jvm, List<String> extra) throws IOException {
+		return startApp(name, port, jvm, extra, System.getProperty("java.class.path"));
+	}
+
+	static Process startApp(String name, int port, List<String> jvm, List<String> extra, String classpath)
+			throws IOException {
 		List<String> cmd = new ArrayList<>(
 				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
 		cmd.addAll(jvm);
-		cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.tcplab.TcplabApplication"));
+		cmd.addAll(List.of("-cp", classpath, "dev.tcplab.TcplabApplication"));
 		cmd.addAll(appArgs(port));
 		cmd.addAll(extra);
 		return start(name, cmd);
@@ -306,7 +395,15 @@ public final class HostedDemoCapacity {
 		System.out.printf("startup %-70s median %5d ms (of %s)%n", label, ms[1], Arrays.toString(ms));
 	}
 
-	record Stats(long flows, double seconds, long[] latenciesMicros, long errors) {
+	record Stats(long flows, double seconds, long[] latenciesMicros, long errors, long appCpuMicros, long dbCpuMicros) {
+
+		Stats(long flows, double seconds, long[] latenciesMicros, long errors) {
+			this(flows, seconds, latenciesMicros, errors, -1, -1);
+		}
+
+		Stats withCpu(long app, long db) {
+			return new Stats(flows, seconds, latenciesMicros, errors, app, db);
+		}
 
 		double flowsPerSecond() {
 			return flows / seconds;
@@ -325,10 +422,60 @@ public final class HostedDemoCapacity {
 					percentileMs(0.99), errors);
 		}
 
+		String rowWithCpu(String label) {
+			return String.format("| %s | %.1f | %.1f | %.1f | %d | %d | %d |", label, flowsPerSecond(),
+					percentileMs(0.50), percentileMs(0.99), errors, appCpuMicros, dbCpuMicros);
+		}
+
 	}
 
 	/** N users loop the notebook flow for warm-up (5 s) and then {@code seconds}. */
 	static Stats load(int nginxPort, int users, int seconds) throws Exception {
+		return load(nginxPort, users, seconds, List.of(), List.of());
+	}
+
+	/** CPU time (µs) of processes, from /proc (utime + stime, 100 ticks/s). */
+	static long cpuMicros(List<Long> pids, boolean withReapedChildren) {
+		long ticks = 0;
+		for (long pid : pids) {
+			try {
+				String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+				String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+				// fields 14-17 of proc(5): utime stime cutime cstime (f[0] is field 3)
+				ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+				if (withReapedChildren) {
+					ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+				}
+			}
+			catch (IOException | RuntimeException gone) {
+				// exited
+			}
+		}
+		return ticks * 10_000;
+	}
+
+	/** The postmaster and its backends (the PostgreSQL of this harness only). */
+	static List<Long> postgresPids() {
+		try {
+			long postmaster = Long
+				.parseLong(Files.readAllLines(work.resolve("pg").resolve("postmaster.pid")).get(0).trim());
+			List<Long> pids = new ArrayList<>(List.of(postmaster));
+			ProcessHandle.of(postmaster).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));
+			return pids;
+		}
+		catch (IOException ex) {
+			return List.of();
+		}
+	}
+
+	static long[] cpuNow(List<Process> apps, boolean withPostgres) {
+		long app = cpuMicros(apps.stream().map(Process::pid).toList(), false);
+		long db = withPostgres ? cpuMicros(postgresPids(), true) : 0;
+		return new long[] { app, db };
+	}
+
+	static Stats load(int nginxPort, int users, int seconds, List<Process> apps, List<String> unused) throws Exception {
+		boolean withPostgres = !unused.isEmpty();
 		String base = "http://127.0.0.1:" + nginxPort + "/api/simulations";
 		AtomicLong flows = new AtomicLong();
 		AtomicLong errors = new AtomicLong();
@@ -375,9 +522,27 @@ public final class HostedDemoCapacity {
 			});
 			t.start();
 		}
+		long[][] cpu = new long[2][];
+		Thread sampler = new Thread(() -> {
+			try {
+				Thread.sleep(Math.max(0, (warmupEnd - System.nanoTime()) / 1_000_000));
+				cpu[0] = cpuNow(apps, withPostgres);
+				Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
+				cpu[1] = cpuNow(apps, withPostgres);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		sampler.start();
 		finished.await();
+		sampler.join();
 		long[] all = perUser.stream().flatMapToLong(Arrays::stream).sorted().toArray();
 		Stats s = new Stats(flows.get(), seconds, all, errors.get());
+		if (!apps.isEmpty() && cpu[0] != null && cpu[1] != null && flows.get() > 0) {
+			long requests = flows.get() * (FLOW.length + 3);
+			s = s.withCpu((cpu[1][0] - cpu[0][0]) / requests, (cpu[1][1] - cpu[0][1]) / requests);
+		}
 		System.out.println(s.row(users + " users"));
 		return s;
 	}

@@ -3,7 +3,6 @@ package dev.tcplab.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -30,8 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.tcplab.testing.NginxProcess;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -85,7 +84,7 @@ class HostedDemoClusterTest {
 
 	static int portNginx;
 
-	static Process nginx;
+	static NginxProcess nginx;
 
 	static final HttpClient http = HttpClient.newBuilder()
 		.connectTimeout(Duration.ofSeconds(3))
@@ -94,14 +93,7 @@ class HostedDemoClusterTest {
 
 	@BeforeAll
 	static void startCluster() throws Exception {
-		String nginxBinary = findNginx();
-		if (nginxBinary == null) {
-			if ("true".equals(System.getenv("CI"))) {
-				fail("nginx is required under CI=true (Debian package nginx; .ci/run installs it)");
-			}
-			Assumptions.abort("nginx is not installed here: skipping the hosted-demo cluster test"
-					+ " (apt-get install nginx; required under CI=true)");
-		}
+		NginxProcess.requireBinary();
 		work = Files.createTempDirectory("tcplab-cluster");
 		postgres = EmbeddedPostgres.builder().start();
 		String db = postgres.getJdbcUrl("postgres", "postgres");
@@ -119,14 +111,7 @@ class HostedDemoClusterTest {
 					"listen 127.0.0.1:" + portNginx + ";\n        add_header X-Upstream $upstream_addr always;")
 			.replace("worker_processes auto;", "worker_processes 1;");
 		assertThat(conf).contains("127.0.0.1:" + portA, "127.0.0.1:" + portB, "hash $simulation_id consistent");
-		Files.writeString(work.resolve("nginx.conf"), conf);
-		nginx = new ProcessBuilder(nginxBinary, "-p", work.toString(), "-c", work.resolve("nginx.conf").toString(),
-				"-e", work.resolve("nginx-error.log").toString(), "-g",
-				"daemon off; pid " + work.resolve("nginx.pid") + ";")
-			.redirectErrorStream(true)
-			.redirectOutput(work.resolve("nginx.out").toFile())
-			.start();
-		processes.add(nginx);
+		nginx = NginxProcess.start(conf, work.resolve("nginx"), portNginx);
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
 		while (true) {
 			try {
@@ -137,8 +122,8 @@ class HostedDemoClusterTest {
 			catch (IOException ex) {
 				// not yet listening
 			}
-			if (System.nanoTime() > deadline || !nginx.isAlive()) {
-				fail("nginx did not start: " + Files.readString(work.resolve("nginx-error.log")));
+			if (System.nanoTime() > deadline || !nginx.alive()) {
+				fail("nginx did not answer /actuator/health: " + nginx.log());
 			}
 			Thread.sleep(100);
 		}
@@ -146,6 +131,9 @@ class HostedDemoClusterTest {
 
 	@AfterAll
 	static void stopCluster() throws Exception {
+		if (nginx != null) {
+			nginx.close();
+		}
 		for (Process p : processes) {
 			p.destroy();
 		}
@@ -166,21 +154,6 @@ class HostedDemoClusterTest {
 	}
 
 	static volatile boolean passed;
-
-	static String findNginx() {
-		for (String candidate : List.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx",
-				"/usr/bin/nginx")) {
-			if (Files.isExecutable(Path.of(candidate))) {
-				return candidate;
-			}
-		}
-		for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-			if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "nginx"))) {
-				return Path.of(dir, "nginx").toString();
-			}
-		}
-		return null;
-	}
 
 	static int freePort() throws IOException {
 		try (ServerSocket s = new ServerSocket(0)) {

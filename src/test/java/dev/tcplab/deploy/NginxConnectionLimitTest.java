@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.tcplab.testing.NginxProcess;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +34,7 @@ class NginxConnectionLimitTest {
 
 	static Path work;
 
-	static Process nginx;
+	static NginxProcess nginx;
 
 	static HttpServer upstream;
 
@@ -46,13 +46,7 @@ class NginxConnectionLimitTest {
 
 	@BeforeAll
 	static void start() throws Exception {
-		String binary = HostedDemoClusterTest.findNginx();
-		if (binary == null) {
-			if ("true".equals(System.getenv("CI"))) {
-				fail("nginx is required under CI=true (Debian package nginx; .ci/run installs it)");
-			}
-			Assumptions.abort("nginx is not installed here: skipping the nginx connection-limit test");
-		}
+		NginxProcess.requireBinary();
 		upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
 		upstream.setExecutor(Executors.newCachedThreadPool());
 		upstream.createContext("/", exchange -> {
@@ -79,31 +73,15 @@ class NginxConnectionLimitTest {
 			.replace("listen 8080;", "listen 127.0.0.1:" + port + ";")
 			.replace("worker_processes auto;", "worker_processes 1;");
 		assertThat(conf).contains("limit_conn perclient 128;");
-		Files.writeString(work.resolve("nginx.conf"), conf);
-		nginx = new ProcessBuilder(binary, "-p", work.toString(), "-c", work.resolve("nginx.conf").toString(), "-e",
-				work.resolve("error.log").toString(), "-g", "daemon off; pid " + work.resolve("nginx.pid") + ";")
-			.redirectErrorStream(true)
-			.redirectOutput(work.resolve("nginx.out").toFile())
-			.start();
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (true) {
-			try (Socket s = new Socket("127.0.0.1", port)) {
-				break;
-			}
-			catch (IOException notYet) {
-				if (System.nanoTime() > deadline || !nginx.isAlive()) {
-					fail("nginx did not start: " + Files.readString(work.resolve("nginx.out")));
-				}
-				Thread.sleep(50);
-			}
-		}
+		nginx = NginxProcess.start(conf, work, port);
 	}
 
 	@AfterAll
 	static void stop() {
 		release.countDown();
 		if (nginx != null) {
-			nginx.destroyForcibly();
+			nginx.close();
+			assertThat(nginx.alive()).as("nginx's master and workers are gone after the test").isFalse();
 		}
 		if (upstream != null) {
 			upstream.stop(0);

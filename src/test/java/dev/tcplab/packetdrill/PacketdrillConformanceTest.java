@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
+import dev.tcplab.testing.RequiredInCi;
 import org.junit.jupiter.api.Test;
 
 import dev.tcplab.engine.Simulation;
@@ -71,8 +71,10 @@ class PacketdrillConformanceTest {
 
 	@Test
 	void shouldUpstreamCloseAndShutdownScriptsPassOnTheLinuxProfile() throws IOException {
-		Assumptions.assumeTrue(Files.isDirectory(UPSTREAM), "skipped: " + UPSTREAM.toAbsolutePath().normalize()
-				+ " is not there (the upstream packetdrill scripts are read from ../shared, never copied)");
+		RequiredInCi.require(Files.isDirectory(UPSTREAM),
+				UPSTREAM.toAbsolutePath().normalize()
+						+ " (the Linux developers' packetdrill scripts, read in place and never copied;"
+						+ " set -Dtcplab.packetdrill-upstream=DIR)");
 		List<Path> scripts = scripts(UPSTREAM);
 		assertThat(scripts).isNotEmpty();
 		assertThat(failures(scripts)).as("upstream scripts the runner does not pass on linux").isEmpty();

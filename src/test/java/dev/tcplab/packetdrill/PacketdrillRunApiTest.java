@@ -11,6 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.tcplab.simulation.SimulationRegistry;
 import dev.tcplab.testing.HttpJson;
+import dev.tcplab.testing.PacketdrillScripts;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;

@@ -10,13 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
+import dev.tcplab.testing.RequiredInCi;
 
 /**
  * Runs packetdrill scripts against this machine's real kernel with
  * {@code ../shared/packetdrill/run-on-kernel} (one call for many scripts). Where the tool
  * is missing or the machine cannot run it (exit 77: no root, no unshare, no /dev/net/tun)
- * the calling test is skipped with a notice, never passed silently.
+ * the calling test is skipped with a notice (a failure under {@code CI=true}), never
+ * passed silently.
  */
 final class RunOnKernel {
 
@@ -29,8 +30,8 @@ final class RunOnKernel {
 
 	static Path tool() {
 		Path p = Path.of(System.getProperty("tcplab.run-on-kernel", "../shared/packetdrill/run-on-kernel"));
-		Assumptions.assumeTrue(Files.isExecutable(p), "skipped: " + p.toAbsolutePath().normalize()
-				+ " is not there, so scripts cannot be run on a real kernel");
+		RequiredInCi.require(Files.isExecutable(p), p.toAbsolutePath().normalize()
+				+ " (the packetdrill runner for the real kernel; set -Dtcplab.run-on-kernel=PATH)");
 		return p;
 	}
 
@@ -49,9 +50,8 @@ final class RunOnKernel {
 			throw new IllegalStateException("run-on-kernel did not finish in 10 minutes");
 		}
 		String text = new String(out, StandardCharsets.UTF_8);
-		Assumptions.assumeTrue(p.exitValue() != 77,
-				"skipped: this machine cannot run packetdrill on its kernel (run-on-kernel exit 77: " + text.strip()
-						+ ")");
+		RequiredInCi.require(p.exitValue() != 77,
+				"a kernel packetdrill can run on (run-on-kernel exit 77: " + text.strip() + ")");
 		Map<Path, Outcome> result = new LinkedHashMap<>();
 		Path current = null;
 		boolean passed = false;

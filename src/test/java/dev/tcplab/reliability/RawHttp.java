@@ -39,9 +39,17 @@ final class RawHttp {
 
 	private final int port;
 
+	private final int timeoutMs;
+
 	RawHttp(String local, int port) {
+		this(local, port, 5_000);
+	}
+
+	/** A client whose reads give up after {@code timeoutMs} (status −1). */
+	RawHttp(String local, int port, int timeoutMs) {
 		this.local = local;
 		this.port = port;
+		this.timeoutMs = timeoutMs;
 	}
 
 	Response get(String path) {
@@ -58,6 +66,26 @@ final class RawHttp {
 		return send(concat(head, body));
 	}
 
+	/**
+	 * A POST with a body of any content type and further header lines ("Name: value").
+	 */
+	Response post(String path, String contentType, byte[] body, String... headers) {
+		StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.1\r\nConnection: close\r\n");
+		boolean host = false;
+		for (String h : headers) {
+			head.append(h).append("\r\n");
+			host |= h.regionMatches(true, 0, "Host:", 0, 5);
+		}
+		if (!host) {
+			head.append("Host: t\r\n");
+		}
+		if (contentType != null) {
+			head.append("Content-Type: ").append(contentType).append("\r\n");
+		}
+		head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+		return send(concat(head.toString().getBytes(StandardCharsets.ISO_8859_1), body));
+	}
+
 	static byte[] concat(byte[] a, byte[] b) {
 		byte[] out = new byte[a.length + b.length];
 		System.arraycopy(a, 0, out, 0, a.length);
@@ -71,7 +99,7 @@ final class RawHttp {
 		try {
 			s.bind(new InetSocketAddress(InetAddress.getByName(this.local), 0));
 			s.connect(new InetSocketAddress("127.0.0.1", this.port), 5000);
-			s.setSoTimeout(5_000);
+			s.setSoTimeout(this.timeoutMs);
 			OutputStream out = s.getOutputStream();
 			try {
 				out.write(request);

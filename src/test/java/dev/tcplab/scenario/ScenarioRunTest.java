@@ -172,6 +172,31 @@ class ScenarioRunTest {
 		return out;
 	}
 
+	/**
+	 * The run's trace: the events its answer carries (at most
+	 * tcplab.budget.max-inline-trace-events) and, when it says where the rest continues,
+	 * the rest read from the simulation's trace route.
+	 */
+	JsonNode wholeTrace(JsonNode run) {
+		tools.jackson.databind.node.ArrayNode all = json.createArrayNode();
+		run.get("trace").forEach(all::add);
+		if (run.has("traceContinuesAt")) {
+			assertThat(run.get("trace").size()).isEqualTo(1000);
+			long since = run.get("traceContinuesAt").asLong();
+			while (true) {
+				JsonNode page = http
+					.get("/api/simulations/" + run.get("simulationId").asString() + "/trace?since=" + since)
+					.json();
+				if (page.get("events").isEmpty()) {
+					break;
+				}
+				page.get("events").forEach(all::add);
+				since = page.get("nextSeq").asLong();
+			}
+		}
+		return all;
+	}
+
 	@ParameterizedTest(name = "{0} on {1}")
 	@MethodSource("runs")
 	void shouldRunEveryScenarioToItsDocumentedEnd(String name, String profile) {
@@ -182,7 +207,7 @@ class ScenarioRunTest {
 		assertThat(a.raw().headers().firstValue("Location")).hasValue("/api/simulations/" + id);
 		assertThat(run.get("name").asString()).isEqualTo(name);
 		assertThat(run.get("profile").asString()).isEqualTo(profile);
-		JsonNode trace = run.get("trace");
+		JsonNode trace = wholeTrace(run);
 		JsonNode narration = run.get("narration");
 
 		// narration: one entry per step, contiguous seq ranges covering the trace, both
@@ -236,7 +261,7 @@ class ScenarioRunTest {
 		if (e.controlFlags() != null) {
 			assertThat(flags(trace, true)).as("SYN/FIN/RST segments").isEqualTo(e.controlFlags());
 		}
-		specifics(name, profile, run);
+		specifics(name, profile, run, trace);
 
 		// the simulation stays live under its id, with a manual clock
 		Answer sim = http.get("/api/simulations/" + id);
@@ -246,8 +271,7 @@ class ScenarioRunTest {
 		assertThat(http.delete("/api/simulations/" + id).status()).isEqualTo(204);
 	}
 
-	private void specifics(String name, String profile, JsonNode run) {
-		JsonNode trace = run.get("trace");
+	private void specifics(String name, String profile, JsonNode run, JsonNode trace) {
 		String text = run.get("narration").toString();
 		switch (name) {
 			case "old-duplicate" -> {

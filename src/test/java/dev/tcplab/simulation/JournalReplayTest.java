@@ -21,7 +21,6 @@ import dev.tcplab.scenario.Scenario;
 import dev.tcplab.scenario.ScenarioRunner;
 import dev.tcplab.simulation.SimulationService.ClockAction;
 import dev.tcplab.simulation.SimulationService.ClockCommand;
-import dev.tcplab.simulation.SimulationService.Spec;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -100,7 +99,7 @@ class JournalReplayTest {
 		for (int seed = 1; seed <= 12; seed++) {
 			Random rnd = new Random(seed);
 			String id = service
-				.create(new Spec(profiles[seed % 4], (long) seed, rnd.nextBoolean() ? 1.0 : 10.0, null, null,
+				.create(new SimulationSpec(profiles[seed % 4], (long) seed, rnd.nextBoolean() ? 1.0 : 10.0, null, null,
 						seed % 3 == 0 ? Map.of("timeWaitMs", 2000) : null, null, null, null, rnd.nextBoolean(), null))
 				.id();
 			int applied = 0;
@@ -179,7 +178,8 @@ class JournalReplayTest {
 
 	@Test
 	void shouldPauseSpeedAndClockModeAreRestored() {
-		String id = service.create(new Spec("linux", 3L, null, "realtime", 2.0, null, null, null, null, null, null))
+		String id = service
+			.create(new SimulationSpec("linux", 3L, null, "realtime", 2.0, null, null, null, null, null, null))
 			.id();
 		service.clock(id, new ClockCommand(null, true, 7.5, null));
 		evict(id);
@@ -198,8 +198,8 @@ class JournalReplayTest {
 	@Test
 	void shouldRealtimeRebuildRestoresTheLastEntryAndTheClockRegeneratesTheRest() throws Exception {
 		String id = service
-			.create(new Spec("linux", 11L, null, "realtime", 20.0, Map.of("timeWaitMs", 4000), null, null, null, true,
-					null))
+			.create(new SimulationSpec("linux", 11L, null, "realtime", 20.0, Map.of("timeWaitMs", 4000), null, null,
+					null, true, null))
 			.id();
 		service.openPair(id, 80, null, false, true);
 		service.apply(id, 1, new PairEvent.Close(Side.CLIENT));
@@ -233,29 +233,60 @@ class JournalReplayTest {
 
 	@Test
 	void shouldDeleteRemovesTheJournalAndRetentionExpiresIt() throws InterruptedException {
-		String id = service.create(new Spec("linux", 1L, null, null, null, null, null, null, null, null, null)).id();
+		String id = service
+			.create(new SimulationSpec("linux", 1L, null, null, null, null, null, null, null, null, null))
+			.id();
 		service.openPair(id, 80, null, false, true);
 		service.delete(id);
 		assertThat(journal.entries(id)).isEmpty();
 		assertThatThrownBy(() -> service.snapshot(id)).isInstanceOf(SimulationNotFoundException.class);
 		assertThatThrownBy(() -> service.delete(id)).isInstanceOf(SimulationNotFoundException.class);
 
-		String kept = service.create(new Spec("linux", 1L, null, null, null, null, null, null, null, null, null)).id();
-		String old = service.create(new Spec("linux", 2L, null, null, null, null, null, null, null, null, null)).id();
+		String kept = service
+			.create(new SimulationSpec("linux", 1L, null, null, null, null, null, null, null, null, null))
+			.id();
+		String old = service
+			.create(new SimulationSpec("linux", 2L, null, null, null, null, null, null, null, null, null))
+			.id();
 		Thread.sleep(5);
 		long cutoff = System.currentTimeMillis();
 		Thread.sleep(5);
 		service.openPair(kept, 80, null, false, true); // a later entry keeps it
-		assertThat(journal.deleteOlderThan(cutoff)).contains(old).doesNotContain(kept);
+		assertThat(journal.deleteOlderThan(cutoff, cutoff)).contains(old).doesNotContain(kept);
 		assertThat(registry.held(old)).isEmpty();
 		assertThatThrownBy(() -> service.snapshot(old)).isInstanceOf(SimulationNotFoundException.class);
 		assertThat(service.snapshot(kept).view().pairs()).hasSize(1);
 		service.delete(kept);
 	}
 
+	// issue 20: runs nobody kept expire after the short retention, kept (shared) ones
+	// after
+	// the long one
+	@Test
+	void shouldRunsNobodyKeptExpireSoonerThanKeptOnes() throws InterruptedException {
+		String unkept = service
+			.create(new SimulationSpec("linux", 3L, null, null, null, null, null, null, null, null, null))
+			.id();
+		String shared = service
+			.create(new SimulationSpec("linux", 4L, null, null, null, null, null, null, null, null, null))
+			.id();
+		assertThat(journal.keep(shared)).isTrue();
+		assertThat(journal.kept(shared)).isTrue();
+		assertThat(journal.kept(unkept)).isFalse();
+		Thread.sleep(5);
+		long now = System.currentTimeMillis();
+		// the short retention has passed for both, the long one for neither
+		assertThat(journal.deleteOlderThan(now - 60_000, now)).contains(unkept).doesNotContain(shared);
+		assertThat(journal.entries(shared)).hasSize(1);
+		assertThat(journal.usage("local").clientBytes()).isPositive();
+		service.delete(shared);
+	}
+
 	@Test
 	void shouldARefusedRequestIsJournaledAndRefusedAgainOnReplay() {
-		String id = service.create(new Spec("linux", 5L, null, null, null, null, null, null, null, null, null)).id();
+		String id = service
+			.create(new SimulationSpec("linux", 5L, null, null, null, null, null, null, null, null, null))
+			.id();
 		service.openPair(id, 80, 1500, false, true);
 		// the engine refuses a second pair on the same pinned port (EADDRINUSE) after the
 		// entry was written

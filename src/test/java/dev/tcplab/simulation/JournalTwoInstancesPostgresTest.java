@@ -19,7 +19,6 @@ import dev.tcplab.engine.SegmentMatch;
 import dev.tcplab.engine.Side;
 import dev.tcplab.simulation.SimulationService.ClockAction;
 import dev.tcplab.simulation.SimulationService.ClockCommand;
-import dev.tcplab.simulation.SimulationService.Spec;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -82,7 +81,8 @@ class JournalTwoInstancesPostgresTest {
 	void shouldTwoInstancesShareOneJournal() {
 		SimulationService sa = service(a);
 		SimulationService sb = service(b);
-		String id = sa.create(new Spec("linux", 42L, null, null, null, null, null, null, null, null, null)).id();
+		String id = sa.create(new SimulationSpec("linux", 42L, null, null, null, null, null, null, null, null, null))
+			.id();
 		sa.openPair(id, 80, null, false, true);
 		sa.apply(id, 1, new PairEvent.Fault(Side.CLIENT, PairEvent.FaultAction.DROP, SegmentMatch.ACK, 1, 0, 0));
 		sa.apply(id, 1, new PairEvent.Close(Side.CLIENT));
@@ -129,26 +129,28 @@ class JournalTwoInstancesPostgresTest {
 			SimulationService owner = service(a);
 			List<String> ids = new java.util.ArrayList<>();
 			for (int i = 0; i < 3; i++) {
-				ids.add(creator.create(new Spec("linux", 42L + i, null, null, null, null, null, null, null, null, null))
+				ids.add(creator
+					.create(new SimulationSpec("linux", 42L + i, null, null, null, null, null, null, null, null, null))
 					.id());
 			}
-			assertThatThrownBy(
-					() -> creator.create(new Spec("linux", 9L, null, null, null, null, null, null, null, null, null)))
+			assertThatThrownBy(() -> creator
+				.create(new SimulationSpec("linux", 9L, null, null, null, null, null, null, null, null, null)))
 				.isInstanceOf(LimitExceededException.class);
 			// the other instance takes two over (rebuild, then an append) and deletes one
 			owner.openPair(ids.get(0), 80, null, false, true);
 			owner.openPair(ids.get(1), 80, null, false, true);
 			owner.delete(ids.get(2));
-			String fourth = creator.create(new Spec("linux", 9L, null, null, null, null, null, null, null, null, null))
+			String fourth = creator
+				.create(new SimulationSpec("linux", 9L, null, null, null, null, null, null, null, null, null))
 				.id();
 			SimulationRegistry registry = small.getBean(SimulationRegistry.class);
 			assertThat(registry.held(fourth)).isPresent();
 			assertThat(ids).allMatch(id -> registry.held(id).isEmpty());
 			// a copy that is still current is kept: the limit holds again
 			assertThatThrownBy(() -> {
-				creator.create(new Spec("linux", 10L, null, null, null, null, null, null, null, null, null));
-				creator.create(new Spec("linux", 11L, null, null, null, null, null, null, null, null, null));
-				creator.create(new Spec("linux", 12L, null, null, null, null, null, null, null, null, null));
+				creator.create(new SimulationSpec("linux", 10L, null, null, null, null, null, null, null, null, null));
+				creator.create(new SimulationSpec("linux", 11L, null, null, null, null, null, null, null, null, null));
+				creator.create(new SimulationSpec("linux", 12L, null, null, null, null, null, null, null, null, null));
 			}).isInstanceOf(LimitExceededException.class);
 			assertThat(registry.held(fourth)).isPresent();
 		}
@@ -159,7 +161,8 @@ class JournalTwoInstancesPostgresTest {
 
 	/** The same requests on one instance, without any rebuild. */
 	private String reference(SimulationService s) {
-		String id = s.create(new Spec("linux", 42L, null, null, null, null, null, null, null, null, null)).id();
+		String id = s.create(new SimulationSpec("linux", 42L, null, null, null, null, null, null, null, null, null))
+			.id();
 		s.openPair(id, 80, null, false, true);
 		s.apply(id, 1, new PairEvent.Fault(Side.CLIENT, PairEvent.FaultAction.DROP, SegmentMatch.ACK, 1, 0, 0));
 		s.apply(id, 1, new PairEvent.Close(Side.CLIENT));
@@ -184,7 +187,7 @@ class JournalTwoInstancesPostgresTest {
 			.web(WebApplicationType.NONE)
 			.run(args)) {
 			SimulationService s = service(first);
-			id = s.create(new Spec("bsd", 9L, null, null, null, null, null, null, null, true, null)).id();
+			id = s.create(new SimulationSpec("bsd", 9L, null, null, null, null, null, null, null, true, null)).id();
 			s.openPair(id, 80, null, false, true);
 			s.apply(id, 1, new PairEvent.Close(Side.CLIENT));
 			s.clock(id, new ClockCommand(null, null, null, new ClockAction.Advance(120)));

@@ -1,0 +1,155 @@
+package dev.tcplab.simulation;
+
+import dev.tcplab.simulation.SimulationService.ClockOutcome;
+import dev.tcplab.simulation.SimulationService.TraceSlice;
+
+import java.net.URI;
+import java.util.Optional;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+
+import dev.tcplab.engine.EventResult;
+import dev.tcplab.engine.Snapshots.PairView;
+import dev.tcplab.export.PcapWriter;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The simulation routes of design.md's REST contract. */
+@RestController
+@RequestMapping(path = "/api/simulations", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "simulations",
+		description = "Create simulations, open pairs, drive socket calls and faults, move the clock, read the trace")
+class SimulationController {
+
+	private final SimulationService service;
+
+	SimulationController(SimulationService service) {
+		this.service = service;
+	}
+
+	@PostMapping
+	@Operation(summary = "Create a simulation",
+			description = "One virtual network with its own virtual clock. Answers 201 with a Location header. Unknown profile or overrides key: 400; instance full: 429.")
+	@ApiResponse(responseCode = "201", description = "Created")
+	@ApiResponse(responseCode = "400", description = "Invalid request",
+			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "429", description = "Too many simulations or requests",
+			content = @Content(mediaType = "application/problem+json"))
+	ResponseEntity<SimulationJson> create(@Valid @RequestBody(required = false) CreateSimulationRequest request) {
+		CreateSimulationRequest r = Optional.ofNullable(request).orElseGet(CreateSimulationRequest::empty);
+		SimulationJson body = SimulationJson.of(service.createSnapshot(r.toSpec()));
+		return ResponseEntity.created(URI.create("/api/simulations/" + body.id())).body(body);
+	}
+
+	@GetMapping("/{id}")
+	@Operation(summary = "Read a simulation",
+			description = "Clock, constants, pairs with both endpoints' states, TCB variables, timers and ISNs, the state census.")
+	@ApiResponse(responseCode = "404", description = "Unknown simulation",
+			content = @Content(mediaType = "application/problem+json"))
+	SimulationJson get(@PathVariable String id) {
+		return SimulationJson.of(service.snapshot(id));
+	}
+
+	@DeleteMapping("/{id}")
+	@Operation(summary = "Delete a simulation", description = "Its WebSocket viewers get a closed message.")
+	@ApiResponse(responseCode = "204", description = "Deleted")
+	@ApiResponse(responseCode = "404", description = "Unknown simulation",
+			content = @Content(mediaType = "application/problem+json"))
+	ResponseEntity<Void> delete(@PathVariable String id) {
+		service.delete(id);
+		return ResponseEntity.noContent().build();
+	}
+
+	@PostMapping("/{id}/pairs")
+	@Operation(summary = "Open a client/server pair",
+			description = "With establish (default) the handshake has already run on the virtual clock. A pinned clientPort that cannot be bound answers 409 with errno EADDRINUSE; too many pairs 429.")
+	@ApiResponse(responseCode = "201", description = "Created")
+	@ApiResponse(responseCode = "409", description = "The port cannot be bound",
+			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "429", description = "Pair limit",
+			content = @Content(mediaType = "application/problem+json"))
+	ResponseEntity<PairView> openPair(@PathVariable String id,
+			@Valid @RequestBody(required = false) CreatePairRequest request) {
+		CreatePairRequest r = Optional.ofNullable(request).orElseGet(CreatePairRequest::empty);
+		PairView pair = service.openPair(id, r.serverPort() == null ? 80 : r.serverPort(), r.clientPort(),
+				Boolean.TRUE.equals(r.clientReuseAddr()), !Boolean.FALSE.equals(r.establish()));
+		return ResponseEntity.created(URI.create("/api/simulations/" + id + "/pairs/" + pair.id())).body(pair);
+	}
+
+	@GetMapping("/{id}/pairs/{pairId}")
+	@Operation(summary = "Read one pair")
+	@ApiResponse(responseCode = "404", description = "Unknown simulation or pair",
+			content = @Content(mediaType = "application/problem+json"))
+	PairView pair(@PathVariable String id, @PathVariable int pairId) {
+		return service.pair(id, pairId);
+	}
+
+	@PostMapping("/{id}/pairs/{pairId}/events")
+	@Operation(summary = "Apply a socket call, fault or poke to one side of a pair",
+			description = "A call the TCP state forbids is not an HTTP error: 200 with the errno name as result (EPIPE, ENOTCONN, …).")
+	@ApiResponse(responseCode = "200", description = "Applied; result and the trace events produced")
+	@ApiResponse(responseCode = "400", description = "Malformed event",
+			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "404", description = "Unknown simulation or pair",
+			content = @Content(mediaType = "application/problem+json"))
+	EventResponse event(@PathVariable String id, @PathVariable int pairId,
+			@Valid @RequestBody PairEventRequest request) {
+		EventResult r = service.apply(id, pairId, request.toEvent());
+		InlineTrace t = InlineTrace.of(r.trace(), service.budget().maxInlineTraceEvents());
+		return new EventResponse(r.result(), t.events(), t.continuesAt());
+	}
+
+	@PostMapping("/{id}/clock")
+	@Operation(summary = "Move or configure the virtual clock",
+			description = "advanceMs (capped by tcplab.max-advance-ms), runUntilIdle (+maxMs), step (run the next pending instant), paused, speed, clock.")
+	@ApiResponse(responseCode = "400", description = "Invalid or too large",
+			content = @Content(mediaType = "application/problem+json"))
+	ClockResponse clock(@PathVariable String id, @Valid @RequestBody ClockRequest request) {
+		ClockOutcome o = service.clock(id, request.toCommand(service.properties().maxAdvanceMs()));
+		InlineTrace t = InlineTrace.of(o.trace(), service.budget().maxInlineTraceEvents());
+		return new ClockResponse(o.nowMs(), o.result(), t.events(), o.clock().wireName(), o.paused(), o.speed(),
+				o.nextEventAtMs(), t.continuesAt());
+	}
+
+	@GetMapping("/{id}/trace")
+	@Operation(summary = "Read the trace",
+			description = "Kept events with seq ≥ since. Long traces are compacted: oldestSeq moves on, and asking for older events adds \"truncated\": true.")
+	TraceResponse trace(@PathVariable String id,
+			@Parameter(description = "First seq wanted", example = "0") @RequestParam(defaultValue = "0") long since,
+			@Parameter(description = "Most events to return; nextSeq then points after the last one") @RequestParam(
+					required = false) Integer limit) {
+		TraceSlice t = service.trace(id, since, limit);
+		return new TraceResponse(t.events(), t.nextSeq(), t.oldestSeq(), t.truncated() ? Boolean.TRUE : null,
+				t.engineVersion());
+	}
+
+	@GetMapping(path = "/{id}/trace.pcap", produces = PcapWriter.MEDIA_TYPE)
+	@Operation(summary = "Download the segments as a pcap file",
+			description = "libpcap, LINKTYPE_RAW (IPv4), one record per sent segment, virtual timestamps, correct checksums; opens in Wireshark/tshark.")
+	@ApiResponse(responseCode = "200",
+			content = @Content(mediaType = PcapWriter.MEDIA_TYPE, schema = @Schema(type = "string", format = "binary")))
+	ResponseEntity<byte[]> pcap(@PathVariable String id) {
+		byte[] bytes = PcapWriter.write(service.allEvents(id));
+		return ResponseEntity.ok()
+			.contentType(MediaType.parseMediaType(PcapWriter.MEDIA_TYPE))
+			.header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"tcplab-" + id + ".pcap\"")
+			.body(bytes);
+	}
+
+}
