@@ -50,9 +50,10 @@ import java.util.Map;
  * @param ephemeralLow lowest ephemeral port (Linux ip_local_port_range 32768)
  * @param ephemeralHigh highest ephemeral port (Linux 60999)
  * @param tailLossProbe send one tail loss probe (RFC 8985 §7, Linux) before the first RTO
- * of a flight when its timeout (2·SRTT + RTO_min) comes no later than the RTO: the tail
- * is resent once without backing off, so on loopback Linux's lost-last-ACK resends come
- * at about +200, +400, +800, +1600 ms instead of +200, +600, +1400, +3000 ms
+ * of a flight on a connection that negotiated SACK: its timeout (2·SRTT + RTO_min with
+ * one segment out, + 2 ms with more) is clamped to the RTO, and the tail is resent once
+ * without backing off, so with a 10 ms RTT Linux resends a lost FIN at +213, +216, +436,
+ * +864 ms (without SACK: +213, +432, +880 ms; measured, docs/engine.md)
  * @param rtoFormula how an RTT sample sets the RTO: "rfc6298" = max(RTO_min, SRTT +
  * max(G, 4·RTTVAR)) with G = 1 ms (RFC 6298 §2.3, §2.4); "linux" = SRTT + max(RTO_min,
  * 4·RTTVAR) (Linux {@code tcp_set_rto}/{@code tcp_rtt_estimator}: the minimum bounds the
@@ -123,6 +124,11 @@ import java.util.Map;
  * receive buffer ({@code tcp_rmem[2]}, 32 MiB on the measured 6.18 kernel: 10); a
  * simulation whose {@code windowBytes} is below 65535 (a small receive buffer, as after
  * SO_RCVBUF) offers shift 0
+ * @param sack offer SACK-permitted in a SYN (RFC 2018 §2; a SYN,ACK answers it only when
+ * the SYN carried it). Once negotiated, ACKs sent while data or a FIN is held after a gap
+ * carry SACK blocks (RFC 2018 §4), and the tail loss probe may run (it needs SACK: Linux
+ * {@code tcp_schedule_loss_probe}, measured). Linux {@code tcp_sack} = 1, FreeBSD
+ * {@code net.inet.tcp.sack.enable} = 1, Windows {@code SackOpts} = 1
  */
 public record StackConstants(String profile, long mslMs, long timeWaitMs, long rtoInitialMs, long rtoMinMs,
 		long rtoMaxMs, int retries2, int orphanRetries, int synRetries, long delayedAckMs, boolean quickAck,
@@ -132,7 +138,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		boolean rstOnDataAfterShutRd, boolean requestSockets, boolean timeWaitAckRestarts, int reopenIsnOffset,
 		int synAckRetries, long challengeAckIntervalMs, boolean acceptFinAtZeroWindow, boolean ackOfUnsentDataDropped,
 		boolean finWaitsForWindow, boolean closeWaitRstEpipe, boolean orphanFinWait2AsTimeWait,
-		boolean synAckCompletesSimultaneousOpen, long synSentBadAckRetryMs, int windowScale) {
+		boolean synAckCompletesSimultaneousOpen, long synSentBadAckRetryMs, int windowScale, boolean sack) {
 
 	/**
 	 * {@link #rtoFormula()}: RFC 6298 §2, RTO = max(RTO_min, SRTT + max(G, 4·RTTVAR)).
@@ -288,6 +294,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		d.synAckCompletesSimultaneousOpen = true; // tcp_validate_incoming
 		d.synSentBadAckRetryMs = 8; // TCP_TIMEOUT_MIN, 2 jiffies at HZ=250
 		d.windowScale = 10; // tcp_rmem[2] 32 MiB, measured
+		d.sack = true; // tcp_sack = 1
 		return d.build();
 	}
 
@@ -304,6 +311,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		d.finWait2TimeoutMs = 60_000; // tcp.finwait2_timeout
 		d.rtoFormula = RTO_FREEBSD; // TCPT_RANGESET, rexmit_slop
 		d.windowScale = 6; // tcp_syncache, sb_max 2 MiB
+		d.sack = true; // net.inet.tcp.sack.enable = 1
 		return d.build();
 	}
 
@@ -321,6 +329,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		d.synReopensTimeWait = false; // ACK, the client RSTs
 		d.synAckRetries = 2; // as TcpMaxConnectRetransmissions
 		d.windowScale = 8; // receive window autotuning "normal"
+		d.sack = true; // SackOpts = 1
 		return d.build();
 	}
 
@@ -408,6 +417,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		long synSentBadAckRetryMs = 0; // RFC 9293 §3.10.7.3: drop, the RTO resends
 
 		int windowScale = -1; // RFC 7323 is not part of RFC 9293
+
+		boolean sack = false; // RFC 2018 is not part of RFC 9293
 
 		/** The constants, each taken from the field of its name. */
 		StackConstants build() {

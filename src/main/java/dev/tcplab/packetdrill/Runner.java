@@ -641,7 +641,7 @@ public final class Runner {
 		if (p.win() != null) {
 			notes.add("window not checked");
 		}
-		TcpOptionText actual = TcpOptionText.of(s.options(), isn);
+		TcpOptionText actual = TcpOptionText.of(s.options(), REMOTE_ISN);
 		if (actual != null && actual.tsVal() != null) {
 			liveTsVal.put(actual.tsVal(), actual.tsVal());
 		}
@@ -655,6 +655,10 @@ public final class Runner {
 						"live packet options: expected <" + (p.options() == null ? "" : p.options())
 								+ "> but the lab sent <" + (actual == null ? "" : actual.render()) + "> (" + diff + ")",
 						exp, act + where);
+			}
+			String note = want.wscaleNote(actual);
+			if (note != null) {
+				notes.add(note);
 			}
 			if (want.tsVal() != null && actual != null && actual.tsVal() != null) {
 				liveTsVal.put(want.tsVal(), actual.tsVal());
