@@ -241,6 +241,13 @@ final class SegmentArrives {
 				// Linux tcp_send_dupack: old data means our ACK was lost
 				t.ack.enterQuickAckMode();
 			}
+			if (t.sackOk && s.segLen() > 0 && lt(s.seq, t.rcvNxt)) {
+				// RFC 2883 D-SACK (Linux tcp_send_dupack, tcp_dsack_set): the duplicate
+				// ACK
+				// names the duplicate, a retransmitted FIN too
+				int end = s.seq + s.segLen();
+				t.dsack = new int[] { s.seq, le(end, t.rcvNxt) ? end : t.rcvNxt };
+			}
 			t.sendAck();
 		}
 		return false;

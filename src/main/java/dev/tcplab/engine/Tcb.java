@@ -543,6 +543,19 @@ final class Tcb extends Socket {
 			// RFC 2018 §4: an ACK sent while data is held after a gap says what is held
 			s.sackBlocks = reassembly.sackBlocks(MAX_SACK_BLOCKS);
 		}
+		if (dsack != null && !syn && (flags & (ACK | RST)) == ACK) {
+			// RFC 2883 §4: the D-SACK block goes first
+			int[] held = s.sackBlocks;
+			int n = held == null ? 0 : Math.min(held.length, 2 * (MAX_SACK_BLOCKS - 1));
+			int[] b = new int[2 + n];
+			b[0] = dsack[0];
+			b[1] = dsack[1];
+			if (n > 0) {
+				System.arraycopy(held, 0, b, 2, n);
+			}
+			s.sackBlocks = b;
+			dsack = null;
+		}
 		int segLen = s.segLen();
 		if (len > 0) {
 			ack.dataSent(cx.now);
@@ -598,6 +611,9 @@ final class Tcb extends Socket {
 	 * 2018 §2).
 	 */
 	boolean sackOk;
+
+	/** A D-SACK block for the next ACK (RFC 2883), or null. */
+	int[] dsack;
 
 	/** Most SACK blocks in an ACK without the Timestamps option (RFC 2018 §3). */
 	static final int MAX_SACK_BLOCKS = 4;
