@@ -575,7 +575,7 @@ final class Engine extends Context {
 	 * A segment from the external side of {@code p} arrives now at the local side (no
 	 * link, no fault rules): trace "sent" and "delivered", then the usual demultiplexing.
 	 */
-	void injectExternal(Pair p, int flags, int seq, int ack, int len, int window) {
+	void injectExternal(Pair p, int flags, int seq, int ack, int len, int window, TcpOptions options) {
 		int src = Host.of(p.external);
 		int srcPort = p.external == Side.CLIENT ? p.clientPort : p.serverPort;
 		int dstPort = p.external == Side.CLIENT ? p.serverPort : p.clientPort;
@@ -585,6 +585,7 @@ final class Engine extends Context {
 		Segment s = new Segment(net.nextSegmentId(), p, p.id, src, p.clientNo, srcPort, dstPort, flags, seq,
 				(flags & Segment.ACK) != 0 ? ack : 0, len, window, false, seq - p.externalIsn,
 				(flags & Segment.ACK) != 0 ? ack - localIss : 0, -1);
+		options.applyTo(s);
 		if (rec.segments) {
 			net.traceSegment("sent", s);
 		}

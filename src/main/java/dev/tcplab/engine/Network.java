@@ -149,8 +149,8 @@ final class Network {
 	 */
 	void send(int host, int client, int localPort, int remotePort, Pair p, int pairNo, Reply r) {
 		int flags = r.flags();
-		Segment s = segment(p, pairNo, host, client, localPort, remotePort, flags, r.seq(), r.ack(), 0,
-				(flags & RST) != 0 ? 0 : e.c.windowBytes(), false, r.relSeq(), r.relAck(), r.answers());
+		Segment s = segment(p, pairNo, host, client, localPort, remotePort, flags, r.seq(), r.ack(), 0, r.window(),
+				false, r.relSeq(), r.relAck(), r.answers());
 		transmit(s);
 	}
 
@@ -261,7 +261,8 @@ final class Network {
 		e.rec.add(new TraceEvent.Segment(e.rec.nextSeq(), e.ms(), s.pairNo == 0 ? null : Integer.valueOf(s.pairNo),
 				event, s.id, Host.role(s.srcHost), Host.role(dstHost), address(s.srcHost, s.client) + ":" + s.srcPort,
 				address(dstHost, s.client) + ":" + s.dstPort, s.flagNames(), Seq.u32(s.seq), Seq.u32(s.ack), s.len,
-				s.window, s.retransmission, Seq.u32(s.relSeq), Seq.u32(s.relAck), s.answers < 0 ? null : s.answers));
+				s.window, s.retransmission, Seq.u32(s.relSeq), Seq.u32(s.relAck), s.answers < 0 ? null : s.answers,
+				s.optionsMap()));
 	}
 
 }

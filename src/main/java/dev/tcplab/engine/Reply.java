@@ -16,8 +16,9 @@ import static dev.tcplab.engine.Segment.RST;
  * @param relSeq SEG.SEQ relative to the replier's ISS (trace)
  * @param relAck SEG.ACK relative to the replier's IRS (trace)
  * @param answers id of the segment whose FIN this ACK answers, or −1
+ * @param window the window field (0 in a reset)
  */
-record Reply(int flags, int seq, int ack, int relSeq, int relAck, long answers) {
+record Reply(int flags, int seq, int ack, int relSeq, int relAck, long answers, int window) {
 
 	/**
 	 * The reset for a segment that reached no connection (§3.10.7.1, §3.10.7.2 second):
@@ -36,18 +37,19 @@ record Reply(int flags, int seq, int ack, int relSeq, int relAck, long answers) 
 	 */
 	static Reply reset(Segment s, int iss) {
 		if (s.has(ACK)) {
-			return new Reply(RST, s.ack, 0, s.ack - iss, 0, -1);
+			return new Reply(RST, s.ack, 0, s.ack - iss, 0, -1, 0);
 		}
 		int ack = s.seq + s.segLen();
-		return new Reply(RST | ACK, 0, ack, 0, ack - (s.seq - s.relSeq), -1);
+		return new Reply(RST | ACK, 0, ack, 0, ack - (s.seq - s.relSeq), -1, 0);
 	}
 
 	/**
 	 * {@code <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>} of a connection with ISS {@code iss}
-	 * and IRS {@code irs}, answering segment {@code answers} (or −1).
+	 * and IRS {@code irs}, answering segment {@code answers} (or −1), with window field
+	 * {@code window}.
 	 */
-	static Reply ack(int sndNxt, int rcvNxt, int iss, int irs, long answers) {
-		return new Reply(ACK, sndNxt, rcvNxt, sndNxt - iss, rcvNxt - irs, answers);
+	static Reply ack(int sndNxt, int rcvNxt, int iss, int irs, long answers, int window) {
+		return new Reply(ACK, sndNxt, rcvNxt, sndNxt - iss, rcvNxt - irs, answers, window);
 	}
 
 }

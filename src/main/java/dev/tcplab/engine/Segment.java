@@ -1,7 +1,12 @@
 package dev.tcplab.engine;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+
+import dev.tcplab.engine.tcb.Seq;
 
 /**
  * A TCP segment on the wire (RFC 9293 §3.1), as the engine moves it: header fields that
@@ -96,6 +101,28 @@ final class Segment {
 	/** Id of the segment whose data/SYN/FIN this one newly acknowledges, or −1. */
 	long answers;
 
+	// ---- TCP options (RFC 9293 §3.2 MSS, RFC 7323 window scale and timestamps, RFC 2018
+	// SACK); 0 / −1 / false / null when absent
+
+	/** Maximum Segment Size option, 0 = absent. */
+	int optMss;
+
+	/** Window Scale option's shift count, −1 = absent. */
+	int optWscale = -1;
+
+	/** SACK-permitted option. */
+	boolean optSackOk;
+
+	/** Timestamps option (TSval, TSecr). */
+	boolean optTs;
+
+	int tsVal;
+
+	int tsEcr;
+
+	/** SACK blocks as [left, right) pairs of raw sequence numbers, or null. */
+	int[] sackBlocks;
+
 	Segment(long id, Pair pair, int pairNo, int srcHost, int srcPort, int dstPort, int flags, int seq, int ack, int len,
 			int window, boolean retransmission, int relSeq, int relAck, long answers) {
 		this(id, pair, pairNo, srcHost, 0, srcPort, dstPort, flags, seq, ack, len, window, retransmission, relSeq,
@@ -131,12 +158,69 @@ final class Segment {
 		this.relSeq = relSeq;
 		this.relAck = relAck;
 		this.answers = answers;
+		this.optMss = 0;
+		this.optWscale = -1;
+		this.optSackOk = false;
+		this.optTs = false;
+		this.tsVal = 0;
+		this.tsEcr = 0;
+		this.sackBlocks = null;
 		return this;
+	}
+
+	/** Copies the options of {@code o}. */
+	Segment optionsOf(Segment o) {
+		optMss = o.optMss;
+		optWscale = o.optWscale;
+		optSackOk = o.optSackOk;
+		optTs = o.optTs;
+		tsVal = o.tsVal;
+		tsEcr = o.tsEcr;
+		sackBlocks = o.sackBlocks;
+		return this;
+	}
+
+	boolean hasOptions() {
+		return optMss > 0 || optWscale >= 0 || optSackOk || optTs || sackBlocks != null;
+	}
+
+	/**
+	 * The options for the trace, in the order Linux writes them
+	 * ({@code tcp_options_write}: mss, sackOk, ts, wscale, sack), or null when the
+	 * segment carries none. Sequence and timestamp values are unsigned 32-bit numbers.
+	 */
+	Map<String, Object> optionsMap() {
+		if (!hasOptions()) {
+			return null;
+		}
+		Map<String, Object> m = new LinkedHashMap<>();
+		if (optMss > 0) {
+			m.put("mss", optMss);
+		}
+		if (optSackOk) {
+			m.put("sackOk", true);
+		}
+		if (optTs) {
+			m.put("tsVal", Seq.u32(tsVal));
+			m.put("tsEcr", Seq.u32(tsEcr));
+		}
+		if (optWscale >= 0) {
+			m.put("wscale", optWscale);
+		}
+		if (sackBlocks != null) {
+			List<List<Long>> blocks = new ArrayList<>(sackBlocks.length / 2);
+			for (int i = 0; i < sackBlocks.length; i += 2) {
+				blocks.add(List.of(Seq.u32(sackBlocks[i]), Seq.u32(sackBlocks[i + 1])));
+			}
+			m.put("sack", blocks);
+		}
+		return Collections.unmodifiableMap(m);
 	}
 
 	Segment withId(long newId) {
 		return new Segment(newId, pair, pairNo, srcHost, client, srcPort, dstPort, flags, seq, ack, len, window,
-				retransmission, relSeq, relAck, answers);
+				retransmission, relSeq, relAck, answers)
+			.optionsOf(this);
 	}
 
 	boolean has(int flag) {

@@ -104,6 +104,7 @@ final class SegmentArrives {
 		child.sndNxt = child.iss;
 		child.synchronizedVars = true;
 		child.answerId = s.id;
+		child.negotiate(s);
 		cx.setState(child, TcpState.SYN_RECEIVED, "rcv SYN");
 		child.emit(SYN | ACK, child.iss, 0, false);
 		child.sndNxt = child.iss + 1;
@@ -119,6 +120,15 @@ final class SegmentArrives {
 				// bit is set, if so drop the segment and return)"
 				if (!s.has(RST)) {
 					t.reply(s, Reply.reset(s, t.iss));
+				}
+				long retryMs = t.c.synSentBadAckRetryMs();
+				if (retryMs > 0 && t.retransmissions == 0) {
+					// Linux tcp_rcv_synsent_state_process: "Previous FIN/ACK or RST/ACK
+					// might be ignored", so the SYN is resent after TCP_TIMEOUT_MIN
+					// (packetdrill syn-sent-bad-ack-resends-syn.pkt)
+					t.cx.note(t, "SYN_RETRY_SOON", "unacceptable ACK in SYN_SENT: the SYN is resent in " + retryMs
+							+ " ms (Linux TCP_TIMEOUT_MIN)");
+					t.arm(Timer.RETRANSMIT, retryMs * 1000);
 				}
 				return;
 			}
@@ -145,6 +155,7 @@ final class SegmentArrives {
 		t.sndWl1 = s.seq;
 		t.sndWl2 = s.ack;
 		t.answerId = s.id;
+		t.negotiate(s);
 		if (ackOk) {
 			t.ackAdvance(s.ack);
 		}
@@ -173,6 +184,9 @@ final class SegmentArrives {
 			t.emit(SYN | ACK, t.iss, 0, true);
 			return;
 		}
+		if (simultaneousOpenCompleted(t, s)) {
+			return;
+		}
 		// "If the RCV.WND is zero, no segments will be acceptable, but special allowance
 		// should be made to accept valid ACKs": a segment at the window's edge goes on
 		// for its ACK field, its text is dropped in the seventh step (BSD tcp_input
@@ -190,6 +204,31 @@ final class SegmentArrives {
 	}
 
 	/**
+	 * Linux {@code tcp_validate_incoming}: in a simultaneous open (an active open in
+	 * SYN-RECEIVED after crossed SYNs) the peer's SYN,ACK that acknowledges our SYN
+	 * completes the handshake; its SYN, already taken, is answered with an ACK at once
+	 * (packetdrill simultaneous-open.pkt). Elsewhere it is an old SYN: the first step
+	 * answers it with an ACK, and the peer's ACK completes the handshake.
+	 */
+	private static boolean simultaneousOpenCompleted(Tcb t, Segment s) {
+		if (t.state != TcpState.SYN_RECEIVED || t.listener != null || !s.has(SYN) || !s.has(ACK) || s.has(RST)
+				|| !t.c.synAckCompletesSimultaneousOpen() || s.seq + 1 != t.rcvNxt || s.ack != t.sndNxt) {
+			return false;
+		}
+		t.cx.note(t, "SIMULTANEOUS_OPEN", "the peer's SYN,ACK acknowledges our SYN: the simultaneous open is"
+				+ " complete, the SYN is ACKed (Linux tcp_validate_incoming)");
+		t.cx.setState(t, TcpState.ESTABLISHED, "rcv SYN,ACK");
+		t.sndWnd = t.peerWindow(s);
+		t.sndWl1 = s.seq;
+		t.sndWl2 = s.ack;
+		t.ackAdvance(s.ack);
+		t.sendAck();
+		t.completeConnect();
+		t.output();
+		return true;
+	}
+
+	/**
 	 * First: check the sequence number. An unacceptable segment draws an ACK (unless it
 	 * is an RST, or RFC 5961 §7's rate limit holds it back) and is dropped.
 	 */
@@ -201,6 +240,13 @@ final class SegmentArrives {
 			if (s.len > 0 && lt(s.seq, t.rcvNxt)) {
 				// Linux tcp_send_dupack: old data means our ACK was lost
 				t.ack.enterQuickAckMode();
+			}
+			if (t.sackOk && s.segLen() > 0 && lt(s.seq, t.rcvNxt)) {
+				// RFC 2883 D-SACK (Linux tcp_send_dupack, tcp_dsack_set): the duplicate
+				// ACK
+				// names the duplicate, a retransmitted FIN too
+				int end = s.seq + s.segLen();
+				t.dsack = new int[] { s.seq, le(end, t.rcvNxt) ? end : t.rcvNxt };
 			}
 			t.sendAck();
 		}
@@ -239,6 +285,15 @@ final class SegmentArrives {
 		}
 		Context cx = t.cx;
 		if (s.seq != t.rcvNxt) {
+			if (t.state == TcpState.FIN_WAIT_2 && t.orphan() && t.c.orphanFinWait2AsTimeWait()) {
+				// Linux keeps an orphaned FIN-WAIT-2 as a timewait mini-socket, which any
+				// RST in the window kills (tcp_timewait_state_process; packetdrill
+				// orphan-fin-wait-2-rst-kills.pkt)
+				cx.note(t, "FIN_WAIT_2_RST_KILLED", "RST in the window reaches an orphaned FIN_WAIT_2, a timewait"
+						+ " mini-socket on Linux: the connection is gone, no challenge ACK");
+				cx.setState(t, TcpState.CLOSED, "rcv RST");
+				return false;
+			}
 			if (!oowAckLimited(t, s, true)) {
 				cx.note(t, "CHALLENGE_ACK", "RST inside the window but not at RCV.NXT: challenge ACK (RFC 5961 §3.2)");
 				t.sendAck();
@@ -259,8 +314,11 @@ final class SegmentArrives {
 				cx.setState(t, TcpState.CLOSED, "rcv RST");
 			}
 			case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> {
-				// "any outstanding RECEIVEs and SEND should receive 'reset' responses"
-				t.softError = Errno.ECONNRESET;
+				// "any outstanding RECEIVEs and SEND should receive 'reset' responses";
+				// Linux tcp_reset: EPIPE in CLOSE_WAIT (packetdrill
+				// close-wait-rst-epipe.pkt)
+				t.softError = t.state == TcpState.CLOSE_WAIT && t.c.closeWaitRstEpipe() ? Errno.EPIPE
+						: Errno.ECONNRESET;
 				t.sendQueue = 0;
 				cx.setState(t, TcpState.CLOSED, "rcv RST");
 			}
@@ -323,12 +381,16 @@ final class SegmentArrives {
 		if (t.state == TcpState.SYN_RECEIVED) {
 			if (gt(s.ack, t.sndUna) && le(s.ack, t.sndNxt)) {
 				cx.setState(t, TcpState.ESTABLISHED, "rcv ACK of SYN");
-				t.sndWnd = s.window;
+				t.sndWnd = t.peerWindow(s);
 				t.sndWl1 = s.seq;
 				t.sndWl2 = s.ack;
 				t.ackAdvance(s.ack);
 				if (t.listener != null) {
 					accepted(t);
+				}
+				else {
+					// a simultaneous open: connect() returns
+					t.completeConnect();
 				}
 				t.output();
 			}
@@ -340,15 +402,20 @@ final class SegmentArrives {
 			}
 		}
 		if (gt(s.ack, t.sndNxt)) {
-			// acks something not yet sent: "send an ACK, drop the segment, and return";
-			// Linux (tcp_ack, ACK_UNSENT_DATA) drops it silently, which also ends the ACK
-			// war two desynchronised ends would otherwise start
+			// acks something not yet sent: "send an ACK, drop the segment, and return" (a
+			// FIN or data on it is not taken). Linux tcp_ack sends it as a challenge ACK,
+			// rate-limited (tcp_send_challenge_ack), which keeps two desynchronised ends
+			// from an ACK war at full speed; packetdrill
+			// established-ack-of-unsent-data-answered.pkt
 			if (t.c.ackOfUnsentDataDropped()) {
-				cx.note(t, "ACK_OF_UNSENT_DATA",
-						"the segment acknowledges data never sent: dropped without an answer (Linux)");
+				cx.note(t, "ACK_OF_UNSENT_DATA", "the segment acknowledges data never sent: dropped without an answer");
 				return false;
 			}
-			t.sendAck();
+			if (!oowAckLimited(t, s, true)) {
+				cx.note(t, "ACK_OF_UNSENT_DATA",
+						"the segment acknowledges data never sent: ACK for RCV.NXT, segment dropped (RFC 9293 §3.10.7.4)");
+				t.sendAck();
+			}
 			return false;
 		}
 		int priorInFlight = t.sndNxt - t.sndUna;
@@ -360,7 +427,7 @@ final class SegmentArrives {
 			// (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set
 			// SND.WND <- SEG.WND, set SND.WL1 <- SEG.SEQ, and set SND.WL2 <- SEG.ACK": an
 			// old, reordered segment cannot reset the window
-			t.sndWnd = s.window;
+			t.sndWnd = t.peerWindow(s);
 			t.sndWl1 = s.seq;
 			t.sndWl2 = s.ack;
 		}

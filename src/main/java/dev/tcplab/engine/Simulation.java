@@ -214,6 +214,15 @@ public final class Simulation {
 	 * fields
 	 */
 	public EventResult injectExternal(int pairId, List<TcpFlag> flags, long seq, long ack, int len, int window) {
+		return injectExternal(pairId, flags, seq, ack, len, window, TcpOptions.NONE);
+	}
+
+	/**
+	 * {@link #injectExternal(int, List, long, long, int, int)} with TCP options; the
+	 * window is the header field, scaled by the local side as the options negotiated.
+	 */
+	public EventResult injectExternal(int pairId, List<TcpFlag> flags, long seq, long ack, int len, int window,
+			TcpOptions options) {
 		Pair p = requirePair(pairId);
 		if (p.external == null) {
 			throw new IllegalArgumentException("pair " + pairId + " has no external side");
@@ -225,7 +234,8 @@ public final class Simulation {
 			throw new IllegalArgumentException("len and window must be between 0 and 65535");
 		}
 		long start = e.rec.nextSeq();
-		e.injectExternal(p, Segment.flagsOf(flags), (int) seq, (int) ack, len, window);
+		e.injectExternal(p, Segment.flagsOf(flags), (int) seq, (int) ack, len, window,
+				options == null ? TcpOptions.NONE : options);
 		return new EventResult("ok", e.rec.since(start));
 	}
 

@@ -87,6 +87,10 @@ final class SocketCalls {
 			// after shutdown(SHUT_RD) only a Linux buffer still holds data: it is read
 			return CallResult.returned(t.consume(max));
 		}
+		if (t.peerFin && t.c.closeWaitRstEpipe()) {
+			// Linux tcp_recvmsg_locked: the EOF was seen (SOCK_DONE) before any error
+			return CallResult.ZERO;
+		}
 		if (t.softError != null) {
 			return t.takeError();
 		}

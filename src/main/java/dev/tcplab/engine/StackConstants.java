@@ -50,9 +50,10 @@ import java.util.Map;
  * @param ephemeralLow lowest ephemeral port (Linux ip_local_port_range 32768)
  * @param ephemeralHigh highest ephemeral port (Linux 60999)
  * @param tailLossProbe send one tail loss probe (RFC 8985 §7, Linux) before the first RTO
- * of a flight when its timeout (2·SRTT + RTO_min) comes no later than the RTO: the tail
- * is resent once without backing off, so on loopback Linux's lost-last-ACK resends come
- * at about +200, +400, +800, +1600 ms instead of +200, +600, +1400, +3000 ms
+ * of a flight on a connection that negotiated SACK: its timeout (2·SRTT + RTO_min with
+ * one segment out, + 2 ms with more) is clamped to the RTO, and the tail is resent once
+ * without backing off, so with a 10 ms RTT Linux resends a lost FIN at +213, +216, +436,
+ * +864 ms (without SACK: +213, +432, +880 ms; measured, docs/engine.md)
  * @param rtoFormula how an RTT sample sets the RTO: "rfc6298" = max(RTO_min, SRTT +
  * max(G, 4·RTTVAR)) with G = 1 ms (RFC 6298 §2.3, §2.4); "linux" = SRTT + max(RTO_min,
  * 4·RTTVAR) (Linux {@code tcp_set_rto}/{@code tcp_rtt_estimator}: the minimum bounds the
@@ -90,13 +91,44 @@ import java.util.Map;
  * packets in a loop even if we send RWIN 0"); false = it is unacceptable like any segment
  * with length (RFC 9293 §3.10.7.4 first)
  * @param ackOfUnsentDataDropped a segment whose ACK acknowledges something not yet sent
- * (SEG.ACK &gt; SND.NXT) is dropped silently (Linux tcp_ack:
- * SKB_DROP_REASON_TCP_ACK_UNSENT_DATA, measured with packetdrill); false = RFC 9293
- * §3.10.7.4 fifth: "send an ACK, drop the segment, and return"
+ * (SEG.ACK &gt; SND.NXT) is dropped silently; false = RFC 9293 §3.10.7.4 fifth: "send an
+ * ACK, drop the segment, and return", which Linux does as a challenge ACK under the
+ * {@code challengeAckIntervalMs} limit (tcp_ack, measured with packetdrill
+ * --strict_segments). No built-in profile sets it since 2026-12-07 (Linux was believed to
+ * drop silently: packetdrill had merged its ACK into the next data segment)
  * @param finWaitsForWindow a FIN is sent only when the peer's window has room for it, and
  * waits behind a zero window for the persist timer's probes like data (Linux
  * tcp_snd_wnd_test, measured with packetdrill); false = the FIN goes out whatever the
  * window (BSD tcp_output)
+ * @param closeWaitRstEpipe an RST reaching CLOSE_WAIT leaves EPIPE for the next write(),
+ * and read() keeps returning 0 because the peer's FIN was seen (Linux tcp_reset,
+ * tcp_recvmsg_locked checks SOCK_DONE before sk_err; measured with packetdrill); false =
+ * the next call gets ECONNRESET (RFC 9293 §3.10.7.4 second: "reset" responses)
+ * @param orphanFinWait2AsTimeWait an orphaned FIN_WAIT_2 (the application closed) is a
+ * timewait mini-socket, as Linux keeps it (tcp_time_wait with TCP_FIN_WAIT2,
+ * tcp_timewait_state_process): any RST in the window kills it without a challenge ACK;
+ * false = it keeps RFC 5961 §3.2 like an open FIN_WAIT_2 (measured with packetdrill)
+ * @param synAckCompletesSimultaneousOpen after crossed SYNs (an active open in
+ * SYN_RECEIVED), the peer's SYN,ACK acknowledging our SYN completes the handshake: it is
+ * ACKed and connect() returns (Linux tcp_validate_incoming lets it pass, measured with
+ * packetdrill); false = it is an old SYN and draws an ACK (RFC 9293 §3.10.7.4 first), and
+ * the peer's ACK completes the handshake
+ * @param synSentBadAckRetryMs in SYN_SENT, a segment with an unacceptable ACK (an RST,ACK
+ * or a stale FIN,ACK, which draws an RST) re-arms the SYN timer to this many ms while the
+ * SYN was not retransmitted yet: Linux's TCP_TIMEOUT_MIN, two jiffies, 8 ms at
+ * CONFIG_HZ=250 (tcp_rcv_synsent_state_process, measured with packetdrill); 0 = the SYN
+ * waits for its RTO (RFC 9293 §3.10.7.3 only drops the segment)
+ * @param windowScale the shift count a SYN offers in the Window Scale option (RFC 7323
+ * §2), used when the peer's SYN offers one too: windows in other segments are sent
+ * shifted right by it; −1 = the option is not offered. Linux derives it from the largest
+ * receive buffer ({@code tcp_rmem[2]}, 32 MiB on the measured 6.18 kernel: 10); a
+ * simulation whose {@code windowBytes} is below 65535 (a small receive buffer, as after
+ * SO_RCVBUF) offers shift 0
+ * @param sack offer SACK-permitted in a SYN (RFC 2018 §2; a SYN,ACK answers it only when
+ * the SYN carried it). Once negotiated, ACKs sent while data or a FIN is held after a gap
+ * carry SACK blocks (RFC 2018 §4), and the tail loss probe may run (it needs SACK: Linux
+ * {@code tcp_schedule_loss_probe}, measured). Linux {@code tcp_sack} = 1, FreeBSD
+ * {@code net.inet.tcp.sack.enable} = 1, Windows {@code SackOpts} = 1
  */
 public record StackConstants(String profile, long mslMs, long timeWaitMs, long rtoInitialMs, long rtoMinMs,
 		long rtoMaxMs, int retries2, int orphanRetries, int synRetries, long delayedAckMs, boolean quickAck,
@@ -105,7 +137,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		boolean tailLossProbe, String rtoFormula, boolean timeWaitRstChallengeAck, boolean shutRdKeepsData,
 		boolean rstOnDataAfterShutRd, boolean requestSockets, boolean timeWaitAckRestarts, int reopenIsnOffset,
 		int synAckRetries, long challengeAckIntervalMs, boolean acceptFinAtZeroWindow, boolean ackOfUnsentDataDropped,
-		boolean finWaitsForWindow) {
+		boolean finWaitsForWindow, boolean closeWaitRstEpipe, boolean orphanFinWait2AsTimeWait,
+		boolean synAckCompletesSimultaneousOpen, long synSentBadAckRetryMs, int windowScale, boolean sack) {
 
 	/**
 	 * {@link #rtoFormula()}: RFC 6298 §2, RTO = max(RTO_min, SRTT + max(G, 4·RTTVAR)).
@@ -150,6 +183,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		requireNonNegative("synRetries", synRetries);
 		requireNonNegative("delayedAckMs", delayedAckMs);
 		requireNonNegative("finWait2TimeoutMs", finWait2TimeoutMs);
+		requireNonNegative("synSentBadAckRetryMs", synSentBadAckRetryMs);
 		if (!CallResult.ZERO.equals(lingerTimeoutErrno)
 				&& !CallResult.failed(Errno.EWOULDBLOCK).equals(lingerTimeoutErrno)
 				&& !CallResult.failed(Errno.ETIMEDOUT).equals(lingerTimeoutErrno)) {
@@ -157,6 +191,9 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		}
 		if (!RTO_RFC6298.equals(rtoFormula) && !RTO_LINUX.equals(rtoFormula) && !RTO_FREEBSD.equals(rtoFormula)) {
 			throw new IllegalArgumentException("rtoFormula must be \"rfc6298\", \"linux\" or \"freebsd\"");
+		}
+		if (windowScale < -1 || windowScale > 14) {
+			throw new IllegalArgumentException("windowScale must be -1 (not offered) or 0 to 14 (RFC 7323 §2.3)");
 		}
 		if (twReuse < 0 || twReuse > 2) {
 			throw new IllegalArgumentException("twReuse must be 0, 1 or 2");
@@ -175,8 +212,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		}
 		// ten days of virtual time is absurd for any TCP timer
 		long max = 10L * 24 * 3600 * 1000;
-		for (long v : new long[] { mslMs, timeWaitMs, rtoInitialMs, rtoMinMs, rtoMaxMs, delayedAckMs,
-				finWait2TimeoutMs }) {
+		for (long v : new long[] { mslMs, timeWaitMs, rtoInitialMs, rtoMinMs, rtoMaxMs, delayedAckMs, finWait2TimeoutMs,
+				synSentBadAckRetryMs }) {
 			if (v > max) {
 				throw new IllegalArgumentException("timer constants must be at most " + max + " ms");
 			}
@@ -251,8 +288,13 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		d.synAckRetries = 5; // tcp_synack_retries
 		d.challengeAckIntervalMs = 500; // tcp_invalid_ratelimit
 		d.acceptFinAtZeroWindow = true; // tcp_data_queue
-		d.ackOfUnsentDataDropped = true; // tcp_ack: ACK_UNSENT_DATA drop
 		d.finWaitsForWindow = true; // tcp_snd_wnd_test
+		d.closeWaitRstEpipe = true; // tcp_reset, tcp_recvmsg_locked
+		d.orphanFinWait2AsTimeWait = true; // tcp_time_wait(TCP_FIN_WAIT2)
+		d.synAckCompletesSimultaneousOpen = true; // tcp_validate_incoming
+		d.synSentBadAckRetryMs = 8; // TCP_TIMEOUT_MIN, 2 jiffies at HZ=250
+		d.windowScale = 10; // tcp_rmem[2] 32 MiB, measured
+		d.sack = true; // tcp_sack = 1
 		return d.build();
 	}
 
@@ -268,6 +310,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		d.delayedAckMs = 100; // net.inet.tcp.delacktime
 		d.finWait2TimeoutMs = 60_000; // tcp.finwait2_timeout
 		d.rtoFormula = RTO_FREEBSD; // TCPT_RANGESET, rexmit_slop
+		d.windowScale = 6; // tcp_syncache, sb_max 2 MiB
+		d.sack = true; // net.inet.tcp.sack.enable = 1
 		return d.build();
 	}
 
@@ -284,6 +328,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		d.finWait2TimeoutMs = 120_000; // "FIN_WAIT_2 Timer" (chimney)
 		d.synReopensTimeWait = false; // ACK, the client RSTs
 		d.synAckRetries = 2; // as TcpMaxConnectRetransmissions
+		d.windowScale = 8; // receive window autotuning "normal"
+		d.sack = true; // SackOpts = 1
 		return d.build();
 	}
 
@@ -358,17 +404,34 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 
 		boolean acceptFinAtZeroWindow = false; // RFC 9293 §3.10.7.4 first
 
-		boolean ackOfUnsentDataDropped = false; // RFC 9293 §3.10.7.4 fifth
+		boolean ackOfUnsentDataDropped = false; // RFC 9293 §3.10.7.4 fifth, Linux tcp_ack
 
 		boolean finWaitsForWindow = false; // BSD tcp_output
 
+		boolean closeWaitRstEpipe = false; // RFC 9293 §3.10.7.4 second
+
+		boolean orphanFinWait2AsTimeWait = false; // RFC 5961 §3.2 in FIN-WAIT-2
+
+		boolean synAckCompletesSimultaneousOpen = false; // RFC 9293 §3.10.7.4 first
+
+		long synSentBadAckRetryMs = 0; // RFC 9293 §3.10.7.3: drop, the RTO resends
+
+		int windowScale = -1; // RFC 7323 is not part of RFC 9293
+
+		boolean sack = false; // RFC 2018 is not part of RFC 9293
+
+		/** The constants, each taken from the field of its name. */
 		StackConstants build() {
-			return new StackConstants(profile, mslMs, timeWaitMs, rtoInitialMs, rtoMinMs, rtoMaxMs, retries2,
-					orphanRetries, synRetries, delayedAckMs, quickAck, finWait2TimeoutMs, rstOnUnreadClose,
-					lingerTimeoutErrno, rfc1337, twReuse, synReopensTimeWait, mss, windowBytes, ephemeralLow,
-					ephemeralHigh, tailLossProbe, rtoFormula, timeWaitRstChallengeAck, shutRdKeepsData,
-					rstOnDataAfterShutRd, requestSockets, timeWaitAckRestarts, reopenIsnOffset, synAckRetries,
-					challengeAckIntervalMs, acceptFinAtZeroWindow, ackOfUnsentDataDropped, finWaitsForWindow);
+			Map<String, Object> values = new LinkedHashMap<>();
+			for (RecordComponent c : StackConstants.class.getRecordComponents()) {
+				try {
+					values.put(c.getName(), Draft.class.getDeclaredField(c.getName()).get(this));
+				}
+				catch (ReflectiveOperationException ex) {
+					throw new IllegalStateException("StackConstants.Draft lacks the constant " + c.getName(), ex);
+				}
+			}
+			return construct(values);
 		}
 
 	}
@@ -417,6 +480,11 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 			}
 			values.put(key, coerce(key, values.get(key), e.getValue()));
 		}
+		return construct(values);
+	}
+
+	/** A record from its components by name (the canonical constructor validates). */
+	private static StackConstants construct(Map<String, Object> values) {
 		RecordComponent[] comps = StackConstants.class.getRecordComponents();
 		Object[] args = new Object[comps.length];
 		Class<?>[] types = new Class<?>[comps.length];

@@ -126,6 +126,19 @@ final class Tcb extends Socket {
 	/** The peer's FIN has been received (recv returns 0 once the buffer is drained). */
 	boolean peerFin;
 
+	// ---- TCP options (RFC 9293 §3.7.1 MSS, RFC 7323 window scale)
+
+	/**
+	 * SendMSS: the most payload one segment carries, min(own MSS, the peer's MSS option
+	 * or 536 without one; RFC 9293 §3.7.1).
+	 */
+	int sndMss;
+
+	/** Window shift counts once both SYNs carried the Window Scale option, else 0. */
+	int sndShift;
+
+	int rcvShift;
+
 	/** Data and a FIN that arrived after a gap; null until some did. */
 	ReassemblyQueue reassembly;
 
@@ -187,6 +200,7 @@ final class Tcb extends Socket {
 		this.localPort = localPort;
 		this.remotePort = remotePort;
 		this.key = Host.key(host, client, localPort, remotePort);
+		this.sndMss = c.mss();
 		this.rtt = new RttEstimator(cx.rtt);
 		this.ack = new AckPolicy(cx.ack);
 		this.slot = cx.timers.alloc(this);
@@ -364,7 +378,7 @@ final class Tcb extends Socket {
 			if (room <= 0) {
 				break;
 			}
-			int n = (int) Math.min(Math.min(c.mss(), sendQueue), room);
+			int n = (int) Math.min(Math.min(sndMss, sendQueue), room);
 			sendQueue -= n;
 			// PSH only on the segment that empties the send queue (Linux tcp_push marks
 			// the last skb of a write; BSD tcp_output pushes when the buffer empties),
@@ -512,13 +526,36 @@ final class Tcb extends Socket {
 			ackNo = rcvNxt;
 			answers = answerId;
 			answerId = -1;
-			ack.ackSent(rcvNxt, rcvWnd());
+			ack.ackSent(rcvNxt, recvBuffered);
 			if (timerAt(Timer.DELAYED_ACK) >= 0) {
 				cancel(Timer.DELAYED_ACK);
 			}
 		}
+		boolean syn = (flags & SYN) != 0;
+		// RFC 7323 §2.2: the window of a SYN is never scaled
+		int window = syn ? Math.min(rcvWnd(), 65535) : rcvWnd() >> rcvShift;
 		Segment s = net.segment(pair, pair == null ? 0 : pair.id, host, client, localPort, remotePort, flags, seq,
-				ackNo, len, rcvWnd(), retransmission, seq - iss, (flags & ACK) != 0 ? ackNo - irs : 0, answers);
+				ackNo, len, window, retransmission, seq - iss, (flags & ACK) != 0 ? ackNo - irs : 0, answers);
+		if (syn) {
+			synOptions(s, (flags & ACK) != 0);
+		}
+		else if (sackOk && (flags & (ACK | RST)) == ACK && reassembly != null) {
+			// RFC 2018 §4: an ACK sent while data is held after a gap says what is held
+			s.sackBlocks = reassembly.sackBlocks(MAX_SACK_BLOCKS);
+		}
+		if (dsack != null && !syn && (flags & (ACK | RST)) == ACK) {
+			// RFC 2883 §4: the D-SACK block goes first
+			int[] held = s.sackBlocks;
+			int n = held == null ? 0 : Math.min(held.length, 2 * (MAX_SACK_BLOCKS - 1));
+			int[] b = new int[2 + n];
+			b[0] = dsack[0];
+			b[1] = dsack[1];
+			if (n > 0) {
+				System.arraycopy(held, 0, b, 2, n);
+			}
+			s.sackBlocks = b;
+			dsack = null;
+		}
 		int segLen = s.segLen();
 		if (len > 0) {
 			ack.dataSent(cx.now);
@@ -538,22 +575,85 @@ final class Tcb extends Socket {
 			}
 			if (timerAt(Timer.RETRANSMIT) < 0) {
 				long after = rtt.rtoUs();
-				if (c.tailLossProbe() && !retransmission && !probeSent && rtt.backoff() == 0 && (flags & SYN) == 0) {
-					// RFC 8985 §7.2 / Linux tcp_schedule_loss_probe: PTO = 2·SRTT (+
-					// RTO_min when one segment is outstanding, + 2 ms with more). The
-					// probe fires only when it comes no later than the RTO; otherwise the
-					// RTO fires first and backs off (measured on Linux 6.18: with a 10 ms
-					// RTT plain doubling from ≈ 213 ms, on loopback a probe at ≈ 207 ms)
+				if (c.tailLossProbe() && sackOk && !retransmission && !probeSent && rtt.backoff() == 0
+						&& (flags & SYN) == 0) {
+					// RFC 8985 §7.2 / Linux tcp_schedule_loss_probe: only with SACK; PTO
+					// = 2·SRTT (+ RTO_min when one segment is outstanding, + 2 ms with
+					// more), clamped to the RTO (measured on Linux 6.18 with a 10 ms RTT:
+					// a lost FIN is resent at +213, +216, +436, +864 ms; on loopback a
+					// probe at ≈ 207 ms)
 					long pto = !rtt.hasSample() ? after
-							: 2 * rtt.srttUs() + ((sndNxt - sndUna) <= c.mss() ? c.rtoMinMs() * 1000 : 2_000);
-					if (pto <= after) {
-						after = pto;
-						probeArmed = true;
-					}
+							: 2 * rtt.srttUs() + ((sndNxt - sndUna) <= sndMss ? c.rtoMinMs() * 1000 : 2_000);
+					after = Math.min(pto, after);
+					probeArmed = true;
 				}
 				arm(Timer.RETRANSMIT, after);
 			}
 		}
+	}
+
+	/**
+	 * The options of our SYN or SYN,ACK: the MSS always (RFC 9293 §3.7.1); the Window
+	 * Scale option in a SYN when the profile offers it, in a SYN,ACK only in answer to
+	 * one (RFC 7323 §2.2).
+	 */
+	private void synOptions(Segment s, boolean synAck) {
+		s.optMss = c.mss();
+		int offered = offeredShift();
+		if (offered >= 0 && (!synAck || peerOfferedWscale)) {
+			s.optWscale = offered;
+		}
+		s.optSackOk = c.sack() && (!synAck || sackOk);
+	}
+
+	/**
+	 * SACK was negotiated: our SYN offered it and the peer's carried SACK-permitted (RFC
+	 * 2018 §2).
+	 */
+	boolean sackOk;
+
+	/** A D-SACK block for the next ACK (RFC 2883), or null. */
+	int[] dsack;
+
+	/** Most SACK blocks in an ACK without the Timestamps option (RFC 2018 §3). */
+	static final int MAX_SACK_BLOCKS = 4;
+
+	/** The peer's SYN carried the Window Scale option. */
+	boolean peerOfferedWscale;
+
+	/**
+	 * The shift count this end offers: the profile's, 0 with a small receive buffer
+	 * ({@code windowBytes} below 65535, as a small SO_RCVBUF makes Linux offer), −1 when
+	 * the profile offers no Window Scale option.
+	 */
+	int offeredShift() {
+		int w = c.windowScale();
+		return w < 0 ? -1 : c.windowBytes() < 65535 ? 0 : w;
+	}
+
+	/**
+	 * The peer's SYN (or SYN,ACK) {@code s} arrived: SendMSS from its MSS option, and the
+	 * window shifts when both SYNs carry the Window Scale option (RFC 7323 §2.2; a
+	 * SYN,ACK without it turns scaling off for both directions).
+	 */
+	void negotiate(Segment s) {
+		sndMss = Math.min(c.mss(), s.optMss > 0 ? s.optMss : StackConstants.MIN_MSS);
+		sackOk = c.sack() && s.optSackOk;
+		int offered = offeredShift();
+		peerOfferedWscale = s.optWscale >= 0;
+		if (peerOfferedWscale && offered >= 0) {
+			sndShift = Math.min(s.optWscale, 14);
+			rcvShift = offered;
+		}
+		else {
+			sndShift = 0;
+			rcvShift = 0;
+		}
+	}
+
+	/** SEG.WND in bytes: shifted by the peer's scale, except in a SYN (RFC 7323 §2.3). */
+	int peerWindow(Segment s) {
+		return s.has(SYN) ? s.window : s.window << sndShift;
 	}
 
 	// =====================================================================================================
@@ -585,7 +685,7 @@ final class Tcb extends Socket {
 	 * {@link AckPolicy} says whether the ACK goes now or the delayed-ACK timer runs.
 	 */
 	void scheduleAck(Segment s, int fresh) {
-		long delay = ack.received(fresh > 0 ? s.len : 0, s.has(PSH), cx.now, rtt.rtoUs(), rcvNxt, rcvWnd());
+		long delay = ack.received(fresh > 0 ? s.len : 0, s.has(PSH), cx.now, rtt.rtoUs(), rcvNxt, recvBuffered);
 		if (delay == AckPolicy.NOW) {
 			sendAck();
 		}
@@ -725,7 +825,7 @@ final class Tcb extends Socket {
 				int dataEnd = finSent ? finSeq : sndNxt;
 				int n = dataEnd - sndUna;
 				if (n > 0) {
-					int len = Math.min(n, c.mss());
+					int len = Math.min(n, sndMss);
 					boolean fin = finSent && len == n;
 					// the resent segment keeps the PSH it had: only the one that ends the
 					// data sent so far carried it

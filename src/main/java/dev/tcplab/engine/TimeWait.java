@@ -142,7 +142,7 @@ final class TimeWait {
 	 * (answering segment {@code answers}, or −1).
 	 */
 	private void replyAck(TimeWaitRecord r, Segment s, long answers) {
-		e.net.reply(s, r.pair, r.pairNo(), Reply.ack(r.sndNxt, r.rcvNxt, r.iss, r.irs, answers));
+		e.net.reply(s, r.pair, r.pairNo(), Reply.ack(r.sndNxt, r.rcvNxt, r.iss, r.irs, answers, r.window(c)));
 	}
 
 	/**
@@ -169,11 +169,11 @@ final class TimeWait {
 	 */
 	void compact(Tcb t) {
 		TimeWaitRecord r = new TimeWaitRecord(t.key, t.side == Side.CLIENT, t.sndNxt, t.rcvNxt, t.iss, t.irs,
-				t.boundReuse);
+				t.boundReuse, t.rcvShift);
 		r.pair = t.pair;
 		r.state = TcpState.TIME_WAIT;
 		r.counted = true;
-		r.row = rows.alloc(r, r.key, r.clientSide, r.sndNxt, r.rcvNxt, r.iss, r.irs, r.reuseAddr);
+		r.row = rows.alloc(r, r.key, r.clientSide, r.sndNxt, r.rcvNxt, r.iss, r.irs, r.reuseAddr, r.rcvShift);
 		t.counted = false;
 		e.connPut(t.key, r);
 		t.portHeld = false;
@@ -250,7 +250,8 @@ final class TimeWait {
 	TimeWaitRecord promote(int row) {
 		int f = rows.flags(row);
 		TimeWaitRecord r = new TimeWaitRecord(rows.key(row), (f & TimeWaitRows.CLIENT_SIDE) != 0, rows.sndNxt(row),
-				rows.rcvNxt(row), rows.iss(row), rows.irs(row), (f & TimeWaitRows.REUSE_ADDR) != 0);
+				rows.rcvNxt(row), rows.iss(row), rows.irs(row), (f & TimeWaitRows.REUSE_ADDR) != 0,
+				TimeWaitRows.rcvShift(f));
 		int pairNo = rows.pairNo(row);
 		r.detach(pairNo, pairNo == 0 ? null : Integer.valueOf(pairNo), (f & TimeWaitRows.COMPLETES) != 0,
 				(f & TimeWaitRows.LOAD) != 0);

@@ -29,6 +29,9 @@ final class TimeWaitRecord extends Endpoint {
 
 	final boolean clientSide;
 
+	/** The receive window's shift count (RFC 7323), 0 without window scaling. */
+	final int rcvShift;
+
 	/**
 	 * Time of its last rate-limited ACK in µs, or −1 (RFC 5961 §7; not kept in a detached
 	 * row).
@@ -82,7 +85,9 @@ final class TimeWaitRecord extends Endpoint {
 		return pair != null ? pair.boxedId() : boxedPairNo;
 	}
 
-	TimeWaitRecord(long key, boolean clientSide, int sndNxt, int rcvNxt, int iss, int irs, boolean reuseAddr) {
+	TimeWaitRecord(long key, boolean clientSide, int sndNxt, int rcvNxt, int iss, int irs, boolean reuseAddr,
+			int rcvShift) {
+		this.rcvShift = rcvShift;
 		this.key = key;
 		this.clientSide = clientSide;
 		this.sndNxt = sndNxt;
@@ -90,6 +95,11 @@ final class TimeWaitRecord extends Endpoint {
 		this.iss = iss;
 		this.irs = irs;
 		this.reuseAddr = reuseAddr;
+	}
+
+	/** The window field of this record's ACKs: the whole window, scaled (RFC 7323). */
+	int window(StackConstants c) {
+		return c.windowBytes() >> rcvShift;
 	}
 
 	int host() {

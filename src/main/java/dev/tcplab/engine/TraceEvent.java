@@ -53,17 +53,30 @@ public sealed interface TraceEvent {
 	 * {@code from}/{@code to} are endpoint roles ("client"/"server"); {@code src} and
 	 * {@code dst} are "address:port". {@code answers} is the id of the latest segment in
 	 * the other direction that this one's ACK newly acknowledges, or null.
+	 * {@code options} (added by issue 23; null when the segment carries none): the TCP
+	 * options in the order Linux writes them, {@code mss}, {@code sackOk}, {@code tsVal}
+	 * and {@code tsEcr} (raw), {@code wscale}, {@code sack} (blocks as [left, right) raw
+	 * sequence numbers).
 	 */
 	record Segment(long seq, double timeMs, Integer pair, String event, long id, String from, String to, String src,
 			String dst, List<String> flags, long tcpSeq, long ack, int len, int window, boolean retransmission,
-			long relSeq, long relAck, Long answers) implements TraceEvent {
+			long relSeq, long relAck, Long answers, Map<String, Object> options) implements TraceEvent {
+
+		/** A segment without TCP options (the schema before options were added). */
+		public Segment(long seq, double timeMs, Integer pair, String event, long id, String from, String to, String src,
+				String dst, List<String> flags, long tcpSeq, long ack, int len, int window, boolean retransmission,
+				long relSeq, long relAck, Long answers) {
+			this(seq, timeMs, pair, event, id, from, to, src, dst, flags, tcpSeq, ack, len, window, retransmission,
+					relSeq, relAck, answers, null);
+		}
+
 		public String type() {
 			return "segment";
 		}
 
 		public Segment withSeq(long s) {
 			return new Segment(s, timeMs, pair, event, id, from, to, src, dst, flags, tcpSeq, ack, len, window,
-					retransmission, relSeq, relAck, answers);
+					retransmission, relSeq, relAck, answers, options);
 		}
 	}
 

@@ -24,9 +24,10 @@ import dev.tcplab.engine.TraceEvent;
  * (packetdrill cannot express it) with a comment.</li>
  * </ul>
  * Sequence numbers are relative to each side's ISN, times relative to the previous line.
- * Outbound windows and options are not written (the engine does not model them the way
- * Linux does); an outbound SYN carries {@code <...>} (any options). Inbound SYNs carry
- * the engine's MSS.
+ * TCP options are written as the trace recorded them, in Linux's layout (packetdrill
+ * checks them on outbound segments, TSval and TSecr values aside); an outbound SYN
+ * carries {@code <...>} (any options: a kernel's window scale depends on its buffers).
+ * Outbound windows are not written.
  */
 public final class PacketdrillExport {
 
@@ -309,12 +310,22 @@ public final class PacketdrillExport {
 		}
 		if (inbound) {
 			b.append(" win ").append(s.window());
-			if (s.flags().contains("SYN")) {
+		}
+		if (!inbound && s.flags().contains("SYN")) {
+			b.append(" <...>");
+		}
+		else {
+			// the options as Linux lays them out; SACK blocks acknowledge the other
+			// side's
+			// data. A trace from before options were recorded gives an inbound SYN the
+			// MSS.
+			TcpOptionText o = TcpOptionText.of(s.options(), ackBase);
+			if (o != null) {
+				b.append(" <").append(o.render()).append('>');
+			}
+			else if (inbound && s.flags().contains("SYN")) {
 				b.append(" <mss ").append(mss).append('>');
 			}
-		}
-		else if (s.flags().contains("SYN")) {
-			b.append(" <...>");
 		}
 		return b.toString();
 	}
@@ -365,7 +376,8 @@ public final class PacketdrillExport {
 			.append(".\n");
 		b.append("// Run (as root, best in a throw-away network namespace: sudo unshare -n ...):\n");
 		b.append("//   packetdrill --tolerance_usecs=15000 file.pkt\n");
-		b.append("// Sequence numbers are relative; outbound windows and options are not checked.\n");
+		b.append("// Sequence numbers are relative; outbound windows and the options of outbound SYNs are not\n");
+		b.append("// checked.\n");
 		if (!"linux".equals(src.profile())) {
 			b.append("// Note: this run used the '")
 				.append(src.profile())

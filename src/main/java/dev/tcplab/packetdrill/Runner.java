@@ -14,6 +14,7 @@ import dev.tcplab.engine.Side;
 import dev.tcplab.engine.Simulation;
 import dev.tcplab.engine.Snapshots.EndpointView;
 import dev.tcplab.engine.TcpFlag;
+import dev.tcplab.engine.TcpOptions;
 import dev.tcplab.engine.TcpState;
 import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.packetdrill.Script.Expr;
@@ -23,9 +24,10 @@ import dev.tcplab.simulation.JobBudget;
  * Runs a packetdrill script against one tcplab endpoint (issue 15, "Runner"). The local
  * end is the endpoint the script's system calls create; the remote end is the script
  * itself, with no TCP stack behind it ({@link Simulation#openExternalPair}). {@code <}
- * lines are injected at their times, {@code >} lines are matched against what the local
- * end sends (flags, relative sequence range, ack; timing within the tolerance; windows
- * and options are not checked), system calls run with socket semantics. The first failing
+ * lines are injected at their times, with their TCP options; {@code >} lines are matched
+ * against what the local end sends (flags, relative sequence range, ack; timing within
+ * the tolerance; TCP options as packetdrill checks them, {@link TcpOptionText#mismatch};
+ * windows are not checked), system calls run with socket semantics. The first failing
  * line stops the run, as packetdrill does.
  */
 public final class Runner {
@@ -150,7 +152,11 @@ public final class Runner {
 
 	private Long localIsn;
 
-	private int remoteWscale;
+	/**
+	 * The script's outbound TSvals and the lab's live ones they stand for: an inbound
+	 * TSecr names one of them (packetdrill: "matching or preceding outbound TS val").
+	 */
+	private final java.util.TreeMap<Long, Long> liveTsVal = new java.util.TreeMap<>();
 
 	private final ArrayDeque<TraceEvent.Segment> sent = new ArrayDeque<>();
 
@@ -624,27 +630,48 @@ public final class Runner {
 			notes.add("URG/ECE/CWR flags are not modelled");
 		}
 		int window = sim.constants().windowBytes();
-		if ((bits & 2) != 0 && p.options() != null) {
-			java.util.regex.Matcher m = java.util.regex.Pattern.compile("wscale (\\d+)").matcher(p.options());
-			if (m.find()) {
-				remoteWscale = Math.min(14, Integer.parseInt(m.group(1)));
-			}
-		}
 		if (p.win() != null) {
-			long w = (bits & 2) != 0 ? p.win() : p.win() << remoteWscale;
-			window = (int) Math.max(0, Math.min(65535, w));
-			if (w > 65535) {
-				notes.add("window " + w + " capped at 65535 (no window scaling in the lab)");
+			window = (int) Math.max(0, Math.min(65535, p.win()));
+			if (p.win() > 65535) {
+				notes.add("window " + p.win() + " capped at 65535 (a window field has 16 bits)");
 			}
 		}
-		if (p.options() != null) {
-			notes.add("TCP options not modelled: <" + Parser.excerpt(p.options()) + ">");
+		TcpOptions options = TcpOptions.NONE;
+		if (p.options() != null && !p.options().equals("...")) {
+			TcpOptionText o = TcpOptionText.parse(p.options());
+			if (!o.unknown().isEmpty()) {
+				notes.add("TCP options not modelled: " + Parser.excerpt(String.join(",", o.unknown())));
+			}
+			List<long[]> sack = null;
+			if (o.sack() != null) {
+				long isn = localIsn == null ? 0 : localIsn;
+				sack = o.sack()
+					.stream()
+					.map(b -> new long[] { (isn + b[0]) & 0xFFFFFFFFL, (isn + b[1]) & 0xFFFFFFFFL })
+					.toList();
+			}
+			Long ecr = o.tsVal() == null ? null : liveTsEcr(o.tsEcr());
+			options = new TcpOptions(o.mss() == null ? null : (int) (long) o.mss(),
+					o.wscale() == null ? null : (int) Math.min(255, o.wscale()), o.sackOk(), o.tsVal(), ecr, sack);
 		}
 		long seq = REMOTE_ISN + p.start();
 		long ack = p.ack() == null ? 0 : (localIsn == null ? 0 : localIsn) + p.ack();
-		sim.injectExternal(pairId, flags, seq & 0xFFFFFFFFL, ack & 0xFFFFFFFFL, p.len(), window);
+		sim.injectExternal(pairId, flags, seq & 0xFFFFFFFFL, ack & 0xFFFFFFFFL, p.len(), window, options);
 		collect();
 		v.message = notes.isEmpty() ? "injected" : "injected; " + String.join("; ", notes);
+	}
+
+	/**
+	 * The live TSecr of an inbound segment whose script TSecr is {@code scriptEcr}: the
+	 * lab's TSval that the script's outbound TSval of that value (or the nearest one
+	 * below, plus the difference) stood for; 0 stays 0.
+	 */
+	private long liveTsEcr(Long scriptEcr) {
+		if (scriptEcr == null || scriptEcr == 0) {
+			return 0;
+		}
+		Map.Entry<Long, Long> e = liveTsVal.floorEntry(scriptEcr);
+		return e == null ? scriptEcr : (e.getValue() + (scriptEcr - e.getKey())) & 0xFFFFFFFFL;
 	}
 
 	private long expectOutbound(Script.Packet p, long at, long rangeEnd, long tol) {
@@ -702,8 +729,28 @@ public final class Runner {
 		if (p.win() != null) {
 			notes.add("window not checked");
 		}
-		if (p.options() != null && !p.options().equals("...")) {
-			notes.add("options not checked");
+		TcpOptionText actual = TcpOptionText.of(s.options(), REMOTE_ISN);
+		if (actual != null && actual.tsVal() != null) {
+			liveTsVal.put(actual.tsVal(), actual.tsVal());
+		}
+		if (p.options() == null || !p.options().equals("...")) {
+			// packetdrill checks a live packet's options against the script's: the same
+			// options, MSS and SACK blocks; TSval and TSecr values are the kernel's own
+			TcpOptionText want = p.options() == null ? TcpOptionText.parse("") : TcpOptionText.parse(p.options());
+			String diff = want.mismatch(actual);
+			if (diff != null) {
+				fail(v, p.line(),
+						"live packet options: expected <" + (p.options() == null ? "" : p.options())
+								+ "> but the lab sent <" + (actual == null ? "" : actual.render()) + "> (" + diff + ")",
+						exp, act + where);
+			}
+			String note = want.wscaleNote(actual);
+			if (note != null) {
+				notes.add(note);
+			}
+			if (want.tsVal() != null && actual != null && actual.tsVal() != null) {
+				liveTsVal.put(want.tsVal(), actual.tsVal());
+			}
 		}
 		v.message = String.join("; ", notes);
 		return t;

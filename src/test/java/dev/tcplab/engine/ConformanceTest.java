@@ -447,11 +447,14 @@ class ConformanceTest {
 		return Fixtures.finsSent(sim, "server", t0);
 	}
 
-	// lastAck · linux · tcpScheduleLossProbe · with20msRttTheRtoComesFirstAndDoubles
+	// lastAck · linux · tcpScheduleLossProbe · with20msRttTheProbeIsClampedToTheRto
 	@Test
-	void shouldLetTheRtoComeFirstAndDoubleWithA20msRttInLastAckOnLinux() {
-		// RTT 20 ms: PTO = 2·20 + 200 = 240 ms > RTO = 20 + 200 = 220 ms: no probe
-		assertThat(lostFinSchedule(10)).containsExactly(0.0, 220.0, 660.0, 1540.0, 3300.0);
+	void shouldClampTheProbeToTheRtoThenDoubleWithA20msRttInLastAckOnLinux() {
+		// RTT 20 ms, SACK negotiated: PTO = 2·20 + 200 = 240 ms > RTO = 20 + 200 = 220
+		// ms,
+		// so the probe is clamped to the RTO and does not back it off (docs/tcp-facts.md,
+		// corrected 2026-12-06): 220, 220, then doubling
+		assertThat(lostFinSchedule(10)).containsExactly(0.0, 220.0, 440.0, 880.0, 1760.0, 3520.0);
 	}
 
 	// lastAck · linux · tcpScheduleLossProbe · onLoopbackTheProbeFiresThenTheRtoDoubles

@@ -116,27 +116,171 @@ class KernelFindingsTest {
 	/**
 	 * RFC 9293 §3.10.7.4 fifth: "If the ACK acks something not yet sent (SEG.ACK &gt;
 	 * SND.NXT), then send an ACK, drop the segment, and return." Linux {@code tcp_ack}
-	 * drops it without an answer (SKB_DROP_REASON_TCP_ACK_UNSENT_DATA; packetdrill
-	 * established-ack-of-unsent-data-dropped.pkt on Linux 6.18). Without that, an old
-	 * duplicate accepted by a new incarnation starts an endless ACK exchange.
+	 * does exactly that, as a challenge ACK rate-limited to one per 500 ms
+	 * ({@code tcp_send_challenge_ack}; packetdrill
+	 * established-ack-of-unsent-data-answered.pkt with --strict_segments on Linux 6.18):
+	 * a second such ACK, even one carrying a FIN, draws nothing, and the FIN is not
+	 * taken.
 	 */
-	// tcpAck · ackOfUnsentDataIsDroppedSilently
+	// tcpAck · tcpSendChallengeAck · ackOfUnsentDataIsAnsweredOncePer500ms
 	@Test
-	void shouldDropAnAckOfUnsentDataSilentlyOnLinuxButAnswerItOnRfc9293() {
-		for (String profile : java.util.List.of("linux", "rfc9293")) {
+	void shouldAnswerAnAckOfUnsentDataOncePer500msInTcpAckOnLinux() {
+		Fixtures f = Fixtures.established("linux", java.util.Map.of());
+		long since = f.sim.nextSeq();
+		// pinned ISNs: client 1000, server 5000; the server has sent nothing yet
+		f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.ACK), 1001L, 5101L, 0));
+		f.sim.advance(100);
+		f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.FIN, TcpFlag.ACK), 1001L, 5101L, 0));
+		f.sim.advance(100);
+		assertThat(f.sentSince(since)).containsExactly("client ACK", "server ACK", "client FIN,ACK");
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.ESTABLISHED);
+		f.sim.advance(500);
+		f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.ACK), 1001L, 5101L, 0));
+		f.sim.advance(100);
+		assertThat(f.sentSince(since)).endsWith("client ACK", "server ACK");
+	}
+
+	/**
+	 * The same on rfc9293, whose challenge ACKs have no rate limit: every one is
+	 * answered.
+	 */
+	// RFC 9293 §3.10.7.4 fifth · ackOfUnsentDataIsAnswered
+	@Test
+	void shouldAnswerEveryAckOfUnsentDataOnRfc9293() {
+		Fixtures f = Fixtures.established("rfc9293", java.util.Map.of());
+		long since = f.sim.nextSeq();
+		f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.ACK), 1001L, 5101L, 0));
+		f.sim.advance(100);
+		f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.ACK), 1001L, 5101L, 0));
+		f.sim.advance(100);
+		assertThat(f.sentSince(since)).containsExactly("client ACK", "server ACK", "client ACK", "server ACK");
+	}
+
+	/**
+	 * RFC 9293 §3.10.7.4 second for CLOSE-WAIT as Linux {@code tcp_reset} does it: an RST
+	 * at RCV.NXT after the peer's FIN leaves EPIPE (not ECONNRESET) for the next write(),
+	 * and read() keeps returning 0, the EOF having been seen ({@code tcp_recvmsg_locked}
+	 * checks SOCK_DONE before sk_err); packetdrill close-wait-rst-epipe.pkt on Linux
+	 * 6.18.
+	 */
+	// tcpReset · closeWait · epipeForWriteZeroForRead
+	@Test
+	void shouldLeaveEpipeForWriteAndZeroForReadAfterRstInCloseWaitInTcpResetOnLinux() {
+		Fixtures f = Fixtures.established().finWait2();
+		assertThat(f.recv(Side.SERVER)).isEqualTo(0);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSE_WAIT);
+		f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.RST, TcpFlag.ACK), null, null, 0));
+		f.sim.advance(20);
+		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
+		assertThat(f.recv(Side.SERVER)).isEqualTo(0);
+		assertThat(f.send(Side.SERVER, 10)).isEqualTo("EPIPE");
+		assertThat(f.recv(Side.SERVER)).isEqualTo(0);
+		assertThat(f.send(Side.SERVER, 10)).isEqualTo("EPIPE");
+	}
+
+	/** The same on rfc9293: the next call gets the "reset" response, ECONNRESET. */
+	// RFC 9293 §3.10.7.4 second · closeWait · resetResponse
+	@Test
+	void shouldAnswerEconnresetToTheNextCallAfterRstInCloseWaitOnRfc9293() {
+		Fixtures f = Fixtures.established("rfc9293", java.util.Map.of()).finWait2();
+		assertThat(f.recv(Side.SERVER)).isEqualTo(0);
+		f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.RST, TcpFlag.ACK), null, null, 0));
+		f.sim.advance(20);
+		assertThat(f.recv(Side.SERVER)).isEqualTo("ECONNRESET");
+		assertThat(f.send(Side.SERVER, 10)).isEqualTo("EPIPE");
+	}
+
+	/**
+	 * After an RST in ESTABLISHED the error is reported once (Linux {@code tcp_reset}
+	 * sets sk_err = ECONNRESET, {@code sock_error} clears it): write() → ECONNRESET, then
+	 * EPIPE; read() → 0; shutdown() → ENOTCONN. packetdrill
+	 * established-rst-errno-once.pkt.
+	 */
+	// tcpReset · established · errorReportedOnce
+	@Test
+	void shouldReportEconnresetOnceThenEpipeAfterRstInEstablishedInTcpReset() {
+		for (String profile : StackConstants.PROFILES) {
 			Fixtures f = Fixtures.established(profile, java.util.Map.of());
+			f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.RST, TcpFlag.ACK), null, null, 0));
+			f.sim.advance(20);
+			assertThat(f.send(Side.SERVER, 10)).as(profile).isEqualTo("ECONNRESET");
+			assertThat(f.send(Side.SERVER, 10)).as(profile).isEqualTo("EPIPE");
+			assertThat(f.recv(Side.SERVER)).as(profile).isEqualTo(0);
+			assertThat(f.shutdown(Side.SERVER, "SHUT_RDWR")).as(profile).isEqualTo("ENOTCONN");
+		}
+	}
+
+	/**
+	 * An orphaned FIN_WAIT_2 is a timewait mini-socket on Linux
+	 * ({@code tcp_timewait_state_process}): an RST in the window but not at RCV.NXT kills
+	 * it with no challenge ACK, and the peer's next FIN draws RST. An open FIN_WAIT_2
+	 * (after shutdown(SHUT_WR)) keeps RFC 5961 §3.2. packetdrill
+	 * orphan-fin-wait-2-rst-kills.pkt, open-fin-wait-2-rst-challenge.pkt.
+	 */
+	// tcpTimewaitStateProcess · orphanFinWait2 · inWindowRstKills
+	@Test
+	void shouldKillAnOrphanedFinWait2OnAnyInWindowRstInTcpTimewaitStateProcessOnLinux() {
+		Fixtures f = Fixtures.established().finWait2();
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_2);
+		long since = f.sim.nextSeq();
+		var c = f.ep(Side.CLIENT);
+		f.apply(new PairEvent.Inject(Side.SERVER, java.util.List.of(TcpFlag.RST, TcpFlag.ACK), c.rcvNxt() + 100, null,
+				0));
+		f.sim.advance(20);
+		assertThat(f.sentSince(since)).containsExactly("server RST,ACK");
+		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
+		f.apply(new PairEvent.Inject(Side.SERVER, java.util.List.of(TcpFlag.FIN, TcpFlag.ACK), c.rcvNxt(), null, 0));
+		f.sim.advance(20);
+		assertThat(f.sentSince(since)).endsWith("server FIN,ACK", "client RST");
+	}
+
+	/** RFC 5961 §3.2 in an open FIN_WAIT_2 (shutdown only), on every profile. */
+	// RFC 5961 §3.2 · openFinWait2 · challengeAck
+	@Test
+	void shouldAnswerAnInWindowRstWithAChallengeAckInAnOpenFinWait2() {
+		for (String profile : StackConstants.PROFILES) {
+			Fixtures f = Fixtures.established(profile, java.util.Map.of());
+			f.shutdown(Side.CLIENT, "SHUT_WR");
+			f.sim.advance(300);
+			assertThat(f.state(Side.CLIENT)).as(profile).isEqualTo(TcpState.FIN_WAIT_2);
 			long since = f.sim.nextSeq();
-			// pinned ISNs: client 1000, server 5000; the server has sent nothing yet
-			f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.ACK), 1001L, 5101L, 0));
-			f.sim.advance(100);
-			java.util.List<String> sent = f.sentSince(since);
-			if (profile.equals("linux")) {
-				assertThat(sent).as(profile).containsExactly("client ACK");
-			}
-			else {
-				assertThat(sent).as(profile).containsExactly("client ACK", "server ACK");
-			}
-			assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.ESTABLISHED);
+			var c = f.ep(Side.CLIENT);
+			f.apply(new PairEvent.Inject(Side.SERVER, java.util.List.of(TcpFlag.RST, TcpFlag.ACK), c.rcvNxt() + 100,
+					null, 0));
+			f.sim.advance(20);
+			assertThat(f.sentSince(since)).as(profile).containsExactly("server RST,ACK", "client ACK");
+			assertThat(f.state(Side.CLIENT)).as(profile).isEqualTo(TcpState.FIN_WAIT_2);
+		}
+	}
+
+	/**
+	 * Linux {@code __tcp_ack_snd_check} for a FIN carrying data on a fresh connection:
+	 * {@code tcp_fin} makes the connection interactive, so only "more than one full frame
+	 * with a window that did not shrink" sends the ACK at once. A FIN on a full 1460-byte
+	 * segment qualifies (the window Linux computes grows), one on 100 or 1000 bytes does
+	 * not and waits for the 40 ms delayed ACK; a bare FIN is ACKed at once (no data came
+	 * yet, ATO 0). The kernel's threshold lies between 1160 and 1170 bytes. packetdrill
+	 * fin-on-full-segment-acked-at-once.pkt, fin-with-data-delayed-ack.pkt.
+	 */
+	// tcpAckSndCheck · finWithData · fullSegmentAckedAtOnce
+	@Test
+	void shouldAckAFinOnAFullSegmentAtOnceButDelayOneOnAShortSegmentInTcpAckSndCheckOnLinux() {
+		for (int len : new int[] { 0, 100, 1000, 1160, 1170, 1460 }) {
+			Fixtures f = Fixtures.established();
+			long since = f.sim.nextSeq();
+			double t0 = f.sim.nowMs();
+			f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.FIN, TcpFlag.PSH, TcpFlag.ACK), null,
+					null, len));
+			f.sim.advance(200);
+			TraceEvent.Segment ack = Fixtures.segments(f.sim.eventsSince(since), "sent")
+				.stream()
+				.filter(g -> g.from().equals("server"))
+				.findFirst()
+				.orElseThrow();
+			double delay = ack.timeMs() - (t0 + 10);
+			assertThat(delay).as("FIN with " + len + " bytes").isEqualTo(len == 0 || len >= 1170 ? 0.0 : 40.0);
+			assertThat(ack.relAck()).isEqualTo(len + 2);
+			assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSE_WAIT);
 		}
 	}
 

@@ -170,9 +170,9 @@ class SocketCallTest {
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.FIN_WAIT_1);
 		assertThat(f.ep(Side.CLIENT).orphan()).isTrue();
 		List<Double> fins = Fixtures.finsSent(f.sim, null, closedAt);
-		// RTO doubling from 220 ms (no tail loss probe: with a 20 ms RTT the RTO comes
-		// first, docs/tcp-facts.md)
-		assertThat(fins).startsWith(0.0, 220.0, 660.0, 1540.0);
+		// the tail loss probe clamped to the RTO (220 ms), then RTO doubling from 220 ms
+		// (SACK negotiated, docs/tcp-facts.md corrected 2026-12-06)
+		assertThat(fins).startsWith(0.0, 220.0, 440.0, 880.0, 1760.0);
 	}
 
 	@Test
@@ -234,7 +234,8 @@ class SocketCallTest {
 		f.sim.advance(50);
 		assertThat(f.sentSince(since)).containsExactly("server PSH,ACK len=10", "client RST");
 		assertThat(f.statesSince(since)).containsExactly("server CLOSE_WAIT>CLOSED");
-		assertThat(f.send(Side.SERVER, 1)).isEqualTo("ECONNRESET");
+		// Linux tcp_reset: an RST in CLOSE_WAIT leaves EPIPE (closeWaitRstEpipe)
+		assertThat(f.send(Side.SERVER, 1)).isEqualTo("EPIPE");
 		f.sim.advance(3_600_000);
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
 	}
@@ -271,10 +272,10 @@ class SocketCallTest {
 		f.sim.runUntilIdle(1e9);
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
 		List<TraceEvent> ev = f.sim.eventsSince(0);
-		// the first transmission and retries2 = 3 retransmissions (no tail loss probe:
-		// with a 20 ms RTT the RTO comes first)
+		// the first transmission, the tail loss probe (not counted: RFC 8985 §7.3) and
+		// retries2 = 3 retransmissions
 		assertThat(Fixtures.segments(ev, "sent").stream().filter(s -> s.from().equals("client") && s.len() == 10))
-			.hasSize(4);
+			.hasSize(5);
 		assertThat(Fixtures.notes(ev)).contains("RETRANSMISSION_LIMIT");
 		TraceEvent.Call done = Fixtures.lastCompletedCall(ev);
 		assertThat(done.call()).isEqualTo("recv");
@@ -290,10 +291,10 @@ class SocketCallTest {
 		f.sim.runUntilIdle(1e9);
 		assertThat(f.state(Side.CLIENT)).isEqualTo(TcpState.CLOSED);
 		List<TraceEvent> ev = f.sim.eventsSince(0);
-		// the FIN and orphanRetries = 2 retransmissions (no tail loss probe: with a 20 ms
-		// RTT the RTO comes first)
-		assertThat(Fixtures.segments(ev, "sent").stream().filter(s -> s.flags().contains("FIN"))).hasSize(3);
-		assertThat(Fixtures.notes(ev)).doesNotContain("TAIL_LOSS_PROBE");
+		// the FIN, the tail loss probe (not counted: RFC 8985 §7.3) and orphanRetries = 2
+		// retransmissions
+		assertThat(Fixtures.segments(ev, "sent").stream().filter(s -> s.flags().contains("FIN"))).hasSize(4);
+		assertThat(Fixtures.notes(ev)).containsOnlyOnce("TAIL_LOSS_PROBE");
 		assertThat(f.statesSince(0)).contains("client FIN_WAIT_1>CLOSED");
 	}
 

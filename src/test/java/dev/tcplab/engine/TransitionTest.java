@@ -300,12 +300,13 @@ class TransitionTest {
 	// RFC 9293 §3.10.8, RFC 8985 §7 (Linux tcp_schedule_loss_probe)
 	@Test
 	// RFC 9293 §3.10.8, RFC 6298 §5.5
-	void shouldBackOffExponentiallyWithoutATailLossProbeInLastAckOnLinux() {
-		// docs/tcp-facts.md (Linux 6.18, packetdrill, 10 ms RTT): +213, +432, +880, +1720
-		// ms
-		// between sends, plain RTO doubling: the tail loss probe (2·SRTT + RTO_min) would
-		// come after the RTO, so none is sent. Here RTO = 200 ms + 2 x 10 ms latency. (On
-		// loopback the probe comes first: ConformanceTest.)
+	void shouldBackOffExponentiallyAfterATailLossProbeClampedToTheRtoInLastAckOnLinux() {
+		// docs/tcp-facts.md (Linux 6.18, packetdrill, 10 ms RTT, corrected 2026-12-06):
+		// with SACK +213, +216, +436, +864 ms between sends: the tail loss probe (2·SRTT
+		// +
+		// RTO_min) is clamped to the RTO and not backed off, then the RTO doubles. Here
+		// RTO
+		// = 200 ms + 2 x 10 ms latency. (Without SACK no probe: TcpOptionsTest.)
 		Fixtures f = Fixtures.established().finWait2();
 
 		f.fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.ACK, 4);
@@ -316,7 +317,7 @@ class TransitionTest {
 		f.sim.advance(10_000);
 		List<Double> at = Fixtures.finsSent(f.sim, "server", finAt);
 
-		assertThat(at).containsExactly(0.0, 220.0, 660.0, 1540.0, 3300.0);
+		assertThat(at).containsExactly(0.0, 220.0, 440.0, 880.0, 1760.0);
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.CLOSED);
 	}
 

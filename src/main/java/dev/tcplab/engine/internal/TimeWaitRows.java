@@ -29,6 +29,16 @@ public final class TimeWaitRows<R> {
 	/** Started by a load run. */
 	public static final int LOAD = 8;
 
+	/**
+	 * The receive window's shift count (RFC 7323) is kept in the flags' top four bits.
+	 */
+	private static final int SHIFT_BITS = 4;
+
+	/** The receive window's shift count in a row's {@link #flags}. */
+	public static int rcvShift(int flags) {
+		return (flags & 0xFF) >>> SHIFT_BITS;
+	}
+
 	private long[] key = new long[0];
 
 	private long[] expiresUs = new long[0];
@@ -75,9 +85,12 @@ public final class TimeWaitRows<R> {
 		return pairNo[row];
 	}
 
-	/** {@link #CLIENT_SIDE}, {@link #REUSE_ADDR}, {@link #COMPLETES}, {@link #LOAD}. */
+	/**
+	 * {@link #CLIENT_SIDE}, {@link #REUSE_ADDR}, {@link #COMPLETES}, {@link #LOAD}, and
+	 * the {@link #rcvShift}.
+	 */
 	public int flags(int row) {
-		return flags[row];
+		return flags[row] & 0xFF;
 	}
 
 	/** When the row's expiry is due (µs). */
@@ -255,7 +268,8 @@ public final class TimeWaitRows<R> {
 		}
 	}
 
-	public int alloc(R r, long k, boolean clientSide, int sndNxt, int rcvNxt, int iss, int irs, boolean reuseAddr) {
+	public int alloc(R r, long k, boolean clientSide, int sndNxt, int rcvNxt, int iss, int irs, boolean reuseAddr,
+			int rcvShift) {
 		int row;
 		if (freeCount > 0) {
 			row = free[--freeCount];
@@ -272,7 +286,7 @@ public final class TimeWaitRows<R> {
 		this.iss[row] = iss;
 		this.irs[row] = irs;
 		pairNo[row] = 0;
-		flags[row] = (byte) ((clientSide ? CLIENT_SIDE : 0) | (reuseAddr ? REUSE_ADDR : 0));
+		flags[row] = (byte) ((clientSide ? CLIENT_SIDE : 0) | (reuseAddr ? REUSE_ADDR : 0) | rcvShift << SHIFT_BITS);
 		obj[row] = r;
 		return row;
 	}

@@ -87,8 +87,22 @@ public final class AckPolicy {
 	/** {@code icsk_ack.last_seg_size}. */
 	private int lastSegSize;
 
-	/** The window the last ACK advertised. */
-	private int rcvWndAtLastAck;
+	/**
+	 * Linux's receive buffer in window units is twice the largest window
+	 * ({@code tcp_rmem} default 131072 against 65535), and an unread segment of up to one
+	 * MSS holds {@value #SEGMENT_TRUESIZE} bytes of it ({@code skb->truesize}); the share
+	 * of the buffer a window may use follows the last full segment's
+	 * {@code len / truesize} ({@code tcp_sk(sk)->scaling_ratio}, in 1/256, default 128).
+	 */
+	static final int SEGMENT_TRUESIZE = 2336;
+
+	private int scalingRatio = 128;
+
+	/**
+	 * {@code tp->rcv_wnd}: the window Linux advertised with the last ACK (it never moves
+	 * the right edge back: {@code tcp_select_window}); set by the first ACK.
+	 */
+	private int advertised = -1;
 
 	public AckPolicy(Profile p) {
 		this.p = p;
@@ -124,15 +138,21 @@ public final class AckPolicy {
 	 * payload its timeout is 0, so the ACK of a bare FIN on a fresh connection leaves at
 	 * once.</li>
 	 * </ul>
-	 * Not modelled: the adaptive ATO (it stays at the delayed-ACK timeout, which Linux's
-	 * bounds keep it at when the RTT is under 40 ms) and the receive-window condition of
-	 * the full-segment rule.
+	 * The full-segment rule also asks that the window Linux would advertise now
+	 * ({@code __tcp_select_window}) is not below the one it advertised last: it holds for
+	 * one unread full segment (the buffer is twice the window, and a segment of at least
+	 * half its truesize, 1168 of 1460 bytes, raises the share a window may use) but not
+	 * for shorter ones, nor once enough data stays unread (packetdrill
+	 * fin-on-full-segment-acked-at-once.pkt, fin-with-data-delayed-ack.pkt,
+	 * quick-ack-sixteen-then-delayed.pkt). Not modelled: the adaptive ATO (it stays at
+	 * the delayed-ACK timeout, which Linux's bounds keep it at when the RTT is under 40
+	 * ms).
 	 * @param rtoUs the connection's current RTO (a longer silence grants quick ACKs)
 	 * @param rcvNxt RCV.NXT after the segment
-	 * @param rcvWnd the receive window after the segment
+	 * @param recvBuffered the bytes received and not read yet, the segment's included
 	 * @return {@link #NOW}, or the delayed-ACK timeout to arm (unless it runs already)
 	 */
-	public long received(int len, boolean psh, long nowUs, long rtoUs, int rcvNxt, int rcvWnd) {
+	public long received(int len, boolean psh, long nowUs, long rtoUs, int rcvNxt, int recvBuffered) {
 		boolean now = ackNow;
 		ackNow = false;
 		if (!p.linux()) {
@@ -153,7 +173,7 @@ public final class AckPolicy {
 		boolean quickMode = quickAcksLeft > 0 && !pingpong;
 		// "more than one full frame received ... and right edge of window advances far
 		// enough": here the window has not shrunk since the last ACK
-		boolean fullFrames = rcvNxt - rcvWup > rcvMss() && rcvWnd >= rcvWndAtLastAck;
+		boolean fullFrames = rcvNxt - rcvWup > rcvMss() && selectWindow(recvBuffered) >= advertised;
 		return now || quickMode || fullFrames || ackTimeoutUs == 0 ? NOW : ackTimeoutUs;
 	}
 
@@ -174,6 +194,9 @@ public final class AckPolicy {
 	 */
 	private void measureRcvMss(int len, boolean psh) {
 		if (len >= rcvMss()) {
+			if (len != rcvMss()) {
+				scalingRatio = Math.max(1, len * 256 / SEGMENT_TRUESIZE);
+			}
 			rcvMssEstimate = Math.min(len, p.mss());
 			if (psh) {
 				ackPushed = true;
@@ -206,6 +229,16 @@ public final class AckPolicy {
 				&& (rcvNxt - rcvWup > rcvMss() || (recvBuffered == 0 && (ackPushed2 || (ackPushed && !pingpong))));
 	}
 
+	/**
+	 * The window Linux would advertise now ({@code __tcp_select_window}, its rounding to
+	 * the MSS left out): the buffer's share for windows less what is unread, at most the
+	 * largest window.
+	 */
+	private int selectWindow(int recvBuffered) {
+		long space = 2L * p.windowBytes() * scalingRatio / 256 - recvBuffered;
+		return (int) Math.max(0, Math.min(p.windowBytes(), space));
+	}
+
 	private int rcvMss() {
 		return rcvMssEstimate > 0 ? rcvMssEstimate : Math.min(RCV_MSS_DEFAULT, p.mss());
 	}
@@ -233,13 +266,21 @@ public final class AckPolicy {
 	 * A segment carrying an ACK left (Linux {@code tcp_event_ack_sent},
 	 * {@code tcp_dec_quickack_mode}): nothing is owed any more.
 	 * @param rcvNxt the acknowledged RCV.NXT
-	 * @param rcvWnd the window it advertised
+	 * @param recvBuffered the bytes received and not read yet
 	 */
-	public void ackSent(int rcvNxt, int rcvWnd) {
+	public void ackSent(int rcvNxt, int recvBuffered) {
 		unackedSegments = 0;
 		ackNow = false;
+		if (advertised < 0) {
+			// the first window: the largest a whole number of segments fills
+			// (tcp_select_initial_window; 64240 for 65535 and an MSS of 1460)
+			int w = p.windowBytes();
+			advertised = w >= p.mss() ? w - w % p.mss() : w;
+		}
+		else {
+			advertised = Math.max(selectWindow(recvBuffered), advertised - (rcvNxt - rcvWup));
+		}
 		rcvWup = rcvNxt;
-		rcvWndAtLastAck = rcvWnd;
 		ackPushed = false;
 		ackPushed2 = false;
 		if (ackOwed && quickAcksLeft > 0) {
