@@ -67,8 +67,9 @@ public final class PcapWriter {
 		byte[] dst = address(s.dst());
 		int srcPort = port(s.src());
 		int dstPort = port(s.dst());
-		int len = Math.max(0, Math.min(s.len(), SNAPLEN - 40));
-		int total = 20 + 20 + len;
+		byte[] options = options(s.options());
+		int len = Math.max(0, Math.min(s.len(), SNAPLEN - 40 - options.length));
+		int total = 20 + 20 + options.length + len;
 		ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.BIG_ENDIAN);
 		// IPv4 header (RFC 791 §3.1)
 		b.put((byte) 0x45); // version 4, IHL 5
@@ -97,21 +98,80 @@ public final class PcapWriter {
 				default -> 0;
 			};
 		}
-		b.putShort((short) ((5 << 12) | flags)); // data offset 5 words, no options
+		// data offset: 5 words plus the options
+		b.putShort((short) (((5 + options.length / 4) << 12) | flags));
 		b.putShort((short) Math.max(0, Math.min(0xffff, s.window())));
 		b.putShort((short) 0); // checksum placeholder
 		b.putShort((short) 0); // urgent pointer
+		b.put(options);
 		// payload: zeros (content is not modelled)
 		byte[] p = b.array();
 		int ipSum = checksum(p, 0, 20, 0);
 		p[10] = (byte) (ipSum >>> 8);
 		p[11] = (byte) ipSum;
-		int tcpLen = 20 + len;
+		int tcpLen = 20 + options.length + len;
 		long pseudo = sum16(src, 0, 4) + sum16(dst, 0, 4) + 6 + tcpLen;
 		int tcpSum = checksum(p, 20, tcpLen, pseudo);
 		p[36] = (byte) (tcpSum >>> 8);
 		p[37] = (byte) tcpSum;
 		return p;
+	}
+
+	/**
+	 * The segment's TCP options as bytes (RFC 9293 §3.2, RFC 7323, RFC 2018) in the order
+	 * Linux writes them: MSS, SACK permitted, Timestamps, NOP + Window Scale, NOP NOP +
+	 * SACK blocks; padded with End of Option List to a multiple of 4 bytes. Without them
+	 * a reader cannot scale the windows of the connection.
+	 */
+	static byte[] options(java.util.Map<String, Object> options) {
+		if (options == null || options.isEmpty()) {
+			return new byte[0];
+		}
+		java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+		if (options.get("mss") instanceof Number mss) {
+			o.write(2);
+			o.write(4);
+			o.write(mss.intValue() >>> 8);
+			o.write(mss.intValue());
+		}
+		if (Boolean.TRUE.equals(options.get("sackOk"))) {
+			o.write(4);
+			o.write(2);
+		}
+		if (options.get("tsVal") instanceof Number val && options.get("tsEcr") instanceof Number ecr) {
+			o.write(8);
+			o.write(10);
+			writeInt(o, val.longValue());
+			writeInt(o, ecr.longValue());
+		}
+		if (options.get("wscale") instanceof Number shift) {
+			o.write(1);
+			o.write(3);
+			o.write(3);
+			o.write(shift.intValue());
+		}
+		if (options.get("sack") instanceof java.util.List<?> blocks && !blocks.isEmpty()) {
+			o.write(1);
+			o.write(1);
+			o.write(5);
+			o.write(2 + 8 * blocks.size());
+			for (Object block : blocks) {
+				java.util.List<?> edges = (java.util.List<?>) block;
+				writeInt(o, ((Number) edges.get(0)).longValue());
+				writeInt(o, ((Number) edges.get(1)).longValue());
+			}
+		}
+		while (o.size() % 4 != 0) {
+			o.write(0);
+		}
+		return o.toByteArray();
+	}
+
+	private static void writeInt(java.io.ByteArrayOutputStream o, long v) {
+		o.write((int) (v >>> 24));
+		o.write((int) (v >>> 16));
+		o.write((int) (v >>> 8));
+		o.write((int) v);
 	}
 
 	/** Internet checksum (RFC 1071) of data[off, off+len) plus an initial partial sum. */

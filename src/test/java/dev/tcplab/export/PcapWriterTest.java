@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -140,7 +141,7 @@ public class PcapWriterTest {
 		Process p = new ProcessBuilder("tshark", "-r", file.toString(), "-o", "tcp.check_checksum:TRUE", "-o",
 				"ip.check_checksum:TRUE", "-T", "fields", "-E", "separator=|", "-e", "tcp.flags", "-e", "tcp.seq_raw",
 				"-e", "tcp.ack_raw", "-e", "tcp.len", "-e", "tcp.checksum.status", "-e", "ip.checksum.status", "-e",
-				"ip.src", "-e", "tcp.srcport")
+				"ip.src", "-e", "tcp.srcport", "-e", "tcp.options.mss_val", "-e", "tcp.options.wscale.shift")
 			.redirectErrorStream(false)
 			.start();
 		byte[] out = p.getInputStream().readAllBytes();
@@ -185,12 +186,29 @@ public class PcapWriterTest {
 			assertThat(f[4]).as("tcp checksum status (1 = good)").isEqualTo("1");
 			assertThat(f[5]).as("ip checksum status (1 = good)").isEqualTo("1");
 			assertThat(f[6] + ":" + f[7]).isEqualTo(s.src());
+			// RFC 9293 §3.2 / RFC 7323 §2.2: the options are in the packet, so a reader
+			// scales the connection's windows as the endpoints do
+			Map<String, Object> options = s.options() == null ? Map.of() : s.options();
+			assertThat(f[8]).as("MSS option of packet %d", i)
+				.isEqualTo(options.containsKey("mss") ? String.valueOf(options.get("mss")) : "");
+			assertThat(f[9]).as("window scale option of packet %d", i)
+				.isEqualTo(options.containsKey("wscale") ? String.valueOf(options.get("wscale")) : "");
 		}
 	}
 
 	@Test
 	void shouldLetTsharkReadTheSameFlagsSeqAndAck(@TempDir Path dir) throws Exception {
-		assertTsharkAgrees(closeTrace(), dir);
+		// the handshake carries what Linux offers: MSS, SACK permitted, window scale
+		List<TraceEvent> trace = closeTrace().stream().map(e -> {
+			if (e instanceof TraceEvent.Segment s && s.flags().contains("SYN")) {
+				return (TraceEvent) new TraceEvent.Segment(s.seq(), s.timeMs(), s.pair(), s.event(), s.id(), s.from(),
+						s.to(), s.src(), s.dst(), s.flags(), s.tcpSeq(), s.ack(), s.len(), s.window(),
+						s.retransmission(), s.relSeq(), s.relAck(), s.answers(),
+						Map.of("mss", 1460, "sackOk", true, "wscale", 10));
+			}
+			return e;
+		}).toList();
+		assertTsharkAgrees(trace, dir);
 	}
 
 }
