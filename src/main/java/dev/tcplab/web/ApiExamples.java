@@ -20,7 +20,7 @@ final class ApiExamples {
 
 	private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-	private static final int MAX_DEPTH = 8;
+	private static final int MAX_DEPTH = 12;
 
 	private ApiExamples() {
 	}
@@ -102,7 +102,9 @@ final class ApiExamples {
 					merged.set(e.getKey(), v);
 				}
 			});
-			return merged;
+			// nothing known (too deep): no example rather than an empty object that
+			// misses the parts' required properties
+			return merged.isEmpty() ? null : merged;
 		}
 		String type = type(schema);
 		switch (type) {
