@@ -90,7 +90,11 @@ final class ApiExamples {
 			ObjectNode merged = F.objectNode();
 			for (JsonNode part : schema.get("allOf")) {
 				JsonNode s = sample(part, schemas, expanding, depth + 1);
-				if (s != null && s.isObject()) {
+				if (s == null) {
+					// a part without an example: the whole has none either
+					return null;
+				}
+				if (s.isObject()) {
 					merged.setAll((ObjectNode) s);
 				}
 			}
@@ -116,6 +120,12 @@ final class ApiExamples {
 						o.set(e.getKey(), v);
 					}
 				});
+				for (JsonNode required : schema.path("required")) {
+					if (!o.has(required.asString())) {
+						// too deep to know it: no example rather than an invalid one
+						return null;
+					}
+				}
 				return o;
 			}
 			case "array": {
