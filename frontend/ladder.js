@@ -58,19 +58,39 @@ export function segmentLabel(seg, compact = false, { window = null } = {}) {
 export function windowsThatMatter(events) {
 	const last = new Map();
 	const out = new Map();
+	const shifts = new Map();
 	for (const e of events) {
 		// an RST's window means nothing (Linux sends 0)
 		if (e.type !== 'segment' || e.event !== 'sent' || e.window == null || (e.flags || []).includes('RST')) {
 			continue;
 		}
 		const k = `${e.pair}/${e.from}`;
-		const prev = last.get(k);
-		if (!(e.flags || []).includes('SYN') && (e.window === 0 || (prev != null && (e.window < prev || prev === 0)))) {
-			out.set(e.id, e.window);
+		if ((e.flags || []).includes('SYN')) {
+			// a SYN's window is never scaled (RFC 7323 §2.2): not comparable with the later ones; it names the
+			// shift its sender will use
+			if (e.options?.wscale != null) {
+				shifts.set(k, e.options.wscale);
+			}
+			continue;
 		}
-		last.set(k, e.window);
+		const window = scaledWindow(e, shifts);
+		const prev = last.get(k);
+		if (window === 0 || (prev != null && (window < prev || prev === 0))) {
+			out.set(e.id, window);
+		}
+		last.set(k, window);
 	}
 	return out;
+}
+
+/**
+ * The window a segment advertises in bytes: its header field shifted by the sender's Window Scale when both SYNs
+ * offered one (RFC 7323 §2.2); `shifts` maps "pair/endpoint" to the shift its SYN offered.
+ */
+export function scaledWindow(e, shifts) {
+	const mine = shifts.get(`${e.pair}/${e.from}`);
+	const peers = shifts.get(`${e.pair}/${e.to}`);
+	return mine != null && peers != null ? e.window * 2 ** mine : e.window;
 }
 
 /** The segments that are zero-window probes (by id): the engine notes WINDOW_PROBE just before sending one. */

@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { layoutLadder, columns, segmentLabel, flagText, callText, relatedSegments, overlaps, wrapCall, timeBars, barText, windowsThatMatter,
+import { layoutLadder, columns, segmentLabel, flagText, callText, relatedSegments, overlaps, wrapCall, timeBars, barText, windowsThatMatter, scaledWindow,
 	windowProbes, ladderRows } from '../ladder.js';
 import { scenarioRun } from './fixtures.js';
 import { translate, formatMs } from '../i18n.js';
@@ -266,6 +266,22 @@ test('the window is in a label where it matters: zero, smaller than before, open
 	assert.deepEqual(segmentLabel({ flags: ['ACK'], relSeq: 1, relAck: 1001, len: 0 }, true, { window: 0 }), ['ACK win=0', 'seq=1 ack=1001']);
 	// an RST's window (Linux sends 0) is no news
 	assert.equal(windowsThatMatter([{ type: 'segment', event: 'sent', id: 1, pair: 1, from: 'server', flags: ['RST'], window: 0 }]).size, 0);
+});
+
+test('windows are compared and shown in bytes, scaled by the shift each SYN offered (RFC 7323 §2.2)', () => {
+	const seg = (id, from, flags, window, options) => ({ type: 'segment', event: 'sent', id, pair: 1, from, to: from === 'client' ? 'server' : 'client', flags, window, options });
+	const events = [
+		seg(1, 'client', ['SYN'], 65535, { mss: 1460, wscale: 10 }),
+		seg(2, 'server', ['SYN', 'ACK'], 65535, { mss: 1460, wscale: 7 }),
+		seg(3, 'client', ['ACK'], 63), // 64,512 bytes: less than the SYN's 65,535, but a SYN's window is not scaled
+		seg(4, 'server', ['ACK'], 504), // 64,512 bytes
+		seg(5, 'client', ['ACK'], 62), // shrinking: 63,488 bytes
+	];
+	assert.deepEqual([...windowsThatMatter(events)], [[5, 63488]]);
+	// without a shift from both SYNs the field is bytes
+	const unscaled = [seg(1, 'client', ['SYN'], 65535, { wscale: 10 }), seg(2, 'server', ['SYN', 'ACK'], 65535, { mss: 1460 }),
+		seg(3, 'client', ['ACK'], 63)];
+	assert.equal(scaledWindow(unscaled[2], new Map([['1/client', 10]])), 63);
 });
 
 test('a bar says what it waits for: only CLOSE_WAIT waits for the app; a states-only TIME_WAIT takes 2MSL', () => {
