@@ -131,12 +131,6 @@ public class SimulationOwnership implements InfoContributor {
 				.params(live.id(), live.ownerKey(), shorten(live.visitor(), 64), live.kind().wireName(),
 						shorten(live.label(), 200), shorten(live.profile(), 32), null, live.createdAtMillis())
 				.update();
-			if (!live.kind().oneShot()) {
-				// a simulation someone drives is wanted: its journal gets the long
-				// retention
-				// (the share link's promise), as a kept run's does
-				journal.keep(live.id());
-			}
 		}
 		catch (DataAccessException ex) {
 			try {

@@ -195,12 +195,6 @@ public class SimulationRegistry {
 	 * copies go after unkept ones. Never waits for a simulation's lock.
 	 * @return false when nothing could be dropped
 	 */
-	/**
-	 * A copy younger than this is never dropped to make room (its creator may still be
-	 * answering).
-	 */
-	static final long YOUNG_MS = 500;
-
 	private boolean evictOne(String requester, boolean ownShare) {
 		Map<String, Integer> counts = new HashMap<>();
 		perClient.forEach((k, v) -> counts.put(k, v.get()));
@@ -217,12 +211,7 @@ public class SimulationRegistry {
 			.thenComparingInt(s -> s.subscriberCount() > 0 ? 1 : 0)
 			.thenComparingInt(s -> s.kept() ? 1 : 0)
 			.thenComparingLong(LiveSimulation::lastAccessNanos));
-		long young = System.currentTimeMillis() - YOUNG_MS;
 		for (LiveSimulation s : candidates) {
-			if (s.createdAtMillis() > young) {
-				// just created: the request that made it may not have answered yet
-				continue;
-			}
 			if (s.subscriberCount() > 0) {
 				// a page shows it: only an address above its fair
 				// share loses such a copy, and only to one below it
