@@ -69,10 +69,14 @@ class JournalDamageTest {
 				service.clock(id, new SimulationService.ClockCommand(null, null, null,
 						new SimulationService.ClockAction.Advance(50)));
 				ids.add(id);
+				this.recordedNowMs = service.snapshot(id).view().nowMs();
 			}
 		}
 		return ids;
 	}
+
+	/** The virtual time of the simulations journaled, when the journal was whole. */
+	double recordedNowMs;
 
 	Path file() {
 		return dir.resolve("tcplab.mv.db");

@@ -66,7 +66,9 @@ class JournalV1CompatibilityTest {
 		String today = service.create(JournalV1Ops.spec()).id();
 		JournalV1Ops.run(service, today);
 		List<TraceEvent> expected = service.allEvents(today);
-		assertThat(rebuilt).hasSize(fixture.get("traceEvents").asInt());
+		// the fixture's count is what engine version 1 made; today's engine (the TLP of
+		// version 2) may make more, and the rebuild must equal what it makes today
+		assertThat(rebuilt).hasSizeGreaterThanOrEqualTo(fixture.get("traceEvents").asInt());
 		assertThat(trace(rebuilt)).isEqualTo(trace(expected));
 
 		// the same requests are journaled today in the events route's own JSON
