@@ -84,7 +84,24 @@ class SimulationHandshakeInterceptor implements HandshakeInterceptor {
 		String path = request.getURI().getPath();
 		int at = path.lastIndexOf('/');
 		String id = at < 0 ? "" : path.substring(at + 1);
-		Optional<LiveSimulation> live = this.registry.find(id);
+		Optional<LiveSimulation> live;
+		try {
+			// may bring the simulation back from its journal, which can be refused
+			live = this.registry.find(id);
+		}
+		catch (dev.tcplab.simulation.LimitExceededException ex) {
+			long retry = Math.max(1, ex.retryAfterSeconds());
+			response.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retry));
+			refuse(request, response, HttpStatus.TOO_MANY_REQUESTS,
+					ex.getMessage() + "; the stream can be opened again in " + retry + " s", ex.limit());
+			return false;
+		}
+		catch (dev.tcplab.simulation.JournalUnavailableException ex) {
+			response.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+			refuse(request, response, HttpStatus.SERVICE_UNAVAILABLE,
+					"the simulation journal cannot be reached to bring this simulation back; retry", null);
+			return false;
+		}
 		if (live.isEmpty()) {
 			refuse(request, response, HttpStatus.NOT_FOUND, "no simulation with id \"" + Problems.shorten(id, 64)
 					+ "\" (it never existed, was deleted, or was evicted after being idle)", null);

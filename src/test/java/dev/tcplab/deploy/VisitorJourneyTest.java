@@ -88,7 +88,7 @@ class VisitorJourneyTest {
 	/**
 	 * What one visitor does; returns the id of the page's simulation (left at the end).
 	 */
-	static String lesson(Visitor v, int n, List<String> scenarios, List<String> scripts) {
+	static String lesson(Visitor v, int n, List<String> scenarios, List<String> scripts) throws InterruptedException {
 		// the page: static files, the scenario list, a simulation
 		// with a pair on a realtime clock, its trace, its stream
 		v.send("GET", "/", null);
@@ -106,6 +106,14 @@ class VisitorJourneyTest {
 		v.json("GET", "/api/simulations/" + page, null, 200);
 		v.json("GET", "/api/simulations/" + page + "/trace?since=0", null, 200);
 		RawHttp.Response ws = v.raw().send(RawHttp.handshake("/ws/simulations/" + page + "?since=0"));
+		// like the page: a refused handshake (429 with Retry-After: the simulation waits
+		// for
+		// a free slot to come back from the journal) is tried again after the wait
+		for (int tries = 0; ws.status() == 429 && tries < 5; tries++) {
+			String after = ws.header("retry-after");
+			Thread.sleep(1000L * (after == null || after.isBlank() ? 1 : Math.min(5, Long.parseLong(after.trim()))));
+			ws = v.raw().send(RawHttp.handshake("/ws/simulations/" + page + "?since=0"));
+		}
 		assertThat(ws.status()).as("the page's stream through nginx").isEqualTo(101);
 		RawHttp.closeQuietly(ws.upgraded());
 		// every built-in scenario on two profiles, each run loaded as the page does
