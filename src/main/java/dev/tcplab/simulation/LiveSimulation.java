@@ -40,6 +40,15 @@ public final class LiveSimulation {
 
 	private volatile long lastAccessNanos;
 
+	/** When this copy was made (System.nanoTime). */
+	private final long madeNanos;
+
+	/**
+	 * Whether a request has held its lock yet: until then the request that made it has
+	 * not answered, and the copy is not dropped to make room.
+	 */
+	private volatile boolean touched;
+
 	/** Wall-clock nanos at which the realtime runner last advanced this simulation. */
 	private long realtimeAnchorNanos;
 
@@ -127,6 +136,7 @@ public final class LiveSimulation {
 		this.clock = clock;
 		this.speed = speed;
 		this.lastAccessNanos = nowNanos;
+		this.madeNanos = nowNanos;
 		this.realtimeAnchorNanos = nowNanos;
 		engine.setTraceListener(this::publish);
 	}
@@ -228,6 +238,7 @@ public final class LiveSimulation {
 			if (closed) {
 				throw new SimulationNotFoundException(id);
 			}
+			touched = true;
 			if (use) {
 				lastAccessNanos = System.nanoTime();
 			}
@@ -345,6 +356,14 @@ public final class LiveSimulation {
 
 	public int subscriberCount() {
 		return subscribers.size();
+	}
+
+	/**
+	 * Made less than {@code withinNanos} ago and not yet held by any request: its maker
+	 * has not answered yet.
+	 */
+	boolean unanswered(long withinNanos) {
+		return !touched && System.nanoTime() - madeNanos < withinNanos;
 	}
 
 	long lastAccessNanos() {

@@ -212,6 +212,12 @@ public class SimulationRegistry {
 			.thenComparingInt(s -> s.kept() ? 1 : 0)
 			.thenComparingLong(LiveSimulation::lastAccessNanos));
 		for (LiveSimulation s : candidates) {
+			if (s.unanswered(5_000_000_000L)) {
+				// just made, and the request that made it has not held it yet: dropping
+				// it
+				// would answer that request 404
+				continue;
+			}
 			if (s.subscriberCount() > 0) {
 				// a page shows it: only an address above its fair
 				// share loses such a copy, and only to one below it
