@@ -25,7 +25,7 @@ def time_wait_to(port):
 
 
 @needs_server
-def test_hundred_calls_leave_at_most_one_socket_in_time_wait():
+def test_hundred_calls_reuse_their_connection():
     if not shutil.which("ss"):
         pytest.skip("ss (iproute2) is not installed")
     port = urllib.parse.urlsplit(URL).port
@@ -35,7 +35,9 @@ def test_hundred_calls_leave_at_most_one_socket_in_time_wait():
         for _ in range(99):
             sim.refresh()
     new = time_wait_to(port) - before
-    assert len(new) <= 1, f"{len(new)} client sockets in TIME_WAIT after 100 calls: {sorted(new)}"
+    # 101 requests or more (create, 99 refreshes, the delete on leaving): Tomcat ends a keep-alive connection after
+    # 100 requests (server.tomcat.max-keep-alive-requests), so one connection is replaced once, never one per call
+    assert len(new) <= 2, f"{len(new)} client sockets in TIME_WAIT after 100 calls: {sorted(new)}"
     # the measurement sees them when they are there: a connection per call, closed by the client
     before = time_wait_to(port)
     for _ in range(20):
