@@ -133,6 +133,9 @@ class JournalTwoInstancesPostgresTest {
 					.create(new SimulationSpec("linux", 42L + i, null, null, null, null, null, null, null, null, null))
 					.id());
 			}
+			// the three are just made and no request has held them yet: none can make
+			// room,
+			// so the share holds with a 429 (issue 20 drops only copies already answered)
 			assertThatThrownBy(() -> creator
 				.create(new SimulationSpec("linux", 9L, null, null, null, null, null, null, null, null, null)))
 				.isInstanceOf(LimitExceededException.class);
@@ -146,13 +149,20 @@ class JournalTwoInstancesPostgresTest {
 			SimulationRegistry registry = small.getBean(SimulationRegistry.class);
 			assertThat(registry.held(fourth)).isPresent();
 			assertThat(ids).allMatch(id -> registry.held(id).isEmpty());
-			// a copy that is still current is kept: the limit holds again
-			assertThatThrownBy(() -> {
-				creator.create(new SimulationSpec("linux", 10L, null, null, null, null, null, null, null, null, null));
-				creator.create(new SimulationSpec("linux", 11L, null, null, null, null, null, null, null, null, null));
-				creator.create(new SimulationSpec("linux", 12L, null, null, null, null, null, null, null, null, null));
-			}).isInstanceOf(LimitExceededException.class);
-			assertThat(registry.held(fourth)).isPresent();
+			// the limit holds again: at most three copies of this client in memory,
+			// whether
+			// a create makes room by dropping an answered copy (issue 20) or is refused
+			for (long seed = 10; seed < 13; seed++) {
+				long s = seed;
+				try {
+					creator
+						.create(new SimulationSpec("linux", s, null, null, null, null, null, null, null, null, null));
+				}
+				catch (LimitExceededException refused) {
+					// the share is full of copies that cannot go yet
+				}
+			}
+			assertThat(registry.size()).isLessThanOrEqualTo(3);
 		}
 		finally {
 			small.close();
