@@ -193,7 +193,7 @@ class JournalDamageTest {
 			assertThat(o.journalHealth().get("status").asString()).isEqualTo("DAMAGED");
 		}
 		assertThat(o.served()).as("served simulations carry every recorded event").allSatisfy(view -> {
-			assertThat(view.get("nowMs").asDouble()).isEqualTo(50.0);
+			assertThat(view.get("nowMs").asDouble()).isEqualTo(this.recordedNowMs);
 			assertThat(view.get("pairs")).hasSize(1);
 		});
 	}
