@@ -28,8 +28,13 @@ import org.springframework.util.unit.DataSize;
  * in flight each way)
  * @param heap the heap the simulations are budgeted against; empty = the JVM's maximum
  * heap (-Xmx)
- * @param heapFraction the share of that heap simulations may fill at their maximum size;
- * the rest is headroom
+ * @param heapFraction the share of that heap simulations may fill (what they hold, see
+ * {@code reservedTraceEvents}); the rest is headroom
+ * @param reservedTraceEvents trace events reserved for each simulation when counting how
+ * many fit (a lesson's simulation holds a few hundred): the instance limit is the
+ * budgeted heap over this reservation, not over a simulation's worst case, and what the
+ * simulations actually hold is summed; when the sum passes the budget, the least recently
+ * used copies leave memory (their journal stays) and new ones wait (429 {@code memory})
  * @param memoryHighWater share of the heap in use (after garbage collection) above which
  * new simulations are refused and health reports OUT_OF_SERVICE
  */
@@ -39,11 +44,13 @@ public record BudgetProperties(@DefaultValue("20") int maxSimulationsPerClient,
 		@DefaultValue("5000") int maxEventsPerTick, @DefaultValue("1000") int maxInlineTraceEvents,
 		@DefaultValue("250") int cpuMsPerSecond, @DefaultValue("3000") int cpuBurstMs,
 		@DefaultValue("200") int bytesPerTraceEvent, @DefaultValue("40960") int bytesPerPair, DataSize heap,
-		@DefaultValue("0.6") double heapFraction, @DefaultValue("0.9") double memoryHighWater) {
+		@DefaultValue("0.6") double heapFraction, @DefaultValue("0.9") double memoryHighWater,
+		@DefaultValue("5000") int reservedTraceEvents) {
 
 	public BudgetProperties {
 		if (maxSimulationsPerClient < 1 || maxEventsPerRequest < 1 || maxEventsPerTick < 1 || maxInlineTraceEvents < 1
-				|| cpuMsPerSecond < 1 || cpuBurstMs < 1 || bytesPerTraceEvent < 1 || bytesPerPair < 1) {
+				|| cpuMsPerSecond < 1 || cpuBurstMs < 1 || bytesPerTraceEvent < 1 || bytesPerPair < 1
+				|| reservedTraceEvents < 1) {
 			throw new IllegalArgumentException("tcplab.budget limits must be positive");
 		}
 		if (!(heapFraction > 0 && heapFraction <= 1) || !(memoryHighWater > 0 && memoryHighWater <= 1)) {

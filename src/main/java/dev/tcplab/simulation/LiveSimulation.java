@@ -40,14 +40,15 @@ public final class LiveSimulation {
 
 	private volatile long lastAccessNanos;
 
-	/** When this copy was made (System.nanoTime). */
-	private final long madeNanos;
-
 	/**
-	 * Whether a request has held its lock yet: until then the request that made it has
-	 * not answered, and the copy is not dropped to make room.
+	 * Requests that made (or rebuilt) this copy and have not finished: while any is in
+	 * progress the copy is never dropped to make room, so its maker does not answer 404
+	 * for what it just made (docs/decisions.md, "Issue 20").
 	 */
-	private volatile boolean touched;
+	private final java.util.concurrent.atomic.AtomicInteger pins = new java.util.concurrent.atomic.AtomicInteger();
+
+	/** Made outside a request: not dropped to make room before this (System.nanoTime). */
+	private volatile long pinnedUntilNanos;
 
 	/** Wall-clock nanos at which the realtime runner last advanced this simulation. */
 	private long realtimeAnchorNanos;
@@ -136,7 +137,6 @@ public final class LiveSimulation {
 		this.clock = clock;
 		this.speed = speed;
 		this.lastAccessNanos = nowNanos;
-		this.madeNanos = nowNanos;
 		this.realtimeAnchorNanos = nowNanos;
 		engine.setTraceListener(this::publish);
 	}
@@ -238,7 +238,6 @@ public final class LiveSimulation {
 			if (closed) {
 				throw new SimulationNotFoundException(id);
 			}
-			touched = true;
 			if (use) {
 				lastAccessNanos = System.nanoTime();
 			}
@@ -359,11 +358,31 @@ public final class LiveSimulation {
 	}
 
 	/**
-	 * Made less than {@code withinNanos} ago and not yet held by any request: its maker
-	 * has not answered yet.
+	 * Trace events this copy holds in memory, read without its lock: an estimate for the
+	 * memory budget.
 	 */
-	boolean unanswered(long withinNanos) {
-		return !touched && System.nanoTime() - madeNanos < withinNanos;
+	long heldTraceEvents() {
+		return engine.nextSeq() - engine.oldestSeq();
+	}
+
+	/** A request that made (or rebuilt) this copy is in progress (see {@link #unpin}). */
+	void pin() {
+		pins.incrementAndGet();
+	}
+
+	/** The request that {@link #pin pinned} this copy has finished. */
+	void unpin() {
+		pins.decrementAndGet();
+	}
+
+	/** Not dropped to make room until {@code nanos} (a copy made outside a request). */
+	void pinUntil(long nanos) {
+		pinnedUntilNanos = nanos;
+	}
+
+	/** Whether its maker is still at work, so it must not be dropped to make room. */
+	boolean pinned(long nowNanos) {
+		return pins.get() > 0 || nowNanos - pinnedUntilNanos < 0;
 	}
 
 	long lastAccessNanos() {

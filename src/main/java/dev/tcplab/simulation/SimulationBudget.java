@@ -14,14 +14,18 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * The memory budget of this instance, derived and checked at start-up: one simulation at
+ * The memory budget of this instance, derived and checked at start-up. One simulation at
  * its largest takes {@code maxTraceEvents × bytesPerTraceEvent + maxPairs × bytesPerPair}
- * of heap, and {@code maxSimulations} of them must fit in {@code heapFraction} of the
- * heap. Without an explicit {@code tcplab.max-simulations} the limit is derived from the
- * heap; an explicit one that does not fit stops the start with a message that says what
- * to change. While running, new simulations are refused (429 {@code memory}) and health
- * is OUT_OF_SERVICE when the heap in use after garbage collection passes
- * {@code memoryHighWater}.
+ * of heap, but a lesson's simulation holds a few hundred trace events: each simulation
+ * reserves {@code reservedTraceEvents × bytesPerTraceEvent + maxPairs × bytesPerPair},
+ * and {@code maxSimulations} reservations must fit in {@code heapFraction} of the heap
+ * (docs/decisions.md, "Memory is budgeted by what simulations hold"). What the
+ * simulations actually hold is summed by the registry ({@link #bytesHeld}): past the
+ * budget, least recently used copies leave memory and new ones wait. Without an explicit
+ * {@code tcplab.max-simulations} the limit is derived from the heap; an explicit one that
+ * does not fit stops the start with a message that says what to change. While running,
+ * new simulations are refused (429 {@code memory}) and health is OUT_OF_SERVICE when the
+ * heap in use after garbage collection passes {@code memoryHighWater}.
  */
 @Component("simulationMemory")
 public class SimulationBudget implements HealthIndicator {
@@ -34,6 +38,12 @@ public class SimulationBudget implements HealthIndicator {
 
 	private final long perSimulationBytes;
 
+	private final long reservedBytes;
+
+	private final long usableBytes;
+
+	private final long pairBytes;
+
 	private final int maxSimulations;
 
 	public SimulationBudget(TcplabProperties properties, BudgetProperties budget) {
@@ -41,18 +51,28 @@ public class SimulationBudget implements HealthIndicator {
 		this.heapBytes = budget.heap() != null ? budget.heap().toBytes() : Runtime.getRuntime().maxMemory();
 		this.perSimulationBytes = (long) properties.maxTraceEvents() * budget.bytesPerTraceEvent()
 				+ (long) properties.maxPairs() * budget.bytesPerPair();
+		this.pairBytes = (long) properties.maxPairs() * budget.bytesPerPair();
+		this.reservedBytes = (long) Math.min(properties.maxTraceEvents(), budget.reservedTraceEvents())
+				* budget.bytesPerTraceEvent() + this.pairBytes;
 		long usable = (long) (this.heapBytes * budget.heapFraction());
-		long fits = Math.max(1, usable / this.perSimulationBytes);
+		this.usableBytes = usable;
+		if (usable < this.perSimulationBytes) {
+			logger.warn(String.format(Locale.ROOT,
+					"one simulation at its largest (%.1f MB) does not fit in %.0f MB (%.0f%% of the heap): such a"
+							+ " simulation leaves memory when it grows past the budget",
+					mb(this.perSimulationBytes), mb(usable), budget.heapFraction() * 100));
+		}
+		long fits = Math.max(1, usable / this.reservedBytes);
 		if (properties.maxSimulations() > 0) {
 			if (properties.maxSimulations() > fits) {
 				throw new IllegalStateException(String.format(Locale.ROOT,
-						"tcplab.max-simulations=%d does not fit in memory: one simulation at its largest "
-								+ "(tcplab.max-trace-events=%d, tcplab.max-pairs=%d) takes %.1f MB, and %d of them "
+						"tcplab.max-simulations=%d does not fit in memory: each simulation reserves %.1f MB "
+								+ "(tcplab.budget.reserved-trace-events=%d, tcplab.max-pairs=%d), and %d of them "
 								+ "need %.0f MB, but %.0f%% of the %.0f MB heap is %.0f MB (room for %d). Lower "
-								+ "tcplab.max-simulations or tcplab.max-trace-events, or raise -Xmx.",
-						properties.maxSimulations(), properties.maxTraceEvents(), properties.maxPairs(),
-						mb(this.perSimulationBytes), properties.maxSimulations(),
-						mb(this.perSimulationBytes * properties.maxSimulations()), budget.heapFraction() * 100,
+								+ "tcplab.max-simulations or tcplab.budget.reserved-trace-events, or raise -Xmx.",
+						properties.maxSimulations(), mb(this.reservedBytes), budget.reservedTraceEvents(),
+						properties.maxPairs(), properties.maxSimulations(),
+						mb(this.reservedBytes * properties.maxSimulations()), budget.heapFraction() * 100,
 						mb(this.heapBytes), mb(usable), fits));
 			}
 			this.maxSimulations = properties.maxSimulations();
@@ -61,9 +81,10 @@ public class SimulationBudget implements HealthIndicator {
 			this.maxSimulations = (int) Math.min(fits, 100_000);
 		}
 		logger.info(String.format(Locale.ROOT,
-				"memory budget: %.1f MB per simulation at its largest, at most %d simulations in %.0f MB (%.0f%% of %.0f MB heap)",
-				mb(this.perSimulationBytes), this.maxSimulations, mb(usable), budget.heapFraction() * 100,
-				mb(this.heapBytes)));
+				"memory budget: %.1f MB reserved per simulation (%.1f MB at its largest), at most %d simulations in"
+						+ " %.0f MB (%.0f%% of %.0f MB heap)",
+				mb(this.reservedBytes), mb(this.perSimulationBytes), this.maxSimulations, mb(usable),
+				budget.heapFraction() * 100, mb(this.heapBytes)));
 	}
 
 	private static double mb(long bytes) {
@@ -81,6 +102,24 @@ public class SimulationBudget implements HealthIndicator {
 
 	public long perSimulationBytes() {
 		return this.perSimulationBytes;
+	}
+
+	/** What each simulation reserves when counting how many fit. */
+	public long reservedBytes() {
+		return this.reservedBytes;
+	}
+
+	/** The heap simulations may fill: {@code heapFraction} of the budgeted heap. */
+	public long usableBytes() {
+		return this.usableBytes;
+	}
+
+	/**
+	 * What a simulation holding {@code traceEvents} trace events is counted for: its
+	 * events and pairs at their largest, at least its reservation.
+	 */
+	public long bytesHeld(long traceEvents) {
+		return Math.max(this.reservedBytes, traceEvents * this.budget.bytesPerTraceEvent() + this.pairBytes);
 	}
 
 	public long heapBytes() {
@@ -134,6 +173,7 @@ public class SimulationBudget implements HealthIndicator {
 			.withDetail("memoryHighWater", this.budget.memoryHighWater())
 			.withDetail("heapMb", Math.round(mb(this.heapBytes)))
 			.withDetail("perSimulationMb", Math.round(mb(this.perSimulationBytes) * 10) / 10.0)
+			.withDetail("reservedPerSimulationMb", Math.round(mb(this.reservedBytes) * 10) / 10.0)
 			.withDetail("maxSimulations", this.maxSimulations)
 			.build();
 	}

@@ -22,6 +22,8 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 
 /**
  * The live simulations of this instance, keyed by random UUIDs. Creates them within the
@@ -33,8 +35,9 @@ import org.springframework.stereotype.Service;
  * address's least recently used copy; at the instance limit it drops the least recently
  * used copy of the address that holds the most. Only copies nobody uses are dropped (no
  * request in progress, no viewer), unless the heaviest address holds more than its fair
- * share of the instance and the newcomer less: then its watched copies go too. A dropped
- * copy of a journaled simulation comes back from the journal when it is asked for.
+ * share of the instance and the newcomer less: then its watched copies go too. A copy
+ * whose making request is still in progress is never dropped. A dropped copy of a
+ * journaled simulation comes back from the journal when it is asked for.
  */
 @Service
 public class SimulationRegistry {
@@ -152,6 +155,12 @@ public class SimulationRegistry {
 						+ budget.maxSimulations() + " simulations and every one is in use right now",
 						"try again in a few seconds", 2);
 			}
+			if (!roomForOneMore(visitor)) {
+				throw new LimitExceededException("memory",
+						"the simulations in memory here hold this instance's memory budget and every one is in use"
+								+ " right now",
+						"try again in a few seconds", 2);
+			}
 			reserved.incrementAndGet();
 			mine.incrementAndGet();
 			// perClient entries are dropped when they reach 0 (released): keep ours
@@ -170,6 +179,7 @@ public class SimulationRegistry {
 			long born = rebuild != null && rebuild.createdAtMillis() > 0
 					? now - Math.max(0, System.currentTimeMillis() - rebuild.createdAtMillis()) * 1_000_000 : now;
 			held.put(id, new Held(visitor, born));
+			pinForMaker(live, now);
 			if (rebuild != null) {
 				// a rebuild from the journal: registered
 				// by adopt() once every entry is applied
@@ -187,6 +197,34 @@ public class SimulationRegistry {
 			throw ex;
 		}
 	}
+
+	/**
+	 * Keeps a new copy from being dropped to make room while the request that made it is
+	 * in progress (until the request completes: Spring's request-scope destruction
+	 * callback, run by the RequestContextFilter after the response); a copy made outside
+	 * a request is kept for {@link #MAKER_GRACE_NANOS}.
+	 */
+	private static void pinForMaker(LiveSimulation live, long now) {
+		RequestAttributes request = RequestContextHolder.getRequestAttributes();
+		if (request == null) {
+			live.pinUntil(now + MAKER_GRACE_NANOS);
+			return;
+		}
+		live.pin();
+		try {
+			request.registerDestructionCallback("tcplab.pin." + live.id() + "." + System.identityHashCode(live),
+					live::unpin, RequestAttributes.SCOPE_REQUEST);
+		}
+		catch (IllegalStateException completed) {
+			// the request has already completed (a job finishing after its response):
+			// give the copy the grace a copy made outside a request gets
+			live.unpin();
+			live.pinUntil(now + MAKER_GRACE_NANOS);
+		}
+	}
+
+	/** How long a copy made outside a request is not dropped to make room. */
+	private static final long MAKER_GRACE_NANOS = 5_000_000_000L;
 
 	/**
 	 * Drops one in-memory copy to make room for {@code requester} (called under
@@ -211,11 +249,11 @@ public class SimulationRegistry {
 			.thenComparingInt(s -> s.subscriberCount() > 0 ? 1 : 0)
 			.thenComparingInt(s -> s.kept() ? 1 : 0)
 			.thenComparingLong(LiveSimulation::lastAccessNanos));
+		long now = System.nanoTime();
 		for (LiveSimulation s : candidates) {
-			if (s.unanswered(5_000_000_000L)) {
-				// just made, and the request that made it has not held it yet: dropping
-				// it
-				// would answer that request 404
+			if (s.pinned(now)) {
+				// the request that made it is still at work: dropping it would answer
+				// that request 404
 				continue;
 			}
 			if (s.subscriberCount() > 0) {
@@ -235,6 +273,70 @@ public class SimulationRegistry {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Heap the in-memory copies are counted for (see {@link SimulationBudget#bytesHeld}).
+	 */
+	public long bytesHeld() {
+		long sum = 0;
+		for (LiveSimulation s : simulations.values()) {
+			sum += budget.bytesHeld(s.heldTraceEvents());
+		}
+		return sum;
+	}
+
+	/**
+	 * Makes room in the memory budget for one more simulation's reservation by dropping
+	 * copies as {@link #evictOne} picks them (called under {@link #admission}).
+	 */
+	private boolean roomForOneMore(String visitor) {
+		long usable = budget.usableBytes();
+		while (bytesHeld() + budget.reservedBytes() > usable) {
+			if (!evictOne(visitor, false)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Brings what the copies hold back within the memory budget when they grew past it:
+	 * drops the least recently used copies, unwatched and unkept ones first, never one
+	 * whose making request is in progress. A dropped journaled copy comes back when it is
+	 * asked for (a viewer reconnects after {@code closed: evicted}).
+	 * @return how many copies were dropped
+	 */
+	int trimToBudget() {
+		long usable = budget.usableBytes();
+		if (bytesHeld() <= usable) {
+			return 0;
+		}
+		synchronized (admission) {
+			long held = bytesHeld();
+			List<LiveSimulation> candidates = new ArrayList<>(simulations.values());
+			candidates.sort(Comparator.<LiveSimulation>comparingInt(s -> s.subscriberCount() > 0 ? 1 : 0)
+				.thenComparingInt(s -> s.kept() ? 1 : 0)
+				.thenComparingLong(LiveSimulation::lastAccessNanos));
+			long now = System.nanoTime();
+			int dropped = 0;
+			for (LiveSimulation s : candidates) {
+				if (held <= usable) {
+					break;
+				}
+				long bytes = budget.bytesHeld(s.heldTraceEvents());
+				if (!s.pinned(now) && evict(s, "evicted")) {
+					held -= bytes;
+					dropped++;
+				}
+			}
+			if (dropped > 0) {
+				logger.info(String.format(java.util.Locale.ROOT,
+						"memory budget: dropped %d in-memory copies, %.0f of %.0f MB held", dropped, held / 1_048_576.0,
+						usable / 1_048_576.0));
+			}
+			return dropped;
+		}
 	}
 
 	/**
@@ -465,7 +567,7 @@ public class SimulationRegistry {
 			Held h = held.get(s.id());
 			boolean expired = h != null && now - h.bornNanos() > lifetime;
 			long idleTtl = s.kind().oneShot() && !s.kept() ? oneShotTtl : ttl;
-			boolean idle = !watched && now - s.lastAccessNanos() > idleTtl;
+			boolean idle = !watched && now - s.lastAccessNanos() > idleTtl && !s.pinned(now);
 			if ((expired || idle) && simulations.remove(s.id(), s)) {
 				released(s);
 				s.close(expired ? "expired" : "evicted");
@@ -479,12 +581,21 @@ public class SimulationRegistry {
 
 	/**
 	 * Advances every realtime simulation; every 5th tick (~4/s at 50 ms) tells viewers
-	 * the clock.
+	 * the clock; every 20th (~1/s) brings memory back within its budget
+	 * ({@link #trimToBudget}).
 	 */
 	@Scheduled(fixedRateString = "${tcplab.realtime-tick:PT0.05S}")
 	public void tickRealtime() {
 		long now = System.nanoTime();
 		boolean announce = (++tickCount % 5) == 0;
+		if (tickCount % 20 == 0) {
+			try {
+				trimToBudget();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("memory budget sweep failed", ex);
+			}
+		}
 		for (LiveSimulation s : simulations.values()) {
 			try {
 				s.tickRealtime(now, properties.maxAdvanceMs(), budget.properties().maxEventsPerTick());

@@ -19,22 +19,26 @@ class SimulationBudgetTest {
 
 	static BudgetProperties budget(DataSize heap, double highWater) {
 		return new BudgetProperties(20, Duration.ofHours(4), 100_000, 5000, 1000, 250, 3000, 200, 40960, heap, 0.6,
-				highWater);
+				highWater, 5000);
 	}
 
 	@Test
 	void shouldAllowAsManySimulationsAsFitInTheBudgetedHeapWithoutAnExplicitLimit() {
 		SimulationBudget b = new SimulationBudget(limits(0), budget(DataSize.ofGigabytes(1), 0.9));
-		// 100,000 × 200 B + 64 × 40 KiB per simulation, 60 % of 1 GiB
+		// at its largest 100,000 × 200 B + 64 × 40 KiB; reserved 5,000 × 200 B + 64 × 40
+		// KiB per simulation, in 60 % of 1 GiB
 		assertThat(b.perSimulationBytes()).isEqualTo(100_000L * 200 + 64L * 40960);
-		assertThat(b.maxSimulations()).isEqualTo((int) ((long) (1024L * 1024 * 1024 * 0.6) / b.perSimulationBytes()));
+		assertThat(b.reservedBytes()).isEqualTo(5_000L * 200 + 64L * 40960);
+		assertThat(b.maxSimulations()).isEqualTo((int) ((long) (1024L * 1024 * 1024 * 0.6) / b.reservedBytes()))
+			.isEqualTo(177);
 	}
 
 	@Test
 	void shouldStopTheStartWithTheArithmeticWhenAnExplicitLimitDoesNotFit() {
-		assertThatThrownBy(() -> new SimulationBudget(limits(1000), budget(DataSize.ofGigabytes(6), 0.9)))
+		assertThatThrownBy(() -> new SimulationBudget(limits(2000), budget(DataSize.ofGigabytes(6), 0.9)))
 			.isInstanceOf(IllegalStateException.class)
-			.hasMessageContaining("tcplab.max-simulations=1000 does not fit")
+			.hasMessageContaining("tcplab.max-simulations=2000 does not fit")
+			.hasMessageContaining("room for 1067")
 			.hasMessageContaining("raise -Xmx");
 		assertThat(new SimulationBudget(limits(100), budget(DataSize.ofGigabytes(6), 0.9)).maxSimulations())
 			.isEqualTo(100);

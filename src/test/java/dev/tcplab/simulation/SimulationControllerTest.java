@@ -90,7 +90,7 @@ class SimulationControllerTest {
 		when(service.properties())
 			.thenReturn(new TcplabProperties(10, 4, 1000, 3_600_000, Duration.ofMinutes(30), 50, 200));
 		when(service.budget()).thenReturn(new BudgetProperties(20, Duration.ofHours(4), 100_000, 5000, 1000, 250, 3000,
-				200, 40960, null, 0.6, 0.9));
+				200, 40960, null, 0.6, 0.9, 5000));
 	}
 
 	static EndpointView endpoint(String role, String address, int port, TcpState state) {

@@ -18,7 +18,7 @@ class ClientCpuBudgetTest {
 
 	static ClientCpuBudget budget() {
 		return new ClientCpuBudget(new BudgetProperties(20, Duration.ofHours(4), 100_000, 5000, 1000, 250, 3000, 200,
-				40960, null, 0.6, 0.9));
+				40960, null, 0.6, 0.9, 5000));
 	}
 
 	@Test
