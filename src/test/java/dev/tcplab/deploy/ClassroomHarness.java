@@ -219,11 +219,18 @@ public final class ClassroomHarness {
 					scripts.get(rnd.nextInt(scripts.size())), Map.of());
 			think.run();
 		}
-		// what do I hold? delete the oldest, keep the page now and then (a shared link)
+		// what do I hold? delete the oldest other than the page (newest first), keep the
+		// page now and then (a shared link)
 		JsonNode mine = v.json("GET", "/api/simulations?mine=true", null, 200);
-		if (mine != null && mine.get("simulations") != null && mine.get("simulations").size() > 1) {
+		if (mine != null && mine.get("simulations") != null) {
 			JsonNode all = mine.get("simulations");
-			v.send("DELETE", "/api/simulations/" + all.get(all.size() - 1).get("id").asString(), null);
+			for (int k = all.size() - 1; k >= 0; k--) {
+				String other = all.get(k).get("id").asString();
+				if (!other.equals(page)) {
+					v.send("DELETE", "/api/simulations/" + other, null);
+					break;
+				}
+			}
 		}
 		boolean keep = rnd.nextInt(10) == 0;
 		if (keep) {

@@ -140,7 +140,8 @@ final class ComposeStack implements AutoCloseable {
 		if (proxyAddress != null) {
 			hostMap.put(proxyAddress, "127.0.0.1");
 		}
-		Map<String, String> imageEnv = dockerfileEnv(Files.readString(repo.resolve("Dockerfile")));
+		String dockerfile = Files.readString(repo.resolve("Dockerfile"));
+		Map<String, String> imageEnv = dockerfileEnv(dockerfile);
 		for (Map.Entry<String, Map<String, Object>> e : services.entrySet()) {
 			// an instance of the app: the service that builds the image, or one that runs
 			// it
@@ -171,6 +172,10 @@ final class ComposeStack implements AutoCloseable {
 				// what a container's memory limit does to the JVM's heap ergonomics
 				cmd.add("-XX:MaxRAM=" + memory);
 			}
+			// the image's JVM flags (heap share of that limit, metaspace, stacks), not
+			// the
+			// ones naming files inside the image (the CDS archive)
+			cmd.addAll(jvmFlags(dockerfile));
 			cmd.addAll(List.of("-cp", classpath, "dev.tcplab.TcplabApplication",
 					"--server.port=" + this.appPorts.get(app)));
 			cmd.addAll(args);
@@ -319,8 +324,30 @@ final class ComposeStack implements AutoCloseable {
 		return Long.toString(n * unit);
 	}
 
+	/**
+	 * The JVM flags of a Dockerfile's {@code JAVA_TOOL_OPTIONS}, except those about the
+	 * class-data sharing archive inside the image.
+	 */
+	static List<String> jvmFlags(String dockerfile) {
+		Map<String, String> env = dockerfileVariables(dockerfile);
+		List<String> flags = new ArrayList<>();
+		for (String flag : env.getOrDefault("JAVA_TOOL_OPTIONS", "").trim().split("\\s+")) {
+			if (!flag.isEmpty() && !flag.startsWith("-XX:SharedArchiveFile") && !flag.startsWith("-Xshare")) {
+				flags.add(flag);
+			}
+		}
+		return flags;
+	}
+
 	/** The application settings among a Dockerfile's ENV instructions. */
 	static Map<String, String> dockerfileEnv(String dockerfile) {
+		Map<String, String> env = new LinkedHashMap<>(dockerfileVariables(dockerfile));
+		env.keySet().removeIf(k -> !APP_SETTING.matcher(k).matches());
+		return env;
+	}
+
+	/** Every variable a Dockerfile's ENV instructions set. */
+	private static Map<String, String> dockerfileVariables(String dockerfile) {
 		Map<String, String> env = new LinkedHashMap<>();
 		String joined = dockerfile.replaceAll("\\\\\\r?\\n", " ");
 		for (String line : joined.split("\\r?\\n")) {
@@ -334,9 +361,7 @@ final class ComposeStack implements AutoCloseable {
 				if (v.startsWith("\"")) {
 					v = v.substring(1, v.length() - 1);
 				}
-				if (APP_SETTING.matcher(m.group(1)).matches()) {
-					env.put(m.group(1), v);
-				}
+				env.put(m.group(1), v);
 			}
 		}
 		return env;
