@@ -184,6 +184,15 @@ public final class HostedDemoCapacity {
 						"--spring.datasource.url=jdbc:h2:mem:capacity", "--spring.flyway.enabled=false"),
 				users, seconds, false);
 		rows.add(new String[] { "(a) one instance, memory only, closed loop", a.rowWithCpu("") });
+		// the floor of the think-time target: what this machine answers without a journal
+		// (one instance: two need the journal to share simulations)
+		thinkMs = 1000;
+		Stats floor = phase(
+				nginxBinary, "a-think", 1, after, List.of("--tcplab.journal.enabled=false",
+						"--spring.datasource.url=jdbc:h2:mem:capacity", "--spring.flyway.enabled=false"),
+				users, seconds, false);
+		thinkMs = 0;
+		rows.add(new String[] { "(a) one instance, memory only, 1 s think time", floor.rowWithCpu("") });
 		int db = 0;
 		for (int instances : new int[] { 1, 2 }) {
 			for (long think : new long[] { 0, 1000 }) {
@@ -270,7 +279,11 @@ public final class HostedDemoCapacity {
 				"--tcplab.requests-per-second=1000000", "--tcplab.request-burst=1000000",
 				"--tcplab.max-trace-events=1000", "--tcplab.max-pairs=4",
 				"--tcplab.budget.max-simulations-per-client=100000", "--tcplab.budget.cpu-ms-per-second=1000000",
-				"--tcplab.budget.cpu-burst-ms=1000000", "--spring.main.banner-mode=off", "--logging.level.root=WARN");
+				"--tcplab.budget.cpu-burst-ms=1000000",
+				// every virtual user comes from 127.0.0.1: one client to the per-client
+				// limits
+				"--tcplab.budget.jobs.requests-in-progress-per-client=100000", "--spring.main.banner-mode=off",
+				"--logging.level.root=WARN");
 	}
 
 	static Process start(String name, List<String> cmd) throws IOException {

@@ -1,6 +1,7 @@
 package dev.tcplab.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Issue 20, capacity: memory is budgeted by what the simulations hold, not by each one's
@@ -44,6 +48,9 @@ class MemoryBudgetTest {
 
 	@Autowired
 	SimulationBudget budget;
+
+	@Autowired
+	SimulationService service;
 
 	final List<String> made = new ArrayList<>();
 
@@ -120,6 +127,39 @@ class MemoryBudgetTest {
 		assertThat(this.registry.held(older)).isEmpty();
 		assertThat(this.registry.held(newer)).isPresent();
 		assertThat(this.registry.trimToBudget()).as("within the budget: nothing more to drop").isZero();
+	}
+
+	// issue 20, CI 2026-12-07: a scenario run under a full instance answered 404 because
+	// another request dropped the copy it had just made; a copy is pinned until the
+	// request that made it completes
+	@Test
+	void shouldNeverDropACopyWhileTheRequestThatMadeItIsInProgress() {
+		ServletRequestAttributes request = new ServletRequestAttributes(new MockHttpServletRequest());
+		RequestContextHolder.setRequestAttributes(request);
+		List<LiveSimulation> mine = new ArrayList<>();
+		try {
+			while (this.registry.size() < this.budget.maxSimulations()) {
+				LiveSimulation s = this.service
+					.create(new SimulationSpec("linux", 1L, null, null, null, null, null, null, null, null, null));
+				this.made.add(s.id());
+				mine.add(s);
+			}
+			assertThatThrownBy(() -> this.service
+				.create(new SimulationSpec("linux", 2L, null, null, null, null, null, null, null, null, null)))
+				.as("every copy is pinned by the request in progress")
+				.isInstanceOfSatisfying(LimitExceededException.class,
+						ex -> assertThat(ex.limit()).isIn("maxSimulations", "maxSimulationsPerClient", "memory"));
+			assertThat(mine).allSatisfy(s -> assertThat(this.registry.held(s.id())).contains(s));
+		}
+		finally {
+			RequestContextHolder.resetRequestAttributes();
+			request.requestCompleted();
+		}
+		// the request completed: its copies may make room now (the least recently used
+		// goes)
+		String next = create();
+		assertThat(this.registry.held(next)).isPresent();
+		assertThat(this.registry.held(mine.get(0).id())).as("the oldest copy left memory").isEmpty();
 	}
 
 }
