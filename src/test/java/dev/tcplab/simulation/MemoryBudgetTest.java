@@ -18,6 +18,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
@@ -29,39 +31,45 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * the least recently used leave memory and come back from the journal.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "tcplab.budget.heap=64MB", "tcplab.budget.heap-fraction=0.5", "tcplab.max-trace-events=100000",
-				"tcplab.requests-per-second=1000000", "tcplab.request-burst=1000000",
-				"tcplab.budget.cpu-ms-per-second=1000000", "tcplab.budget.cpu-burst-ms=1000000",
-				"tcplab.realtime-tick=PT1H" })
+		properties = { "tcplab.max-trace-events=100000", "tcplab.requests-per-second=1000000",
+				"tcplab.request-burst=1000000", "tcplab.budget.cpu-ms-per-second=1000000",
+				"tcplab.budget.cpu-burst-ms=1000000", "tcplab.realtime-tick=PT1H" })
 class MemoryBudgetTest {
 
 	static final long MB = 1024 * 1024;
 
-	@LocalServerPort
-	int port;
+	/** 32 MiB of this JVM's heap for simulations. */
+	@DynamicPropertySource
+	static void budget(DynamicPropertyRegistry properties) {
+		properties.add("tcplab.budget.heap-fraction", () -> 32.0 * MB / Runtime.getRuntime().maxMemory());
+	}
+
+	final HttpJson http;
+
+	final SimulationRegistry registry;
+
+	final SimulationBudget budget;
+
+	final SimulationService service;
 
 	@Autowired
-	JsonMapper json;
-
-	@Autowired
-	SimulationRegistry registry;
-
-	@Autowired
-	SimulationBudget budget;
-
-	@Autowired
-	SimulationService service;
+	MemoryBudgetTest(@LocalServerPort int port, JsonMapper json, SimulationRegistry registry, SimulationBudget budget,
+			SimulationService service) {
+		this.http = new HttpJson(port, json);
+		this.registry = registry;
+		this.budget = budget;
+		this.service = service;
+	}
 
 	final List<String> made = new ArrayList<>();
 
 	@AfterEach
 	void deleteWhatWasMade() {
-		HttpJson http = new HttpJson(this.port, this.json);
-		this.made.forEach(id -> http.delete("/api/simulations/" + id));
+		this.made.forEach(id -> this.http.delete("/api/simulations/" + id));
 	}
 
 	String create() {
-		HttpJson.Answer a = new HttpJson(this.port, this.json).post("/api/simulations", "{\"seed\":7}");
+		HttpJson.Answer a = this.http.post("/api/simulations", "{\"seed\":7}");
 		assertThat(a.status()).as(a.text()).isEqualTo(201);
 		String id = a.json().get("id").asString();
 		this.made.add(id);
@@ -88,9 +96,11 @@ class MemoryBudgetTest {
 		// 5,000 events × 200 B + 64 pairs × 40 KiB = 3.6 MB reserved; 100,000 events at
 		// most = 22.6 MB
 		assertThat(this.budget.reservedBytes()).isEqualTo(5_000L * 200 + 64L * 40960);
-		assertThat(this.budget.usableBytes()).isEqualTo(32 * MB);
-		assertThat(this.budget.maxSimulations()).isEqualTo((int) (32 * MB / this.budget.reservedBytes())).isEqualTo(9);
-		assertThat(32 * MB / this.budget.perSimulationBytes()).as("by the worst case").isEqualTo(1);
+		assertThat(this.budget.usableBytes()).isBetween(32 * MB - 1024, 32 * MB);
+		assertThat(this.budget.maxSimulations())
+			.isEqualTo((int) (this.budget.usableBytes() / this.budget.reservedBytes()))
+			.isEqualTo(9);
+		assertThat(this.budget.usableBytes() / this.budget.perSimulationBytes()).as("by the worst case").isEqualTo(1);
 	}
 
 	@Test
@@ -107,7 +117,7 @@ class MemoryBudgetTest {
 				.isLessThanOrEqualTo(this.budget.usableBytes());
 		}
 		assertThat(this.registry.held(big)).as("the big copy left memory").isEmpty();
-		HttpJson.Answer back = new HttpJson(this.port, this.json).get("/api/simulations/" + big);
+		HttpJson.Answer back = this.http.get("/api/simulations/" + big);
 		assertThat(back.status()).as("rebuilt from its journal: " + back.text()).isEqualTo(200);
 		assertThat(this.registry.held(big)).isPresent();
 	}
@@ -121,7 +131,7 @@ class MemoryBudgetTest {
 		// 2 × (15 MB + 2.6 MB) > 32 MiB
 		assertThat(this.registry.bytesHeld()).isGreaterThan(this.budget.usableBytes());
 		// the newer one is used after the older one
-		new HttpJson(this.port, this.json).get("/api/simulations/" + newer);
+		this.http.get("/api/simulations/" + newer);
 		assertThat(this.registry.trimToBudget()).isEqualTo(1);
 		assertThat(this.registry.bytesHeld()).isLessThanOrEqualTo(this.budget.usableBytes());
 		assertThat(this.registry.held(older)).isEmpty();
