@@ -137,6 +137,8 @@ public final class LiveSimulation {
 		this.clock = clock;
 		this.speed = speed;
 		this.lastAccessNanos = nowNanos;
+		// System.nanoTime may be negative: "pinned until" starts at the birth, not at 0
+		this.pinnedUntilNanos = nowNanos;
 		this.realtimeAnchorNanos = nowNanos;
 		engine.setTraceListener(this::publish);
 	}

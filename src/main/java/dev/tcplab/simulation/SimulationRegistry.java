@@ -142,7 +142,7 @@ public class SimulationRegistry {
 		synchronized (admission) {
 			mine = perClient.computeIfAbsent(visitor, k -> new AtomicInteger());
 			int perClientLimit = budget.properties().maxSimulationsPerClient();
-			if (mine.get() >= perClientLimit && !evictOne(visitor, true)) {
+			if (mine.get() >= perClientLimit && evictOne(visitor, true) == null) {
 				throw new LimitExceededException("maxSimulationsPerClient", "all " + perClientLimit
 						+ " simulations this address holds here (tcplab.budget.max-simulations-per-client) are in use"
 						+ " right now: each has a request in progress or a page showing it",
@@ -150,7 +150,7 @@ public class SimulationRegistry {
 								+ " GET /api/simulations?mine=true lists yours, DELETE /api/simulations/{id} deletes one",
 						1);
 			}
-			if (reserved.get() >= budget.maxSimulations() && !evictOne(visitor, false)) {
+			if (reserved.get() >= budget.maxSimulations() && evictOne(visitor, false) == null) {
 				throw new LimitExceededException("maxSimulations", "this instance holds its limit of "
 						+ budget.maxSimulations() + " simulations and every one is in use right now",
 						"try again in a few seconds", 2);
@@ -231,9 +231,9 @@ public class SimulationRegistry {
 	 * {@link #admission}): the least recently used copy that nobody uses of the requester
 	 * ({@code ownShare}) or of the address holding the most (the instance limit). Kept
 	 * copies go after unkept ones. Never waits for a simulation's lock.
-	 * @return false when nothing could be dropped
+	 * @return the copy dropped, or null when nothing could be dropped
 	 */
-	private boolean evictOne(String requester, boolean ownShare) {
+	private LiveSimulation evictOne(String requester, boolean ownShare) {
 		Map<String, Integer> counts = new HashMap<>();
 		perClient.forEach((k, v) -> counts.put(k, v.get()));
 		int requesterHolds = counts.getOrDefault(requester, 0);
@@ -269,10 +269,10 @@ public class SimulationRegistry {
 					logger.debug("made room for " + requester + ": dropped the in-memory copy of " + s.id() + " ("
 							+ s.visitor() + " holds " + counts.getOrDefault(s.visitor(), 0) + ")");
 				}
-				return true;
+				return s;
 			}
 		}
-		return false;
+		return null;
 	}
 
 	/**
@@ -292,10 +292,13 @@ public class SimulationRegistry {
 	 */
 	private boolean roomForOneMore(String visitor) {
 		long usable = budget.usableBytes();
-		while (bytesHeld() + budget.reservedBytes() > usable) {
-			if (!evictOne(visitor, false)) {
+		long held = bytesHeld();
+		while (held + budget.reservedBytes() > usable) {
+			LiveSimulation dropped = evictOne(visitor, false);
+			if (dropped == null) {
 				return false;
 			}
+			held -= budget.bytesHeld(dropped.heldTraceEvents());
 		}
 		return true;
 	}

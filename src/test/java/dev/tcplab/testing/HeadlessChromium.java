@@ -90,6 +90,22 @@ public final class HeadlessChromium {
 				"const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(1)));");
 	}
 
+	/** Runs {@code script} in the page and answers what it returns. */
+	public static Object js(WebDriver driver, String script, Object... args) {
+		return ((JavascriptExecutor) driver).executeScript(script, args);
+	}
+
+	/**
+	 * Waits up to {@code timeout} for {@code condition}, asking again when the page
+	 * replaced an element it reads.
+	 */
+	public static void waitFor(WebDriver driver, java.time.Duration timeout,
+			java.util.function.BooleanSupplier condition) {
+		new org.openqa.selenium.support.ui.WebDriverWait(driver, timeout)
+			.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+			.until(d -> condition.getAsBoolean());
+	}
+
 	/** Quits the browser if there is one; returns null for the caller's field. */
 	public static WebDriver stop(WebDriver driver) {
 		if (driver != null) {

@@ -20,7 +20,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -227,13 +226,11 @@ class AuthorUiTests {
 	}
 
 	private Object js(String script, Object... args) {
-		return ((JavascriptExecutor) driver).executeScript(script, args);
+		return HeadlessChromium.js(driver, script, args);
 	}
 
 	private void waitFor(java.util.function.BooleanSupplier condition) {
-		new WebDriverWait(driver, Duration.ofSeconds(20))
-			.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-			.until(d -> condition.getAsBoolean());
+		HeadlessChromium.waitFor(driver, Duration.ofSeconds(20), condition);
 	}
 
 	private static void screenshot(String name) throws IOException {

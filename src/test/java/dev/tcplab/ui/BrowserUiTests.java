@@ -21,7 +21,6 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import dev.tcplab.testing.ServerTest;
 
@@ -375,7 +374,7 @@ class BrowserUiTests {
 	}
 
 	private Object js(String script, Object... args) {
-		return ((JavascriptExecutor) driver).executeScript(script, args);
+		return HeadlessChromium.js(driver, script, args);
 	}
 
 	// ------------------------------------------------------------------ helpers
@@ -434,8 +433,7 @@ class BrowserUiTests {
 	}
 
 	private void waitFor(java.util.function.BooleanSupplier condition) {
-		new WebDriverWait(driver, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-			.until(d -> condition.getAsBoolean());
+		HeadlessChromium.waitFor(driver, WAIT, condition);
 	}
 
 	private void scrollTo(String id) {

@@ -14,11 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import dev.tcplab.testing.HeadlessChromium;
 
@@ -269,12 +267,11 @@ class CaptureAndOwnershipUiTests {
 	}
 
 	private Object js(String script, Object... args) {
-		return ((JavascriptExecutor) driver).executeScript(script, args);
+		return HeadlessChromium.js(driver, script, args);
 	}
 
 	private void waitFor(java.util.function.BooleanSupplier condition) {
-		new WebDriverWait(driver, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-			.until(d -> condition.getAsBoolean());
+		HeadlessChromium.waitFor(driver, WAIT, condition);
 	}
 
 	private static void screenshot(String name) throws IOException {

@@ -16,13 +16,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -343,12 +341,11 @@ class ReaderUiTests {
 	}
 
 	private Object js(String script, Object... args) {
-		return ((JavascriptExecutor) driver).executeScript(script, args);
+		return HeadlessChromium.js(driver, script, args);
 	}
 
 	private void waitFor(java.util.function.BooleanSupplier condition) {
-		new WebDriverWait(driver, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-			.until(d -> condition.getAsBoolean());
+		HeadlessChromium.waitFor(driver, WAIT, condition);
 	}
 
 	private static void screenshot(String name) throws IOException {

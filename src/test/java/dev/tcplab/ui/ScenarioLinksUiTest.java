@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -99,7 +98,7 @@ class ScenarioLinksUiTest {
 	}
 
 	private Object js(String script) {
-		return ((JavascriptExecutor) driver).executeScript(script);
+		return HeadlessChromium.js(driver, script);
 	}
 
 }
