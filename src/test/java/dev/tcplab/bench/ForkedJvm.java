@@ -21,11 +21,17 @@ final class ForkedJvm {
 
 	static Map<String, String> run(List<String> jvmArgs, Class<?> main, List<String> args)
 			throws IOException, InterruptedException {
+		return run(System.getProperty("java.class.path"), jvmArgs, main, args);
+	}
+
+	/** The same with another class path (for example another build's classes). */
+	static Map<String, String> run(String classPath, List<String> jvmArgs, Class<?> main, List<String> args)
+			throws IOException, InterruptedException {
 		List<String> cmd = new ArrayList<>();
 		cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		cmd.addAll(jvmArgs);
 		cmd.add("-cp");
-		cmd.add(System.getProperty("java.class.path"));
+		cmd.add(classPath);
 		cmd.add(main.getName());
 		cmd.addAll(args);
 		System.out.println(
