@@ -38,9 +38,16 @@ final class EngineCounters {
 			Field e = Simulation.class.getDeclaredField("e");
 			e.setAccessible(true);
 			Object engine = e.get(sim);
-			Field s = engine.getClass().getDeclaredField("sched");
-			s.setAccessible(true);
-			return s.get(engine);
+			// the scheduler is declared by the engine's class or one of its superclasses
+			for (Class<?> k = engine.getClass(); k != null; k = k.getSuperclass()) {
+				for (Field s : k.getDeclaredFields()) {
+					if (s.getName().equals("sched")) {
+						s.setAccessible(true);
+						return s.get(engine);
+					}
+				}
+			}
+			return null;
 		}
 		catch (ReflectiveOperationException | RuntimeException ex) {
 			return null;
