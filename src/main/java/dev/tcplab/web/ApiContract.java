@@ -49,7 +49,9 @@ import org.springframework.web.method.HandlerMethod;
  * controller declared only error responses;</li>
  * <li>problem responses ({@code application/problem+json}, schema {@code Problem}, an
  * example each) for 400, 404 (paths with parameters), 413 and 415 (with a body), 429 and
- * 503 (with {@code Retry-After}) and 500, next to those a controller declared;</li>
+ * 503 (with {@code Retry-After}) and 500, next to those a controller declared (a
+ * controller declares an error response by its code and description only: its content is
+ * always the problem's);</li>
  * <li>an example for every request and response body (the schema's own, or one built from
  * the schema);</li>
  * <li>meaningful operation ids: a controller method name that says only a verb
