@@ -12,14 +12,11 @@ public class JobBudgetExceededException extends LimitExceededException {
 
 	private final boolean sizeOfTheJob;
 
-	private final long retryAfterSeconds;
-
 	public JobBudgetExceededException(String limit, long max, boolean sizeOfTheJob, long retryAfterSeconds,
 			String message) {
-		super(limit, message);
+		super(limit, message, null, retryAfterSeconds);
 		this.max = max;
 		this.sizeOfTheJob = sizeOfTheJob;
-		this.retryAfterSeconds = retryAfterSeconds;
 	}
 
 	/** The limit's value (a count, or milliseconds for time budgets). */
@@ -33,10 +30,6 @@ public class JobBudgetExceededException extends LimitExceededException {
 	 */
 	public boolean sizeOfTheJob() {
 		return sizeOfTheJob;
-	}
-
-	public long retryAfterSeconds() {
-		return retryAfterSeconds;
 	}
 
 }
