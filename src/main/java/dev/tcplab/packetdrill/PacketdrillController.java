@@ -51,7 +51,7 @@ class PacketdrillController {
 	}
 
 	@PostMapping("/api/packetdrill/runs")
-	@Operation(summary = "Run a packetdrill script in the lab",
+	@Operation(operationId = "runPacketdrill", summary = "Run a packetdrill script in the lab",
 			description = "The body is the script (text/plain, at most 64 KiB). The local end is a tcplab endpoint on the chosen profile; the remote end is the script, with no TCP stack behind it. '<' lines are injected at their times, '>' lines are matched (flags, relative sequence range, ack; timing within --tolerance_usecs, default 15000), system calls run with socket semantics. Shell lines and options the lab does not model are 'skipped'; constructs it cannot run (code blocks, control messages, unknown calls or sysctls) are 'unsupported', listed in 'unsupported' and make passed false, and the rest of the script still runs. Leading sysctl lines set the run's constants. The run is an ordinary simulation (trace, pcap, WebSocket).")
 	@ApiResponse(responseCode = "200",
 			description = "The run: passed, the first failure, a verdict per line, the trace")
@@ -98,7 +98,7 @@ class PacketdrillController {
 	}
 
 	@GetMapping("/api/simulations/{id}/pairs/{pairId}/packetdrill")
-	@Operation(summary = "Export one side of a pair as a packetdrill script",
+	@Operation(operationId = "exportPacketdrill", summary = "Export one side of a pair as a packetdrill script",
 			description = "The chosen side plays the local kernel under test: what it sent are '>' lines, what the other side sent and reached it are '<' lines, its socket calls are system-call lines. Relative sequence numbers and times; run with packetdrill --tolerance_usecs=15000 file.pkt.")
 	@ApiResponse(responseCode = "200", description = "The script", content = @Content(mediaType = "text/plain"))
 	@ApiResponse(responseCode = "400", description = "side is not client or server")

@@ -96,7 +96,7 @@ class ScenarioController {
 	}
 
 	@PostMapping("/{name}/runs")
-	@Operation(summary = "Run a scenario",
+	@Operation(operationId = "runScenario", summary = "Run a scenario",
 			description = "Creates a simulation (manual clock), runs every step (or steps 1..untilStep) and answers the trace with narration tied to seq ranges, each step's expectations checked against its range. The simulation stays live where the last step run left it: open it with GET /api/simulations/{simulationId}. At most tcplab.budget.max-inline-trace-events trace events come inline; traceContinuesAt then says where GET …/trace?since= reads on.")
 	@ApiResponse(responseCode = "201", description = "Ran")
 	@ApiResponse(responseCode = "400",

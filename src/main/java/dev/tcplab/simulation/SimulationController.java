@@ -95,7 +95,7 @@ class SimulationController {
 	}
 
 	@PostMapping("/{id}/pairs")
-	@Operation(summary = "Open a client/server pair",
+	@Operation(operationId = "openPair", summary = "Open a client/server pair",
 			description = "With establish (default) the handshake has already run on the virtual clock. A pinned clientPort that cannot be bound answers 409 with errno EADDRINUSE; too many pairs 429.")
 	@ApiResponse(responseCode = "201", description = "Created")
 	@ApiResponse(responseCode = "409", description = "The port cannot be bound")
@@ -116,7 +116,7 @@ class SimulationController {
 	}
 
 	@PostMapping("/{id}/pairs/{pairId}/events")
-	@Operation(summary = "Apply a socket call, fault or poke to one side of a pair",
+	@Operation(operationId = "applyPairEvent", summary = "Apply a socket call, fault or poke to one side of a pair",
 			description = "A call the TCP state forbids is not an HTTP error: 200 with the errno name as result (EPIPE, ENOTCONN, …).")
 	@ApiResponse(responseCode = "200", description = "Applied; result and the trace events produced")
 	@ApiResponse(responseCode = "400", description = "Malformed event")
@@ -130,7 +130,7 @@ class SimulationController {
 	}
 
 	@PostMapping("/{id}/clock")
-	@Operation(summary = "Move or configure the virtual clock",
+	@Operation(operationId = "moveClock", summary = "Move or configure the virtual clock",
 			description = "advanceMs (capped by tcplab.max-advance-ms), runUntilIdle (+maxMs), step (run the next pending instant), paused, speed, clock.")
 	@ApiResponse(responseCode = "400", description = "Invalid or too large")
 	ClockResponse clock(@PathVariable String id, @Valid @RequestBody ClockRequest request) {
@@ -153,7 +153,7 @@ class SimulationController {
 	}
 
 	@GetMapping(path = "/{id}/trace.pcap", produces = PcapWriter.MEDIA_TYPE)
-	@Operation(summary = "Download the segments as a pcap file",
+	@Operation(operationId = "getPcap", summary = "Download the segments as a pcap file",
 			description = "libpcap, LINKTYPE_RAW (IPv4), one record per sent segment, virtual timestamps, correct checksums; opens in Wireshark/tshark.")
 	@ApiResponse(responseCode = "200",
 			content = @Content(mediaType = PcapWriter.MEDIA_TYPE, schema = @Schema(type = "string", format = "binary")))
