@@ -112,8 +112,6 @@ public final class CaptureAnalyzer {
 
 	private long sinceSweep, lastSweepNs;
 
-	private long tcpPackets;
-
 	private long peakOpen;
 
 	public CaptureAnalyzer(StackConstants constants, Limits limits, Consumer<Tracked> sink) {
@@ -125,10 +123,6 @@ public final class CaptureAnalyzer {
 	/** The capture's time origin (first frame), nanoseconds since the epoch. */
 	public long startNs() {
 		return this.startNs;
-	}
-
-	public long tcpPackets() {
-		return this.tcpPackets;
 	}
 
 	/** Most connections held at once. */
@@ -149,7 +143,6 @@ public final class CaptureAnalyzer {
 
 	/** One decoded TCP segment of frame {@code f} (after {@link #frame}). */
 	public void segment(Frame f, TcpPacket p) {
-		this.tcpPackets++;
 		long t = f.timeNanos - this.startNs;
 		FlowKey key = FlowKey.of(p);
 		Tracked c = this.open.get(key);

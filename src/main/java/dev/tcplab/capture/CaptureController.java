@@ -50,12 +50,9 @@ class CaptureController {
 	@Operation(summary = "Import a pcap or pcapng file",
 			description = "The body is the file (Ethernet, Linux cooked v1/v2, raw IP, BSD loopback; IPv4 and IPv6). Answers 201 with Location and the connections found, each with both endpoints' inferred states, a summary and diagnostics. Truncated, corrupt or unsupported files: 422; too large (bytes, connections, CPU): 413; too many captures held: 429.")
 	@ApiResponse(responseCode = "201", description = "Imported")
-	@ApiResponse(responseCode = "413", description = "Past a limit",
-			content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "422", description = "Not a readable capture",
-			content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "429", description = "Too many captures held",
-			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "413", description = "Past a limit")
+	@ApiResponse(responseCode = "422", description = "Not a readable capture")
+	@ApiResponse(responseCode = "429", description = "Too many captures held")
 	ResponseEntity<Capture> importCapture(HttpServletRequest request,
 			@Parameter(description = "Profile to infer the states with",
 					example = "linux") @RequestParam(defaultValue = "linux") String profile,

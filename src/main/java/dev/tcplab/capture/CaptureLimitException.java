@@ -1,20 +1,19 @@
 package dev.tcplab.capture;
 
+import dev.tcplab.simulation.ProblemException;
+
 /**
  * An upload is larger than this instance analyses (bytes, connections, CPU time): 413
- * problem+json naming the {@link #limit()} and what to do instead.
+ * problem+json naming the {@code limit} and what to do instead.
  */
-public class CaptureLimitException extends RuntimeException {
+public class CaptureLimitException extends ProblemException {
 
-	private final String limit;
-
+	/**
+	 * @param limit which limit: {@code maxUpload}, {@code connections}, {@code cpuTime}
+	 */
 	public CaptureLimitException(String limit, String message) {
-		super(message);
-		this.limit = limit;
-	}
-
-	public String limit() {
-		return this.limit;
+		super(413, "Capture too large", message);
+		member("limit", limit);
 	}
 
 }

@@ -1,10 +1,10 @@
 package dev.tcplab.capture;
 
 import java.net.URI;
-import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import dev.tcplab.simulation.ProblemException;
 import dev.tcplab.web.Problems;
 
 import org.springframework.core.Ordered;
@@ -27,34 +27,14 @@ import org.springframework.web.util.UriUtils;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class CaptureProblems {
 
-	@ExceptionHandler(CaptureFormatException.class)
-	ResponseEntity<ProblemDetail> unreadable(CaptureFormatException ex, HttpServletRequest request) {
-		return problem(HttpStatus.UNPROCESSABLE_CONTENT, switch (ex.kind()) {
-			case TRUNCATED -> "Capture cut short";
-			case CORRUPT -> "Capture damaged";
-			case UNSUPPORTED -> "Capture not supported";
-		}, ex.getMessage(), request, Map.of("kind", ex.kind().name().toLowerCase(java.util.Locale.ROOT), "packet",
-				ex.packet(), "offset", ex.offset()));
-	}
-
-	@ExceptionHandler(CaptureLimitException.class)
-	ResponseEntity<ProblemDetail> tooLarge(CaptureLimitException ex, HttpServletRequest request) {
-		return problem(HttpStatus.CONTENT_TOO_LARGE, "Capture too large", ex.getMessage(), request,
-				Map.of("limit", ex.limit()));
-	}
-
-	@ExceptionHandler(CaptureNotFoundException.class)
-	ResponseEntity<ProblemDetail> notFound(CaptureNotFoundException ex, HttpServletRequest request) {
-		return problem(HttpStatus.NOT_FOUND, "Capture not found", ex.getMessage(), request, Map.of());
-	}
-
-	private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail,
-			HttpServletRequest request, Map<String, Object> properties) {
-		ProblemDetail pd = ProblemDetail.forStatusAndDetail(status, Problems.shorten(detail, 400));
-		pd.setTitle(title);
+	@ExceptionHandler({ CaptureFormatException.class, CaptureLimitException.class, CaptureNotFoundException.class })
+	ResponseEntity<ProblemDetail> refused(ProblemException ex, HttpServletRequest request) {
+		HttpStatus status = HttpStatus.valueOf(ex.status());
+		ProblemDetail pd = ProblemDetail.forStatusAndDetail(status, Problems.shorten(ex.getMessage(), 400));
+		pd.setTitle(ex.title());
 		pd.setInstance(
 				URI.create(UriUtils.encodePath(request.getRequestURI(), java.nio.charset.StandardCharsets.UTF_8)));
-		properties.forEach(pd::setProperty);
+		ex.members().forEach(pd::setProperty);
 		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
 	}
 

@@ -122,25 +122,18 @@ final class CaptureTrace {
 		return (p.v6 ? "[" + a + "]" : a) + ":" + port;
 	}
 
+	/** The flags a trace names, in the order it names them (as the lab's own traces). */
+	private static final int[] FLAGS = { TcpPacket.SYN, TcpPacket.FIN, TcpPacket.RST, TcpPacket.PSH, TcpPacket.ACK,
+			TcpPacket.URG };
+
+	private static final List<String> FLAG_NAMES = List.of("SYN", "FIN", "RST", "PSH", "ACK", "URG");
+
 	static List<String> flags(int f) {
 		List<String> out = new ArrayList<>(4);
-		if ((f & TcpPacket.SYN) != 0) {
-			out.add("SYN");
-		}
-		if ((f & TcpPacket.FIN) != 0) {
-			out.add("FIN");
-		}
-		if ((f & TcpPacket.RST) != 0) {
-			out.add("RST");
-		}
-		if ((f & TcpPacket.PSH) != 0) {
-			out.add("PSH");
-		}
-		if ((f & TcpPacket.ACK) != 0) {
-			out.add("ACK");
-		}
-		if ((f & TcpPacket.URG) != 0) {
-			out.add("URG");
+		for (int i = 0; i < FLAGS.length; i++) {
+			if ((f & FLAGS[i]) != 0) {
+				out.add(FLAG_NAMES.get(i));
+			}
 		}
 		return out;
 	}
@@ -151,10 +144,7 @@ final class CaptureTrace {
 
 	/** A segment event's fields up to {@code relAck}, in the trace schema's order. */
 	private static Map<String, Object> segmentEvent(int n, Segment s, String[] addrs, String event, String to) {
-		Map<String, Object> e = new LinkedHashMap<>();
-		e.put("type", "segment");
-		e.put("timeMs", CaptureService.round(s.timeMs()));
-		e.put("pair", n);
+		Map<String, Object> e = event("segment", s.timeMs(), n);
 		e.put("event", event);
 		e.put("id", s.packet());
 		e.put("from", role(s.from()));
@@ -169,6 +159,15 @@ final class CaptureTrace {
 		e.put("retransmission", s.retransmission());
 		e.put("relSeq", s.relSeq());
 		e.put("relAck", s.relAck());
+		return e;
+	}
+
+	/** The fields every trace event starts with: type, timeMs, pair. */
+	private static Map<String, Object> event(String type, double timeMs, int n) {
+		Map<String, Object> e = new LinkedHashMap<>();
+		e.put("type", type);
+		e.put("timeMs", CaptureService.round(timeMs));
+		e.put("pair", n);
 		return e;
 	}
 
@@ -213,10 +212,7 @@ final class CaptureTrace {
 			out.add(new Pending(s.timeMs(), 1, order++, e));
 		}
 		for (Change c : r.changes()) {
-			Map<String, Object> e = new LinkedHashMap<>();
-			e.put("type", "state");
-			e.put("timeMs", CaptureService.round(c.timeMs()));
-			e.put("pair", n);
+			Map<String, Object> e = event("state", c.timeMs(), n);
 			e.put("endpoint", c.endpointName());
 			e.put("from", c.from().name());
 			e.put("to", c.to().name());
@@ -228,10 +224,7 @@ final class CaptureTrace {
 			out.add(new Pending(c.timeMs(), 2, order++, e));
 		}
 		for (TimerAction t : r.timers()) {
-			Map<String, Object> e = new LinkedHashMap<>();
-			e.put("type", "timer");
-			e.put("timeMs", CaptureService.round(t.timeMs()));
-			e.put("pair", n);
+			Map<String, Object> e = event("timer", t.timeMs(), n);
 			e.put("endpoint", role(t.endpoint()));
 			e.put("timer", t.timer());
 			e.put("action", t.action());
@@ -240,10 +233,7 @@ final class CaptureTrace {
 			out.add(new Pending(t.timeMs(), 3, order++, e));
 		}
 		for (NoteEvent note : r.notes()) {
-			Map<String, Object> e = new LinkedHashMap<>();
-			e.put("type", "note");
-			e.put("timeMs", CaptureService.round(note.timeMs()));
-			e.put("pair", n);
+			Map<String, Object> e = event("note", note.timeMs(), n);
 			e.put("endpoint", note.endpoint() < 0 ? null : role(note.endpoint()));
 			e.put("code", note.code());
 			e.put("text", note.text());

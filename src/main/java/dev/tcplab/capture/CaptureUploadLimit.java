@@ -1,34 +1,22 @@
 package dev.tcplab.capture;
 
-import jakarta.servlet.http.HttpServletRequest;
-
 import dev.tcplab.web.LargeRequestBody;
 
-import org.springframework.stereotype.Component;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Lets {@code POST /api/captures} bodies past the general request body limit, up to
  * {@code tcplab.captures.max-upload} (the import itself stops at that size with a 413
  * problem naming it).
  */
-@Component
-class CaptureUploadLimit implements LargeRequestBody {
+@Configuration(proxyBeanMethods = false)
+class CaptureUploadLimit {
 
-	private final CaptureProperties properties;
-
-	CaptureUploadLimit(CaptureProperties properties) {
-		this.properties = properties;
-	}
-
-	@Override
-	public boolean applies(HttpServletRequest request) {
-		return "POST".equals(request.getMethod()) && "/api/captures".equals(request.getRequestURI());
-	}
-
-	@Override
-	public long maxBytes() {
+	@Bean
+	LargeRequestBody captureUpload(CaptureProperties properties) {
 		// one byte more: the import's own check answers first, naming its limit
-		return this.properties.maxUpload().toBytes() + 1;
+		return new LargeRequestBody("POST", "/api/captures", properties.maxUpload().toBytes() + 1);
 	}
 
 }

@@ -92,13 +92,11 @@ class ComparisonController {
 	}
 
 	@PostMapping("/api/comparisons")
-	@Operation(summary = "Compare variants of a scenario",
+	@Operation(operationId = "compareVariants", summary = "Compare variants of a scenario",
 			description = "Runs the scenario once per variant (each on its own live simulation) and answers each variant's trace, narration and summary — states per endpoint, segments on the wire, call results, time held in TIME_WAIT/FIN_WAIT_2, data delivered from another connection — plus the list of aspects that differ.")
 	@ApiResponse(responseCode = "200", description = "Compared")
-	@ApiResponse(responseCode = "400", description = "Bad variants, profile, overrides or document",
-			content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "404", description = "Unknown scenario",
-			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "400", description = "Bad variants, profile, overrides or document")
+	@ApiResponse(responseCode = "404", description = "Unknown scenario")
 	ResponseEntity<ComparisonJson> compare(@Valid @RequestBody ComparisonRequest request) {
 		Scenario scenario = scenario(request.scenario());
 		List<Variant> variants = request.variants()

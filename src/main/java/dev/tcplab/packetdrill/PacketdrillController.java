@@ -51,14 +51,12 @@ class PacketdrillController {
 	}
 
 	@PostMapping("/api/packetdrill/runs")
-	@Operation(summary = "Run a packetdrill script in the lab",
+	@Operation(operationId = "runPacketdrill", summary = "Run a packetdrill script in the lab",
 			description = "The body is the script (text/plain, at most 64 KiB). The local end is a tcplab endpoint on the chosen profile; the remote end is the script, with no TCP stack behind it. '<' lines are injected at their times, '>' lines are matched (flags, relative sequence range, ack; timing within --tolerance_usecs, default 15000), system calls run with socket semantics. Shell lines and options the lab does not model are 'skipped'; constructs it cannot run (code blocks, control messages, unknown calls or sysctls) are 'unsupported', listed in 'unsupported' and make passed false, and the rest of the script still runs. Leading sysctl lines set the run's constants. The run is an ordinary simulation (trace, pcap, WebSocket).")
 	@ApiResponse(responseCode = "200",
 			description = "The run: passed, the first failure, a verdict per line, the trace")
-	@ApiResponse(responseCode = "400", description = "Syntax error (line and column) or unknown profile",
-			content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "413", description = "Script larger than 64 KiB",
-			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "400", description = "Syntax error (line and column) or unknown profile")
+	@ApiResponse(responseCode = "413", description = "Script larger than 64 KiB")
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(description = "A packetdrill script",
 			content = @Content(mediaType = "text/plain", examples = @io.swagger.v3.oas.annotations.media.ExampleObject(
 					value = "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0\n+0 bind(3, ..., ...) = 0\n+0 listen(3, 1) = 0\n+0 < S 0:0(0) win 65535 <mss 1460>\n+0 > S. 0:0(0) ack 1 <...>\n+.01 < . 1:1(0) ack 1 win 65535\n+0 accept(3, ..., ...) = 4\n+.01 < F. 1:1(0) ack 1 win 65535\n+0 > . 1:1(0) ack 2\n+0 read(4, ..., 1000) = 0\n+.01 close(4) = 0\n+0 > F. 1:1(0) ack 2\n+.01 < . 2:2(0) ack 2 win 65535\n")))
@@ -100,15 +98,12 @@ class PacketdrillController {
 	}
 
 	@GetMapping("/api/simulations/{id}/pairs/{pairId}/packetdrill")
-	@Operation(summary = "Export one side of a pair as a packetdrill script",
+	@Operation(operationId = "exportPacketdrill", summary = "Export one side of a pair as a packetdrill script",
 			description = "The chosen side plays the local kernel under test: what it sent are '>' lines, what the other side sent and reached it are '<' lines, its socket calls are system-call lines. Relative sequence numbers and times; run with packetdrill --tolerance_usecs=15000 file.pkt.")
 	@ApiResponse(responseCode = "200", description = "The script", content = @Content(mediaType = "text/plain"))
-	@ApiResponse(responseCode = "400", description = "side is not client or server",
-			content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "404", description = "Unknown simulation or pair",
-			content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "409", description = "The trace does not hold what a script needs",
-			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "400", description = "side is not client or server")
+	@ApiResponse(responseCode = "404", description = "Unknown simulation or pair")
+	@ApiResponse(responseCode = "409", description = "The trace does not hold what a script needs")
 	ResponseEntity<String> export(@PathVariable String id, @PathVariable int pairId,
 			@Parameter(description = "client or server",
 					example = "client") @RequestParam(required = false) String side) {

@@ -8,14 +8,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.simulation.InlineTrace;
 import dev.tcplab.simulation.Job;
-import dev.tcplab.simulation.JobBudget;
 import dev.tcplab.simulation.SimulationKind;
 import dev.tcplab.simulation.JournalReplayer;
-import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationJournal;
 import dev.tcplab.simulation.SimulationService;
 import dev.tcplab.simulation.SimulationSpec;
 
+import org.springframework.context.annotation.Bean;
 import org.springframework.stereotype.Service;
 
 /**
@@ -26,7 +25,7 @@ import org.springframework.stereotype.Service;
  * ({@code packetdrill} entry), so a rebuild runs the script again to the same trace.
  */
 @Service
-public class PacketdrillRunService implements JournalReplayer {
+public class PacketdrillRunService {
 
 	/** Largest script accepted (64 KiB). */
 	public static final int MAX_SCRIPT_BYTES = 64 * 1024;
@@ -40,11 +39,15 @@ public class PacketdrillRunService implements JournalReplayer {
 
 	private final SimulationService simulations;
 
-	private final SimulationJournal journal;
-
-	public PacketdrillRunService(SimulationService simulations, SimulationJournal journal) {
+	public PacketdrillRunService(SimulationService simulations) {
 		this.simulations = simulations;
-		this.journal = journal;
+	}
+
+	/** Replays {@code packetdrill} entries: the script again, to its end. */
+	@Bean
+	static JournalReplayer packetdrillReplayer(SimulationJournal journal) {
+		return JournalReplayer.of(JOURNAL_KIND, JournaledScript.class, journal,
+				(simulation, entry, budget) -> Runner.run(Parser.parse(entry.script()), simulation.engine(), budget));
 	}
 
 	/**
@@ -83,17 +86,6 @@ public class PacketdrillRunService implements JournalReplayer {
 			job.commit();
 			return r;
 		}
-	}
-
-	@Override
-	public String kind() {
-		return JOURNAL_KIND;
-	}
-
-	@Override
-	public void replay(LiveSimulation simulation, String payload, JobBudget budget) {
-		JournaledScript entry = journal.fromJson(payload, JournaledScript.class);
-		Runner.run(Parser.parse(entry.script()), simulation.engine(), budget);
 	}
 
 	/** A label for the owner's list: the script's first comment, if any. */

@@ -90,23 +90,19 @@ class ScenarioController {
 	@GetMapping("/{name}")
 	@Operation(summary = "One scenario's document",
 			description = "The scenario document as written in src/main/resources/scenarios/NAME.yaml, as JSON: name, title, summary, article, profiles, setup and steps (title, text or textByProfile, pause, do, expect, expectByProfile). Its format is described in docs/api.md.")
-	@ApiResponse(responseCode = "404", description = "Unknown scenario",
-			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "404", description = "Unknown scenario")
 	JsonNode one(@PathVariable String name) {
 		return runner.scenario(name).document();
 	}
 
 	@PostMapping("/{name}/runs")
-	@Operation(summary = "Run a scenario",
+	@Operation(operationId = "runScenario", summary = "Run a scenario",
 			description = "Creates a simulation (manual clock), runs every step (or steps 1..untilStep) and answers the trace with narration tied to seq ranges, each step's expectations checked against its range. The simulation stays live where the last step run left it: open it with GET /api/simulations/{simulationId}. At most tcplab.budget.max-inline-trace-events trace events come inline; traceContinuesAt then says where GET …/trace?since= reads on.")
 	@ApiResponse(responseCode = "201", description = "Ran")
 	@ApiResponse(responseCode = "400",
-			description = "Unknown profile, a profile the scenario is not offered for, untilStep outside 1..steps",
-			content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "404", description = "Unknown scenario",
-			content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "429", description = "Instance full",
-			content = @Content(mediaType = "application/problem+json"))
+			description = "Unknown profile, a profile the scenario is not offered for, untilStep outside 1..steps")
+	@ApiResponse(responseCode = "404", description = "Unknown scenario")
+	@ApiResponse(responseCode = "429", description = "Instance full")
 	ResponseEntity<RunJson> run(@PathVariable String name,
 			@Valid @RequestBody(required = false) ScenarioRunRequest request) {
 		Run r = runner.run(name, request == null ? null : request.profile(), request == null ? null : request.seed(),

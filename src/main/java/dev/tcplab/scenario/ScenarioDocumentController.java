@@ -63,13 +63,11 @@ class ScenarioDocumentController {
 	@PostMapping(path = "/api/scenarios/runs",
 			consumes = { "application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
 					"text/plain" })
-	@Operation(summary = "Run your own scenario document",
+	@Operation(operationId = "runScenarioDocument", summary = "Run your own scenario document",
 			description = "Takes a scenario document in the format of GET /api/scenarios/{name} (JSON or YAML; at most 64 KB (the request body limit) and 100 steps), runs it on a new simulation like a built-in scenario and answers the trace and the narration with each step's expectations checked (passed: true/false). A document with mistakes is answered 400 problem+json whose detail and `problems` list name the step and field of each.")
 	@ApiResponse(responseCode = "201", description = "Ran")
-	@ApiResponse(responseCode = "400", description = "The document has mistakes (each named by step and field)",
-			content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "429", description = "Instance or client full",
-			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "400", description = "The document has mistakes (each named by step and field)")
+	@ApiResponse(responseCode = "429", description = "Instance or client full")
 	ResponseEntity<DocumentRunJson> run(@RequestBody String document,
 			@Parameter(description = "Stack profile",
 					example = "linux") @RequestParam(required = false) @Size(max = 32) String profile,

@@ -15,12 +15,12 @@ import dev.tcplab.simulation.Job;
 import dev.tcplab.simulation.JobBudget;
 import dev.tcplab.simulation.SimulationKind;
 import dev.tcplab.simulation.JournalReplayer;
-import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationJournal;
 import dev.tcplab.simulation.SimulationKind;
 import dev.tcplab.simulation.SimulationService;
 import dev.tcplab.simulation.SimulationSpec;
 
+import org.springframework.context.annotation.Bean;
 import org.springframework.stereotype.Service;
 
 /**
@@ -33,7 +33,7 @@ import org.springframework.stereotype.Service;
  * document itself.
  */
 @Service
-public class ScenarioRunner implements JournalReplayer {
+public class ScenarioRunner {
 
 	/**
 	 * Journal entry kind of a built-in scenario run: one entry (after the creation entry)
@@ -58,50 +58,27 @@ public class ScenarioRunner implements JournalReplayer {
 	record JournaledDocument(JsonNode document, Integer untilStep) {
 	}
 
-	/** Replays {@code document} entries. */
-	@org.springframework.stereotype.Component
-	static class DocumentReplayer implements JournalReplayer {
-
-		private final SimulationJournal journal;
-
-		DocumentReplayer(SimulationJournal journal) {
-			this.journal = journal;
-		}
-
-		@Override
-		public String kind() {
-			return DOCUMENT_KIND;
-		}
-
-		@Override
-		public void replay(LiveSimulation simulation, String payload, JobBudget budget) {
-			JournaledDocument run = journal.fromJson(payload, JournaledDocument.class);
-			Scenario scenario = ScenarioDocuments.read(run.document(), "document", null);
-			play(scenario, simulation.engine(), run.untilStep(), budget);
-		}
-
-	}
-
 	private final SimulationService simulations;
-
-	private final SimulationJournal journal;
 
 	private final List<Scenario> scenarios = BuiltInScenarios.all();
 
-	public ScenarioRunner(SimulationService simulations, SimulationJournal journal) {
+	public ScenarioRunner(SimulationService simulations) {
 		this.simulations = simulations;
-		this.journal = journal;
 	}
 
-	@Override
-	public String kind() {
-		return JOURNAL_KIND;
+	/** Replays {@code scenario} entries: the named scenario, as far as it ran. */
+	@Bean
+	static JournalReplayer scenarioReplayer(ScenarioRunner runner, SimulationJournal journal) {
+		return JournalReplayer.of(JOURNAL_KIND, JournaledRun.class, journal, (simulation, run,
+				budget) -> play(runner.scenario(run.name()), simulation.engine(), run.untilStep(), budget));
 	}
 
-	@Override
-	public void replay(LiveSimulation simulation, String payload, JobBudget budget) {
-		JournaledRun run = journal.fromJson(payload, JournaledRun.class);
-		play(scenario(run.name()), simulation.engine(), run.untilStep(), budget);
+	/** Replays {@code document} entries: the author's document, as far as it ran. */
+	@Bean
+	static JournalReplayer documentReplayer(SimulationJournal journal) {
+		return JournalReplayer.of(DOCUMENT_KIND, JournaledDocument.class, journal,
+				(simulation, run, budget) -> play(ScenarioDocuments.read(run.document(), "document", null),
+						simulation.engine(), run.untilStep(), budget));
 	}
 
 	/**

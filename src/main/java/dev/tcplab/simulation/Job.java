@@ -42,14 +42,6 @@ public final class Job implements AutoCloseable {
 		this.admission = admission;
 	}
 
-	public SimulationKind kind() {
-		return kind;
-	}
-
-	public JobBudget budget() {
-		return budget;
-	}
-
 	/**
 	 * Creates a simulation for this job, journals the job's entry on it and runs
 	 * {@code body} with its lock held, within the job's budget.

@@ -8,35 +8,16 @@ package dev.tcplab.simulation;
  */
 public class JobBudgetExceededException extends LimitExceededException {
 
-	private final long max;
-
-	private final boolean sizeOfTheJob;
-
-	private final long retryAfterSeconds;
-
+	/**
+	 * @param max the limit's value (a count, or milliseconds for time budgets)
+	 * @param sizeOfTheJob true when the job itself is too large (the same request would
+	 * be stopped again: 413); false when the moment is (429, retry later)
+	 */
 	public JobBudgetExceededException(String limit, long max, boolean sizeOfTheJob, long retryAfterSeconds,
 			String message) {
-		super(limit, message);
-		this.max = max;
-		this.sizeOfTheJob = sizeOfTheJob;
-		this.retryAfterSeconds = retryAfterSeconds;
-	}
-
-	/** The limit's value (a count, or milliseconds for time budgets). */
-	public long max() {
-		return max;
-	}
-
-	/**
-	 * True when the job itself is too large (the same request would be stopped again:
-	 * 413); false when the moment is (429, retry later).
-	 */
-	public boolean sizeOfTheJob() {
-		return sizeOfTheJob;
-	}
-
-	public long retryAfterSeconds() {
-		return retryAfterSeconds;
+		super(sizeOfTheJob ? 413 : 429, sizeOfTheJob ? "Job too large for its budget" : "Job budget exceeded", limit,
+				message, null, retryAfterSeconds);
+		member("max", max);
 	}
 
 }

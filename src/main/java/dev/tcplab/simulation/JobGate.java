@@ -3,7 +3,6 @@ package dev.tcplab.simulation;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tcplab.visitor.CurrentClient;
@@ -60,15 +59,7 @@ public class JobGate {
 							+ " jobs (scenario runs, documents, comparisons, packetdrill scripts, replays) at once "
 							+ "(tcplab.budget.jobs.concurrent-per-client); wait for one to finish");
 		}
-		boolean in;
-		try {
-			in = running.tryAcquire(properties.lockWait().toNanos(), TimeUnit.NANOSECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			in = false;
-		}
-		if (!in) {
+		if (!LockWait.within(properties.lockWait().toNanos(), running::tryAcquire)) {
 			release(who, mine);
 			throw new JobBudgetExceededException("jobsBusy", properties.concurrentJobs(), false, 1,
 					"this instance already runs " + properties.concurrentJobs()

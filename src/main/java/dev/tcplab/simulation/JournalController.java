@@ -47,8 +47,7 @@ class JournalController {
 	@GetMapping("/{id}/journal")
 	@Operation(summary = "Read a simulation's journal",
 			description = "The stored creation request and accepted mutating requests from which the simulation is rebuilt after a restart, an eviction or on another instance: the entries from `since` on, at most `limit` (≤ 1000; read on with since = the last entry + 1). 404 when journaling is off.")
-	@ApiResponse(responseCode = "404", description = "Unknown simulation or journaling off",
-			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "404", description = "Unknown simulation or journaling off")
 	List<EntryJson> journal(@PathVariable String id,
 			@Parameter(description = "First entry number wanted") @RequestParam(defaultValue = "0") long since,
 			@Parameter(description = "Most entries (1–1000)") @RequestParam(

@@ -20,4 +20,32 @@ public interface JournalReplayer {
 	 */
 	void replay(LiveSimulation simulation, String payload, JobBudget budget);
 
+	/**
+	 * The replayer of {@code kind} entries whose payload is the JSON of a {@code type}
+	 * (as {@link SimulationJournal#record} wrote it).
+	 */
+	static <P> JournalReplayer of(String kind, Class<P> type, SimulationJournal journal, Replay<P> replay) {
+		return new JournalReplayer() {
+
+			@Override
+			public String kind() {
+				return kind;
+			}
+
+			@Override
+			public void replay(LiveSimulation simulation, String payload, JobBudget budget) {
+				replay.replay(simulation, journal.fromJson(payload, type), budget);
+			}
+
+		};
+	}
+
+	/** Applies one entry's decoded payload; see {@link #replay}. */
+	@FunctionalInterface
+	interface Replay<P> {
+
+		void replay(LiveSimulation simulation, P payload, JobBudget budget);
+
+	}
+
 }

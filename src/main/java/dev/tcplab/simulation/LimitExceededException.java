@@ -5,7 +5,7 @@ package dev.tcplab.simulation;
  * the {@code limit}, the {@code action} the person can take and, when waiting helps,
  * {@code Retry-After}.
  */
-public class LimitExceededException extends RuntimeException {
+public class LimitExceededException extends ProblemException {
 
 	private final String limit;
 
@@ -24,7 +24,14 @@ public class LimitExceededException extends RuntimeException {
 	 * none
 	 */
 	public LimitExceededException(String limit, String message, String action, long retryAfterSeconds) {
-		super(message);
+		this(429, "Limit exceeded", limit, message, action, retryAfterSeconds);
+	}
+
+	/** A limit answered with another status or title than 429 "Limit exceeded". */
+	protected LimitExceededException(int status, String title, String limit, String message, String action,
+			long retryAfterSeconds) {
+		super(status, title, message);
+		member("limit", limit);
 		this.limit = limit;
 		this.action = action;
 		this.retryAfterSeconds = retryAfterSeconds;

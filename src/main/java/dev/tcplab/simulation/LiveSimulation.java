@@ -3,7 +3,6 @@ package dev.tcplab.simulation;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -271,13 +270,8 @@ public final class LiveSimulation {
 			return;
 		}
 		long started = System.nanoTime();
-		try {
-			if (lock.tryLock(lockWaitNanos, TimeUnit.NANOSECONDS)) {
-				return;
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		if (LockWait.within(lockWaitNanos, lock::tryLock)) {
+			return;
 		}
 		throw new SimulationBusyException(id, (System.nanoTime() - started) / 1_000_000);
 	}

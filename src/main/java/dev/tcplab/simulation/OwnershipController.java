@@ -37,8 +37,7 @@ class OwnershipController {
 	@Operation(summary = "List your simulations",
 			description = "The simulations created with your owner key (the tcplab_owner cookie the first creation gave you; without it the list is empty), newest first: kind (simulation, scenario, authored, comparison, packetdrill, replay), label, kept, durable (comes back after eviction or a restart), inMemory and viewers (on the instance that answered). Only your own can be listed: mine=true is required. Delete one with DELETE /api/simulations/{id}; keep one with POST /api/simulations/{id}/keep.")
 	@ApiResponse(responseCode = "200", description = "Your simulations")
-	@ApiResponse(responseCode = "400", description = "mine=true missing",
-			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "400", description = "mine=true missing")
 	Mine mine(@Parameter(description = "Must be true: only your own simulations can be listed",
 			example = "true") @RequestParam(required = false) Boolean mine) {
 		if (!Boolean.TRUE.equals(mine)) {
@@ -52,10 +51,8 @@ class OwnershipController {
 	@Operation(summary = "Keep a simulation",
 			description = "Marks it as wanted beyond this visit (a shared link): it leaves memory last, its journal is kept for the whole retention, and a page that leaves it does not delete it. 409 for a simulation that lives in memory only (an authored scenario run).")
 	@ApiResponse(responseCode = "200", description = "Kept")
-	@ApiResponse(responseCode = "404", description = "Unknown simulation",
-			content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "409", description = "Lives in memory only",
-			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "404", description = "Unknown simulation")
+	@ApiResponse(responseCode = "409", description = "Lives in memory only")
 	Owned keep(@PathVariable String id) {
 		return ownership.keep(id);
 	}

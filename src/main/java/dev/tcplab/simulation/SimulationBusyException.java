@@ -8,13 +8,8 @@ package dev.tcplab.simulation;
 public class SimulationBusyException extends LimitExceededException {
 
 	public SimulationBusyException(String id, long waitedMs) {
-		super("simulationBusy", "simulation " + id + " is busy with another request (waited " + waitedMs
-				+ " ms, tcplab.budget.jobs.lock-wait); nothing was applied: retry in a moment");
-	}
-
-	/** Seconds to wait before retrying. */
-	public long retryAfterSeconds() {
-		return 1;
+		super(429, "Simulation busy", "simulationBusy", "simulation " + id + " is busy with another request (waited "
+				+ waitedMs + " ms, tcplab.budget.jobs.lock-wait); nothing was applied: retry in a moment", null, 1);
 	}
 
 }

@@ -58,10 +58,8 @@ class SimulationController {
 	@Operation(summary = "Create a simulation",
 			description = "One virtual network with its own virtual clock. Answers 201 with a Location header. Unknown profile or overrides key: 400; instance full: 429.")
 	@ApiResponse(responseCode = "201", description = "Created")
-	@ApiResponse(responseCode = "400", description = "Invalid request",
-			content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "429", description = "Too many simulations or requests",
-			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "400", description = "Invalid request")
+	@ApiResponse(responseCode = "429", description = "Too many simulations or requests")
 	ResponseEntity<SimulationJson> create(@Valid @RequestBody(required = false) CreateSimulationRequest request) {
 		CreateSimulationRequest r = Optional.ofNullable(request).orElseGet(CreateSimulationRequest::empty);
 		SimulationJson body = SimulationJson.of(service.createSnapshot(r.toSpec()));
@@ -71,8 +69,7 @@ class SimulationController {
 	@GetMapping("/{id}")
 	@Operation(summary = "Read a simulation",
 			description = "Clock, constants, pairs with both endpoints' states, TCB variables, timers and ISNs, the state census.")
-	@ApiResponse(responseCode = "404", description = "Unknown simulation",
-			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "404", description = "Unknown simulation")
 	SimulationJson get(@PathVariable String id) {
 		return SimulationJson.of(service.snapshot(id));
 	}
@@ -84,10 +81,8 @@ class SimulationController {
 			description = "Its WebSocket viewers get a closed message. With graceMs (what a page sends when it is left) it is deleted that long from now unless it is used again meanwhile, so a reload finds it: 202.")
 	@ApiResponse(responseCode = "204", description = "Deleted")
 	@ApiResponse(responseCode = "202", description = "Will be deleted after graceMs unless used again")
-	@ApiResponse(responseCode = "404", description = "Unknown simulation",
-			content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "409", description = "graceMs on a kept simulation",
-			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "404", description = "Unknown simulation")
+	@ApiResponse(responseCode = "409", description = "graceMs on a kept simulation")
 	ResponseEntity<Void> delete(@PathVariable String id, @Parameter(
 			description = "Delete only if nobody uses it for this long (ms, at most tcplab.ownership.max-release-grace)",
 			example = "10000") @RequestParam(required = false) Long graceMs) {
@@ -100,13 +95,11 @@ class SimulationController {
 	}
 
 	@PostMapping("/{id}/pairs")
-	@Operation(summary = "Open a client/server pair",
+	@Operation(operationId = "openPair", summary = "Open a client/server pair",
 			description = "With establish (default) the handshake has already run on the virtual clock. A pinned clientPort that cannot be bound answers 409 with errno EADDRINUSE; too many pairs 429.")
 	@ApiResponse(responseCode = "201", description = "Created")
-	@ApiResponse(responseCode = "409", description = "The port cannot be bound",
-			content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "429", description = "Pair limit",
-			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "409", description = "The port cannot be bound")
+	@ApiResponse(responseCode = "429", description = "Pair limit")
 	ResponseEntity<PairView> openPair(@PathVariable String id,
 			@Valid @RequestBody(required = false) CreatePairRequest request) {
 		CreatePairRequest r = Optional.ofNullable(request).orElseGet(CreatePairRequest::empty);
@@ -117,20 +110,17 @@ class SimulationController {
 
 	@GetMapping("/{id}/pairs/{pairId}")
 	@Operation(summary = "Read one pair")
-	@ApiResponse(responseCode = "404", description = "Unknown simulation or pair",
-			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "404", description = "Unknown simulation or pair")
 	PairView pair(@PathVariable String id, @PathVariable int pairId) {
 		return service.pair(id, pairId);
 	}
 
 	@PostMapping("/{id}/pairs/{pairId}/events")
-	@Operation(summary = "Apply a socket call, fault or poke to one side of a pair",
+	@Operation(operationId = "applyPairEvent", summary = "Apply a socket call, fault or poke to one side of a pair",
 			description = "A call the TCP state forbids is not an HTTP error: 200 with the errno name as result (EPIPE, ENOTCONN, …).")
 	@ApiResponse(responseCode = "200", description = "Applied; result and the trace events produced")
-	@ApiResponse(responseCode = "400", description = "Malformed event",
-			content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "404", description = "Unknown simulation or pair",
-			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "400", description = "Malformed event")
+	@ApiResponse(responseCode = "404", description = "Unknown simulation or pair")
 	EventResponse event(@PathVariable String id, @PathVariable int pairId,
 			@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 					content = @Content(schema = @Schema(ref = EVENT_SCHEMA))) @RequestBody PairEvent event) {
@@ -140,10 +130,9 @@ class SimulationController {
 	}
 
 	@PostMapping("/{id}/clock")
-	@Operation(summary = "Move or configure the virtual clock",
+	@Operation(operationId = "moveClock", summary = "Move or configure the virtual clock",
 			description = "advanceMs (capped by tcplab.max-advance-ms), runUntilIdle (+maxMs), step (run the next pending instant), paused, speed, clock.")
-	@ApiResponse(responseCode = "400", description = "Invalid or too large",
-			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "400", description = "Invalid or too large")
 	ClockResponse clock(@PathVariable String id, @Valid @RequestBody ClockRequest request) {
 		ClockOutcome o = service.clock(id, request.toCommand(service.properties().maxAdvanceMs()));
 		InlineTrace t = InlineTrace.of(o.trace(), service.budget().maxInlineTraceEvents());
@@ -164,7 +153,7 @@ class SimulationController {
 	}
 
 	@GetMapping(path = "/{id}/trace.pcap", produces = PcapWriter.MEDIA_TYPE)
-	@Operation(summary = "Download the segments as a pcap file",
+	@Operation(operationId = "getPcap", summary = "Download the segments as a pcap file",
 			description = "libpcap, LINKTYPE_RAW (IPv4), one record per sent segment, virtual timestamps, correct checksums; opens in Wireshark/tshark.")
 	@ApiResponse(responseCode = "200",
 			content = @Content(mediaType = PcapWriter.MEDIA_TYPE, schema = @Schema(type = "string", format = "binary")))

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
@@ -487,27 +488,23 @@ public class SimulationJournal implements DisposableBean {
 	 * open; damage of one simulation's rows is 410 for that simulation.
 	 */
 	private <T> T read(Supplier<T> query, String simulationId) {
-		boolean probe = circuit.acquire();
-		try {
-			T result = query.get();
-			circuit.success(probe);
-			return result;
-		}
-		catch (DataAccessException ex) {
-			circuit.failure(ex, probe);
+		return throughCircuit(query, ex -> {
 			if (simulationId != null && JournalDamage.isCorruption(ex)) {
-				throw damage.simulation(simulationId, "its rows cannot be read from the database file", ex);
+				return damage.simulation(simulationId, "its rows cannot be read from the database file", ex);
 			}
-			throw new JournalUnavailableException("the journal could not be read: " + firstLine(ex), ex);
-		}
-		catch (RuntimeException ex) {
-			// whatever it was, a probe of a half-open circuit is over
-			circuit.failure(ex, probe);
-			throw ex;
-		}
+			return new JournalUnavailableException("the journal could not be read: " + firstLine(ex), ex);
+		});
 	}
 
 	private <T> T write(Supplier<T> statement, String what) {
+		return throughCircuit(statement, ex -> new JournalUnavailableException(what + ": " + firstLine(ex), ex));
+	}
+
+	/**
+	 * Runs {@code statement} through the circuit breaker; a database failure is counted
+	 * and answered with what {@code failed} makes of it.
+	 */
+	private <T> T throughCircuit(Supplier<T> statement, Function<DataAccessException, RuntimeException> failed) {
 		boolean probe = circuit.acquire();
 		try {
 			T result = statement.get();
@@ -516,9 +513,10 @@ public class SimulationJournal implements DisposableBean {
 		}
 		catch (DataAccessException ex) {
 			circuit.failure(ex, probe);
-			throw new JournalUnavailableException(what + ": " + firstLine(ex), ex);
+			throw failed.apply(ex);
 		}
 		catch (RuntimeException ex) {
+			// whatever it was, a probe of a half-open circuit is over
 			circuit.failure(ex, probe);
 			throw ex;
 		}

@@ -3,7 +3,6 @@ package dev.tcplab.simulation;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -117,15 +116,7 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 		// waits for another's rebuild at most lock-wait
 		ReentrantLock stripe = stripes[Math.floorMod(id.hashCode(), stripes.length)];
 		long started = System.nanoTime();
-		boolean locked;
-		try {
-			locked = stripe.tryLock(jobs.lockWait().toNanos(), TimeUnit.NANOSECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			locked = false;
-		}
-		if (!locked) {
+		if (!LockWait.within(jobs.lockWait().toNanos(), stripe::tryLock)) {
 			throw new SimulationBusyException(id, (System.nanoTime() - started) / 1_000_000);
 		}
 		try {

@@ -57,7 +57,7 @@ public class ClientCpuBudget {
 	 * Starts measuring the CPU time of a request of {@code client} on this thread.
 	 */
 	public Meter meter(String client) {
-		return new Meter(client, THREADS.getCurrentThreadCpuTime());
+		return new Meter(client);
 	}
 
 	/**
@@ -69,11 +69,11 @@ public class ClientCpuBudget {
 
 		private final String client;
 
-		private long mark;
+		/** Thread CPU time charged up to; negative when the JVM does not measure it. */
+		private long mark = THREADS.getCurrentThreadCpuTime();
 
-		Meter(String client, long start) {
+		Meter(String client) {
 			this.client = client;
-			this.mark = start;
 		}
 
 		/**

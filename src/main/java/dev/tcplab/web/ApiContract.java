@@ -49,12 +49,16 @@ import org.springframework.web.method.HandlerMethod;
  * controller declared only error responses;</li>
  * <li>problem responses ({@code application/problem+json}, schema {@code Problem}, an
  * example each) for 400, 404 (paths with parameters), 413 and 415 (with a body), 429 and
- * 503 (with {@code Retry-After}) and 500, next to those a controller declared;</li>
+ * 503 (with {@code Retry-After}) and 500, next to those a controller declared (a
+ * controller declares an error response by its code and description only: its content is
+ * always the problem's);</li>
  * <li>an example for every request and response body (the schema's own, or one built from
  * the schema);</li>
  * <li>meaningful operation ids: a controller method name that says only a verb
  * ({@code get}, {@code one}, {@code run}) or needed a {@code _1} suffix becomes one
- * derived from the method and the path ({@code getSimulation}, {@code runScenario});</li>
+ * derived from the method and the path ({@code getSimulation}, {@code listScenarios}); a
+ * route whose derived id would say less names its own
+ * ({@code @Operation(operationId = "openPair")});</li>
  * <li>trace events as one {@code TraceEvent} with a {@code type} discriminator and
  * self-contained variants (no {@code allOf} back to the parent, so no cycle);</li>
  * <li>portable patterns: a Java-only {@code (?i)} becomes character classes;</li>
@@ -71,17 +75,6 @@ class ApiContract {
 
 	/** Polymorphic types whose variants the API answers (Jackson type info). */
 	static final List<Class<?>> POLYMORPHIC = List.of(TraceEvent.class);
-
-	/** Operation ids for routes whose derived name would say less. */
-	static final Map<String, String> NAMED = Map.ofEntries(Map.entry("POST /api/simulations/{id}/pairs", "openPair"),
-			Map.entry("POST /api/simulations/{id}/pairs/{pairId}/events", "applyPairEvent"),
-			Map.entry("POST /api/simulations/{id}/clock", "moveClock"),
-			Map.entry("GET /api/simulations/{id}/trace.pcap", "getPcap"),
-			Map.entry("GET /api/simulations/{id}/pairs/{pairId}/packetdrill", "exportPacketdrill"),
-			Map.entry("POST /api/packetdrill/runs", "runPacketdrill"),
-			Map.entry("POST /api/scenarios/{name}/runs", "runScenario"),
-			Map.entry("POST /api/scenarios/runs", "runScenarioDocument"),
-			Map.entry("POST /api/comparisons", "compareVariants"));
 
 	/** Names a controller method may have that say too little to be an operation id. */
 	static final Set<String> VAGUE = Set.of("get", "one", "all", "list", "run", "create", "delete", "update", "put",
@@ -539,9 +532,6 @@ class ApiContract {
 	}
 
 	static String operationId(String key, String current) {
-		if (NAMED.containsKey(key)) {
-			return NAMED.get(key);
-		}
 		boolean vague = current.isEmpty() || current.matches(".*_\\d+$") || VAGUE.contains(current)
 				|| !current.matches(".*[A-Z].*");
 		return vague ? derived(key, false) : current;

@@ -16,9 +16,6 @@ import dev.tcplab.ops.Refusals;
 import dev.tcplab.json.InvalidEventException;
 import dev.tcplab.scenario.ScenarioDocuments;
 import dev.tcplab.scenario.ScenarioNotFoundException;
-import dev.tcplab.simulation.EventBudgetExceededException;
-import dev.tcplab.simulation.JobBudgetExceededException;
-import dev.tcplab.simulation.SimulationBusyException;
 import dev.tcplab.simulation.LimitExceededException;
 import dev.tcplab.visitor.RateLimitedException;
 import dev.tcplab.simulation.SimulationNotFoundException;
@@ -133,47 +130,14 @@ class ApiProblemHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(LimitExceededException.class)
 	ResponseEntity<ProblemDetail> limit(LimitExceededException ex, HttpServletRequest request) {
-		if (ex instanceof JobBudgetExceededException job) {
-			return jobBudget(job, request);
-		}
-		if (ex instanceof SimulationBusyException busy) {
-			return withRetryAfter(
-					problem(HttpStatus.TOO_MANY_REQUESTS, "Simulation busy", ex.getMessage(), request,
-							Map.of("limit", ex.limit(), "retryAfterSeconds", busy.retryAfterSeconds())),
-					busy.retryAfterSeconds());
-		}
-		ResponseEntity<ProblemDetail> answer = problem(HttpStatus.TOO_MANY_REQUESTS, "Limit exceeded", ex.getMessage(),
-				request, Map.of("limit", ex.limit()));
-		if (ex instanceof EventBudgetExceededException budget) {
-			answer.getBody().setProperty("nowMs", budget.nowMs());
-			answer.getBody().setProperty("traceFrom", budget.traceFrom());
-			answer.getBody().setProperty("nextSeq", budget.nextSeq());
-		}
+		// limit, and what a partial run got done (EventBudgetExceededException) or the
+		// budget's value (JobBudgetExceededException)
+		ResponseEntity<ProblemDetail> answer = problem(HttpStatus.valueOf(ex.status()), ex.title(), ex.getMessage(),
+				request, ex.members());
 		if (ex.action() != null) {
 			answer.getBody().setProperty("action", ex.action());
 		}
 		if (ex instanceof RateLimitedException || ex.retryAfterSeconds() > 0) {
-			answer.getBody().setProperty("retryAfterSeconds", ex.retryAfterSeconds());
-			return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-				.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()))
-				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-				.body(answer.getBody());
-		}
-		return answer;
-	}
-
-	/**
-	 * A job stopped by its budget (nothing of it was kept): 413 when the job is too large
-	 * for the budget (the same request would be stopped again), 429 with Retry-After when
-	 * the moment is (the server or this visitor is busy). {@code limit} names the budget,
-	 * {@code max} its value; the detail says how to stay inside it.
-	 */
-	private static ResponseEntity<ProblemDetail> jobBudget(JobBudgetExceededException ex, HttpServletRequest request) {
-		HttpStatus status = ex.sizeOfTheJob() ? HttpStatus.CONTENT_TOO_LARGE : HttpStatus.TOO_MANY_REQUESTS;
-		ResponseEntity<ProblemDetail> answer = problem(status,
-				ex.sizeOfTheJob() ? "Job too large for its budget" : "Job budget exceeded", ex.getMessage(), request,
-				Map.of("limit", ex.limit(), "max", ex.max()));
-		if (ex.retryAfterSeconds() > 0) {
 			answer.getBody().setProperty("retryAfterSeconds", ex.retryAfterSeconds());
 			return withRetryAfter(answer, ex.retryAfterSeconds());
 		}
