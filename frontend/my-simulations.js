@@ -1,31 +1,15 @@
 // "My simulations" (issue 20): what this visitor made (GET /api/simulations?mine=true), each with open, keep (a
 // link to share) and delete. Builds its own DOM; the page gives it a place and its callbacks.
 import { describeItem, problemAction } from './ownership.js';
+import { translate } from './i18n.js';
 import { h } from './views/dom.js';
-
-const S = {
-	title: { en: 'My simulations', ko: '내 시뮬레이션' },
-	intro: { en: 'What you made on this site. Simulations nobody keeps are deleted soon after you leave them; keep one to share its link.',
-		ko: '이 사이트에서 만든 것들입니다. 아무도 보관하지 않은 시뮬레이션은 떠난 뒤 곧 삭제됩니다. 링크를 공유하려면 보관하세요.' },
-	empty: { en: 'Nothing yet.', ko: '아직 없습니다.' },
-	loading: { en: 'Loading…', ko: '불러오는 중…' },
-	open: { en: 'Open', ko: '열기' },
-	keep: { en: 'Keep & copy link', ko: '보관하고 링크 복사' },
-	kept: { en: 'kept', ko: '보관됨' },
-	copied: { en: 'Kept; link copied', ko: '보관됨, 링크 복사됨' },
-	del: { en: 'Delete', ko: '삭제' },
-	here: { en: 'on this page', ko: '이 페이지' },
-	memoryOnly: { en: 'memory only', ko: '메모리에만' },
-	truncated: { en: 'Only the newest are listed.', ko: '최근 것만 표시합니다.' },
-	refresh: { en: 'Refresh', ko: '새로 고침' },
-};
 
 /**
  * Mounts the panel after `anchor`. `current()` is the id the page shows; `open(id)` shows another;
  * `deletedCurrent()` is called when the reader deletes the one the page shows.
  */
 export function mountMySimulations({ ownership, anchor, lang, current, open, deletedCurrent, onError, location: loc = location }) {
-	const tr = (k) => S[k][lang() === 'ko' ? 'ko' : 'en'];
+	const tr = (k) => translate(lang(), `mine.${k}`);
 	const status = h('p', { class: 'hint mine-status', role: 'status', 'aria-live': 'polite' });
 	const list = h('ul', { class: 'mine-list', id: 'mine-list' });
 	const summary = h('summary', { id: 'mine-summary' });
