@@ -25,15 +25,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 				"tcplab.budget.max-simulations-per-client=1000" })
 class PacketdrillRunApiTest {
 
-	static final String SERVER = "--tolerance_usecs=20000\n`../common/defaults.sh`\n" + PacketdrillScripts.PASSIVE_OPEN
-			+ """
-					+.01 < F. 1:1(0) ack 1 win 65535
-					+0 > . 1:1(0) ack 2
-					+0 read(4, ..., 1000) = 0
-					+.01 close(4) = 0
-					+0 > F. 1:1(0) ack 2
-					+.01 < . 2:2(0) ack 2 win 65535
-					""";
+	/**
+	 * The page's example script (the lab is the server, the script closes first) after a
+	 * tolerance and a shell command line.
+	 */
+	static final String SERVER = "--tolerance_usecs=20000\n`../common/defaults.sh`\n" + PacketdrillScripts.EXAMPLE;
 
 	@LocalServerPort
 	int port;
