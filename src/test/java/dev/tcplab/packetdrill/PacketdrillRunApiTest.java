@@ -4,18 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
+import dev.tcplab.testing.ApiTest;
 import dev.tcplab.simulation.SimulationRegistry;
 import dev.tcplab.testing.HttpJson;
 import dev.tcplab.testing.PacketdrillScripts;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * POST /api/packetdrill/runs: verdicts, failures, errors, and the simulation it leaves.
@@ -23,7 +21,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "tcplab.requests-per-second=100000", "tcplab.request-burst=100000",
 				"tcplab.budget.max-simulations-per-client=1000" })
-class PacketdrillRunApiTest {
+class PacketdrillRunApiTest extends ApiTest {
 
 	/**
 	 * The page's example script (the lab is the server, the script closes first) after a
@@ -31,21 +29,8 @@ class PacketdrillRunApiTest {
 	 */
 	static final String SERVER = "--tolerance_usecs=20000\n`../common/defaults.sh`\n" + PacketdrillScripts.EXAMPLE;
 
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	JsonMapper json;
-
 	@Autowired
 	SimulationRegistry registry;
-
-	HttpJson http;
-
-	@BeforeEach
-	void client() {
-		http = new HttpJson(port, json);
-	}
 
 	HttpJson.Answer run(String script) {
 		return http.send("POST", "/api/packetdrill/runs?profile=linux", "text/plain",
