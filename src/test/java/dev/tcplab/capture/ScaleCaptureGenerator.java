@@ -63,13 +63,7 @@ final class ScaleCaptureGenerator {
 		try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
 				StandardOpenOption.TRUNCATE_EXISTING)) {
 			this.buf.clear();
-			this.buf.putInt(0xa1b2c3d4)
-				.putShort((short) 2)
-				.putShort((short) 4)
-				.putInt(0)
-				.putInt(0)
-				.putInt(262144)
-				.putInt(1);
+			PcapBuilder.fileHeader(this.buf, false, 262144, 1);
 			PriorityQueue<Conn> live = new PriorityQueue<>();
 			long written = 0;
 			long start = 1_700_000_000_000_000L;

@@ -18,7 +18,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
+import dev.tcplab.testing.HarnessOptions;
 import dev.tcplab.testing.NginxProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.yaml.snakeyaml.Yaml;
@@ -83,14 +85,20 @@ final class ComposeStack implements AutoCloseable {
 
 	/** {@code key=value} arguments of a harness's main. */
 	static Map<String, String> options(String[] args) {
-		Map<String, String> opts = new LinkedHashMap<>();
-		for (String a : args) {
-			int eq = a.indexOf('=');
-			if (eq > 0) {
-				opts.put(a.substring(0, eq), a.substring(eq + 1));
+		return HarnessOptions.parse(args);
+	}
+
+	/**
+	 * The packetdrill scripts of {@code src/test/resources/packetdrill}, by file name.
+	 */
+	static List<String> packetdrillScripts() throws IOException {
+		List<String> scripts = new ArrayList<>();
+		try (Stream<Path> files = Files.list(Path.of("src/test/resources/packetdrill"))) {
+			for (Path p : files.filter(p -> p.toString().endsWith(".pkt")).sorted().toList()) {
+				scripts.add(Files.readString(p));
 			}
 		}
-		return opts;
+		return scripts;
 	}
 
 	/**
@@ -231,12 +239,23 @@ final class ComposeStack implements AutoCloseable {
 
 	private void waitHealthy(int port, Process p, String app) throws Exception {
 		// a cold JVM on a busy 2-core machine: minutes, not seconds
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(420);
+		if (!awaitHealthy(port, p, TimeUnit.SECONDS.toNanos(420))) {
+			throw new IllegalStateException(
+					app + " did not become healthy; its log: " + this.work.resolve(app + ".log"));
+		}
+	}
+
+	/**
+	 * Asks the instance on {@code port} for {@code /actuator/health} every 200 ms until
+	 * it is UP (true), its process ends or {@code withinNanos} pass (false).
+	 */
+	static boolean awaitHealthy(int port, Process p, long withinNanos) throws InterruptedException {
+		long deadline = System.nanoTime() + withinNanos;
 		while (System.nanoTime() < deadline && p.isAlive()) {
 			try {
 				HttpResponse<String> r = get("http://127.0.0.1:" + port + "/actuator/health");
 				if (r.statusCode() == 200 && r.body().contains("UP")) {
-					return;
+					return true;
 				}
 			}
 			catch (IOException starting) {
@@ -244,7 +263,7 @@ final class ComposeStack implements AutoCloseable {
 			}
 			Thread.sleep(200);
 		}
-		throw new IllegalStateException(app + " did not become healthy; its log: " + this.work.resolve(app + ".log"));
+		return false;
 	}
 
 	private String map(String value, Map<String, String> hostMap) {

@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -177,23 +176,9 @@ class HostedDemoClusterTest {
 	}
 
 	static void waitHealthy(int port, Process p) throws Exception {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
-		while (System.nanoTime() < deadline) {
-			if (!p.isAlive()) {
-				break;
-			}
-			try {
-				HttpResponse<String> r = get("http://127.0.0.1:" + port + "/actuator/health");
-				if (r.statusCode() == 200 && r.body().contains("UP")) {
-					return;
-				}
-			}
-			catch (IOException ex) {
-				// starting
-			}
-			Thread.sleep(200);
+		if (!ComposeStack.awaitHealthy(port, p, TimeUnit.SECONDS.toNanos(150))) {
+			fail("instance on port " + port + " did not become healthy; its log is in " + work);
 		}
-		fail("instance on port " + port + " did not become healthy; its log is in " + work);
 	}
 
 	static String nginxUrl(String path) {

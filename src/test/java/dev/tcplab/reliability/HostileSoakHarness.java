@@ -10,11 +10,11 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.tcplab.testing.HarnessOptions;
 import dev.tcplab.reliability.RawHttp.Response;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,13 +51,7 @@ public final class HostileSoakHarness {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> opts = new TreeMap<>();
-		for (String a : args) {
-			int eq = a.indexOf('=');
-			if (eq > 0) {
-				opts.put(a.substring(0, eq), a.substring(eq + 1));
-			}
-		}
+		Map<String, String> opts = HarnessOptions.parse(args);
 		String label = opts.getOrDefault("label", "run");
 		int clients = Integer.parseInt(opts.getOrDefault("clients", "20"));
 		int baseline = Integer.parseInt(opts.getOrDefault("baselineSeconds", "60"));
