@@ -150,7 +150,7 @@ class CaptureInferenceTest {
 		assertThat(r.result.sequence(1)).isEmpty();
 
 		PcapBuilder unread = new PcapBuilder().handshake(0, 0.05, 0.05, 1000, 5000);
-		unread.at(5, true, PSH | ACK, 1001, 5001, 100).at(5.05, false, ACK, 5001, 1101, 0);
+		unread.acked(5, true, PSH | ACK, 1001, 5001, 100);
 		unread.at(9, false, RST | ACK, 5001, 1101, 0);
 		Tracked u = analyze(unread.pcap(false, false)).get(0);
 		assertThat(codes(u)).containsExactly("RST_ON_CLOSE");
@@ -161,9 +161,9 @@ class CaptureInferenceTest {
 	@Test
 	void shouldDiagnoseHalfCloseAndAZeroWindowHoldingTheFin() throws IOException {
 		PcapBuilder half = new PcapBuilder().handshake(0, 0.05, 0.05, 1000, 5000);
-		half.at(5, true, FIN | ACK, 1001, 5001, 0).at(5.05, false, ACK, 5001, 1002, 0);
-		half.at(6, false, PSH | ACK, 5001, 1002, 500).at(6.05, true, ACK, 1002, 5501, 0);
-		half.at(7, false, FIN | ACK, 5501, 1002, 0).at(7.05, true, ACK, 1002, 5502, 0);
+		half.acked(5, true, FIN | ACK, 1001, 5001, 0);
+		half.acked(6, false, PSH | ACK, 5001, 1002, 500);
+		half.acked(7, false, FIN | ACK, 5501, 1002, 0);
 		Tracked h = analyze(half.pcap(false, false)).get(0);
 		assertThat(codes(h)).contains("HALF_CLOSE");
 		assertThat(h.result.changes()).anyMatch(ch -> ch.cause().equals("shutdown(SHUT_WR)"));
@@ -175,7 +175,7 @@ class CaptureInferenceTest {
 		zero.at(650, true, ACK, 1000, 5001, 0);
 		zero.at(650.05, false, ACK, 5001, 1001, 0).window(1000);
 		zero.at(650.1, true, FIN | ACK, 1001, 5001, 0);
-		zero.at(650.15, false, FIN | ACK, 5001, 1002, 0).at(650.2, true, ACK, 1002, 5002, 0);
+		zero.acked(650.15, false, FIN | ACK, 5001, 1002, 0);
 		Tracked z = analyze(zero.pcap(false, false)).get(0);
 		assertThat(codes(z)).contains("ZERO_WINDOW_FIN");
 	}
@@ -195,8 +195,8 @@ class CaptureInferenceTest {
 	@Test
 	void shouldDiagnoseASynIntoTimeWaitAndAPortReusedWithinTimeWait() throws IOException {
 		PcapBuilder server = new PcapBuilder().handshake(0, 0.05, 0.05, 1000, 5000);
-		server.at(5, false, FIN | ACK, 5001, 1001, 0).at(5.05, true, ACK, 1001, 5002, 0);
-		server.at(6, true, FIN | ACK, 1001, 5002, 0).at(6.05, false, ACK, 5002, 1002, 0);
+		server.acked(5, false, FIN | ACK, 5001, 1001, 0);
+		server.acked(6, true, FIN | ACK, 1001, 5002, 0);
 		server.handshake(1500, 0.05, 0.05, 900_000, 77_000);
 		List<Tracked> s = analyze(server.pcap(false, false));
 		assertThat(s).hasSize(2);

@@ -28,6 +28,15 @@ final class PcapBuilder {
 		return this;
 	}
 
+	/**
+	 * A segment and, 0.05 ms later, the peer's ACK of all it carries (its data, and one
+	 * for a FIN).
+	 */
+	PcapBuilder acked(double ms, boolean c, int flags, long seq, long ack, int len) {
+		long next = seq + len + ((flags & TcpPacket.FIN) != 0 ? 1 : 0);
+		return at(ms, c, flags, seq, ack, len).at(ms + 0.05, !c, TcpPacket.ACK, ack, next, 0);
+	}
+
 	PcapBuilder window(int w) {
 		Seg s = this.segs.remove(this.segs.size() - 1);
 		this.segs.add(new Seg(s.ms(), s.fromClient(), s.flags(), s.seq(), s.ack(), s.len(), w, s.clientPort()));

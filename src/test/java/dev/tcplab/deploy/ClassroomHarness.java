@@ -88,8 +88,8 @@ public final class ClassroomHarness {
 			while (System.nanoTime() < deadline) {
 				Visitor.sleep(10_000);
 				int live = 0;
-				for (String app : stack.appPorts.keySet()) {
-					live += JSON.readTree(stack.info(app)).get("simulations").get("live").asInt();
+				for (JsonNode sims : stack.simulations().values()) {
+					live += sims.get("live").asInt();
 				}
 				peakLive = Math.max(peakLive, live);
 				samples.add(Integer.toString(live));
@@ -100,8 +100,7 @@ public final class ClassroomHarness {
 			pool.shutdown();
 			int live = 0;
 			int max = 0;
-			for (String app : stack.appPorts.keySet()) {
-				JsonNode sims = JSON.readTree(stack.info(app)).get("simulations");
+			for (JsonNode sims : stack.simulations().values()) {
 				live += sims.get("live").asInt();
 				max += sims.get("max").asInt();
 			}

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import dev.tcplab.testing.HarnessOptions;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import dev.tcplab.testing.NginxProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.yaml.snakeyaml.Yaml;
@@ -36,6 +38,8 @@ import org.yaml.snakeyaml.Yaml;
  * paths under /app to a temporary directory).
  */
 final class ComposeStack implements AutoCloseable {
+
+	private static final JsonMapper INFO_JSON = JsonMapper.builder().build();
 
 	/** The application settings an image's ENV may carry. */
 	private static final Pattern APP_SETTING = Pattern.compile("(SPRING|SERVER|TCPLAB|MANAGEMENT|LOGGING)_[A-Z0-9_]+");
@@ -204,21 +208,29 @@ final class ComposeStack implements AutoCloseable {
 		}
 		conf = conf.replace("listen 8080;", "listen 127.0.0.1:" + this.nginxPort + ";");
 		this.nginx = NginxProcess.start(conf, this.work.resolve("nginx"), this.nginxPort);
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-		while (true) {
+		if (!nginxPassesOn(url("/actuator/health"), this.nginx, TimeUnit.SECONDS.toNanos(20))) {
+			throw new IllegalStateException("nginx does not pass requests on: " + this.nginx.log());
+		}
+	}
+
+	/**
+	 * Asks {@code healthUrl} through nginx every 100 ms until it answers 200 (true), or
+	 * nginx stops or {@code withinNanos} pass (false).
+	 */
+	static boolean nginxPassesOn(String healthUrl, NginxProcess nginx, long withinNanos) throws InterruptedException {
+		long deadline = System.nanoTime() + withinNanos;
+		while (System.nanoTime() < deadline && nginx.alive()) {
 			try {
-				if (get(url("/actuator/health")).statusCode() == 200) {
-					break;
+				if (get(healthUrl).statusCode() == 200) {
+					return true;
 				}
 			}
 			catch (IOException notYet) {
 				// not passing requests on yet
 			}
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("nginx does not pass requests on: " + this.nginx.log());
-			}
 			Thread.sleep(100);
 		}
+		return false;
 	}
 
 	String url(String path) {
@@ -228,6 +240,18 @@ final class ComposeStack implements AutoCloseable {
 	static HttpResponse<String> get(String url) throws IOException, InterruptedException {
 		return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
 				HttpResponse.BodyHandlers.ofString());
+	}
+
+	/**
+	 * Each instance's simulation figures (the {@code simulations} of its own
+	 * {@code /actuator/info}: live, max, visitors, …), by instance.
+	 */
+	Map<String, JsonNode> simulations() throws IOException, InterruptedException {
+		Map<String, JsonNode> out = new LinkedHashMap<>();
+		for (String app : this.appPorts.keySet()) {
+			out.put(app, INFO_JSON.readTree(info(app)).get("simulations"));
+		}
+		return out;
 	}
 
 	/**

@@ -111,20 +111,8 @@ class HostedDemoClusterTest {
 			.replace("worker_processes auto;", "worker_processes 1;");
 		assertThat(conf).contains("127.0.0.1:" + portA, "127.0.0.1:" + portB, "hash $simulation_id consistent");
 		nginx = NginxProcess.start(conf, work.resolve("nginx"), portNginx);
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-		while (true) {
-			try {
-				if (get(nginxUrl("/actuator/health")).statusCode() == 200) {
-					break;
-				}
-			}
-			catch (IOException ex) {
-				// not yet listening
-			}
-			if (System.nanoTime() > deadline || !nginx.alive()) {
-				fail("nginx did not answer /actuator/health: " + nginx.log());
-			}
-			Thread.sleep(100);
+		if (!ComposeStack.nginxPassesOn(nginxUrl("/actuator/health"), nginx, TimeUnit.SECONDS.toNanos(20))) {
+			fail("nginx did not answer /actuator/health: " + nginx.log());
 		}
 	}
 

@@ -163,8 +163,9 @@ class VisitorJourneyTest {
 		double seconds = (System.nanoTime() - started) / 1e9;
 		int live = 0;
 		int max = 0;
-		for (String app : stack.appPorts.keySet()) {
-			JsonNode sims = JSON.readTree(stack.info(app)).get("simulations");
+		for (Map.Entry<String, JsonNode> instance : stack.simulations().entrySet()) {
+			String app = instance.getKey();
+			JsonNode sims = instance.getValue();
 			live += sims.get("live").asInt();
 			max += sims.get("max").asInt();
 			assertThat(sims.get("live").asInt()).as("%s: in memory within its visitors' shares", app)
@@ -232,9 +233,7 @@ class VisitorJourneyTest {
 
 	static Map<String, Integer> visitorsPerInstance() throws Exception {
 		Map<String, Integer> out = new java.util.TreeMap<>();
-		for (String app : stack.appPorts.keySet()) {
-			out.put(app, JSON.readTree(stack.info(app)).get("simulations").get("visitors").asInt());
-		}
+		stack.simulations().forEach((app, sims) -> out.put(app, sims.get("visitors").asInt()));
 		return out;
 	}
 
