@@ -41,6 +41,14 @@ class CaptureInferenceTest {
 		return Diagnoser.diagnose(c, LINUX).stream().map(Diagnoser.Diagnostic::code).toList();
 	}
 
+	/**
+	 * A connection established at 0 with 0.05 ms each way; the client's ISN is 1000, the
+	 * server's 5000.
+	 */
+	static PcapBuilder established() {
+		return new PcapBuilder().handshake(0, 0.05, 0.05, 1000, 5000);
+	}
+
 	/** Client closes first, the server answers with FIN,ACK at once. */
 	static PcapBuilder activeClose(double server, double client) {
 		PcapBuilder b = new PcapBuilder().handshake(0, server, client, 1000, 5000);
@@ -126,7 +134,7 @@ class CaptureInferenceTest {
 	// a FIN the peer never acknowledged did not reach it: retransmitted until it did
 	@Test
 	void shouldExplainARetransmittedFinWhoseAckWasLost() throws IOException {
-		PcapBuilder b = new PcapBuilder().handshake(0, 0.05, 0.05, 1000, 5000);
+		PcapBuilder b = established();
 		b.at(10, true, FIN | ACK, 1001, 5001, 0);
 		b.at(10.05, false, FIN | ACK, 5001, 1002, 0);
 		// lost after the capture point: the FIN comes again
@@ -149,7 +157,7 @@ class CaptureInferenceTest {
 		assertThat(r.result.sequence(0)).containsExactly(TcpState.CLOSED, TcpState.SYN_SENT, TcpState.CLOSED);
 		assertThat(r.result.sequence(1)).isEmpty();
 
-		PcapBuilder unread = new PcapBuilder().handshake(0, 0.05, 0.05, 1000, 5000);
+		PcapBuilder unread = established();
 		unread.acked(5, true, PSH | ACK, 1001, 5001, 100);
 		unread.at(9, false, RST | ACK, 5001, 1101, 0);
 		Tracked u = analyze(unread.pcap(false, false)).get(0);
@@ -160,7 +168,7 @@ class CaptureInferenceTest {
 
 	@Test
 	void shouldDiagnoseHalfCloseAndAZeroWindowHoldingTheFin() throws IOException {
-		PcapBuilder half = new PcapBuilder().handshake(0, 0.05, 0.05, 1000, 5000);
+		PcapBuilder half = established();
 		half.acked(5, true, FIN | ACK, 1001, 5001, 0);
 		half.acked(6, false, PSH | ACK, 5001, 1002, 500);
 		half.acked(7, false, FIN | ACK, 5501, 1002, 0);
@@ -168,7 +176,7 @@ class CaptureInferenceTest {
 		assertThat(codes(h)).contains("HALF_CLOSE");
 		assertThat(h.result.changes()).anyMatch(ch -> ch.cause().equals("shutdown(SHUT_WR)"));
 
-		PcapBuilder zero = new PcapBuilder().handshake(0, 0.05, 0.05, 1000, 5000);
+		PcapBuilder zero = established();
 		zero.at(5, false, ACK, 5001, 1001, 0).window(0);
 		zero.at(220, true, ACK, 1000, 5001, 0); // window probe, SND.UNA - 1
 		zero.at(220.05, false, ACK, 5001, 1001, 0).window(0);
@@ -194,7 +202,7 @@ class CaptureInferenceTest {
 	// client reusing its own TIME_WAIT port (tcp_tw_reuse)
 	@Test
 	void shouldDiagnoseASynIntoTimeWaitAndAPortReusedWithinTimeWait() throws IOException {
-		PcapBuilder server = new PcapBuilder().handshake(0, 0.05, 0.05, 1000, 5000);
+		PcapBuilder server = established();
 		server.acked(5, false, FIN | ACK, 5001, 1001, 0);
 		server.acked(6, true, FIN | ACK, 1001, 5002, 0);
 		server.handshake(1500, 0.05, 0.05, 900_000, 77_000);

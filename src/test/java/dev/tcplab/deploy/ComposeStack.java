@@ -89,7 +89,7 @@ final class ComposeStack implements AutoCloseable {
 
 	/** {@code key=value} arguments of a harness's main. */
 	static Map<String, String> options(String[] args) {
-		return HarnessOptions.parse(args);
+		return HarnessOptions.parse(args).asMap();
 	}
 
 	/**

@@ -70,7 +70,7 @@ public final class HostedDemoCapacity {
 	static long warmupSeconds;
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> opts = HarnessOptions.parse(args);
+		Map<String, String> opts = HarnessOptions.parse(args).asMap();
 		int users = Integer.parseInt(opts.getOrDefault("users", "100"));
 		int seconds = Integer.parseInt(opts.getOrDefault("seconds", "20"));
 		// pause of each virtual user between two flows (0: a closed
