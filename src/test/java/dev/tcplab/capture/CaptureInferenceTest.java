@@ -49,6 +49,14 @@ class CaptureInferenceTest {
 		return new PcapBuilder().handshake(0, 0.05, 0.05, 1000, 5000);
 	}
 
+	/**
+	 * {@link #established}, then the server closes first (its FIN at 5 ms, ACKed) and the
+	 * client follows (its FIN at 6 ms, ACKed): TIME_WAIT on the server.
+	 */
+	static PcapBuilder serverClosesFirst() {
+		return established().acked(5, false, FIN | ACK, 5001, 1001, 0).acked(6, true, FIN | ACK, 1001, 5002, 0);
+	}
+
 	/** Client closes first, the server answers with FIN,ACK at once. */
 	static PcapBuilder activeClose(double server, double client) {
 		PcapBuilder b = new PcapBuilder().handshake(0, server, client, 1000, 5000);
@@ -202,9 +210,7 @@ class CaptureInferenceTest {
 	// client reusing its own TIME_WAIT port (tcp_tw_reuse)
 	@Test
 	void shouldDiagnoseASynIntoTimeWaitAndAPortReusedWithinTimeWait() throws IOException {
-		PcapBuilder server = established();
-		server.acked(5, false, FIN | ACK, 5001, 1001, 0);
-		server.acked(6, true, FIN | ACK, 1001, 5002, 0);
+		PcapBuilder server = serverClosesFirst();
 		server.handshake(1500, 0.05, 0.05, 900_000, 77_000);
 		List<Tracked> s = analyze(server.pcap(false, false));
 		assertThat(s).hasSize(2);
