@@ -1,5 +1,6 @@
 // "Write your own": a scenario document editor (a plain textarea, JSON or YAML) that runs the document with
 // POST /api/scenarios/runs and shows the server's problems in place. The pure helpers are tested under node.
+import { requestJson } from './ownership.js';
 
 /** Where the JSON Schema of scenario documents is served. */
 export const SCHEMA_PATH = '/api/scenarios/schema';
@@ -120,27 +121,8 @@ function stepStarts(text, stepsAt) {
 	return out;
 }
 
-/** Sends a document to POST /api/scenarios/runs. Resolves to the run, or rejects with {status, problem}. */
+/** Sends a document to POST /api/scenarios/runs. Resolves to the run, or rejects with a ProblemError {status, problem}. */
 export async function runDocument(text, { profile = null, fetchImpl = (...a) => fetch(...a) } = {}) {
 	const q = profile ? `?profile=${encodeURIComponent(profile)}` : '';
-	const res = await fetchImpl(`/api/scenarios/runs${q}`, {
-		method: 'POST',
-		headers: { 'Content-Type': contentTypeOf(text), Accept: 'application/json, application/problem+json' },
-		body: text,
-	});
-	const body = await res.text();
-	let data = null;
-	try {
-		data = body ? JSON.parse(body) : null;
-	}
-	catch {
-		data = { detail: body };
-	}
-	if (!res.ok) {
-		const err = new Error(data?.detail || `HTTP ${res.status}`);
-		err.status = res.status;
-		err.problem = data || {};
-		throw err;
-	}
-	return data;
+	return requestJson(fetchImpl, 'POST', `/api/scenarios/runs${q}`, { body: text, type: contentTypeOf(text) });
 }

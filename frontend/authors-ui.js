@@ -6,6 +6,7 @@ import { runDocument, problemText, locateProblem, withSchema } from './author.js
 import { encodeDocument, decodeDocument, viewUrl, embedSnippet, embedHeight, replaceParams, downloadSvg, downloadPng } from './embed.js';
 import { formatMs, pick } from './i18n.js';
 import { ProblemError, problemAction } from './ownership.js';
+import { h } from './views/dom.js';
 
 const S = {
 	'tools.label': { en: 'For authors', ko: '글쓴이를 위한 도구' },
@@ -52,25 +53,6 @@ const S = {
 export function initAuthors({ store, scenarioView, $, onError = () => {}, onMade = () => {}, onRelease = () => {} }) {
 	const lang = () => store.state.lang;
 	const tr = (k, p = {}) => (S[k]?.[lang()] ?? S[k]?.en ?? k).replace(/\{(\w+)\}/g, (_, n) => (p[n] ?? ''));
-	const h = (tag, attrs = {}, ...kids) => {
-		const n = document.createElement(tag);
-		for (const [k, v] of Object.entries(attrs)) {
-			if (v == null) {
-				continue;
-			}
-			if (k === 'text') {
-				n.textContent = v;
-			}
-			else if (k.startsWith('on')) {
-				n.addEventListener(k.slice(2), v);
-			}
-			else {
-				n.setAttribute(k, v);
-			}
-		}
-		kids.filter(Boolean).forEach((c) => n.appendChild(c));
-		return n;
-	};
 	// a stylesheet file, not a <style> element: the Content-Security-Policy (style-src 'self') allows only files
 	const sheet = document.createElement('link');
 	sheet.rel = 'stylesheet';

@@ -1,6 +1,7 @@
 // Who holds what (docs/decisions.md, "Issue 20"): the simulations this page made, what happens to them when the page
 // moves on or is left, the visitor's own list ("My simulations") with keep and delete, and what a refused request
 // asks the reader to do. No DOM here: the view is my-simulations.js.
+import { translate } from './i18n.js';
 
 /** How long a left simulation waits for a reload before it is deleted (DELETE …?graceMs=). */
 export const LEAVE_GRACE_MS = 10000;
@@ -118,17 +119,11 @@ export function createOwnership({ base = '', fetchImpl = (...a) => fetch(...a), 
 	};
 }
 
-/** A list item as the panel shows it (en/ko). */
+/** A list item as the panel shows it (en/ko; the kinds' names are i18n.js's mine.kind.*). */
 export function describeItem(item, lang = 'en', now = Date.now()) {
-	const kinds = {
-		simulation: { en: 'simulation', ko: '시뮬레이션' },
-		scenario: { en: 'scenario', ko: '시나리오' },
-		authored: { en: 'your scenario', ko: '직접 쓴 시나리오' },
-		comparison: { en: 'comparison', ko: '비교' },
-		packetdrill: { en: 'packetdrill', ko: 'packetdrill' },
-		replay: { en: 'capture replay', ko: '캡처 재현' },
-	};
-	const kind = (kinds[item.kind] || { en: item.kind, ko: item.kind })[lang === 'ko' ? 'ko' : 'en'];
+	const key = `mine.kind.${item.kind}`;
+	const named = translate(lang, key);
+	const kind = named === key ? item.kind : named;
 	const title = [kind, item.label, item.profile].filter(Boolean).join(' · ');
 	const mins = Math.max(0, Math.round((now - (item.createdAt ?? now)) / 60000));
 	const age = lang === 'ko' ? (mins < 1 ? '방금' : `${mins}분 전`) : (mins < 1 ? 'just now' : `${mins} min ago`);

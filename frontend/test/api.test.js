@@ -3,17 +3,7 @@ import assert from 'node:assert/strict';
 import { createApi, dispatchStreamMessage, ApiError } from '../api.js';
 import { revealForStep, stepForSeq, replaySeqs } from '../scenarios.js';
 import { normalClose } from './fixtures.js';
-
-function fakeFetch(routes) {
-	const calls = [];
-	const f = async (url, init) => {
-		calls.push({ url, init });
-		const r = routes(url, init);
-		return { status: r.status, ok: r.status < 400, text: async () => (r.body === undefined ? '' : JSON.stringify(r.body)) };
-	};
-	f.calls = calls;
-	return f;
-}
+import { fakeFetch } from './fake-fetch.js';
 
 test('requests follow the REST contract', async () => {
 	const f = fakeFetch(() => ({ status: 200, body: { result: 0, trace: [] } }));

@@ -6,19 +6,10 @@ import { recordingApi, followOwnership } from '../controllers/ownership.js';
 import { resultLine } from '../controllers/simulation.js';
 import { ApiError } from '../api.js';
 import { translate } from '../i18n.js';
-
-function fakeFetch() {
-	const calls = [];
-	const f = async (url, init) => {
-		calls.push({ url, init });
-		return { status: 202, ok: true, text: async () => '' };
-	};
-	f.calls = calls;
-	return f;
-}
+import { fakeFetch } from './fake-fetch.js';
 
 test('what the REST client creates is recorded as made here: a new simulation and a scenario run', async () => {
-	const o = createOwnership({ fetchImpl: fakeFetch() });
+	const o = createOwnership({ fetchImpl: fakeFetch(() => ({ status: 202 })) });
 	const api = recordingApi({ createSimulation: async () => ({ id: 's1' }), runScenario: async () => ({ simulationId: 'r1' }),
 		getSimulation: async (id) => ({ id }) }, o);
 	await api.createSimulation({});
@@ -29,7 +20,7 @@ test('what the REST client creates is recorded as made here: a new simulation an
 });
 
 test('showing another simulation lets the previous one go; leaving the page lets go of all made here', () => {
-	const f = fakeFetch();
+	const f = fakeFetch(() => ({ status: 202 }));
 	const o = createOwnership({ fetchImpl: f });
 	const store = new Store();
 	const listeners = {};

@@ -1,17 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createOwnership, problemAction, describeItem, LEAVE_GRACE_MS } from '../ownership.js';
-
-function fakeFetch(routes = () => ({ status: 204 })) {
-	const calls = [];
-	const f = async (url, init) => {
-		calls.push({ url, init });
-		const r = routes(url, init);
-		return { status: r.status, ok: r.status < 400, text: async () => (r.body === undefined ? '' : JSON.stringify(r.body)) };
-	};
-	f.calls = calls;
-	return f;
-}
+import { fakeFetch } from './fake-fetch.js';
 
 test('a page that is left lets go of what it made, with a deferred delete that outlives the page', () => {
 	const f = fakeFetch();

@@ -3,7 +3,10 @@
 /** The element with this id in the page. */
 export const $ = (id) => document.getElementById(id);
 
-/** An element with attributes (null/undefined skipped; "text" sets textContent, "class" the class) and children. */
+/**
+ * An element with attributes (null/undefined/false skipped; "text" sets textContent, "class" the class, a function
+ * under "onX" listens to X) and children.
+ */
 export function h(tag, attrs = {}, ...kids) {
 	const n = document.createElement(tag);
 	for (const [k, v] of Object.entries(attrs)) {
@@ -15,6 +18,9 @@ export function h(tag, attrs = {}, ...kids) {
 		}
 		else if (k === 'class') {
 			n.className = v;
+		}
+		else if (k.startsWith('on') && typeof v === 'function') {
+			n.addEventListener(k.slice(2), v);
 		}
 		else {
 			n.setAttribute(k, v === true ? '' : String(v));

@@ -37,6 +37,14 @@ def connect(l, client_port=0, v6=False, reuse=False):
     return c, s
 
 
+def opened():
+    """A listener and one connection accepted on it: (listener, client, server). The caller keeps the
+    listener for the scenario's length (dropping it would close it)."""
+    l = listener()
+    c, s = connect(l)
+    return l, c, s
+
+
 def drop_first(*match):
     """Drops the first segment matching an iptables match in INPUT (after the capture point)."""
     subprocess.run(["iptables", "-I", "INPUT", "-p", "tcp", *match, "-m", "statistic", "--mode", "nth",
@@ -56,6 +64,35 @@ def recv_all(s):
         pass
 
 
+def expect_eof(s):
+    """Reads the peer's FIN: recv() returns 0."""
+    assert s.recv(100) == b""
+
+
+def absorb_reset(s):
+    """Reads once; a reset (ECONNRESET) is what the scenario expects."""
+    try:
+        s.recv(10)
+    except ConnectionResetError:
+        pass
+
+
+def request_response(c, s):
+    """The client sends a request, the server reads it and answers."""
+    c.sendall(b"request")
+    s.recv(100)
+    s.sendall(b"response")
+
+
+def close_and_answer(first, second, wait=0.05, read=expect_eof, done=0.1):
+    """`first` closes; after `wait` s its peer `second` reads (`read`) and closes too; then `done` s pass."""
+    first.close()
+    time.sleep(wait)
+    read(second)
+    second.close()
+    time.sleep(done)
+
+
 def active_close(v6=False):
     """The client closes first: FIN_WAIT_1, FIN_WAIT_2, TIME_WAIT on the client."""
     l = listener(v6)
@@ -65,11 +102,7 @@ def active_close(v6=False):
     s.sendall(b"HTTP/1.0 200 OK\r\n\r\nhello")
     c.recv(100)
     time.sleep(0.05)
-    c.close()
-    time.sleep(0.05)
-    assert s.recv(100) == b""
-    s.close()
-    time.sleep(0.1)
+    close_and_answer(c, s)
 
 
 def active_close_v6():
@@ -78,52 +111,33 @@ def active_close_v6():
 
 def linger_default():
     """close() with the default linger: FIN, not RST, however little was sent."""
-    l = listener()
-    c, s = connect(l)
+    l, c, s = opened()
     c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 0, 0))
     c.sendall(b"x" * 10)
     s.recv(10)
-    c.close()
-    time.sleep(0.05)
-    s.recv(10)
-    s.close()
-    time.sleep(0.1)
+    close_and_answer(c, s)
 
 
 def server_active_close():
     """The server closes first: TIME_WAIT lands on the server."""
-    l = listener()
-    c, s = connect(l)
-    c.sendall(b"request")
-    s.recv(100)
-    s.sendall(b"response")
-    s.close()
-    time.sleep(0.05)
-    c.recv(100)
-    assert c.recv(100) == b""
-    c.close()
-    time.sleep(0.1)
+    l, c, s = opened()
+    request_response(c, s)
+    close_and_answer(s, c, read=recv_all)
 
 
 def lost_fin():
     """The client's FIN is lost after the capture point; the retransmission timer resends it."""
-    l = listener()
-    c, s = connect(l)
+    l, c, s = opened()
     cport = c.getsockname()[1]
     drop_first("--sport", str(cport), "--tcp-flags", "FIN", "FIN")
-    c.close()
-    time.sleep(1.0)
-    assert s.recv(10) == b""
-    s.close()
-    time.sleep(0.1)
+    close_and_answer(c, s, wait=1.0)
     flush()
 
 
 def lost_last_ack():
     """The client's last ACK (of the server's FIN) is lost; the server resends its FIN and the client's
     TIME_WAIT answers again."""
-    l = listener()
-    c, s = connect(l)
+    l, c, s = opened()
     cport = c.getsockname()[1]
     c.close()
     time.sleep(0.05)
@@ -136,8 +150,7 @@ def lost_last_ack():
 
 def simultaneous_close():
     """Both sides close before either FIN arrives: FIN_WAIT_1, CLOSING, TIME_WAIT on both."""
-    l = listener()
-    c, s = connect(l)
+    l, c, s = opened()
     cport = c.getsockname()[1]
     drop_first("--sport", str(cport), "--tcp-flags", "FIN", "FIN")
     drop_first("--dport", str(cport), "--tcp-flags", "FIN", "FIN")
@@ -149,90 +162,57 @@ def simultaneous_close():
 
 def three_segment_close():
     """After a request and reply (delayed ACKs), the server's FIN carries the ACK of the client's FIN."""
-    l = listener()
-    c, s = connect(l)
+    l, c, s = opened()
     for _ in range(3):
         c.sendall(b"ping")
         s.recv(10)
         s.sendall(b"pong")
         c.recv(10)
-    c.close()
-    assert s.recv(10) == b""
-    s.close()
-    time.sleep(0.2)
+    close_and_answer(c, s, wait=0, done=0.2)
 
 
 def linger_abort():
     """SO_LINGER {1, 0}: close() resets the connection (RST, no TIME_WAIT)."""
-    l = listener()
-    c, s = connect(l)
+    l, c, s = opened()
     c.sendall(b"x" * 10)
     s.recv(10)
     c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    c.close()
-    time.sleep(0.05)
-    try:
-        s.recv(10)
-    except ConnectionResetError:
-        pass
-    s.close()
-    time.sleep(0.1)
+    close_and_answer(c, s, read=absorb_reset)
 
 
 def close_unread_data():
     """The server closes with unread data: RST instead of FIN (RFC 1122 §4.2.2.13)."""
-    l = listener()
-    c, s = connect(l)
+    l, c, s = opened()
     c.sendall(b"request the server never reads")
     time.sleep(0.05)
-    s.close()
-    time.sleep(0.05)
-    try:
-        c.recv(10)
-    except ConnectionResetError:
-        pass
-    c.close()
-    time.sleep(0.1)
+    close_and_answer(s, c, read=absorb_reset)
 
 
 def half_close():
     """shutdown(SHUT_WR): the client's FIN, then the server's reply flows the other way."""
-    l = listener()
-    c, s = connect(l)
+    l, c, s = opened()
     c.sendall(b"all of the request")
     c.shutdown(socket.SHUT_WR)
     time.sleep(0.05)
     recv_all(s)
     s.sendall(b"y" * 3000)
     time.sleep(0.05)
-    s.close()
-    time.sleep(0.05)
-    recv_all(c)
-    c.close()
-    time.sleep(0.1)
+    close_and_answer(s, c, read=recv_all)
 
 
 def graceful_close():
     """shutdown(SHUT_WR), read until EOF, then close(): nothing is lost."""
-    l = listener()
-    c, s = connect(l)
-    c.sendall(b"request")
-    s.recv(100)
-    s.sendall(b"response")
+    l, c, s = opened()
+    request_response(c, s)
     c.shutdown(socket.SHUT_WR)
     time.sleep(0.05)
     recv_all(s)
-    s.close()
-    time.sleep(0.05)
-    recv_all(c)
-    c.close()
-    time.sleep(0.1)
+    close_and_answer(s, c, read=recv_all)
 
 
 def close_wait_leak():
     """The server never closes after read() returned 0: CLOSE_WAIT to the end of the capture."""
-    l = listener()
-    c, s = connect(l)
+    l, c, s = opened()
     c.close()
     time.sleep(0.05)
     assert s.recv(10) == b""
@@ -244,8 +224,7 @@ def close_wait_leak():
 def fin_wait_2_timeout():
     """The client closes, the server never does: after tcp_fin_timeout (60 s) the client's orphaned
     FIN_WAIT_2 is gone, and the server's late FIN draws RST."""
-    l = listener()
-    c, s = connect(l)
+    l, c, s = opened()
     c.close()
     time.sleep(0.05)
     assert s.recv(10) == b""
@@ -287,11 +266,7 @@ def fin_wait_1_zero_window():
     """The server stops reading; the client closes behind a zero window, the FIN waits for the
     persist timer's probes; the server reads and the FIN goes out."""
     l, c, s = filled_pair()
-    c.close()
-    time.sleep(1.5)
-    recv_all(s)
-    s.close()
-    time.sleep(0.2)
+    close_and_answer(c, s, wait=1.5, read=recv_all, done=0.2)
 
 
 def linger_timeout():
@@ -299,11 +274,7 @@ def linger_timeout():
     goes on in FIN_WAIT_1 until the server reads."""
     l, c, s = filled_pair()
     c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 1))
-    c.close()
-    time.sleep(0.5)
-    recv_all(s)
-    s.close()
-    time.sleep(0.2)
+    close_and_answer(c, s, wait=0.5, read=recv_all, done=0.2)
 
 
 def rebind_time_wait():
@@ -312,17 +283,9 @@ def rebind_time_wait():
     l = listener()
     c, s = connect(l, reuse=True)
     cport = c.getsockname()[1]
-    c.close()
-    time.sleep(0.05)
-    s.recv(10)
-    s.close()
-    time.sleep(1.3)
+    close_and_answer(c, s, done=1.3)
     c2, s2 = connect(l, client_port=cport, reuse=True)
-    c2.close()
-    time.sleep(0.05)
-    s2.recv(10)
-    s2.close()
-    time.sleep(0.1)
+    close_and_answer(c2, s2)
 
 
 def busy_server_time_wait():
@@ -333,9 +296,7 @@ def busy_server_time_wait():
     for i in range(3):
         c, s = connect(l, reuse=True)
         ports.append(c.getsockname()[1])
-        c.sendall(b"request")
-        s.recv(100)
-        s.sendall(b"response")
+        request_response(c, s)
         s.close()
         time.sleep(0.02)
         c.recv(100)
@@ -344,11 +305,7 @@ def busy_server_time_wait():
         time.sleep(0.02)
     time.sleep(1.2)
     c, s = connect(l, client_port=ports[0], reuse=True)
-    c.close()
-    time.sleep(0.05)
-    s.recv(10)
-    s.close()
-    time.sleep(0.1)
+    close_and_answer(c, s)
 
 
 def closed_port():

@@ -326,6 +326,37 @@ class Lab:
             self._captures.pop(capture_id, None)
 
 
+class _Fresh:
+    """A simulation or one of its pairs as JSON (``data``), read again from the server when a call through
+    this client changed the simulation, or when its clock runs in real time."""
+
+    _data: Dict[str, Any]
+    _data_version: int
+
+    def _simulation(self) -> "Simulation":
+        raise NotImplementedError
+
+    def _own_path(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def data(self) -> Dict[str, Any]:
+        """The simulation's (``GET /api/simulations/{id}``) or the pair's (``GET …/pairs/{id}``) JSON, read
+        again when a call through this client changed the simulation or its clock is realtime."""
+        sim = self._simulation()
+        if self._data_version != sim._version or sim._data.get("clock") == "realtime":
+            self.refresh()
+        return self._data
+
+    def refresh(self) -> Dict[str, Any]:
+        """Reads the simulation or the pair again from the server; answers its JSON."""
+        sim = self._simulation()
+        version = sim._version
+        self._data = sim.lab.request("GET", self._own_path())
+        self._data_version = version
+        return self._data
+
+
 class _Calls:
     """Socket calls, network faults and pokes on one pair; each is one ``POST …/events``.
 
@@ -415,7 +446,7 @@ class _Calls:
         return self._result("inject", side, flags=list(flags), seq=seq, ack=ack, len=length)
 
 
-class Simulation(_Calls):
+class Simulation(_Fresh, _Calls):
     """One simulation on the server: a virtual network with its own virtual clock.
 
     Socket calls and faults (:meth:`close`, :meth:`lose`, …) act on the pair opened last (``current``);
@@ -452,19 +483,11 @@ class Simulation(_Calls):
     def _changed(self) -> None:
         self._version += 1
 
-    @property
-    def data(self) -> Dict[str, Any]:
-        """The simulation's JSON (``GET /api/simulations/{id}``), read again when a call through this client
-        changed it or its clock is realtime."""
-        if self._data_version != self._version or self._data.get("clock") == "realtime":
-            self.refresh()
-        return self._data
+    def _simulation(self) -> "Simulation":
+        return self
 
-    def refresh(self) -> Dict[str, Any]:
-        """Reads the simulation again from the server; answers its JSON."""
-        self._data = self.lab.request("GET", self._path())
-        self._data_version = self._version
-        return self._data
+    def _own_path(self) -> str:
+        return self._path()
 
     @property
     def profile(self) -> str:
@@ -651,7 +674,7 @@ class Simulation(_Calls):
         return Stream(self.lab, self.id, since, **options)
 
 
-class Pair(_Calls):
+class Pair(_Fresh, _Calls):
     """A client/server pair of a simulation; socket calls, faults and readings on it act on this pair.
 
     ``data`` is the pair's JSON (both endpoints' state, TCB variables, timers), read again after anything
@@ -671,19 +694,11 @@ class Pair(_Calls):
         return (f"Pair({self.id}: client {c.get('port')} {c.get('state')}, "
                 f"server {s.get('port')} {s.get('state')})")
 
-    @property
-    def data(self) -> Dict[str, Any]:
-        """The pair's JSON (``GET …/pairs/{id}``), read again when the simulation changed."""
-        if self._data_version != self.sim._version or self.sim._data.get("clock") == "realtime":
-            self.refresh()
-        return self._data
+    def _simulation(self) -> "Simulation":
+        return self.sim
 
-    def refresh(self) -> Dict[str, Any]:
-        """Reads the pair again from the server; answers its JSON."""
-        version = self.sim._version
-        self._data = self.sim.lab.request("GET", self.sim._path(f"/pairs/{self.id}"))
-        self._data_version = version
-        return self._data
+    def _own_path(self) -> str:
+        return self.sim._path(f"/pairs/{self.id}")
 
     @property
     def client(self) -> Dict[str, Any]:

@@ -41,6 +41,22 @@ class CaptureInferenceTest {
 		return Diagnoser.diagnose(c, LINUX).stream().map(Diagnoser.Diagnostic::code).toList();
 	}
 
+	/**
+	 * A connection established at 0 with 0.05 ms each way; the client's ISN is 1000, the
+	 * server's 5000.
+	 */
+	static PcapBuilder established() {
+		return new PcapBuilder().handshake(0, 0.05, 0.05, 1000, 5000);
+	}
+
+	/**
+	 * {@link #established}, then the server closes first (its FIN at 5 ms, ACKed) and the
+	 * client follows (its FIN at 6 ms, ACKed): TIME_WAIT on the server.
+	 */
+	static PcapBuilder serverClosesFirst() {
+		return established().acked(5, false, FIN | ACK, 5001, 1001, 0).acked(6, true, FIN | ACK, 1001, 5002, 0);
+	}
+
 	/** Client closes first, the server answers with FIN,ACK at once. */
 	static PcapBuilder activeClose(double server, double client) {
 		PcapBuilder b = new PcapBuilder().handshake(0, server, client, 1000, 5000);
@@ -126,7 +142,7 @@ class CaptureInferenceTest {
 	// a FIN the peer never acknowledged did not reach it: retransmitted until it did
 	@Test
 	void shouldExplainARetransmittedFinWhoseAckWasLost() throws IOException {
-		PcapBuilder b = new PcapBuilder().handshake(0, 0.05, 0.05, 1000, 5000);
+		PcapBuilder b = established();
 		b.at(10, true, FIN | ACK, 1001, 5001, 0);
 		b.at(10.05, false, FIN | ACK, 5001, 1002, 0);
 		// lost after the capture point: the FIN comes again
@@ -149,8 +165,8 @@ class CaptureInferenceTest {
 		assertThat(r.result.sequence(0)).containsExactly(TcpState.CLOSED, TcpState.SYN_SENT, TcpState.CLOSED);
 		assertThat(r.result.sequence(1)).isEmpty();
 
-		PcapBuilder unread = new PcapBuilder().handshake(0, 0.05, 0.05, 1000, 5000);
-		unread.at(5, true, PSH | ACK, 1001, 5001, 100).at(5.05, false, ACK, 5001, 1101, 0);
+		PcapBuilder unread = established();
+		unread.acked(5, true, PSH | ACK, 1001, 5001, 100);
 		unread.at(9, false, RST | ACK, 5001, 1101, 0);
 		Tracked u = analyze(unread.pcap(false, false)).get(0);
 		assertThat(codes(u)).containsExactly("RST_ON_CLOSE");
@@ -160,22 +176,22 @@ class CaptureInferenceTest {
 
 	@Test
 	void shouldDiagnoseHalfCloseAndAZeroWindowHoldingTheFin() throws IOException {
-		PcapBuilder half = new PcapBuilder().handshake(0, 0.05, 0.05, 1000, 5000);
-		half.at(5, true, FIN | ACK, 1001, 5001, 0).at(5.05, false, ACK, 5001, 1002, 0);
-		half.at(6, false, PSH | ACK, 5001, 1002, 500).at(6.05, true, ACK, 1002, 5501, 0);
-		half.at(7, false, FIN | ACK, 5501, 1002, 0).at(7.05, true, ACK, 1002, 5502, 0);
+		PcapBuilder half = established();
+		half.acked(5, true, FIN | ACK, 1001, 5001, 0);
+		half.acked(6, false, PSH | ACK, 5001, 1002, 500);
+		half.acked(7, false, FIN | ACK, 5501, 1002, 0);
 		Tracked h = analyze(half.pcap(false, false)).get(0);
 		assertThat(codes(h)).contains("HALF_CLOSE");
 		assertThat(h.result.changes()).anyMatch(ch -> ch.cause().equals("shutdown(SHUT_WR)"));
 
-		PcapBuilder zero = new PcapBuilder().handshake(0, 0.05, 0.05, 1000, 5000);
+		PcapBuilder zero = established();
 		zero.at(5, false, ACK, 5001, 1001, 0).window(0);
 		zero.at(220, true, ACK, 1000, 5001, 0); // window probe, SND.UNA - 1
 		zero.at(220.05, false, ACK, 5001, 1001, 0).window(0);
 		zero.at(650, true, ACK, 1000, 5001, 0);
 		zero.at(650.05, false, ACK, 5001, 1001, 0).window(1000);
 		zero.at(650.1, true, FIN | ACK, 1001, 5001, 0);
-		zero.at(650.15, false, FIN | ACK, 5001, 1002, 0).at(650.2, true, ACK, 1002, 5002, 0);
+		zero.acked(650.15, false, FIN | ACK, 5001, 1002, 0);
 		Tracked z = analyze(zero.pcap(false, false)).get(0);
 		assertThat(codes(z)).contains("ZERO_WINDOW_FIN");
 	}
@@ -194,9 +210,7 @@ class CaptureInferenceTest {
 	// client reusing its own TIME_WAIT port (tcp_tw_reuse)
 	@Test
 	void shouldDiagnoseASynIntoTimeWaitAndAPortReusedWithinTimeWait() throws IOException {
-		PcapBuilder server = new PcapBuilder().handshake(0, 0.05, 0.05, 1000, 5000);
-		server.at(5, false, FIN | ACK, 5001, 1001, 0).at(5.05, true, ACK, 1001, 5002, 0);
-		server.at(6, true, FIN | ACK, 1001, 5002, 0).at(6.05, false, ACK, 5002, 1002, 0);
+		PcapBuilder server = serverClosesFirst();
 		server.handshake(1500, 0.05, 0.05, 900_000, 77_000);
 		List<Tracked> s = analyze(server.pcap(false, false));
 		assertThat(s).hasSize(2);

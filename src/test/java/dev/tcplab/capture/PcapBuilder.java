@@ -28,6 +28,15 @@ final class PcapBuilder {
 		return this;
 	}
 
+	/**
+	 * A segment and, 0.05 ms later, the peer's ACK of all it carries (its data, and one
+	 * for a FIN).
+	 */
+	PcapBuilder acked(double ms, boolean c, int flags, long seq, long ack, int len) {
+		long next = seq + len + ((flags & TcpPacket.FIN) != 0 ? 1 : 0);
+		return at(ms, c, flags, seq, ack, len).at(ms + 0.05, !c, TcpPacket.ACK, ack, next, 0);
+	}
+
 	PcapBuilder window(int w) {
 		Seg s = this.segs.remove(this.segs.size() - 1);
 		this.segs.add(new Seg(s.ms(), s.fromClient(), s.flags(), s.seq(), s.ack(), s.len(), w, s.clientPort()));
@@ -70,16 +79,25 @@ final class PcapBuilder {
 		return b.array();
 	}
 
-	byte[] pcap(boolean bigEndian, boolean nanos) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		ByteBuffer h = ByteBuffer.allocate(24).order(bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
-		h.putInt(nanos ? 0xa1b23c4d : 0xa1b2c3d4)
+	/**
+	 * Puts the 24-byte pcap file header (version 2.4) in the buffer's byte order: the
+	 * magic number of micro- or nanosecond timestamps, the snapshot length and the link
+	 * type (1 Ethernet, 101 raw IP).
+	 */
+	static ByteBuffer fileHeader(ByteBuffer b, boolean nanos, int snaplen, int linkType) {
+		return b.putInt(nanos ? 0xa1b23c4d : 0xa1b2c3d4)
 			.putShort((short) 2)
 			.putShort((short) 4)
 			.putInt(0)
 			.putInt(0)
-			.putInt(65535)
-			.putInt(101);
+			.putInt(snaplen)
+			.putInt(linkType);
+	}
+
+	byte[] pcap(boolean bigEndian, boolean nanos) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		ByteBuffer h = ByteBuffer.allocate(24).order(bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+		fileHeader(h, nanos, 65535, 101);
 		out.writeBytes(h.array());
 		long base = 1_800_000_000L;
 		for (Seg s : this.segs) {

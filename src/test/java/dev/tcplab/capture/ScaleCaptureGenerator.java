@@ -30,6 +30,19 @@ final class ScaleCaptureGenerator {
 			int window) {
 	}
 
+	/**
+	 * One end of a generated connection: its address, port and the window it advertises
+	 * (none on a RST).
+	 */
+	private record End(int addr, int port, int window) {
+
+		Pkt to(End peer, long t, long seq, long ack, int flags, int len) {
+			return new Pkt(t, this.addr, peer.addr, this.port, peer.port, seq, ack, flags, len,
+					(flags & RST) != 0 ? 0 : this.window);
+		}
+
+	}
+
 	/** A connection's packets, written in time order with everyone else's. */
 	private static final class Conn implements Comparable<Conn> {
 
@@ -63,13 +76,7 @@ final class ScaleCaptureGenerator {
 		try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
 				StandardOpenOption.TRUNCATE_EXISTING)) {
 			this.buf.clear();
-			this.buf.putInt(0xa1b2c3d4)
-				.putShort((short) 2)
-				.putShort((short) 4)
-				.putInt(0)
-				.putInt(0)
-				.putInt(262144)
-				.putInt(1);
+			PcapBuilder.fileHeader(this.buf, false, 262144, 1);
 			PriorityQueue<Conn> live = new PriorityQueue<>();
 			long written = 0;
 			long start = 1_700_000_000_000_000L;
@@ -169,63 +176,61 @@ final class ScaleCaptureGenerator {
 			}
 		}
 		now += rtt + 1000;
+		End cl = new End(client, cport, 502), sv = new End(server, sport, 509);
 		if (kind < 26) { // client aborts: SO_LINGER {1,0}
-			p.add(new Pkt(now, client, server, cport, sport, cs, ss, RST | ACK, 0, 0));
+			p.add(cl.to(sv, now, cs, ss, RST | ACK, 0));
 		}
 		else if (kind < 50) { // client closes first
-			p.add(new Pkt(now, client, server, cport, sport, cs, ss, FIN | ACK, 0, 502));
+			p.add(cl.to(sv, now, cs, ss, FIN | ACK, 0));
 			now += rtt;
-			p.add(new Pkt(now, server, client, sport, cport, ss, cs + 1, FIN | ACK, 0, 509));
+			p.add(sv.to(cl, now, ss, cs + 1, FIN | ACK, 0));
 			now += rtt;
-			p.add(new Pkt(now, client, server, cport, sport, cs + 1, ss + 1, ACK, 0, 502));
+			p.add(cl.to(sv, now, cs + 1, ss + 1, ACK, 0));
 		}
 		else if (kind < 70) { // server closes first
-			p.add(new Pkt(now, server, client, sport, cport, ss, cs, FIN | ACK, 0, 509));
-			now += rtt;
-			p.add(new Pkt(now, client, server, cport, sport, cs, ss + 1, ACK, 0, 502));
-			now += 300;
-			p.add(new Pkt(now, client, server, cport, sport, cs, ss + 1, FIN | ACK, 0, 502));
-			now += rtt;
-			p.add(new Pkt(now, server, client, sport, cport, ss + 1, cs + 1, ACK, 0, 509));
+			now = finAcked(p, sv, cl, now, ss, cs, rtt);
+			finAcked(p, cl, sv, now + 300, cs, ss + 1, rtt);
 		}
 		else if (kind < 78) { // lost last ACK: the server's FIN again
-			p.add(new Pkt(now, client, server, cport, sport, cs, ss, FIN | ACK, 0, 502));
+			p.add(cl.to(sv, now, cs, ss, FIN | ACK, 0));
 			now += rtt;
-			p.add(new Pkt(now, server, client, sport, cport, ss, cs + 1, FIN | ACK, 0, 509));
-			p.add(new Pkt(now + 10, client, server, cport, sport, cs + 1, ss + 1, ACK, 0, 502));
+			p.add(sv.to(cl, now, ss, cs + 1, FIN | ACK, 0));
+			p.add(cl.to(sv, now + 10, cs + 1, ss + 1, ACK, 0));
 			now += 200_000 + rtt;
-			p.add(new Pkt(now, server, client, sport, cport, ss, cs + 1, FIN | ACK, 0, 509));
-			p.add(new Pkt(now + 10, client, server, cport, sport, cs + 1, ss + 1, ACK, 0, 502));
+			p.add(sv.to(cl, now, ss, cs + 1, FIN | ACK, 0));
+			p.add(cl.to(sv, now + 10, cs + 1, ss + 1, ACK, 0));
 		}
 		else if (kind < 85) { // half-close: the client shuts down, the server still sends
-			p.add(new Pkt(now, client, server, cport, sport, cs, ss, FIN | ACK, 0, 502));
+			p.add(cl.to(sv, now, cs, ss, FIN | ACK, 0));
 			now += rtt;
-			p.add(new Pkt(now, server, client, sport, cport, ss, cs + 1, PSH | ACK, 1000, 509));
+			p.add(sv.to(cl, now, ss, cs + 1, PSH | ACK, 1000));
 			ss += 1000;
 			now += rtt;
-			p.add(new Pkt(now, client, server, cport, sport, cs + 1, ss, ACK, 0, 502));
-			now += 500;
-			p.add(new Pkt(now, server, client, sport, cport, ss, cs + 1, FIN | ACK, 0, 509));
-			now += rtt;
-			p.add(new Pkt(now, client, server, cport, sport, cs + 1, ss + 1, ACK, 0, 502));
+			p.add(cl.to(sv, now, cs + 1, ss, ACK, 0));
+			finAcked(p, sv, cl, now + 500, ss, cs + 1, rtt);
 		}
 		else if (kind < 93) { // slow CLOSE_WAIT on the server
-			p.add(new Pkt(now, client, server, cport, sport, cs, ss, FIN | ACK, 0, 502));
-			now += rtt;
-			p.add(new Pkt(now, server, client, sport, cport, ss, cs + 1, ACK, 0, 509));
-			now += 2_000_000;
-			p.add(new Pkt(now, server, client, sport, cport, ss, cs + 1, FIN | ACK, 0, 509));
-			now += rtt;
-			p.add(new Pkt(now, client, server, cport, sport, cs + 1, ss + 1, ACK, 0, 502));
+			now = finAcked(p, cl, sv, now, cs, ss, rtt);
+			finAcked(p, sv, cl, now + 2_000_000, ss, cs + 1, rtt);
 		}
 		else { // simultaneous close
-			p.add(new Pkt(now, client, server, cport, sport, cs, ss, FIN | ACK, 0, 502));
-			p.add(new Pkt(now + 5, server, client, sport, cport, ss, cs, FIN | ACK, 0, 509));
+			p.add(cl.to(sv, now, cs, ss, FIN | ACK, 0));
+			p.add(sv.to(cl, now + 5, ss, cs, FIN | ACK, 0));
 			now += rtt;
-			p.add(new Pkt(now, client, server, cport, sport, cs + 1, ss + 1, ACK, 0, 502));
-			p.add(new Pkt(now + 5, server, client, sport, cport, ss + 1, cs + 1, ACK, 0, 509));
+			p.add(cl.to(sv, now, cs + 1, ss + 1, ACK, 0));
+			p.add(sv.to(cl, now + 5, ss + 1, cs + 1, ACK, 0));
 		}
 		return c;
+	}
+
+	/**
+	 * {@code from} sends FIN at {@code t}; its peer ACKs it {@code rtt} later. Answers
+	 * the time of that ACK.
+	 */
+	private static long finAcked(List<Pkt> p, End from, End to, long t, long seq, long ack, long rtt) {
+		p.add(from.to(to, t, seq, ack, FIN | ACK, 0));
+		p.add(to.to(from, t + rtt, ack, seq + 1, ACK, 0));
+		return t + rtt;
 	}
 
 	private long put(FileChannel ch, Pkt p) throws IOException {

@@ -1,6 +1,5 @@
 package dev.tcplab.deploy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -15,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import dev.tcplab.reliability.RawHttp;
 import dev.tcplab.testing.Visitor;
@@ -58,12 +56,7 @@ public final class ClassroomHarness {
 		long seed = Long.parseLong(opts.getOrDefault("seed", "1"));
 		String classes = opts.get("classes");
 		String classpath = ComposeStack.classpathWith(classes);
-		List<String> scripts = new ArrayList<>();
-		try (Stream<Path> files = Files.list(Path.of("src/test/resources/packetdrill"))) {
-			for (Path p : files.filter(p -> p.toString().endsWith(".pkt")).sorted().toList()) {
-				scripts.add(Files.readString(p));
-			}
-		}
+		List<String> scripts = ComposeStack.packetdrillScripts();
 		long t0 = System.nanoTime();
 		try (ComposeStack stack = ComposeStack.start(Path.of(opts.getOrDefault("repo", ".")), classpath)) {
 			System.out.printf(Locale.ROOT, "classroom: stack up in %.0f s (%s)%n", (System.nanoTime() - t0) / 1e9,
@@ -95,8 +88,8 @@ public final class ClassroomHarness {
 			while (System.nanoTime() < deadline) {
 				Visitor.sleep(10_000);
 				int live = 0;
-				for (String app : stack.appPorts.keySet()) {
-					live += JSON.readTree(stack.info(app)).get("simulations").get("live").asInt();
+				for (JsonNode sims : stack.simulations().values()) {
+					live += sims.get("live").asInt();
 				}
 				peakLive = Math.max(peakLive, live);
 				samples.add(Integer.toString(live));
@@ -107,8 +100,7 @@ public final class ClassroomHarness {
 			pool.shutdown();
 			int live = 0;
 			int max = 0;
-			for (String app : stack.appPorts.keySet()) {
-				JsonNode sims = JSON.readTree(stack.info(app)).get("simulations");
+			for (JsonNode sims : stack.simulations().values()) {
 				live += sims.get("live").asInt();
 				max += sims.get("max").asInt();
 			}
@@ -166,23 +158,13 @@ public final class ClassroomHarness {
 			actions.incrementAndGet();
 			Visitor.sleep(thinkMin + (long) (rnd.nextDouble() * (thinkMax - thinkMin)));
 		};
-		v.send("GET", "/", null);
-		v.send("GET", "/app.js", null);
-		v.json("GET", "/api/scenarios", null, 200);
-		JsonNode sim = v.json("POST", "/api/simulations",
-				"{\"profile\":\"linux\",\"seed\":" + rnd.nextInt(1_000_000) + ",\"latencyMs\":10,\"clock\":\"manual\"}",
-				201);
-		if (sim == null) {
+		PageOpen opened = PageOpen.open(v, rnd.nextInt(1_000_000));
+		if (opened == null) {
 			think.run();
 			return;
 		}
-		String page = sim.get("id").asString();
-		v.json("POST", "/api/simulations/" + page + "/pairs", "{\"serverPort\":80}", 201);
-		v.json("POST", "/api/simulations/" + page + "/clock", "{\"clock\":\"realtime\",\"paused\":false,\"speed\":1}",
-				200);
-		v.json("GET", "/api/simulations/" + page, null, 200);
-		v.json("GET", "/api/simulations/" + page + "/trace?since=0", null, 200);
-		RawHttp.Response ws = v.raw().send(RawHttp.handshake("/ws/simulations/" + page + "?since=0"));
+		String page = opened.simulationId();
+		RawHttp.Response ws = opened.stream();
 		think.run();
 		// drive the page's pair: lose the next ACK, close both sides
 		v.json("POST", "/api/simulations/" + page + "/pairs/1/events",

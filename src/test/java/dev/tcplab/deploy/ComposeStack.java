@@ -18,7 +18,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
+import dev.tcplab.testing.HarnessOptions;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import dev.tcplab.testing.NginxProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.yaml.snakeyaml.Yaml;
@@ -34,6 +38,8 @@ import org.yaml.snakeyaml.Yaml;
  * paths under /app to a temporary directory).
  */
 final class ComposeStack implements AutoCloseable {
+
+	private static final JsonMapper INFO_JSON = JsonMapper.builder().build();
 
 	/** The application settings an image's ENV may carry. */
 	private static final Pattern APP_SETTING = Pattern.compile("(SPRING|SERVER|TCPLAB|MANAGEMENT|LOGGING)_[A-Z0-9_]+");
@@ -83,14 +89,20 @@ final class ComposeStack implements AutoCloseable {
 
 	/** {@code key=value} arguments of a harness's main. */
 	static Map<String, String> options(String[] args) {
-		Map<String, String> opts = new LinkedHashMap<>();
-		for (String a : args) {
-			int eq = a.indexOf('=');
-			if (eq > 0) {
-				opts.put(a.substring(0, eq), a.substring(eq + 1));
+		return HarnessOptions.parse(args).asMap();
+	}
+
+	/**
+	 * The packetdrill scripts of {@code src/test/resources/packetdrill}, by file name.
+	 */
+	static List<String> packetdrillScripts() throws IOException {
+		List<String> scripts = new ArrayList<>();
+		try (Stream<Path> files = Files.list(Path.of("src/test/resources/packetdrill"))) {
+			for (Path p : files.filter(p -> p.toString().endsWith(".pkt")).sorted().toList()) {
+				scripts.add(Files.readString(p));
 			}
 		}
-		return opts;
+		return scripts;
 	}
 
 	/**
@@ -196,21 +208,29 @@ final class ComposeStack implements AutoCloseable {
 		}
 		conf = conf.replace("listen 8080;", "listen 127.0.0.1:" + this.nginxPort + ";");
 		this.nginx = NginxProcess.start(conf, this.work.resolve("nginx"), this.nginxPort);
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-		while (true) {
+		if (!nginxPassesOn(url("/actuator/health"), this.nginx, TimeUnit.SECONDS.toNanos(20))) {
+			throw new IllegalStateException("nginx does not pass requests on: " + this.nginx.log());
+		}
+	}
+
+	/**
+	 * Asks {@code healthUrl} through nginx every 100 ms until it answers 200 (true), or
+	 * nginx stops or {@code withinNanos} pass (false).
+	 */
+	static boolean nginxPassesOn(String healthUrl, NginxProcess nginx, long withinNanos) throws InterruptedException {
+		long deadline = System.nanoTime() + withinNanos;
+		while (System.nanoTime() < deadline && nginx.alive()) {
 			try {
-				if (get(url("/actuator/health")).statusCode() == 200) {
-					break;
+				if (get(healthUrl).statusCode() == 200) {
+					return true;
 				}
 			}
 			catch (IOException notYet) {
 				// not passing requests on yet
 			}
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("nginx does not pass requests on: " + this.nginx.log());
-			}
 			Thread.sleep(100);
 		}
+		return false;
 	}
 
 	String url(String path) {
@@ -223,6 +243,18 @@ final class ComposeStack implements AutoCloseable {
 	}
 
 	/**
+	 * Each instance's simulation figures (the {@code simulations} of its own
+	 * {@code /actuator/info}: live, max, visitors, …), by instance.
+	 */
+	Map<String, JsonNode> simulations() throws IOException, InterruptedException {
+		Map<String, JsonNode> out = new LinkedHashMap<>();
+		for (String app : this.appPorts.keySet()) {
+			out.put(app, INFO_JSON.readTree(info(app)).get("simulations"));
+		}
+		return out;
+	}
+
+	/**
 	 * An instance's own view ({@code /actuator/info}), asked directly, not through nginx.
 	 */
 	String info(String app) throws IOException, InterruptedException {
@@ -231,12 +263,23 @@ final class ComposeStack implements AutoCloseable {
 
 	private void waitHealthy(int port, Process p, String app) throws Exception {
 		// a cold JVM on a busy 2-core machine: minutes, not seconds
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(420);
+		if (!awaitHealthy(port, p, TimeUnit.SECONDS.toNanos(420))) {
+			throw new IllegalStateException(
+					app + " did not become healthy; its log: " + this.work.resolve(app + ".log"));
+		}
+	}
+
+	/**
+	 * Asks the instance on {@code port} for {@code /actuator/health} every 200 ms until
+	 * it is UP (true), its process ends or {@code withinNanos} pass (false).
+	 */
+	static boolean awaitHealthy(int port, Process p, long withinNanos) throws InterruptedException {
+		long deadline = System.nanoTime() + withinNanos;
 		while (System.nanoTime() < deadline && p.isAlive()) {
 			try {
 				HttpResponse<String> r = get("http://127.0.0.1:" + port + "/actuator/health");
 				if (r.statusCode() == 200 && r.body().contains("UP")) {
-					return;
+					return true;
 				}
 			}
 			catch (IOException starting) {
@@ -244,7 +287,7 @@ final class ComposeStack implements AutoCloseable {
 			}
 			Thread.sleep(200);
 		}
-		throw new IllegalStateException(app + " did not become healthy; its log: " + this.work.resolve(app + ".log"));
+		return false;
 	}
 
 	private String map(String value, Map<String, String> hostMap) {

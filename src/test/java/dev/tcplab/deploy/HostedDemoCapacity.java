@@ -1,5 +1,6 @@
 package dev.tcplab.deploy;
 
+import dev.tcplab.testing.HarnessOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -70,13 +70,7 @@ public final class HostedDemoCapacity {
 	static long warmupSeconds;
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> opts = new ConcurrentHashMap<>();
-		for (String a : args) {
-			int eq = a.indexOf('=');
-			if (eq > 0) {
-				opts.put(a.substring(0, eq), a.substring(eq + 1));
-			}
-		}
+		Map<String, String> opts = HarnessOptions.parse(args).asMap();
 		int users = Integer.parseInt(opts.getOrDefault("users", "100"));
 		int seconds = Integer.parseInt(opts.getOrDefault("seconds", "20"));
 		// pause of each virtual user between two flows (0: a closed

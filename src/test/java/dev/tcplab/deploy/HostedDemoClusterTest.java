@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,20 +111,8 @@ class HostedDemoClusterTest {
 			.replace("worker_processes auto;", "worker_processes 1;");
 		assertThat(conf).contains("127.0.0.1:" + portA, "127.0.0.1:" + portB, "hash $simulation_id consistent");
 		nginx = NginxProcess.start(conf, work.resolve("nginx"), portNginx);
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-		while (true) {
-			try {
-				if (get(nginxUrl("/actuator/health")).statusCode() == 200) {
-					break;
-				}
-			}
-			catch (IOException ex) {
-				// not yet listening
-			}
-			if (System.nanoTime() > deadline || !nginx.alive()) {
-				fail("nginx did not answer /actuator/health: " + nginx.log());
-			}
-			Thread.sleep(100);
+		if (!ComposeStack.nginxPassesOn(nginxUrl("/actuator/health"), nginx, TimeUnit.SECONDS.toNanos(20))) {
+			fail("nginx did not answer /actuator/health: " + nginx.log());
 		}
 	}
 
@@ -177,23 +164,9 @@ class HostedDemoClusterTest {
 	}
 
 	static void waitHealthy(int port, Process p) throws Exception {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
-		while (System.nanoTime() < deadline) {
-			if (!p.isAlive()) {
-				break;
-			}
-			try {
-				HttpResponse<String> r = get("http://127.0.0.1:" + port + "/actuator/health");
-				if (r.statusCode() == 200 && r.body().contains("UP")) {
-					return;
-				}
-			}
-			catch (IOException ex) {
-				// starting
-			}
-			Thread.sleep(200);
+		if (!ComposeStack.awaitHealthy(port, p, TimeUnit.SECONDS.toNanos(150))) {
+			fail("instance on port " + port + " did not become healthy; its log is in " + work);
 		}
-		fail("instance on port " + port + " did not become healthy; its log is in " + work);
 	}
 
 	static String nginxUrl(String path) {

@@ -1,11 +1,9 @@
 package dev.tcplab.deploy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import dev.tcplab.reliability.RawHttp;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,12 +37,7 @@ public final class IssueTwentyProbe {
 		String repo = opts.getOrDefault("repo", ".");
 		String classes = opts.get("classes");
 		String cp = ComposeStack.classpathWith(classes);
-		List<String> scripts = new ArrayList<>();
-		try (Stream<Path> files = Files.list(Path.of("src/test/resources/packetdrill"))) {
-			for (Path p : files.filter(p -> p.toString().endsWith(".pkt")).sorted().toList()) {
-				scripts.add(Files.readString(p));
-			}
-		}
+		List<String> scripts = ComposeStack.packetdrillScripts();
 		try (ComposeStack stack = ComposeStack.start(Path.of(repo), cp)) {
 			int direct = stack.appPorts.values().iterator().next();
 			List<String> names = new ArrayList<>();

@@ -2,7 +2,6 @@ package dev.tcplab.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,15 +72,9 @@ class VisitorJourneyTest {
 	}
 
 	static List<String> packetdrillScripts() throws Exception {
-		try (Stream<Path> files = Files.list(Path.of("src/test/resources/packetdrill"))) {
-			List<Path> all = files.filter(p -> p.toString().endsWith(".pkt")).sorted().toList();
-			assertThat(all).as("packetdrill scripts").hasSizeGreaterThanOrEqualTo(10);
-			List<String> out = new ArrayList<>();
-			for (Path p : all.subList(0, 10)) {
-				out.add(Files.readString(p));
-			}
-			return out;
-		}
+		List<String> all = ComposeStack.packetdrillScripts();
+		assertThat(all).as("packetdrill scripts").hasSizeGreaterThanOrEqualTo(10);
+		return all.subList(0, 10);
 	}
 
 	/**
@@ -91,21 +83,12 @@ class VisitorJourneyTest {
 	static String lesson(Visitor v, int n, List<String> scenarios, List<String> scripts) throws InterruptedException {
 		// the page: static files, the scenario list, a simulation
 		// with a pair on a realtime clock, its trace, its stream
-		v.send("GET", "/", null);
-		v.send("GET", "/app.js", null);
-		v.json("GET", "/api/scenarios", null, 200);
-		JsonNode sim = v.json("POST", "/api/simulations",
-				"{\"profile\":\"linux\",\"seed\":" + (1000 + n) + ",\"latencyMs\":10,\"clock\":\"manual\"}", 201);
-		if (sim == null) {
+		PageOpen opened = PageOpen.open(v, 1000 + n);
+		if (opened == null) {
 			return null;
 		}
-		String page = sim.get("id").asString();
-		v.json("POST", "/api/simulations/" + page + "/pairs", "{\"serverPort\":80}", 201);
-		v.json("POST", "/api/simulations/" + page + "/clock", "{\"clock\":\"realtime\",\"paused\":false,\"speed\":1}",
-				200);
-		v.json("GET", "/api/simulations/" + page, null, 200);
-		v.json("GET", "/api/simulations/" + page + "/trace?since=0", null, 200);
-		RawHttp.Response ws = v.raw().send(RawHttp.handshake("/ws/simulations/" + page + "?since=0"));
+		String page = opened.simulationId();
+		RawHttp.Response ws = opened.stream();
 		// like the page: a refused handshake (429 with Retry-After: the simulation waits
 		// for
 		// a free slot to come back from the journal) is tried again after the wait
@@ -180,8 +163,9 @@ class VisitorJourneyTest {
 		double seconds = (System.nanoTime() - started) / 1e9;
 		int live = 0;
 		int max = 0;
-		for (String app : stack.appPorts.keySet()) {
-			JsonNode sims = JSON.readTree(stack.info(app)).get("simulations");
+		for (Map.Entry<String, JsonNode> instance : stack.simulations().entrySet()) {
+			String app = instance.getKey();
+			JsonNode sims = instance.getValue();
 			live += sims.get("live").asInt();
 			max += sims.get("max").asInt();
 			assertThat(sims.get("live").asInt()).as("%s: in memory within its visitors' shares", app)
@@ -249,9 +233,7 @@ class VisitorJourneyTest {
 
 	static Map<String, Integer> visitorsPerInstance() throws Exception {
 		Map<String, Integer> out = new java.util.TreeMap<>();
-		for (String app : stack.appPorts.keySet()) {
-			out.put(app, JSON.readTree(stack.info(app)).get("simulations").get("visitors").asInt());
-		}
+		stack.simulations().forEach((app, sims) -> out.put(app, sims.get("visitors").asInt()));
 		return out;
 	}
 

@@ -114,6 +114,15 @@ class KernelFindingsTest {
 	}
 
 	/**
+	 * The client injects a segment in sequence whose ACK (5101) acknowledges 100 bytes
+	 * the server never sent (pinned ISNs: client 1000, server 5000), then 100 ms pass.
+	 */
+	private static void ackOfUnsentData(Fixtures f, TcpFlag... flags) {
+		f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(flags), 1001L, 5101L, 0));
+		f.sim.advance(100);
+	}
+
+	/**
 	 * RFC 9293 §3.10.7.4 fifth: "If the ACK acks something not yet sent (SEG.ACK &gt;
 	 * SND.NXT), then send an ACK, drop the segment, and return." Linux {@code tcp_ack}
 	 * does exactly that, as a challenge ACK rate-limited to one per 500 ms
@@ -128,15 +137,12 @@ class KernelFindingsTest {
 		Fixtures f = Fixtures.established("linux", java.util.Map.of());
 		long since = f.sim.nextSeq();
 		// pinned ISNs: client 1000, server 5000; the server has sent nothing yet
-		f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.ACK), 1001L, 5101L, 0));
-		f.sim.advance(100);
-		f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.FIN, TcpFlag.ACK), 1001L, 5101L, 0));
-		f.sim.advance(100);
+		ackOfUnsentData(f, TcpFlag.ACK);
+		ackOfUnsentData(f, TcpFlag.FIN, TcpFlag.ACK);
 		assertThat(f.sentSince(since)).containsExactly("client ACK", "server ACK", "client FIN,ACK");
 		assertThat(f.state(Side.SERVER)).isEqualTo(TcpState.ESTABLISHED);
 		f.sim.advance(500);
-		f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.ACK), 1001L, 5101L, 0));
-		f.sim.advance(100);
+		ackOfUnsentData(f, TcpFlag.ACK);
 		assertThat(f.sentSince(since)).endsWith("client ACK", "server ACK");
 	}
 
@@ -149,10 +155,8 @@ class KernelFindingsTest {
 	void shouldAnswerEveryAckOfUnsentDataOnRfc9293() {
 		Fixtures f = Fixtures.established("rfc9293", java.util.Map.of());
 		long since = f.sim.nextSeq();
-		f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.ACK), 1001L, 5101L, 0));
-		f.sim.advance(100);
-		f.apply(new PairEvent.Inject(Side.CLIENT, java.util.List.of(TcpFlag.ACK), 1001L, 5101L, 0));
-		f.sim.advance(100);
+		ackOfUnsentData(f, TcpFlag.ACK);
+		ackOfUnsentData(f, TcpFlag.ACK);
 		assertThat(f.sentSince(since)).containsExactly("client ACK", "server ACK", "client ACK", "server ACK");
 	}
 

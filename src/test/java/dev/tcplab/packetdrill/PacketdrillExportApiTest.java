@@ -2,34 +2,18 @@ package dev.tcplab.packetdrill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
+import dev.tcplab.testing.ApiTest;
 import dev.tcplab.testing.HttpJson;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** GET …/pairs/{pairId}/packetdrill: the script's form and the errors. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "tcplab.requests-per-second=100000", "tcplab.request-burst=100000",
 				"tcplab.budget.max-simulations-per-client=1000" })
-class PacketdrillExportApiTest {
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	JsonMapper json;
-
-	HttpJson http;
-
-	@BeforeEach
-	void client() {
-		http = new HttpJson(port, json);
-	}
+class PacketdrillExportApiTest extends ApiTest {
 
 	String closedPair() {
 		String sim = http.post("/api/simulations", "{\"profile\":\"linux\",\"seed\":42}").json().get("id").asString();

@@ -4,18 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
+import dev.tcplab.testing.ApiTest;
 import dev.tcplab.simulation.SimulationRegistry;
 import dev.tcplab.testing.HttpJson;
 import dev.tcplab.testing.PacketdrillScripts;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * POST /api/packetdrill/runs: verdicts, failures, errors, and the simulation it leaves.
@@ -23,33 +21,16 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "tcplab.requests-per-second=100000", "tcplab.request-burst=100000",
 				"tcplab.budget.max-simulations-per-client=1000" })
-class PacketdrillRunApiTest {
+class PacketdrillRunApiTest extends ApiTest {
 
-	static final String SERVER = "--tolerance_usecs=20000\n`../common/defaults.sh`\n" + PacketdrillScripts.PASSIVE_OPEN
-			+ """
-					+.01 < F. 1:1(0) ack 1 win 65535
-					+0 > . 1:1(0) ack 2
-					+0 read(4, ..., 1000) = 0
-					+.01 close(4) = 0
-					+0 > F. 1:1(0) ack 2
-					+.01 < . 2:2(0) ack 2 win 65535
-					""";
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	JsonMapper json;
+	/**
+	 * The page's example script (the lab is the server, the script closes first) after a
+	 * tolerance and a shell command line.
+	 */
+	static final String SERVER = "--tolerance_usecs=20000\n`../common/defaults.sh`\n" + PacketdrillScripts.EXAMPLE;
 
 	@Autowired
 	SimulationRegistry registry;
-
-	HttpJson http;
-
-	@BeforeEach
-	void client() {
-		http = new HttpJson(port, json);
-	}
 
 	HttpJson.Answer run(String script) {
 		return http.send("POST", "/api/packetdrill/runs?profile=linux", "text/plain",

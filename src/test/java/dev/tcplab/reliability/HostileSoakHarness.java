@@ -10,11 +10,11 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.tcplab.testing.HarnessOptions;
 import dev.tcplab.reliability.RawHttp.Response;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,32 +51,26 @@ public final class HostileSoakHarness {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> opts = new TreeMap<>();
-		for (String a : args) {
-			int eq = a.indexOf('=');
-			if (eq > 0) {
-				opts.put(a.substring(0, eq), a.substring(eq + 1));
-			}
-		}
-		String label = opts.getOrDefault("label", "run");
-		int clients = Integer.parseInt(opts.getOrDefault("clients", "20"));
-		int baseline = Integer.parseInt(opts.getOrDefault("baselineSeconds", "60"));
-		int attack = Integer.parseInt(opts.getOrDefault("attackSeconds", "120"));
-		int recovery = Integer.parseInt(opts.getOrDefault("recoverySeconds", "30"));
-		long thinkMs = Long.parseLong(opts.getOrDefault("thinkMs", "100"));
+		HarnessOptions opts = HarnessOptions.parse(args);
+		String label = opts.text("label", "run");
+		int clients = opts.integer("clients", 20);
+		int baseline = opts.integer("baselineSeconds", 60);
+		int attack = opts.integer("attackSeconds", 120);
+		int recovery = opts.integer("recoverySeconds", 30);
+		long thinkMs = opts.whole("thinkMs", 100);
 		int port;
 		try (ServerSocket s = new ServerSocket(0)) {
 			port = s.getLocalPort();
 		}
 		Path data = Files.createTempDirectory("tcplab-soak");
 		String classpath = System.getProperty("java.class.path");
-		if (opts.containsKey("appClasses")) {
+		if (opts.has("appClasses")) {
 			classpath = Arrays.stream(classpath.split(java.io.File.pathSeparator))
 				.filter(e -> !e.endsWith("target/classes") && !e.endsWith("test-classes"))
-				.reduce(opts.get("appClasses"), (a, b) -> a + java.io.File.pathSeparator + b);
+				.reduce(opts.text("appClasses", null), (a, b) -> a + java.io.File.pathSeparator + b);
 		}
 		List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx" + opts.getOrDefault("heap", "2g"), "-cp", classpath, "dev.tcplab.TcplabApplication",
+				"-Xmx" + opts.text("heap", "2g"), "-cp", classpath, "dev.tcplab.TcplabApplication",
 				"--server.port=" + port, "--spring.main.banner-mode=off", "--logging.level.root=WARN",
 				"--spring.datasource.url=jdbc:h2:file:" + data.resolve("tcplab") + ";WRITE_DELAY=0",
 				"--management.endpoint.health.show-details=always"));

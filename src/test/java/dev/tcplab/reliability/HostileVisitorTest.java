@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.tcplab.testing.ApiTest;
 import dev.tcplab.packetdrill.Parser;
 import dev.tcplab.reliability.RawHttp.Response;
 import dev.tcplab.scenario.ScenarioDocuments;
@@ -30,13 +31,11 @@ import dev.tcplab.simulation.LiveSimulation;
 import dev.tcplab.simulation.SimulationRegistry;
 import dev.tcplab.testing.PacketdrillScripts;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Issue 27, a hostile visitor of a public instance on the routes added after issue 12
@@ -53,16 +52,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 		"tcplab.budget.jobs.max-cpu=PT1.5S", "tcplab.budget.jobs.max-wall=PT3S", "tcplab.budget.jobs.concurrent=4",
 		"tcplab.budget.jobs.lock-wait=PT0.5S", "tcplab.budget.jobs.requests-in-progress-per-client=12",
 		"logging.level.org.springframework.web.servlet.PageNotFound=ERROR" })
-class HostileVisitorTest {
+class HostileVisitorTest extends ApiTest {
 
 	/** Longest a stopped job may take to answer on the shared 2-core machine. */
 	static final int JOB_ANSWER_MS = 15_000;
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	JsonMapper json;
 
 	@Autowired
 	SimulationRegistry registry;

@@ -6,14 +6,13 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tcplab.testing.ApiTest;
 import dev.tcplab.reliability.RawHttp.Response;
 import dev.tcplab.simulation.SimulationRegistry;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Issue 27, the budgets of one visitor over time: its CPU share is charged while a job
@@ -26,13 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 				"tcplab.budget.jobs.max-cpu=PT30S", "tcplab.budget.jobs.max-wall=PT60S",
 				"tcplab.budget.jobs.max-actions=2000000000", "tcplab.budget.max-lifetime=PT3S",
 				"tcplab.idle-ttl=PT0.3S", "tcplab.eviction-interval=PT1H" })
-class VisitorBudgetTest {
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	JsonMapper json;
+class VisitorBudgetTest extends ApiTest {
 
 	@Autowired
 	SimulationRegistry registry;

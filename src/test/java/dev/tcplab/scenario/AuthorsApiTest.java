@@ -6,18 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.tcplab.testing.ApiTest;
 import dev.tcplab.simulation.SimulationRegistry;
-import dev.tcplab.testing.HttpJson;
 import dev.tcplab.testing.HttpJson.Answer;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Tutorial authors' and notebook users' routes end to end: their own scenario documents
@@ -25,20 +22,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * ({@code POST /api/comparisons}).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class AuthorsApiTest {
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	JsonMapper json;
-
-	HttpJson http;
-
-	@BeforeEach
-	void setUp() {
-		http = new HttpJson(port, json);
-	}
+class AuthorsApiTest extends ApiTest {
 
 	static final String YAML = """
 			name: my-close

@@ -31,6 +31,7 @@ import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
 
 /** Contract and errors of {@link ScenarioController}, with the runner mocked. */
 @WebMvcTest(ScenarioController.class)
@@ -64,28 +65,30 @@ class ScenarioControllerTest {
 		when(runner.inline(any())).thenAnswer(call -> InlineTrace.of(call.getArgument(0), 1000));
 	}
 
+	/**
+	 * The demo scenario's name and texts in both languages, as the list (at {@code $[0]})
+	 * and the description (at {@code $}) show them.
+	 */
+	static ResultActions demo(ResultActions answer, String at) throws Exception {
+		return answer.andExpect(jsonPath(at + ".name").value("active-close"))
+			.andExpect(jsonPath(at + ".title.en").value("Active close"))
+			.andExpect(jsonPath(at + ".title.ko").value("능동 종료"))
+			.andExpect(jsonPath(at + ".summary.ko").value("클라이언트가 먼저 닫습니다"))
+			.andExpect(jsonPath(at + ".article.ko").value("인용"))
+			.andExpect(jsonPath(at + ".steps[0].title.en").value("Close"));
+	}
+
 	@Test
 	void shouldListScenariosWithBothLanguages() throws Exception {
 		when(runner.scenarios()).thenReturn(List.of(DEMO));
-		mvc.perform(get("/api/scenarios"))
-			.andExpect(status().isOk())
-			.andExpect(jsonPath("$[0].name").value("active-close"))
-			.andExpect(jsonPath("$[0].title.en").value("Active close"))
-			.andExpect(jsonPath("$[0].title.ko").value("능동 종료"))
-			.andExpect(jsonPath("$[0].summary.ko").value("클라이언트가 먼저 닫습니다"))
-			.andExpect(jsonPath("$[0].article.ko").value("인용"))
-			.andExpect(jsonPath("$[0].steps[0].title.en").value("Close"))
+		demo(mvc.perform(get("/api/scenarios")).andExpect(status().isOk()), "$[0]")
 			.andExpect(jsonPath("$[0].steps[0].action").doesNotExist());
 	}
 
 	@Test
 	void shouldDescribeOneScenarioOrAnswer404() throws Exception {
 		when(runner.scenario("active-close")).thenReturn(DEMO);
-		mvc.perform(get("/api/scenarios/active-close"))
-			.andExpect(status().isOk())
-			.andExpect(jsonPath("$.name").value("active-close"))
-			.andExpect(jsonPath("$.title.ko").value("능동 종료"))
-			.andExpect(jsonPath("$.steps[0].title.en").value("Close"))
+		demo(mvc.perform(get("/api/scenarios/active-close")).andExpect(status().isOk()), "$")
 			.andExpect(jsonPath("$.steps[0].do[1].close").value("client"))
 			.andExpect(jsonPath("$.steps[0].expect[0]").value("state client ESTABLISHED → FIN_WAIT_1"));
 		when(runner.scenario("nope")).thenThrow(new ScenarioNotFoundException("nope", List.of("active-close")));

@@ -7,20 +7,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.tcplab.testing.HttpJson;
+import dev.tcplab.testing.ApiTest;
 import dev.tcplab.testing.HttpJson.Answer;
 import dev.tcplab.testing.ServerTest;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Every built-in scenario run end to end over HTTP on the {@code linux} and
@@ -28,7 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * flags of every segment pair 1 sent, and the narration contract.
  */
 @ServerTest
-class ScenarioRunTest {
+class ScenarioRunTest extends ApiTest {
 
 	static final List<String> CLIENT_ACTIVE = List.of("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2",
 			"TIME_WAIT", "CLOSED");
@@ -129,19 +126,6 @@ class ScenarioRunTest {
 			}
 		}
 		return args.stream();
-	}
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	JsonMapper json;
-
-	HttpJson http;
-
-	@BeforeEach
-	void client() {
-		http = new HttpJson(port, json);
 	}
 
 	static List<String> states(JsonNode trace, String endpoint) {

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.tcplab.engine.EngineVersion;
 import dev.tcplab.engine.PairEvent;
@@ -15,7 +14,6 @@ import dev.tcplab.engine.Side;
 import dev.tcplab.engine.TraceEvent;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -26,17 +24,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * "Another engine version" is made by rewriting the stored entries' version, and "a
  * different trace" by storing a recording that differs in one event.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
-class EngineUpgradeTest {
-
-	@Autowired
-	SimulationService service;
-
-	@Autowired
-	SimulationRegistry registry;
-
-	@Autowired
-	SimulationJournal journal;
+class EngineUpgradeTest extends JournaledServiceTest {
 
 	@Autowired
 	JournalTraces traces;
@@ -44,13 +32,8 @@ class EngineUpgradeTest {
 	@Autowired
 	JdbcTemplate jdbc;
 
-	@Autowired
-	JsonMapper json;
-
 	String recordedRun(long seed) {
-		String id = service
-			.create(new SimulationSpec("linux", seed, null, null, null, null, null, null, null, null, null))
-			.id();
+		String id = linuxSimulation(seed);
 		service.openPair(id, 80, null, false, true);
 		service.apply(id, 1, new PairEvent.Close(Side.CLIENT));
 		service.clock(id, new SimulationService.ClockCommand(null, null, null,

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.tcplab.engine.PairEvent;
 import dev.tcplab.engine.PairEvent.FaultAction;
@@ -23,7 +22,6 @@ import dev.tcplab.simulation.SimulationService.ClockAction;
 import dev.tcplab.simulation.SimulationService.ClockCommand;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 
 /**
  * Issue 16: a simulation rebuilt from its journal (creation request + accepted mutating
@@ -31,23 +29,10 @@ import org.springframework.boot.test.context.SpringBootTest;
  * every built-in scenario and for random request sequences. Journal in in-memory H2 (test
  * config).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
-class JournalReplayTest {
-
-	@Autowired
-	SimulationService service;
-
-	@Autowired
-	SimulationRegistry registry;
-
-	@Autowired
-	SimulationJournal journal;
+class JournalReplayTest extends JournaledServiceTest {
 
 	@Autowired
 	ScenarioRunner scenarios;
-
-	@Autowired
-	JsonMapper json;
 
 	/** Trace (JSON, as the API writes it), pcap and simulation view of a simulation. */
 	record Image(String trace, byte[] pcap, String view) {
@@ -233,21 +218,15 @@ class JournalReplayTest {
 
 	@Test
 	void shouldRemoveTheJournalOnDeleteAndExpireItAfterRetention() throws InterruptedException {
-		String id = service
-			.create(new SimulationSpec("linux", 1L, null, null, null, null, null, null, null, null, null))
-			.id();
+		String id = linuxSimulation(1L);
 		service.openPair(id, 80, null, false, true);
 		service.delete(id);
 		assertThat(journal.entries(id)).isEmpty();
 		assertThatThrownBy(() -> service.snapshot(id)).isInstanceOf(SimulationNotFoundException.class);
 		assertThatThrownBy(() -> service.delete(id)).isInstanceOf(SimulationNotFoundException.class);
 
-		String kept = service
-			.create(new SimulationSpec("linux", 1L, null, null, null, null, null, null, null, null, null))
-			.id();
-		String old = service
-			.create(new SimulationSpec("linux", 2L, null, null, null, null, null, null, null, null, null))
-			.id();
+		String kept = linuxSimulation(1L);
+		String old = linuxSimulation(2L);
 		Thread.sleep(5);
 		long cutoff = System.currentTimeMillis();
 		Thread.sleep(5);
@@ -263,12 +242,8 @@ class JournalReplayTest {
 	// retention, kept (shared) ones after the long one
 	@Test
 	void shouldExpireRunsNobodyKeptSoonerThanKeptOnes() throws InterruptedException {
-		String unkept = service
-			.create(new SimulationSpec("linux", 3L, null, null, null, null, null, null, null, null, null))
-			.id();
-		String shared = service
-			.create(new SimulationSpec("linux", 4L, null, null, null, null, null, null, null, null, null))
-			.id();
+		String unkept = linuxSimulation(3L);
+		String shared = linuxSimulation(4L);
 		assertThat(journal.keep(shared)).isTrue();
 		assertThat(journal.kept(shared)).isTrue();
 		assertThat(journal.kept(unkept)).isFalse();
@@ -283,9 +258,7 @@ class JournalReplayTest {
 
 	@Test
 	void shouldJournalARefusedRequestAndRefuseItAgainOnReplay() {
-		String id = service
-			.create(new SimulationSpec("linux", 5L, null, null, null, null, null, null, null, null, null))
-			.id();
+		String id = linuxSimulation(5L);
 		service.openPair(id, 80, 1500, false, true);
 		// the engine refuses a second pair on the same pinned port (EADDRINUSE) after the
 		// entry was written

@@ -32,9 +32,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.mockito.ArgumentCaptor;
 
 import dev.tcplab.engine.EngineException;
@@ -359,33 +363,49 @@ class SimulationControllerTest {
 		}
 	}
 
-	@Test
-	void shouldRejectMalformedEventsWithoutTouchingTheSimulation() throws Exception {
-		problem(postJson(events(), "{\"type\":\"explode\",\"side\":\"client\"}"), 400, "unknown event type");
-		problem(postJson(events(), "{\"type\":\"close\",\"side\":\"middle\"}"), 400, "side");
-		problem(postJson(events(), "{\"type\":\"close\"}"), 400, "side");
-		problem(postJson(events(), "{\"side\":\"client\"}"), 400, "type");
-		problem(postJson(events(), "{\"type\":\"send\",\"side\":\"client\"}"), 400, "bytes");
-		problem(postJson(events(), "{\"type\":\"send\",\"side\":\"client\",\"bytes\":-1}"), 400, "bytes");
-		problem(postJson(events(), "{\"type\":\"send\",\"side\":\"client\",\"bytes\":99999999999}"), 400, "");
-		problem(postJson(events(), "{\"type\":\"lose\",\"side\":\"client\",\"segment\":\"SYNACK\"}"), 400, "segment");
-		problem(postJson(events(), "{\"type\":\"lose\",\"side\":\"client\"}"), 400, "segment");
-		problem(postJson(events(), "{\"type\":\"lose\",\"side\":\"client\",\"segment\":\"ACK\",\"count\":0}"), 400,
-				"count");
-		problem(postJson(events(), "{\"type\":\"delay\",\"side\":\"client\",\"segment\":\"ACK\"}"), 400, "ms");
-		problem(postJson(events(), "{\"type\":\"shutdown\",\"side\":\"client\",\"how\":\"SHUT_UP\"}"), 400, "SHUT_WR");
-		problem(postJson(events(), "{\"type\":\"setsockopt\",\"side\":\"client\",\"option\":\"SO_KEEPALIVE\"}"), 400,
-				"option");
-		problem(postJson(events(),
-				"{\"type\":\"setsockopt\",\"side\":\"client\",\"option\":\"SO_LINGER\",\"onoff\":2,\"seconds\":1}"),
-				400, "onoff");
-		problem(postJson(events(), "{\"type\":\"inject\",\"side\":\"client\",\"flags\":[\"XMAS\"]}"), 400, "flags");
-		problem(postJson(events(), "{\"type\":\"inject\",\"side\":\"client\",\"flags\":[]}"), 400, "flag");
-		problem(postJson(events(), "{\"type\":\"inject\",\"side\":\"client\",\"flags\":[\"ACK\"],\"seq\":-1}"), 400,
-				"seq");
-		problem(postJson(events(), "not json"), 400, "");
-		problem(postJson(events(), ""), 400, "");
+	/**
+	 * Requests each endpoint rejects before the service sees them: the path, the body,
+	 * and a part of the problem's detail.
+	 */
+	static Stream<Arguments> badRequests() {
+		String events = "/api/simulations/" + ID + "/pairs/1/events";
+		String clock = "/api/simulations/" + ID + "/clock";
+		return Stream.of(Arguments.of(events, "{\"type\":\"explode\",\"side\":\"client\"}", "unknown event type"),
+				Arguments.of(events, "{\"type\":\"close\",\"side\":\"middle\"}", "side"),
+				Arguments.of(events, "{\"type\":\"close\"}", "side"),
+				Arguments.of(events, "{\"side\":\"client\"}", "type"),
+				Arguments.of(events, "{\"type\":\"send\",\"side\":\"client\"}", "bytes"),
+				Arguments.of(events, "{\"type\":\"send\",\"side\":\"client\",\"bytes\":-1}", "bytes"),
+				Arguments.of(events, "{\"type\":\"send\",\"side\":\"client\",\"bytes\":99999999999}", ""),
+				Arguments.of(events, "{\"type\":\"lose\",\"side\":\"client\",\"segment\":\"SYNACK\"}", "segment"),
+				Arguments.of(events, "{\"type\":\"lose\",\"side\":\"client\"}", "segment"),
+				Arguments.of(events, "{\"type\":\"lose\",\"side\":\"client\",\"segment\":\"ACK\",\"count\":0}",
+						"count"),
+				Arguments.of(events, "{\"type\":\"delay\",\"side\":\"client\",\"segment\":\"ACK\"}", "ms"),
+				Arguments.of(events, "{\"type\":\"shutdown\",\"side\":\"client\",\"how\":\"SHUT_UP\"}", "SHUT_WR"),
+				Arguments.of(events, "{\"type\":\"setsockopt\",\"side\":\"client\",\"option\":\"SO_KEEPALIVE\"}",
+						"option"),
+				Arguments.of(events,
+						"{\"type\":\"setsockopt\",\"side\":\"client\",\"option\":\"SO_LINGER\",\"onoff\":2,\"seconds\":1}",
+						"onoff"),
+				Arguments.of(events, "{\"type\":\"inject\",\"side\":\"client\",\"flags\":[\"XMAS\"]}", "flags"),
+				Arguments.of(events, "{\"type\":\"inject\",\"side\":\"client\",\"flags\":[]}", "flag"),
+				Arguments.of(events, "{\"type\":\"inject\",\"side\":\"client\",\"flags\":[\"ACK\"],\"seq\":-1}", "seq"),
+				Arguments.of(events, "not json", ""), Arguments.of(events, "", ""),
+				Arguments.of(clock, "{}", "nothing to do"),
+				Arguments.of(clock, "{\"advanceMs\":10,\"step\":true}", "at most one"),
+				Arguments.of(clock, "{\"advanceMs\":-10}", "advanceMs"), Arguments.of(clock, "{\"maxMs\":10}", "maxMs"),
+				Arguments.of(clock, "{\"speed\":0}", "speed"), Arguments.of(clock, "{\"clock\":\"sundial\"}", "clock"),
+				Arguments.of(clock, "{\"advanceMs\":\"soon\"}", ""));
+	}
+
+	@ParameterizedTest
+	@MethodSource("badRequests")
+	void shouldRejectABadEventOrClockRequestWithoutTouchingTheSimulation(String path, String body, String detailPart)
+			throws Exception {
+		problem(postJson(path, body), 400, detailPart);
 		verify(service, org.mockito.Mockito.never()).apply(anyString(), anyInt(), any());
+		verify(service, org.mockito.Mockito.never()).clock(anyString(), any());
 	}
 
 	@Test
@@ -439,14 +459,7 @@ class SimulationControllerTest {
 	}
 
 	@Test
-	void shouldRejectBadClockRequests() throws Exception {
-		problem(postJson(clock(), "{}"), 400, "nothing to do");
-		problem(postJson(clock(), "{\"advanceMs\":10,\"step\":true}"), 400, "at most one");
-		problem(postJson(clock(), "{\"advanceMs\":-10}"), 400, "advanceMs");
-		problem(postJson(clock(), "{\"maxMs\":10}"), 400, "maxMs");
-		problem(postJson(clock(), "{\"speed\":0}"), 400, "speed");
-		problem(postJson(clock(), "{\"clock\":\"sundial\"}"), 400, "clock");
-		problem(postJson(clock(), "{\"advanceMs\":\"soon\"}"), 400, "");
+	void shouldRejectAClockRequestTheEngineRefuses() throws Exception {
 		when(service.clock(eq(ID), any()))
 			.thenThrow(new IllegalArgumentException("advanceMs must be between 0 and 3600000"));
 		problem(postJson(clock(), "{\"advanceMs\":1e12}"), 400, "3600000");

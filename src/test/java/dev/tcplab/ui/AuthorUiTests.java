@@ -2,27 +2,18 @@ package dev.tcplab.ui;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import dev.tcplab.testing.HeadlessChromium;
+import dev.tcplab.testing.BrowserTest;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,24 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * go to {@code target/screenshots/author-*.png}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class AuthorUiTests {
-
-	private static final Path SCREENSHOTS = HeadlessChromium.SCREENSHOTS;
-
-	private static WebDriver driver;
-
-	@LocalServerPort
-	int port;
-
-	@BeforeAll
-	static void startBrowser() throws IOException {
-		driver = HeadlessChromium.start("1280,800");
-	}
-
-	@AfterAll
-	static void stopBrowser() {
-		driver = HeadlessChromium.stop(driver);
-	}
+class AuthorUiTests extends BrowserTest {
 
 	@BeforeEach
 	void desktopSize() {
@@ -193,7 +167,7 @@ class AuthorUiTests {
 		// local server): a tall page
 		// with the embed in the middle, built with the
 		// DOM (the server's CSP allows no inline style)
-		driver.get("http://localhost:" + this.port + "/app.css");
+		driver.get(url("/app.css"));
 		js("""
 				const doc = document;
 				doc.body.replaceChildren();
@@ -205,7 +179,7 @@ class AuthorUiTests {
 				f.src = arguments[0];
 				doc.body.append(spacer(), f, spacer());
 				window.scrollTo(0, 0);""",
-				"http://localhost:" + this.port + "/?scenario=old-duplicate&compare=timewait&embed=1&lang=en");
+				url("/?scenario=old-duplicate&compare=timewait&embed=1&lang=en"));
 		driver.switchTo().frame("f");
 		waitFor(() -> driver.findElements(By.cssSelector("#compare-panel .cmp-col svg")).size() == 2);
 		// no packetdrill panel and no authors' tools in an embed
@@ -217,25 +191,12 @@ class AuthorUiTests {
 	// ------------------------------------------------------------------ helpers
 
 	private void get(String path) {
-		driver.get("http://localhost:" + this.port + path);
+		driver.get(url(path));
 		waitFor(() -> !driver.findElements(By.cssSelector("#authors-tools button")).isEmpty());
 	}
 
 	private String query() {
 		return String.valueOf(js("return location.search"));
-	}
-
-	private Object js(String script, Object... args) {
-		return HeadlessChromium.js(driver, script, args);
-	}
-
-	private void waitFor(java.util.function.BooleanSupplier condition) {
-		HeadlessChromium.waitFor(driver, Duration.ofSeconds(20), condition);
-	}
-
-	private static void screenshot(String name) throws IOException {
-		byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
-		Files.write(SCREENSHOTS.resolve(name + ".png"), png);
 	}
 
 }

@@ -1,30 +1,20 @@
 package dev.tcplab.ui;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import dev.tcplab.testing.HeadlessChromium;
+import dev.tcplab.testing.BrowserTest;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 import dev.tcplab.testing.ServerTest;
-
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,28 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * browser fails them.
  */
 @ServerTest
-class BrowserUiTests {
-
-	private static final Path SCREENSHOTS = HeadlessChromium.SCREENSHOTS;
-
-	private static final Duration WAIT = Duration.ofSeconds(20);
+class BrowserUiTests extends BrowserTest {
 
 	private static final Pattern HANGUL = Pattern.compile("[\\uAC00-\\uD7A3]");
-
-	private static WebDriver driver;
-
-	@LocalServerPort
-	int port;
-
-	@BeforeAll
-	static void startBrowser() throws IOException {
-		driver = HeadlessChromium.start("1280,800");
-	}
-
-	@AfterAll
-	static void stopBrowser() {
-		driver = HeadlessChromium.stop(driver);
-	}
 
 	@BeforeEach
 	void desktopSize() {
@@ -67,7 +38,7 @@ class BrowserUiTests {
 
 	@AfterEach
 	void forgetLanguage() {
-		((JavascriptExecutor) driver).executeScript("try { localStorage.clear(); } catch (e) {}");
+		js("try { localStorage.clear(); } catch (e) {}");
 	}
 
 	@Test
@@ -301,7 +272,7 @@ class BrowserUiTests {
 	void shouldDrawTheBusyServersStoryTheCensusPeakAndTheFailingConnect() throws IOException {
 		// step 1: the server's TIME_WAITs last 2MSL
 		// (a states-only trace records no timers)
-		driver.get("http://localhost:" + this.port + "/?lang=en&scenario=busy-server-time-wait&step=1");
+		driver.get(url("/?lang=en&scenario=busy-server-time-wait&step=1"));
 		waitFor(() -> driver.findElement(By.id("census-chart")).isDisplayed());
 		waitFor(() -> !driver.findElements(By.cssSelector("#ladder g.bar-TIME_WAIT")).isEmpty());
 		assertThat(driver.findElement(By.cssSelector("#ladder g.bar-TIME_WAIT")).getText()).contains("2MSL = 60 s")
@@ -373,14 +344,10 @@ class BrowserUiTests {
 			.intValue() <= 2);
 	}
 
-	private Object js(String script, Object... args) {
-		return HeadlessChromium.js(driver, script, args);
-	}
-
 	// ------------------------------------------------------------------ helpers
 
 	private void open(String path) {
-		driver.get("http://localhost:" + this.port + path);
+		driver.get(url(path));
 		waitFor(() -> !driver.findElements(By.cssSelector("#ladder g.seg")).isEmpty());
 	}
 
@@ -432,21 +399,12 @@ class BrowserUiTests {
 		waitFor(() -> ladderStates(side).contains(state));
 	}
 
-	private void waitFor(java.util.function.BooleanSupplier condition) {
-		HeadlessChromium.waitFor(driver, WAIT, condition);
-	}
-
 	private void scrollTo(String id) {
 		((JavascriptExecutor) driver).executeScript("document.getElementById(arguments[0]).scrollIntoView()", id);
 	}
 
 	private static String last(List<String> list) {
 		return list.get(list.size() - 1);
-	}
-
-	private static void screenshot(String name) throws IOException {
-		byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
-		Files.write(SCREENSHOTS.resolve(name + ".png"), png);
 	}
 
 }

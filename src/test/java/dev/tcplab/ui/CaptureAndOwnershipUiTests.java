@@ -7,21 +7,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 
+import dev.tcplab.testing.BrowserTest;
 import dev.tcplab.testing.HeadlessChromium;
+import dev.tcplab.testing.Visitor;
 
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import org.assertj.core.api.InstanceOfAssertFactories;
 
@@ -38,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "tcplab.requests-per-second=1000000", "tcplab.request-burst=1000000" })
-class CaptureAndOwnershipUiTests {
+class CaptureAndOwnershipUiTests extends BrowserTest {
 
 	private static final Path SHOTS = HeadlessChromium.SCREENSHOTS.resolve("capture");
 
@@ -46,20 +41,8 @@ class CaptureAndOwnershipUiTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(40);
 
-	private static WebDriver driver;
-
-	@LocalServerPort
-	int port;
-
-	@BeforeAll
-	static void startBrowser() throws IOException {
-		driver = HeadlessChromium.start("1280,800");
-		Files.createDirectories(SHOTS);
-	}
-
-	@AfterAll
-	static void stopBrowser() {
-		driver = HeadlessChromium.stop(driver);
+	CaptureAndOwnershipUiTests() {
+		super(WAIT, SHOTS);
 	}
 
 	/**
@@ -67,14 +50,8 @@ class CaptureAndOwnershipUiTests {
 	 * made.
 	 */
 	@BeforeEach
-	void newVisitor() {
-		// leaving the last test's page sends its deferred deletes with that visitor's
-		// cookie
-		driver.get("about:blank");
-		sleep(300);
-		((org.openqa.selenium.chromium.ChromiumDriver) driver).executeCdpCommand("Network.clearBrowserCookies",
-				Map.of());
-		HeadlessChromium.consoleErrors(driver);
+	void freshOwner() {
+		newVisitor();
 	}
 
 	@Test
@@ -116,7 +93,7 @@ class CaptureAndOwnershipUiTests {
 			if (left.size() <= 1) {
 				break;
 			}
-			sleep(1000);
+			Visitor.sleep(1000);
 		}
 		assertThat(left).as("what the reader still holds").hasSize(1);
 		assertThat(String.valueOf(left.get(0))).startsWith(current + " scenario");
@@ -230,53 +207,8 @@ class CaptureAndOwnershipUiTests {
 				+ ".then((m) => m.simulations.map((s) => [s.id, s.kind, s.label, s.inMemory, s.viewers].join(' ')))";
 	}
 
-	private static void sleep(long ms) {
-		try {
-			Thread.sleep(ms);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
 	private static String status(String path) {
 		return "return fetch('" + path + "').then((r) => r.status)";
-	}
-
-	private String url(String path) {
-		return "http://localhost:" + this.port + path;
-	}
-
-	private void axe(List<String> found, String view) {
-		settle();
-		for (Map<String, Object> v : HeadlessChromium.axeViolations(driver)) {
-			found.add(view + ": " + v.get("impact") + " " + v.get("id") + " (" + v.get("help") + ") " + v.get("nodes"));
-		}
-		for (String e : HeadlessChromium.consoleErrors(driver)) {
-			found.add(view + ": console error " + e);
-		}
-	}
-
-	private static void settle() {
-		HeadlessChromium.settle(driver);
-	}
-
-	private static void resize(int width, int height) {
-		HeadlessChromium.resize(driver, width, height);
-	}
-
-	private Object js(String script, Object... args) {
-		return HeadlessChromium.js(driver, script, args);
-	}
-
-	private void waitFor(java.util.function.BooleanSupplier condition) {
-		HeadlessChromium.waitFor(driver, WAIT, condition);
-	}
-
-	private static void screenshot(String name) throws IOException {
-		byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
-		Files.write(SHOTS.resolve(name + ".png"), png);
 	}
 
 }

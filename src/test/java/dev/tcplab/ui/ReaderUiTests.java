@@ -1,7 +1,6 @@
 package dev.tcplab.ui;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,26 +9,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.interactions.Actions;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.tcplab.testing.BrowserTest;
 import dev.tcplab.testing.HeadlessChromium;
 import dev.tcplab.testing.HttpJson;
 import dev.tcplab.testing.ServerTest;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * issue go to {@code target/screenshots/reader/}.
  */
 @ServerTest
-class ReaderUiTests {
+class ReaderUiTests extends BrowserTest {
 
 	private static final Path SHOTS = HeadlessChromium.SCREENSHOTS.resolve("reader");
 
@@ -56,23 +50,11 @@ class ReaderUiTests {
 			"rebind-time-wait", Set.of(3), "busy-server-time-wait", Set.of(1, 2, 3, 4), "fin-wait-1-zero-window",
 			Set.of(2, 3, 4), "old-duplicate", Set.of(5, 6));
 
-	private static WebDriver driver;
-
-	@LocalServerPort
-	int port;
-
 	@Autowired
 	JsonMapper json;
 
-	@BeforeAll
-	static void startBrowser() throws IOException {
-		driver = HeadlessChromium.start("1280,800");
-		Files.createDirectories(SHOTS);
-	}
-
-	@AfterAll
-	static void stopBrowser() {
-		driver = HeadlessChromium.stop(driver);
+	ReaderUiTests() {
+		super(WAIT, SHOTS);
 	}
 
 	@BeforeEach
@@ -237,16 +219,6 @@ class ReaderUiTests {
 		assertThat(found).isEmpty();
 	}
 
-	private void axe(List<String> found, String view) {
-		settle();
-		for (Map<String, Object> v : HeadlessChromium.axeViolations(driver)) {
-			found.add(view + ": " + v.get("impact") + " " + v.get("id") + " (" + v.get("help") + ") " + v.get("nodes"));
-		}
-		for (String e : HeadlessChromium.consoleErrors(driver)) {
-			found.add(view + ": console error " + e);
-		}
-	}
-
 	@Test
 	void shouldKeepTheFocusOffTheBodyThroughAKeyboardOnlyQuiz() throws IOException {
 		Pattern score = Pattern.compile("Quiz score: (\\d+) of (\\d+) right\\.|퀴즈 점수: (\\d+)문제 중 (\\d+)개 정답\\.");
@@ -297,10 +269,6 @@ class ReaderUiTests {
 
 	// ------------------------------------------------------------------ helpers
 
-	private String url(String path) {
-		return "http://localhost:" + this.port + path;
-	}
-
 	/** Opens a scenario view and waits until its step is drawn. */
 	private void open(String path) {
 		driver.get(url(path));
@@ -322,11 +290,6 @@ class ReaderUiTests {
 		settle();
 	}
 
-	/** Two animation frames: the views have drawn and the step has scrolled. */
-	private void settle() {
-		HeadlessChromium.settle(driver);
-	}
-
 	private void keys(CharSequence key) {
 		new Actions(driver).sendKeys(key).perform();
 	}
@@ -334,23 +297,6 @@ class ReaderUiTests {
 	private String activeId() {
 		return String.valueOf(js(
 				"const a = document.activeElement; return !a || a === document.body ? 'BODY' : (a.id || a.tagName)"));
-	}
-
-	private static void resize(int width, int height) {
-		HeadlessChromium.resize(driver, width, height);
-	}
-
-	private Object js(String script, Object... args) {
-		return HeadlessChromium.js(driver, script, args);
-	}
-
-	private void waitFor(java.util.function.BooleanSupplier condition) {
-		HeadlessChromium.waitFor(driver, WAIT, condition);
-	}
-
-	private static void screenshot(String name) throws IOException {
-		byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
-		Files.write(SHOTS.resolve(name + ".png"), png);
 	}
 
 }

@@ -2,33 +2,25 @@ package dev.tcplab.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.tcplab.simulation.SimulationRegistry;
-import dev.tcplab.testing.HeadlessChromium;
+import dev.tcplab.testing.BrowserTest;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Issue 20, "a reader is locked out after about 19 scenarios": one visitor (one browser,
@@ -37,31 +29,16 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * scenario with no refusal on screen.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ScenarioLinksUiTest {
+class ScenarioLinksUiTest extends BrowserTest {
 
 	static final int LINKS = 40;
-
-	private static WebDriver driver;
-
-	@LocalServerPort
-	int port;
 
 	@Autowired
 	SimulationRegistry registry;
 
-	@BeforeAll
-	static void startBrowser() throws IOException {
-		driver = HeadlessChromium.start("1280,800");
-	}
-
-	@AfterAll
-	static void stopBrowser() {
-		driver = HeadlessChromium.stop(driver);
-	}
-
 	List<String> scenarioNames() throws Exception {
 		HttpResponse<String> r = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/api/scenarios")).build(),
+			.send(HttpRequest.newBuilder(URI.create(url("/api/scenarios"))).build(),
 					HttpResponse.BodyHandlers.ofString());
 		List<String> names = new ArrayList<>();
 		for (JsonNode s : JsonMapper.builder().build().readTree(r.body())) {
@@ -77,7 +54,7 @@ class ScenarioLinksUiTest {
 		String last = null;
 		for (int i = 0; i < LINKS; i++) {
 			String name = names.get(i % names.size());
-			driver.get("http://localhost:" + this.port + "/?scenario=" + name + "&lang=en");
+			driver.get(url("/?scenario=" + name + "&lang=en"));
 			new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> name.equals(
 					js("return window.tcplab && window.tcplab.state.scenario && window.tcplab.state.scenario.narration"
 							+ " && window.tcplab.state.scenario.narration.length ? window.tcplab.state.scenario.name : null")));
@@ -90,15 +67,9 @@ class ScenarioLinksUiTest {
 		assertThat(driver.findElement(By.id("narration-step-title")).isDisplayed()).isTrue();
 		assertThat(js("return window.tcplab.state.scenario.name")).isEqualTo(last);
 		assertThat(driver.findElements(By.cssSelector("#ladder g.seg"))).isNotEmpty();
-		Files.createDirectories(HeadlessChromium.SCREENSHOTS);
-		Files.write(HeadlessChromium.SCREENSHOTS.resolve("fortieth-scenario-link.png"),
-				((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+		screenshot("fortieth-scenario-link");
 		System.out.println("scenario links: " + LINKS + " opened by one visitor, " + this.registry.size()
 				+ " simulations in memory at the end");
-	}
-
-	private Object js(String script) {
-		return HeadlessChromium.js(driver, script);
 	}
 
 }
