@@ -1,6 +1,7 @@
 package dev.tcplab.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
@@ -15,14 +16,23 @@ import org.junit.jupiter.api.Test;
  */
 class NagleTest {
 
+	/**
+	 * The client writes {@code bytes} one write after another at the same instant;
+	 * returns the trace position before the first.
+	 */
+	private static long writes(Fixtures f, int... bytes) {
+		long since = f.sim.nextSeq();
+		for (int n : bytes) {
+			f.send(Side.CLIENT, n);
+		}
+		return since;
+	}
+
 	// RFC 1122 §4.2.3.4, Linux tcp_nagle_check: a second short write waits for the ACK
 	@Test
 	void shouldHoldASecondShortWriteUntilTheAckInTcpNagleCheckOnLinux() {
 		Fixtures f = Fixtures.established();
-		long since = f.sim.nextSeq();
-		f.send(Side.CLIENT, 100);
-		f.send(Side.CLIENT, 100);
-		f.send(Side.CLIENT, 100);
+		long since = writes(f, 100, 100, 100);
 		assertThat(f.sentSince(since)).containsExactly("client PSH,ACK len=100");
 		assertThat(Fixtures.notes(f.sim.eventsSince(since))).contains("NAGLE_HELD");
 		assertThat(f.ep(Side.CLIENT).sendBuffered()).isEqualTo(300);
@@ -38,9 +48,7 @@ class NagleTest {
 	void shouldPutTheFinOnTheHeldBytesAtCloseInTcpSendFin() {
 		for (String profile : StackConstants.PROFILES) {
 			Fixtures f = Fixtures.established(profile, Map.of());
-			long since = f.sim.nextSeq();
-			f.send(Side.CLIENT, 100);
-			f.send(Side.CLIENT, 100);
+			long since = writes(f, 100, 100);
 			f.close(Side.CLIENT);
 			assertThat(f.sentSince(since)).as(profile)
 				.containsExactly("client PSH,ACK len=100", "client FIN,PSH,ACK len=100");
@@ -52,16 +60,11 @@ class NagleTest {
 	@Test
 	void shouldNotHoldAShortWriteBehindAFullSegmentInTcpMinshallCheckOnLinux() {
 		Fixtures linux = Fixtures.established();
-		long since = linux.sim.nextSeq();
-		linux.send(Side.CLIENT, 1460);
-		linux.send(Side.CLIENT, 100);
-		linux.send(Side.CLIENT, 100);
+		long since = writes(linux, 1460, 100, 100);
 		assertThat(linux.sentSince(since)).containsExactly("client PSH,ACK len=1460", "client PSH,ACK len=100");
 
 		Fixtures rfc = Fixtures.established("rfc9293", Map.of());
-		since = rfc.sim.nextSeq();
-		rfc.send(Side.CLIENT, 1460);
-		rfc.send(Side.CLIENT, 100);
+		since = writes(rfc, 1460, 100);
 		assertThat(rfc.sentSince(since)).containsExactly("client PSH,ACK len=1460");
 		rfc.sim.advance(400);
 		assertThat(rfc.sentSince(since)).containsSubsequence("client PSH,ACK len=1460", "server ACK",
@@ -73,10 +76,7 @@ class NagleTest {
 	@Test
 	void shouldSendAFullSegmentOfHeldBytesAtOnceInTcpWriteXmit() {
 		Fixtures f = Fixtures.established();
-		long since = f.sim.nextSeq();
-		f.send(Side.CLIENT, 100);
-		f.send(Side.CLIENT, 1000);
-		f.send(Side.CLIENT, 1000);
+		long since = writes(f, 100, 1000, 1000);
 		assertThat(f.sentSince(since)).containsExactly("client PSH,ACK len=100", "client ACK len=1460");
 		f.sim.advance(100);
 		assertThat(f.sentSince(since)).containsSubsequence("client ACK len=1460", "server ACK",
@@ -88,8 +88,7 @@ class NagleTest {
 	@Test
 	void shouldSendAWholeWriteOnAnIdleConnectionOnRfc9293() {
 		Fixtures f = Fixtures.established("rfc9293", Map.of());
-		long since = f.sim.nextSeq();
-		f.send(Side.CLIENT, 4000);
+		long since = writes(f, 4000);
 		assertThat(f.sentSince(since)).containsExactly("client ACK len=1460", "client ACK len=1460",
 				"client PSH,ACK len=1080");
 	}
@@ -99,15 +98,11 @@ class NagleTest {
 	void shouldSendEveryShortWriteAtOnceWithTcpNodelay() {
 		Fixtures f = Fixtures.established();
 		assertThat(f.sim.setNoDelay(f.pair, Side.CLIENT, true).result()).isEqualTo(0);
-		long since = f.sim.nextSeq();
-		f.send(Side.CLIENT, 100);
-		f.send(Side.CLIENT, 100);
+		long since = writes(f, 100, 100);
 		assertThat(f.sentSince(since)).containsExactly("client PSH,ACK len=100", "client PSH,ACK len=100");
 
 		Fixtures off = Fixtures.established("linux", Map.of("nagle", "off"));
-		since = off.sim.nextSeq();
-		off.send(Side.CLIENT, 100);
-		off.send(Side.CLIENT, 100);
+		since = writes(off, 100, 100);
 		assertThat(off.sentSince(since)).containsExactly("client PSH,ACK len=100", "client PSH,ACK len=100");
 	}
 
@@ -115,9 +110,7 @@ class NagleTest {
 	@Test
 	void shouldSendTheHeldBytesWhenTcpNodelayIsTurnedOn() {
 		Fixtures f = Fixtures.established();
-		long since = f.sim.nextSeq();
-		f.send(Side.CLIENT, 100);
-		f.send(Side.CLIENT, 100);
+		long since = writes(f, 100, 100);
 		assertThat(f.sentSince(since)).hasSize(1);
 		f.sim.setNoDelay(f.pair, Side.CLIENT, true);
 		assertThat(f.sentSince(since)).containsExactly("client PSH,ACK len=100", "client PSH,ACK len=100");
@@ -125,8 +118,7 @@ class NagleTest {
 
 	@Test
 	void shouldRefuseAnUnknownNagleVariant() {
-		org.assertj.core.api.Assertions
-			.assertThatThrownBy(() -> StackConstants.forProfile("linux").withOverrides(Map.of("nagle", "sometimes")))
+		assertThatThrownBy(() -> StackConstants.forProfile("linux").withOverrides(Map.of("nagle", "sometimes")))
 			.isInstanceOf(IllegalArgumentException.class)
 			.hasMessageContaining("nagle");
 	}
