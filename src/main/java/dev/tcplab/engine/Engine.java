@@ -1,5 +1,7 @@
 package dev.tcplab.engine;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -409,6 +411,26 @@ final class Engine extends Context {
 			callEvent(l, "listener", "listen", Map.of("port", port, "backlog", LISTEN_BACKLOG), CallResult.ZERO);
 		}
 		return l;
+	}
+
+	/**
+	 * close() on listener {@code l} (Linux {@code inet_csk_listen_stop}): it leaves the
+	 * table, so later SYNs to its port draw RST (§3.10.7.1); its requests still in
+	 * SYN_RECEIVED, and the completed children of the pairs in {@code notAccepted} (the
+	 * application never took them with accept()), are ended by
+	 * {@link SocketCalls#listenerClosed}. Children the application accepted live on. The
+	 * children are found among the kept pairs (every pair outside load runs).
+	 */
+	void closeListener(Listener l, Collection<Integer> notAccepted) {
+		listeners.remove(l);
+		setState(l, TcpState.CLOSED, "close()");
+		for (Pair p : new ArrayList<>(pairs.values())) {
+			if (p.server instanceof Tcb t && t.listener == l && !t.appClosed
+					&& (!t.accepted || notAccepted.contains(p.id))) {
+				SocketCalls.listenerClosed(t);
+			}
+		}
+		callEvent(l, "listener", "close", l.acceptArgs, CallResult.ZERO);
 	}
 
 	private void tcbClosed(Tcb t) {

@@ -63,6 +63,14 @@ final class Listener extends Endpoint {
 			byPort.put(l.port, l);
 		}
 
+		/** The listener was closed: later SYNs to its port find none. */
+		void remove(Listener l) {
+			byPort.remove(l.port, l);
+			if (last == l) {
+				last = null;
+			}
+		}
+
 	}
 
 }

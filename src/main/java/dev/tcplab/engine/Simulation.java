@@ -1,6 +1,7 @@
 package dev.tcplab.engine;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -204,6 +205,57 @@ public final class Simulation {
 			throw new EngineException(Errno.EADDRINUSE, "client port " + clientPort + " is in use");
 		}
 		return Views.pair(e, e.openExternal(local, serverPort, clientPort, (int) externalIsn));
+	}
+
+	/**
+	 * close() on the listening socket of server port {@code serverPort} (the packetdrill
+	 * runner's; Linux {@code inet_csk_listen_stop}): later SYNs to the port draw RST,
+	 * requests still in SYN_RECEIVED are dropped, and the completed connections of the
+	 * pairs in {@code notAccepted}, which the application never took with accept(), are
+	 * reset. The lab accepts completed connections by itself, so the caller says which it
+	 * did not take.
+	 * @throws NoSuchElementException when no listener is open on the port
+	 */
+	public EventResult closeListener(int serverPort, Collection<Integer> notAccepted) {
+		Listener l = e.listenerOn(serverPort);
+		if (l == null) {
+			throw new NoSuchElementException("no listener on port " + serverPort);
+		}
+		long start = e.rec.nextSeq();
+		e.closeListener(l, notAccepted == null ? List.of() : notAccepted);
+		return new EventResult("ok", e.rec.since(start));
+	}
+
+	/**
+	 * setsockopt(TCP_NODELAY) on the {@code side} socket of pair {@code pairId}: with
+	 * {@code on} the Nagle algorithm no longer holds its short writes
+	 * ({@link StackConstants#nagle()}); turning it on sends what was held.
+	 * @return 0, or EBADF / ENOTCONN when the side has no socket the application holds
+	 * @throws NoSuchElementException for an unknown pair
+	 */
+	public EventResult setNoDelay(int pairId, Side side, boolean on) {
+		Pair p = requirePair(pairId);
+		if (side == null) {
+			throw new IllegalArgumentException("side must be given");
+		}
+		long start = e.rec.nextSeq();
+		Endpoint ep = p.endpoint(side);
+		CallResult result;
+		if (ep instanceof Tcb t && !t.appClosed) {
+			t.noDelay = on;
+			if (on) {
+				// Linux tcp_sock_set_nodelay pushes what is pending
+				t.output();
+			}
+			result = CallResult.ZERO;
+		}
+		else {
+			result = CallResult.failed(ep == null ? Errno.ENOTCONN : Errno.EBADF);
+		}
+		if (e.rec.states) {
+			e.callEvent(ep, side.wireName(), "setsockopt", Map.of("option", "TCP_NODELAY", "on", on ? 1 : 0), result);
+		}
+		return new EventResult(result.wire(), e.rec.since(start));
 	}
 
 	/**

@@ -36,6 +36,9 @@ abstract class Socket extends Endpoint {
 	/** SO_REUSEADDR as it was when the port was bound (port-table accounting). */
 	final boolean boundReuse;
 
+	/** TCP_NODELAY: the Nagle algorithm is off for this socket. */
+	boolean noDelay;
+
 	/** SO_LINGER. */
 	int lingerOnoff;
 

@@ -232,6 +232,36 @@ final class SocketCalls {
 		}
 	}
 
+	/**
+	 * A child of a listener that is being closed and that the application never took with
+	 * accept() (Linux {@code inet_csk_listen_stop}): a request still in SYN_RECEIVED is
+	 * dropped without a word (Linux drops the request socket at its next SYN,ACK timer or
+	 * when the ACK comes, which then finds no socket and draws RST); a completed
+	 * connection is disconnected ({@code inet_child_forget} → {@code tcp_disconnect}):
+	 * RST,ACK from SND.NXT with ACK = RCV.NXT ({@code tcp_send_active_reset}) from
+	 * ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1/2 ({@code tcp_need_reset}), measured with
+	 * packetdrill (docs/engine.md).
+	 */
+	static void listenerClosed(Tcb t) {
+		Context cx = t.cx;
+		t.appClosed = true;
+		if (t.state == TcpState.CLOSED || t.state == TcpState.TIME_WAIT) {
+			return;
+		}
+		if (t.state == TcpState.SYN_RECEIVED) {
+			cx.note(t, "REQUEST_DROPPED",
+					"the listener was closed: the request is dropped without a reply (Linux inet_csk_listen_stop)");
+		}
+		else {
+			t.sendQueue = 0;
+			t.recvBuffered = 0;
+			t.sendReset();
+			cx.note(t, "RST_LISTENER_CLOSED", "the listener was closed before accept() took this connection: RST"
+					+ " (Linux inet_csk_listen_stop, tcp_disconnect)");
+		}
+		cx.setState(t, TcpState.CLOSED, "listener closed");
+	}
+
 	/** shutdown(how), RFC 1122 §4.2.2.13 half-duplex close. */
 	static CallResult shutdown(Tcb t, boolean rd, boolean wr) {
 		Context cx = t.cx;

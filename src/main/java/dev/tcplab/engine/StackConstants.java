@@ -129,6 +129,14 @@ import java.util.Map;
  * carry SACK blocks (RFC 2018 §4), and the tail loss probe may run (it needs SACK: Linux
  * {@code tcp_schedule_loss_probe}, measured). Linux {@code tcp_sack} = 1, FreeBSD
  * {@code net.inet.tcp.sack.enable} = 1, Windows {@code SackOpts} = 1
+ * @param nagle the Nagle algorithm (RFC 1122 §4.2.3.4): while data is unacknowledged, a
+ * write smaller than the MSS is held until the ACK comes or a full segment accumulates; a
+ * queued FIN lets it go at once (the held bytes leave with the FIN). "rfc1122" = held
+ * while anything sent is unacknowledged (BSD {@code tcp_output}'s idle test, evaluated
+ * when the send begins, so one write is never split by it); "minshall" = held only while
+ * a short segment sent earlier is unacknowledged (Linux {@code tcp_nagle_check},
+ * {@code tcp_minshall_check}, measured with packetdrill); "off" = never held (as
+ * TCP_NODELAY on every socket)
  */
 public record StackConstants(String profile, long mslMs, long timeWaitMs, long rtoInitialMs, long rtoMinMs,
 		long rtoMaxMs, int retries2, int orphanRetries, int synRetries, long delayedAckMs, boolean quickAck,
@@ -138,7 +146,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		boolean rstOnDataAfterShutRd, boolean requestSockets, boolean timeWaitAckRestarts, int reopenIsnOffset,
 		int synAckRetries, long challengeAckIntervalMs, boolean acceptFinAtZeroWindow, boolean ackOfUnsentDataDropped,
 		boolean finWaitsForWindow, boolean closeWaitRstEpipe, boolean orphanFinWait2AsTimeWait,
-		boolean synAckCompletesSimultaneousOpen, long synSentBadAckRetryMs, int windowScale, boolean sack) {
+		boolean synAckCompletesSimultaneousOpen, long synSentBadAckRetryMs, int windowScale, boolean sack,
+		String nagle) {
 
 	/**
 	 * {@link #rtoFormula()}: RFC 6298 §2, RTO = max(RTO_min, SRTT + max(G, 4·RTTVAR)).
@@ -153,6 +162,15 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 	 * {@value #FREEBSD_REXMIT_SLOP_MS} ms.
 	 */
 	public static final String RTO_FREEBSD = "freebsd";
+
+	/** {@link #nagle()}: RFC 1122 §4.2.3.4, held while anything is unacknowledged. */
+	public static final String NAGLE_RFC1122 = "rfc1122";
+
+	/** {@link #nagle()}: Linux, held while a short segment is unacknowledged. */
+	public static final String NAGLE_MINSHALL = "minshall";
+
+	/** {@link #nagle()}: no Nagle algorithm. */
+	public static final String NAGLE_OFF = "off";
 
 	/** FreeBSD's default {@code net.inet.tcp.rexmit_slop} (TCPTV_CPU_VAR, hz/5). */
 	public static final int FREEBSD_REXMIT_SLOP_MS = 200;
@@ -191,6 +209,9 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		}
 		if (!RTO_RFC6298.equals(rtoFormula) && !RTO_LINUX.equals(rtoFormula) && !RTO_FREEBSD.equals(rtoFormula)) {
 			throw new IllegalArgumentException("rtoFormula must be \"rfc6298\", \"linux\" or \"freebsd\"");
+		}
+		if (!NAGLE_RFC1122.equals(nagle) && !NAGLE_MINSHALL.equals(nagle) && !NAGLE_OFF.equals(nagle)) {
+			throw new IllegalArgumentException("nagle must be \"rfc1122\", \"minshall\" or \"off\"");
 		}
 		if (windowScale < -1 || windowScale > 14) {
 			throw new IllegalArgumentException("windowScale must be -1 (not offered) or 0 to 14 (RFC 7323 §2.3)");
@@ -295,6 +316,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		d.synSentBadAckRetryMs = 8; // TCP_TIMEOUT_MIN, 2 jiffies at HZ=250
 		d.windowScale = 10; // tcp_rmem[2] 32 MiB, measured
 		d.sack = true; // tcp_sack = 1
+		d.nagle = NAGLE_MINSHALL; // tcp_nagle_check, tcp_minshall_check
 		return d.build();
 	}
 
@@ -419,6 +441,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		int windowScale = -1; // RFC 7323 is not part of RFC 9293
 
 		boolean sack = false; // RFC 2018 is not part of RFC 9293
+
+		String nagle = NAGLE_RFC1122; // RFC 1122 §4.2.3.4; BSD tcp_output, Windows alike
 
 		/** The constants, each taken from the field of its name. */
 		StackConstants build() {

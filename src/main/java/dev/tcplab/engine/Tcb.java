@@ -5,6 +5,8 @@ import static dev.tcplab.engine.Segment.FIN;
 import static dev.tcplab.engine.Segment.PSH;
 import static dev.tcplab.engine.Segment.RST;
 import static dev.tcplab.engine.Segment.SYN;
+import static dev.tcplab.engine.StackConstants.NAGLE_MINSHALL;
+import static dev.tcplab.engine.StackConstants.NAGLE_OFF;
 import static dev.tcplab.engine.tcb.Seq.gt;
 import static dev.tcplab.engine.tcb.Seq.le;
 
@@ -138,6 +140,14 @@ final class Tcb extends Socket {
 	int sndShift;
 
 	int rcvShift;
+
+	/**
+	 * End of the last segment shorter than the MSS sent (Linux {@code snd_sml}, for
+	 * Minshall's Nagle test), valid once {@link #shortSent}.
+	 */
+	int sndSml;
+
+	boolean shortSent;
 
 	/** Data and a FIN that arrived after a gap; null until some did. */
 	ReassemblyQueue reassembly;
@@ -372,6 +382,7 @@ final class Tcb extends Socket {
 		if (state == TcpState.SYN_RECEIVED && sendQueue > 0) {
 			return;
 		}
+		boolean idle = sndNxt == sndUna;
 		while (sendQueue > 0) {
 			int inFlight = sndNxt - sndUna;
 			int room = sndWnd - inFlight;
@@ -379,7 +390,19 @@ final class Tcb extends Socket {
 				break;
 			}
 			int n = (int) Math.min(Math.min(sndMss, sendQueue), room);
+			if (n == sendQueue && n < sndMss && !finQueued && nagleHolds(idle)) {
+				cx.note(this, "NAGLE_HELD",
+						n + " byte(s) held: less than a full segment while "
+								+ (NAGLE_MINSHALL.equals(c.nagle()) ? "a short segment is" : "data is")
+								+ " unacknowledged (Nagle, RFC 1122 §4.2.3.4)");
+				break;
+			}
 			sendQueue -= n;
+			if (n < sndMss) {
+				// Linux tcp_minshall_update: the end of the last short segment sent
+				sndSml = sndNxt + n;
+				shortSent = true;
+			}
 			// PSH only on the segment that empties the send queue (Linux tcp_push marks
 			// the last skb of a write; BSD tcp_output pushes when the buffer empties),
 			// checked against the real kernel with packetdrill (docs/engine.md)
@@ -403,6 +426,23 @@ final class Tcb extends Socket {
 		if (waitingForWindow()) {
 			checkProbeTimer();
 		}
+	}
+
+	/**
+	 * The Nagle algorithm (RFC 1122 §4.2.3.4) holds a tail shorter than the MSS: with
+	 * "rfc1122" while anything sent is unacknowledged ({@code idle}: nothing was when
+	 * this output began, BSD {@code tcp_output}), with "minshall" while a short segment
+	 * sent earlier is (Linux {@code tcp_nagle_check}, {@code tcp_minshall_check}); never
+	 * with TCP_NODELAY. A queued FIN is never held (Linux {@code tcp_nagle_test}).
+	 */
+	private boolean nagleHolds(boolean idle) {
+		if (noDelay || NAGLE_OFF.equals(c.nagle())) {
+			return false;
+		}
+		if (NAGLE_MINSHALL.equals(c.nagle())) {
+			return shortSent && sndNxt != sndUna && gt(sndSml, sndUna) && le(sndSml, sndNxt);
+		}
+		return !idle;
 	}
 
 	/** Usable send window: SND.UNA + SND.WND − SND.NXT. */

@@ -187,6 +187,11 @@ public final class Runner {
 
 	private Integer connFd;
 
+	/** fd of a listening socket → the pair its listen() opened. */
+	private final Map<Integer, Integer> listenerPairs = new TreeMap<>();
+
+	private boolean pendingNoDelay;
+
 	private final java.util.Set<Integer> nonBlocking = new java.util.HashSet<>();
 
 	private int[] pendingLinger;
@@ -872,6 +877,19 @@ public final class Runner {
 						result = 0;
 					}
 				}
+				else if ("TCP_NODELAY".equals(opt)) {
+					Long on = c.args().size() > 3 && c.args().get(3).items().size() == 1
+							? c.args().get(3).items().get(0).number() : null;
+					if (conn && pairId != null) {
+						result = sim.setNoDelay(callPair, callSide, on != null && on != 0).result();
+					}
+					else {
+						// set on the listener or before connect(): the connection
+						// inherits it
+						pendingNoDelay = on != null && on != 0;
+						result = 0;
+					}
+				}
 				else if (opt != null && opt.startsWith("TCP_FASTOPEN")) {
 					// it changes what the handshake carries: not a no-op
 					unsupported(v, "TCP Fast Open (" + opt + ") is not modelled by the lab");
@@ -916,7 +934,7 @@ public final class Runner {
 					result = "EBADF";
 				}
 				else {
-					openConnection(Side.SERVER);
+					listenerPairs.put(fd, openConnection(Side.SERVER));
 					fds.put(fd, "listener");
 					collect();
 					result = 0;
@@ -1034,10 +1052,19 @@ public final class Runner {
 					engineName = "close";
 				}
 				else if (kind.equals("listener")) {
+					// Linux inet_csk_listen_stop: the connections accept() did not take
+					// yet are reset, later SYNs draw RST
 					fds.put(fd, "closed");
-					v.status = "skipped";
-					v.message = "closing the listening socket is not modelled (the lab's listener stays)";
-					return;
+					Integer lp = listenerPairs.get(fd);
+					boolean untaken = lp != null && lp.equals(pairId) && acceptable > 0;
+					try {
+						sim.closeListener(SERVER_PORT, untaken ? List.of(lp) : List.of());
+					}
+					catch (java.util.NoSuchElementException ex) {
+						// closed already through another descriptor of the same port
+					}
+					acceptable = 0;
+					result = 0;
 				}
 				else {
 					fds.put(fd, "closed");
@@ -1152,6 +1179,10 @@ public final class Runner {
 		if (pendingReuse) {
 			applyEvent(new PairEvent.SetReuseAddr(callSide, true));
 			pendingReuse = false;
+		}
+		if (pendingNoDelay) {
+			sim.setNoDelay(callPair, callSide, true);
+			pendingNoDelay = false;
 		}
 	}
 

@@ -15,9 +15,21 @@ import dev.tcplab.engine.PairEvent.FaultAction;
  */
 class FaultTest {
 
+	/**
+	 * Established, with TCP_NODELAY on both sockets: back-to-back short writes leave as
+	 * separate segments (with the Nagle algorithm, RFC 1122 §4.2.3.4, the second would
+	 * wait for the ACK of the first).
+	 */
+	private static Fixtures noDelay() {
+		Fixtures f = Fixtures.established();
+		f.sim.setNoDelay(f.pair, Side.CLIENT, true);
+		f.sim.setNoDelay(f.pair, Side.SERVER, true);
+		return f;
+	}
+
 	@Test
 	void shouldDropOnlyCountMatches() {
-		Fixtures f = Fixtures.established();
+		Fixtures f = noDelay();
 		f.fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.DATA, 2);
 		f.send(Side.CLIENT, 10);
 		f.send(Side.CLIENT, 10);
@@ -30,7 +42,7 @@ class FaultTest {
 
 	@Test
 	void shouldSkipTheMatchesBeforeTheNth() {
-		Fixtures f = Fixtures.established();
+		Fixtures f = noDelay();
 		f.apply(new PairEvent.Fault(Side.CLIENT, FaultAction.DROP, SegmentMatch.DATA, 1, 2, 0));
 		f.send(Side.CLIENT, 10);
 		f.send(Side.CLIENT, 20);
@@ -77,7 +89,7 @@ class FaultTest {
 
 	@Test
 	void shouldHoldSegmentsUntilReleaseAndReleaseThemInOrder() {
-		Fixtures f = Fixtures.established();
+		Fixtures f = noDelay();
 		f.fault(Side.SERVER, FaultAction.HOLD, SegmentMatch.DATA, 2);
 		f.send(Side.SERVER, 10);
 		f.send(Side.SERVER, 20);
