@@ -11,7 +11,7 @@ package dev.tcplab.engine;
 public final class EngineVersion {
 
 	/** The current behaviour version. */
-	public static final int BEHAVIOUR = 2;
+	public static final int BEHAVIOUR = 3;
 
 	private EngineVersion() {
 	}

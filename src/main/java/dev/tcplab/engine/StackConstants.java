@@ -129,6 +129,12 @@ import java.util.Map;
  * carry SACK blocks (RFC 2018 §4), and the tail loss probe may run (it needs SACK: Linux
  * {@code tcp_schedule_loss_probe}, measured). Linux {@code tcp_sack} = 1, FreeBSD
  * {@code net.inet.tcp.sack.enable} = 1, Windows {@code SackOpts} = 1
+ * @param timestamps offer the Timestamps option in a SYN (RFC 7323 §3; a SYN,ACK answers
+ * it only when the SYN carried it). Once negotiated every segment carries TSval (the
+ * sender's millisecond clock) and TSecr (TS.Recent), PAWS drops segments whose TSval is
+ * older than TS.Recent (RFC 7323 §5), and a segment's payload is 12 bytes below the MSS.
+ * Linux {@code tcp_timestamps} = 1, FreeBSD {@code net.inet.tcp.rfc1323} = 1; Windows
+ * {@code Tcp1323Opts} leaves timestamps off by default
  */
 public record StackConstants(String profile, long mslMs, long timeWaitMs, long rtoInitialMs, long rtoMinMs,
 		long rtoMaxMs, int retries2, int orphanRetries, int synRetries, long delayedAckMs, boolean quickAck,
@@ -138,7 +144,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		boolean rstOnDataAfterShutRd, boolean requestSockets, boolean timeWaitAckRestarts, int reopenIsnOffset,
 		int synAckRetries, long challengeAckIntervalMs, boolean acceptFinAtZeroWindow, boolean ackOfUnsentDataDropped,
 		boolean finWaitsForWindow, boolean closeWaitRstEpipe, boolean orphanFinWait2AsTimeWait,
-		boolean synAckCompletesSimultaneousOpen, long synSentBadAckRetryMs, int windowScale, boolean sack) {
+		boolean synAckCompletesSimultaneousOpen, long synSentBadAckRetryMs, int windowScale, boolean sack,
+		boolean timestamps) {
 
 	/**
 	 * {@link #rtoFormula()}: RFC 6298 §2, RTO = max(RTO_min, SRTT + max(G, 4·RTTVAR)).
@@ -295,6 +302,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		d.synSentBadAckRetryMs = 8; // TCP_TIMEOUT_MIN, 2 jiffies at HZ=250
 		d.windowScale = 10; // tcp_rmem[2] 32 MiB, measured
 		d.sack = true; // tcp_sack = 1
+		d.timestamps = true; // tcp_timestamps = 1
 		return d.build();
 	}
 
@@ -312,6 +320,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		d.rtoFormula = RTO_FREEBSD; // TCPT_RANGESET, rexmit_slop
 		d.windowScale = 6; // tcp_syncache, sb_max 2 MiB
 		d.sack = true; // net.inet.tcp.sack.enable = 1
+		d.timestamps = true; // net.inet.tcp.rfc1323 = 1
 		return d.build();
 	}
 
@@ -419,6 +428,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		int windowScale = -1; // RFC 7323 is not part of RFC 9293
 
 		boolean sack = false; // RFC 2018 is not part of RFC 9293
+
+		boolean timestamps = false; // RFC 7323 is not part of RFC 9293
 
 		/** The constants, each taken from the field of its name. */
 		StackConstants build() {
