@@ -140,17 +140,30 @@ final class Network {
 	 * any TCB's send sequence (RSTs, TIME_WAIT's ACKs).
 	 */
 	void reply(Segment to, Pair p, int pairNo, Reply r) {
-		send(1 - to.srcHost, to.client, to.dstPort, to.srcPort, p, pairNo, r);
+		send(1 - to.srcHost, to.client, to.dstPort, to.srcPort, p, pairNo, r, null);
+	}
+
+	/**
+	 * {@link #reply(Segment, Pair, int, Reply)} from a TIME_WAIT that used timestamps:
+	 * TSval the sender's clock, TSecr {@code tsEcr} (RFC 7323 §3.2; null = no option).
+	 */
+	void reply(Segment to, Pair p, int pairNo, Reply r, Integer tsEcr) {
+		send(1 - to.srcHost, to.client, to.dstPort, to.srcPort, p, pairNo, r, tsEcr);
 	}
 
 	/**
 	 * Sends {@code r} from {@code host}'s port {@code localPort} (client host
 	 * {@code client}) to {@code remotePort}: a segment not tied to a TCB.
 	 */
-	void send(int host, int client, int localPort, int remotePort, Pair p, int pairNo, Reply r) {
+	void send(int host, int client, int localPort, int remotePort, Pair p, int pairNo, Reply r, Integer tsEcr) {
 		int flags = r.flags();
 		Segment s = segment(p, pairNo, host, client, localPort, remotePort, flags, r.seq(), r.ack(), 0, r.window(),
 				false, r.relSeq(), r.relAck(), r.answers());
+		if (tsEcr != null) {
+			s.optTs = true;
+			s.tsVal = (int) (e.now / 1000) + 1;
+			s.tsEcr = tsEcr;
+		}
 		transmit(s);
 	}
 

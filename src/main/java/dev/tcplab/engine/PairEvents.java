@@ -42,7 +42,8 @@ final class PairEvents {
 			else if (ep instanceof TimeWaitRecord tw && tw.state == TcpState.TIME_WAIT) {
 				int seq = tw.sndNxt - 1;
 				e.net.send(tw.host(), tw.client(), tw.localPort(), tw.remotePort(), p, p.id,
-						new Reply(FIN | ACK, seq, tw.rcvNxt, seq - tw.iss, tw.rcvNxt - tw.irs, -1, tw.window(e.c)));
+						new Reply(FIN | ACK, seq, tw.rcvNxt, seq - tw.iss, tw.rcvNxt - tw.irs, -1, tw.window(e.c)),
+						tw.tsOk() ? tw.tsRecent : null);
 				r = "ok";
 			}
 			else {

@@ -184,7 +184,7 @@ final class SegmentArrives {
 			t.emit(SYN | ACK, t.iss, 0, true);
 			return;
 		}
-		if (simultaneousOpenCompleted(t, s)) {
+		if (simultaneousOpenCompleted(t, s) || pawsRejects(t, s)) {
 			return;
 		}
 		// "If the RCV.WND is zero, no segments will be acceptable, but special allowance
@@ -192,7 +192,16 @@ final class SegmentArrives {
 		// for its ACK field, its text is dropped in the seventh step (BSD tcp_input
 		// "window is closed", Linux tcp_data_queue zero-window drop)
 		boolean atClosedWindow = t.rcvWnd() == 0 && s.len > 0 && s.seq == t.rcvNxt && !s.has(SYN) && !s.has(RST);
-		if (!first(t, s, atClosedWindow) || !second(t, s) || !fourth(t, s) || !fifth(t, s)) {
+		if (!first(t, s, atClosedWindow)) {
+			return;
+		}
+		if (t.tsOk && s.optTs && ge(s.tsVal, t.tsRecent) && le(s.seq, t.lastAckSent)) {
+			// RFC 7323 §4.3 (2): TS.Recent follows the segment that Last.ACK.sent reached
+			// (Linux tcp_replace_ts_recent, with rcv_wup)
+			t.tsRecent = s.tsVal;
+			t.tsRecentUs = t.cx.now;
+		}
+		if (!second(t, s) || !fourth(t, s) || !fifth(t, s)) {
 			return;
 		}
 		// third (security) is not modelled (no security compartments), nor sixth (URG: no
@@ -225,6 +234,28 @@ final class SegmentArrives {
 		t.sendAck();
 		t.completeConnect();
 		t.output();
+		return true;
+	}
+
+	/**
+	 * PAWS (RFC 7323 §5.3 R1, before the sequence number check; Linux
+	 * {@code tcp_validate_incoming}, {@code tcp_paws_discard}): with timestamps
+	 * negotiated, a segment other than an RST whose TSval is older than TS.Recent is an
+	 * old duplicate: dropped, and answered with an ACK (a duplicate ACK for data; a pure
+	 * ACK's answer is rate-limited as an out-of-window ACK).
+	 */
+	private static boolean pawsRejects(Tcb t, Segment s) {
+		if (!t.tsOk || !s.optTs || s.has(RST) || !lt(s.tsVal, t.tsRecent)) {
+			return false;
+		}
+		boolean other = t.pair != null && s.pairNo != 0 && s.pairNo != t.pair.id;
+		t.cx.note(t, "PAWS_REJECTED",
+				"TSval " + Integer.toUnsignedString(s.tsVal) + " is older than TS.Recent "
+						+ Integer.toUnsignedString(t.tsRecent) + ": an old duplicate, dropped (RFC 7323 §5.3 PAWS)"
+						+ (other ? "; pair " + s.pairNo + " sent it, " + OTHER_CONNECTION : ""));
+		if (!oowAckLimited(t, s, false)) {
+			t.sendAck();
+		}
 		return true;
 	}
 
@@ -574,12 +605,16 @@ final class SegmentArrives {
 	 * RST,ACK (checked with packetdrill on Linux 6.18, docs/engine.md).
 	 */
 	private static void resetInReplyTo(Tcb t, Segment s) {
+		// built from the segment, not the socket: no Timestamps option (Linux
+		// tcp_v4_send_reset; tcp_send_active_reset's resets carry it)
+		t.replyReset = true;
 		if (s.has(ACK)) {
 			t.emit(RST, s.ack, 0, false);
 		}
 		else {
 			t.sendReset();
 		}
+		t.replyReset = false;
 	}
 
 	/**
@@ -615,11 +650,12 @@ final class SegmentArrives {
 	 * the hazard TIME_WAIT exists to prevent (RFC 9293 §3.4.1 "Knowing When to Keep
 	 * Quiet"; RFC 1337 hazard H1): an old duplicate taken as new data.
 	 */
+	/** How a note says that a segment came from an earlier pair on the same 4-tuple. */
+	static final String OTHER_CONNECTION = "an old duplicate from an earlier connection on the same 4-tuple";
+
 	private static void noteDataFromOtherConnection(Tcb t, Segment s, int skip, int fresh) {
-		t.cx.note(t, "DATA_FROM_OTHER_CONNECTION",
-				fresh + " bytes at relSeq " + (s.seq + skip - t.irs)
-						+ " were accepted as this connection's data, but pair " + s.pairNo
-						+ " sent them: an old duplicate from an earlier connection on the same 4-tuple");
+		t.cx.note(t, "DATA_FROM_OTHER_CONNECTION", fresh + " bytes at relSeq " + (s.seq + skip - t.irs)
+				+ " were accepted as this connection's data, but pair " + s.pairNo + " sent them: " + OTHER_CONNECTION);
 	}
 
 	/**

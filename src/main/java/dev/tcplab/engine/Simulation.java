@@ -196,6 +196,28 @@ public final class Simulation {
 	 * @throws EngineException EADDRINUSE when the client port or listener port is taken
 	 */
 	public PairView openExternalPair(Side local, int serverPort, int clientPort, long externalIsn) {
+		return openExternalPair(local, serverPort, Integer.valueOf(clientPort), externalIsn);
+	}
+
+	/**
+	 * {@link #openExternalPair(Side, int, int, long)}; a null {@code clientPort} (local
+	 * CLIENT only) is an ephemeral port chosen as connect() chooses it, tcp_tw_reuse
+	 * included ({@link #openPair}).
+	 * @throws EngineException EADDRNOTAVAIL when no ephemeral port is free
+	 */
+	public PairView openExternalPair(Side local, int serverPort, Integer clientPort, long externalIsn) {
+		if (clientPort == null) {
+			if (local != Side.CLIENT) {
+				throw new IllegalArgumentException("only a local client has an ephemeral port");
+			}
+			checkPort("serverPort", serverPort);
+			int port = e.allocateEphemeral(0, serverPort);
+			if (port < 0) {
+				throw new EngineException(Errno.EADDRNOTAVAIL, "connect() failed with EADDRNOTAVAIL: no free ephemeral "
+						+ "port in " + e.c.ephemeralLow() + ".." + e.c.ephemeralHigh());
+			}
+			return Views.pair(e, e.openExternal(local, serverPort, port, (int) externalIsn));
+		}
 		if (local == null) {
 			throw new IllegalArgumentException("local side must be given");
 		}

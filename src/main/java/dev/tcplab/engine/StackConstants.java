@@ -137,6 +137,12 @@ import java.util.Map;
  * a short segment sent earlier is unacknowledged (Linux {@code tcp_nagle_check},
  * {@code tcp_minshall_check}, measured with packetdrill); "off" = never held (as
  * TCP_NODELAY on every socket)
+ * @param timestamps offer the Timestamps option in a SYN (RFC 7323 §3; a SYN,ACK answers
+ * it only when the SYN carried it). Once negotiated every segment carries TSval (the
+ * sender's millisecond clock) and TSecr (TS.Recent), PAWS drops segments whose TSval is
+ * older than TS.Recent (RFC 7323 §5), and a segment's payload is 12 bytes below the MSS.
+ * Linux {@code tcp_timestamps} = 1, FreeBSD {@code net.inet.tcp.rfc1323} = 1; Windows
+ * {@code Tcp1323Opts} leaves timestamps off by default
  */
 public record StackConstants(String profile, long mslMs, long timeWaitMs, long rtoInitialMs, long rtoMinMs,
 		long rtoMaxMs, int retries2, int orphanRetries, int synRetries, long delayedAckMs, boolean quickAck,
@@ -147,7 +153,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		int synAckRetries, long challengeAckIntervalMs, boolean acceptFinAtZeroWindow, boolean ackOfUnsentDataDropped,
 		boolean finWaitsForWindow, boolean closeWaitRstEpipe, boolean orphanFinWait2AsTimeWait,
 		boolean synAckCompletesSimultaneousOpen, long synSentBadAckRetryMs, int windowScale, boolean sack,
-		String nagle) {
+		String nagle, boolean timestamps) {
 
 	/**
 	 * {@link #rtoFormula()}: RFC 6298 §2, RTO = max(RTO_min, SRTT + max(G, 4·RTTVAR)).
@@ -317,6 +323,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		d.windowScale = 10; // tcp_rmem[2] 32 MiB, measured
 		d.sack = true; // tcp_sack = 1
 		d.nagle = NAGLE_MINSHALL; // tcp_nagle_check, tcp_minshall_check
+		d.timestamps = true; // tcp_timestamps = 1
 		return d.build();
 	}
 
@@ -334,6 +341,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		d.rtoFormula = RTO_FREEBSD; // TCPT_RANGESET, rexmit_slop
 		d.windowScale = 6; // tcp_syncache, sb_max 2 MiB
 		d.sack = true; // net.inet.tcp.sack.enable = 1
+		d.timestamps = true; // net.inet.tcp.rfc1323 = 1
 		return d.build();
 	}
 
@@ -443,6 +451,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		boolean sack = false; // RFC 2018 is not part of RFC 9293
 
 		String nagle = NAGLE_RFC1122; // RFC 1122 §4.2.3.4; BSD tcp_output, Windows alike
+		boolean timestamps = false; // RFC 7323 is not part of RFC 9293
 
 		/** The constants, each taken from the field of its name. */
 		StackConstants build() {

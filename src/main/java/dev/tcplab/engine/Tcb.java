@@ -579,9 +579,21 @@ final class Tcb extends Socket {
 		if (syn) {
 			synOptions(s, (flags & ACK) != 0);
 		}
-		else if (sackOk && (flags & (ACK | RST)) == ACK && reassembly != null) {
-			// RFC 2018 §4: an ACK sent while data is held after a gap says what is held
-			s.sackBlocks = reassembly.sackBlocks(MAX_SACK_BLOCKS);
+		else {
+			if (tsOk && !replyReset) {
+				// RFC 7323 §3.2: once negotiated, on every segment (FIN and RST too)
+				s.optTs = true;
+				s.tsVal = tsNow();
+				s.tsEcr = tsRecent;
+			}
+			if (sackOk && (flags & (ACK | RST)) == ACK && reassembly != null) {
+				// RFC 2018 §4: an ACK sent while data is held after a gap says what is
+				// held
+				s.sackBlocks = reassembly.sackBlocks(tsOk ? MAX_SACK_BLOCKS - 1 : MAX_SACK_BLOCKS);
+			}
+		}
+		if ((flags & ACK) != 0) {
+			lastAckSent = ackNo;
 		}
 		if (dsack != null && !syn && (flags & (ACK | RST)) == ACK) {
 			// RFC 2883 §4: the D-SACK block goes first
@@ -644,6 +656,31 @@ final class Tcb extends Socket {
 			s.optWscale = offered;
 		}
 		s.optSackOk = c.sack() && (!synAck || sackOk);
+		if (c.timestamps() && (!synAck || tsOk)) {
+			s.optTs = true;
+			s.tsVal = tsNow();
+			s.tsEcr = synAck ? tsRecent : 0;
+		}
+	}
+
+	/** Timestamps were negotiated: both SYNs carried the option (RFC 7323 §3.2). */
+	boolean tsOk;
+
+	/** The segment being emitted is a reset in reply to a segment (no options). */
+	boolean replyReset;
+
+	/** TS.Recent: the TSval to echo (RFC 7323 §4.3). */
+	int tsRecent;
+
+	/** When TS.Recent was last stored (µs; Linux ts_recent_stamp). */
+	long tsRecentUs = -1;
+
+	/** Last.ACK.sent: RCV.NXT in the last ACK this end sent (RFC 7323 §4.3). */
+	int lastAckSent;
+
+	/** The Timestamps option's TSval now: the virtual clock in ms (RFC 7323 §5.4). */
+	int tsNow() {
+		return (int) (cx.now / 1000) + 1;
 	}
 
 	/**
@@ -657,6 +694,9 @@ final class Tcb extends Socket {
 
 	/** Most SACK blocks in an ACK without the Timestamps option (RFC 2018 §3). */
 	static final int MAX_SACK_BLOCKS = 4;
+
+	/** The Timestamps option with its two NOPs (RFC 7323 Appendix A). */
+	static final int TS_OPTION_BYTES = 12;
 
 	/** The peer's SYN carried the Window Scale option. */
 	boolean peerOfferedWscale;
@@ -679,6 +719,13 @@ final class Tcb extends Socket {
 	void negotiate(Segment s) {
 		sndMss = Math.min(c.mss(), s.optMss > 0 ? s.optMss : StackConstants.MIN_MSS);
 		sackOk = c.sack() && s.optSackOk;
+		tsOk = c.timestamps() && s.optTs;
+		if (tsOk) {
+			tsRecent = s.tsVal;
+			tsRecentUs = cx.now;
+			// RFC 7323 §4: the option takes 12 of every segment's bytes (Linux mss_cache)
+			sndMss -= TS_OPTION_BYTES;
+		}
 		int offered = offeredShift();
 		peerOfferedWscale = s.optWscale >= 0;
 		if (peerOfferedWscale && offered >= 0) {

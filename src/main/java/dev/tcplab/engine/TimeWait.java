@@ -75,11 +75,20 @@ final class TimeWait {
 		// fourth: a SYN
 		if (s.has(SYN) && !s.has(ACK)) {
 			Listener l = host == Host.SERVER ? e.listenerOn(r.localPort()) : null;
-			if (c.synReopensTimeWait() && l != null && gt(s.seq, r.rcvNxt)) {
-				// RFC 1122 §4.2.2.13 / RFC 6191: a new SYN with a higher ISN reopens the
-				// TIME-WAIT connection
-				e.note(r, "TIME_WAIT_REOPENED",
-						"new SYN with a higher sequence number reopens the TIME_WAIT connection");
+			boolean ts = r.tsOk() && s.optTs;
+			// RFC 6191 §2 / Linux tcp_timewait_state_process: with timestamps on both
+			// sides a SYN whose TSval is above TS.Recent reopens it (whatever its ISN),
+			// one
+			// whose TSval is below is an old duplicate (PAWS); without, the ISN decides
+			boolean newer = ts ? gt(s.tsVal, r.tsRecent) : gt(s.seq, r.rcvNxt);
+			boolean pawsReject = ts && lt(s.tsVal, r.tsRecent);
+			if (c.synReopensTimeWait() && l != null && !pawsReject && (newer || gt(s.seq, r.rcvNxt))) {
+				// RFC 1122 §4.2.2.13 / RFC 6191: a new SYN with a higher ISN (or a higher
+				// timestamp) reopens the TIME-WAIT connection
+				e.note(r, "TIME_WAIT_REOPENED", ts && !gt(s.seq, r.rcvNxt)
+						? "new SYN with a newer timestamp reopens the TIME_WAIT connection (RFC 6191), although its"
+								+ " sequence number is not higher"
+						: "new SYN with a higher sequence number reopens the TIME_WAIT connection");
 				cancelTimer(r);
 				e.setState(r, TcpState.CLOSED, "reopened by new SYN");
 				// the new incarnation's sequence space starts above the old one (RFC 1122
@@ -142,7 +151,8 @@ final class TimeWait {
 	 * (answering segment {@code answers}, or −1).
 	 */
 	private void replyAck(TimeWaitRecord r, Segment s, long answers) {
-		e.net.reply(s, r.pair, r.pairNo(), Reply.ack(r.sndNxt, r.rcvNxt, r.iss, r.irs, answers, r.window(c)));
+		e.net.reply(s, r.pair, r.pairNo(), Reply.ack(r.sndNxt, r.rcvNxt, r.iss, r.irs, answers, r.window(c)),
+				r.tsOk() ? r.tsRecent : null);
 	}
 
 	/**
@@ -171,9 +181,14 @@ final class TimeWait {
 		TimeWaitRecord r = new TimeWaitRecord(t.key, t.side == Side.CLIENT, t.sndNxt, t.rcvNxt, t.iss, t.irs,
 				t.boundReuse, t.rcvShift);
 		r.pair = t.pair;
+		if (t.tsOk) {
+			r.tsRecent = t.tsRecent;
+			r.tsStampUs = t.tsRecentUs;
+		}
 		r.state = TcpState.TIME_WAIT;
 		r.counted = true;
-		r.row = rows.alloc(r, r.key, r.clientSide, r.sndNxt, r.rcvNxt, r.iss, r.irs, r.reuseAddr, r.rcvShift);
+		r.row = rows.alloc(r, r.key, r.clientSide, r.sndNxt, r.rcvNxt, r.iss, r.irs, r.reuseAddr, r.rcvShift,
+				r.tsRecent, r.tsStampUs);
 		t.counted = false;
 		e.connPut(t.key, r);
 		t.portHeld = false;
@@ -252,6 +267,8 @@ final class TimeWait {
 		TimeWaitRecord r = new TimeWaitRecord(rows.key(row), (f & TimeWaitRows.CLIENT_SIDE) != 0, rows.sndNxt(row),
 				rows.rcvNxt(row), rows.iss(row), rows.irs(row), (f & TimeWaitRows.REUSE_ADDR) != 0,
 				TimeWaitRows.rcvShift(f));
+		r.tsRecent = rows.tsRecent(row);
+		r.tsStampUs = rows.tsStampUs(row);
 		int pairNo = rows.pairNo(row);
 		r.detach(pairNo, pairNo == 0 ? null : Integer.valueOf(pairNo), (f & TimeWaitRows.COMPLETES) != 0,
 				(f & TimeWaitRows.LOAD) != 0);
@@ -344,7 +361,9 @@ final class TimeWait {
 			if (pt.users(port) != 1) {
 				continue;
 			}
-			if (e.connGet(Host.key(Host.CLIENT, client, port, serverPort)) instanceof TimeWaitRecord r
+			// Linux tcp_twsk_unique: only a TIME_WAIT that used timestamps (PAWS guards
+			// the new connection against the old one's duplicates)
+			if (e.connGet(Host.key(Host.CLIENT, client, port, serverPort)) instanceof TimeWaitRecord r && r.tsOk()
 					&& e.now - (rows.expiresUs(r.row) - c.timeWaitMs() * 1000) >= 1_000_000) {
 				e.note(r, "TIME_WAIT_REUSED", "tcp_tw_reuse: a new connection takes over this TIME_WAIT tuple");
 				cancelTimer(r);

@@ -33,6 +33,19 @@ final class TimeWaitRecord extends Endpoint {
 	final int rcvShift;
 
 	/**
+	 * TS.Recent (RFC 7323 §4.3) and when it was stored (µs); −1 when the connection used
+	 * no timestamps (Linux tw_ts_recent, tw_ts_recent_stamp).
+	 */
+	int tsRecent;
+
+	long tsStampUs = -1;
+
+	/** The connection negotiated timestamps. */
+	boolean tsOk() {
+		return tsStampUs >= 0;
+	}
+
+	/**
 	 * Time of its last rate-limited ACK in µs, or −1 (RFC 5961 §7; not kept in a detached
 	 * row).
 	 */

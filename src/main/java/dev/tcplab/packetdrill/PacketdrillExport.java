@@ -26,8 +26,10 @@ import dev.tcplab.engine.TraceEvent;
  * Sequence numbers are relative to each side's ISN, times relative to the previous line.
  * TCP options are written as the trace recorded them, in Linux's layout (packetdrill
  * checks them on outbound segments, TSval and TSecr values aside); an outbound SYN
- * carries {@code <...>} (any options: a kernel's window scale depends on its buffers).
- * Outbound windows are not written.
+ * carries {@code <...>} (any options: a kernel's window scale depends on its buffers),
+ * unless it carries timestamps: then it is written in full (the window scale is this
+ * machine's Linux 6.18 default, 10), because packetdrill maps an inbound TSecr only to a
+ * TSval it saw on an outbound line. Outbound windows are not written.
  */
 public final class PacketdrillExport {
 
@@ -121,6 +123,7 @@ public final class PacketdrillExport {
 		// expiry or call: a call recorded now (calls are recorded when they return) goes
 		// before the segments among them
 		int barrier = lines.size();
+		long[] outTs = { -1 };
 		for (TraceEvent e : pairEvents) {
 			long t = micros(e.timeMs());
 			if (e instanceof TraceEvent.Timer tm && "fired".equals(tm.action())) {
@@ -131,12 +134,12 @@ public final class PacketdrillExport {
 			}
 			if (e instanceof TraceEvent.Segment s) {
 				if ("sent".equals(s.event()) && local.equals(s.from())) {
-					Line out = new Line(t, Kind.OUT, "> " + segment(s, localIsn, remoteIsn, false, mss));
+					Line out = new Line(t, Kind.OUT, "> " + segment(s, localIsn, remoteIsn, false, mss, outTs));
 					out.segment = s;
 					lines.add(out);
 				}
 				else if ("delivered".equals(s.event()) && local.equals(s.to())) {
-					lines.add(new Line(t, Kind.IN, "< " + segment(s, remoteIsn, localIsn, true, mss)));
+					lines.add(new Line(t, Kind.IN, "< " + segment(s, remoteIsn, localIsn, true, mss, outTs)));
 				}
 			}
 			else if (e instanceof TraceEvent.Call c && local.equals(c.endpoint())) {
@@ -199,6 +202,7 @@ public final class PacketdrillExport {
 		boolean halfWindow = false;
 		boolean shrankWindow = false;
 		boolean timeWait = false;
+		boolean otherConnection = false;
 		for (TraceEvent e : pairEvents) {
 			if (e instanceof TraceEvent.Segment s && "delivered".equals(s.event()) && local.equals(s.to())) {
 				maxPeerWindow = Math.max(maxPeerWindow, s.window());
@@ -209,6 +213,10 @@ public final class PacketdrillExport {
 				int cutoff = maxPeerWindow > StackConstants.MIN_MSS ? maxPeerWindow / 2 : maxPeerWindow;
 				halfWindow |= s.len() > 0 && cutoff > 0 && s.len() > cutoff;
 				shrankWindow |= c.windowBytes() < 65535 && !s.flags().contains("RST") && s.window() < c.windowBytes();
+			}
+			else if (e instanceof TraceEvent.Note n && local.equals(n.endpoint())
+					&& n.text().contains("from an earlier connection on the same 4-tuple")) {
+				otherConnection = true;
 			}
 			else if (e instanceof TraceEvent.State st && local.equals(st.endpoint())) {
 				timeWait |= st.to() == TcpState.TIME_WAIT || st.to() == TcpState.CLOSED
@@ -229,6 +237,10 @@ public final class PacketdrillExport {
 		if (timeWait && c.timeWaitMs() == 0) {
 			notes.add("it entered TIME_WAIT with timeWaitMs = 0, which Linux cannot do; with tcp_max_tw_buckets = 0"
 					+ " Linux answers the peer's FIN with RST instead of the last ACK");
+		}
+		if (otherConnection) {
+			notes.add("it received an old duplicate that an earlier connection on the same 4-tuple sent; that segment"
+					+ " is in the earlier pair's script, so this script never sends it and the kernel never answers it");
 		}
 		StringBuilder b = new StringBuilder();
 		for (String n : notes) {
@@ -300,7 +312,15 @@ public final class PacketdrillExport {
 		return b.isEmpty() ? "-" : b.toString();
 	}
 
-	private static String segment(TraceEvent.Segment s, long seqBase, long ackBase, boolean inbound, int mss) {
+	/**
+	 * One packet line. {@code outTs[0]}: the first TSval written on an outbound line, or
+	 * −1; packetdrill maps an inbound TSecr to a live TSval only at or after one it saw
+	 * ("no matching or preceding outbound TS val"), and outbound SYNs are written
+	 * {@code <...>}, so an inbound TSecr that echoes a SYN's TSval is written as 0 (which
+	 * a kernel takes as "no echo").
+	 */
+	private static String segment(TraceEvent.Segment s, long seqBase, long ackBase, boolean inbound, int mss,
+			long[] outTs) {
 		long seq = (s.tcpSeq() - seqBase) & 0xFFFFFFFFL;
 		StringBuilder b = new StringBuilder();
 		b.append(flags(s.flags())).append(' ').append(seq).append(':').append((seq + s.len()) & 0xFFFFFFFFL);
@@ -311,7 +331,9 @@ public final class PacketdrillExport {
 		if (inbound) {
 			b.append(" win ").append(s.window());
 		}
-		if (!inbound && s.flags().contains("SYN")) {
+		boolean ts = s.options() != null && s.options().containsKey("tsVal");
+		if (!inbound && s.flags().contains("SYN") && !ts) {
+			// a kernel's SYN options depend on its configuration: any
 			b.append(" <...>");
 		}
 		else {
@@ -320,6 +342,14 @@ public final class PacketdrillExport {
 			// data. A trace from before options were recorded gives an inbound SYN the
 			// MSS.
 			TcpOptionText o = TcpOptionText.of(s.options(), ackBase);
+			if (o != null && o.tsVal() != null) {
+				if (!inbound && outTs[0] < 0) {
+					outTs[0] = o.tsVal();
+				}
+				else if (inbound && o.tsEcr() != 0 && (outTs[0] < 0 || o.tsEcr() < outTs[0])) {
+					o = new TcpOptionText(o.mss(), o.wscale(), o.sackOk(), o.tsVal(), 0L, o.sack(), o.unknown());
+				}
+			}
 			if (o != null) {
 				b.append(" <").append(o.render()).append('>');
 			}
@@ -376,8 +406,8 @@ public final class PacketdrillExport {
 			.append(".\n");
 		b.append("// Run (as root, best in a throw-away network namespace: sudo unshare -n ...):\n");
 		b.append("//   packetdrill --tolerance_usecs=15000 file.pkt\n");
-		b.append("// Sequence numbers are relative; outbound windows and the options of outbound SYNs are not\n");
-		b.append("// checked.\n");
+		b.append("// Sequence numbers are relative; outbound windows are not checked. An outbound SYN with\n");
+		b.append("// timestamps names its options in full (wscale follows tcp_rmem: 10 with Linux 6.18 defaults).\n");
 		if (!"linux".equals(src.profile())) {
 			b.append("// Note: this run used the '")
 				.append(src.profile())

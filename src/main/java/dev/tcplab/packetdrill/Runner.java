@@ -201,8 +201,12 @@ public final class Runner {
 	/** No packet or system call has run yet (sysctls still apply). */
 	private boolean beforeFirstEvent = true;
 
+	/** The script sets ip_local_port_range: connect() takes its ports from there. */
+	private final boolean ephemeralPorts;
+
 	private Runner(Script script, Simulation sim, long toleranceUs, JobBudget budget) {
 		this.script = script;
+		this.ephemeralPorts = Sysctl.overrides(script).containsKey("ephemeralLow");
 		this.sim = sim;
 		this.budget = budget;
 		this.tol = toleranceUs;
@@ -818,7 +822,10 @@ public final class Runner {
 	 * each new connection a fresh 4-tuple.
 	 */
 	private int openConnection(Side side) {
-		int id = sim.openExternalPair(side, SERVER_PORT, CLIENT_PORT + pairs.size(), REMOTE_ISN).id();
+		// a script that sets ip_local_port_range connects from that range, as the kernel
+		// does (tcp_tw_reuse included)
+		Integer port = side == Side.CLIENT && ephemeralPorts ? null : CLIENT_PORT + pairs.size();
+		int id = sim.openExternalPair(side, SERVER_PORT, port, REMOTE_ISN).id();
 		pairs.put(id, side);
 		pairId = id;
 		local = side;

@@ -171,9 +171,13 @@ public final class Sysctl {
 							? Effect.same("a limit of " + n + " TIME_WAIT sockets is never reached by a script's "
 									+ "few connections")
 							: Effect.unsupported("a limit of " + n + " TIME_WAIT sockets is not modelled");
-			case "tcp_timestamps", "tcp_sack", "tcp_window_scaling", "tcp_dsack", "tcp_fack" -> n == 0
-					? Effect.same(knob + " = 0: the lab sends no TCP options of its own") : Effect.skipped(knob + " = "
-							+ n + ": TCP options are not modelled by the lab (outbound options " + "are not checked)");
+			case "tcp_timestamps" ->
+				Effect.apply("Timestamps option " + (n == 0 ? "off" : "offered"), "timestamps", n != 0);
+			case "tcp_sack" -> Effect.apply("SACK " + (n == 0 ? "off" : "offered"), "sack", n != 0);
+			case "tcp_window_scaling" -> n == 0 ? Effect.apply("Window Scale option off", "windowScale", -1)
+					: Effect.same("Window Scale offered (the profile's shift)");
+			case "tcp_dsack", "tcp_fack" -> n == 0 ? Effect.same(knob + " = 0: the lab sends no such option")
+					: Effect.skipped(knob + " = " + n + ": not modelled by the lab");
 			default -> Effect.unsupported("sysctl " + s.name() + " is not modelled by the lab");
 		};
 	}

@@ -19,9 +19,10 @@ final class BuiltInScenarios {
 
 	/** The built-in scenarios, in the order the UI lists them. */
 	static final List<String> NAMES = List.of("active-close", "server-active-close", "lost-last-ack", "no-time-wait",
-			"old-duplicate", "lost-fin", "simultaneous-close", "three-segment-close", "linger-default", "linger-abort",
-			"linger-timeout", "close-unread-data", "half-close", "graceful-close", "close-wait-leak",
-			"fin-wait-2-timeout", "fin-wait-1-zero-window", "rebind-time-wait", "busy-server-time-wait");
+			"old-duplicate", "paws-old-duplicate", "lost-fin", "simultaneous-close", "three-segment-close",
+			"linger-default", "linger-abort", "linger-timeout", "close-unread-data", "half-close", "graceful-close",
+			"close-wait-leak", "fin-wait-2-timeout", "fin-wait-1-zero-window", "rebind-time-wait", "time-wait-reuse",
+			"busy-server-time-wait");
 
 	static List<Scenario> all() {
 		List<Scenario> out = new ArrayList<>();

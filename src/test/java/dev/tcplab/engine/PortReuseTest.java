@@ -126,7 +126,23 @@ class PortReuseTest {
 	 */
 	@Test
 	void shouldAcceptAnOldDuplicateAsNewDataWhenTimeWaitIsSkipped() {
-		Simulation sim = articleSim(Map.of("timeWaitMs", 0));
+		assertThat(oldDuplicateAfterSkippedTimeWait(false)).isEqualTo(100);
+	}
+
+	// RFC 7323 §5 PAWS, the article's second reason handled without TIME_WAIT: the old
+	// duplicate's TSval is older than the new connection's TS.Recent, so it is dropped
+	// with a duplicate ACK (Linux tcp_paws_discard; paws-old-duplicate.pkt)
+	@Test
+	void shouldDropTheOldDuplicateByPawsWhenTimeWaitIsSkippedWithTimestamps() {
+		assertThat(oldDuplicateAfterSkippedTimeWait(true)).isEqualTo(0);
+	}
+
+	/**
+	 * The bytes the next incarnation's server took from the previous one's old duplicate,
+	 * on linux without TIME_WAIT, with or without timestamps.
+	 */
+	private int oldDuplicateAfterSkippedTimeWait(boolean timestamps) {
+		Simulation sim = articleSim(Map.of("timeWaitMs", 0, "timestamps", timestamps));
 		Fixtures old = new Fixtures(sim, sim.openPair(23, 1500, false, true).id());
 		// pinned (teaching) ISNs have no clock: without a TIME_WAIT to remember the
 		// earlier incarnation, the next one starts at the same ISN (issue 17), so the old
@@ -151,8 +167,9 @@ class PortReuseTest {
 			assertThat(s.pair()).isEqualTo(old.pair);
 			assertThat(s.len()).isEqualTo(100);
 		});
-		// the new connection took the old bytes as its own data
-		assertThat(fresh.ep(Side.SERVER).recvBuffered()).isEqualTo(100);
+		assertThat(Fixtures.notes(ev).contains("PAWS_REJECTED")).isEqualTo(timestamps);
+		// without timestamps the new connection took the old bytes as its own data
+		return fresh.ep(Side.SERVER).recvBuffered();
 	}
 
 	@Test
@@ -239,6 +256,18 @@ class PortReuseTest {
 		List<TraceEvent> ev = sim.eventsSince(since);
 		assertThat(Fixtures.notes(ev)).contains("TIME_WAIT_REUSED");
 		assertThat(Fixtures.states(ev)).startsWith("client TIME_WAIT>CLOSED");
+	}
+
+	// Linux tcp_twsk_unique: tcp_tw_reuse takes over only a TIME_WAIT that used
+	// timestamps (ts_recent_stamp), whose PAWS keeps the old connection's duplicates out
+	// of the new one (tw-reuse-outgoing.pkt)
+	@Test
+	void shouldNotRecycleATimeWaitWithoutTimestampsInTcpTwskUnique() {
+		Simulation sim = articleSim(Map.of("twReuse", 1, "ephemeralHigh", 1500, "timestamps", false));
+		clientInTimeWait(sim);
+		sim.advance(1_500);
+		assertThatThrownBy(() -> sim.openPair(23, null, false, true)).isInstanceOfSatisfying(EngineException.class,
+				ex -> assertThat(ex.errno()).isEqualTo(Errno.EADDRNOTAVAIL));
 	}
 
 	@Test

@@ -144,7 +144,12 @@ class RunnerTest {
 		assertThat(Sysctl.effect(new Sysctl.Setting("net.ipv4.tcp_autocorking", "0")).status())
 			.isEqualTo("unsupported");
 		assertThat(Sysctl.effect(new Sysctl.Setting("net.core.somaxconn", "10")).status()).isEqualTo("unsupported");
-		assertThat(Sysctl.effect(new Sysctl.Setting("net.ipv4.tcp_timestamps", "0")).status()).isEqualTo("ok");
+		assertThat(Sysctl.effect(new Sysctl.Setting("net.ipv4.tcp_timestamps", "0")).overrides())
+			.containsEntry("timestamps", false);
+		assertThat(Sysctl.effect(new Sysctl.Setting("net.ipv4.tcp_sack", "0")).overrides()).containsEntry("sack",
+				false);
+		assertThat(Sysctl.effect(new Sysctl.Setting("net.ipv4.tcp_window_scaling", "0")).overrides())
+			.containsEntry("windowScale", -1);
 	}
 
 	static Simulation simulation(Script s) {

@@ -92,7 +92,8 @@ class AuthorsApiTest extends ApiTest {
 		Answer a = http.post("/api/comparisons", """
 				{"scenario":"old-duplicate","variants":[
 				  {"label":"TIME_WAIT","profile":"linux"},
-				  {"label":"no TIME_WAIT","profile":"linux","overrides":{"timeWaitMs":0}}]}""");
+				  {"label":"no TIME_WAIT","profile":"linux","overrides":{"timeWaitMs":0,"timestamps":false}},
+				  {"label":"no TIME_WAIT, PAWS","profile":"linux","overrides":{"timeWaitMs":0}}]}""");
 		assertThat(a.status()).as(a.text()).isEqualTo(200);
 		JsonNode variants = a.json().get("variants");
 		JsonNode with = variants.get(0).get("summary");
@@ -103,6 +104,10 @@ class AuthorsApiTest extends ApiTest {
 		assertThat(m.get("bytes").asInt()).isEqualTo(100);
 		assertThat(m.get("fromPair").asInt()).isEqualTo(1);
 		assertThat(m.get("pair").asInt()).isNotEqualTo(1);
+		// RFC 7323 §5 PAWS: with timestamps (linux's default) the old duplicate is
+		// dropped
+		// even without TIME_WAIT
+		assertThat(variants.get(2).get("summary").get("misdelivered")).isEmpty();
 		assertThat(variants.get(0).get("expectationsPassed").asBoolean()).isTrue();
 		List<String> aspects = new ArrayList<>();
 		a.json().get("differences").forEach(d -> aspects.add(d.get("aspect").asString()));

@@ -60,7 +60,7 @@ class BuiltInScenariosTest {
 				}
 			}
 		}
-		assertThat(names).hasSize(19);
+		assertThat(names).hasSize(21);
 	}
 
 	static Set<String> placeholders(String s) {

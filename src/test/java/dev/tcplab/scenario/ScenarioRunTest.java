@@ -68,6 +68,12 @@ class ScenarioRunTest extends ApiTest {
 			case "old-duplicate" -> new Expect(CLIENT_ACTIVE, SERVER_PASSIVE,
 					hs("S:PSH,ACK", "S:PSH,ACK", "C:ACK", "C:FIN,ACK", "S:ACK", "S:FIN,ACK", "C:ACK", "C:ACK", "S:RST"),
 					null);
+			// without TIME_WAIT pair 1 closes at once; the old duplicate meets pair 2
+			case "paws-old-duplicate" -> new Expect(CLIENT_ACTIVE, SERVER_PASSIVE, null,
+					List.of("C:SYN", "S:SYN,ACK", "C:FIN,ACK", "S:FIN,ACK"));
+			// pair 1's TIME_WAIT is taken over by tcp_tw_reuse only with timestamps
+			case "time-wait-reuse" -> new Expect(linux ? CLIENT_ACTIVE : CLIENT_ACTIVE.subList(0, 6), SERVER_PASSIVE,
+					null, List.of("C:SYN", "S:SYN,ACK", "C:FIN,ACK", "S:FIN,ACK"));
 			case "lost-fin" -> new Expect(CLIENT_ACTIVE, SERVER_PASSIVE,
 					hs("C:FIN,ACK", "C:FIN,ACK", "S:ACK", "S:FIN,ACK", "C:ACK"), null);
 			case "simultaneous-close" -> new Expect(
@@ -368,10 +374,10 @@ class ScenarioRunTest extends ApiTest {
 		List<String> names = new ArrayList<>();
 		a.json().forEach(s -> names.add(s.get("name").asString()));
 		assertThat(names).containsExactlyInAnyOrder("active-close", "server-active-close", "lost-last-ack",
-				"no-time-wait", "old-duplicate", "lost-fin", "simultaneous-close", "three-segment-close",
-				"linger-default", "linger-abort", "linger-timeout", "close-unread-data", "half-close", "graceful-close",
-				"close-wait-leak", "fin-wait-2-timeout", "fin-wait-1-zero-window", "rebind-time-wait",
-				"busy-server-time-wait");
+				"no-time-wait", "old-duplicate", "paws-old-duplicate", "lost-fin", "simultaneous-close",
+				"three-segment-close", "linger-default", "linger-abort", "linger-timeout", "close-unread-data",
+				"half-close", "graceful-close", "close-wait-leak", "fin-wait-2-timeout", "fin-wait-1-zero-window",
+				"rebind-time-wait", "time-wait-reuse", "busy-server-time-wait");
 		JsonNode first = a.json().get(0);
 		assertThat(first.get("title").get("ko").asString()).isNotBlank();
 		assertThat(first.get("summary").get("en").asString()).isNotBlank();

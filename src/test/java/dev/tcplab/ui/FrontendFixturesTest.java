@@ -44,7 +44,8 @@ class FrontendFixturesTest {
 	static final List<String> SCENARIOS = List.of("active-close", "close-unread-data", "close-wait-leak",
 			"fin-wait-1-zero-window", "fin-wait-2-timeout", "graceful-close", "half-close", "linger-abort",
 			"linger-default", "linger-timeout", "lost-fin", "lost-last-ack", "no-time-wait", "old-duplicate",
-			"rebind-time-wait", "server-active-close", "simultaneous-close", "three-segment-close");
+			"paws-old-duplicate", "rebind-time-wait", "server-active-close", "simultaneous-close",
+			"three-segment-close", "time-wait-reuse");
 
 	@Autowired
 	ScenarioRunner runner;

@@ -51,6 +51,11 @@ public final class TimeWaitRows<R> {
 
 	private int[] irs = new int[0];
 
+	/** TS.Recent (RFC 7323), and when it was stored in µs, −1 without timestamps. */
+	private int[] tsRecent = new int[0];
+
+	private long[] tsStampUs = new long[0];
+
 	private int[] gen = new int[0];
 
 	private int[] pairNo = new int[0];
@@ -78,6 +83,16 @@ public final class TimeWaitRows<R> {
 
 	public int irs(int row) {
 		return irs[row];
+	}
+
+	/** TS.Recent of the row (RFC 7323 §4.3). */
+	public int tsRecent(int row) {
+		return tsRecent[row];
+	}
+
+	/** When TS.Recent was stored (µs), or −1 when the connection used no timestamps. */
+	public long tsStampUs(int row) {
+		return tsStampUs[row];
 	}
 
 	/** Number of the forgotten pair of a detached row (0 = none). */
@@ -269,7 +284,7 @@ public final class TimeWaitRows<R> {
 	}
 
 	public int alloc(R r, long k, boolean clientSide, int sndNxt, int rcvNxt, int iss, int irs, boolean reuseAddr,
-			int rcvShift) {
+			int rcvShift, int tsRecent, long tsStampUs) {
 		int row;
 		if (freeCount > 0) {
 			row = free[--freeCount];
@@ -285,6 +300,8 @@ public final class TimeWaitRows<R> {
 		this.rcvNxt[row] = rcvNxt;
 		this.iss[row] = iss;
 		this.irs[row] = irs;
+		this.tsRecent[row] = tsRecent;
+		this.tsStampUs[row] = tsStampUs;
 		pairNo[row] = 0;
 		flags[row] = (byte) ((clientSide ? CLIENT_SIDE : 0) | (reuseAddr ? REUSE_ADDR : 0) | rcvShift << SHIFT_BITS);
 		obj[row] = r;
@@ -298,6 +315,8 @@ public final class TimeWaitRows<R> {
 		rcvNxt = Arrays.copyOf(rcvNxt, n);
 		iss = Arrays.copyOf(iss, n);
 		irs = Arrays.copyOf(irs, n);
+		tsRecent = Arrays.copyOf(tsRecent, n);
+		tsStampUs = Arrays.copyOf(tsStampUs, n);
 		gen = Arrays.copyOf(gen, n);
 		pairNo = Arrays.copyOf(pairNo, n);
 		flags = Arrays.copyOf(flags, n);
