@@ -152,8 +152,8 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		boolean rstOnDataAfterShutRd, boolean requestSockets, boolean timeWaitAckRestarts, int reopenIsnOffset,
 		int synAckRetries, long challengeAckIntervalMs, boolean acceptFinAtZeroWindow, boolean ackOfUnsentDataDropped,
 		boolean finWaitsForWindow, boolean closeWaitRstEpipe, boolean orphanFinWait2AsTimeWait,
-		boolean synAckCompletesSimultaneousOpen, long synSentBadAckRetryMs, int windowScale, boolean sack,
-		String nagle, boolean timestamps) {
+		boolean synAckCompletesSimultaneousOpen, long synSentBadAckRetryMs, int windowScale, boolean sack, String nagle,
+		boolean timestamps) {
 
 	/**
 	 * {@link #rtoFormula()}: RFC 6298 §2, RTO = max(RTO_min, SRTT + max(G, 4·RTTVAR)).
@@ -451,6 +451,7 @@ public record StackConstants(String profile, long mslMs, long timeWaitMs, long r
 		boolean sack = false; // RFC 2018 is not part of RFC 9293
 
 		String nagle = NAGLE_RFC1122; // RFC 1122 §4.2.3.4; BSD tcp_output, Windows alike
+
 		boolean timestamps = false; // RFC 7323 is not part of RFC 9293
 
 		/** The constants, each taken from the field of its name. */
