@@ -10,7 +10,10 @@ export const PRESETS = {
 	timewait: {
 		scenarios: ['lost-last-ack', 'old-duplicate'],
 		title: { en: 'TIME_WAIT on vs. off', ko: 'TIME_WAIT 있음 vs. 없음' },
-		variants: () => [{ label: 'TIME_WAIT' }, { label: 'no TIME_WAIT', overrides: { timeWaitMs: 0 } }],
+		// without TIME_WAIT the timestamps are off too: with them PAWS (RFC 7323 §5) would drop the old
+		// duplicate on linux and bsd, and the hazard TIME_WAIT guards against would not show
+		// (the paws-old-duplicate scenario shows that side)
+		variants: () => [{ label: 'TIME_WAIT' }, { label: 'no TIME_WAIT', overrides: { timeWaitMs: 0, timestamps: false } }],
 	},
 	profiles: {
 		scenarios: ['linger-timeout'],

@@ -13,7 +13,7 @@ test('ready-made comparisons are offered on the scenarios the issue names', () =
 	assert.deepEqual(presetsFor('linger-timeout').map((p) => p.id), ['profiles']);
 	assert.deepEqual(presetsFor('busy-server-time-wait').map((p) => p.id), ['closer']);
 	assert.deepEqual(presetsFor('active-close'), []);
-	assert.deepEqual(variantsFromParam('timewait')[1], { label: 'no TIME_WAIT', overrides: { timeWaitMs: 0 } });
+	assert.deepEqual(variantsFromParam('timewait')[1], { label: 'no TIME_WAIT', overrides: { timeWaitMs: 0, timestamps: false } });
 	assert.deepEqual(variantsFromParam('linux,bsd').map((v) => v.profile), ['linux', 'bsd']);
 	for (const bad of ['', 'linux', 'linux,linux', 'linux,nope', 'a,b,c,d,e', null]) {
 		assert.equal(variantsFromParam(bad), null, String(bad));

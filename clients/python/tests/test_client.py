@@ -234,10 +234,13 @@ def test_own_scenario_document_starts_from_a_built_in_copy(lab):
 def test_compare_time_wait_on_and_off_shows_misdelivered_data(lab):
     answer = lab.compare("old-duplicate", [
         {"label": "TIME_WAIT", "profile": "linux"},
-        {"label": "no TIME_WAIT", "profile": "linux", "overrides": {"timeWaitMs": 0}},
+        {"label": "no TIME_WAIT", "profile": "linux", "overrides": {"timeWaitMs": 0, "timestamps": False}},
+        {"label": "PAWS only", "profile": "linux", "overrides": {"timeWaitMs": 0}},
     ])
     assert answer.variant("TIME_WAIT")["summary"]["misdelivered"] == []
     assert answer.variant("no TIME_WAIT")["summary"]["misdelivered"], "an old duplicate reaches the new connection"
+    # RFC 7323 PAWS: with linux's timestamps the old duplicate is dropped even without TIME_WAIT
+    assert answer.variant("PAWS only")["summary"]["misdelivered"] == []
     assert answer.differences and all(v["simulationId"] in lab.created for v in answer.variants)
 
 

@@ -257,7 +257,7 @@ class Lab:
         """Runs one scenario under 2–4 variants and answers the :class:`Comparison`::
 
             lab.compare("old-duplicate", [{"label": "2MSL"},
-                                          {"label": "no TIME_WAIT", "overrides": {"timeWaitMs": 0}}])
+                                          {"label": "no TIME_WAIT", "overrides": {"timeWaitMs": 0, "timestamps": False}}])
 
         A variant has a unique ``label`` and optional ``profile``, ``seed``, ``overrides`` and ``scenario``.
         """
