@@ -46,6 +46,18 @@ public final class CaptureAnalyzer {
 
 		final Context firstContext;
 
+		Tracked(int id, FlowKey key, boolean clientIsA, int detailLimit, Frame f) {
+			this.id = id;
+			this.key = key;
+			this.clientIsA = clientIsA;
+			this.log = new PacketLog(detailLimit);
+			this.firstNumber = f.number;
+			this.firstOffset = f.offset;
+			this.firstContext = f.context;
+		}
+
+		// what the packets that follow fill in
+
 		long lastNumber;
 
 		long firstNs, lastNs;
@@ -67,16 +79,6 @@ public final class CaptureAnalyzer {
 		double endMs;
 
 		Predecessor predecessor;
-
-		Tracked(int id, FlowKey key, boolean clientIsA, int detailLimit, Frame f) {
-			this.id = id;
-			this.key = key;
-			this.clientIsA = clientIsA;
-			this.log = new PacketLog(detailLimit);
-			this.firstNumber = f.number;
-			this.firstOffset = f.offset;
-			this.firstContext = f.context;
-		}
 
 		int dir(TcpPacket p) {
 			return FlowKey.forward(p) == this.clientIsA ? 0 : 1;
@@ -120,16 +122,6 @@ public final class CaptureAnalyzer {
 		this.sink = sink;
 	}
 
-	/** The capture's time origin (first frame), nanoseconds since the epoch. */
-	public long startNs() {
-		return this.startNs;
-	}
-
-	/** Most connections held at once. */
-	public long peakOpen() {
-		return this.peakOpen;
-	}
-
 	/** Every frame, TCP or not, moves the clock. */
 	public void frame(Frame f) {
 		if (f.timeNanos == Long.MIN_VALUE) {
@@ -139,6 +131,16 @@ public final class CaptureAnalyzer {
 			this.startNs = f.timeNanos;
 		}
 		this.nowNs = Math.max(this.nowNs, f.timeNanos - this.startNs);
+	}
+
+	/** The capture's time origin (first frame), nanoseconds since the epoch. */
+	public long startNs() {
+		return this.startNs;
+	}
+
+	/** Most connections held at once. */
+	public long peakOpen() {
+		return this.peakOpen;
 	}
 
 	/** One decoded TCP segment of frame {@code f} (after {@link #frame}). */

@@ -97,13 +97,8 @@ class CaptureController {
 					required = false) String profile)
 			throws IOException {
 		CaptureTrace.Trace t = this.captures.trace(id, n, profile);
-		Map<String, Object> answer = new java.util.LinkedHashMap<>();
-		answer.put("connection", t.connection());
-		answer.put("profile", t.profile());
-		answer.put("capturePoint", t.capturePoint());
-		answer.put("truncated", t.truncated());
-		answer.put("events", t.events());
-		return answer;
+		return CaptureTrace.ordered("connection", t.connection(), "profile", t.profile(), "capturePoint",
+				t.capturePoint(), "truncated", t.truncated(), "events", t.events());
 	}
 
 	@PostMapping(path = "/api/captures/{id}/connections/{n}/replays", produces = MediaType.APPLICATION_JSON_VALUE)

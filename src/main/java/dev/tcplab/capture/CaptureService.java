@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,34 +53,12 @@ public class CaptureService {
 			CaptureReader.Context context, double endMs, Inference.Successor successor) {
 	}
 
-	static final class Stored {
-
-		final String id;
-
-		final String owner;
-
-		final Path file;
-
-		final Path document;
-
-		final long bytes;
-
-		final String profile;
-
-		final List<Locator> locators;
-
-		final Instant created = Instant.now();
-
-		volatile Instant lastRead = Instant.now();
+	record Stored(String id, String owner, Path file, Path document, long bytes, String profile, List<Locator> locators,
+			Instant created, AtomicReference<Instant> lastRead) {
 
 		Stored(String id, String owner, Path file, Path document, long bytes, String profile, List<Locator> locators) {
-			this.id = id;
-			this.owner = owner;
-			this.file = file;
-			this.document = document;
-			this.bytes = bytes;
-			this.profile = profile;
-			this.locators = locators;
+			this(id, owner, file, document, bytes, profile, locators, Instant.now(),
+					new AtomicReference<>(Instant.now()));
 		}
 
 	}
@@ -165,18 +144,18 @@ public class CaptureService {
 	}
 
 	private Instant expires(Stored s) {
-		return s.lastRead.plus(this.properties.ttl());
+		return s.lastRead().get().plus(this.properties.ttl());
 	}
 
 	private synchronized void checkQuota(String owner, long adding) {
 		int mine = 0;
 		long myBytes = 0, total = 0;
 		for (Stored s : this.captures.values()) {
-			if (s.owner.equals(owner)) {
+			if (s.owner().equals(owner)) {
 				mine++;
-				myBytes += s.bytes;
+				myBytes += s.bytes();
 			}
-			total += s.bytes;
+			total += s.bytes();
 		}
 		int count = adding == 0 ? 1 : 0;
 		if (mine + count > this.properties.maxPerClient()
@@ -223,7 +202,7 @@ public class CaptureService {
 			throw new CaptureNotFoundException("no capture " + id + " (never imported, deleted, or expired after "
 					+ this.properties.ttl().toMinutes() + " minutes unread)");
 		}
-		s.lastRead = Instant.now();
+		s.lastRead().set(Instant.now());
 		return s;
 	}
 
@@ -232,7 +211,7 @@ public class CaptureService {
 	 */
 	byte[] document(String id) throws IOException {
 		Stored s = get(id);
-		Capture c = this.json.readValue(s.document.toFile(), Capture.class);
+		Capture c = this.json.readValue(s.document().toFile(), Capture.class);
 		Capture fresh = new Capture(c.id(), c.profile(), c.frames(), c.tcpPackets(), c.skipped(), c.startEpochMs(),
 				c.durationMs(), expires(s).toString(), c.connections());
 		return this.json.writeValueAsBytes(fresh);
@@ -241,9 +220,9 @@ public class CaptureService {
 	List<Held> held(String owner) {
 		return this.captures.values()
 			.stream()
-			.filter(s -> s.owner.equals(owner))
-			.sorted(Comparator.comparing(s -> s.created))
-			.map(s -> new Held(s.id, s.bytes, s.locators.size(), s.created.toString(), expires(s).toString()))
+			.filter(s -> s.owner().equals(owner))
+			.sorted(Comparator.comparing(s -> s.created()))
+			.map(s -> new Held(s.id(), s.bytes(), s.locators().size(), s.created().toString(), expires(s).toString()))
 			.toList();
 	}
 
@@ -257,8 +236,8 @@ public class CaptureService {
 
 	private void discard(Stored s) {
 		try {
-			Files.deleteIfExists(s.file);
-			Files.deleteIfExists(s.document);
+			Files.deleteIfExists(s.file());
+			Files.deleteIfExists(s.document());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -267,19 +246,19 @@ public class CaptureService {
 
 	/** The locator of connection {@code n} (1-based). */
 	Locator locator(Stored s, int n) {
-		if (n < 1 || n > s.locators.size()) {
+		if (n < 1 || n > s.locators().size()) {
 			throw new CaptureNotFoundException(
-					"capture " + s.id + " has no connection " + n + " (it has " + s.locators.size() + ")");
+					"capture " + s.id() + " has no connection " + n + " (it has " + s.locators().size() + ")");
 		}
-		return s.locators.get(n - 1);
+		return s.locators().get(n - 1);
 	}
 
 	/** Connection {@code n}'s trace with {@code profile} (null: the import's). */
 	CaptureTrace.Trace trace(String id, int n, String profile) throws IOException {
 		Stored s = get(id);
 		Locator loc = locator(s, n);
-		StackConstants constants = StackConstants.forProfile(profile == null ? s.profile : profile);
-		return CaptureTrace.read(s.file, loc, n, constants, this.properties.detailLimit(),
+		StackConstants constants = StackConstants.forProfile(profile == null ? s.profile() : profile);
+		return CaptureTrace.read(s.file(), loc, n, constants, this.properties.detailLimit(),
 				this.properties.maxTracePackets());
 	}
 
@@ -288,8 +267,8 @@ public class CaptureService {
 		Instant now = Instant.now();
 		Duration ttl = this.properties.ttl();
 		this.captures.values().removeIf(s -> {
-			if (s.lastRead.plus(ttl).isBefore(now)) {
-				log.info("capture {} expired", s.id);
+			if (s.lastRead().get().plus(ttl).isBefore(now)) {
+				log.info("capture {} expired", s.id());
 				discard(s);
 				return true;
 			}

@@ -162,6 +162,15 @@ final class CaptureTrace {
 		return e;
 	}
 
+	/** A JSON object with the given names and values in that order. */
+	static Map<String, Object> ordered(Object... namesAndValues) {
+		Map<String, Object> m = new LinkedHashMap<>();
+		for (int i = 0; i < namesAndValues.length; i += 2) {
+			m.put((String) namesAndValues[i], namesAndValues[i + 1]);
+		}
+		return m;
+	}
+
 	/** The fields every trace event starts with: type, timeMs, pair. */
 	private static Map<String, Object> event(String type, double timeMs, int n) {
 		Map<String, Object> e = new LinkedHashMap<>();

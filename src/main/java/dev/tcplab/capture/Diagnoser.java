@@ -3,6 +3,7 @@ package dev.tcplab.capture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import dev.tcplab.capture.CaptureAnalyzer.Predecessor;
 import dev.tcplab.capture.CaptureAnalyzer.Tracked;
@@ -106,40 +107,34 @@ final class Diagnoser {
 		return this.c.clientIsA ? this.c.key.bPort : this.c.key.aPort;
 	}
 
+	/**
+	 * What a close-time RST says, by the cause the inference gave it: {@code %1$s} is who
+	 * sent it, {@code %2$d} its packet number.
+	 */
+	private record RstText(String code, String en, String ko) {
+	}
+
+	private static final Map<String, RstText> RST_TEXTS = Map.of("close() with unread data", new RstText("RST_ON_CLOSE",
+			"RST on close: the %1$s closed with data it had not read (the peer's last data before packet %2$d), so its TCP sent RST instead of FIN (RFC 1122 §4.2.2.13). The peer sees ECONNRESET and may lose data it sent.",
+			"close 시 RST: %1$s가 읽지 않은 데이터를 남긴 채 close()해서 FIN 대신 RST(패킷 %2$d)를 보냈습니다(RFC 1122 §4.2.2.13). 상대는 ECONNRESET을 받고, 보낸 데이터를 잃을 수 있습니다."),
+			"linger {1,0}",
+			new RstText("RST_ON_CLOSE",
+					"RST on close: the %1$s aborted the connection with RST (packet %2$d) while nothing was left unread — SO_LINGER {1, 0} (abortive close): no FIN, no TIME_WAIT, and data in flight is lost.",
+					"close 시 RST: 읽지 않은 데이터가 없는데 %1$s가 RST(패킷 %2$d)로 연결을 끊었습니다. SO_LINGER {1, 0}(abortive close)입니다. FIN도 TIME_WAIT도 없고, 전송 중인 데이터는 버려집니다."),
+			"rcv data after close()",
+			new RstText("RST_AFTER_CLOSE",
+					"RST after close: data reached the %1$s after it had closed its socket, so its TCP answered with RST (packet %2$d): the peer was still sending after the close.",
+					"close 이후 RST: %1$s가 소켓을 닫은 뒤에도 데이터가 도착해 RST(패킷 %2$d)로 응답했습니다. 상대가 close 이후에도 데이터를 보내고 있었습니다."));
+
 	private void rstOnClose() {
 		for (Change ch : this.r.changes()) {
-			if (ch.to() != TcpState.CLOSED || ch.packet() < 0) {
+			RstText t = ch.cause() == null ? null : RST_TEXTS.get(ch.cause());
+			if (ch.to() != TcpState.CLOSED || ch.packet() < 0 || t == null) {
 				continue;
 			}
 			int e = ch.endpoint();
-			String en, ko, code = "RST_ON_CLOSE";
-			switch (ch.cause()) {
-				case "close() with unread data" -> {
-					en = "RST on close: the " + who(e)
-							+ " closed with data it had not read (the peer's last data before packet " + ch.packet()
-							+ "), so its TCP sent RST instead of FIN (RFC 1122 §4.2.2.13). The peer sees ECONNRESET and may lose data it sent.";
-					ko = "close 시 RST: " + whoKo(e) + "가 읽지 않은 데이터를 남긴 채 close()해서 FIN 대신 RST(패킷 " + ch.packet()
-							+ ")를 보냈습니다(RFC 1122 §4.2.2.13). 상대는 ECONNRESET을 받고, 보낸 데이터를 잃을 수 있습니다.";
-				}
-				case "linger {1,0}" -> {
-					en = "RST on close: the " + who(e) + " aborted the connection with RST (packet " + ch.packet()
-							+ ") while nothing was left unread — SO_LINGER {1, 0} (abortive close): no FIN, no TIME_WAIT, and data in flight is lost.";
-					ko = "close 시 RST: 읽지 않은 데이터가 없는데 " + whoKo(e) + "가 RST(패킷 " + ch.packet()
-							+ ")로 연결을 끊었습니다. SO_LINGER {1, 0}(abortive close)입니다. FIN도 TIME_WAIT도 없고, 전송 중인 데이터는 버려집니다.";
-				}
-				case "rcv data after close()" -> {
-					en = "RST after close: data reached the " + who(e)
-							+ " after it had closed its socket, so its TCP answered with RST (packet " + ch.packet()
-							+ "): the peer was still sending after the close.";
-					ko = "close 이후 RST: " + whoKo(e) + "가 소켓을 닫은 뒤에도 데이터가 도착해 RST(패킷 " + ch.packet()
-							+ ")로 응답했습니다. 상대가 close 이후에도 데이터를 보내고 있었습니다.";
-					code = "RST_AFTER_CLOSE";
-				}
-				default -> {
-					continue;
-				}
-			}
-			add(code, "warning", List.of(ch.packet()), en, ko);
+			add(t.code(), "warning", List.of(ch.packet()), String.format(Locale.ROOT, t.en(), who(e), ch.packet()),
+					String.format(Locale.ROOT, t.ko(), whoKo(e), ch.packet()));
 		}
 	}
 

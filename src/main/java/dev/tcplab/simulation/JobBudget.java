@@ -67,10 +67,11 @@ public final class JobBudget {
 		this.maxTraceEvents = maxTraceEvents;
 		this.slice = slice;
 		this.maxCpuNanos = maxCpuNanos;
-		this.maxWallNanos = maxWallNanos;
-		this.account = account;
+		// the CPU clock is read only when a CPU limit is set
 		this.startCpu = maxCpuNanos == Long.MAX_VALUE ? 0 : cpuNow();
+		this.maxWallNanos = maxWallNanos;
 		this.nextTimeCheck = this.startNanos + TIME_CHECK_NANOS;
+		this.account = account;
 	}
 
 	/** The budget of a job a request runs: every limit, charged to {@code account}. */

@@ -104,7 +104,7 @@ class JournalTraces implements SmartLifecycle {
 		}
 		byte[] data = encode(piece.events());
 		s.withLockUnused(c -> {
-			c.journalBytes(c.journalBytes() + data.length);
+			c.addJournalBytes(data.length);
 			return null;
 		});
 		journal.recordTrace(s.id(), piece.from(), piece.to(), data);

@@ -164,6 +164,13 @@ public final class LiveSimulation {
 		return label;
 	}
 
+	void origin(SimulationKind kind, String label, String visitor, String ownerKey) {
+		this.kind = kind;
+		this.label = label;
+		this.visitor = visitor;
+		this.ownerKey = ownerKey;
+	}
+
 	/**
 	 * The client address whose request made this in-memory copy (created it, or rebuilt
 	 * it from the journal): the copy counts against that address's share.
@@ -177,6 +184,12 @@ public final class LiveSimulation {
 		return ownerKey;
 	}
 
+	void ownership(String ownerKey, boolean kept, long createdAtMillis) {
+		this.ownerKey = ownerKey;
+		this.kept = kept;
+		this.createdAtMillis = createdAtMillis;
+	}
+
 	/**
 	 * Kept (shared): someone asked for it to outlive the visit. An unkept one-shot run is
 	 * the first to go from memory, and its journal may expire early.
@@ -185,28 +198,15 @@ public final class LiveSimulation {
 		return kept;
 	}
 
+	void kept(boolean kept) {
+		this.kept = kept;
+	}
+
 	/**
 	 * Wall-clock time of its creation (epoch ms; for a rebuilt copy, of the original).
 	 */
 	public long createdAtMillis() {
 		return createdAtMillis;
-	}
-
-	void origin(SimulationKind kind, String label, String visitor, String ownerKey) {
-		this.kind = kind;
-		this.label = label;
-		this.visitor = visitor;
-		this.ownerKey = ownerKey;
-	}
-
-	void ownership(String ownerKey, boolean kept, long createdAtMillis) {
-		this.ownerKey = ownerKey;
-		this.kept = kept;
-		this.createdAtMillis = createdAtMillis;
-	}
-
-	void kept(boolean kept) {
-		this.kept = kept;
 	}
 
 	/** A request is running on it right now (its lock is held). */
@@ -405,9 +405,10 @@ public final class LiveSimulation {
 		return journalBytes;
 	}
 
-	void journalBytes(long bytes) {
+	/** Counts an entry or trace chunk written to this simulation's journal. */
+	void addJournalBytes(long bytes) {
 		requireLocked();
-		this.journalBytes = bytes;
+		this.journalBytes += bytes;
 	}
 
 	long traceStoredTo() {

@@ -231,7 +231,7 @@ public class SimulationJournal implements DisposableBean {
 		damage.noteData();
 		live.withLock(s -> {
 			s.journalNext(1);
-			s.journalBytes(bytes);
+			s.addJournalBytes(bytes); // a new simulation: nothing counted yet
 			return null;
 		});
 	}
@@ -292,7 +292,7 @@ public class SimulationJournal implements DisposableBean {
 			throw ex;
 		}
 		s.journalNext(n + 1);
-		s.journalBytes(s.journalBytes() + bytes);
+		s.addJournalBytes(bytes);
 	}
 
 	/**

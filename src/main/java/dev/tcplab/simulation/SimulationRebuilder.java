@@ -47,8 +47,8 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 
 	private final JournalTraces traces;
 
-	SimulationRebuilder(SimulationJournal journal, SimulationRegistry registry, SimulationService service,
-			ObjectProvider<JournalReplayer> replayers, JournalTraces traces, JobProperties jobs) {
+	SimulationRebuilder(SimulationJournal journal, JournalTraces traces, SimulationRegistry registry,
+			SimulationService service, ObjectProvider<JournalReplayer> replayers, JobProperties jobs) {
 		this.journal = journal;
 		this.traces = traces;
 		this.registry = registry;
@@ -278,7 +278,8 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 			apply(s, e);
 		}
 		s.journalNext(expected);
-		s.journalBytes(bytes);
+		s.addJournalBytes(bytes); // the rebuilt copy counted nothing yet (journaling is
+									// suppressed while it replays)
 	}
 
 	/** An entry that cannot be read or replayed: the journal is damaged. */

@@ -73,6 +73,16 @@ class NagleTest {
 				"client PSH,ACK len=100");
 	}
 
+	// RFC 1122 §4.2.3.4 classic rule, evaluated when the send begins (BSD tcp_output's
+	// idle test): one write on an idle connection is never split by it
+	@Test
+	void shouldSendAWholeWriteOnAnIdleConnectionOnRfc9293() {
+		Fixtures f = Fixtures.established("rfc9293", Map.of());
+		long since = writes(f, 4000);
+		assertThat(f.sentSince(since)).containsExactly("client ACK len=1460", "client ACK len=1460",
+				"client PSH,ACK len=1080");
+	}
+
 	// Linux tcp_write_xmit: held bytes leave once a full segment accumulates; the short
 	// rest waits
 	@Test
@@ -84,16 +94,6 @@ class NagleTest {
 		f.sim.advance(100);
 		assertThat(f.sentSince(since)).containsSubsequence("client ACK len=1448", "server ACK",
 				"client PSH,ACK len=552");
-	}
-
-	// RFC 1122 §4.2.3.4 classic rule, evaluated when the send begins (BSD tcp_output's
-	// idle test): one write on an idle connection is never split by it
-	@Test
-	void shouldSendAWholeWriteOnAnIdleConnectionOnRfc9293() {
-		Fixtures f = Fixtures.established("rfc9293", Map.of());
-		long since = writes(f, 4000);
-		assertThat(f.sentSince(since)).containsExactly("client ACK len=1460", "client ACK len=1460",
-				"client PSH,ACK len=1080");
 	}
 
 	// TCP_NODELAY (Linux tcp_sock_set_nodelay) and nagle = off: nothing is held
