@@ -325,11 +325,7 @@ final class SegmentArrives {
 				cx.setState(t, TcpState.CLOSED, "rcv RST");
 				return false;
 			}
-			if (!oowAckLimited(t, s, true)) {
-				cx.note(t, "CHALLENGE_ACK", "RST inside the window but not at RCV.NXT: challenge ACK (RFC 5961 §3.2)");
-				t.sendAck();
-			}
-			return false;
+			return challengeAck(t, s, "RST inside the window but not at RCV.NXT: challenge ACK (RFC 5961 §3.2)");
 		}
 		switch (t.state) {
 			case SYN_RECEIVED -> {
@@ -391,8 +387,16 @@ final class SegmentArrives {
 			cx.setState(t, TcpState.CLOSED, "rcv SYN");
 			return false;
 		}
+		return challengeAck(t, s, "SYN in a synchronized state: challenge ACK (RFC 5961 §4)");
+	}
+
+	/**
+	 * RFC 5961's challenge ACK (an ACK for RCV.NXT, rate-limited like an out-of-window
+	 * ACK); the segment is dropped.
+	 */
+	private static boolean challengeAck(Tcb t, Segment s, String why) {
 		if (!oowAckLimited(t, s, true)) {
-			cx.note(t, "CHALLENGE_ACK", "SYN in a synchronized state: challenge ACK (RFC 5961 §4)");
+			t.cx.note(t, "CHALLENGE_ACK", why);
 			t.sendAck();
 		}
 		return false;
