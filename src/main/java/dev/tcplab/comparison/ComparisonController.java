@@ -28,6 +28,7 @@ import dev.tcplab.scenario.ScenarioRunner;
 import dev.tcplab.scenario.ScenarioRunner.NarrationStep;
 import dev.tcplab.simulation.InlineTrace;
 import dev.tcplab.simulation.SimulationService;
+import dev.tcplab.web.UnknownScenario;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.ResponseEntity;
@@ -96,7 +97,7 @@ class ComparisonController {
 			description = "Runs the scenario once per variant (each on its own live simulation) and answers each variant's trace, narration and summary — states per endpoint, segments on the wire, call results, time held in TIME_WAIT/FIN_WAIT_2, data delivered from another connection — plus the list of aspects that differ.")
 	@ApiResponse(responseCode = "200", description = "Compared")
 	@ApiResponse(responseCode = "400", description = "Bad variants, profile, overrides or document")
-	@ApiResponse(responseCode = "404", description = "Unknown scenario")
+	@UnknownScenario
 	ResponseEntity<ComparisonJson> compare(@Valid @RequestBody ComparisonRequest request) {
 		Scenario scenario = scenario(request.scenario());
 		List<Variant> variants = request.variants()
