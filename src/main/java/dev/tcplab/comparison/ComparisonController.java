@@ -28,15 +28,18 @@ import dev.tcplab.scenario.ScenarioRunner;
 import dev.tcplab.scenario.ScenarioRunner.NarrationStep;
 import dev.tcplab.simulation.InlineTrace;
 import dev.tcplab.simulation.SimulationService;
+import dev.tcplab.web.UnknownScenario;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** What-if comparisons of one scenario under 2–4 variants. */
 @RestController
+@RequestMapping("/api/comparisons")
 @Tag(name = "comparisons", description = "One scenario under several profiles or stack constants, side by side")
 class ComparisonController {
 
@@ -91,12 +94,12 @@ class ComparisonController {
 			description = "Each aspect whose value differs between the variants (list values hold at most tcplab.budget.max-inline-trace-events entries)") List<Difference> differences) {
 	}
 
-	@PostMapping("/api/comparisons")
+	@PostMapping
 	@Operation(operationId = "compareVariants", summary = "Compare variants of a scenario",
 			description = "Runs the scenario once per variant (each on its own live simulation) and answers each variant's trace, narration and summary — states per endpoint, segments on the wire, call results, time held in TIME_WAIT/FIN_WAIT_2, data delivered from another connection — plus the list of aspects that differ.")
 	@ApiResponse(responseCode = "200", description = "Compared")
 	@ApiResponse(responseCode = "400", description = "Bad variants, profile, overrides or document")
-	@ApiResponse(responseCode = "404", description = "Unknown scenario")
+	@UnknownScenario
 	ResponseEntity<ComparisonJson> compare(@Valid @RequestBody ComparisonRequest request) {
 		Scenario scenario = scenario(request.scenario());
 		List<Variant> variants = request.variants()

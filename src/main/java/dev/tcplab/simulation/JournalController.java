@@ -22,6 +22,9 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "simulations")
 class JournalController {
 
+	/** Most entries one answer carries. */
+	static final int MAX_ENTRIES = 1000;
+
 	private final SimulationJournal journal;
 
 	JournalController(SimulationJournal journal) {
@@ -40,9 +43,6 @@ class JournalController {
 			@Schema(description = "Behaviour version of the engine that applied the request (0: not recorded, before versions were kept)",
 					example = "1") int engineVersion) {
 	}
-
-	/** Most entries one answer carries. */
-	static final int MAX_ENTRIES = 1000;
 
 	@GetMapping("/{id}/journal")
 	@Operation(summary = "Read a simulation's journal",

@@ -9,6 +9,8 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import dev.tcplab.web.UnknownSimulation;
+
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -51,7 +53,7 @@ class OwnershipController {
 	@Operation(summary = "Keep a simulation",
 			description = "Marks it as wanted beyond this visit (a shared link): it leaves memory last, its journal is kept for the whole retention, and a page that leaves it does not delete it. 409 for a simulation that lives in memory only (an authored scenario run).")
 	@ApiResponse(responseCode = "200", description = "Kept")
-	@ApiResponse(responseCode = "404", description = "Unknown simulation")
+	@UnknownSimulation
 	@ApiResponse(responseCode = "409", description = "Lives in memory only")
 	Owned keep(@PathVariable String id) {
 		return ownership.keep(id);

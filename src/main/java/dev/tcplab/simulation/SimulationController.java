@@ -18,6 +18,9 @@ import dev.tcplab.engine.EventResult;
 import dev.tcplab.engine.PairEvent;
 import dev.tcplab.engine.Snapshots.PairView;
 import dev.tcplab.export.PcapWriter;
+import dev.tcplab.web.Created;
+import dev.tcplab.web.UnknownPair;
+import dev.tcplab.web.UnknownSimulation;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -57,7 +60,7 @@ class SimulationController {
 	@PostMapping
 	@Operation(summary = "Create a simulation",
 			description = "One virtual network with its own virtual clock. Answers 201 with a Location header. Unknown profile or overrides key: 400; instance full: 429.")
-	@ApiResponse(responseCode = "201", description = "Created")
+	@Created
 	@ApiResponse(responseCode = "400", description = "Invalid request")
 	@ApiResponse(responseCode = "429", description = "Too many simulations or requests")
 	ResponseEntity<SimulationJson> create(@Valid @RequestBody(required = false) CreateSimulationRequest request) {
@@ -69,7 +72,7 @@ class SimulationController {
 	@GetMapping("/{id}")
 	@Operation(summary = "Read a simulation",
 			description = "Clock, constants, pairs with both endpoints' states, TCB variables, timers and ISNs, the state census.")
-	@ApiResponse(responseCode = "404", description = "Unknown simulation")
+	@UnknownSimulation
 	SimulationJson get(@PathVariable String id) {
 		return SimulationJson.of(service.snapshot(id));
 	}
@@ -81,7 +84,7 @@ class SimulationController {
 			description = "Its WebSocket viewers get a closed message. With graceMs (what a page sends when it is left) it is deleted that long from now unless it is used again meanwhile, so a reload finds it: 202.")
 	@ApiResponse(responseCode = "204", description = "Deleted")
 	@ApiResponse(responseCode = "202", description = "Will be deleted after graceMs unless used again")
-	@ApiResponse(responseCode = "404", description = "Unknown simulation")
+	@UnknownSimulation
 	@ApiResponse(responseCode = "409", description = "graceMs on a kept simulation")
 	ResponseEntity<Void> delete(@PathVariable String id, @Parameter(
 			description = "Delete only if nobody uses it for this long (ms, at most tcplab.ownership.max-release-grace)",
@@ -97,7 +100,7 @@ class SimulationController {
 	@PostMapping("/{id}/pairs")
 	@Operation(operationId = "openPair", summary = "Open a client/server pair",
 			description = "With establish (default) the handshake has already run on the virtual clock. A pinned clientPort that cannot be bound answers 409 with errno EADDRINUSE; too many pairs 429.")
-	@ApiResponse(responseCode = "201", description = "Created")
+	@Created
 	@ApiResponse(responseCode = "409", description = "The port cannot be bound")
 	@ApiResponse(responseCode = "429", description = "Pair limit")
 	ResponseEntity<PairView> openPair(@PathVariable String id,
@@ -110,7 +113,7 @@ class SimulationController {
 
 	@GetMapping("/{id}/pairs/{pairId}")
 	@Operation(summary = "Read one pair")
-	@ApiResponse(responseCode = "404", description = "Unknown simulation or pair")
+	@UnknownPair
 	PairView pair(@PathVariable String id, @PathVariable int pairId) {
 		return service.pair(id, pairId);
 	}
@@ -120,7 +123,7 @@ class SimulationController {
 			description = "A call the TCP state forbids is not an HTTP error: 200 with the errno name as result (EPIPE, ENOTCONN, …).")
 	@ApiResponse(responseCode = "200", description = "Applied; result and the trace events produced")
 	@ApiResponse(responseCode = "400", description = "Malformed event")
-	@ApiResponse(responseCode = "404", description = "Unknown simulation or pair")
+	@UnknownPair
 	EventResponse event(@PathVariable String id, @PathVariable int pairId,
 			@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 					content = @Content(schema = @Schema(ref = EVENT_SCHEMA))) @RequestBody PairEvent event) {
