@@ -83,19 +83,6 @@ class NagleTest {
 				"client PSH,ACK len=1080");
 	}
 
-	// Linux tcp_write_xmit: held bytes leave once a full segment accumulates; the short
-	// rest waits
-	@Test
-	void shouldSendAFullSegmentOfHeldBytesAtOnceInTcpWriteXmit() {
-		Fixtures f = Fixtures.established();
-		long since = writes(f, 100, 1000, 1000);
-		// 1448: the MSS less the 12 bytes of the Timestamps option that linux negotiates
-		assertThat(f.sentSince(since)).containsExactly("client PSH,ACK len=100", "client ACK len=1448");
-		f.sim.advance(100);
-		assertThat(f.sentSince(since)).containsSubsequence("client ACK len=1448", "server ACK",
-				"client PSH,ACK len=552");
-	}
-
 	// TCP_NODELAY (Linux tcp_sock_set_nodelay) and nagle = off: nothing is held
 	@Test
 	void shouldSendEveryShortWriteAtOnceWithTcpNodelay() {
@@ -117,6 +104,19 @@ class NagleTest {
 		assertThat(f.sentSince(since)).hasSize(1);
 		f.sim.setNoDelay(f.pair, Side.CLIENT, true);
 		assertThat(f.sentSince(since)).containsExactly("client PSH,ACK len=100", "client PSH,ACK len=100");
+	}
+
+	// Linux tcp_write_xmit: held bytes leave once a full segment accumulates; the short
+	// rest waits
+	@Test
+	void shouldSendAFullSegmentOfHeldBytesAtOnceInTcpWriteXmit() {
+		Fixtures f = Fixtures.established();
+		long since = writes(f, 100, 1000, 1000);
+		// 1448: the MSS less the 12 bytes of the Timestamps option that linux negotiates
+		assertThat(f.sentSince(since)).containsExactly("client PSH,ACK len=100", "client ACK len=1448");
+		f.sim.advance(100);
+		assertThat(f.sentSince(since)).containsSubsequence("client ACK len=1448", "server ACK",
+				"client PSH,ACK len=552");
 	}
 
 	@Test
