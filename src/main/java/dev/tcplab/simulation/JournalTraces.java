@@ -88,15 +88,15 @@ class JournalTraces implements SmartLifecycle {
 		// housekeeping, not a use: a left page's deferred delete and the idle eviction go
 		// on
 		Piece piece = s.withLockUnused(c -> {
-			if (c.journalNext() == 0 || c.recordedTrace() != null || c.journalBytes() >= max) {
+			if (c.journalState().next == 0 || c.recordedTrace() != null || c.journalState().bytes >= max) {
 				return null;
 			}
-			long from = Math.max(c.traceStoredTo(), c.engine().oldestSeq());
+			long from = Math.max(c.journalState().traceStoredTo, c.engine().oldestSeq());
 			long to = c.engine().nextSeq();
 			if (to <= from) {
 				return null;
 			}
-			c.traceStoredTo(to);
+			c.journalState().traceStoredTo = to;
 			return new Piece(from, to, c.engine().eventsSince(from));
 		});
 		if (piece == null) {
@@ -104,7 +104,7 @@ class JournalTraces implements SmartLifecycle {
 		}
 		byte[] data = encode(piece.events());
 		s.withLockUnused(c -> {
-			c.addJournalBytes(data.length);
+			c.journalState().bytes += data.length;
 			return null;
 		});
 		journal.recordTrace(s.id(), piece.from(), piece.to(), data);
@@ -121,12 +121,12 @@ class JournalTraces implements SmartLifecycle {
 		if (versions.size() == 1 && versions.first() == EngineVersion.BEHAVIOUR) {
 			// the same engine: the trace is the recorded
 			// one; write on from where it stands
-			s.traceStoredTo(storedTo(s.id()));
+			s.journalState().traceStoredTo = storedTo(s.id());
 			return;
 		}
 		chunks = journal.traceChunks(s.id());
 		long storedTo = chunks.isEmpty() ? 0 : chunks.get(chunks.size() - 1).toSeq();
-		s.traceStoredTo(Long.MAX_VALUE);
+		s.journalState().traceStoredTo = Long.MAX_VALUE;
 		if (chunks.isEmpty()) {
 			s.rebuiltByAnotherEngine(versions, null, null);
 			logger.info("simulation " + s.id() + " was recorded by engine version " + versions

@@ -63,15 +63,6 @@ public final class LiveSimulation {
 	private final long lockWaitNanos;
 
 	/**
-	 * The journal entry number the next accepted mutating request gets (guarded by the
-	 * lock; see {@link SimulationJournal}).
-	 */
-	private long journalNext;
-
-	/** Bytes of this simulation's journal (guarded by the lock). */
-	private long journalBytes;
-
-	/**
 	 * The trace as recorded by another engine version, served instead of this engine's
 	 * when the two differ (docs/decisions.md "Upgrades"); null normally.
 	 */
@@ -83,16 +74,32 @@ public final class LiveSimulation {
 	/** True when a rebuild by this engine gave the recorded trace unchanged. */
 	private volatile Boolean traceMatchesRecording;
 
-	/** Trace events up to this seq are written behind the journal (recorded trace). */
-	private long traceStoredTo;
+	/** What a copy knows of its journal (guarded by the copy's lock). */
+	static final class JournalState {
 
-	/** What made it (docs/decisions.md, issue 20); set before the copy is published. */
-	private volatile SimulationKind kind = SimulationKind.SIMULATION;
+		/** The entry number the next accepted mutating request gets. */
+		long next;
 
-	private volatile String label;
+		/** Bytes of this simulation's journal. */
+		long bytes;
 
-	/** The client address whose request created (or rebuilt) this copy. */
-	private volatile String visitor = "local";
+		/**
+		 * Trace events up to this seq are written behind the journal (recorded trace).
+		 */
+		long traceStoredTo;
+
+	}
+
+	private final JournalState journalState = new JournalState();
+
+	/**
+	 * What made it (docs/decisions.md, issue 20), its label, and the client address whose
+	 * request created (or rebuilt) this copy; set before the copy is published.
+	 */
+	private record Origin(SimulationKind kind, String label, String visitor) {
+	}
+
+	private volatile Origin origin = new Origin(SimulationKind.SIMULATION, null, "local");
 
 	/** The hash of its owner's key ({@code tcplab_owner} cookie), or null. */
 	private volatile String ownerKey;
@@ -156,19 +163,12 @@ public final class LiveSimulation {
 
 	/** What made this simulation. */
 	public SimulationKind kind() {
-		return kind;
+		return origin.kind();
 	}
 
 	/** A short description for its owner's list, or null. */
 	public String label() {
-		return label;
-	}
-
-	void origin(SimulationKind kind, String label, String visitor, String ownerKey) {
-		this.kind = kind;
-		this.label = label;
-		this.visitor = visitor;
-		this.ownerKey = ownerKey;
+		return origin.label();
 	}
 
 	/**
@@ -176,12 +176,17 @@ public final class LiveSimulation {
 	 * it from the journal): the copy counts against that address's share.
 	 */
 	public String visitor() {
-		return visitor;
+		return origin.visitor();
 	}
 
 	/** The hash of the owner's key, or null when the creator sent none. */
 	public String ownerKey() {
 		return ownerKey;
+	}
+
+	void origin(SimulationKind kind, String label, String visitor, String ownerKey) {
+		this.origin = new Origin(kind, label, visitor);
+		this.ownerKey = ownerKey;
 	}
 
 	void ownership(String ownerKey, boolean kept, long createdAtMillis) {
@@ -390,35 +395,13 @@ public final class LiveSimulation {
 		return closed;
 	}
 
-	long journalNext() {
+	/**
+	 * What this copy knows of its journal: the caller must hold the lock (see
+	 * {@link SimulationJournal}).
+	 */
+	JournalState journalState() {
 		requireLocked();
-		return journalNext;
-	}
-
-	void journalNext(long next) {
-		requireLocked();
-		this.journalNext = next;
-	}
-
-	long journalBytes() {
-		requireLocked();
-		return journalBytes;
-	}
-
-	/** Counts an entry or trace chunk written to this simulation's journal. */
-	void addJournalBytes(long bytes) {
-		requireLocked();
-		this.journalBytes += bytes;
-	}
-
-	long traceStoredTo() {
-		requireLocked();
-		return traceStoredTo;
-	}
-
-	void traceStoredTo(long seq) {
-		requireLocked();
-		this.traceStoredTo = seq;
+		return journalState;
 	}
 
 	/**

@@ -230,8 +230,8 @@ public class SimulationJournal implements DisposableBean {
 		clientUsage.computeIfPresent(owner, (k, v) -> new long[] { v[0] + bytes, v[1] });
 		damage.noteData();
 		live.withLock(s -> {
-			s.journalNext(1);
-			s.addJournalBytes(bytes); // a new simulation: nothing counted yet
+			s.journalState().next = 1;
+			s.journalState().bytes += bytes; // a new simulation: nothing counted yet
 			return null;
 		});
 	}
@@ -253,7 +253,7 @@ public class SimulationJournal implements DisposableBean {
 		if (!enabled() || Rebuild.current() != null) {
 			return;
 		}
-		long n = s.journalNext();
+		long n = s.journalState().next;
 		if (n == 0) {
 			// registered without the service (tests, harnesses), or made memory-only
 			return;
@@ -264,7 +264,7 @@ public class SimulationJournal implements DisposableBean {
 		String json = toJson(payload);
 		long bytes = json.length() + ENTRY_OVERHEAD;
 		long max = properties.maxBytesPerSimulation().toBytes();
-		if (s.journalBytes() + bytes > max) {
+		if (s.journalState().bytes + bytes > max) {
 			throw new LimitExceededException("journalBytesPerSimulation",
 					"this simulation's journal is full (" + max / 1024
 							+ " KiB, tcplab.journal.max-bytes-per-simulation); nothing was changed."
@@ -291,8 +291,8 @@ public class SimulationJournal implements DisposableBean {
 			}
 			throw ex;
 		}
-		s.journalNext(n + 1);
-		s.addJournalBytes(bytes);
+		s.journalState().next = n + 1;
+		s.journalState().bytes += bytes;
 	}
 
 	/**
@@ -365,11 +365,11 @@ public class SimulationJournal implements DisposableBean {
 	 * its lock held.
 	 */
 	public void forget(LiveSimulation s) {
-		if (!enabled() || Rebuild.current() != null || s.journalNext() == 0) {
+		if (!enabled() || Rebuild.current() != null || s.journalState().next == 0) {
 			return;
 		}
 		delete(s.id());
-		s.journalNext(0);
+		s.journalState().next = 0;
 	}
 
 	/**

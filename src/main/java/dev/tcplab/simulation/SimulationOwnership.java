@@ -227,7 +227,7 @@ public class SimulationOwnership implements InfoContributor {
 			return false;
 		}
 		try {
-			return s.withLock(l -> l.journalNext() > 0);
+			return s.withLock(l -> l.journalState().next > 0);
 		}
 		catch (SimulationNotFoundException closedMeanwhile) {
 			return false;

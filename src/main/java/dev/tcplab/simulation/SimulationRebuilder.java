@@ -102,7 +102,7 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 			// far is current (appends on this instance happen under the same lock)
 			Boolean fresh;
 			try {
-				fresh = held.withLock(s -> s.journalNext() > head);
+				fresh = held.withLock(s -> s.journalState().next > head);
 			}
 			catch (SimulationNotFoundException closedMeanwhile) {
 				fresh = false;
@@ -151,7 +151,7 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 		}
 		long head = journal.head(s.id());
 		try {
-			return s.withLock(c -> c.journalNext() <= head);
+			return s.withLock(c -> c.journalState().next <= head);
 		}
 		catch (SimulationNotFoundException closed) {
 			return true;
@@ -163,7 +163,7 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 		Map<String, LiveSimulation> journaled = new HashMap<>();
 		for (LiveSimulation s : registry.all()) {
 			// a busy simulation is in use, hence not outdated: skipped, never waited for
-			if (s.id().length() <= 64 && s.ifFree(c -> c.journalNext() > 0).orElse(false)) {
+			if (s.id().length() <= 64 && s.ifFree(c -> c.journalState().next > 0).orElse(false)) {
 				journaled.put(s.id(), s);
 			}
 		}
@@ -175,7 +175,7 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 		for (LiveSimulation s : journaled.values()) {
 			Long head = heads.get(s.id());
 			boolean outdated = head == null ? s.ifFree(c -> true).orElse(false)
-					: s.ifFree(c -> c.journalNext() <= head).orElse(false);
+					: s.ifFree(c -> c.journalState().next <= head).orElse(false);
 			if (outdated && registry.discard(s, head == null ? "deleted" : "moved")) {
 				dropped++;
 			}
@@ -203,7 +203,7 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 	 */
 	private static boolean journaled(LiveSimulation held) {
 		try {
-			return held.withLock(s -> s.journalNext() > 0);
+			return held.withLock(s -> s.journalState().next > 0);
 		}
 		catch (SimulationNotFoundException closedMeanwhile) {
 			return true;
@@ -277,9 +277,10 @@ class SimulationRebuilder implements SimulationRegistry.Loader, SmartInitializin
 			}
 			apply(s, e);
 		}
-		s.journalNext(expected);
-		s.addJournalBytes(bytes); // the rebuilt copy counted nothing yet (journaling is
-									// suppressed while it replays)
+		s.journalState().next = expected;
+		s.journalState().bytes += bytes; // the rebuilt copy counted nothing yet
+											// (journaling is
+		// suppressed while it replays)
 	}
 
 	/** An entry that cannot be read or replayed: the journal is damaged. */
