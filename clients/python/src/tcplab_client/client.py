@@ -7,7 +7,8 @@ using it as a context manager (``with Lab(url) as lab:``, see the package's exam
 from __future__ import annotations
 
 import os
-from typing import (TYPE_CHECKING, Any, BinaryIO, Dict, Iterable, List, Mapping, Optional, Sequence, Union)
+from typing import (TYPE_CHECKING, Any, BinaryIO, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, TypeVar,
+                    Union, cast)
 
 try:  # Python 3.8+
     from typing import Literal
@@ -52,6 +53,26 @@ def _q(part: Any) -> str:
 
 def _is_name(text: str) -> bool:
     return 0 < len(text) <= 100 and all(ch.isalnum() or ch in "-_" for ch in text)
+
+
+_T = TypeVar("_T")
+
+
+def _json_field(kind: Callable[[], _T], *path: str, doc: str, fresh: bool = True, empty: bool = False) -> _T:
+    """A read-only property of a resource, answered from its JSON by ``path``.
+
+    ``fresh`` reads ``data`` (fetched again after anything changed the resource); otherwise the JSON it was made
+    with (what cannot change, such as the profile). With ``empty`` a missing last key reads as ``kind()``.
+    """
+
+    def read(self: Any) -> _T:
+        value = self.data if fresh else self._data
+        for key in path[:-1]:
+            value = value[key]
+        return cast(_T, value.get(path[-1], kind()) if empty else value[path[-1]])
+
+    read.__doc__ = doc
+    return cast(_T, property(read, doc=doc))
 
 
 class Lab:
@@ -188,13 +209,17 @@ class Lab:
 
     def delete(self, simulation_id: str) -> bool:
         """Deletes a simulation; answers False when it was already gone (404), True otherwise."""
+        return self._delete(f"/api/simulations/{_q(simulation_id)}", self._created, simulation_id)
+
+    def _delete(self, path: str, held: Dict[str, Any], key: str) -> bool:
+        """``DELETE path``: False when it was already gone (404). Either way this client no longer holds ``key``."""
         try:
-            self.request("DELETE", f"/api/simulations/{_q(simulation_id)}")
+            self.request("DELETE", path)
             return True
         except NotFound:
             return False
         finally:
-            self._created.pop(simulation_id, None)
+            held.pop(key, None)
 
     def my_simulations(self) -> List["OwnedSimulation"]:
         """The simulations made with this client's owner key (``GET /api/simulations?mine=true``), newest
@@ -317,13 +342,7 @@ class Lab:
 
     def delete_capture(self, capture_id: str) -> bool:
         """Deletes a capture (its file and document); answers False when it was already gone (404)."""
-        try:
-            self.request("DELETE", f"/api/captures/{_q(capture_id)}")
-            return True
-        except NotFound:
-            return False
-        finally:
-            self._captures.pop(capture_id, None)
+        return self._delete(f"/api/captures/{_q(capture_id)}", self._captures, capture_id)
 
 
 class _Fresh:
@@ -489,30 +508,14 @@ class Simulation(_Fresh, _Calls):
     def _own_path(self) -> str:
         return self._path()
 
-    @property
-    def profile(self) -> str:
-        """The stack profile (``linux``, ``rfc9293``, ``bsd``, ``windows``)."""
-        return self._data["profile"]
-
-    @property
-    def seed(self) -> int:
-        """The RNG seed (chosen by the server when none was given): same seed + same calls = same trace."""
-        return self._data["seed"]
-
-    @property
-    def now_ms(self) -> float:
-        """The virtual time now, in ms."""
-        return self.data["nowMs"]
-
-    @property
-    def constants(self) -> Dict[str, Any]:
-        """Every stack constant in force (profile preset plus overrides), e.g. ``timeWaitMs``."""
-        return self._data.get("constants", {})
-
-    @property
-    def census(self) -> Dict[str, int]:
-        """How many endpoints are in each TCP state now."""
-        return self.data.get("census", {})
+    profile = _json_field(str, "profile", fresh=False,
+                          doc="The stack profile (``linux``, ``rfc9293``, ``bsd``, ``windows``).")
+    seed = _json_field(int, "seed", fresh=False,
+                       doc="The RNG seed (chosen by the server when none was given): same seed + same calls = same trace.")
+    now_ms = _json_field(float, "nowMs", doc="The virtual time now, in ms.")
+    constants: Dict[str, Any] = _json_field(dict, "constants", fresh=False, empty=True,
+                                            doc="Every stack constant in force (profile preset plus overrides), e.g. ``timeWaitMs``.")
+    census: Dict[str, int] = _json_field(dict, "census", empty=True, doc="How many endpoints are in each TCP state now.")
 
     def delete(self) -> bool:
         """Deletes the simulation (its WebSocket viewers get ``closed``); False when it was already gone."""
@@ -700,25 +703,11 @@ class Pair(_Fresh, _Calls):
     def _own_path(self) -> str:
         return self.sim._path(f"/pairs/{self.id}")
 
-    @property
-    def client(self) -> Dict[str, Any]:
-        """The client endpoint: ``state``, ``port``, ``iss``, ``sndUna``, ``sndNxt``, ``rcvNxt``, ``timers``, …"""
-        return self.data["client"]
-
-    @property
-    def server(self) -> Dict[str, Any]:
-        """The server endpoint (same fields as :attr:`client`)."""
-        return self.data["server"]
-
-    @property
-    def client_state(self) -> str:
-        """The client's TCP state now, e.g. ``"TIME_WAIT"``."""
-        return self.client["state"]
-
-    @property
-    def server_state(self) -> str:
-        """The server's TCP state now, e.g. ``"LAST_ACK"``."""
-        return self.server["state"]
+    client: Dict[str, Any] = _json_field(
+        dict, "client", doc="The client endpoint: ``state``, ``port``, ``iss``, ``sndUna``, ``sndNxt``, ``rcvNxt``, ``timers``, …")
+    server: Dict[str, Any] = _json_field(dict, "server", doc="The server endpoint (same fields as :attr:`client`).")
+    client_state = _json_field(str, "client", "state", doc="The client's TCP state now, e.g. ``\"TIME_WAIT\"``.")
+    server_state = _json_field(str, "server", "state", doc="The server's TCP state now, e.g. ``\"LAST_ACK\"``.")
 
     def _event(self, type: str, side: str, fields: Mapping[str, Any]) -> Dict[str, Any]:
         answer = self.sim._pair_event(self.id, type, side, fields)

@@ -54,10 +54,13 @@ public class ClientRateLimiter {
 	 * Takes one token for {@code client} from its bucket for the routes outside
 	 * {@code /api} ({@code /v3/api-docs}, {@code /actuator/**}): the same rate, counted
 	 * apart, so a client at its API limit still gets its health checks answered.
-	 * @return 0 when the request may go ahead, otherwise the seconds to wait (≥ 1)
+	 * @throws RateLimitedException when that bucket is empty
 	 */
-	public long tryAcquireOutsideApi(String client) {
-		return this.outsideApi.tryTake(client, 1, System.nanoTime());
+	public void checkOutsideApi(String client) {
+		long wait = this.outsideApi.tryTake(client, 1, System.nanoTime());
+		if (wait > 0) {
+			throw new RateLimitedException(wait, properties.requestsPerSecond(), properties.requestBurst());
+		}
 	}
 
 	@Scheduled(fixedDelay = 60_000)

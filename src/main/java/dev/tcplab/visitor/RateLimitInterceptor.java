@@ -1,16 +1,24 @@
 package dev.tcplab.visitor;
 
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tcplab.simulation.JobProperties;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -47,6 +55,37 @@ class RateLimitInterceptor implements HandlerInterceptor, WebMvcConfigurer {
 	@Override
 	public void addInterceptors(InterceptorRegistry registry) {
 		registry.addInterceptor(this).addPathPatterns("/api/**");
+	}
+
+	/**
+	 * The request rate on the routes outside {@code /api} that Spring MVC's interceptors
+	 * do not reach: the OpenAPI document ({@code /v3/api-docs}, 46 KB per answer), the
+	 * Swagger UI and the actuator. A bucket of its own
+	 * ({@link ClientRateLimiter#checkOutsideApi}), so a client (or a proxy's address) at
+	 * its API limit still gets its health checks answered; the 429 is the API's, written
+	 * by {@link ApiProblemHandler} through the MVC exception resolvers. Static files are
+	 * not limited.
+	 */
+	@Bean
+	FilterRegistrationBean<OncePerRequestFilter> outsideApiRateLimit(
+			@Qualifier("handlerExceptionResolver") HandlerExceptionResolver problems) {
+		FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
+				new OncePerRequestFilter() {
+					@Override
+					protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+							FilterChain chain) throws ServletException, IOException {
+						try {
+							limiter.checkOutsideApi(request.getRemoteAddr());
+						}
+						catch (RateLimitedException ex) {
+							problems.resolveException(request, response, null, ex);
+							return;
+						}
+						chain.doFilter(request, response);
+					}
+				});
+		registration.addUrlPatterns("/v3/*", "/actuator", "/actuator/*", "/swagger-ui/*", "/swagger-ui.html");
+		return registration;
 	}
 
 	@Override

@@ -556,17 +556,25 @@ class HostileVisitorTest extends ApiTest {
 	void shouldRateLimitTheApiDocumentAndHealth() throws Exception {
 		ExecutorService pool = Executors.newFixedThreadPool(8);
 		try {
-			List<Future<Integer>> answers = new ArrayList<>();
+			List<Future<Response>> answers = new ArrayList<>();
 			for (int i = 0; i < 800; i++) {
 				String path = i % 8 == 0 ? "/v3/api-docs" : "/actuator/health";
-				answers.add(pool.submit(() -> client(38).get(path).status()));
+				answers.add(pool.submit(() -> client(38).get(path)));
 			}
 			Map<Integer, Integer> statuses = new TreeMap<>();
-			for (Future<Integer> f : answers) {
-				statuses.merge(f.get(60, TimeUnit.SECONDS), 1, Integer::sum);
+			Response refused = null;
+			for (Future<Response> f : answers) {
+				Response r = f.get(60, TimeUnit.SECONDS);
+				statuses.merge(r.status(), 1, Integer::sum);
+				refused = r.status() == 429 ? r : refused;
 			}
 			System.out.printf("reliability: 800 reads of /actuator/health and /v3/api-docs: %s%n", statuses);
 			assertThat(statuses).containsKey(429);
+			// the API's 429: problem+json naming the limit, with Retry-After
+			JsonNode p = problem(refused);
+			assertThat(p.get("limit").asString()).isEqualTo("requestsPerSecond");
+			assertThat(Long.parseLong(refused.header("retry-after"))).isPositive();
+			assertThat(p.get("retryAfterSeconds").asLong()).isEqualTo(Long.parseLong(refused.header("retry-after")));
 			// another address is not affected
 			assertThat(client(39).get("/actuator/health").status()).isEqualTo(200);
 		}
