@@ -88,15 +88,16 @@ class JournalTraces implements SmartLifecycle {
 		// housekeeping, not a use: a left page's deferred delete and the idle eviction go
 		// on
 		Piece piece = s.withLockUnused(c -> {
-			if (c.journalState().next == 0 || c.recordedTrace() != null || c.journalState().bytes >= max) {
+			LiveSimulation.JournalState counted = c.journalState();
+			if (counted.next == 0 || c.recordedTrace() != null || counted.bytes >= max) {
 				return null;
 			}
-			long from = Math.max(c.journalState().traceStoredTo, c.engine().oldestSeq());
+			long from = Math.max(counted.traceStoredTo, c.engine().oldestSeq());
 			long to = c.engine().nextSeq();
 			if (to <= from) {
 				return null;
 			}
-			c.journalState().traceStoredTo = to;
+			counted.traceStoredTo = to;
 			return new Piece(from, to, c.engine().eventsSince(from));
 		});
 		if (piece == null) {

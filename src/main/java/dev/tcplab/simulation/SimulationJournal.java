@@ -253,7 +253,8 @@ public class SimulationJournal implements DisposableBean {
 		if (!enabled() || Rebuild.current() != null) {
 			return;
 		}
-		long n = s.journalState().next;
+		LiveSimulation.JournalState counted = s.journalState();
+		long n = counted.next;
 		if (n == 0) {
 			// registered without the service (tests, harnesses), or made memory-only
 			return;
@@ -264,7 +265,7 @@ public class SimulationJournal implements DisposableBean {
 		String json = toJson(payload);
 		long bytes = json.length() + ENTRY_OVERHEAD;
 		long max = properties.maxBytesPerSimulation().toBytes();
-		if (s.journalState().bytes + bytes > max) {
+		if (counted.bytes + bytes > max) {
 			throw new LimitExceededException("journalBytesPerSimulation",
 					"this simulation's journal is full (" + max / 1024
 							+ " KiB, tcplab.journal.max-bytes-per-simulation); nothing was changed."
@@ -291,8 +292,8 @@ public class SimulationJournal implements DisposableBean {
 			}
 			throw ex;
 		}
-		s.journalState().next = n + 1;
-		s.journalState().bytes += bytes;
+		counted.next = n + 1;
+		counted.bytes += bytes;
 	}
 
 	/**
