@@ -24,6 +24,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * The live simulations of this instance, keyed by random UUIDs. Creates them within the
@@ -171,7 +172,7 @@ public class SimulationRegistry {
 			SimulationConfig capped = config.withTraceLevel(config.traceLevel(),
 					Math.min(config.maxTraceEvents(), properties.maxTraceEvents()));
 			Simulation engine = new Simulation(capped);
-			String id = rebuild != null ? rebuild.id() : UUID.randomUUID().toString();
+			String id = rebuild != null ? rebuild.id() : newId();
 			long now = System.nanoTime();
 			LiveSimulation live = new LiveSimulation(id, profile, config.seed(), engine, clock, speed, now,
 					lockWaitNanos);
@@ -221,6 +222,63 @@ public class SimulationRegistry {
 			live.unpin();
 			live.pinUntil(now + MAKER_GRACE_NANOS);
 		}
+	}
+
+	/**
+	 * The id of a new simulation: the one the proxy chose for the request's first new
+	 * simulation ({@link #PROXY_ID_HEADER}), else a random UUID.
+	 */
+	private String newId() {
+		String suggested = proxySuggestedId();
+		return suggested != null && !simulations.containsKey(suggested) && !held.containsKey(suggested) ? suggested
+				: UUID.randomUUID().toString();
+	}
+
+	/**
+	 * The header in which nginx passes the id it routed a request by when the request
+	 * names no simulation ({@code deploy/nginx.conf}): a creation made with that id lands
+	 * on the instance that the same consistent hash sends every later request about it
+	 * to, instead of leaving an unused copy on one instance while another rebuilds it
+	 * from the journal (docs/decisions.md "Creations land on their owner").
+	 */
+	static final String PROXY_ID_HEADER = "X-Simulation-Id";
+
+	private static final java.util.regex.Pattern UUID_FORM = java.util.regex.Pattern
+		.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+	/**
+	 * Set on a request once its suggested id is taken: one simulation per request gets
+	 * it.
+	 */
+	private static final String PROXY_ID_TAKEN = SimulationRegistry.class.getName() + ".proxyIdTaken";
+
+	/**
+	 * Tomcat's RemoteIpValve marks every request whose peer is a proxy trusted for
+	 * X-Forwarded-For ({@code server.tomcat.remoteip.internal-proxies}) with this
+	 * attribute.
+	 */
+	private static final String FROM_TRUSTED_PROXY = "org.apache.tomcat.request.forwarded";
+
+	/**
+	 * The proxy's id for the current request's first new simulation: only from a proxy
+	 * trusted for X-Forwarded-For (a client elsewhere cannot choose an id, e.g. the id of
+	 * a deleted shared simulation), only in the lower-case UUID form, once per request.
+	 */
+	private static String proxySuggestedId() {
+		if (!(RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes a)) {
+			return null;
+		}
+		jakarta.servlet.http.HttpServletRequest request = a.getRequest();
+		if (!Boolean.TRUE.equals(request.getAttribute(FROM_TRUSTED_PROXY))
+				|| request.getAttribute(PROXY_ID_TAKEN) != null) {
+			return null;
+		}
+		String id = request.getHeader(PROXY_ID_HEADER);
+		if (id == null || !UUID_FORM.matcher(id).matches()) {
+			return null;
+		}
+		request.setAttribute(PROXY_ID_TAKEN, Boolean.TRUE);
+		return id;
 	}
 
 	/** How long a copy made outside a request is not dropped to make room. */

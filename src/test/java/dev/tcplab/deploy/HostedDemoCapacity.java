@@ -39,14 +39,14 @@ import tools.jackson.databind.json.JsonMapper;
  * </pre>
  *
  * Options: {@code journalOne=true} (also one instance journaling to PostgreSQL, between
- * (a) and (b)), {@code warmupSeconds=N} (load before measuring, default 5),
- * {@code thinkMs=N} (each user pauses between flows; default 0, a closed loop),
- * {@code startup=false} (skip the startup figures), {@code dbParams=&k=v} (appended to
- * the PostgreSQL JDBC URL of (b)), {@code bArgs="--a=b --c=d"} (more arguments for the
- * instances of (b)), {@code bJvm="-XX:..."} (JVM options of the instance of (b) that
- * survives, e.g. a flight recording), {@code beforeCp=CLASSPATH} (instead of all that: a
- * before/after run of the journal against a previous build's classes, with CPU µs per
- * request of the app and of PostgreSQL; see {@link #abRun}).
+ * (a) and (b)), {@code warmupSeconds=N} (load before measuring, default 15: the
+ * instances' JIT), {@code thinkMs=N} (each user pauses between flows; default 0, a closed
+ * loop), {@code startup=false} (skip the startup figures), {@code dbParams=&k=v}
+ * (appended to the PostgreSQL JDBC URL of (b)), {@code bArgs="--a=b --c=d"} (more
+ * arguments for the instances of (b)), {@code bJvm="-XX:..."} (JVM options of the
+ * instance of (b) that survives, e.g. a flight recording), {@code beforeCp=CLASSPATH}
+ * (instead of all that: a before/after run of the journal against a previous build's
+ * classes, with CPU µs per request of the app and of PostgreSQL; see {@link #abRun}).
  */
 public final class HostedDemoCapacity {
 
@@ -76,7 +76,7 @@ public final class HostedDemoCapacity {
 		// pause of each virtual user between two flows (0: a closed
 		// loop, where latency is users / throughput by Little's law)
 		thinkMs = Long.parseLong(opts.getOrDefault("thinkMs", "0"));
-		warmupSeconds = Long.parseLong(opts.getOrDefault("warmupSeconds", "5"));
+		warmupSeconds = Long.parseLong(opts.getOrDefault("warmupSeconds", "15"));
 		String nginxBinary = dev.tcplab.testing.NginxProcess.binary();
 		if (nginxBinary == null) {
 			throw new IllegalStateException("nginx is needed (apt-get install nginx)");
@@ -216,8 +216,9 @@ public final class HostedDemoCapacity {
 		System.out.printf("A/B run %s, %d s, load average before %s%n", java.time.Instant.ofEpochMilli(t0),
 				(System.currentTimeMillis() - t0) / 1000, Files.readString(Path.of("/proc/loadavg")).trim());
 		System.out.println("| " + users + " users, " + seconds
-				+ " s measured | flows/s | p50 ms | p99 ms | errors | app CPU µs/request | PostgreSQL CPU µs/request |");
-		System.out.println("|---|---|---|---|---|---|---|");
+				+ " s measured | flows/s | p50 ms | p99 ms | errors | app CPU µs/request | PostgreSQL CPU µs/request"
+				+ " | load generator CPU µs/request |");
+		System.out.println("|---|---|---|---|---|---|---|---|");
 		for (String[] r : rows) {
 			System.out.println(r[1].replaceFirst("\\|  \\|", "| " + r[0] + " |"));
 		}
@@ -401,14 +402,15 @@ public final class HostedDemoCapacity {
 		System.out.printf("startup %-70s median %5d ms (of %s)%n", label, ms[1], Arrays.toString(ms));
 	}
 
-	record Stats(long flows, double seconds, long[] latenciesMicros, long errors, long appCpuMicros, long dbCpuMicros) {
+	record Stats(long flows, double seconds, long[] latenciesMicros, long errors, long appCpuMicros, long dbCpuMicros,
+			long loadCpuMicros) {
 
 		Stats(long flows, double seconds, long[] latenciesMicros, long errors) {
-			this(flows, seconds, latenciesMicros, errors, -1, -1);
+			this(flows, seconds, latenciesMicros, errors, -1, -1, -1);
 		}
 
-		Stats withCpu(long app, long db) {
-			return new Stats(flows, seconds, latenciesMicros, errors, app, db);
+		Stats withCpu(long app, long db, long load) {
+			return new Stats(flows, seconds, latenciesMicros, errors, app, db, load);
 		}
 
 		double flowsPerSecond() {
@@ -429,8 +431,8 @@ public final class HostedDemoCapacity {
 		}
 
 		String rowWithCpu(String label) {
-			return String.format("| %s | %.1f | %.1f | %.1f | %d | %d | %d |", label, flowsPerSecond(),
-					percentileMs(0.50), percentileMs(0.99), errors, appCpuMicros, dbCpuMicros);
+			return String.format("| %s | %.1f | %.1f | %.1f | %d | %d | %d | %d |", label, flowsPerSecond(),
+					percentileMs(0.50), percentileMs(0.99), errors, appCpuMicros, dbCpuMicros, loadCpuMicros);
 		}
 
 	}
@@ -477,12 +479,13 @@ public final class HostedDemoCapacity {
 	static long[] cpuNow(List<Process> apps, boolean withPostgres) {
 		long app = cpuMicros(apps.stream().map(Process::pid).toList(), false);
 		long db = withPostgres ? cpuMicros(postgresPids(), true) : 0;
-		return new long[] { app, db };
+		// this JVM: the virtual users (the load generator)
+		long load = cpuMicros(List.of(ProcessHandle.current().pid()), false);
+		return new long[] { app, db, load };
 	}
 
 	static Stats load(int nginxPort, int users, int seconds, List<Process> apps, List<String> unused) throws Exception {
 		boolean withPostgres = !unused.isEmpty();
-		String base = "http://127.0.0.1:" + nginxPort + "/api/simulations";
 		AtomicLong flows = new AtomicLong();
 		AtomicLong errors = new AtomicLong();
 		long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
@@ -494,11 +497,12 @@ public final class HostedDemoCapacity {
 			int[] count = { 0 };
 			int user = u;
 			Thread t = new Thread(() -> {
+				KeepAliveHttp http = new KeepAliveHttp(nginxPort);
 				try {
 					while (System.nanoTime() < end) {
 						boolean measured = System.nanoTime() >= warmupEnd;
 						try {
-							long[] lat = flow(base, user);
+							long[] lat = flow(http, user);
 							if (thinkMs > 0) {
 								Thread.sleep(thinkMs);
 							}
@@ -513,6 +517,8 @@ public final class HostedDemoCapacity {
 							}
 						}
 						catch (Exception ex) {
+							// where the connection stands is unknown: a fresh one
+							http.close();
 							if (measured && errors.incrementAndGet() <= 3) {
 								System.out.println("error: " + ex);
 							}
@@ -520,6 +526,7 @@ public final class HostedDemoCapacity {
 					}
 				}
 				finally {
+					http.close();
 					synchronized (perUser) {
 						perUser.add(Arrays.copyOf(mine[0], count[0]));
 					}
@@ -547,7 +554,8 @@ public final class HostedDemoCapacity {
 		Stats s = new Stats(flows.get(), seconds, all, errors.get());
 		if (!apps.isEmpty() && cpu[0] != null && cpu[1] != null && flows.get() > 0) {
 			long requests = flows.get() * (FLOW.length + 3);
-			s = s.withCpu((cpu[1][0] - cpu[0][0]) / requests, (cpu[1][1] - cpu[0][1]) / requests);
+			s = s.withCpu((cpu[1][0] - cpu[0][0]) / requests, (cpu[1][1] - cpu[0][1]) / requests,
+					(cpu[1][2] - cpu[0][2]) / requests);
 		}
 		System.out.println(s.row(users + " users"));
 		return s;
@@ -558,27 +566,27 @@ public final class HostedDemoCapacity {
 			{ "pairs/1/events", "{\"type\":\"close\",\"side\":\"client\"}" }, { "clock", "{\"advanceMs\":50}" },
 			{ "pairs/1/events", "{\"type\":\"close\",\"side\":\"server\"}" }, { "clock", "{\"runUntilIdle\":true}" } };
 
-	/** One notebook flow; latency of each of its requests in µs. */
-	static long[] flow(String base, int user) throws Exception {
+	/**
+	 * One notebook flow on a user's kept connection; latency of each of its requests in
+	 * µs.
+	 */
+	static long[] flow(KeepAliveHttp http, int user) throws Exception {
+		String base = "/api/simulations";
 		long[] lat = new long[FLOW.length + 3];
 		long t = System.nanoTime();
-		HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base))
-			.header("content-type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString("{\"profile\":\"linux\",\"seed\":" + user + "}")));
+		String created = http.send("POST", base, "{\"profile\":\"linux\",\"seed\":" + user + "}");
 		lat[0] = (System.nanoTime() - t) / 1000;
-		String id = JSON.readTree(r.body()).get("id").asString();
+		String id = JSON.readTree(created).get("id").asString();
 		for (int i = 0; i < FLOW.length; i++) {
 			t = System.nanoTime();
-			send(HttpRequest.newBuilder(URI.create(base + "/" + id + "/" + FLOW[i][0]))
-				.header("content-type", "application/json")
-				.POST(HttpRequest.BodyPublishers.ofString(FLOW[i][1])));
+			http.send("POST", base + "/" + id + "/" + FLOW[i][0], FLOW[i][1]);
 			lat[i + 1] = (System.nanoTime() - t) / 1000;
 		}
 		t = System.nanoTime();
-		send(HttpRequest.newBuilder(URI.create(base + "/" + id + "/trace?since=0")).GET());
+		http.send("GET", base + "/" + id + "/trace?since=0", null);
 		lat[FLOW.length + 1] = (System.nanoTime() - t) / 1000;
 		t = System.nanoTime();
-		send(HttpRequest.newBuilder(URI.create(base + "/" + id)).DELETE());
+		http.send("DELETE", base + "/" + id, null);
 		lat[FLOW.length + 2] = (System.nanoTime() - t) / 1000;
 		return lat;
 	}

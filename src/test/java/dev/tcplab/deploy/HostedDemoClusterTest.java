@@ -270,13 +270,23 @@ class HostedDemoClusterTest {
 		// create through nginx (round robin) and
 		// run the first op: the owner is known then
 		List<Sim> sims = new ArrayList<>();
+		List<String> createdElsewhere = new ArrayList<>();
 		for (int i = 0; i < SIMULATIONS; i++) {
 			HttpResponse<String> r = post(nginxUrl("/api/simulations"), createBody(i));
 			assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
 			Sim sim = new Sim(i, JSON.readTree(r.body()).get("id").asString());
 			drive(sim, 0);
 			sims.add(sim);
+			String createdOn = r.headers().firstValue("X-Upstream").orElseThrow();
+			if (!createdOn.equals(sim.upstreams.get(0))) {
+				createdElsewhere.add(sim.id + " made on " + createdOn + ", served by " + sim.upstreams.get(0));
+			}
 		}
+		// decisions.md "Creations land on their owner": nginx routes a creation by the
+		// id it passes in X-Simulation-Id, so the instance that made the simulation is
+		// the one its later requests go to (before, half were made on the other one,
+		// which kept an unused copy while the owner rebuilt it from the journal)
+		assertThat(createdElsewhere).as("simulations created on an instance other than their owner").isEmpty();
 		String addressA = "127.0.0.1:" + portA;
 		List<Sim> ofA = sims.stream().filter(s -> s.upstreams.get(0).equals(addressA)).toList();
 		assertThat(ofA).as("consistent hashing gives each instance some simulations")

@@ -161,7 +161,18 @@ public final class RawHttp {
 	}
 
 	private static Response read(Socket s, boolean headOnly) throws IOException {
-		InputStream in = s.getInputStream();
+		return read(s.getInputStream(), s, headOnly);
+	}
+
+	/**
+	 * Reads one answer from a connection that stays open (keep-alive): {@code in} should
+	 * be buffered, as it is read a byte at a time up to the body.
+	 */
+	public static Response readAnswer(InputStream in) throws IOException {
+		return read(in, null, false);
+	}
+
+	private static Response read(InputStream in, Socket s, boolean headOnly) throws IOException {
 		ByteArrayOutputStream head = new ByteArrayOutputStream();
 		int state = 0;
 		while (state < 4) {
@@ -195,7 +206,8 @@ public final class RawHttp {
 		if (status == 101) {
 			return new Response(status, headers, "", s);
 		}
-		if (headOnly) {
+		if (headOnly || status == 204 || status == 304) {
+			// no body (RFC 9112 §6.3)
 			return new Response(status, headers, "", null);
 		}
 		ByteArrayOutputStream body = new ByteArrayOutputStream();
