@@ -39,14 +39,15 @@ import tools.jackson.databind.json.JsonMapper;
  * </pre>
  *
  * Options: {@code journalOne=true} (also one instance journaling to PostgreSQL, between
- * (a) and (b)), {@code warmupSeconds=N} (load before measuring, default 15: the
- * instances' JIT), {@code thinkMs=N} (each user pauses between flows; default 0, a closed
- * loop), {@code startup=false} (skip the startup figures), {@code dbParams=&k=v}
- * (appended to the PostgreSQL JDBC URL of (b)), {@code bArgs="--a=b --c=d"} (more
- * arguments for the instances of (b)), {@code bJvm="-XX:..."} (JVM options of the
- * instance of (b) that survives, e.g. a flight recording), {@code beforeCp=CLASSPATH}
- * (instead of all that: a before/after run of the journal against a previous build's
- * classes, with CPU µs per request of the app and of PostgreSQL; see {@link #abRun}).
+ * (a) and (b)), {@code warmupSeconds=N} (load before measuring, default 60: the
+ * instances' JIT compilers still take ≈ 10 % of their CPU after a minute under load),
+ * {@code thinkMs=N} (each user pauses between flows; default 0, a closed loop),
+ * {@code startup=false} (skip the startup figures), {@code dbParams=&k=v} (appended to
+ * the PostgreSQL JDBC URL of (b)), {@code bArgs="--a=b --c=d"} (more arguments for the
+ * instances of (b)), {@code bJvm="-XX:..."} (JVM options of the instance of (b) that
+ * survives, e.g. a flight recording), {@code beforeCp=CLASSPATH} (instead of all that: a
+ * before/after run of the journal against a previous build's classes, with CPU µs per
+ * request of the app and of PostgreSQL; see {@link #abRun}).
  */
 public final class HostedDemoCapacity {
 
@@ -76,7 +77,7 @@ public final class HostedDemoCapacity {
 		// pause of each virtual user between two flows (0: a closed
 		// loop, where latency is users / throughput by Little's law)
 		thinkMs = Long.parseLong(opts.getOrDefault("thinkMs", "0"));
-		warmupSeconds = Long.parseLong(opts.getOrDefault("warmupSeconds", "15"));
+		warmupSeconds = Long.parseLong(opts.getOrDefault("warmupSeconds", "60"));
 		String nginxBinary = dev.tcplab.testing.NginxProcess.binary();
 		if (nginxBinary == null) {
 			throw new IllegalStateException("nginx is needed (apt-get install nginx)");
