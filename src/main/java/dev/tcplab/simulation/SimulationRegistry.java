@@ -27,8 +27,9 @@ import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
- * The live simulations of this instance, keyed by random UUIDs. Creates them within the
- * instance limit, evicts idle ones, and drives realtime clocks.
+ * The live simulations of this instance, keyed by UUIDs (random, or made by the proxy:
+ * {@link #PROXY_ID_HEADER}). Creates them within the instance limit, evicts idle ones,
+ * and drives realtime clocks.
  * <p>
  * Memory is a cache of the journal (docs/decisions.md, issues 16 and 20): a visitor is
  * never refused for what they hold but do not use. At a client address's share

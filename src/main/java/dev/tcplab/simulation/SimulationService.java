@@ -16,6 +16,7 @@ import dev.tcplab.engine.StackConstants;
 import dev.tcplab.engine.TraceEvent;
 import dev.tcplab.engine.TraceLevel;
 
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 
 /**
@@ -231,19 +232,30 @@ public class SimulationService {
 		double speed = spec.speed() == null ? 1.0 : spec.speed();
 		SimulationConfig config = new SimulationConfig(constants, seed, latency, level, properties.maxTraceEvents(),
 				client, server, !Boolean.FALSE.equals(spec.retainClosedPairs()), Boolean.TRUE.equals(spec.pinnedIsn()));
-		LiveSimulation live = registry.create(profile, config, clock, speed, spec.originKind(), spec.label());
-		try {
-			journal.created(live,
-					new SimulationSpec(spec.profile(), seed, spec.latencyMs(), spec.clock(), spec.speed(),
-							spec.overrides(), spec.traceLevel(), spec.clientAddress(), spec.serverAddress(),
-							spec.pinnedIsn(), spec.retainClosedPairs(), spec.kind(), spec.label()));
-			ownership.created(live);
+		SimulationSpec resolved = new SimulationSpec(spec.profile(), seed, spec.latencyMs(), spec.clock(), spec.speed(),
+				spec.overrides(), spec.traceLevel(), spec.clientAddress(), spec.serverAddress(), spec.pinnedIsn(),
+				spec.retainClosedPairs(), spec.kind(), spec.label());
+		for (int attempt = 0;; attempt++) {
+			LiveSimulation live = registry.create(profile, config, clock, speed, spec.originKind(), spec.label());
+			try {
+				journal.created(live, resolved);
+				ownership.created(live);
+				return live;
+			}
+			catch (DataIntegrityViolationException taken) {
+				registry.discard(live, "not journaled");
+				if (attempt > 0) {
+					throw taken;
+				}
+				// the id the proxy chose is in the journal already (only a trusted proxy
+				// can name one, and nginx's are random: a local client reused one); the
+				// request's proxy id is spent, so the next try gets a random UUID
+			}
+			catch (RuntimeException ex) {
+				registry.discard(live, "not journaled");
+				throw ex;
+			}
 		}
-		catch (RuntimeException ex) {
-			registry.discard(live, "not journaled");
-			throw ex;
-		}
-		return live;
 	}
 
 	/**

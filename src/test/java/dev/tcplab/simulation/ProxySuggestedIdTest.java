@@ -87,6 +87,25 @@ class ProxySuggestedIdTest {
 		}
 	}
 
+	@Autowired
+	SimulationRegistry registry;
+
+	@Test
+	void anIdOnlyTheJournalHoldsIsNeverGivenAgain() {
+		String id = UUID.randomUUID().toString();
+		assertThat(create(id, true).json().get("id").asString()).isEqualTo(id);
+		HttpJson http = new HttpJson(port, json);
+		assertThat(http.post("/api/simulations/" + id + "/pairs", "{}").status()).isEqualTo(201);
+		// its in-memory copy dropped (evicted, or the instance restarted): only the
+		// journal knows the id now
+		assertThat(registry.discard(id, "test")).isTrue();
+		String second = create(id, true).json().get("id").asString();
+		assertThat(second).isNotEqualTo(id);
+		assertThat(http.get("/api/simulations/" + id).json().get("pairs").size())
+			.as("the first simulation comes back from its journal, untouched")
+			.isEqualTo(1);
+	}
+
 	@Test
 	void anIdInUseIsNeverGivenAgain() {
 		String id = UUID.randomUUID().toString();
