@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tcplab.simulation.JobProperties;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -68,7 +69,9 @@ class RateLimitInterceptor implements HandlerInterceptor, WebMvcConfigurer {
 	 */
 	@Bean
 	FilterRegistrationBean<OncePerRequestFilter> outsideApiRateLimit(
-			@Qualifier("handlerExceptionResolver") HandlerExceptionResolver problems) {
+			// looked up when a request is refused: a context without Spring MVC (the
+			// journal's service tests) has no resolvers and never runs the filter
+			@Qualifier("handlerExceptionResolver") ObjectProvider<HandlerExceptionResolver> problems) {
 		FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
 				new OncePerRequestFilter() {
 					@Override
@@ -78,7 +81,7 @@ class RateLimitInterceptor implements HandlerInterceptor, WebMvcConfigurer {
 							limiter.checkOutsideApi(request.getRemoteAddr());
 						}
 						catch (RateLimitedException ex) {
-							problems.resolveException(request, response, null, ex);
+							problems.getObject().resolveException(request, response, null, ex);
 							return;
 						}
 						chain.doFilter(request, response);

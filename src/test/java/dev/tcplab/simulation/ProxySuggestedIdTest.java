@@ -53,7 +53,7 @@ class ProxySuggestedIdTest {
 	}
 
 	@Test
-	void theProxysIdNamesTheNewSimulation() {
+	void shouldNameTheNewSimulationWithTheProxysId() {
 		String id = UUID.randomUUID().toString();
 		Answer a = create(id, true);
 		assertThat(a.json().get("id").asString()).isEqualTo(id);
@@ -62,7 +62,7 @@ class ProxySuggestedIdTest {
 	}
 
 	@Test
-	void aClientThatIsNotATrustedProxyCannotChooseTheId() {
+	void shouldNotLetAClientThatIsNotATrustedProxyChooseTheId() {
 		String id = UUID.randomUUID().toString();
 		// 127.0.0.2 is not in internal-proxies (127.0.0.1/32, ::1/128): its
 		// X-Forwarded-For
@@ -78,7 +78,7 @@ class ProxySuggestedIdTest {
 	}
 
 	@Test
-	void anIdNotInTheLowerCaseUuidFormIsIgnored() {
+	void shouldIgnoreAnIdNotInTheLowerCaseUuidForm() {
 		for (String bad : new String[] { "0123456789abcdef0123456789abcdef", "01234567-89AB-CDEF-0123-456789ABCDEF",
 				"../../etc", "01234567-89ab-cdef-0123-456789abcdef0" }) {
 			String made = create(bad, true).json().get("id").asString();
@@ -91,7 +91,7 @@ class ProxySuggestedIdTest {
 	SimulationRegistry registry;
 
 	@Test
-	void anIdOnlyTheJournalHoldsIsNeverGivenAgain() {
+	void shouldNeverGiveAnIdThatOnlyTheJournalHoldsAgain() {
 		String id = UUID.randomUUID().toString();
 		assertThat(create(id, true).json().get("id").asString()).isEqualTo(id);
 		HttpJson http = new HttpJson(port, json);
@@ -107,7 +107,7 @@ class ProxySuggestedIdTest {
 	}
 
 	@Test
-	void anIdInUseIsNeverGivenAgain() {
+	void shouldNeverGiveAnIdInUseAgain() {
 		String id = UUID.randomUUID().toString();
 		assertThat(create(id, true).json().get("id").asString()).isEqualTo(id);
 		HttpJson http = new HttpJson(port, json);
