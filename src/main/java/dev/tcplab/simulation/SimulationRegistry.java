@@ -24,12 +24,11 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
-import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * The live simulations of this instance, keyed by UUIDs (random, or made by the proxy:
- * {@link #PROXY_ID_HEADER}). Creates them within the instance limit, evicts idle ones,
- * and drives realtime clocks.
+ * {@link CurrentClient#PROXY_ID_HEADER}). Creates them within the instance limit, evicts
+ * idle ones, and drives realtime clocks.
  * <p>
  * Memory is a cache of the journal (docs/decisions.md, issues 16 and 20): a visitor is
  * never refused for what they hold but do not use. At a client address's share
@@ -227,59 +226,15 @@ public class SimulationRegistry {
 
 	/**
 	 * The id of a new simulation: the one the proxy chose for the request's first new
-	 * simulation ({@link #PROXY_ID_HEADER}), else a random UUID.
+	 * simulation ({@link CurrentClient#proxySimulationId}) unless a copy here has it,
+	 * else a random UUID. A creation made with the proxy's id lands on the instance that
+	 * the same consistent hash sends every later request about it to (docs/decisions.md
+	 * "Creations land on their owner").
 	 */
 	private String newId() {
-		String suggested = proxySuggestedId();
-		return suggested != null && !simulations.containsKey(suggested) && !held.containsKey(suggested) ? suggested
-				: UUID.randomUUID().toString();
-	}
-
-	/**
-	 * The header in which nginx passes the id it routed a request by when the request
-	 * names no simulation ({@code deploy/nginx.conf}): a creation made with that id lands
-	 * on the instance that the same consistent hash sends every later request about it
-	 * to, instead of leaving an unused copy on one instance while another rebuilds it
-	 * from the journal (docs/decisions.md "Creations land on their owner").
-	 */
-	static final String PROXY_ID_HEADER = "X-Simulation-Id";
-
-	private static final java.util.regex.Pattern UUID_FORM = java.util.regex.Pattern
-		.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-
-	/**
-	 * Set on a request once its suggested id is taken: one simulation per request gets
-	 * it.
-	 */
-	private static final String PROXY_ID_TAKEN = SimulationRegistry.class.getName() + ".proxyIdTaken";
-
-	/**
-	 * Tomcat's RemoteIpValve marks every request whose peer is a proxy trusted for
-	 * X-Forwarded-For ({@code server.tomcat.remoteip.internal-proxies}) with this
-	 * attribute.
-	 */
-	private static final String FROM_TRUSTED_PROXY = "org.apache.tomcat.request.forwarded";
-
-	/**
-	 * The proxy's id for the current request's first new simulation: only from a proxy
-	 * trusted for X-Forwarded-For (a client elsewhere cannot choose an id, e.g. the id of
-	 * a deleted shared simulation), only in the lower-case UUID form, once per request.
-	 */
-	private static String proxySuggestedId() {
-		if (!(RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes a)) {
-			return null;
-		}
-		jakarta.servlet.http.HttpServletRequest request = a.getRequest();
-		if (!Boolean.TRUE.equals(request.getAttribute(FROM_TRUSTED_PROXY))
-				|| request.getAttribute(PROXY_ID_TAKEN) != null) {
-			return null;
-		}
-		String id = request.getHeader(PROXY_ID_HEADER);
-		if (id == null || !UUID_FORM.matcher(id).matches()) {
-			return null;
-		}
-		request.setAttribute(PROXY_ID_TAKEN, Boolean.TRUE);
-		return id;
+		String suggested = currentClient.proxySimulationId();
+		// held has every copy, also one being rebuilt
+		return suggested != null && !held.containsKey(suggested) ? suggested : UUID.randomUUID().toString();
 	}
 
 	/** How long a copy made outside a request is not dropped to make room. */

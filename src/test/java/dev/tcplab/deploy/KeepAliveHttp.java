@@ -43,15 +43,15 @@ final class KeepAliveHttp implements AutoCloseable {
 		if (json != null) {
 			head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
 		}
-		head.append("\r\n");
+		byte[] request = head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
 		RawHttp.Response r;
 		try {
-			r = exchange(head.toString().getBytes(StandardCharsets.ISO_8859_1), body);
+			r = exchange(request, body);
 		}
 		catch (IOException stale) {
 			// a kept connection the server closed meanwhile: once more on a fresh one
 			close();
-			r = exchange(head.toString().getBytes(StandardCharsets.ISO_8859_1), body);
+			r = exchange(request, body);
 		}
 		if ("close".equalsIgnoreCase(r.header("connection"))) {
 			close();

@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import dev.tcplab.reliability.RawHttp;
+import dev.tcplab.visitor.CurrentClient;
 import dev.tcplab.testing.HttpJson;
 import dev.tcplab.testing.HttpJson.Answer;
 import dev.tcplab.testing.ServerTest;
@@ -42,7 +43,7 @@ class ProxySuggestedIdTest {
 		HttpJson http = new HttpJson(port, json);
 		HttpRequest.Builder b = http.request("/api/simulations")
 			.header("Content-Type", "application/json")
-			.header(SimulationRegistry.PROXY_ID_HEADER, suggested)
+			.header(CurrentClient.PROXY_ID_HEADER, suggested)
 			.POST(HttpRequest.BodyPublishers.ofString("{}"));
 		if (viaProxy) {
 			b.header("X-Forwarded-For", "198.51.100.7");
@@ -70,7 +71,7 @@ class ProxySuggestedIdTest {
 		RawHttp.Response r = new RawHttp("127.0.0.2", port)
 			.send(("POST /api/simulations HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
 					+ "Content-Type: application/json\r\nContent-Length: 2\r\nX-Forwarded-For: 198.51.100.7\r\n"
-					+ SimulationRegistry.PROXY_ID_HEADER + ": " + id + "\r\n\r\n{}")
+					+ CurrentClient.PROXY_ID_HEADER + ": " + id + "\r\n\r\n{}")
 				.getBytes(StandardCharsets.ISO_8859_1));
 		assertThat(r.status()).as(r.body()).isEqualTo(201);
 		assertThat(json.readTree(r.body()).get("id").asString()).isNotEqualTo(id);
