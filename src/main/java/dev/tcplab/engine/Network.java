@@ -161,7 +161,7 @@ final class Network {
 				false, r.relSeq(), r.relAck(), r.answers());
 		if (tsEcr != null) {
 			s.optTs = true;
-			s.tsVal = (int) (e.now / 1000) + 1;
+			s.tsVal = Tcb.tsClock(e.now);
 			s.tsEcr = tsEcr;
 		}
 		transmit(s);

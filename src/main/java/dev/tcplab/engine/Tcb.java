@@ -680,7 +680,16 @@ final class Tcb extends Socket {
 
 	/** The Timestamps option's TSval now: the virtual clock in ms (RFC 7323 §5.4). */
 	int tsNow() {
-		return (int) (cx.now / 1000) + 1;
+		return tsClock(cx.now);
+	}
+
+	/**
+	 * The Timestamps clock at virtual time {@code nowMicros}: ms plus an offset of 1, the
+	 * same for every connection of the simulation, as Linux keys its offset by the
+	 * address pair (docs/engine.md "Clock"). Also TIME_WAIT's replies use it.
+	 */
+	static int tsClock(long nowMicros) {
+		return (int) (nowMicros / 1000) + 1;
 	}
 
 	/**

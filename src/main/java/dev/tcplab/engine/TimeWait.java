@@ -78,14 +78,15 @@ final class TimeWait {
 			boolean ts = r.tsOk() && s.optTs;
 			// RFC 6191 §2 / Linux tcp_timewait_state_process: with timestamps on both
 			// sides a SYN whose TSval is above TS.Recent reopens it (whatever its ISN),
-			// one
-			// whose TSval is below is an old duplicate (PAWS); without, the ISN decides
-			boolean newer = ts ? gt(s.tsVal, r.tsRecent) : gt(s.seq, r.rcvNxt);
+			// one whose TSval is below is an old duplicate (PAWS); otherwise the ISN
+			// decides
+			boolean higherIsn = gt(s.seq, r.rcvNxt);
+			boolean newerTs = ts && gt(s.tsVal, r.tsRecent);
 			boolean pawsReject = ts && lt(s.tsVal, r.tsRecent);
-			if (c.synReopensTimeWait() && l != null && !pawsReject && (newer || gt(s.seq, r.rcvNxt))) {
+			if (c.synReopensTimeWait() && l != null && !pawsReject && (higherIsn || newerTs)) {
 				// RFC 1122 §4.2.2.13 / RFC 6191: a new SYN with a higher ISN (or a higher
 				// timestamp) reopens the TIME-WAIT connection
-				e.note(r, "TIME_WAIT_REOPENED", ts && !gt(s.seq, r.rcvNxt)
+				e.note(r, "TIME_WAIT_REOPENED", !higherIsn
 						? "new SYN with a newer timestamp reopens the TIME_WAIT connection (RFC 6191), although its"
 								+ " sequence number is not higher"
 						: "new SYN with a higher sequence number reopens the TIME_WAIT connection");
