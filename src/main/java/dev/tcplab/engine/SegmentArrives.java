@@ -252,7 +252,7 @@ final class SegmentArrives {
 		t.cx.note(t, "PAWS_REJECTED",
 				"TSval " + Integer.toUnsignedString(s.tsVal) + " is older than TS.Recent "
 						+ Integer.toUnsignedString(t.tsRecent) + ": an old duplicate, dropped (RFC 7323 §5.3 PAWS)"
-						+ (other ? "; pair " + s.pairNo + " sent it, " + OTHER_CONNECTION : ""));
+						+ (other ? "; pair " + s.pairNo + " sent it, " + TraceEvent.Note.OTHER_CONNECTION : ""));
 		if (!oowAckLimited(t, s, false)) {
 			t.sendAck();
 		}
@@ -654,12 +654,12 @@ final class SegmentArrives {
 	 * the hazard TIME_WAIT exists to prevent (RFC 9293 §3.4.1 "Knowing When to Keep
 	 * Quiet"; RFC 1337 hazard H1): an old duplicate taken as new data.
 	 */
-	/** How a note says that a segment came from an earlier pair on the same 4-tuple. */
-	static final String OTHER_CONNECTION = "an old duplicate from an earlier connection on the same 4-tuple";
 
 	private static void noteDataFromOtherConnection(Tcb t, Segment s, int skip, int fresh) {
-		t.cx.note(t, "DATA_FROM_OTHER_CONNECTION", fresh + " bytes at relSeq " + (s.seq + skip - t.irs)
-				+ " were accepted as this connection's data, but pair " + s.pairNo + " sent them: " + OTHER_CONNECTION);
+		t.cx.note(t, "DATA_FROM_OTHER_CONNECTION",
+				fresh + " bytes at relSeq " + (s.seq + skip - t.irs)
+						+ " were accepted as this connection's data, but pair " + s.pairNo + " sent them: "
+						+ TraceEvent.Note.OTHER_CONNECTION);
 	}
 
 	/**

@@ -136,6 +136,14 @@ public sealed interface TraceEvent {
 	 */
 	record Note(long seq, double timeMs, Integer pair, String endpoint, String code,
 			String text) implements TraceEvent {
+
+		/**
+		 * The words in a note's text for a segment that an earlier pair on the same
+		 * 4-tuple sent (a PAWS drop, data taken as this connection's): what the
+		 * packetdrill export looks for.
+		 */
+		public static final String OTHER_CONNECTION = "an old duplicate from an earlier connection on the same 4-tuple";
+
 		public String type() {
 			return "note";
 		}

@@ -215,7 +215,7 @@ public final class PacketdrillExport {
 				shrankWindow |= c.windowBytes() < 65535 && !s.flags().contains("RST") && s.window() < c.windowBytes();
 			}
 			else if (e instanceof TraceEvent.Note n && local.equals(n.endpoint())
-					&& n.text().contains("from an earlier connection on the same 4-tuple")) {
+					&& n.text().contains(TraceEvent.Note.OTHER_CONNECTION)) {
 				otherConnection = true;
 			}
 			else if (e instanceof TraceEvent.State st && local.equals(st.endpoint())) {
