@@ -29,6 +29,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * so each request learns its own outcome (a duplicate entry number, a deleted simulation)
  * and the others are not refused with it. Trace chunks ride along in the same batches
  * without anyone waiting for them.
+ * <p>
+ * The accounting of {@code tcplab_simulation} (its {@code bytes} and {@code last_at}, for
+ * the disk quotas and the retention) is not updated per batch: the writer sums what each
+ * committed batch adds per simulation and writes the sums at most once per
+ * {@link #ACCOUNT_EVERY_NANOS} (docs/decisions.md, "The accounting trails by a second").
+ * An update of {@code last_at} cannot be a HOT update (the column is indexed), so one per
+ * append cost PostgreSQL a new row version and three index entries each time.
  */
 final class JournalWriter {
 
@@ -54,10 +61,21 @@ final class JournalWriter {
 
 	}
 
-	/** An entry; with {@code owner} non-null also the simulation's row (entry 0). */
+	/**
+	 * An entry; with {@code owner} non-null also the simulation's row (entry 0), and then
+	 * {@code companion} (if not null) in the same transaction, after that row.
+	 */
 	record Append(String simulationId, long entryNo, long virtualTimeMicros, String kind, String payload,
-			long recordedAt, int engineVersion, String owner, long bytes, CompletableFuture<Void> done) implements Op {
+			long recordedAt, int engineVersion, String owner, long bytes, Companion companion,
+			CompletableFuture<Void> done) implements Op {
 	}
+
+	/** A row written with a simulation's creation: one statement and its parameters. */
+	record Companion(String sql, Object[] params) {
+	}
+
+	/** How long the accounting of a simulation may trail its entries. */
+	static final long ACCOUNT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	/** A piece of the recorded trace; nobody waits for it. */
 	record Chunk(String simulationId, long fromSeq, long toSeq, int engineVersion, byte[] data,
@@ -81,6 +99,16 @@ final class JournalWriter {
 	private final Counter entriesCounter;
 
 	private final DistributionSummary batchSize;
+
+	/**
+	 * Committed but not yet accounted, per simulation: bytes added and the newest
+	 * recorded_at (epoch ms).
+	 */
+	private final Map<String, long[]> unaccounted = new java.util.concurrent.ConcurrentHashMap<>();
+
+	private final Object accounting = new Object();
+
+	private volatile long accountedAt = System.nanoTime();
 
 	private volatile Thread thread;
 
@@ -153,6 +181,7 @@ final class JournalWriter {
 	/** Lets the queue drain, then stops the writer. */
 	void stop() {
 		drain();
+		account();
 		stopped = true;
 		Thread t = thread;
 		if (t != null) {
@@ -164,13 +193,15 @@ final class JournalWriter {
 		List<Op> batch = new ArrayList<>(maxBatch);
 		while (!stopped) {
 			try {
-				Op first = queue.poll(1, TimeUnit.SECONDS);
-				if (first == null) {
-					continue;
+				Op first = queue.poll(ACCOUNT_EVERY_NANOS / 4, TimeUnit.NANOSECONDS);
+				if (first != null) {
+					batch.add(first);
+					queue.drainTo(batch, maxBatch - 1);
+					write(batch);
 				}
-				batch.add(first);
-				queue.drainTo(batch, maxBatch - 1);
-				write(batch);
+				if (System.nanoTime() - accountedAt >= ACCOUNT_EVERY_NANOS) {
+					account();
+				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -204,7 +235,7 @@ final class JournalWriter {
 		try {
 			tx.get().executeWithoutResult(status -> writeAll(batch));
 			circuit.success(probe);
-			account(batch);
+			committed(batch);
 			batch.forEach(op -> op.done().complete(null));
 		}
 		catch (DataAccessException | org.springframework.transaction.TransactionException ex) {
@@ -218,7 +249,7 @@ final class JournalWriter {
 			for (Op op : batch) {
 				try {
 					tx.get().executeWithoutResult(status -> writeAll(List.of(op)));
-					account(List.of(op));
+					committed(List.of(op));
 					op.done().complete(null);
 				}
 				catch (RuntimeException single) {
@@ -236,57 +267,99 @@ final class JournalWriter {
 		}
 	}
 
-	private void account(List<Op> batch) {
+	/**
+	 * Counts a committed batch: the meters, and what the simulations' rows do not show
+	 * yet (a creation's row was written with its bytes).
+	 */
+	private void committed(List<Op> batch) {
 		long bytes = 0;
 		long entries = 0;
 		for (Op op : batch) {
 			if (op instanceof Append a) {
 				bytes += a.bytes();
 				entries++;
+				if (a.owner() == null) {
+					unaccounted(a.simulationId(), a.bytes(), a.recordedAt());
+				}
 			}
 			else if (op instanceof Chunk c) {
 				bytes += c.data().length;
+				unaccounted(c.simulationId(), c.data().length, 0);
 			}
 		}
 		bytesCounter.increment(bytes);
 		entriesCounter.increment(entries);
 	}
 
+	private void unaccounted(String id, long bytes, long at) {
+		unaccounted.merge(id, new long[] { bytes, at }, (a, b) -> new long[] { a[0] + b[0], Math.max(a[1], b[1]) });
+	}
+
+	/**
+	 * Writes the accounting that trails the entries (the writer does every
+	 * {@link #ACCOUNT_EVERY_NANOS}; a reader of the quotas first). What cannot be written
+	 * now stays for the next time.
+	 */
+	void account() {
+		synchronized (accounting) {
+			accountedAt = System.nanoTime();
+			if (unaccounted.isEmpty() || circuit.state() == JournalCircuit.State.OPEN) {
+				// nothing to write, or the database is out of reach: next time
+				return;
+			}
+			Map<String, long[]> taken = new LinkedHashMap<>();
+			for (String id : List.copyOf(unaccounted.keySet())) {
+				long[] acc = unaccounted.remove(id);
+				if (acc != null) {
+					taken.put(id, acc);
+				}
+			}
+			List<Object[]> updates = new ArrayList<>(taken.size());
+			taken.forEach((id, acc) -> updates.add(new Object[] { acc[0], acc[1], id }));
+			try {
+				tx.get().executeWithoutResult(status -> jdbc.get().batchUpdate(ACCOUNT, updates));
+			}
+			catch (RuntimeException ex) {
+				logger.debug("journal accounting deferred: " + ex);
+				taken.forEach((id, acc) -> unaccounted(id, acc[0], acc[1]));
+			}
+		}
+	}
+
+	/** Drops what is not accounted yet for a simulation whose journal was deleted. */
+	void forget(String id) {
+		unaccounted.remove(id);
+	}
+
 	private void writeAll(List<Op> batch) {
 		List<Object[]> simulations = new ArrayList<>();
 		List<Object[]> entries = new ArrayList<>();
-		Map<String, long[]> accounts = new LinkedHashMap<>();
+		Map<String, List<Object[]>> companions = new LinkedHashMap<>();
 		List<Object[]> chunks = new ArrayList<>();
 		for (Op op : batch) {
 			if (op instanceof Append a) {
 				if (a.owner() != null) {
 					simulations
 						.add(new Object[] { a.simulationId(), a.recordedAt(), a.owner(), a.bytes(), a.recordedAt() });
-				}
-				else {
-					long[] acc = accounts.computeIfAbsent(a.simulationId(), k -> new long[2]);
-					acc[0] += a.bytes();
-					acc[1] = Math.max(acc[1], a.recordedAt());
+					if (a.companion() != null) {
+						companions.computeIfAbsent(a.companion().sql(), k -> new ArrayList<>())
+							.add(a.companion().params());
+					}
 				}
 				entries.add(new Object[] { a.simulationId(), a.entryNo(), a.virtualTimeMicros(), a.kind(), a.payload(),
 						a.recordedAt(), a.engineVersion() });
 			}
 			else if (op instanceof Chunk c) {
 				chunks.add(new Object[] { c.simulationId(), c.fromSeq(), c.toSeq(), c.engineVersion(), c.data() });
-				accounts.computeIfAbsent(c.simulationId(), k -> new long[2])[0] += c.data().length;
 			}
 		}
 		JdbcTemplate j = jdbc.get();
 		if (!simulations.isEmpty()) {
 			j.batchUpdate(INSERT_SIMULATION, simulations);
 		}
+		companions.forEach(j::batchUpdate);
 		if (!entries.isEmpty()) {
 			j.batchUpdate(INSERT_ENTRY, entries);
-		}
-		if (!accounts.isEmpty()) {
-			List<Object[]> updates = new ArrayList<>(accounts.size());
-			accounts.forEach((id, acc) -> updates.add(new Object[] { acc[0], acc[1], id }));
-			j.batchUpdate(ACCOUNT, updates);
 		}
 		if (!chunks.isEmpty()) {
 			j.batchUpdate(INSERT_CHUNK, chunks);

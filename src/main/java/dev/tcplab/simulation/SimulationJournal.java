@@ -217,6 +217,15 @@ public class SimulationJournal implements DisposableBean {
 	 * @throws JournalUnavailableException when the database cannot be written
 	 */
 	void created(LiveSimulation live, SimulationSpec resolved) {
+		created(live, resolved, null);
+	}
+
+	/**
+	 * {@link #created(LiveSimulation, SimulationSpec)}, with {@code companion} (a row
+	 * that refers to the simulation's, such as its ownership) written in the same
+	 * transaction.
+	 */
+	void created(LiveSimulation live, SimulationSpec resolved, JournalWriter.Companion companion) {
 		if (!enabled() || Rebuild.current() != null) {
 			return;
 		}
@@ -226,7 +235,7 @@ public class SimulationJournal implements DisposableBean {
 		long now = clock.millis();
 		long bytes = json.length() + ENTRY_OVERHEAD;
 		await(new JournalWriter.Append(live.id(), 0, 0, CREATE, json, now, EngineVersion.BEHAVIOUR, owner, bytes,
-				new CompletableFuture<>()), "the simulation could not be journaled");
+				companion, new CompletableFuture<>()), "the simulation could not be journaled");
 		clientUsage.computeIfPresent(owner, (k, v) -> new long[] { v[0] + bytes, v[1] });
 		damage.noteData();
 		live.withLock(s -> {
@@ -273,7 +282,7 @@ public class SimulationJournal implements DisposableBean {
 		}
 		try {
 			await(new JournalWriter.Append(s.id(), n, s.engine().nowMicros(), kind, json, clock.millis(),
-					EngineVersion.BEHAVIOUR, null, bytes, new CompletableFuture<>()),
+					EngineVersion.BEHAVIOUR, null, bytes, null, new CompletableFuture<>()),
 					"the request could not be journaled");
 		}
 		catch (DuplicateKeyException ex) {
@@ -396,8 +405,12 @@ public class SimulationJournal implements DisposableBean {
 		return !k.isEmpty() && Boolean.TRUE.equals(k.get(0));
 	}
 
-	/** Journal bytes of {@code client} and in total, read now. */
+	/**
+	 * Journal bytes of {@code client} and in total, read now (with this instance's
+	 * accounting written first).
+	 */
 	public Usage usage(String client) {
+		writer.account();
 		long mine = read(() -> jdbc().queryForObject(
 				"SELECT COALESCE(SUM(bytes), 0) FROM tcplab_simulation WHERE owner = ?", Long.class, client), null);
 		long total = read(
@@ -480,8 +493,10 @@ public class SimulationJournal implements DisposableBean {
 		if (!enabled()) {
 			return false;
 		}
-		return write(() -> jdbc().update("DELETE FROM tcplab_simulation WHERE id = ?", id) > 0,
+		boolean deleted = write(() -> jdbc().update("DELETE FROM tcplab_simulation WHERE id = ?", id) > 0,
 				"the simulation could not be deleted");
+		writer.forget(id);
+		return deleted;
 	}
 
 	/**
@@ -541,6 +556,7 @@ public class SimulationJournal implements DisposableBean {
 
 	/** {@link #deleteExpired} with explicit cutoffs (epoch ms). */
 	List<String> deleteOlderThan(long keptCutoff, long unkeptCutoff) {
+		writer.account();
 		List<String> expired;
 		try {
 			expired = jdbc().queryForList(
@@ -599,6 +615,7 @@ public class SimulationJournal implements DisposableBean {
 	 */
 	void drain() {
 		writer.drain();
+		writer.account();
 	}
 
 	@Override

@@ -112,34 +112,29 @@ public class SimulationOwnership implements InfoContributor {
 		return j;
 	}
 
+	private static final String INSERT = "INSERT INTO tcplab_simulation_owner (" + COLUMNS
+			+ ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
 	/**
-	 * Records who made a simulation just journaled ({@link SimulationService#create}); in
-	 * a rebuild, gives the copy its owner, kept flag and creation time back instead.
-	 * @throws JournalUnavailableException when the row cannot be written (the journal of
-	 * the simulation is deleted again)
+	 * The row that records who made a new simulation, to be written in the same
+	 * transaction as its creation entry ({@link SimulationJournal#created}).
 	 */
-	void created(LiveSimulation live) {
-		if (!journal.enabled()) {
-			return;
-		}
-		if (Rebuild.current() != null) {
+	JournalWriter.Companion rowOf(LiveSimulation live) {
+		return new JournalWriter.Companion(INSERT, columns(live, live.ownerKey(), null));
+	}
+
+	private static Object[] columns(LiveSimulation live, String ownerKey, Long keptAt) {
+		return new Object[] { live.id(), ownerKey, shorten(live.visitor(), 64), live.kind().wireName(),
+				shorten(live.label(), 200), shorten(live.profile(), 32), keptAt, live.createdAtMillis() };
+	}
+
+	/**
+	 * In a rebuild, gives the copy its owner, kept flag and creation time back from its
+	 * row.
+	 */
+	void rebuilt(LiveSimulation live) {
+		if (journal.enabled() && Rebuild.current() != null) {
 			row(live.id()).ifPresent(r -> live.ownership(r.ownerKey(), r.kept(), r.createdAt()));
-			return;
-		}
-		try {
-			jdbc().sql("INSERT INTO tcplab_simulation_owner (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-				.params(live.id(), live.ownerKey(), shorten(live.visitor(), 64), live.kind().wireName(),
-						shorten(live.label(), 200), shorten(live.profile(), 32), null, live.createdAtMillis())
-				.update();
-		}
-		catch (DataAccessException ex) {
-			try {
-				journal.delete(live.id());
-			}
-			catch (RuntimeException ignored) {
-				// the journal is unreachable too: the cleanup will find it
-			}
-			throw new JournalUnavailableException("the simulation could not be journaled: " + ex.getMessage(), ex);
 		}
 	}
 
@@ -254,10 +249,7 @@ public class SimulationOwnership implements InfoContributor {
 				.params(now, id)
 				.update();
 			if (updated == 0 && row(id).isEmpty()) {
-				jdbc().sql("INSERT INTO tcplab_simulation_owner (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-					.params(id, s.ownerKey(), shorten(s.visitor(), 64), s.kind().wireName(), shorten(s.label(), 200),
-							shorten(s.profile(), 32), now, s.createdAtMillis())
-					.update();
+				jdbc().sql(INSERT).params(columns(s, s.ownerKey(), now)).update();
 			}
 		}
 		catch (DataAccessException ex) {

@@ -238,8 +238,8 @@ public class SimulationService {
 		for (int attempt = 0;; attempt++) {
 			LiveSimulation live = registry.create(profile, config, clock, speed, spec.originKind(), spec.label());
 			try {
-				journal.created(live, resolved);
-				ownership.created(live);
+				journal.created(live, resolved, ownership.rowOf(live));
+				ownership.rebuilt(live);
 				return live;
 			}
 			catch (DataIntegrityViolationException taken) {

@@ -39,15 +39,18 @@ import tools.jackson.databind.json.JsonMapper;
  * </pre>
  *
  * Options: {@code journalOne=true} (also one instance journaling to PostgreSQL, between
- * (a) and (b)), {@code warmupSeconds=N} (load before measuring, default 60: the
- * instances' JIT compilers still take ≈ 10 % of their CPU after a minute under load),
- * {@code thinkMs=N} (each user pauses between flows; default 0, a closed loop),
- * {@code startup=false} (skip the startup figures), {@code dbParams=&k=v} (appended to
- * the PostgreSQL JDBC URL of (b)), {@code bArgs="--a=b --c=d"} (more arguments for the
- * instances of (b)), {@code bJvm="-XX:..."} (JVM options of the instance of (b) that
- * survives, e.g. a flight recording), {@code beforeCp=CLASSPATH} (instead of all that: a
- * before/after run of the journal against a previous build's classes, with CPU µs per
- * request of the app and of PostgreSQL; see {@link #abRun}).
+ * (a) and (b)), {@code warmupSeconds=N} (load before measuring, at least; default 60),
+ * {@code settledCompiles=N} and {@code maxWarmupSeconds=N} (after that the warm-up goes
+ * on, 10 s at a time, until the instances' JIT compiled fewer than N methods in 10 s,
+ * default 100, or for at most 600 s in all: on 2 saturated cores a fresh instance was
+ * still compiling after several minutes, see {@link #settle}), {@code thinkMs=N} (each
+ * user pauses between flows; default 0, a closed loop), {@code startup=false} (skip the
+ * startup figures), {@code dbParams=&k=v} (appended to the PostgreSQL JDBC URL of (b)),
+ * {@code bArgs="--a=b --c=d"} (more arguments for the instances of (b)),
+ * {@code bJvm="-XX:..."} (JVM options of the instance of (b) that survives, e.g. a flight
+ * recording), {@code beforeCp=CLASSPATH} (instead of all that: a before/after run of the
+ * journal against a previous build's classes, with CPU µs per request of the app and of
+ * PostgreSQL; see {@link #abRun}).
  */
 public final class HostedDemoCapacity {
 
@@ -78,6 +81,8 @@ public final class HostedDemoCapacity {
 		// loop, where latency is users / throughput by Little's law)
 		thinkMs = Long.parseLong(opts.getOrDefault("thinkMs", "0"));
 		warmupSeconds = Long.parseLong(opts.getOrDefault("warmupSeconds", "60"));
+		settledCompiles = Integer.parseInt(opts.getOrDefault("settledCompiles", "100"));
+		maxWarmupSeconds = Long.parseLong(opts.getOrDefault("maxWarmupSeconds", "600"));
 		String nginxBinary = dev.tcplab.testing.NginxProcess.binary();
 		if (nginxBinary == null) {
 			throw new IllegalStateException("nginx is needed (apt-get install nginx)");
@@ -443,6 +448,75 @@ public final class HostedDemoCapacity {
 		return load(nginxPort, users, seconds, List.of(), List.of());
 	}
 
+	/** The measured window (System.nanoTime): start and end; unknown during warm-up. */
+	private static volatile long[] measured = { Long.MAX_VALUE, Long.MAX_VALUE };
+
+	static long[] window() {
+		return measured;
+	}
+
+	static void measuring(long start, long end) {
+		measured = new long[] { start, end };
+	}
+
+	/**
+	 * The end of the JIT's warm-up: fewer compilations per 10 s than this, all instances
+	 * together.
+	 */
+	static int settledCompiles = 100;
+
+	/** The longest warm-up, in seconds. */
+	static long maxWarmupSeconds = 600;
+
+	/**
+	 * Waits out the warm-up: {@code warmupSeconds}, then 10 s at a time until the
+	 * instances' JIT compiled fewer than {@link #settledCompiles} methods in the last 10
+	 * s (or {@link #maxWarmupSeconds}). On 2 saturated cores the compiler threads compete
+	 * with the load, and a fresh instance was still compiling after 60 s
+	 * (docs/performance.md).
+	 * @return the warm-up's length in seconds
+	 */
+	static long settle(List<Process> apps) throws InterruptedException {
+		long t0 = System.nanoTime();
+		Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
+		long before = apps.isEmpty() ? -1 : compiles(apps);
+		while (before >= 0 && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(maxWarmupSeconds)) {
+			Thread.sleep(10_000);
+			long now = compiles(apps);
+			System.out.println("  JIT: " + (now - before) + " compilations in the last 10 s");
+			if (now - before < settledCompiles) {
+				break;
+			}
+			before = now;
+		}
+		return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+	}
+
+	/** Methods the instances' JIT compiled so far (jcmd PerfCounter.print), or -1. */
+	static long compiles(List<Process> apps) {
+		long sum = 0;
+		for (Process p : apps) {
+			try {
+				Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+						Long.toString(p.pid()), "PerfCounter.print")
+					.redirectErrorStream(true)
+					.start();
+				String out = new String(jcmd.getInputStream().readAllBytes());
+				jcmd.waitFor();
+				java.util.regex.Matcher m = java.util.regex.Pattern.compile("sun\\.ci\\.totalCompiles=(\\d+)")
+					.matcher(out);
+				if (!m.find()) {
+					return -1;
+				}
+				sum += Long.parseLong(m.group(1));
+			}
+			catch (IOException | InterruptedException ex) {
+				return -1;
+			}
+		}
+		return sum;
+	}
+
 	/** CPU time (µs) of processes, from /proc (utime + stime, 100 ticks/s). */
 	static long cpuMicros(List<Long> pids, boolean withReapedChildren) {
 		long ticks = 0;
@@ -489,8 +563,9 @@ public final class HostedDemoCapacity {
 		boolean withPostgres = !unused.isEmpty();
 		AtomicLong flows = new AtomicLong();
 		AtomicLong errors = new AtomicLong();
-		long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
-		long end = warmupEnd + TimeUnit.SECONDS.toNanos(seconds);
+		// the measured window starts once the warm-up is over: warmupSeconds, then
+		// until the instances' JIT has settled (see settle)
+		measuring(Long.MAX_VALUE, Long.MAX_VALUE);
 		List<long[]> perUser = new ArrayList<>();
 		CountDownLatch finished = new CountDownLatch(users);
 		for (int u = 0; u < users; u++) {
@@ -500,8 +575,8 @@ public final class HostedDemoCapacity {
 			Thread t = new Thread(() -> {
 				KeepAliveHttp http = new KeepAliveHttp(nginxPort);
 				try {
-					while (System.nanoTime() < end) {
-						boolean measured = System.nanoTime() >= warmupEnd;
+					while (System.nanoTime() < window()[1]) {
+						boolean measured = System.nanoTime() >= window()[0];
 						try {
 							long[] lat = flow(http, user);
 							if (thinkMs > 0) {
@@ -539,13 +614,17 @@ public final class HostedDemoCapacity {
 		long[][] cpu = new long[2][];
 		Thread sampler = new Thread(() -> {
 			try {
-				Thread.sleep(Math.max(0, (warmupEnd - System.nanoTime()) / 1_000_000));
+				long warmed = settle(apps);
 				cpu[0] = cpuNow(apps, withPostgres);
-				Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
+				long start = System.nanoTime();
+				measuring(start, start + TimeUnit.SECONDS.toNanos(seconds));
+				System.out.println("warm-up " + warmed + " s");
+				Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
 				cpu[1] = cpuNow(apps, withPostgres);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
+				measuring(System.nanoTime(), System.nanoTime());
 			}
 		});
 		sampler.start();
