@@ -70,6 +70,16 @@ final class JournalWriter {
 			CompletableFuture<Void> done) implements Op {
 	}
 
+	/**
+	 * A simulation's deletion (its entries, trace and owner row go with it: ON DELETE
+	 * CASCADE); {@code found} tells, once done, whether it had a row.
+	 */
+	record Delete(String simulationId, java.util.concurrent.atomic.AtomicBoolean found,
+			CompletableFuture<Void> done) implements Op {
+	}
+
+	static final String DELETE_SIMULATION = "DELETE FROM tcplab_simulation WHERE id = ?";
+
 	/** A row written with a simulation's creation: one statement and its parameters. */
 	record Companion(String sql, Object[] params) {
 	}
@@ -286,6 +296,9 @@ final class JournalWriter {
 				bytes += c.data().length;
 				unaccounted(c.simulationId(), c.data().length, 0);
 			}
+			else if (op instanceof Delete d) {
+				forget(d.simulationId());
+			}
 		}
 		bytesCounter.increment(bytes);
 		entriesCounter.increment(entries);
@@ -336,6 +349,7 @@ final class JournalWriter {
 		List<Object[]> entries = new ArrayList<>();
 		Map<String, List<Object[]>> companions = new LinkedHashMap<>();
 		List<Object[]> chunks = new ArrayList<>();
+		List<Delete> deletes = new ArrayList<>();
 		for (Op op : batch) {
 			if (op instanceof Append a) {
 				if (a.owner() != null) {
@@ -352,6 +366,9 @@ final class JournalWriter {
 			else if (op instanceof Chunk c) {
 				chunks.add(new Object[] { c.simulationId(), c.fromSeq(), c.toSeq(), c.engineVersion(), c.data() });
 			}
+			else if (op instanceof Delete d) {
+				deletes.add(d);
+			}
 		}
 		JdbcTemplate j = jdbc.get();
 		if (!simulations.isEmpty()) {
@@ -363,6 +380,13 @@ final class JournalWriter {
 		}
 		if (!chunks.isEmpty()) {
 			j.batchUpdate(INSERT_CHUNK, chunks);
+		}
+		if (!deletes.isEmpty()) {
+			int[] deleted = j.batchUpdate(DELETE_SIMULATION,
+					deletes.stream().map(d -> new Object[] { d.simulationId() }).toList());
+			for (int i = 0; i < deleted.length; i++) {
+				deletes.get(i).found().set(deleted[i] > 0 || deleted[i] == java.sql.Statement.SUCCESS_NO_INFO);
+			}
 		}
 	}
 

@@ -493,10 +493,11 @@ public class SimulationJournal implements DisposableBean {
 		if (!enabled()) {
 			return false;
 		}
-		boolean deleted = write(() -> jdbc().update("DELETE FROM tcplab_simulation WHERE id = ?", id) > 0,
-				"the simulation could not be deleted");
-		writer.forget(id);
-		return deleted;
+		// through the group-commit writer: one transaction with concurrent appends
+		JournalWriter.Delete delete = new JournalWriter.Delete(id, new java.util.concurrent.atomic.AtomicBoolean(),
+				new CompletableFuture<>());
+		await(delete, "the simulation could not be deleted");
+		return delete.found().get();
 	}
 
 	/**
