@@ -8,6 +8,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 
 /**
@@ -123,9 +124,14 @@ final class JournalCircuit {
 		return true;
 	}
 
-	/** A failure to reach or use the database, as opposed to a refusal of the data. */
+	/**
+	 * A failure to reach or use the database, as opposed to a refusal of the data or a
+	 * conflict between two transactions (a deadlock: the writer then writes each
+	 * operation on its own).
+	 */
 	static boolean isOutage(Throwable ex) {
-		if (ex instanceof DataIntegrityViolationException || JournalDamage.isCorruption(ex)) {
+		if (ex instanceof DataIntegrityViolationException || ex instanceof ConcurrencyFailureException
+				|| JournalDamage.isCorruption(ex)) {
 			return false;
 		}
 		return ex instanceof DataAccessException || ex instanceof SQLException

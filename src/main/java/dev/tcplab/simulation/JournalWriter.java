@@ -1,13 +1,20 @@
 package dev.tcplab.simulation;
 
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -33,9 +40,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The accounting of {@code tcplab_simulation} (its {@code bytes} and {@code last_at}, for
  * the disk quotas and the retention) is not updated per batch: the writer sums what each
  * committed batch adds per simulation and writes the sums at most once per
- * {@link #ACCOUNT_EVERY_NANOS} (docs/decisions.md, "The accounting trails by a second").
- * An update of {@code last_at} cannot be a HOT update (the column is indexed), so one per
- * append cost PostgreSQL a new row version and three index entries each time.
+ * {@link #ACCOUNT_EVERY_NANOS} (docs/decisions.md, "The journal's bookkeeping leaves the
+ * request path"). An update of {@code last_at} cannot be a HOT update (the column is
+ * indexed), so one per append cost PostgreSQL a new row version and three index entries
+ * each time.
  */
 final class JournalWriter {
 
@@ -74,11 +82,18 @@ final class JournalWriter {
 	 * A simulation's deletion (its entries, trace and owner row go with it: ON DELETE
 	 * CASCADE); {@code found} tells, once done, whether it had a row.
 	 */
-	record Delete(String simulationId, java.util.concurrent.atomic.AtomicBoolean found,
-			CompletableFuture<Void> done) implements Op {
+	record Delete(String simulationId, AtomicBoolean found, CompletableFuture<Void> done) implements Op {
 	}
 
 	static final String DELETE_SIMULATION = "DELETE FROM tcplab_simulation WHERE id = ?";
+
+	/**
+	 * A request to write the accounting now (before the quotas are read); done once
+	 * written. Only the writer thread writes the accounting, so this instance's
+	 * transactions never lock the same simulation rows against each other.
+	 */
+	record Account(CompletableFuture<Void> done) implements Op {
+	}
 
 	/** A row written with a simulation's creation: one statement and its parameters. */
 	record Companion(String sql, Object[] params) {
@@ -114,9 +129,7 @@ final class JournalWriter {
 	 * Committed but not yet accounted, per simulation: bytes added and the newest
 	 * recorded_at (epoch ms).
 	 */
-	private final Map<String, long[]> unaccounted = new java.util.concurrent.ConcurrentHashMap<>();
-
-	private final Object accounting = new Object();
+	private final Map<String, long[]> unaccounted = new ConcurrentHashMap<>();
 
 	private volatile long accountedAt = System.nanoTime();
 
@@ -191,7 +204,7 @@ final class JournalWriter {
 	/** Lets the queue drain, then stops the writer. */
 	void stop() {
 		drain();
-		account();
+		accountNow(5000);
 		stopped = true;
 		Thread t = thread;
 		if (t != null) {
@@ -204,14 +217,19 @@ final class JournalWriter {
 		while (!stopped) {
 			try {
 				Op first = queue.poll(ACCOUNT_EVERY_NANOS / 4, TimeUnit.NANOSECONDS);
+				List<Account> asked = new ArrayList<>();
 				if (first != null) {
 					batch.add(first);
 					queue.drainTo(batch, maxBatch - 1);
-					write(batch);
+					batch.removeIf(op -> op instanceof Account a && asked.add(a));
+					if (!batch.isEmpty()) {
+						write(batch);
+					}
 				}
-				if (System.nanoTime() - accountedAt >= ACCOUNT_EVERY_NANOS) {
+				if (!asked.isEmpty() || System.nanoTime() - accountedAt >= ACCOUNT_EVERY_NANOS) {
 					account();
 				}
+				asked.forEach(a -> a.done().complete(null));
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -309,33 +327,51 @@ final class JournalWriter {
 	}
 
 	/**
-	 * Writes the accounting that trails the entries (the writer does every
-	 * {@link #ACCOUNT_EVERY_NANOS}; a reader of the quotas first). What cannot be written
-	 * now stays for the next time.
+	 * Writes the accounting that trails the entries, in the order of the ids (the writer
+	 * thread, every {@link #ACCOUNT_EVERY_NANOS} and when an {@link Account} asks). What
+	 * cannot be written now stays for the next time.
 	 */
-	void account() {
-		synchronized (accounting) {
-			accountedAt = System.nanoTime();
-			if (unaccounted.isEmpty() || circuit.state() == JournalCircuit.State.OPEN) {
-				// nothing to write, or the database is out of reach: next time
-				return;
+	private void account() {
+		accountedAt = System.nanoTime();
+		if (unaccounted.isEmpty() || circuit.state() == JournalCircuit.State.OPEN) {
+			// nothing to write, or the database is out of reach: next time
+			return;
+		}
+		Map<String, long[]> taken = new TreeMap<>();
+		for (String id : List.copyOf(unaccounted.keySet())) {
+			long[] acc = unaccounted.remove(id);
+			if (acc != null) {
+				taken.put(id, acc);
 			}
-			Map<String, long[]> taken = new LinkedHashMap<>();
-			for (String id : List.copyOf(unaccounted.keySet())) {
-				long[] acc = unaccounted.remove(id);
-				if (acc != null) {
-					taken.put(id, acc);
-				}
-			}
-			List<Object[]> updates = new ArrayList<>(taken.size());
-			taken.forEach((id, acc) -> updates.add(new Object[] { acc[0], acc[1], id }));
-			try {
-				tx.get().executeWithoutResult(status -> jdbc.get().batchUpdate(ACCOUNT, updates));
-			}
-			catch (RuntimeException ex) {
-				logger.debug("journal accounting deferred: " + ex);
-				taken.forEach((id, acc) -> unaccounted(id, acc[0], acc[1]));
-			}
+		}
+		List<Object[]> updates = new ArrayList<>(taken.size());
+		taken.forEach((id, acc) -> updates.add(new Object[] { acc[0], acc[1], id }));
+		try {
+			tx.get().executeWithoutResult(status -> jdbc.get().batchUpdate(ACCOUNT, updates));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("journal accounting deferred: " + ex);
+			taken.forEach((id, acc) -> unaccounted(id, acc[0], acc[1]));
+		}
+	}
+
+	/**
+	 * Has the writer write the accounting now and waits for it (at most
+	 * {@code timeoutMillis}; after that the reader goes on with what is written).
+	 */
+	void accountNow(long timeoutMillis) {
+		if (thread == null) {
+			// nothing was written: nothing to account
+			return;
+		}
+		try {
+			submit(new Account(new CompletableFuture<>())).get(timeoutMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException | JournalUnavailableException ex) {
+			logger.debug("journal accounting not written in time: " + ex);
 		}
 	}
 
@@ -382,10 +418,13 @@ final class JournalWriter {
 			j.batchUpdate(INSERT_CHUNK, chunks);
 		}
 		if (!deletes.isEmpty()) {
+			// in the order of the ids, as the accounting: two transactions lock rows
+			// alike
+			deletes.sort(Comparator.comparing(Delete::simulationId));
 			int[] deleted = j.batchUpdate(DELETE_SIMULATION,
 					deletes.stream().map(d -> new Object[] { d.simulationId() }).toList());
 			for (int i = 0; i < deleted.length; i++) {
-				deletes.get(i).found().set(deleted[i] > 0 || deleted[i] == java.sql.Statement.SUCCESS_NO_INFO);
+				deletes.get(i).found().set(deleted[i] > 0 || deleted[i] == Statement.SUCCESS_NO_INFO);
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -410,7 +411,7 @@ public class SimulationJournal implements DisposableBean {
 	 * accounting written first).
 	 */
 	public Usage usage(String client) {
-		writer.account();
+		writer.accountNow(properties.writeTimeout().toMillis());
 		long mine = read(() -> jdbc().queryForObject(
 				"SELECT COALESCE(SUM(bytes), 0) FROM tcplab_simulation WHERE owner = ?", Long.class, client), null);
 		long total = read(
@@ -494,8 +495,7 @@ public class SimulationJournal implements DisposableBean {
 			return false;
 		}
 		// through the group-commit writer: one transaction with concurrent appends
-		JournalWriter.Delete delete = new JournalWriter.Delete(id, new java.util.concurrent.atomic.AtomicBoolean(),
-				new CompletableFuture<>());
+		JournalWriter.Delete delete = new JournalWriter.Delete(id, new AtomicBoolean(), new CompletableFuture<>());
 		await(delete, "the simulation could not be deleted");
 		return delete.found().get();
 	}
@@ -557,7 +557,7 @@ public class SimulationJournal implements DisposableBean {
 
 	/** {@link #deleteExpired} with explicit cutoffs (epoch ms). */
 	List<String> deleteOlderThan(long keptCutoff, long unkeptCutoff) {
-		writer.account();
+		writer.accountNow(properties.writeTimeout().toMillis());
 		List<String> expired;
 		try {
 			expired = jdbc().queryForList(
@@ -616,7 +616,7 @@ public class SimulationJournal implements DisposableBean {
 	 */
 	void drain() {
 		writer.drain();
-		writer.account();
+		writer.accountNow(properties.writeTimeout().toMillis());
 	}
 
 	@Override
