@@ -222,11 +222,14 @@ final class JournalWriter {
 					batch.add(first);
 					queue.drainTo(batch, maxBatch - 1);
 					batch.removeIf(op -> op instanceof Account a && asked.add(a));
-					if (!batch.isEmpty()) {
-						write(batch);
-					}
 				}
-				if (!asked.isEmpty() || System.nanoTime() - accountedAt >= ACCOUNT_EVERY_NANOS) {
+				boolean due = !asked.isEmpty() || System.nanoTime() - accountedAt >= ACCOUNT_EVERY_NANOS;
+				if (!batch.isEmpty()) {
+					// when due, the accounting rides in the batch's transaction: never a
+					// transaction of its own that the batch would wait behind
+					write(batch, due);
+				}
+				else if (due) {
 					account();
 				}
 				asked.forEach(a -> a.done().complete(null));
@@ -250,7 +253,7 @@ final class JournalWriter {
 		}
 	}
 
-	private void write(List<Op> batch) {
+	private void write(List<Op> batch, boolean withAccounting) {
 		boolean probe;
 		try {
 			probe = circuit.acquire();
@@ -260,8 +263,15 @@ final class JournalWriter {
 			return;
 		}
 		long t0 = System.nanoTime();
+		Map<String, long[]> accounts = withAccounting ? takeUnaccounted() : Map.of();
+		boolean accounted = false;
 		try {
-			tx.get().executeWithoutResult(status -> writeAll(batch));
+			tx.get().executeWithoutResult(status -> {
+				writeAll(batch);
+				writeAccounts(accounts);
+			});
+			accounted = true;
+			accountedAt = System.nanoTime();
 			circuit.success(probe);
 			committed(batch);
 			batch.forEach(op -> op.done().complete(null));
@@ -290,6 +300,10 @@ final class JournalWriter {
 			throw ex;
 		}
 		finally {
+			if (!accounted) {
+				// not written: the next batch takes them
+				accounts.forEach((id, acc) -> unaccounted(id, acc[0], acc[1]));
+			}
 			writeTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
 			batchSize.record(batch.size());
 		}
@@ -337,6 +351,18 @@ final class JournalWriter {
 			// nothing to write, or the database is out of reach: next time
 			return;
 		}
+		Map<String, long[]> taken = takeUnaccounted();
+		try {
+			tx.get().executeWithoutResult(status -> writeAccounts(taken));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("journal accounting deferred: " + ex);
+			taken.forEach((id, acc) -> unaccounted(id, acc[0], acc[1]));
+		}
+	}
+
+	/** What is not accounted yet, taken out, in the order of the ids. */
+	private Map<String, long[]> takeUnaccounted() {
 		Map<String, long[]> taken = new TreeMap<>();
 		for (String id : List.copyOf(unaccounted.keySet())) {
 			long[] acc = unaccounted.remove(id);
@@ -344,14 +370,14 @@ final class JournalWriter {
 				taken.put(id, acc);
 			}
 		}
-		List<Object[]> updates = new ArrayList<>(taken.size());
-		taken.forEach((id, acc) -> updates.add(new Object[] { acc[0], acc[1], id }));
-		try {
-			tx.get().executeWithoutResult(status -> jdbc.get().batchUpdate(ACCOUNT, updates));
-		}
-		catch (RuntimeException ex) {
-			logger.debug("journal accounting deferred: " + ex);
-			taken.forEach((id, acc) -> unaccounted(id, acc[0], acc[1]));
+		return taken;
+	}
+
+	private void writeAccounts(Map<String, long[]> accounts) {
+		if (!accounts.isEmpty()) {
+			List<Object[]> updates = new ArrayList<>(accounts.size());
+			accounts.forEach((id, acc) -> updates.add(new Object[] { acc[0], acc[1], id }));
+			jdbc.get().batchUpdate(ACCOUNT, updates);
 		}
 	}
 
@@ -360,8 +386,9 @@ final class JournalWriter {
 	 * {@code timeoutMillis}; after that the reader goes on with what is written).
 	 */
 	void accountNow(long timeoutMillis) {
-		if (thread == null) {
-			// nothing was written: nothing to account
+		if (thread == null || circuit.state() != JournalCircuit.State.CLOSED) {
+			// nothing was written, or the database is out of reach: the reader goes on
+			// with what is written (its own read then fails at once or answers)
 			return;
 		}
 		try {

@@ -212,19 +212,12 @@ public class SimulationJournal implements DisposableBean {
 
 	/**
 	 * Journals a new simulation's creation request (entry 0) for the current client,
-	 * within the disk quotas. A rebuild records nothing.
+	 * within the disk quotas, with {@code companion} (a row that refers to the
+	 * simulation's, such as its ownership; may be null) in the same transaction. A
+	 * rebuild records nothing.
 	 * @throws LimitExceededException when the client's journal is full (429)
 	 * @throws JournalFullException when the whole journal is full (507)
 	 * @throws JournalUnavailableException when the database cannot be written
-	 */
-	void created(LiveSimulation live, SimulationSpec resolved) {
-		created(live, resolved, null);
-	}
-
-	/**
-	 * {@link #created(LiveSimulation, SimulationSpec)}, with {@code companion} (a row
-	 * that refers to the simulation's, such as its ownership) written in the same
-	 * transaction.
 	 */
 	void created(LiveSimulation live, SimulationSpec resolved, JournalWriter.Companion companion) {
 		if (!enabled() || Rebuild.current() != null) {
@@ -411,7 +404,7 @@ public class SimulationJournal implements DisposableBean {
 	 * accounting written first).
 	 */
 	public Usage usage(String client) {
-		writer.accountNow(properties.writeTimeout().toMillis());
+		writer.accountNow(ACCOUNT_WAIT_MILLIS);
 		long mine = read(() -> jdbc().queryForObject(
 				"SELECT COALESCE(SUM(bytes), 0) FROM tcplab_simulation WHERE owner = ?", Long.class, client), null);
 		long total = read(
@@ -421,6 +414,14 @@ public class SimulationJournal implements DisposableBean {
 		totalUsage = new long[] { total, now };
 		return new Usage(mine, properties.maxBytesPerClient().toBytes(), total, properties.maxTotalBytes().toBytes());
 	}
+
+	/**
+	 * How long a quota read (on a request's thread) waits for the writer to write the
+	 * accounting: normally a few ms; a writer stuck on a database that just became
+	 * unreachable must not add a second to the request's own wait (every route answers
+	 * within 2 s in an outage).
+	 */
+	private static final long ACCOUNT_WAIT_MILLIS = 500;
 
 	/** Usage read at most this long ago is trusted for the quota check on creation. */
 	private static final long USAGE_FRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
