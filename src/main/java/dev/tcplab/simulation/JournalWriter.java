@@ -2,6 +2,7 @@ package dev.tcplab.simulation;
 
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,6 +87,19 @@ final class JournalWriter {
 	}
 
 	static final String DELETE_SIMULATION = "DELETE FROM tcplab_simulation WHERE id = ?";
+
+	/**
+	 * A read of a simulation's journal head: the number of its last entry in
+	 * {@code head[0]} once done, -1 when it has none. The heads asked for while a batch
+	 * is written are read together, with one statement, in the batch's transaction (after
+	 * its writes): a read of its own cost PostgreSQL a round trip and a transaction per
+	 * request (docs/performance.md, "2026-12-07 (night)").
+	 */
+	record Head(String simulationId, long[] head, CompletableFuture<Void> done) implements Op {
+	}
+
+	static final String HEADS = "SELECT simulation_id, MAX(entry_no) FROM tcplab_journal_entry"
+			+ " WHERE simulation_id IN (%s) GROUP BY simulation_id";
 
 	/**
 	 * A request to write the accounting now (before the quotas are read); done once
@@ -413,6 +427,7 @@ final class JournalWriter {
 		Map<String, List<Object[]>> companions = new LinkedHashMap<>();
 		List<Object[]> chunks = new ArrayList<>();
 		List<Delete> deletes = new ArrayList<>();
+		Map<String, List<Head>> heads = new TreeMap<>();
 		for (Op op : batch) {
 			if (op instanceof Append a) {
 				if (a.owner() != null) {
@@ -431,6 +446,9 @@ final class JournalWriter {
 			}
 			else if (op instanceof Delete d) {
 				deletes.add(d);
+			}
+			else if (op instanceof Head h) {
+				heads.computeIfAbsent(h.simulationId(), k -> new ArrayList<>()).add(h);
 			}
 		}
 		JdbcTemplate j = jdbc.get();
@@ -453,6 +471,14 @@ final class JournalWriter {
 			for (int i = 0; i < deleted.length; i++) {
 				deletes.get(i).found().set(deleted[i] > 0 || deleted[i] == Statement.SUCCESS_NO_INFO);
 			}
+		}
+		if (!heads.isEmpty()) {
+			heads.values().forEach(asked -> asked.forEach(h -> h.head()[0] = -1));
+			String marks = String.join(",", Collections.nCopies(heads.size(), "?"));
+			j.query(HEADS.formatted(marks), rs -> {
+				long head = rs.getLong(2);
+				heads.get(rs.getString(1)).forEach(h -> h.head()[0] = head);
+			}, heads.keySet().toArray());
 		}
 	}
 

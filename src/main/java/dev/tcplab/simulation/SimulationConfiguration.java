@@ -19,6 +19,12 @@ class SimulationConfiguration {
 		return new JournalFileGuard(damage);
 	}
 
+	/** Multi-row INSERTs for the journal's batches on PostgreSQL. */
+	@Bean
+	static PostgresBatchedInserts postgresBatchedInserts() {
+		return new PostgresBatchedInserts();
+	}
+
 	/**
 	 * Health component {@code simulations}: how many simulations this instance holds and
 	 * how many jobs run now (shown with {@code management.endpoint.health.show-details}).

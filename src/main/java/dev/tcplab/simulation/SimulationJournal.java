@@ -460,13 +460,22 @@ public class SimulationJournal implements DisposableBean {
 				id), id);
 	}
 
-	/** The number of the last entry of a simulation, or -1 when it has none. */
+	/**
+	 * The number of the last entry of a simulation, or -1 when it has none; read by the
+	 * group-commit writer together with the other heads asked for meanwhile.
+	 */
 	long head(String id) {
-		return read(() -> jdbc().query("SELECT MAX(entry_no) FROM tcplab_journal_entry WHERE simulation_id = ?", rs -> {
-			rs.next();
-			long v = rs.getLong(1);
-			return rs.wasNull() ? -1L : v;
-		}, id), id);
+		JournalWriter.Head head = new JournalWriter.Head(id, new long[1], new CompletableFuture<>());
+		try {
+			await(head, "the journal could not be read");
+		}
+		catch (JournalUnavailableException ex) {
+			if (ex.getCause() != null && JournalDamage.isCorruption(ex.getCause())) {
+				throw damage.simulation(id, "its rows cannot be read from the database file", ex.getCause());
+			}
+			throw ex;
+		}
+		return head.head()[0];
 	}
 
 	/**

@@ -81,6 +81,10 @@ class JournalTwoInstancesPostgresTest {
 	void shouldShareOneJournalBetweenTwoInstances() {
 		SimulationService sa = service(a);
 		SimulationService sb = service(b);
+		// the entries below go in as multi-row INSERTs (PostgresBatchedInserts)
+		assertThat(
+				((com.zaxxer.hikari.HikariDataSource) a.getBean(javax.sql.DataSource.class)).getDataSourceProperties())
+			.containsEntry("reWriteBatchedInserts", "true");
 		String id = sa.create(new SimulationSpec("linux", 42L, null, null, null, null, null, null, null, null, null))
 			.id();
 		sa.openPair(id, 80, null, false, true);
