@@ -228,10 +228,10 @@ final class JournalWriter {
 
 	private void run() {
 		List<Op> batch = new ArrayList<>(maxBatch);
+		List<Account> asked = new ArrayList<>();
 		while (!stopped) {
 			try {
 				Op first = queue.poll(ACCOUNT_EVERY_NANOS / 4, TimeUnit.NANOSECONDS);
-				List<Account> asked = new ArrayList<>();
 				if (first != null) {
 					batch.add(first);
 					queue.drainTo(batch, maxBatch - 1);
@@ -246,7 +246,6 @@ final class JournalWriter {
 				else if (due) {
 					account();
 				}
-				asked.forEach(a -> a.done().complete(null));
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -257,6 +256,10 @@ final class JournalWriter {
 				batch.forEach(op -> op.done().completeExceptionally(ex));
 			}
 			finally {
+				// a reader that asked for the accounting goes on with what is written,
+				// even when the batch failed
+				asked.forEach(a -> a.done().complete(null));
+				asked.clear();
 				batch.clear();
 			}
 		}
