@@ -41,16 +41,16 @@ import tools.jackson.databind.json.JsonMapper;
  * Options: {@code journalOne=true} (also one instance journaling to PostgreSQL, between
  * (a) and (b)), {@code warmupSeconds=N} (load before measuring, at least; default 60),
  * {@code settledCompiles=N} and {@code maxWarmupSeconds=N} (after that the warm-up goes
- * on, 10 s at a time, until the instances' JIT compiled fewer than N methods in 10 s,
- * default 100, or for at most 600 s in all: on 2 saturated cores a fresh instance was
- * still compiling after several minutes, see {@link #settle}), {@code thinkMs=N} (each
- * user pauses between flows; default 0, a closed loop), {@code startup=false} (skip the
- * startup figures), {@code dbParams=&k=v} (appended to the PostgreSQL JDBC URL of (b)),
- * {@code bArgs="--a=b --c=d"} (more arguments for the instances of (b)),
- * {@code bJvm="-XX:..."} (JVM options of the instance of (b) that survives, e.g. a flight
- * recording), {@code beforeCp=CLASSPATH} (instead of all that: a before/after run of the
- * journal against a previous build's classes, with CPU µs per request of the app and of
- * PostgreSQL; see {@link #abRun}).
+ * on, 10 s at a time, until twice in a row the instances' JIT compiled fewer than N
+ * methods in 10 s, default 100, and throughput stopped rising, or for at most 600 s in
+ * all: on 2 saturated cores a fresh instance was still compiling after several minutes,
+ * see {@link #settle}), {@code thinkMs=N} (each user pauses between flows; default 0, a
+ * closed loop), {@code startup=false} (skip the startup figures), {@code dbParams=&k=v}
+ * (appended to the PostgreSQL JDBC URL of (b)), {@code bArgs="--a=b --c=d"} (more
+ * arguments for the instances of (b)), {@code bJvm="-XX:..."} (JVM options of the
+ * instance of (b) that survives, e.g. a flight recording), {@code beforeCp=CLASSPATH}
+ * (instead of all that: a before/after run of the journal against a previous build's
+ * classes, with CPU µs per request of the app and of PostgreSQL; see {@link #abRun}).
  */
 public final class HostedDemoCapacity {
 
@@ -469,25 +469,38 @@ public final class HostedDemoCapacity {
 	static long maxWarmupSeconds = 600;
 
 	/**
-	 * Waits out the warm-up: {@code warmupSeconds}, then 10 s at a time until the
-	 * instances' JIT compiled fewer than {@link #settledCompiles} methods in the last 10
-	 * s (or {@link #maxWarmupSeconds}). On 2 saturated cores the compiler threads compete
-	 * with the load, and a fresh instance was still compiling after 60 s
-	 * (docs/performance.md).
+	 * Waits out the warm-up: {@code warmupSeconds}, then 10 s at a time until, twice in a
+	 * row, the instances' JIT compiled fewer than {@link #settledCompiles} methods in the
+	 * last 10 s and those 10 s served no more than 5 % above the best 10 s before them (a
+	 * throughput plateau), or until {@link #maxWarmupSeconds}. On 2 saturated cores the
+	 * compiler threads compete with the load: a fresh instance was still compiling after
+	 * 60 s, and the compile rate alone once ended a warm-up in a lull of the compiler
+	 * while throughput was still rising (docs/performance.md).
+	 * @param served flows completed so far, warm-up included
 	 * @return the warm-up's length in seconds
 	 */
-	static long settle(List<Process> apps) throws InterruptedException {
+	static long settle(List<Process> apps, AtomicLong served) throws InterruptedException {
 		long t0 = System.nanoTime();
 		Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
 		long before = apps.isEmpty() ? -1 : compiles(apps);
+		long flowsBefore = served.get();
+		long best = 0;
+		int steady = 0;
 		while (before >= 0 && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(maxWarmupSeconds)) {
 			Thread.sleep(10_000);
 			long now = compiles(apps);
-			System.out.println("  JIT: " + (now - before) + " compilations in the last 10 s");
-			if (now - before < settledCompiles) {
+			long flows = served.get();
+			long window = flows - flowsBefore;
+			boolean plateau = best > 0 && window <= best * 1.05;
+			System.out.println("  JIT: " + (now - before) + " compilations, " + window / 10.0
+					+ " flows/s in the last 10 s" + (plateau ? " (plateau)" : ""));
+			steady = now - before < settledCompiles && plateau ? steady + 1 : 0;
+			if (steady == 2) {
 				break;
 			}
+			best = Math.max(best, window);
 			before = now;
+			flowsBefore = flows;
 		}
 		return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
 	}
@@ -562,6 +575,7 @@ public final class HostedDemoCapacity {
 	static Stats load(int nginxPort, int users, int seconds, List<Process> apps, List<String> unused) throws Exception {
 		boolean withPostgres = !unused.isEmpty();
 		AtomicLong flows = new AtomicLong();
+		AtomicLong served = new AtomicLong();
 		AtomicLong errors = new AtomicLong();
 		// the measured window starts once the warm-up is over: warmupSeconds, then
 		// until the instances' JIT has settled (see settle)
@@ -579,6 +593,7 @@ public final class HostedDemoCapacity {
 						boolean measured = System.nanoTime() >= window()[0];
 						try {
 							long[] lat = flow(http, user);
+							served.incrementAndGet();
 							if (thinkMs > 0) {
 								Thread.sleep(thinkMs);
 							}
@@ -614,7 +629,7 @@ public final class HostedDemoCapacity {
 		long[][] cpu = new long[2][];
 		Thread sampler = new Thread(() -> {
 			try {
-				long warmed = settle(apps);
+				long warmed = settle(apps, served);
 				cpu[0] = cpuNow(apps, withPostgres);
 				long start = System.nanoTime();
 				measuring(start, start + TimeUnit.SECONDS.toNanos(seconds));
