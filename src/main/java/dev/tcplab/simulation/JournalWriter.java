@@ -294,10 +294,14 @@ final class JournalWriter {
 			batch.forEach(op -> op.done().complete(null));
 		}
 		catch (DataAccessException | org.springframework.transaction.TransactionException ex) {
-			if (circuit.failure(ex, probe) || batch.size() == 1) {
+			boolean outage = circuit.failure(ex, probe);
+			if (outage || batch.size() == 1) {
 				// the database is out of reach (or this was
 				// the only operation): same answer for all
 				batch.forEach(op -> op.done().completeExceptionally(ex));
+				if (outage && System.nanoTime() - t0 >= SLOW_OUTAGE_NANOS) {
+					failQueued(ex);
+				}
 				return;
 			}
 			// one operation refused (a duplicate, a deleted simulation): each on its own
@@ -323,6 +327,29 @@ final class JournalWriter {
 			}
 			writeTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
 			batchSize.record(batch.size());
+		}
+	}
+
+	/**
+	 * A batch that took this long to find the database out of reach: the operations
+	 * queued meanwhile fail with it instead of waiting for a batch of their own to fail
+	 * the same way. Behind two such batches a request waited twice the connection timeout
+	 * (1 s), over the 2 s in which every route must answer while the database is down
+	 * (docs/operations.md, "Database outage").
+	 */
+	static final long SLOW_OUTAGE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+	/** Fails what is queued now with an outage (an accounting request goes on). */
+	private void failQueued(Throwable outage) {
+		List<Op> queued = new ArrayList<>();
+		queue.drainTo(queued);
+		for (Op op : queued) {
+			if (op instanceof Account) {
+				op.done().complete(null);
+			}
+			else {
+				op.done().completeExceptionally(outage);
+			}
 		}
 	}
 
