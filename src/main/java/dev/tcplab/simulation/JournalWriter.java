@@ -264,10 +264,7 @@ final class JournalWriter {
 			}
 		}
 		// stopping: whoever still waits learns it at once
-		Op op;
-		while ((op = queue.poll()) != null) {
-			op.done().completeExceptionally(new JournalUnavailableException("the instance is stopping", null));
-		}
+		failQueued(new JournalUnavailableException("the instance is stopping", null));
 	}
 
 	private void write(List<Op> batch, boolean withAccounting) {
@@ -339,7 +336,10 @@ final class JournalWriter {
 	 */
 	static final long SLOW_OUTAGE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
-	/** Fails what is queued now with an outage (an accounting request goes on). */
+	/**
+	 * Fails what is queued now with {@code cause} (an outage, or the instance stopping);
+	 * an accounting request goes on with what is written.
+	 */
 	private void failQueued(Throwable outage) {
 		List<Op> queued = new ArrayList<>();
 		queue.drainTo(queued);

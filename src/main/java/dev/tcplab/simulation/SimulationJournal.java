@@ -471,7 +471,7 @@ public class SimulationJournal implements DisposableBean {
 		}
 		catch (JournalUnavailableException ex) {
 			if (ex.getCause() != null && JournalDamage.isCorruption(ex.getCause())) {
-				throw damage.simulation(id, "its rows cannot be read from the database file", ex.getCause());
+				throw unreadable(id, ex.getCause());
 			}
 			throw ex;
 		}
@@ -517,10 +517,15 @@ public class SimulationJournal implements DisposableBean {
 	private <T> T read(Supplier<T> query, String simulationId) {
 		return throughCircuit(query, ex -> {
 			if (simulationId != null && JournalDamage.isCorruption(ex)) {
-				return damage.simulation(simulationId, "its rows cannot be read from the database file", ex);
+				return unreadable(simulationId, ex);
 			}
 			return new JournalUnavailableException("the journal could not be read: " + firstLine(ex), ex);
 		});
+	}
+
+	/** 410 for a simulation whose rows the database file cannot give back. */
+	private JournalDamagedException unreadable(String simulationId, Throwable corruption) {
+		return damage.simulation(simulationId, "its rows cannot be read from the database file", corruption);
 	}
 
 	private <T> T write(Supplier<T> statement, String what) {
