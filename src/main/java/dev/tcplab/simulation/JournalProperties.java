@@ -28,12 +28,15 @@ import org.springframework.util.unit.DataSize;
  * @param circuitOpenFor how long an open circuit refuses at once before one try
  * @param traceFlushInterval how often the recorded traces of held simulations are written
  * behind the journal
+ * @param commitDelay how long the writer lets a batch gather before it writes, when the
+ * batch before held more than one operation (concurrent requests; a lone request never
+ * waits for it); zero writes at once
  */
 @ConfigurationProperties("tcplab.journal")
 public record JournalProperties(Boolean enabled, Duration retention, Duration unkeptRetention, Duration cleanupInterval,
 		Boolean checkFreshness, DataSize maxBytesPerClient, DataSize maxBytesPerSimulation, DataSize maxTotalBytes,
 		Integer maxBatch, Duration writeTimeout, Integer circuitFailures, Duration circuitOpenFor,
-		Duration traceFlushInterval) {
+		Duration traceFlushInterval, Duration commitDelay) {
 
 	public JournalProperties {
 		enabled = enabled == null || enabled;
@@ -49,6 +52,7 @@ public record JournalProperties(Boolean enabled, Duration retention, Duration un
 		circuitFailures = circuitFailures == null || circuitFailures < 1 ? 3 : circuitFailures;
 		circuitOpenFor = circuitOpenFor == null ? Duration.ofSeconds(1) : circuitOpenFor;
 		traceFlushInterval = traceFlushInterval == null ? Duration.ofSeconds(60) : traceFlushInterval;
+		commitDelay = commitDelay == null || commitDelay.isNegative() ? Duration.ofMillis(1) : commitDelay;
 	}
 
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -129,6 +130,15 @@ final class JournalWriter {
 
 	private final int maxBatch;
 
+	/**
+	 * How long a batch gathers before it is written, when the batch before held more than
+	 * one operation (tcplab.journal.commit-delay).
+	 */
+	private final long commitDelayNanos;
+
+	/** Operations of the batch written last. */
+	private int lastBatch;
+
 	private final JournalCircuit circuit;
 
 	private final Timer writeTimer;
@@ -151,11 +161,12 @@ final class JournalWriter {
 
 	private volatile boolean stopped;
 
-	JournalWriter(Supplier<JdbcTemplate> jdbc, Supplier<TransactionTemplate> tx, int maxBatch, JournalCircuit circuit,
-			MeterRegistry meters) {
+	JournalWriter(Supplier<JdbcTemplate> jdbc, Supplier<TransactionTemplate> tx, int maxBatch, long commitDelayNanos,
+			JournalCircuit circuit, MeterRegistry meters) {
 		this.jdbc = jdbc;
 		this.tx = tx;
 		this.maxBatch = maxBatch;
+		this.commitDelayNanos = commitDelayNanos;
 		this.circuit = circuit;
 		this.writeTimer = Timer.builder("tcplab.journal.write")
 			.description("Time to write one batch of journal entries (one transaction)")
@@ -233,9 +244,15 @@ final class JournalWriter {
 			try {
 				Op first = queue.poll(ACCOUNT_EVERY_NANOS / 4, TimeUnit.NANOSECONDS);
 				if (first != null) {
+					if (commitDelayNanos > 0 && lastBatch > 1) {
+						// group commit: requests are arriving together, so let the
+						// batch gather (a lone request is written at once)
+						LockSupport.parkNanos(commitDelayNanos);
+					}
 					batch.add(first);
 					queue.drainTo(batch, maxBatch - 1);
 					batch.removeIf(op -> op instanceof Account a && asked.add(a));
+					lastBatch = batch.size();
 				}
 				boolean due = !asked.isEmpty() || System.nanoTime() - accountedAt >= ACCOUNT_EVERY_NANOS;
 				if (!batch.isEmpty()) {

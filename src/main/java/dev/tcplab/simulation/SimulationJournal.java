@@ -146,7 +146,8 @@ public class SimulationJournal implements DisposableBean {
 		this.damage = damage;
 		this.circuit = new JournalCircuit(properties.circuitFailures(), properties.circuitOpenFor());
 		MeterRegistry m = meters.getIfAvailable(io.micrometer.core.instrument.simple.SimpleMeterRegistry::new);
-		this.writer = new JournalWriter(this::jdbc, this::tx, properties.maxBatch(), circuit, m);
+		this.writer = new JournalWriter(this::jdbc, this::tx, properties.maxBatch(), properties.commitDelay().toNanos(),
+				circuit, m);
 		Gauge.builder("tcplab.journal.circuit.open", circuit, c -> c.state() == JournalCircuit.State.CLOSED ? 0 : 1)
 			.description("1 while the journal's circuit breaker refuses at once (database unreachable)")
 			.register(m);

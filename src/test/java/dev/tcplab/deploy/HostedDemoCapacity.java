@@ -88,8 +88,22 @@ public final class HostedDemoCapacity {
 			throw new IllegalStateException("nginx is needed (apt-get install nginx)");
 		}
 		work = Files.createTempDirectory("tcplab-capacity");
-		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(work.resolve("pg")).start()) {
+		EmbeddedPostgres.Builder pg = EmbeddedPostgres.builder().setDataDirectory(work.resolve("pg"));
+		if ("true".equals(opts.get("pgStats"))) {
+			// statements of the rotation's measured rounds (printed at its end)
+			pg.setServerConfig("shared_preload_libraries", "pg_stat_statements")
+				.setServerConfig("pg_stat_statements.track", "all");
+		}
+		try (EmbeddedPostgres postgres = pg.start()) {
 			String db = postgres.getJdbcUrl("postgres", "postgres");
+			if ("true".equals(opts.get("rotate"))) {
+				only = opts.containsKey("only") ? java.util.Set.of(opts.get("only").split(",")) : null;
+				variants = opts.get("variants");
+				rotation(nginxBinary, postgres, opts.get("beforeCp"), users, seconds,
+						Integer.parseInt(opts.getOrDefault("rounds", "5")),
+						Long.parseLong(opts.getOrDefault("minWarmupSeconds", "240")));
+				return;
+			}
 			if (opts.containsKey("beforeCp")) {
 				abRun(nginxBinary, postgres, opts.get("beforeCp"), users, seconds);
 				return;
@@ -228,6 +242,252 @@ public final class HostedDemoCapacity {
 		for (String[] r : rows) {
 			System.out.println(r[1].replaceFirst("\\|  \\|", "| " + r[0] + " |"));
 		}
+	}
+
+	/**
+	 * One configuration under test in a rotation: its instances behind their own nginx.
+	 */
+	record Config(String label, List<Process> apps, Process nginx, int proxy, boolean withPostgres, List<Stats> turns) {
+
+		Config(String label, List<Process> apps, Process nginx, int proxy, boolean withPostgres) {
+			this(label, apps, nginx, proxy, withPostgres, new ArrayList<>());
+		}
+
+	}
+
+	/**
+	 * The configurations of a rotation ({@code only=m,j1,j2,j1b,j2b}: memory only; one
+	 * and two journaling instances, this build; b: the previous release); null: all.
+	 */
+	static java.util.Set<String> only;
+
+	/**
+	 * More one-instance journaling configurations of this build
+	 * ({@code variants=ARGS;ARGS}: the app's arguments of each).
+	 */
+	static String variants;
+
+	/** Seconds of load before each turn's measured seconds (connections, threads). */
+	static final long LEAD_SECONDS = 5;
+
+	/**
+	 * Side by side in one run ({@code rotate=true}): every configuration runs at once
+	 * (this build memory only; this build journaling to PostgreSQL on one and on two
+	 * instances; with {@code beforeCp=…} the previous release journaling on one and two),
+	 * and the load visits them in turns. Each is warmed alone until its CPU per request
+	 * is flat over a minute (three 20 s turns within ±10 % of their mean, at least
+	 * {@code minWarmupSeconds}, at most {@code maxWarmupSeconds}); then {@code rounds}
+	 * rounds load each for {@code seconds}, in alternating order. A ratio is taken within
+	 * a round, so the machine's drift of ±30 % over minutes falls on both sides of it.
+	 * One run of this replaced a memory-only phase measured once, whose warm-up a few
+	 * noisy windows could end early (docs/performance.md, 2026-12-07 night).
+	 */
+	static void rotation(String nginxBinary, EmbeddedPostgres postgres, String beforeCp, int users, int seconds,
+			int rounds, long minWarmupSeconds) throws Exception {
+		String after = System.getProperty("java.class.path");
+		long t0 = System.currentTimeMillis();
+		String load0 = Files.readString(Path.of("/proc/loadavg")).trim();
+		List<Config> configs = new ArrayList<>();
+		if (only == null || only.contains("m")) {
+			configs
+				.add(start(
+						nginxBinary, "memory only, 1 instance", "m", 1, after, List.of("--tcplab.journal.enabled=false",
+								"--spring.datasource.url=jdbc:h2:mem:capacity", "--spring.flyway.enabled=false"),
+						false));
+		}
+		int db = 0;
+		for (int instances : new int[] { 1, 2 }) {
+			for (String which : beforeCp == null ? new String[] { "after" } : new String[] { "before", "after" }) {
+				if (only != null && !only.contains("j" + instances + (which.equals("before") ? "b" : ""))) {
+					continue;
+				}
+				String dbName = "rot" + (db++);
+				try (var c = postgres.getPostgresDatabase().getConnection()) {
+					c.createStatement().execute("CREATE DATABASE " + dbName);
+				}
+				configs.add(start(nginxBinary,
+						"journal, " + instances + " instance" + (instances > 1 ? "s" : "") + ", " + which, dbName,
+						instances, which.equals("before") ? beforeCp : after,
+						List.of("--spring.datasource.url=" + postgres.getJdbcUrl("postgres", dbName)), true));
+			}
+		}
+		if (variants != null) {
+			// this build on one instance with other settings, beside the rest
+			for (String v : variants.split(";")) {
+				String dbName = "rot" + (db++);
+				try (var c = postgres.getPostgresDatabase().getConnection()) {
+					c.createStatement().execute("CREATE DATABASE " + dbName);
+				}
+				List<String> args = new ArrayList<>(
+						List.of("--spring.datasource.url=" + postgres.getJdbcUrl("postgres", dbName)));
+				args.addAll(List.of(v.trim().split(" ")));
+				configs.add(start(nginxBinary, "journal, 1 instance, " + v.trim(), dbName, 1, after, args, true));
+			}
+		}
+		for (Config c : configs) {
+			System.out.println("## warm-up: " + c.label());
+			long w0 = System.nanoTime();
+			List<Long> cpu = new ArrayList<>();
+			while (true) {
+				Stats s = turn(c, users, 20);
+				cpu.add(s.appCpuMicros() + Math.max(0, s.dbCpuMicros()));
+				long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - w0);
+				if (elapsed >= minWarmupSeconds && flat(cpu)) {
+					System.out.println("warmed: " + elapsed + " s, CPU µs/request of the last three turns "
+							+ cpu.subList(cpu.size() - 3, cpu.size()));
+					break;
+				}
+				if (elapsed >= maxWarmupSeconds) {
+					System.out.println("NOT flat after " + elapsed + " s: " + cpu);
+					break;
+				}
+			}
+		}
+		resetStatements(postgres);
+		for (int r = 0; r < rounds; r++) {
+			List<Config> order = new ArrayList<>(configs);
+			if (r % 2 == 1) {
+				java.util.Collections.reverse(order);
+			}
+			System.out.println("## round " + (r + 1));
+			for (Config c : order) {
+				c.turns().add(turn(c, users, seconds));
+			}
+		}
+		printStatements(postgres);
+		List<String[]> think = new ArrayList<>();
+		thinkMs = 1000;
+		for (Config c : configs) {
+			if (c.apps().size() > 1) {
+				System.out.println("## 1 s think time: " + c.label());
+				think.add(new String[] { c.label() + ", 1 s think time", turn(c, users, seconds).rowWithCpu("") });
+			}
+		}
+		thinkMs = 0;
+		for (Config c : configs) {
+			stop(c.nginx());
+			for (Process p : c.apps()) {
+				stop(p);
+			}
+		}
+		System.out.println();
+		System.out.printf("rotation %s, %d s, load average before %s%n", java.time.Instant.ofEpochMilli(t0),
+				(System.currentTimeMillis() - t0) / 1000, load0);
+		System.out.println("| round | " + String.join(" | ", configs.stream().map(Config::label).toList())
+				+ " | journaling's cost, 1 instance (after) |");
+		System.out.println("|---|" + "---|".repeat(configs.size() + 1));
+		Config memory = configs.stream().filter(c -> !c.withPostgres()).findFirst().orElse(configs.get(0));
+		Config one = configs.stream()
+			.filter(c -> c.apps().size() == 1 && c.label().endsWith("after"))
+			.findFirst()
+			.orElse(memory);
+		double[] costs = new double[rounds];
+		for (int r = 0; r < rounds; r++) {
+			StringBuilder row = new StringBuilder("| " + (r + 1) + " |");
+			for (Config c : configs) {
+				Stats s = c.turns().get(r);
+				row.append(String.format(" %.1f (%d + %d µs) |", s.flowsPerSecond(), s.appCpuMicros(),
+						Math.max(0, s.dbCpuMicros())));
+			}
+			costs[r] = 100.0 * (1 - one.turns().get(r).flowsPerSecond() / memory.turns().get(r).flowsPerSecond());
+			System.out.println(row.append(String.format(" %.1f %% |", costs[r])));
+		}
+		System.out.println();
+		System.out.println("| " + users + " users, " + rounds + " × " + seconds
+				+ " s measured | flows/s (median of rounds) | p50 ms | p99 ms | errors | app CPU µs/request"
+				+ " | PostgreSQL CPU µs/request | load generator CPU µs/request |");
+		System.out.println("|---|---|---|---|---|---|---|---|");
+		for (Config c : configs) {
+			System.out.println(pooled(c.turns()).rowWithCpu(c.label() + ", closed loop"));
+		}
+		for (String[] t : think) {
+			System.out.println(t[1].replaceFirst("\\|  \\|", "| " + t[0] + " |"));
+		}
+		double[] sorted = costs.clone();
+		Arrays.sort(sorted);
+		System.out.printf("journaling's cost on one instance, per round: %s; median %.1f %%%n", Arrays.toString(costs),
+				sorted[rounds / 2]);
+	}
+
+	/** Clears pg_stat_statements, where the harness loaded it ({@code pgStats=true}). */
+	static void resetStatements(EmbeddedPostgres postgres) {
+		try (var c = postgres.getPostgresDatabase().getConnection(); var st = c.createStatement()) {
+			st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+			st.execute("SELECT pg_stat_statements_reset()");
+		}
+		catch (java.sql.SQLException notLoaded) {
+			// pgStats=false
+		}
+	}
+
+	/** The statements PostgreSQL spent most time on since the reset, where loaded. */
+	static void printStatements(EmbeddedPostgres postgres) {
+		try (var c = postgres.getPostgresDatabase().getConnection();
+				var st = c.createStatement();
+				var rs = st.executeQuery("SELECT calls, rows, round(total_exec_time::numeric, 1),"
+						+ " round((total_exec_time / calls * 1000)::numeric, 1), left(regexp_replace(query, '\\s+', ' ', 'g'), 110)"
+						+ " FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25")) {
+			System.out.println("| calls | rows | total ms | µs/call | statement |");
+			System.out.println("|---|---|---|---|---|");
+			while (rs.next()) {
+				System.out.printf("| %d | %d | %s | %s | `%s` |%n", rs.getLong(1), rs.getLong(2), rs.getString(3),
+						rs.getString(4), rs.getString(5));
+			}
+		}
+		catch (java.sql.SQLException notLoaded) {
+			// pgStats=false
+		}
+	}
+
+	/** The last three values within ±10 % of their mean. */
+	static boolean flat(List<Long> values) {
+		if (values.size() < 3) {
+			return false;
+		}
+		List<Long> last = values.subList(values.size() - 3, values.size());
+		double mean = last.stream().mapToLong(Long::longValue).average().orElse(0);
+		return last.stream().allMatch(v -> Math.abs(v - mean) <= 0.10 * mean);
+	}
+
+	/**
+	 * The turns of one configuration as one: the median round's throughput and CPU, the
+	 * latencies of every round together.
+	 */
+	static Stats pooled(List<Stats> turns) {
+		List<Stats> byFlows = new ArrayList<>(turns);
+		byFlows.sort(java.util.Comparator.comparingDouble(Stats::flowsPerSecond));
+		Stats median = byFlows.get(byFlows.size() / 2);
+		long[] all = turns.stream().flatMapToLong(t -> Arrays.stream(t.latenciesMicros())).sorted().toArray();
+		long errors = turns.stream().mapToLong(Stats::errors).sum();
+		return new Stats(median.flows(), median.seconds(), all, errors, median.appCpuMicros(), median.dbCpuMicros(),
+				median.loadCpuMicros());
+	}
+
+	/**
+	 * Starts a configuration's instances and its nginx; they run until the rotation ends.
+	 */
+	static Config start(String nginxBinary, String label, String name, int instances, String classpath,
+			List<String> args, boolean withPostgres) throws Exception {
+		List<Process> apps = new ArrayList<>();
+		List<Integer> ports = new ArrayList<>();
+		for (int i = 0; i < instances; i++) {
+			ports.add(port());
+			apps.add(startApp(name + "-" + (i + 1), ports.get(i), List.of(), args, classpath));
+		}
+		for (int i = 0; i < instances; i++) {
+			waitHealthy(ports.get(i), apps.get(i));
+		}
+		int proxy = port();
+		Process nginx = startNginx(nginxBinary, name, proxy, ports.get(0), ports.get(instances - 1));
+		return new Config(label, apps, nginx, proxy, withPostgres);
+	}
+
+	/** One turn of a rotation: {@link #LEAD_SECONDS}, then {@code seconds} measured. */
+	static Stats turn(Config c, int users, int seconds) throws Exception {
+		return load(c.proxy(), users, seconds, c.apps(), c.withPostgres(), (apps, served) -> {
+			Thread.sleep(TimeUnit.SECONDS.toMillis(LEAD_SECONDS));
+			return LEAD_SECONDS;
+		});
 	}
 
 	/** One configuration behind nginx under load, then stopped. */
@@ -573,7 +833,18 @@ public final class HostedDemoCapacity {
 	}
 
 	static Stats load(int nginxPort, int users, int seconds, List<Process> apps, List<String> unused) throws Exception {
-		boolean withPostgres = !unused.isEmpty();
+		return load(nginxPort, users, seconds, apps, !unused.isEmpty(), HostedDemoCapacity::settle);
+	}
+
+	/** How a load waits before its measured seconds; returns the seconds waited. */
+	interface Warmup {
+
+		long await(List<Process> apps, AtomicLong served) throws InterruptedException;
+
+	}
+
+	static Stats load(int nginxPort, int users, int seconds, List<Process> apps, boolean withPostgres, Warmup warmup)
+			throws Exception {
 		AtomicLong flows = new AtomicLong();
 		AtomicLong served = new AtomicLong();
 		AtomicLong errors = new AtomicLong();
@@ -629,7 +900,7 @@ public final class HostedDemoCapacity {
 		long[][] cpu = new long[2][];
 		Thread sampler = new Thread(() -> {
 			try {
-				long warmed = settle(apps, served);
+				long warmed = warmup.await(apps, served);
 				cpu[0] = cpuNow(apps, withPostgres);
 				long start = System.nanoTime();
 				measuring(start, start + TimeUnit.SECONDS.toNanos(seconds));
@@ -652,7 +923,7 @@ public final class HostedDemoCapacity {
 			s = s.withCpu((cpu[1][0] - cpu[0][0]) / requests, (cpu[1][1] - cpu[0][1]) / requests,
 					(cpu[1][2] - cpu[0][2]) / requests);
 		}
-		System.out.println(s.row(users + " users"));
+		System.out.println(s.appCpuMicros() >= 0 ? s.rowWithCpu(users + " users") : s.row(users + " users"));
 		return s;
 	}
 
