@@ -406,7 +406,7 @@ public final class HostedDemoCapacity {
 		double[] sorted = costs.clone();
 		Arrays.sort(sorted);
 		System.out.printf("journaling's cost on one instance, per round: %s; median %.1f %%%n", Arrays.toString(costs),
-				sorted[rounds / 2]);
+				rounds % 2 == 1 ? sorted[rounds / 2] : (sorted[rounds / 2 - 1] + sorted[rounds / 2]) / 2);
 	}
 
 	/** Clears pg_stat_statements, where the harness loaded it ({@code pgStats=true}). */
