@@ -51,6 +51,12 @@ import tools.jackson.databind.json.JsonMapper;
  * instance of (b) that survives, e.g. a flight recording), {@code beforeCp=CLASSPATH}
  * (instead of all that: a before/after run of the journal against a previous build's
  * classes, with CPU µs per request of the app and of PostgreSQL; see {@link #abRun}).
+ * <p>
+ * {@code rotate=true} instead runs every configuration at once and measures them in turns
+ * ({@link #rotation}), with {@code rounds=N}, {@code minWarmupSeconds=N},
+ * {@code only=m,j1,j2,j1b,j2b}, {@code variants=ARGS;ARGS}, {@code pgStats=true},
+ * {@code order=reverse} ({@link #reverseOddRounds}), {@code idleSeconds=N} (a pause after
+ * each turn) and {@code diag=true} (threads, heap and tables after each turn).
  */
 public final class HostedDemoCapacity {
 
@@ -99,6 +105,9 @@ public final class HostedDemoCapacity {
 			if ("true".equals(opts.get("rotate"))) {
 				only = opts.containsKey("only") ? java.util.Set.of(opts.get("only").split(",")) : null;
 				variants = opts.get("variants");
+				diag = "true".equals(opts.get("diag"));
+				idleSeconds = Long.parseLong(opts.getOrDefault("idleSeconds", "0"));
+				reverseOddRounds = "reverse".equals(opts.get("order"));
 				rotation(nginxBinary, postgres, opts.get("beforeCp"), users, seconds,
 						Integer.parseInt(opts.getOrDefault("rounds", "5")),
 						Long.parseLong(opts.getOrDefault("minWarmupSeconds", "240")));
@@ -120,10 +129,7 @@ public final class HostedDemoCapacity {
 			}
 
 			System.out.println("## (a) one instance, memory only");
-			Stats sa = oneInstance(
-					nginxBinary, "a", List.of("--tcplab.journal.enabled=false",
-							"--spring.datasource.url=jdbc:h2:mem:capacity", "--spring.flyway.enabled=false"),
-					users, seconds);
+			Stats sa = oneInstance(nginxBinary, "a", MEMORY_ONLY, users, seconds);
 
 			if ("true".equals(opts.get("journalOne"))) {
 				// (a') one instance journaling to PostgreSQL:
@@ -193,18 +199,12 @@ public final class HostedDemoCapacity {
 		List<String[]> rows = new ArrayList<>();
 		long t0 = System.currentTimeMillis();
 		System.out.println("## (a) one instance, memory only");
-		Stats a = phase(
-				nginxBinary, "a", 1, after, List.of("--tcplab.journal.enabled=false",
-						"--spring.datasource.url=jdbc:h2:mem:capacity", "--spring.flyway.enabled=false"),
-				users, seconds, false);
+		Stats a = phase(nginxBinary, "a", 1, after, MEMORY_ONLY, users, seconds, false);
 		rows.add(new String[] { "(a) one instance, memory only, closed loop", a.rowWithCpu("") });
 		// the floor of the think-time target: what this machine answers without a journal
 		// (one instance: two need the journal to share simulations)
 		thinkMs = 1000;
-		Stats floor = phase(
-				nginxBinary, "a-think", 1, after, List.of("--tcplab.journal.enabled=false",
-						"--spring.datasource.url=jdbc:h2:mem:capacity", "--spring.flyway.enabled=false"),
-				users, seconds, false);
+		Stats floor = phase(nginxBinary, "a-think", 1, after, MEMORY_ONLY, users, seconds, false);
 		thinkMs = 0;
 		rows.add(new String[] { "(a) one instance, memory only, 1 s think time", floor.rowWithCpu("") });
 		int db = 0;
@@ -215,14 +215,10 @@ public final class HostedDemoCapacity {
 				}
 				for (String which : new String[] { "before", "after" }) {
 					String name = which + instances + "-" + think;
-					String dbName = "ab" + (db++);
-					try (var c = postgres.getPostgresDatabase().getConnection()) {
-						c.createStatement().execute("CREATE DATABASE " + dbName);
-					}
+					String url = database(postgres, "ab" + (db++));
 					thinkMs = think;
 					Stats s = phase(nginxBinary, name, instances, which.equals("before") ? beforeCp : after,
-							List.of("--spring.datasource.url=" + postgres.getJdbcUrl("postgres", dbName)), users,
-							seconds, true);
+							List.of("--spring.datasource.url=" + url), users, seconds, true);
 					thinkMs = 0;
 					String label = "(" + (instances == 1 ? "a'" : "b") + ") " + instances + " instance"
 							+ (instances == 1 ? "" : "s") + " + journal, " + which
@@ -247,10 +243,11 @@ public final class HostedDemoCapacity {
 	/**
 	 * One configuration under test in a rotation: its instances behind their own nginx.
 	 */
-	record Config(String label, List<Process> apps, Process nginx, int proxy, boolean withPostgres, List<Stats> turns) {
+	record Config(String label, String name, List<Process> apps, Process nginx, int proxy, boolean withPostgres,
+			List<Stats> turns) {
 
-		Config(String label, List<Process> apps, Process nginx, int proxy, boolean withPostgres) {
-			this(label, apps, nginx, proxy, withPostgres, new ArrayList<>());
+		Config(String label, String name, List<Process> apps, Process nginx, int proxy, boolean withPostgres) {
+			this(label, name, apps, nginx, proxy, withPostgres, new ArrayList<>());
 		}
 
 	}
@@ -267,6 +264,18 @@ public final class HostedDemoCapacity {
 	 */
 	static String variants;
 
+	/** The arguments of a memory-only instance: no journal, no database. */
+	static final List<String> MEMORY_ONLY = List.of("--tcplab.journal.enabled=false",
+			"--spring.datasource.url=jdbc:h2:mem:capacity", "--spring.flyway.enabled=false");
+
+	/** Creates a database on the harness's PostgreSQL; returns its JDBC URL. */
+	static String database(EmbeddedPostgres postgres, String name) throws java.sql.SQLException {
+		try (var c = postgres.getPostgresDatabase().getConnection(); var st = c.createStatement()) {
+			st.execute("CREATE DATABASE " + name);
+		}
+		return postgres.getJdbcUrl("postgres", name);
+	}
+
 	/** Seconds of load before each turn's measured seconds (connections, threads). */
 	static final long LEAD_SECONDS = 5;
 
@@ -277,10 +286,12 @@ public final class HostedDemoCapacity {
 	 * and the load visits them in turns. Each is warmed alone until its CPU per request
 	 * is flat over a minute (three 20 s turns within ±10 % of their mean, at least
 	 * {@code minWarmupSeconds}, at most {@code maxWarmupSeconds}); then {@code rounds}
-	 * rounds load each for {@code seconds}, in alternating order. A ratio is taken within
-	 * a round, so the machine's drift of ±30 % over minutes falls on both sides of it.
-	 * One run of this replaced a memory-only phase measured once, whose warm-up a few
-	 * noisy windows could end early (docs/performance.md, 2026-12-07 night).
+	 * rounds load each for {@code seconds}, in the same order every round
+	 * ({@code order=reverse}: every other round backwards, see
+	 * {@link #reverseOddRounds}). A ratio is taken within a round, so the machine's drift
+	 * of ±30 % over minutes falls on both sides of it. One run of this replaced a
+	 * memory-only phase measured once, whose warm-up a few noisy windows could end early
+	 * (docs/performance.md, 2026-12-07 night).
 	 */
 	static void rotation(String nginxBinary, EmbeddedPostgres postgres, String beforeCp, int users, int seconds,
 			int rounds, long minWarmupSeconds) throws Exception {
@@ -289,11 +300,7 @@ public final class HostedDemoCapacity {
 		String load0 = Files.readString(Path.of("/proc/loadavg")).trim();
 		List<Config> configs = new ArrayList<>();
 		if (only == null || only.contains("m")) {
-			configs
-				.add(start(
-						nginxBinary, "memory only, 1 instance", "m", 1, after, List.of("--tcplab.journal.enabled=false",
-								"--spring.datasource.url=jdbc:h2:mem:capacity", "--spring.flyway.enabled=false"),
-						false));
+			configs.add(start(nginxBinary, "memory only, 1 instance", "m", 1, after, MEMORY_ONLY, false));
 		}
 		int db = 0;
 		for (int instances : new int[] { 1, 2 }) {
@@ -302,24 +309,18 @@ public final class HostedDemoCapacity {
 					continue;
 				}
 				String dbName = "rot" + (db++);
-				try (var c = postgres.getPostgresDatabase().getConnection()) {
-					c.createStatement().execute("CREATE DATABASE " + dbName);
-				}
+				String url = database(postgres, dbName);
 				configs.add(start(nginxBinary,
 						"journal, " + instances + " instance" + (instances > 1 ? "s" : "") + ", " + which, dbName,
-						instances, which.equals("before") ? beforeCp : after,
-						List.of("--spring.datasource.url=" + postgres.getJdbcUrl("postgres", dbName)), true));
+						instances, which.equals("before") ? beforeCp : after, List.of("--spring.datasource.url=" + url),
+						true));
 			}
 		}
 		if (variants != null) {
 			// this build on one instance with other settings, beside the rest
 			for (String v : variants.split(";")) {
 				String dbName = "rot" + (db++);
-				try (var c = postgres.getPostgresDatabase().getConnection()) {
-					c.createStatement().execute("CREATE DATABASE " + dbName);
-				}
-				List<String> args = new ArrayList<>(
-						List.of("--spring.datasource.url=" + postgres.getJdbcUrl("postgres", dbName)));
+				List<String> args = new ArrayList<>(List.of("--spring.datasource.url=" + database(postgres, dbName)));
 				args.addAll(List.of(v.trim().split(" ")));
 				configs.add(start(nginxBinary, "journal, 1 instance, " + v.trim(), dbName, 1, after, args, true));
 			}
@@ -346,12 +347,20 @@ public final class HostedDemoCapacity {
 		resetStatements(postgres);
 		for (int r = 0; r < rounds; r++) {
 			List<Config> order = new ArrayList<>(configs);
-			if (r % 2 == 1) {
+			if (reverseOddRounds && r % 2 == 1) {
 				java.util.Collections.reverse(order);
 			}
 			System.out.println("## round " + (r + 1));
 			for (Config c : order) {
 				c.turns().add(turn(c, users, seconds));
+				if (diag) {
+					diagnose(postgres, c);
+				}
+				if (idleSeconds > 0) {
+					// a configuration measured alone still idles between its turns,
+					// as it does beside others
+					Thread.sleep(TimeUnit.SECONDS.toMillis(idleSeconds));
+				}
 			}
 		}
 		printStatements(postgres);
@@ -376,11 +385,12 @@ public final class HostedDemoCapacity {
 		System.out.println("| round | " + String.join(" | ", configs.stream().map(Config::label).toList())
 				+ " | journaling's cost, 1 instance (after) |");
 		System.out.println("|---|" + "---|".repeat(configs.size() + 1));
-		Config memory = configs.stream().filter(c -> !c.withPostgres()).findFirst().orElse(configs.get(0));
+		Config memory = configs.stream().filter(c -> !c.withPostgres()).findFirst().orElse(null);
 		Config one = configs.stream()
 			.filter(c -> c.apps().size() == 1 && c.label().endsWith("after"))
 			.findFirst()
-			.orElse(memory);
+			.orElse(null);
+		boolean withCost = memory != null && one != null;
 		double[] costs = new double[rounds];
 		for (int r = 0; r < rounds; r++) {
 			StringBuilder row = new StringBuilder("| " + (r + 1) + " |");
@@ -389,12 +399,15 @@ public final class HostedDemoCapacity {
 				row.append(String.format(" %.1f (%d + %d µs) |", s.flowsPerSecond(), s.appCpuMicros(),
 						Math.max(0, s.dbCpuMicros())));
 			}
-			costs[r] = 100.0 * (1 - one.turns().get(r).flowsPerSecond() / memory.turns().get(r).flowsPerSecond());
-			System.out.println(row.append(String.format(" %.1f %% |", costs[r])));
+			if (withCost) {
+				costs[r] = cost(one.turns().get(r), memory.turns().get(r));
+				row.append(String.format(" %.1f %% |", costs[r]));
+			}
+			System.out.println(row);
 		}
 		System.out.println();
 		System.out.println("| " + users + " users, " + rounds + " × " + seconds
-				+ " s measured | flows/s (median of rounds) | p50 ms | p99 ms | errors | app CPU µs/request"
+				+ " s measured | flows/s (mean of rounds) | p50 ms | p99 ms | errors | app CPU µs/request"
 				+ " | PostgreSQL CPU µs/request | load generator CPU µs/request |");
 		System.out.println("|---|---|---|---|---|---|---|---|");
 		for (Config c : configs) {
@@ -403,10 +416,88 @@ public final class HostedDemoCapacity {
 		for (String[] t : think) {
 			System.out.println(t[1].replaceFirst("\\|  \\|", "| " + t[0] + " |"));
 		}
-		double[] sorted = costs.clone();
-		Arrays.sort(sorted);
-		System.out.printf("journaling's cost on one instance, per round: %s; median %.1f %%%n", Arrays.toString(costs),
-				rounds % 2 == 1 ? sorted[rounds / 2] : (sorted[rounds / 2 - 1] + sorted[rounds / 2]) / 2);
+		if (withCost) {
+			double[] sorted = costs.clone();
+			Arrays.sort(sorted);
+			System.out.printf(
+					"journaling's cost on one instance, per round: %s; median %.1f %%; of the means of all rounds"
+							+ " %.1f %%%n",
+					Arrays.toString(costs),
+					rounds % 2 == 1 ? sorted[rounds / 2] : (sorted[rounds / 2 - 1] + sorted[rounds / 2]) / 2,
+					cost(pooled(one.turns()), pooled(memory.turns())));
+		}
+	}
+
+	/** Journaling's cost: the share of memory-only throughput it loses, in %. */
+	static double cost(Stats journaling, Stats memoryOnly) {
+		return 100.0 * (1 - journaling.flowsPerSecond() / memoryOnly.flowsPerSecond());
+	}
+
+	/**
+	 * The rotation's old order ({@code order=reverse}): every other round backwards. It
+	 * puts two turns of the first and of the last configuration back to back at each
+	 * round's end. In run G (docs/performance.md, "2026-12-07, night: the rotation's
+	 * order") a configuration's second turn in a row served fewer flows on average than
+	 * its turn after a pause (memory only 644 against 690 flows/s, journaling 459 against
+	 * 477), and the cost swung between 13.8 and 35.8 % from one round to the next. The
+	 * default keeps one order: every turn follows the same pause.
+	 */
+	static boolean reverseOddRounds;
+
+	/** Print the instances' heap, GC and threads (and the tables) after each turn. */
+	static boolean diag;
+
+	/** Seconds of idleness after each turn of a rotation's rounds. */
+	static long idleSeconds;
+
+	/**
+	 * After a turn: each instance's threads, RSS and {@code jstat -gcutil}; for a
+	 * journaling configuration its database's tables (rows, dead rows, size).
+	 */
+	static void diagnose(EmbeddedPostgres postgres, Config c) {
+		for (Process p : c.apps()) {
+			try {
+				String status = Files.readString(Path.of("/proc/" + p.pid() + "/status"));
+				String threads = status.lines().filter(l -> l.startsWith("Threads:")).findFirst().orElse("");
+				String rss = status.lines().filter(l -> l.startsWith("VmRSS:")).findFirst().orElse("");
+				Process jstat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(),
+						"-gcutil", String.valueOf(p.pid()))
+					.redirectErrorStream(true)
+					.start();
+				String gc = new String(jstat.getInputStream().readAllBytes()).lines()
+					.reduce((a, b) -> b)
+					.orElse("")
+					.trim();
+				System.out.printf("  diag %s pid %d: %s %s gcutil %s%n", c.name(), p.pid(),
+						threads.replaceAll("\\s+", " "), rss.replaceAll("\\s+", " "), gc.replaceAll("\\s+", " "));
+			}
+			catch (IOException ex) {
+				System.out.println("  diag: " + ex);
+			}
+		}
+		if (c.withPostgres()) {
+			try (var conn = java.sql.DriverManager.getConnection(postgres.getJdbcUrl("postgres", c.name()));
+					var st = conn.createStatement();
+					var rs = st.executeQuery("SELECT relname, n_live_tup, n_dead_tup, autovacuum_count,"
+							+ " pg_total_relation_size(relid) FROM pg_stat_user_tables WHERE n_tup_ins > 0"
+							+ " ORDER BY relname")) {
+				StringBuilder b = new StringBuilder("  diag " + c.name() + " tables:");
+				while (rs.next()) {
+					b.append(String.format(" %s live %d dead %d av %d %d kB;", rs.getString(1), rs.getLong(2),
+							rs.getLong(3), rs.getLong(4), rs.getLong(5) / 1024));
+				}
+				try (var rs2 = st.executeQuery("SELECT count(*), max(now() - xact_start), max(age(backend_xmin))"
+						+ " FROM pg_stat_activity WHERE datname = current_database()")) {
+					rs2.next();
+					b.append(String.format(" backends %d, oldest xact %s, xmin age %s", rs2.getLong(1),
+							rs2.getString(2), rs2.getString(3)));
+				}
+				System.out.println(b);
+			}
+			catch (java.sql.SQLException ex) {
+				System.out.println("  diag: " + ex);
+			}
+		}
 	}
 
 	/** Clears pg_stat_statements, where the harness loaded it ({@code pgStats=true}). */
@@ -450,17 +541,19 @@ public final class HostedDemoCapacity {
 	}
 
 	/**
-	 * The turns of one configuration as one: the median round's throughput and CPU, the
-	 * latencies of every round together.
+	 * The turns of one configuration as one: throughput over all its measured seconds,
+	 * CPU per request weighted by each round's flows, the latencies of every round
+	 * together.
 	 */
 	static Stats pooled(List<Stats> turns) {
-		List<Stats> byFlows = new ArrayList<>(turns);
-		byFlows.sort(java.util.Comparator.comparingDouble(Stats::flowsPerSecond));
-		Stats median = byFlows.get(byFlows.size() / 2);
+		long flows = turns.stream().mapToLong(Stats::flows).sum();
+		double seconds = turns.stream().mapToDouble(Stats::seconds).sum();
 		long[] all = turns.stream().flatMapToLong(t -> Arrays.stream(t.latenciesMicros())).sorted().toArray();
 		long errors = turns.stream().mapToLong(Stats::errors).sum();
-		return new Stats(median.flows(), median.seconds(), all, errors, median.appCpuMicros(), median.dbCpuMicros(),
-				median.loadCpuMicros());
+		java.util.function.ToLongFunction<java.util.function.ToLongFunction<Stats>> weighted = f -> flows == 0 ? -1
+				: turns.stream().mapToLong(t -> f.applyAsLong(t) * t.flows()).sum() / flows;
+		return new Stats(flows, seconds, all, errors, weighted.applyAsLong(Stats::appCpuMicros),
+				weighted.applyAsLong(Stats::dbCpuMicros), weighted.applyAsLong(Stats::loadCpuMicros));
 	}
 
 	/**
@@ -479,7 +572,7 @@ public final class HostedDemoCapacity {
 		}
 		int proxy = port();
 		Process nginx = startNginx(nginxBinary, name, proxy, ports.get(0), ports.get(instances - 1));
-		return new Config(label, apps, nginx, proxy, withPostgres);
+		return new Config(label, name, apps, nginx, proxy, withPostgres);
 	}
 
 	/** One turn of a rotation: {@link #LEAD_SECONDS}, then {@code seconds} measured. */
@@ -493,22 +586,10 @@ public final class HostedDemoCapacity {
 	/** One configuration behind nginx under load, then stopped. */
 	static Stats phase(String nginxBinary, String name, int instances, String classpath, List<String> args, int users,
 			int seconds, boolean withPostgres) throws Exception {
-		int p1 = port();
-		int p2 = instances > 1 ? port() : p1;
-		List<Process> apps = new ArrayList<>();
-		apps.add(startApp(name + "-1", p1, List.of(), args, classpath));
-		if (instances > 1) {
-			apps.add(startApp(name + "-2", p2, List.of(), args, classpath));
-		}
-		waitHealthy(p1, apps.get(0));
-		if (instances > 1) {
-			waitHealthy(p2, apps.get(1));
-		}
-		int proxy = port();
-		Process nginx = startNginx(nginxBinary, name, proxy, p1, p2);
-		Stats s = load(proxy, users, seconds, apps, withPostgres ? List.of("pg") : List.of());
-		stop(nginx);
-		for (Process p : apps) {
+		Config c = start(nginxBinary, name, name, instances, classpath, args, withPostgres);
+		Stats s = load(c.proxy(), users, seconds, c.apps(), withPostgres ? List.of("pg") : List.of());
+		stop(c.nginx());
+		for (Process p : c.apps()) {
 			stop(p);
 		}
 		return s;
