@@ -382,15 +382,15 @@ public final class HostedDemoCapacity {
 		System.out.println();
 		System.out.printf("rotation %s, %d s, load average before %s%n", java.time.Instant.ofEpochMilli(t0),
 				(System.currentTimeMillis() - t0) / 1000, load0);
-		System.out.println("| round | " + String.join(" | ", configs.stream().map(Config::label).toList())
-				+ " | journaling's cost, 1 instance (after) |");
-		System.out.println("|---|" + "---|".repeat(configs.size() + 1));
 		Config memory = configs.stream().filter(c -> !c.withPostgres()).findFirst().orElse(null);
 		Config one = configs.stream()
 			.filter(c -> c.apps().size() == 1 && c.label().endsWith("after"))
 			.findFirst()
 			.orElse(null);
 		boolean withCost = memory != null && one != null;
+		System.out.println("| round | " + String.join(" | ", configs.stream().map(Config::label).toList()) + " |"
+				+ (withCost ? " journaling's cost, 1 instance (after) |" : ""));
+		System.out.println("|---|" + "---|".repeat(configs.size() + (withCost ? 1 : 0)));
 		double[] costs = new double[rounds];
 		for (int r = 0; r < rounds; r++) {
 			StringBuilder row = new StringBuilder("| " + (r + 1) + " |");
