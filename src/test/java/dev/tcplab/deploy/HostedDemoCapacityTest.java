@@ -18,7 +18,7 @@ class HostedDemoCapacityTest {
 	}
 
 	@Test
-	void pooledTurnsGiveTheMeanOfTheRoundsAndCpuWeightedByFlows() {
+	void shouldPoolTurnsAsTheMeanOfTheRoundsWithCpuWeightedByFlows() {
 		HostedDemoCapacity.Stats pooled = HostedDemoCapacity
 			.pooled(List.of(turn(2000, 200, 50, 1000, 3000), turn(6000, 400, 70, 2000)));
 
@@ -32,7 +32,7 @@ class HostedDemoCapacityTest {
 	}
 
 	@Test
-	void costIsTheShareOfMemoryOnlyThroughputThatJournalingLoses() {
+	void shouldGiveTheCostAsTheShareOfMemoryOnlyThroughputThatJournalingLoses() {
 		assertThat(HostedDemoCapacity.cost(turn(3000, 300, 60), turn(4000, 200, 0))).isCloseTo(25.0, within(1e-9));
 		assertThat(HostedDemoCapacity.cost(turn(4000, 300, 60), turn(4000, 200, 0))).isZero();
 	}
