@@ -53,15 +53,8 @@ class JournalCommitDelayTest extends JournaledServiceTest {
 		for (int i = 0; i < threads; i++) {
 			ids.add(linuxSimulation(80L + i));
 		}
-		DistributionSummary batches = meters.get("tcplab.journal.batch").summary();
-		// the writer counts a batch just after it answers its waiters: the creations'
-		// batches may still be counted
-		double seen;
-		do {
-			seen = batches.totalAmount();
-			Thread.sleep(100);
-		}
-		while (batches.totalAmount() != seen);
+		// the creations' batches may still be being counted
+		DistributionSummary batches = settled(meters.get("tcplab.journal.batch").summary());
 		long batchesBefore = batches.count();
 		double opsBefore = batches.totalAmount();
 		ConcurrentLinkedQueue<Throwable> failed = new ConcurrentLinkedQueue<>();
@@ -87,11 +80,7 @@ class JournalCommitDelayTest extends JournaledServiceTest {
 			t.join();
 		}
 		assertThat(failed).isEmpty();
-		// the writer counts a batch just after it answers its waiters
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-		while (batches.totalAmount() - opsBefore < threads * each && System.nanoTime() < deadline) {
-			Thread.sleep(10);
-		}
+		awaitCounted(batches, opsBefore + threads * each);
 		assertThat(batches.totalAmount() - opsBefore).isEqualTo(threads * each);
 		// 80 requests of 8 clients that each wait for their last: once two arrived
 		// together, every batch gathers all 8

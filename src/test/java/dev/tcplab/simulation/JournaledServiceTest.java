@@ -1,5 +1,8 @@
 package dev.tcplab.simulation;
 
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.DistributionSummary;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,6 +35,32 @@ abstract class JournaledServiceTest {
 		return this.service
 			.create(new SimulationSpec("linux", seed, null, null, null, null, null, null, null, null, null))
 			.id();
+	}
+
+	/**
+	 * Waits (at most 2 s) until the writer's batch meter has counted {@code ops}
+	 * operations in all: the writer counts a batch just after it answers the batch's
+	 * waiters.
+	 */
+	static void awaitCounted(DistributionSummary batches, double ops) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+		while (batches.totalAmount() < ops && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
+	}
+
+	/**
+	 * The writer's batch meter once it stops moving (100 ms without a new count): the
+	 * batches of the requests before are counted, so a test's own are told apart.
+	 */
+	static DistributionSummary settled(DistributionSummary batches) throws InterruptedException {
+		double seen;
+		do {
+			seen = batches.totalAmount();
+			Thread.sleep(100);
+		}
+		while (batches.totalAmount() != seen);
+		return batches;
 	}
 
 }
