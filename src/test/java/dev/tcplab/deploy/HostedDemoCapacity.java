@@ -56,7 +56,8 @@ import tools.jackson.databind.json.JsonMapper;
  * ({@link #rotation}), with {@code rounds=N}, {@code minWarmupSeconds=N},
  * {@code only=m,j1,j2,j1b,j2b}, {@code variants=ARGS;ARGS}, {@code pgStats=true},
  * {@code order=reverse} ({@link #reverseOddRounds}), {@code idleSeconds=N} (a pause after
- * each turn) and {@code diag=true} (threads, heap and tables after each turn).
+ * each turn) and {@code diag=true} (threads, heap, sockets in TIME_WAIT and tables after
+ * each turn).
  */
 public final class HostedDemoCapacity {
 
@@ -243,11 +244,12 @@ public final class HostedDemoCapacity {
 	/**
 	 * One configuration under test in a rotation: its instances behind their own nginx.
 	 */
-	record Config(String label, String name, List<Process> apps, Process nginx, int proxy, boolean withPostgres,
-			List<Stats> turns) {
+	record Config(String label, String name, List<Process> apps, List<Integer> ports, Process nginx, int proxy,
+			boolean withPostgres, List<Stats> turns) {
 
-		Config(String label, String name, List<Process> apps, Process nginx, int proxy, boolean withPostgres) {
-			this(label, name, apps, nginx, proxy, withPostgres, new ArrayList<>());
+		Config(String label, String name, List<Process> apps, List<Integer> ports, Process nginx, int proxy,
+				boolean withPostgres) {
+			this(label, name, apps, ports, nginx, proxy, withPostgres, new ArrayList<>());
 		}
 
 	}
@@ -444,17 +446,23 @@ public final class HostedDemoCapacity {
 	 */
 	static boolean reverseOddRounds;
 
-	/** Print the instances' heap, GC and threads (and the tables) after each turn. */
+	/**
+	 * Print the instances' heap, GC, threads and TIME_WAIT sockets (and the tables) after
+	 * each turn.
+	 */
 	static boolean diag;
 
 	/** Seconds of idleness after each turn of a rotation's rounds. */
 	static long idleSeconds;
 
 	/**
-	 * After a turn: each instance's threads, RSS and {@code jstat -gcutil}; for a
-	 * journaling configuration its database's tables (rows, dead rows, size).
+	 * After a turn: each instance's threads, RSS and {@code jstat -gcutil}; the sockets
+	 * between nginx and the instances in TIME_WAIT (each a connection closed in the last
+	 * 60 s, i.e. during the turn: the others' turns send it nothing); for a journaling
+	 * configuration its database's tables (rows, dead rows, size).
 	 */
 	static void diagnose(EmbeddedPostgres postgres, Config c) {
+		System.out.printf("  diag %s: %d sockets to its instances in TIME_WAIT%n", c.name(), timeWait(c.ports()));
 		for (Process p : c.apps()) {
 			try {
 				String status = Files.readString(Path.of("/proc/" + p.pid() + "/status"));
@@ -497,6 +505,26 @@ public final class HostedDemoCapacity {
 			catch (java.sql.SQLException ex) {
 				System.out.println("  diag: " + ex);
 			}
+		}
+	}
+
+	/**
+	 * Sockets in TIME_WAIT ({@code /proc/net/tcp}, state 06) with one of {@code ports} at
+	 * either end; -1 when it cannot be read.
+	 */
+	static long timeWait(List<Integer> ports) {
+		try {
+			return Files.readAllLines(Path.of("/proc/net/tcp"))
+				.stream()
+				.skip(1)
+				.map(l -> l.trim().split("\\s+"))
+				.filter(f -> f.length > 3 && f[3].equals("06"))
+				.filter(f -> ports.contains(Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16))
+						|| ports.contains(Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16)))
+				.count();
+		}
+		catch (IOException ex) {
+			return -1;
 		}
 	}
 
@@ -572,7 +600,7 @@ public final class HostedDemoCapacity {
 		}
 		int proxy = port();
 		Process nginx = startNginx(nginxBinary, name, proxy, ports.get(0), ports.get(instances - 1));
-		return new Config(label, name, apps, nginx, proxy, withPostgres);
+		return new Config(label, name, apps, ports, nginx, proxy, withPostgres);
 	}
 
 	/** One turn of a rotation: {@link #LEAD_SECONDS}, then {@code seconds} measured. */
