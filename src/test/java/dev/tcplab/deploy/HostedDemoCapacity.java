@@ -510,7 +510,8 @@ public final class HostedDemoCapacity {
 
 	/**
 	 * Sockets in TIME_WAIT ({@code /proc/net/tcp}, state 06) with one of {@code ports} at
-	 * either end; -1 when it cannot be read.
+	 * either end; -1 when it cannot be read. IPv4 only: the harness's nginx reaches the
+	 * instances on 127.0.0.1.
 	 */
 	static long timeWait(List<Integer> ports) {
 		try {
